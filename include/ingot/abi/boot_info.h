@@ -1,0 +1,55 @@
+// What the hvt monitor hands the kernel at entry (RDI holds its guest-physical address).
+#pragma once
+
+#include <stdint.h>
+
+namespace ingot::abi {
+
+inline constexpr uint64_t boot_info_magic = 0x31544f4f42544f47; // "GOTBOOT1"
+
+enum class Platform : uint32_t { Hvt = 1, Pvh = 2 };
+
+// Host file kinds of the console streams, so isatty() and stdio buffering match the host.
+enum class StreamKind : uint8_t { Terminal = 1, Pipe = 2, File = 3, Null = 4 };
+
+inline constexpr uint32_t boot_flag_trace_syscalls = 1u << 0;
+
+inline constexpr uint64_t kernel_header_magic = 0x3152444854474e49; // "INGTHDR1"
+
+// At the kernel's first byte (guest-physical kernel_physical_base): what the monitor must know
+// to set up the CPU before the first instruction, since the kernel may start unprivileged.
+struct KernelHeader {
+    uint64_t magic;
+    uint64_t syscall_entry; // virtual address for MSR_LSTAR
+};
+
+struct BootInfo {
+    uint64_t magic;
+    Platform platform;
+    uint32_t flags;
+    uint64_t memory_size;
+    uint64_t page_table_root;      // guest-physical PML4 (CR3)
+    uint64_t first_free_address;   // guest-physical; below it: kernel, payload, boot tables
+    uint64_t tsc_khz;              // 0: the kernel calibrates itself
+    uint64_t boot_time_ns;         // host CLOCK_REALTIME when the vCPU was started
+    uint64_t arguments;            // guest-physical encoded argument list replacing the image's, or 0
+    uint64_t arguments_size;
+    uint64_t guest_info;           // guest-physical GuestInfo the kernel fills for crash reports
+    uint8_t entropy[32];           // seed for the kernel's random generator
+    StreamKind streams[3];         // stdin, stdout, stderr
+    uint8_t reserved[5];
+};
+
+inline constexpr uint64_t guest_info_magic = 0x314f464e49544f47; // "GOTINFO1"
+
+// Written by the kernel, read by the monitor only to annotate a crash report: untrusted.
+struct GuestInfo {
+    uint64_t magic;
+    uint64_t program_load_bias;
+    uint64_t program_entry;
+    uint32_t current_tid;
+    uint32_t reserved;
+    uint64_t user_stack_top;
+};
+
+} // namespace ingot::abi

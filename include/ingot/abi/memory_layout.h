@@ -1,0 +1,29 @@
+// The one address space, as both the monitor (which builds the boot page tables) and the
+// kernel (which adds the program's mappings) see it.
+#pragma once
+
+#include <stdint.h>
+
+namespace ingot::abi {
+
+inline constexpr uint64_t page_size = 4096;
+inline constexpr uint64_t large_page_size = 2 * 1024 * 1024;
+
+// Guest-physical placement of the kernel image; the linker script uses the same numbers.
+inline constexpr uint64_t kernel_physical_base = 0x100000;
+
+// The kernel runs at the top 2 GiB so it can be built with -mcmodel=kernel; this window maps
+// guest-physical [0, kernel_window_size).
+inline constexpr uint64_t kernel_virtual_base = 0xffffffff80000000;
+inline constexpr uint64_t kernel_window_size = 1ull << 30;
+
+// All guest RAM, mapped with large pages, so the kernel can reach any frame.
+inline constexpr uint64_t direct_map_base = 0xffff888000000000;
+
+// The program lives in the lower half.
+inline constexpr uint64_t user_space_end = 0x0000800000000000;
+
+inline constexpr uint64_t minimum_memory = 2ull << 20;
+inline constexpr uint64_t maximum_memory = 64ull << 30;
+
+} // namespace ingot::abi

@@ -1,0 +1,50 @@
+// 4-level x86-64 page tables for the program's half of the address space. Tables are reached
+// through the direct map, so the same code runs on the host in tests with a buffer as "RAM".
+#pragma once
+
+#include "lib/error_or.h"
+#include "mm/frame_allocator.h"
+
+#include <stdint.h>
+
+namespace kernel {
+
+namespace pte {
+inline constexpr uint64_t present = 1ull << 0;
+inline constexpr uint64_t writable = 1ull << 1;
+// Every mapping is reachable from ring 3: on PVM hosts the whole guest runs there.
+inline constexpr uint64_t user = 1ull << 2;
+inline constexpr uint64_t large = 1ull << 7;
+// Software bit: the entry keeps its frame while not present (PROT_NONE over backed memory).
+inline constexpr uint64_t kept = 1ull << 9;
+inline constexpr uint64_t no_execute = 1ull << 63;
+inline constexpr uint64_t address_mask = 0x000ffffffffff000ull;
+} // namespace pte
+
+class PageTable {
+public:
+    PageTable(FrameAllocator& frames, PhysicalAddress root) : m_frames(frames), m_root(root) {}
+
+    // Maps one 4 KiB page; the slot must be empty.
+    ErrorOr<void> map(uint64_t virtual_address, PhysicalAddress frame, uint64_t flags);
+    // The leaf entry of a page, or nullptr when no table reaches it.
+    uint64_t* leaf(uint64_t virtual_address) const;
+    // Clears the entry and returns what it held (0 when nothing was mapped).
+    uint64_t unmap(uint64_t virtual_address);
+    void set_entry(uint64_t virtual_address, uint64_t entry);
+
+    // The physical address behind a virtual one, through large pages too; false if unmapped.
+    bool translate(uint64_t virtual_address, PhysicalAddress& physical) const;
+
+private:
+    uint64_t* table(PhysicalAddress address) const {
+        return reinterpret_cast<uint64_t*>(m_frames.to_virtual(address));
+    }
+    ErrorOr<uint64_t*> walk_or_create(uint64_t virtual_address);
+    void flush(uint64_t virtual_address);
+
+    FrameAllocator& m_frames;
+    PhysicalAddress m_root;
+};
+
+} // namespace kernel

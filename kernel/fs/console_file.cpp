@@ -1,0 +1,118 @@
+#include "fs/console_file.h"
+
+#include "lib/string.h"
+#include "lib/utility.h"
+#include "mm/user_memory.h"
+#include "platform/platform.h"
+#include "sched/scheduler.h"
+
+namespace kernel {
+
+namespace {
+
+// Physically contiguous, so the monitor can take it as one guest-physical range.
+alignas(4096) char bounce[abi::max_console_transfer];
+
+constexpr uint32_t tcgets = 0x5401;
+constexpr uint32_t tiocgwinsz = 0x5413;
+constexpr uint32_t fionread = 0x541b;
+
+struct LinuxTermios {
+    uint32_t iflag, oflag, cflag, lflag;
+    uint8_t line;
+    uint8_t control[19];
+};
+
+struct LinuxWinsize {
+    uint16_t rows, columns, x_pixels, y_pixels;
+};
+
+} // namespace
+
+bool ConsoleFile::is_terminal() const {
+    return platform::stream_kind(m_stream) == abi::StreamKind::Terminal;
+}
+
+ErrorOr<size_t> ConsoleFile::read(uint64_t user_buffer, size_t length) {
+    if (m_stream != 0)
+        return EBADF;
+    if (length == 0)
+        return static_cast<size_t>(0);
+    if (!user_address_space().is_accessible(user_buffer, length, Access::Write))
+        return EFAULT;
+    for (;;) {
+        auto result = platform::console_read(bounce, min(length, sizeof bounce));
+        if (!result.is_error()) {
+            TRY(copy_to_user(user_buffer, bounce, result.value()));
+            return result.value();
+        }
+        if (result.error().code() != EAGAIN || (m_status_flags & o_nonblock))
+            return result.error();
+        scheduler::block(&scheduler::stdin_waiters(), scheduler::no_deadline);
+    }
+}
+
+ErrorOr<size_t> ConsoleFile::write(uint64_t user_buffer, size_t length) {
+    if (m_stream == 0)
+        return EBADF;
+    if (!user_address_space().is_accessible(user_buffer, length, Access::Read))
+        return EFAULT;
+    auto stream = m_stream == 1 ? abi::ConsoleStream::Stdout : abi::ConsoleStream::Stderr;
+    size_t done = 0;
+    while (done < length) {
+        size_t chunk = min(length - done, sizeof bounce);
+        memcpy(bounce, reinterpret_cast<const void*>(user_buffer + done), chunk);
+        auto written = platform::console_write(stream, bounce, chunk);
+        if (written.is_error())
+            return done ? ErrorOr<size_t>(done) : written.error();
+        done += written.value();
+        if (written.value() < chunk)
+            break;
+    }
+    return done;
+}
+
+ErrorOr<void> ConsoleFile::stat(LinuxStat& stat) {
+    memset(&stat, 0, sizeof stat);
+    stat.st_nlink = 1;
+    stat.st_ino = 100 + m_stream;
+    stat.st_blksize = 65536;
+    if (is_terminal()) {
+        stat.st_mode = 020620; // S_IFCHR, like /dev/pts/N
+        stat.st_rdev = (136 << 8) | 0;
+    } else {
+        stat.st_mode = 010600; // S_IFIFO
+    }
+    return {};
+}
+
+ErrorOr<long> ConsoleFile::ioctl(uint32_t request, uint64_t argument) {
+    switch (request) {
+    case tcgets: {
+        if (!is_terminal())
+            return ENOTTY;
+        LinuxTermios termios{};
+        termios.iflag = 0x500;  // ICRNL | IXON
+        termios.oflag = 0x5;    // OPOST | ONLCR
+        termios.cflag = 0xbf;   // B38400 | CS8 | CREAD
+        termios.lflag = 0x8a3b; // ISIG | ICANON | ECHO... as a default terminal
+        TRY(write_user(argument, termios));
+        return 0;
+    }
+    case tiocgwinsz: {
+        if (!is_terminal())
+            return ENOTTY;
+        TRY(write_user(argument, LinuxWinsize{24, 80, 0, 0}));
+        return 0;
+    }
+    case fionread:
+        if (m_stream != 0)
+            return ENOTTY;
+        TRY(write_user(argument, static_cast<int>(0)));
+        return 0;
+    default:
+        return ENOTTY;
+    }
+}
+
+} // namespace kernel

@@ -1,0 +1,22 @@
+// The program's standard streams, carried to the host's by the platform console.
+#pragma once
+
+#include "fs/file.h"
+
+namespace kernel {
+
+class ConsoleFile final : public File {
+public:
+    explicit ConsoleFile(int stream) : m_stream(stream) {}
+
+    ErrorOr<size_t> read(uint64_t user_buffer, size_t length) override;
+    ErrorOr<size_t> write(uint64_t user_buffer, size_t length) override;
+    ErrorOr<void> stat(LinuxStat& stat) override;
+    ErrorOr<long> ioctl(uint32_t request, uint64_t argument) override;
+
+private:
+    bool is_terminal() const;
+    int m_stream;
+};
+
+} // namespace kernel

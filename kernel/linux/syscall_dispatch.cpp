@@ -1,0 +1,58 @@
+// The C++ side of the syscall entry: look up the handler, run it, trace it.
+#include "lib/log.h"
+#include "linux/syscall_names.h"
+#include "linux/syscall_table.h"
+#include "linux/syscall_trace.h"
+#include "sched/scheduler.h"
+
+namespace kernel {
+
+namespace {
+
+SyscallHandler handlers[syscall_count];
+uint64_t reported_unknown[syscall_count / 64];
+bool tracing;
+
+long unimplemented(uint64_t number) {
+    uint64_t bit = 1ull << (number % 64);
+    uint64_t& word = reported_unknown[(number / 64) % (syscall_count / 64)];
+    if (!(word & bit)) {
+        word |= bit;
+        klog("syscall %lu (%s) is not implemented: returning ENOSYS", number,
+             syscall_name(number));
+    }
+    return -ENOSYS;
+}
+
+} // namespace
+
+void register_syscall(uint64_t number, SyscallHandler handler) { handlers[number] = handler; }
+
+void initialize_syscalls(bool trace) {
+    tracing = trace;
+    register_memory_syscalls();
+    register_thread_syscalls();
+    register_futex_syscalls();
+    register_time_syscalls();
+    register_io_syscalls();
+    register_identity_syscalls();
+    register_signal_syscalls();
+    register_resource_syscalls();
+    register_random_syscalls();
+}
+
+} // namespace kernel
+
+extern "C" void syscall_dispatch(kernel::SyscallFrame* frame) {
+    using namespace kernel;
+    uint64_t number = frame->rax;
+    SyscallFrame arguments = *frame;
+    long result;
+    if (number < syscall_count && handlers[number])
+        result = handlers[number](*frame);
+    else
+        result = unimplemented(number);
+    frame->rax = static_cast<uint64_t>(result);
+    if (tracing)
+        trace_syscall(scheduler::current()->tid, number, arguments, result);
+}

@@ -1,0 +1,97 @@
+#include "linux/syscall_trace.h"
+
+#include "lib/errno.h"
+#include "lib/format.h"
+#include "lib/log.h"
+#include "linux/syscall_names.h"
+#include "linux/syscall_numbers.h"
+#include "mm/user_memory.h"
+
+namespace kernel {
+
+namespace {
+
+struct Shape {
+    uint64_t number;
+    uint8_t argument_count;
+    uint8_t string_arguments; // bit i: argument i is a path or string
+};
+
+// Calls whose shape differs from "six hex numbers": how many arguments, which are strings.
+constexpr Shape shapes[] = {
+    {nr::read, 3, 0},          {nr::write, 3, 0},         {nr::close, 1, 0},
+    {nr::fstat, 2, 0},         {nr::lseek, 3, 0},         {nr::mmap, 6, 0},
+    {nr::mprotect, 3, 0},      {nr::munmap, 2, 0},        {nr::brk, 1, 0},
+    {nr::rt_sigaction, 4, 0},  {nr::rt_sigprocmask, 4, 0}, {nr::ioctl, 3, 0},
+    {nr::readv, 3, 0},         {nr::writev, 3, 0},        {nr::access, 2, 1},
+    {nr::sched_yield, 0, 0},   {nr::mremap, 5, 0},        {nr::madvise, 3, 0},
+    {nr::dup, 1, 0},           {nr::dup2, 2, 0},          {nr::nanosleep, 2, 0},
+    {nr::getpid, 0, 0},        {nr::clone, 5, 0},         {nr::exit, 1, 0},
+    {nr::kill, 2, 0},          {nr::uname, 1, 0},         {nr::fcntl, 3, 0},
+    {nr::getcwd, 2, 0},        {nr::readlink, 3, 1},      {nr::gettimeofday, 2, 0},
+    {nr::getrlimit, 2, 0},     {nr::sysinfo, 1, 0},       {nr::getuid, 0, 0},
+    {nr::getgid, 0, 0},        {nr::geteuid, 0, 0},       {nr::getegid, 0, 0},
+    {nr::getppid, 0, 0},       {nr::sigaltstack, 2, 0},   {nr::arch_prctl, 2, 0},
+    {nr::gettid, 0, 0},        {nr::time, 1, 0},          {nr::futex, 6, 0},
+    {nr::sched_getaffinity, 3, 0}, {nr::set_tid_address, 1, 0}, {nr::clock_gettime, 2, 0},
+    {nr::clock_getres, 2, 0},  {nr::clock_nanosleep, 4, 0}, {nr::exit_group, 1, 0},
+    {nr::tgkill, 3, 0},        {nr::openat, 4, 2},        {nr::newfstatat, 4, 2},
+    {nr::readlinkat, 4, 2},    {nr::set_robust_list, 2, 0}, {nr::prlimit64, 4, 0},
+    {nr::getrandom, 3, 0},     {nr::rseq, 4, 0},          {nr::clone3, 2, 0},
+    {nr::open, 3, 1},          {nr::stat, 2, 1},          {nr::lstat, 2, 1},
+    {nr::execve, 3, 1},        {nr::statx, 5, 2},         {nr::faccessat, 3, 2},
+    {nr::faccessat2, 4, 2},    {nr::unlink, 1, 1},        {nr::mkdir, 2, 1},
+};
+
+Shape shape_of(uint64_t number) {
+    for (const auto& shape : shapes) {
+        if (shape.number == number)
+            return shape;
+    }
+    return {number, 6, 0};
+}
+
+void append_argument(FormatBuffer& line, uint64_t value, bool is_string) {
+    if (is_string) {
+        char text[96];
+        auto copied = copy_string_from_user(text, sizeof text, value);
+        if (!copied.is_error()) {
+            line.append("\"%s\"", text);
+            return;
+        }
+        if (copied.error().code() == ENAMETOOLONG) {
+            text[sizeof text - 1] = 0;
+            line.append("\"%s\"...", text);
+            return;
+        }
+    }
+    auto as_signed = static_cast<int64_t>(value);
+    if (as_signed > -4096 && as_signed < 65536)
+        line.append("%ld", as_signed);
+    else
+        line.append("0x%lx", value);
+}
+
+} // namespace
+
+void trace_syscall(uint32_t tid, uint64_t number, const SyscallFrame& frame, long result) {
+    const uint64_t arguments[6] = {frame.rdi, frame.rsi, frame.rdx, frame.r10, frame.r8, frame.r9};
+    Shape shape = shape_of(number);
+    char text[400];
+    FormatBuffer line(text, sizeof text);
+    line.append("[%u] %s(", tid, syscall_name(number));
+    for (int i = 0; i < shape.argument_count; ++i) {
+        if (i)
+            line.append(", ");
+        append_argument(line, arguments[i], shape.string_arguments & (1u << i));
+    }
+    if (result < 0 && result > -4096)
+        line.append(") = -1 %s", errno_name(static_cast<int>(-result)));
+    else if (result >= 0 && result < 65536)
+        line.append(") = %ld", result);
+    else
+        line.append(") = 0x%lx", static_cast<uint64_t>(result));
+    klog("%s", line.text());
+}
+
+} // namespace kernel

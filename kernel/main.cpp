@@ -1,0 +1,165 @@
+// From the platform's entry to the program's first instruction.
+#include "arch/x86_64/cpu_setup.h"
+#include "arch/x86_64/page_table.h"
+#include "fs/fd_table.h"
+#include "lib/log.h"
+#include "lib/string.h"
+#include "lib/utility.h"
+#include "linux/entropy.h"
+#include "linux/program_break.h"
+#include "linux/program_identity.h"
+#include "linux/resource_limits.h"
+#include "linux/syscall_table.h"
+#include "loader/initial_stack.h"
+#include "loader/manifest.h"
+#include "loader/program_loader.h"
+#include "mm/frame_allocator.h"
+#include "mm/user_memory.h"
+#include "platform/platform.h"
+#include "sched/scheduler.h"
+#include "time/clock.h"
+
+#include <ingot/abi/boot_info.h>
+#include <ingot/abi/image.h>
+#include <ingot/abi/memory_layout.h>
+
+extern "C" {
+extern char __kernel_end[];
+extern void (*__init_array_start[])();
+extern void (*__init_array_end[])();
+}
+
+namespace kernel {
+
+namespace {
+
+constexpr int exit_cannot_execute = 126;
+constexpr uint64_t user_lowest = 0x10000;
+constexpr uint64_t stack_top = 0x7ffffffff000;
+
+FrameAllocator frames;
+Lifelong<PageTable> page_table_storage;
+Lifelong<AddressSpace> address_space_storage;
+Manifest manifest;
+
+template <typename T> T* physical_to_kernel(uint64_t physical) {
+    return reinterpret_cast<T*>(abi::direct_map_base + physical);
+}
+
+[[noreturn]] void refuse(const char* what, Error error) {
+    klog("cannot start the program: %s (%s)", what, errno_name(error.code()));
+    platform::exit(exit_cannot_execute);
+}
+
+template <typename T> T must(ErrorOr<T> result, const char* what) {
+    if (result.is_error())
+        refuse(what, result.error());
+    return result.release_value();
+}
+
+void must(ErrorOr<void> result, const char* what) {
+    if (result.is_error())
+        refuse(what, result.error());
+}
+
+const abi::PayloadHeader& find_payload(uint64_t& physical) {
+    physical = align_up(reinterpret_cast<uint64_t>(__kernel_end) - abi::kernel_virtual_base,
+                        abi::page_size);
+    auto& header = *physical_to_kernel<abi::PayloadHeader>(physical);
+    if (header.magic != abi::payload_magic || header.version != abi::payload_version)
+        refuse("the image carries no program", Error(EINVAL));
+    return header;
+}
+
+ErrorOr<uint64_t> create_stack(AddressSpace& space, uint64_t size) {
+    uint64_t bottom = stack_top - size;
+    // A guard page below the stack: an overflow faults instead of corrupting a neighbour.
+    TRY(space.map_anonymous(bottom - abi::page_size, abi::page_size, protection::none,
+                            Placement::FixedNoReplace, RegionKind::Stack));
+    TRY(space.map_anonymous(bottom, size, protection::read | protection::write,
+                            Placement::FixedNoReplace, RegionKind::Stack));
+    return stack_top;
+}
+
+} // namespace
+
+FrameAllocator& frame_allocator() { return frames; }
+
+} // namespace kernel
+
+extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
+    using namespace kernel;
+    for (auto* constructor = __init_array_start; constructor != __init_array_end; ++constructor)
+        (*constructor)();
+
+    const auto& boot = *physical_to_kernel<const abi::BootInfo>(boot_info_physical);
+    if (boot.magic != abi::boot_info_magic)
+        __builtin_trap(); // the monitor reports the fault
+    platform::initialize(boot);
+    clock::initialize(boot.tsc_khz, boot.boot_time_ns);
+    seed_random(boot.entropy);
+
+    frames.initialize(reinterpret_cast<uint8_t*>(abi::direct_map_base), boot.memory_size,
+                      boot.first_free_address, true);
+    uint64_t root = boot.page_table_root;
+    auto& page_table = page_table_storage.construct(frames, root);
+    uint64_t lowest = user_lowest, highest = stack_top;
+    auto& space = address_space_storage.construct(frames, page_table, lowest, highest);
+    set_user_address_space(space);
+
+    uint64_t payload_physical;
+    const auto& payload = find_payload(payload_physical);
+    const auto* payload_bytes = physical_to_kernel<const uint8_t>(payload_physical);
+    must(parse_manifest(payload_bytes + payload.manifest_offset, payload.manifest_size, manifest),
+         "the image's manifest is malformed");
+    if (boot.arguments)
+        must(apply_run_time_arguments(physical_to_kernel<const uint8_t>(boot.arguments),
+                                     boot.arguments_size, manifest),
+             "the run-time arguments are malformed");
+    set_program_path(manifest.argv[0]);
+
+    auto program = must(load_program(payload_bytes + payload.program_offset, payload.program_size,
+                                     payload_physical + payload.program_offset, space, frames),
+                        "the program could not be loaded");
+    set_program_break(program.end);
+    uint64_t stack_size = align_up(manifest.stack_size ? manifest.stack_size
+                                                       : abi::default_stack_size,
+                                   abi::page_size);
+    uint64_t top = must(create_stack(space, stack_size), "no memory for the stack");
+
+    auto features = cpu::cpuid(1);
+    const AuxiliaryEntry auxiliary[] = {
+        {auxv::phdr, program.program_headers},  {auxv::phent, 56},
+        {auxv::phnum, program.program_header_count}, {auxv::pagesz, abi::page_size},
+        {auxv::base, 0},                         {auxv::flags, 0},
+        {auxv::entry, program.entry},            {auxv::uid, 0},
+        {auxv::euid, 0},                         {auxv::gid, 0},
+        {auxv::egid, 0},                         {auxv::secure, 0},
+        {auxv::hwcap, features.edx},             {auxv::hwcap2, 0},
+        {auxv::clktck, 100},
+    };
+    InitialStackInputs inputs{manifest.argc, manifest.argv, manifest.envc, manifest.envp,
+                              auxiliary, sizeof auxiliary / sizeof auxiliary[0], {}};
+    fill_random(inputs.random_bytes, sizeof inputs.random_bytes);
+    uint64_t stack_pointer =
+        must(build_initial_stack(inputs, reinterpret_cast<uint8_t*>(top), top, stack_size),
+             "the arguments and environment do not fit on the stack");
+
+    initialize_resource_limits(stack_size);
+    fd_table::initialize_console();
+    initialize_syscalls(boot.flags & abi::boot_flag_trace_syscalls);
+
+    if (boot.guest_info) {
+        auto& info = *physical_to_kernel<abi::GuestInfo>(boot.guest_info);
+        info = {abi::guest_info_magic, program.load_bias, program.entry, 1, 0, top};
+    }
+
+    SyscallFrame frame{};
+    frame.rcx = program.entry;
+    frame.r11 = 0x202;
+    frame.rsp = stack_pointer;
+    Thread* main_thread = must(create_thread(frame), "no memory for the first thread");
+    cpu::reset_fpu();
+    cpu::save_fpu(main_thread->fpu);
+    scheduler::start(*main_thread);
+}

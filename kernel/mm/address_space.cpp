@@ -1,0 +1,328 @@
+#include "mm/address_space.h"
+
+#include "lib/string.h"
+#include "lib/utility.h"
+
+#include <ingot/abi/memory_layout.h>
+
+namespace kernel {
+
+namespace {
+constexpr uint64_t page = abi::page_size;
+}
+
+AddressSpace::AddressSpace(FrameAllocator& frames, PageTable& page_table, uint64_t lowest,
+                           uint64_t highest)
+    : m_frames(frames), m_page_table(page_table), m_lowest(lowest), m_highest(highest) {}
+
+AddressSpace::~AddressSpace() {
+    while (Region* region = m_regions.take_first()) {
+        release_pages(region->start, region->end);
+        delete region;
+    }
+}
+
+uint64_t AddressSpace::entry_flags(uint32_t prot) {
+    uint64_t flags = pte::present | pte::user;
+    if (prot & protection::write)
+        flags |= pte::writable;
+    if (!(prot & protection::execute))
+        flags |= pte::no_execute;
+    return flags;
+}
+
+size_t AddressSpace::region_count() const {
+    size_t count = 0;
+    for (auto& region : const_cast<AddressSpace*>(this)->m_regions) {
+        (void)region;
+        ++count;
+    }
+    return count;
+}
+
+const Region* AddressSpace::find(uint64_t address) const {
+    for (auto& region : const_cast<AddressSpace*>(this)->m_regions) {
+        if (address < region.start)
+            return nullptr;
+        if (address < region.end)
+            return &region;
+    }
+    return nullptr;
+}
+
+bool AddressSpace::is_free(uint64_t start, uint64_t end) const {
+    for (auto& region : const_cast<AddressSpace*>(this)->m_regions) {
+        if (region.start < end && start < region.end)
+            return false;
+    }
+    return true;
+}
+
+bool AddressSpace::is_accessible(uint64_t address, uint64_t length, Access access) const {
+    uint64_t end;
+    if (length == 0)
+        return true;
+    if (!range_end(address, length, end) || end > m_highest)
+        return false;
+    uint64_t cursor = address;
+    uint32_t wanted = access == Access::Write ? protection::write : protection::read;
+    for (auto& region : const_cast<AddressSpace*>(this)->m_regions) {
+        if (region.end <= cursor)
+            continue;
+        if (region.start > cursor || !(region.protection & wanted))
+            return false;
+        cursor = region.end;
+        if (cursor >= end)
+            return true;
+    }
+    return false;
+}
+
+// Top-down first fit below the hint (the top of the mmap area), like Linux.
+ErrorOr<uint64_t> AddressSpace::find_free(uint64_t length, uint64_t hint) const {
+    uint64_t ceiling = min(hint ? hint : m_highest, m_highest);
+    auto& regions = const_cast<AddressSpace*>(this)->m_regions;
+    // Walk the gaps from the highest down: collect region bounds in order, scanning backwards.
+    uint64_t best = 0;
+    bool found = false;
+    uint64_t gap_start = m_lowest;
+    for (auto& region : regions) {
+        uint64_t gap_end = min(region.start, ceiling);
+        if (gap_end > gap_start && gap_end - gap_start >= length) {
+            best = gap_end - length;
+            found = true;
+        }
+        gap_start = max(gap_start, region.end);
+    }
+    if (ceiling > gap_start && ceiling - gap_start >= length) {
+        best = ceiling - length;
+        found = true;
+    }
+    if (!found)
+        return ENOMEM;
+    return align_down(best, page);
+}
+
+ErrorOr<Region*> AddressSpace::insert(uint64_t start, uint64_t end, uint32_t prot,
+                                      RegionKind kind) {
+    auto* region = new Region{start, end, prot, kind, {}};
+    if (!region)
+        return ENOMEM;
+    for (auto& existing : m_regions) {
+        if (existing.start >= end) {
+            m_regions.insert_before(existing.node, *region);
+            return region;
+        }
+    }
+    m_regions.append(*region);
+    return region;
+}
+
+ErrorOr<void> AddressSpace::split_at(uint64_t address) {
+    for (auto& region : m_regions) {
+        if (region.start < address && address < region.end) {
+            auto* tail = new Region{address, region.end, region.protection, region.kind, {}};
+            if (!tail)
+                return ENOMEM;
+            region.end = address;
+            m_regions.insert_before(*region.node.next, *tail);
+            return {};
+        }
+        if (region.start >= address)
+            break;
+    }
+    return {};
+}
+
+void AddressSpace::coalesce() {
+    Region* previous = nullptr;
+    for (auto& region : m_regions) {
+        if (previous && previous->end == region.start && previous->protection == region.protection &&
+            previous->kind == region.kind) {
+            previous->end = region.end;
+            m_regions.remove(region);
+            delete &region;
+            continue;
+        }
+        previous = &region;
+    }
+}
+
+void AddressSpace::release_pages(uint64_t start, uint64_t end) {
+    for (uint64_t address = start; address < end; address += page) {
+        uint64_t old = m_page_table.unmap(address);
+        if (old & (pte::present | pte::kept))
+            m_frames.free(old & pte::address_mask);
+    }
+}
+
+ErrorOr<void> AddressSpace::apply_protection(uint64_t start, uint64_t end, uint32_t prot) {
+    for (uint64_t address = start; address < end; address += page) {
+        uint64_t* entry = m_page_table.leaf(address);
+        uint64_t current = entry ? *entry : 0;
+        bool has_frame = current & (pte::present | pte::kept);
+        if (prot == protection::none) {
+            if (current & pte::present)
+                m_page_table.set_entry(address, (current & pte::address_mask) | pte::kept);
+            continue;
+        }
+        if (has_frame) {
+            m_page_table.set_entry(address, (current & pte::address_mask) | entry_flags(prot));
+            continue;
+        }
+        PhysicalAddress frame = TRY(m_frames.allocate(Zeroed::Yes));
+        auto mapped = m_page_table.map(address, frame, entry_flags(prot));
+        if (mapped.is_error()) {
+            m_frames.free(frame);
+            return mapped.error();
+        }
+    }
+    return {};
+}
+
+ErrorOr<uint64_t> AddressSpace::map_anonymous(uint64_t address, uint64_t length, uint32_t prot,
+                                              Placement placement, RegionKind kind) {
+    if (length == 0)
+        return EINVAL;
+    length = align_up(length, page);
+    uint64_t start;
+    if (placement == Placement::Anywhere) {
+        start = TRY(find_free(length, 0));
+    } else {
+        uint64_t end;
+        if (!is_aligned(address, page) || !range_end(address, length, end) || address < m_lowest ||
+            end > m_highest)
+            return EINVAL;
+        if (!is_free(address, end)) {
+            if (placement == Placement::FixedNoReplace)
+                return EEXIST;
+            TRY(unmap(address, length));
+        }
+        start = address;
+    }
+    TRY(insert(start, start + length, prot, kind));
+    auto backed = apply_protection(start, start + length, prot);
+    if (backed.is_error()) {
+        (void)unmap(start, length);
+        return backed.error();
+    }
+    coalesce();
+    return start;
+}
+
+ErrorOr<void> AddressSpace::add_region(uint64_t start, uint64_t end, uint32_t prot,
+                                       RegionKind kind) {
+    if (start >= end || !is_free(start, end))
+        return EEXIST;
+    TRY(insert(start, end, prot, kind));
+    return {};
+}
+
+ErrorOr<void> AddressSpace::unmap(uint64_t address, uint64_t length) {
+    uint64_t end;
+    if (!is_aligned(address, page) || length == 0 || !range_end(address, align_up(length, page), end))
+        return EINVAL;
+    TRY(split_at(address));
+    TRY(split_at(end));
+    for (auto& region : m_regions) {
+        if (region.start >= end)
+            break;
+        if (region.start >= address) {
+            release_pages(region.start, region.end);
+            m_regions.remove(region);
+            delete &region;
+        }
+    }
+    return {};
+}
+
+ErrorOr<void> AddressSpace::protect(uint64_t address, uint64_t length, uint32_t prot) {
+    uint64_t end;
+    if (!is_aligned(address, page) || !range_end(address, align_up(length, page), end))
+        return EINVAL;
+    if (length == 0)
+        return {};
+    // Linux: ENOMEM when part of the range is not mapped.
+    uint64_t cursor = address;
+    for (auto& region : m_regions) {
+        if (region.end <= cursor)
+            continue;
+        if (region.start > cursor)
+            return ENOMEM;
+        cursor = region.end;
+        if (cursor >= end)
+            break;
+    }
+    if (cursor < end)
+        return ENOMEM;
+    TRY(split_at(address));
+    TRY(split_at(end));
+    for (auto& region : m_regions) {
+        if (region.start >= end)
+            break;
+        if (region.start >= address) {
+            TRY(apply_protection(region.start, region.end, prot));
+            region.protection = prot;
+        }
+    }
+    coalesce();
+    return {};
+}
+
+ErrorOr<void> AddressSpace::discard(uint64_t address, uint64_t length) {
+    uint64_t end;
+    if (!is_aligned(address, page) || !range_end(address, align_up(length, page), end))
+        return EINVAL;
+    for (uint64_t cursor = address; cursor < end; cursor += page) {
+        uint64_t* entry = m_page_table.leaf(cursor);
+        if (entry && (*entry & (pte::present | pte::kept)))
+            memset(m_frames.to_virtual(*entry & pte::address_mask), 0, page);
+    }
+    return {};
+}
+
+ErrorOr<uint64_t> AddressSpace::resize(uint64_t address, uint64_t old_length, uint64_t new_length,
+                                       bool may_move) {
+    old_length = align_up(old_length, page);
+    new_length = align_up(new_length, page);
+    uint64_t old_end;
+    if (!is_aligned(address, page) || new_length == 0 || !range_end(address, old_length, old_end))
+        return EINVAL;
+    const Region* region = find(address);
+    if (!region || region->end < old_end)
+        return EFAULT;
+    if (new_length <= old_length) {
+        if (new_length < old_length)
+            TRY(unmap(address + new_length, old_length - new_length));
+        return address;
+    }
+    uint32_t prot = region->protection;
+    RegionKind kind = region->kind;
+    uint64_t grown_end;
+    if (range_end(address, new_length, grown_end) && grown_end <= m_highest &&
+        is_free(old_end, grown_end)) {
+        TRY(map_anonymous(old_end, grown_end - old_end, prot, Placement::Fixed, kind));
+        return address;
+    }
+    if (!may_move)
+        return ENOMEM;
+    uint64_t target = TRY(find_free(new_length, 0));
+    TRY(insert(target, target + new_length, prot, kind));
+    for (uint64_t offset = 0; offset < old_length; offset += page) {
+        uint64_t entry = m_page_table.unmap(address + offset);
+        if (!(entry & (pte::present | pte::kept)))
+            continue;
+        auto moved = m_page_table.map(target + offset, entry & pte::address_mask,
+                                      entry & ~pte::address_mask);
+        if (moved.is_error()) {
+            m_frames.free(entry & pte::address_mask);
+            return moved.error();
+        }
+    }
+    TRY(unmap(address, old_length));
+    TRY(apply_protection(target + old_length, target + new_length, prot));
+    coalesce();
+    return target;
+}
+
+} // namespace kernel

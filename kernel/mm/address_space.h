@@ -1,0 +1,78 @@
+// The program's half of the one address space: a sorted list of regions with their
+// protection, kept in step with the page tables. Without page faults (hvt), a page gets its
+// frame when it becomes accessible; PROT_NONE reservations cost no memory.
+#pragma once
+
+#include "arch/x86_64/page_table.h"
+#include "lib/error_or.h"
+#include "lib/intrusive_list.h"
+
+#include <stdint.h>
+
+namespace kernel {
+
+namespace protection {
+inline constexpr uint32_t none = 0;
+inline constexpr uint32_t read = 1;
+inline constexpr uint32_t write = 2;
+inline constexpr uint32_t execute = 4;
+} // namespace protection
+
+enum class RegionKind : uint8_t { Anonymous, Program, Heap, Stack };
+
+struct Region {
+    uint64_t start;
+    uint64_t end;
+    uint32_t protection;
+    RegionKind kind;
+    ListNode node;
+};
+
+enum class Placement { Anywhere, Fixed, FixedNoReplace };
+
+enum class Access { Read, Write };
+
+class AddressSpace {
+public:
+    AddressSpace(FrameAllocator& frames, PageTable& page_table, uint64_t lowest, uint64_t highest);
+    ~AddressSpace();
+
+    // Reserves (and backs, when accessible) [address, address + length).
+    ErrorOr<uint64_t> map_anonymous(uint64_t address, uint64_t length, uint32_t protection,
+                                    Placement placement, RegionKind kind);
+    // Records a region whose pages the caller maps itself (the program's segments).
+    ErrorOr<void> add_region(uint64_t start, uint64_t end, uint32_t protection, RegionKind kind);
+    ErrorOr<void> unmap(uint64_t address, uint64_t length);
+    ErrorOr<void> protect(uint64_t address, uint64_t length, uint32_t protection);
+    // mremap: resizes the single region at `address`, moving its pages when it must grow
+    // and `may_move`. Returns the new address.
+    ErrorOr<uint64_t> resize(uint64_t address, uint64_t old_length, uint64_t new_length,
+                             bool may_move);
+    // MADV_DONTNEED: accessible pages read back as zero.
+    ErrorOr<void> discard(uint64_t address, uint64_t length);
+
+    // True when every byte of the range is mapped with the access wanted.
+    bool is_accessible(uint64_t address, uint64_t length, Access access) const;
+    const Region* find(uint64_t address) const;
+
+    static uint64_t entry_flags(uint32_t protection);
+    PageTable& page_table() { return m_page_table; }
+    size_t region_count() const;
+
+private:
+    ErrorOr<uint64_t> find_free(uint64_t length, uint64_t hint) const;
+    bool is_free(uint64_t start, uint64_t end) const;
+    ErrorOr<void> split_at(uint64_t address);
+    void coalesce();
+    void release_pages(uint64_t start, uint64_t end);
+    ErrorOr<void> apply_protection(uint64_t start, uint64_t end, uint32_t protection);
+    ErrorOr<Region*> insert(uint64_t start, uint64_t end, uint32_t protection, RegionKind kind);
+
+    FrameAllocator& m_frames;
+    PageTable& m_page_table;
+    uint64_t m_lowest;
+    uint64_t m_highest;
+    IntrusiveList<Region, &Region::node> m_regions;
+};
+
+} // namespace kernel

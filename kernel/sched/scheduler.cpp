@@ -1,0 +1,184 @@
+#include "sched/scheduler.h"
+
+#include "lib/log.h"
+#include "platform/platform.h"
+#include "time/clock.h"
+
+extern "C" {
+uint64_t current_kernel_stack_top;
+void switch_context(uint64_t* save_rsp, uint64_t next_rsp);
+}
+
+namespace kernel::scheduler {
+
+namespace {
+
+Thread* running;
+Thread* to_reap;
+WaitQueue run_queue;
+WaitQueue input_waiters;
+IntrusiveList<Thread, &Thread::timer_node> sleepers; // sorted by deadline
+IntrusiveList<Thread, &Thread::all_node> all_threads;
+size_t thread_count;
+
+void add_sleeper(Thread& thread) {
+    for (auto& other : sleepers) {
+        if (other.wake_deadline_ns > thread.wake_deadline_ns) {
+            sleepers.insert_before(other.timer_node, thread);
+            return;
+        }
+    }
+    sleepers.append(thread);
+}
+
+void make_runnable(Thread& thread, WakeReason reason) {
+    WaitQueue::remove(thread);
+    decltype(sleepers)::remove(thread);
+    thread.wake_reason = reason;
+    thread.state = ThreadState::Runnable;
+    run_queue.append(thread);
+}
+
+void expire_timers() {
+    uint64_t now = clock::monotonic_ns();
+    while (Thread* thread = sleepers.first()) {
+        if (thread->wake_deadline_ns > now)
+            break;
+        make_runnable(*thread, WakeReason::TimedOut);
+    }
+}
+
+// Runs on the stack of the thread giving up the CPU until some thread can run.
+Thread& pick_next() {
+    for (;;) {
+        expire_timers();
+        if (Thread* next = run_queue.take_first())
+            return *next;
+        uint64_t interest = input_waiters.is_empty() ? 0 : abi::poll_event_stdin;
+        Thread* earliest = sleepers.first();
+        if (!earliest && !interest) {
+            klog("all %zu threads are blocked with nothing that could wake them: deadlock",
+                 thread_count);
+            platform::exit(128 + 9);
+        }
+        uint64_t timeout = UINT64_MAX;
+        if (earliest) {
+            uint64_t now = clock::monotonic_ns();
+            timeout = earliest->wake_deadline_ns > now ? earliest->wake_deadline_ns - now : 0;
+        }
+        uint64_t events = platform::wait_for_events(interest, timeout);
+        if (events & abi::poll_event_stdin)
+            wake_some(input_waiters, SIZE_MAX);
+    }
+}
+
+void switch_to(Thread& next) {
+    Thread* previous = running;
+    if (&next == previous) {
+        next.state = ThreadState::Running;
+        return;
+    }
+    cpu::save_fpu(previous->fpu);
+    running = &next;
+    next.state = ThreadState::Running;
+    cpu::restore_fpu(next.fpu);
+    cpu::set_fs_base(next.fs_base);
+    current_kernel_stack_top = next.kernel_stack_top;
+    switch_context(&previous->saved_rsp, next.saved_rsp);
+    // Back on `previous`: a thread that exited meanwhile can now lose its stack.
+    if (to_reap) {
+        destroy_thread(*to_reap);
+        to_reap = nullptr;
+    }
+}
+
+} // namespace
+
+Thread* current() { return running; }
+
+Thread* find(uint32_t tid) {
+    for (auto& thread : all_threads) {
+        if (thread.tid == tid)
+            return &thread;
+    }
+    return nullptr;
+}
+
+size_t live_threads() { return thread_count; }
+
+WaitQueue& stdin_waiters() { return input_waiters; }
+
+void add(Thread& thread) {
+    all_threads.append(thread);
+    ++thread_count;
+    thread.state = ThreadState::Runnable;
+    run_queue.append(thread);
+}
+
+void start(Thread& first) {
+    all_threads.append(first);
+    ++thread_count;
+    running = &first;
+    first.state = ThreadState::Running;
+    cpu::restore_fpu(first.fpu);
+    cpu::set_fs_base(first.fs_base);
+    current_kernel_stack_top = first.kernel_stack_top;
+    uint64_t unused;
+    switch_context(&unused, first.saved_rsp);
+    __builtin_unreachable();
+}
+
+void yield() {
+    if (run_queue.is_empty() && sleepers.is_empty())
+        return;
+    expire_timers();
+    if (run_queue.is_empty())
+        return;
+    running->state = ThreadState::Runnable;
+    run_queue.append(*running);
+    switch_to(*run_queue.take_first());
+}
+
+WakeReason block(WaitQueue* queue, uint64_t deadline_ns) {
+    Thread& self = *running;
+    self.state = ThreadState::Blocked;
+    self.wake_reason = WakeReason::None;
+    if (queue)
+        queue->append(self);
+    self.wake_deadline_ns = deadline_ns;
+    if (deadline_ns != no_deadline)
+        add_sleeper(self);
+    switch_to(pick_next());
+    return self.wake_reason;
+}
+
+void wake(Thread& thread) {
+    if (thread.state == ThreadState::Blocked)
+        make_runnable(thread, WakeReason::Woken);
+}
+
+size_t wake_some(WaitQueue& queue, size_t count) {
+    size_t woken = 0;
+    while (woken < count) {
+        Thread* thread = queue.first();
+        if (!thread)
+            break;
+        make_runnable(*thread, WakeReason::Woken);
+        ++woken;
+    }
+    return woken;
+}
+
+void exit_current() {
+    Thread& self = *running;
+    self.state = ThreadState::Dead;
+    decltype(all_threads)::remove(self);
+    --thread_count;
+    if (to_reap)
+        destroy_thread(*to_reap);
+    to_reap = &self;
+    switch_to(pick_next());
+    __builtin_unreachable();
+}
+
+} // namespace kernel::scheduler

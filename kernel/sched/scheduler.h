@@ -1,0 +1,35 @@
+// Cooperative scheduling at syscalls: a thread runs until it blocks, yields or exits. When no
+// thread can run, the CPU waits in the platform (a poll hypercall on hvt) until the earliest
+// sleeper's deadline or an input event.
+#pragma once
+
+#include "sched/thread.h"
+#include "sched/wait_queue.h"
+
+#include <stdint.h>
+
+namespace kernel::scheduler {
+
+inline constexpr uint64_t no_deadline = 0;
+
+Thread* current();
+Thread* find(uint32_t tid);
+size_t live_threads();
+
+void add(Thread& thread);
+// Starts the first thread; never returns.
+[[noreturn]] void start(Thread& first);
+
+void yield();
+// Sleeps the current thread on `queue` (may be null) until woken or `deadline_ns` passes.
+WakeReason block(WaitQueue* queue, uint64_t deadline_ns);
+void wake(Thread& thread);
+// Wakes up to `count` threads of the queue; returns how many.
+size_t wake_some(WaitQueue& queue, size_t count);
+
+// Threads waiting for the console's input.
+WaitQueue& stdin_waiters();
+
+[[noreturn]] void exit_current();
+
+} // namespace kernel::scheduler

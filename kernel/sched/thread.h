@@ -1,0 +1,52 @@
+// A thread of the program: its kernel stack, saved registers, TLS base and FPU state.
+#pragma once
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/syscall_frame.h"
+#include "lib/error_or.h"
+#include "lib/intrusive_list.h"
+
+#include <stdint.h>
+
+namespace kernel {
+
+enum class ThreadState { Runnable, Running, Blocked, Dead };
+enum class WakeReason { None, Woken, TimedOut };
+
+struct Thread {
+    uint32_t tid = 0;
+    ThreadState state = ThreadState::Runnable;
+    WakeReason wake_reason = WakeReason::None;
+
+    uint64_t kernel_stack_base = 0; // physical, a contiguous run
+    uint64_t kernel_stack_top = 0;  // virtual
+    uint64_t saved_rsp = 0;
+    uint64_t fs_base = 0;
+    cpu::FpuState fpu;
+
+    uint64_t clear_child_tid = 0; // CLONE_CHILD_CLEARTID, set_tid_address
+    uint64_t robust_list = 0;
+
+    // Whichever queue the thread waits on (run queue or a wait queue), and the sleep list.
+    ListNode queue_node;
+    ListNode timer_node;
+    uint64_t wake_deadline_ns = 0;
+
+    // The futex it sleeps on, when it does.
+    uint64_t futex_address = 0;
+    uint32_t futex_bitset = 0;
+
+    ListNode all_node;
+
+    SyscallFrame* user_frame() const {
+        return reinterpret_cast<SyscallFrame*>(kernel_stack_top - sizeof(SyscallFrame));
+    }
+};
+
+inline constexpr uint64_t kernel_stack_size = 32 * 1024;
+
+// A thread whose first run returns to the program with the registers in `frame`.
+ErrorOr<Thread*> create_thread(const SyscallFrame& frame);
+void destroy_thread(Thread& thread);
+
+} // namespace kernel

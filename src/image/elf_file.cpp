@@ -1,0 +1,64 @@
+#include "image/elf_file.h"
+
+#include "support/error.h"
+
+namespace ingot {
+
+ElfFile::ElfFile(std::span<const uint8_t> bytes, const std::string& name) {
+    elf_version(EV_CURRENT);
+    // libelf takes a non-const pointer but only reads with ELF_C_READ_MMAP semantics here.
+    m_elf = elf_memory(reinterpret_cast<char*>(const_cast<uint8_t*>(bytes.data())), bytes.size());
+    if (!m_elf || elf_kind(m_elf) != ELF_K_ELF || gelf_getclass(m_elf) != ELFCLASS64 ||
+        !gelf_getehdr(m_elf, &m_header)) {
+        if (m_elf)
+            elf_end(m_elf);
+        fail("'{}' is a malformed ELF: {}", name, elf_errmsg(-1) ? elf_errmsg(-1) : "bad header");
+    }
+    size_t count = 0;
+    if (elf_getphdrnum(m_elf, &count) != 0 || count == 0 || count > 256) {
+        elf_end(m_elf);
+        fail("'{}' is a malformed ELF: no usable program headers", name);
+    }
+    for (size_t i = 0; i < count; ++i) {
+        GElf_Phdr header;
+        if (!gelf_getphdr(m_elf, static_cast<int>(i), &header)) {
+            elf_end(m_elf);
+            fail("'{}' is a malformed ELF: program header {} is unreadable", name, i);
+        }
+        m_program_headers.push_back(header);
+    }
+}
+
+ElfFile::~ElfFile() { elf_end(m_elf); }
+
+bool ElfFile::has_symbol_table() const {
+    Elf_Scn* section = nullptr;
+    while ((section = elf_nextscn(m_elf, section))) {
+        GElf_Shdr header;
+        if (gelf_getshdr(section, &header) && header.sh_type == SHT_SYMTAB)
+            return true;
+    }
+    return false;
+}
+
+bool ElfFile::is_position_independent_executable() const {
+    Elf_Scn* section = nullptr;
+    while ((section = elf_nextscn(m_elf, section))) {
+        GElf_Shdr header;
+        if (!gelf_getshdr(section, &header) || header.sh_type != SHT_DYNAMIC)
+            continue;
+        Elf_Data* data = elf_getdata(section, nullptr);
+        if (!data || header.sh_entsize == 0)
+            return false;
+        size_t count = header.sh_size / header.sh_entsize;
+        for (size_t i = 0; i < count; ++i) {
+            GElf_Dyn entry;
+            if (gelf_getdyn(data, static_cast<int>(i), &entry) && entry.d_tag == DT_FLAGS_1 &&
+                (entry.d_un.d_val & DF_1_PIE))
+                return true;
+        }
+    }
+    return false;
+}
+
+} // namespace ingot

@@ -1,0 +1,33 @@
+// An ELF file in memory, read through libelf.
+#pragma once
+
+#include <gelf.h>
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace ingot {
+
+class ElfFile {
+public:
+    // Throws UserError when libelf cannot make sense of it.
+    ElfFile(std::span<const uint8_t> bytes, const std::string& name);
+    ~ElfFile();
+    ElfFile(const ElfFile&) = delete;
+    ElfFile& operator=(const ElfFile&) = delete;
+
+    const GElf_Ehdr& header() const { return m_header; }
+    const std::vector<GElf_Phdr>& program_headers() const { return m_program_headers; }
+    bool has_symbol_table() const;
+    // A static-pie has DF_1_PIE in its dynamic section; a shared library does not.
+    bool is_position_independent_executable() const;
+
+private:
+    Elf* m_elf = nullptr;
+    GElf_Ehdr m_header{};
+    std::vector<GElf_Phdr> m_program_headers;
+};
+
+} // namespace ingot

@@ -1,0 +1,195 @@
+#include "image/image.h"
+
+#include "image/program_check.h"
+#include "support/error.h"
+
+#include <elf.h>
+#include <ingot/abi/memory_layout.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace ingot {
+
+namespace {
+
+constexpr uint64_t page = abi::page_size;
+
+uint64_t align_up(uint64_t value, uint64_t alignment) { return (value + alignment - 1) & ~(alignment - 1); }
+
+template <typename T> T read_at(std::span<const uint8_t> bytes, uint64_t offset) {
+    T value;
+    std::memcpy(&value, bytes.data() + offset, sizeof value);
+    return value;
+}
+
+struct RawElf {
+    Elf64_Ehdr header;
+    std::vector<Elf64_Phdr> program_headers;
+};
+
+// The image is parsed by hand, not by libelf: the monitor runs this on every boot and it must
+// stay cheap, and every field is checked against the file as it is read.
+RawElf read_raw_elf(std::span<const uint8_t> bytes, const std::string& name) {
+    if (!is_elf(bytes) || bytes.size() < sizeof(Elf64_Ehdr))
+        fail("'{}' is not an Ingot image (not an ELF file)", name);
+    RawElf elf;
+    elf.header = read_at<Elf64_Ehdr>(bytes, 0);
+    const auto& header = elf.header;
+    if (header.e_ident[EI_CLASS] != ELFCLASS64 || header.e_machine != EM_X86_64 ||
+        header.e_phentsize != sizeof(Elf64_Phdr) || header.e_phnum == 0 || header.e_phnum > 64)
+        fail("'{}' is not an Ingot image (unexpected ELF header)", name);
+    if (header.e_phoff > bytes.size() ||
+        uint64_t(header.e_phnum) * sizeof(Elf64_Phdr) > bytes.size() - header.e_phoff)
+        fail("'{}' is truncated: its program headers lie past the end of the file", name);
+    for (unsigned i = 0; i < header.e_phnum; ++i)
+        elf.program_headers.push_back(
+            read_at<Elf64_Phdr>(bytes, header.e_phoff + uint64_t(i) * sizeof(Elf64_Phdr)));
+    return elf;
+}
+
+bool is_payload_segment(std::span<const uint8_t> bytes, const Elf64_Phdr& segment) {
+    return segment.p_type == PT_LOAD && segment.p_filesz >= sizeof(abi::PayloadHeader) &&
+           segment.p_offset <= bytes.size() - sizeof(abi::PayloadHeader) &&
+           read_at<uint64_t>(bytes, segment.p_offset) == abi::payload_magic;
+}
+
+} // namespace
+
+uint64_t Image::load_end() const {
+    uint64_t end = 0;
+    for (const auto& segment : segments)
+        end = std::max(end, segment.physical_address + segment.memory_size);
+    return align_up(end, page);
+}
+
+bool looks_like_image(std::span<const uint8_t> bytes) {
+    if (!is_elf(bytes) || bytes.size() < sizeof(Elf64_Ehdr))
+        return false;
+    auto header = read_at<Elf64_Ehdr>(bytes, 0);
+    if (header.e_ident[EI_CLASS] != ELFCLASS64 || header.e_phentsize != sizeof(Elf64_Phdr) ||
+        header.e_phoff > bytes.size() ||
+        uint64_t(header.e_phnum) * sizeof(Elf64_Phdr) > bytes.size() - header.e_phoff)
+        return false;
+    for (unsigned i = 0; i < header.e_phnum; ++i) {
+        auto segment = read_at<Elf64_Phdr>(bytes, header.e_phoff + uint64_t(i) * sizeof(Elf64_Phdr));
+        if (is_payload_segment(bytes, segment))
+            return true;
+    }
+    return false;
+}
+
+std::vector<uint8_t> build_image(std::span<const uint8_t> kernel, std::span<const uint8_t> program,
+                                 const Manifest& manifest) {
+    RawElf elf = read_raw_elf(kernel, "kernel");
+    int placeholder = -1;
+    uint64_t kernel_end = 0;
+    for (size_t i = 0; i < elf.program_headers.size(); ++i) {
+        const auto& segment = elf.program_headers[i];
+        if (segment.p_type != PT_LOAD)
+            continue;
+        if (segment.p_memsz == 0 && segment.p_filesz == 0)
+            placeholder = static_cast<int>(i);
+        else
+            kernel_end = std::max(kernel_end, segment.p_paddr + segment.p_memsz);
+    }
+    if (placeholder < 0)
+        fail("the kernel has no payload segment (it was not linked with Ingot's linker script)");
+
+    std::vector<uint8_t> manifest_bytes = encode_manifest(manifest);
+    abi::PayloadHeader payload{};
+    payload.magic = abi::payload_magic;
+    payload.version = abi::payload_version;
+    payload.header_size = sizeof payload;
+    payload.manifest_offset = sizeof payload;
+    payload.manifest_size = manifest_bytes.size();
+    payload.program_offset = align_up(payload.manifest_offset + payload.manifest_size, page);
+    payload.program_size = program.size();
+    payload.total_size = payload.program_offset + payload.program_size;
+
+    std::vector<uint8_t> image(kernel.begin(), kernel.end());
+    uint64_t payload_offset = align_up(image.size(), page);
+    image.resize(payload_offset + payload.total_size, 0);
+    std::memcpy(image.data() + payload_offset, &payload, sizeof payload);
+    std::memcpy(image.data() + payload_offset + payload.manifest_offset, manifest_bytes.data(),
+                manifest_bytes.size());
+    std::memcpy(image.data() + payload_offset + payload.program_offset, program.data(), program.size());
+
+    Elf64_Phdr& segment = elf.program_headers[static_cast<size_t>(placeholder)];
+    segment.p_offset = payload_offset;
+    segment.p_paddr = align_up(kernel_end, page);
+    segment.p_vaddr = abi::kernel_virtual_base + segment.p_paddr;
+    segment.p_filesz = segment.p_memsz = payload.total_size;
+    segment.p_align = page;
+    std::memcpy(image.data() + elf.header.e_phoff + placeholder * sizeof(Elf64_Phdr), &segment,
+                sizeof segment);
+    return image;
+}
+
+Image read_image(std::span<const uint8_t> bytes, const std::string& name) {
+    RawElf elf = read_raw_elf(bytes, name);
+    Image image;
+    image.bytes = bytes;
+    image.entry = elf.header.e_entry;
+    const Elf64_Phdr* payload_segment = nullptr;
+    for (const auto& segment : elf.program_headers) {
+        if (segment.p_type != PT_LOAD)
+            continue;
+        if (segment.p_offset > bytes.size() || segment.p_filesz > bytes.size() - segment.p_offset)
+            fail("'{}' is truncated: a segment lies past the end of the file", name);
+        if (segment.p_filesz > segment.p_memsz || segment.p_paddr > abi::maximum_memory ||
+            segment.p_memsz > abi::maximum_memory)
+            fail("'{}' is corrupted: a segment has impossible sizes", name);
+        if (is_payload_segment(bytes, segment)) {
+            payload_segment = &segment;
+            continue;
+        }
+        if (segment.p_memsz == 0)
+            continue;
+        image.segments.push_back({segment.p_paddr, segment.p_offset, segment.p_filesz,
+                                  segment.p_memsz, segment.p_flags});
+        image.kernel_size += segment.p_memsz;
+    }
+    if (!payload_segment)
+        fail("'{}' is not an Ingot image (no program payload)", name);
+    if (image.segments.empty())
+        fail("'{}' is corrupted: it holds no kernel", name);
+    std::sort(image.segments.begin(), image.segments.end(),
+              [](const auto& a, const auto& b) { return a.physical_address < b.physical_address; });
+    for (size_t i = 1; i < image.segments.size(); ++i) {
+        const auto& previous = image.segments[i - 1];
+        if (previous.physical_address + previous.memory_size > image.segments[i].physical_address)
+            fail("'{}' is corrupted: kernel segments overlap", name);
+    }
+    if (image.segments.front().physical_address < abi::kernel_physical_base)
+        fail("'{}' is corrupted: the kernel loads below 1 MiB", name);
+    uint64_t kernel_end = image.load_end();
+    if (payload_segment->p_paddr != kernel_end)
+        fail("'{}' is corrupted: the payload is not where the kernel looks for it", name);
+    if (image.entry < abi::kernel_virtual_base + abi::kernel_physical_base ||
+        image.entry >= abi::kernel_virtual_base + kernel_end)
+        fail("'{}' is corrupted: its entry point is outside the kernel", name);
+
+    auto payload_bytes = bytes.subspan(payload_segment->p_offset, payload_segment->p_filesz);
+    image.payload = read_at<abi::PayloadHeader>(payload_bytes, 0);
+    const auto& payload = image.payload;
+    if (payload.version != abi::payload_version)
+        fail("'{}' was built by another version of Ingot (payload version {})", name, payload.version);
+    if (payload.total_size != payload_bytes.size() || payload.manifest_offset < sizeof payload ||
+        payload.manifest_offset > payload.total_size ||
+        payload.manifest_size > payload.total_size - payload.manifest_offset ||
+        payload.program_offset % page != 0 || payload.program_offset > payload.total_size ||
+        payload.program_size > payload.total_size - payload.program_offset ||
+        payload.program_offset < payload.manifest_offset + payload.manifest_size)
+        fail("'{}' is corrupted: the payload's layout is inconsistent", name);
+    image.payload_physical = payload_segment->p_paddr;
+    image.segments.push_back({payload_segment->p_paddr, payload_segment->p_offset,
+                              payload_segment->p_filesz, payload_segment->p_memsz,
+                              payload_segment->p_flags});
+    image.manifest = decode_manifest(payload_bytes.subspan(payload.manifest_offset, payload.manifest_size));
+    image.program = payload_bytes.subspan(payload.program_offset, payload.program_size);
+    check_program(image.program, name + " (embedded program)");
+    return image;
+}
+
+} // namespace ingot

@@ -1,0 +1,46 @@
+// The sealed image: the kernel ELF whose placeholder PT_LOAD carries the payload (see
+// include/ingot/abi/image.h). Built by `ingot build`, read by `ingot run` and `ingot inspect`.
+#pragma once
+
+#include "image/manifest.h"
+
+#include <ingot/abi/image.h>
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace ingot {
+
+struct LoadSegment {
+    uint64_t physical_address;
+    uint64_t file_offset;
+    uint64_t file_size;
+    uint64_t memory_size;
+    uint32_t flags;
+};
+
+struct Image {
+    std::span<const uint8_t> bytes;
+    uint64_t entry = 0;
+    std::vector<LoadSegment> segments; // every PT_LOAD, the payload last
+    uint64_t kernel_size = 0;          // memory the kernel's own segments take
+    uint64_t payload_physical = 0;
+    abi::PayloadHeader payload{};
+    Manifest manifest;
+    std::span<const uint8_t> program;
+
+    uint64_t load_end() const; // first guest-physical byte after everything loaded
+};
+
+std::vector<uint8_t> build_image(std::span<const uint8_t> kernel, std::span<const uint8_t> program,
+                                 const Manifest& manifest);
+
+// Checks everything a monitor relies on; throws UserError naming what is wrong.
+Image read_image(std::span<const uint8_t> bytes, const std::string& name);
+
+// True when the file is an Ingot image rather than a plain program.
+bool looks_like_image(std::span<const uint8_t> bytes);
+
+} // namespace ingot

@@ -1,0 +1,154 @@
+#include "vmm/hypercalls.h"
+
+#include <fmt/format.h>
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <ctime>
+
+namespace ingot {
+
+namespace {
+
+// Writes everything, or returns -errno.
+int64_t write_all(int fd, const uint8_t* data, size_t length) {
+    size_t done = 0;
+    while (done < length) {
+        ssize_t n = ::write(fd, data + done, length - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return done ? static_cast<int64_t>(done) : -errno;
+        done += static_cast<size_t>(n);
+    }
+    return static_cast<int64_t>(done);
+}
+
+} // namespace
+
+uint64_t HypercallHandler::total() const {
+    uint64_t sum = 0;
+    for (auto count : m_counts)
+        sum += count;
+    return sum;
+}
+
+template <typename Args> Args HypercallHandler::load(uint64_t address) {
+    auto arguments = m_memory.read<Args>(address);
+    if (!arguments)
+        throw GuestFault(fmt::format("hypercall arguments at {:#x} lie outside guest memory", address));
+    return *arguments;
+}
+
+template <typename Args> void HypercallHandler::store(uint64_t address, const Args& arguments) {
+    m_memory.write(address, arguments);
+}
+
+HypercallOutcome HypercallHandler::handle(uint64_t offset, uint64_t argument_address) {
+    uint64_t number = offset / 8;
+    if (offset % 8 || number == 0 || number >= abi::hypercall_count)
+        throw GuestFault(fmt::format("store to offset {:#x} of the hypercall window", offset));
+    ++m_counts[number];
+    switch (static_cast<abi::Hypercall>(number)) {
+    case abi::Hypercall::ConsoleWrite:
+        console_write(argument_address);
+        return {};
+    case abi::Hypercall::ConsoleRead:
+        console_read(argument_address);
+        return {};
+    case abi::Hypercall::Poll:
+        poll(argument_address);
+        return {};
+    case abi::Hypercall::Exit: {
+        auto arguments = load<abi::ExitArgs>(argument_address);
+        return {HypercallOutcome::Kind::Exit, arguments.status & 0xff, {}};
+    }
+    case abi::Hypercall::Crash: {
+        auto arguments = load<abi::CrashArgs>(argument_address);
+        if (arguments.signal == 0 || arguments.signal > 64)
+            throw GuestFault(fmt::format("crash hypercall with signal {}", arguments.signal));
+        return {HypercallOutcome::Kind::Crash, static_cast<int>(128 + arguments.signal), arguments};
+    }
+    }
+    throw GuestFault(fmt::format("unknown hypercall {}", number));
+}
+
+void HypercallHandler::console_write(uint64_t address) {
+    auto arguments = load<abi::ConsoleWriteArgs>(address);
+    if (arguments.length > abi::max_console_transfer)
+        throw GuestFault(fmt::format("console write of {} bytes exceeds the limit", arguments.length));
+    auto data = m_memory.span(arguments.data, arguments.length);
+    if (!data)
+        throw GuestFault(fmt::format("console write from {:#x} lies outside guest memory", arguments.data));
+    switch (static_cast<abi::ConsoleStream>(arguments.stream)) {
+    case abi::ConsoleStream::Stdout:
+        arguments.result = write_all(STDOUT_FILENO, data->data(), data->size());
+        break;
+    case abi::ConsoleStream::Stderr:
+        arguments.result = write_all(STDERR_FILENO, data->data(), data->size());
+        break;
+    case abi::ConsoleStream::KernelLog: {
+        // Kernel messages share the host's stderr, marked as the kernel's.
+        std::string text;
+        for (uint8_t byte : *data) {
+            if (m_log_at_line_start)
+                text += "ingot-kernel: ";
+            text += static_cast<char>(byte);
+            m_log_at_line_start = byte == '\n';
+        }
+        write_all(STDERR_FILENO, reinterpret_cast<const uint8_t*>(text.data()), text.size());
+        arguments.result = static_cast<int64_t>(data->size());
+        break;
+    }
+    default:
+        throw GuestFault(fmt::format("console write to unknown stream {}", arguments.stream));
+    }
+    store(address, arguments);
+}
+
+void HypercallHandler::console_read(uint64_t address) {
+    auto arguments = load<abi::ConsoleReadArgs>(address);
+    if (arguments.length > abi::max_console_transfer)
+        throw GuestFault(fmt::format("console read of {} bytes exceeds the limit", arguments.length));
+    auto data = m_memory.span(arguments.data, arguments.length);
+    if (!data)
+        throw GuestFault(fmt::format("console read into {:#x} lies outside guest memory", arguments.data));
+    pollfd input{STDIN_FILENO, POLLIN, 0};
+    int ready = ::poll(&input, 1, 0);
+    if (ready < 0 && errno != EINTR) {
+        arguments.result = 0; // no usable stdin: end of input
+    } else if (ready <= 0) {
+        arguments.result = -EAGAIN;
+    } else if (input.revents & POLLNVAL) {
+        arguments.result = 0;
+    } else {
+        ssize_t n;
+        do {
+            n = ::read(STDIN_FILENO, data->data(), data->size());
+        } while (n < 0 && errno == EINTR);
+        arguments.result = n < 0 ? (errno == EAGAIN ? -EAGAIN : 0) : n;
+    }
+    store(address, arguments);
+}
+
+void HypercallHandler::poll(uint64_t address) {
+    auto arguments = load<abi::PollArgs>(address);
+    pollfd input{STDIN_FILENO, POLLIN, 0};
+    bool watch_input = arguments.interest & abi::poll_event_stdin;
+    timespec timeout{};
+    timespec* timeout_pointer = nullptr;
+    if (arguments.timeout_ns != UINT64_MAX) {
+        timeout.tv_sec = static_cast<time_t>(arguments.timeout_ns / 1000000000ull);
+        timeout.tv_nsec = static_cast<long>(arguments.timeout_ns % 1000000000ull);
+        timeout_pointer = &timeout;
+    }
+    arguments.events = 0;
+    int ready = ::ppoll(watch_input ? &input : nullptr, watch_input ? 1 : 0, timeout_pointer, nullptr);
+    if (ready > 0 && (input.revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)))
+        arguments.events |= abi::poll_event_stdin;
+    store(address, arguments);
+}
+
+} // namespace ingot

@@ -1,0 +1,51 @@
+// The monitor's side of the hypercall ABI (include/ingot/abi/hypercall.h). The guest is
+// untrusted: each argument block and every buffer it names is checked against guest memory.
+#pragma once
+
+#include "vmm/guest_memory.h"
+
+#include <ingot/abi/hypercall.h>
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+
+namespace ingot {
+
+// The guest broke the ABI (bad pointer, bad length, unknown call): the VM is stopped.
+class GuestFault : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct HypercallOutcome {
+    enum class Kind { Continue, Exit, Crash } kind = Kind::Continue;
+    int status = 0;
+    abi::CrashArgs crash{};
+};
+
+class HypercallHandler {
+public:
+    explicit HypercallHandler(GuestMemory& memory) : m_memory(memory) {}
+
+    // A store of `argument_address` at `offset` in the hypercall window.
+    HypercallOutcome handle(uint64_t offset, uint64_t argument_address);
+
+    uint64_t count(abi::Hypercall call) const { return m_counts[static_cast<size_t>(call)]; }
+    uint64_t total() const;
+
+private:
+    template <typename Args> Args load(uint64_t address);
+    template <typename Args> void store(uint64_t address, const Args& arguments);
+
+    void console_write(uint64_t address);
+    void console_read(uint64_t address);
+    void poll(uint64_t address);
+
+    GuestMemory& m_memory;
+    std::array<uint64_t, abi::hypercall_count> m_counts{};
+    bool m_log_at_line_start = true;
+};
+
+} // namespace ingot

@@ -1,0 +1,66 @@
+// /dev/kvm, a VM and its vCPU, as RAII objects. Failures that depend on the host (no KVM,
+// no permission, no room for a VM) become UserErrors that say why.
+#pragma once
+
+#include <linux/kvm.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace ingot {
+
+class FileHandle {
+public:
+    explicit FileHandle(int fd = -1) : m_fd(fd) {}
+    ~FileHandle();
+    FileHandle(FileHandle&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
+    FileHandle& operator=(FileHandle&&) = delete;
+    int get() const { return m_fd; }
+
+private:
+    int m_fd;
+};
+
+class Vcpu {
+public:
+    Vcpu(int fd, size_t run_size);
+    ~Vcpu();
+    Vcpu(const Vcpu&) = delete;
+    Vcpu& operator=(const Vcpu&) = delete;
+
+    // Returns false when interrupted by a signal (the caller decides whether to go on).
+    bool run();
+    kvm_run& state() { return *m_run; }
+
+    kvm_regs registers() const;
+    void set_registers(const kvm_regs& registers);
+    kvm_sregs special_registers() const;
+    void set_special_registers(const kvm_sregs& registers);
+    kvm_vcpu_events events() const;
+    void set_cpuid(const std::vector<kvm_cpuid_entry2>& entries);
+    void set_msrs(const std::vector<std::pair<uint32_t, uint64_t>>& values);
+    uint32_t tsc_khz() const;
+
+private:
+    FileHandle m_fd;
+    kvm_run* m_run = nullptr;
+    size_t m_run_size = 0;
+};
+
+class VirtualMachine {
+public:
+    // Opens /dev/kvm and creates the VM.
+    VirtualMachine();
+
+    void add_memory(uint32_t slot, uint64_t guest_physical, uint64_t size, void* host);
+    Vcpu create_vcpu();
+    std::vector<kvm_cpuid_entry2> supported_cpuid() const;
+
+private:
+    FileHandle m_kvm;
+    FileHandle m_vm;
+};
+
+} // namespace ingot

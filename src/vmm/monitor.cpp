@@ -1,0 +1,185 @@
+#include "vmm/monitor.h"
+
+#include "image/program_check.h"
+#include "support/error.h"
+#include "support/size.h"
+#include "vmm/boot_setup.h"
+#include "vmm/crash_report.h"
+#include "vmm/fault.h"
+#include "vmm/guest_memory.h"
+#include "vmm/guest_page_walker.h"
+#include "vmm/hypercalls.h"
+#include "vmm/kvm.h"
+
+#include <fmt/format.h>
+#include <ingot/abi/memory_layout.h>
+
+#include <csignal>
+#include <cstring>
+#include <ctime>
+
+namespace ingot {
+
+namespace {
+
+constexpr int status_guest_misbehaved = 125;
+
+volatile sig_atomic_t stop_signal = 0;
+
+void remember_signal(int signal) { stop_signal = signal; }
+
+// SIGINT/SIGTERM interrupt KVM_RUN (no SA_RESTART) so the run loop can stop the guest.
+void install_signal_handlers() {
+    struct sigaction action{};
+    action.sa_handler = remember_signal;
+    sigemptyset(&action.sa_mask);
+    for (int signal : {SIGINT, SIGTERM, SIGHUP})
+        sigaction(signal, &action, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+}
+
+double seconds_since(const timespec& start) {
+    timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return static_cast<double>(now.tv_sec - start.tv_sec) +
+           static_cast<double>(now.tv_nsec - start.tv_nsec) / 1e9;
+}
+
+uint64_t program_bias(GuestMemory& memory, const BootLayout& layout) {
+    auto info = memory.read<abi::GuestInfo>(layout.guest_info);
+    if (!info || info->magic != abi::guest_info_magic || info->program_load_bias >= abi::user_space_end)
+        return 0;
+    return info->program_load_bias;
+}
+
+FaultFacts fault_facts(Vcpu& vcpu, const kvm_regs& registers, const kvm_sregs& sregs,
+                       GuestMemory& memory, bool emulation_failure) {
+    FaultFacts facts;
+    facts.emulation_failure = emulation_failure;
+    facts.cr2 = sregs.cr2;
+    facts.rsp = registers.rsp;
+    kvm_vcpu_events events = vcpu.events();
+    if (events.exception.injected || events.exception.pending || events.exception.nr) {
+        facts.vector = events.exception.nr;
+        facts.error_code = events.exception.error_code;
+    }
+    uint16_t instruction;
+    if (GuestPageWalker(memory, sregs.cr3).read(registers.rip, &instruction, sizeof instruction))
+        facts.instruction = instruction;
+    return facts;
+}
+
+} // namespace
+
+int run_on_kvm(const Image& image, const RunOptions& options) {
+    timespec started;
+    clock_gettime(CLOCK_MONOTONIC, &started);
+
+    std::vector<uint8_t> arguments;
+    if (!options.arguments.empty() || !options.environment.empty())
+        arguments = encode_run_time_arguments(options.arguments, options.environment);
+
+    uint64_t memory_size = options.memory_size.value_or(
+        image.manifest.memory_size ? image.manifest.memory_size : abi::default_memory_size);
+    uint64_t needed = minimum_memory_for(image, check_program(image.program, "program").memory_span,
+                                         arguments.size());
+    if (memory_size > abi::maximum_memory)
+        fail("--mem {} is more than Ingot supports ({})", format_size(memory_size),
+             format_size(abi::maximum_memory));
+    if (memory_size < needed || memory_size % abi::page_size != 0)
+        fail("--mem {} is too small for this image: it needs at least {}", format_size(memory_size),
+             format_size(needed));
+
+    VirtualMachine vm;
+    GuestMemory memory(memory_size);
+    vm.add_memory(0, 0, memory_size, memory.host_base());
+    BootLayout layout = plan_boot_layout(image, memory_size, arguments.size());
+    load_image(image, memory);
+    build_page_tables(layout, memory);
+    Vcpu vcpu = vm.create_vcpu();
+    auto boot_info = make_boot_info(layout, memory_size, vcpu.tsc_khz(), arguments, options.trace_syscalls);
+    write_boot_info(layout, memory, boot_info, arguments);
+    configure_vcpu(vm, vcpu, layout, image, memory, guest_runs_in_ring3());
+    install_signal_handlers();
+
+    HypercallHandler hypercalls(memory);
+    uint64_t exits = 0;
+    int status = 0;
+    for (;;) {
+        bool ran = vcpu.run();
+        ++exits;
+        if (stop_signal) {
+            fmt::print(stderr, "ingot: stopped by signal {}\n", static_cast<int>(stop_signal));
+            status = 128 + stop_signal;
+            break;
+        }
+        if (!ran)
+            continue;
+        kvm_run& run = vcpu.state();
+        if (run.exit_reason == KVM_EXIT_MMIO && run.mmio.is_write && run.mmio.len == 8 &&
+            run.mmio.phys_addr >= abi::hypercall_window_physical &&
+            run.mmio.phys_addr < abi::hypercall_window_physical + abi::hypercall_window_size) {
+            uint64_t value;
+            std::memcpy(&value, run.mmio.data, sizeof value);
+            HypercallOutcome outcome;
+            try {
+                outcome = hypercalls.handle(run.mmio.phys_addr - abi::hypercall_window_physical, value);
+            } catch (const GuestFault& fault) {
+                fmt::print(stderr, "ingot: the guest broke the hypercall ABI and was stopped: {}\n", fault.what());
+                status = status_guest_misbehaved;
+                break;
+            }
+            if (outcome.kind == HypercallOutcome::Kind::Continue)
+                continue;
+            status = outcome.status;
+            if (outcome.kind == HypercallOutcome::Kind::Crash) {
+                const auto& c = outcome.crash;
+                kvm_regs registers{};
+                registers.rip = c.rip;
+                registers.rsp = c.rsp;
+                registers.rbp = c.rbp;
+                registers.rax = c.rax;
+                registers.rbx = c.rbx;
+                registers.rcx = c.rcx;
+                registers.rdx = c.rdx;
+                registers.rsi = c.rsi;
+                registers.rdi = c.rdi;
+                registers.r8 = c.r8;
+                registers.r9 = c.r9;
+                registers.r10 = c.r10;
+                registers.r11 = c.r11;
+                registers.r12 = c.r12;
+                registers.r13 = c.r13;
+                registers.r14 = c.r14;
+                registers.r15 = c.r15;
+                CrashScene scene{fmt::format("{} (signal {})", signal_description(static_cast<int>(c.signal)), c.signal),
+                                 registers, vcpu.special_registers().cr3, program_bias(memory, layout)};
+                print_crash_report(scene, image, memory);
+            }
+            break;
+        }
+        if (run.exit_reason == KVM_EXIT_SHUTDOWN || run.exit_reason == KVM_EXIT_INTERNAL_ERROR) {
+            kvm_regs registers = vcpu.registers();
+            kvm_sregs sregs = vcpu.special_registers();
+            FaultVerdict verdict = classify_fault(
+                fault_facts(vcpu, registers, sregs, memory, run.exit_reason == KVM_EXIT_INTERNAL_ERROR));
+            CrashScene scene{fmt::format("{}: {}", signal_description(verdict.signal), verdict.description),
+                             registers, sregs.cr3, program_bias(memory, layout)};
+            print_crash_report(scene, image, memory);
+            status = 128 + verdict.signal;
+            break;
+        }
+        kvm_regs registers = vcpu.registers();
+        fmt::print(stderr, "ingot: the guest stopped unexpectedly (KVM exit reason {}) at rip {:#x}\n",
+                   run.exit_reason, registers.rip);
+        status = status_guest_misbehaved;
+        break;
+    }
+    if (options.print_stats)
+        fmt::print(stderr, "ingot-stats: exits={} hypercalls={} console_writes={} polls={} wall_ms={:.3f}\n",
+                   exits, hypercalls.total(), hypercalls.count(abi::Hypercall::ConsoleWrite),
+                   hypercalls.count(abi::Hypercall::Poll), seconds_since(started) * 1e3);
+    return status;
+}
+
+} // namespace ingot

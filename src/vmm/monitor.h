@@ -1,0 +1,24 @@
+// The Ingot monitor (platform hvt): runs one image on /dev/kvm until the program exits.
+#pragma once
+
+#include "image/image.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ingot {
+
+struct RunOptions {
+    std::vector<std::string> arguments;   // replaces the image's argv when not empty
+    std::vector<std::string> environment; // overrides or extends the image's
+    std::optional<uint64_t> memory_size;
+    bool trace_syscalls = false;
+    bool print_stats = false;
+};
+
+// Returns the program's exit status (128 + signal when it crashed).
+int run_on_kvm(const Image& image, const RunOptions& options);
+
+} // namespace ingot
