@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 namespace ingot {
@@ -48,20 +49,30 @@ FileHandle::~FileHandle() {
 
 namespace {
 
+// INGOT_KVM_DEVICE names another device node: for tests of a missing or unusable KVM.
+const char* kvm_device() {
+    const char* path = std::getenv("INGOT_KVM_DEVICE");
+    return path && *path ? path : "/dev/kvm";
+}
+
 int open_kvm() {
-    int fd = ::open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    const char* path = kvm_device();
+    int fd = ::open(path, O_RDWR | O_CLOEXEC);
     if (fd < 0) {
         int error = errno;
         if (error == ENOENT)
-            fail("/dev/kvm does not exist: this host has no KVM (enable virtualization, load kvm_intel or kvm_amd)");
+            fail("{} does not exist: this host has no KVM (enable virtualization in the firmware, "
+                 "load kvm_intel or kvm_amd)", path);
         if (error == EACCES || error == EPERM)
-            fail("no permission to use /dev/kvm: add your user to the 'kvm' group or run as root");
-        fail("cannot open /dev/kvm: {}", system_error_text(error));
+            fail("no permission to use {}: add your user to the 'kvm' group or run as root", path);
+        fail("cannot open {}: {}", path, system_error_text(error));
     }
     int version = ::ioctl(fd, KVM_GET_API_VERSION, 0);
     if (version != KVM_API_VERSION) {
         ::close(fd);
-        fail("/dev/kvm speaks API version {}, Ingot needs {}", version, KVM_API_VERSION);
+        if (version < 0)
+            fail("{} is not a KVM device ({})", path, system_error_text(errno));
+        fail("{} speaks KVM API version {}, Ingot needs {}", path, version, KVM_API_VERSION);
     }
     return fd;
 }
