@@ -90,7 +90,8 @@ ErrorOr<LoadedProgram> load_program(const uint8_t* image, size_t size, PhysicalA
     program.load_bias = header.type == elf::type_shared ? static_pie_base - lowest : 0;
     uint64_t bias = program.load_bias;
     uint64_t highest = loads[load_count - 1].virtual_address + loads[load_count - 1].memory_size;
-    if (lowest + bias < abi::page_size * 16 || highest + bias >= abi::user_space_end / 2)
+    // Keep the top terabyte of the user half for the stack and the mmap area.
+    if (lowest + bias < abi::page_size * 16 || highest + bias >= abi::user_space_end - (1ull << 40))
         return EINVAL;
 
     if (!has_phdr_segment) {

@@ -11,7 +11,24 @@ namespace {
 constexpr uint8_t divide_error = 0, debug = 1, breakpoint = 3, overflow = 4, bound_range = 5,
                   invalid_opcode = 6, stack_fault = 12, general_protection = 13, page_fault = 14,
                   x87_error = 16, alignment_check = 17, simd_error = 19;
-constexpr uint16_t ud2 = 0x0b0f;
+
+bool is_ud2(const FaultFacts& facts) {
+    return facts.instruction && (*facts.instruction)[0] == 0x0f && (*facts.instruction)[1] == 0x0b;
+}
+
+// DIV or IDIV (F6/F7 with ModRM.reg 6 or 7), after operand-size and REX prefixes.
+bool is_divide(const FaultFacts& facts) {
+    if (!facts.instruction)
+        return false;
+    const auto& bytes = *facts.instruction;
+    size_t i = 0;
+    while (i < 2 && (bytes[i] == 0x66 || (bytes[i] & 0xf0) == 0x40))
+        ++i;
+    if (i + 1 >= bytes.size() || (bytes[i] != 0xf6 && bytes[i] != 0xf7))
+        return false;
+    unsigned reg = (bytes[i + 1] >> 3) & 7;
+    return reg == 6 || reg == 7;
+}
 
 // A fault just below or at the stack pointer is the stack running into its guard page.
 bool looks_like_stack_overflow(const FaultFacts& facts) {
@@ -53,8 +70,11 @@ const char* signal_description(int signal) {
 FaultVerdict classify_fault(const FaultFacts& facts) {
     if (facts.emulation_failure)
         return {SIGILL, "illegal instruction (the hypervisor could not execute it)"};
-    if (!facts.vector) {
-        if (facts.instruction == ud2)
+    // KVM reports vector 0 both for a divide error and for "no exception recorded".
+    if (!facts.vector || *facts.vector == divide_error) {
+        if (is_divide(facts))
+            return {SIGFPE, "integer divide error (division by zero or overflow)"};
+        if (is_ud2(facts))
             return {SIGILL, "illegal instruction (ud2)"};
         return {SIGSEGV, "fatal CPU exception (triple fault)"};
     }
@@ -66,9 +86,7 @@ FaultVerdict classify_fault(const FaultFacts& facts) {
     case stack_fault:
         return {SIGSEGV, "stack segment fault"};
     case invalid_opcode:
-        return {SIGILL, facts.instruction == ud2 ? "illegal instruction (ud2)" : "illegal instruction"};
-    case divide_error:
-        return {SIGFPE, "integer divide error (division by zero or overflow)"};
+        return {SIGILL, is_ud2(facts) ? "illegal instruction (ud2)" : "illegal instruction"};
     case overflow:
     case bound_range:
         return {SIGSEGV, "bound or overflow check failed"};

@@ -2,6 +2,7 @@
 // Linux user expects (segmentation fault, illegal instruction, ...).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,7 +15,7 @@ struct FaultFacts {
     uint64_t cr2 = 0;
     uint64_t rsp = 0;
     bool emulation_failure = false;
-    std::optional<uint16_t> instruction; // first two bytes at RIP, little endian
+    std::optional<std::array<uint8_t, 4>> instruction; // the first bytes at RIP
 };
 
 struct FaultVerdict {

@@ -59,12 +59,13 @@ FaultFacts fault_facts(Vcpu& vcpu, const kvm_regs& registers, const kvm_sregs& s
     facts.cr2 = sregs.cr2;
     facts.rsp = registers.rsp;
     kvm_vcpu_events events = vcpu.events();
-    if (events.exception.injected || events.exception.pending || events.exception.nr) {
+    if (events.exception.injected || events.exception.pending || events.exception.nr ||
+        events.exception.has_error_code) {
         facts.vector = events.exception.nr;
         facts.error_code = events.exception.error_code;
     }
-    uint16_t instruction;
-    if (GuestPageWalker(memory, sregs.cr3).read(registers.rip, &instruction, sizeof instruction))
+    std::array<uint8_t, 4> instruction;
+    if (GuestPageWalker(memory, sregs.cr3).read(registers.rip, instruction.data(), instruction.size()))
         facts.instruction = instruction;
     return facts;
 }

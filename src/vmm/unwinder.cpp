@@ -3,7 +3,10 @@
 #include <elfutils/libdwfl.h>
 #include <fmt/format.h>
 
+#include <cxxabi.h>
 #include <sys/mman.h>
+
+#include <cstdlib>
 #include <unistd.h>
 
 namespace ingot {
@@ -24,6 +27,16 @@ int memory_file(const char* name, std::span<const uint8_t> bytes) {
         done += static_cast<size_t>(n);
     }
     return fd;
+}
+
+std::string demangle(const char* name) {
+    int status = 0;
+    char* readable = abi::__cxa_demangle(name, nullptr, nullptr, &status);
+    if (status != 0 || !readable)
+        return name;
+    std::string text = readable;
+    std::free(readable);
+    return text;
 }
 
 const Dwfl_Callbacks module_callbacks = {
@@ -113,7 +126,7 @@ std::string Unwinder::describe(uint64_t pc) const {
     GElf_Off offset = 0;
     GElf_Sym symbol;
     const char* name = dwfl_module_addrinfo(module, pc, &offset, &symbol, nullptr, nullptr, nullptr);
-    std::string text = name ? fmt::format("{}+{:#x}", name, offset) : "??";
+    std::string text = name ? fmt::format("{}+{:#x}", demangle(name), offset) : "??";
     const char* module_name = nullptr;
     dwfl_module_info(module, nullptr, nullptr, nullptr, nullptr, nullptr, &module_name, nullptr);
     if (Dwfl_Line* line = dwfl_module_getsrc(module, pc)) {
