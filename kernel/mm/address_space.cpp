@@ -149,7 +149,8 @@ void AddressSpace::coalesce() {
 }
 
 void AddressSpace::release_pages(uint64_t start, uint64_t end) {
-    for (uint64_t address = start; address < end; address += page) {
+    for (uint64_t address = m_page_table.next_candidate(start, end); address < end;
+         address = m_page_table.next_candidate(address + page, end)) {
         uint64_t old = m_page_table.unmap(address);
         if (old & (pte::present | pte::kept))
             m_frames.free(old & pte::address_mask);
@@ -157,16 +158,20 @@ void AddressSpace::release_pages(uint64_t start, uint64_t end) {
 }
 
 ErrorOr<void> AddressSpace::apply_protection(uint64_t start, uint64_t end, uint32_t prot) {
+    if (prot == protection::none) {
+        // Only pages that have frames change; reservations cost nothing.
+        for (uint64_t address = m_page_table.next_candidate(start, end); address < end;
+             address = m_page_table.next_candidate(address + page, end)) {
+            uint64_t* entry = m_page_table.leaf(address);
+            if (entry && (*entry & pte::present))
+                m_page_table.set_entry(address, (*entry & pte::address_mask) | pte::kept);
+        }
+        return {};
+    }
     for (uint64_t address = start; address < end; address += page) {
         uint64_t* entry = m_page_table.leaf(address);
         uint64_t current = entry ? *entry : 0;
-        bool has_frame = current & (pte::present | pte::kept);
-        if (prot == protection::none) {
-            if (current & pte::present)
-                m_page_table.set_entry(address, (current & pte::address_mask) | pte::kept);
-            continue;
-        }
-        if (has_frame) {
+        if (current & (pte::present | pte::kept)) {
             m_page_table.set_entry(address, (current & pte::address_mask) | entry_flags(prot));
             continue;
         }
@@ -273,7 +278,8 @@ ErrorOr<void> AddressSpace::discard(uint64_t address, uint64_t length) {
     uint64_t end;
     if (!is_aligned(address, page) || !range_end(address, align_up(length, page), end))
         return EINVAL;
-    for (uint64_t cursor = address; cursor < end; cursor += page) {
+    for (uint64_t cursor = m_page_table.next_candidate(address, end); cursor < end;
+         cursor = m_page_table.next_candidate(cursor + page, end)) {
         uint64_t* entry = m_page_table.leaf(cursor);
         if (entry && (*entry & (pte::present | pte::kept)))
             memset(m_frames.to_virtual(*entry & pte::address_mask), 0, page);

@@ -38,6 +38,28 @@ uint64_t* PageTable::leaf(uint64_t virtual_address) const {
     return &current[index_at(virtual_address, 0)];
 }
 
+uint64_t PageTable::next_candidate(uint64_t virtual_address, uint64_t end) const {
+    while (virtual_address < end) {
+        uint64_t* current = table(m_root);
+        int level = 3;
+        for (; level > 0; --level) {
+            uint64_t entry = current[index_at(virtual_address, level)];
+            if (!(entry & pte::present) || (entry & pte::large))
+                break;
+            current = table(entry & pte::address_mask);
+        }
+        if (level == 0)
+            return virtual_address;
+        // Nothing below this entry: jump to the next one at the same level.
+        uint64_t span = 1ull << (12 + 9 * level);
+        uint64_t next = (virtual_address & ~(span - 1)) + span;
+        if (next <= virtual_address)
+            return end;
+        virtual_address = next;
+    }
+    return end;
+}
+
 ErrorOr<void> PageTable::map(uint64_t virtual_address, PhysicalAddress frame, uint64_t flags) {
     uint64_t* entry = TRY(walk_or_create(virtual_address));
     if (*entry & (pte::present | pte::kept))

@@ -33,6 +33,10 @@ public:
     uint64_t unmap(uint64_t virtual_address);
     void set_entry(uint64_t virtual_address, uint64_t entry);
 
+    // The first address at or after `virtual_address` (and before `end`) that a leaf entry
+    // could exist for: skips the ranges whose intermediate tables are absent.
+    uint64_t next_candidate(uint64_t virtual_address, uint64_t end) const;
+
     // The physical address behind a virtual one, through large pages too; false if unmapped.
     bool translate(uint64_t virtual_address, PhysicalAddress& physical) const;
 
