@@ -47,6 +47,9 @@ extern "C" void syscall_dispatch(kernel::SyscallFrame* frame) {
     using namespace kernel;
     uint64_t number = frame->rax;
     SyscallFrame arguments = *frame;
+    // These never return: trace them on the way in.
+    if (tracing && (number == nr::exit || number == nr::exit_group))
+        trace_syscall_entry(scheduler::current()->tid, number, arguments);
     long result;
     if (number < syscall_count && handlers[number])
         result = handlers[number](*frame);

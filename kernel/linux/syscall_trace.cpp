@@ -72,19 +72,30 @@ void append_argument(FormatBuffer& line, uint64_t value, bool is_string) {
         line.append("0x%lx", value);
 }
 
-} // namespace
-
-void trace_syscall(uint32_t tid, uint64_t number, const SyscallFrame& frame, long result) {
+void append_call(FormatBuffer& line, uint32_t tid, uint64_t number, const SyscallFrame& frame) {
     const uint64_t arguments[6] = {frame.rdi, frame.rsi, frame.rdx, frame.r10, frame.r8, frame.r9};
     Shape shape = shape_of(number);
-    char text[400];
-    FormatBuffer line(text, sizeof text);
     line.append("[%u] %s(", tid, syscall_name(number));
     for (int i = 0; i < shape.argument_count; ++i) {
         if (i)
             line.append(", ");
         append_argument(line, arguments[i], shape.string_arguments & (1u << i));
     }
+}
+
+} // namespace
+
+void trace_syscall_entry(uint32_t tid, uint64_t number, const SyscallFrame& frame) {
+    char text[400];
+    FormatBuffer line(text, sizeof text);
+    append_call(line, tid, number, frame);
+    klog("%s) = ?", line.text());
+}
+
+void trace_syscall(uint32_t tid, uint64_t number, const SyscallFrame& frame, long result) {
+    char text[400];
+    FormatBuffer line(text, sizeof text);
+    append_call(line, tid, number, frame);
     if (result < 0 && result > -4096)
         line.append(") = -1 %s", errno_name(static_cast<int>(-result)));
     else if (result >= 0 && result < 65536)

@@ -8,5 +8,7 @@
 namespace kernel {
 
 void trace_syscall(uint32_t tid, uint64_t number, const SyscallFrame& arguments, long result);
+// For calls that do not return (exit, exit_group): "= ?" as strace prints.
+void trace_syscall_entry(uint32_t tid, uint64_t number, const SyscallFrame& arguments);
 
 } // namespace kernel

@@ -23,7 +23,7 @@ constexpr uint64_t present_writable = 0x7; // present, writable, user: see guest
 constexpr uint64_t large_page = 0x80;
 
 // Room the kernel needs to start a program: its heap, bitmaps, thread stacks, page tables.
-constexpr uint64_t kernel_working_set = 2ull << 20;
+constexpr uint64_t kernel_working_set = 512ull << 10;
 
 uint64_t align_up(uint64_t value, uint64_t alignment) { return (value + alignment - 1) & ~(alignment - 1); }
 
@@ -73,7 +73,7 @@ uint64_t minimum_memory_for(const Image& image, uint64_t program_span, size_t ar
     uint64_t estimate = image.load_end() + page_table_bytes(abi::maximum_memory / 64) +
                         align_up(sizeof(abi::BootInfo) + arguments_size, page) + stack +
                         kernel_working_set + program_span / 8;
-    return align_up(estimate, 1ull << 20);
+    return align_up(estimate, 256ull << 10);
 }
 
 BootLayout plan_boot_layout(const Image& image, uint64_t memory_size, size_t arguments_size) {
