@@ -83,7 +83,9 @@ ErrorOr<uint64_t> create_stack(AddressSpace& space, uint64_t size) {
 
 } // namespace
 
-FrameAllocator& frame_allocator() { return frames; }
+FrameAllocator& frame_allocator() {
+    return frames;
+}
 
 } // namespace kernel
 
@@ -114,7 +116,7 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
          "the image's manifest is malformed");
     if (boot.arguments)
         must(apply_run_time_arguments(physical_to_kernel<const uint8_t>(boot.arguments),
-                                     boot.arguments_size, manifest),
+                                      boot.arguments_size, manifest),
              "the run-time arguments are malformed");
     set_program_path(manifest.argv[0]);
 
@@ -122,24 +124,35 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
                                      payload_physical + payload.program_offset, space, frames),
                         "the program could not be loaded");
     set_program_break(program.end);
-    uint64_t stack_size = align_up(manifest.stack_size ? manifest.stack_size
-                                                       : abi::default_stack_size,
-                                   abi::page_size);
+    uint64_t stack_size = align_up(
+        manifest.stack_size ? manifest.stack_size : abi::default_stack_size, abi::page_size);
     uint64_t top = must(create_stack(space, stack_size), "no memory for the stack");
 
     auto features = cpu::cpuid(1);
     const AuxiliaryEntry auxiliary[] = {
-        {auxv::phdr, program.program_headers},  {auxv::phent, 56},
-        {auxv::phnum, program.program_header_count}, {auxv::pagesz, abi::page_size},
-        {auxv::base, 0},                         {auxv::flags, 0},
-        {auxv::entry, program.entry},            {auxv::uid, 0},
-        {auxv::euid, 0},                         {auxv::gid, 0},
-        {auxv::egid, 0},                         {auxv::secure, 0},
-        {auxv::hwcap, features.edx},             {auxv::hwcap2, 0},
+        {auxv::phdr, program.program_headers},
+        {auxv::phent, 56},
+        {auxv::phnum, program.program_header_count},
+        {auxv::pagesz, abi::page_size},
+        {auxv::base, 0},
+        {auxv::flags, 0},
+        {auxv::entry, program.entry},
+        {auxv::uid, 0},
+        {auxv::euid, 0},
+        {auxv::gid, 0},
+        {auxv::egid, 0},
+        {auxv::secure, 0},
+        {auxv::hwcap, features.edx},
+        {auxv::hwcap2, 0},
         {auxv::clktck, 100},
     };
-    InitialStackInputs inputs{manifest.argc, manifest.argv, manifest.envc, manifest.envp,
-                              auxiliary, sizeof auxiliary / sizeof auxiliary[0], {}};
+    InitialStackInputs inputs{manifest.argc,
+                              manifest.argv,
+                              manifest.envc,
+                              manifest.envp,
+                              auxiliary,
+                              sizeof auxiliary / sizeof auxiliary[0],
+                              {}};
     fill_random(inputs.random_bytes, sizeof inputs.random_bytes);
     uint64_t stack_pointer =
         must(build_initial_stack(inputs, reinterpret_cast<uint8_t*>(top), top, stack_size),

@@ -13,7 +13,9 @@ struct Slot {
 
 Slot slots[max_descriptors];
 
-bool valid(int fd) { return fd >= 0 && fd < max_descriptors && slots[fd].file; }
+bool valid(int fd) {
+    return fd >= 0 && fd < max_descriptors && slots[fd].file;
+}
 
 } // namespace
 

@@ -6,7 +6,9 @@ namespace kernel {
 
 namespace {
 
-uint32_t rotate(uint32_t value, int bits) { return (value << bits) | (value >> (32 - bits)); }
+uint32_t rotate(uint32_t value, int bits) {
+    return (value << bits) | (value >> (32 - bits));
+}
 
 void quarter_round(uint32_t* s, int a, int b, int c, int d) {
     s[a] += s[b];

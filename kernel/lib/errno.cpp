@@ -4,32 +4,58 @@ namespace kernel {
 
 const char* errno_name(int code) {
     switch (code) {
-    case EPERM: return "EPERM";
-    case ENOENT: return "ENOENT";
-    case ESRCH: return "ESRCH";
-    case EINTR: return "EINTR";
-    case EIO: return "EIO";
-    case E2BIG: return "E2BIG";
-    case ENOEXEC: return "ENOEXEC";
-    case EBADF: return "EBADF";
-    case ECHILD: return "ECHILD";
-    case EAGAIN: return "EAGAIN";
-    case ENOMEM: return "ENOMEM";
-    case EACCES: return "EACCES";
-    case EFAULT: return "EFAULT";
-    case EEXIST: return "EEXIST";
-    case ENOTDIR: return "ENOTDIR";
-    case EINVAL: return "EINVAL";
-    case EMFILE: return "EMFILE";
-    case ENOTTY: return "ENOTTY";
-    case ESPIPE: return "ESPIPE";
-    case EPIPE: return "EPIPE";
-    case ENODEV: return "ENODEV";
-    case ERANGE: return "ERANGE";
-    case ENAMETOOLONG: return "ENAMETOOLONG";
-    case ENOSYS: return "ENOSYS";
-    case ETIMEDOUT: return "ETIMEDOUT";
-    default: return "E?";
+    case EPERM:
+        return "EPERM";
+    case ENOENT:
+        return "ENOENT";
+    case ESRCH:
+        return "ESRCH";
+    case EINTR:
+        return "EINTR";
+    case EIO:
+        return "EIO";
+    case E2BIG:
+        return "E2BIG";
+    case ENOEXEC:
+        return "ENOEXEC";
+    case EBADF:
+        return "EBADF";
+    case ECHILD:
+        return "ECHILD";
+    case EAGAIN:
+        return "EAGAIN";
+    case ENOMEM:
+        return "ENOMEM";
+    case EACCES:
+        return "EACCES";
+    case EFAULT:
+        return "EFAULT";
+    case EEXIST:
+        return "EEXIST";
+    case ENOTDIR:
+        return "ENOTDIR";
+    case EINVAL:
+        return "EINVAL";
+    case EMFILE:
+        return "EMFILE";
+    case ENOTTY:
+        return "ENOTTY";
+    case ESPIPE:
+        return "ESPIPE";
+    case EPIPE:
+        return "EPIPE";
+    case ENODEV:
+        return "ENODEV";
+    case ERANGE:
+        return "ERANGE";
+    case ENAMETOOLONG:
+        return "ENAMETOOLONG";
+    case ENOSYS:
+        return "ENOSYS";
+    case ETIMEDOUT:
+        return "ETIMEDOUT";
+    default:
+        return "E?";
     }
 }
 

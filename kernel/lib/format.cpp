@@ -85,8 +85,8 @@ size_t vformat(char* buffer, size_t size, const char* pattern, va_list arguments
         case 'p':
             out.put('0');
             out.put('x');
-            put_number(out, reinterpret_cast<uintptr_t>(va_arg(arguments, void*)), 16, false,
-                       width, pad);
+            put_number(out, reinterpret_cast<uintptr_t>(va_arg(arguments, void*)), 16, false, width,
+                       pad);
             break;
         case 's': {
             const char* string = va_arg(arguments, const char*);

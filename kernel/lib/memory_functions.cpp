@@ -46,4 +46,3 @@ size_t strlen(const char* string) {
     return length;
 }
 }
-

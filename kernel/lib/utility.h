@@ -5,7 +5,9 @@
 #include <stdint.h>
 
 #if defined(INGOT_KERNEL)
-inline void* operator new(size_t, void* where) noexcept { return where; }
+inline void* operator new(size_t, void* where) noexcept {
+    return where;
+}
 #else
 #include <new>
 #endif
@@ -25,8 +27,12 @@ template <typename T> constexpr typename RemoveReference<T>::Type&& move(T&& val
     return static_cast<typename RemoveReference<T>::Type&&>(value);
 }
 
-template <typename T> constexpr T min(T a, T b) { return a < b ? a : b; }
-template <typename T> constexpr T max(T a, T b) { return a < b ? b : a; }
+template <typename T> constexpr T min(T a, T b) {
+    return a < b ? a : b;
+}
+template <typename T> constexpr T max(T a, T b) {
+    return a < b ? b : a;
+}
 
 constexpr uint64_t align_down(uint64_t value, uint64_t alignment) {
     return value & ~(alignment - 1);

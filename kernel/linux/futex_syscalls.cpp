@@ -28,8 +28,8 @@ long sys_futex(SyscallFrame& f) {
         uint64_t deadline = 0;
         if (timeout)
             deadline = clock::monotonic_ns() + TRY_SYSCALL(timespec_to_ns(timeout));
-        return to_syscall_result(futex::wait(address, value, deadline ? deadline : 0,
-                                             futex::match_any));
+        return to_syscall_result(
+            futex::wait(address, value, deadline ? deadline : 0, futex::match_any));
     }
     case futex_wait_bitset: {
         uint64_t deadline = 0;
@@ -60,6 +60,8 @@ long sys_futex(SyscallFrame& f) {
 
 } // namespace
 
-void register_futex_syscalls() { register_syscall(nr::futex, sys_futex); }
+void register_futex_syscalls() {
+    register_syscall(nr::futex, sys_futex);
+}
 
 } // namespace kernel

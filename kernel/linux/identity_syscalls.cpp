@@ -36,8 +36,12 @@ long sys_uname(SyscallFrame& f) {
     return to_syscall_result(write_user(f.rdi, name));
 }
 
-long zero(SyscallFrame&) { return 0; }
-long one(SyscallFrame&) { return 1; }
+long zero(SyscallFrame&) {
+    return 0;
+}
+long one(SyscallFrame&) {
+    return 1;
+}
 
 long sys_getresid(SyscallFrame& f) {
     const uint64_t addresses[] = {f.rdi, f.rsi, f.rdx};
@@ -46,7 +50,9 @@ long sys_getresid(SyscallFrame& f) {
     return 0;
 }
 
-long sys_setid(SyscallFrame& f) { return f.rdi == 0 ? 0 : -EPERM; }
+long sys_setid(SyscallFrame& f) {
+    return f.rdi == 0 ? 0 : -EPERM;
+}
 
 long sys_umask(SyscallFrame& f) {
     uint32_t previous = file_mode_mask;
@@ -54,9 +60,13 @@ long sys_umask(SyscallFrame& f) {
     return previous;
 }
 
-long sys_setsid(SyscallFrame&) { return -EPERM; }
+long sys_setsid(SyscallFrame&) {
+    return -EPERM;
+}
 
-long sys_wait4(SyscallFrame&) { return -ECHILD; }
+long sys_wait4(SyscallFrame&) {
+    return -ECHILD;
+}
 
 } // namespace
 
@@ -67,7 +77,9 @@ void set_program_path(const char* argv0) {
         format(exe_path, sizeof exe_path, "/%s", argv0);
 }
 
-const char* program_path() { return exe_path; }
+const char* program_path() {
+    return exe_path;
+}
 
 void register_identity_syscalls() {
     register_syscall(nr::uname, sys_uname);

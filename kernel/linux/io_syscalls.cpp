@@ -53,7 +53,9 @@ template <bool Writing> long transfer_vector(SyscallFrame& f) {
     return static_cast<long>(total);
 }
 
-long sys_close(SyscallFrame& f) { return to_syscall_result(fd_table::close(static_cast<int>(f.rdi))); }
+long sys_close(SyscallFrame& f) {
+    return to_syscall_result(fd_table::close(static_cast<int>(f.rdi)));
+}
 
 long sys_lseek(SyscallFrame& f) {
     TRY_SYSCALL(fd_table::get(static_cast<int>(f.rdi)));
@@ -119,7 +121,9 @@ long stat_file(int fd, uint64_t user_stat) {
     return to_syscall_result(write_user(user_stat, stat));
 }
 
-long sys_fstat(SyscallFrame& f) { return stat_file(static_cast<int>(f.rdi), f.rsi); }
+long sys_fstat(SyscallFrame& f) {
+    return stat_file(static_cast<int>(f.rdi), f.rsi);
+}
 
 long sys_newfstatat(SyscallFrame& f) {
     char path[256];
@@ -135,11 +139,21 @@ long no_such_path(uint64_t user_path) {
     return -ENOENT;
 }
 
-long sys_openat(SyscallFrame& f) { return no_such_path(f.rsi); }
-long sys_open(SyscallFrame& f) { return no_such_path(f.rdi); }
-long sys_stat(SyscallFrame& f) { return no_such_path(f.rdi); }
-long sys_access(SyscallFrame& f) { return no_such_path(f.rdi); }
-long sys_faccessat(SyscallFrame& f) { return no_such_path(f.rsi); }
+long sys_openat(SyscallFrame& f) {
+    return no_such_path(f.rsi);
+}
+long sys_open(SyscallFrame& f) {
+    return no_such_path(f.rdi);
+}
+long sys_stat(SyscallFrame& f) {
+    return no_such_path(f.rdi);
+}
+long sys_access(SyscallFrame& f) {
+    return no_such_path(f.rdi);
+}
+long sys_faccessat(SyscallFrame& f) {
+    return no_such_path(f.rsi);
+}
 
 long read_link(uint64_t user_path, uint64_t buffer, uint64_t size) {
     char path[256];
@@ -152,7 +166,9 @@ long read_link(uint64_t user_path, uint64_t buffer, uint64_t size) {
     return static_cast<long>(length);
 }
 
-long sys_readlink(SyscallFrame& f) { return read_link(f.rdi, f.rsi, f.rdx); }
+long sys_readlink(SyscallFrame& f) {
+    return read_link(f.rdi, f.rsi, f.rdx);
+}
 
 long sys_readlinkat(SyscallFrame& f) {
     if (static_cast<int>(f.rdi) != at_fdcwd)

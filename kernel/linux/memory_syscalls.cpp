@@ -37,19 +37,24 @@ long sys_mmap(SyscallFrame& f) {
         return -ENODEV; // no file can be mapped yet: there is no file system
     auto& space = user_address_space();
     if (flags & (map_fixed | map_fixed_noreplace)) {
-        auto placement = (flags & map_fixed_noreplace) ? Placement::FixedNoReplace : Placement::Fixed;
-        return to_syscall_result(space.map_anonymous(address, length, prot, placement, kind_of(flags)));
+        auto placement =
+            (flags & map_fixed_noreplace) ? Placement::FixedNoReplace : Placement::Fixed;
+        return to_syscall_result(
+            space.map_anonymous(address, length, prot, placement, kind_of(flags)));
     }
     if (address && is_aligned(address, abi::page_size)) {
-        auto hinted = space.map_anonymous(address, length, prot, Placement::FixedNoReplace,
-                                          kind_of(flags));
+        auto hinted =
+            space.map_anonymous(address, length, prot, Placement::FixedNoReplace, kind_of(flags));
         if (!hinted.is_error())
             return static_cast<long>(hinted.value());
     }
-    return to_syscall_result(space.map_anonymous(0, length, prot, Placement::Anywhere, kind_of(flags)));
+    return to_syscall_result(
+        space.map_anonymous(0, length, prot, Placement::Anywhere, kind_of(flags)));
 }
 
-long sys_munmap(SyscallFrame& f) { return to_syscall_result(user_address_space().unmap(f.rdi, f.rsi)); }
+long sys_munmap(SyscallFrame& f) {
+    return to_syscall_result(user_address_space().unmap(f.rdi, f.rsi));
+}
 
 long sys_mprotect(SyscallFrame& f) {
     auto prot = static_cast<uint32_t>(f.rdx) & ~0x03000000u; // PROT_GROWSDOWN/UP
@@ -95,11 +100,15 @@ long sys_brk(SyscallFrame& f) {
     return static_cast<long>(break_end);
 }
 
-long succeed(SyscallFrame&) { return 0; }
+long succeed(SyscallFrame&) {
+    return 0;
+}
 
 } // namespace
 
-void set_program_break(uint64_t start) { break_start = break_end = start; }
+void set_program_break(uint64_t start) {
+    break_start = break_end = start;
+}
 
 void register_memory_syscalls() {
     register_syscall(nr::mmap, sys_mmap);

@@ -1,7 +1,7 @@
 #include "arch/x86_64/cpu.h"
+#include "lib/utility.h"
 #include "linux/entropy.h"
 #include "linux/syscall_table.h"
-#include "lib/utility.h"
 #include "mm/user_memory.h"
 
 namespace kernel {
@@ -42,6 +42,8 @@ void fill_random(void* destination, size_t length) {
     generator.fill(destination, length);
 }
 
-void register_random_syscalls() { register_syscall(nr::getrandom, sys_getrandom); }
+void register_random_syscalls() {
+    register_syscall(nr::getrandom, sys_getrandom);
+}
 
 } // namespace kernel

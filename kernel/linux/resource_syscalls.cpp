@@ -50,7 +50,9 @@ long sys_prlimit64(SyscallFrame& f) {
     return 0;
 }
 
-long sys_getrlimit(SyscallFrame& f) { return get_limit(static_cast<int>(f.rdi), f.rsi); }
+long sys_getrlimit(SyscallFrame& f) {
+    return get_limit(static_cast<int>(f.rdi), f.rsi);
+}
 
 long sys_setrlimit(SyscallFrame& f) {
     SyscallFrame as_prlimit = f;
@@ -91,9 +93,9 @@ long sys_getrusage(SyscallFrame& f) {
     uint64_t now = clock::monotonic_ns();
     usage.user_seconds = static_cast<int64_t>(now / clock::ns_per_second);
     usage.user_microseconds = static_cast<int64_t>(now % clock::ns_per_second / 1000);
-    usage.rest[0] = static_cast<int64_t>((frame_allocator().total_frames() -
-                                          frame_allocator().lowest_free_frames()) *
-                                         abi::page_size / 1024); // ru_maxrss in KiB
+    usage.rest[0] = static_cast<int64_t>(
+        (frame_allocator().total_frames() - frame_allocator().lowest_free_frames()) *
+        abi::page_size / 1024); // ru_maxrss in KiB
     return to_syscall_result(write_user(f.rsi, usage));
 }
 

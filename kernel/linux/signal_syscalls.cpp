@@ -32,7 +32,16 @@ struct {
 
 bool dumps_core(int signal) {
     switch (signal) {
-    case 3: case 4: case 5: case 6: case 7: case 8: case 11: case 24: case 25: case 31:
+    case 3:
+    case 4:
+    case 5:
+    case 6:
+    case 7:
+    case 8:
+    case 11:
+    case 24:
+    case 25:
+    case 31:
         return true;
     default:
         return false;
@@ -84,7 +93,8 @@ long send_signal(int signal, SyscallFrame& frame) {
             if (!reported) {
                 reported = true;
                 klog("signal %d has a handler, but running signal handlers is not supported "
-                     "yet: taking the default action", signal);
+                     "yet: taking the default action",
+                     signal);
             }
             if (ignored_by_default(signal))
                 return 0;
@@ -115,10 +125,17 @@ long sys_rt_sigprocmask(SyscallFrame& f) {
         uint64_t set = TRY_SYSCALL(read_user<uint64_t>(f.rsi));
         set &= ~((1ull << (sigkill - 1)) | (1ull << (sigstop - 1)));
         switch (f.rdi) {
-        case 0: blocked_mask |= set; break;  // SIG_BLOCK
-        case 1: blocked_mask &= ~set; break; // SIG_UNBLOCK
-        case 2: blocked_mask = set; break;   // SIG_SETMASK
-        default: return -EINVAL;
+        case 0:
+            blocked_mask |= set;
+            break; // SIG_BLOCK
+        case 1:
+            blocked_mask &= ~set;
+            break; // SIG_UNBLOCK
+        case 2:
+            blocked_mask = set;
+            break; // SIG_SETMASK
+        default:
+            return -EINVAL;
         }
     }
     if (f.rdx)

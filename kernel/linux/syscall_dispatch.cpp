@@ -18,15 +18,16 @@ long unimplemented(uint64_t number) {
     uint64_t& word = reported_unknown[(number / 64) % (syscall_count / 64)];
     if (!(word & bit)) {
         word |= bit;
-        klog("syscall %lu (%s) is not implemented: returning ENOSYS", number,
-             syscall_name(number));
+        klog("syscall %lu (%s) is not implemented: returning ENOSYS", number, syscall_name(number));
     }
     return -ENOSYS;
 }
 
 } // namespace
 
-void register_syscall(uint64_t number, SyscallHandler handler) { handlers[number] = handler; }
+void register_syscall(uint64_t number, SyscallHandler handler) {
+    handlers[number] = handler;
+}
 
 void initialize_syscalls(bool trace) {
     tracing = trace;

@@ -92,7 +92,9 @@ long sys_exit(SyscallFrame& f) {
     scheduler::exit_current();
 }
 
-long sys_exit_group(SyscallFrame& f) { platform::exit(static_cast<int>(f.rdi & 0xff)); }
+long sys_exit_group(SyscallFrame& f) {
+    platform::exit(static_cast<int>(f.rdi & 0xff));
+}
 
 long sys_set_tid_address(SyscallFrame& f) {
     Thread& self = *scheduler::current();
@@ -100,7 +102,9 @@ long sys_set_tid_address(SyscallFrame& f) {
     return self.tid;
 }
 
-long sys_gettid(SyscallFrame&) { return scheduler::current()->tid; }
+long sys_gettid(SyscallFrame&) {
+    return scheduler::current()->tid;
+}
 
 long sys_sched_yield(SyscallFrame&) {
     scheduler::yield();
@@ -141,7 +145,9 @@ long sys_sched_getaffinity(SyscallFrame& f) {
     return 8;
 }
 
-long sys_sched_setaffinity(SyscallFrame&) { return 0; }
+long sys_sched_setaffinity(SyscallFrame&) {
+    return 0;
+}
 
 long sys_getcpu(SyscallFrame& f) {
     if (f.rdi)

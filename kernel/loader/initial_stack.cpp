@@ -31,8 +31,8 @@ ErrorOr<uint64_t> build_initial_stack(const InitialStackInputs& inputs, uint8_t*
     for (size_t i = 0; i < inputs.envc; ++i)
         strings_size += strlen(inputs.envp[i]) + 1;
     size_t extra_auxiliary = 4; // AT_RANDOM, AT_PLATFORM, AT_EXECFN, AT_NULL
-    size_t vector_words = 1 + inputs.argc + 1 + inputs.envc + 1 +
-                          2 * (inputs.auxiliary_count + extra_auxiliary);
+    size_t vector_words =
+        1 + inputs.argc + 1 + inputs.envc + 1 + 2 * (inputs.auxiliary_count + extra_auxiliary);
     uint64_t strings_start = align_down(top_address - 8 - strings_size, 16);
     uint64_t stack_pointer = align_down(strings_start - vector_words * 8, 16);
     if (top_address - stack_pointer > capacity)

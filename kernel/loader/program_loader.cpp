@@ -33,8 +33,11 @@ ErrorOr<void> validate(const uint8_t* image, size_t size, elf::Header& header) {
     if (size < sizeof header)
         return EINVAL;
     memcpy(&header, image, sizeof header);
-    if (memcmp(header.ident, "\x7f" "ELF", 4) != 0 || header.ident[4] != 2 || header.ident[5] != 1 ||
-        header.machine != elf::machine_x86_64 ||
+    if (memcmp(header.ident,
+               "\x7f"
+               "ELF",
+               4) != 0 ||
+        header.ident[4] != 2 || header.ident[5] != 1 || header.machine != elf::machine_x86_64 ||
         (header.type != elf::type_executable && header.type != elf::type_shared) ||
         header.program_header_size != sizeof(elf::ProgramHeader) ||
         header.program_header_count == 0)
@@ -98,7 +101,8 @@ ErrorOr<LoadedProgram> load_program(const uint8_t* image, size_t size, PhysicalA
         for (size_t i = 0; i < load_count; ++i) {
             if (loads[i].offset <= header.program_header_offset &&
                 header.program_header_offset < loads[i].offset + loads[i].file_size) {
-                phdr_address = loads[i].virtual_address + header.program_header_offset - loads[i].offset;
+                phdr_address =
+                    loads[i].virtual_address + header.program_header_offset - loads[i].offset;
                 has_phdr_segment = true;
             }
         }
@@ -148,7 +152,8 @@ ErrorOr<LoadedProgram> load_program(const uint8_t* image, size_t size, PhysicalA
                         !is_aligned(segment.offset - segment.virtual_address, page))
                         continue;
                     PhysicalAddress frame = physical + segment.offset + (address - file_start);
-                    TRY(space.page_table().map(address, frame, AddressSpace::entry_flags(span.protection)));
+                    TRY(space.page_table().map(address, frame,
+                                               AddressSpace::entry_flags(span.protection)));
                     ++program.shared_pages;
                     mapped = true;
                 }
@@ -164,7 +169,8 @@ ErrorOr<LoadedProgram> load_program(const uint8_t* image, size_t size, PhysicalA
                 uint64_t copy_end = min(address + page, file_start + segment.file_size);
                 if (copy_start < copy_end)
                     memcpy(destination + (copy_start - address),
-                           image + segment.offset + (copy_start - file_start), copy_end - copy_start);
+                           image + segment.offset + (copy_start - file_start),
+                           copy_end - copy_start);
             }
             TRY(space.page_table().map(address, frame, AddressSpace::entry_flags(span.protection)));
             ++program.copied_pages;

@@ -15,7 +15,7 @@ struct LoadedProgram {
     uint64_t program_headers; // where they are in the program's memory (AT_PHDR)
     uint16_t program_header_count;
     uint64_t load_bias;
-    uint64_t end; // page after the highest segment: the program break starts there
+    uint64_t end;        // page after the highest segment: the program break starts there
     size_t shared_pages; // mapped in place
     size_t copied_pages;
 };

@@ -137,8 +137,8 @@ ErrorOr<void> AddressSpace::split_at(uint64_t address) {
 void AddressSpace::coalesce() {
     Region* previous = nullptr;
     for (auto& region : m_regions) {
-        if (previous && previous->end == region.start && previous->protection == region.protection &&
-            previous->kind == region.kind) {
+        if (previous && previous->end == region.start &&
+            previous->protection == region.protection && previous->kind == region.kind) {
             previous->end = region.end;
             m_regions.remove(region);
             delete &region;
@@ -225,7 +225,8 @@ ErrorOr<void> AddressSpace::add_region(uint64_t start, uint64_t end, uint32_t pr
 
 ErrorOr<void> AddressSpace::unmap(uint64_t address, uint64_t length) {
     uint64_t end;
-    if (!is_aligned(address, page) || length == 0 || !range_end(address, align_up(length, page), end))
+    if (!is_aligned(address, page) || length == 0 ||
+        !range_end(address, align_up(length, page), end))
         return EINVAL;
     TRY(split_at(address));
     TRY(split_at(end));

@@ -26,7 +26,9 @@ struct FreeBlock {
 
 FreeBlock* free_lists[class_count];
 
-size_t class_size(size_t index) { return smallest_class << index; }
+size_t class_size(size_t index) {
+    return smallest_class << index;
+}
 
 bool refill(size_t index) {
     auto frame = frame_allocator().allocate(Zeroed::No);
@@ -93,10 +95,22 @@ void kfree(void* pointer) {
 } // namespace kernel
 
 #if defined(INGOT_KERNEL)
-void* operator new(size_t size) { return kernel::kmalloc(size); }
-void* operator new[](size_t size) { return kernel::kmalloc(size); }
-void operator delete(void* pointer) noexcept { kernel::kfree(pointer); }
-void operator delete(void* pointer, size_t) noexcept { kernel::kfree(pointer); }
-void operator delete[](void* pointer) noexcept { kernel::kfree(pointer); }
-void operator delete[](void* pointer, size_t) noexcept { kernel::kfree(pointer); }
+void* operator new(size_t size) {
+    return kernel::kmalloc(size);
+}
+void* operator new[](size_t size) {
+    return kernel::kmalloc(size);
+}
+void operator delete(void* pointer) noexcept {
+    kernel::kfree(pointer);
+}
+void operator delete(void* pointer, size_t) noexcept {
+    kernel::kfree(pointer);
+}
+void operator delete[](void* pointer) noexcept {
+    kernel::kfree(pointer);
+}
+void operator delete[](void* pointer, size_t) noexcept {
+    kernel::kfree(pointer);
+}
 #endif

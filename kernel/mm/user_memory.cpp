@@ -11,8 +11,12 @@ namespace {
 AddressSpace* space;
 }
 
-void set_user_address_space(AddressSpace& address_space) { space = &address_space; }
-AddressSpace& user_address_space() { return *space; }
+void set_user_address_space(AddressSpace& address_space) {
+    space = &address_space;
+}
+AddressSpace& user_address_space() {
+    return *space;
+}
 
 ErrorOr<void> copy_from_user(void* destination, uint64_t source, size_t length) {
     if (!space->is_accessible(source, length, Access::Read))
@@ -32,8 +36,8 @@ ErrorOr<size_t> copy_string_from_user(char* destination, size_t capacity, uint64
     size_t copied = 0;
     while (copied < capacity) {
         // Check a page at a time: the string may end just before an unmapped page.
-        uint64_t chunk = min<uint64_t>(abi::page_size - ((source + copied) % abi::page_size),
-                                       capacity - copied);
+        uint64_t chunk =
+            min<uint64_t>(abi::page_size - ((source + copied) % abi::page_size), capacity - copied);
         if (!space->is_accessible(source + copied, chunk, Access::Read))
             return EFAULT;
         const char* from = reinterpret_cast<const char*>(source + copied);

@@ -10,7 +10,9 @@ namespace {
 constexpr size_t bucket_count = 64;
 WaitQueue buckets[bucket_count];
 
-WaitQueue& bucket_of(uint64_t address) { return buckets[(address >> 2) % bucket_count]; }
+WaitQueue& bucket_of(uint64_t address) {
+    return buckets[(address >> 2) % bucket_count];
+}
 
 } // namespace
 

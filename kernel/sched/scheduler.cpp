@@ -94,7 +94,9 @@ void switch_to(Thread& next) {
 
 } // namespace
 
-Thread* current() { return running; }
+Thread* current() {
+    return running;
+}
 
 Thread* find(uint32_t tid) {
     for (auto& thread : all_threads) {
@@ -104,9 +106,13 @@ Thread* find(uint32_t tid) {
     return nullptr;
 }
 
-size_t live_threads() { return thread_count; }
+size_t live_threads() {
+    return thread_count;
+}
 
-WaitQueue& stdin_waiters() { return input_waiters; }
+WaitQueue& stdin_waiters() {
+    return input_waiters;
+}
 
 void add(Thread& thread) {
     all_threads.append(thread);

@@ -17,14 +17,20 @@ void initialize(uint64_t tsc_khz, uint64_t boot_realtime_ns) {
     multiplier = ((1000000ull << 32) + tsc_khz / 2) / tsc_khz;
 }
 
-uint64_t boot_tsc() { return tsc_at_boot; }
+uint64_t boot_tsc() {
+    return tsc_at_boot;
+}
 
 uint64_t tsc_to_ns(uint64_t ticks) {
     return static_cast<uint64_t>((static_cast<unsigned __int128>(ticks) * multiplier) >> 32);
 }
 
-uint64_t monotonic_ns() { return tsc_to_ns(cpu::read_tsc() - tsc_at_boot); }
+uint64_t monotonic_ns() {
+    return tsc_to_ns(cpu::read_tsc() - tsc_at_boot);
+}
 
-uint64_t realtime_ns() { return realtime_at_boot + monotonic_ns(); }
+uint64_t realtime_ns() {
+    return realtime_at_boot + monotonic_ns();
+}
 
 } // namespace kernel::clock

@@ -33,13 +33,16 @@ int build(const BuildSettings& settings) {
 void add_program_options(CLI::App& command, ProgramOptions& options) {
     command.add_option("--mem", options.memory, "Guest memory, e.g. 64M, 1G (default 64M)");
     command.add_option("--stack", options.stack, "Main thread stack and RLIMIT_STACK (default 1M)");
-    command.add_option("--env", options.environment, "Environment variable NAME=VALUE (repeatable)");
+    command.add_option("--env", options.environment,
+                       "Environment variable NAME=VALUE (repeatable)");
 }
 
 void add_build_command(CLI::App& app, Action& action) {
     auto settings = std::make_shared<BuildSettings>();
-    CLI::App* command = app.add_subcommand("build", "Seal a static program and the kernel into one image");
-    command->add_option("program", settings->program, "The static x86-64 Linux executable")->required();
+    CLI::App* command =
+        app.add_subcommand("build", "Seal a static program and the kernel into one image");
+    command->add_option("program", settings->program, "The static x86-64 Linux executable")
+        ->required();
     command->add_option("-o,--output", settings->output, "The image file to write")->required();
     add_program_options(*command, settings->options);
     command->add_option("arguments", settings->options.arguments,

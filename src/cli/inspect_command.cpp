@@ -23,11 +23,12 @@ int inspect(const std::string& path) {
     ProgramInfo program = check_program(image.program, path);
     const Manifest& manifest = image.manifest;
     fmt::print("image       {} ({})\n", path, format_size(image.bytes.size()));
-    fmt::print("kernel      {} in memory, entry {:#x}, platform hvt\n", format_size(image.kernel_size),
-               image.entry);
+    fmt::print("kernel      {} in memory, entry {:#x}, platform hvt\n",
+               format_size(image.kernel_size), image.entry);
     fmt::print("program     {} ({}), entry {:#x}, spans {}{}\n", format_size(image.program.size()),
                program.position_independent ? "static-pie" : "static", program.entry,
-               format_size(program.memory_span), program.has_symbols ? ", with symbols" : ", stripped");
+               format_size(program.memory_span),
+               program.has_symbols ? ", with symbols" : ", stripped");
     fmt::print("payload     at guest-physical {:#x}, {}\n", image.payload_physical,
                format_size(image.payload.total_size));
     fmt::print("memory      {}\n", format_size(manifest.memory_size));

@@ -24,13 +24,17 @@ std::optional<uint64_t> parse_memory_option(const std::string& text, const char*
 Manifest program_manifest(const std::string& program_path, const ProgramOptions& options) {
     Manifest manifest;
     manifest.arguments.push_back(std::filesystem::path(program_path).filename().string());
-    manifest.arguments.insert(manifest.arguments.end(), options.arguments.begin(), options.arguments.end());
+    manifest.arguments.insert(manifest.arguments.end(), options.arguments.begin(),
+                              options.arguments.end());
     manifest.environment = options.environment;
-    manifest.memory_size = parse_memory_option(options.memory, "--mem").value_or(abi::default_memory_size);
+    manifest.memory_size =
+        parse_memory_option(options.memory, "--mem").value_or(abi::default_memory_size);
     if (manifest.memory_size < abi::minimum_memory || manifest.memory_size > abi::maximum_memory)
-        fail("--mem {} is outside what Ingot supports ({} to {})", format_size(manifest.memory_size),
-             format_size(abi::minimum_memory), format_size(abi::maximum_memory));
-    manifest.stack_size = parse_memory_option(options.stack, "--stack").value_or(abi::default_stack_size);
+        fail("--mem {} is outside what Ingot supports ({} to {})",
+             format_size(manifest.memory_size), format_size(abi::minimum_memory),
+             format_size(abi::maximum_memory));
+    manifest.stack_size =
+        parse_memory_option(options.stack, "--stack").value_or(abi::default_stack_size);
     if (manifest.stack_size < 64 * 1024 || manifest.stack_size >= manifest.memory_size)
         fail("--stack {} must be at least 64 KiB and less than the guest memory",
              format_size(manifest.stack_size));

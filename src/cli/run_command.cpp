@@ -21,7 +21,8 @@ struct RunSettings {
 
 int run(const RunSettings& settings) {
     if (settings.platform != "hvt")
-        fail("platform '{}' is not available yet: only 'hvt' (Ingot's KVM monitor) runs images today",
+        fail("platform '{}' is not available yet: only 'hvt' (Ingot's KVM monitor) runs images "
+             "today",
              settings.platform);
     MappedFile file(settings.target, "image or program");
     RunOptions run_options;
@@ -34,7 +35,8 @@ int run(const RunSettings& settings) {
         Image image = read_image(file.bytes(), settings.target);
         run_options.arguments = settings.options.arguments;
         if (!run_options.arguments.empty())
-            run_options.arguments.insert(run_options.arguments.begin(), image.manifest.arguments.front());
+            run_options.arguments.insert(run_options.arguments.begin(),
+                                         image.manifest.arguments.front());
         run_options.environment = settings.options.environment;
         return run_on_kvm(image, run_options);
     }
@@ -50,15 +52,18 @@ int run(const RunSettings& settings) {
 
 void add_run_command(CLI::App& app, Action& action) {
     auto settings = std::make_shared<RunSettings>();
-    CLI::App* command = app.add_subcommand("run", "Boot an image, or a static program packed on the fly");
-    command->add_option("target", settings->target, "An image from 'ingot build', or a static program")
+    CLI::App* command =
+        app.add_subcommand("run", "Boot an image, or a static program packed on the fly");
+    command
+        ->add_option("target", settings->target, "An image from 'ingot build', or a static program")
         ->required();
     add_program_options(*command, settings->options);
     command->add_option("--platform", settings->platform, "Where to run: hvt (Ingot's KVM monitor)")
         ->check(CLI::IsMember({"hvt", "qemu"}));
     command->add_flag("--trace-syscalls", settings->trace_syscalls,
                       "Print every system call with its arguments and result (on stderr)");
-    command->add_flag("--stats", settings->print_stats, "Print exit and hypercall counts at the end");
+    command->add_flag("--stats", settings->print_stats,
+                      "Print exit and hypercall counts at the end");
     command->add_option("arguments", settings->options.arguments,
                         "Arguments for the program, replacing the image's (after --)");
     command->callback([settings, &action] { action = [settings] { return run(*settings); }; });

@@ -29,7 +29,9 @@ ElfFile::ElfFile(std::span<const uint8_t> bytes, const std::string& name) {
     }
 }
 
-ElfFile::~ElfFile() { elf_end(m_elf); }
+ElfFile::~ElfFile() {
+    elf_end(m_elf);
+}
 
 bool ElfFile::has_symbol_table() const {
     Elf_Scn* section = nullptr;

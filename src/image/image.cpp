@@ -15,7 +15,9 @@ namespace {
 
 constexpr uint64_t page = abi::page_size;
 
-uint64_t align_up(uint64_t value, uint64_t alignment) { return (value + alignment - 1) & ~(alignment - 1); }
+uint64_t align_up(uint64_t value, uint64_t alignment) {
+    return (value + alignment - 1) & ~(alignment - 1);
+}
 
 template <typename T> T read_at(std::span<const uint8_t> bytes, uint64_t offset) {
     T value;
@@ -72,7 +74,8 @@ bool looks_like_image(std::span<const uint8_t> bytes) {
         uint64_t(header.e_phnum) * sizeof(Elf64_Phdr) > bytes.size() - header.e_phoff)
         return false;
     for (unsigned i = 0; i < header.e_phnum; ++i) {
-        auto segment = read_at<Elf64_Phdr>(bytes, header.e_phoff + uint64_t(i) * sizeof(Elf64_Phdr));
+        auto segment =
+            read_at<Elf64_Phdr>(bytes, header.e_phoff + uint64_t(i) * sizeof(Elf64_Phdr));
         if (is_payload_segment(bytes, segment))
             return true;
     }
@@ -113,7 +116,8 @@ std::vector<uint8_t> build_image(std::span<const uint8_t> kernel, std::span<cons
     std::memcpy(image.data() + payload_offset, &payload, sizeof payload);
     std::memcpy(image.data() + payload_offset + payload.manifest_offset, manifest_bytes.data(),
                 manifest_bytes.size());
-    std::memcpy(image.data() + payload_offset + payload.program_offset, program.data(), program.size());
+    std::memcpy(image.data() + payload_offset + payload.program_offset, program.data(),
+                program.size());
 
     Elf64_Phdr& segment = elf.program_headers[static_cast<size_t>(placeholder)];
     segment.p_offset = payload_offset;
@@ -174,7 +178,8 @@ Image read_image(std::span<const uint8_t> bytes, const std::string& name) {
     image.payload = read_at<abi::PayloadHeader>(payload_bytes, 0);
     const auto& payload = image.payload;
     if (payload.version != abi::payload_version)
-        fail("'{}' was built by another version of Ingot (payload version {})", name, payload.version);
+        fail("'{}' was built by another version of Ingot (payload version {})", name,
+             payload.version);
     if (payload.total_size != payload_bytes.size() || payload.manifest_offset < sizeof payload ||
         payload.manifest_offset > payload.total_size ||
         payload.manifest_size > payload.total_size - payload.manifest_offset ||
@@ -186,7 +191,8 @@ Image read_image(std::span<const uint8_t> bytes, const std::string& name) {
     image.segments.push_back({payload_segment->p_paddr, payload_segment->p_offset,
                               payload_segment->p_filesz, payload_segment->p_memsz,
                               payload_segment->p_flags});
-    image.manifest = decode_manifest(payload_bytes.subspan(payload.manifest_offset, payload.manifest_size));
+    image.manifest =
+        decode_manifest(payload_bytes.subspan(payload.manifest_offset, payload.manifest_size));
     image.program = payload_bytes.subspan(payload.program_offset, payload.program_size);
     check_program(image.program, name + " (embedded program)");
     return image;

@@ -39,7 +39,8 @@ void validate_manifest(const Manifest& manifest) {
     if (manifest.arguments.size() > max_strings)
         fail("too many arguments: {} (at most {})", manifest.arguments.size(), max_strings);
     if (manifest.environment.size() > max_strings)
-        fail("too many environment variables: {} (at most {})", manifest.environment.size(), max_strings);
+        fail("too many environment variables: {} (at most {})", manifest.environment.size(),
+             max_strings);
     for (const auto& list : {manifest.arguments, manifest.environment}) {
         for (const auto& string : list) {
             if (string.find('\0') != std::string::npos)
@@ -62,8 +63,8 @@ std::vector<uint8_t> encode_manifest(const Manifest& manifest) {
     header.magic = abi::manifest_magic;
     header.argc = static_cast<uint32_t>(manifest.arguments.size());
     header.envc = static_cast<uint32_t>(manifest.environment.size());
-    header.strings_size =
-        static_cast<uint32_t>(strings_size(manifest.arguments) + strings_size(manifest.environment));
+    header.strings_size = static_cast<uint32_t>(strings_size(manifest.arguments) +
+                                                strings_size(manifest.environment));
     header.memory_size = manifest.memory_size;
     header.stack_size = manifest.stack_size;
     std::vector<uint8_t> out;
@@ -92,7 +93,8 @@ Manifest decode_manifest(std::span<const uint8_t> bytes) {
         const void* end = std::memchr(strings.data() + offset, 0, strings.size() - offset);
         if (offset >= strings.size() || !end)
             fail("the image's manifest is corrupted (unterminated string)");
-        size_t length = static_cast<size_t>(static_cast<const uint8_t*>(end) - strings.data()) - offset;
+        size_t length =
+            static_cast<size_t>(static_cast<const uint8_t*>(end) - strings.data()) - offset;
         std::string value(reinterpret_cast<const char*>(strings.data() + offset), length);
         (i < header.argc ? manifest.arguments : manifest.environment).push_back(std::move(value));
         offset += length + 1;
@@ -108,10 +110,9 @@ std::vector<uint8_t> encode_run_time_arguments(const std::vector<std::string>& a
     check.arguments = arguments.empty() ? std::vector<std::string>{"-"} : arguments;
     check.environment = environment;
     validate_manifest(check);
-    abi::ArgumentsHeader header{static_cast<uint32_t>(arguments.size()),
-                                static_cast<uint32_t>(environment.size()),
-                                static_cast<uint32_t>(strings_size(arguments) + strings_size(environment)),
-                                0};
+    abi::ArgumentsHeader header{
+        static_cast<uint32_t>(arguments.size()), static_cast<uint32_t>(environment.size()),
+        static_cast<uint32_t>(strings_size(arguments) + strings_size(environment)), 0};
     std::vector<uint8_t> out;
     append_header(out, header);
     append_strings(out, arguments);

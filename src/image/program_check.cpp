@@ -17,7 +17,8 @@ ProgramInfo check_program(std::span<const uint8_t> bytes, const std::string& nam
     if (!is_elf(bytes))
         fail("'{}' is not an ELF executable: Ingot runs static x86-64 Linux programs", name);
     if (bytes.size() > EI_CLASS && bytes[EI_CLASS] == ELFCLASS32)
-        fail("'{}' is a 32-bit program: Ingot runs 64-bit x86-64 programs (build without -m32)", name);
+        fail("'{}' is a 32-bit program: Ingot runs 64-bit x86-64 programs (build without -m32)",
+             name);
     ElfFile elf(bytes, name);
     const GElf_Ehdr& header = elf.header();
     if (header.e_machine != EM_X86_64)
@@ -40,7 +41,8 @@ ProgramInfo check_program(std::span<const uint8_t> bytes, const std::string& nam
         if (segment.p_type != PT_LOAD || segment.p_memsz == 0)
             continue;
         if (segment.p_offset > bytes.size() || segment.p_filesz > bytes.size() - segment.p_offset ||
-            segment.p_filesz > segment.p_memsz || segment.p_vaddr + segment.p_memsz < segment.p_vaddr)
+            segment.p_filesz > segment.p_memsz ||
+            segment.p_vaddr + segment.p_memsz < segment.p_vaddr)
             fail("'{}' is a malformed ELF: a segment lies outside the file", name);
         lowest = std::min<uint64_t>(lowest, segment.p_vaddr);
         highest = std::max<uint64_t>(highest, segment.p_vaddr + segment.p_memsz);

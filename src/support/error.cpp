@@ -4,6 +4,8 @@
 
 namespace ingot {
 
-std::string system_error_text(int error_number) { return std::strerror(error_number); }
+std::string system_error_text(int error_number) {
+    return std::strerror(error_number);
+}
 
 } // namespace ingot

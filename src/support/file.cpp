@@ -49,13 +49,15 @@ std::vector<uint8_t> read_file(const std::string& path, const char* what) {
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            fail("cannot read {} '{}': {}", what, path, n == 0 ? "file shrank" : system_error_text(errno));
+            fail("cannot read {} '{}': {}", what, path,
+                 n == 0 ? "file shrank" : system_error_text(errno));
         done += static_cast<size_t>(n);
     }
     return bytes;
 }
 
-void write_file_atomically(const std::string& path, std::span<const uint8_t> bytes, bool executable) {
+void write_file_atomically(const std::string& path, std::span<const uint8_t> bytes,
+                           bool executable) {
     std::string temporary = path + ".tmp-XXXXXX";
     int fd = ::mkstemp(temporary.data());
     if (fd < 0)

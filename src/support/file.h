@@ -10,7 +10,8 @@ namespace ingot {
 
 std::vector<uint8_t> read_file(const std::string& path, const char* what);
 // Writes to a temporary file beside `path`, then renames it into place.
-void write_file_atomically(const std::string& path, std::span<const uint8_t> bytes, bool executable);
+void write_file_atomically(const std::string& path, std::span<const uint8_t> bytes,
+                           bool executable);
 
 // A read-only private mapping of a file, for large inputs read once.
 class MappedFile {

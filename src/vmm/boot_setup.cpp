@@ -25,9 +25,13 @@ constexpr uint64_t large_page = 0x80;
 // Room the kernel needs to start a program: its heap, bitmaps, thread stacks, page tables.
 constexpr uint64_t kernel_working_set = 512ull << 10;
 
-uint64_t align_up(uint64_t value, uint64_t alignment) { return (value + alignment - 1) & ~(alignment - 1); }
+uint64_t align_up(uint64_t value, uint64_t alignment) {
+    return (value + alignment - 1) & ~(alignment - 1);
+}
 
-uint64_t directory_count(uint64_t memory_size) { return (memory_size + gib - 1) / gib; }
+uint64_t directory_count(uint64_t memory_size) {
+    return (memory_size + gib - 1) / gib;
+}
 
 // PML4, a PDPT for the direct map, a PDPT for the kernel window, a PD for the hypercall
 // window, the GDT, then a PD per GiB of RAM.
@@ -69,7 +73,8 @@ abi::StreamKind kind_of(int fd) {
 
 uint64_t minimum_memory_for(const Image& image, uint64_t program_span, size_t arguments_size) {
     // Writable program pages are copied; the stack is the manifest's.
-    uint64_t stack = image.manifest.stack_size ? image.manifest.stack_size : abi::default_stack_size;
+    uint64_t stack =
+        image.manifest.stack_size ? image.manifest.stack_size : abi::default_stack_size;
     uint64_t estimate = image.load_end() + page_table_bytes(abi::maximum_memory / 64) +
                         align_up(sizeof(abi::BootInfo) + arguments_size, page) + stack +
                         kernel_working_set + program_span / 8;
@@ -92,7 +97,8 @@ void load_image(const Image& image, GuestMemory& memory) {
         auto destination = memory.span(segment.physical_address, segment.memory_size);
         if (!destination)
             fail("the image does not fit in guest memory");
-        std::memcpy(destination->data(), image.bytes.data() + segment.file_offset, segment.file_size);
+        std::memcpy(destination->data(), image.bytes.data() + segment.file_offset,
+                    segment.file_size);
     }
 }
 
@@ -142,7 +148,8 @@ abi::BootInfo make_boot_info(const BootLayout& layout, uint64_t memory_size, uin
     info.tsc_khz = tsc_khz;
     timespec now;
     ::clock_gettime(CLOCK_REALTIME, &now);
-    info.boot_time_ns = static_cast<uint64_t>(now.tv_sec) * 1000000000ull + static_cast<uint64_t>(now.tv_nsec);
+    info.boot_time_ns =
+        static_cast<uint64_t>(now.tv_sec) * 1000000000ull + static_cast<uint64_t>(now.tv_nsec);
     if (!arguments.empty()) {
         info.arguments = layout.arguments;
         info.arguments_size = arguments.size();
@@ -167,7 +174,9 @@ void write_boot_info(const BootLayout& layout, GuestMemory& memory, const abi::B
     }
 }
 
-bool guest_runs_in_ring3() { return ::access("/sys/module/kvm_pvm", F_OK) == 0; }
+bool guest_runs_in_ring3() {
+    return ::access("/sys/module/kvm_pvm", F_OK) == 0;
+}
 
 void configure_vcpu(VirtualMachine& vm, Vcpu& vcpu, const BootLayout& layout, const Image& image,
                     GuestMemory& memory, bool ring3) {
@@ -215,8 +224,8 @@ void configure_vcpu(VirtualMachine& vm, Vcpu& vcpu, const BootLayout& layout, co
     sregs.gdt.limit = sizeof gdt_entries - 1;
     sregs.cr3 = layout.page_tables;
     sregs.cr4 = (1u << 5) | (1u << 9) | (1u << 10) | (1u << 16); // PAE OSFXSR OSXMMEXCPT FSGSBASE
-    sregs.cr0 = 0x80050033;                                     // PG AM WP NE ET MP PE
-    sregs.efer = 0xd01;                                         // NXE LMA LME SCE
+    sregs.cr0 = 0x80050033;                                      // PG AM WP NE ET MP PE
+    sregs.efer = 0xd01;                                          // NXE LMA LME SCE
     vcpu.set_special_registers(sregs);
 
     kvm_regs regs{};

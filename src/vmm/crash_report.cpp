@@ -22,11 +22,10 @@ void print_crash_report(const CrashScene& scene, const Image& image, GuestMemory
         report += fmt::format("ingot:   #{:<2} {:#018x} {}\n", i, frames[i].pc, frames[i].location);
     report += "ingot: registers:\n";
     const std::pair<const char*, uint64_t> values[] = {
-        {"rip", r.rip}, {"rsp", r.rsp}, {"rbp", r.rbp}, {"rflags", r.rflags},
-        {"rax", r.rax}, {"rbx", r.rbx}, {"rcx", r.rcx}, {"rdx", r.rdx},
-        {"rsi", r.rsi}, {"rdi", r.rdi}, {"r8", r.r8},   {"r9", r.r9},
-        {"r10", r.r10}, {"r11", r.r11}, {"r12", r.r12}, {"r13", r.r13},
-        {"r14", r.r14}, {"r15", r.r15},
+        {"rip", r.rip}, {"rsp", r.rsp}, {"rbp", r.rbp}, {"rflags", r.rflags}, {"rax", r.rax},
+        {"rbx", r.rbx}, {"rcx", r.rcx}, {"rdx", r.rdx}, {"rsi", r.rsi},       {"rdi", r.rdi},
+        {"r8", r.r8},   {"r9", r.r9},   {"r10", r.r10}, {"r11", r.r11},       {"r12", r.r12},
+        {"r13", r.r13}, {"r14", r.r14}, {"r15", r.r15},
     };
     for (size_t i = 0; i < std::size(values); ++i) {
         report += fmt::format("{}{:>6} {:#018x}", i % 4 == 0 ? "ingot: " : "  ", values[i].first,

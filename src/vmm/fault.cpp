@@ -40,7 +40,8 @@ std::string page_fault_text(const FaultFacts& facts) {
     bool write = facts.error_code & 2;
     bool fetch = facts.error_code & 16;
     if (!protection && looks_like_stack_overflow(facts))
-        return fmt::format("stack overflow (access at {:#x}, in the guard page below the stack)", facts.cr2);
+        return fmt::format("stack overflow (access at {:#x}, in the guard page below the stack)",
+                           facts.cr2);
     const char* access = fetch ? "execute" : write ? "write to" : "read from";
     if (protection)
         return fmt::format("{} {:#x}, which the page's protection forbids", access, facts.cr2);
@@ -53,17 +54,28 @@ std::string page_fault_text(const FaultFacts& facts) {
 
 const char* signal_description(int signal) {
     switch (signal) {
-    case SIGSEGV: return "segmentation fault";
-    case SIGILL: return "illegal instruction";
-    case SIGFPE: return "arithmetic exception";
-    case SIGBUS: return "bus error";
-    case SIGTRAP: return "trace/breakpoint trap";
-    case SIGABRT: return "aborted";
-    case SIGQUIT: return "quit";
-    case SIGSYS: return "bad system call";
-    case SIGXCPU: return "CPU time limit exceeded";
-    case SIGXFSZ: return "file size limit exceeded";
-    default: return "killed by a signal";
+    case SIGSEGV:
+        return "segmentation fault";
+    case SIGILL:
+        return "illegal instruction";
+    case SIGFPE:
+        return "arithmetic exception";
+    case SIGBUS:
+        return "bus error";
+    case SIGTRAP:
+        return "trace/breakpoint trap";
+    case SIGABRT:
+        return "aborted";
+    case SIGQUIT:
+        return "quit";
+    case SIGSYS:
+        return "bad system call";
+    case SIGXCPU:
+        return "CPU time limit exceeded";
+    case SIGXFSZ:
+        return "file size limit exceeded";
+    default:
+        return "killed by a signal";
     }
 }
 
@@ -82,7 +94,8 @@ FaultVerdict classify_fault(const FaultFacts& facts) {
     case page_fault:
         return {SIGSEGV, page_fault_text(facts)};
     case general_protection:
-        return {SIGSEGV, "general protection fault (a non-canonical address or a privileged instruction)"};
+        return {SIGSEGV,
+                "general protection fault (a non-canonical address or a privileged instruction)"};
     case stack_fault:
         return {SIGSEGV, "stack segment fault"};
     case invalid_opcode:

@@ -18,7 +18,9 @@ GuestMemory::GuestMemory(uint64_t size) : m_size(size) {
     m_base = static_cast<uint8_t*>(base);
 }
 
-GuestMemory::~GuestMemory() { ::munmap(m_base, m_size); }
+GuestMemory::~GuestMemory() {
+    ::munmap(m_base, m_size);
+}
 
 std::optional<std::span<uint8_t>> GuestMemory::span(uint64_t address, uint64_t length) {
     if (address > m_size || length > m_size - address)

@@ -38,7 +38,8 @@ uint64_t HypercallHandler::total() const {
 template <typename Args> Args HypercallHandler::load(uint64_t address) {
     auto arguments = m_memory.read<Args>(address);
     if (!arguments)
-        throw GuestFault(fmt::format("hypercall arguments at {:#x} lie outside guest memory", address));
+        throw GuestFault(
+            fmt::format("hypercall arguments at {:#x} lie outside guest memory", address));
     return *arguments;
 }
 
@@ -78,10 +79,12 @@ HypercallOutcome HypercallHandler::handle(uint64_t offset, uint64_t argument_add
 void HypercallHandler::console_write(uint64_t address) {
     auto arguments = load<abi::ConsoleWriteArgs>(address);
     if (arguments.length > abi::max_console_transfer)
-        throw GuestFault(fmt::format("console write of {} bytes exceeds the limit", arguments.length));
+        throw GuestFault(
+            fmt::format("console write of {} bytes exceeds the limit", arguments.length));
     auto data = m_memory.span(arguments.data, arguments.length);
     if (!data)
-        throw GuestFault(fmt::format("console write from {:#x} lies outside guest memory", arguments.data));
+        throw GuestFault(
+            fmt::format("console write from {:#x} lies outside guest memory", arguments.data));
     switch (static_cast<abi::ConsoleStream>(arguments.stream)) {
     case abi::ConsoleStream::Stdout:
         arguments.result = write_all(STDOUT_FILENO, data->data(), data->size());
@@ -111,10 +114,12 @@ void HypercallHandler::console_write(uint64_t address) {
 void HypercallHandler::console_read(uint64_t address) {
     auto arguments = load<abi::ConsoleReadArgs>(address);
     if (arguments.length > abi::max_console_transfer)
-        throw GuestFault(fmt::format("console read of {} bytes exceeds the limit", arguments.length));
+        throw GuestFault(
+            fmt::format("console read of {} bytes exceeds the limit", arguments.length));
     auto data = m_memory.span(arguments.data, arguments.length);
     if (!data)
-        throw GuestFault(fmt::format("console read into {:#x} lies outside guest memory", arguments.data));
+        throw GuestFault(
+            fmt::format("console read into {:#x} lies outside guest memory", arguments.data));
     pollfd input{STDIN_FILENO, POLLIN, 0};
     int ready = ::poll(&input, 1, 0);
     if (ready < 0 && errno != EINTR) {
@@ -145,7 +150,8 @@ void HypercallHandler::poll(uint64_t address) {
         timeout_pointer = &timeout;
     }
     arguments.events = 0;
-    int ready = ::ppoll(watch_input ? &input : nullptr, watch_input ? 1 : 0, timeout_pointer, nullptr);
+    int ready =
+        ::ppoll(watch_input ? &input : nullptr, watch_input ? 1 : 0, timeout_pointer, nullptr);
     if (ready > 0 && (input.revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)))
         arguments.events |= abi::poll_event_stdin;
     store(address, arguments);

@@ -62,7 +62,8 @@ int open_kvm() {
         int error = errno;
         if (error == ENOENT)
             fail("{} does not exist: this host has no KVM (enable virtualization in the firmware, "
-                 "load kvm_intel or kvm_amd)", path);
+                 "load kvm_intel or kvm_amd)",
+                 path);
         if (error == EACCES || error == EPERM)
             fail("no permission to use {}: add your user to the 'kvm' group or run as root", path);
         fail("cannot open {}: {}", path, system_error_text(error));
@@ -121,7 +122,8 @@ std::vector<kvm_cpuid_entry2> VirtualMachine::supported_cpuid() const {
     CpuidHeader header;
     std::memcpy(&header, buffer.data(), sizeof header);
     entries.resize(std::min<size_t>(header.count, entries.size()));
-    std::memcpy(entries.data(), buffer.data() + sizeof header, entries.size() * sizeof(kvm_cpuid_entry2));
+    std::memcpy(entries.data(), buffer.data() + sizeof header,
+                entries.size() * sizeof(kvm_cpuid_entry2));
     return entries;
 }
 

@@ -26,11 +26,13 @@ constexpr int status_guest_misbehaved = 125;
 
 volatile sig_atomic_t stop_signal = 0;
 
-void remember_signal(int signal) { stop_signal = signal; }
+void remember_signal(int signal) {
+    stop_signal = signal;
+}
 
 // SIGINT/SIGTERM interrupt KVM_RUN (no SA_RESTART) so the run loop can stop the guest.
 void install_signal_handlers() {
-    struct sigaction action{};
+    struct sigaction action {};
     action.sa_handler = remember_signal;
     sigemptyset(&action.sa_mask);
     for (int signal : {SIGINT, SIGTERM, SIGHUP})
@@ -47,7 +49,8 @@ double seconds_since(const timespec& start) {
 
 uint64_t program_bias(GuestMemory& memory, const BootLayout& layout) {
     auto info = memory.read<abi::GuestInfo>(layout.guest_info);
-    if (!info || info->magic != abi::guest_info_magic || info->program_load_bias >= abi::user_space_end)
+    if (!info || info->magic != abi::guest_info_magic ||
+        info->program_load_bias >= abi::user_space_end)
         return 0;
     return info->program_load_bias;
 }
@@ -65,7 +68,8 @@ FaultFacts fault_facts(Vcpu& vcpu, const kvm_regs& registers, const kvm_sregs& s
         facts.error_code = events.exception.error_code;
     }
     std::array<uint8_t, 4> instruction;
-    if (GuestPageWalker(memory, sregs.cr3).read(registers.rip, instruction.data(), instruction.size()))
+    if (GuestPageWalker(memory, sregs.cr3)
+            .read(registers.rip, instruction.data(), instruction.size()))
         facts.instruction = instruction;
     return facts;
 }
@@ -98,7 +102,8 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
     load_image(image, memory);
     build_page_tables(layout, memory);
     Vcpu vcpu = vm.create_vcpu();
-    auto boot_info = make_boot_info(layout, memory_size, vcpu.tsc_khz(), arguments, options.trace_syscalls);
+    auto boot_info =
+        make_boot_info(layout, memory_size, vcpu.tsc_khz(), arguments, options.trace_syscalls);
     write_boot_info(layout, memory, boot_info, arguments);
     configure_vcpu(vm, vcpu, layout, image, memory, guest_runs_in_ring3());
     install_signal_handlers();
@@ -124,9 +129,11 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
             std::memcpy(&value, run.mmio.data, sizeof value);
             HypercallOutcome outcome;
             try {
-                outcome = hypercalls.handle(run.mmio.phys_addr - abi::hypercall_window_physical, value);
+                outcome =
+                    hypercalls.handle(run.mmio.phys_addr - abi::hypercall_window_physical, value);
             } catch (const GuestFault& fault) {
-                fmt::print(stderr, "ingot: the guest broke the hypercall ABI and was stopped: {}\n", fault.what());
+                fmt::print(stderr, "ingot: the guest broke the hypercall ABI and was stopped: {}\n",
+                           fault.what());
                 status = status_guest_misbehaved;
                 break;
             }
@@ -153,8 +160,10 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
                 registers.r13 = c.r13;
                 registers.r14 = c.r14;
                 registers.r15 = c.r15;
-                CrashScene scene{fmt::format("{} (signal {})", signal_description(static_cast<int>(c.signal)), c.signal),
-                                 registers, vcpu.special_registers().cr3, program_bias(memory, layout)};
+                CrashScene scene{
+                    fmt::format("{} (signal {})", signal_description(static_cast<int>(c.signal)),
+                                c.signal),
+                    registers, vcpu.special_registers().cr3, program_bias(memory, layout)};
                 print_crash_report(scene, image, memory);
             }
             break;
@@ -162,24 +171,28 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
         if (run.exit_reason == KVM_EXIT_SHUTDOWN || run.exit_reason == KVM_EXIT_INTERNAL_ERROR) {
             kvm_regs registers = vcpu.registers();
             kvm_sregs sregs = vcpu.special_registers();
-            FaultVerdict verdict = classify_fault(
-                fault_facts(vcpu, registers, sregs, memory, run.exit_reason == KVM_EXIT_INTERNAL_ERROR));
-            CrashScene scene{fmt::format("{}: {}", signal_description(verdict.signal), verdict.description),
-                             registers, sregs.cr3, program_bias(memory, layout)};
+            FaultVerdict verdict = classify_fault(fault_facts(
+                vcpu, registers, sregs, memory, run.exit_reason == KVM_EXIT_INTERNAL_ERROR));
+            CrashScene scene{
+                fmt::format("{}: {}", signal_description(verdict.signal), verdict.description),
+                registers, sregs.cr3, program_bias(memory, layout)};
             print_crash_report(scene, image, memory);
             status = 128 + verdict.signal;
             break;
         }
         kvm_regs registers = vcpu.registers();
-        fmt::print(stderr, "ingot: the guest stopped unexpectedly (KVM exit reason {}) at rip {:#x}\n",
+        fmt::print(stderr,
+                   "ingot: the guest stopped unexpectedly (KVM exit reason {}) at rip {:#x}\n",
                    run.exit_reason, registers.rip);
         status = status_guest_misbehaved;
         break;
     }
     if (options.print_stats)
-        fmt::print(stderr, "ingot-stats: exits={} hypercalls={} console_writes={} polls={} wall_ms={:.3f}\n",
-                   exits, hypercalls.total(), hypercalls.count(abi::Hypercall::ConsoleWrite),
-                   hypercalls.count(abi::Hypercall::Poll), seconds_since(started) * 1e3);
+        fmt::print(
+            stderr,
+            "ingot-stats: exits={} hypercalls={} console_writes={} polls={} wall_ms={:.3f}\n",
+            exits, hypercalls.total(), hypercalls.count(abi::Hypercall::ConsoleWrite),
+            hypercalls.count(abi::Hypercall::Poll), seconds_since(started) * 1e3);
     return status;
 }
 

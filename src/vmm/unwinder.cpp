@@ -125,13 +125,15 @@ std::string Unwinder::describe(uint64_t pc) const {
         return "??";
     GElf_Off offset = 0;
     GElf_Sym symbol;
-    const char* name = dwfl_module_addrinfo(module, pc, &offset, &symbol, nullptr, nullptr, nullptr);
+    const char* name =
+        dwfl_module_addrinfo(module, pc, &offset, &symbol, nullptr, nullptr, nullptr);
     std::string text = name ? fmt::format("{}+{:#x}", demangle(name), offset) : "??";
     const char* module_name = nullptr;
     dwfl_module_info(module, nullptr, nullptr, nullptr, nullptr, nullptr, &module_name, nullptr);
     if (Dwfl_Line* line = dwfl_module_getsrc(module, pc)) {
         int line_number = 0;
-        if (const char* file = dwfl_lineinfo(line, nullptr, &line_number, nullptr, nullptr, nullptr))
+        if (const char* file =
+                dwfl_lineinfo(line, nullptr, &line_number, nullptr, nullptr, nullptr))
             text += fmt::format(" ({}:{})", file, line_number);
     }
     if (module_name && std::string_view(module_name) == "kernel")
@@ -171,7 +173,8 @@ std::vector<StackFrame> Unwinder::backtrace(const kvm_regs& registers, size_t li
 }
 
 // Without call-frame information, follow saved frame pointers as far as they look sane.
-std::vector<StackFrame> Unwinder::frame_pointer_chain(const kvm_regs& registers, size_t limit) const {
+std::vector<StackFrame> Unwinder::frame_pointer_chain(const kvm_regs& registers,
+                                                      size_t limit) const {
     std::vector<StackFrame> frames{{registers.rip, describe(registers.rip)}};
     uint64_t frame = registers.rbp;
     while (frames.size() < limit && frame && frame % 8 == 0) {

@@ -61,7 +61,8 @@ int main() {
         }
     });
     try {
-        std::cout << "value: " << result.get() << std::endl;
+        std::string value = result.get();
+        std::cout << "promise gave a value: " << value << std::endl;
     } catch (const std::invalid_argument& e) {
         std::cout << "caught across promise: " << e.what() << std::endl;
     }

@@ -1,6 +1,8 @@
 // Infinite recursion until the stack runs out.
 #include <stdio.h>
 
+#pragma GCC diagnostic ignored "-Winfinite-recursion"
+
 __attribute__((noinline)) int recurse(int depth) {
     volatile char frame[256];
     frame[0] = (char)depth;

@@ -28,15 +28,15 @@ struct BootInfo {
     Platform platform;
     uint32_t flags;
     uint64_t memory_size;
-    uint64_t page_table_root;      // guest-physical PML4 (CR3)
-    uint64_t first_free_address;   // guest-physical; below it: kernel, payload, boot tables
-    uint64_t tsc_khz;              // 0: the kernel calibrates itself
-    uint64_t boot_time_ns;         // host CLOCK_REALTIME when the vCPU was started
-    uint64_t arguments;            // guest-physical encoded argument list replacing the image's, or 0
+    uint64_t page_table_root;    // guest-physical PML4 (CR3)
+    uint64_t first_free_address; // guest-physical; below it: kernel, payload, boot tables
+    uint64_t tsc_khz;            // 0: the kernel calibrates itself
+    uint64_t boot_time_ns;       // host CLOCK_REALTIME when the vCPU was started
+    uint64_t arguments;          // guest-physical encoded argument list replacing the image's, or 0
     uint64_t arguments_size;
-    uint64_t guest_info;           // guest-physical GuestInfo the kernel fills for crash reports
-    uint8_t entropy[32];           // seed for the kernel's random generator
-    StreamKind streams[3];         // stdin, stdout, stderr
+    uint64_t guest_info;   // guest-physical GuestInfo the kernel fills for crash reports
+    uint8_t entropy[32];   // seed for the kernel's random generator
+    StreamKind streams[3]; // stdin, stdout, stderr
     uint8_t reserved[5];
 };
 

@@ -17,7 +17,9 @@ struct CpuidResult {
 
 inline CpuidResult cpuid(uint32_t leaf, uint32_t subleaf = 0) {
     CpuidResult r;
-    asm volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx) : "a"(leaf), "c"(subleaf));
+    asm volatile("cpuid"
+                 : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+                 : "a"(leaf), "c"(subleaf));
     return r;
 }
 
@@ -35,9 +37,13 @@ inline void invalidate_page(uint64_t address) {
         asm volatile("invlpg (%0)" : : "r"(address) : "memory");
 }
 
-inline void set_fs_base(uint64_t base) { asm volatile("wrfsbase %0" : : "r"(base)); }
+inline void set_fs_base(uint64_t base) {
+    asm volatile("wrfsbase %0" : : "r"(base));
+}
 
-inline bool has_rdrand() { return cpuid(1).ecx & (1u << 30); }
+inline bool has_rdrand() {
+    return cpuid(1).ecx & (1u << 30);
+}
 
 inline bool rdrand(uint64_t& value) {
     unsigned char ok;
@@ -50,8 +56,11 @@ struct alignas(16) FpuState {
     uint8_t bytes[512];
 };
 
-inline void save_fpu(FpuState& state) { asm volatile("fxsave64 %0" : "=m"(state)); }
-inline void restore_fpu(const FpuState& state) { asm volatile("fxrstor64 %0" : : "m"(state)); }
-
+inline void save_fpu(FpuState& state) {
+    asm volatile("fxsave64 %0" : "=m"(state));
+}
+inline void restore_fpu(const FpuState& state) {
+    asm volatile("fxrstor64 %0" : : "m"(state));
+}
 
 } // namespace kernel::cpu

@@ -37,7 +37,8 @@ ErrorOr<size_t> console_write(abi::ConsoleStream stream, const void* data, size_
         arguments.length = min<uint64_t>(length - done, abi::max_console_transfer);
         hypercall(abi::Hypercall::ConsoleWrite, arguments);
         if (arguments.result < 0)
-            return done ? ErrorOr<size_t>(done) : ErrorOr<size_t>(static_cast<Errno>(-arguments.result));
+            return done ? ErrorOr<size_t>(done)
+                        : ErrorOr<size_t>(static_cast<Errno>(-arguments.result));
         done += static_cast<size_t>(arguments.result);
         if (arguments.result == 0)
             break;
