@@ -8,9 +8,9 @@ namespace kernel {
 
 namespace {
 
-// Splits `count` NUL-terminated strings that must exactly fill [strings, strings + size).
-ErrorOr<void> split_strings(const char* strings, size_t size, size_t count, const char** out) {
-    size_t offset = 0;
+// Splits `count` NUL-terminated strings starting at `offset`; returns the offset after them.
+ErrorOr<size_t> split_strings(const char* strings, size_t size, size_t offset, size_t count,
+                              const char** out) {
     for (size_t i = 0; i < count; ++i) {
         if (offset >= size)
             return EINVAL;
@@ -21,9 +21,16 @@ ErrorOr<void> split_strings(const char* strings, size_t size, size_t count, cons
         out[i] = start;
         offset = static_cast<size_t>(static_cast<const char*>(end) - strings) + 1;
     }
-    if (offset != size)
-        return EINVAL;
-    return {};
+    return offset;
+}
+
+// NAME=VALUE strings with the same NAME.
+bool same_variable(const char* a, const char* b) {
+    while (*a && *a != '=' && *a == *b) {
+        ++a;
+        ++b;
+    }
+    return (*a == '=' || *a == 0) && (*b == '=' || *b == 0);
 }
 
 } // namespace
@@ -37,9 +44,10 @@ ErrorOr<void> parse_manifest(const uint8_t* data, size_t size, Manifest& manifes
         header.envc > max_arguments || header.strings_size != size - sizeof header)
         return EINVAL;
     auto* strings = reinterpret_cast<const char*>(data + sizeof header);
-    TRY(split_strings(strings, header.strings_size, header.argc + header.envc, manifest.argv));
-    for (size_t i = 0; i < header.envc; ++i)
-        manifest.envp[i] = manifest.argv[header.argc + i];
+    size_t offset = TRY(split_strings(strings, header.strings_size, 0, header.argc, manifest.argv));
+    offset = TRY(split_strings(strings, header.strings_size, offset, header.envc, manifest.envp));
+    if (offset != header.strings_size)
+        return EINVAL;
     manifest.argc = header.argc;
     manifest.envc = header.envc;
     manifest.memory_size = header.memory_size;
@@ -55,22 +63,22 @@ ErrorOr<void> apply_run_time_arguments(const uint8_t* data, size_t size, Manifes
     if (header.argc > max_arguments || header.envc > max_arguments ||
         header.strings_size != size - sizeof header)
         return EINVAL;
-    static const char* strings[2 * max_arguments]; // too big for the boot stack
-    TRY(split_strings(reinterpret_cast<const char*>(data + sizeof header), header.strings_size,
-                      header.argc + header.envc, strings));
+    static const char* arguments[max_arguments]; // too big for the boot stack
+    static const char* variables[max_arguments];
+    auto* strings = reinterpret_cast<const char*>(data + sizeof header);
+    size_t offset = TRY(split_strings(strings, header.strings_size, 0, header.argc, arguments));
+    offset = TRY(split_strings(strings, header.strings_size, offset, header.envc, variables));
+    if (offset != header.strings_size)
+        return EINVAL;
     if (header.argc) {
         for (size_t i = 0; i < header.argc; ++i)
-            manifest.argv[i] = strings[i];
+            manifest.argv[i] = arguments[i];
         manifest.argc = header.argc;
     }
-    for (size_t i = header.argc; i < header.argc + header.envc; ++i) {
-        const char* variable = strings[i];
-        const char* equals = variable;
-        while (*equals && *equals != '=')
-            ++equals;
-        size_t name_length = static_cast<size_t>(equals - variable) + 1;
+    for (size_t i = 0; i < header.envc; ++i) {
+        const char* variable = variables[i];
         size_t slot = 0;
-        while (slot < manifest.envc && memcmp(manifest.envp[slot], variable, name_length) != 0)
+        while (slot < manifest.envc && !same_variable(manifest.envp[slot], variable))
             ++slot;
         if (slot == manifest.envc) {
             if (manifest.envc == max_arguments)

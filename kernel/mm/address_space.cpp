@@ -189,6 +189,8 @@ ErrorOr<uint64_t> AddressSpace::map_anonymous(uint64_t address, uint64_t length,
                                               Placement placement, RegionKind kind) {
     if (length == 0)
         return EINVAL;
+    if (length > m_highest - m_lowest)
+        return ENOMEM; // also keeps align_up below from wrapping
     length = align_up(length, page);
     uint64_t start;
     if (placement == Placement::Anywhere) {
@@ -225,7 +227,7 @@ ErrorOr<void> AddressSpace::add_region(uint64_t start, uint64_t end, uint32_t pr
 
 ErrorOr<void> AddressSpace::unmap(uint64_t address, uint64_t length) {
     uint64_t end;
-    if (!is_aligned(address, page) || length == 0 ||
+    if (!is_aligned(address, page) || length == 0 || length > m_highest ||
         !range_end(address, align_up(length, page), end))
         return EINVAL;
     TRY(split_at(address));
@@ -244,8 +246,10 @@ ErrorOr<void> AddressSpace::unmap(uint64_t address, uint64_t length) {
 
 ErrorOr<void> AddressSpace::protect(uint64_t address, uint64_t length, uint32_t prot) {
     uint64_t end;
-    if (!is_aligned(address, page) || !range_end(address, align_up(length, page), end))
+    if (!is_aligned(address, page))
         return EINVAL;
+    if (length > m_highest || !range_end(address, align_up(length, page), end))
+        return ENOMEM;
     if (length == 0)
         return {};
     // Linux: ENOMEM when part of the range is not mapped.
@@ -261,6 +265,20 @@ ErrorOr<void> AddressSpace::protect(uint64_t address, uint64_t length, uint32_t 
     }
     if (cursor < end)
         return ENOMEM;
+    // Check there are frames for every page that would need one first, so that running out
+    // never leaves the tables and the regions disagreeing halfway.
+    if (prot != protection::none) {
+        size_t needed = 0;
+        for (uint64_t page_address = address; page_address < end; page_address += page) {
+            uint64_t* entry = m_page_table.leaf(page_address);
+            if (!entry || !(*entry & (pte::present | pte::kept)))
+                ++needed;
+        }
+        // Page-table pages too: at most one per 2 MiB, plus the levels above.
+        size_t tables = (end - address) / abi::large_page_size + 4;
+        if (needed && needed + tables > m_frames.free_frames())
+            return ENOMEM;
+    }
     TRY(split_at(address));
     TRY(split_at(end));
     for (auto& region : m_regions) {
@@ -277,7 +295,8 @@ ErrorOr<void> AddressSpace::protect(uint64_t address, uint64_t length, uint32_t 
 
 ErrorOr<void> AddressSpace::discard(uint64_t address, uint64_t length) {
     uint64_t end;
-    if (!is_aligned(address, page) || !range_end(address, align_up(length, page), end))
+    if (!is_aligned(address, page) || length > m_highest ||
+        !range_end(address, align_up(length, page), end))
         return EINVAL;
     for (uint64_t cursor = m_page_table.next_candidate(address, end); cursor < end;
          cursor = m_page_table.next_candidate(cursor + page, end)) {
@@ -290,6 +309,8 @@ ErrorOr<void> AddressSpace::discard(uint64_t address, uint64_t length) {
 
 ErrorOr<uint64_t> AddressSpace::resize(uint64_t address, uint64_t old_length, uint64_t new_length,
                                        bool may_move) {
+    if (old_length > m_highest || new_length > m_highest)
+        return EINVAL;
     old_length = align_up(old_length, page);
     new_length = align_up(new_length, page);
     uint64_t old_end;

@@ -50,15 +50,15 @@ ProgramInfo check_program(std::span<const uint8_t> bytes, const std::string& nam
             header.e_entry < segment.p_vaddr + segment.p_memsz)
             entry_is_code = true;
     }
-    if (highest == 0)
-        fail("'{}' is a malformed ELF: nothing to load", name);
-    if (!entry_is_code)
-        fail("'{}' is a malformed ELF: its entry point is not in executable code", name);
     if (header.e_type == ET_DYN) {
         if (!has_dynamic || !elf.is_position_independent_executable())
             fail("'{}' is a shared library, not a program", name);
         info.position_independent = true;
     }
+    if (highest == 0)
+        fail("'{}' is a malformed ELF: nothing to load", name);
+    if (!entry_is_code)
+        fail("'{}' is a malformed ELF: its entry point is not in executable code", name);
     if (header.e_type == ET_EXEC && lowest < 0x10000)
         fail("'{}' wants to load below 64 KiB (at {:#x}), which the unikernel keeps unmapped", name,
              lowest);
