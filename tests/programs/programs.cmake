@@ -1,0 +1,124 @@
+# The guest programs of the integration tests, built with the system toolchains directly (not
+# with the project's compilers or flags): each is a plain Linux program that also runs natively.
+#
+# Variants (file name suffix):
+#   glibc       gcc/g++ -O2 -g -static            (no suffix)
+#   pie         gcc/g++ -O2 -g -static-pie        -pie
+#   musl        musl-gcc -O2 -g -static           -musl
+#   dynamic     gcc -O2 (dynamically linked)      -dynamic   (a bad input)
+#
+# After inclusion:
+#   INGOT_TEST_PROGRAM_DIR        where the programs are
+#   INGOT_TEST_BAD_INPUT_DIR      not-elf.txt, empty.bin, elf32 (from make_bad_inputs.sh)
+#   INGOT_TEST_HAVE_<VARIANT>     TRUE when the variant could be built (PIE, MUSL, DYNAMIC)
+#   target ingot-test-programs    builds them all (part of ALL)
+
+set(INGOT_TEST_PROGRAM_SOURCE_DIR ${CMAKE_CURRENT_LIST_DIR})
+set(INGOT_TEST_PROGRAM_DIR ${CMAKE_BINARY_DIR}/tests/programs)
+set(INGOT_TEST_BAD_INPUT_DIR ${INGOT_TEST_PROGRAM_DIR}/bad)
+file(MAKE_DIRECTORY ${INGOT_TEST_PROGRAM_DIR})
+
+find_program(INGOT_TEST_GCC NAMES gcc)
+find_program(INGOT_TEST_GXX NAMES g++)
+find_program(INGOT_TEST_MUSL_GCC NAMES musl-gcc)
+find_program(INGOT_TEST_BASH NAMES bash REQUIRED)
+if(NOT INGOT_TEST_GCC OR NOT INGOT_TEST_GXX)
+  message(FATAL_ERROR "The integration tests need gcc and g++ (with static glibc and libstdc++)")
+endif()
+
+# Can this toolchain link the variant? Try once at configure time.
+function(_ingot_test_toolchain_works result compiler)
+  set(dir ${CMAKE_BINARY_DIR}/tests/programs/probe)
+  file(MAKE_DIRECTORY ${dir})
+  file(WRITE ${dir}/probe.c "int main(void) { return 0; }\n")
+  execute_process(COMMAND ${compiler} ${ARGN} ${dir}/probe.c -o ${dir}/probe
+                  RESULT_VARIABLE status OUTPUT_QUIET ERROR_QUIET)
+  if(status EQUAL 0)
+    set(${result} TRUE PARENT_SCOPE)
+  else()
+    set(${result} FALSE PARENT_SCOPE)
+  endif()
+endfunction()
+
+_ingot_test_toolchain_works(INGOT_TEST_HAVE_PIE ${INGOT_TEST_GCC} -O2 -static-pie)
+_ingot_test_toolchain_works(INGOT_TEST_HAVE_DYNAMIC ${INGOT_TEST_GCC} -O2)
+set(INGOT_TEST_HAVE_MUSL FALSE)
+if(INGOT_TEST_MUSL_GCC)
+  _ingot_test_toolchain_works(INGOT_TEST_HAVE_MUSL ${INGOT_TEST_MUSL_GCC} -O2 -static)
+endif()
+if(NOT INGOT_TEST_HAVE_MUSL)
+  message(STATUS "Integration tests: musl-gcc missing or broken, the musl cases will be skipped")
+endif()
+if(NOT INGOT_TEST_HAVE_PIE)
+  message(STATUS "Integration tests: gcc cannot link -static-pie, those cases will be skipped")
+endif()
+
+set(_ingot_test_program_outputs "")
+
+# ingot_test_program(NAME SOURCE VARIANT): builds tests/programs/SOURCE as NAME.
+function(ingot_test_program name source variant)
+  set(src ${INGOT_TEST_PROGRAM_SOURCE_DIR}/${source})
+  set(out ${INGOT_TEST_PROGRAM_DIR}/${name})
+  if(source MATCHES "\\.cpp$")
+    set(cc ${INGOT_TEST_GXX})
+  else()
+    set(cc ${INGOT_TEST_GCC})
+  endif()
+  if(variant STREQUAL "glibc")
+    set(flags -O2 -g -static -pthread)
+  elseif(variant STREQUAL "pie")
+    if(NOT INGOT_TEST_HAVE_PIE)
+      return()
+    endif()
+    set(flags -O2 -g -static-pie -pthread)
+  elseif(variant STREQUAL "musl")
+    if(NOT INGOT_TEST_HAVE_MUSL)
+      return()
+    endif()
+    set(cc ${INGOT_TEST_MUSL_GCC})
+    set(flags -O2 -g -static -pthread)
+  elseif(variant STREQUAL "dynamic")
+    if(NOT INGOT_TEST_HAVE_DYNAMIC)
+      return()
+    endif()
+    set(flags -O2)
+  else()
+    message(FATAL_ERROR "ingot_test_program: unknown variant '${variant}'")
+  endif()
+  add_custom_command(
+    OUTPUT ${out}
+    COMMAND ${cc} ${flags} -o ${out} ${src}
+    DEPENDS ${src}
+    COMMENT "Building test program ${name} (${variant})"
+    VERBATIM)
+  set(_ingot_test_program_outputs ${_ingot_test_program_outputs} ${out} PARENT_SCOPE)
+endfunction()
+
+foreach(program IN ITEMS
+    hello getenv exit_paths abort null_deref stack_overflow illegal_instruction stdin_echo
+    stdin_lines stdio_split unknown_syscall threads_c bulk_output)
+  ingot_test_program(${program} ${program}.c glibc)
+endforeach()
+foreach(program IN ITEMS hello_iostream threads exceptions chrono random big_alloc)
+  ingot_test_program(${program} ${program}.cpp glibc)
+endforeach()
+ingot_test_program(hello-pie hello.c pie)
+ingot_test_program(null_deref-pie null_deref.c pie)
+ingot_test_program(threads-pie threads.cpp pie)
+ingot_test_program(hello-musl hello.c musl)
+ingot_test_program(threads_c-musl threads_c.c musl)
+ingot_test_program(stdio_split-musl stdio_split.c musl)
+ingot_test_program(null_deref-musl null_deref.c musl)
+ingot_test_program(hello-dynamic hello.c dynamic)
+
+set(_bad_inputs ${INGOT_TEST_BAD_INPUT_DIR}/not-elf.txt ${INGOT_TEST_BAD_INPUT_DIR}/empty.bin
+                ${INGOT_TEST_BAD_INPUT_DIR}/elf32)
+add_custom_command(
+  OUTPUT ${_bad_inputs}
+  COMMAND ${INGOT_TEST_BASH} ${INGOT_TEST_PROGRAM_SOURCE_DIR}/make_bad_inputs.sh
+          ${INGOT_TEST_BAD_INPUT_DIR} ${INGOT_TEST_GCC}
+  DEPENDS ${INGOT_TEST_PROGRAM_SOURCE_DIR}/make_bad_inputs.sh
+  COMMENT "Making bad inputs for the integration tests"
+  VERBATIM)
+
+add_custom_target(ingot-test-programs ALL DEPENDS ${_ingot_test_program_outputs} ${_bad_inputs})
