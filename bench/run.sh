@@ -110,7 +110,8 @@ case_median() { [[ -z ${broken[$1]:-} ]] && median <"$work/times-$1"; }
 case_index() { local i; for ((i = 0; i < ${#case_names[@]}; ++i)); do [[ ${case_names[$i]} == "$1" ]] && echo "$i" && return; done; return 1; }
 floor_median=$(case_median 0) || floor_median=0
 
-echo "Ingot benchmarks ($(date -u +%Y-%m-%dT%H:%MZ), $(uname -r), $(nproc) CPUs, build $build)"
+echo "Ingot benchmarks ($(date -u +%Y-%m-%dT%H:%MZ), Linux $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "build $build; timings are noisy when the machine is busy: compare within one run"
 echo
 echo "a. Boot: wall time of the whole process, $runs runs after $warmups warm-ups (interleaved)"
 printf '   %-28s %9s %9s %9s %9s   %s\n' case median min max "/floor" target
@@ -135,6 +136,7 @@ for ((i = 0; i < ${#case_names[@]}; ++i)); do
     ((i > 0)) && r=$(ratio "$m" "$floor_median")
     printf '   %-28s %6s ms %6s ms %6s ms %9s   %s\n' "$name" "$(ms "$m")" "$(ms "$lo")" "$(ms "$hi")" "$r" "$target"
 done
+echo "   (refused: ingot starts, reads the image and stops before KVM; native: the C hello on Linux)"
 
 # ---- b. Exits per boot, from --stats (5 runs each), and the monitor's own wall time.
 echo
