@@ -9,6 +9,7 @@
 #include "linux/program_break.h"
 #include "linux/program_identity.h"
 #include "linux/resource_limits.h"
+#include "linux/signals.h"
 #include "linux/syscall_table.h"
 #include "loader/initial_stack.h"
 #include "loader/manifest.h"
@@ -162,10 +163,13 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
     fd_table::initialize_console();
     initialize_syscalls(boot.flags & abi::boot_flag_trace_syscalls);
 
+    volatile uint64_t* host_signals = nullptr;
     if (boot.guest_info) {
         auto& info = *physical_to_kernel<abi::GuestInfo>(boot.guest_info);
-        info = {abi::guest_info_magic, program.load_bias, program.entry, 1, 0, top};
+        info = {abi::guest_info_magic, program.load_bias, program.entry, 1, 0, top, 0};
+        host_signals = &info.pending_host_signals;
     }
+    signals::initialize(host_signals);
 
     SyscallFrame frame{};
     frame.rcx = program.entry;

@@ -4,8 +4,10 @@
 #include "lib/string.h"
 #include "lib/utility.h"
 #include "linux/program_identity.h"
+#include "linux/signals.h"
 #include "linux/syscall_table.h"
 #include "mm/user_memory.h"
+#include "sched/scheduler.h"
 
 namespace kernel {
 
@@ -28,9 +30,16 @@ long sys_read(SyscallFrame& f) {
     return to_syscall_result(file->read(f.rsi, f.rdx));
 }
 
+// Linux sends SIGPIPE to a writer whose reader is gone.
+long with_broken_pipe_signal(long result) {
+    if (result == -EPIPE)
+        signals::raise(signals::sigpipe, scheduler::current());
+    return result;
+}
+
 long sys_write(SyscallFrame& f) {
     File* file = TRY_SYSCALL(fd_table::get(static_cast<int>(f.rdi)));
-    return to_syscall_result(file->write(f.rsi, f.rdx));
+    return with_broken_pipe_signal(to_syscall_result(file->write(f.rsi, f.rdx)));
 }
 
 template <bool Writing> long transfer_vector(SyscallFrame& f) {
@@ -44,8 +53,12 @@ template <bool Writing> long transfer_vector(SyscallFrame& f) {
             continue;
         auto done = Writing ? file->write(vector.base, vector.length)
                             : file->read(vector.base, vector.length);
-        if (done.is_error())
-            return total ? static_cast<long>(total) : -static_cast<long>(done.error().code());
+        if (done.is_error()) {
+            if (total)
+                return static_cast<long>(total);
+            long error = -static_cast<long>(done.error().code());
+            return Writing ? with_broken_pipe_signal(error) : error;
+        }
         total += done.value();
         if (done.value() < vector.length)
             break;

@@ -1,179 +1,158 @@
-// Signals in a single-process unikernel: dispositions and masks are kept as Linux keeps
-// them; a signal the program sends itself takes its default action (terminate, with a crash
-// report for the core-dumping ones, or nothing). Running a program's handlers is not done yet.
-#include "lib/log.h"
-#include "lib/string.h"
+// The signal syscalls over linux/signals: dispositions, per-thread masks, alternate stacks,
+// sending, and returning from handlers.
+#include "linux/signals.h"
 #include "linux/syscall_table.h"
 #include "mm/user_memory.h"
-#include "platform/platform.h"
 #include "sched/scheduler.h"
 
 namespace kernel {
 
 namespace {
 
-constexpr int signal_count = 64;
-constexpr uint64_t sig_dfl = 0;
-constexpr uint64_t sig_ign = 1;
-constexpr int sigkill = 9, sigstop = 19;
+using signals::bit;
 
-struct LinuxSigaction {
-    uint64_t handler;
-    uint64_t flags;
-    uint64_t restorer;
-    uint64_t mask;
-};
-
-LinuxSigaction actions[signal_count + 1];
-uint64_t blocked_mask;
-struct {
-    uint64_t stack, flags, size;
-} alternate_stack{0, 2 /* SS_DISABLE */, 0};
-
-bool dumps_core(int signal) {
-    switch (signal) {
-    case 3:
-    case 4:
-    case 5:
-    case 6:
-    case 7:
-    case 8:
-    case 11:
-    case 24:
-    case 25:
-    case 31:
-        return true;
-    default:
-        return false;
-    }
-}
-
-bool ignored_by_default(int signal) {
-    return signal == 17 || signal == 18 || signal == 23 || signal == 28; // CHLD CONT URG WINCH
-}
-
-[[noreturn]] void terminate_by(int signal, const SyscallFrame& frame) {
-    if (!dumps_core(signal)) {
-        klog("killed by signal %d", signal);
-        platform::exit(128 + signal);
-    }
-    abi::CrashArgs crash{};
-    crash.signal = static_cast<uint32_t>(signal);
-    crash.rip = frame.rcx;
-    crash.rsp = frame.rsp;
-    crash.rbp = frame.rbp;
-    crash.rax = frame.rax;
-    crash.rbx = frame.rbx;
-    crash.rcx = frame.rcx;
-    crash.rdx = frame.rdx;
-    crash.rsi = frame.rsi;
-    crash.rdi = frame.rdi;
-    crash.r8 = frame.r8;
-    crash.r9 = frame.r9;
-    crash.r10 = frame.r10;
-    crash.r11 = frame.r11;
-    crash.r12 = frame.r12;
-    crash.r13 = frame.r13;
-    crash.r14 = frame.r14;
-    crash.r15 = frame.r15;
-    platform::crash(crash);
-}
-
-long send_signal(int signal, SyscallFrame& frame) {
-    if (signal < 0 || signal > signal_count)
-        return -EINVAL;
-    if (signal == 0)
-        return 0;
-    uint64_t handler = actions[signal].handler;
-    if (signal != sigkill && signal != sigstop) {
-        if (handler == sig_ign || (handler == sig_dfl && ignored_by_default(signal)))
-            return 0;
-        if (handler != sig_dfl) {
-            static bool reported;
-            if (!reported) {
-                reported = true;
-                klog("signal %d has a handler, but running signal handlers is not supported "
-                     "yet: taking the default action",
-                     signal);
-            }
-            if (ignored_by_default(signal))
-                return 0;
-        }
-    }
-    terminate_by(signal, frame);
-}
+constexpr uint64_t unblockable = bit(signals::sigkill) | bit(signals::sigstop);
+constexpr int ss_onstack = 1, ss_disable = 2;
 
 long sys_rt_sigaction(SyscallFrame& f) {
     int signal = static_cast<int>(f.rdi);
-    if (signal < 1 || signal > signal_count || f.r10 != 8)
+    if (signal < 1 || signal > signals::count || f.r10 != 8)
         return -EINVAL;
+    if (f.rsi && (signal == signals::sigkill || signal == signals::sigstop))
+        return -EINVAL;
+    signals::Action previous = signals::action(signal);
+    if (f.rsi)
+        signals::action(signal) = TRY_SYSCALL(read_user<signals::Action>(f.rsi));
     if (f.rdx)
-        TRY_SYSCALL(write_user(f.rdx, actions[signal]));
-    if (f.rsi) {
-        if (signal == sigkill || signal == sigstop)
-            return -EINVAL;
-        actions[signal] = TRY_SYSCALL(read_user<LinuxSigaction>(f.rsi));
-    }
+        TRY_SYSCALL(write_user(f.rdx, previous));
     return 0;
 }
 
 long sys_rt_sigprocmask(SyscallFrame& f) {
     if (f.r10 != 8)
         return -EINVAL;
-    uint64_t previous = blocked_mask;
+    Thread& thread = *scheduler::current();
+    uint64_t previous = thread.signal_mask;
     if (f.rsi) {
         uint64_t set = TRY_SYSCALL(read_user<uint64_t>(f.rsi));
-        set &= ~((1ull << (sigkill - 1)) | (1ull << (sigstop - 1)));
         switch (f.rdi) {
-        case 0:
-            blocked_mask |= set;
-            break; // SIG_BLOCK
-        case 1:
-            blocked_mask &= ~set;
-            break; // SIG_UNBLOCK
-        case 2:
-            blocked_mask = set;
-            break; // SIG_SETMASK
+        case 0: // SIG_BLOCK
+            thread.signal_mask |= set;
+            break;
+        case 1: // SIG_UNBLOCK
+            thread.signal_mask &= ~set;
+            break;
+        case 2: // SIG_SETMASK
+            thread.signal_mask = set;
+            break;
         default:
             return -EINVAL;
         }
+        thread.signal_mask &= ~unblockable;
     }
     if (f.rdx)
         TRY_SYSCALL(write_user(f.rdx, previous));
     return 0;
 }
 
+struct LinuxStack {
+    uint64_t pointer;
+    int32_t flags;
+    int32_t padding;
+    uint64_t size;
+};
+
 long sys_sigaltstack(SyscallFrame& f) {
+    Thread& thread = *scheduler::current();
+    LinuxStack previous{thread.alternate_stack, thread.alternate_stack_enabled ? 0 : ss_disable, 0,
+                        thread.alternate_stack_size};
+    if (thread.alternate_stack_enabled && f.rsp >= thread.alternate_stack &&
+        f.rsp < thread.alternate_stack + thread.alternate_stack_size)
+        previous.flags = ss_onstack;
+    if (f.rdi) {
+        if (previous.flags == ss_onstack)
+            return -EPERM;
+        auto wanted = TRY_SYSCALL(read_user<LinuxStack>(f.rdi));
+        if (wanted.flags & ss_disable) {
+            thread.alternate_stack_enabled = false;
+        } else {
+            if (wanted.flags != 0)
+                return -EINVAL;
+            if (wanted.size < 2048)
+                return -ENOMEM;
+            thread.alternate_stack = wanted.pointer;
+            thread.alternate_stack_size = wanted.size;
+            thread.alternate_stack_enabled = true;
+        }
+    }
     if (f.rsi)
-        TRY_SYSCALL(write_user(f.rsi, alternate_stack));
-    if (f.rdi)
-        alternate_stack = TRY_SYSCALL(read_user<decltype(alternate_stack)>(f.rdi));
+        TRY_SYSCALL(write_user(f.rsi, previous));
     return 0;
 }
 
+bool valid_signal(int signal) { return signal >= 0 && signal <= signals::count; }
+
 long sys_kill(SyscallFrame& f) {
-    auto pid = static_cast<int64_t>(static_cast<int32_t>(f.rdi));
+    auto pid = static_cast<int32_t>(f.rdi);
+    int signal = static_cast<int>(f.rsi);
     if (pid != 1 && pid != 0 && pid != -1)
         return -ESRCH;
-    return send_signal(static_cast<int>(f.rsi), f);
+    if (!valid_signal(signal))
+        return -EINVAL;
+    if (signal)
+        signals::raise(signal, nullptr);
+    return 0;
+}
+
+long send_to_thread(uint32_t tid, int signal) {
+    if (!valid_signal(signal))
+        return -EINVAL;
+    Thread* target = scheduler::find(tid);
+    if (!target)
+        return -ESRCH;
+    if (signal)
+        signals::raise(signal, target);
+    return 0;
 }
 
 long sys_tgkill(SyscallFrame& f) {
     if (static_cast<int32_t>(f.rdi) != 1)
         return -ESRCH;
-    if (!scheduler::find(static_cast<uint32_t>(f.rsi)))
-        return -ESRCH;
-    return send_signal(static_cast<int>(f.rdx), f);
+    return send_to_thread(static_cast<uint32_t>(f.rsi), static_cast<int>(f.rdx));
 }
 
 long sys_tkill(SyscallFrame& f) {
-    if (!scheduler::find(static_cast<uint32_t>(f.rdi)))
-        return -ESRCH;
-    return send_signal(static_cast<int>(f.rsi), f);
+    return send_to_thread(static_cast<uint32_t>(f.rdi), static_cast<int>(f.rsi));
 }
 
+long sys_rt_sigreturn(SyscallFrame& f) { return signals::return_from_handler(f); }
+
 long sys_rt_sigpending(SyscallFrame& f) {
-    return to_syscall_result(write_user(f.rdi, static_cast<uint64_t>(0)));
+    Thread& thread = *scheduler::current();
+    return to_syscall_result(write_user(f.rdi, thread.pending_signals & thread.signal_mask));
+}
+
+// Waits until a signal is delivered: the wait ends as interrupted, and the delivery on the way
+// out runs the handler.
+long wait_for_signal() {
+    while (scheduler::block(nullptr, scheduler::no_deadline) != WakeReason::Interrupted) {
+    }
+    return -EINTR;
+}
+
+long sys_pause(SyscallFrame&) { return wait_for_signal(); }
+
+long sys_rt_sigsuspend(SyscallFrame& f) {
+    if (f.rsi != 8)
+        return -EINVAL;
+    Thread& thread = *scheduler::current();
+    uint64_t mask = TRY_SYSCALL(read_user<uint64_t>(f.rdi));
+    uint64_t previous = thread.signal_mask;
+    thread.signal_mask = mask & ~unblockable;
+    long result = wait_for_signal();
+    // The handler runs with the temporary mask; the old one returns after it.
+    signals::restore_mask_after_delivery(previous);
+    return result;
 }
 
 } // namespace
@@ -185,7 +164,10 @@ void register_signal_syscalls() {
     register_syscall(nr::kill, sys_kill);
     register_syscall(nr::tgkill, sys_tgkill);
     register_syscall(nr::tkill, sys_tkill);
+    register_syscall(nr::rt_sigreturn, sys_rt_sigreturn);
     register_syscall(nr::rt_sigpending, sys_rt_sigpending);
+    register_syscall(nr::pause, sys_pause);
+    register_syscall(nr::rt_sigsuspend, sys_rt_sigsuspend);
 }
 
 } // namespace kernel

@@ -2,6 +2,7 @@
 #include "lib/log.h"
 #include "linux/syscall_names.h"
 #include "linux/syscall_table.h"
+#include "linux/signals.h"
 #include "linux/syscall_trace.h"
 #include "sched/scheduler.h"
 
@@ -12,6 +13,26 @@ namespace {
 SyscallHandler handlers[syscall_count];
 uint64_t reported_unknown[syscall_count / 64];
 bool tracing;
+
+// Calls Linux never restarts after a handler, SA_RESTART or not: they report EINTR.
+bool is_never_restarted(uint64_t number) {
+    switch (number) {
+    case nr::pause:
+    case nr::rt_sigsuspend:
+    case nr::nanosleep:
+    case nr::clock_nanosleep:
+    case nr::poll:
+    case nr::ppoll:
+    case nr::select:
+    case nr::pselect6:
+    case nr::epoll_wait:
+    case nr::epoll_pwait:
+    case nr::rt_sigtimedwait:
+        return true;
+    default:
+        return false;
+    }
+}
 
 long unimplemented(uint64_t number) {
     uint64_t bit = 1ull << (number % 64);
@@ -59,4 +80,6 @@ extern "C" void syscall_dispatch(kernel::SyscallFrame* frame) {
     frame->rax = static_cast<uint64_t>(result);
     if (tracing)
         trace_syscall(scheduler::current()->tid, number, arguments, result);
+    bool restartable = result == -EINTR && !is_never_restarted(number);
+    signals::deliver_pending(*frame, restartable ? static_cast<long>(number) : -1);
 }

@@ -29,6 +29,8 @@ ErrorOr<void> wait(uint64_t address, uint32_t expected, uint64_t deadline_ns, ui
     self.futex_address = 0;
     if (reason == WakeReason::TimedOut)
         return ETIMEDOUT;
+    if (reason == WakeReason::Interrupted)
+        return EINTR;
     return {};
 }
 

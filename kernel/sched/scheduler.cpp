@@ -18,8 +18,10 @@ Thread* to_reap;
 WaitQueue run_queue;
 WaitQueue input_waiters;
 IntrusiveList<Thread, &Thread::timer_node> sleepers; // sorted by deadline
-IntrusiveList<Thread, &Thread::all_node> all_threads;
+IntrusiveList<Thread, &Thread::all_node> threads;
 size_t thread_count;
+void (*idle_hook)();
+bool (*can_wake_externally)();
 
 void add_sleeper(Thread& thread) {
     for (auto& other : sleepers) {
@@ -56,7 +58,7 @@ Thread& pick_next() {
             return *next;
         uint64_t interest = input_waiters.is_empty() ? 0 : abi::poll_event_stdin;
         Thread* earliest = sleepers.first();
-        if (!earliest && !interest) {
+        if (!earliest && !interest && !(can_wake_externally && can_wake_externally())) {
             klog("all %zu threads are blocked with nothing that could wake them: deadlock",
                  thread_count);
             platform::exit(128 + 9);
@@ -69,6 +71,8 @@ Thread& pick_next() {
         uint64_t events = platform::wait_for_events(interest, timeout);
         if (events & abi::poll_event_stdin)
             wake_some(input_waiters, SIZE_MAX);
+        if (idle_hook)
+            idle_hook();
     }
 }
 
@@ -99,7 +103,7 @@ Thread* current() {
 }
 
 Thread* find(uint32_t tid) {
-    for (auto& thread : all_threads) {
+    for (auto& thread : threads) {
         if (thread.tid == tid)
             return &thread;
     }
@@ -115,14 +119,14 @@ WaitQueue& stdin_waiters() {
 }
 
 void add(Thread& thread) {
-    all_threads.append(thread);
+    threads.append(thread);
     ++thread_count;
     thread.state = ThreadState::Runnable;
     run_queue.append(thread);
 }
 
 void start(Thread& first) {
-    all_threads.append(first);
+    threads.append(first);
     ++thread_count;
     running = &first;
     first.state = ThreadState::Running;
@@ -158,6 +162,18 @@ WakeReason block(WaitQueue* queue, uint64_t deadline_ns) {
     return self.wake_reason;
 }
 
+void set_idle_hook(void (*hook)(), bool (*external_wake)()) {
+    idle_hook = hook;
+    can_wake_externally = external_wake;
+}
+
+IntrusiveList<Thread, &Thread::all_node>& all_threads() { return threads; }
+
+void interrupt(Thread& thread) {
+    if (thread.state == ThreadState::Blocked)
+        make_runnable(thread, WakeReason::Interrupted);
+}
+
 void wake(Thread& thread) {
     if (thread.state == ThreadState::Blocked)
         make_runnable(thread, WakeReason::Woken);
@@ -178,7 +194,7 @@ size_t wake_some(WaitQueue& queue, size_t count) {
 void exit_current() {
     Thread& self = *running;
     self.state = ThreadState::Dead;
-    decltype(all_threads)::remove(self);
+    decltype(threads)::remove(self);
     --thread_count;
     if (to_reap)
         destroy_thread(*to_reap);

@@ -24,6 +24,10 @@ void yield();
 // Sleeps the current thread on `queue` (may be null) until woken or `deadline_ns` passes.
 WakeReason block(WaitQueue* queue, uint64_t deadline_ns);
 void wake(Thread& thread);
+// Ends a blocking wait early because a signal is to be delivered (the syscall sees EINTR).
+void interrupt(Thread& thread);
+// Every live thread, for signal targeting.
+template <typename Visitor> void for_each_thread(Visitor visitor);
 // Wakes up to `count` threads of the queue; returns how many.
 size_t wake_some(WaitQueue& queue, size_t count);
 
@@ -31,5 +35,17 @@ size_t wake_some(WaitQueue& queue, size_t count);
 WaitQueue& stdin_waiters();
 
 [[noreturn]] void exit_current();
+
+// `hook` runs after every idle wait (host signals arrive there); `external_wake` says whether
+// something outside (a host signal the program handles) could still wake a thread that waits
+// with no deadline, so that such a wait is not taken for a deadlock.
+void set_idle_hook(void (*hook)(), bool (*external_wake)());
+
+IntrusiveList<Thread, &Thread::all_node>& all_threads();
+
+template <typename Visitor> void for_each_thread(Visitor visitor) {
+    for (auto& thread : all_threads())
+        visitor(thread);
+}
 
 } // namespace kernel::scheduler

@@ -11,7 +11,7 @@
 namespace kernel {
 
 enum class ThreadState { Runnable, Running, Blocked, Dead };
-enum class WakeReason { None, Woken, TimedOut };
+enum class WakeReason { None, Woken, TimedOut, Interrupted };
 
 struct Thread {
     uint32_t tid = 0;
@@ -26,6 +26,13 @@ struct Thread {
 
     uint64_t clear_child_tid = 0; // CLONE_CHILD_CLEARTID, set_tid_address
     uint64_t robust_list = 0;
+
+    // Signals: bit (n - 1) stands for signal n.
+    uint64_t signal_mask = 0;
+    uint64_t pending_signals = 0;
+    uint64_t alternate_stack = 0;
+    uint64_t alternate_stack_size = 0;
+    bool alternate_stack_enabled = false;
 
     // Whichever queue the thread waits on (run queue or a wait queue), and the sleep list.
     ListNode queue_node;

@@ -24,13 +24,28 @@ namespace {
 
 constexpr int status_guest_misbehaved = 125;
 
-volatile sig_atomic_t stop_signal = 0;
+// Host signals for the guest: the handler records them; the run loop posts them to the guest.
+// They interrupt KVM_RUN and the Poll hypercall (no SA_RESTART), so the guest sees them soon.
+volatile sig_atomic_t received_signals = 0; // bit n - 1 for signal n
+volatile sig_atomic_t signal_count = 0;
+volatile sig_atomic_t last_signal = 0;
 
 void remember_signal(int signal) {
-    stop_signal = signal;
+    received_signals = received_signals | (1 << (signal - 1));
+    signal_count = signal_count + 1;
+    last_signal = signal;
 }
 
-// SIGINT/SIGTERM interrupt KVM_RUN (no SA_RESTART) so the run loop can stop the guest.
+// Posts received host signals into GuestInfo; false when the guest cannot take them yet.
+bool post_host_signals(GuestMemory& memory, const BootLayout& layout) {
+    auto info = memory.read<abi::GuestInfo>(layout.guest_info);
+    if (!info || info->magic != abi::guest_info_magic)
+        return false;
+    info->pending_host_signals |= static_cast<uint64_t>(received_signals);
+    received_signals = 0;
+    return memory.write(layout.guest_info, *info);
+}
+
 void install_signal_handlers() {
     struct sigaction action {};
     action.sa_handler = remember_signal;
@@ -112,13 +127,18 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
     uint64_t exits = 0;
     int status = 0;
     for (;;) {
+        // Before every entry: a signal may have arrived during the last hypercall.
+        if (received_signals) {
+            // The first signal goes to the program (its handler or its default action); a
+            // second one, or one before the kernel is ready, stops the VM.
+            if (signal_count > 1 || !post_host_signals(memory, layout)) {
+                fmt::print(stderr, "ingot: stopped by signal {}\n", static_cast<int>(last_signal));
+                status = 128 + last_signal;
+                break;
+            }
+        }
         bool ran = vcpu.run();
         ++exits;
-        if (stop_signal) {
-            fmt::print(stderr, "ingot: stopped by signal {}\n", static_cast<int>(stop_signal));
-            status = 128 + stop_signal;
-            break;
-        }
         if (!ran)
             continue;
         kvm_run& run = vcpu.state();

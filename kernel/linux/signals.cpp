@@ -1,0 +1,328 @@
+#include "linux/signals.h"
+
+#include "arch/x86_64/cpu_setup.h"
+#include "lib/log.h"
+#include "lib/string.h"
+#include "lib/utility.h"
+#include "mm/user_memory.h"
+#include "platform/platform.h"
+#include "sched/scheduler.h"
+
+namespace kernel::signals {
+
+namespace {
+
+constexpr uint64_t sa_siginfo = 0x4;
+constexpr uint64_t sa_onstack = 0x08000000;
+constexpr uint64_t sa_restorer = 0x04000000;
+constexpr uint64_t sa_restart = 0x10000000;
+constexpr uint64_t sa_nodefer = 0x40000000;
+constexpr uint64_t sa_resethand = 0x80000000;
+constexpr int si_user = 0, si_kernel = 0x80;
+constexpr uint64_t red_zone = 128;
+constexpr uint64_t unblockable = bit(sigkill) | bit(sigstop);
+// The flags a program may set on return from a handler: CF PF AF ZF SF TF DF OF AC.
+constexpr uint64_t user_flags = 0x40dd5;
+
+Action actions[count + 1];
+uint64_t process_pending;
+volatile uint64_t* host_pending;
+// Set by sigsuspend: the mask the handler frame must save instead of the temporary one.
+bool has_saved_mask;
+uint64_t saved_mask;
+
+// The x86-64 Linux layouts glibc and musl expect.
+struct SignalContext {
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+    uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
+    uint16_t cs, gs, fs, ss;
+    uint64_t err, trapno, oldmask, cr2;
+    uint64_t fpstate;
+    uint64_t reserved[8];
+};
+static_assert(sizeof(SignalContext) == 256);
+
+struct UserContext {
+    uint64_t flags;
+    uint64_t link;
+    uint64_t stack_pointer;
+    int32_t stack_flags;
+    int32_t padding;
+    uint64_t stack_size;
+    SignalContext context;
+    uint64_t signal_mask;
+};
+
+struct SignalInfo {
+    int32_t signal, error, code, padding;
+    int32_t sender_pid, sender_uid;
+    uint8_t rest[104];
+};
+static_assert(sizeof(SignalInfo) == 128);
+
+struct SignalFrame {
+    uint64_t return_address; // sa_restorer: __restore_rt, which calls rt_sigreturn
+    UserContext context;
+    SignalInfo info;
+};
+
+bool dumps_core(int signal) {
+    switch (signal) {
+    case 3: case 4: case 5: case 6: case 7: case 8: case 11: case 24: case 25: case 31:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool ignored_by_default(int signal) {
+    return signal == 17 || signal == 18 || signal == 23 || signal == 28; // CHLD CONT URG WINCH
+}
+
+[[noreturn]] void terminate_by(int signal, const SyscallFrame& frame) {
+    if (!dumps_core(signal)) {
+        klog("killed by signal %d", signal);
+        platform::exit(128 + signal);
+    }
+    abi::CrashArgs crash{};
+    crash.signal = static_cast<uint32_t>(signal);
+    crash.rip = frame.rcx;
+    crash.rsp = frame.rsp;
+    crash.rbp = frame.rbp;
+    crash.rax = frame.rax;
+    crash.rbx = frame.rbx;
+    crash.rcx = frame.rcx;
+    crash.rdx = frame.rdx;
+    crash.rsi = frame.rsi;
+    crash.rdi = frame.rdi;
+    crash.r8 = frame.r8;
+    crash.r9 = frame.r9;
+    crash.r10 = frame.r10;
+    crash.r11 = frame.r11;
+    crash.r12 = frame.r12;
+    crash.r13 = frame.r13;
+    crash.r14 = frame.r14;
+    crash.r15 = frame.r15;
+    platform::crash(crash);
+}
+
+bool is_ignored(int signal) {
+    uint64_t handler = actions[signal].handler;
+    return handler == ignore_handler || (handler == default_handler && ignored_by_default(signal));
+}
+
+// Signals the monitor posted since the last look become process-wide pending signals.
+void collect_host_signals() {
+    if (!host_pending || !*host_pending)
+        return;
+    uint64_t arrived = *host_pending;
+    *host_pending = 0;
+    for (int signal = 1; signal <= count; ++signal) {
+        if (arrived & bit(signal))
+            raise(signal, nullptr);
+    }
+}
+
+bool handles_host_signals() {
+    const int forwarded[] = {sighup, sigint, sigterm};
+    for (int signal : forwarded) {
+        if (actions[signal].handler != default_handler && actions[signal].handler != ignore_handler)
+            return true;
+    }
+    return false;
+}
+
+int take_deliverable(Thread& thread) {
+    uint64_t deliverable = (thread.pending_signals | process_pending) & (~thread.signal_mask | unblockable);
+    if (!deliverable)
+        return 0;
+    int signal = __builtin_ctzll(deliverable) + 1;
+    if (thread.pending_signals & bit(signal))
+        thread.pending_signals &= ~bit(signal);
+    else
+        process_pending &= ~bit(signal);
+    return signal;
+}
+
+[[noreturn]] void force_segfault(const SyscallFrame& frame) {
+    klog("cannot set up a signal frame on the program's stack: killing it with SIGSEGV");
+    terminate_by(sigsegv, frame);
+}
+
+void run_handler(int signal, Thread& thread, SyscallFrame& frame, long interrupted_call) {
+    Action& handler = actions[signal];
+    if (interrupted_call >= 0 && (handler.flags & sa_restart)) {
+        // Back to the syscall instruction (2 bytes) with its number: the call runs again.
+        frame.rcx -= 2;
+        frame.rax = static_cast<uint64_t>(interrupted_call);
+    }
+    uint64_t mask_to_restore = has_saved_mask ? saved_mask : thread.signal_mask;
+    has_saved_mask = false;
+    if (!(handler.flags & sa_restorer) || !handler.restorer) {
+        klog("signal %d: the handler has no SA_RESTORER trampoline; taking the default action",
+             signal);
+        terminate_by(signal, frame);
+    }
+    uint64_t stack = frame.rsp - red_zone;
+    if ((handler.flags & sa_onstack) && thread.alternate_stack_enabled &&
+        !(frame.rsp >= thread.alternate_stack &&
+          frame.rsp < thread.alternate_stack + thread.alternate_stack_size))
+        stack = thread.alternate_stack + thread.alternate_stack_size;
+    uint64_t fpstate = align_down(stack - sizeof(cpu::FpuState), 64);
+    uint64_t frame_address = align_down(fpstate - sizeof(SignalFrame), 16) - 8;
+    if (!user_address_space().is_accessible(frame_address, stack - frame_address, Access::Write))
+        force_segfault(frame);
+
+    auto* fp = reinterpret_cast<cpu::FpuState*>(fpstate);
+    cpu::save_fpu(*fp);
+
+    SignalFrame signal_frame{};
+    signal_frame.return_address = handler.restorer;
+    UserContext& context = signal_frame.context;
+    context.stack_pointer = thread.alternate_stack;
+    context.stack_flags = thread.alternate_stack_enabled ? 0 : 2; // SS_DISABLE
+    context.stack_size = thread.alternate_stack_size;
+    SignalContext& saved = context.context;
+    saved.r8 = frame.r8;
+    saved.r9 = frame.r9;
+    saved.r10 = frame.r10;
+    saved.r11 = frame.r11;
+    saved.r12 = frame.r12;
+    saved.r13 = frame.r13;
+    saved.r14 = frame.r14;
+    saved.r15 = frame.r15;
+    saved.rdi = frame.rdi;
+    saved.rsi = frame.rsi;
+    saved.rbp = frame.rbp;
+    saved.rbx = frame.rbx;
+    saved.rdx = frame.rdx;
+    saved.rax = frame.rax;
+    saved.rcx = frame.rcx;
+    saved.rsp = frame.rsp;
+    saved.rip = frame.rcx;
+    saved.eflags = frame.r11;
+    saved.cs = 0x33;
+    saved.ss = 0x2b;
+    saved.oldmask = mask_to_restore;
+    saved.fpstate = fpstate;
+    context.signal_mask = mask_to_restore;
+    signal_frame.info.signal = signal;
+    signal_frame.info.code = si_user;
+    signal_frame.info.sender_pid = 1;
+    memcpy(reinterpret_cast<void*>(frame_address), &signal_frame, sizeof signal_frame);
+
+    thread.signal_mask |= handler.mask;
+    if (!(handler.flags & sa_nodefer))
+        thread.signal_mask |= bit(signal);
+    thread.signal_mask &= ~unblockable;
+    if (handler.flags & sa_resethand)
+        handler.handler = default_handler;
+
+    frame.rcx = handler.handler;
+    frame.rsp = frame_address;
+    frame.rdi = static_cast<uint64_t>(signal);
+    frame.rsi = frame_address + __builtin_offsetof(SignalFrame, info);
+    frame.rdx = frame_address + __builtin_offsetof(SignalFrame, context);
+    frame.rax = 0;
+    frame.r11 &= ~0x400ull; // DF clear, as the ABI promises a function
+    cpu::reset_fpu();
+}
+
+} // namespace
+
+void initialize(volatile uint64_t* host_signals) {
+    host_pending = host_signals;
+    scheduler::set_idle_hook(collect_host_signals, handles_host_signals);
+}
+
+Action& action(int signal) { return actions[signal]; }
+
+void raise(int signal, Thread* target) {
+    if (signal < 1 || signal > count || (signal != sigkill && is_ignored(signal)))
+        return;
+    if (target) {
+        target->pending_signals |= bit(signal);
+        if (!(target->signal_mask & bit(signal)) || (bit(signal) & unblockable))
+            scheduler::interrupt(*target);
+        return;
+    }
+    process_pending |= bit(signal);
+    Thread* taker = nullptr;
+    scheduler::for_each_thread([&](Thread& thread) {
+        if (!taker && !(thread.signal_mask & bit(signal)))
+            taker = &thread;
+    });
+    if (taker)
+        scheduler::interrupt(*taker);
+}
+
+void restore_mask_after_delivery(uint64_t mask) {
+    Thread& thread = *scheduler::current();
+    if (thread.pending_signals || process_pending) {
+        has_saved_mask = true;
+        saved_mask = mask;
+    } else {
+        thread.signal_mask = mask;
+    }
+}
+
+void deliver_pending(SyscallFrame& frame, long interrupted_call) {
+    collect_host_signals();
+    Thread& thread = *scheduler::current();
+    int signal = take_deliverable(thread);
+    if (!signal) {
+        if (has_saved_mask) {
+            thread.signal_mask = saved_mask;
+            has_saved_mask = false;
+        }
+        return;
+    }
+    uint64_t handler = actions[signal].handler;
+    if (signal == sigkill || signal == sigstop || handler == default_handler) {
+        if (ignored_by_default(signal))
+            return;
+        terminate_by(signal, frame);
+    }
+    if (handler == ignore_handler)
+        return;
+    run_handler(signal, thread, frame, interrupted_call);
+}
+
+long return_from_handler(SyscallFrame& frame) {
+    Thread& thread = *scheduler::current();
+    uint64_t context_address = frame.rsp; // __restore_rt runs with the frame's return address popped
+    auto context = read_user<UserContext>(context_address);
+    if (context.is_error())
+        force_segfault(frame);
+    const SignalContext& saved = context.value().context;
+    if (saved.fpstate) {
+        cpu::FpuState state;
+        if (copy_from_user(&state, saved.fpstate, sizeof state).is_error())
+            force_segfault(frame);
+        // A reserved MXCSR bit would make FXRSTOR fault.
+        uint32_t mxcsr;
+        memcpy(&mxcsr, state.bytes + 24, sizeof mxcsr);
+        mxcsr &= 0xffff;
+        memcpy(state.bytes + 24, &mxcsr, sizeof mxcsr);
+        cpu::restore_fpu(state);
+    }
+    frame.r8 = saved.r8;
+    frame.r9 = saved.r9;
+    frame.r10 = saved.r10;
+    frame.r11 = (saved.eflags & user_flags) | 0x202;
+    frame.r12 = saved.r12;
+    frame.r13 = saved.r13;
+    frame.r14 = saved.r14;
+    frame.r15 = saved.r15;
+    frame.rdi = saved.rdi;
+    frame.rsi = saved.rsi;
+    frame.rbp = saved.rbp;
+    frame.rbx = saved.rbx;
+    frame.rdx = saved.rdx;
+    frame.rcx = saved.rip;
+    frame.rsp = saved.rsp;
+    thread.signal_mask = context.value().signal_mask & ~unblockable;
+    return static_cast<long>(saved.rax);
+}
+
+} // namespace kernel::signals
