@@ -90,7 +90,9 @@ long sys_sigaltstack(SyscallFrame& f) {
     return 0;
 }
 
-bool valid_signal(int signal) { return signal >= 0 && signal <= signals::count; }
+bool valid_signal(int signal) {
+    return signal >= 0 && signal <= signals::count;
+}
 
 long sys_kill(SyscallFrame& f) {
     auto pid = static_cast<int32_t>(f.rdi);
@@ -125,22 +127,19 @@ long sys_tkill(SyscallFrame& f) {
     return send_to_thread(static_cast<uint32_t>(f.rdi), static_cast<int>(f.rsi));
 }
 
-long sys_rt_sigreturn(SyscallFrame& f) { return signals::return_from_handler(f); }
+long sys_rt_sigreturn(SyscallFrame& f) {
+    return signals::return_from_handler(f);
+}
 
 long sys_rt_sigpending(SyscallFrame& f) {
     Thread& thread = *scheduler::current();
     return to_syscall_result(write_user(f.rdi, thread.pending_signals & thread.signal_mask));
 }
 
-// Waits until a signal is delivered: the wait ends as interrupted, and the delivery on the way
-// out runs the handler.
-long wait_for_signal() {
-    while (scheduler::block(nullptr, scheduler::no_deadline) != WakeReason::Interrupted) {
-    }
-    return -EINTR;
+// The wait ends as interrupted; the delivery on the way out runs the handler.
+long sys_pause(SyscallFrame&) {
+    return signals::wait_for_signal();
 }
-
-long sys_pause(SyscallFrame&) { return wait_for_signal(); }
 
 long sys_rt_sigsuspend(SyscallFrame& f) {
     if (f.rsi != 8)
@@ -149,7 +148,7 @@ long sys_rt_sigsuspend(SyscallFrame& f) {
     uint64_t mask = TRY_SYSCALL(read_user<uint64_t>(f.rdi));
     uint64_t previous = thread.signal_mask;
     thread.signal_mask = mask & ~unblockable;
-    long result = wait_for_signal();
+    long result = signals::wait_for_signal();
     // The handler runs with the temporary mask; the old one returns after it.
     signals::restore_mask_after_delivery(previous);
     return result;

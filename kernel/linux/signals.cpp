@@ -68,7 +68,16 @@ struct SignalFrame {
 
 bool dumps_core(int signal) {
     switch (signal) {
-    case 3: case 4: case 5: case 6: case 7: case 8: case 11: case 24: case 25: case 31:
+    case 3:
+    case 4:
+    case 5:
+    case 6:
+    case 7:
+    case 8:
+    case 11:
+    case 24:
+    case 25:
+    case 31:
         return true;
     default:
         return false;
@@ -123,17 +132,31 @@ void collect_host_signals() {
     }
 }
 
-bool handles_host_signals() {
+size_t threads_waiting_for_signals;
+
+// A handled host signal could wake a waiting thread; so can any host signal end a thread that
+// waits for signals (pause, sigsuspend), by its handler or its default action.
+bool host_signals_can_wake() {
     const int forwarded[] = {sighup, sigint, sigterm};
     for (int signal : forwarded) {
         if (actions[signal].handler != default_handler && actions[signal].handler != ignore_handler)
+            return true;
+        if (threads_waiting_for_signals && actions[signal].handler != ignore_handler)
             return true;
     }
     return false;
 }
 
+uint64_t deliverable_for(const Thread& thread) {
+    return (thread.pending_signals | process_pending) & (~thread.signal_mask | unblockable);
+}
+
+bool has_deliverable(const Thread& thread) {
+    return deliverable_for(thread) != 0;
+}
+
 int take_deliverable(Thread& thread) {
-    uint64_t deliverable = (thread.pending_signals | process_pending) & (~thread.signal_mask | unblockable);
+    uint64_t deliverable = deliverable_for(thread);
     if (!deliverable)
         return 0;
     int signal = __builtin_ctzll(deliverable) + 1;
@@ -232,10 +255,12 @@ void run_handler(int signal, Thread& thread, SyscallFrame& frame, long interrupt
 
 void initialize(volatile uint64_t* host_signals) {
     host_pending = host_signals;
-    scheduler::set_idle_hook(collect_host_signals, handles_host_signals);
+    scheduler::set_signal_hooks({collect_host_signals, host_signals_can_wake, has_deliverable});
 }
 
-Action& action(int signal) { return actions[signal]; }
+Action& action(int signal) {
+    return actions[signal];
+}
 
 void raise(int signal, Thread* target) {
     if (signal < 1 || signal > count || (signal != sigkill && is_ignored(signal)))
@@ -254,6 +279,14 @@ void raise(int signal, Thread* target) {
     });
     if (taker)
         scheduler::interrupt(*taker);
+}
+
+long wait_for_signal() {
+    ++threads_waiting_for_signals;
+    while (scheduler::block(nullptr, scheduler::no_deadline) != WakeReason::Interrupted) {
+    }
+    --threads_waiting_for_signals;
+    return -EINTR;
 }
 
 void restore_mask_after_delivery(uint64_t mask) {
@@ -290,7 +323,8 @@ void deliver_pending(SyscallFrame& frame, long interrupted_call) {
 
 long return_from_handler(SyscallFrame& frame) {
     Thread& thread = *scheduler::current();
-    uint64_t context_address = frame.rsp; // __restore_rt runs with the frame's return address popped
+    uint64_t context_address =
+        frame.rsp; // __restore_rt runs with the frame's return address popped
     auto context = read_user<UserContext>(context_address);
     if (context.is_error())
         force_segfault(frame);

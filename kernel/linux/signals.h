@@ -16,7 +16,9 @@ inline constexpr int count = 64;
 inline constexpr int sighup = 1, sigint = 2, sigabrt = 6, sigkill = 9, sigsegv = 11, sigpipe = 13,
                      sigterm = 15, sigstop = 19;
 
-inline constexpr uint64_t bit(int signal) { return 1ull << (signal - 1); }
+inline constexpr uint64_t bit(int signal) {
+    return 1ull << (signal - 1);
+}
 
 struct Action {
     uint64_t handler;
@@ -38,6 +40,8 @@ void raise(int signal, Thread* target);
 // On every return to the program: acts on one deliverable signal, if any. `interrupted_call`
 // is the number of a syscall that ended with EINTR, restarted after a SA_RESTART handler.
 void deliver_pending(SyscallFrame& frame, long interrupted_call);
+// pause, sigsuspend: sleeps until a signal is to be delivered; returns -EINTR.
+long wait_for_signal();
 // sigsuspend: the mask in force before the call comes back when the handler returns.
 void restore_mask_after_delivery(uint64_t mask);
 // rt_sigreturn: restores what the handler's frame saved; returns the interrupted call's result.

@@ -1,8 +1,8 @@
 // The C++ side of the syscall entry: look up the handler, run it, trace it.
 #include "lib/log.h"
+#include "linux/signals.h"
 #include "linux/syscall_names.h"
 #include "linux/syscall_table.h"
-#include "linux/signals.h"
 #include "linux/syscall_trace.h"
 #include "sched/scheduler.h"
 

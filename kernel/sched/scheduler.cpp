@@ -20,8 +20,7 @@ WaitQueue input_waiters;
 IntrusiveList<Thread, &Thread::timer_node> sleepers; // sorted by deadline
 IntrusiveList<Thread, &Thread::all_node> threads;
 size_t thread_count;
-void (*idle_hook)();
-bool (*can_wake_externally)();
+SignalHooks signal_hooks;
 
 void add_sleeper(Thread& thread) {
     for (auto& other : sleepers) {
@@ -53,12 +52,16 @@ void expire_timers() {
 // Runs on the stack of the thread giving up the CPU until some thread can run.
 Thread& pick_next() {
     for (;;) {
+        // A host signal posted while a thread was on its way to block must wake it now.
+        if (signal_hooks.collect)
+            signal_hooks.collect();
         expire_timers();
         if (Thread* next = run_queue.take_first())
             return *next;
         uint64_t interest = input_waiters.is_empty() ? 0 : abi::poll_event_stdin;
         Thread* earliest = sleepers.first();
-        if (!earliest && !interest && !(can_wake_externally && can_wake_externally())) {
+        if (!earliest && !interest &&
+            !(signal_hooks.external_wake && signal_hooks.external_wake())) {
             klog("all %zu threads are blocked with nothing that could wake them: deadlock",
                  thread_count);
             platform::exit(128 + 9);
@@ -71,8 +74,6 @@ Thread& pick_next() {
         uint64_t events = platform::wait_for_events(interest, timeout);
         if (events & abi::poll_event_stdin)
             wake_some(input_waiters, SIZE_MAX);
-        if (idle_hook)
-            idle_hook();
     }
 }
 
@@ -151,6 +152,9 @@ void yield() {
 
 WakeReason block(WaitQueue* queue, uint64_t deadline_ns) {
     Thread& self = *running;
+    // Linux checks for a signal before sleeping too: a pending one ends the wait at once.
+    if (signal_hooks.pending && signal_hooks.pending(self))
+        return WakeReason::Interrupted;
     self.state = ThreadState::Blocked;
     self.wake_reason = WakeReason::None;
     if (queue)
@@ -162,12 +166,13 @@ WakeReason block(WaitQueue* queue, uint64_t deadline_ns) {
     return self.wake_reason;
 }
 
-void set_idle_hook(void (*hook)(), bool (*external_wake)()) {
-    idle_hook = hook;
-    can_wake_externally = external_wake;
+void set_signal_hooks(const SignalHooks& hooks) {
+    signal_hooks = hooks;
 }
 
-IntrusiveList<Thread, &Thread::all_node>& all_threads() { return threads; }
+IntrusiveList<Thread, &Thread::all_node>& all_threads() {
+    return threads;
+}
 
 void interrupt(Thread& thread) {
     if (thread.state == ThreadState::Blocked)

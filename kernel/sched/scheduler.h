@@ -36,10 +36,16 @@ WaitQueue& stdin_waiters();
 
 [[noreturn]] void exit_current();
 
-// `hook` runs after every idle wait (host signals arrive there); `external_wake` says whether
-// something outside (a host signal the program handles) could still wake a thread that waits
-// with no deadline, so that such a wait is not taken for a deadlock.
-void set_idle_hook(void (*hook)(), bool (*external_wake)());
+// How signals reach the scheduler: `collect` runs before every idle wait and after it (host
+// signals arrive there); `external_wake` says whether something outside (a host signal)
+// could still wake a thread that waits with no deadline, so that such a wait is not taken for
+// a deadlock; `pending` says whether a thread has a signal to take, so it does not block.
+struct SignalHooks {
+    void (*collect)();
+    bool (*external_wake)();
+    bool (*pending)(const Thread&);
+};
+void set_signal_hooks(const SignalHooks& hooks);
 
 IntrusiveList<Thread, &Thread::all_node>& all_threads();
 

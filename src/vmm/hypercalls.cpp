@@ -150,8 +150,11 @@ void HypercallHandler::poll(uint64_t address) {
         timeout_pointer = &timeout;
     }
     arguments.events = 0;
-    int ready =
-        ::ppoll(watch_input ? &input : nullptr, watch_input ? 1 : 0, timeout_pointer, nullptr);
+    // A signal that came during the last KVM_RUN is waiting to be posted to the guest.
+    if (m_signal_received && *m_signal_received)
+        timeout_pointer = &(timeout = {0, 0});
+    int ready = ::ppoll(watch_input ? &input : nullptr, watch_input ? 1 : 0, timeout_pointer,
+                        m_waiting_mask);
     if (ready > 0 && (input.revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)))
         arguments.events |= abi::poll_event_stdin;
     store(address, arguments);

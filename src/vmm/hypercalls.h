@@ -7,6 +7,7 @@
 #include <ingot/abi/hypercall.h>
 
 #include <array>
+#include <csignal>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -27,7 +28,12 @@ struct HypercallOutcome {
 
 class HypercallHandler {
 public:
-    explicit HypercallHandler(GuestMemory& memory) : m_memory(memory) {}
+    // `waiting_mask`: the signal mask while the Poll call waits (the monitor keeps the signals
+    // it forwards blocked elsewhere, so one arriving just before the wait is not missed);
+    // `signal_received`: set by the monitor's handler, when the wait must not start at all.
+    HypercallHandler(GuestMemory& memory, const sigset_t* waiting_mask = nullptr,
+                     const volatile sig_atomic_t* signal_received = nullptr)
+        : m_memory(memory), m_waiting_mask(waiting_mask), m_signal_received(signal_received) {}
 
     // A store of `argument_address` at `offset` in the hypercall window.
     HypercallOutcome handle(uint64_t offset, uint64_t argument_address);
@@ -44,6 +50,8 @@ private:
     void poll(uint64_t address);
 
     GuestMemory& m_memory;
+    const sigset_t* m_waiting_mask;
+    const volatile sig_atomic_t* m_signal_received;
     std::array<uint64_t, abi::hypercall_count> m_counts{};
     bool m_log_at_line_start = true;
 };

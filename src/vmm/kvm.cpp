@@ -35,6 +35,7 @@ template <typename Entry> std::vector<uint8_t> entry_list(const Entry* entries, 
 constexpr unsigned long get_supported_cpuid = _IOWR(KVMIO, 0x05, CpuidHeader);
 constexpr unsigned long set_cpuid2 = _IOW(KVMIO, 0x90, CpuidHeader);
 constexpr unsigned long set_msrs_request = _IOW(KVMIO, 0x89, CpuidHeader);
+constexpr unsigned long set_signal_mask_request = _IOW(KVMIO, 0x8b, uint32_t);
 
 [[noreturn]] void ioctl_failed(const char* what) {
     fail("KVM refused to {}: {}", what, system_error_text(errno));
@@ -197,6 +198,16 @@ void Vcpu::set_msrs(const std::vector<std::pair<uint32_t, uint64_t>>& values) {
     if (set != static_cast<int>(values.size()))
         fail("KVM refused MSR {:#x} = {:#x}", values[static_cast<size_t>(set)].first,
              values[static_cast<size_t>(set)].second);
+}
+
+void Vcpu::set_signal_mask(const sigset_t& mask) {
+    // struct kvm_signal_mask is a length then the kernel's 8-byte sigset (flexible array).
+    uint8_t buffer[sizeof(uint32_t) + 8];
+    uint32_t length = 8;
+    std::memcpy(buffer, &length, sizeof length);
+    std::memcpy(buffer + sizeof length, &mask, 8);
+    if (::ioctl(m_fd.get(), set_signal_mask_request, buffer) < 0)
+        ioctl_failed("set the vCPU's signal mask");
 }
 
 uint32_t Vcpu::tsc_khz() const {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <linux/kvm.h>
+#include <signal.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -41,6 +42,8 @@ public:
     kvm_vcpu_events events() const;
     void set_cpuid(const std::vector<kvm_cpuid_entry2>& entries);
     void set_msrs(const std::vector<std::pair<uint32_t, uint64_t>>& values);
+    // The signal mask in force while the vCPU runs (KVM_RUN returns EINTR for the others).
+    void set_signal_mask(const sigset_t& mask);
     uint32_t tsc_khz() const;
 
 private:

@@ -46,13 +46,43 @@ bool post_host_signals(GuestMemory& memory, const BootLayout& layout) {
     return memory.write(layout.guest_info, *info);
 }
 
-void install_signal_handlers() {
+sigset_t forwarded_signals() {
+    sigset_t forwarded;
+    sigemptyset(&forwarded);
+    for (int signal : {SIGINT, SIGTERM, SIGHUP})
+        sigaddset(&forwarded, signal);
+    return forwarded;
+}
+
+// A forwarded signal that interrupted KVM_RUN is pending but still blocked: take it here.
+void take_pending_signals() {
+    sigset_t forwarded = forwarded_signals();
+    timespec now{0, 0};
+    int signal;
+    while ((signal = sigtimedwait(&forwarded, nullptr, &now)) > 0)
+        remember_signal(signal);
+}
+
+// The forwarded signals stay blocked in the monitor except inside KVM_RUN (which returns EINTR
+// for them; take_pending_signals then consumes them) and the Poll hypercall's wait (where the
+// handler runs): a signal arriving at any moment interrupts the next of those at once instead
+// of being noticed late. Returns the mask for those waits.
+sigset_t install_signal_handlers() {
     struct sigaction action {};
     action.sa_handler = remember_signal;
     sigemptyset(&action.sa_mask);
-    for (int signal : {SIGINT, SIGTERM, SIGHUP})
+    sigset_t forwarded;
+    sigemptyset(&forwarded);
+    for (int signal : {SIGINT, SIGTERM, SIGHUP}) {
         sigaction(signal, &action, nullptr);
+        sigaddset(&forwarded, signal);
+    }
     std::signal(SIGPIPE, SIG_IGN);
+    sigset_t waiting;
+    sigprocmask(SIG_BLOCK, &forwarded, &waiting);
+    for (int signal : {SIGINT, SIGTERM, SIGHUP})
+        sigdelset(&waiting, signal);
+    return waiting;
 }
 
 double seconds_since(const timespec& start) {
@@ -121,13 +151,15 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
         make_boot_info(layout, memory_size, vcpu.tsc_khz(), arguments, options.trace_syscalls);
     write_boot_info(layout, memory, boot_info, arguments);
     configure_vcpu(vm, vcpu, layout, image, memory, guest_runs_in_ring3());
-    install_signal_handlers();
+    sigset_t waiting_mask = install_signal_handlers();
+    vcpu.set_signal_mask(waiting_mask);
 
-    HypercallHandler hypercalls(memory);
+    HypercallHandler hypercalls(memory, &waiting_mask, &received_signals);
     uint64_t exits = 0;
     int status = 0;
     for (;;) {
-        // Before every entry: a signal may have arrived during the last hypercall.
+        // Before every entry: a signal may have arrived during the last run or hypercall.
+        take_pending_signals();
         if (received_signals) {
             // The first signal goes to the program (its handler or its default action); a
             // second one, or one before the kernel is ready, stops the VM.
