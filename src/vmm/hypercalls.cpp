@@ -76,33 +76,38 @@ HypercallOutcome HypercallHandler::handle(uint64_t offset, uint64_t argument_add
     throw GuestFault(fmt::format("unknown hypercall {}", number));
 }
 
-void HypercallHandler::console_write(uint64_t address) {
-    auto arguments = load<abi::ConsoleWriteArgs>(address);
-    if (arguments.length > abi::max_console_transfer)
-        throw GuestFault(
-            fmt::format("console write of {} bytes exceeds the limit", arguments.length));
-    auto data = m_memory.span(arguments.data, arguments.length);
+std::span<uint8_t> HypercallHandler::console_buffer(uint64_t address, uint64_t length,
+                                                    const char* call) {
+    if (length > abi::max_console_transfer)
+        throw GuestFault(fmt::format("{} of {} bytes exceeds the limit", call, length));
+    auto data = m_memory.span(address, length);
     if (!data)
         throw GuestFault(
-            fmt::format("console write from {:#x} lies outside guest memory", arguments.data));
+            fmt::format("{} buffer at {:#x} lies outside guest memory", call, address));
+    return *data;
+}
+
+void HypercallHandler::console_write(uint64_t address) {
+    auto arguments = load<abi::ConsoleWriteArgs>(address);
+    auto data = console_buffer(arguments.data, arguments.length, "console write");
     switch (static_cast<abi::ConsoleStream>(arguments.stream)) {
     case abi::ConsoleStream::Stdout:
-        arguments.result = write_all(STDOUT_FILENO, data->data(), data->size());
+        arguments.result = write_all(STDOUT_FILENO, data.data(), data.size());
         break;
     case abi::ConsoleStream::Stderr:
-        arguments.result = write_all(STDERR_FILENO, data->data(), data->size());
+        arguments.result = write_all(STDERR_FILENO, data.data(), data.size());
         break;
     case abi::ConsoleStream::KernelLog: {
         // Kernel messages share the host's stderr, marked as the kernel's.
         std::string text;
-        for (uint8_t byte : *data) {
+        for (uint8_t byte : data) {
             if (m_log_at_line_start)
                 text += "ingot-kernel: ";
             text += static_cast<char>(byte);
             m_log_at_line_start = byte == '\n';
         }
         write_all(STDERR_FILENO, reinterpret_cast<const uint8_t*>(text.data()), text.size());
-        arguments.result = static_cast<int64_t>(data->size());
+        arguments.result = static_cast<int64_t>(data.size());
         break;
     }
     default:
@@ -113,13 +118,7 @@ void HypercallHandler::console_write(uint64_t address) {
 
 void HypercallHandler::console_read(uint64_t address) {
     auto arguments = load<abi::ConsoleReadArgs>(address);
-    if (arguments.length > abi::max_console_transfer)
-        throw GuestFault(
-            fmt::format("console read of {} bytes exceeds the limit", arguments.length));
-    auto data = m_memory.span(arguments.data, arguments.length);
-    if (!data)
-        throw GuestFault(
-            fmt::format("console read into {:#x} lies outside guest memory", arguments.data));
+    auto data = console_buffer(arguments.data, arguments.length, "console read");
     pollfd input{STDIN_FILENO, POLLIN, 0};
     int ready = ::poll(&input, 1, 0);
     if (ready < 0 && errno != EINTR) {
@@ -131,7 +130,7 @@ void HypercallHandler::console_read(uint64_t address) {
     } else {
         ssize_t n;
         do {
-            n = ::read(STDIN_FILENO, data->data(), data->size());
+            n = ::read(STDIN_FILENO, data.data(), data.size());
         } while (n < 0 && errno == EINTR);
         arguments.result = n < 0 ? (errno == EAGAIN ? -EAGAIN : 0) : n;
     }

@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <stdexcept>
 
 namespace ingot {
@@ -45,6 +46,8 @@ private:
     template <typename Args> Args load(uint64_t address);
     template <typename Args> void store(uint64_t address, const Args& arguments);
 
+    // The guest buffer a console call names, checked against the limit and guest memory.
+    std::span<uint8_t> console_buffer(uint64_t address, uint64_t length, const char* call);
     void console_write(uint64_t address);
     void console_read(uint64_t address);
     void poll(uint64_t address);
