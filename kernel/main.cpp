@@ -166,7 +166,7 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
     volatile uint64_t* host_signals = nullptr;
     if (boot.guest_info) {
         auto& info = *physical_to_kernel<abi::GuestInfo>(boot.guest_info);
-        info = {abi::guest_info_magic, program.load_bias, program.entry, 1, 0, top, 0};
+        info = {abi::guest_info_magic, program.load_bias, 0};
         host_signals = &info.pending_host_signals;
     }
     signals::initialize(host_signals);

@@ -10,14 +10,6 @@ bool string_equals(const char* a, const char* b) {
     return *a == *b;
 }
 
-bool starts_with(const char* string, const char* prefix) {
-    while (*prefix) {
-        if (*string++ != *prefix++)
-            return false;
-    }
-    return true;
-}
-
 const char* memchr_bounded(const char* string, size_t limit) {
     for (size_t i = 0; i < limit; ++i) {
         if (string[i] == 0)

@@ -13,7 +13,6 @@ size_t strlen(const char* string);
 namespace kernel {
 
 bool string_equals(const char* a, const char* b);
-bool starts_with(const char* string, const char* prefix);
 // The first NUL in [string, string + limit), or nullptr.
 const char* memchr_bounded(const char* string, size_t limit);
 

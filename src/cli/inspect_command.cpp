@@ -20,7 +20,7 @@ std::string quoted_list(const std::vector<std::string>& items) {
 int inspect(const std::string& path) {
     MappedFile file(path, "image");
     Image image = read_image(file.bytes(), path);
-    ProgramInfo program = check_program(image.program, path);
+    const ProgramInfo& program = image.program_info;
     const Manifest& manifest = image.manifest;
     fmt::print("image       {} ({})\n", path, format_size(image.bytes.size()));
     fmt::print("kernel      {} in memory, entry {:#x}, platform hvt\n",

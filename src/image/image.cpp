@@ -194,7 +194,7 @@ Image read_image(std::span<const uint8_t> bytes, const std::string& name) {
     image.manifest =
         decode_manifest(payload_bytes.subspan(payload.manifest_offset, payload.manifest_size));
     image.program = payload_bytes.subspan(payload.program_offset, payload.program_size);
-    check_program(image.program, name + " (embedded program)");
+    image.program_info = check_program(image.program, name + " (embedded program)");
     return image;
 }
 

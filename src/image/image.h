@@ -3,6 +3,7 @@
 #pragma once
 
 #include "image/manifest.h"
+#include "image/program_check.h"
 
 #include <ingot/abi/image.h>
 
@@ -30,6 +31,7 @@ struct Image {
     abi::PayloadHeader payload{};
     Manifest manifest;
     std::span<const uint8_t> program;
+    ProgramInfo program_info; // what read_image's check of the program found
 
     uint64_t load_end() const; // first guest-physical byte after everything loaded
 };

@@ -131,8 +131,7 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
 
     uint64_t memory_size = options.memory_size.value_or(
         image.manifest.memory_size ? image.manifest.memory_size : abi::default_memory_size);
-    uint64_t needed = minimum_memory_for(image, check_program(image.program, "program").memory_span,
-                                         arguments.size());
+    uint64_t needed = minimum_memory_for(image, image.program_info.memory_span, arguments.size());
     if (memory_size > abi::maximum_memory)
         fail("--mem {} is more than Ingot supports ({})", format_size(memory_size),
              format_size(abi::maximum_memory));

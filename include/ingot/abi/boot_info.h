@@ -42,17 +42,13 @@ struct BootInfo {
 
 inline constexpr uint64_t guest_info_magic = 0x314f464e49544f47; // "GOTINFO1"
 
-// Shared between kernel and monitor. The kernel writes the program's facts, which the monitor
-// reads only to annotate a crash report (untrusted). The monitor ORs host signals it received
-// (bit n - 1 for signal n) into pending_host_signals while the vCPU is stopped; the kernel
-// takes them on its next return to the program or idle wake-up.
+// Shared between kernel and monitor. The kernel writes the program's load bias, which the
+// monitor reads only to symbolize a crash report (untrusted). The monitor ORs host signals it
+// received (bit n - 1 for signal n) into pending_host_signals while the vCPU is stopped; the
+// kernel takes them on its next return to the program or idle wake-up.
 struct GuestInfo {
     uint64_t magic;
     uint64_t program_load_bias;
-    uint64_t program_entry;
-    uint32_t current_tid;
-    uint32_t reserved;
-    uint64_t user_stack_top;
     uint64_t pending_host_signals;
 };
 

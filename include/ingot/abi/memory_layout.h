@@ -13,9 +13,8 @@ inline constexpr uint64_t large_page_size = 2 * 1024 * 1024;
 inline constexpr uint64_t kernel_physical_base = 0x100000;
 
 // The kernel runs at the top 2 GiB so it can be built with -mcmodel=kernel; this window maps
-// guest-physical [0, kernel_window_size).
+// the first GiB of guest-physical memory.
 inline constexpr uint64_t kernel_virtual_base = 0xffffffff80000000;
-inline constexpr uint64_t kernel_window_size = 1ull << 30;
 
 // All guest RAM, mapped with large pages, so the kernel can reach any frame.
 inline constexpr uint64_t direct_map_base = 0xffff888000000000;

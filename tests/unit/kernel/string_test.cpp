@@ -13,14 +13,6 @@ TEST(KernelString, Equals) {
     EXPECT_FALSE(kernel::string_equals("", "a"));
 }
 
-TEST(KernelString, StartsWith) {
-    EXPECT_TRUE(kernel::starts_with("PATH=/bin", "PATH="));
-    EXPECT_TRUE(kernel::starts_with("anything", ""));
-    EXPECT_TRUE(kernel::starts_with("same", "same"));
-    EXPECT_FALSE(kernel::starts_with("PAT", "PATH"));
-    EXPECT_FALSE(kernel::starts_with("HOME=/", "PATH="));
-}
-
 TEST(KernelString, MemchrBounded) {
     const char text[] = {'a', 'b', 0, 'c', 0};
     EXPECT_EQ(kernel::memchr_bounded(text, 5), text + 2);
