@@ -13,6 +13,8 @@ enum class Platform : uint32_t { Hvt = 1, Pvh = 2 };
 enum class StreamKind : uint8_t { Terminal = 1, Pipe = 2, File = 3, Null = 4 };
 
 inline constexpr uint32_t boot_flag_trace_syscalls = 1u << 0;
+// Print the guest's boot timeline (TSC at entry, kernel ready, program entry) on stderr.
+inline constexpr uint32_t boot_flag_boot_trace = 1u << 1;
 
 inline constexpr uint64_t kernel_header_magic = 0x3152444854474e49; // "INGTHDR1"
 
