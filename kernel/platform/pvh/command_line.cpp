@@ -1,0 +1,266 @@
+#include "platform/pvh/command_line.h"
+
+#include "lib/string.h"
+#include "loader/manifest.h"
+
+#include <ingot/abi/image.h>
+
+namespace kernel::pvh {
+
+namespace {
+
+constexpr char virtio_mmio_prefix[] = "virtio_mmio.device=";
+
+enum class TokenKind { Option, Separator, VirtioMmioDevice, Argument };
+
+// The tokens in order, classified. The separator and device tokens are recognized as written:
+// VMMs add device tokens unencoded, and the host can pass an argument that looks like one by
+// encoding a byte of it.
+class Tokens {
+public:
+    Tokens(const char* text, size_t length) : m_text(text), m_end(text + length) {}
+
+    bool next(TextSpan& token, TokenKind& kind) {
+        while (m_text < m_end && *m_text == ' ')
+            ++m_text;
+        if (m_text == m_end)
+            return false;
+        const char* start = m_text;
+        while (m_text < m_end && *m_text != ' ')
+            ++m_text;
+        token = {start, static_cast<size_t>(m_text - start)};
+        if (starts_with(token, virtio_mmio_prefix))
+            kind = TokenKind::VirtioMmioDevice;
+        else if (m_after_separator)
+            kind = TokenKind::Argument;
+        else if (token.length == 2 && starts_with(token, "--"))
+            kind = TokenKind::Separator;
+        else
+            kind = TokenKind::Option;
+        if (kind == TokenKind::Separator)
+            m_after_separator = true;
+        return true;
+    }
+
+private:
+    static bool starts_with(TextSpan token, const char* prefix) {
+        size_t length = strlen(prefix);
+        return token.length >= length && memcmp(token.text, prefix, length) == 0;
+    }
+
+    const char* m_text;
+    const char* m_end;
+    bool m_after_separator = false;
+};
+
+int hex_value(char digit) {
+    if (digit >= '0' && digit <= '9')
+        return digit - '0';
+    if (digit >= 'a' && digit <= 'f')
+        return digit - 'a' + 10;
+    if (digit >= 'A' && digit <= 'F')
+        return digit - 'A' + 10;
+    return -1;
+}
+
+// The bytes a token stands for: %XX is the byte 0xXX. A '%' without two hex digits after it, or
+// standing for NUL (which no argument or variable can hold), is itself.
+class DecodedBytes {
+public:
+    explicit DecodedBytes(TextSpan token) : m_token(token) {}
+
+    bool next(uint8_t& byte) {
+        if (m_position == m_token.length)
+            return false;
+        const char* at = m_token.text + m_position;
+        if (*at == '%' && m_token.length - m_position >= 3) {
+            int high = hex_value(at[1]), low = hex_value(at[2]);
+            if (high >= 0 && low >= 0 && (high | low) != 0) {
+                byte = static_cast<uint8_t>(high << 4 | low);
+                m_position += 3;
+                return true;
+            }
+        }
+        byte = static_cast<uint8_t>(*at);
+        ++m_position;
+        return true;
+    }
+
+    // The part not decoded yet.
+    TextSpan rest() const { return {m_token.text + m_position, m_token.length - m_position}; }
+
+private:
+    TextSpan m_token;
+    size_t m_position = 0;
+};
+
+// Whether the decoded token starts with `prefix`; `rest` is then what follows it, undecoded.
+bool decoded_prefix(TextSpan token, const char* prefix, TextSpan& rest) {
+    DecodedBytes bytes(token);
+    uint8_t byte;
+    for (; *prefix; ++prefix) {
+        if (!bytes.next(byte) || byte != static_cast<uint8_t>(*prefix))
+            return false;
+    }
+    rest = bytes.rest();
+    return true;
+}
+
+bool decoded_equals(TextSpan token, const char* string) {
+    TextSpan rest;
+    return decoded_prefix(token, string, rest) && rest.length == 0;
+}
+
+bool parse_stream_kind(uint8_t letter, abi::StreamKind& kind) {
+    switch (letter) {
+    case 'T':
+        kind = abi::StreamKind::Terminal;
+        return true;
+    case 'P':
+        kind = abi::StreamKind::Pipe;
+        return true;
+    case 'F':
+        kind = abi::StreamKind::File;
+        return true;
+    case 'N':
+        kind = abi::StreamKind::Null;
+        return true;
+    default:
+        return false;
+    }
+}
+
+// All three kinds or none.
+void parse_streams(TextSpan value, abi::StreamKind (&streams)[3]) {
+    DecodedBytes bytes(value);
+    abi::StreamKind kinds[3];
+    uint8_t letter;
+    for (auto& kind : kinds) {
+        if (!bytes.next(letter) || !parse_stream_kind(letter, kind))
+            return;
+    }
+    if (bytes.next(letter))
+        return;
+    for (int i = 0; i < 3; ++i)
+        streams[i] = kinds[i];
+}
+
+void parse_option(TextSpan token, CommandLine& command_line) {
+    TextSpan value;
+    if (decoded_equals(token, "ingot.console=framed"))
+        command_line.framed_console = true;
+    else if (decoded_prefix(token, "ingot.streams=", value))
+        parse_streams(value, command_line.streams);
+    else if (decoded_equals(token, "ingot.trace=syscalls"))
+        command_line.boot_flags |= abi::boot_flag_trace_syscalls;
+    else if (decoded_equals(token, "ingot.boot_trace"))
+        command_line.boot_flags |= abi::boot_flag_boot_trace;
+}
+
+// NAME=VALUE with a non-empty NAME: what the environment can hold.
+bool is_variable(TextSpan text) {
+    DecodedBytes bytes(text);
+    uint8_t byte;
+    if (!bytes.next(byte) || byte == '=')
+        return false;
+    while (bytes.next(byte)) {
+        if (byte == '=')
+            return true;
+    }
+    return false;
+}
+
+class StringsWriter {
+public:
+    StringsWriter(uint8_t* buffer, size_t capacity, size_t start)
+        : m_buffer(buffer), m_capacity(capacity), m_size(start) {}
+
+    size_t size() const { return m_size; }
+
+    ErrorOr<void> append_decoded(TextSpan token) {
+        DecodedBytes bytes(token);
+        uint8_t byte;
+        while (bytes.next(byte))
+            TRY(append(byte));
+        return append(0);
+    }
+
+    ErrorOr<void> append_string(const char* string) {
+        for (; *string; ++string)
+            TRY(append(static_cast<uint8_t>(*string)));
+        return append(0);
+    }
+
+private:
+    ErrorOr<void> append(uint8_t byte) {
+        if (m_size == m_capacity)
+            return E2BIG;
+        m_buffer[m_size++] = byte;
+        return {};
+    }
+
+    uint8_t* m_buffer;
+    size_t m_capacity;
+    size_t m_size;
+};
+
+} // namespace
+
+ErrorOr<void> parse_command_line(const char* text, size_t length, CommandLine& command_line) {
+    command_line = CommandLine{};
+    command_line.text = text;
+    command_line.length = length;
+    Tokens tokens(text, length);
+    TextSpan token;
+    TokenKind kind;
+    while (tokens.next(token, kind)) {
+        if (kind == TokenKind::Option) {
+            parse_option(token, command_line);
+        } else if (kind == TokenKind::VirtioMmioDevice) {
+            if (command_line.virtio_mmio_device_count == max_virtio_mmio_devices)
+                return E2BIG;
+            command_line.virtio_mmio_devices[command_line.virtio_mmio_device_count++] = token;
+        }
+    }
+    return {};
+}
+
+ErrorOr<size_t> encode_run_time_arguments(const CommandLine& command_line, const char* program_name,
+                                          uint8_t* buffer, size_t capacity) {
+    abi::ArgumentsHeader header{};
+    if (capacity < sizeof header)
+        return E2BIG;
+    StringsWriter strings(buffer, capacity, sizeof header);
+    // Arguments first, then variables: the encoding's order, not the command line's.
+    Tokens tokens(command_line.text, command_line.length);
+    TextSpan token;
+    TokenKind kind;
+    while (tokens.next(token, kind)) {
+        if (kind != TokenKind::Argument)
+            continue;
+        if (header.argc == 0) {
+            TRY(strings.append_string(program_name));
+            ++header.argc;
+        }
+        if (header.argc == max_arguments)
+            return E2BIG;
+        TRY(strings.append_decoded(token));
+        ++header.argc;
+    }
+    tokens = Tokens(command_line.text, command_line.length);
+    while (tokens.next(token, kind)) {
+        TextSpan variable;
+        if (kind != TokenKind::Option || !decoded_prefix(token, "ingot.env=", variable) ||
+            !is_variable(variable))
+            continue;
+        if (header.envc == max_arguments)
+            return E2BIG;
+        TRY(strings.append_decoded(variable));
+        ++header.envc;
+    }
+    header.strings_size = static_cast<uint32_t>(strings.size() - sizeof header);
+    memcpy(buffer, &header, sizeof header);
+    return strings.size();
+}
+
+} // namespace kernel::pvh

@@ -1,0 +1,50 @@
+// The pvh kernel command line (include/ingot/abi/pvh_console.h): ingot.* options, the
+// program's arguments after `--`, and the virtio-mmio devices the VMM appends.
+#pragma once
+
+#include "lib/error_or.h"
+
+#include <ingot/abi/boot_info.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace kernel::pvh {
+
+// A token as written on the command line, not NUL-terminated.
+struct TextSpan {
+    const char* text;
+    size_t length;
+};
+
+inline constexpr size_t max_virtio_mmio_devices = 32;
+
+struct CommandLine {
+    // The parsed text, which the spans below and encode_run_time_arguments() read: keep it
+    // alive (and out of the frame allocator's reach) while they are used.
+    const char* text = nullptr;
+    size_t length = 0;
+
+    bool framed_console = false;
+    // Booted by hand, COM1 is someone's terminal.
+    abi::StreamKind streams[3] = {abi::StreamKind::Terminal, abi::StreamKind::Terminal,
+                                  abi::StreamKind::Terminal};
+    uint32_t boot_flags = 0; // abi::boot_flag_*
+
+    // Whole `virtio_mmio.device=SIZE@BASE:IRQ` tokens, wherever they stand.
+    size_t virtio_mmio_device_count = 0;
+    TextSpan virtio_mmio_devices[max_virtio_mmio_devices];
+};
+
+// Malformed and unknown options are ignored, so that a typo cannot stop a boot; E2BIG when
+// there are more than max_virtio_mmio_devices devices, since one cannot be left out silently.
+ErrorOr<void> parse_command_line(const char* text, size_t length, CommandLine& command_line);
+
+// The run-time arguments as `ingot run` hands them over on hvt (abi::ArgumentsHeader, then
+// strings), for apply_run_time_arguments(): if there are arguments after `--`,
+// `program_name` (the image's argv[0]) and them; then every ingot.env variable. Returns the size
+// written; E2BIG when that exceeds `capacity` or there are more than max_arguments strings.
+ErrorOr<size_t> encode_run_time_arguments(const CommandLine& command_line, const char* program_name,
+                                          uint8_t* buffer, size_t capacity);
+
+} // namespace kernel::pvh
