@@ -26,6 +26,7 @@
 
 extern "C" {
 extern char __kernel_end[];
+extern uint64_t kernel_entry_tsc;
 extern void (*__init_array_start[])();
 extern void (*__init_array_end[])();
 }
@@ -163,13 +164,7 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
     fd_table::initialize_console();
     initialize_syscalls(boot.flags & abi::boot_flag_trace_syscalls);
 
-    volatile uint64_t* host_signals = nullptr;
-    if (boot.guest_info) {
-        auto& info = *physical_to_kernel<abi::GuestInfo>(boot.guest_info);
-        info = {abi::guest_info_magic, program.load_bias, 0};
-        host_signals = &info.pending_host_signals;
-    }
-    signals::initialize(host_signals);
+    signals::initialize(platform::host_signals(program.load_bias));
 
     SyscallFrame frame{};
     frame.rcx = program.entry;
@@ -178,5 +173,9 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
     Thread* main_thread = must(create_thread(frame), "no memory for the first thread");
     cpu::reset_fpu();
     cpu::save_fpu(main_thread->fpu);
+    if (boot.flags & abi::boot_flag_boot_trace)
+        klog("boot: %llu us from the kernel's first instruction to the program's entry",
+             static_cast<unsigned long long>(clock::tsc_to_ns(cpu::read_tsc() - kernel_entry_tsc) /
+                                             1000));
     scheduler::start(*main_thread);
 }

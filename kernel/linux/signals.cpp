@@ -321,6 +321,20 @@ void deliver_pending(SyscallFrame& frame, long interrupted_call) {
     run_handler(signal, thread, frame, interrupted_call);
 }
 
+void act_on_fatal_pending(const SyscallFrame& state) {
+    collect_host_signals();
+    Thread& thread = *scheduler::current();
+    uint64_t deliverable = deliverable_for(thread);
+    for (int signal = 1; signal <= count; ++signal) {
+        if (!(deliverable & bit(signal)))
+            continue;
+        uint64_t handler = actions[signal].handler;
+        bool by_default = signal == sigkill || signal == sigstop || handler == default_handler;
+        if (by_default && !ignored_by_default(signal))
+            terminate_by(signal, state);
+    }
+}
+
 long return_from_handler(SyscallFrame& frame) {
     Thread& thread = *scheduler::current();
     uint64_t context_address =

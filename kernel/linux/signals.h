@@ -40,6 +40,9 @@ void raise(int signal, Thread* target);
 // On every return to the program: acts on one deliverable signal, if any. `interrupted_call`
 // is the number of a syscall that ended with EINTR, restarted after a SA_RESTART handler.
 void deliver_pending(SyscallFrame& frame, long interrupted_call);
+// From an interrupt taken in the program (pvh): if the current thread has a deliverable signal
+// whose action is to end the program, ends it now with `state` as its last registers.
+void act_on_fatal_pending(const SyscallFrame& state);
 // pause, sigsuspend: sleeps until a signal is to be delivered; returns -EINTR.
 long wait_for_signal();
 // sigsuspend: the mask in force before the call comes back when the handler returns.

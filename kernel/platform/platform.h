@@ -1,5 +1,6 @@
-// What the rest of the kernel needs from the machine it runs on. One implementation per
-// platform (hvt: the Ingot monitor's hypercalls), chosen at build time.
+// What the rest of the kernel needs from the machine it runs on. One kernel serves both
+// platforms: the entry point it was started through (hvt: the Ingot monitor's 64-bit entry;
+// pvh: the PVH note's 32-bit entry) selects the implementation once, at boot.
 #pragma once
 
 #include "lib/error_or.h"
@@ -13,6 +14,8 @@
 namespace kernel::platform {
 
 void initialize(const abi::BootInfo& boot_info);
+void select(abi::Platform platform);
+abi::Platform active();
 
 // `data` must be kernel memory (the image or the direct map), not the program's.
 ErrorOr<size_t> console_write(abi::ConsoleStream stream, const void* data, size_t length);
@@ -24,5 +27,9 @@ uint64_t wait_for_events(uint64_t interest, uint64_t timeout_ns);
 [[noreturn]] void crash(const abi::CrashArgs& crash);
 
 abi::StreamKind stream_kind(int fd);
+
+// Where host signals (SIGINT, SIGTERM, SIGHUP sent to `ingot run`) show up, bit n - 1 for
+// signal n; null when they cannot arrive. `program_load_bias` is for hvt's crash reports.
+volatile uint64_t* host_signals(uint64_t program_load_bias);
 
 } // namespace kernel::platform

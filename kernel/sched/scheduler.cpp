@@ -150,6 +150,19 @@ void yield() {
     switch_to(*run_queue.take_first());
 }
 
+bool preemption_due() {
+    if (signal_hooks.collect)
+        signal_hooks.collect();
+    expire_timers();
+    return !run_queue.is_empty();
+}
+
+void preempt() {
+    running->state = ThreadState::Runnable;
+    run_queue.append(*running);
+    switch_to(*run_queue.take_first());
+}
+
 WakeReason block(WaitQueue* queue, uint64_t deadline_ns) {
     Thread& self = *running;
     // Linux checks for a signal before sleeping too: a pending one ends the wait at once.

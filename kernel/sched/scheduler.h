@@ -1,5 +1,6 @@
-// Cooperative scheduling at syscalls: a thread runs until it blocks, yields or exits. When no
-// thread can run, the CPU waits in the platform (a poll hypercall on hvt) until the earliest
+// Round-robin scheduling. A thread runs until it blocks, yields or exits, and on pvh also
+// until its time slice ends (the platform's timer interrupt preempts it). When no thread can
+// run, the CPU waits in the platform (a poll hypercall on hvt, hlt on pvh) until the earliest
 // sleeper's deadline or an input event.
 #pragma once
 
@@ -21,6 +22,10 @@ void add(Thread& thread);
 [[noreturn]] void start(Thread& first);
 
 void yield();
+// From a timer or device interrupt taken in the program (pvh): whether another thread should
+// have the CPU now, and the switch to it.
+bool preemption_due();
+void preempt();
 // Sleeps the current thread on `queue` (may be null) until woken or `deadline_ns` passes.
 WakeReason block(WaitQueue* queue, uint64_t deadline_ns);
 void wake(Thread& thread);

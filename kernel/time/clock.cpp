@@ -9,12 +9,14 @@ uint64_t tsc_at_boot;
 uint64_t realtime_at_boot;
 // ns = ticks * multiplier >> 32, exact enough for any TSC between 1 MHz and 4 THz.
 uint64_t multiplier;
+uint64_t khz;
 } // namespace
 
 void initialize(uint64_t tsc_khz, uint64_t boot_realtime_ns) {
     tsc_at_boot = cpu::read_tsc();
     realtime_at_boot = boot_realtime_ns;
     multiplier = ((1000000ull << 32) + tsc_khz / 2) / tsc_khz;
+    khz = tsc_khz;
 }
 
 uint64_t boot_tsc() {
@@ -23,6 +25,11 @@ uint64_t boot_tsc() {
 
 uint64_t tsc_to_ns(uint64_t ticks) {
     return static_cast<uint64_t>((static_cast<unsigned __int128>(ticks) * multiplier) >> 32);
+}
+
+uint64_t ns_to_tsc(uint64_t ns) {
+    auto ticks = static_cast<unsigned __int128>(ns) * khz / 1000000;
+    return ticks > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(ticks);
 }
 
 uint64_t monotonic_ns() {

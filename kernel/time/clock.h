@@ -11,6 +11,7 @@ uint64_t monotonic_ns();
 uint64_t realtime_ns();
 uint64_t boot_tsc();
 uint64_t tsc_to_ns(uint64_t ticks);
+uint64_t ns_to_tsc(uint64_t ns);
 
 inline constexpr uint64_t ns_per_second = 1000000000;
 

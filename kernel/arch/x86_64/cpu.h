@@ -37,8 +37,18 @@ inline void invalidate_page(uint64_t address) {
         asm volatile("invlpg (%0)" : : "r"(address) : "memory");
 }
 
+// Without FSGSBASE (QEMU's TCG CPUs, older hardware) only ring 0 can set it, with a WRMSR;
+// the pvh platform, which runs in ring 0, says so at boot.
+extern bool fs_base_through_msr;
+
 inline void set_fs_base(uint64_t base) {
-    asm volatile("wrfsbase %0" : : "r"(base));
+    if (fs_base_through_msr)
+        asm volatile("wrmsr"
+                     :
+                     : "c"(0xc0000100), "a"(static_cast<uint32_t>(base)),
+                       "d"(static_cast<uint32_t>(base >> 32)));
+    else
+        asm volatile("wrfsbase %0" : : "r"(base));
 }
 
 inline bool has_rdrand() {

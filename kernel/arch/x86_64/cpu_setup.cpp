@@ -6,6 +6,8 @@
 
 namespace kernel::cpu {
 
+bool fs_base_through_msr = false;
+
 void reset_fpu() {
     uint32_t mxcsr = 0x1f80;
     asm volatile("fninit\n"

@@ -1,4 +1,4 @@
-// hvt entry: the monitor starts us in 64-bit mode on the boot page tables with RDI holding the
+// hvt entry (pvh_entry.S has the PVH one): the monitor starts us in 64-bit mode on the boot page tables with RDI holding the
 // guest-physical address of BootInfo, in ring 0 or (on PVM hosts, where only user mode runs
 // SSE natively) in ring 3. Nothing is on a stack yet.
     .section .text.header, "ax"
@@ -10,13 +10,24 @@ kernel_header:
     .section .text.entry, "ax"
     .global kernel_entry
 kernel_entry:
+    mov %rdi, %rsi
+    rdtsc
+    shl $32, %rdx
+    or %rdx, %rax
+    mov %rax, kernel_entry_tsc(%rip)
+    mov %rsi, %rdi
     lea boot_stack_top(%rip), %rsp
     xor %ebp, %ebp
     call kernel_main
     ud2
 
     .section .bss
+    .balign 8
+    .global kernel_entry_tsc
+kernel_entry_tsc: // the TSC at the first instruction, for --boot-trace
+    .skip 8
     .balign 16
+    .global boot_stack_top
 boot_stack:
     .skip 32768
 boot_stack_top:

@@ -1,5 +1,5 @@
 // The hvt platform: everything goes through the Ingot monitor's hypercalls.
-#include "platform/platform.h"
+#include "platform/platform_interface.h"
 
 #include "lib/utility.h"
 #include "platform/hvt/hypercall.h"
@@ -9,6 +9,7 @@
 namespace kernel::hvt {
 
 abi::StreamKind streams[3];
+uint64_t guest_info_physical;
 
 uint64_t kernel_to_physical(const void* pointer) {
     auto address = reinterpret_cast<uint64_t>(pointer);
@@ -17,15 +18,18 @@ uint64_t kernel_to_physical(const void* pointer) {
     return address - abi::direct_map_base;
 }
 
-} // namespace kernel::hvt
-
-namespace kernel::platform {
-
-using namespace kernel::hvt;
-
 void initialize(const abi::BootInfo& boot_info) {
     for (int i = 0; i < 3; ++i)
         streams[i] = boot_info.streams[i];
+    guest_info_physical = boot_info.guest_info;
+}
+
+volatile uint64_t* host_signals(uint64_t program_load_bias) {
+    if (!guest_info_physical)
+        return nullptr;
+    auto& info = *reinterpret_cast<abi::GuestInfo*>(abi::direct_map_base + guest_info_physical);
+    info = {abi::guest_info_magic, program_load_bias, 0};
+    return &info.pending_host_signals;
 }
 
 ErrorOr<size_t> console_write(abi::ConsoleStream stream, const void* data, size_t length) {
@@ -83,4 +87,4 @@ abi::StreamKind stream_kind(int fd) {
     return streams[fd];
 }
 
-} // namespace kernel::platform
+} // namespace kernel::hvt

@@ -1,0 +1,84 @@
+// Every IDT vector enters through a 16-byte stub on an IST stack: the program runs in ring 0
+// with a red zone, and a same-privilege interrupt would otherwise push onto its stack. The
+// stubs give every vector the same InterruptFrame (interrupt_frame.h).
+//
+// interrupt_dispatch returns nonzero to preempt the interrupted program: the frame moves to
+// the current thread's kernel stack (free while the thread runs the program), the scheduler
+// switches away from there, and the thread resumes with the iretq below when it runs again.
+// The IST stack is then free for the next interrupt.
+
+#define FRAME_SIZE (22 * 8)
+
+.macro interrupt_stub vector
+    .balign 16
+    .if \vector == 8 || (\vector >= 10 && \vector <= 14) || \vector == 17 || \vector == 21 || \vector == 29 || \vector == 30
+    .else
+    pushq $0 // the CPU pushes an error code only for these
+    .endif
+    pushq $\vector
+    jmp interrupt_common
+.endm
+
+    .altmacro
+    .section .text
+    .balign 16
+    .global interrupt_stubs
+interrupt_stubs:
+    .set vector, 0
+    .rept 256
+    interrupt_stub %vector
+    .set vector, vector + 1
+    .endr
+
+interrupt_common:
+    push %rax
+    push %rbx
+    push %rcx
+    push %rdx
+    push %rsi
+    push %rdi
+    push %rbp
+    push %r8
+    push %r9
+    push %r10
+    push %r11
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    cld
+    mov %rsp, %rdi
+    xor %ebp, %ebp
+    call interrupt_dispatch
+    test %eax, %eax
+    jnz preempt
+resume:
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %r11
+    pop %r10
+    pop %r9
+    pop %r8
+    pop %rbp
+    pop %rdi
+    pop %rsi
+    pop %rdx
+    pop %rcx
+    pop %rbx
+    pop %rax
+    add $16, %rsp
+    iretq
+
+preempt:
+    mov %rsp, %rsi
+    mov current_kernel_stack_top(%rip), %rdi
+    sub $FRAME_SIZE, %rdi
+    mov %rdi, %rsp
+    mov $FRAME_SIZE / 8, %ecx
+    rep movsq
+    call preempt_current
+    jmp resume
+
+    .section .note.GNU-stack, "", @progbits

@@ -1,0 +1,185 @@
+// The pvh platform: standard PC hardware. The console is COM1 (framed when `ingot run` drives
+// it), time comes from the TSC with the local APIC timer for wake-ups and time slices, and the
+// exit status leaves through QEMU's isa-debug-exit or, elsewhere, a keyboard-controller reset.
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/port_io.h"
+#include "lib/format.h"
+#include "lib/log.h"
+#include "lib/utility.h"
+#include "platform/platform_interface.h"
+#include "platform/pvh/console_framing.h"
+#include "platform/pvh/io_apic.h"
+#include "platform/pvh/local_apic.h"
+#include "platform/pvh/pvh_interrupts.h"
+#include "platform/pvh/pvh_state.h"
+#include "platform/pvh/serial_port.h"
+#include "time/clock.h"
+
+#include <ingot/abi/pvh_console.h>
+
+#include <stdarg.h>
+
+namespace kernel::pvh {
+
+namespace {
+
+constexpr uint8_t serial_irq = 4;
+constexpr uint64_t time_slice_ns = 5000000;
+
+Lifelong<SerialPort> serial_storage;
+Lifelong<ByteRing> stdin_ring_storage;
+Lifelong<ConsoleEncoder> encoder_storage;
+Lifelong<ConsoleDecoder> decoder_storage;
+uint8_t stdin_storage[64 * 1024];
+
+SerialPort* serial;
+ByteRing* stdin_ring;
+ConsoleEncoder* encoder;
+ConsoleDecoder* decoder;
+BootDetails boot_details;
+abi::StreamKind streams[3];
+volatile uint64_t pending_host_signals;
+
+ErrorOr<void> send(const uint8_t* data, size_t length) {
+    if (!serial)
+        return {};
+    size_t done = 0;
+    while (done < length)
+        done += TRY(serial->write(data + done, length - done));
+    return {};
+}
+
+} // namespace
+
+// Takes what the UART holds while the stdin ring has room; the rest waits in the UART, whose
+// receive interrupt stays off until there is room again.
+void receive_console_input() {
+    if (!serial)
+        return;
+    uint8_t chunk[64];
+    for (;;) {
+        size_t room = min(decoder->room(), sizeof chunk);
+        size_t taken = room ? serial->read_available(chunk, room) : 0;
+        if (taken)
+            decoder->feed(chunk, taken);
+        if (!room || taken < room)
+            break;
+    }
+    serial->enable_receive_interrupt(decoder->room() != 0);
+    if (uint64_t arrived = decoder->take_signals())
+        pending_host_signals = pending_host_signals | arrived;
+}
+
+bool console_input_ready() {
+    return !stdin_ring->is_empty() || decoder->end_of_input();
+}
+
+void initialize_console(const CommandLine& command_line) {
+    bool framed = command_line.framed_console;
+    uint8_t* storage = stdin_storage;
+    size_t capacity = sizeof stdin_storage;
+    stdin_ring = &stdin_ring_storage.construct(storage, capacity);
+    encoder = &encoder_storage.construct(framed);
+    decoder = &decoder_storage.construct(framed, *stdin_ring);
+    uint16_t port = abi::pvh_console::com1_port;
+    auto& com1 = serial_storage.construct(port);
+    if (com1.probe()) {
+        com1.initialize();
+        serial = &com1;
+    }
+}
+
+void early_log(const char* pattern, ...) {
+    char line[256];
+    va_list arguments;
+    va_start(arguments, pattern);
+    size_t length = vformat(line, sizeof line - 1, pattern, arguments);
+    va_end(arguments);
+    length = min(length, sizeof line - 2);
+    line[length++] = '\n';
+    (void)console_write(abi::ConsoleStream::KernelLog, line, length);
+}
+
+void set_boot_details(const BootDetails& details) {
+    boot_details = details;
+}
+
+const BootDetails& details() {
+    return boot_details;
+}
+
+volatile uint64_t* host_signals(uint64_t) {
+    return &pending_host_signals;
+}
+
+void arm_time_slice() {
+    uint64_t deadline = cpu::read_tsc() + clock::ns_to_tsc(time_slice_ns);
+    local_apic::arm_timer(deadline);
+}
+
+void initialize(const abi::BootInfo& boot_info) {
+    for (int i = 0; i < 3; ++i)
+        streams[i] = boot_info.streams[i];
+    local_apic::initialize(boot_info.tsc_khz);
+    io_apic::initialize();
+    if (serial) {
+        io_apic::route(serial_irq, serial_vector);
+        serial->enable_receive_interrupt(true);
+    }
+}
+
+ErrorOr<size_t> console_write(abi::ConsoleStream stream, const void* data, size_t length) {
+    auto sink = [](const uint8_t* bytes, size_t count) { return send(bytes, count); };
+    TRY(encoder->write(stream, static_cast<const uint8_t*>(data), length, sink));
+    return length;
+}
+
+ErrorOr<size_t> console_read(void* data, size_t length) {
+    receive_console_input();
+    if (stdin_ring->is_empty())
+        return decoder->end_of_input() ? ErrorOr<size_t>(0) : ErrorOr<size_t>(EAGAIN);
+    size_t taken = stdin_ring->pop(static_cast<uint8_t*>(data), length);
+    receive_console_input(); // there is room again
+    return taken;
+}
+
+// The CPU sleeps in hlt with interrupts on until the timer (armed for the deadline) or the
+// serial port wakes it; the scheduler asks again if nothing it waits for happened.
+uint64_t wait_for_events(uint64_t interest, uint64_t timeout_ns) {
+    receive_console_input();
+    bool want_input = interest & abi::poll_event_stdin;
+    if ((want_input && console_input_ready()) || pending_host_signals || timeout_ns == 0)
+        return want_input && console_input_ready() ? abi::poll_event_stdin : 0;
+    if (timeout_ns != UINT64_MAX)
+        local_apic::arm_timer(cpu::read_tsc() + clock::ns_to_tsc(timeout_ns));
+    else
+        local_apic::arm_timer(UINT64_MAX);
+    asm volatile("sti; hlt; cli" ::: "memory");
+    receive_console_input();
+    arm_time_slice();
+    return want_input && console_input_ready() ? abi::poll_event_stdin : 0;
+}
+
+void exit(int status) {
+    auto sink = [](const uint8_t* bytes, size_t count) { return send(bytes, count); };
+    (void)encoder->write_exit_status(status, sink);
+    // QEMU's isa-debug-exit: QEMU exits with (status << 1) | 1.
+    port_io::outl(abi::pvh_console::debug_exit_port, static_cast<uint32_t>(status));
+    // Elsewhere (Firecracker): a reset through the keyboard controller ends the VM.
+    port_io::outb(0x64, 0xfe);
+    for (;;)
+        asm volatile("cli; hlt");
+}
+
+void crash(const abi::CrashArgs& crash) {
+    report_program_crash(crash);
+    exit(128 + static_cast<int>(crash.signal));
+}
+
+abi::StreamKind stream_kind(int fd) {
+    if (fd < 0 || fd > 2)
+        return abi::StreamKind::Null;
+    return streams[fd];
+}
+
+} // namespace kernel::pvh
