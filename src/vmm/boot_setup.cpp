@@ -124,11 +124,11 @@ void build_page_tables(const BootLayout& layout, GuestMemory& memory) {
 }
 
 abi::BootInfo make_boot_info(const BootLayout& layout, uint64_t memory_size, uint32_t tsc_khz,
-                             std::span<const uint8_t> arguments, bool trace_syscalls) {
+                             std::span<const uint8_t> arguments, uint32_t flags) {
     abi::BootInfo info{};
     info.magic = abi::boot_info_magic;
     info.platform = abi::Platform::Hvt;
-    info.flags = trace_syscalls ? abi::boot_flag_trace_syscalls : 0;
+    info.flags = flags;
     info.memory_size = memory_size;
     info.page_table_root = layout.page_tables;
     info.first_free_address = layout.first_free;
