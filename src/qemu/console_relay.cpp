@@ -43,29 +43,8 @@ sigset_t forwarded_signals() {
     return signals;
 }
 
-ConsoleRelay::ConsoleRelay(int to_guest, int from_guest, LineFilter stderr_line_filter)
-    : m_to_guest(to_guest), m_from_guest(from_guest),
-      m_stderr_filter(std::move(stderr_line_filter)) {}
-
-void ConsoleRelay::write_output(GuestStream stream, std::span<const uint8_t> bytes) {
-    if (stream == GuestStream::Stdout || !m_stderr_filter) {
-        write_all(stream == GuestStream::Stdout ? STDOUT_FILENO : STDERR_FILENO, bytes);
-        return;
-    }
-    for (uint8_t byte : bytes) {
-        m_stderr_line += static_cast<char>(byte);
-        if (byte == '\n')
-            flush_stderr_line();
-    }
-}
-
-void ConsoleRelay::flush_stderr_line() {
-    if (m_stderr_line.empty())
-        return;
-    std::string line = m_stderr_filter(m_stderr_line);
-    write_all(STDERR_FILENO, {reinterpret_cast<const uint8_t*>(line.data()), line.size()});
-    m_stderr_line.clear();
-}
+ConsoleRelay::ConsoleRelay(int to_guest, int from_guest)
+    : m_to_guest(to_guest), m_from_guest(from_guest) {}
 
 // False at end of input (or when stdin cannot be read, which is the same to the program).
 bool ConsoleRelay::read_stdin() {
@@ -136,8 +115,10 @@ RelayOutcome ConsoleRelay::run() {
                 break; // QEMU has exited
             try {
                 m_decoder.feed({buffer, static_cast<size_t>(n)},
-                               [this](GuestStream stream, std::span<const uint8_t> bytes) {
-                                   write_output(stream, bytes);
+                               [](GuestStream stream, std::span<const uint8_t> bytes) {
+                                   write_all(stream == GuestStream::Stdout ? STDOUT_FILENO
+                                                                           : STDERR_FILENO,
+                                             bytes);
                                });
             } catch (const ConsoleProtocolError& error) {
                 outcome.protocol_error = error.what();
@@ -145,7 +126,6 @@ RelayOutcome ConsoleRelay::run() {
             }
         }
     }
-    flush_stderr_line();
     ::close(signal_fd);
     outcome.exit_status = m_decoder.exit_status();
     return outcome;

@@ -22,23 +22,17 @@ sigset_t forwarded_signals();
 
 // Relays until QEMU closes its stdout (it has exited), a protocol error, or a second
 // forwarded signal. `to_guest` must be non-blocking.
-// `stderr_line_filter`, when set, rewrites each complete line of the program's stderr.
 class ConsoleRelay {
 public:
-    using LineFilter = std::function<std::string(std::string_view)>;
-    ConsoleRelay(int to_guest, int from_guest, LineFilter stderr_line_filter = {});
+    ConsoleRelay(int to_guest, int from_guest);
     RelayOutcome run();
 
 private:
-    void write_output(GuestStream stream, std::span<const uint8_t> bytes);
-    void flush_stderr_line();
     bool read_stdin();
     void write_to_guest();
 
     int m_to_guest;
     int m_from_guest;
-    LineFilter m_stderr_filter;
-    std::string m_stderr_line; // the unfinished line, when filtering
     GuestStreamDecoder m_decoder;
     std::vector<uint8_t> m_pending_input; // encoded, not yet taken by QEMU
     bool m_stdin_open = true;
