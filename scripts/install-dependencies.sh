@@ -7,6 +7,7 @@ packages=(
   libfmt-dev libcli11-dev libelf-dev libdw-dev
   googletest libgtest-dev
   musl-tools
+  qemu-system-x86 # ingot run --platform qemu, and its tests
 )
 
 missing=()
@@ -20,11 +21,11 @@ fi
 echo "Installing missing packages: ${missing[*]}"
 if [[ $(id -u) -ne 0 ]]; then
   if command -v sudo >/dev/null; then
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
     exit 0
   fi
   echo "error: run as root (or install sudo) to install: ${missing[*]}" >&2
   exit 1
 fi
 apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"

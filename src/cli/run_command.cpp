@@ -3,6 +3,7 @@
 #include "image/embedded_kernel.h"
 #include "image/image.h"
 #include "image/program_check.h"
+#include "qemu/qemu_runner.h"
 #include "support/error.h"
 #include "support/file.h"
 #include "vmm/monitor.h"
@@ -17,35 +18,73 @@ struct RunSettings {
     ProgramOptions options;
     bool trace_syscalls = false;
     bool print_stats = false;
+    bool boot_trace = false;
+    bool verbose = false;
+    std::string qemu;
+    std::string qemu_machine;
+    std::string accelerator;
 };
 
+// Options that mean something on one platform only are refused on the other, not ignored.
+void check_platform_options(const RunSettings& settings) {
+    if (settings.platform == "qemu") {
+        if (settings.print_stats)
+            fail("--stats counts the hvt monitor's exits and hypercalls: use it with "
+                 "--platform hvt");
+        return;
+    }
+    for (auto [given, option] : {std::pair{!settings.qemu.empty(), "--qemu"},
+                                 {!settings.qemu_machine.empty(), "--qemu-machine"},
+                                 {!settings.accelerator.empty(), "--accel"}})
+        if (given)
+            fail("{} is an option of --platform qemu", option);
+}
+
+int boot(const RunSettings& settings, const Image& image, const std::string& image_path,
+         const std::vector<std::string>& arguments, const std::vector<std::string>& environment) {
+    std::optional<uint64_t> memory_size = parse_memory_option(settings.options.memory, "--mem");
+    if (settings.platform == "qemu") {
+        QemuRunOptions options;
+        options.qemu = settings.qemu;
+        options.machine = settings.qemu_machine.empty() ? "microvm" : settings.qemu_machine;
+        options.accelerator = settings.accelerator;
+        options.arguments = arguments;
+        options.environment = environment;
+        options.memory_size = memory_size;
+        options.trace_syscalls = settings.trace_syscalls;
+        options.boot_trace = settings.boot_trace;
+        options.verbose = settings.verbose;
+        return run_on_qemu(image, image_path, options);
+    }
+    RunOptions options;
+    options.trace_syscalls = settings.trace_syscalls;
+    options.print_stats = settings.print_stats;
+    options.boot_trace = settings.boot_trace;
+    options.memory_size = memory_size;
+    // hvt replaces the whole argv: argv[0] stays the image's.
+    options.arguments = arguments;
+    if (!options.arguments.empty())
+        options.arguments.insert(options.arguments.begin(), image.manifest.arguments.front());
+    options.environment = environment;
+    return run_on_kvm(image, options);
+}
+
 int run(const RunSettings& settings) {
-    if (settings.platform != "hvt")
-        fail("platform '{}' is not available yet: only 'hvt' (Ingot's KVM monitor) runs images "
-             "today",
-             settings.platform);
+    check_platform_options(settings);
     MappedFile file(settings.target, "image or program");
-    RunOptions run_options;
-    run_options.trace_syscalls = settings.trace_syscalls;
-    run_options.print_stats = settings.print_stats;
-    run_options.memory_size = parse_memory_option(settings.options.memory, "--mem");
     if (looks_like_image(file.bytes())) {
         if (!settings.options.stack.empty())
             fail("--stack is fixed when the image is built; rebuild it to change the stack size");
         Image image = read_image(file.bytes(), settings.target);
-        run_options.arguments = settings.options.arguments;
-        if (!run_options.arguments.empty())
-            run_options.arguments.insert(run_options.arguments.begin(),
-                                         image.manifest.arguments.front());
-        run_options.environment = settings.options.environment;
-        return run_on_kvm(image, run_options);
+        return boot(settings, image, settings.target, settings.options.arguments,
+                    settings.options.environment);
     }
-    // A plain program: pack it on the fly, in memory.
+    // A plain program: pack it on the fly, in memory; its arguments go into the manifest.
     check_program(file.bytes(), settings.target);
     Manifest manifest = program_manifest(settings.target, settings.options);
     std::vector<uint8_t> bytes = build_image(embedded_kernel(), file.bytes(), manifest);
     Image image = read_image(bytes, settings.target);
-    return run_on_kvm(image, run_options);
+    return boot(settings, image, "", {}, {});
 }
 
 } // namespace
@@ -58,12 +97,26 @@ void add_run_command(CLI::App& app, Action& action) {
         ->add_option("target", settings->target, "An image from 'ingot build', or a static program")
         ->required();
     add_program_options(*command, settings->options);
-    command->add_option("--platform", settings->platform, "Where to run: hvt (Ingot's KVM monitor)")
+    command
+        ->add_option("--platform", settings->platform,
+                     "Where to run: hvt (Ingot's KVM monitor) or qemu (QEMU, PVH boot)")
         ->check(CLI::IsMember({"hvt", "qemu"}));
+    command->add_option("--qemu-machine", settings->qemu_machine,
+                        "QEMU machine type (default microvm; pc, q35, ...)");
+    command
+        ->add_option("--accel", settings->accelerator,
+                     "QEMU accelerator (default: kvm where it works, else tcg)")
+        ->check(CLI::IsMember({"kvm", "tcg"}));
+    command->add_option("--qemu", settings->qemu,
+                        "The qemu-system-x86_64 to use (default: $INGOT_QEMU, then the PATH)");
     command->add_flag("--trace-syscalls", settings->trace_syscalls,
                       "Print every system call with its arguments and result (on stderr)");
+    command->add_flag("--boot-trace", settings->boot_trace,
+                      "Print the guest's boot timeline (on stderr)");
+    command->add_flag("--verbose", settings->verbose,
+                      "Say what ingot chose (qemu: the accelerator and QEMU's command line)");
     command->add_flag("--stats", settings->print_stats,
-                      "Print exit and hypercall counts at the end");
+                      "Print exit and hypercall counts at the end (hvt)");
     command->add_option("arguments", settings->options.arguments,
                         "Arguments for the program, replacing the image's (after --)");
     command->callback([settings, &action] { action = [settings] { return run(*settings); }; });

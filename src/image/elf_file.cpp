@@ -2,6 +2,8 @@
 
 #include "support/error.h"
 
+#include <cstring>
+
 namespace ingot {
 
 ElfFile::ElfFile(std::span<const uint8_t> bytes, const std::string& name) {
@@ -57,6 +59,27 @@ bool ElfFile::is_position_independent_executable() const {
             GElf_Dyn entry;
             if (gelf_getdyn(data, static_cast<int>(i), &entry) && entry.d_tag == DT_FLAGS_1 &&
                 (entry.d_un.d_val & DF_1_PIE))
+                return true;
+        }
+    }
+    return false;
+}
+
+bool ElfFile::has_pvh_entry_note() const {
+    constexpr uint32_t xen_elfnote_phys32_entry = 18;
+    for (const GElf_Phdr& segment : m_program_headers) {
+        if (segment.p_type != PT_NOTE)
+            continue;
+        Elf_Data* data = elf_getdata_rawchunk(m_elf, static_cast<int64_t>(segment.p_offset),
+                                              segment.p_filesz, ELF_T_NHDR);
+        if (!data)
+            continue;
+        GElf_Nhdr note;
+        size_t offset = 0, name_offset = 0, description_offset = 0;
+        while ((offset = gelf_getnote(data, offset, &note, &name_offset, &description_offset))) {
+            const char* name = static_cast<const char*>(data->d_buf) + name_offset;
+            if (note.n_type == xen_elfnote_phys32_entry && note.n_namesz == 4 &&
+                std::memcmp(name, "Xen", 4) == 0 && note.n_descsz >= 4)
                 return true;
         }
     }

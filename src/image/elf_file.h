@@ -23,6 +23,9 @@ public:
     bool has_symbol_table() const;
     // A static-pie has DF_1_PIE in its dynamic section; a shared library does not.
     bool is_position_independent_executable() const;
+    // The PVH entry point (XEN_ELFNOTE_PHYS32_ENTRY in a PT_NOTE segment, where QEMU and
+    // Firecracker look for it): without it they cannot boot the file.
+    bool has_pvh_entry_note() const;
 
 private:
     Elf* m_elf = nullptr;

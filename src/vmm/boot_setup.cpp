@@ -2,12 +2,12 @@
 
 #include "support/error.h"
 #include "support/size.h"
+#include "support/stream_kind.h"
 
 #include <ingot/abi/hypercall.h>
 #include <ingot/abi/memory_layout.h>
 
 #include <sys/random.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -55,19 +55,6 @@ constexpr uint16_t kernel_code = 0x10, kernel_data = 0x18, user_code32 = 0x23, u
 constexpr uint32_t msr_star = 0xc0000081, msr_lstar = 0xc0000082, msr_fmask = 0xc0000084;
 // Cleared on syscall entry: TF, IF, DF, IOPL, NT, AC.
 constexpr uint64_t syscall_flag_mask = 0x47700;
-
-abi::StreamKind kind_of(int fd) {
-    struct stat status;
-    if (::fstat(fd, &status) != 0)
-        return abi::StreamKind::Null;
-    if (::isatty(fd))
-        return abi::StreamKind::Terminal;
-    if (S_ISFIFO(status.st_mode) || S_ISSOCK(status.st_mode))
-        return abi::StreamKind::Pipe;
-    if (S_ISREG(status.st_mode))
-        return abi::StreamKind::File;
-    return abi::StreamKind::Null;
-}
 
 } // namespace
 
@@ -137,11 +124,11 @@ void build_page_tables(const BootLayout& layout, GuestMemory& memory) {
 }
 
 abi::BootInfo make_boot_info(const BootLayout& layout, uint64_t memory_size, uint32_t tsc_khz,
-                             std::span<const uint8_t> arguments, bool trace_syscalls) {
+                             std::span<const uint8_t> arguments, uint32_t flags) {
     abi::BootInfo info{};
     info.magic = abi::boot_info_magic;
     info.platform = abi::Platform::Hvt;
-    info.flags = trace_syscalls ? abi::boot_flag_trace_syscalls : 0;
+    info.flags = flags;
     info.memory_size = memory_size;
     info.page_table_root = layout.page_tables;
     info.first_free_address = layout.first_free;
@@ -158,7 +145,7 @@ abi::BootInfo make_boot_info(const BootLayout& layout, uint64_t memory_size, uin
     if (::getrandom(info.entropy, sizeof info.entropy, 0) != sizeof info.entropy)
         fail("cannot read entropy for the guest from the host");
     for (int fd = 0; fd < 3; ++fd)
-        info.streams[fd] = kind_of(fd);
+        info.streams[fd] = stream_kind_of(fd);
     return info;
 }
 

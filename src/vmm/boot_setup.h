@@ -31,7 +31,7 @@ BootLayout plan_boot_layout(const Image& image, uint64_t memory_size, size_t arg
 void load_image(const Image& image, GuestMemory& memory);
 void build_page_tables(const BootLayout& layout, GuestMemory& memory);
 abi::BootInfo make_boot_info(const BootLayout& layout, uint64_t memory_size, uint32_t tsc_khz,
-                             std::span<const uint8_t> arguments, bool trace_syscalls);
+                             std::span<const uint8_t> arguments, uint32_t flags);
 void write_boot_info(const BootLayout& layout, GuestMemory& memory, const abi::BootInfo& info,
                      std::span<const uint8_t> arguments);
 // On PVM hosts (nested KVM without hardware virtualization) only guest ring 3 runs SSE

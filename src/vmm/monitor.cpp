@@ -146,8 +146,9 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
     load_image(image, memory);
     build_page_tables(layout, memory);
     Vcpu vcpu = vm.create_vcpu();
-    auto boot_info =
-        make_boot_info(layout, memory_size, vcpu.tsc_khz(), arguments, options.trace_syscalls);
+    uint32_t flags = (options.trace_syscalls ? abi::boot_flag_trace_syscalls : 0) |
+                     (options.boot_trace ? abi::boot_flag_boot_trace : 0);
+    auto boot_info = make_boot_info(layout, memory_size, vcpu.tsc_khz(), arguments, flags);
     write_boot_info(layout, memory, boot_info, arguments);
     configure_vcpu(vm, vcpu, layout, image, memory, guest_runs_in_ring3());
     sigset_t waiting_mask = install_signal_handlers();

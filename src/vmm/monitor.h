@@ -15,6 +15,7 @@ struct RunOptions {
     std::vector<std::string> environment; // overrides or extends the image's
     std::optional<uint64_t> memory_size;
     bool trace_syscalls = false;
+    bool boot_trace = false;
     bool print_stats = false;
 };
 

@@ -6,6 +6,8 @@
 #   corrupt-version.img     the payload header's version overwritten
 #   corrupt-manifest.img    the manifest's magic overwritten
 #   corrupt-program.img     the embedded program's ELF magic overwritten
+#   no-pvh-note.img         the kernel's PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY) made another
+#                           Xen note, so QEMU and Firecracker would not find the entry
 # The payload header starts with "INGOPAD1" (31 44 41 50 4f 47 4e 49 little-endian) at a
 # page-aligned offset; the kernel's code may hold the same bytes elsewhere.
 set -eu
@@ -42,4 +44,11 @@ patch "$out/corrupt-manifest.img" $((payload + manifest_offset)) 'XXXX'
 program_offset=$(od -An -t u8 -j $((payload + 32)) -N 8 "$good" | tr -d ' ')
 cp "$good" "$out/corrupt-program.img"
 patch "$out/corrupt-program.img" $((payload + program_offset)) 'JUNK'
+# A note is namesz=4, descsz, type=18 (XEN_ELFNOTE_PHYS32_ENTRY), "Xen\0": its type becomes 17.
+# A kernel without the note yet gives an unchanged copy, which lacks it just the same.
+cp "$good" "$out/no-pvh-note.img"
+while read -r offset; do
+    patch "$out/no-pvh-note.img" $((offset + 8)) '\x11'
+done < <(LC_ALL=C grep -obUaP '\x04\x00\x00\x00[\x04\x08]\x00\x00\x00\x12\x00\x00\x00Xen\x00' "$good" |
+    cut -d: -f1)
 echo "payload header at $payload, manifest at +$manifest_offset; broken images in $out"

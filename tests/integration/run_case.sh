@@ -7,6 +7,8 @@
 #   --workdir DIR             run in DIR (created if missing)
 #   --needs-kvm               exit 77 (skipped) unless /dev/kvm opens read-write
 #                             (RUN_CASE_KVM_DEVICE names another path, to test the skip)
+#   --needs-qemu              exit 77 (skipped) unless qemu-system-x86_64 is found ($INGOT_QEMU,
+#                             else the PATH), as `ingot run --platform qemu` looks for it
 #   --skip REASON             exit 77 (skipped) at once, e.g. a missing compiler
 #   --status N                expected exit status (default 0)
 #   --stdin FILE              feed FILE on stdin (default: /dev/null)
@@ -38,6 +40,7 @@ die_usage() {
 
 workdir=""
 needs_kvm=0
+needs_qemu=0
 skip_reason=""
 expected_status=0
 stdin_file=/dev/null
@@ -54,6 +57,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
     --workdir) workdir=$2; shift 2 ;;
     --needs-kvm) needs_kvm=1; shift ;;
+    --needs-qemu) needs_qemu=1; shift ;;
     --skip) skip_reason=$2; shift 2 ;;
     --status) expected_status=$2; shift 2 ;;
     --stdin) stdin_file=$2; shift 2 ;;
@@ -92,6 +96,13 @@ if [ "$needs_kvm" = 1 ]; then
     fi
     if ! (exec 3<>"$kvm") 2>/dev/null; then
         echo "SKIPPED: $kvm cannot be opened read-write by $(id -un 2>/dev/null || id -u)"
+        exit 77
+    fi
+fi
+if [ "$needs_qemu" = 1 ]; then
+    qemu=${INGOT_QEMU:-$(command -v qemu-system-x86_64)}
+    if [ -z "$qemu" ] || [ ! -x "$qemu" ]; then
+        echo "SKIPPED: qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)"
         exit 77
     fi
 fi

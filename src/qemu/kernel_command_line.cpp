@@ -1,0 +1,63 @@
+#include "qemu/kernel_command_line.h"
+
+#include "support/error.h"
+
+#include <fmt/format.h>
+
+namespace ingot {
+
+namespace {
+
+char stream_letter(abi::StreamKind kind) {
+    switch (kind) {
+    case abi::StreamKind::Terminal:
+        return 'T';
+    case abi::StreamKind::Pipe:
+        return 'P';
+    case abi::StreamKind::File:
+        return 'F';
+    case abi::StreamKind::Null:
+        break;
+    }
+    return 'N';
+}
+
+} // namespace
+
+std::string encode_command_line_token(std::string_view token) {
+    std::string encoded;
+    encoded.reserve(token.size());
+    for (char c : token) {
+        auto byte = static_cast<unsigned char>(c);
+        if (byte <= 0x20 || byte == '%' || byte >= 0x7f)
+            encoded += fmt::format("%{:02X}", byte);
+        else
+            encoded += c;
+    }
+    return encoded;
+}
+
+std::string kernel_command_line(const KernelCommandLineOptions& options) {
+    std::string line = "ingot.console=framed ingot.streams=";
+    for (abi::StreamKind kind : options.streams)
+        line += stream_letter(kind);
+    for (const std::string& variable : options.environment)
+        line += " ingot.env=" + encode_command_line_token(variable);
+    if (options.trace_syscalls)
+        line += " ingot.trace=syscalls";
+    if (options.boot_trace)
+        line += " ingot.boot_trace";
+    if (!options.arguments.empty()) {
+        line += " --";
+        for (const std::string& argument : options.arguments) {
+            // An empty token is no token at all: the grammar has no way to spell "".
+            if (argument.empty())
+                fail("an empty argument cannot be passed on the kernel command line of "
+                     "--platform qemu; build it into the image instead");
+            line += ' ' + encode_command_line_token(argument);
+        }
+    }
+    return line;
+}
+
+} // namespace ingot

@@ -1,0 +1,29 @@
+// The kernel command line `ingot run --platform qemu` passes with QEMU's -append, in the
+// grammar of include/ingot/abi/pvh_console.h.
+#pragma once
+
+#include <ingot/abi/boot_info.h>
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ingot {
+
+struct KernelCommandLineOptions {
+    std::array<abi::StreamKind, 3> streams; // stdin, stdout, stderr
+    std::vector<std::string> environment;   // NAME=VALUE overriding or extending the image's
+    std::vector<std::string> arguments;     // replaces the image's argv[1..] when not empty
+    bool trace_syscalls = false;
+    bool boot_trace = false;
+};
+
+// Spaces separate tokens, so every byte <= 0x20, '%' and every byte >= 0x7f becomes %XX.
+std::string encode_command_line_token(std::string_view token);
+
+// Always asks for the framed console: ingot relays the program's streams through it.
+// Throws UserError for an argument the grammar cannot carry (an empty one).
+std::string kernel_command_line(const KernelCommandLineOptions& options);
+
+} // namespace ingot

@@ -1,0 +1,34 @@
+#include "qemu/qemu_command.h"
+
+#include "qemu/machine_types.h"
+
+#include <fmt/format.h>
+#include <ingot/abi/pvh_console.h>
+
+namespace ingot {
+
+std::vector<std::string> qemu_command(const QemuLaunch& launch) {
+    bool microvm = is_microvm(launch.machine);
+    std::vector<std::string> command = {
+        launch.qemu, "-machine", launch.machine, "-accel", accelerator_name(launch.accelerator),
+        // TCG's default CPU model lacks features a modern static program expects (RDRAND,
+        // SSE4); "max" offers everything TCG emulates, "host" everything the CPU has.
+        "-cpu", launch.accelerator == Accelerator::Kvm ? "host" : "max", "-m",
+        fmt::format("{}M", launch.memory_mib),
+        // Nothing but what is asked for below: no NIC, no VGA, no monitor, no user config.
+        "-nodefaults", "-no-user-config", "-no-reboot", "-display", "none",
+        // COM1 on QEMU's stdin and stdout, which are ingot's pipes.
+        "-serial", "stdio", "-device",
+        fmt::format("isa-debug-exit,iobase={:#x},iosize=4", abi::pvh_console::debug_exit_port)};
+    if (microvm) {
+        // Modern virtio-mmio (version 2), the only kind the kernel drives.
+        command.insert(command.end(), {"-global", "virtio-mmio.force-legacy=false"});
+    }
+    // An entropy source, so the guest need not trust its clock for getrandom().
+    command.insert(command.end(),
+                   {"-device", microvm ? "virtio-rng-device" : "virtio-rng-pci", "-kernel",
+                    launch.kernel, "-append", launch.kernel_command_line});
+    return command;
+}
+
+} // namespace ingot

@@ -1,0 +1,23 @@
+// The QEMU command line that boots an image through PVH with ingot's framed console on COM1.
+#pragma once
+
+#include "qemu/accelerator.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ingot {
+
+struct QemuLaunch {
+    std::string qemu;    // the executable
+    std::string machine; // -machine, validated
+    Accelerator accelerator = Accelerator::Tcg;
+    uint64_t memory_mib = 0;
+    std::string kernel; // the image file
+    std::string kernel_command_line;
+};
+
+std::vector<std::string> qemu_command(const QemuLaunch& launch);
+
+} // namespace ingot

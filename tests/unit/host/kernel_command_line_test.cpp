@@ -1,0 +1,53 @@
+#include "qemu/kernel_command_line.h"
+#include "support/error.h"
+
+#include <gtest/gtest.h>
+
+namespace ingot {
+namespace {
+
+using abi::StreamKind;
+
+KernelCommandLineOptions pipes() {
+    KernelCommandLineOptions options;
+    options.streams = {StreamKind::Null, StreamKind::Pipe, StreamKind::File};
+    return options;
+}
+
+TEST(CommandLineToken, EncodesSeparatorsPercentAndNonAscii) {
+    EXPECT_EQ(encode_command_line_token("plain-token_1=a/b"), "plain-token_1=a/b");
+    EXPECT_EQ(encode_command_line_token("two words"), "two%20words");
+    EXPECT_EQ(encode_command_line_token("100%"), "100%25");
+    EXPECT_EQ(encode_command_line_token("tab\there\nnl"), "tab%09here%0Anl");
+    EXPECT_EQ(encode_command_line_token("\x7f\x80\xff"), "%7F%80%FF");
+    EXPECT_EQ(encode_command_line_token("caf\xc3\xa9"), "caf%C3%A9");
+    EXPECT_EQ(encode_command_line_token("!~"), "!~");
+}
+
+TEST(KernelCommandLine, FramedConsoleAndStreamKindsAlways) {
+    EXPECT_EQ(kernel_command_line(pipes()), "ingot.console=framed ingot.streams=NPF");
+    KernelCommandLineOptions terminal;
+    terminal.streams = {StreamKind::Terminal, StreamKind::Terminal, StreamKind::Terminal};
+    EXPECT_EQ(kernel_command_line(terminal), "ingot.console=framed ingot.streams=TTT");
+}
+
+TEST(KernelCommandLine, EnvironmentTracingAndArgumentsInOrder) {
+    KernelCommandLineOptions options = pipes();
+    options.environment = {"GREETING=hi there", "EMPTY="};
+    options.trace_syscalls = true;
+    options.boot_trace = true;
+    options.arguments = {"first", "run time", "--", "50%"};
+    EXPECT_EQ(kernel_command_line(options),
+              "ingot.console=framed ingot.streams=NPF ingot.env=GREETING=hi%20there "
+              "ingot.env=EMPTY= ingot.trace=syscalls ingot.boot_trace -- first run%20time -- "
+              "50%25");
+}
+
+TEST(KernelCommandLine, EmptyArgumentCannotBeSpelled) {
+    KernelCommandLineOptions options = pipes();
+    options.arguments = {"a", ""};
+    EXPECT_THROW(kernel_command_line(options), UserError);
+}
+
+} // namespace
+} // namespace ingot
