@@ -36,6 +36,8 @@ void GuestStreamDecoder::feed(std::span<const uint8_t> bytes, const Output& outp
                 m_stream = GuestStream::Stdout;
             else if (code == console::to_stderr)
                 m_stream = GuestStream::Stderr;
+            else if (code == console::ready)
+                m_guest_ready = true;
             else if (code == console::exit_status)
                 m_state = State::ExitStatus;
             else

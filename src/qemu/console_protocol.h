@@ -30,6 +30,8 @@ public:
     void feed(std::span<const uint8_t> bytes, const Output& output);
 
     std::optional<uint32_t> exit_status() const { return m_exit_status; }
+    // Whether the guest said it can take input (input sent before may be lost).
+    bool guest_ready() const { return m_guest_ready; }
 
 private:
     enum class State { Data, Escape, ExitStatus, Finished };
@@ -38,6 +40,7 @@ private:
     uint8_t m_status_bytes[4] = {};
     size_t m_status_count = 0;
     std::optional<uint32_t> m_exit_status;
+    bool m_guest_ready = false;
 };
 
 // Host to guest: each appends one complete sequence to `out`.

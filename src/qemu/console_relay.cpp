@@ -82,7 +82,9 @@ RelayOutcome ConsoleRelay::run() {
             {signal_fd, POLLIN, 0},
             {m_stdin_open && m_pending_input.size() < pending_input_limit ? STDIN_FILENO : -1,
              POLLIN, 0},
-            {m_to_guest >= 0 && !m_pending_input.empty() ? m_to_guest : -1, POLLOUT, 0}};
+            {m_to_guest >= 0 && !m_pending_input.empty() && m_decoder.guest_ready() ? m_to_guest
+                                                                                    : -1,
+             POLLOUT, 0}};
         int timeout = m_decoder.exit_status() ? exit_grace_ms : -1;
         int ready = ::poll(fds, 4, timeout);
         if (ready < 0 && errno == EINTR)

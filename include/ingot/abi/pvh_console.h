@@ -27,7 +27,9 @@ namespace ingot::abi::pvh_console {
 // Every special sequence starts with this byte; a literal 0xff is sent as escape, escape.
 inline constexpr uint8_t escape = 0xff;
 
-// Guest to host. Output starts on stdout.
+// Guest to host. Output starts on stdout. The guest sends `ready` once its UART is set up:
+// setting it up flushes the receiver, so the host holds input back until then.
+inline constexpr uint8_t ready = 'r';
 inline constexpr uint8_t to_stdout = 'o';
 inline constexpr uint8_t to_stderr = 'e';
 // Followed by the exit status as 4 bytes, little endian. The last thing the guest sends.

@@ -83,9 +83,13 @@ void initialize_console(const CommandLine& command_line) {
     decoder = &decoder_storage.construct(framed, *stdin_ring);
     uint16_t port = abi::pvh_console::com1_port;
     auto& com1 = serial_storage.construct(port);
-    if (com1.probe()) {
-        com1.initialize();
-        serial = &com1;
+    if (!com1.probe())
+        return;
+    com1.initialize();
+    serial = &com1;
+    if (framed) {
+        const uint8_t ready[] = {abi::pvh_console::escape, abi::pvh_console::ready};
+        (void)send(ready, sizeof ready);
     }
 }
 
@@ -130,6 +134,11 @@ void initialize(const abi::BootInfo& boot_info) {
 
 ErrorOr<size_t> console_write(abi::ConsoleStream stream, const void* data, size_t length) {
     auto sink = [](const uint8_t* bytes, size_t count) { return send(bytes, count); };
+    // The monitor prefixes the kernel's lines on hvt; klog writes whole lines.
+    static constexpr char prefix[] = "ingot-kernel: ";
+    if (stream == abi::ConsoleStream::KernelLog)
+        TRY(encoder->write(stream, reinterpret_cast<const uint8_t*>(prefix), sizeof prefix - 1,
+                           sink));
     TRY(encoder->write(stream, static_cast<const uint8_t*>(data), length, sink));
     return length;
 }

@@ -101,6 +101,15 @@ TEST(GuestStreamDecoder, UnknownEscapeIsAnError) {
     EXPECT_THROW(decode(bytes({0xff, 'd'}), 2), ConsoleProtocolError);
 }
 
+TEST(GuestStreamDecoder, GuestIsReadyForInputOnlyAfterItSaysSo) {
+    GuestStreamDecoder decoder;
+    auto ignore = [](GuestStream, std::span<const uint8_t>) {};
+    decoder.feed(bytes({'h', 'i', 0xff}), ignore);
+    EXPECT_FALSE(decoder.guest_ready());
+    decoder.feed(bytes({'r', 'x'}), ignore);
+    EXPECT_TRUE(decoder.guest_ready());
+}
+
 TEST(GuestStreamDecoder, OutputBeforeAnUnknownEscapeIsStillDelivered) {
     GuestStreamDecoder decoder;
     std::string out;

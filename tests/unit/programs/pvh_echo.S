@@ -26,6 +26,10 @@ _start:
     call putc
     mov $'o', %al
     call putc
+    mov $0xff, %al /* input may come now */
+    call putc
+    mov $'r', %al
+    call putc
 echo:
     call getc
     cmp $0xff, %al
