@@ -99,8 +99,8 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
     const auto& boot = *physical_to_kernel<const abi::BootInfo>(boot_info_physical);
     if (boot.magic != abi::boot_info_magic)
         __builtin_trap(); // the monitor reports the fault
-    platform::initialize(boot);
     clock::initialize(boot.tsc_khz, boot.boot_time_ns);
+    platform::initialize(boot);
     seed_random(boot.entropy);
 
     frames.initialize(reinterpret_cast<uint8_t*>(abi::direct_map_base), boot.memory_size,

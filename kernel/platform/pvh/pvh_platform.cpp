@@ -130,6 +130,7 @@ void initialize(const abi::BootInfo& boot_info) {
         io_apic::route(serial_irq, serial_vector);
         serial->enable_receive_interrupt(true);
     }
+    arm_time_slice();
 }
 
 ErrorOr<size_t> console_write(abi::ConsoleStream stream, const void* data, size_t length) {
