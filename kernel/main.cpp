@@ -91,10 +91,14 @@ FrameAllocator& frame_allocator() {
 
 } // namespace kernel
 
-extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
-    using namespace kernel;
+// The first thing each entry (hvt's entry.S, pvh_main) does.
+extern "C" void run_global_constructors() {
     for (auto* constructor = __init_array_start; constructor != __init_array_end; ++constructor)
         (*constructor)();
+}
+
+extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
+    using namespace kernel;
 
     const auto& boot = *physical_to_kernel<const abi::BootInfo>(boot_info_physical);
     if (boot.magic != abi::boot_info_magic)

@@ -15,9 +15,11 @@ kernel_entry:
     shl $32, %rdx
     or %rdx, %rax
     mov %rax, kernel_entry_tsc(%rip)
-    mov %rsi, %rdi
+    mov %rsi, %rbx
     lea boot_stack_top(%rip), %rsp
     xor %ebp, %ebp
+    call run_global_constructors
+    mov %rbx, %rdi
     call kernel_main
     ud2
 

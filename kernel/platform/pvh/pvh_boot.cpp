@@ -23,6 +23,7 @@ extern "C" {
 extern char __kernel_end[];
 extern uint64_t pvh_pml4[];
 void syscall_entry();
+void run_global_constructors();
 [[noreturn]] void kernel_main(uint64_t boot_info_physical);
 }
 
@@ -133,6 +134,7 @@ void gather_entropy(uint8_t (&seed)[32]) {
 extern "C" [[noreturn]] void pvh_main(uint32_t start_info_physical) {
     using namespace kernel;
     using namespace kernel::pvh;
+    run_global_constructors();
     platform::select(abi::Platform::Pvh);
     start_pit_reference();
     set_up_cpu();

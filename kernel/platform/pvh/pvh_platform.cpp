@@ -131,6 +131,13 @@ void initialize(const abi::BootInfo& boot_info) {
         serial->enable_receive_interrupt(true);
     }
     arm_time_slice();
+    if (boot_info.flags & abi::boot_flag_boot_trace)
+        klog("boot: pvh, TSC %llu kHz from %s, %s timer, %llu MiB of RAM, console %s",
+             static_cast<unsigned long long>(boot_info.tsc_khz), boot_details.tsc_source,
+             local_apic::mode(), static_cast<unsigned long long>(boot_info.memory_size >> 20),
+             !serial                                    ? "absent"
+             : boot_details.command_line.framed_console ? "COM1 framed"
+                                                        : "COM1");
 }
 
 ErrorOr<size_t> console_write(abi::ConsoleStream stream, const void* data, size_t length) {
