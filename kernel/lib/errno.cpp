@@ -40,6 +40,8 @@ const char* errno_name(int code) {
         return "EMFILE";
     case ENOTTY:
         return "ENOTTY";
+    case ENOSPC:
+        return "ENOSPC";
     case ESPIPE:
         return "ESPIPE";
     case EPIPE:
@@ -52,6 +54,8 @@ const char* errno_name(int code) {
         return "ENAMETOOLONG";
     case ENOSYS:
         return "ENOSYS";
+    case ENOTSUP:
+        return "ENOTSUP";
     case ETIMEDOUT:
         return "ETIMEDOUT";
     default:

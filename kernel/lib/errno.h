@@ -22,12 +22,14 @@ enum Errno : int {
     EINVAL = 22,
     EMFILE = 24,
     ENOTTY = 25,
+    ENOSPC = 28,
     ESPIPE = 29,
     EPIPE = 32,
     ENODEV = 19,
     ERANGE = 34,
     ENAMETOOLONG = 36,
     ENOSYS = 38,
+    ENOTSUP = 95, // Linux's EOPNOTSUPP
     ETIMEDOUT = 110,
 };
 

@@ -37,12 +37,14 @@
 #undef EINVAL
 #undef EMFILE
 #undef ENOTTY
+#undef ENOSPC
 #undef ESPIPE
 #undef EPIPE
 #undef ENODEV
 #undef ERANGE
 #undef ENAMETOOLONG
 #undef ENOSYS
+#undef ENOTSUP
 #undef ETIMEDOUT
 
 #include "lib/errno.h"
