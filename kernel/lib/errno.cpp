@@ -14,6 +14,8 @@ const char* errno_name(int code) {
         return "EINTR";
     case EIO:
         return "EIO";
+    case ENXIO:
+        return "ENXIO";
     case E2BIG:
         return "E2BIG";
     case ENOEXEC:

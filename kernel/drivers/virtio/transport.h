@@ -34,6 +34,8 @@ public:
     virtual ErrorOr<void> enable_queue(uint16_t index, uint16_t size,
                                        const QueueAddresses& addresses) = 0;
     virtual void notify(uint16_t index) = 0;
+    // The device-specific configuration structure (§5.x.4); nullptr for devices without one.
+    virtual volatile void* device_config() = 0;
 
 protected:
     ~Transport() = default;

@@ -24,6 +24,7 @@
 #undef ESRCH
 #undef EINTR
 #undef EIO
+#undef ENXIO
 #undef E2BIG
 #undef ENOEXEC
 #undef EBADF
