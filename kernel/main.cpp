@@ -114,6 +114,7 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
     uint64_t lowest = user_lowest, highest = stack_top;
     auto& space = address_space_storage.construct(frames, page_table, lowest, highest);
     set_user_address_space(space);
+    platform::start_devices();
 
     uint64_t payload_physical;
     const auto& payload = find_payload(payload_physical);

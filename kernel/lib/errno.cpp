@@ -14,6 +14,8 @@ const char* errno_name(int code) {
         return "EINTR";
     case EIO:
         return "EIO";
+    case ENXIO:
+        return "ENXIO";
     case E2BIG:
         return "E2BIG";
     case ENOEXEC:
@@ -40,6 +42,8 @@ const char* errno_name(int code) {
         return "EMFILE";
     case ENOTTY:
         return "ENOTTY";
+    case ENOSPC:
+        return "ENOSPC";
     case ESPIPE:
         return "ESPIPE";
     case EPIPE:
@@ -52,6 +56,8 @@ const char* errno_name(int code) {
         return "ENAMETOOLONG";
     case ENOSYS:
         return "ENOSYS";
+    case ENOTSUP:
+        return "ENOTSUP";
     case ETIMEDOUT:
         return "ETIMEDOUT";
     default:

@@ -9,6 +9,7 @@ enum Errno : int {
     ESRCH = 3,
     EINTR = 4,
     EIO = 5,
+    ENXIO = 6,
     E2BIG = 7,
     ENOEXEC = 8,
     EBADF = 9,
@@ -22,12 +23,14 @@ enum Errno : int {
     EINVAL = 22,
     EMFILE = 24,
     ENOTTY = 25,
+    ENOSPC = 28,
     ESPIPE = 29,
     EPIPE = 32,
     ENODEV = 19,
     ERANGE = 34,
     ENAMETOOLONG = 36,
     ENOSYS = 38,
+    ENOTSUP = 95, // Linux's EOPNOTSUPP
     ETIMEDOUT = 110,
 };
 

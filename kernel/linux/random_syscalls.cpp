@@ -1,4 +1,5 @@
 #include "arch/x86_64/cpu.h"
+#include "lib/string.h"
 #include "lib/utility.h"
 #include "linux/entropy.h"
 #include "linux/syscall_table.h"
@@ -32,6 +33,14 @@ long sys_getrandom(SyscallFrame& f) {
 void seed_random(const uint8_t seed[32]) {
     generator.seed(seed);
     hardware_random = cpu::has_rdrand();
+}
+
+void mix_random(const uint8_t entropy[32]) {
+    for (size_t i = 0; i < 32; i += 8) {
+        uint64_t word;
+        memcpy(&word, entropy + i, sizeof word);
+        generator.mix(word);
+    }
 }
 
 void fill_random(void* destination, size_t length) {

@@ -63,6 +63,13 @@ abi::StreamKind stream_kind(int fd) {
 
 namespace kernel::platform {
 
+void start_devices() {
+    if (is_hvt())
+        hvt::start_devices();
+    else
+        pvh::start_devices();
+}
+
 volatile uint64_t* host_signals(uint64_t program_load_bias) {
     return is_hvt() ? hvt::host_signals(program_load_bias) : pvh::host_signals(program_load_bias);
 }

@@ -28,6 +28,9 @@ uint64_t wait_for_events(uint64_t interest, uint64_t timeout_ns);
 
 abi::StreamKind stream_kind(int fd);
 
+// Finds and starts devices, once the frame allocator and the clock are up.
+void start_devices();
+
 // Where host signals (SIGINT, SIGTERM, SIGHUP sent to `ingot run`) show up, bit n - 1 for
 // signal n; null when they cannot arrive. `program_load_bias` is for hvt's crash reports.
 volatile uint64_t* host_signals(uint64_t program_load_bias);

@@ -12,6 +12,7 @@
     [[noreturn]] void exit(int status);                                                            \
     [[noreturn]] void crash(const abi::CrashArgs& crash);                                          \
     abi::StreamKind stream_kind(int fd);                                                           \
+    void start_devices();                                                                          \
     volatile uint64_t* host_signals(uint64_t program_load_bias);                                   \
     }
 

@@ -24,6 +24,9 @@ void initialize(const abi::BootInfo& boot_info) {
     guest_info_physical = boot_info.guest_info;
 }
 
+// The monitor offers no devices yet.
+void start_devices() {}
+
 volatile uint64_t* host_signals(uint64_t program_load_bias) {
     if (!guest_info_physical)
         return nullptr;

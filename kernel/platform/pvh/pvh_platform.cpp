@@ -3,9 +3,12 @@
 // exit status leaves through QEMU's isa-debug-exit or, elsewhere, a keyboard-controller reset.
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/port_io.h"
+#include "drivers/pci/config_space.h"
+#include "drivers/probe.h"
 #include "lib/format.h"
 #include "lib/log.h"
 #include "lib/utility.h"
+#include "linux/entropy.h"
 #include "platform/platform_interface.h"
 #include "platform/pvh/console_framing.h"
 #include "platform/pvh/io_apic.h"
@@ -191,6 +194,33 @@ void exit(int status) {
 void crash(const abi::CrashArgs& crash) {
     report_program_crash(crash);
     exit(128 + static_cast<int>(crash.signal));
+}
+
+void start_devices() {
+    drivers::DeviceHints hints;
+    const auto& command_line = boot_details.command_line;
+    for (size_t i = 0; i < command_line.virtio_mmio_device_count; ++i) {
+        const auto& token = command_line.virtio_mmio_devices[i];
+        if (!hints.add_virtio_mmio_token(token.text, token.length))
+            klog("more than %zu virtio-mmio devices: the rest are ignored", i);
+    }
+    // No host bridge answers on microvm, whose devices sit in fixed virtio-mmio slots instead.
+    bool has_pci = pci::read16({0, 0, 0}, 0) != 0xffff;
+    hints.scan_pci = has_pci;
+    hints.probe_microvm_slots = !has_pci;
+    hints.report_devices = boot_details.command_line.boot_flags & abi::boot_flag_boot_trace;
+    drivers::probe(hints);
+    auto* rng = drivers::entropy_device();
+    if (!rng)
+        return;
+    uint8_t seed[32];
+    if (auto result = rng->read(seed, sizeof seed); result.is_error()) {
+        klog("virtio-rng gave no entropy (%s)", errno_name(result.error().code()));
+        return;
+    }
+    mix_random(seed);
+    if (hints.report_devices)
+        klog("boot: %zu bytes of entropy from virtio-rng mixed in", sizeof seed);
 }
 
 abi::StreamKind stream_kind(int fd) {

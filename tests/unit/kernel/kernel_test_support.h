@@ -24,6 +24,7 @@
 #undef ESRCH
 #undef EINTR
 #undef EIO
+#undef ENXIO
 #undef E2BIG
 #undef ENOEXEC
 #undef EBADF
@@ -37,12 +38,14 @@
 #undef EINVAL
 #undef EMFILE
 #undef ENOTTY
+#undef ENOSPC
 #undef ESPIPE
 #undef EPIPE
 #undef ENODEV
 #undef ERANGE
 #undef ENAMETOOLONG
 #undef ENOSYS
+#undef ENOTSUP
 #undef ETIMEDOUT
 
 #include "lib/errno.h"

@@ -1,0 +1,44 @@
+// The one place the platform asks for devices: it says where to look, this finds, logs and
+// starts what it has drivers for. Boot-time only, single-threaded, after the frame allocator
+// and the clock are up. Platform pvh; hvt has no devices.
+#pragma once
+
+#include "drivers/virtio/entropy_device.h"
+
+#include <stddef.h>
+
+namespace kernel::drivers {
+
+struct DeviceHints {
+    struct Token {
+        const char* text; // not NUL-terminated; must stay valid during probe()
+        size_t length;
+    };
+    static constexpr size_t max_virtio_mmio_tokens = 16;
+
+    // `virtio_mmio.device=SIZE@BASE:IRQ` tokens from the kernel command line (Firecracker,
+    // QEMU microvm); malformed ones are logged and skipped.
+    Token virtio_mmio_tokens[max_virtio_mmio_tokens] = {};
+    size_t virtio_mmio_token_count = 0;
+    // PCI through ports 0xCF8/0xCFC (QEMU pc, q35).
+    bool scan_pci = false;
+    // QEMU microvm's virtio-mmio slots, for when its command line lists none.
+    bool probe_microvm_slots = false;
+    // Log every device found (--boot-trace); problems are logged regardless.
+    bool report_devices = false;
+
+    // False when the list is full.
+    bool add_virtio_mmio_token(const char* text, size_t length) {
+        if (virtio_mmio_token_count == max_virtio_mmio_tokens)
+            return false;
+        virtio_mmio_tokens[virtio_mmio_token_count++] = {text, length};
+        return true;
+    }
+};
+
+void probe(const DeviceHints& hints);
+
+// The first working virtio-rng found by probe(), or nullptr.
+virtio::EntropyDevice* entropy_device();
+
+} // namespace kernel::drivers

@@ -1,0 +1,205 @@
+#include "drivers/virtio/pci_transport.h"
+
+#include "arch/x86_64/mmio.h"
+#include "drivers/pci/capabilities.h"
+#include "lib/log.h"
+#include "lib/utility.h"
+
+namespace kernel::virtio {
+
+namespace {
+
+constexpr uint16_t vendor_virtio = 0x1af4;
+constexpr uint16_t first_transitional_id = 0x1000;
+constexpr uint16_t first_modern_id = 0x1040;
+constexpr uint16_t last_modern_id = 0x107f;
+
+// struct virtio_pci_cap (§4.1.4) inside the vendor-specific capability.
+constexpr uint8_t cap_type = 3;
+constexpr uint8_t cap_bar = 4;
+constexpr uint8_t cap_offset = 8;
+constexpr uint8_t cap_length = 12;
+constexpr uint8_t cap_notify_multiplier = 16;
+
+// The ISR status structure (type 3) only matters with INTx interrupts; queues here are polled.
+constexpr uint8_t structure_common = 1;
+constexpr uint8_t structure_notify = 2;
+constexpr uint8_t structure_device = 4;
+
+// struct virtio_pci_common_cfg (§4.1.4.3).
+constexpr uint64_t common_device_feature_select = 0x00;
+constexpr uint64_t common_device_feature = 0x04;
+constexpr uint64_t common_driver_feature_select = 0x08;
+constexpr uint64_t common_driver_feature = 0x0c;
+constexpr uint64_t common_num_queues = 0x12;
+constexpr uint64_t common_device_status = 0x14;
+constexpr uint64_t common_queue_select = 0x16;
+constexpr uint64_t common_queue_size = 0x18;
+constexpr uint64_t common_queue_enable = 0x1c;
+constexpr uint64_t common_queue_notify_off = 0x1e;
+constexpr uint64_t common_queue_desc = 0x20;
+constexpr uint64_t common_queue_driver = 0x28;
+constexpr uint64_t common_queue_device = 0x30;
+constexpr uint64_t common_size = 0x38;
+
+struct Structure {
+    bool present = false;
+    uint8_t bar = 0;
+    uint32_t offset = 0;
+    uint32_t length = 0;
+};
+
+struct Capabilities {
+    Structure common, notify, device;
+    uint32_t notify_multiplier = 0;
+};
+
+Capabilities find_capabilities(pci::Address address) {
+    Capabilities found;
+    pci::for_each_capability(address, [&](uint8_t id, uint8_t at) {
+        if (id != pci::capability_vendor_specific)
+            return;
+        Structure* structure = nullptr;
+        switch (pci::read8(address, static_cast<uint8_t>(at + cap_type))) {
+        case structure_common:
+            structure = &found.common;
+            break;
+        case structure_notify:
+            structure = &found.notify;
+            break;
+        case structure_device:
+            structure = &found.device;
+            break;
+        }
+        // The spec lets a device offer alternatives; the first is the preferred one.
+        if (!structure || structure->present)
+            return;
+        structure->present = true;
+        structure->bar = pci::read8(address, static_cast<uint8_t>(at + cap_bar));
+        structure->offset = pci::read32(address, static_cast<uint8_t>(at + cap_offset));
+        structure->length = pci::read32(address, static_cast<uint8_t>(at + cap_length));
+        if (structure == &found.notify)
+            found.notify_multiplier =
+                pci::read32(address, static_cast<uint8_t>(at + cap_notify_multiplier));
+    });
+    return found;
+}
+
+void log_device(pci::Address address, const char* problem) {
+    klog("virtio-pci at %02x:%02x.%x: %s", address.bus, address.device, address.function, problem);
+}
+
+ErrorOr<volatile void*> map_structure(pci::Address address, const pci::Bar (&bars)[pci::bar_count],
+                                      const Structure& structure) {
+    uint64_t end;
+    if (structure.bar >= pci::bar_count || !bars[structure.bar].is_memory() ||
+        !range_end(structure.offset, structure.length, end) || end > bars[structure.bar].size) {
+        log_device(address, "capability points outside its BAR, skipped");
+        return ENXIO;
+    }
+    const pci::Bar& bar = bars[structure.bar];
+    if (!bar.is_assigned()) {
+        klog("virtio-pci at %02x:%02x.%x: BAR %u left unassigned by firmware, skipped", address.bus,
+             address.device, address.function, structure.bar);
+        return ENXIO;
+    }
+    return map_mmio(bar.base + structure.offset, structure.length);
+}
+
+void write64_in_halves(volatile void* base, uint64_t offset, uint64_t value) {
+    // Devices must accept 64-bit fields as two 32-bit stores, low half first (§4.1.3.1).
+    mmio::write32(base, offset, static_cast<uint32_t>(value));
+    mmio::write32(base, offset + 4, static_cast<uint32_t>(value >> 32));
+}
+
+} // namespace
+
+bool is_virtio_pci_function(const pci::Function& function) {
+    return function.vendor_id == vendor_virtio && function.device_id >= first_transitional_id &&
+           function.device_id <= last_modern_id;
+}
+
+uint32_t virtio_pci_device_type(const pci::Function& function) {
+    if (function.device_id >= first_modern_id)
+        return function.device_id - first_modern_id;
+    // Transitional devices carry the type in the subsystem ID (§4.1.2.1).
+    return pci::read16(function.address, pci::offset_subsystem_id);
+}
+
+ErrorOr<void> PciTransport::initialize(const pci::Function& function) {
+    pci::Address address = function.address;
+    Capabilities capabilities = find_capabilities(address);
+    if (!capabilities.common.present || !capabilities.notify.present) {
+        log_device(address, "no virtio 1.x (modern) interface, legacy devices are not supported");
+        return ENODEV;
+    }
+    if (capabilities.common.length < common_size) {
+        log_device(address, "common configuration structure too small, skipped");
+        return ENXIO;
+    }
+    pci::Bar bars[pci::bar_count];
+    pci::read_bars(address, bars);
+    m_common = TRY(map_structure(address, bars, capabilities.common));
+    m_notify = TRY(map_structure(address, bars, capabilities.notify));
+    m_notify_length = capabilities.notify.length;
+    m_notify_multiplier = capabilities.notify_multiplier;
+    if (capabilities.device.present)
+        m_device_config = TRY(map_structure(address, bars, capabilities.device));
+    pci::enable_memory_and_bus_mastering(address);
+    return {};
+}
+
+uint8_t PciTransport::status() {
+    return mmio::read8(m_common, common_device_status);
+}
+
+void PciTransport::set_status(uint8_t status) {
+    mmio::write8(m_common, common_device_status, status);
+}
+
+uint64_t PciTransport::device_features() {
+    mmio::write32(m_common, common_device_feature_select, 0);
+    uint64_t low = mmio::read32(m_common, common_device_feature);
+    mmio::write32(m_common, common_device_feature_select, 1);
+    uint64_t high = mmio::read32(m_common, common_device_feature);
+    return high << 32 | low;
+}
+
+void PciTransport::set_driver_features(uint64_t features) {
+    mmio::write32(m_common, common_driver_feature_select, 0);
+    mmio::write32(m_common, common_driver_feature, static_cast<uint32_t>(features));
+    mmio::write32(m_common, common_driver_feature_select, 1);
+    mmio::write32(m_common, common_driver_feature, static_cast<uint32_t>(features >> 32));
+}
+
+uint16_t PciTransport::queue_max_size(uint16_t index) {
+    if (index >= max_queues || index >= mmio::read16(m_common, common_num_queues))
+        return 0;
+    mmio::write16(m_common, common_queue_select, index);
+    return mmio::read16(m_common, common_queue_size);
+}
+
+ErrorOr<void> PciTransport::enable_queue(uint16_t index, uint16_t size,
+                                         const QueueAddresses& addresses) {
+    uint16_t maximum = queue_max_size(index); // also selects the queue
+    if (maximum == 0 || size > maximum)
+        return EINVAL;
+    uint64_t notify_offset =
+        static_cast<uint64_t>(mmio::read16(m_common, common_queue_notify_off)) *
+        m_notify_multiplier;
+    if (notify_offset + sizeof(uint16_t) > m_notify_length)
+        return ENXIO;
+    m_queue_notify_offset[index] = notify_offset;
+    mmio::write16(m_common, common_queue_size, size);
+    write64_in_halves(m_common, common_queue_desc, addresses.descriptors);
+    write64_in_halves(m_common, common_queue_driver, addresses.available);
+    write64_in_halves(m_common, common_queue_device, addresses.used);
+    mmio::write16(m_common, common_queue_enable, 1);
+    return {};
+}
+
+void PciTransport::notify(uint16_t index) {
+    mmio::write16(m_notify, m_queue_notify_offset[index], index);
+}
+
+} // namespace kernel::virtio
