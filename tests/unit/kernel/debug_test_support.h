@@ -1,9 +1,11 @@
-// Hand-made inputs for the crash-report tests: a payload holding a kernel symbol table.
+// Hand-made inputs for the crash-report tests: a payload holding a kernel symbol table, and
+// a memory probe over host buffers.
 #pragma once
 
 #include "kernel/kernel_test_support.h"
 
 #include "debug/kernel_symbols.h"
+#include "debug/memory_probe.h"
 
 namespace kernel_test {
 
@@ -45,6 +47,27 @@ public:
 
 private:
     GuestRam m_ram;
+};
+
+// Host memory ranges a test declares readable; everything else is not.
+class ReadableRanges {
+public:
+    void add(const void* start, size_t length) {
+        m_ranges.push_back({reinterpret_cast<uint64_t>(start), length});
+    }
+    kernel::debug::MemoryProbe probe() const { return {&ReadableRanges::check, this}; }
+    mutable size_t questions = 0;
+
+private:
+    static bool check(const void* context, uint64_t address, size_t length) {
+        const auto& self = *static_cast<const ReadableRanges*>(context);
+        ++self.questions;
+        for (auto [start, size] : self.m_ranges)
+            if (address >= start && length <= size && address - start <= size - length)
+                return true;
+        return false;
+    }
+    std::vector<std::pair<uint64_t, size_t>> m_ranges;
 };
 
 } // namespace kernel_test
