@@ -1,4 +1,5 @@
-// The ELF64 structures the loader reads (freestanding: no <elf.h>).
+// The ELF64 structures the loader and the crash report's symbolizer read (freestanding: no
+// <elf.h>).
 #pragma once
 
 #include <stdint.h>
@@ -20,6 +21,20 @@ struct ProgramHeader {
     uint64_t offset, virtual_address, physical_address, file_size, memory_size, alignment;
 };
 
+struct SectionHeader {
+    uint32_t name, type;
+    uint64_t flags, address, offset, size;
+    uint32_t link, info;
+    uint64_t alignment, entry_size;
+};
+
+struct Symbol {
+    uint32_t name;
+    uint8_t info, other;
+    uint16_t section;
+    uint64_t value, size;
+};
+
 inline constexpr uint16_t type_executable = 2;
 inline constexpr uint16_t type_shared = 3;
 inline constexpr uint16_t machine_x86_64 = 62;
@@ -30,5 +45,7 @@ inline constexpr uint32_t segment_tls = 7;
 inline constexpr uint32_t flag_execute = 1;
 inline constexpr uint32_t flag_write = 2;
 inline constexpr uint32_t flag_read = 4;
+inline constexpr uint32_t section_symbol_table = 2;
+inline constexpr uint8_t symbol_function = 2; // the low 4 bits of Symbol::info
 
 } // namespace kernel::elf

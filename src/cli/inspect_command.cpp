@@ -23,8 +23,8 @@ int inspect(const std::string& path) {
     const ProgramInfo& program = image.program_info;
     const Manifest& manifest = image.manifest;
     fmt::print("image       {} ({})\n", path, format_size(image.bytes.size()));
-    fmt::print("kernel      {} in memory, entry {:#x}, platform hvt\n",
-               format_size(image.kernel_size), image.entry);
+    fmt::print("kernel      {} in memory, entry {:#x}, {} symbols, platform hvt\n",
+               format_size(image.kernel_size), image.entry, image.payload.symbol_count);
     fmt::print("program     {} ({}), entry {:#x}, spans {}{}\n", format_size(image.program.size()),
                program.position_independent ? "static-pie" : "static", program.entry,
                format_size(program.memory_span),

@@ -45,6 +45,42 @@ bool ElfFile::has_symbol_table() const {
     return false;
 }
 
+std::vector<ElfSymbol> ElfFile::code_symbols() const {
+    std::vector<ElfSymbol> symbols;
+    Elf_Scn* section = nullptr;
+    while ((section = elf_nextscn(m_elf, section))) {
+        GElf_Shdr header;
+        if (!gelf_getshdr(section, &header) || header.sh_type != SHT_SYMTAB ||
+            header.sh_entsize == 0)
+            continue;
+        Elf_Data* data = elf_getdata(section, nullptr);
+        if (!data)
+            continue;
+        size_t count = header.sh_size / header.sh_entsize;
+        for (size_t i = 0; i < count; ++i) {
+            GElf_Sym symbol;
+            if (!gelf_getsym(data, static_cast<int>(i), &symbol) || symbol.st_shndx == SHN_UNDEF ||
+                symbol.st_shndx >= SHN_LORESERVE || symbol.st_value == 0)
+                continue;
+            int type = GELF_ST_TYPE(symbol.st_info);
+            if (type == STT_NOTYPE) {
+                GElf_Shdr home;
+                Elf_Scn* home_section = elf_getscn(m_elf, symbol.st_shndx);
+                if (!home_section || !gelf_getshdr(home_section, &home) ||
+                    !(home.sh_flags & SHF_EXECINSTR))
+                    continue;
+            } else if (type != STT_FUNC) {
+                continue;
+            }
+            const char* name = elf_strptr(m_elf, header.sh_link, symbol.st_name);
+            if (!name || !*name)
+                continue;
+            symbols.push_back({symbol.st_value, symbol.st_size, name, type == STT_FUNC});
+        }
+    }
+    return symbols;
+}
+
 bool ElfFile::is_position_independent_executable() const {
     Elf_Scn* section = nullptr;
     while ((section = elf_nextscn(m_elf, section))) {

@@ -10,6 +10,13 @@
 
 namespace ingot {
 
+struct ElfSymbol {
+    uint64_t address;
+    uint64_t size;
+    std::string name; // as in the file (mangled)
+    bool is_function; // STT_FUNC, not an untyped label
+};
+
 class ElfFile {
 public:
     // Throws UserError when libelf cannot make sense of it.
@@ -21,6 +28,9 @@ public:
     const GElf_Ehdr& header() const { return m_header; }
     const std::vector<GElf_Phdr>& program_headers() const { return m_program_headers; }
     bool has_symbol_table() const;
+    // The defined symbols of code: functions, and untyped labels in executable sections
+    // (assembly entry points). Unsorted; empty when the file has no symbol table.
+    std::vector<ElfSymbol> code_symbols() const;
     // A static-pie has DF_1_PIE in its dynamic section; a shared library does not.
     bool is_position_independent_executable() const;
     // The PVH entry point (XEN_ELFNOTE_PHYS32_ENTRY in a PT_NOTE segment, where QEMU and

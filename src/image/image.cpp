@@ -1,5 +1,6 @@
 #include "image/image.h"
 
+#include "image/kernel_symbols.h"
 #include "image/program_check.h"
 #include "support/error.h"
 
@@ -100,13 +101,17 @@ std::vector<uint8_t> build_image(std::span<const uint8_t> kernel, std::span<cons
         fail("the kernel has no payload segment (it was not linked with Ingot's linker script)");
 
     std::vector<uint8_t> manifest_bytes = encode_manifest(manifest);
+    KernelSymbolTable symbols = encode_kernel_symbols(kernel);
     abi::PayloadHeader payload{};
     payload.magic = abi::payload_magic;
     payload.version = abi::payload_version;
     payload.header_size = sizeof payload;
     payload.manifest_offset = sizeof payload;
     payload.manifest_size = manifest_bytes.size();
-    payload.program_offset = align_up(payload.manifest_offset + payload.manifest_size, page);
+    payload.symbols_offset = align_up(payload.manifest_offset + payload.manifest_size, 8);
+    payload.symbols_size = symbols.bytes.size();
+    payload.symbol_count = symbols.count;
+    payload.program_offset = align_up(payload.symbols_offset + payload.symbols_size, page);
     payload.program_size = program.size();
     payload.total_size = payload.program_offset + payload.program_size;
 
@@ -116,6 +121,8 @@ std::vector<uint8_t> build_image(std::span<const uint8_t> kernel, std::span<cons
     std::memcpy(image.data() + payload_offset, &payload, sizeof payload);
     std::memcpy(image.data() + payload_offset + payload.manifest_offset, manifest_bytes.data(),
                 manifest_bytes.size());
+    std::memcpy(image.data() + payload_offset + payload.symbols_offset, symbols.bytes.data(),
+                symbols.bytes.size());
     std::memcpy(image.data() + payload_offset + payload.program_offset, program.data(),
                 program.size());
 
@@ -185,7 +192,11 @@ Image read_image(std::span<const uint8_t> bytes, const std::string& name) {
         payload.manifest_size > payload.total_size - payload.manifest_offset ||
         payload.program_offset % page != 0 || payload.program_offset > payload.total_size ||
         payload.program_size > payload.total_size - payload.program_offset ||
-        payload.program_offset < payload.manifest_offset + payload.manifest_size)
+        payload.symbols_offset % 8 != 0 ||
+        payload.symbols_offset < payload.manifest_offset + payload.manifest_size ||
+        payload.symbols_offset > payload.total_size ||
+        payload.symbols_size > payload.total_size - payload.symbols_offset ||
+        payload.program_offset < payload.symbols_offset + payload.symbols_size)
         fail("'{}' is corrupted: the payload's layout is inconsistent", name);
     image.payload_physical = payload_segment->p_paddr;
     image.segments.push_back({payload_segment->p_paddr, payload_segment->p_offset,
@@ -193,6 +204,8 @@ Image read_image(std::span<const uint8_t> bytes, const std::string& name) {
                               payload_segment->p_flags});
     image.manifest =
         decode_manifest(payload_bytes.subspan(payload.manifest_offset, payload.manifest_size));
+    check_kernel_symbols(payload_bytes.subspan(payload.symbols_offset, payload.symbols_size),
+                         payload.symbol_count, name);
     image.program = payload_bytes.subspan(payload.program_offset, payload.program_size);
     image.program_info = check_program(image.program, name + " (embedded program)");
     return image;

@@ -1,12 +1,12 @@
 #include "vmm/unwinder.h"
 
+#include "support/demangle.h"
+
 #include <elfutils/libdwfl.h>
 #include <fmt/format.h>
 
-#include <cxxabi.h>
 #include <sys/mman.h>
 
-#include <cstdlib>
 #include <unistd.h>
 
 namespace ingot {
@@ -27,16 +27,6 @@ int memory_file(const char* name, std::span<const uint8_t> bytes) {
         done += static_cast<size_t>(n);
     }
     return fd;
-}
-
-std::string demangle(const char* name) {
-    int status = 0;
-    char* readable = abi::__cxa_demangle(name, nullptr, nullptr, &status);
-    if (status != 0 || !readable)
-        return name;
-    std::string text = readable;
-    std::free(readable);
-    return text;
 }
 
 const Dwfl_Callbacks module_callbacks = {

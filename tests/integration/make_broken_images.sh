@@ -29,7 +29,8 @@ if [ -z "$payload" ]; then
     exit 1
 fi
 # PayloadHeader: magic u64 @0, version u32 @8, header_size u32 @12, manifest_offset u64 @16,
-# manifest_size u64 @24, program_offset u64 @32, program_size u64 @40, total_size u64 @48.
+# manifest_size u64 @24, program_offset u64 @32, program_size u64 @40, total_size u64 @48,
+# symbols_offset u64 @56, symbols_size u64 @64, symbol_count u64 @72.
 patch() { # file offset bytes(printf format)
     # shellcheck disable=SC2059 # the bytes are given as a printf format on purpose
     printf "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none

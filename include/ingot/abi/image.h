@@ -1,7 +1,7 @@
 // The sealed image: the kernel ELF whose reserved PT_LOAD (flags PF_R, first after the
 // kernel's own) is pointed by the packer at an appended payload:
 //
-//   PayloadHeader | manifest | padding | program ELF (page aligned)
+//   PayloadHeader | manifest | kernel symbols | padding | program ELF (page aligned)
 //
 // The payload is loaded at the first page after the kernel's end, so the kernel finds it
 // without help from the platform.
@@ -12,7 +12,7 @@
 namespace ingot::abi {
 
 inline constexpr uint64_t payload_magic = 0x314441504f474e49; // "INGOPAD1"
-inline constexpr uint32_t payload_version = 1;
+inline constexpr uint32_t payload_version = 2;
 
 struct PayloadHeader {
     uint64_t magic;
@@ -23,6 +23,19 @@ struct PayloadHeader {
     uint64_t program_offset; // page aligned
     uint64_t program_size;
     uint64_t total_size;
+    uint64_t symbols_offset; // 8-byte aligned: symbol_count KernelSymbols, then their names
+    uint64_t symbols_size;
+    uint64_t symbol_count;
+};
+
+// The kernel's functions, for crash reports made in the guest: its ELF symbol table lies
+// outside every PT_LOAD, so the packer copies the functions here, sorted by address and
+// demangled (the guest has no demangler). `name` is an offset into the NUL-terminated names
+// after the array, which end with a NUL. A size of 0 (assembly) extends to the next symbol.
+struct KernelSymbol {
+    uint64_t address;
+    uint32_t size;
+    uint32_t name;
 };
 
 inline constexpr uint32_t manifest_magic = 0x4d474e49; // "INGM"

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <set>
 
 namespace ingot {
 namespace {
@@ -315,7 +316,7 @@ TEST_F(ImageTest, ReadRejectsEntryOutsideTheKernel) {
 }
 
 TEST_F(ImageTest, ReadRejectsOtherPayloadVersion) {
-    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.version = 2; }); }, "another version");
+    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.version = 99; }); }, "another version");
 }
 
 TEST_F(ImageTest, ReadRejectsInconsistentPayloadLayout) {
@@ -334,6 +335,86 @@ TEST_F(ImageTest, ReadRejectsInconsistentPayloadLayout) {
     // The manifest may not run into the program.
     expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.manifest_size = p.program_offset; }); },
                     inconsistent);
+    // Nor the kernel's symbols into the manifest or the program, and their entries are aligned.
+    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.symbols_offset += 4; }); }, inconsistent);
+    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.symbols_offset = 0; }); }, inconsistent);
+    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.symbols_offset -= 8; }); }, inconsistent);
+    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.symbols_offset = UINT64_MAX - 7; }); },
+                    inconsistent);
+    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.symbols_size = UINT64_MAX; }); },
+                    inconsistent);
+    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.symbols_size = p.program_offset; }); },
+                    inconsistent);
+}
+
+TEST_F(ImageTest, CarriesTheKernelsFunctionsSortedAndDemangled) {
+    Image read = read_image(*image, "test.img");
+    const auto& payload = read.payload;
+    ASSERT_GT(payload.symbol_count, 100u);
+    EXPECT_EQ(payload.symbols_offset % 8, 0u);
+    auto table = std::span<const uint8_t>(*image).subspan(payload_offset() + payload.symbols_offset,
+                                                          payload.symbols_size);
+    auto names = table.subspan(payload.symbol_count * sizeof(abi::KernelSymbol));
+    std::set<std::string> seen;
+    uint64_t previous = 0;
+    for (size_t i = 0; i < payload.symbol_count; ++i) {
+        auto symbol = read_struct<abi::KernelSymbol>(table, i * sizeof(abi::KernelSymbol));
+        EXPECT_GT(symbol.address, previous) << "entry " << i;
+        EXPECT_GE(symbol.address, abi::kernel_virtual_base);
+        previous = symbol.address;
+        ASSERT_LT(symbol.name, names.size());
+        seen.insert(reinterpret_cast<const char*>(names.data() + symbol.name));
+    }
+    EXPECT_TRUE(seen.count("kernel_main"));
+    EXPECT_TRUE(seen.count("kernel_entry")); // an assembly label
+    EXPECT_TRUE(seen.count("kernel::panic(char const*, ...)")) << "names are demangled";
+    EXPECT_FALSE(seen.count("__init_array_start")) << "data labels are not functions";
+}
+
+TEST_F(ImageTest, ReadRejectsCorruptedKernelSymbols) {
+    const std::string malformed = "kernel symbol table is malformed";
+    auto change_table = [](std::vector<uint8_t>& bytes, auto change) {
+        auto payload = read_struct<abi::PayloadHeader>(bytes, payload_offset());
+        change(std::span<uint8_t>(bytes).subspan(payload_offset() + payload.symbols_offset,
+                                                 payload.symbols_size),
+               payload.symbol_count);
+    };
+    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.symbol_count = UINT64_MAX; }); },
+                    malformed);
+    expect_rejected(
+        [&](auto& bytes) {
+            change_table(bytes, [](std::span<uint8_t> table, uint64_t) { table.back() = 'x'; });
+        },
+        malformed);
+    expect_rejected(
+        [&](auto& bytes) {
+            change_table(bytes, [](std::span<uint8_t> table, uint64_t) {
+                auto symbol = read_struct<abi::KernelSymbol>(table, 0);
+                symbol.name = UINT32_MAX;
+                write_struct(table, 0, symbol);
+            });
+        },
+        malformed);
+    expect_rejected(
+        [&](auto& bytes) {
+            change_table(bytes, [](std::span<uint8_t> table, uint64_t) {
+                auto symbol = read_struct<abi::KernelSymbol>(table, sizeof symbol);
+                symbol.address = 1; // before its predecessor
+                write_struct(table, sizeof symbol, symbol);
+            });
+        },
+        malformed);
+    expect_rejected(
+        [&](auto& bytes) {
+            change_table(bytes, [](std::span<uint8_t> table, uint64_t count) {
+                auto last = (count - 1) * sizeof(abi::KernelSymbol);
+                auto symbol = read_struct<abi::KernelSymbol>(table, last);
+                symbol.address = UINT64_MAX - 1;
+                symbol.size = 16; // wraps around
+                write_struct(table, last, symbol);
+            });
+        },
+        malformed);
 }
 
 TEST_F(ImageTest, ReadRejectsCorruptedManifest) {
@@ -371,6 +452,8 @@ TEST_F(ImageTest, SurvivesEveryCorruptedHeaderByte) {
     auto payload = read_struct<abi::PayloadHeader>(*image, payload_offset());
     for (size_t i = 0; i < sizeof payload + payload.manifest_size; ++i)
         offsets.push_back(payload_offset() + i);
+    for (size_t i = 0; i < 3 * sizeof(abi::KernelSymbol); ++i)
+        offsets.push_back(payload_offset() + payload.symbols_offset + i);
     size_t rejected = 0;
     for (size_t offset : offsets) {
         for (uint8_t flip : {0x01, 0x80, 0xff}) {
