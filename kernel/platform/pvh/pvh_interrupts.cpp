@@ -24,66 +24,18 @@ bool in_kernel(uint64_t address) {
 }
 
 // The signal Linux sends a process for each CPU exception.
-int signal_for(uint64_t vector) {
-    switch (vector) {
-    case 0:       // divide error
-    case 16:      // x87 floating point
-    case 19:      // SIMD floating point
-        return 8; // SIGFPE
-    case 1:
-    case 3:
-        return 5; // SIGTRAP
-    case 6:
-        return 4; // SIGILL
-    case 17:
-        return 7; // SIGBUS
-    default:
-        return 11; // SIGSEGV
-    }
-}
-
 uint64_t read_cr2() {
     uint64_t value;
     asm volatile("mov %%cr2, %0" : "=r"(value));
     return value;
 }
 
-abi::CrashArgs crash_state(const InterruptFrame& frame, int signal) {
-    abi::CrashArgs crash{};
-    crash.signal = static_cast<uint32_t>(signal);
-    crash.rip = frame.rip;
-    crash.rsp = frame.rsp;
-    crash.rbp = frame.rbp;
-    crash.rax = frame.rax;
-    crash.rbx = frame.rbx;
-    crash.rcx = frame.rcx;
-    crash.rdx = frame.rdx;
-    crash.rsi = frame.rsi;
-    crash.rdi = frame.rdi;
-    crash.r8 = frame.r8;
-    crash.r9 = frame.r9;
-    crash.r10 = frame.r10;
-    crash.r11 = frame.r11;
-    crash.r12 = frame.r12;
-    crash.r13 = frame.r13;
-    crash.r14 = frame.r14;
-    crash.r15 = frame.r15;
-    return crash;
-}
-
+// The program dies with a report, as on hvt; a fault in the kernel is reported the same way
+// and ends the run with the status of a broken kernel.
 [[noreturn]] void handle_exception(const InterruptFrame& frame) {
-    uint64_t fault_address = frame.vector == 14 ? read_cr2() : 0;
-    if (in_kernel(frame.rip)) {
-        klog("kernel fault: exception %llu (error %#llx) at %#llx, address %#llx",
-             static_cast<unsigned long long>(frame.vector),
-             static_cast<unsigned long long>(frame.error_code),
-             static_cast<unsigned long long>(frame.rip),
-             static_cast<unsigned long long>(fault_address));
-        platform::exit(exit_kernel_fault);
-    }
-    int signal = signal_for(frame.vector);
-    report_exception(frame.vector, frame.error_code, fault_address, crash_state(frame, signal));
-    platform::exit(128 + signal);
+    bool kernel_fault = in_kernel(frame.rip);
+    int signal = report_exception({frame, frame.vector == 14 ? read_cr2() : 0, kernel_fault});
+    platform::exit(kernel_fault ? exit_kernel_fault : 128 + signal);
 }
 
 bool wake_input_waiters() {

@@ -1,6 +1,7 @@
 // The pvh platform's interrupt and exception handling, and what it shares with pvh_platform.
 #pragma once
 
+#include "arch/x86_64/interrupt_frame.h"
 #include "platform/pvh/pvh_state.h"
 
 #include <ingot/abi/hypercall.h>
@@ -20,7 +21,14 @@ const BootDetails& details();
 // Print the report of a program killed by a signal the kernel raised (abort, a fatal kill),
 // or by a CPU exception.
 void report_program_crash(const abi::CrashArgs& crash);
-void report_exception(uint64_t vector, uint64_t error_code, uint64_t fault_address,
-                      const abi::CrashArgs& crash);
+struct ExceptionReport {
+    const InterruptFrame& frame;
+    uint64_t fault_address; // CR2, for page faults
+    bool in_kernel;
+};
+// Returns the signal the program dies of.
+int report_exception(const ExceptionReport& exception);
+// Where the program was loaded: its symbols move with it.
+void remember_program_load_bias(uint64_t load_bias);
 
 } // namespace kernel::pvh

@@ -115,7 +115,8 @@ const BootDetails& details() {
     return boot_details;
 }
 
-volatile uint64_t* host_signals(uint64_t) {
+volatile uint64_t* host_signals(uint64_t program_load_bias) {
+    remember_program_load_bias(program_load_bias);
     return &pending_host_signals;
 }
 
