@@ -220,13 +220,13 @@ for accel in tcg kvm; do
         echo "   $kvm_note"
         continue
     fi
-    printf '   %-30s %10s %10s %10s %9s %10s\n' case median min max /floor linux/this
+    printf '   %-32s %10s %10s %10s %9s %10s\n' case median min max /floor linux/this
     linux=$(median_of linux microvm "$accel")
     for ((i = 0; i < ${#names[@]}; ++i)); do
         [[ ${accels[$i]} == "$accel" ]] || continue
         name=${names[$i]}
         if ! measured "$i"; then
-            printf '   %-30s %s\n' "$name" "${notes[$i]:-failed}"
+            printf '   %-32s %s\n' "$name" "${notes[$i]:-failed}"
             continue
         fi
         m=$(median <"$work/times-$i")
@@ -235,7 +235,7 @@ for accel in tcg kvm; do
         r=- l=-
         [[ $kind == floor ]] || r=$(ratio "$m" "$(median_of floor "$machine" "$accel")")
         [[ $kind == linux || $machine != microvm ]] || l=$(ratio "$linux" "$m")
-        printf '   %-30s %7s ms %7s ms %7s ms %9s %10s\n' "$name" "$(ms "$m")" "$(ms "$lo")" "$(ms "$hi")" "$r" "$l"
+        printf '   %-32s %7s ms %7s ms %7s ms %9s %10s\n' "$name" "$(ms "$m")" "$(ms "$lo")" "$(ms "$hi")" "$r" "$l"
     done
 done
 
