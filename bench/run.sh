@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Ingot's benchmarks: boot time against the KVM floor, exits per boot, sizes, smallest memory.
+# Ingot's benchmarks: boot time against the KVM floor, exits per boot, sizes, smallest memory,
+# and boot time under QEMU (bench/qemu.sh).
 # Usage: bench/run.sh [build-dir]   (default: the repository's build/; build it first)
 # Exits non-zero only when a figure could not be measured; missed targets are only reported.
 set -uo pipefail
@@ -222,6 +223,15 @@ for name in "${programs[@]}"; do
     [[ $name == c++ ]] && target=$( ((minimum <= 8192)) && echo "target <= 8 MiB: met" || echo "target <= 8 MiB: MISSED")
     printf '   %-10s %8s KiB = %6s MiB  %-38s %s\n' "hello-$name" "$minimum" "$(awk -v k="$minimum" 'BEGIN {printf "%.2f", k / 1024}')" "$why" "$target"
 done
+
+# ---- e. QEMU: boot to program exit beside QEMU's floor and a Linux guest (bench/qemu.sh).
+echo
+if [[ ${INGOT_BENCH_QEMU:-1} == 0 ]]; then
+    echo "e. QEMU: skipped (INGOT_BENCH_QEMU=0)"
+else
+    echo "e. QEMU (bench/qemu.sh, a few minutes; INGOT_BENCH_QEMU=0 skips it)"
+    "$root/bench/qemu.sh" "$build" 2>&1 | sed 's/^/   /' || problem "bench/qemu.sh: see its messages above"
+fi
 
 echo
 if ((problems)); then
