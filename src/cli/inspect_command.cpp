@@ -1,4 +1,5 @@
 #include "cli/commands.h"
+#include "image/elf_file.h"
 #include "image/image.h"
 #include "image/program_check.h"
 #include "support/file.h"
@@ -23,8 +24,10 @@ int inspect(const std::string& path) {
     const ProgramInfo& program = image.program_info;
     const Manifest& manifest = image.manifest;
     fmt::print("image       {} ({})\n", path, format_size(image.bytes.size()));
-    fmt::print("kernel      {} in memory, entry {:#x}, {} symbols, platform hvt\n",
-               format_size(image.kernel_size), image.entry, image.payload.symbol_count);
+    bool pvh = ElfFile(image.bytes, path).has_pvh_entry_note();
+    fmt::print("kernel      {} in memory, entry {:#x}, {} symbols, platforms {}\n",
+               format_size(image.kernel_size), image.entry, image.payload.symbol_count,
+               pvh ? "hvt, pvh" : "hvt");
     fmt::print("program     {} ({}), entry {:#x}, spans {}{}\n", format_size(image.program.size()),
                program.position_independent ? "static-pie" : "static", program.entry,
                format_size(program.memory_span),

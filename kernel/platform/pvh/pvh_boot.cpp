@@ -7,7 +7,6 @@
 #include "arch/x86_64/msr.h"
 #include "lib/string.h"
 #include "lib/utility.h"
-#include "loader/manifest.h"
 #include "platform/platform.h"
 #include "platform/pvh/cmos_clock.h"
 #include "platform/pvh/command_line.h"
@@ -37,8 +36,8 @@ constexpr uint64_t syscall_flag_mask = 0x47700; // TF IF DF IOPL NT AC, as on hv
 
 abi::BootInfo boot_info;
 char command_line_text[16 * 1024];
-uint8_t run_time_arguments[64 * 1024];
-Manifest image_manifest;
+// Every argument comes from the command line, plus the header and the image's argv[0].
+uint8_t run_time_arguments[sizeof command_line_text + 4096];
 
 template <typename T> T* physical_to_kernel(uint64_t physical) {
     return reinterpret_cast<T*>(abi::direct_map_base + physical);
@@ -104,6 +103,21 @@ const abi::PayloadHeader& payload(uint64_t& physical) {
     return header;
 }
 
+// The image's argv[0], which run-time arguments keep (kernel_main checks the manifest fully).
+const char* program_name(const uint8_t* payload, const abi::PayloadHeader& header) {
+    const uint8_t* manifest = payload + header.manifest_offset;
+    abi::ManifestHeader manifest_header;
+    if (header.manifest_size < sizeof manifest_header)
+        refuse("the image's manifest is malformed");
+    memcpy(&manifest_header, manifest, sizeof manifest_header);
+    const char* strings = reinterpret_cast<const char*>(manifest + sizeof manifest_header);
+    size_t room =
+        min<uint64_t>(manifest_header.strings_size, header.manifest_size - sizeof manifest_header);
+    if (manifest_header.argc == 0 || !memchr_bounded(strings, room))
+        refuse("the image's manifest is malformed");
+    return strings;
+}
+
 void copy_command_line(const StartInfo& info, CommandLine& command_line) {
     size_t length = 0;
     if (info.command_line) {
@@ -146,11 +160,9 @@ extern "C" [[noreturn]] void pvh_main(uint32_t start_info_physical) {
     uint64_t payload_physical;
     const auto& header = payload(payload_physical);
     const auto* payload_bytes = physical_to_kernel<const uint8_t>(payload_physical);
-    if (parse_manifest(payload_bytes + header.manifest_offset, header.manifest_size, image_manifest)
-            .is_error())
-        refuse("the image's manifest is malformed");
-    auto arguments_size = encode_run_time_arguments(command_line, image_manifest.argv[0],
-                                                    run_time_arguments, sizeof run_time_arguments);
+    auto arguments_size =
+        encode_run_time_arguments(command_line, program_name(payload_bytes, header),
+                                  run_time_arguments, sizeof run_time_arguments);
     if (arguments_size.is_error())
         refuse("the command line's arguments are too long");
 

@@ -33,7 +33,7 @@ Lifelong<SerialPort> serial_storage;
 Lifelong<ByteRing> stdin_ring_storage;
 Lifelong<ConsoleEncoder> encoder_storage;
 Lifelong<ConsoleDecoder> decoder_storage;
-uint8_t stdin_storage[64 * 1024];
+uint8_t stdin_storage[16 * 1024];
 
 SerialPort* serial;
 ByteRing* stdin_ring;
