@@ -32,6 +32,16 @@ private:
     FormatBuffer m_line{m_buffer, sizeof m_buffer - 1};
 };
 
+UnwindRegisters unwind_registers(const Registers& r) {
+    const uint64_t values[cfi_register_count] = {r.rax, r.rdx, r.rcx, r.rbx, r.rsi, r.rdi,
+                                                 r.rbp, r.rsp, r.r8,  r.r9,  r.r10, r.r11,
+                                                 r.r12, r.r13, r.r14, r.r15, r.rip};
+    UnwindRegisters registers;
+    for (size_t reg = 0; reg < cfi_register_count; ++reg)
+        registers.set(reg, values[reg]);
+    return registers;
+}
+
 void print_report(const char* who, const char* headline, const Registers& r,
                   const ReportContext& context) {
     Lines lines(context);
@@ -45,7 +55,8 @@ void print_report(const char* who, const char* headline, const Registers& r,
     lines.start().append("ingot: backtrace:");
     lines.finish();
     uint64_t pcs[max_backtrace_depth];
-    size_t count = walk_frame_pointers(r.rip, r.rbp, context.memory, pcs, max_backtrace_depth);
+    size_t count = walk_backtrace(unwind_registers(r), context.program_cfi, context.symbols,
+                                  context.memory, pcs, max_backtrace_depth);
     for (size_t i = 0; i < count; ++i) {
         FormatBuffer& frame = lines.start();
         frame.append("ingot:   #%zu%s 0x%016lx ", i, i < 10 ? " " : "", pcs[i]);

@@ -14,6 +14,7 @@
 // a memory probe and where the lines go.
 #pragma once
 
+#include "debug/eh_frame.h"
 #include "debug/memory_probe.h"
 #include "debug/symbolizer.h"
 #include "lib/utility.h"
@@ -50,7 +51,8 @@ struct LineSink {
 
 struct ReportContext {
     const Symbolizer& symbols;
-    const MemoryProbe& memory; // guards the reads of the stack and of the faulting instruction
+    const EhFrame& program_cfi; // how the backtrace follows the program's frames; may be absent
+    const MemoryProbe& memory;  // guards the reads of the stack and of the faulting instruction
     LineSink output;
 };
 

@@ -1,7 +1,9 @@
 // pvh's crash reports: the kernel prints them itself (on hvt the monitor does), symbolized
-// from the kernel's symbol table in the payload and the program's own .symtab.
+// from the kernel's symbol table in the payload and the program's own .symtab, and unwound
+// through the program's frames by its .eh_frame.
 #include "debug/crash_report.h"
 #include "debug/kernel_symbols.h"
+#include "debug/program_cfi.h"
 #include "debug/program_symbols.h"
 #include "lib/utility.h"
 #include "mm/frame_allocator.h"
@@ -58,8 +60,10 @@ template <typename Print> void with_report_context(Print print) {
     debug::ProgramSymbols program_symbols(payload + header.program_offset, header.program_size,
                                           program_load_bias);
     debug::Symbolizer symbols(kernel_symbols, program_symbols, kernel_start(), kernel_end());
+    debug::EhFrame program_cfi = debug::find_program_cfi(payload + header.program_offset,
+                                                         header.program_size, program_load_bias);
     debug::MemoryProbe memory{is_readable, nullptr};
-    debug::ReportContext context{symbols, memory, {write_to_stderr, nullptr}};
+    debug::ReportContext context{symbols, program_cfi, memory, {write_to_stderr, nullptr}};
     print(context);
 }
 

@@ -26,7 +26,7 @@ protected:
 
     std::vector<std::string> report(const ExceptionState& state, int& signal) {
         std::vector<std::string> lines;
-        signal = report_exception(state, {symbolizer, probe, {collect, &lines}});
+        signal = report_exception(state, {symbolizer, EhFrame(), probe, {collect, &lines}});
         return lines;
     }
     static ExceptionState exception(uint8_t vector, uint64_t rip) {
@@ -128,7 +128,7 @@ TEST_F(CrashReportTest, AbortFromASignal) {
     crash.rsp = 0x7ffffffde000;
     crash.r12 = 0x1234;
     std::vector<std::string> lines;
-    report_signal(crash, {symbolizer, probe, {collect, &lines}});
+    report_signal(crash, {symbolizer, EhFrame(), probe, {collect, &lines}});
     ASSERT_EQ(lines.size(), 10u);
     EXPECT_EQ(lines[0], "ingot: the program crashed: aborted (signal 6)\n");
     EXPECT_EQ(lines[1], "ingot:   at 0x401500 ??\n");
@@ -143,7 +143,7 @@ TEST_F(CrashReportTest, LongNamesAreCutButLinesEnd) {
     Symbolizer symbols(long_name.symbols(), ProgramSymbols(), kernel_start, kernel_end);
     std::vector<std::string> lines;
     ExceptionState state = exception(13, kernel_start + 1);
-    report_exception(state, {symbols, probe, {collect, &lines}});
+    report_exception(state, {symbols, EhFrame(), probe, {collect, &lines}});
     ASSERT_GE(lines.size(), 2u);
     EXPECT_LT(lines[1].size(), 400u);
     EXPECT_EQ(lines[1].back(), '\n');
