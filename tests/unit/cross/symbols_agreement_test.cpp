@@ -136,7 +136,8 @@ TEST(SymbolsAgreement, MalformedSectionTablesAreIgnored) {
     }
     // Names that run past the string table's end are refused one by one.
     auto names_cut = with_change([](Elf64_Shdr&, Elf64_Ehdr&) {});
-    auto symtab = ingot_test::read_struct<Elf64_Shdr>(names_cut, header.e_shoff + index * sizeof(Elf64_Shdr));
+    auto symtab =
+        ingot_test::read_struct<Elf64_Shdr>(names_cut, header.e_shoff + index * sizeof(Elf64_Shdr));
     size_t strtab_offset = header.e_shoff + symtab.sh_link * sizeof(Elf64_Shdr);
     auto strtab = ingot_test::read_struct<Elf64_Shdr>(names_cut, strtab_offset);
     names_cut[strtab.sh_offset + strtab.sh_size - 1] = 'x';

@@ -29,7 +29,8 @@ class ImageTest : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
         kernel = new std::vector<uint8_t>(ingot_test::read_file(ingot_test::kernel_elf_path()));
-        program = new std::vector<uint8_t>(ingot_test::read_file(ingot_test::static_program_path()));
+        program =
+            new std::vector<uint8_t>(ingot_test::read_file(ingot_test::static_program_path()));
         image = new std::vector<uint8_t>(build_image(*kernel, *program, test_manifest()));
     }
     static void TearDownTestSuite() {
@@ -38,7 +39,9 @@ protected:
         delete image;
     }
 
-    static Elf64_Ehdr header_of(std::span<const uint8_t> bytes) { return read_struct<Elf64_Ehdr>(bytes, 0); }
+    static Elf64_Ehdr header_of(std::span<const uint8_t> bytes) {
+        return read_struct<Elf64_Ehdr>(bytes, 0);
+    }
     static size_t phdr_offset(std::span<const uint8_t> bytes, size_t index) {
         return header_of(bytes).e_phoff + index * sizeof(Elf64_Phdr);
     }
@@ -49,7 +52,8 @@ protected:
     static size_t payload_index(std::span<const uint8_t> bytes) {
         for (size_t i = 0; i < header_of(bytes).e_phnum; ++i) {
             auto segment = phdr(bytes, i);
-            if (segment.p_type == PT_LOAD && segment.p_filesz >= 8 && segment.p_offset + 8 <= bytes.size() &&
+            if (segment.p_type == PT_LOAD && segment.p_filesz >= 8 &&
+                segment.p_offset + 8 <= bytes.size() &&
                 read_struct<uint64_t>(bytes, segment.p_offset) == abi::payload_magic)
                 return i;
         }
@@ -72,12 +76,14 @@ protected:
                 << "message: " << error.what();
         }
     }
-    template <typename Change> static void change_phdr(std::vector<uint8_t>& bytes, size_t index, Change change) {
+    template <typename Change>
+    static void change_phdr(std::vector<uint8_t>& bytes, size_t index, Change change) {
         auto segment = phdr(bytes, index);
         change(segment);
         write_struct(std::span<uint8_t>(bytes), phdr_offset(bytes, index), segment);
     }
-    template <typename Change> static void change_payload(std::vector<uint8_t>& bytes, Change change) {
+    template <typename Change>
+    static void change_payload(std::vector<uint8_t>& bytes, Change change) {
         uint64_t offset = phdr(bytes, payload_index(bytes)).p_offset;
         auto payload = read_struct<abi::PayloadHeader>(bytes, offset);
         change(payload);
@@ -85,7 +91,8 @@ protected:
     }
     static size_t first_kernel_segment(std::span<const uint8_t> bytes) {
         for (size_t i = 0; i < header_of(bytes).e_phnum; ++i)
-            if (phdr(bytes, i).p_type == PT_LOAD && phdr(bytes, i).p_memsz != 0 && i != payload_index(bytes))
+            if (phdr(bytes, i).p_type == PT_LOAD && phdr(bytes, i).p_memsz != 0 &&
+                i != payload_index(bytes))
                 return i;
         ADD_FAILURE() << "no kernel segment";
         return 0;
@@ -139,7 +146,8 @@ TEST_F(ImageTest, BuildThenReadRoundTrips) {
     EXPECT_EQ(read.payload.version, abi::payload_version);
     EXPECT_EQ(read.payload.header_size, sizeof(abi::PayloadHeader));
     EXPECT_EQ(read.payload.program_offset % abi::page_size, 0u);
-    EXPECT_GE(read.payload.program_offset, read.payload.manifest_offset + read.payload.manifest_size);
+    EXPECT_GE(read.payload.program_offset,
+              read.payload.manifest_offset + read.payload.manifest_size);
     EXPECT_EQ(read.payload.total_size, read.payload.program_offset + program->size());
     // The payload is page aligned in the file and placed after the kernel's bytes.
     EXPECT_EQ(payload_offset() % abi::page_size, 0u);
@@ -150,7 +158,8 @@ TEST_F(ImageTest, BuildThenReadRoundTrips) {
 TEST_F(ImageTest, KeepsTheKernelBytesExceptThePlaceholderHeader) {
     ASSERT_GE(image->size(), kernel->size());
     size_t index = payload_index(*image);
-    size_t header_start = phdr_offset(*image, index), header_end = header_start + sizeof(Elf64_Phdr);
+    size_t header_start = phdr_offset(*image, index),
+           header_end = header_start + sizeof(Elf64_Phdr);
     for (size_t i = 0; i < kernel->size(); ++i) {
         if (i >= header_start && i < header_end)
             continue;
@@ -247,29 +256,48 @@ TEST_F(ImageTest, ReadRejectsTruncatedPayload) {
 
 TEST_F(ImageTest, ReadRejectsImpossibleSegmentSizes) {
     size_t kernel_index = first_kernel_segment(*image);
-    expect_rejected([&](auto& bytes) { change_phdr(bytes, kernel_index, [](auto& s) { s.p_filesz = s.p_memsz + 1; }); },
-                    "impossible sizes");
-    expect_rejected([&](auto& bytes) { change_phdr(bytes, kernel_index, [](auto& s) { s.p_memsz = 65ull << 30; }); },
-                    "impossible sizes");
-    expect_rejected([&](auto& bytes) { change_phdr(bytes, kernel_index, [](auto& s) { s.p_paddr = 65ull << 30; }); },
-                    "impossible sizes");
-    expect_rejected([&](auto& bytes) { change_phdr(bytes, kernel_index, [](auto& s) { s.p_offset = UINT64_MAX; }); },
-                    "truncated");
+    expect_rejected(
+        [&](auto& bytes) {
+            change_phdr(bytes, kernel_index, [](auto& s) { s.p_filesz = s.p_memsz + 1; });
+        },
+        "impossible sizes");
+    expect_rejected(
+        [&](auto& bytes) {
+            change_phdr(bytes, kernel_index, [](auto& s) { s.p_memsz = 65ull << 30; });
+        },
+        "impossible sizes");
+    expect_rejected(
+        [&](auto& bytes) {
+            change_phdr(bytes, kernel_index, [](auto& s) { s.p_paddr = 65ull << 30; });
+        },
+        "impossible sizes");
+    expect_rejected(
+        [&](auto& bytes) {
+            change_phdr(bytes, kernel_index, [](auto& s) { s.p_offset = UINT64_MAX; });
+        },
+        "truncated");
 }
 
 TEST_F(ImageTest, ReadRejectsMissingPayload) {
     expect_rejected([](auto& bytes) { bytes[payload_offset()] ^= 0xff; }, "no program payload");
-    expect_rejected([](auto& bytes) { change_phdr(bytes, payload_index(bytes), [](auto& s) { s.p_type = PT_NULL; }); },
-                    "no program payload");
+    expect_rejected(
+        [](auto& bytes) {
+            change_phdr(bytes, payload_index(bytes), [](auto& s) { s.p_type = PT_NULL; });
+        },
+        "no program payload");
 }
 
 TEST_F(ImageTest, ReadRejectsBadKernelLayout) {
     size_t kernel_index = first_kernel_segment(*image);
-    expect_rejected([&](auto& bytes) { change_phdr(bytes, kernel_index, [](auto& s) { s.p_paddr = 0x1000; }); },
-                    "below 1 MiB");
+    expect_rejected(
+        [&](auto& bytes) { change_phdr(bytes, kernel_index, [](auto& s) { s.p_paddr = 0x1000; }); },
+        "below 1 MiB");
     // Make the first kernel segment overlap the next one.
-    expect_rejected([&](auto& bytes) { change_phdr(bytes, kernel_index, [](auto& s) { s.p_memsz += 0x2000000; }); },
-                    "overlap");
+    expect_rejected(
+        [&](auto& bytes) {
+            change_phdr(bytes, kernel_index, [](auto& s) { s.p_memsz += 0x2000000; });
+        },
+        "overlap");
     expect_rejected(
         [&](auto& bytes) {
             for (size_t i = 0; i < header_of(bytes).e_phnum; ++i)
@@ -288,13 +316,18 @@ TEST_F(ImageTest, ReadRejectsOverlappingKernelSegments) {
             kernel_segments.push_back(i);
     ASSERT_GE(kernel_segments.size(), 2u);
     uint64_t first_address = phdr(bytes, kernel_segments[0]).p_paddr;
-    expect_rejected([&](auto& b) { change_phdr(b, kernel_segments[1], [&](auto& s) { s.p_paddr = first_address; }); },
-                    "overlap");
+    expect_rejected(
+        [&](auto& b) {
+            change_phdr(b, kernel_segments[1], [&](auto& s) { s.p_paddr = first_address; });
+        },
+        "overlap");
 }
 
 TEST_F(ImageTest, ReadRejectsMisplacedPayload) {
     expect_rejected(
-        [](auto& bytes) { change_phdr(bytes, payload_index(bytes), [](auto& s) { s.p_paddr += 4096; }); },
+        [](auto& bytes) {
+            change_phdr(bytes, payload_index(bytes), [](auto& s) { s.p_paddr += 4096; });
+        },
         "not where the kernel looks");
 }
 
@@ -316,35 +349,66 @@ TEST_F(ImageTest, ReadRejectsEntryOutsideTheKernel) {
 }
 
 TEST_F(ImageTest, ReadRejectsOtherPayloadVersion) {
-    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.version = 99; }); }, "another version");
+    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.version = 99; }); },
+                    "another version");
 }
 
 TEST_F(ImageTest, ReadRejectsInconsistentPayloadLayout) {
     const std::string inconsistent = "inconsistent";
-    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.total_size += 1; }); }, inconsistent);
-    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.manifest_offset = 8; }); }, inconsistent);
-    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.manifest_offset = UINT64_MAX; }); },
+    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.total_size += 1; }); },
                     inconsistent);
-    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.manifest_size = UINT64_MAX - 8; }); },
-                    inconsistent);
-    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.program_offset += 1; }); }, inconsistent);
-    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.program_offset = 0; }); }, inconsistent);
-    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.program_size += 1; }); }, inconsistent);
-    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.program_size = UINT64_MAX; }); },
-                    inconsistent);
+    expect_rejected(
+        [](auto& bytes) { change_payload(bytes, [](auto& p) { p.manifest_offset = 8; }); },
+        inconsistent);
+    expect_rejected(
+        [](auto& bytes) { change_payload(bytes, [](auto& p) { p.manifest_offset = UINT64_MAX; }); },
+        inconsistent);
+    expect_rejected(
+        [](auto& bytes) {
+            change_payload(bytes, [](auto& p) { p.manifest_size = UINT64_MAX - 8; });
+        },
+        inconsistent);
+    expect_rejected(
+        [](auto& bytes) { change_payload(bytes, [](auto& p) { p.program_offset += 1; }); },
+        inconsistent);
+    expect_rejected(
+        [](auto& bytes) { change_payload(bytes, [](auto& p) { p.program_offset = 0; }); },
+        inconsistent);
+    expect_rejected(
+        [](auto& bytes) { change_payload(bytes, [](auto& p) { p.program_size += 1; }); },
+        inconsistent);
+    expect_rejected(
+        [](auto& bytes) { change_payload(bytes, [](auto& p) { p.program_size = UINT64_MAX; }); },
+        inconsistent);
     // The manifest may not run into the program.
-    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.manifest_size = p.program_offset; }); },
-                    inconsistent);
+    expect_rejected(
+        [](auto& bytes) {
+            change_payload(bytes, [](auto& p) { p.manifest_size = p.program_offset; });
+        },
+        inconsistent);
     // Nor the kernel's symbols into the manifest or the program, and their entries are aligned.
-    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.symbols_offset += 4; }); }, inconsistent);
-    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.symbols_offset = 0; }); }, inconsistent);
-    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.symbols_offset -= 8; }); }, inconsistent);
-    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.symbols_offset = UINT64_MAX - 7; }); },
-                    inconsistent);
-    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.symbols_size = UINT64_MAX; }); },
-                    inconsistent);
-    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.symbols_size = p.program_offset; }); },
-                    inconsistent);
+    expect_rejected(
+        [](auto& bytes) { change_payload(bytes, [](auto& p) { p.symbols_offset += 4; }); },
+        inconsistent);
+    expect_rejected(
+        [](auto& bytes) { change_payload(bytes, [](auto& p) { p.symbols_offset = 0; }); },
+        inconsistent);
+    expect_rejected(
+        [](auto& bytes) { change_payload(bytes, [](auto& p) { p.symbols_offset -= 8; }); },
+        inconsistent);
+    expect_rejected(
+        [](auto& bytes) {
+            change_payload(bytes, [](auto& p) { p.symbols_offset = UINT64_MAX - 7; });
+        },
+        inconsistent);
+    expect_rejected(
+        [](auto& bytes) { change_payload(bytes, [](auto& p) { p.symbols_size = UINT64_MAX; }); },
+        inconsistent);
+    expect_rejected(
+        [](auto& bytes) {
+            change_payload(bytes, [](auto& p) { p.symbols_size = p.program_offset; });
+        },
+        inconsistent);
 }
 
 TEST_F(ImageTest, CarriesTheKernelsFunctionsSortedAndDemangled) {
@@ -379,8 +443,9 @@ TEST_F(ImageTest, ReadRejectsCorruptedKernelSymbols) {
                                                  payload.symbols_size),
                payload.symbol_count);
     };
-    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.symbol_count = UINT64_MAX; }); },
-                    malformed);
+    expect_rejected(
+        [](auto& bytes) { change_payload(bytes, [](auto& p) { p.symbol_count = UINT64_MAX; }); },
+        malformed);
     expect_rejected(
         [&](auto& bytes) {
             change_table(bytes, [](std::span<uint8_t> table, uint64_t) { table.back() = 'x'; });
@@ -430,7 +495,9 @@ TEST_F(ImageTest, ReadRejectsCorruptedManifest) {
             bytes[payload_offset() + payload.manifest_offset + payload.manifest_size - 1] = 'x';
         },
         "manifest");
-    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.manifest_size -= 1; }); }, "manifest");
+    expect_rejected(
+        [](auto& bytes) { change_payload(bytes, [](auto& p) { p.manifest_size -= 1; }); },
+        "manifest");
 }
 
 TEST_F(ImageTest, ReadRejectsCorruptedProgram) {

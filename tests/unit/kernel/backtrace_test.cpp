@@ -40,7 +40,8 @@ TEST(Backtrace, FollowsTheChainToItsEnd) {
     stack.frame(10, stack.address(20), 0x401100);
     stack.frame(20, stack.address(40), 0x401200);
     stack.frame(40, 0, 0x401300); // the outermost frame: no caller
-    EXPECT_EQ(stack.walk(0x401000, stack.address(10)), (Pcs{0x401000, 0x401100, 0x401200, 0x401300}));
+    EXPECT_EQ(stack.walk(0x401000, stack.address(10)),
+              (Pcs{0x401000, 0x401100, 0x401200, 0x401300}));
 }
 
 TEST(Backtrace, NoFramePointerGivesTheFaultingInstructionOnly) {

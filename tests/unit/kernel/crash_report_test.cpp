@@ -59,10 +59,14 @@ TEST_F(CrashReportTest, NullPointerWriteInTheProgram) {
         "ingot: backtrace:\n",
         "ingot:   #0  0x0000000000401136 ??\n",
         "ingot: registers:\n",
-        "ingot:    rip 0x0000000000401136     rsp 0x00007ffffffde000     rbp 0x0000000000000000  rflags 0x0000000000010246\n",
-        "ingot:    rax 0x000000000000002a     rbx 0x0000000000000000     rcx 0x0000000000000000     rdx 0x0000000000000000\n",
-        "ingot:    rsi 0x0000000000000000     rdi 0x0000000000000000      r8 0x0000000000000000      r9 0x0000000000000000\n",
-        "ingot:    r10 0x0000000000000000     r11 0x0000000000000000     r12 0x0000000000000000     r13 0x0000000000000000\n",
+        "ingot:    rip 0x0000000000401136     rsp 0x00007ffffffde000     rbp 0x0000000000000000  "
+        "rflags 0x0000000000010246\n",
+        "ingot:    rax 0x000000000000002a     rbx 0x0000000000000000     rcx 0x0000000000000000    "
+        " rdx 0x0000000000000000\n",
+        "ingot:    rsi 0x0000000000000000     rdi 0x0000000000000000      r8 0x0000000000000000    "
+        "  r9 0x0000000000000000\n",
+        "ingot:    r10 0x0000000000000000     r11 0x0000000000000000     r12 0x0000000000000000    "
+        " r13 0x0000000000000000\n",
         "ingot:    r14 0x0000000000000000     r15 0xffffffffffffffff\n",
     };
     EXPECT_EQ(lines, expected);
@@ -81,12 +85,19 @@ TEST_F(CrashReportTest, KernelFaultIsSymbolizedAndWalked) {
     int signal = 0;
     auto lines = report(state, signal);
     ASSERT_GE(lines.size(), 6u);
-    EXPECT_EQ(lines[0], "ingot: the kernel crashed: segmentation fault: general protection fault (a "
-                        "non-canonical address or a privileged instruction)\n");
-    EXPECT_EQ(lines[1], "ingot:   at 0xffffffff80100108 kernel::handle_page_fault(unsigned long)+0x8 [kernel]\n");
-    EXPECT_EQ(lines[3], "ingot:   #0  0xffffffff80100108 kernel::handle_page_fault(unsigned long)+0x8 [kernel]\n");
+    EXPECT_EQ(lines[0],
+              "ingot: the kernel crashed: segmentation fault: general protection fault (a "
+              "non-canonical address or a privileged instruction)\n");
+    EXPECT_EQ(
+        lines[1],
+        "ingot:   at 0xffffffff80100108 kernel::handle_page_fault(unsigned long)+0x8 [kernel]\n");
+    EXPECT_EQ(
+        lines[3],
+        "ingot:   #0  0xffffffff80100108 kernel::handle_page_fault(unsigned long)+0x8 [kernel]\n");
     // A return address is named by its call, the byte before it.
-    EXPECT_EQ(lines[4], "ingot:   #1  0xffffffff80100131 kernel::handle_page_fault(unsigned long)+0x30 [kernel]\n");
+    EXPECT_EQ(
+        lines[4],
+        "ingot:   #1  0xffffffff80100131 kernel::handle_page_fault(unsigned long)+0x30 [kernel]\n");
     EXPECT_EQ(lines[5], "ingot:   #2  0x0000000000401200 ??\n");
     EXPECT_EQ(lines[6], "ingot: registers:\n");
 }
@@ -97,7 +108,8 @@ TEST_F(CrashReportTest, InstructionBytesNameUd2AndDivide) {
     int signal = 0;
     auto lines = report(exception(6, reinterpret_cast<uint64_t>(code)), signal);
     EXPECT_EQ(signal, 4);
-    EXPECT_EQ(lines[0], "ingot: the program crashed: illegal instruction: illegal instruction (ud2)\n");
+    EXPECT_EQ(lines[0],
+              "ingot: the program crashed: illegal instruction: illegal instruction (ud2)\n");
     lines = report(exception(0, reinterpret_cast<uint64_t>(code + 4)), signal);
     EXPECT_EQ(signal, 8);
     EXPECT_EQ(lines[0], "ingot: the program crashed: arithmetic exception: integer divide error "

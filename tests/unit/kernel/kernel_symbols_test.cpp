@@ -34,10 +34,10 @@ TEST(KernelSymbols, StartMiddleAndEnd) {
 TEST(KernelSymbols, NothingOutsideTheFunctions) {
     auto payload = three_functions();
     auto symbols = payload.symbols();
-    EXPECT_FALSE(symbols.lookup(base - 1));                 // before the first
-    EXPECT_FALSE(symbols.lookup(base + 0x10));              // past kernel_entry's end...
-    EXPECT_FALSE(symbols.lookup(base + 0x1f));              // ...up to the next function
-    EXPECT_FALSE(symbols.lookup(base + 0x88));              // past the last
+    EXPECT_FALSE(symbols.lookup(base - 1));    // before the first
+    EXPECT_FALSE(symbols.lookup(base + 0x10)); // past kernel_entry's end...
+    EXPECT_FALSE(symbols.lookup(base + 0x1f)); // ...up to the next function
+    EXPECT_FALSE(symbols.lookup(base + 0x88)); // past the last
     EXPECT_FALSE(symbols.lookup(0));
     EXPECT_FALSE(symbols.lookup(UINT64_MAX));
 }

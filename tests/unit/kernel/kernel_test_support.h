@@ -65,7 +65,7 @@ template <typename T> std::string outcome(const kernel::ErrorOr<T>& result) {
     return result.is_error() ? kernel::errno_name(error_of(result)) : "OK";
 }
 
-#define EXPECT_ERRNO(expression, code) \
+#define EXPECT_ERRNO(expression, code)                                                             \
     EXPECT_EQ(kernel_test::outcome(expression), std::string(kernel::errno_name(kernel::code)))
 #define ASSERT_OK(expression) ASSERT_EQ(kernel_test::outcome(expression), "OK")
 
