@@ -13,8 +13,10 @@
 #include "linux/syscall_table.h"
 #include "loader/initial_stack.h"
 #include "loader/manifest.h"
+#include "loader/payload.h"
 #include "loader/program_loader.h"
 #include "mm/frame_allocator.h"
+#include "mm/physical_memory.h"
 #include "mm/user_memory.h"
 #include "platform/platform.h"
 #include "sched/scheduler.h"
@@ -25,7 +27,6 @@
 #include <ingot/abi/memory_layout.h>
 
 extern "C" {
-extern char __kernel_end[];
 extern uint64_t kernel_entry_tsc;
 extern void (*__init_array_start[])();
 extern void (*__init_array_end[])();
@@ -44,10 +45,6 @@ Lifelong<PageTable> page_table_storage;
 Lifelong<AddressSpace> address_space_storage;
 Manifest manifest;
 
-template <typename T> T* physical_to_kernel(uint64_t physical) {
-    return reinterpret_cast<T*>(abi::direct_map_base + physical);
-}
-
 [[noreturn]] void refuse(const char* what, Error error) {
     klog("cannot start the program: %s (%s)", what, errno_name(error.code()));
     platform::exit(exit_cannot_execute);
@@ -62,15 +59,6 @@ template <typename T> T must(ErrorOr<T> result, const char* what) {
 void must(ErrorOr<void> result, const char* what) {
     if (result.is_error())
         refuse(what, result.error());
-}
-
-const abi::PayloadHeader& find_payload(uint64_t& physical) {
-    physical = align_up(reinterpret_cast<uint64_t>(__kernel_end) - abi::kernel_virtual_base,
-                        abi::page_size);
-    auto& header = *physical_to_kernel<abi::PayloadHeader>(physical);
-    if (header.magic != abi::payload_magic || header.version != abi::payload_version)
-        refuse("the image carries no program", Error(EINVAL));
-    return header;
 }
 
 ErrorOr<uint64_t> create_stack(AddressSpace& space, uint64_t size) {
@@ -117,7 +105,10 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
     platform::start_devices();
 
     uint64_t payload_physical;
-    const auto& payload = find_payload(payload_physical);
+    const auto* found = find_payload(payload_physical);
+    if (!found)
+        refuse("the image carries no program", Error(EINVAL));
+    const auto& payload = *found;
     const auto* payload_bytes = physical_to_kernel<const uint8_t>(payload_physical);
     must(parse_manifest(payload_bytes + payload.manifest_offset, payload.manifest_size, manifest),
          "the image's manifest is malformed");

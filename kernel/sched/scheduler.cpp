@@ -145,9 +145,7 @@ void yield() {
     expire_timers();
     if (run_queue.is_empty())
         return;
-    running->state = ThreadState::Runnable;
-    run_queue.append(*running);
-    switch_to(*run_queue.take_first());
+    preempt();
 }
 
 bool preemption_due() {

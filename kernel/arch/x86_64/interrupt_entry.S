@@ -7,6 +7,9 @@
 // switches away from there, and the thread resumes with the iretq below when it runs again.
 // The IST stack is then free for the next interrupt.
 
+#include "arch/x86_64/general_registers.inc"
+
+
 #define FRAME_SIZE (22 * 8)
 
 .macro interrupt_stub vector
@@ -31,21 +34,7 @@ interrupt_stubs:
     .endr
 
 interrupt_common:
-    push %rax
-    push %rbx
-    push %rcx
-    push %rdx
-    push %rsi
-    push %rdi
-    push %rbp
-    push %r8
-    push %r9
-    push %r10
-    push %r11
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    push_general_registers
     cld
     mov %rsp, %rdi
     xor %ebp, %ebp
@@ -53,21 +42,7 @@ interrupt_common:
     test %eax, %eax
     jnz preempt
 resume:
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %r11
-    pop %r10
-    pop %r9
-    pop %r8
-    pop %rbp
-    pop %rdi
-    pop %rsi
-    pop %rdx
-    pop %rcx
-    pop %rbx
-    pop %rax
+    pop_general_registers
     add $16, %rsp
     iretq
 

@@ -1,6 +1,7 @@
 #include "drivers/virtio/mmio_transport.h"
 
 #include "arch/x86_64/mmio.h"
+#include "drivers/virtio/feature_bits.h"
 #include "lib/log.h"
 
 namespace kernel::virtio {
@@ -64,18 +65,13 @@ void MmioTransport::set_status(uint8_t status) {
 }
 
 uint64_t MmioTransport::device_features() {
-    mmio::write32(m_registers, register_device_features_select, 0);
-    uint64_t low = mmio::read32(m_registers, register_device_features);
-    mmio::write32(m_registers, register_device_features_select, 1);
-    uint64_t high = mmio::read32(m_registers, register_device_features);
-    return high << 32 | low;
+    return read_feature_bits(m_registers, register_device_features_select,
+                             register_device_features);
 }
 
 void MmioTransport::set_driver_features(uint64_t features) {
-    mmio::write32(m_registers, register_driver_features_select, 0);
-    mmio::write32(m_registers, register_driver_features, static_cast<uint32_t>(features));
-    mmio::write32(m_registers, register_driver_features_select, 1);
-    mmio::write32(m_registers, register_driver_features, static_cast<uint32_t>(features >> 32));
+    write_feature_bits(m_registers, register_driver_features_select, register_driver_features,
+                       features);
 }
 
 uint16_t MmioTransport::queue_max_size(uint16_t index) {

@@ -2,6 +2,7 @@
 
 #include "arch/x86_64/mmio.h"
 #include "drivers/pci/capabilities.h"
+#include "drivers/virtio/feature_bits.h"
 #include "lib/log.h"
 #include "lib/utility.h"
 
@@ -158,18 +159,11 @@ void PciTransport::set_status(uint8_t status) {
 }
 
 uint64_t PciTransport::device_features() {
-    mmio::write32(m_common, common_device_feature_select, 0);
-    uint64_t low = mmio::read32(m_common, common_device_feature);
-    mmio::write32(m_common, common_device_feature_select, 1);
-    uint64_t high = mmio::read32(m_common, common_device_feature);
-    return high << 32 | low;
+    return read_feature_bits(m_common, common_device_feature_select, common_device_feature);
 }
 
 void PciTransport::set_driver_features(uint64_t features) {
-    mmio::write32(m_common, common_driver_feature_select, 0);
-    mmio::write32(m_common, common_driver_feature, static_cast<uint32_t>(features));
-    mmio::write32(m_common, common_driver_feature_select, 1);
-    mmio::write32(m_common, common_driver_feature, static_cast<uint32_t>(features >> 32));
+    write_feature_bits(m_common, common_driver_feature_select, common_driver_feature, features);
 }
 
 uint16_t PciTransport::queue_max_size(uint16_t index) {

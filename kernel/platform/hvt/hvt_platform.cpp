@@ -11,13 +11,6 @@ namespace kernel::hvt {
 abi::StreamKind streams[3];
 uint64_t guest_info_physical;
 
-uint64_t kernel_to_physical(const void* pointer) {
-    auto address = reinterpret_cast<uint64_t>(pointer);
-    if (address >= abi::kernel_virtual_base)
-        return address - abi::kernel_virtual_base;
-    return address - abi::direct_map_base;
-}
-
 void initialize(const abi::BootInfo& boot_info) {
     for (int i = 0; i < 3; ++i)
         streams[i] = boot_info.streams[i];
@@ -30,7 +23,7 @@ void start_devices() {}
 volatile uint64_t* host_signals(uint64_t program_load_bias) {
     if (!guest_info_physical)
         return nullptr;
-    auto& info = *reinterpret_cast<abi::GuestInfo*>(abi::direct_map_base + guest_info_physical);
+    auto& info = *physical_to_kernel<abi::GuestInfo>(guest_info_physical);
     info = {abi::guest_info_magic, program_load_bias, 0};
     return &info.pending_host_signals;
 }

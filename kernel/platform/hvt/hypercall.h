@@ -1,13 +1,12 @@
 #pragma once
 
+#include "mm/physical_memory.h"
+
 #include <ingot/abi/hypercall.h>
 
 #include <stdint.h>
 
 namespace kernel::hvt {
-
-// Kernel memory only: the image window or the direct map.
-uint64_t kernel_to_physical(const void* pointer);
 
 template <typename Args> void hypercall(abi::Hypercall call, Args& arguments) {
     auto* doorbell = reinterpret_cast<volatile uint64_t*>(abi::hypercall_window_virtual +

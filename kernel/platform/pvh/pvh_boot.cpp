@@ -7,6 +7,8 @@
 #include "arch/x86_64/msr.h"
 #include "lib/string.h"
 #include "lib/utility.h"
+#include "loader/payload.h"
+#include "mm/physical_memory.h"
 #include "platform/platform.h"
 #include "platform/pvh/cmos_clock.h"
 #include "platform/pvh/command_line.h"
@@ -19,7 +21,6 @@
 #include <ingot/abi/memory_layout.h>
 
 extern "C" {
-extern char __kernel_end[];
 extern uint64_t pvh_pml4[];
 void syscall_entry();
 void run_global_constructors();
@@ -38,14 +39,6 @@ abi::BootInfo boot_info;
 char command_line_text[16 * 1024];
 // Every argument comes from the command line, plus the header and the image's argv[0].
 uint8_t run_time_arguments[sizeof command_line_text + 4096];
-
-template <typename T> T* physical_to_kernel(uint64_t physical) {
-    return reinterpret_cast<T*>(abi::direct_map_base + physical);
-}
-
-uint64_t kernel_to_physical(const void* pointer) {
-    return reinterpret_cast<uint64_t>(pointer) - abi::kernel_virtual_base;
-}
 
 [[noreturn]] void refuse(const char* what) {
     early_log("ingot: cannot boot: %s", what);
@@ -93,14 +86,6 @@ uint64_t usable_memory_end(const StartInfo& info) {
             return min(entry.address + entry.size, mapped_memory_end);
     }
     refuse("the memory map has no RAM where the kernel is loaded");
-}
-
-const abi::PayloadHeader& payload(uint64_t& physical) {
-    physical = align_up(kernel_to_physical(__kernel_end), abi::page_size);
-    const auto& header = *physical_to_kernel<const abi::PayloadHeader>(physical);
-    if (header.magic != abi::payload_magic || header.version != abi::payload_version)
-        refuse("the image carries no program");
-    return header;
 }
 
 // The image's argv[0], which run-time arguments keep (kernel_main checks the manifest fully).
@@ -158,7 +143,10 @@ extern "C" [[noreturn]] void pvh_main(uint32_t start_info_physical) {
     initialize_console(command_line);
 
     uint64_t payload_physical;
-    const auto& header = payload(payload_physical);
+    const auto* found = find_payload(payload_physical);
+    if (!found)
+        refuse("the image carries no program");
+    const auto& header = *found;
     const auto* payload_bytes = physical_to_kernel<const uint8_t>(payload_physical);
     auto arguments_size =
         encode_run_time_arguments(command_line, program_name(payload_bytes, header),

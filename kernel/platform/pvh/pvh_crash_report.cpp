@@ -6,7 +6,9 @@
 #include "debug/program_cfi.h"
 #include "debug/program_symbols.h"
 #include "lib/utility.h"
+#include "loader/payload.h"
 #include "mm/frame_allocator.h"
+#include "mm/physical_memory.h"
 #include "mm/user_memory.h"
 #include "platform/platform.h"
 #include "platform/pvh/pvh_interrupts.h"
@@ -52,10 +54,12 @@ void write_to_stderr(void*, const char* line, size_t length) {
 
 // The symbol tables are read where the payload lies, only when a report is due.
 template <typename Print> void with_report_context(Print print) {
-    uint64_t payload_physical =
-        align_up(kernel_end() - abi::kernel_virtual_base, static_cast<uint64_t>(abi::page_size));
-    const auto* payload = reinterpret_cast<const uint8_t*>(abi::direct_map_base + payload_physical);
-    const auto& header = *reinterpret_cast<const abi::PayloadHeader*>(payload);
+    uint64_t payload_physical;
+    const auto* found = find_payload(payload_physical);
+    if (!found)
+        return; // the kernel checked it at boot
+    const auto& header = *found;
+    const auto* payload = physical_to_kernel<const uint8_t>(payload_physical);
     debug::KernelSymbols kernel_symbols(payload, header);
     debug::ProgramSymbols program_symbols(payload + header.program_offset, header.program_size,
                                           program_load_bias);

@@ -145,13 +145,12 @@ void initialize(const abi::BootInfo& boot_info) {
 }
 
 ErrorOr<size_t> console_write(abi::ConsoleStream stream, const void* data, size_t length) {
-    auto sink = [](const uint8_t* bytes, size_t count) { return send(bytes, count); };
     // The monitor prefixes the kernel's lines on hvt; klog writes whole lines.
     static constexpr char prefix[] = "ingot-kernel: ";
     if (stream == abi::ConsoleStream::KernelLog)
         TRY(encoder->write(stream, reinterpret_cast<const uint8_t*>(prefix), sizeof prefix - 1,
-                           sink));
-    TRY(encoder->write(stream, static_cast<const uint8_t*>(data), length, sink));
+                           send));
+    TRY(encoder->write(stream, static_cast<const uint8_t*>(data), length, send));
     return length;
 }
 
@@ -167,23 +166,23 @@ ErrorOr<size_t> console_read(void* data, size_t length) {
 // The CPU sleeps in hlt with interrupts on until the timer (armed for the deadline) or the
 // serial port wakes it; the scheduler asks again if nothing it waits for happened.
 uint64_t wait_for_events(uint64_t interest, uint64_t timeout_ns) {
+    auto ready_events = [interest] {
+        bool input = (interest & abi::poll_event_stdin) && console_input_ready();
+        return input ? abi::poll_event_stdin : 0;
+    };
     receive_console_input();
-    bool want_input = interest & abi::poll_event_stdin;
-    if ((want_input && console_input_ready()) || pending_host_signals || timeout_ns == 0)
-        return want_input && console_input_ready() ? abi::poll_event_stdin : 0;
-    if (timeout_ns != UINT64_MAX)
-        local_apic::arm_timer(cpu::read_tsc() + clock::ns_to_tsc(timeout_ns));
-    else
-        local_apic::arm_timer(UINT64_MAX);
+    if (ready_events() || pending_host_signals || timeout_ns == 0)
+        return ready_events();
+    local_apic::arm_timer(
+        timeout_ns == UINT64_MAX ? UINT64_MAX : cpu::read_tsc() + clock::ns_to_tsc(timeout_ns));
     asm volatile("sti; hlt; cli" ::: "memory");
     receive_console_input();
     arm_time_slice();
-    return want_input && console_input_ready() ? abi::poll_event_stdin : 0;
+    return ready_events();
 }
 
 void exit(int status) {
-    auto sink = [](const uint8_t* bytes, size_t count) { return send(bytes, count); };
-    (void)encoder->write_exit_status(status, sink);
+    (void)encoder->write_exit_status(status, send);
     // QEMU's isa-debug-exit: QEMU exits with (status << 1) | 1.
     port_io::outl(abi::pvh_console::debug_exit_port, static_cast<uint32_t>(status));
     // Elsewhere (Firecracker): a reset through the keyboard controller ends the VM.

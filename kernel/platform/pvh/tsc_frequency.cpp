@@ -4,8 +4,7 @@
 #include "arch/x86_64/msr.h"
 #include "arch/x86_64/port_io.h"
 #include "lib/utility.h"
-
-#include <ingot/abi/memory_layout.h>
+#include "mm/physical_memory.h"
 
 namespace kernel::pvh {
 
@@ -69,7 +68,7 @@ uint64_t from_kvm_clock() {
         return 0;                                  // not "KVMKVMKVM"
     if (!(cpu::cpuid(0x40000001).eax & (1u << 3))) // KVM_FEATURE_CLOCKSOURCE2
         return 0;
-    auto physical = reinterpret_cast<uint64_t>(&kvm_clock) - abi::kernel_virtual_base;
+    auto physical = kernel_to_physical(const_cast<PvclockTimeInfo*>(&kvm_clock));
     cpu::write_msr(cpu::msr::kvm_system_time, physical | 1);
     uint32_t multiplier = kvm_clock.tsc_to_system_mul;
     int shift = kvm_clock.tsc_shift;

@@ -1,0 +1,17 @@
+#include "loader/payload.h"
+
+#include "mm/physical_memory.h"
+
+extern "C" char __kernel_end[];
+
+namespace kernel {
+
+const abi::PayloadHeader* find_payload(uint64_t& physical) {
+    physical = align_up(kernel_to_physical(__kernel_end), static_cast<uint64_t>(abi::page_size));
+    const auto* header = physical_to_kernel<const abi::PayloadHeader>(physical);
+    if (header->magic != abi::payload_magic || header->version != abi::payload_version)
+        return nullptr;
+    return header;
+}
+
+} // namespace kernel
