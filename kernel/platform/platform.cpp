@@ -70,6 +70,14 @@ void start_devices() {
         pvh::start_devices();
 }
 
+net::NetDevice* net_device() {
+    return is_hvt() ? hvt::net_device() : pvh::net_device();
+}
+
+net::InterfaceConfig net_config() {
+    return is_hvt() ? hvt::net_config() : pvh::net_config();
+}
+
 volatile uint64_t* host_signals(uint64_t program_load_bias) {
     return is_hvt() ? hvt::host_signals(program_load_bias) : pvh::host_signals(program_load_bias);
 }

@@ -4,6 +4,8 @@
 #pragma once
 
 #include "lib/error_or.h"
+#include "net/address.h"
+#include "net/net_device.h"
 
 #include <ingot/abi/boot_info.h>
 #include <ingot/abi/hypercall.h>
@@ -30,6 +32,11 @@ abi::StreamKind stream_kind(int fd);
 
 // Finds and starts devices, once the frame allocator and the clock are up.
 void start_devices();
+
+// The network device start_devices() found (hvt: the monitor's rings when `ingot run --net`
+// or -p gave one; pvh: virtio-net), or null; and how its interface is to be configured.
+net::NetDevice* net_device();
+net::InterfaceConfig net_config();
 
 // Where host signals (SIGINT, SIGTERM, SIGHUP sent to `ingot run`) show up, bit n - 1 for
 // signal n; null when they cannot arrive. `program_load_bias` is for hvt's crash reports.

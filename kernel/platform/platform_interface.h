@@ -13,6 +13,8 @@
     [[noreturn]] void crash(const abi::CrashArgs& crash);                                          \
     abi::StreamKind stream_kind(int fd);                                                           \
     void start_devices();                                                                          \
+    net::NetDevice* net_device();                                                                  \
+    net::InterfaceConfig net_config();                                                             \
     volatile uint64_t* host_signals(uint64_t program_load_bias);                                   \
     }
 

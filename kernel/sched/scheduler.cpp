@@ -21,6 +21,7 @@ IntrusiveList<Thread, &Thread::timer_node> sleepers; // sorted by deadline
 IntrusiveList<Thread, &Thread::all_node> threads;
 size_t thread_count;
 SignalHooks signal_hooks;
+DeviceHooks device_hooks;
 
 void add_sleeper(Thread& thread) {
     for (auto& other : sleepers) {
@@ -56,20 +57,29 @@ Thread& pick_next() {
         if (signal_hooks.collect)
             signal_hooks.collect();
         expire_timers();
+        poll_devices();
         if (Thread* next = run_queue.take_first())
             return *next;
-        uint64_t interest = input_waiters.is_empty() ? 0 : abi::poll_event_stdin;
+        // With a network device, traffic may wake any thread: no wait is then a deadlock.
+        uint64_t interest = device_hooks.interest;
+        if (!input_waiters.is_empty())
+            interest |= abi::poll_event_stdin;
+        uint64_t device_deadline =
+            device_hooks.next_deadline_ns ? device_hooks.next_deadline_ns() : 0;
         Thread* earliest = sleepers.first();
-        if (!earliest && !interest &&
+        if (!earliest && !device_deadline && !interest &&
             !(signal_hooks.external_wake && signal_hooks.external_wake())) {
             klog("all %zu threads are blocked with nothing that could wake them: deadlock",
                  thread_count);
             platform::exit(128 + 9);
         }
+        uint64_t deadline = earliest ? earliest->wake_deadline_ns : 0;
+        if (device_deadline && (!deadline || device_deadline < deadline))
+            deadline = device_deadline;
         uint64_t timeout = UINT64_MAX;
-        if (earliest) {
+        if (deadline) {
             uint64_t now = clock::monotonic_ns();
-            timeout = earliest->wake_deadline_ns > now ? earliest->wake_deadline_ns - now : 0;
+            timeout = deadline > now ? deadline - now : 0;
         }
         uint64_t events = platform::wait_for_events(interest, timeout);
         if (events & abi::poll_event_stdin)
@@ -152,6 +162,7 @@ bool preemption_due() {
     if (signal_hooks.collect)
         signal_hooks.collect();
     expire_timers();
+    poll_devices();
     return !run_queue.is_empty();
 }
 
@@ -179,6 +190,15 @@ WakeReason block(WaitQueue* queue, uint64_t deadline_ns) {
 
 void set_signal_hooks(const SignalHooks& hooks) {
     signal_hooks = hooks;
+}
+
+void set_device_hooks(const DeviceHooks& hooks) {
+    device_hooks = hooks;
+}
+
+void poll_devices() {
+    if (device_hooks.poll)
+        device_hooks.poll();
 }
 
 IntrusiveList<Thread, &Thread::all_node>& all_threads() {

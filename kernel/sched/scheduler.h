@@ -52,6 +52,19 @@ struct SignalHooks {
 };
 void set_signal_hooks(const SignalHooks& hooks);
 
+// Devices the kernel drives by polling (the network stack): `poll` takes what arrived and runs
+// due timers, waking threads; `next_deadline_ns` (0: none) bounds every idle wait; `interest`
+// are the platform events (abi::poll_event_*) that end an idle wait early.
+struct DeviceHooks {
+    void (*poll)();
+    uint64_t (*next_deadline_ns)();
+    uint64_t interest;
+};
+void set_device_hooks(const DeviceHooks& hooks);
+// Polls the devices now: before a non-blocking call reports "nothing yet" (EAGAIN, a poll()
+// with no timeout), so a program that never blocks still sees its packets.
+void poll_devices();
+
 IntrusiveList<Thread, &Thread::all_node>& all_threads();
 
 template <typename Visitor> void for_each_thread(Visitor visitor) {

@@ -48,6 +48,7 @@ inline constexpr uint64_t max_console_transfer = 64 * 1024;
 
 // Blocks the vCPU until an event or the timeout. Events reported as bits.
 inline constexpr uint64_t poll_event_stdin = 1;
+inline constexpr uint64_t poll_event_net = 2; // frames wait in the receive queue
 
 struct PollArgs {
     uint64_t timeout_ns; // UINT64_MAX: no timeout

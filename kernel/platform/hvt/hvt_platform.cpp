@@ -83,4 +83,13 @@ abi::StreamKind stream_kind(int fd) {
     return streams[fd];
 }
 
+// No network device yet.
+net::NetDevice* net_device() {
+    return nullptr;
+}
+
+net::InterfaceConfig net_config() {
+    return {};
+}
+
 } // namespace kernel::hvt

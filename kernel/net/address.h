@@ -1,0 +1,52 @@
+// Link and network addresses, kept in host byte order; the wire format is converted at the
+// edges (byte_order.h).
+#pragma once
+
+#include <stdint.h>
+
+namespace kernel::net {
+
+struct MacAddress {
+    uint8_t bytes[6] = {};
+
+    static constexpr MacAddress broadcast() { return {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}; }
+    constexpr bool operator==(const MacAddress&) const = default;
+};
+
+struct Ipv4Address {
+    uint32_t value = 0; // host byte order: 10.0.2.15 is 0x0a00020f
+
+    static constexpr Ipv4Address from_octets(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
+        return {(uint32_t(a) << 24) | (uint32_t(b) << 16) | (uint32_t(c) << 8) | d};
+    }
+    static constexpr Ipv4Address any() { return {0}; }
+    static constexpr Ipv4Address limited_broadcast() { return {0xffffffff}; }
+
+    constexpr bool is_any() const { return value == 0; }
+    constexpr bool is_loopback() const { return (value >> 24) == 127; }
+    constexpr bool is_multicast() const { return (value >> 28) == 0xe; }
+    constexpr bool operator==(const Ipv4Address&) const = default;
+};
+
+// An address and a port, as bind/connect/accept speak of them.
+struct Ipv4Endpoint {
+    Ipv4Address address;
+    uint16_t port = 0; // host byte order
+
+    constexpr bool operator==(const Ipv4Endpoint&) const = default;
+};
+
+// The interface's configuration, from the platform (ingot run's --ip/--gw/--dns, or DHCP).
+struct InterfaceConfig {
+    Ipv4Address address;
+    uint8_t prefix_length = 0;
+    Ipv4Address gateway; // any(): no route beyond the subnet
+    Ipv4Address dns;     // any(): none known
+    bool use_dhcp = false;
+
+    constexpr uint32_t netmask() const {
+        return prefix_length == 0 ? 0 : ~uint32_t(0) << (32 - prefix_length);
+    }
+};
+
+} // namespace kernel::net

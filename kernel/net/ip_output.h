@@ -1,0 +1,49 @@
+// The IPv4 layer as the transports (TCP, UDP, ICMP) see it: where their datagrams go.
+#pragma once
+
+#include "lib/error_or.h"
+#include "net/address.h"
+#include "net/net_device.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace kernel::net {
+
+namespace ip_protocol {
+inline constexpr uint8_t icmp = 1;
+inline constexpr uint8_t tcp = 6;
+inline constexpr uint8_t udp = 17;
+} // namespace ip_protocol
+
+// The transport checksum the device should complete, relative to the IP payload's first byte.
+struct TransportChecksum {
+    uint16_t offset; // of the checksum field within the transport header (TCP 16, UDP 6)
+};
+
+class IpOutput {
+public:
+    virtual ~IpOutput() = default;
+
+    // The interface's address (any() before DHCP has finished).
+    virtual Ipv4Address local_address() const = 0;
+    // The largest IP datagram the link carries (1500), for the MSS.
+    virtual size_t mtu() const = 0;
+    // Whether send() may be given a TransportChecksum to offload.
+    virtual bool offers_checksum_offload() const = 0;
+
+    // Sends one datagram whose payload is `fragments` in order (copied before returning).
+    // With `checksum`, the transport stored only the pseudo-header sum and the device
+    // completes it. EHOSTUNREACH/ENETUNREACH when there is no route; EAGAIN when the device
+    // queue is full or the next hop's address is still being resolved (the datagram is then
+    // queued behind ARP or dropped, as Linux does; TCP's timers recover).
+    virtual ErrorOr<void> send(Ipv4Address source, Ipv4Address destination, uint8_t protocol,
+                               const TransmitFragment* fragments, size_t count,
+                               const TransportChecksum* checksum) = 0;
+};
+
+// The pseudo-header sum for TCP and UDP checksums (not folded, not complemented).
+uint32_t pseudo_header_sum(Ipv4Address source, Ipv4Address destination, uint8_t protocol,
+                           uint16_t length);
+
+} // namespace kernel::net

@@ -1,0 +1,97 @@
+// Sockets as the Linux socket syscalls see them (kernel/linux/socket_syscalls.cpp): TCP and
+// UDP over IPv4, implemented by the stack (net/tcp, net/udp). All calls are non-blocking: a
+// call that would wait returns EAGAIN (or EINPROGRESS for connect), and the caller waits on
+// readiness() for the events it needs, as a blocking file descriptor does.
+//
+// Buffers passed in are kernel-reachable pointers the caller has already checked (the
+// program's memory, validated against its address space).
+#pragma once
+
+#include "lib/error_or.h"
+#include "net/address.h"
+#include "sched/readiness.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace kernel::net {
+
+struct SocketOptions {
+    bool reuse_address = false;           // SO_REUSEADDR
+    bool reuse_port = false;              // SO_REUSEPORT
+    bool keep_alive = false;              // SO_KEEPALIVE
+    bool no_delay = false;                // TCP_NODELAY (TCP only)
+    uint32_t receive_buffer = 128 * 1024; // SO_RCVBUF, bytes the stack may hold unread
+    uint32_t send_buffer = 128 * 1024;    // SO_SNDBUF, bytes the stack may hold unsent/unacked
+};
+
+class Socket {
+public:
+    virtual ~Socket() = default;
+
+    // poll_event:: bits that hold now.
+    virtual uint32_t poll_events() const = 0;
+    // Notified (with poll_events()) whenever they may have changed.
+    Readiness& readiness() { return m_readiness; }
+
+    // Port 0 picks an ephemeral port. EADDRINUSE, EADDRNOTAVAIL (an address not ours), EINVAL
+    // when already bound.
+    virtual ErrorOr<void> bind(Ipv4Endpoint local) = 0;
+    // TCP: starts the handshake and returns EINPROGRESS; later calls give EALREADY while it
+    // runs, EISCONN once connected, or the error that ended it. UDP: sets the default peer.
+    virtual ErrorOr<void> connect(Ipv4Endpoint remote) = 0;
+    virtual ErrorOr<void> shutdown(bool read, bool write) = 0; // ENOTCONN when not connected
+    virtual Ipv4Endpoint local_endpoint() const = 0;
+    virtual ErrorOr<Ipv4Endpoint> remote_endpoint() const = 0; // ENOTCONN
+    // SO_ERROR: the pending error (0 when none), cleared by reading it.
+    virtual int take_error() = 0;
+    // FIONREAD: bytes ready to read (UDP: the size of the next datagram).
+    virtual size_t readable_bytes() const = 0;
+
+    SocketOptions& options() { return m_options; }
+    // After setsockopt changed options(): the socket applies them (window, Nagle, timers).
+    virtual void options_changed() {}
+
+    // The program's last descriptor is gone. TCP closes gracefully in the background (or
+    // resets when unread data remains) and the stack frees the socket when done; the caller
+    // must not touch the socket afterwards, and must have unsubscribed its observers.
+    virtual void close() = 0;
+
+protected:
+    Readiness m_readiness;
+    SocketOptions m_options;
+};
+
+class TcpSocket : public Socket {
+public:
+    // EINVAL when connected; binds an ephemeral port when unbound. `backlog` is clamped to
+    // [1, 4096] as somaxconn would.
+    virtual ErrorOr<void> listen(int backlog) = 0;
+    // A connection that finished its handshake, now owned by the caller (who must close() it);
+    // EAGAIN when none waits, EINVAL when not listening.
+    virtual ErrorOr<TcpSocket*> accept() = 0;
+    // Bytes accepted into the send buffer; EAGAIN when it is full, EPIPE after shutdown(write)
+    // or the peer's reset, ENOTCONN before connecting.
+    virtual ErrorOr<size_t> send(const void* data, size_t length) = 0;
+    // Bytes copied out; 0 at the peer's FIN; EAGAIN when nothing is buffered; ECONNRESET after
+    // a reset. `peek` leaves the data in place.
+    virtual ErrorOr<size_t> receive(void* data, size_t length, bool peek) = 0;
+};
+
+struct ReceivedDatagram {
+    size_t copied;      // bytes written to the caller's buffer
+    size_t full_length; // the datagram's length (MSG_TRUNC when larger than copied)
+    Ipv4Endpoint from;
+};
+
+class UdpSocket : public Socket {
+public:
+    // To `destination`, or to the connected peer when null (EDESTADDRREQ when none).
+    // EMSGSIZE above 65507 bytes. Binds an ephemeral port when unbound.
+    virtual ErrorOr<size_t> send_to(const void* data, size_t length,
+                                    const Ipv4Endpoint* destination) = 0;
+    // The next datagram; EAGAIN when none waits.
+    virtual ErrorOr<ReceivedDatagram> receive_from(void* data, size_t length, bool peek) = 0;
+};
+
+} // namespace kernel::net

@@ -1,0 +1,57 @@
+// The network stack on one interface: Ethernet, ARP, IPv4, ICMP, UDP, TCP and the DHCP client,
+// driven by poll() from the scheduler (no interrupt context ever runs stack code).
+#pragma once
+
+#include "net/address.h"
+#include "net/environment.h"
+#include "net/net_device.h"
+#include "net/socket.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace kernel::net {
+
+struct StackStatistics {
+    uint64_t frames_received = 0;
+    uint64_t frames_sent = 0;
+    uint64_t dropped_malformed = 0;    // truncated, bad lengths, bad header fields
+    uint64_t dropped_bad_checksum = 0; // IP, ICMP, UDP (TCP counts its own)
+    uint64_t dropped_not_for_us = 0;
+    uint64_t dropped_no_memory = 0;
+    uint64_t fragments_reassembled = 0;
+    uint64_t fragments_dropped = 0; // overlapping, timed out, too many
+    uint64_t icmp_echo_replies = 0;
+    uint64_t udp_no_port = 0;
+};
+
+class NetworkStack {
+public:
+    NetworkStack(NetDevice& device, const Environment& environment);
+    ~NetworkStack();
+    NetworkStack(const NetworkStack&) = delete;
+    NetworkStack& operator=(const NetworkStack&) = delete;
+
+    // A static address, or DHCP when config.use_dhcp (then is_configured() turns true once a
+    // lease is bound; `config` supplies the fallback the caller applies on timeout).
+    void configure(const InterfaceConfig& config);
+    bool is_configured() const;
+    const InterfaceConfig& config() const;
+
+    // Takes received frames, runs due timers (ARP, reassembly, DHCP, TCP) and flushes what
+    // was queued for transmission. Cheap when nothing happened.
+    void poll();
+    // The earliest time poll() has work even without a frame arriving; 0 when none.
+    uint64_t next_deadline_ns() const;
+
+    TcpSocket* create_tcp_socket(); // nullptr when out of memory
+    UdpSocket* create_udp_socket();
+
+    const StackStatistics& statistics() const;
+
+private:
+    struct State;
+    State* m_state;
+};
+
+} // namespace kernel::net

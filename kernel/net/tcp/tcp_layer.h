@@ -1,0 +1,57 @@
+// TCP for the whole stack: the table of connections and listeners, input demultiplexing and
+// the timers (retransmission, delayed ACK, persist, keep-alive, TIME_WAIT).
+#pragma once
+
+#include "net/address.h"
+#include "net/environment.h"
+#include "net/ip_output.h"
+#include "net/socket.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace kernel::net {
+
+struct TcpStatistics {
+    uint64_t segments_received = 0;
+    uint64_t segments_sent = 0;
+    uint64_t retransmitted = 0;
+    uint64_t dropped_bad_checksum = 0;
+    uint64_t dropped_malformed = 0;
+    uint64_t dropped_out_of_window = 0;
+    uint64_t resets_sent = 0;
+    uint64_t resets_received = 0;
+    uint64_t syn_dropped_backlog_full = 0;
+    uint64_t connections_opened = 0; // reached ESTABLISHED
+};
+
+class TcpLayer {
+public:
+    TcpLayer(IpOutput& ip, const Environment& environment);
+    ~TcpLayer();
+    TcpLayer(const TcpLayer&) = delete;
+    TcpLayer& operator=(const TcpLayer&) = delete;
+
+    // nullptr when out of memory.
+    TcpSocket* create_socket();
+
+    // One segment addressed to us (the IP header already stripped and checked).
+    void receive(Ipv4Address source, Ipv4Address destination, const uint8_t* segment, size_t length,
+                 bool checksum_verified);
+    // An ICMP destination-unreachable or similar about a segment we sent: `quoted` is the
+    // start of our TCP header as the ICMP message quotes it.
+    void receive_icmp_error(Ipv4Address remote, const uint8_t* quoted, size_t length, int error);
+
+    // Runs every timer that is due, and sends what became sendable.
+    void run_timers();
+    // The earliest pending timer (monotonic ns), or 0 when none.
+    uint64_t next_deadline_ns() const;
+
+    const TcpStatistics& statistics() const;
+
+private:
+    struct State;
+    State* m_state;
+};
+
+} // namespace kernel::net
