@@ -60,6 +60,28 @@ const char* errno_name(int code) {
         return "ENOTSUP";
     case ETIMEDOUT:
         return "ETIMEDOUT";
+    case EADDRINUSE:
+        return "EADDRINUSE";
+    case EADDRNOTAVAIL:
+        return "EADDRNOTAVAIL";
+    case ENETUNREACH:
+        return "ENETUNREACH";
+    case ECONNABORTED:
+        return "ECONNABORTED";
+    case ECONNRESET:
+        return "ECONNRESET";
+    case EISCONN:
+        return "EISCONN";
+    case ENOTCONN:
+        return "ENOTCONN";
+    case ECONNREFUSED:
+        return "ECONNREFUSED";
+    case EHOSTUNREACH:
+        return "EHOSTUNREACH";
+    case EALREADY:
+        return "EALREADY";
+    case EINPROGRESS:
+        return "EINPROGRESS";
     default:
         return "E?";
     }

@@ -48,6 +48,17 @@
 #undef ENOSYS
 #undef ENOTSUP
 #undef ETIMEDOUT
+#undef EADDRINUSE
+#undef EADDRNOTAVAIL
+#undef ENETUNREACH
+#undef ECONNABORTED
+#undef ECONNRESET
+#undef EISCONN
+#undef ENOTCONN
+#undef ECONNREFUSED
+#undef EHOSTUNREACH
+#undef EALREADY
+#undef EINPROGRESS
 
 #include "lib/errno.h"
 #include "lib/error_or.h"

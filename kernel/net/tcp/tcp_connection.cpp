@@ -1,0 +1,307 @@
+#include "net/tcp/tcp_connection.h"
+
+#include "lib/utility.h"
+#include "net/tcp/sequence.h"
+#include "net/tcp/tcp_table.h"
+
+namespace kernel::net::tcp {
+
+namespace {
+
+// Writable once this much of the send buffer is free, so that writers wake for real work.
+constexpr uint32_t send_low_water = 4096;
+constexpr int maximum_backlog = 4096;
+
+} // namespace
+
+TcpConnection::TcpConnection(TcpTable& table) : m_table(table) {}
+
+TcpConnection::~TcpConnection() = default;
+
+void TcpConnection::notify() {
+    if (m_readiness.has_observers())
+        m_readiness.notify(poll_events());
+}
+
+uint32_t TcpConnection::send_space() const {
+    size_t queued = m_send_queue.size();
+    return queued >= m_options.send_buffer ? 0
+                                           : static_cast<uint32_t>(m_options.send_buffer - queued);
+}
+
+uint32_t TcpConnection::poll_events() const {
+    uint32_t events = 0;
+    if (m_state == TcpState::listen)
+        return m_accept_queue.is_empty() ? 0 : poll_event::in | poll_event::read_normal;
+    if (m_error)
+        events |= poll_event::error;
+    if (!m_receive_queue.is_empty() || m_fin_received || m_reset || m_read_shutdown)
+        events |= poll_event::in | poll_event::read_normal;
+    if (m_fin_received || m_read_shutdown || m_reset)
+        events |= poll_event::read_hang_up;
+    bool can_send = m_state == TcpState::established || m_state == TcpState::close_wait;
+    if (can_send && !m_write_shutdown &&
+        send_space() >= min<uint32_t>(send_low_water, m_options.send_buffer / 2))
+        events |= poll_event::out | poll_event::write_normal;
+    if (m_state == TcpState::closed) {
+        // As Linux: a socket that is not (or no longer) connected polls as hung up and
+        // writable, so a writer learns of it by the error its write returns.
+        events |= poll_event::hang_up | poll_event::out | poll_event::write_normal;
+    } else if (m_fin_received && m_write_shutdown) {
+        events |= poll_event::hang_up;
+    }
+    return events;
+}
+
+ErrorOr<void> TcpConnection::bind(Ipv4Endpoint local) {
+    if (m_bound || m_state != TcpState::closed)
+        return EINVAL;
+    uint16_t port = TRY(m_table.choose_port(*this, local));
+    m_local = {local.address, port};
+    m_bound = true;
+    return {};
+}
+
+ErrorOr<void> TcpConnection::connect(Ipv4Endpoint remote) {
+    switch (m_state) {
+    case TcpState::syn_sent:
+    case TcpState::syn_received:
+        return EALREADY;
+    case TcpState::listen:
+        return EINVAL;
+    case TcpState::closed:
+        break;
+    default:
+        return EISCONN;
+    }
+    if (m_ever_connected) {
+        if (m_error)
+            return static_cast<Errno>(take_error());
+        return ECONNABORTED;
+    }
+    if (remote.port == 0 || remote.address.is_any() || remote.address.is_multicast() ||
+        remote.address == Ipv4Address::limited_broadcast())
+        return remote.port == 0 ? ECONNREFUSED : ENETUNREACH;
+    Ipv4Address local_address = m_local.address;
+    if (local_address.is_any())
+        local_address =
+            remote.address.is_loopback() ? remote.address : m_table.ip().local_address();
+    if (!m_bound) {
+        uint16_t port = TRY(m_table.choose_connect_port(local_address, remote));
+        m_local.port = port;
+        m_bound = true;
+    }
+    m_local.address = local_address;
+    m_remote = remote;
+    m_ever_connected = true;
+    m_iss = m_table.random32();
+    m_ts_offset = m_table.random32();
+    m_snd_una = m_iss;
+    m_snd_nxt = m_iss;
+    m_snd_max = m_iss;
+    m_state = TcpState::syn_sent;
+    send_syn();
+    return EINPROGRESS;
+}
+
+ErrorOr<void> TcpConnection::shutdown(bool read, bool write) {
+    if (m_state == TcpState::closed || m_state == TcpState::listen || m_state == TcpState::syn_sent)
+        return ENOTCONN;
+    if (read)
+        m_read_shutdown = true;
+    if (write && !m_write_shutdown) {
+        queue_fin();
+        output();
+    }
+    notify();
+    return {};
+}
+
+ErrorOr<Ipv4Endpoint> TcpConnection::remote_endpoint() const {
+    if (m_state == TcpState::closed || m_state == TcpState::listen || m_state == TcpState::syn_sent)
+        return ENOTCONN;
+    return m_remote;
+}
+
+int TcpConnection::take_error() {
+    int error = m_error;
+    m_error = 0;
+    return error;
+}
+
+void TcpConnection::options_changed() {
+    arm_keep_alive();
+    // TCP_NODELAY set: what Nagle held back may go now. A larger receive buffer may open the
+    // window the peer is waiting on.
+    if (is_synchronized(m_state)) {
+        output();
+        uint32_t right_edge = m_rcv_nxt + receive_space();
+        if (sequence_greater(right_edge, m_rcv_adv) &&
+            right_edge - m_rcv_adv >= min<uint32_t>(m_options.receive_buffer / 2, m_mss))
+            send_ack();
+    }
+    notify();
+}
+
+void TcpConnection::queue_fin() {
+    m_write_shutdown = true;
+    m_fin_queued = true;
+    m_fin_sequence = m_snd_una + static_cast<uint32_t>(m_send_queue.size());
+    if (m_state == TcpState::established || m_state == TcpState::syn_received)
+        m_state = TcpState::fin_wait_1;
+    else if (m_state == TcpState::close_wait)
+        m_state = TcpState::last_ack;
+}
+
+void TcpConnection::move_to_closed() {
+    m_state = TcpState::closed;
+    m_retransmit_at = m_delayed_ack_at = m_persist_at = m_keep_alive_at = m_linger_at = 0;
+    m_send_queue.clear();
+    m_out_of_order.clear();
+    m_write_shutdown = true;
+    if (m_listener)
+        m_listener->child_closed(*this);
+}
+
+void TcpConnection::abort(int error, bool send_reset_segment) {
+    if (send_reset_segment && is_synchronized(m_state))
+        send_reset();
+    if (error) {
+        m_error = error;
+        m_reset = error == ECONNRESET;
+    }
+    move_to_closed();
+    notify();
+}
+
+void TcpConnection::detach_children() {
+    while (TcpConnection* child = m_syn_queue.first())
+        child->abort(0, true);
+    while (TcpConnection* child = m_accept_queue.first())
+        child->abort(0, true);
+}
+
+void TcpConnection::close() {
+    m_program_owns = false;
+    switch (m_state) {
+    case TcpState::listen:
+        detach_children();
+        move_to_closed();
+        break;
+    case TcpState::syn_sent:
+        move_to_closed();
+        break;
+    case TcpState::closed:
+    case TcpState::time_wait:
+    case TcpState::fin_wait_2:
+    case TcpState::closing:
+    case TcpState::last_ack:
+        break;
+    default:
+        if (!m_receive_queue.is_empty() || !m_out_of_order.is_empty()) {
+            // RFC 2525 2.17: data the program never read is lost; the peer must know.
+            m_receive_queue.clear();
+            abort(0, true);
+            break;
+        }
+        if (!m_write_shutdown)
+            queue_fin();
+        output();
+        break;
+    }
+    m_receive_queue.clear();
+    if (m_state == TcpState::fin_wait_2 && !m_linger_at)
+        m_linger_at = m_table.now_ns() + tcp_timing::fin_wait_2;
+    if (is_finished())
+        m_table.destroy(*this);
+}
+
+ErrorOr<void> TcpConnection::listen(int backlog) {
+    if (m_state != TcpState::closed && m_state != TcpState::listen)
+        return EINVAL;
+    if (m_ever_connected)
+        return EINVAL;
+    if (!m_bound)
+        TRY(bind({Ipv4Address::any(), 0}));
+    m_backlog = static_cast<uint16_t>(max(1, min(backlog, maximum_backlog)));
+    m_state = TcpState::listen;
+    return {};
+}
+
+ErrorOr<TcpSocket*> TcpConnection::accept() {
+    if (m_state != TcpState::listen)
+        return EINVAL;
+    TcpConnection* child = m_accept_queue.take_first();
+    if (!child)
+        return EAGAIN;
+    --m_accept_queue_length;
+    child->m_awaiting_accept = false;
+    child->m_listener = nullptr;
+    child->m_program_owns = true;
+    return static_cast<TcpSocket*>(child);
+}
+
+ErrorOr<size_t> TcpConnection::send(const void* data, size_t length) {
+    if (m_error && m_state == TcpState::closed)
+        return static_cast<Errno>(take_error());
+    if (m_write_shutdown && m_ever_connected)
+        return EPIPE;
+    switch (m_state) {
+    case TcpState::established:
+    case TcpState::close_wait:
+        break;
+    case TcpState::syn_sent:
+    case TcpState::syn_received:
+        return EAGAIN;
+    default:
+        return ENOTCONN;
+    }
+    if (length == 0)
+        return size_t(0);
+    size_t accepted = m_send_queue.append(data, min<size_t>(length, send_space()));
+    if (accepted == 0)
+        return send_space() == 0 ? EAGAIN : ENOMEM;
+    output();
+    return accepted;
+}
+
+ErrorOr<size_t> TcpConnection::receive(void* data, size_t length, bool peek) {
+    if (!m_receive_queue.is_empty()) {
+        size_t copied = m_receive_queue.copy_out(0, data, length);
+        if (!peek) {
+            m_receive_queue.consume(copied);
+            // Receiver-side silly window avoidance (RFC 1122 4.2.3.3): announce the window
+            // once it has opened by a full segment or half the buffer.
+            uint32_t right_edge = m_rcv_nxt + receive_space();
+            if (is_synchronized(m_state) && sequence_greater(right_edge, m_rcv_adv) &&
+                right_edge - m_rcv_adv >= min<uint32_t>(m_options.receive_buffer / 2, 2u * m_mss))
+                send_ack();
+        }
+        return copied;
+    }
+    if (m_fin_received || m_read_shutdown)
+        return size_t(0);
+    if (m_reset) {
+        m_error = 0;
+        return ECONNRESET;
+    }
+    if (m_error)
+        return static_cast<Errno>(take_error());
+    if (m_state == TcpState::closed || m_state == TcpState::listen)
+        return ENOTCONN;
+    return EAGAIN;
+}
+
+void TcpConnection::icmp_error(uint32_t sequence, int error) {
+    // Only a handshake in progress gives up on an ICMP error (RFC 1122 4.2.3.9: the others
+    // are soft), and only when the quoted sequence is ours (RFC 5927 against blind errors).
+    if (m_state != TcpState::syn_sent || !sequence_in_range(sequence, m_snd_una, m_snd_max + 1))
+        return;
+    abort(error, false);
+}
+
+bool TcpConnection::is_finished() const {
+    return m_state == TcpState::closed && !m_program_owns && !m_listener;
+}
+
+} // namespace kernel::net::tcp

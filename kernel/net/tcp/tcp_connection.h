@@ -1,0 +1,200 @@
+// One TCP socket: a listener, or a connection with its state machine, buffers and timers.
+// The program holds it through TcpSocket; once the program closes it, the table keeps it
+// until the protocol has finished with it (FIN handshake, TIME_WAIT) and then frees it.
+#pragma once
+
+#include "lib/intrusive_list.h"
+#include "net/socket.h"
+#include "net/tcp/chunked_buffer.h"
+#include "net/tcp/new_reno.h"
+#include "net/tcp/reassembly_queue.h"
+#include "net/tcp/rtt_estimator.h"
+#include "net/tcp/tcp_header.h"
+#include "net/tcp/tcp_state.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace kernel::net::tcp {
+
+class TcpTable;
+
+// Linux's numbers where RFCs leave a choice.
+namespace tcp_timing {
+inline constexpr uint64_t millisecond = 1'000'000;
+inline constexpr uint64_t second = 1000 * millisecond;
+inline constexpr uint64_t delayed_ack = 40 * millisecond;
+inline constexpr uint64_t time_wait = 60 * second; // 2 * MSL
+inline constexpr uint64_t fin_wait_2 = 60 * second;
+inline constexpr uint64_t keep_alive_idle = 7200 * second;
+inline constexpr uint64_t keep_alive_interval = 75 * second;
+inline constexpr uint32_t keep_alive_probes = 9;
+inline constexpr uint32_t syn_retries = 6;
+inline constexpr uint32_t syn_ack_retries = 5;
+inline constexpr uint32_t data_retries = 15;
+} // namespace tcp_timing
+
+class TcpConnection final : public TcpSocket {
+public:
+    explicit TcpConnection(TcpTable& table);
+    ~TcpConnection() override;
+
+    // Socket
+    uint32_t poll_events() const override;
+    ErrorOr<void> bind(Ipv4Endpoint local) override;
+    ErrorOr<void> connect(Ipv4Endpoint remote) override;
+    ErrorOr<void> shutdown(bool read, bool write) override;
+    Ipv4Endpoint local_endpoint() const override { return m_local; }
+    ErrorOr<Ipv4Endpoint> remote_endpoint() const override;
+    int take_error() override;
+    size_t readable_bytes() const override { return m_receive_queue.size(); }
+    void options_changed() override;
+    void close() override;
+    // TcpSocket
+    ErrorOr<void> listen(int backlog) override;
+    ErrorOr<TcpSocket*> accept() override;
+    ErrorOr<size_t> send(const void* data, size_t length) override;
+    ErrorOr<size_t> receive(void* data, size_t length, bool peek) override;
+
+    // From the table.
+    void input(const TcpSegment& segment);
+    void listener_input(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
+    // An ICMP error quoting our segment with `sequence`.
+    void icmp_error(uint32_t sequence, int error);
+    void run_timers(uint64_t now);
+    uint64_t next_deadline_ns() const;
+    // Neither the program nor a listener holds it, and the protocol is done: the table frees it.
+    bool is_finished() const;
+
+    TcpState state() const { return m_state; }
+    bool is_bound() const { return m_bound; }
+    Ipv4Endpoint remote() const { return m_remote; }
+    bool is_listening() const { return m_state == TcpState::listen; }
+    const SocketOptions& socket_options() const { return m_options; }
+
+    ListNode table_node; // in the table's list of every socket
+    ListNode queue_node; // in its listener's SYN queue or accept queue
+
+private:
+    // tcp_connection.cpp: the program's side.
+    void notify();
+    uint32_t send_space() const;
+    void queue_fin();
+    void abort(int error, bool send_reset);
+    void detach_children();
+    void move_to_closed();
+    void become_established();
+
+    // tcp_output.cpp: what goes out.
+    void output();
+    void send_syn();
+    void send_ack();
+    void send_challenge_ack() { send_ack(); }
+    void send_reset();
+    void send_probe();
+    // A segment at `sequence` carrying `length` queued bytes from there, and FIN when asked.
+    void send_data(uint32_t sequence, size_t length, bool fin);
+    void transmit(uint32_t sequence, uint8_t flags, size_t length);
+    uint16_t window_field();
+    uint32_t receive_space() const;
+    uint32_t timestamp_now() const;
+    void start_retransmit_timer();
+    void retransmit_first();
+    size_t effective_mss() const { return m_mss; }
+
+    // tcp_input.cpp: what comes in.
+    void input_syn_sent(const TcpSegment& segment);
+    bool acceptable(const TcpSegment& segment) const;
+    bool handle_reset(const TcpSegment& segment);
+    bool handle_ack(const TcpSegment& segment);
+    void handle_new_ack(const TcpSegment& segment, uint32_t ack);
+    void handle_duplicate_ack();
+    void handle_data(const TcpSegment& segment);
+    void handle_fin();
+    void take_options(const TcpOptions& options);
+    void update_window(const TcpSegment& segment);
+    void schedule_ack(bool now);
+
+    // tcp_timers.cpp
+    void on_retransmit_timeout();
+    void on_persist_timeout();
+    void on_keep_alive_timeout();
+    void arm_keep_alive();
+    void enter_time_wait();
+
+    // tcp_listener.cpp
+    void accept_syn(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
+    void child_established(TcpConnection& child);
+    void child_closed(TcpConnection& child);
+
+    TcpTable& m_table;
+    TcpState m_state = TcpState::closed;
+    Ipv4Endpoint m_local;
+    Ipv4Endpoint m_remote;
+    bool m_bound = false;
+    bool m_program_owns = true;
+    bool m_ever_connected = false;
+    bool m_read_shutdown = false;
+    bool m_write_shutdown = false; // FIN queued or the connection is gone
+    bool m_fin_queued = false;
+    bool m_fin_received = false;
+    bool m_reset = false;
+    int m_error = 0;
+
+    // Listener: half-open children (SYN queue) and finished handshakes (accept queue).
+    TcpConnection* m_listener = nullptr; // while this child sits in a queue
+    bool m_awaiting_accept = false;      // in the accept queue rather than the SYN queue
+    IntrusiveList<TcpConnection, &TcpConnection::queue_node> m_syn_queue;
+    IntrusiveList<TcpConnection, &TcpConnection::queue_node> m_accept_queue;
+    uint16_t m_backlog = 0;
+    uint16_t m_syn_queue_length = 0;
+    uint16_t m_accept_queue_length = 0;
+
+    // Send sequence space (RFC 9293 3.3.1) and the FIN's place in it.
+    uint32_t m_iss = 0;
+    uint32_t m_snd_una = 0;
+    uint32_t m_snd_nxt = 0;
+    uint32_t m_snd_max = 0; // highest sequence sent, which snd_nxt falls back from on a timeout
+    uint32_t m_snd_wnd = 0;
+    uint32_t m_snd_wl1 = 0;
+    uint32_t m_snd_wl2 = 0;
+    uint32_t m_fin_sequence = 0;
+    // Receive sequence space.
+    uint32_t m_irs = 0;
+    uint32_t m_rcv_nxt = 0;
+    uint32_t m_rcv_adv = 0; // right edge of the window last advertised
+
+    // Negotiated options.
+    uint16_t m_mss = 536;
+    uint8_t m_snd_wscale = 0;
+    uint8_t m_rcv_wscale = 0;
+    bool m_window_scaling = false;
+    bool m_sack = false;
+    bool m_timestamps = false;
+    uint32_t m_ts_recent = 0;
+    uint32_t m_ts_offset = 0;
+    uint32_t m_last_ack_sent = 0;
+
+    ChunkedBuffer m_send_queue; // from snd_una on
+    ChunkedBuffer m_receive_queue;
+    ReassemblyQueue m_out_of_order;
+
+    RttEstimator m_rtt;
+    NewReno m_congestion;
+    bool m_rtt_timing = false;
+    uint32_t m_rtt_sequence = 0;
+    uint64_t m_rtt_started = 0;
+
+    // Timers: 0 when not armed.
+    uint64_t m_retransmit_at = 0;
+    uint64_t m_delayed_ack_at = 0;
+    uint64_t m_persist_at = 0;
+    uint64_t m_keep_alive_at = 0;
+    uint64_t m_linger_at = 0; // TIME_WAIT or an orphan's FIN_WAIT_2
+    uint32_t m_retransmits = 0;
+    uint32_t m_persist_backoff = 0;
+    uint32_t m_keep_alive_probes = 0;
+    uint32_t m_segments_unacked = 0;
+};
+
+} // namespace kernel::net::tcp

@@ -1,0 +1,48 @@
+#include "net/tcp/tcp_layer.h"
+
+#include "net/tcp/tcp_table.h"
+
+namespace kernel::net {
+
+struct TcpLayer::State : tcp::TcpTable {
+    using TcpTable::TcpTable;
+};
+
+TcpLayer::TcpLayer(IpOutput& ip, const Environment& environment)
+    : m_state(new State(ip, environment)) {}
+
+TcpLayer::~TcpLayer() {
+    delete m_state;
+}
+
+TcpSocket* TcpLayer::create_socket() {
+    return m_state ? m_state->create_connection() : nullptr;
+}
+
+void TcpLayer::receive(Ipv4Address source, Ipv4Address destination, const uint8_t* segment,
+                       size_t length, bool checksum_verified) {
+    if (m_state)
+        m_state->receive(source, destination, segment, length, checksum_verified);
+}
+
+void TcpLayer::receive_icmp_error(Ipv4Address remote, const uint8_t* quoted, size_t length,
+                                  int error) {
+    if (m_state)
+        m_state->receive_icmp_error(remote, quoted, length, error);
+}
+
+void TcpLayer::run_timers() {
+    if (m_state)
+        m_state->run_timers();
+}
+
+uint64_t TcpLayer::next_deadline_ns() const {
+    return m_state ? m_state->next_deadline_ns() : 0;
+}
+
+const TcpStatistics& TcpLayer::statistics() const {
+    static constexpr TcpStatistics none{};
+    return m_state ? m_state->statistics() : none;
+}
+
+} // namespace kernel::net

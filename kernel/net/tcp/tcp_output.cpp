@@ -1,0 +1,199 @@
+// What a connection sends: SYNs, data under the windows and Nagle's rule, ACKs, probes, RSTs.
+#include "lib/utility.h"
+#include "net/tcp/sequence.h"
+#include "net/tcp/tcp_connection.h"
+#include "net/tcp/tcp_table.h"
+
+namespace kernel::net::tcp {
+
+namespace {
+
+// Payload pieces per segment: a full segment spans at most this many buffer chunks.
+constexpr size_t maximum_pieces = 34;
+
+} // namespace
+
+uint32_t TcpConnection::timestamp_now() const {
+    return static_cast<uint32_t>(m_table.now_ns() / tcp_timing::millisecond) + m_ts_offset;
+}
+
+uint32_t TcpConnection::receive_space() const {
+    size_t held = m_receive_queue.size() + m_out_of_order.bytes();
+    return held >= m_options.receive_buffer
+               ? 0
+               : static_cast<uint32_t>(m_options.receive_buffer - held);
+}
+
+uint16_t TcpConnection::window_field() {
+    uint32_t space = receive_space();
+    // Never move the right edge left (RFC 9293 3.8.6.2.2), and move it right only by a useful
+    // amount (silly window avoidance).
+    uint32_t right_edge = m_rcv_nxt + space;
+    uint32_t threshold = min<uint32_t>(m_options.receive_buffer / 2, m_mss);
+    if (sequence_less(right_edge, m_rcv_adv) ||
+        (sequence_greater(right_edge, m_rcv_adv) && right_edge - m_rcv_adv < threshold &&
+         sequence_greater(m_rcv_adv, m_rcv_nxt)))
+        right_edge = sequence_max(m_rcv_adv, m_rcv_nxt);
+    uint32_t window = right_edge - m_rcv_nxt;
+    uint32_t field = min<uint32_t>(window >> m_rcv_wscale, 0xffff);
+    m_rcv_adv = sequence_max(m_rcv_adv, m_rcv_nxt + (field << m_rcv_wscale));
+    return static_cast<uint16_t>(field);
+}
+
+void TcpConnection::transmit(uint32_t sequence, uint8_t flags, size_t length) {
+    TcpHeader header;
+    header.source_port = m_local.port;
+    header.destination_port = m_remote.port;
+    header.sequence = sequence;
+    header.flags = flags;
+    TcpOptions& options = header.options;
+    if (flags & tcp_flag::syn) {
+        options.has_mss = true;
+        size_t mtu = m_table.ip().mtu();
+        options.mss = static_cast<uint16_t>(min<size_t>(mtu > 40 ? mtu - 40 : 536, 0xffff));
+        bool answering = m_state == TcpState::syn_received;
+        if (!answering || m_window_scaling) {
+            options.has_window_scale = true;
+            options.window_scale = m_rcv_wscale;
+        }
+        options.sack_permitted = !answering || m_sack;
+        options.has_timestamps = !answering || m_timestamps;
+        // The window in a SYN is never scaled (RFC 7323 2.2).
+        header.window = static_cast<uint16_t>(min<uint32_t>(receive_space(), 0xffff));
+    }
+    if (flags & tcp_flag::ack) {
+        header.acknowledgment = m_rcv_nxt;
+        if (!(flags & tcp_flag::syn))
+            header.window = window_field();
+        else
+            m_rcv_adv = m_rcv_nxt + header.window;
+        m_last_ack_sent = m_rcv_nxt;
+        m_delayed_ack_at = 0;
+        m_segments_unacked = 0;
+    }
+    if (m_timestamps || ((flags & tcp_flag::syn) && options.has_timestamps)) {
+        options.has_timestamps = true;
+        options.timestamp_value = timestamp_now();
+        options.timestamp_echo = (flags & tcp_flag::ack) ? m_ts_recent : 0;
+    }
+    if (m_sack && !(flags & tcp_flag::syn) && !m_out_of_order.is_empty())
+        options.sack_block_count = static_cast<uint8_t>(
+            m_out_of_order.sack_blocks(options.sack_blocks, tcp_maximum_sack_blocks));
+
+    TransmitFragment pieces[maximum_pieces];
+    size_t count = 0;
+    size_t covered = 0;
+    if (length > 0) {
+        size_t offset = sequence - m_snd_una;
+        count = m_send_queue.describe(offset, length, pieces, maximum_pieces, covered);
+    }
+    m_table.transmit(m_local.address, m_remote.address, header, pieces, count, covered);
+}
+
+void TcpConnection::send_syn() {
+    m_rcv_wscale = 0;
+    while (m_rcv_wscale < tcp_maximum_window_scale &&
+           (uint64_t(0xffff) << m_rcv_wscale) < m_options.receive_buffer)
+        ++m_rcv_wscale;
+    uint8_t flags = tcp_flag::syn;
+    if (m_state == TcpState::syn_received)
+        flags |= tcp_flag::ack;
+    if (m_retransmits == 0)
+        m_rtt_started = m_table.now_ns();
+    transmit(m_iss, flags, 0);
+    m_snd_nxt = m_iss + 1;
+    m_snd_max = sequence_max(m_snd_max, m_snd_nxt);
+    if (!m_retransmit_at)
+        start_retransmit_timer();
+}
+
+void TcpConnection::send_ack() {
+    transmit(m_snd_nxt, tcp_flag::ack, 0);
+}
+
+void TcpConnection::send_reset() {
+    transmit(m_snd_nxt, tcp_flag::rst | tcp_flag::ack, 0);
+    ++m_table.statistics().resets_sent;
+}
+
+void TcpConnection::send_probe() {
+    // One byte behind what the peer acknowledged: out of its window, so it answers with an
+    // ACK carrying its current window (RFC 9293 3.8.6.1, RFC 1122 4.2.3.6).
+    transmit(m_snd_una - 1, tcp_flag::ack, 0);
+}
+
+void TcpConnection::send_data(uint32_t sequence, size_t length, bool fin) {
+    uint8_t flags = tcp_flag::ack;
+    if (fin)
+        flags |= tcp_flag::fin;
+    if (length > 0 && sequence + length == m_snd_una + m_send_queue.size())
+        flags |= tcp_flag::psh;
+    if (sequence_less(sequence, m_snd_max)) {
+        ++m_table.statistics().retransmitted;
+        if (m_rtt_timing && sequence_less_equal(sequence, m_rtt_sequence))
+            m_rtt_timing = false; // Karn: a retransmitted segment gives no sample
+    } else if (!m_timestamps && !m_rtt_timing && length > 0) {
+        m_rtt_timing = true;
+        m_rtt_sequence = sequence;
+        m_rtt_started = m_table.now_ns();
+    }
+    transmit(sequence, flags, length);
+}
+
+void TcpConnection::start_retransmit_timer() {
+    m_retransmit_at = m_table.now_ns() + m_rtt.rto_ns();
+}
+
+void TcpConnection::retransmit_first() {
+    size_t queued = m_send_queue.size();
+    size_t length = min<size_t>(queued, m_mss);
+    bool fin = m_fin_queued && length == queued && sequence_greater(m_snd_max, m_fin_sequence);
+    send_data(m_snd_una, length, fin);
+    m_snd_nxt = sequence_max(m_snd_nxt, m_snd_una + static_cast<uint32_t>(length) + (fin ? 1 : 0));
+}
+
+void TcpConnection::output() {
+    switch (m_state) {
+    case TcpState::established:
+    case TcpState::close_wait:
+    case TcpState::fin_wait_1:
+    case TcpState::closing:
+    case TcpState::last_ack:
+        break;
+    default:
+        return;
+    }
+    uint32_t data_end = m_snd_una + static_cast<uint32_t>(m_send_queue.size());
+    for (;;) {
+        uint32_t in_flight = m_snd_nxt - m_snd_una;
+        size_t available =
+            sequence_less(m_snd_nxt, data_end) ? static_cast<size_t>(data_end - m_snd_nxt) : 0;
+        uint32_t window = min(m_snd_wnd, m_congestion.window());
+        uint32_t usable = window > in_flight ? window - in_flight : 0;
+        size_t length = min<size_t>(min<size_t>(available, m_mss), usable);
+        bool fin = m_fin_queued && m_snd_nxt + length == m_fin_sequence &&
+                   sequence_less_equal(m_snd_nxt, m_fin_sequence);
+        if (length == 0 && !fin)
+            break;
+        if (length < m_mss && !fin) {
+            bool window_limited = length < available;
+            // Nagle (RFC 896): a small segment waits while data is unacknowledged, unless
+            // TCP_NODELAY; a window-limited one waits for the window to open.
+            if (in_flight > 0 && (window_limited || !m_options.no_delay))
+                break;
+        }
+        send_data(m_snd_nxt, length, fin);
+        m_snd_nxt += static_cast<uint32_t>(length) + (fin ? 1 : 0);
+        m_snd_max = sequence_max(m_snd_max, m_snd_nxt);
+        if (!m_retransmit_at)
+            start_retransmit_timer();
+        m_persist_at = 0;
+    }
+    bool blocked = sequence_less(m_snd_nxt, data_end) && m_snd_nxt == m_snd_una;
+    if (blocked && m_snd_wnd == 0 && !m_persist_at && !m_retransmit_at) {
+        m_persist_backoff = 0;
+        m_persist_at = m_table.now_ns() + m_rtt.rto_ns();
+    }
+}
+
+} // namespace kernel::net::tcp

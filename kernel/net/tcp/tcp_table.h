@@ -1,0 +1,61 @@
+// What TcpLayer is made of: every connection and listener, the demultiplexing of incoming
+// segments to them, port allocation, and the one place segments leave through IpOutput.
+#pragma once
+
+#include "lib/error_or.h"
+#include "lib/intrusive_list.h"
+#include "net/environment.h"
+#include "net/ip_output.h"
+#include "net/tcp/tcp_connection.h"
+#include "net/tcp/tcp_header.h"
+#include "net/tcp/tcp_layer.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace kernel::net::tcp {
+
+class TcpTable {
+public:
+    TcpTable(IpOutput& ip, const Environment& environment);
+    ~TcpTable();
+    TcpTable(const TcpTable&) = delete;
+    TcpTable& operator=(const TcpTable&) = delete;
+
+    TcpConnection* create_connection();
+    // Frees a connection the program no longer owns and the protocol is done with.
+    void destroy(TcpConnection& connection);
+
+    void receive(Ipv4Address source, Ipv4Address destination, const uint8_t* data, size_t length,
+                 bool checksum_verified);
+    void receive_icmp_error(Ipv4Address remote, const uint8_t* quoted, size_t length, int error);
+    void run_timers();
+    uint64_t next_deadline_ns() const;
+
+    // The port `local` may bind (an ephemeral one for port 0), or EADDRINUSE/EADDRNOTAVAIL.
+    ErrorOr<uint16_t> choose_port(const TcpConnection& binder, Ipv4Endpoint local);
+    // An ephemeral port for a connection to `remote` whose 4-tuple is unused.
+    ErrorOr<uint16_t> choose_connect_port(Ipv4Address local, Ipv4Endpoint remote);
+
+    // Sends one segment; `payload` pieces follow the header. Counts it.
+    void transmit(Ipv4Address source, Ipv4Address destination, const TcpHeader& header,
+                  const TransmitFragment* payload, size_t pieces, size_t payload_length);
+    // The reset answering `segment` for which no connection exists (RFC 9293 3.10.7.1).
+    void send_reset_for(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
+
+    IpOutput& ip() { return m_ip; }
+    uint64_t now_ns() const { return m_environment.now_ns(); }
+    uint32_t random32() const;
+    TcpStatistics& statistics() { return m_statistics; }
+
+private:
+    TcpConnection* find(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
+    void reap();
+
+    IpOutput& m_ip;
+    Environment m_environment;
+    TcpStatistics m_statistics;
+    IntrusiveList<TcpConnection, &TcpConnection::table_node> m_connections;
+};
+
+} // namespace kernel::net::tcp
