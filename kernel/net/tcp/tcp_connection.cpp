@@ -135,9 +135,7 @@ void TcpConnection::options_changed() {
     // window the peer is waiting on.
     if (is_synchronized(m_state)) {
         output();
-        uint32_t right_edge = m_rcv_nxt + receive_space();
-        if (sequence_greater(right_edge, m_rcv_adv) &&
-            right_edge - m_rcv_adv >= min<uint32_t>(m_options.receive_buffer / 2, m_mss))
+        if (window_update_due())
             send_ack();
     }
     notify();
@@ -270,11 +268,7 @@ ErrorOr<size_t> TcpConnection::receive(void* data, size_t length, bool peek) {
         size_t copied = m_receive_queue.copy_out(0, data, length);
         if (!peek) {
             m_receive_queue.consume(copied);
-            // Receiver-side silly window avoidance (RFC 1122 4.2.3.3): announce the window
-            // once it has opened by a full segment or half the buffer.
-            uint32_t right_edge = m_rcv_nxt + receive_space();
-            if (is_synchronized(m_state) && sequence_greater(right_edge, m_rcv_adv) &&
-                right_edge - m_rcv_adv >= min<uint32_t>(m_options.receive_buffer / 2, 2u * m_mss))
+            if (is_synchronized(m_state) && window_update_due())
                 send_ack();
         }
         return copied;

@@ -96,6 +96,7 @@ private:
     void send_data(uint32_t sequence, size_t length, bool fin);
     void transmit(uint32_t sequence, uint8_t flags, size_t length);
     uint16_t window_field();
+    bool window_update_due() const;
     uint32_t receive_space() const;
     uint32_t timestamp_now() const;
     void start_retransmit_timer();

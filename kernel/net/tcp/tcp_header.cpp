@@ -125,7 +125,9 @@ size_t build_tcp_header(const TcpHeader& header, uint8_t* out) {
         store16(cursor + 2, options.mss);
         cursor += 4;
     }
-    if (options.sack_permitted) {
+    // SACK-permitted takes the place of the two no-ops before timestamps, as Linux packs them.
+    bool sack_before_timestamps = options.sack_permitted && options.has_timestamps;
+    if (options.sack_permitted && !sack_before_timestamps) {
         cursor[0] = option_kind::no_operation;
         cursor[1] = option_kind::no_operation;
         cursor[2] = option_kind::sack_permitted;
@@ -140,8 +142,9 @@ size_t build_tcp_header(const TcpHeader& header, uint8_t* out) {
         cursor += 4;
     }
     if (options.has_timestamps) {
-        cursor[0] = option_kind::no_operation;
-        cursor[1] = option_kind::no_operation;
+        cursor[0] =
+            sack_before_timestamps ? option_kind::sack_permitted : option_kind::no_operation;
+        cursor[1] = sack_before_timestamps ? 2 : option_kind::no_operation;
         cursor[2] = option_kind::timestamps;
         cursor[3] = 10;
         store32(cursor + 4, options.timestamp_value);

@@ -24,6 +24,16 @@ uint32_t TcpConnection::receive_space() const {
                : static_cast<uint32_t>(m_options.receive_buffer - held);
 }
 
+bool TcpConnection::window_update_due() const {
+    // Receiver-side silly window avoidance (RFC 1122 4.2.3.3): announce a window that has
+    // opened by a full segment or half the buffer, as far as the window field can say it.
+    uint32_t window =
+        static_cast<uint32_t>(min<uint64_t>(receive_space(), uint64_t(0xffff) << m_rcv_wscale));
+    uint32_t right_edge = m_rcv_nxt + window;
+    return sequence_greater(right_edge, m_rcv_adv) &&
+           right_edge - m_rcv_adv >= min<uint32_t>(m_options.receive_buffer / 2, m_mss);
+}
+
 uint16_t TcpConnection::window_field() {
     uint32_t space = receive_space();
     // Never move the right edge left (RFC 9293 3.8.6.2.2), and move it right only by a useful
@@ -91,10 +101,13 @@ void TcpConnection::transmit(uint32_t sequence, uint8_t flags, size_t length) {
 }
 
 void TcpConnection::send_syn() {
+    // Our scale covers the receive buffer; an answer to a SYN without the option has none.
     m_rcv_wscale = 0;
-    while (m_rcv_wscale < tcp_maximum_window_scale &&
-           (uint64_t(0xffff) << m_rcv_wscale) < m_options.receive_buffer)
-        ++m_rcv_wscale;
+    if (m_state == TcpState::syn_sent || m_window_scaling) {
+        while (m_rcv_wscale < tcp_maximum_window_scale &&
+               (uint64_t(0xffff) << m_rcv_wscale) < m_options.receive_buffer)
+            ++m_rcv_wscale;
+    }
     uint8_t flags = tcp_flag::syn;
     if (m_state == TcpState::syn_received)
         flags |= tcp_flag::ack;

@@ -1,0 +1,240 @@
+#include "kernel/tcp_test_support.h"
+
+#include "net/tcp/chunked_buffer.h"
+#include "net/tcp/new_reno.h"
+#include "net/tcp/reassembly_queue.h"
+#include "net/tcp/rtt_estimator.h"
+#include "net/tcp/sequence.h"
+
+namespace {
+
+using namespace tcp_test;
+
+TEST(TcpSequence, ComparesAcrossTheWrap) {
+    EXPECT_TRUE(sequence_less(0xfffffff0u, 0x10u));
+    EXPECT_TRUE(sequence_greater(0x10u, 0xfffffff0u));
+    EXPECT_TRUE(sequence_less_equal(5u, 5u));
+    EXPECT_FALSE(sequence_less(5u, 5u));
+    EXPECT_EQ(sequence_max(0xffffff00u, 0x100u), 0x100u);
+    EXPECT_TRUE(sequence_in_range(0x2u, 0xfffffffeu, 0x10u));
+    EXPECT_FALSE(sequence_in_range(0x10u, 0xfffffffeu, 0x10u));
+}
+
+TEST(TcpHeader, BuildsAndParsesEveryOption) {
+    TcpHeader header;
+    header.source_port = 1234;
+    header.destination_port = 80;
+    header.sequence = 0xdeadbeef;
+    header.acknowledgment = 0x01020304;
+    header.flags = tcp_flag::syn | tcp_flag::ack;
+    header.window = 4321;
+    header.options.has_mss = true;
+    header.options.mss = 1460;
+    header.options.has_window_scale = true;
+    header.options.window_scale = 7;
+    header.options.sack_permitted = true;
+    header.options.has_timestamps = true;
+    header.options.timestamp_value = 111;
+    header.options.timestamp_echo = 222;
+    uint8_t bytes[tcp_maximum_header + 3];
+    size_t length = build_tcp_header(header, bytes);
+    EXPECT_EQ(length, 40u);
+    memcpy(bytes + length, "xyz", 3);
+    TcpSegment segment;
+    ASSERT_TRUE(parse_tcp_segment(bytes, length + 3, segment));
+    const TcpHeader& parsed = segment.header;
+    EXPECT_EQ(parsed.source_port, 1234);
+    EXPECT_EQ(parsed.destination_port, 80);
+    EXPECT_EQ(parsed.sequence, 0xdeadbeefu);
+    EXPECT_EQ(parsed.acknowledgment, 0x01020304u);
+    EXPECT_EQ(parsed.flags, tcp_flag::syn | tcp_flag::ack);
+    EXPECT_EQ(parsed.window, 4321);
+    EXPECT_EQ(parsed.options.mss, 1460);
+    EXPECT_EQ(parsed.options.window_scale, 7);
+    EXPECT_TRUE(parsed.options.sack_permitted);
+    EXPECT_EQ(parsed.options.timestamp_value, 111u);
+    EXPECT_EQ(parsed.options.timestamp_echo, 222u);
+    EXPECT_EQ(segment.payload_length, 3u);
+    EXPECT_EQ(segment.sequence_length(), 4u); // SYN counts one
+}
+
+TEST(TcpHeader, SackBlocksAreCutToTheRoomLeft) {
+    TcpHeader header;
+    header.flags = tcp_flag::ack;
+    header.options.has_timestamps = true;
+    header.options.sack_block_count = 4;
+    for (uint32_t block = 0; block < 4; ++block)
+        header.options.sack_blocks[block] = {block * 100, block * 100 + 50};
+    uint8_t bytes[tcp_maximum_header];
+    size_t length = build_tcp_header(header, bytes);
+    EXPECT_LE(length, tcp_maximum_header);
+    TcpSegment segment;
+    ASSERT_TRUE(parse_tcp_segment(bytes, length, segment));
+    EXPECT_EQ(segment.header.options.sack_block_count, 3); // 12 bytes of timestamps leave 3
+    EXPECT_EQ(segment.header.options.sack_blocks[2].start, 200u);
+    EXPECT_EQ(segment.header.options.sack_blocks[2].end, 250u);
+
+    header.options.has_timestamps = false;
+    length = build_tcp_header(header, bytes);
+    ASSERT_TRUE(parse_tcp_segment(bytes, length, segment));
+    EXPECT_EQ(segment.header.options.sack_block_count, 4);
+}
+
+TEST(TcpHeader, UnknownOptionsAreSkippedAndBadOnesRejected) {
+    uint8_t bytes[28] = {};
+    bytes[12] = 7 << 4;
+    bytes[20] = 30; // an unknown kind with a length of 4
+    bytes[21] = 4;
+    bytes[24] = 2; // MSS 0x0102
+    bytes[25] = 4;
+    bytes[26] = 1;
+    bytes[27] = 2;
+    TcpSegment segment;
+    ASSERT_TRUE(parse_tcp_segment(bytes, sizeof bytes, segment));
+    EXPECT_EQ(segment.header.options.mss, 0x0102);
+    bytes[21] = 1; // a length below 2 would never advance
+    EXPECT_FALSE(parse_tcp_segment(bytes, sizeof bytes, segment));
+    bytes[21] = 4;
+    bytes[25] = 0;
+    EXPECT_FALSE(parse_tcp_segment(bytes, sizeof bytes, segment));
+    bytes[24] = 5; // SACK with a length that is not 2 + 8n
+    bytes[25] = 4;
+    EXPECT_FALSE(parse_tcp_segment(bytes, sizeof bytes, segment));
+}
+
+TEST(TcpChecksum, MatchesAKnownSegmentAndAnySplit) {
+    // A SYN from 192.0.2.1:1024 to 192.0.2.2:80, checksum worked out by hand.
+    Ipv4Address source = Ipv4Address::from_octets(192, 0, 2, 1);
+    Ipv4Address destination = Ipv4Address::from_octets(192, 0, 2, 2);
+    TcpHeader header;
+    header.source_port = 1024;
+    header.destination_port = 80;
+    header.sequence = 1;
+    header.flags = tcp_flag::syn;
+    header.window = 1024;
+    std::vector<uint8_t> segment = build_segment(source, destination, header);
+    // Words: c000+0201+c000+0202+0006+0014 (pseudo header) + 0400+0050+0000+0001+0000+0000
+    // +5002+0400 = 0x1dc70, folded 0xdc71, complemented 0x238e.
+    EXPECT_EQ(segment[16], 0x23);
+    EXPECT_EQ(segment[17], 0x8e);
+    EXPECT_TRUE(tcp_checksum_valid(source, destination, segment.data(), segment.size()));
+
+    std::string payload = pattern(101);
+    std::vector<uint8_t> with_data = build_segment(source, destination, header, payload);
+    for (size_t split = 0; split < with_data.size(); split += 7) {
+        ChecksumAccumulator pieces;
+        add_tcp_pseudo_header(pieces, source, destination, static_cast<uint16_t>(with_data.size()));
+        pieces.add(with_data.data(), split);
+        pieces.add(with_data.data() + split, 1);
+        pieces.add(with_data.data() + split + 1, with_data.size() - split - 1);
+        EXPECT_EQ(pieces.folded(), 0xffff) << "split at " << split;
+    }
+    with_data[30] ^= 0x40;
+    EXPECT_FALSE(tcp_checksum_valid(source, destination, with_data.data(), with_data.size()));
+}
+
+TEST(TcpChunkedBuffer, AppendsCopiesDescribesAndConsumesAcrossChunks) {
+    ChunkedBuffer buffer;
+    std::string data = pattern(3 * ChunkedBuffer::chunk_capacity + 17);
+    EXPECT_EQ(buffer.append(data.data(), 1000), 1000u);
+    EXPECT_EQ(buffer.append(data.data() + 1000, data.size() - 1000), data.size() - 1000);
+    EXPECT_EQ(buffer.size(), data.size());
+    std::string out(data.size(), '\0');
+    EXPECT_EQ(buffer.copy_out(0, out.data(), out.size()), data.size());
+    EXPECT_EQ(out, data);
+
+    TransmitFragment pieces[4];
+    size_t covered = 0;
+    size_t offset = ChunkedBuffer::chunk_capacity - 10;
+    size_t count = buffer.describe(offset, 100, pieces, 4, covered);
+    ASSERT_EQ(count, 2u);
+    EXPECT_EQ(covered, 100u);
+    EXPECT_EQ(pieces[0].length, 10u);
+    std::string described(static_cast<const char*>(pieces[0].data), 10);
+    described.append(static_cast<const char*>(pieces[1].data), 90);
+    EXPECT_EQ(described, data.substr(offset, 100));
+
+    buffer.consume(ChunkedBuffer::chunk_capacity + 5);
+    std::string rest(buffer.size(), '\0');
+    buffer.copy_out(0, rest.data(), rest.size());
+    EXPECT_EQ(rest, data.substr(ChunkedBuffer::chunk_capacity + 5));
+    EXPECT_EQ(buffer.append("tail", 4), 4u);
+    buffer.consume(buffer.size() - 4);
+    char tail[4];
+    EXPECT_EQ(buffer.copy_out(0, tail, 4), 4u);
+    EXPECT_EQ(std::string(tail, 4), "tail");
+    buffer.consume(4);
+    EXPECT_TRUE(buffer.is_empty());
+    EXPECT_EQ(buffer.copy_out(0, tail, 4), 0u);
+}
+
+TEST(TcpReassemblyQueue, KeepsOnlyNewBytesAndDrainsInOrder) {
+    ReassemblyQueue queue;
+    std::string data = pattern(100);
+    auto insert = [&](uint32_t start, uint32_t length) {
+        return queue.insert(0xfffffff0u + start,
+                            reinterpret_cast<const uint8_t*>(data.data()) + start, length, 1000);
+    };
+    EXPECT_TRUE(insert(40, 20));
+    EXPECT_TRUE(insert(70, 10));
+    EXPECT_TRUE(insert(30, 60)); // overlaps both: only the gaps are added
+    EXPECT_EQ(queue.bytes(), 60u);
+    SackBlock blocks[4];
+    ASSERT_EQ(queue.sack_blocks(blocks, 4), 1u);
+    EXPECT_EQ(blocks[0].start, 0xfffffff0u + 30);
+    EXPECT_EQ(blocks[0].end, 0xfffffff0u + 90);
+
+    ChunkedBuffer out;
+    EXPECT_EQ(queue.drain(0xfffffff0u + 20, out), 0u); // a hole at 20..30 remains
+    EXPECT_EQ(queue.drain(0xfffffff0u + 35, out), 55u);
+    std::string drained(55, '\0');
+    out.copy_out(0, drained.data(), 55);
+    EXPECT_EQ(drained, data.substr(35, 55));
+    EXPECT_TRUE(queue.is_empty());
+    EXPECT_FALSE(queue.insert(0, reinterpret_cast<const uint8_t*>(data.data()), 100, 50));
+}
+
+TEST(TcpRttEstimator, FollowsRfc6298) {
+    RttEstimator rtt;
+    EXPECT_EQ(rtt.rto_ns(), 1'000'000'000u);
+    rtt.add_sample(100 * ms); // SRTT 100, RTTVAR 50: RTO 300 ms
+    EXPECT_EQ(rtt.rto_ns(), 300 * ms);
+    rtt.add_sample(100 * ms); // RTTVAR 37.5: RTO 250 ms
+    EXPECT_EQ(rtt.rto_ns(), 250 * ms);
+    rtt.back_off();
+    EXPECT_EQ(rtt.rto_ns(), 500 * ms);
+    for (int step = 0; step < 20; ++step)
+        rtt.back_off();
+    EXPECT_EQ(rtt.rto_ns(), 60 * seconds);
+    rtt.reset_backoff();
+    for (int step = 0; step < 50; ++step)
+        rtt.add_sample(1 * ms);
+    EXPECT_EQ(rtt.rto_ns(), 200 * ms); // the floor
+}
+
+TEST(TcpNewReno, SlowStartAvoidanceAndRecovery) {
+    NewReno reno;
+    reno.start(1000);
+    EXPECT_EQ(reno.window(), 10000u);
+    reno.on_new_ack(1000, 1000, 10000);
+    EXPECT_EQ(reno.window(), 11000u); // slow start: one segment per ACK
+    EXPECT_FALSE(reno.on_duplicate_ack(10000, 12000, 2000));
+    EXPECT_FALSE(reno.on_duplicate_ack(10000, 12000, 2000));
+    EXPECT_TRUE(reno.on_duplicate_ack(10000, 12000, 2000));
+    EXPECT_TRUE(reno.in_recovery());
+    EXPECT_EQ(reno.slow_start_threshold(), 5000u);
+    EXPECT_EQ(reno.window(), 8000u);
+    reno.on_duplicate_ack(10000, 12000, 2000);
+    EXPECT_EQ(reno.window(), 9000u);                 // inflated by each further duplicate
+    EXPECT_TRUE(reno.on_new_ack(3000, 5000, 10000)); // partial
+    EXPECT_TRUE(reno.in_recovery());
+    EXPECT_FALSE(reno.on_new_ack(7000, 12000, 7000)); // full
+    EXPECT_FALSE(reno.in_recovery());
+    EXPECT_EQ(reno.window(), 1000u + 1000u); // nothing left in flight: one segment beyond
+    // Congestion avoidance: one segment per window's worth of acknowledged bytes.
+    reno.on_timeout(20000, 30000);
+    EXPECT_EQ(reno.window(), 1000u);
+    EXPECT_EQ(reno.slow_start_threshold(), 10000u);
+}
+
+} // namespace

@@ -1,0 +1,121 @@
+// Helpers for the TCP tests: a clock the test advances, a seeded random source, an IpOutput
+// that records every segment, and segments built by hand to feed the layer one at a time.
+#pragma once
+
+#include <deque>
+#include <random>
+
+#include "kernel/kernel_test_support.h"
+
+#include "net/ip_output.h"
+#include "net/tcp/tcp_checksum.h"
+#include "net/tcp/tcp_header.h"
+#include "net/tcp/tcp_layer.h"
+
+namespace tcp_test {
+
+using namespace kernel::net;
+using namespace kernel::net::tcp;
+
+constexpr uint64_t ms = 1'000'000;
+constexpr uint64_t seconds = 1000 * ms;
+
+// One clock and one random sequence for the process: Environment holds plain function pointers.
+struct FakeWorld {
+    static inline uint64_t now = 1'000 * seconds;
+    static inline std::mt19937 random{12345};
+    static uint64_t now_ns() { return now; }
+    static void fill_random(void* data, size_t length) {
+        auto* bytes = static_cast<uint8_t*>(data);
+        for (size_t index = 0; index < length; ++index)
+            bytes[index] = static_cast<uint8_t>(random());
+    }
+    static Environment environment() { return {&now_ns, &fill_random}; }
+    static void reset(uint32_t seed) {
+        now = 1'000 * seconds;
+        random.seed(seed);
+    }
+};
+
+// A segment as it left a layer: the whole TCP segment, checked and parsed on request.
+struct Sent {
+    Ipv4Address source;
+    Ipv4Address destination;
+    std::vector<uint8_t> bytes;
+    bool offloaded = false;
+
+    TcpSegment segment() const {
+        TcpSegment parsed;
+        EXPECT_TRUE(parse_tcp_segment(bytes.data(), bytes.size(), parsed));
+        return parsed;
+    }
+    const TcpHeader header() const { return segment().header; }
+    std::string payload() const {
+        TcpSegment parsed = segment();
+        return std::string(reinterpret_cast<const char*>(parsed.payload), parsed.payload_length);
+    }
+    bool has(uint8_t flags) const { return (header().flags & flags) == flags; }
+};
+
+class RecordingIp : public IpOutput {
+public:
+    Ipv4Address address = Ipv4Address::from_octets(10, 0, 0, 1);
+    size_t link_mtu = 1500;
+    bool offload = false;
+    std::deque<Sent> sent;
+
+    Ipv4Address local_address() const override { return address; }
+    size_t mtu() const override { return link_mtu; }
+    bool offers_checksum_offload() const override { return offload; }
+    kernel::ErrorOr<void> send(Ipv4Address source, Ipv4Address destination, uint8_t protocol,
+                               const TransmitFragment* fragments, size_t count,
+                               const TransportChecksum* checksum) override {
+        EXPECT_EQ(protocol, ip_protocol::tcp);
+        Sent segment{source, destination, {}, checksum != nullptr};
+        for (size_t index = 0; index < count; ++index) {
+            auto* data = static_cast<const uint8_t*>(fragments[index].data);
+            segment.bytes.insert(segment.bytes.end(), data, data + fragments[index].length);
+        }
+        if (!checksum) {
+            EXPECT_TRUE(tcp_checksum_valid(source, destination, segment.bytes.data(),
+                                           segment.bytes.size()));
+        }
+        sent.push_back(std::move(segment));
+        return {};
+    }
+
+    Sent take() {
+        EXPECT_FALSE(sent.empty()) << "expected a segment";
+        if (sent.empty())
+            return {};
+        Sent first = std::move(sent.front());
+        sent.pop_front();
+        return first;
+    }
+};
+
+// A whole segment with a valid checksum.
+inline std::vector<uint8_t> build_segment(Ipv4Address source, Ipv4Address destination,
+                                          const TcpHeader& header,
+                                          const std::string& payload = {}) {
+    uint8_t bytes[tcp_maximum_header];
+    size_t length = build_tcp_header(header, bytes);
+    std::vector<uint8_t> segment(bytes, bytes + length);
+    segment.insert(segment.end(), payload.begin(), payload.end());
+    ChecksumAccumulator sum;
+    add_tcp_pseudo_header(sum, source, destination, static_cast<uint16_t>(segment.size()));
+    sum.add(segment.data(), segment.size());
+    uint16_t checksum = sum.checksum();
+    segment[16] = static_cast<uint8_t>(checksum >> 8);
+    segment[17] = static_cast<uint8_t>(checksum);
+    return segment;
+}
+
+inline std::string pattern(size_t length, size_t seed = 0) {
+    std::string data(length, '\0');
+    for (size_t index = 0; index < length; ++index)
+        data[index] = static_cast<char>('a' + (index * 7 + seed + index / 251) % 26);
+    return data;
+}
+
+} // namespace tcp_test
