@@ -17,6 +17,29 @@ constexpr uint32_t tcgets = 0x5401;
 constexpr uint32_t tiocgwinsz = 0x5413;
 constexpr uint32_t fionread = 0x541b;
 
+// Input poll() found waiting: the platform cannot tell whether input is ready without taking
+// it, so what it hands over waits here for the next read. Shared by every descriptor of stdin.
+struct StdinLookahead {
+    char bytes[512];
+    size_t start = 0;
+    size_t length = 0;
+    bool end_of_input = false; // the next read returns 0
+};
+StdinLookahead lookahead;
+
+// Takes input into the lookahead when it is empty; whether a read would now return at once.
+bool stdin_has_input() {
+    if (lookahead.length || lookahead.end_of_input)
+        return true;
+    auto result = platform::console_read(lookahead.bytes, sizeof lookahead.bytes);
+    if (result.is_error())
+        return false;
+    lookahead.start = 0;
+    lookahead.length = result.value();
+    lookahead.end_of_input = result.value() == 0;
+    return true;
+}
+
 struct LinuxTermios {
     uint32_t iflag, oflag, cflag, lflag;
     uint8_t line;
@@ -29,6 +52,16 @@ struct LinuxWinsize {
 
 } // namespace
 
+uint32_t ConsoleFile::poll_events() {
+    if (m_stream != 0)
+        return poll_event::out | poll_event::write_normal;
+    return stdin_has_input() ? poll_event::in | poll_event::read_normal : 0;
+}
+
+Readiness* ConsoleFile::readiness() {
+    return m_stream == 0 ? &scheduler::stdin_readiness() : nullptr;
+}
+
 bool ConsoleFile::is_terminal() const {
     return platform::stream_kind(m_stream) == abi::StreamKind::Terminal;
 }
@@ -40,6 +73,17 @@ ErrorOr<size_t> ConsoleFile::read(uint64_t user_buffer, size_t length) {
         return static_cast<size_t>(0);
     if (!user_address_space().is_accessible(user_buffer, length, Access::Write))
         return EFAULT;
+    if (lookahead.length) {
+        size_t taken = min(length, lookahead.length);
+        TRY(copy_to_user(user_buffer, lookahead.bytes + lookahead.start, taken));
+        lookahead.start += taken;
+        lookahead.length -= taken;
+        return taken;
+    }
+    if (lookahead.end_of_input) {
+        lookahead.end_of_input = false;
+        return static_cast<size_t>(0);
+    }
     for (;;) {
         auto result = platform::console_read(bounce, min(length, sizeof bounce));
         if (!result.is_error()) {
@@ -108,7 +152,8 @@ ErrorOr<long> ConsoleFile::ioctl(uint32_t request, uint64_t argument) {
     case fionread:
         if (m_stream != 0)
             return ENOTTY;
-        TRY(write_user(argument, static_cast<int>(0)));
+        stdin_has_input();
+        TRY(write_user(argument, static_cast<int>(lookahead.length)));
         return 0;
     default:
         return ENOTTY;

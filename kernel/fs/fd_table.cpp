@@ -30,6 +30,12 @@ ErrorOr<File*> get(int fd) {
     return slots[fd].file;
 }
 
+ErrorOr<FileReference> get_reference(int fd) {
+    if (!valid(fd))
+        return EBADF;
+    return FileReference(*slots[fd].file);
+}
+
 ErrorOr<int> install(File& file, int minimum, uint32_t flags) {
     if (minimum < 0 || minimum >= max_descriptors)
         return EINVAL;

@@ -9,8 +9,31 @@ namespace kernel::fd_table {
 inline constexpr int max_descriptors = 1024;
 inline constexpr uint32_t fd_cloexec = 1;
 
+// A reference that keeps a file alive while a call uses it, even if another thread closes the
+// descriptor meanwhile (a blocking read, a poll).
+class FileReference {
+public:
+    explicit FileReference(File& file) : m_file(&file) { file.retain(); }
+    FileReference(FileReference&& other) : m_file(other.m_file) { other.m_file = nullptr; }
+    FileReference(const FileReference&) = delete;
+    FileReference& operator=(const FileReference&) = delete;
+    FileReference& operator=(FileReference&&) = delete;
+    ~FileReference() {
+        if (m_file)
+            m_file->release();
+    }
+
+    File& operator*() const { return *m_file; }
+    File* operator->() const { return m_file; }
+    File* get() const { return m_file; }
+
+private:
+    File* m_file;
+};
+
 void initialize_console();
 ErrorOr<File*> get(int fd);
+ErrorOr<FileReference> get_reference(int fd);
 // The lowest free descriptor at or above `minimum`; takes a reference on `file`.
 ErrorOr<int> install(File& file, int minimum, uint32_t fd_flags);
 ErrorOr<void> install_at(File& file, int fd, uint32_t fd_flags);

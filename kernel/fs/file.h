@@ -1,8 +1,10 @@
-// An open file description: what a file descriptor refers to. The console streams are the
-// first kind; pipes and sockets will be others.
+// An open file description: what a file descriptor refers to: a console stream, a pipe end, an
+// eventfd, an epoll instance or a socket.
 #pragma once
 
 #include "lib/error_or.h"
+#include "lib/intrusive_list.h"
+#include "sched/readiness.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -22,22 +24,51 @@ static_assert(sizeof(LinuxStat) == 144);
 
 inline constexpr uint32_t o_nonblock = 04000;
 inline constexpr uint32_t o_append = 02000;
+inline constexpr uint32_t o_rdonly = 0, o_wronly = 1, o_rdwr = 2;
+
+// So that a syscall can tell what it was handed (no RTTI in the kernel).
+enum class FileKind { Console, Pipe, EventFd, Epoll, Socket };
+
+// Something that refers to a file without holding a reference (an epoll registration): told
+// when the file's last reference goes, before the file is destroyed.
+struct FileWatch {
+    ListNode node;
+    void (*file_released)(FileWatch& self) = nullptr;
+    void* context = nullptr;
+};
 
 class File {
 public:
     virtual ~File() = default;
+    virtual FileKind kind() const = 0;
     virtual ErrorOr<size_t> read(uint64_t user_buffer, size_t length) = 0;
     virtual ErrorOr<size_t> write(uint64_t user_buffer, size_t length) = 0;
     virtual ErrorOr<void> stat(LinuxStat& stat) = 0;
     virtual ErrorOr<long> ioctl(uint32_t request, uint64_t argument) = 0;
+    // O_RDONLY, O_WRONLY or O_RDWR, as F_GETFL reports it.
+    virtual uint32_t access_mode() const = 0;
+
+    // The poll_event:: bits that hold now.
+    virtual uint32_t poll_events() = 0;
+    // Notified whenever poll_events() may have changed; null when they never change.
+    virtual Readiness* readiness() { return nullptr; }
 
     uint32_t status_flags() const { return m_status_flags; }
     void set_status_flags(uint32_t flags) { m_status_flags = flags; }
+    bool is_nonblocking() const { return m_status_flags & o_nonblock; }
+
+    void watch(FileWatch& watch) { m_watches.append(watch); }
+    static void unwatch(FileWatch& watch) {
+        IntrusiveList<FileWatch, &FileWatch::node>::remove(watch);
+    }
 
     void retain() { ++m_references; }
     void release() {
-        if (--m_references == 0)
-            delete this;
+        if (--m_references != 0)
+            return;
+        while (FileWatch* watch = m_watches.take_first())
+            watch->file_released(*watch);
+        delete this;
     }
 
 protected:
@@ -45,6 +76,7 @@ protected:
 
 private:
     uint32_t m_references = 1;
+    IntrusiveList<FileWatch, &FileWatch::node> m_watches;
 };
 
 } // namespace kernel

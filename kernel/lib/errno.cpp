@@ -46,10 +46,56 @@ const char* errno_name(int code) {
         return "ENOSPC";
     case ESPIPE:
         return "ESPIPE";
+    case EOVERFLOW:
+        return "EOVERFLOW";
+    case ENOTSOCK:
+        return "ENOTSOCK";
+    case EDESTADDRREQ:
+        return "EDESTADDRREQ";
+    case EMSGSIZE:
+        return "EMSGSIZE";
+    case EPROTOTYPE:
+        return "EPROTOTYPE";
+    case ENOPROTOOPT:
+        return "ENOPROTOOPT";
+    case EPROTONOSUPPORT:
+        return "EPROTONOSUPPORT";
+    case ESOCKTNOSUPPORT:
+        return "ESOCKTNOSUPPORT";
+    case EAFNOSUPPORT:
+        return "EAFNOSUPPORT";
+    case EADDRINUSE:
+        return "EADDRINUSE";
+    case EADDRNOTAVAIL:
+        return "EADDRNOTAVAIL";
+    case ENETDOWN:
+        return "ENETDOWN";
+    case ENETUNREACH:
+        return "ENETUNREACH";
+    case ECONNABORTED:
+        return "ECONNABORTED";
+    case ECONNRESET:
+        return "ECONNRESET";
+    case ENOBUFS:
+        return "ENOBUFS";
+    case EISCONN:
+        return "EISCONN";
+    case ENOTCONN:
+        return "ENOTCONN";
+    case ECONNREFUSED:
+        return "ECONNREFUSED";
+    case EHOSTUNREACH:
+        return "EHOSTUNREACH";
+    case EALREADY:
+        return "EALREADY";
+    case EINPROGRESS:
+        return "EINPROGRESS";
     case EPIPE:
         return "EPIPE";
     case ENODEV:
         return "ENODEV";
+    case EDOM:
+        return "EDOM";
     case ERANGE:
         return "ERANGE";
     case ENAMETOOLONG:

@@ -19,6 +19,7 @@ constexpr int f_dupfd = 0, f_getfd = 1, f_setfd = 2, f_getfl = 3, f_setfl = 4;
 constexpr int f_dupfd_cloexec = 1030;
 constexpr uint32_t o_cloexec = 02000000;
 constexpr size_t max_iovecs = 1024;
+constexpr uint32_t fionbio = 0x5421;
 
 struct LinuxIovec {
     uint64_t base;
@@ -26,7 +27,7 @@ struct LinuxIovec {
 };
 
 long sys_read(SyscallFrame& f) {
-    File* file = TRY_SYSCALL(fd_table::get(static_cast<int>(f.rdi)));
+    auto file = TRY_SYSCALL(fd_table::get_reference(static_cast<int>(f.rdi)));
     return to_syscall_result(file->read(f.rsi, f.rdx));
 }
 
@@ -38,12 +39,12 @@ long with_broken_pipe_signal(long result) {
 }
 
 long sys_write(SyscallFrame& f) {
-    File* file = TRY_SYSCALL(fd_table::get(static_cast<int>(f.rdi)));
+    auto file = TRY_SYSCALL(fd_table::get_reference(static_cast<int>(f.rdi)));
     return with_broken_pipe_signal(to_syscall_result(file->write(f.rsi, f.rdx)));
 }
 
 template <bool Writing> long transfer_vector(SyscallFrame& f) {
-    File* file = TRY_SYSCALL(fd_table::get(static_cast<int>(f.rdi)));
+    auto file = TRY_SYSCALL(fd_table::get_reference(static_cast<int>(f.rdi)));
     if (f.rdx > max_iovecs)
         return -EINVAL;
     size_t total = 0;
@@ -113,7 +114,7 @@ long sys_fcntl(SyscallFrame& f) {
     case f_setfd:
         return to_syscall_result(fd_table::set_fd_flags(fd, f.rdx & fd_table::fd_cloexec));
     case f_getfl:
-        return file->status_flags() | (fd == 0 ? 0 : 1); // O_RDONLY / O_WRONLY
+        return file->status_flags() | file->access_mode();
     case f_setfl:
         file->set_status_flags(static_cast<uint32_t>(f.rdx) & (o_nonblock | o_append));
         return 0;
@@ -123,8 +124,16 @@ long sys_fcntl(SyscallFrame& f) {
 }
 
 long sys_ioctl(SyscallFrame& f) {
-    File* file = TRY_SYSCALL(fd_table::get(static_cast<int>(f.rdi)));
-    return to_syscall_result(file->ioctl(static_cast<uint32_t>(f.rsi), f.rdx));
+    auto file = TRY_SYSCALL(fd_table::get_reference(static_cast<int>(f.rdi)));
+    uint32_t request = static_cast<uint32_t>(f.rsi);
+    // FIONBIO, as fcntl's O_NONBLOCK: every kind of file takes it.
+    if (request == fionbio) {
+        int nonblocking = TRY_SYSCALL(read_user<int>(f.rdx));
+        uint32_t flags = file->status_flags() & ~o_nonblock;
+        file->set_status_flags(nonblocking ? flags | o_nonblock : flags);
+        return 0;
+    }
+    return to_syscall_result(file->ioctl(request, f.rdx));
 }
 
 long stat_file(int fd, uint64_t user_stat) {

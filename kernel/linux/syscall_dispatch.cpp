@@ -27,6 +27,7 @@ bool is_never_restarted(uint64_t number) {
     case nr::pselect6:
     case nr::epoll_wait:
     case nr::epoll_pwait:
+    case nr::epoll_pwait2:
     case nr::rt_sigtimedwait:
         return true;
     default:
@@ -61,6 +62,10 @@ void initialize_syscalls(bool trace) {
     register_signal_syscalls();
     register_resource_syscalls();
     register_random_syscalls();
+    register_pipe_syscalls();
+    register_poll_syscalls();
+    register_epoll_syscalls();
+    register_socket_syscalls();
 }
 
 } // namespace kernel

@@ -33,6 +33,10 @@ void register_identity_syscalls();
 void register_signal_syscalls();
 void register_resource_syscalls();
 void register_random_syscalls();
+void register_pipe_syscalls();
+void register_poll_syscalls();
+void register_epoll_syscalls();
+void register_socket_syscalls();
 
 } // namespace kernel
 

@@ -18,6 +18,12 @@ AddressSpace& user_address_space() {
     return *space;
 }
 
+ErrorOr<void*> user_range(uint64_t address, size_t length, Access access) {
+    if (length != 0 && !space->is_accessible(address, length, access))
+        return EFAULT;
+    return reinterpret_cast<void*>(address);
+}
+
 ErrorOr<void> copy_from_user(void* destination, uint64_t source, size_t length) {
     if (!space->is_accessible(source, length, Access::Read))
         return EFAULT;

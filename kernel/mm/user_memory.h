@@ -18,6 +18,11 @@ ErrorOr<void> copy_to_user(uint64_t destination, const void* source, size_t leng
 // Copies a NUL-terminated string; ENAMETOOLONG when it does not fit `capacity` with its NUL.
 ErrorOr<size_t> copy_string_from_user(char* destination, size_t capacity, uint64_t source);
 
+// The program's bytes [address, address + length) as a kernel pointer, once checked against its
+// regions for `access` (EFAULT otherwise): for copying straight between the program and a
+// kernel buffer, once.
+ErrorOr<void*> user_range(uint64_t address, size_t length, Access access);
+
 template <typename T> ErrorOr<T> read_user(uint64_t address) {
     T value;
     TRY(copy_from_user(&value, address, sizeof(T)));

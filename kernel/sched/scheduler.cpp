@@ -1,6 +1,7 @@
 #include "sched/scheduler.h"
 
 #include "lib/log.h"
+#include "mm/kmalloc.h"
 #include "platform/platform.h"
 #include "time/clock.h"
 
@@ -17,6 +18,7 @@ Thread* running;
 Thread* to_reap;
 WaitQueue run_queue;
 WaitQueue input_waiters;
+Readiness* input_readiness; // made on first use: a global would need a destructor at exit
 IntrusiveList<Thread, &Thread::timer_node> sleepers; // sorted by deadline
 IntrusiveList<Thread, &Thread::all_node> threads;
 size_t thread_count;
@@ -62,7 +64,7 @@ Thread& pick_next() {
             return *next;
         // With a network device, traffic may wake any thread: no wait is then a deadlock.
         uint64_t interest = device_hooks.interest;
-        if (!input_waiters.is_empty())
+        if (!input_waiters.is_empty() || (input_readiness && input_readiness->has_observers()))
             interest |= abi::poll_event_stdin;
         uint64_t device_deadline =
             device_hooks.next_deadline_ns ? device_hooks.next_deadline_ns() : 0;
@@ -83,7 +85,7 @@ Thread& pick_next() {
         }
         uint64_t events = platform::wait_for_events(interest, timeout);
         if (events & abi::poll_event_stdin)
-            wake_some(input_waiters, SIZE_MAX);
+            console_input_arrived();
     }
 }
 
@@ -127,6 +129,20 @@ size_t live_threads() {
 
 WaitQueue& stdin_waiters() {
     return input_waiters;
+}
+
+Readiness& stdin_readiness() {
+    if (!input_readiness)
+        input_readiness = new Readiness;
+    return *input_readiness;
+}
+
+bool console_input_arrived() {
+    bool observed = input_readiness && input_readiness->has_observers();
+    bool woken = wake_some(input_waiters, SIZE_MAX) != 0;
+    if (observed)
+        input_readiness->notify(poll_event::in | poll_event::read_normal);
+    return woken || observed;
 }
 
 void add(Thread& thread) {

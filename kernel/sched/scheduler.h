@@ -4,6 +4,7 @@
 // sleeper's deadline or an input event.
 #pragma once
 
+#include "sched/readiness.h"
 #include "sched/thread.h"
 #include "sched/wait_queue.h"
 
@@ -38,6 +39,12 @@ size_t wake_some(WaitQueue& queue, size_t count);
 
 // Threads waiting for the console's input.
 WaitQueue& stdin_waiters();
+// Notified when console input may have arrived, for poll and epoll on stdin; while it has
+// observers, an idle CPU waits for input as it does for stdin_waiters().
+Readiness& stdin_readiness();
+// Wakes stdin_waiters() and notifies stdin_readiness(): input arrived. Whether anyone was
+// waiting for it.
+bool console_input_arrived();
 
 [[noreturn]] void exit_current();
 

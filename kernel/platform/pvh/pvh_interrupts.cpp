@@ -41,7 +41,7 @@ uint64_t read_cr2() {
 bool wake_input_waiters() {
     if (!console_input_ready())
         return false;
-    return scheduler::wake_some(scheduler::stdin_waiters(), SIZE_MAX) != 0;
+    return scheduler::console_input_arrived();
 }
 
 // A program that never makes a system call still dies of a fatal signal (a host SIGINT,

@@ -1,0 +1,486 @@
+#include "fs/socket_file.h"
+
+#include "fs/file_wait.h"
+#include "lib/string.h"
+#include "lib/utility.h"
+#include "mm/user_memory.h"
+#include "net/network.h"
+#include "time/clock.h"
+
+namespace kernel {
+
+namespace {
+
+constexpr uint32_t fionread = 0x541b;
+
+constexpr int sol_socket = 1;
+constexpr int ipproto_tcp = 6;
+constexpr int ipproto_udp = 17;
+
+constexpr int so_reuseaddr = 2, so_type = 3, so_error = 4, so_broadcast = 6, so_sndbuf = 7,
+              so_rcvbuf = 8, so_keepalive = 9, so_linger = 13, so_reuseport = 15, so_rcvtimeo = 20,
+              so_sndtimeo = 21, so_acceptconn = 30, so_protocol = 38, so_domain = 39;
+constexpr int tcp_nodelay = 1, tcp_keepidle = 4, tcp_keepintvl = 5, tcp_keepcnt = 6;
+
+// Linux's bounds on SO_RCVBUF/SO_SNDBUF requests (before it doubles them).
+constexpr uint32_t min_buffer = 2048;
+constexpr uint32_t max_buffer = 4 * 1024 * 1024;
+
+struct LinuxTimeval {
+    int64_t seconds;
+    int64_t microseconds;
+};
+
+ErrorOr<int> int_value(const void* value, size_t length) {
+    if (length < sizeof(int))
+        return EINVAL;
+    int result;
+    memcpy(&result, value, sizeof result);
+    return result;
+}
+
+ErrorOr<uint64_t> timeout_value(const void* value, size_t length) {
+    if (length < sizeof(LinuxTimeval))
+        return EINVAL;
+    LinuxTimeval timeout;
+    memcpy(&timeout, value, sizeof timeout);
+    if (timeout.microseconds < 0 || timeout.microseconds >= 1000000)
+        return EDOM;
+    if (timeout.seconds < 0)
+        return static_cast<uint64_t>(0);
+    uint64_t seconds = min<uint64_t>(timeout.seconds, 1ull << 32);
+    return seconds * clock::ns_per_second + static_cast<uint64_t>(timeout.microseconds) * 1000;
+}
+
+size_t put_int(void* value, int number) {
+    memcpy(value, &number, sizeof number);
+    return sizeof number;
+}
+
+size_t put_timeout(void* value, uint64_t ns) {
+    LinuxTimeval timeout{static_cast<int64_t>(ns / clock::ns_per_second),
+                         static_cast<int64_t>(ns % clock::ns_per_second / 1000)};
+    memcpy(value, &timeout, sizeof timeout);
+    return sizeof timeout;
+}
+
+} // namespace
+
+ErrorOr<SocketFile*> SocketFile::create(Type type) {
+    net::Socket* socket = nullptr;
+    if (net::NetworkStack* stack = network_stack()) {
+        socket = type == Type::Stream ? static_cast<net::Socket*>(stack->create_tcp_socket())
+                                      : static_cast<net::Socket*>(stack->create_udp_socket());
+        if (!socket)
+            return ENOMEM;
+    }
+    auto* file = new SocketFile(type, socket);
+    if (!file) {
+        if (socket)
+            socket->close();
+        return ENOMEM;
+    }
+    return file;
+}
+
+SocketFile::~SocketFile() {
+    // Observers (epoll registrations) were let go when the last reference went.
+    if (m_socket)
+        m_socket->close();
+}
+
+net::TcpSocket* SocketFile::tcp() const {
+    return m_type == Type::Stream ? static_cast<net::TcpSocket*>(m_socket) : nullptr;
+}
+
+net::UdpSocket* SocketFile::udp() const {
+    return m_type == Type::Datagram ? static_cast<net::UdpSocket*>(m_socket) : nullptr;
+}
+
+net::SocketOptions& SocketFile::options() {
+    return m_socket ? m_socket->options() : m_detached_options;
+}
+
+bool SocketFile::waits(int flags) const {
+    return !is_nonblocking() && !(flags & message_flag::dont_wait);
+}
+
+ErrorOr<void> SocketFile::wait_for(uint32_t events, uint64_t timeout_ns) {
+    uint64_t deadline = scheduler::no_deadline;
+    if (timeout_ns) {
+        deadline = clock::monotonic_ns() + timeout_ns;
+        deadline = deadline ? deadline : 1;
+    }
+    auto waited = wait_for_file_events(*this, events, deadline);
+    if (waited.is_error())
+        return waited.error().code() == ETIMEDOUT ? EAGAIN : waited.error().code();
+    return {};
+}
+
+uint32_t SocketFile::poll_events() {
+    if (m_socket)
+        return m_socket->poll_events();
+    // As Linux: an unconnected TCP socket is hung up, a UDP one can always send.
+    if (m_type == Type::Datagram)
+        return poll_event::out | poll_event::write_normal;
+    return m_listening ? 0 : poll_event::hang_up;
+}
+
+Readiness* SocketFile::readiness() {
+    return m_socket ? &m_socket->readiness() : nullptr;
+}
+
+ErrorOr<void> SocketFile::bind(net::Ipv4Endpoint local) {
+    if (m_socket)
+        return m_socket->bind(local);
+    if (m_detached_local != net::Ipv4Endpoint{})
+        return EINVAL;
+    m_detached_local = local;
+    return {};
+}
+
+ErrorOr<void> SocketFile::listen(int backlog) {
+    if (m_type != Type::Stream)
+        return ENOTSUP;
+    if (m_socket)
+        TRY(tcp()->listen(backlog));
+    m_listening = true;
+    return {};
+}
+
+ErrorOr<SocketFile*> SocketFile::accept(bool nonblocking) {
+    if (m_type != Type::Stream)
+        return ENOTSUP;
+    if (!m_listening)
+        return EINVAL;
+    int flags = waits(0) ? 0 : message_flag::dont_wait;
+    net::TcpSocket* connection = nullptr;
+    for (;;) {
+        if (m_socket) {
+            auto accepted = tcp()->accept();
+            if (!accepted.is_error()) {
+                connection = accepted.value();
+                break;
+            }
+            if (!would_block(accepted))
+                return accepted.error();
+        }
+        if (!waits(flags)) {
+            scheduler::poll_devices();
+            if (m_socket) {
+                auto accepted = tcp()->accept();
+                if (!accepted.is_error()) {
+                    connection = accepted.value();
+                    break;
+                }
+                return accepted.error();
+            }
+            return EAGAIN;
+        }
+        TRY(wait_for(poll_event::in, m_receive_timeout_ns));
+    }
+    auto* file = new SocketFile(Type::Stream, connection);
+    if (!file) {
+        connection->close();
+        return ENOMEM;
+    }
+    if (nonblocking)
+        file->set_status_flags(o_nonblock);
+    return file;
+}
+
+ErrorOr<void> SocketFile::connect(net::Ipv4Endpoint remote) {
+    if (!m_socket)
+        return ENETUNREACH;
+    auto started = m_socket->connect(remote);
+    if (!started.is_error() || started.error().code() != EINPROGRESS)
+        return started;
+    if (!waits(0))
+        return EINPROGRESS;
+    TRY(wait_for(poll_event::out, m_send_timeout_ns));
+    if (int error = m_socket->take_error())
+        return static_cast<Errno>(error);
+    return {};
+}
+
+ErrorOr<void> SocketFile::shutdown(int how) {
+    if (how < 0 || how > 2)
+        return EINVAL;
+    if (!m_socket)
+        return ENOTCONN;
+    return m_socket->shutdown(how != 1, how != 0);
+}
+
+net::Ipv4Endpoint SocketFile::local_endpoint() const {
+    return m_socket ? m_socket->local_endpoint() : m_detached_local;
+}
+
+ErrorOr<net::Ipv4Endpoint> SocketFile::remote_endpoint() const {
+    if (!m_socket)
+        return ENOTCONN;
+    return m_socket->remote_endpoint();
+}
+
+ErrorOr<size_t> SocketFile::send(const void* data, size_t length, int flags,
+                                 const net::Ipv4Endpoint* destination) {
+    if (!m_socket)
+        return ENETUNREACH;
+    if (m_type == Type::Stream)
+        return send_stream(static_cast<const uint8_t*>(data), length, flags);
+    for (bool polled = false;;) {
+        auto sent = udp()->send_to(data, length, destination);
+        if (!would_block(sent))
+            return sent;
+        if (!waits(flags)) {
+            if (polled)
+                return sent;
+            scheduler::poll_devices();
+            polled = true;
+            continue;
+        }
+        TRY(wait_for(poll_event::out, m_send_timeout_ns));
+    }
+}
+
+// A blocking stream send returns once all of it is in the send buffer, or what got there
+// before a signal or an error.
+ErrorOr<size_t> SocketFile::send_stream(const uint8_t* data, size_t length, int flags) {
+    size_t done = 0;
+    bool polled = false;
+    while (done < length || length == 0) {
+        auto sent = tcp()->send(data + done, length - done);
+        if (!sent.is_error()) {
+            done += sent.value();
+            if (length == 0)
+                break;
+            polled = false;
+            continue;
+        }
+        if (!would_block(sent))
+            return done ? ErrorOr<size_t>(done) : sent.error();
+        if (!waits(flags)) {
+            if (done || polled)
+                return done ? ErrorOr<size_t>(done) : sent.error();
+            scheduler::poll_devices();
+            polled = true;
+            continue;
+        }
+        auto waited = wait_for(poll_event::out, m_send_timeout_ns);
+        if (waited.is_error())
+            return done ? ErrorOr<size_t>(done) : ErrorOr<size_t>(waited.error());
+    }
+    return done;
+}
+
+ErrorOr<SocketReceipt> SocketFile::receive(void* data, size_t length, int flags) {
+    if (m_type == Type::Stream) {
+        if (!m_socket)
+            return ENOTCONN;
+        return receive_stream(static_cast<uint8_t*>(data), length, flags);
+    }
+    bool peek = flags & message_flag::peek;
+    for (bool polled = false;;) {
+        if (m_socket) {
+            auto received = udp()->receive_from(data, length, peek);
+            if (!received.is_error()) {
+                auto& datagram = received.value();
+                return SocketReceipt{datagram.copied, datagram.full_length, datagram.from};
+            }
+            if (!would_block(received))
+                return received.error();
+        }
+        if (!waits(flags)) {
+            if (polled)
+                return EAGAIN;
+            scheduler::poll_devices();
+            polled = true;
+            continue;
+        }
+        TRY(wait_for(poll_event::in, m_receive_timeout_ns));
+    }
+}
+
+// MSG_WAITALL waits for all of `length` (or the end of the stream, an error, a signal);
+// otherwise whatever is there is returned at once.
+ErrorOr<SocketReceipt> SocketFile::receive_stream(uint8_t* data, size_t length, int flags) {
+    bool peek = flags & message_flag::peek;
+    bool wait_all = (flags & message_flag::wait_all) && !peek;
+    size_t done = 0;
+    bool polled = false;
+    auto receipt = [&](size_t count) -> ErrorOr<SocketReceipt> {
+        return SocketReceipt{count, count, {}};
+    };
+    for (;;) {
+        auto received = tcp()->receive(data + done, length - done, peek);
+        if (!received.is_error()) {
+            done += received.value();
+            if (received.value() == 0 || done == length || !wait_all)
+                return receipt(done);
+            polled = false;
+            continue;
+        }
+        if (!would_block(received))
+            return done ? receipt(done) : received.error();
+        if (!waits(flags)) {
+            if (done || polled)
+                return done ? receipt(done) : received.error();
+            scheduler::poll_devices();
+            polled = true;
+            continue;
+        }
+        auto waited = wait_for(poll_event::in, m_receive_timeout_ns);
+        if (waited.is_error())
+            return done ? receipt(done) : waited.error();
+    }
+}
+
+ErrorOr<size_t> SocketFile::read(uint64_t user_buffer, size_t length) {
+    void* buffer = TRY(user_range(user_buffer, length, Access::Write));
+    auto received = TRY(receive(buffer, length, 0));
+    return received.copied;
+}
+
+ErrorOr<size_t> SocketFile::write(uint64_t user_buffer, size_t length) {
+    const void* buffer = TRY(user_range(user_buffer, length, Access::Read));
+    return send(buffer, length, 0, nullptr);
+}
+
+ErrorOr<void> SocketFile::stat(LinuxStat& stat) {
+    memset(&stat, 0, sizeof stat);
+    stat.st_mode = 0140777; // S_IFSOCK
+    stat.st_nlink = 1;
+    stat.st_ino = reinterpret_cast<uint64_t>(this) >> 4;
+    stat.st_blksize = 4096;
+    return {};
+}
+
+ErrorOr<long> SocketFile::ioctl(uint32_t request, uint64_t argument) {
+    if (request != fionread)
+        return ENOTTY;
+    if (m_socket)
+        scheduler::poll_devices();
+    size_t readable = m_socket ? m_socket->readable_bytes() : 0;
+    TRY(write_user(argument, static_cast<int>(min<size_t>(readable, INT32_MAX))));
+    return 0;
+}
+
+ErrorOr<void> SocketFile::set_option(int level, int name, const void* value, size_t length) {
+    net::SocketOptions& settings = options();
+    if (level == sol_socket) {
+        switch (name) {
+        case so_reuseaddr:
+            settings.reuse_address = TRY(int_value(value, length)) != 0;
+            break;
+        case so_reuseport:
+            settings.reuse_port = TRY(int_value(value, length)) != 0;
+            break;
+        case so_keepalive:
+            settings.keep_alive = TRY(int_value(value, length)) != 0;
+            break;
+        case so_broadcast:
+            m_broadcast = TRY(int_value(value, length)) != 0;
+            return {};
+        case so_rcvbuf:
+        case so_sndbuf: {
+            int requested = TRY(int_value(value, length));
+            uint32_t bytes =
+                min(max(static_cast<uint32_t>(max(requested, 0)), min_buffer), max_buffer);
+            (name == so_rcvbuf ? settings.receive_buffer : settings.send_buffer) = bytes;
+            break;
+        }
+        case so_linger:
+            if (length < sizeof m_linger)
+                return EINVAL;
+            memcpy(m_linger, value, sizeof m_linger);
+            return {};
+        case so_rcvtimeo:
+            m_receive_timeout_ns = TRY(timeout_value(value, length));
+            return {};
+        case so_sndtimeo:
+            m_send_timeout_ns = TRY(timeout_value(value, length));
+            return {};
+        default:
+            return ENOPROTOOPT;
+        }
+    } else if (level == ipproto_tcp && m_type == Type::Stream) {
+        int number = TRY(int_value(value, length));
+        switch (name) {
+        case tcp_nodelay:
+            settings.no_delay = number != 0;
+            break;
+        case tcp_keepidle:
+        case tcp_keepintvl:
+        case tcp_keepcnt:
+            if (number < 1 || number > (name == tcp_keepcnt ? 127 : 32767))
+                return EINVAL;
+            (name == tcp_keepidle    ? m_keep_idle
+             : name == tcp_keepintvl ? m_keep_interval
+                                     : m_keep_count) = number;
+            return {};
+        default:
+            return ENOPROTOOPT;
+        }
+    } else {
+        return ENOPROTOOPT;
+    }
+    if (m_socket)
+        m_socket->options_changed();
+    return {};
+}
+
+ErrorOr<size_t> SocketFile::get_option(int level, int name, void* value) {
+    net::SocketOptions& settings = options();
+    if (level == sol_socket) {
+        switch (name) {
+        case so_reuseaddr:
+            return put_int(value, settings.reuse_address);
+        case so_reuseport:
+            return put_int(value, settings.reuse_port);
+        case so_keepalive:
+            return put_int(value, settings.keep_alive);
+        case so_broadcast:
+            return put_int(value, m_broadcast);
+        // Linux reports twice what was asked: the other half is its bookkeeping.
+        case so_rcvbuf:
+            return put_int(value, static_cast<int>(settings.receive_buffer * 2));
+        case so_sndbuf:
+            return put_int(value, static_cast<int>(settings.send_buffer * 2));
+        case so_type:
+            return put_int(value, static_cast<int>(m_type));
+        case so_error:
+            return put_int(value, m_socket ? m_socket->take_error() : 0);
+        case so_acceptconn:
+            return put_int(value, m_listening);
+        case so_protocol:
+            return put_int(value, m_type == Type::Stream ? ipproto_tcp : ipproto_udp);
+        case so_domain:
+            return put_int(value, 2); // AF_INET
+        case so_linger:
+            memcpy(value, m_linger, sizeof m_linger);
+            return sizeof m_linger;
+        case so_rcvtimeo:
+            return put_timeout(value, m_receive_timeout_ns);
+        case so_sndtimeo:
+            return put_timeout(value, m_send_timeout_ns);
+        default:
+            return ENOPROTOOPT;
+        }
+    }
+    if (level == ipproto_tcp && m_type == Type::Stream) {
+        switch (name) {
+        case tcp_nodelay:
+            return put_int(value, settings.no_delay);
+        case tcp_keepidle:
+            return put_int(value, m_keep_idle);
+        case tcp_keepintvl:
+            return put_int(value, m_keep_interval);
+        case tcp_keepcnt:
+            return put_int(value, m_keep_count);
+        default:
+            return ENOPROTOOPT;
+        }
+    }
+    return ENOPROTOOPT;
+}
+
+} // namespace kernel

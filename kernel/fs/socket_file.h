@@ -1,0 +1,90 @@
+// A socket as a file: the stack's non-blocking TcpSocket or UdpSocket, made to block (unless
+// O_NONBLOCK or MSG_DONTWAIT) by waiting on its readiness. Without a network device there is
+// no stack socket behind it: such a socket can be bound and configured, but connecting and
+// sending fail with ENETUNREACH.
+#pragma once
+
+#include "fs/file.h"
+#include "net/socket.h"
+
+namespace kernel {
+
+namespace message_flag {
+inline constexpr int peek = 0x2;
+inline constexpr int truncate = 0x20;
+inline constexpr int dont_wait = 0x40;
+inline constexpr int wait_all = 0x100;
+inline constexpr int no_signal = 0x4000;
+} // namespace message_flag
+
+struct SocketReceipt {
+    size_t copied;      // bytes written to the caller's buffer
+    size_t full_length; // UDP: the datagram's length; TCP: as copied
+    net::Ipv4Endpoint from;
+};
+
+class SocketFile final : public File {
+public:
+    enum class Type { Stream = 1, Datagram = 2 }; // SOCK_STREAM, SOCK_DGRAM
+
+    // ENOMEM.
+    static ErrorOr<SocketFile*> create(Type type);
+    ~SocketFile() override;
+    SocketFile(const SocketFile&) = delete;
+    SocketFile& operator=(const SocketFile&) = delete;
+
+    Type type() const { return m_type; }
+
+    ErrorOr<void> bind(net::Ipv4Endpoint local);
+    ErrorOr<void> listen(int backlog);
+    // A connection as a new file (holding one reference); `nonblocking` for accept4's flag.
+    ErrorOr<SocketFile*> accept(bool nonblocking);
+    ErrorOr<void> connect(net::Ipv4Endpoint remote);
+    ErrorOr<void> shutdown(int how);
+    net::Ipv4Endpoint local_endpoint() const;
+    ErrorOr<net::Ipv4Endpoint> remote_endpoint() const;
+
+    // `data` is a checked kernel pointer (the program's memory). `destination` for UDP only.
+    ErrorOr<size_t> send(const void* data, size_t length, int flags,
+                         const net::Ipv4Endpoint* destination);
+    ErrorOr<SocketReceipt> receive(void* data, size_t length, int flags);
+
+    // setsockopt/getsockopt: ENOPROTOOPT for an option not known, EINVAL for a bad value.
+    ErrorOr<void> set_option(int level, int name, const void* value, size_t length);
+    // Writes the option's value to `value` (room for 16 bytes); returns its length.
+    ErrorOr<size_t> get_option(int level, int name, void* value);
+
+    FileKind kind() const override { return FileKind::Socket; }
+    uint32_t access_mode() const override { return o_rdwr; }
+    uint32_t poll_events() override;
+    Readiness* readiness() override;
+    ErrorOr<size_t> read(uint64_t user_buffer, size_t length) override;
+    ErrorOr<size_t> write(uint64_t user_buffer, size_t length) override;
+    ErrorOr<void> stat(LinuxStat& stat) override;
+    ErrorOr<long> ioctl(uint32_t request, uint64_t argument) override;
+
+private:
+    SocketFile(Type type, net::Socket* socket) : m_type(type), m_socket(socket) {}
+    net::TcpSocket* tcp() const;
+    net::UdpSocket* udp() const;
+    net::SocketOptions& options();
+    bool waits(int flags) const;
+    // Waits for `events` after an EAGAIN, up to the option's timeout (EAGAIN after it).
+    ErrorOr<void> wait_for(uint32_t events, uint64_t timeout_ns);
+    ErrorOr<size_t> send_stream(const uint8_t* data, size_t length, int flags);
+    ErrorOr<SocketReceipt> receive_stream(uint8_t* data, size_t length, int flags);
+
+    Type m_type;
+    net::Socket* m_socket; // null without a network stack
+    // What a socket without a stack remembers.
+    net::SocketOptions m_detached_options;
+    net::Ipv4Endpoint m_detached_local;
+    bool m_listening = false;
+    // Options the stack does not take, remembered for getsockopt.
+    bool m_broadcast = false;
+    int m_linger[2] = {0, 0};
+    int m_keep_idle = 7200, m_keep_interval = 75, m_keep_count = 9;
+    uint64_t m_receive_timeout_ns = 0, m_send_timeout_ns = 0; // 0: none
+};
+
+} // namespace kernel

@@ -1,0 +1,43 @@
+// struct sockaddr_in as the socket calls take and give it: checked for length and family, and
+// converted between network byte order (the program's) and Ipv4Endpoint's host order.
+#pragma once
+
+#include "lib/error_or.h"
+#include "net/address.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace kernel::net {
+
+inline constexpr uint16_t af_unspec = 0;
+inline constexpr uint16_t af_unix = 1;
+inline constexpr uint16_t af_inet = 2;
+inline constexpr uint16_t af_inet6 = 10;
+
+// Linux copies no more than a struct sockaddr_storage from the program.
+inline constexpr size_t max_socket_address_length = 128;
+
+struct LinuxSockaddrIn {
+    uint16_t family;
+    uint16_t port;    // network byte order
+    uint32_t address; // network byte order
+    uint8_t zero[8];
+};
+static_assert(sizeof(LinuxSockaddrIn) == 16);
+
+// The address length a program passed, as Linux checks it: EINVAL when negative or larger than
+// a sockaddr_storage.
+ErrorOr<size_t> checked_address_length(int64_t length);
+
+// The family of an address of `length` bytes; EINVAL when too short to hold one.
+ErrorOr<uint16_t> address_family(const void* address, size_t length);
+
+// An AF_INET address: EINVAL when shorter than a sockaddr_in, EAFNOSUPPORT for another family.
+// `accept_unspecified` lets AF_UNSPEC stand for AF_INET, as bind does for INADDR_ANY.
+ErrorOr<Ipv4Endpoint> parse_inet_address(const void* address, size_t length,
+                                         bool accept_unspecified = false);
+
+LinuxSockaddrIn encode_inet_address(Ipv4Endpoint endpoint);
+
+} // namespace kernel::net
