@@ -22,9 +22,10 @@ constexpr uint8_t cap_offset = 8;
 constexpr uint8_t cap_length = 12;
 constexpr uint8_t cap_notify_multiplier = 16;
 
-// The ISR status structure (type 3) only matters with INTx interrupts; queues here are polled.
 constexpr uint8_t structure_common = 1;
 constexpr uint8_t structure_notify = 2;
+// Reading its one byte returns and clears the status that INTx signals.
+constexpr uint8_t structure_isr = 3;
 constexpr uint8_t structure_device = 4;
 
 // struct virtio_pci_common_cfg (§4.1.4.3).
@@ -51,7 +52,7 @@ struct Structure {
 };
 
 struct Capabilities {
-    Structure common, notify, device;
+    Structure common, notify, isr, device;
     uint32_t notify_multiplier = 0;
 };
 
@@ -67,6 +68,9 @@ Capabilities find_capabilities(pci::Address address) {
             break;
         case structure_notify:
             structure = &found.notify;
+            break;
+        case structure_isr:
+            structure = &found.isr;
             break;
         case structure_device:
             structure = &found.device;
@@ -146,6 +150,8 @@ ErrorOr<void> PciTransport::initialize(const pci::Function& function) {
     m_notify_multiplier = capabilities.notify_multiplier;
     if (capabilities.device.present)
         m_device_config = TRY(map_structure(address, bars, capabilities.device));
+    if (capabilities.isr.present && capabilities.isr.length >= 1)
+        m_isr = TRY(map_structure(address, bars, capabilities.isr));
     pci::enable_memory_and_bus_mastering(address);
     return {};
 }
@@ -194,6 +200,10 @@ ErrorOr<void> PciTransport::enable_queue(uint16_t index, uint16_t size,
 
 void PciTransport::notify(uint16_t index) {
     mmio::write16(m_notify, m_queue_notify_offset[index], index);
+}
+
+uint32_t PciTransport::acknowledge_interrupt() {
+    return m_isr ? mmio::read8(m_isr, 0) : 0;
 }
 
 } // namespace kernel::virtio

@@ -30,6 +30,8 @@ public:
     ErrorOr<void> enable_queue(uint16_t index, uint16_t size,
                                const QueueAddresses& addresses) override;
     void notify(uint16_t index) override;
+    // 0 when the device has no ISR structure (it then cannot use INTx).
+    uint32_t acknowledge_interrupt() override;
     volatile void* device_config() override { return m_device_config; }
 
 private:
@@ -41,6 +43,7 @@ private:
     uint64_t m_notify_length = 0;
     uint32_t m_notify_multiplier = 0;
     volatile void* m_device_config = nullptr;
+    volatile void* m_isr = nullptr;
     uint64_t m_queue_notify_offset[max_queues] = {};
 };
 
