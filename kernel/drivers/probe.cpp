@@ -36,6 +36,7 @@ constexpr size_t most_mmio_windows = DeviceHints::max_virtio_mmio_tokens + micro
 virtio::EntropyDevice* the_entropy_device;
 virtio::VirtioNetDevice* the_net_device;
 InterruptLine the_net_interrupt;
+virtio::PciTransport* the_net_pci_transport;
 bool report_devices;
 
 template <typename T, typename... Arguments> T* create(Arguments&... arguments) {
@@ -93,10 +94,14 @@ bool start_net_device(virtio::Transport& transport, const char* where,
     if (!interrupt.present)
         klog("%s: virtio-net has no interrupt line: frames wait for the next tick", where);
     if (report_devices) {
-        const uint8_t* mac = device->mac_address().bytes;
-        klog("%s: virtio-net %02x:%02x:%02x:%02x:%02x:%02x, features %#llx, irq %s%u", where,
+        const auto address = device->mac_address();
+        const uint8_t* mac = address.bytes;
+        klog("%s: virtio-net %02x:%02x:%02x:%02x:%02x:%02x, features 0x%llx, irq %s%u", where,
              mac[0], mac[1], mac[2], mac[3], mac[4], mac[5],
-             static_cast<unsigned long long>(device->features()), interrupt.present ? "" : "none ",
+             static_cast<unsigned long long>(device->features()),
+             interrupt.message_signalled ? "msi-x "
+             : interrupt.present         ? ""
+                                         : "none ",
              interrupt.gsi);
     }
     return true;
@@ -118,9 +123,14 @@ bool start_driver(uint32_t type, virtio::Transport& transport, const char* where
     }
 }
 
-// INTx as firmware routed it: the line register holds the I/O APIC input on PC machines.
-InterruptLine pci_interrupt(const pci::Function& function) {
+// MSI-X where the device has it: INTx as firmware routed it is only right for some chipsets
+// (the line register holds the 8259's input; q35 wires PCI to I/O APIC inputs 16-23).
+InterruptLine pci_interrupt(const pci::Function& function, const virtio::PciTransport& transport) {
     InterruptLine line;
+    if (transport.has_msix()) {
+        line.present = line.message_signalled = true;
+        return line;
+    }
     uint8_t pin = pci::read8(function.address, pci_offset_interrupt_pin);
     uint8_t number = pci::read8(function.address, pci_offset_interrupt_line);
     if (pin == 0 || number == pci_interrupt_line_unknown)
@@ -147,8 +157,12 @@ void probe_pci_function(const pci::Function& function) {
     }
     if (report_devices)
         klog("%s (modern)", where);
-    if (!start_driver(type, *transport, where, pci_interrupt(function)))
+    if (!start_driver(type, *transport, where, pci_interrupt(function, *transport))) {
         kfree(transport);
+        return;
+    }
+    if (type == virtio::device_type_net && the_net_device)
+        the_net_pci_transport = transport;
 }
 
 void scan_pci() {
@@ -221,7 +235,7 @@ void probe_virtio_mmio(const DeviceHints& hints) {
             klog("ignoring malformed command-line token '%s'", text);
             continue;
         }
-        InterruptLine interrupt{true, window.value().irq, false};
+        InterruptLine interrupt{.present = true, .gsi = window.value().irq};
         if (probed.insert(window.value().base))
             probe_mmio_window(window.value().base, window.value().size, true, interrupt);
     }
@@ -229,7 +243,8 @@ void probe_virtio_mmio(const DeviceHints& hints) {
         return;
     for (int slot = 0; slot < microvm_slot_count; ++slot) {
         uint64_t base = microvm_slots_base + slot * microvm_slot_size;
-        InterruptLine interrupt{true, microvm_slot_first_gsi + static_cast<uint32_t>(slot), false};
+        InterruptLine interrupt{.present = true,
+                                .gsi = microvm_slot_first_gsi + static_cast<uint32_t>(slot)};
         if (probed.insert(base))
             probe_mmio_window(base, microvm_slot_size, false, interrupt);
     }
@@ -254,6 +269,13 @@ virtio::VirtioNetDevice* net_device() {
 
 InterruptLine net_device_interrupt() {
     return the_net_interrupt;
+}
+
+ErrorOr<void> route_net_device_message(uint8_t vector) {
+    if (!the_net_pci_transport || !the_net_interrupt.message_signalled)
+        return ENODEV;
+    return the_net_pci_transport->route_queue_to_msix(virtio::VirtioNetDevice::receive_queue,
+                                                      vector);
 }
 
 } // namespace kernel::drivers

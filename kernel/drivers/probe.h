@@ -45,14 +45,18 @@ virtio::EntropyDevice* entropy_device();
 // The first working virtio-net found by probe(), or nullptr.
 virtio::VirtioNetDevice* net_device();
 
-// The legacy interrupt line a device raises: an input of the I/O APICs (a GSI).
+// How a device interrupts: by an MSI-X message (PCI, where the device has it), else on an
+// input of the I/O APICs (a GSI).
 struct InterruptLine {
     bool present = false;
+    bool message_signalled = false;
     uint32_t gsi = 0;
     // PCI INTx is level-triggered and shared; virtio-mmio interrupts are edges.
     bool level_triggered = false;
 };
 // net_device()'s interrupt, when its transport has one the platform can route.
 InterruptLine net_device_interrupt();
+// For a message-signalled one: has the device's receive queue interrupt with `vector`.
+ErrorOr<void> route_net_device_message(uint8_t vector);
 
 } // namespace kernel::drivers

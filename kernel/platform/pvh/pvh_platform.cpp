@@ -227,6 +227,16 @@ void start_net_interrupts(bool report) {
     auto line = drivers::net_device_interrupt();
     if (!line.present)
         return;
+    if (line.message_signalled) {
+        if (auto routed = drivers::route_net_device_message(net_vector); routed.is_error()) {
+            klog("virtio-net: its MSI-X vector was refused (%s); polled instead",
+                 errno_name(routed.error().code()));
+            return;
+        }
+        if (report)
+            klog("boot: virtio-net interrupt: MSI-X vector 0x%x", net_vector);
+        return;
+    }
     auto trigger = line.level_triggered ? io_apic::Trigger::Level : io_apic::Trigger::Edge;
     if (!io_apic::route_gsi(line.gsi, net_vector, trigger)) {
         klog("virtio-net: no I/O APIC input for its interrupt (GSI %u); polled instead", line.gsi);
