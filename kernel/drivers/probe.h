@@ -4,6 +4,7 @@
 #pragma once
 
 #include "drivers/virtio/entropy_device.h"
+#include "drivers/virtio/net_device.h"
 
 #include <stddef.h>
 
@@ -40,5 +41,22 @@ void probe(const DeviceHints& hints);
 
 // The first working virtio-rng found by probe(), or nullptr.
 virtio::EntropyDevice* entropy_device();
+
+// The first working virtio-net found by probe(), or nullptr.
+virtio::VirtioNetDevice* net_device();
+
+// How a device interrupts: by an MSI-X message (PCI, where the device has it), else on an
+// input of the I/O APICs (a GSI).
+struct InterruptLine {
+    bool present = false;
+    bool message_signalled = false;
+    uint32_t gsi = 0;
+    // PCI INTx is level-triggered and shared; virtio-mmio interrupts are edges.
+    bool level_triggered = false;
+};
+// net_device()'s interrupt, when its transport has one the platform can route.
+InterruptLine net_device_interrupt();
+// For a message-signalled one: has the device's receive queue interrupt with `vector`.
+ErrorOr<void> route_net_device_message(uint8_t vector);
 
 } // namespace kernel::drivers

@@ -22,6 +22,26 @@ char stream_letter(abi::StreamKind kind) {
     return 'N';
 }
 
+std::string ipv4_text(uint32_t address) {
+    return fmt::format("{}.{}.{}.{}", address >> 24, (address >> 16) & 0xff, (address >> 8) & 0xff,
+                       address & 0xff);
+}
+
+// The MAC is the device's own (QEMU's -device mac=), so it is not repeated here.
+std::string network_options(const GuestNetworkConfig& network) {
+    std::string options;
+    if (network.address)
+        options +=
+            fmt::format(" ingot.ip={}/{}", ipv4_text(network.address), network.prefix_length);
+    if (network.gateway)
+        options += " ingot.gw=" + ipv4_text(network.gateway);
+    if (network.dns)
+        options += " ingot.dns=" + ipv4_text(network.dns);
+    if (network.use_dhcp)
+        options += " ingot.dhcp";
+    return options;
+}
+
 } // namespace
 
 std::string encode_command_line_token(std::string_view token) {
@@ -47,6 +67,8 @@ std::string kernel_command_line(const KernelCommandLineOptions& options) {
         line += " ingot.trace=syscalls";
     if (options.boot_trace)
         line += " ingot.boot_trace";
+    if (options.network)
+        line += network_options(*options.network);
     if (!options.arguments.empty()) {
         line += " --";
         for (const std::string& argument : options.arguments) {

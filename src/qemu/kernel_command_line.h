@@ -2,9 +2,12 @@
 // grammar of include/ingot/abi/pvh_console.h.
 #pragma once
 
+#include "net/network_attachment.h"
+
 #include <ingot/abi/boot_info.h>
 
 #include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +20,7 @@ struct KernelCommandLineOptions {
     std::vector<std::string> arguments;     // replaces the image's argv[1..] when not empty
     bool trace_syscalls = false;
     bool boot_trace = false;
+    std::optional<GuestNetworkConfig> network; // the interface's address, gateway, DNS or DHCP
 };
 
 // Spaces separate tokens, so every byte <= 0x20, '%' and every byte >= 0x7f becomes %XX.

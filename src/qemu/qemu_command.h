@@ -3,7 +3,9 @@
 
 #include "qemu/accelerator.h"
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,12 @@ struct QemuLaunch {
     uint64_t memory_mib = 0;
     std::string kernel; // the image file
     std::string kernel_command_line;
+    // The guest's NIC: a virtio-net device on a tap QEMU inherits as this descriptor.
+    struct Network {
+        int tap_fd = -1;
+        std::array<uint8_t, 6> mac{};
+    };
+    std::optional<Network> network;
 };
 
 std::vector<std::string> qemu_command(const QemuLaunch& launch);

@@ -36,7 +36,8 @@ std::vector<char*> c_arguments(const std::vector<std::string>& command) {
 
 // In the child between fork and exec: only async-signal-safe calls.
 [[noreturn]] void exec_child(char* const* arguments, int stdin_fd, int stdout_fd,
-                             bool own_process_group) {
+                             bool own_process_group, const int* inherited_fds = nullptr,
+                             size_t inherited_count = 0) {
     if (own_process_group) {
         ::setpgid(0, 0);
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -49,6 +50,8 @@ std::vector<char*> c_arguments(const std::vector<std::string>& command) {
     if (stdin_fd >= 0)
         ::dup2(stdin_fd, STDIN_FILENO);
     ::dup2(stdout_fd, STDOUT_FILENO);
+    for (size_t i = 0; i < inherited_count; ++i)
+        ::fcntl(inherited_fds[i], F_SETFD, 0);
     ::execv(arguments[0], arguments);
     ::_exit(127);
 }
@@ -92,14 +95,16 @@ std::string capture_output(const std::vector<std::string>& command) {
     return text;
 }
 
-QemuProcess::QemuProcess(const std::vector<std::string>& command) {
+QemuProcess::QemuProcess(const std::vector<std::string>& command,
+                         const std::vector<int>& inherited_fds) {
     Pipe input, output;
     auto arguments = c_arguments(command);
     m_pid = ::fork();
     if (m_pid < 0)
         fail("cannot start QEMU: {}", system_error_text(errno));
     if (m_pid == 0)
-        exec_child(arguments.data(), input.read_end, output.write_end, true);
+        exec_child(arguments.data(), input.read_end, output.write_end, true, inherited_fds.data(),
+                   inherited_fds.size());
     ::close(input.read_end);
     ::close(output.write_end);
     m_to_guest = input.write_end;

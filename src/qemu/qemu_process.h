@@ -18,7 +18,10 @@ std::string capture_output(const std::vector<std::string>& command);
 // ingot.
 class QemuProcess {
 public:
-    explicit QemuProcess(const std::vector<std::string>& command);
+    // `inherited_fds` stay open in QEMU (at the same numbers) for it to use, as a tap for
+    // -netdev tap,fd=N; every other descriptor of ingot's is close-on-exec.
+    explicit QemuProcess(const std::vector<std::string>& command,
+                         const std::vector<int>& inherited_fds = {});
     ~QemuProcess(); // kills and reaps a QEMU still running
     QemuProcess(const QemuProcess&) = delete;
     QemuProcess& operator=(const QemuProcess&) = delete;

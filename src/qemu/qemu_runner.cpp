@@ -128,6 +128,16 @@ int run_on_qemu(const Image& image, const std::string& image_path, const QemuRun
     kernel_options.arguments = options.arguments;
     kernel_options.trace_syscalls = options.trace_syscalls;
     kernel_options.boot_trace = options.boot_trace;
+    std::vector<int> inherited_fds;
+    if (options.network) {
+        // Below 3 it would be one of QEMU's standard streams.
+        if (options.network->tap_fd < 3)
+            fail("internal error: the tap for QEMU is not open (descriptor {})",
+                 options.network->tap_fd);
+        kernel_options.network = options.network->guest;
+        launch.network = QemuLaunch::Network{options.network->tap_fd, options.network->guest.mac};
+        inherited_fds.push_back(options.network->tap_fd);
+    }
 
     launch.memory_mib = (memory_size + (1 << 20) - 1) >> 20;
     launch.kernel_command_line = kernel_command_line(kernel_options);
@@ -148,7 +158,7 @@ int run_on_qemu(const Image& image, const std::string& image_path, const QemuRun
     sigprocmask(SIG_BLOCK, &forwarded, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 
-    QemuProcess qemu(command);
+    QemuProcess qemu(command, inherited_fds);
     ConsoleRelay relay(qemu.to_guest(), qemu.from_guest());
     RelayOutcome outcome = relay.run();
     // After the exit frame nothing the guest does matters, even if it fails to end QEMU.

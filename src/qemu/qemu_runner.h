@@ -3,6 +3,7 @@
 #pragma once
 
 #include "image/image.h"
+#include "net/network_attachment.h"
 
 #include <cstdint>
 #include <optional>
@@ -21,6 +22,8 @@ struct QemuRunOptions {
     bool trace_syscalls = false;
     bool boot_trace = false;
     bool verbose = false; // say which accelerator and the QEMU command line
+    // The guest's NIC (virtio-net) on this tap, which stays open and ingot's; none without.
+    std::optional<NetworkAttachment> network;
 };
 
 // `image_path` is the image's file, or empty when it exists only in memory (packed on the

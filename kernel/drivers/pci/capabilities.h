@@ -8,6 +8,7 @@
 namespace kernel::pci {
 
 inline constexpr uint8_t capability_vendor_specific = 0x09;
+inline constexpr uint8_t capability_msix = 0x11;
 
 // Calls visit(id, offset) for each capability. The walk is bounded by how many capabilities
 // fit after the standard header, so a looping list cannot hang it.

@@ -25,6 +25,8 @@ constexpr uint64_t register_queue_size_max = 0x034;
 constexpr uint64_t register_queue_size = 0x038;
 constexpr uint64_t register_queue_ready = 0x044;
 constexpr uint64_t register_queue_notify = 0x050;
+constexpr uint64_t register_interrupt_status = 0x060;
+constexpr uint64_t register_interrupt_ack = 0x064;
 constexpr uint64_t register_status = 0x070;
 constexpr uint64_t register_queue_descriptors = 0x080;
 constexpr uint64_t register_queue_available = 0x090;
@@ -96,6 +98,13 @@ ErrorOr<void> MmioTransport::enable_queue(uint16_t index, uint16_t size,
 
 void MmioTransport::notify(uint16_t index) {
     mmio::write32(m_registers, register_queue_notify, index);
+}
+
+uint32_t MmioTransport::acknowledge_interrupt() {
+    uint32_t status = mmio::read32(m_registers, register_interrupt_status);
+    if (status)
+        mmio::write32(m_registers, register_interrupt_ack, status);
+    return status;
 }
 
 volatile void* MmioTransport::device_config() {

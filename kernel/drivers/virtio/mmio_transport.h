@@ -30,6 +30,7 @@ public:
     ErrorOr<void> enable_queue(uint16_t index, uint16_t size,
                                const QueueAddresses& addresses) override;
     void notify(uint16_t index) override;
+    uint32_t acknowledge_interrupt() override;
     volatile void* device_config() override;
 
 private:

@@ -22,12 +22,16 @@ constexpr uint8_t cap_offset = 8;
 constexpr uint8_t cap_length = 12;
 constexpr uint8_t cap_notify_multiplier = 16;
 
-// The ISR status structure (type 3) only matters with INTx interrupts; queues here are polled.
 constexpr uint8_t structure_common = 1;
 constexpr uint8_t structure_notify = 2;
+// Reading its one byte returns and clears the status that INTx signals.
+constexpr uint8_t structure_isr = 3;
 constexpr uint8_t structure_device = 4;
 
 // struct virtio_pci_common_cfg (§4.1.4.3).
+constexpr uint64_t common_msix_config = 0x10;
+constexpr uint64_t common_queue_msix_vector = 0x1a;
+constexpr uint16_t no_msix_vector = 0xffff;
 constexpr uint64_t common_device_feature_select = 0x00;
 constexpr uint64_t common_device_feature = 0x04;
 constexpr uint64_t common_driver_feature_select = 0x08;
@@ -50,14 +54,31 @@ struct Structure {
     uint32_t length = 0;
 };
 
+// The MSI-X capability (PCI 3.0 §6.8.2): message control, then the table's BAR and offset.
+constexpr uint8_t msix_message_control = 2;
+constexpr uint8_t msix_table_location = 4;
+constexpr uint16_t msix_enable = 1u << 15;
+constexpr uint16_t msix_function_mask = 1u << 14;
+constexpr uint64_t msix_entry_size = 16;
+// An entry: message address (low, high), message data, vector control (bit 0: masked).
+constexpr uint64_t msix_entry_address_low = 0;
+constexpr uint64_t msix_entry_address_high = 4;
+constexpr uint64_t msix_entry_data = 8;
+constexpr uint64_t msix_entry_control = 12;
+// The local APIC's message window: destination APIC ID in bits 12-19, physical mode.
+constexpr uint32_t msi_address_boot_cpu = 0xfee00000;
+
 struct Capabilities {
-    Structure common, notify, device;
+    Structure common, notify, isr, device;
     uint32_t notify_multiplier = 0;
+    uint8_t msix = 0; // the capability's offset, 0 when absent
 };
 
 Capabilities find_capabilities(pci::Address address) {
     Capabilities found;
     pci::for_each_capability(address, [&](uint8_t id, uint8_t at) {
+        if (id == pci::capability_msix && !found.msix)
+            found.msix = at;
         if (id != pci::capability_vendor_specific)
             return;
         Structure* structure = nullptr;
@@ -67,6 +88,9 @@ Capabilities find_capabilities(pci::Address address) {
             break;
         case structure_notify:
             structure = &found.notify;
+            break;
+        case structure_isr:
+            structure = &found.isr;
             break;
         case structure_device:
             structure = &found.device;
@@ -146,6 +170,20 @@ ErrorOr<void> PciTransport::initialize(const pci::Function& function) {
     m_notify_multiplier = capabilities.notify_multiplier;
     if (capabilities.device.present)
         m_device_config = TRY(map_structure(address, bars, capabilities.device));
+    if (capabilities.isr.present && capabilities.isr.length >= 1)
+        m_isr = TRY(map_structure(address, bars, capabilities.isr));
+    m_address = address;
+    if (capabilities.msix) {
+        // Without its table the device still works through INTx.
+        uint32_t location =
+            pci::read32(address, static_cast<uint8_t>(capabilities.msix + msix_table_location));
+        Structure table{true, static_cast<uint8_t>(location & 7), location & ~7u,
+                        static_cast<uint32_t>(msix_entry_size)};
+        if (auto mapped = map_structure(address, bars, table); !mapped.is_error()) {
+            m_msix_table = mapped.value();
+            m_msix_capability = capabilities.msix;
+        }
+    }
     pci::enable_memory_and_bus_mastering(address);
     return {};
 }
@@ -194,6 +232,32 @@ ErrorOr<void> PciTransport::enable_queue(uint16_t index, uint16_t size,
 
 void PciTransport::notify(uint16_t index) {
     mmio::write16(m_notify, m_queue_notify_offset[index], index);
+}
+
+uint32_t PciTransport::acknowledge_interrupt() {
+    return m_isr ? mmio::read8(m_isr, 0) : 0;
+}
+
+ErrorOr<void> PciTransport::route_queue_to_msix(uint16_t index, uint8_t vector) {
+    if (!m_msix_table)
+        return ENODEV;
+    if (index >= max_queues || index >= mmio::read16(m_common, common_num_queues))
+        return EINVAL;
+    mmio::write32(m_msix_table, msix_entry_address_low, msi_address_boot_cpu);
+    mmio::write32(m_msix_table, msix_entry_address_high, 0);
+    mmio::write32(m_msix_table, msix_entry_data, vector); // fixed delivery, edge
+    mmio::write32(m_msix_table, msix_entry_control, 0);   // unmasked
+    auto control_offset = static_cast<uint8_t>(m_msix_capability + msix_message_control);
+    uint16_t control = pci::read16(m_address, control_offset);
+    pci::write16(m_address, control_offset,
+                 static_cast<uint16_t>((control | msix_enable) & ~msix_function_mask));
+    mmio::write16(m_common, common_msix_config, no_msix_vector);
+    mmio::write16(m_common, common_queue_select, index);
+    mmio::write16(m_common, common_queue_msix_vector, 0);
+    // A device that cannot use the vector reads back NO_VECTOR (§4.1.5.1.2).
+    if (mmio::read16(m_common, common_queue_msix_vector) != 0)
+        return EIO;
+    return {};
 }
 
 } // namespace kernel::virtio

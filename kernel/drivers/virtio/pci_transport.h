@@ -30,6 +30,15 @@ public:
     ErrorOr<void> enable_queue(uint16_t index, uint16_t size,
                                const QueueAddresses& addresses) override;
     void notify(uint16_t index) override;
+    // 0 when the device has no ISR structure (it then cannot use INTx).
+    uint32_t acknowledge_interrupt() override;
+
+    bool has_msix() const { return m_msix_table != nullptr; }
+    // Sends queue `index`'s interrupts as an MSI-X message for `vector` to the boot CPU
+    // (APIC ID 0), through table entry 0, and no configuration-change interrupts; INTx falls
+    // silent. Any time after the queue is set up. ENODEV without MSI-X, EIO when the device
+    // refuses the vector.
+    ErrorOr<void> route_queue_to_msix(uint16_t index, uint8_t vector);
     volatile void* device_config() override { return m_device_config; }
 
 private:
@@ -41,6 +50,10 @@ private:
     uint64_t m_notify_length = 0;
     uint32_t m_notify_multiplier = 0;
     volatile void* m_device_config = nullptr;
+    volatile void* m_isr = nullptr;
+    pci::Address m_address{};
+    uint8_t m_msix_capability = 0;
+    volatile void* m_msix_table = nullptr;
     uint64_t m_queue_notify_offset[max_queues] = {};
 };
 

@@ -48,9 +48,9 @@ ErrorOr<void> SplitVirtqueue::initialize(uint16_t size, void* memory, uint64_t p
     m_available_flags = reinterpret_cast<uint16_t*>(bytes + available);
     m_available_index = m_available_flags + 1;
     m_available_ring = m_available_flags + 2;
-    auto* used_flags = reinterpret_cast<uint16_t*>(bytes + used_offset(size));
-    m_used_index = used_flags + 1;
-    m_used_ring = reinterpret_cast<VirtqUsedElement*>(used_flags + 2);
+    m_used_flags = reinterpret_cast<uint16_t*>(bytes + used_offset(size));
+    m_used_index = m_used_flags + 1;
+    m_used_ring = reinterpret_cast<VirtqUsedElement*>(m_used_flags + 2);
     m_addresses = {physical, physical + available, physical + used_offset(size)};
 
     m_size = size;
@@ -67,7 +67,17 @@ ErrorOr<void> SplitVirtqueue::initialize(uint16_t size, void* memory, uint64_t p
 }
 
 void SplitVirtqueue::suppress_interrupts() {
-    *m_available_flags = available_flag_no_interrupt;
+    __atomic_store_n(m_available_flags, available_flag_no_interrupt, __ATOMIC_RELAXED);
+}
+
+void SplitVirtqueue::enable_interrupts() {
+    __atomic_store_n(m_available_flags, 0, __ATOMIC_RELAXED);
+    // The device must see the flag before the driver looks at the used index again.
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+bool SplitVirtqueue::device_wants_notification() const {
+    return !(__atomic_load_n(m_used_flags, __ATOMIC_ACQUIRE) & used_flag_no_notify);
 }
 
 ErrorOr<uint16_t> SplitVirtqueue::submit(const Buffer* buffers, size_t count) {

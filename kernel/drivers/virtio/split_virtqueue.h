@@ -23,6 +23,8 @@ inline constexpr uint16_t descriptor_flag_next = 1;
 inline constexpr uint16_t descriptor_flag_write = 2;
 // In the available ring's flags: the driver polls, the device need not interrupt.
 inline constexpr uint16_t available_flag_no_interrupt = 1;
+// In the used ring's flags: the device polls, the driver need not notify.
+inline constexpr uint16_t used_flag_no_notify = 1;
 
 struct VirtqUsedElement {
     uint32_t id;
@@ -66,6 +68,12 @@ public:
 
     // Asks the device not to interrupt for this queue: the driver polls it.
     void suppress_interrupts();
+    // Asks for interrupts again. A completion the device returned just before may have gone
+    // unsignalled: check has_completion() after this.
+    void enable_interrupts();
+    // Whether the device asks to be notified of new chains; a hint the device may ignore, read
+    // after submit() has published them.
+    bool device_wants_notification() const;
 
     // Chains the buffers (device-readable ones first, as the spec requires) and publishes the
     // chain; the caller then notifies the device. Returns the chain's head, which its
@@ -86,6 +94,7 @@ private:
     uint16_t* m_available_flags = nullptr;
     uint16_t* m_available_index = nullptr;
     uint16_t* m_available_ring = nullptr;
+    uint16_t* m_used_flags = nullptr;
     uint16_t* m_used_index = nullptr;
     VirtqUsedElement* m_used_ring = nullptr;
     QueueAddresses m_addresses{};

@@ -18,6 +18,10 @@ inline constexpr uint8_t status_features_ok = 8;
 inline constexpr uint8_t status_device_needs_reset = 64;
 inline constexpr uint8_t status_failed = 128;
 
+// Interrupt status bits.
+inline constexpr uint32_t interrupt_queue = 1;
+inline constexpr uint32_t interrupt_configuration = 2;
+
 // Feature bits every driver here cares about (§6).
 inline constexpr uint64_t feature_version_1 = 1ull << 32;
 
@@ -34,6 +38,9 @@ public:
     virtual ErrorOr<void> enable_queue(uint16_t index, uint16_t size,
                                        const QueueAddresses& addresses) = 0;
     virtual void notify(uint16_t index) = 0;
+    // Reads and clears the interrupt status (§4.1.4.5, §4.2.2), which lowers a level-triggered
+    // line; returns its bits (interrupt_queue, interrupt_configuration).
+    virtual uint32_t acknowledge_interrupt() = 0;
     // The device-specific configuration structure (§5.x.4); nullptr for devices without one.
     virtual volatile void* device_config() = 0;
 

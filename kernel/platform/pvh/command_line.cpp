@@ -145,8 +145,94 @@ void parse_streams(TextSpan value, abi::StreamKind (&streams)[3]) {
         streams[i] = kinds[i];
 }
 
+// Decimal digits only, at most `max`: no sign, no spaces, no empty number.
+bool parse_decimal(const char*& at, const char* end, uint32_t max, uint32_t& value) {
+    const char* start = at;
+    value = 0;
+    while (at < end && *at >= '0' && *at <= '9') {
+        value = value * 10 + static_cast<uint32_t>(*at - '0');
+        if (value > max)
+            return false;
+        ++at;
+    }
+    return at != start;
+}
+
+// Dotted quad: exactly four decimal octets. Stops at the first byte after it.
+bool parse_ipv4(const char*& at, const char* end, net::Ipv4Address& address) {
+    uint32_t value = 0;
+    for (int i = 0; i < 4; ++i) {
+        uint32_t octet;
+        if (i > 0 && (at == end || *at++ != '.'))
+            return false;
+        if (!parse_decimal(at, end, 255, octet))
+            return false;
+        value = value << 8 | octet;
+    }
+    address = {value};
+    return true;
+}
+
+// Leaves `address` alone unless the whole value is one.
+bool parse_whole_ipv4(TextSpan value, net::Ipv4Address& address) {
+    const char* at = value.text;
+    const char* end = value.text + value.length;
+    net::Ipv4Address parsed;
+    if (!parse_ipv4(at, end, parsed) || at != end)
+        return false;
+    address = parsed;
+    return true;
+}
+
+// ADDRESS/PREFIX, the prefix 0 to 32.
+bool parse_ipv4_with_prefix(TextSpan value, net::Ipv4Address& address, uint8_t& prefix_length) {
+    const char* at = value.text;
+    const char* end = value.text + value.length;
+    uint32_t prefix;
+    if (!parse_ipv4(at, end, address) || at == end || *at++ != '/' ||
+        !parse_decimal(at, end, 32, prefix) || at != end)
+        return false;
+    prefix_length = static_cast<uint8_t>(prefix);
+    return true;
+}
+
+void reject(TextSpan token, CommandLine& command_line) {
+    if (command_line.rejected_option_count < max_rejected_options)
+        command_line.rejected_options[command_line.rejected_option_count] = token;
+    ++command_line.rejected_option_count;
+}
+
+// Whether the token is a network option; a malformed one is rejected and changes nothing.
+bool parse_network_option(TextSpan token, CommandLine& command_line) {
+    TextSpan value;
+    auto& network = command_line.network;
+    bool valid;
+    if (decoded_prefix(token, "ingot.ip=", value)) {
+        net::Ipv4Address address;
+        uint8_t prefix_length;
+        valid = parse_ipv4_with_prefix(value, address, prefix_length);
+        if (valid) {
+            network.address = address;
+            network.prefix_length = prefix_length;
+        }
+    } else if (decoded_prefix(token, "ingot.gw=", value)) {
+        valid = parse_whole_ipv4(value, network.gateway);
+    } else if (decoded_prefix(token, "ingot.dns=", value)) {
+        valid = parse_whole_ipv4(value, network.dns);
+    } else if (decoded_equals(token, "ingot.dhcp")) {
+        valid = network.use_dhcp = true;
+    } else {
+        return false;
+    }
+    if (!valid)
+        reject(token, command_line);
+    return true;
+}
+
 void parse_option(TextSpan token, CommandLine& command_line) {
     TextSpan value;
+    if (parse_network_option(token, command_line))
+        return;
     if (decoded_equals(token, "ingot.console=framed"))
         command_line.framed_console = true;
     else if (decoded_prefix(token, "ingot.streams=", value))

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "lib/error_or.h"
+#include "net/address.h"
 
 #include <ingot/abi/boot_info.h>
 
@@ -18,6 +19,7 @@ struct TextSpan {
 };
 
 inline constexpr size_t max_virtio_mmio_devices = 32;
+inline constexpr size_t max_rejected_options = 8;
 
 struct CommandLine {
     // The parsed text, which the spans below and encode_run_time_arguments() read: keep it
@@ -30,6 +32,15 @@ struct CommandLine {
     abi::StreamKind streams[3] = {abi::StreamKind::Terminal, abi::StreamKind::Terminal,
                                   abi::StreamKind::Terminal};
     uint32_t boot_flags = 0; // abi::boot_flag_*
+
+    // The network interface: `ingot.ip=10.0.2.15/24 ingot.gw=10.0.2.1 ingot.dns=10.0.2.3`,
+    // `ingot.dhcp`. Each option is taken or rejected whole.
+    net::InterfaceConfig network;
+
+    // Options recognized but with a value that makes no sense, for the boot log (the first
+    // max_rejected_options of them; rejected_option_count counts them all).
+    size_t rejected_option_count = 0;
+    TextSpan rejected_options[max_rejected_options];
 
     // Whole `virtio_mmio.device=SIZE@BASE:IRQ` tokens, wherever they stand.
     size_t virtio_mmio_device_count = 0;

@@ -89,6 +89,11 @@ extern "C" int interrupt_dispatch(kernel::InterruptFrame& frame) {
         local_apic::end_of_interrupt();
         wake_input_waiters();
         return in_program && preempt_program(frame);
+    case net_vector:
+        // Before the EOI: a level-triggered line still high would interrupt again at once.
+        acknowledge_net_interrupt();
+        local_apic::end_of_interrupt();
+        return in_program && preempt_program(frame);
     case local_apic::spurious_vector:
         return 0;
     case 2:

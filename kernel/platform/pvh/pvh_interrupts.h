@@ -11,10 +11,13 @@
 namespace kernel::pvh {
 
 inline constexpr uint8_t serial_vector = 0x24;
+inline constexpr uint8_t net_vector = 0x25;
 
 // From pvh_platform.cpp.
 void receive_console_input();
 bool console_input_ready();
+// The net device interrupted: lowers its line. Frames wait for the stack's poll.
+void acknowledge_net_interrupt();
 void arm_time_slice();
 const BootDetails& details();
 

@@ -7,6 +7,7 @@
 #include "drivers/probe.h"
 #include "lib/format.h"
 #include "lib/log.h"
+#include "lib/string.h"
 #include "lib/utility.h"
 #include "linux/entropy.h"
 #include "platform/platform_interface.h"
@@ -163,12 +164,24 @@ ErrorOr<size_t> console_read(void* data, size_t length) {
     return taken;
 }
 
-// The CPU sleeps in hlt with interrupts on until the timer (armed for the deadline) or the
-// serial port wakes it; the scheduler asks again if nothing it waits for happened.
+void acknowledge_net_interrupt() {
+    if (auto* device = drivers::net_device())
+        device->acknowledge_interrupt();
+}
+
+// The CPU sleeps in hlt with interrupts on until the timer (armed for the deadline), the
+// serial port or the net device wakes it; the scheduler asks again if nothing it waits for
+// happened. An interrupt that comes while the kernel runs (interrupts off) stays pending and
+// ends the hlt at once.
 uint64_t wait_for_events(uint64_t interest, uint64_t timeout_ns) {
     auto ready_events = [interest] {
-        bool input = (interest & abi::poll_event_stdin) && console_input_ready();
-        return input ? abi::poll_event_stdin : 0;
+        uint64_t events = 0;
+        if ((interest & abi::poll_event_stdin) && console_input_ready())
+            events |= abi::poll_event_stdin;
+        auto* net = drivers::net_device();
+        if ((interest & abi::poll_event_net) && net && net->has_received())
+            events |= abi::poll_event_net;
+        return events;
     };
     receive_console_input();
     if (ready_events() || pending_host_signals || timeout_ns == 0)
@@ -196,7 +209,62 @@ void crash(const abi::CrashArgs& crash) {
     exit(128 + static_cast<int>(crash.signal));
 }
 
+namespace {
+
+void seed_from(virtio::EntropyDevice& rng, bool report) {
+    uint8_t seed[32];
+    if (auto result = rng.read(seed, sizeof seed); result.is_error()) {
+        klog("virtio-rng gave no entropy (%s)", errno_name(result.error().code()));
+        return;
+    }
+    mix_random(seed);
+    if (report)
+        klog("boot: %zu bytes of entropy from virtio-rng mixed in", sizeof seed);
+}
+
+// Without its interrupt the device still works, polled at the scheduler's ticks.
+void start_net_interrupts(bool report) {
+    auto line = drivers::net_device_interrupt();
+    if (!line.present)
+        return;
+    if (line.message_signalled) {
+        if (auto routed = drivers::route_net_device_message(net_vector); routed.is_error()) {
+            klog("virtio-net: its MSI-X vector was refused (%s); polled instead",
+                 errno_name(routed.error().code()));
+            return;
+        }
+        if (report)
+            klog("boot: virtio-net interrupt: MSI-X vector 0x%x", net_vector);
+        return;
+    }
+    auto trigger = line.level_triggered ? io_apic::Trigger::Level : io_apic::Trigger::Edge;
+    if (!io_apic::route_gsi(line.gsi, net_vector, trigger)) {
+        klog("virtio-net: no I/O APIC input for its interrupt (GSI %u); polled instead", line.gsi);
+        return;
+    }
+    if (report)
+        klog("boot: virtio-net interrupt: GSI %u, %s-triggered", line.gsi,
+             line.level_triggered ? "level" : "edge");
+}
+
+void log_rejected_options(const CommandLine& command_line) {
+    size_t kept = min(command_line.rejected_option_count, max_rejected_options);
+    for (size_t i = 0; i < kept; ++i) {
+        const auto& option = command_line.rejected_options[i];
+        char text[96];
+        size_t length = min(option.length, sizeof text - 1);
+        memcpy(text, option.text, length);
+        text[length] = 0;
+        klog("ignoring malformed option '%s'", text);
+    }
+    if (command_line.rejected_option_count > kept)
+        klog("ignoring %zu more malformed options", command_line.rejected_option_count - kept);
+}
+
+} // namespace
+
 void start_devices() {
+    log_rejected_options(boot_details.command_line);
     drivers::DeviceHints hints;
     const auto& command_line = boot_details.command_line;
     for (size_t i = 0; i < command_line.virtio_mmio_device_count; ++i) {
@@ -210,17 +278,10 @@ void start_devices() {
     hints.probe_microvm_slots = !has_pci;
     hints.report_devices = boot_details.command_line.boot_flags & abi::boot_flag_boot_trace;
     drivers::probe(hints);
-    auto* rng = drivers::entropy_device();
-    if (!rng)
-        return;
-    uint8_t seed[32];
-    if (auto result = rng->read(seed, sizeof seed); result.is_error()) {
-        klog("virtio-rng gave no entropy (%s)", errno_name(result.error().code()));
-        return;
-    }
-    mix_random(seed);
-    if (hints.report_devices)
-        klog("boot: %zu bytes of entropy from virtio-rng mixed in", sizeof seed);
+    if (auto* rng = drivers::entropy_device())
+        seed_from(*rng, hints.report_devices);
+    if (drivers::net_device())
+        start_net_interrupts(hints.report_devices);
 }
 
 abi::StreamKind stream_kind(int fd) {
@@ -229,13 +290,12 @@ abi::StreamKind stream_kind(int fd) {
     return streams[fd];
 }
 
-// No network device yet.
 net::NetDevice* net_device() {
-    return nullptr;
+    return drivers::net_device();
 }
 
 net::InterfaceConfig net_config() {
-    return {};
+    return boot_details.command_line.network;
 }
 
 } // namespace kernel::pvh

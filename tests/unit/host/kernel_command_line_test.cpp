@@ -24,6 +24,34 @@ TEST(CommandLineToken, EncodesSeparatorsPercentAndNonAscii) {
     EXPECT_EQ(encode_command_line_token("!~"), "!~");
 }
 
+TEST(KernelCommandLine, StaticNetworkConfiguration) {
+    KernelCommandLineOptions options = pipes();
+    GuestNetworkConfig network;
+    network.address = 0x0a00020f;
+    network.prefix_length = 24;
+    network.gateway = 0x0a000201;
+    network.dns = 0xc0a8fffe;
+    options.network = network;
+    options.arguments = {"serve"};
+    EXPECT_EQ(kernel_command_line(options),
+              "ingot.console=framed ingot.streams=NPF ingot.ip=10.0.2.15/24 ingot.gw=10.0.2.1 "
+              "ingot.dns=192.168.255.254 -- serve");
+}
+
+TEST(KernelCommandLine, DhcpAndOnlyTheSettingsGiven) {
+    KernelCommandLineOptions options = pipes();
+    GuestNetworkConfig network;
+    network.use_dhcp = true;
+    options.network = network;
+    EXPECT_EQ(kernel_command_line(options), "ingot.console=framed ingot.streams=NPF ingot.dhcp");
+    network = {};
+    network.address = 0xc0000201;
+    network.prefix_length = 32;
+    options.network = network;
+    EXPECT_EQ(kernel_command_line(options),
+              "ingot.console=framed ingot.streams=NPF ingot.ip=192.0.2.1/32");
+}
+
 TEST(KernelCommandLine, FramedConsoleAndStreamKindsAlways) {
     EXPECT_EQ(kernel_command_line(pipes()), "ingot.console=framed ingot.streams=NPF");
     KernelCommandLineOptions terminal;

@@ -94,6 +94,50 @@ TEST(QemuCommand, PcMachinesUseVirtioPciAndKvmTheHostCpu) {
     }
 }
 
+std::vector<std::string> command_with_network(const std::string& machine) {
+    QemuLaunch launch;
+    launch.qemu = "/usr/bin/qemu-system-x86_64";
+    launch.machine = machine;
+    launch.memory_mib = 64;
+    launch.kernel = "app.img";
+    launch.kernel_command_line = "ingot.console=framed ingot.ip=10.0.2.15/24";
+    launch.network = QemuLaunch::Network{7, {0x52, 0x54, 0x00, 0xab, 0x0c, 0xde}};
+    return qemu_command(launch);
+}
+
+size_t count_of(const std::vector<std::string>& command, const std::string& word) {
+    return static_cast<size_t>(std::count(command.begin(), command.end(), word));
+}
+
+TEST(QemuCommand, NoNetworkMeansNoNic) {
+    auto command = command_for("q35", Accelerator::Tcg);
+    EXPECT_EQ(count_of(command, "-netdev"), 0u);
+    for (const auto& word : command)
+        EXPECT_EQ(word.find("virtio-net"), std::string::npos) << word;
+}
+
+TEST(QemuCommand, MicrovmNetworkIsVirtioNetDeviceOnTheInheritedTap) {
+    auto command = command_with_network("microvm");
+    EXPECT_TRUE(has_pair(command, "-netdev", "tap,id=net0,fd=7,vhost=off"));
+    EXPECT_TRUE(
+        has_pair(command, "-device", "virtio-net-device,netdev=net0,mac=52:54:00:ab:0c:de"));
+    EXPECT_EQ(count_of(command, "-netdev"), 1u);
+    // Options precede -kernel/-append, which stay last.
+    EXPECT_EQ(command[command.size() - 2], "-append");
+}
+
+TEST(QemuCommand, PcMachinesNetworkIsVirtioNetPciWithoutRom) {
+    for (const char* machine : {"pc", "q35"}) {
+        auto command = command_with_network(machine);
+        EXPECT_TRUE(has_pair(command, "-netdev", "tap,id=net0,fd=7,vhost=off")) << machine;
+        EXPECT_TRUE(has_pair(command, "-device",
+                             "virtio-net-pci,netdev=net0,mac=52:54:00:ab:0c:de,romfile="))
+            << machine;
+        EXPECT_TRUE(has_pair(command, "-append", "ingot.console=framed ingot.ip=10.0.2.15/24"))
+            << machine;
+    }
+}
+
 // /dev/null opens read-write like a usable /dev/kvm; the PVM marker is any existing path.
 TEST(Accelerator, KvmWhenItOpensAndIsNotPvm) {
     auto choice = choose_accelerator("", "/dev/null", "/nonexistent-pvm");

@@ -32,6 +32,7 @@ public:
         return kernel::ENOSYS;
     }
     void notify(uint16_t) override {}
+    uint32_t acknowledge_interrupt() override { return 0; }
     volatile void* device_config() override { return nullptr; }
 
     uint64_t offered = feature_version_1;
