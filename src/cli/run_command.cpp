@@ -3,6 +3,8 @@
 #include "image/embedded_kernel.h"
 #include "image/image.h"
 #include "image/program_check.h"
+#include "net/host_network.h"
+#include "net/network_options.h"
 #include "qemu/qemu_runner.h"
 #include "support/error.h"
 #include "support/file.h"
@@ -23,6 +25,7 @@ struct RunSettings {
     std::string qemu;
     std::string qemu_machine;
     std::string accelerator;
+    NetworkOptions network;
 };
 
 // Options that mean something on one platform only are refused on the other, not ignored.
@@ -40,9 +43,14 @@ void check_platform_options(const RunSettings& settings) {
             fail("{} is an option of --platform qemu", option);
 }
 
-int boot(const RunSettings& settings, const Image& image, const std::string& image_path,
+int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_plan,
+         const Image& image, const std::string& image_path,
          const std::vector<std::string>& arguments, const std::vector<std::string>& environment) {
     std::optional<uint64_t> memory_size = parse_memory_option(settings.options.memory, "--mem");
+    // Lives until the guest is gone: then the proxy stops and a tap ingot created vanishes.
+    std::optional<HostNetwork> network = set_up_network(network_plan);
+    if (network && settings.verbose)
+        fmt::print(stderr, "ingot: network: {}\n", network->description());
     if (settings.platform == "qemu") {
         QemuRunOptions options;
         options.qemu = settings.qemu;
@@ -71,12 +79,13 @@ int boot(const RunSettings& settings, const Image& image, const std::string& ima
 
 int run(const RunSettings& settings) {
     check_platform_options(settings);
+    std::optional<NetworkPlan> network_plan = plan_network(settings.network);
     MappedFile file(settings.target, "image or program");
     if (looks_like_image(file.bytes())) {
         if (!settings.options.stack.empty())
             fail("--stack is fixed when the image is built; rebuild it to change the stack size");
         Image image = read_image(file.bytes(), settings.target);
-        return boot(settings, image, settings.target, settings.options.arguments,
+        return boot(settings, network_plan, image, settings.target, settings.options.arguments,
                     settings.options.environment);
     }
     // A plain program: pack it on the fly, in memory; its arguments go into the manifest.
@@ -84,7 +93,38 @@ int run(const RunSettings& settings) {
     Manifest manifest = program_manifest(settings.target, settings.options);
     std::vector<uint8_t> bytes = build_image(embedded_kernel(), file.bytes(), manifest);
     Image image = read_image(bytes, settings.target);
-    return boot(settings, image, "", {}, {});
+    return boot(settings, network_plan, image, "", {}, {});
+}
+
+void add_network_options(CLI::App& command, NetworkOptions& network) {
+    command
+        .add_option("-p,--publish", network.published,
+                    "Publish a guest port on the host, as with Docker (repeatable; HOST:GUEST, "
+                    "IP:HOST:GUEST, /udp for UDP). Without --net, ingot creates a tap (needs "
+                    "CAP_NET_ADMIN), gives its host end 10.0.2.1/24, the guest 10.0.2.15/24, and "
+                    "proxies the host's port to the guest's")
+        ->type_name("[IP:]HOST:GUEST[/tcp|/udp]")
+        ->allow_extra_args(false);
+    command
+        .add_option("--net", network.tap,
+                    "Attach the guest to tap NAME, opened if it exists, else created; its host "
+                    "end's addresses are yours to set. Without --ip the guest asks DHCP and, "
+                    "with no answer, takes 10.0.2.15/24 via 10.0.2.1")
+        ->type_name("NAME");
+    command
+        .add_option("--ip", network.address,
+                    "The guest's IPv4 address and prefix length (default with -p: 10.0.2.15/24)")
+        ->type_name("ADDR/PREFIX");
+    command
+        .add_option("--gw", network.gateway,
+                    "The guest's gateway, in its subnet (with -p and no --net: the host end's "
+                    "address; default 10.0.2.1, the subnet's first host)")
+        ->type_name("ADDR");
+    command.add_option("--dns", network.dns, "The guest's DNS server")->type_name("ADDR");
+    command
+        .add_option("--mac", network.mac,
+                    "The guest's MAC address (default: random, locally administered)")
+        ->type_name("MAC");
 }
 
 } // namespace
@@ -109,12 +149,14 @@ void add_run_command(CLI::App& app, Action& action) {
         ->check(CLI::IsMember({"kvm", "tcg"}));
     command->add_option("--qemu", settings->qemu,
                         "The qemu-system-x86_64 to use (default: $INGOT_QEMU, then the PATH)");
+    add_network_options(*command, settings->network);
     command->add_flag("--trace-syscalls", settings->trace_syscalls,
                       "Print every system call with its arguments and result (on stderr)");
     command->add_flag("--boot-trace", settings->boot_trace,
                       "Print the guest's boot timeline (on stderr)");
     command->add_flag("--verbose", settings->verbose,
-                      "Say what ingot chose (qemu: the accelerator and QEMU's command line)");
+                      "Say what ingot chose (the network's settings; qemu: the accelerator and "
+                      "QEMU's command line)");
     command->add_flag("--stats", settings->print_stats,
                       "Print exit and hypercall counts at the end (hvt)");
     command->add_option("arguments", settings->options.arguments,

@@ -1,0 +1,73 @@
+#include "net/host_network.h"
+
+#include "net/route_netlink.h"
+#include "support/error.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+
+namespace ingot {
+
+namespace {
+
+// The host kernel would otherwise send IPv6 router solicitations and MLD reports down the tap
+// to a guest that speaks IPv4 only. Best effort: without it the guest drops those frames.
+void disable_ipv6(const std::string& interface) {
+    std::ofstream(fmt::format("/proc/sys/net/ipv6/conf/{}/disable_ipv6", interface)) << "1\n";
+}
+
+void configure_host_end(const TapDevice& tap, const NetworkPlan& plan) {
+    disable_ipv6(tap.name());
+    uint8_t prefix = plan.guest.prefix_length;
+    if (int error = add_interface_address(tap.index(), plan.host_address, prefix))
+        fail("cannot give tap {} the host address {}/{}: {}", tap.name(),
+             format_ipv4(plan.host_address), prefix, system_error_text(error));
+    if (int error = set_interface_up(tap.index()))
+        fail("cannot bring tap {} up: {}", tap.name(), system_error_text(error));
+}
+
+} // namespace
+
+HostNetwork::HostNetwork(const NetworkPlan& plan, const std::string& tun_path)
+    : m_plan(plan), m_tap(plan.tap_name, tun_path) {
+    m_attachment.tap_fd = m_tap.fd();
+    m_attachment.tap_name = m_tap.name();
+    m_attachment.guest = plan.guest;
+    if (plan.configure_host)
+        configure_host_end(m_tap, plan);
+    if (!plan.published.empty()) {
+        PortProxySettings settings;
+        settings.guest_address = plan.guest.address;
+        settings.device = m_tap.name();
+        m_proxy = std::make_unique<PortProxy>(plan.published, settings);
+    }
+}
+
+std::string HostNetwork::description() const {
+    const GuestNetworkConfig& guest = m_attachment.guest;
+    std::string text = fmt::format("tap {}", m_tap.name());
+    if (m_plan.configure_host)
+        text += fmt::format(" (host {}/{})", format_ipv4(m_plan.host_address), guest.prefix_length);
+    text += fmt::format(", guest MAC {}", format_mac(guest.mac));
+    if (guest.use_dhcp)
+        text += ", guest address by DHCP";
+    else
+        text += fmt::format(", guest {}/{}", format_ipv4(guest.address), guest.prefix_length);
+    if (guest.gateway)
+        text += fmt::format(" gateway {}", format_ipv4(guest.gateway));
+    if (guest.dns)
+        text += fmt::format(" dns {}", format_ipv4(guest.dns));
+    for (const PortMapping& mapping : m_plan.published)
+        text += fmt::format(", {} -> {}:{}", host_endpoint(mapping), format_ipv4(guest.address),
+                            mapping.guest_port);
+    return text;
+}
+
+std::optional<HostNetwork> set_up_network(const std::optional<NetworkPlan>& plan) {
+    if (!plan)
+        return std::nullopt;
+    return std::optional<HostNetwork>(std::in_place, *plan);
+}
+
+} // namespace ingot

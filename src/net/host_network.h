@@ -1,0 +1,42 @@
+// The host side of a VM's network, set up before boot and torn down after: the tap (created
+// or opened), the host end's address and link state when ingot owns them, and the port proxy
+// for -p. All of it is RAII: a tap ingot created vanishes when its descriptor closes, taking
+// its address and route along, and the proxy stops with this object. The platforms take
+// attachment().
+#pragma once
+
+#include "net/network_attachment.h"
+#include "net/network_options.h"
+#include "net/port_proxy.h"
+#include "net/tap_device.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace ingot {
+
+class HostNetwork {
+public:
+    // Throws UserError (one line: what is missing, what would help) when this user may not
+    // create or open the tap, or a published port cannot be bound. `tun_path` is for tests.
+    explicit HostNetwork(const NetworkPlan& plan, const std::string& tun_path = "/dev/net/tun");
+
+    const NetworkAttachment& attachment() const { return m_attachment; }
+    const TapDevice& tap() const { return m_tap; }
+    // Null without -p.
+    const PortProxy* proxy() const { return m_proxy.get(); }
+    // One line for --verbose: the tap, both ends' addresses, the published ports.
+    std::string description() const;
+
+private:
+    NetworkPlan m_plan;
+    TapDevice m_tap;
+    NetworkAttachment m_attachment;
+    std::unique_ptr<PortProxy> m_proxy;
+};
+
+// The host side for `plan`, or nothing when the run has no network.
+std::optional<HostNetwork> set_up_network(const std::optional<NetworkPlan>& plan);
+
+} // namespace ingot

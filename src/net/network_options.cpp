@@ -1,0 +1,245 @@
+#include "net/network_options.h"
+
+#include "support/error.h"
+
+#include <sys/random.h>
+
+#include <cerrno>
+
+namespace ingot {
+
+namespace {
+
+uint16_t parse_port(std::string_view text, std::string_view port) {
+    std::optional<uint32_t> value = parse_decimal(port, 1, 65535);
+    if (!value)
+        fail("-p {}: '{}' is not a port number (1-65535)", text, port);
+    return static_cast<uint16_t>(*value);
+}
+
+uint32_t subnet_mask(uint8_t prefix_length) {
+    return prefix_length == 0 ? 0 : ~uint32_t{0} << (32 - prefix_length);
+}
+
+// Why `address` cannot be an interface's or a server's address, or nothing when it can.
+const char* not_unicast_reason(uint32_t address) {
+    if (address >> 24 == 0)
+        return "is in 0.0.0.0/8, which means 'this network'";
+    if (address >> 24 == 127)
+        return "is a loopback address";
+    if (address >> 28 == 0xe)
+        return "is a multicast address";
+    if (address >> 28 == 0xf)
+        return "is a reserved or broadcast address";
+    return nullptr;
+}
+
+uint32_t parse_host_address(const char* option, const std::string& text) {
+    std::optional<uint32_t> address = parse_ipv4(text);
+    if (!address)
+        fail("{} {}: expected an IPv4 address such as 10.0.2.1", option, text);
+    if (const char* reason = not_unicast_reason(*address))
+        fail("{} {}: the address {}", option, text, reason);
+    return *address;
+}
+
+// --ip ADDR/PREFIX into the guest's address and prefix length.
+void parse_guest_address(const std::string& text, GuestNetworkConfig& guest) {
+    size_t slash = text.find('/');
+    if (slash == std::string::npos)
+        fail("--ip {}: give the prefix length too, e.g. --ip {}/24", text, text);
+    std::optional<uint32_t> prefix = parse_decimal(std::string_view(text).substr(slash + 1), 1, 30);
+    if (!prefix)
+        fail("--ip {}: the prefix length must be 1-30 (the subnet needs room for the guest and "
+             "its gateway)",
+             text);
+    guest.prefix_length = static_cast<uint8_t>(*prefix);
+    guest.address = parse_host_address("--ip", text.substr(0, slash));
+    uint32_t mask = subnet_mask(guest.prefix_length);
+    if ((guest.address & ~mask) == 0 || (guest.address & ~mask) == ~mask)
+        fail("--ip {}: that is the subnet's network or broadcast address, not a host's", text);
+}
+
+// A gateway, or the host's end of the tap: another host in the guest's subnet.
+void check_neighbour(const char* option, const std::string& text, uint32_t address,
+                     const GuestNetworkConfig& guest) {
+    uint32_t mask = subnet_mask(guest.prefix_length);
+    if ((address & mask) != (guest.address & mask))
+        fail("{} {}: outside the guest's subnet {}/{}", option, text,
+             format_ipv4(guest.address & mask), guest.prefix_length);
+    if ((address & ~mask) == 0 || (address & ~mask) == ~mask)
+        fail("{} {}: that is the subnet's network or broadcast address, not a host's", option,
+             text);
+    if (address == guest.address)
+        fail("{} {}: that is the guest's own address", option, text);
+}
+
+// The first host of the guest's subnet that is not the guest.
+uint32_t first_other_host(const GuestNetworkConfig& guest) {
+    uint32_t network = guest.address & subnet_mask(guest.prefix_length);
+    return guest.address == network + 1 ? network + 2 : network + 1;
+}
+
+void check_tap_name(const std::string& name) {
+    // The kernel's rules for interface names (IFNAMSIZ, dev_valid_name), and no '%', which
+    // would ask the kernel to invent a name.
+    if (name.size() >= 16)
+        fail("--net {}: interface names have at most 15 characters", name);
+    if (name == "." || name == "..")
+        fail("--net {}: not a valid interface name", name);
+    for (char c : name)
+        if (c == '/' || c == ':' || c == '%' || c <= ' ' || c == 0x7f)
+            fail("--net {}: an interface name cannot contain '{}'", name,
+                 c <= ' ' || c == 0x7f ? std::string("whitespace or control characters")
+                                       : std::string(1, c));
+}
+
+MacAddress random_mac() {
+    MacAddress mac;
+    size_t filled = 0;
+    while (filled < mac.size()) {
+        ssize_t n = getrandom(mac.data() + filled, mac.size() - filled, 0);
+        if (n < 0 && errno != EINTR)
+            fail("cannot get random bytes for a MAC address: {}", system_error_text(errno));
+        if (n > 0)
+            filled += static_cast<size_t>(n);
+    }
+    // Unicast (bit 0 clear), locally administered (bit 1 set): no vendor's address.
+    mac[0] = static_cast<uint8_t>((mac[0] & 0xfc) | 0x02);
+    return mac;
+}
+
+MacAddress parse_guest_mac(const std::string& text) {
+    std::optional<MacAddress> mac = parse_mac(text);
+    if (!mac)
+        fail("--mac {}: expected six hex pairs separated by colons, e.g. 02:00:00:00:00:01", text);
+    if ((*mac)[0] & 1)
+        fail("--mac {}: a multicast address cannot be an interface's (the first byte must be "
+             "even)",
+             text);
+    if (*mac == MacAddress{})
+        fail("--mac {}: the all-zero address cannot be an interface's", text);
+    return *mac;
+}
+
+bool overlap(const PortMapping& a, const PortMapping& b) {
+    return a.protocol == b.protocol && a.host_port == b.host_port &&
+           (a.host_address == b.host_address || a.host_address == 0 || b.host_address == 0);
+}
+
+std::vector<PortMapping> parse_port_mappings(const std::vector<std::string>& texts) {
+    std::vector<PortMapping> mappings;
+    for (size_t i = 0; i < texts.size(); ++i) {
+        PortMapping mapping = parse_port_mapping(texts[i]);
+        for (size_t j = 0; j < mappings.size(); ++j)
+            if (overlap(mappings[j], mapping))
+                fail("-p {} and -p {} both publish host port {}", texts[j], texts[i],
+                     host_endpoint(mapping));
+        mappings.push_back(mapping);
+    }
+    return mappings;
+}
+
+const char* first_guest_option(const NetworkOptions& options) {
+    if (!options.address.empty())
+        return "--ip";
+    if (!options.gateway.empty())
+        return "--gw";
+    if (!options.dns.empty())
+        return "--dns";
+    if (!options.mac.empty())
+        return "--mac";
+    return nullptr;
+}
+
+} // namespace
+
+PortMapping parse_port_mapping(std::string_view text) {
+    PortMapping mapping;
+    std::string_view rest = text;
+    if (size_t slash = rest.rfind('/'); slash != std::string_view::npos) {
+        std::string_view protocol = rest.substr(slash + 1);
+        if (protocol == "udp")
+            mapping.protocol = TransportProtocol::Udp;
+        else if (protocol != "tcp")
+            fail("-p {}: the protocol must be tcp or udp, not '{}'", text, protocol);
+        rest = rest.substr(0, slash);
+    }
+    std::vector<std::string_view> parts;
+    for (size_t colon; (colon = rest.find(':')) != std::string_view::npos;) {
+        parts.push_back(rest.substr(0, colon));
+        rest.remove_prefix(colon + 1);
+    }
+    parts.push_back(rest);
+    if (parts.size() != 2 && parts.size() != 3)
+        fail("-p {}: expected HOST:GUEST or IP:HOST:GUEST (ports), optionally followed by /tcp "
+             "or /udp",
+             text);
+    if (parts.size() == 3) {
+        std::optional<uint32_t> address = parse_ipv4(parts[0]);
+        if (!address)
+            fail("-p {}: '{}' is not an IPv4 address of this host", text, parts[0]);
+        if (*address >> 28 >= 0xe)
+            fail("-p {}: '{}' is not an address the host can listen on", text, parts[0]);
+        mapping.host_address = *address;
+    }
+    mapping.host_port = parse_port(text, parts[parts.size() - 2]);
+    mapping.guest_port = parse_port(text, parts.back());
+    return mapping;
+}
+
+std::string host_endpoint(const PortMapping& mapping) {
+    return fmt::format("{}:{}/{}", format_ipv4(mapping.host_address), mapping.host_port,
+                       mapping.protocol == TransportProtocol::Tcp ? "tcp" : "udp");
+}
+
+std::optional<NetworkPlan> plan_network(const NetworkOptions& options) {
+    if (options.tap.empty() && options.published.empty()) {
+        if (const char* option = first_guest_option(options))
+            fail("{} configures the guest's network interface: give --net NAME or -p "
+                 "HOST:GUEST too",
+                 option);
+        return std::nullopt;
+    }
+    NetworkPlan plan;
+    if (!options.tap.empty()) {
+        check_tap_name(options.tap);
+        plan.tap_name = options.tap;
+    }
+    plan.published = parse_port_mappings(options.published);
+    GuestNetworkConfig& guest = plan.guest;
+    guest.mac = options.mac.empty() ? random_mac() : parse_guest_mac(options.mac);
+
+    if (!options.address.empty()) {
+        parse_guest_address(options.address, guest);
+    } else if (!options.gateway.empty()) {
+        fail("--gw {}: give the guest's address with --ip ADDR/PREFIX too (the gateway must lie "
+             "in its subnet)",
+             options.gateway);
+    } else if (!options.tap.empty()) {
+        if (!plan.published.empty())
+            fail("-p with --net {} needs --ip ADDR/PREFIX: the port proxy connects to the "
+                 "guest's address, which would otherwise come from DHCP",
+                 options.tap);
+        guest.use_dhcp = true;
+    } else {
+        guest.address = default_guest_address;
+        guest.prefix_length = default_prefix_length;
+    }
+
+    if (!options.gateway.empty()) {
+        guest.gateway = parse_host_address("--gw", options.gateway);
+        check_neighbour("--gw", options.gateway, guest.gateway, guest);
+    }
+    if (options.tap.empty()) {
+        // ingot owns the host end: it is the guest's gateway, and --gw (if given) names it.
+        plan.configure_host = true;
+        plan.host_address = guest.gateway ? guest.gateway : first_other_host(guest);
+        guest.gateway = plan.host_address;
+    }
+    if (!options.dns.empty())
+        guest.dns = parse_host_address("--dns", options.dns);
+    return plan;
+}
+
+} // namespace ingot

@@ -1,0 +1,63 @@
+// The network options of `ingot run` (--net, --ip, --gw, --dns, --mac, -p) as typed, and the
+// checked plan they make: which tap, how the host end is addressed, how the guest's interface is
+// configured, which host ports are published to the guest.
+#pragma once
+
+#include "net/address_text.h"
+#include "net/network_attachment.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ingot {
+
+struct NetworkOptions {
+    std::string tap;                    // --net NAME
+    std::string address;                // --ip ADDR/PREFIX
+    std::string gateway;                // --gw ADDR
+    std::string dns;                    // --dns ADDR
+    std::string mac;                    // --mac MAC
+    std::vector<std::string> published; // -p [IP:]HOST:GUEST[/tcp|/udp], repeatable
+};
+
+enum class TransportProtocol { Tcp, Udp };
+
+struct PortMapping {
+    TransportProtocol protocol = TransportProtocol::Tcp;
+    uint32_t host_address = 0; // host byte order; 0: all of the host's addresses
+    uint16_t host_port = 0;
+    uint16_t guest_port = 0;
+};
+
+// The guest's address when -p creates the network and --ip does not say, and the host's.
+inline constexpr uint32_t default_guest_address = 0x0a00020f; // 10.0.2.15
+inline constexpr uint32_t default_host_address = 0x0a000201;  // 10.0.2.1
+inline constexpr uint8_t default_prefix_length = 24;
+
+struct NetworkPlan {
+    // Empty: create a new tap and let the kernel name it from "ingot%d". Otherwise --net's name,
+    // opened if it exists, else created.
+    std::string tap_name;
+    // With -p and no --net, ingot owns the host end: it gives the tap host_address/prefix
+    // (which routes the guest's subnet to it) and brings it up. With --net that is the user's.
+    bool configure_host = false;
+    uint32_t host_address = 0;
+    GuestNetworkConfig guest;
+    std::vector<PortMapping> published;
+};
+
+// One -p value; throws UserError naming it when malformed.
+PortMapping parse_port_mapping(std::string_view text);
+
+// Nothing when no network option is given; throws UserError (one line) for bad values and for
+// combinations that make no sense. The MAC, unless --mac gives it, is random, locally
+// administered and unicast.
+std::optional<NetworkPlan> plan_network(const NetworkOptions& options);
+
+// "0.0.0.0:8080/tcp": where the host listens, for messages.
+std::string host_endpoint(const PortMapping& mapping);
+
+} // namespace ingot

@@ -1,0 +1,49 @@
+// The user-space proxy behind -p: listens on the host's ports and forwards to the guest's
+// address through the tap, TCP connection by connection and UDP flow by flow, on a thread of
+// its own (every signal blocked there: the platforms' run loops take SIGINT and friends).
+#pragma once
+
+#include "net/event_loop.h"
+#include "net/network_options.h"
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace ingot {
+
+struct PortProxySettings {
+    uint32_t guest_address = 0; // host byte order
+    std::string device;         // the tap; empty: routing alone picks the interface
+    std::chrono::milliseconds udp_idle_timeout = std::chrono::seconds(60);
+};
+
+class PortProxy {
+public:
+    // Binds every mapping's host socket before returning (throws UserError saying what would
+    // help: port in use, privileged, not the host's address), then forwards until destroyed.
+    PortProxy(const std::vector<PortMapping>& mappings, const PortProxySettings& settings);
+    // Stops the thread and closes every socket: listeners, relayed connections, flows.
+    ~PortProxy();
+    PortProxy(const PortProxy&) = delete;
+    PortProxy& operator=(const PortProxy&) = delete;
+
+    // The host port mappings[index] listens on: its host_port, or the one the kernel chose
+    // when that was 0 (for tests).
+    uint16_t bound_port(size_t index) const { return m_bound_ports.at(index); }
+    size_t open_connections() const { return m_open_connections; }
+    size_t open_flows() const { return m_open_flows; }
+
+private:
+    std::atomic<size_t> m_open_connections = 0;
+    std::atomic<size_t> m_open_flows = 0;
+    std::vector<uint16_t> m_bound_ports;
+    EventLoop m_loop;
+    std::vector<std::unique_ptr<EventHandler>> m_forwarders;
+    std::thread m_thread;
+};
+
+} // namespace ingot

@@ -1,0 +1,28 @@
+// The sockets of the port proxy: the host's listening end of each -p mapping, and the sockets
+// that reach the guest through the tap.
+#pragma once
+
+#include "net/network_options.h"
+#include "net/owned_fd.h"
+
+#include <netinet/in.h>
+
+#include <string>
+
+namespace ingot {
+
+sockaddr_in socket_address(uint32_t address, uint16_t port);
+
+// Bound (and listening, for TCP), non-blocking. Throws UserError saying what would help when
+// the port is taken, privileged, or the address is not the host's.
+OwnedFd bind_host_socket(const PortMapping& mapping);
+
+// A non-blocking socket for traffic to the guest, tied to `device` when given, so that it
+// leaves through the tap even if another interface routes the same subnet. An empty OwnedFd
+// (errno set) when the host is out of descriptors.
+OwnedFd guest_socket(int type, const std::string& device);
+
+// Every relayed TCP connection holds two descriptors: lift the soft limit to the hard one.
+void raise_descriptor_limit();
+
+} // namespace ingot

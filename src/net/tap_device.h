@@ -1,0 +1,34 @@
+// A tap device held open in the form network_attachment.h promises: IFF_TAP | IFF_NO_PI |
+// IFF_VNET_HDR, a 12-byte virtio-net header, and checksum offload only (TUN_F_CSUM), so the
+// host kernel never hands over a GSO frame larger than the MTU.
+#pragma once
+
+#include "net/owned_fd.h"
+
+#include <string>
+
+namespace ingot {
+
+class TapDevice {
+public:
+    // `name` empty: a new tap named by the kernel from "ingot%d" (for -p). Otherwise --net's
+    // name: attached to if it exists, created if not. A tap created here is not persistent, so
+    // the kernel removes it, with its addresses and routes, when the last descriptor closes,
+    // even if ingot is killed. Throws UserError with a one-line reason (and what would help)
+    // when this user may not, or the name is in use. `tun_path` is for tests.
+    explicit TapDevice(const std::string& name, const std::string& tun_path = "/dev/net/tun");
+
+    int fd() const { return m_fd.get(); }
+    const std::string& name() const { return m_name; }
+    unsigned index() const { return m_index; }
+    // True for a persistent tap that outlives ingot (one the user made with `ip tuntap add`).
+    bool persistent() const { return m_persistent; }
+
+private:
+    OwnedFd m_fd;
+    std::string m_name;
+    unsigned m_index = 0;
+    bool m_persistent = false;
+};
+
+} // namespace ingot

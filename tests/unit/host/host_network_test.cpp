@@ -1,0 +1,325 @@
+// The host side of the network for real: taps, addresses and the proxy's ports, each test in a
+// forked child inside a network namespace of its own (skipped where that is not permitted),
+// so that nothing touches the machine's own interfaces.
+#include "net/host_network.h"
+#include "net/owned_fd.h"
+#include "support/error.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <fmt/ranges.h>
+#include <gtest/gtest.h>
+#include <ifaddrs.h>
+#include <linux/capability.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include <fstream>
+#include <functional>
+#include <optional>
+
+namespace ingot {
+namespace {
+
+constexpr char skip_marker[] = "skip: ";
+
+// Runs `body` in a forked child inside a new network namespace; the child's verdict ("" for
+// success, else what went wrong) comes back through a pipe.
+std::string in_new_network_namespace(const std::function<std::string()>& body) {
+    int pipe_ends[2];
+    if (pipe2(pipe_ends, O_CLOEXEC) < 0)
+        return "pipe2 failed";
+    pid_t child = fork();
+    if (child == 0) {
+        ::close(pipe_ends[0]);
+        std::string verdict;
+        if (unshare(CLONE_NEWNET) < 0) {
+            verdict =
+                std::string(skip_marker) +
+                "no network namespace for this test: unshare(CLONE_NEWNET): " + strerror(errno);
+        } else {
+            try {
+                verdict = body();
+            } catch (const std::exception& error) {
+                verdict = std::string("threw: ") + error.what();
+            }
+        }
+        [[maybe_unused]] ssize_t written = ::write(pipe_ends[1], verdict.data(), verdict.size());
+        _exit(0);
+    }
+    ::close(pipe_ends[1]);
+    std::string verdict;
+    char buffer[4096];
+    ssize_t n;
+    while ((n = ::read(pipe_ends[0], buffer, sizeof buffer)) > 0)
+        verdict.append(buffer, static_cast<size_t>(n));
+    ::close(pipe_ends[0]);
+    int status = 0;
+    waitpid(child, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return "the child died: status " + std::to_string(status);
+    return verdict;
+}
+
+#define EXPECT_IN_NEW_NETWORK_NAMESPACE(body)                                                      \
+    do {                                                                                           \
+        std::string verdict = in_new_network_namespace(body);                                      \
+        if (verdict.rfind(skip_marker, 0) == 0)                                                    \
+            GTEST_SKIP() << verdict.substr(sizeof skip_marker - 1);                                \
+        EXPECT_EQ(verdict, "");                                                                    \
+    } while (0)
+
+// The message of the UserError `action` throws, or why it did not.
+std::string user_error_of(const std::function<void()>& action) {
+    try {
+        action();
+    } catch (const UserError& error) {
+        return error.what();
+    }
+    return "(no error)";
+}
+
+struct InterfaceState {
+    bool exists = false;
+    bool up = false;
+    std::vector<std::string> ipv4; // "address/prefix"
+};
+
+InterfaceState interface_state(const std::string& name) {
+    InterfaceState state;
+    ifaddrs* list = nullptr;
+    if (getifaddrs(&list) < 0)
+        return state;
+    for (ifaddrs* entry = list; entry; entry = entry->ifa_next) {
+        if (name != entry->ifa_name)
+            continue;
+        state.exists = true;
+        state.up = state.up || (entry->ifa_flags & IFF_UP);
+        if (entry->ifa_addr && entry->ifa_addr->sa_family == AF_INET) {
+            auto* address = reinterpret_cast<sockaddr_in*>(entry->ifa_addr);
+            auto* mask = reinterpret_cast<sockaddr_in*>(entry->ifa_netmask);
+            state.ipv4.push_back(format_ipv4(ntohl(address->sin_addr.s_addr)) + "/" +
+                                 std::to_string(__builtin_popcount(mask->sin_addr.s_addr)));
+        }
+    }
+    freeifaddrs(list);
+    return state;
+}
+
+// The source address the host's routing picks to reach `address`.
+std::string route_source_for(uint32_t address) {
+    OwnedFd socket(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    sockaddr_in target{};
+    target.sin_family = AF_INET;
+    target.sin_addr.s_addr = htonl(address);
+    target.sin_port = htons(9);
+    if (connect(socket.get(), reinterpret_cast<sockaddr*>(&target), sizeof target) < 0)
+        return std::string("no route: ") + strerror(errno);
+    sockaddr_in source{};
+    socklen_t length = sizeof source;
+    getsockname(socket.get(), reinterpret_cast<sockaddr*>(&source), &length);
+    return format_ipv4(ntohl(source.sin_addr.s_addr));
+}
+
+bool can_bind_tcp(uint16_t port) {
+    OwnedFd socket(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    return bind(socket.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+}
+
+// A persistent tap, as `ip tuntap add dev NAME mode tap [user OWNER]` makes.
+bool make_persistent_tap(const std::string& name, std::optional<uid_t> owner = std::nullopt) {
+    OwnedFd tun(::open("/dev/net/tun", O_RDWR | O_CLOEXEC));
+    ifreq request{};
+    std::strncpy(request.ifr_name, name.c_str(), IFNAMSIZ - 1);
+    request.ifr_flags = IFF_TAP | IFF_NO_PI;
+    return tun && ioctl(tun.get(), TUNSETIFF, &request) == 0 &&
+           (!owner || ioctl(tun.get(), TUNSETOWNER, static_cast<unsigned long>(*owner)) == 0) &&
+           ioctl(tun.get(), TUNSETPERSIST, 1) == 0;
+}
+
+bool drop_net_admin() {
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2]{};
+    if (syscall(SYS_capget, &header, data) < 0)
+        return false;
+    uint32_t bit = 1u << (CAP_NET_ADMIN % 32);
+    data[CAP_NET_ADMIN / 32].effective &= ~bit;
+    data[CAP_NET_ADMIN / 32].permitted &= ~bit;
+    data[CAP_NET_ADMIN / 32].inheritable &= ~bit;
+    return syscall(SYS_capset, &header, data) == 0;
+}
+
+NetworkPlan plan_for(std::vector<std::string> published, std::string tap = "") {
+    NetworkOptions options;
+    options.published = std::move(published);
+    options.tap = std::move(tap);
+    if (!options.tap.empty() && !options.published.empty())
+        options.address = "10.0.2.15/24";
+    return *plan_network(options);
+}
+
+TEST(HostNetwork, PublishingCreatesAnAddressedTapThatVanishesAfterwards) {
+    EXPECT_IN_NEW_NETWORK_NAMESPACE([]() -> std::string {
+        std::string name;
+        {
+            HostNetwork network(plan_for({"18080:80", "15353:53/udp"}));
+            name = network.tap().name();
+            const NetworkAttachment& attachment = network.attachment();
+            if (name.rfind("ingot", 0) != 0 || attachment.tap_name != name)
+                return "unexpected tap name " + name;
+            if (network.tap().persistent())
+                return "the tap is persistent";
+            InterfaceState state = interface_state(name);
+            if (!state.exists || !state.up)
+                return "tap " + name + " missing or down";
+            if (state.ipv4 != std::vector<std::string>{"10.0.2.1/24"})
+                return "tap addresses: " + fmt::format("{}", fmt::join(state.ipv4, " "));
+            std::string source = route_source_for(default_guest_address);
+            if (source != "10.0.2.1")
+                return "the guest's address is routed from " + source;
+            int header_size = 0;
+            if (ioctl(attachment.tap_fd, TUNGETVNETHDRSZ, &header_size) < 0 || header_size != 12)
+                return "virtio-net header size " + std::to_string(header_size);
+            ifreq request{};
+            if (ioctl(attachment.tap_fd, TUNGETIFF, &request) < 0)
+                return "TUNGETIFF failed";
+            int wanted = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+            if ((request.ifr_flags & wanted) != wanted)
+                return "tap flags " + std::to_string(request.ifr_flags);
+            if (format_ipv4(attachment.guest.address) != "10.0.2.15" ||
+                attachment.guest.prefix_length != 24 ||
+                format_ipv4(attachment.guest.gateway) != "10.0.2.1" || attachment.guest.use_dhcp)
+                return "guest config " + network.description();
+            if (can_bind_tcp(18080))
+                return "the published port is not bound";
+            std::ifstream ipv6(fmt::format("/proc/sys/net/ipv6/conf/{}/disable_ipv6", name));
+            std::string disabled;
+            if (ipv6 && (ipv6 >> disabled, disabled != "1"))
+                return "IPv6 is on for the tap";
+        }
+        if (if_nametoindex(name.c_str()) != 0)
+            return "tap " + name + " still exists after the network was torn down";
+        if (!can_bind_tcp(18080))
+            return "the published port is still bound";
+        if (route_source_for(default_guest_address).rfind("no route", 0) != 0)
+            return "the guest's subnet is still routed";
+        return "";
+    });
+}
+
+TEST(HostNetwork, TwoNetworksGetTwoTaps) {
+    EXPECT_IN_NEW_NETWORK_NAMESPACE([]() -> std::string {
+        HostNetwork first(plan_for({"18080:80"}));
+        HostNetwork second(plan_for({"18081:80"}));
+        if (first.tap().name() == second.tap().name())
+            return "one tap for two networks";
+        if (!interface_state(second.tap().name()).up)
+            return "the second tap is down";
+        return "";
+    });
+}
+
+TEST(HostNetwork, NamedTapIsCreatedWhenMissingAndLeftUnaddressed) {
+    EXPECT_IN_NEW_NETWORK_NAMESPACE([]() -> std::string {
+        {
+            HostNetwork network(plan_for({}, "mytap0"));
+            if (network.tap().name() != "mytap0" || network.tap().persistent())
+                return "unexpected tap " + network.tap().name();
+            if (!network.attachment().guest.use_dhcp)
+                return "the guest should ask DHCP";
+            if (!interface_state("mytap0").ipv4.empty() || network.proxy())
+                return "ingot configured a user's tap";
+        }
+        if (if_nametoindex("mytap0") != 0)
+            return "the tap ingot created outlived it";
+        return "";
+    });
+}
+
+TEST(HostNetwork, ExistingPersistentTapIsOpenedAndLeftInPlace) {
+    EXPECT_IN_NEW_NETWORK_NAMESPACE([]() -> std::string {
+        if (!make_persistent_tap("usertap"))
+            return std::string("cannot make a persistent tap: ") + strerror(errno);
+        {
+            HostNetwork network(plan_for({"18080:80"}, "usertap"));
+            if (!network.tap().persistent())
+                return "the user's tap is not seen as persistent";
+            if (!network.proxy())
+                return "no proxy for -p";
+            if (network.attachment().tap_fd < 0)
+                return "no descriptor";
+        }
+        if (if_nametoindex("usertap") == 0)
+            return "ingot removed the user's tap";
+        return "";
+    });
+}
+
+TEST(HostNetwork, NamedTapInUseOrNotATapIsOneClearError) {
+    EXPECT_IN_NEW_NETWORK_NAMESPACE([]() -> std::string {
+        HostNetwork holder(plan_for({}, "busytap"));
+        std::string busy = user_error_of([] { HostNetwork(plan_for({}, "busytap")); });
+        if (busy != "--net busytap: tap busytap is already in use by another process")
+            return "busy: " + busy;
+        std::string loopback = user_error_of([] { HostNetwork(plan_for({}, "lo")); });
+        if (loopback != "--net lo: lo exists but is not a (single-queue) tap device")
+            return "lo: " + loopback;
+        return "";
+    });
+}
+
+TEST(HostNetwork, PublishedPortInUseFailsBeforeAnythingIsLeftBehind) {
+    EXPECT_IN_NEW_NETWORK_NAMESPACE([]() -> std::string {
+        HostNetwork first(plan_for({"18080:80"}));
+        std::string error = user_error_of([] { HostNetwork(plan_for({"18080:80"})); });
+        if (error != "cannot publish 0.0.0.0:18080/tcp: the port is already in use on the host")
+            return "port in use: " + error;
+        // Only the first network's tap remains: the failed one's closed with it.
+        if (if_nametoindex("ingot1") != 0)
+            return "the failed network left its tap";
+        return "";
+    });
+}
+
+TEST(HostNetwork, MissingTunDriverIsOneClearError) {
+    EXPECT_EQ(user_error_of([] { HostNetwork(plan_for({"8080:80"}), "/nonexistent/net/tun"); }),
+              "-p needs a tap device, but /nonexistent/net/tun is missing (load the tun driver: "
+              "`modprobe tun`)");
+    EXPECT_EQ(user_error_of([] { HostNetwork(plan_for({}, "tap7"), "/nonexistent/net/tun"); }),
+              "--net tap7 needs a tap device, but /nonexistent/net/tun is missing (load the tun "
+              "driver: `modprobe tun`)");
+}
+
+TEST(HostNetwork, WithoutCapNetAdminSaysWhatItNeeds) {
+    EXPECT_IN_NEW_NETWORK_NAMESPACE([]() -> std::string {
+        if (!make_persistent_tap("theirtap", 4242))
+            return std::string("cannot make a persistent tap: ") + strerror(errno);
+        if (!drop_net_admin())
+            return std::string("capset: ") + strerror(errno);
+        std::string publish = user_error_of([] { HostNetwork(plan_for({"18080:80"})); });
+        if (publish.rfind("-p needs CAP_NET_ADMIN to create a tap device (run as root, or "
+                          "create one with `ip tuntap add dev tap0 mode tap user $USER`",
+                          0) != 0)
+            return "-p: " + publish;
+        std::string missing = user_error_of([] { HostNetwork(plan_for({}, "newtap")); });
+        if (missing != "--net newtap: there is no such interface, and creating a tap device "
+                       "needs CAP_NET_ADMIN (run as root, or create it with `ip tuntap add dev "
+                       "newtap mode tap user $USER`)")
+            return "--net missing: " + missing;
+        std::string foreign = user_error_of([] { HostNetwork(plan_for({}, "theirtap")); });
+        if (foreign.rfind("--net theirtap: this user may not use tap theirtap", 0) != 0)
+            return "--net foreign: " + foreign;
+        return "";
+    });
+}
+
+} // namespace
+} // namespace ingot

@@ -1,0 +1,303 @@
+#include "net/address_text.h"
+#include "net/network_options.h"
+#include "support/error.h"
+
+#include <gtest/gtest.h>
+
+namespace ingot {
+namespace {
+
+// The UserError's message for `options`, or "" when they are accepted.
+std::string rejection(const NetworkOptions& options) {
+    try {
+        plan_network(options);
+    } catch (const UserError& error) {
+        return error.what();
+    }
+    return "";
+}
+
+NetworkOptions published(std::vector<std::string> mappings) {
+    NetworkOptions options;
+    options.published = std::move(mappings);
+    return options;
+}
+
+TEST(AddressText, ParsesStrictDottedQuads) {
+    EXPECT_EQ(parse_ipv4("10.0.2.15"), 0x0a00020fu);
+    EXPECT_EQ(parse_ipv4("255.255.255.255"), 0xffffffffu);
+    EXPECT_EQ(parse_ipv4("0.0.0.0"), 0u);
+    for (const char* bad :
+         {"", "10.0.2", "10.0.2.15.1", "10.0.2.256", "010.0.2.1", "10..2.1", "10.0.2.1 ",
+          " 10.0.2.1", "10.0.2.-1", "a.b.c.d", "1e1.0.0.1", "10.0.2.15/24", "99999999999.0.0.1"})
+        EXPECT_FALSE(parse_ipv4(bad)) << bad;
+    EXPECT_EQ(format_ipv4(0xc0a80001), "192.168.0.1");
+}
+
+TEST(AddressText, ParsesAndFormatsMacs) {
+    EXPECT_EQ(parse_mac("02:00:0A:ff:10:01"), (MacAddress{0x02, 0x00, 0x0a, 0xff, 0x10, 0x01}));
+    for (const char* bad : {"", "02:00:0a:ff:10", "02:00:0a:ff:10:01:02", "02-00-0a-ff-10-01",
+                            "02:00:0a:ff:10:0g", "2:00:0a:ff:10:01:", "0200.0aff.1001"})
+        EXPECT_FALSE(parse_mac(bad)) << bad;
+    EXPECT_EQ(format_mac({0x02, 0xab, 0, 1, 0x10, 0xff}), "02:ab:00:01:10:ff");
+}
+
+TEST(PortMapping, HostToGuestDefaultsToTcpOnAllAddresses) {
+    PortMapping mapping = parse_port_mapping("8080:80");
+    EXPECT_EQ(mapping.protocol, TransportProtocol::Tcp);
+    EXPECT_EQ(mapping.host_address, 0u);
+    EXPECT_EQ(mapping.host_port, 8080);
+    EXPECT_EQ(mapping.guest_port, 80);
+    EXPECT_EQ(host_endpoint(mapping), "0.0.0.0:8080/tcp");
+}
+
+TEST(PortMapping, AddressAndProtocol) {
+    PortMapping udp = parse_port_mapping("127.0.0.1:5353:53/udp");
+    EXPECT_EQ(udp.protocol, TransportProtocol::Udp);
+    EXPECT_EQ(udp.host_address, 0x7f000001u);
+    EXPECT_EQ(udp.host_port, 5353);
+    EXPECT_EQ(udp.guest_port, 53);
+    EXPECT_EQ(parse_port_mapping("1:65535/tcp").guest_port, 65535);
+}
+
+TEST(PortMapping, MalformedValuesNameThemselves) {
+    for (const char* bad : {"8080",
+                            "8080:",
+                            ":80",
+                            "8080:80:90:100",
+                            "0:80",
+                            "8080:0",
+                            "65536:80",
+                            "8080:65536",
+                            "80a:80",
+                            "-1:80",
+                            "+80:80",
+                            "8080:80/sctp",
+                            "8080:80/",
+                            "8080:80/TCP",
+                            "10.0.0:8080:80",
+                            "[::1]:8080:80",
+                            "224.0.0.1:8080:80",
+                            "localhost:8080:80",
+                            "8080-8081:80-81",
+                            "",
+                            "/udp"}) {
+        try {
+            parse_port_mapping(bad);
+            ADD_FAILURE() << "accepted " << bad;
+        } catch (const UserError& error) {
+            EXPECT_EQ(std::string(error.what()).rfind(std::string("-p ") + bad + ":", 0), 0u)
+                << error.what();
+        }
+    }
+}
+
+TEST(NetworkPlan, NoOptionsNoNetwork) {
+    EXPECT_FALSE(plan_network({}));
+}
+
+TEST(NetworkPlan, PublishingAloneUsesTheDocumentedDefaults) {
+    std::optional<NetworkPlan> plan = plan_network(published({"8080:80"}));
+    ASSERT_TRUE(plan);
+    EXPECT_EQ(plan->tap_name, "");
+    EXPECT_TRUE(plan->configure_host);
+    EXPECT_EQ(plan->host_address, default_host_address);
+    EXPECT_EQ(format_ipv4(plan->host_address), "10.0.2.1");
+    EXPECT_EQ(format_ipv4(plan->guest.address), "10.0.2.15");
+    EXPECT_EQ(plan->guest.prefix_length, 24);
+    EXPECT_EQ(plan->guest.gateway, plan->host_address);
+    EXPECT_EQ(plan->guest.dns, 0u);
+    EXPECT_FALSE(plan->guest.use_dhcp);
+    ASSERT_EQ(plan->published.size(), 1u);
+    EXPECT_EQ(plan->published[0].guest_port, 80);
+}
+
+TEST(NetworkPlan, RandomMacIsLocallyAdministeredUnicastAndVaries) {
+    MacAddress first = plan_network(published({"1:1"}))->guest.mac;
+    MacAddress second = plan_network(published({"1:1"}))->guest.mac;
+    for (const MacAddress& mac : {first, second}) {
+        EXPECT_EQ(mac[0] & 1, 0) << format_mac(mac);
+        EXPECT_EQ(mac[0] & 2, 2) << format_mac(mac);
+    }
+    EXPECT_NE(first, second); // 46 random bits
+}
+
+TEST(NetworkPlan, ExplicitTapWithoutAddressAsksDhcp) {
+    NetworkOptions options;
+    options.tap = "tap0";
+    options.mac = "52:54:00:12:34:56";
+    options.dns = "10.0.2.3";
+    std::optional<NetworkPlan> plan = plan_network(options);
+    ASSERT_TRUE(plan);
+    EXPECT_EQ(plan->tap_name, "tap0");
+    EXPECT_FALSE(plan->configure_host);
+    EXPECT_TRUE(plan->guest.use_dhcp);
+    EXPECT_EQ(plan->guest.address, 0u);
+    EXPECT_EQ(plan->guest.mac, (MacAddress{0x52, 0x54, 0, 0x12, 0x34, 0x56}));
+    EXPECT_EQ(format_ipv4(plan->guest.dns), "10.0.2.3");
+}
+
+TEST(NetworkPlan, ExplicitTapWithAddressAndGateway) {
+    NetworkOptions options;
+    options.tap = "tap0";
+    options.address = "10.0.2.15/24";
+    options.gateway = "10.0.2.1";
+    std::optional<NetworkPlan> plan = plan_network(options);
+    ASSERT_TRUE(plan);
+    EXPECT_FALSE(plan->guest.use_dhcp);
+    EXPECT_FALSE(plan->configure_host);
+    EXPECT_EQ(format_ipv4(plan->guest.address), "10.0.2.15");
+    EXPECT_EQ(format_ipv4(plan->guest.gateway), "10.0.2.1");
+}
+
+TEST(NetworkPlan, ExplicitTapWithAddressAndPublishedPorts) {
+    NetworkOptions options = published({"8080:80", "5353:53/udp"});
+    options.tap = "tap0";
+    options.address = "192.168.7.2/28";
+    std::optional<NetworkPlan> plan = plan_network(options);
+    ASSERT_TRUE(plan);
+    EXPECT_FALSE(plan->configure_host);
+    EXPECT_EQ(plan->guest.gateway, 0u);
+    EXPECT_EQ(plan->published.size(), 2u);
+}
+
+TEST(NetworkPlan, PublishingWithAddressPutsTheHostFirstInTheSubnet) {
+    NetworkOptions options = published({"8080:80"});
+    options.address = "172.30.0.9/16";
+    std::optional<NetworkPlan> plan = plan_network(options);
+    EXPECT_EQ(format_ipv4(plan->host_address), "172.30.0.1");
+    EXPECT_EQ(plan->guest.gateway, plan->host_address);
+    options.address = "172.30.0.1/16";
+    EXPECT_EQ(format_ipv4(plan_network(options)->host_address), "172.30.0.2");
+}
+
+TEST(NetworkPlan, PublishingWithGatewayMakesItTheHostsAddress) {
+    NetworkOptions options = published({"8080:80"});
+    options.address = "10.9.8.7/24";
+    options.gateway = "10.9.8.254";
+    std::optional<NetworkPlan> plan = plan_network(options);
+    EXPECT_EQ(format_ipv4(plan->host_address), "10.9.8.254");
+    EXPECT_EQ(format_ipv4(plan->guest.gateway), "10.9.8.254");
+}
+
+TEST(NetworkPlan, GuestOptionsWithoutANetworkAreRefused) {
+    for (auto [field, name] : {std::pair{&NetworkOptions::address, "--ip"},
+                               {&NetworkOptions::gateway, "--gw"},
+                               {&NetworkOptions::dns, "--dns"},
+                               {&NetworkOptions::mac, "--mac"}}) {
+        NetworkOptions options;
+        options.*field = "10.0.2.15/24";
+        EXPECT_EQ(rejection(options).rfind(std::string(name) + " configures the guest's", 0), 0u)
+            << rejection(options);
+    }
+}
+
+TEST(NetworkPlan, BadAddressesAndPrefixes) {
+    auto with_address = [](const char* address) {
+        NetworkOptions options = published({"8080:80"});
+        options.address = address;
+        return rejection(options);
+    };
+    EXPECT_EQ(with_address("10.0.2.15/24"), "");
+    EXPECT_EQ(with_address("10.0.2.15"),
+              "--ip 10.0.2.15: give the prefix length too, e.g. --ip 10.0.2.15/24");
+    for (const char* prefix : {"10.0.2.15/0", "10.0.2.15/31", "10.0.2.15/32", "10.0.2.15/33",
+                               "10.0.2.15/", "10.0.2.15/x", "10.0.2.15/024/"})
+        EXPECT_NE(with_address(prefix).find("prefix length must be 1-30"), std::string::npos)
+            << prefix << ": " << with_address(prefix);
+    EXPECT_NE(with_address("10.0.2/24").find("expected an IPv4 address"), std::string::npos);
+    EXPECT_NE(with_address("127.0.0.2/8").find("loopback"), std::string::npos);
+    EXPECT_NE(with_address("224.0.0.5/24").find("multicast"), std::string::npos);
+    EXPECT_NE(with_address("0.1.2.3/24").find("0.0.0.0/8"), std::string::npos);
+    EXPECT_NE(with_address("255.255.255.254/24").find("reserved"), std::string::npos);
+    EXPECT_NE(with_address("10.0.2.0/24").find("network or broadcast"), std::string::npos);
+    EXPECT_NE(with_address("10.0.2.255/24").find("network or broadcast"), std::string::npos);
+}
+
+TEST(NetworkPlan, GatewayMustBeAnotherHostOfTheSubnet) {
+    auto with_gateway = [](const char* gateway) {
+        NetworkOptions options;
+        options.tap = "tap0";
+        options.address = "10.0.2.15/24";
+        options.gateway = gateway;
+        return rejection(options);
+    };
+    EXPECT_EQ(with_gateway("10.0.2.1"), "");
+    EXPECT_EQ(with_gateway("10.0.3.1"), "--gw 10.0.3.1: outside the guest's subnet 10.0.2.0/24");
+    EXPECT_NE(with_gateway("10.0.2.15").find("the guest's own address"), std::string::npos);
+    EXPECT_NE(with_gateway("10.0.2.255").find("network or broadcast"), std::string::npos);
+    EXPECT_NE(with_gateway("10.0.2.0").find("network or broadcast"), std::string::npos);
+    EXPECT_NE(with_gateway("gateway").find("expected an IPv4 address"), std::string::npos);
+}
+
+TEST(NetworkPlan, GatewayNeedsAnAddress) {
+    NetworkOptions options;
+    options.tap = "tap0";
+    options.gateway = "10.0.2.1";
+    EXPECT_NE(rejection(options).find("--gw 10.0.2.1: give the guest's address with --ip"),
+              std::string::npos);
+    options = published({"8080:80"});
+    options.gateway = "10.0.2.2";
+    EXPECT_NE(rejection(options).find("--gw 10.0.2.2: give the guest's address with --ip"),
+              std::string::npos);
+}
+
+TEST(NetworkPlan, PublishingThroughAUserTapNeedsTheGuestsAddress) {
+    NetworkOptions options = published({"8080:80"});
+    options.tap = "tap0";
+    EXPECT_EQ(rejection(options),
+              "-p with --net tap0 needs --ip ADDR/PREFIX: the port proxy connects to the guest's "
+              "address, which would otherwise come from DHCP");
+}
+
+TEST(NetworkPlan, BadMacs) {
+    auto with_mac = [](const char* mac) {
+        NetworkOptions options = published({"8080:80"});
+        options.mac = mac;
+        return rejection(options);
+    };
+    EXPECT_EQ(with_mac("02:00:00:00:00:01"), "");
+    EXPECT_EQ(with_mac("00:16:3e:00:00:01"), "");
+    EXPECT_NE(with_mac("01:00:5e:00:00:01").find("multicast"), std::string::npos);
+    EXPECT_NE(with_mac("ff:ff:ff:ff:ff:ff").find("multicast"), std::string::npos);
+    EXPECT_NE(with_mac("00:00:00:00:00:00").find("all-zero"), std::string::npos);
+    EXPECT_NE(with_mac("02:00:00:00:00").find("six hex pairs"), std::string::npos);
+}
+
+TEST(NetworkPlan, BadDns) {
+    NetworkOptions options = published({"8080:80"});
+    options.dns = "10.0.2.300";
+    EXPECT_NE(rejection(options).find("--dns 10.0.2.300: expected an IPv4 address"),
+              std::string::npos);
+    options.dns = "255.255.255.255";
+    EXPECT_NE(rejection(options).find("--dns 255.255.255.255: the address is a reserved"),
+              std::string::npos);
+}
+
+TEST(NetworkPlan, BadTapNames) {
+    auto with_tap = [](const std::string& name) {
+        NetworkOptions options;
+        options.tap = name;
+        return rejection(options);
+    };
+    EXPECT_EQ(with_tap("tap0"), "");
+    EXPECT_EQ(with_tap("a-fifteen-chars"), "");
+    EXPECT_NE(with_tap("sixteen-chars-xx").find("at most 15"), std::string::npos);
+    EXPECT_NE(with_tap("..").find("not a valid interface name"), std::string::npos);
+    EXPECT_NE(with_tap("tap%d").find("cannot contain '%'"), std::string::npos);
+    EXPECT_NE(with_tap("a/b").find("cannot contain '/'"), std::string::npos);
+    EXPECT_NE(with_tap("a:b").find("cannot contain ':'"), std::string::npos);
+    EXPECT_NE(with_tap("a b").find("whitespace"), std::string::npos);
+}
+
+TEST(NetworkPlan, OverlappingPublishedPortsAreRefused) {
+    EXPECT_EQ(rejection(published({"8080:80", "8080:81"})),
+              "-p 8080:80 and -p 8080:81 both publish host port 0.0.0.0:8080/tcp");
+    EXPECT_NE(rejection(published({"127.0.0.1:8080:80", "8080:80"})), "");
+    EXPECT_EQ(rejection(published({"127.0.0.1:8080:80", "127.0.0.2:8080:80"})), "");
+    EXPECT_EQ(rejection(published({"8080:80", "8080:80/udp"})), "");
+    EXPECT_NE(rejection(published({"53:53/udp", "0.0.0.0:53:54/udp"})), "");
+}
+
+} // namespace
+} // namespace ingot
