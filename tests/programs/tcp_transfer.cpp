@@ -1,13 +1,15 @@
 // Bulk TCP transfer with a checksum, for the networking tests and benchmarks.
-//   tcp_transfer listen PORT send BYTES [--count N]     serve N connections (default 1, 0 =
-//   forever) tcp_transfer listen PORT receive [--count N] tcp_transfer connect HOST PORT send BYTES
-//   HOST: numeric IPv4; retries for 30 s tcp_transfer connect HOST PORT receive
+// Usage (HOST is a numeric IPv4 address; connect retries for 120 s while the server starts):
+//   tcp_transfer listen PORT send BYTES [--count N]   serves N connections (1; 0 = forever)
+//   tcp_transfer listen PORT receive [--count N]
+//   tcp_transfer connect HOST PORT send BYTES
+//   tcp_transfer connect HOST PORT receive
 // The sender sends BYTES of a known pattern (64-bit word k is k * G + C, little-endian: a
 // bijection, so no two words of a stream are equal and a misplaced block shows),
 // half-closes, and waits for the receiver to close, so nothing is in flight when it exits.
 // Both sides print one line per connection:
-//   sent|received N bytes in S s (R MB/s) checksum fnv1a64w:HEX [pattern ok|pattern differs at
-//   OFFSET]
+//   sent N bytes in S s (R MB/s) checksum fnv1a64w:HEX
+//   received N bytes in S s (R MB/s) checksum fnv1a64w:HEX pattern ok   (or: pattern differs at K)
 // fnv1a64w is FNV-1a 64 taken a little-endian 64-bit word at a time (then the last 0-7 bytes one
 // at a time): as sensitive to order as FNV-1a, eight times fewer multiplications. The receiver
 // also checks every byte against the pattern and exits 1 when one differs.
@@ -231,7 +233,7 @@ int connect_to(const char* host, std::uint64_t port) {
         // The server may still be starting (a guest booting): try again for a while.
         bool transient = error == ECONNREFUSED || error == ENETUNREACH || error == EHOSTUNREACH ||
                          error == ETIMEDOUT || error == EINTR;
-        if (!transient || seconds_since(start) > 30) {
+        if (!transient || seconds_since(start) > 120) {
             errno = error;
             die("connect");
         }
