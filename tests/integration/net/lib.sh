@@ -74,6 +74,13 @@ require_files() {
     done
 }
 
+# Skips while `ingot run` lacks an option (before networking is integrated), naming it.
+require_ingot_option() { # option-regex description
+    [[ $MODE == native ]] && return 0
+    "$INGOT" run --help 2>&1 | grep -Eq -- "$1" ||
+        skip "ingot run has no $2 option yet (networking is not in this build)"
+}
+
 # Checks what the mode needs, then re-runs the script in its own network namespace.
 # Call it first, with the script's arguments.
 net_begin() {
@@ -88,11 +95,13 @@ net_begin() {
             [[ -e /dev/kvm ]] || skip "/dev/kvm does not exist on this host"
             (exec 3<>/dev/kvm) 2>/dev/null || skip "/dev/kvm cannot be opened read-write"
             require_files "$INGOT"
+            require_ingot_option '(^|[ ,])--net[ ,]' --net
             ;;
         qemu)
             local qemu=${INGOT_QEMU:-$(command -v qemu-system-x86_64)}
             [[ -n $qemu && -x $qemu ]] || skip "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)"
             require_files "$INGOT"
+            require_ingot_option '(^|[ ,])--net[ ,]' --net
             ;;
         esac
         NET_TEST_IN_NAMESPACE=1 exec unshare -n -- "$BASH" "$0" "$@"
@@ -205,6 +214,7 @@ topology_lossy() { # loss-percent reorder-percent seed
 # 127.0.0.1 plays its part in front of the guest namespace.
 topology_publish() { # host-port guest-port [udp]
     local protocol=${3:-tcp}
+    require_ingot_option '(^|[ ,])-p[ ,]' -p
     if [[ $MODE == native ]]; then
         require_tools socat:socat
         topology_plain
