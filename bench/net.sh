@@ -15,7 +15,9 @@
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build=$(cd "${1:-$root/build}" 2>/dev/null && pwd) || { echo "bench: no build directory ${1:-$root/build}" >&2; exit 1; }
+build_arg=${1:-$root/build}
+[[ ${1:-} == --row ]] && build_arg=$4 # a row, run by the driver below
+build=$(cd "$build_arg" 2>/dev/null && pwd) || { echo "bench: no build directory $build_arg" >&2; exit 1; }
 ingot=$build/bin/ingot
 http_server=$build/examples/http_server
 tcp_transfer=$build/tests/programs/tcp_transfer
@@ -55,12 +57,12 @@ if [[ ${1:-} == --row ]]; then
     fi
 
     start_server() { # program args...
-        case $row in
-        native) nsenter -t "$guest_ns" -n -- "$@" ;;
-        ingot-hvt) "$ingot" run --platform hvt "$1" --net tap0 --ip "$guest_ip/24" --gw "$host_ip" --mem 256M -- "${@:2}" ;;
-        ingot-qemu) "$ingot" run --platform qemu --accel tcg "$1" --net tap0 --ip "$guest_ip/24" --gw "$host_ip" --mem 256M -- "${@:2}" ;;
+        case $row in # each branch execs: $server is the server's (or its VM's) process
+        native) exec nsenter -t "$guest_ns" -n -- "$@" ;;
+        ingot-hvt) exec "$ingot" run --platform hvt "$1" --net tap0 --ip "$guest_ip/24" --gw "$host_ip" --mem 256M -- "${@:2}" ;;
+        ingot-qemu) exec "$ingot" run --platform qemu --accel tcg "$1" --net tap0 --ip "$guest_ip/24" --gw "$host_ip" --mem 256M -- "${@:2}" ;;
         linux-qemu)
-            qemu-system-x86_64 -nodefaults -no-reboot -display none -M microvm -accel tcg -m 256M \
+            exec qemu-system-x86_64 -nodefaults -no-reboot -display none -M microvm -accel tcg -m 256M \
                 -serial stdio -kernel "$LINUX_KERNEL" -initrd "$work/initramfs.gz" \
                 -append "console=ttyS0 quiet panic=-1 tsc_early_khz=2000000 -- $guest_ip/24 $host_ip /$(basename "$1") ${*:2}" \
                 -netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device virtio-net-device,netdev=n0
