@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Writes a gzip'd cpio (newc) initramfs without cpio and without root (no mknod needed):
 # sourced by the benchmarks that boot a Linux guest.
 #   make_initramfs OUTPUT ENTRY...

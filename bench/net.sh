@@ -168,7 +168,8 @@ linux_modules() { # kernel-version
     [[ -r $dir/modules.dep ]] || return 1
     for wanted in virtio_mmio virtio_net; do
         entry=$(grep -E "/$wanted\.ko(\.[a-z]+)?:" "$dir/modules.dep") || return 1
-        local -a chain=(${entry#*:})
+        local -a chain
+        read -ra chain <<<"${entry#*:}"
         local -a order=()
         for ((i = ${#chain[@]} - 1; i >= 0; --i)); do order+=("${chain[$i]}"); done
         order+=("${entry%%:*}")

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the networking tests (sourced, not run). Every test script takes:
 #
 #   TEST.sh --mode native|hvt|qemu --build DIR [test options...]
@@ -19,6 +20,8 @@
 #   INGOT_NET_BOOT_SECONDS   how long the server may take to answer (default 20; qemu 120)
 #   INGOT_NET_MEMORY_PROBE   a shell command printing the guest's memory in bytes, for the
 #                            "flat memory" check (see guest_memory_bytes below)
+#   INGOT_NET_TAP_OPTIONS    extra words for `ip tuntap add` of the guest's tap (multi_queue,
+#                            should ingot open it with IFF_MULTI_QUEUE)
 
 set -uo pipefail
 
@@ -175,7 +178,8 @@ make_guest_port() {
     if [[ $MODE == native ]]; then
         make_guest_namespace
     else
-        ip tuntap add dev "$GUEST_TAP" mode tap || fail "cannot create tap $GUEST_TAP"
+        # shellcheck disable=SC2086 # INGOT_NET_TAP_OPTIONS is a list of words
+        ip tuntap add dev "$GUEST_TAP" mode tap ${INGOT_NET_TAP_OPTIONS:-} || fail "cannot create tap $GUEST_TAP"
     fi
     ip link set "$GUEST_TAP" up
 }
