@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Ingot's benchmarks: boot time against the KVM floor, exits per boot, sizes, smallest memory,
-# and boot time under QEMU (bench/qemu.sh).
+# boot time under QEMU (bench/qemu.sh) and networking (bench/net.sh).
 # Usage: bench/run.sh [build-dir]   (default: the repository's build/; build it first)
 # Exits non-zero only when a figure could not be measured; missed targets are only reported.
 set -uo pipefail
@@ -231,6 +231,15 @@ if [[ ${INGOT_BENCH_QEMU:-1} == 0 ]]; then
 else
     echo "e. QEMU (bench/qemu.sh, a few minutes; INGOT_BENCH_QEMU=0 skips it)"
     "$root/bench/qemu.sh" "$build" 2>&1 | sed 's/^/   /' || problem "bench/qemu.sh: see its messages above"
+fi
+
+# ---- f. Networking: HTTP and bulk TCP beside the host's stack and a Linux guest (bench/net.sh).
+echo
+if [[ ${INGOT_BENCH_NET:-1} == 0 ]]; then
+    echo "f. Networking: skipped (INGOT_BENCH_NET=0)"
+else
+    echo "f. Networking (bench/net.sh, several minutes; INGOT_BENCH_NET=0 skips it)"
+    "$root/bench/net.sh" "$build" 2>&1 | sed 's/^/   /' || problem "bench/net.sh: see its messages above"
 fi
 
 echo

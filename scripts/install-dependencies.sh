@@ -8,6 +8,7 @@ packages=(
   googletest libgtest-dev
   musl-tools
   qemu-system-x86 # ingot run --platform qemu, and its tests
+  curl bind9-dnsutils wrk iputils-ping socat iproute2 # the networking tests and bench/net.sh
 )
 
 missing=()

@@ -96,10 +96,10 @@ endfunction()
 
 foreach(program IN ITEMS
     hello getenv exit_paths abort null_deref stack_overflow illegal_instruction stdin_echo
-    stdin_lines stdio_split unknown_syscall threads_c bulk_output signals spinner)
+    stdin_lines stdio_split unknown_syscall threads_c bulk_output signals spinner udp_echo)
   ingot_test_program(${program} ${program}.c glibc)
 endforeach()
-foreach(program IN ITEMS hello_iostream threads exceptions chrono random big_alloc)
+foreach(program IN ITEMS hello_iostream threads exceptions chrono random big_alloc tcp_transfer)
   ingot_test_program(${program} ${program}.cpp glibc)
 endforeach()
 ingot_test_program(hello-pie hello.c pie)

@@ -1,0 +1,38 @@
+# shellcheck shell=bash
+# Writes a gzip'd cpio (newc) initramfs without cpio and without root (no mknod needed):
+# sourced by the benchmarks that boot a Linux guest.
+#   make_initramfs OUTPUT ENTRY...
+# ENTRY is one of:  dir:NAME   console:NAME (character device 5:1)   file:NAME=SOURCE (mode 0755)
+
+_initramfs_inode=0
+_initramfs_entry() { # name mode rdev-major rdev-minor [file]
+    local name=$1 mode=$2 major=$3 minor=$4 file=${5:-} size=0
+    [[ -n $file ]] && size=$(stat -c %s "$file")
+    printf '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X' \
+        $((++_initramfs_inode)) "$mode" 0 0 1 0 "$size" 0 0 "$major" "$minor" $((${#name} + 1)) 0
+    printf '%s\0' "$name"
+    head -c $(((4 - (110 + ${#name} + 1) % 4) % 4)) /dev/zero # the header and name end 4-aligned
+    if [[ -n $file ]]; then
+        cat "$file"
+        head -c $(((4 - size % 4) % 4)) /dev/zero
+    fi
+}
+
+make_initramfs() { # output entry...
+    local output=$1 entry name
+    shift
+    {
+        for entry in "$@"; do
+            case $entry in
+            dir:*) _initramfs_entry "${entry#dir:}" $((8#40755)) 0 0 ;;
+            console:*) _initramfs_entry "${entry#console:}" $((8#20600)) 5 1 ;;
+            file:*)
+                name=${entry#file:}
+                _initramfs_entry "${name%%=*}" $((8#100755)) 0 0 "${name#*=}"
+                ;;
+            *) echo "make_initramfs: bad entry '$entry'" >&2; return 1 ;;
+            esac
+        done
+        _initramfs_entry 'TRAILER!!!' 0 0 0
+    } | gzip -6 >"$output"
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Bulk TCP both ways with tcp_transfer: the host sends BYTES to the guest, then the guest sends
+# BYTES to the host; the receiver checks every byte against the pattern and both sides' checksums
+# must match. With --loss/--reorder the path goes through lossy_link (5% loss and reordering in
+# the issue's test), which must have dropped and reordered frames both ways.
+# Test options: [--size BYTES] (default 1 GiB) [--loss PERCENT --reorder PERCENT [--seed N]]
+NET_TEST_USAGE="[--size BYTES] [--loss PERCENT --reorder PERCENT [--seed N]]"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+net_begin "$@"
+size=$((1 << 30)) loss="" reorder=0 seed=1
+set -- "${NET_ARGS[@]}"
+while (($#)); do
+    case $1 in
+    --size) size=$2 ;;
+    --loss) loss=$2 ;;
+    --reorder) reorder=$2 ;;
+    --seed) seed=$2 ;;
+    *) net_usage ;;
+    esac
+    shift 2 || net_usage
+done
+limit=${INGOT_NET_TRANSFER_SECONDS:-900} # per direction
+require_files "$PROGRAMS/tcp_transfer"
+
+if [[ -n $loss ]]; then
+    topology_lossy "$loss" "$reorder" "$seed"
+else
+    topology_plain
+fi
+
+# One direction: the guest runs `tcp_transfer listen PORT GUEST_ROLE...`, the host connects.
+transfer() { # label port guest-args host-args
+    local label=$1 port=$2
+    local -a guest_args host_args
+    read -ra guest_args <<<"$3"
+    read -ra host_args <<<"$4"
+    start_server "$PROGRAMS/tcp_transfer" listen "$port" "${guest_args[@]}"
+    local host_line
+    host_line=$(timeout "$limit" "$PROGRAMS/tcp_transfer" connect "$GUEST_IP" "$port" "${host_args[@]}" 2>&1) ||
+        fail "$label: the host side failed or took over ${limit}s: $host_line"
+    wait_server_exit 60 || fail "$label: the guest side exited with status $?"
+    local guest_line
+    guest_line=$(grep -E '^(sent|received) ' "$WORK/server.out")
+    [[ -n $guest_line ]] || fail "$label: the guest side printed no result"
+    local sender receiver
+    if [[ $host_line == sent* ]]; then sender=$host_line receiver=$guest_line; else sender=$guest_line receiver=$host_line; fi
+    [[ $receiver == *"pattern ok"* ]] || fail "$label: the received bytes differ from the pattern: $receiver"
+    [[ $sender == "sent $size bytes "* && $receiver == "received $size bytes "* ]] ||
+        fail "$label: not $size bytes: sender '$sender', receiver '$receiver'"
+    [[ ${receiver##*checksum } == "${sender##*checksum } "* ]] ||
+        fail "$label: checksums differ: sender '$sender', receiver '$receiver'"
+    note "$label: $receiver"
+}
+
+transfer "host -> guest" 5001 "receive" "send $size"
+transfer "guest -> host" 5002 "send $size" "receive"
+what="$size bytes each way, checksums match"
+if [[ -n $loss ]]; then
+    counters=$(stop_lossy_link)
+    sed "s/^/  /" <<<"$counters"
+    while read -r line; do
+        dropped=$(sed -n 's/.* \([0-9]*\) dropped.*/\1/p' <<<"$line")
+        ((dropped > 0)) || fail "lossy_link dropped nothing: $line"
+        if [[ $reorder != 0 ]]; then
+            reordered=$(sed -n 's/.* \([0-9]*\) reordered.*/\1/p' <<<"$line")
+            ((reordered > 0)) || fail "lossy_link reordered nothing: $line"
+        fi
+    done < <(grep -E ': [0-9]+ frames' <<<"$counters")
+    what+=", through ${loss}% loss and ${reorder}% reordering"
+fi
+pass "$what"

@@ -1,0 +1,116 @@
+// UDP echo, both ends, for the networking tests.
+//   udp_echo serve PORT                      echoes every datagram back to its sender
+//   udp_echo ping HOST PORT COUNT [SIZE]     sends COUNT datagrams of SIZE bytes (default 64,
+//                                            at least 8) one at a time, each up to 5 times,
+//                                            and checks that each comes back unchanged
+// ping prints "echoed N of COUNT datagrams of SIZE bytes, R resent" and exits 0 when all came
+// back; HOST is a numeric IPv4 address.
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+enum { max_size = 65507, attempts = 5, wait_ms = 500 };
+
+static int usage(void) {
+    fprintf(stderr, "usage: udp_echo serve PORT\n"
+                    "       udp_echo ping HOST PORT COUNT [SIZE]\n");
+    return 2;
+}
+
+static int parse(const char* text, long low, long high, long* value) {
+    char* end;
+    errno = 0;
+    *value = strtol(text, &end, 10);
+    return errno == 0 && *text && !*end && *value >= low && *value <= high;
+}
+
+static int serve(int port) {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons(port)};
+    if (fd < 0 || bind(fd, (struct sockaddr*)&address, sizeof address) < 0) {
+        perror("udp_echo: bind");
+        return 1;
+    }
+    printf("udp_echo: echoing on UDP port %d\n", port);
+    fflush(stdout);
+    static char buffer[max_size];
+    for (;;) {
+        struct sockaddr_in peer;
+        socklen_t peer_size = sizeof peer;
+        ssize_t n = recvfrom(fd, buffer, sizeof buffer, 0, (struct sockaddr*)&peer, &peer_size);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            perror("udp_echo: recvfrom");
+            return 1;
+        }
+        if (sendto(fd, buffer, (size_t)n, 0, (struct sockaddr*)&peer, peer_size) < 0)
+            perror("udp_echo: sendto");
+    }
+}
+
+// Datagram i: its number, then bytes derived from it, so a reordered or corrupted echo shows.
+static void fill(char* p, long size, uint32_t sequence) {
+    memcpy(p, &sequence, sizeof sequence);
+    for (long j = (long)sizeof sequence; j < size; ++j)
+        p[j] = (char)(sequence * 31u + (uint32_t)j);
+}
+
+static int ping(const char* host, int port, long count, long size) {
+    struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons(port)};
+    if (inet_pton(AF_INET, host, &address.sin_addr) != 1) {
+        fprintf(stderr, "udp_echo: '%s' is not a numeric IPv4 address\n", host);
+        return 2;
+    }
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || connect(fd, (struct sockaddr*)&address, sizeof address) < 0) {
+        perror("udp_echo: connect");
+        return 1;
+    }
+    static char sent[max_size], received[max_size + 1];
+    long echoed = 0, resent = 0;
+    for (long i = 0; i < count; ++i) {
+        fill(sent, size, (uint32_t)i);
+        for (int attempt = 0; attempt < attempts; ++attempt) {
+            if (attempt > 0)
+                ++resent;
+            if (send(fd, sent, (size_t)size, 0) < 0 && errno != ECONNREFUSED) {
+                perror("udp_echo: send");
+                return 1;
+            }
+            int done = 0;
+            struct pollfd waiting = {.fd = fd, .events = POLLIN};
+            while (!done && poll(&waiting, 1, wait_ms) > 0) {
+                ssize_t n = recv(fd, received, sizeof received, 0);
+                if (n < 0)
+                    break; // e.g. ECONNREFUSED while the server starts: send again
+                // An echo of an earlier attempt or datagram is skipped.
+                done = n == size && memcmp(received, sent, (size_t)size) == 0;
+            }
+            if (done) {
+                ++echoed;
+                break;
+            }
+        }
+    }
+    printf("echoed %ld of %ld datagrams of %ld bytes, %ld resent\n", echoed, count, size, resent);
+    return echoed == count ? 0 : 1;
+}
+
+int main(int argc, char** argv) {
+    long port, count, size = 64;
+    if (argc == 3 && strcmp(argv[1], "serve") == 0 && parse(argv[2], 1, 65535, &port))
+        return serve((int)port);
+    if ((argc == 5 || argc == 6) && strcmp(argv[1], "ping") == 0 &&
+        parse(argv[3], 1, 65535, &port) && parse(argv[4], 1, 100000000, &count) &&
+        (argc == 5 || parse(argv[5], 8, max_size, &size)))
+        return ping(argv[2], (int)port, count, size);
+    return usage();
+}
