@@ -36,8 +36,8 @@ Lifelong<HvtNetDevice> net_device_storage;
 HvtNetDevice* network;
 abi::NetworkInfo network_info;
 
-// Slots per ring: a batch of 256 frames is 370 KiB of full-sized frames, more than a TCP
-// window a kick needs to carry; smaller rings when memory is short.
+// Slots per ring: 256 full-sized frames are 379 KiB, a generous TCP window per kick; smaller
+// rings when memory is short.
 constexpr uint32_t wanted_slots = 256;
 constexpr uint32_t fewest_slots = 16;
 
