@@ -25,7 +25,7 @@ constexpr uint64_t large_page = 0x80;
 // Room the kernel needs to start a program: its heap, bitmaps, thread stacks, page tables.
 constexpr uint64_t kernel_working_set = 512ull << 10;
 
-uint64_t align_up(uint64_t value, uint64_t alignment) {
+constexpr uint64_t align_up(uint64_t value, uint64_t alignment) {
     return (value + alignment - 1) & ~(alignment - 1);
 }
 
@@ -74,6 +74,10 @@ BootLayout plan_boot_layout(const Image& image, uint64_t memory_size, size_t arg
     layout.gdt = layout.page_tables + 4 * page;
     layout.boot_info = layout.page_tables + page_table_bytes(memory_size);
     layout.guest_info = layout.boot_info + align_up(sizeof(abi::BootInfo), 64);
+    layout.network_info = layout.guest_info + align_up(sizeof(abi::GuestInfo), 64);
+    static_assert(align_up(sizeof(abi::BootInfo), 64) + align_up(sizeof(abi::GuestInfo), 64) +
+                      sizeof(abi::NetworkInfo) <=
+                  page);
     layout.arguments = layout.boot_info + page;
     layout.first_free = layout.arguments + align_up(arguments_size, page);
     return layout;

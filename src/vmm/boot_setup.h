@@ -19,6 +19,7 @@ struct BootLayout {
     uint64_t gdt = 0;
     uint64_t boot_info = 0;
     uint64_t guest_info = 0;
+    uint64_t network_info = 0; // filled only when the VM has a network
     uint64_t arguments = 0;
     uint64_t first_free = 0;
 };

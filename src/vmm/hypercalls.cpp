@@ -1,5 +1,7 @@
 #include "vmm/hypercalls.h"
 
+#include "vmm/net_device.h"
+
 #include <fmt/format.h>
 
 #include <poll.h>
@@ -61,6 +63,12 @@ HypercallOutcome HypercallHandler::handle(uint64_t offset, uint64_t argument_add
         return {};
     case abi::Hypercall::Poll:
         poll(argument_address);
+        return {};
+    case abi::Hypercall::NetSetup:
+        net_set_up(argument_address);
+        return {};
+    case abi::Hypercall::NetKick:
+        net_kick(argument_address);
         return {};
     case abi::Hypercall::Exit: {
         auto arguments = load<abi::ExitArgs>(argument_address);
@@ -139,8 +147,18 @@ void HypercallHandler::console_read(uint64_t address) {
 
 void HypercallHandler::poll(uint64_t address) {
     auto arguments = load<abi::PollArgs>(address);
-    pollfd input{STDIN_FILENO, POLLIN, 0};
     bool watch_input = arguments.interest & abi::poll_event_stdin;
+    bool watch_network =
+        (arguments.interest & abi::poll_event_net) && m_network && m_network->is_set_up();
+    // Frames the host already has are moved into the ring first: then no wait at all.
+    bool frames_waiting = watch_network && m_network->refill();
+    int network_fd = watch_network ? m_network->host_fd() : -1;
+    pollfd watched[2];
+    nfds_t count = 0;
+    if (watch_input)
+        watched[count++] = {STDIN_FILENO, POLLIN, 0};
+    if (network_fd >= 0)
+        watched[count++] = {network_fd, POLLIN, 0};
     timespec timeout{};
     timespec* timeout_pointer = nullptr;
     if (arguments.timeout_ns != UINT64_MAX) {
@@ -148,14 +166,33 @@ void HypercallHandler::poll(uint64_t address) {
         timeout.tv_nsec = static_cast<long>(arguments.timeout_ns % 1000000000ull);
         timeout_pointer = &timeout;
     }
-    arguments.events = 0;
     // A signal that came during the last KVM_RUN is waiting to be posted to the guest.
-    if (m_signal_received && *m_signal_received)
+    if (frames_waiting || (m_signal_received && *m_signal_received))
         timeout_pointer = &(timeout = {0, 0});
-    int ready = ::ppoll(watch_input ? &input : nullptr, watch_input ? 1 : 0, timeout_pointer,
-                        m_waiting_mask);
-    if (ready > 0 && (input.revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)))
+    int ready = ::ppoll(count ? watched : nullptr, count, timeout_pointer, m_waiting_mask);
+    arguments.events = 0;
+    if (ready > 0 && watch_input && (watched[0].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)))
         arguments.events |= abi::poll_event_stdin;
+    if (ready > 0 && network_fd >= 0 && watched[count - 1].revents)
+        frames_waiting = m_network->host_ready(watched[count - 1].revents) || frames_waiting;
+    if (frames_waiting)
+        arguments.events |= abi::poll_event_net;
+    store(address, arguments);
+}
+
+void HypercallHandler::net_set_up(uint64_t address) {
+    auto arguments = load<abi::NetSetupArgs>(address);
+    arguments.result = m_network ? m_network->set_up(arguments) : -ENODEV;
+    store(address, arguments);
+}
+
+void HypercallHandler::net_kick(uint64_t address) {
+    auto arguments = load<abi::NetKickArgs>(address);
+    arguments.result = 0;
+    if (m_network && m_network->is_set_up())
+        m_network->kick();
+    else
+        arguments.result = -ENODEV;
     store(address, arguments);
 }
 

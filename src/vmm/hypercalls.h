@@ -2,6 +2,7 @@
 // untrusted: each argument block and every buffer it names is checked against guest memory.
 #pragma once
 
+#include "vmm/guest_fault.h"
 #include "vmm/guest_memory.h"
 
 #include <ingot/abi/hypercall.h>
@@ -11,15 +12,10 @@
 #include <cstdint>
 #include <optional>
 #include <span>
-#include <stdexcept>
 
 namespace ingot {
 
-// The guest broke the ABI (bad pointer, bad length, unknown call): the VM is stopped.
-class GuestFault : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
+class NetDevice;
 
 struct HypercallOutcome {
     enum class Kind { Continue, Exit, Crash } kind = Kind::Continue;
@@ -36,6 +32,10 @@ public:
                      const volatile sig_atomic_t* signal_received = nullptr)
         : m_memory(memory), m_waiting_mask(waiting_mask), m_signal_received(signal_received) {}
 
+    // Serves NetSetup, NetKick and the Poll call's network interest; without one those calls
+    // answer -ENODEV and the interest is ignored.
+    void attach_network(NetDevice* device) { m_network = device; }
+
     // A store of `argument_address` at `offset` in the hypercall window.
     HypercallOutcome handle(uint64_t offset, uint64_t argument_address);
 
@@ -51,10 +51,13 @@ private:
     void console_write(uint64_t address);
     void console_read(uint64_t address);
     void poll(uint64_t address);
+    void net_set_up(uint64_t address);
+    void net_kick(uint64_t address);
 
     GuestMemory& m_memory;
     const sigset_t* m_waiting_mask;
     const volatile sig_atomic_t* m_signal_received;
+    NetDevice* m_network = nullptr;
     std::array<uint64_t, abi::hypercall_count> m_counts{};
     bool m_log_at_line_start = true;
 };

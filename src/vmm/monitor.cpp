@@ -10,6 +10,7 @@
 #include "vmm/guest_page_walker.h"
 #include "vmm/hypercalls.h"
 #include "vmm/kvm.h"
+#include "vmm/net_device.h"
 
 #include <fmt/format.h>
 #include <ingot/abi/memory_layout.h>
@@ -149,12 +150,21 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
     uint32_t flags = (options.trace_syscalls ? abi::boot_flag_trace_syscalls : 0) |
                      (options.boot_trace ? abi::boot_flag_boot_trace : 0);
     auto boot_info = make_boot_info(layout, memory_size, vcpu.tsc_khz(), arguments, flags);
+    std::optional<NetDevice> network;
+    if (options.network) {
+        network.emplace(memory, *options.network);
+        if (!memory.write(layout.network_info, network->network_info()))
+            fail("guest memory is too small for the network information");
+        boot_info.network_info = layout.network_info;
+    }
     write_boot_info(layout, memory, boot_info, arguments);
     configure_vcpu(vm, vcpu, layout, image, memory, guest_runs_in_ring3());
     sigset_t waiting_mask = install_signal_handlers();
     vcpu.set_signal_mask(waiting_mask);
 
     HypercallHandler hypercalls(memory, &waiting_mask, &received_signals);
+    if (network)
+        hypercalls.attach_network(&*network);
     uint64_t exits = 0;
     int status = 0;
     for (;;) {
@@ -239,12 +249,22 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
         status = status_guest_misbehaved;
         break;
     }
-    if (options.print_stats)
+    if (options.print_stats) {
+        std::string network_figures;
+        if (network) {
+            const NetStatistics& net = network->statistics();
+            network_figures = fmt::format(
+                " net_kicks={} net_tx_frames={} net_tx_bytes={} net_tx_drops={} "
+                "net_rx_frames={} net_rx_bytes={} net_rx_drops={}",
+                net.kicks, net.transmitted_frames, net.transmitted_bytes, net.transmit_drops,
+                net.received_frames, net.received_bytes, net.receive_drops);
+        }
         fmt::print(
             stderr,
-            "ingot-stats: exits={} hypercalls={} console_writes={} polls={} wall_ms={:.3f}\n",
+            "ingot-stats: exits={} hypercalls={} console_writes={} polls={} wall_ms={:.3f}{}\n",
             exits, hypercalls.total(), hypercalls.count(abi::Hypercall::ConsoleWrite),
-            hypercalls.count(abi::Hypercall::Poll), seconds_since(started) * 1e3);
+            hypercalls.count(abi::Hypercall::Poll), seconds_since(started) * 1e3, network_figures);
+    }
     return status;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "image/image.h"
+#include "net/network_attachment.h"
 
 #include <cstdint>
 #include <optional>
@@ -17,6 +18,8 @@ struct RunOptions {
     bool trace_syscalls = false;
     bool boot_trace = false;
     bool print_stats = false;
+    // The guest's network device (the tap stays the caller's to close), or none.
+    std::optional<NetworkAttachment> network;
 };
 
 // Returns the program's exit status (128 + signal when it crashed).

@@ -40,7 +40,23 @@ struct BootInfo {
     uint8_t entropy[32];   // seed for the kernel's random generator
     StreamKind streams[3]; // stdin, stdout, stderr
     uint8_t reserved[5];
+    uint64_t network_info; // guest-physical NetworkInfo, or 0: no network device
 };
+static_assert(sizeof(BootInfo) == 128);
+
+inline constexpr uint8_t network_flag_dhcp = 1;
+
+// The hvt monitor's network device (net_rings.h) and how the guest's interface is configured.
+struct NetworkInfo {
+    uint8_t mac[6];
+    uint8_t prefix_length;
+    uint8_t flags;    // network_flag_*
+    uint32_t address; // IPv4, host byte order; 0 with DHCP
+    uint32_t gateway; // 0: none
+    uint32_t dns;     // 0: none
+    uint32_t mtu;     // largest IP packet the link carries
+};
+static_assert(sizeof(NetworkInfo) == 24);
 
 inline constexpr uint64_t guest_info_magic = 0x314f464e49544f47; // "GOTINFO1"
 

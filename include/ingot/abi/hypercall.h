@@ -19,8 +19,10 @@ enum class Hypercall : uint16_t {
     Poll = 3,
     Exit = 4,
     Crash = 5,
+    NetSetup = 6, // net_rings.h
+    NetKick = 7,
 };
-inline constexpr uint16_t hypercall_count = 6;
+inline constexpr uint16_t hypercall_count = 8;
 
 inline constexpr uint64_t hypercall_offset(Hypercall call) {
     return static_cast<uint64_t>(call) * 8;

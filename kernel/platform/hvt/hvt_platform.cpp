@@ -1,7 +1,10 @@
 // The hvt platform: everything goes through the Ingot monitor's hypercalls.
 #include "platform/platform_interface.h"
 
+#include "lib/log.h"
 #include "lib/utility.h"
+#include "mm/frame_allocator.h"
+#include "platform/hvt/hvt_net_device.h"
 #include "platform/hvt/hypercall.h"
 
 #include <ingot/abi/memory_layout.h>
@@ -10,15 +13,72 @@ namespace kernel::hvt {
 
 abi::StreamKind streams[3];
 uint64_t guest_info_physical;
+uint64_t network_info_physical;
+
+namespace {
+
+class HypercallLink final : public MonitorLink {
+public:
+    int64_t set_up(const abi::NetSetupArgs& setup) override {
+        abi::NetSetupArgs arguments = setup;
+        hypercall(abi::Hypercall::NetSetup, arguments);
+        return arguments.result;
+    }
+    int64_t kick() override {
+        abi::NetKickArgs arguments{};
+        hypercall(abi::Hypercall::NetKick, arguments);
+        return arguments.result;
+    }
+};
+
+Lifelong<HypercallLink> link_storage;
+Lifelong<HvtNetDevice> net_device_storage;
+HvtNetDevice* network;
+abi::NetworkInfo network_info;
+
+// Slots per ring: 256 full-sized frames are 379 KiB, a generous TCP window per kick; smaller
+// rings when memory is short.
+constexpr uint32_t wanted_slots = 256;
+constexpr uint32_t fewest_slots = 16;
+
+void start_network() {
+    network_info = *physical_to_kernel<const abi::NetworkInfo>(network_info_physical);
+    MonitorLink& link = link_storage.construct();
+    for (uint32_t slots = wanted_slots; slots >= fewest_slots; slots /= 2) {
+        size_t size = HvtNetDevice::memory_size(slots, slots);
+        size_t frames = align_up(size, abi::page_size) / abi::page_size;
+        auto memory = frame_allocator().allocate_contiguous(frames, Zeroed::Yes);
+        if (memory.is_error())
+            continue;
+        PhysicalAddress physical = memory.value();
+        void* rings = frame_allocator().to_virtual(physical);
+        auto& device =
+            net_device_storage.construct(link, network_info, rings, physical, slots, slots);
+        if (auto started = device.start(); started.is_error()) {
+            klog("the monitor refused the network rings (errno %d): no network",
+                 static_cast<int>(started.error().code()));
+            frame_allocator().free_contiguous(physical, frames);
+            return;
+        }
+        network = &device;
+        return;
+    }
+    klog("no memory for the network rings: no network");
+}
+
+} // namespace
 
 void initialize(const abi::BootInfo& boot_info) {
     for (int i = 0; i < 3; ++i)
         streams[i] = boot_info.streams[i];
     guest_info_physical = boot_info.guest_info;
+    network_info_physical = boot_info.network_info;
 }
 
-// The monitor offers no devices yet.
-void start_devices() {}
+void start_devices() {
+    if (network_info_physical)
+        start_network();
+}
 
 volatile uint64_t* host_signals(uint64_t program_load_bias) {
     if (!guest_info_physical)
@@ -61,6 +121,8 @@ uint64_t wait_for_events(uint64_t interest, uint64_t timeout_ns) {
     arguments.timeout_ns = timeout_ns;
     arguments.interest = interest;
     hypercall(abi::Hypercall::Poll, arguments);
+    if (network && (interest & abi::poll_event_net))
+        network->note_refilled();
     return arguments.events;
 }
 
@@ -83,13 +145,20 @@ abi::StreamKind stream_kind(int fd) {
     return streams[fd];
 }
 
-// No network device yet.
 net::NetDevice* net_device() {
-    return nullptr;
+    return network;
 }
 
 net::InterfaceConfig net_config() {
-    return {};
+    if (!network)
+        return {};
+    net::InterfaceConfig config;
+    config.address = {network_info.address};
+    config.prefix_length = network_info.prefix_length;
+    config.gateway = {network_info.gateway};
+    config.dns = {network_info.dns};
+    config.use_dhcp = network_info.flags & abi::network_flag_dhcp;
+    return config;
 }
 
 } // namespace kernel::hvt

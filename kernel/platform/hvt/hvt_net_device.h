@@ -1,0 +1,78 @@
+// The Ingot monitor's network device: frame rings in guest memory shared with the monitor
+// (include/ingot/abi/net_rings.h). Transmit fills slots without an exit; flush() is one NetKick
+// for the whole batch. Received frames are read straight from the ring; the ring is refilled
+// by every kick and every idle Poll, so the driver only kicks to look for frames itself when
+// the ring ran dry and no refill has happened since, or the last one found the ring full. Plain
+// logic: the monitor is reached through `MonitorLink`, so the unit tests can put the monitor's own
+// ring code behind it.
+#pragma once
+
+#include "lib/error_or.h"
+#include "net/net_device.h"
+
+#include <ingot/abi/boot_info.h>
+#include <ingot/abi/net_rings.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace kernel::hvt {
+
+// The two network hypercalls.
+class MonitorLink {
+public:
+    virtual ~MonitorLink() = default;
+    virtual int64_t set_up(const abi::NetSetupArgs& arguments) = 0; // NetSetupArgs::result
+    virtual int64_t kick() = 0;                                     // NetKickArgs::result
+};
+
+class HvtNetDevice final : public net::NetDevice {
+public:
+    // Bytes of ring memory (indexes, then transmit slots, then receive slots) for these slot
+    // counts, each a power of two up to abi::net_max_slots.
+    static size_t memory_size(uint32_t transmit_slots, uint32_t receive_slots);
+
+    // `memory`: memory_size() zeroed bytes, 64-byte aligned, that the monitor sees at
+    // guest-physical `physical`.
+    HvtNetDevice(MonitorLink& monitor, const abi::NetworkInfo& info, void* memory,
+                 uint64_t physical, uint32_t transmit_slots, uint32_t receive_slots);
+
+    // Registers the rings with the monitor.
+    ErrorOr<void> start();
+
+    net::MacAddress mac_address() const override { return m_mac; }
+    size_t mtu() const override { return m_mtu; }
+    bool offers_checksum_offload() const override { return true; }
+    bool transmit(const net::TransmitFragment* fragments, size_t count,
+                  const net::ChecksumRequest* checksum) override;
+    void flush() override;
+    size_t receive(net::FrameReceiver& receiver, size_t budget) override;
+    bool has_received() const override;
+
+    // An idle Poll with abi::poll_event_net has just refilled the receive ring.
+    void note_refilled() { m_refilled = true; }
+
+    // Frames transmit() dropped because they do not fit a slot.
+    uint64_t oversized_frames() const { return m_oversized_frames; }
+
+private:
+    void kick();
+
+    MonitorLink& m_monitor;
+    net::MacAddress m_mac;
+    size_t m_mtu;
+    uint64_t m_physical;
+    abi::NetRingIndexes* m_indexes;
+    abi::NetSlot* m_transmit_slots;
+    abi::NetSlot* m_receive_slots;
+    uint32_t m_transmit_count;
+    uint32_t m_receive_count;
+    // The counters this side owns; the monitor only reads their shared copies.
+    uint32_t m_transmit_producer = 0;
+    uint32_t m_receive_consumer = 0;
+    uint32_t m_kicked_producer = 0;
+    bool m_refilled = false;
+    uint64_t m_oversized_frames = 0;
+};
+
+} // namespace kernel::hvt

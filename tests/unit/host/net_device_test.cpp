@@ -1,0 +1,481 @@
+// The monitor's side of the network rings, with a SOCK_SEQPACKET socket pair standing in for
+// the tap (it keeps frame boundaries as a tap does): the guest's values are hostile.
+#include "vmm/hypercalls.h"
+#include "vmm/net_device.h"
+
+#include <gtest/gtest.h>
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+namespace ingot {
+namespace {
+
+constexpr uint64_t memory_size = 4 << 20;
+constexpr uint64_t args_address = 0x1000;
+constexpr uint64_t indexes_address = 0x2000;
+constexpr uint64_t transmit_address = 0x10000;
+constexpr uint64_t receive_address = 0x20000;
+constexpr uint32_t transmit_count = 8;
+constexpr uint32_t receive_count = 4;
+constexpr size_t header_size = sizeof(abi::VirtioNetHeader);
+
+std::vector<uint8_t> frame_of(size_t length, uint8_t fill) {
+    std::vector<uint8_t> frame(length, fill);
+    for (size_t i = 0; i < length && i < 6; ++i)
+        frame[i] = 0xff; // broadcast destination
+    return frame;
+}
+
+class NetDeviceTest : public ::testing::Test {
+protected:
+    NetDeviceTest() : memory(memory_size) {
+        int pair[2];
+        if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0)
+            throw std::runtime_error("socketpair");
+        tap = pair[0];
+        peer = pair[1];
+        NetworkAttachment attachment;
+        attachment.tap_fd = tap;
+        attachment.guest.mac = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+        attachment.guest.address = 0x0a00020f;
+        attachment.guest.prefix_length = 24;
+        attachment.guest.gateway = 0x0a000201;
+        device = std::make_unique<NetDevice>(memory, attachment);
+    }
+    ~NetDeviceTest() override {
+        device.reset();
+        ::close(tap);
+        if (peer >= 0)
+            ::close(peer);
+    }
+
+    abi::NetSetupArgs setup_args() const {
+        abi::NetSetupArgs arguments{};
+        arguments.indexes = indexes_address;
+        arguments.transmit_slots = transmit_address;
+        arguments.receive_slots = receive_address;
+        arguments.transmit_slot_count = transmit_count;
+        arguments.receive_slot_count = receive_count;
+        return arguments;
+    }
+    void set_up() { ASSERT_EQ(device->set_up(setup_args()), 0); }
+
+    abi::NetRingIndexes& indexes() {
+        return *reinterpret_cast<abi::NetRingIndexes*>(memory.host_base() + indexes_address);
+    }
+    abi::NetSlot& transmit_slot(uint32_t index) {
+        return reinterpret_cast<abi::NetSlot*>(memory.host_base() +
+                                               transmit_address)[index % transmit_count];
+    }
+    abi::NetSlot& receive_slot(uint32_t index) {
+        return reinterpret_cast<abi::NetSlot*>(memory.host_base() +
+                                               receive_address)[index % receive_count];
+    }
+
+    // What a guest driver does: fill the next transmit slot and publish it.
+    void queue(const std::vector<uint8_t>& frame, abi::VirtioNetHeader header = {}) {
+        abi::NetSlot& slot = transmit_slot(indexes().transmit_producer);
+        slot.header = header;
+        slot.length = static_cast<uint32_t>(frame.size());
+        std::copy(frame.begin(), frame.end(), slot.frame);
+        ++indexes().transmit_producer;
+    }
+
+    // One datagram the monitor sent, or nothing within a moment.
+    std::optional<std::vector<uint8_t>> sent() {
+        pollfd ready{peer, POLLIN, 0};
+        if (::poll(&ready, 1, 100) != 1)
+            return std::nullopt;
+        std::vector<uint8_t> bytes(4096);
+        ssize_t n = ::recv(peer, bytes.data(), bytes.size(), 0);
+        if (n < 0)
+            return std::nullopt;
+        bytes.resize(static_cast<size_t>(n));
+        return bytes;
+    }
+
+    void deliver(const std::vector<uint8_t>& frame, uint8_t flags = 0) {
+        abi::VirtioNetHeader header{};
+        header.flags = flags;
+        std::vector<uint8_t> bytes(header_size);
+        std::memcpy(bytes.data(), &header, header_size);
+        bytes.insert(bytes.end(), frame.begin(), frame.end());
+        ASSERT_EQ(::send(peer, bytes.data(), bytes.size(), 0), ssize_t(bytes.size()));
+    }
+
+    GuestMemory memory;
+    int tap = -1;
+    int peer = -1;
+    std::unique_ptr<NetDevice> device;
+};
+
+TEST_F(NetDeviceTest, NetworkInfoCarriesTheGuestSettings) {
+    abi::NetworkInfo info = device->network_info();
+    EXPECT_EQ(info.mac[0], 0x52);
+    EXPECT_EQ(info.mac[5], 0x56);
+    EXPECT_EQ(info.address, 0x0a00020fu);
+    EXPECT_EQ(info.prefix_length, 24);
+    EXPECT_EQ(info.gateway, 0x0a000201u);
+    EXPECT_EQ(info.dns, 0u);
+    EXPECT_EQ(info.flags, 0);
+    EXPECT_EQ(info.mtu, 1500u); // no tap name to ask: Ethernet's
+}
+
+TEST_F(NetDeviceTest, SetUpRefusesAreasOutsideRam) {
+    for (uint64_t address : {memory_size, memory_size - 64, abi::hypercall_window_physical,
+                             UINT64_MAX - 63, uint64_t(1) << 63}) {
+        auto arguments = setup_args();
+        arguments.indexes = address;
+        EXPECT_THROW(device->set_up(arguments), GuestFault) << std::hex << address;
+        arguments = setup_args();
+        arguments.transmit_slots = address;
+        EXPECT_THROW(device->set_up(arguments), GuestFault) << std::hex << address;
+        arguments = setup_args();
+        arguments.receive_slots = address;
+        EXPECT_THROW(device->set_up(arguments), GuestFault) << std::hex << address;
+    }
+    // A ring that starts in RAM but runs past its end.
+    auto arguments = setup_args();
+    arguments.receive_slots = memory_size - 2 * abi::net_slot_size;
+    EXPECT_THROW(device->set_up(arguments), GuestFault);
+    EXPECT_FALSE(device->is_set_up());
+}
+
+TEST_F(NetDeviceTest, SetUpRefusesBadCountsAlignmentAndOverlap) {
+    for (uint32_t count : {0u, 3u, 6u, abi::net_max_slots * 2, 0x80000000u, 0xffffffffu}) {
+        auto arguments = setup_args();
+        arguments.transmit_slot_count = count;
+        EXPECT_THROW(device->set_up(arguments), GuestFault) << count;
+        arguments = setup_args();
+        arguments.receive_slot_count = count;
+        EXPECT_THROW(device->set_up(arguments), GuestFault) << count;
+    }
+    auto arguments = setup_args();
+    arguments.indexes += 4;
+    EXPECT_THROW(device->set_up(arguments), GuestFault);
+    arguments = setup_args();
+    arguments.transmit_slots += 8;
+    EXPECT_THROW(device->set_up(arguments), GuestFault);
+    arguments = setup_args();
+    arguments.receive_slots = transmit_address + abi::net_slot_size; // inside the transmit ring
+    EXPECT_THROW(device->set_up(arguments), GuestFault);
+    arguments = setup_args();
+    arguments.indexes = receive_address + 3 * abi::net_slot_size; // inside the receive ring
+    EXPECT_THROW(device->set_up(arguments), GuestFault);
+    EXPECT_FALSE(device->is_set_up());
+    // Adjacent areas are fine.
+    arguments = setup_args();
+    arguments.receive_slots = transmit_address + transmit_count * abi::net_slot_size;
+    EXPECT_EQ(device->set_up(arguments), 0);
+}
+
+TEST_F(NetDeviceTest, SecondSetUpIsRefusedWithoutChangingTheRings) {
+    set_up();
+    auto arguments = setup_args();
+    arguments.transmit_slots = 0x100000;
+    EXPECT_EQ(device->set_up(arguments), -EBUSY);
+    queue(frame_of(60, 1));
+    device->kick();
+    EXPECT_TRUE(sent().has_value()); // still served from the first rings
+}
+
+TEST_F(NetDeviceTest, KickSendsTheWholeBatchAndStripsOffloadsNotOffered) {
+    set_up();
+    abi::VirtioNetHeader checksum{};
+    checksum.flags = abi::virtio_net_needs_checksum | 0x80;
+    checksum.gso_type = 4; // TCPv6 segmentation: not offered
+    checksum.gso_size = 1400;
+    checksum.header_length = 54;
+    checksum.checksum_start = 34;
+    checksum.checksum_offset = 16;
+    checksum.buffer_count = 7;
+    queue(frame_of(60, 1), checksum);
+    queue(frame_of(1514, 2));
+    queue(frame_of(abi::net_frame_capacity, 3));
+    device->kick();
+
+    auto first = sent();
+    ASSERT_TRUE(first);
+    ASSERT_EQ(first->size(), header_size + 60);
+    abi::VirtioNetHeader header;
+    std::memcpy(&header, first->data(), header_size);
+    EXPECT_EQ(header.flags, abi::virtio_net_needs_checksum);
+    EXPECT_EQ(header.gso_type, abi::virtio_net_gso_none);
+    EXPECT_EQ(header.gso_size, 0);
+    EXPECT_EQ(header.header_length, 0);
+    EXPECT_EQ(header.checksum_start, 34);
+    EXPECT_EQ(header.checksum_offset, 16);
+    EXPECT_EQ((*first)[header_size + 6], 1);
+
+    auto second = sent();
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->size(), header_size + 1514);
+    std::memcpy(&header, second->data(), header_size);
+    EXPECT_EQ(header.flags, 0);
+    auto third = sent();
+    ASSERT_TRUE(third);
+    EXPECT_EQ(third->size(), header_size + abi::net_frame_capacity);
+    EXPECT_FALSE(sent());
+
+    EXPECT_EQ(indexes().transmit_consumer, 3u);
+    const auto& statistics = device->statistics();
+    EXPECT_EQ(statistics.kicks, 1u);
+    EXPECT_EQ(statistics.transmitted_frames, 3u);
+    EXPECT_EQ(statistics.transmitted_bytes, 60u + 1514u + abi::net_frame_capacity);
+    EXPECT_EQ(statistics.transmit_drops, 0u);
+}
+
+TEST_F(NetDeviceTest, SlotsWrapAroundTheRing) {
+    set_up();
+    // Fill and drain the ring three times over: slot indexes wrap modulo the count.
+    for (int round = 0; round < 3; ++round) {
+        for (uint32_t i = 0; i < transmit_count; ++i)
+            queue(frame_of(64, static_cast<uint8_t>(round * 16 + i)));
+        device->kick();
+        for (uint32_t i = 0; i < transmit_count; ++i) {
+            auto frame = sent();
+            ASSERT_TRUE(frame);
+            EXPECT_EQ((*frame)[header_size + 6], round * 16 + i);
+        }
+    }
+    EXPECT_EQ(indexes().transmit_consumer, 3 * transmit_count);
+}
+
+TEST_F(NetDeviceTest, ProducerMoreThanARingAheadStopsTheVm) {
+    set_up();
+    indexes().transmit_producer = transmit_count + 1;
+    EXPECT_THROW(device->kick(), GuestFault);
+    indexes().transmit_producer = UINT32_MAX; // "behind" the consumer
+    EXPECT_THROW(device->kick(), GuestFault);
+    EXPECT_FALSE(sent());
+}
+
+TEST_F(NetDeviceTest, ExactlyAFullRingIsAccepted) {
+    set_up();
+    for (uint32_t i = 0; i < transmit_count; ++i)
+        queue(frame_of(64, static_cast<uint8_t>(i)));
+    device->kick();
+    EXPECT_EQ(device->statistics().transmitted_frames, transmit_count);
+}
+
+TEST_F(NetDeviceTest, LengthBeyondTheSlotStopsTheVm) {
+    set_up();
+    queue(frame_of(64, 1));
+    abi::NetSlot& slot = transmit_slot(indexes().transmit_producer);
+    slot.length = abi::net_frame_capacity + 1;
+    ++indexes().transmit_producer;
+    EXPECT_THROW(device->kick(), GuestFault);
+    transmit_slot(1).length = UINT32_MAX;
+    EXPECT_THROW(device->kick(), GuestFault);
+}
+
+TEST_F(NetDeviceTest, WrongFramesAreDroppedAndCounted) {
+    set_up();
+    queue(frame_of(0, 0));
+    queue(frame_of(13, 1)); // shorter than an Ethernet header
+    abi::VirtioNetHeader outside{};
+    outside.flags = abi::virtio_net_needs_checksum;
+    outside.checksum_start = 50;
+    outside.checksum_offset = 9; // 50 + 9 + 2 > 60
+    queue(frame_of(60, 2), outside);
+    outside.checksum_start = 0xffff;
+    outside.checksum_offset = 0xffff;
+    queue(frame_of(60, 3), outside);
+    queue(frame_of(60, 4)); // a good one after them
+    device->kick();
+    auto frame = sent();
+    ASSERT_TRUE(frame);
+    EXPECT_EQ((*frame)[header_size + 6], 4);
+    EXPECT_FALSE(sent());
+    EXPECT_EQ(device->statistics().transmit_drops, 4u);
+    EXPECT_EQ(device->statistics().transmitted_frames, 1u);
+    EXPECT_EQ(indexes().transmit_consumer, 5u);
+}
+
+TEST_F(NetDeviceTest, ScribbledMonitorCountersDoNotMislead) {
+    set_up();
+    queue(frame_of(60, 1));
+    indexes().transmit_consumer = 1000; // the guest writes the monitor's counter
+    indexes().receive_producer = 77;
+    device->kick();
+    EXPECT_TRUE(sent());
+    EXPECT_EQ(indexes().transmit_consumer, 1u);
+    EXPECT_EQ(indexes().receive_producer, 0u);
+}
+
+TEST_F(NetDeviceTest, RefillFillsFreeSlotsAndLeavesTheRestQueued) {
+    set_up();
+    for (uint8_t i = 0; i < 6; ++i)
+        deliver(frame_of(60 + i, i), i == 0 ? abi::virtio_net_data_valid : 0);
+    EXPECT_TRUE(device->refill());
+    EXPECT_EQ(indexes().receive_producer, receive_count);
+    for (uint32_t i = 0; i < receive_count; ++i) {
+        EXPECT_EQ(receive_slot(i).length, 60 + i);
+        EXPECT_EQ(receive_slot(i).frame[6], i);
+    }
+    EXPECT_EQ(receive_slot(0).header.flags, abi::virtio_net_data_valid);
+    EXPECT_EQ(receive_slot(1).header.flags, 0);
+    // The guest takes two; the next refill puts the two still queued in their slots.
+    indexes().receive_consumer = 2;
+    EXPECT_TRUE(device->refill());
+    EXPECT_EQ(indexes().receive_producer, receive_count + 2);
+    EXPECT_EQ(receive_slot(4).frame[6], 4);
+    EXPECT_EQ(receive_slot(5).length, 65u);
+    EXPECT_EQ(receive_slot(2).frame[6], 2); // not yet consumed: untouched
+    indexes().receive_consumer = receive_count + 2;
+    EXPECT_FALSE(device->refill()); // all taken, nothing new
+    const auto& statistics = device->statistics();
+    EXPECT_EQ(statistics.received_frames, 6u);
+    EXPECT_EQ(statistics.received_bytes, 6u * 60 + 15);
+}
+
+TEST_F(NetDeviceTest, ConsumerOutsideTheRingStopsTheVm) {
+    set_up();
+    deliver(frame_of(60, 1));
+    EXPECT_TRUE(device->refill());
+    indexes().receive_consumer = 2; // ahead of the producer (1)
+    EXPECT_THROW(device->refill(), GuestFault);
+    indexes().receive_consumer = 1u - receive_count - 1; // more than a ring behind
+    EXPECT_THROW(device->refill(), GuestFault);
+    indexes().receive_consumer = 1u - receive_count; // a full ring behind: fine
+    EXPECT_TRUE(device->refill());
+}
+
+TEST_F(NetDeviceTest, RuntsAndOversizedReceivedFramesAreDropped) {
+    set_up();
+    deliver(frame_of(10, 1));
+    deliver(frame_of(abi::net_frame_capacity + 1, 2));
+    deliver(frame_of(9000, 3));
+    ASSERT_EQ(::send(peer, "abc", 3, 0), 3); // shorter than the header
+    deliver(frame_of(abi::net_frame_capacity, 4));
+    EXPECT_TRUE(device->refill());
+    EXPECT_EQ(indexes().receive_producer, 1u);
+    EXPECT_EQ(receive_slot(0).length, abi::net_frame_capacity);
+    EXPECT_EQ(receive_slot(0).frame[6], 4);
+    EXPECT_EQ(device->statistics().receive_drops, 4u);
+    // The overflowing frames were not written past their slot.
+    EXPECT_EQ(receive_slot(1).length, 0u);
+    EXPECT_EQ(receive_slot(1).frame[0], 0);
+}
+
+TEST_F(NetDeviceTest, AHostSideThatHangsUpIsGivenUp) {
+    set_up();
+    ::close(peer);
+    peer = -1;
+    testing::internal::CaptureStderr();
+    EXPECT_FALSE(device->host_ready(POLLHUP));
+    std::string message = testing::internal::GetCapturedStderr();
+    EXPECT_NE(message.find("network's host side failed"), std::string::npos);
+    EXPECT_EQ(device->host_fd(), -1);
+    queue(frame_of(60, 1));
+    device->kick(); // still consumed, dropped
+    EXPECT_EQ(device->statistics().transmit_drops, 1u);
+    EXPECT_EQ(indexes().transmit_consumer, 1u);
+}
+
+class NetHypercallTest : public NetDeviceTest {
+protected:
+    NetHypercallTest() : handler(memory) {}
+
+    template <typename Args> Args call(abi::Hypercall number, const Args& arguments) {
+        memory.write(args_address, arguments);
+        handler.handle(abi::hypercall_offset(number), args_address);
+        return *memory.read<Args>(args_address);
+    }
+    uint64_t poll(uint64_t timeout_ns) {
+        return call(abi::Hypercall::Poll, abi::PollArgs{timeout_ns, abi::poll_event_net, 0}).events;
+    }
+
+    HypercallHandler handler;
+};
+
+TEST_F(NetHypercallTest, WithoutANetworkTheCallsAnswerEnodev) {
+    auto setup = setup_args();
+    setup.result = 99;
+    EXPECT_EQ(call(abi::Hypercall::NetSetup, setup).result, -ENODEV);
+    EXPECT_EQ(call(abi::Hypercall::NetKick, abi::NetKickArgs{99}).result, -ENODEV);
+    deliver(frame_of(60, 1));
+    EXPECT_EQ(poll(0), 0u); // the interest is ignored
+}
+
+TEST_F(NetHypercallTest, KickBeforeSetUpAnswersEnodev) {
+    handler.attach_network(device.get());
+    EXPECT_EQ(call(abi::Hypercall::NetKick, abi::NetKickArgs{99}).result, -ENODEV);
+    EXPECT_EQ(call(abi::Hypercall::NetSetup, setup_args()).result, 0);
+    EXPECT_EQ(call(abi::Hypercall::NetKick, abi::NetKickArgs{99}).result, 0);
+    EXPECT_EQ(handler.count(abi::Hypercall::NetKick), 2u);
+}
+
+TEST_F(NetHypercallTest, ArgumentBlocksOutsideGuestMemoryFault) {
+    handler.attach_network(device.get());
+    for (auto number : {abi::Hypercall::NetSetup, abi::Hypercall::NetKick})
+        for (uint64_t address : {memory_size, memory_size - 4, abi::hypercall_window_physical})
+            EXPECT_THROW(handler.handle(abi::hypercall_offset(number), address), GuestFault);
+}
+
+TEST_F(NetHypercallTest, OneKickTransmitsABatchAndRefills) {
+    handler.attach_network(device.get());
+    ASSERT_EQ(call(abi::Hypercall::NetSetup, setup_args()).result, 0);
+    for (uint8_t i = 0; i < 5; ++i)
+        queue(frame_of(100, i));
+    deliver(frame_of(70, 9));
+    call(abi::Hypercall::NetKick, abi::NetKickArgs{});
+    for (int i = 0; i < 5; ++i)
+        EXPECT_TRUE(sent());
+    EXPECT_EQ(indexes().receive_producer, 1u);
+    EXPECT_EQ(receive_slot(0).frame[6], 9);
+    EXPECT_EQ(handler.total(), 2u); // set-up and one kick for five frames
+}
+
+TEST_F(NetHypercallTest, PollReturnsAtOnceWhenFramesWait) {
+    handler.attach_network(device.get());
+    ASSERT_EQ(call(abi::Hypercall::NetSetup, setup_args()).result, 0);
+    deliver(frame_of(60, 1));
+    auto started = std::chrono::steady_clock::now();
+    EXPECT_EQ(poll(5'000'000'000), abi::poll_event_net);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(1));
+    EXPECT_EQ(indexes().receive_producer, 1u);
+    // Still unconsumed: the event holds without anything new.
+    EXPECT_EQ(poll(5'000'000'000), abi::poll_event_net);
+    indexes().receive_consumer = 1;
+    EXPECT_EQ(poll(1'000'000), 0u);
+}
+
+TEST_F(NetHypercallTest, PollWakesWhenAFrameArrives) {
+    handler.attach_network(device.get());
+    ASSERT_EQ(call(abi::Hypercall::NetSetup, setup_args()).result, 0);
+    std::thread sender([this] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        deliver(frame_of(60, 7));
+    });
+    auto started = std::chrono::steady_clock::now();
+    uint64_t events = poll(10'000'000'000);
+    sender.join();
+    EXPECT_EQ(events, abi::poll_event_net);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+    EXPECT_EQ(receive_slot(0).frame[6], 7);
+}
+
+TEST_F(NetHypercallTest, PollDoesNotSpinOnAHostSideThatHungUp) {
+    handler.attach_network(device.get());
+    ASSERT_EQ(call(abi::Hypercall::NetSetup, setup_args()).result, 0);
+    ::close(peer);
+    peer = -1;
+    testing::internal::CaptureStderr();
+    EXPECT_EQ(poll(100'000'000), 0u); // notices the hang-up, gives the host side up
+    testing::internal::GetCapturedStderr();
+    auto started = std::chrono::steady_clock::now();
+    EXPECT_EQ(poll(50'000'000), 0u); // now a plain timeout
+    EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(40));
+}
+
+} // namespace
+} // namespace ingot
