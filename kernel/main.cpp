@@ -18,6 +18,7 @@
 #include "mm/frame_allocator.h"
 #include "mm/physical_memory.h"
 #include "mm/user_memory.h"
+#include "net/network.h"
 #include "platform/platform.h"
 #include "sched/scheduler.h"
 #include "time/clock.h"
@@ -103,6 +104,7 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
     auto& space = address_space_storage.construct(frames, page_table, lowest, highest);
     set_user_address_space(space);
     platform::start_devices();
+    net::start_network(boot.flags & abi::boot_flag_boot_trace);
 
     uint64_t payload_physical;
     const auto* found = find_payload(payload_physical);

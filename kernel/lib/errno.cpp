@@ -34,6 +34,8 @@ const char* errno_name(int code) {
         return "EFAULT";
     case EEXIST:
         return "EEXIST";
+    case ENODEV:
+        return "ENODEV";
     case ENOTDIR:
         return "ENOTDIR";
     case EINVAL:
@@ -46,6 +48,16 @@ const char* errno_name(int code) {
         return "ENOSPC";
     case ESPIPE:
         return "ESPIPE";
+    case EPIPE:
+        return "EPIPE";
+    case EDOM:
+        return "EDOM";
+    case ERANGE:
+        return "ERANGE";
+    case ENAMETOOLONG:
+        return "ENAMETOOLONG";
+    case ENOSYS:
+        return "ENOSYS";
     case EOVERFLOW:
         return "EOVERFLOW";
     case ENOTSOCK:
@@ -62,6 +74,8 @@ const char* errno_name(int code) {
         return "EPROTONOSUPPORT";
     case ESOCKTNOSUPPORT:
         return "ESOCKTNOSUPPORT";
+    case ENOTSUP:
+        return "ENOTSUP";
     case EAFNOSUPPORT:
         return "EAFNOSUPPORT";
     case EADDRINUSE:
@@ -82,44 +96,8 @@ const char* errno_name(int code) {
         return "EISCONN";
     case ENOTCONN:
         return "ENOTCONN";
-    case ECONNREFUSED:
-        return "ECONNREFUSED";
-    case EHOSTUNREACH:
-        return "EHOSTUNREACH";
-    case EALREADY:
-        return "EALREADY";
-    case EINPROGRESS:
-        return "EINPROGRESS";
-    case EPIPE:
-        return "EPIPE";
-    case ENODEV:
-        return "ENODEV";
-    case EDOM:
-        return "EDOM";
-    case ERANGE:
-        return "ERANGE";
-    case ENAMETOOLONG:
-        return "ENAMETOOLONG";
-    case ENOSYS:
-        return "ENOSYS";
-    case ENOTSUP:
-        return "ENOTSUP";
     case ETIMEDOUT:
         return "ETIMEDOUT";
-    case EADDRINUSE:
-        return "EADDRINUSE";
-    case EADDRNOTAVAIL:
-        return "EADDRNOTAVAIL";
-    case ENETUNREACH:
-        return "ENETUNREACH";
-    case ECONNABORTED:
-        return "ECONNABORTED";
-    case ECONNRESET:
-        return "ECONNRESET";
-    case EISCONN:
-        return "EISCONN";
-    case ENOTCONN:
-        return "ENOTCONN";
     case ECONNREFUSED:
         return "ECONNREFUSED";
     case EHOSTUNREACH:

@@ -9,4 +9,11 @@ namespace kernel {
 // and sending fail with ENETUNREACH.
 net::NetworkStack* network_stack();
 
+namespace net {
+// Builds the stack over the platform's network device, if there is one, configures the
+// interface (waiting a few seconds for DHCP when asked) and hands the scheduler its polling.
+// `report`: log the interface's settings (--boot-trace).
+void start_network(bool report);
+} // namespace net
+
 } // namespace kernel

@@ -62,6 +62,8 @@ int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_
         options.trace_syscalls = settings.trace_syscalls;
         options.boot_trace = settings.boot_trace;
         options.verbose = settings.verbose;
+        if (network)
+            options.network = network->attachment();
         return run_on_qemu(image, image_path, options);
     }
     RunOptions options;
@@ -74,6 +76,8 @@ int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_
     if (!options.arguments.empty())
         options.arguments.insert(options.arguments.begin(), image.manifest.arguments.front());
     options.environment = environment;
+    if (network)
+        options.network = network->attachment();
     return run_on_kvm(image, options);
 }
 

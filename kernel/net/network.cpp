@@ -1,0 +1,91 @@
+// The kernel's one network stack: built over the platform's device at boot, then driven by the
+// scheduler (DeviceHooks), never from interrupt context.
+#include "net/network.h"
+
+#include "lib/log.h"
+#include "linux/entropy.h"
+#include "net/stack.h"
+#include "platform/platform.h"
+#include "sched/scheduler.h"
+#include "time/clock.h"
+
+namespace kernel::net {
+
+namespace {
+
+// How long boot waits for a DHCP lease before it takes the documented default address.
+constexpr uint64_t dhcp_wait_ns = 3 * clock::ns_per_second;
+constexpr InterfaceConfig fallback_config{Ipv4Address::from_octets(10, 0, 2, 15), 24,
+                                          Ipv4Address::from_octets(10, 0, 2, 1), Ipv4Address::any(),
+                                          false};
+
+NetworkStack* the_stack;
+
+const Environment environment{clock::monotonic_ns, fill_random};
+
+void poll_stack() {
+    the_stack->poll();
+}
+
+uint64_t stack_deadline() {
+    return the_stack->next_deadline_ns();
+}
+
+void wait_for_lease() {
+    uint64_t give_up = clock::monotonic_ns() + dhcp_wait_ns;
+    for (;;) {
+        the_stack->poll();
+        if (the_stack->is_configured())
+            return;
+        uint64_t now = clock::monotonic_ns();
+        if (now >= give_up)
+            break;
+        uint64_t until = give_up;
+        if (uint64_t next = the_stack->next_deadline_ns(); next && next < until)
+            until = next;
+        platform::wait_for_events(abi::poll_event_net, until > now ? until - now : 0);
+    }
+    klog("net: no DHCP server answered within %llu s: using 10.0.2.15/24 via 10.0.2.1",
+         static_cast<unsigned long long>(dhcp_wait_ns / clock::ns_per_second));
+    the_stack->configure(fallback_config);
+}
+
+void log_address(const char* what, Ipv4Address address) {
+    klog("net: %s %u.%u.%u.%u", what, address.value >> 24, (address.value >> 16) & 0xff,
+         (address.value >> 8) & 0xff, address.value & 0xff);
+}
+
+} // namespace
+
+void start_network(bool report) {
+    NetDevice* device = platform::net_device();
+    if (!device)
+        return;
+    the_stack = new NetworkStack(*device, environment);
+    if (!the_stack) {
+        klog("net: no memory for the network stack: running without network");
+        return;
+    }
+    InterfaceConfig config = platform::net_config();
+    the_stack->configure(config);
+    if (config.use_dhcp)
+        wait_for_lease();
+    scheduler::set_device_hooks({poll_stack, stack_deadline, abi::poll_event_net});
+    if (report) {
+        const auto& active = the_stack->config();
+        log_address("address", active.address);
+        klog("net: prefix /%u", active.prefix_length);
+        if (!active.gateway.is_any())
+            log_address("gateway", active.gateway);
+    }
+}
+
+} // namespace kernel::net
+
+namespace kernel {
+
+net::NetworkStack* network_stack() {
+    return net::the_stack;
+}
+
+} // namespace kernel
