@@ -97,7 +97,7 @@ extern "C" int interrupt_dispatch(kernel::InterruptFrame& frame) {
     case local_apic::spurious_vector:
         return 0;
     case 2:
-        klog("non-maskable interrupt at %#llx: ignored",
+        klog("non-maskable interrupt at 0x%llx: ignored",
              static_cast<unsigned long long>(frame.rip));
         return 0;
     default:
