@@ -153,40 +153,34 @@ ErrorOr<SocketFile*> SocketFile::accept(bool nonblocking) {
         return ENOTSUP;
     if (!m_listening)
         return EINVAL;
-    int flags = waits(0) ? 0 : message_flag::dont_wait;
-    net::TcpSocket* connection = nullptr;
-    for (;;) {
-        if (m_socket) {
-            auto accepted = tcp()->accept();
-            if (!accepted.is_error()) {
-                connection = accepted.value();
-                break;
-            }
-            if (!would_block(accepted))
-                return accepted.error();
-        }
-        if (!waits(flags)) {
-            scheduler::poll_devices();
-            if (m_socket) {
-                auto accepted = tcp()->accept();
-                if (!accepted.is_error()) {
-                    connection = accepted.value();
-                    break;
-                }
-                return accepted.error();
-            }
+    auto take_connection = [&]() -> ErrorOr<net::TcpSocket*> {
+        if (!m_socket)
             return EAGAIN;
+        return tcp()->accept();
+    };
+    for (bool polled = false;;) {
+        auto accepted = take_connection();
+        if (!accepted.is_error()) {
+            auto* file = new SocketFile(Type::Stream, accepted.value());
+            if (!file) {
+                accepted.value()->close();
+                return ENOMEM;
+            }
+            if (nonblocking)
+                file->set_status_flags(o_nonblock);
+            return file;
+        }
+        if (!would_block(accepted))
+            return accepted.error();
+        if (!waits(0)) {
+            if (polled)
+                return EAGAIN;
+            scheduler::poll_devices();
+            polled = true;
+            continue;
         }
         TRY(wait_for(poll_event::in, m_receive_timeout_ns));
     }
-    auto* file = new SocketFile(Type::Stream, connection);
-    if (!file) {
-        connection->close();
-        return ENOMEM;
-    }
-    if (nonblocking)
-        file->set_status_flags(o_nonblock);
-    return file;
 }
 
 ErrorOr<void> SocketFile::connect(net::Ipv4Endpoint remote) {
@@ -197,7 +191,9 @@ ErrorOr<void> SocketFile::connect(net::Ipv4Endpoint remote) {
         return started;
     if (!waits(0))
         return EINPROGRESS;
-    TRY(wait_for(poll_event::out, m_send_timeout_ns));
+    auto waited = wait_for(poll_event::out, m_send_timeout_ns);
+    if (waited.is_error()) // the handshake goes on; SO_SNDTIMEO ends the wait as Linux does
+        return would_block(waited) ? EINPROGRESS : waited.error().code();
     if (int error = m_socket->take_error())
         return static_cast<Errno>(error);
     return {};

@@ -347,7 +347,8 @@ long sys_recvmsg(SyscallFrame& f) {
                 return -static_cast<long>(received.error().code());
             }
             done += received.value().copied;
-            if (received.value().copied < vector.length)
+            // A peek would see the same bytes again in the next buffer.
+            if (received.value().copied < vector.length || (flags & message_flag::peek))
                 break;
         }
     } else {
