@@ -12,8 +12,8 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/select.h>
-#include <time.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 static long elapsed_ms(const struct timespec* start) {
@@ -54,8 +54,8 @@ static void* signal_later(void* argument) {
 static void test_poll(void) {
     int fds[2];
     pipe(fds);
-    struct pollfd watched[4] = {{fds[0], POLLIN, 0}, {fds[1], POLLOUT, 0}, {999, POLLIN, 0},
-                                {-1, POLLIN, 0}};
+    struct pollfd watched[4] = {
+        {fds[0], POLLIN, 0}, {fds[1], POLLOUT, 0}, {999, POLLIN, 0}, {-1, POLLIN, 0}};
     int ready = poll(watched, 4, 0);
     printf("poll: %d ready: in %#x, out %#x, bad fd %#x, negative fd %#x\n", ready,
            watched[0].revents, watched[1].revents, watched[2].revents, watched[3].revents);
@@ -211,8 +211,7 @@ static void test_epoll_modes(void) {
     int edge_again = wait_events(epoll, 0);
     write(fds[1], "b", 1);
     int edge_new_data = wait_events(epoll, 0);
-    printf("epoll edge: %d, again %d, after more data %d\n", edge_first, edge_again,
-           edge_new_data);
+    printf("epoll edge: %d, again %d, after more data %d\n", edge_first, edge_again, edge_new_data);
 
     event.events = EPOLLIN | EPOLLONESHOT;
     epoll_ctl(epoll, EPOLL_CTL_MOD, fds[0], &event);
