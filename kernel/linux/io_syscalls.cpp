@@ -52,6 +52,10 @@ template <bool Writing> long transfer_vector(SyscallFrame& f) {
         auto vector = TRY_SYSCALL(read_user<LinuxIovec>(f.rsi + i * sizeof(LinuxIovec)));
         if (vector.length == 0)
             continue;
+        // Once some bytes were read, a read returns them rather than wait for more.
+        constexpr uint32_t readable = poll_event::in | poll_event::hang_up | poll_event::error;
+        if (!Writing && total && !(file->poll_events() & readable))
+            break;
         auto done = Writing ? file->write(vector.base, vector.length)
                             : file->read(vector.base, vector.length);
         if (done.is_error()) {

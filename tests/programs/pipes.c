@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #define TOTAL (1024 * 1024)
@@ -73,6 +74,23 @@ static void broken_pipe(void) {
     errno = 0;
     ssize_t written = write(fds[1], "x", 1);
     printf("broken: write %zd %s, sigpipe %d\n", written, strerror(errno), (int)sigpipes);
+    close(fds[1]);
+}
+
+// A blocking readv returns what is there once its first buffer is full, without waiting.
+static void vectors(void) {
+    int fds[2];
+    pipe(fds);
+    struct iovec out[2] = {{"abcd", 4}, {"ef", 2}};
+    ssize_t written = writev(fds[1], out, 2);
+    char first[4], second[8];
+    struct iovec in[2] = {{first, sizeof first}, {second, sizeof second}};
+    ssize_t got = readv(fds[0], in, 2);
+    printf("vectors: writev %zd, readv %zd \"%.4s\" \"%.2s\"\n", written, got, first, second);
+    write(fds[1], "wxyz", 4);
+    got = readv(fds[0], in, 2);
+    printf("vectors: readv with the first buffer filled exactly %zd\n", got);
+    close(fds[0]);
     close(fds[1]);
 }
 
@@ -180,6 +198,7 @@ int main(void) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     pipe_between_threads();
     broken_pipe();
+    vectors();
     nonblocking();
     eventfds();
     return 0;
