@@ -1,6 +1,7 @@
 // File descriptor calls. There is no file system yet: paths do not resolve, except the few
 // names a C library asks about at start-up.
 #include "fs/fd_table.h"
+#include "fs/pipe.h"
 #include "lib/string.h"
 #include "lib/utility.h"
 #include "linux/program_identity.h"
@@ -16,7 +17,7 @@ namespace {
 constexpr int at_fdcwd = -100;
 constexpr uint64_t at_empty_path = 0x1000;
 constexpr int f_dupfd = 0, f_getfd = 1, f_setfd = 2, f_getfl = 3, f_setfl = 4;
-constexpr int f_dupfd_cloexec = 1030;
+constexpr int f_dupfd_cloexec = 1030, f_setpipe_sz = 1031, f_getpipe_sz = 1032;
 constexpr uint32_t o_cloexec = 02000000;
 constexpr size_t max_iovecs = 1024;
 constexpr uint32_t fionbio = 0x5421;
@@ -122,6 +123,10 @@ long sys_fcntl(SyscallFrame& f) {
     case f_setfl:
         file->set_status_flags(static_cast<uint32_t>(f.rdx) & (o_nonblock | o_append));
         return 0;
+    // A pipe's size is fixed: asking for another gets the one it has.
+    case f_setpipe_sz:
+    case f_getpipe_sz:
+        return file->kind() == FileKind::Pipe ? static_cast<long>(pipe_capacity) : -EBADF;
     default:
         return -EINVAL;
     }

@@ -136,6 +136,20 @@ static void options(void) {
            (fcntl(udp, F_GETFL) & O_NONBLOCK) != 0, queued);
     char byte;
     CHECK("recv nonblocking", recv(udp, &byte, 1, 0));
+    int blocking = 0;
+    ioctl(udp, FIONBIO, &blocking);
+    struct timeval limit = {0, 30000};
+    setsockopt(udp, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    struct timeval read_limit = {0, 0};
+    length = sizeof read_limit;
+    getsockopt(udp, SOL_SOCKET, SO_RCVTIMEO, &read_limit, &length);
+    // Linux rounds to its clock ticks.
+    printf("SO_RCVTIMEO: read back %s\n",
+           read_limit.tv_sec == 0 && read_limit.tv_usec >= 30000 && read_limit.tv_usec < 40000
+               ? "ok"
+               : "WRONG");
+    CHECK("recv past SO_RCVTIMEO", recv(udp, &byte, 1, 0));
+    ioctl(udp, FIONBIO, &on);
     CHECK("recv bad buffer", recv(udp, (void*)16, 1, 0));
     struct sockaddr_in peer = inet("10.0.2.2", 7);
     CHECK("sendto short address", sendto(udp, "x", 1, 0, (struct sockaddr*)&peer, 4));
