@@ -146,6 +146,21 @@ TEST(EpollFile, RegistrationErrors) {
     EXPECT_EQ(epoll->registrations(), 1u);
 }
 
+TEST(EpollFile, TwoEpollsWatchOneFileApart) {
+    Held<EpollFile> first(new EpollFile);
+    Held<EpollFile> second(new EpollFile);
+    Held<FakeFile> file(new FakeFile);
+    ASSERT_OK(first->add(*file, 3, {in, 1}));
+    ASSERT_OK(second->add(*file, 3, {in, 2}));
+    ASSERT_OK(first->remove(*file, 3));
+    EXPECT_ERRNO(first->remove(*file, 3), ENOENT);
+    file->set(in);
+    EXPECT_TRUE(collect(*first).empty());
+    auto events = collect(*second);
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].data, 2u);
+}
+
 TEST(EpollFile, NestingCannotFormACycle) {
     Held<EpollFile> outer(new EpollFile);
     Held<EpollFile> inner(new EpollFile);
