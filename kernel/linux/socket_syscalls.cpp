@@ -134,7 +134,7 @@ long accept_connection(uint64_t fd, uint64_t user_address, uint64_t user_length,
         fd_table::install(*connection, 0, (flags & sock_cloexec) ? fd_table::fd_cloexec : 0);
     connection->release();
     int new_fd = TRY_SYSCALL(move(installed));
-    // As Linux: the connection stays accepted even if the address cannot be written.
+    // As Linux: a peer address that cannot be written back loses the connection.
     if (!peer.is_error()) {
         auto written = write_address(user_address, user_length, peer.value());
         if (written.is_error()) {
