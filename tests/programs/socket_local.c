@@ -204,6 +204,14 @@ static void datagrams(void) {
     memset(second, 0, sizeof second);
     got = recvmsg(receiver, &message, 0);
     printf("udp: recvmsg %zd \"%.4s\" + \"%s\", flags %d\n", got, first, second, message.msg_flags);
+    connect(sender, (struct sockaddr*)&address, sizeof address);
+    struct iovec pieces[3] = {{"one ", 4}, {"write", 5}, {"v", 1}};
+    ssize_t wrote = writev(sender, pieces, 3);
+    char head[3], tail[16];
+    memset(tail, 0, sizeof tail);
+    struct iovec halves[2] = {{head, sizeof head}, {tail, sizeof tail}};
+    got = readv(receiver, halves, 2);
+    printf("udp: writev %zd, readv %zd \"%.3s\" + \"%s\"\n", wrote, got, head, tail);
     errno = 0;
     got = recv(receiver, buffer, sizeof buffer, MSG_DONTWAIT);
     printf("udp: nothing left: %s\n", strerrorname_np(errno));
