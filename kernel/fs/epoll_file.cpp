@@ -18,9 +18,14 @@ uint32_t EpollFile::interest(const Entry& entry) {
     return requested | poll_event::error | poll_event::hang_up;
 }
 
+// Through the file's watches, not this epoll's entries: epoll_ctl stays cheap however many
+// files an epoll watches.
 EpollFile::Entry* EpollFile::find(File& file, int fd) {
-    for (auto& entry : m_entries) {
-        if (entry.file == &file && entry.fd == fd)
+    for (auto& watch : file.watches()) {
+        if (watch.file_released != file_released)
+            continue;
+        auto& entry = *static_cast<Entry*>(watch.context);
+        if (entry.owner == this && entry.fd == fd)
             return &entry;
     }
     return nullptr;

@@ -58,6 +58,8 @@ public:
     bool is_nonblocking() const { return m_status_flags & o_nonblock; }
 
     void watch(FileWatch& watch) { m_watches.append(watch); }
+    // Those watching this file: usually few, so finding one here beats searching a watcher's.
+    IntrusiveList<FileWatch, &FileWatch::node>& watches() { return m_watches; }
     static void unwatch(FileWatch& watch) {
         IntrusiveList<FileWatch, &FileWatch::node>::remove(watch);
     }

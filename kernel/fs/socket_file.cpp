@@ -3,6 +3,7 @@
 #include "fs/file_wait.h"
 #include "lib/string.h"
 #include "lib/utility.h"
+#include "mm/kmalloc.h"
 #include "mm/user_memory.h"
 #include "net/network.h"
 #include "time/clock.h"
@@ -12,6 +13,7 @@ namespace kernel {
 namespace {
 
 constexpr uint32_t fionread = 0x541b;
+constexpr size_t max_datagram = 65535;
 
 constexpr int sol_socket = 1;
 constexpr int ipproto_tcp = 6;
@@ -153,40 +155,34 @@ ErrorOr<SocketFile*> SocketFile::accept(bool nonblocking) {
         return ENOTSUP;
     if (!m_listening)
         return EINVAL;
-    int flags = waits(0) ? 0 : message_flag::dont_wait;
-    net::TcpSocket* connection = nullptr;
-    for (;;) {
-        if (m_socket) {
-            auto accepted = tcp()->accept();
-            if (!accepted.is_error()) {
-                connection = accepted.value();
-                break;
-            }
-            if (!would_block(accepted))
-                return accepted.error();
-        }
-        if (!waits(flags)) {
-            scheduler::poll_devices();
-            if (m_socket) {
-                auto accepted = tcp()->accept();
-                if (!accepted.is_error()) {
-                    connection = accepted.value();
-                    break;
-                }
-                return accepted.error();
-            }
+    auto take_connection = [&]() -> ErrorOr<net::TcpSocket*> {
+        if (!m_socket)
             return EAGAIN;
+        return tcp()->accept();
+    };
+    for (bool polled = false;;) {
+        auto accepted = take_connection();
+        if (!accepted.is_error()) {
+            auto* file = new SocketFile(Type::Stream, accepted.value());
+            if (!file) {
+                accepted.value()->close();
+                return ENOMEM;
+            }
+            if (nonblocking)
+                file->set_status_flags(o_nonblock);
+            return file;
+        }
+        if (!would_block(accepted))
+            return accepted.error();
+        if (!waits(0)) {
+            if (polled)
+                return EAGAIN;
+            scheduler::poll_devices();
+            polled = true;
+            continue;
         }
         TRY(wait_for(poll_event::in, m_receive_timeout_ns));
     }
-    auto* file = new SocketFile(Type::Stream, connection);
-    if (!file) {
-        connection->close();
-        return ENOMEM;
-    }
-    if (nonblocking)
-        file->set_status_flags(o_nonblock);
-    return file;
 }
 
 ErrorOr<void> SocketFile::connect(net::Ipv4Endpoint remote) {
@@ -197,7 +193,9 @@ ErrorOr<void> SocketFile::connect(net::Ipv4Endpoint remote) {
         return started;
     if (!waits(0))
         return EINPROGRESS;
-    TRY(wait_for(poll_event::out, m_send_timeout_ns));
+    auto waited = wait_for(poll_event::out, m_send_timeout_ns);
+    if (waited.is_error()) // the handshake goes on; SO_SNDTIMEO ends the wait as Linux does
+        return would_block(waited) ? EINPROGRESS : waited.error().code();
     if (int error = m_socket->take_error())
         return static_cast<Errno>(error);
     return {};
@@ -332,6 +330,90 @@ ErrorOr<SocketReceipt> SocketFile::receive_stream(uint8_t* data, size_t length, 
         if (waited.is_error())
             return done ? receipt(done) : waited.error();
     }
+}
+
+namespace {
+
+// One buffer for a datagram that must go or come whole; freed with it.
+struct Bounce {
+    explicit Bounce(size_t size) : bytes(static_cast<uint8_t*>(kmalloc(size ? size : 1))) {}
+    ~Bounce() { kfree(bytes); }
+    Bounce(const Bounce&) = delete;
+    Bounce& operator=(const Bounce&) = delete;
+    uint8_t* bytes;
+};
+
+} // namespace
+
+ErrorOr<size_t> SocketFile::send_vectors(const IoVectors& vectors, int flags,
+                                         const net::Ipv4Endpoint* destination) {
+    if (m_type == Type::Stream) {
+        size_t done = 0;
+        for (size_t i = 0; i < vectors.count; ++i) {
+            const IoVector& vector = vectors.vectors[i];
+            if (!vector.length)
+                continue;
+            auto sent =
+                send(reinterpret_cast<const void*>(vector.base), vector.length, flags, nullptr);
+            if (sent.is_error())
+                return done ? ErrorOr<size_t>(done) : sent.error();
+            done += sent.value();
+            if (sent.value() < vector.length)
+                break;
+        }
+        return done;
+    }
+    if (vectors.total > max_datagram)
+        return EMSGSIZE;
+    Bounce bounce(vectors.total);
+    if (!bounce.bytes)
+        return ENOMEM;
+    size_t offset = 0;
+    for (size_t i = 0; i < vectors.count; ++i) {
+        memcpy(bounce.bytes + offset, reinterpret_cast<const void*>(vectors.vectors[i].base),
+               vectors.vectors[i].length);
+        offset += vectors.vectors[i].length;
+    }
+    return send(bounce.bytes, vectors.total, flags, destination);
+}
+
+ErrorOr<SocketReceipt> SocketFile::receive_vectors(const IoVectors& vectors, int flags) {
+    if (m_type == Type::Stream) {
+        size_t done = 0;
+        for (size_t i = 0; i < vectors.count; ++i) {
+            const IoVector& vector = vectors.vectors[i];
+            if (!vector.length)
+                continue;
+            // Only the first buffer may wait, unless all of it was asked for.
+            int call_flags = flags;
+            if (done && !(flags & message_flag::wait_all))
+                call_flags |= message_flag::dont_wait;
+            auto received =
+                receive(reinterpret_cast<void*>(vector.base), vector.length, call_flags);
+            if (received.is_error()) {
+                if (done)
+                    break;
+                return received.error();
+            }
+            done += received.value().copied;
+            // A peek would see the same bytes again in the next buffer.
+            if (received.value().copied < vector.length || (flags & message_flag::peek))
+                break;
+        }
+        return SocketReceipt{done, done, {}};
+    }
+    size_t room = min(vectors.total, max_datagram);
+    Bounce bounce(room);
+    if (!bounce.bytes)
+        return ENOMEM;
+    auto receipt = TRY(receive(bounce.bytes, room, flags));
+    size_t offset = 0;
+    for (size_t i = 0; i < vectors.count && offset < receipt.copied; ++i) {
+        size_t chunk = min<size_t>(vectors.vectors[i].length, receipt.copied - offset);
+        memcpy(reinterpret_cast<void*>(vectors.vectors[i].base), bounce.bytes + offset, chunk);
+        offset += chunk;
+    }
+    return receipt;
 }
 
 ErrorOr<size_t> SocketFile::read(uint64_t user_buffer, size_t length) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "fs/file.h"
+#include "fs/io_vectors.h"
 #include "net/socket.h"
 
 namespace kernel {
@@ -48,6 +49,11 @@ public:
     ErrorOr<size_t> send(const void* data, size_t length, int flags,
                          const net::Ipv4Endpoint* destination);
     ErrorOr<SocketReceipt> receive(void* data, size_t length, int flags);
+    // sendmsg/writev and recvmsg/readv over checked buffers: a stream fills or drains them in
+    // turn, a datagram goes or comes whole across them. `copied` counts bytes in the buffers.
+    ErrorOr<size_t> send_vectors(const IoVectors& vectors, int flags,
+                                 const net::Ipv4Endpoint* destination);
+    ErrorOr<SocketReceipt> receive_vectors(const IoVectors& vectors, int flags);
 
     // setsockopt/getsockopt: ENOPROTOOPT for an option not known, EINVAL for a bad value.
     ErrorOr<void> set_option(int level, int name, const void* value, size_t length);

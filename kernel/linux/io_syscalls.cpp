@@ -1,6 +1,9 @@
 // File descriptor calls. There is no file system yet: paths do not resolve, except the few
 // names a C library asks about at start-up.
 #include "fs/fd_table.h"
+#include "fs/io_vectors.h"
+#include "fs/pipe.h"
+#include "fs/socket_file.h"
 #include "lib/string.h"
 #include "lib/utility.h"
 #include "linux/program_identity.h"
@@ -16,15 +19,9 @@ namespace {
 constexpr int at_fdcwd = -100;
 constexpr uint64_t at_empty_path = 0x1000;
 constexpr int f_dupfd = 0, f_getfd = 1, f_setfd = 2, f_getfl = 3, f_setfl = 4;
-constexpr int f_dupfd_cloexec = 1030;
+constexpr int f_dupfd_cloexec = 1030, f_setpipe_sz = 1031, f_getpipe_sz = 1032;
 constexpr uint32_t o_cloexec = 02000000;
-constexpr size_t max_iovecs = 1024;
 constexpr uint32_t fionbio = 0x5421;
-
-struct LinuxIovec {
-    uint64_t base;
-    uint64_t length;
-};
 
 long sys_read(SyscallFrame& f) {
     auto file = TRY_SYSCALL(fd_table::get_reference(static_cast<int>(f.rdi)));
@@ -43,15 +40,31 @@ long sys_write(SyscallFrame& f) {
     return with_broken_pipe_signal(to_syscall_result(file->write(f.rsi, f.rdx)));
 }
 
+// A socket moves a datagram whole across the buffers, as sendmsg/recvmsg do.
+template <bool Writing> long transfer_socket_vector(SocketFile& socket, SyscallFrame& f) {
+    IoVectors vectors;
+    TRY_SYSCALL(read_io_vectors(f.rsi, f.rdx, Writing ? Access::Read : Access::Write, vectors));
+    if (Writing)
+        return with_broken_pipe_signal(to_syscall_result(socket.send_vectors(vectors, 0, nullptr)));
+    auto receipt = TRY_SYSCALL(socket.receive_vectors(vectors, 0));
+    return static_cast<long>(receipt.copied);
+}
+
 template <bool Writing> long transfer_vector(SyscallFrame& f) {
     auto file = TRY_SYSCALL(fd_table::get_reference(static_cast<int>(f.rdi)));
-    if (f.rdx > max_iovecs)
+    if (f.rdx > max_io_vectors)
         return -EINVAL;
+    if (file->kind() == FileKind::Socket)
+        return transfer_socket_vector<Writing>(static_cast<SocketFile&>(*file), f);
     size_t total = 0;
     for (uint64_t i = 0; i < f.rdx; ++i) {
-        auto vector = TRY_SYSCALL(read_user<LinuxIovec>(f.rsi + i * sizeof(LinuxIovec)));
+        auto vector = TRY_SYSCALL(read_user<IoVector>(f.rsi + i * sizeof(IoVector)));
         if (vector.length == 0)
             continue;
+        // Once some bytes were read, a read returns them rather than wait for more.
+        constexpr uint32_t readable = poll_event::in | poll_event::hang_up | poll_event::error;
+        if (!Writing && total && !(file->poll_events() & readable))
+            break;
         auto done = Writing ? file->write(vector.base, vector.length)
                             : file->read(vector.base, vector.length);
         if (done.is_error()) {
@@ -118,6 +131,10 @@ long sys_fcntl(SyscallFrame& f) {
     case f_setfl:
         file->set_status_flags(static_cast<uint32_t>(f.rdx) & (o_nonblock | o_append));
         return 0;
+    // A pipe's size is fixed: asking for another gets the one it has.
+    case f_setpipe_sz:
+    case f_getpipe_sz:
+        return file->kind() == FileKind::Pipe ? static_cast<long>(pipe_capacity) : -EBADF;
     default:
         return -EINVAL;
     }

@@ -198,11 +198,14 @@ long sys_select(SyscallFrame& f) {
     WaitLimit limit = WaitLimit::forever();
     if (f.r8) {
         auto timeout = TRY_SYSCALL(read_user<LinuxTimeval>(f.r8));
-        if (timeout.seconds < 0 || timeout.microseconds < 0 || timeout.microseconds >= 1000000)
+        // As Linux: only negative parts are refused; a million microseconds and more carry.
+        if (timeout.seconds < 0 || timeout.microseconds < 0)
             return -EINVAL;
-        uint64_t seconds = min<uint64_t>(timeout.seconds, UINT64_MAX / clock::ns_per_second / 2);
+        uint64_t seconds = static_cast<uint64_t>(timeout.seconds) +
+                           static_cast<uint64_t>(timeout.microseconds) / 1000000;
+        seconds = min<uint64_t>(seconds, UINT64_MAX / clock::ns_per_second / 2);
         limit = WaitLimit::after_ns(seconds * clock::ns_per_second +
-                                    static_cast<uint64_t>(timeout.microseconds) * 1000);
+                                    static_cast<uint64_t>(timeout.microseconds) % 1000000 * 1000);
     }
     long result = do_select(static_cast<int>(f.rdi), {f.rsi, f.rdx, f.r10}, limit);
     if (f.r8) {

@@ -1,5 +1,6 @@
 // The BSD socket calls over IPv4 (TCP and UDP), on the network stack's sockets.
 #include "fs/fd_table.h"
+#include "fs/io_vectors.h"
 #include "fs/socket_file.h"
 #include "lib/string.h"
 #include "lib/utility.h"
@@ -18,14 +19,7 @@ constexpr uint64_t sock_nonblock = 04000;
 constexpr uint64_t sock_cloexec = 02000000;
 constexpr int sock_stream = 1, sock_dgram = 2, sock_type_limit = 11;
 constexpr int ipproto_tcp = 6, ipproto_udp = 17;
-constexpr size_t max_iovecs = 1024;
-constexpr size_t max_datagram = 65535;
 constexpr size_t max_option_length = 16;
-
-struct LinuxIovec {
-    uint64_t base;
-    uint64_t length;
-};
 
 struct LinuxMsghdr {
     uint64_t name;
@@ -134,7 +128,7 @@ long accept_connection(uint64_t fd, uint64_t user_address, uint64_t user_length,
         fd_table::install(*connection, 0, (flags & sock_cloexec) ? fd_table::fd_cloexec : 0);
     connection->release();
     int new_fd = TRY_SYSCALL(move(installed));
-    // As Linux: the connection stays accepted even if the address cannot be written.
+    // As Linux: a peer address that cannot be written back loses the connection.
     if (!peer.is_error()) {
         auto written = write_address(user_address, user_length, peer.value());
         if (written.is_error()) {
@@ -244,74 +238,20 @@ long sys_recvfrom(SyscallFrame& f) {
     return static_cast<long>(report_full ? receipt.full_length : receipt.copied);
 }
 
-// A message's scattered buffers, checked.
-struct IoVectors {
-    LinuxIovec* vectors = nullptr;
-    size_t count = 0;
-    size_t total = 0;
-    ~IoVectors() { kfree(vectors); }
-};
-
-ErrorOr<void> read_vectors(const LinuxMsghdr& message, Access access, IoVectors& out) {
-    if (message.iov_length > max_iovecs)
+ErrorOr<void> read_message_vectors(const LinuxMsghdr& message, Access access, IoVectors& vectors) {
+    if (message.iov_length > max_io_vectors)
         return EMSGSIZE;
-    out.count = message.iov_length;
-    if (!out.count)
-        return {};
-    out.vectors = static_cast<LinuxIovec*>(kmalloc(out.count * sizeof(LinuxIovec)));
-    if (!out.vectors)
-        return ENOMEM;
-    TRY(copy_from_user(out.vectors, message.iov, out.count * sizeof(LinuxIovec)));
-    for (size_t i = 0; i < out.count; ++i) {
-        TRY(user_range(out.vectors[i].base, out.vectors[i].length, access));
-        if (out.vectors[i].length > SIZE_MAX / 2 - out.total)
-            return EINVAL;
-        out.total += out.vectors[i].length;
-    }
-    return {};
+    return read_io_vectors(message.iov, message.iov_length, access, vectors);
 }
-
-// One buffer for a datagram that must go or come whole; freed with it.
-struct Bounce {
-    uint8_t* bytes = nullptr;
-    ~Bounce() { kfree(bytes); }
-};
 
 ErrorOr<size_t> send_message(SocketReference& socket, const LinuxMsghdr& message, int flags) {
     IoVectors vectors;
-    TRY(read_vectors(message, Access::Read, vectors));
-    if (socket->type() == SocketFile::Type::Stream) {
-        size_t done = 0;
-        for (size_t i = 0; i < vectors.count; ++i) {
-            const auto& vector = vectors.vectors[i];
-            if (!vector.length)
-                continue;
-            auto sent = socket->send(reinterpret_cast<const void*>(vector.base), vector.length,
-                                     flags, nullptr);
-            if (sent.is_error())
-                return done ? ErrorOr<size_t>(done) : sent.error();
-            done += sent.value();
-            if (sent.value() < vector.length)
-                break;
-        }
-        return done;
-    }
+    TRY(read_message_vectors(message, Access::Read, vectors));
     net::Ipv4Endpoint destination;
-    if (message.name)
+    bool addressed = message.name && socket->type() == SocketFile::Type::Datagram;
+    if (addressed)
         destination = TRY(read_address(message.name, message.name_length));
-    if (vectors.total > max_datagram)
-        return EMSGSIZE;
-    Bounce bounce;
-    bounce.bytes = static_cast<uint8_t*>(kmalloc(vectors.total ? vectors.total : 1));
-    if (!bounce.bytes)
-        return ENOMEM;
-    size_t offset = 0;
-    for (size_t i = 0; i < vectors.count; ++i) {
-        memcpy(bounce.bytes + offset, reinterpret_cast<const void*>(vectors.vectors[i].base),
-               vectors.vectors[i].length);
-        offset += vectors.vectors[i].length;
-    }
-    return socket->send(bounce.bytes, vectors.total, flags, message.name ? &destination : nullptr);
+    return socket->send_vectors(vectors, flags, addressed ? &destination : nullptr);
 }
 
 long sys_sendmsg(SyscallFrame& f) {
@@ -326,51 +266,16 @@ long sys_recvmsg(SyscallFrame& f) {
     int flags = static_cast<int>(f.rdx);
     auto message = TRY_SYSCALL(read_user<LinuxMsghdr>(f.rsi));
     IoVectors vectors;
-    TRY_SYSCALL(read_vectors(message, Access::Write, vectors));
+    TRY_SYSCALL(read_message_vectors(message, Access::Write, vectors));
+    auto receipt = TRY_SYSCALL(socket->receive_vectors(vectors, flags));
+    size_t done = receipt.copied;
     int message_flags = 0;
-    size_t done = 0;
-    net::Ipv4Endpoint from;
-    if (socket->type() == SocketFile::Type::Stream) {
-        for (size_t i = 0; i < vectors.count; ++i) {
-            const auto& vector = vectors.vectors[i];
-            if (!vector.length)
-                continue;
-            // Only the first buffer may wait, unless all of it was asked for.
-            int call_flags = flags;
-            if (done && !(flags & message_flag::wait_all))
-                call_flags |= message_flag::dont_wait;
-            auto received =
-                socket->receive(reinterpret_cast<void*>(vector.base), vector.length, call_flags);
-            if (received.is_error()) {
-                if (done)
-                    break;
-                return -static_cast<long>(received.error().code());
-            }
-            done += received.value().copied;
-            if (received.value().copied < vector.length)
-                break;
-        }
-    } else {
-        Bounce bounce;
-        size_t room = min(vectors.total, max_datagram);
-        bounce.bytes = static_cast<uint8_t*>(kmalloc(room ? room : 1));
-        if (!bounce.bytes)
-            return -ENOMEM;
-        auto receipt = TRY_SYSCALL(socket->receive(bounce.bytes, room, flags));
-        from = receipt.from;
-        size_t offset = 0;
-        for (size_t i = 0; i < vectors.count && offset < receipt.copied; ++i) {
-            size_t chunk = min<size_t>(vectors.vectors[i].length, receipt.copied - offset);
-            memcpy(reinterpret_cast<void*>(vectors.vectors[i].base), bounce.bytes + offset, chunk);
-            offset += chunk;
-        }
-        done = receipt.copied;
-        if (receipt.full_length > receipt.copied) {
-            message_flags |= message_flag::truncate;
-            if (flags & message_flag::truncate)
-                done = receipt.full_length;
-        }
+    if (receipt.full_length > receipt.copied) {
+        message_flags |= message_flag::truncate;
+        if (flags & message_flag::truncate)
+            done = receipt.full_length;
     }
+    net::Ipv4Endpoint from = receipt.from;
     // The sender's address, no control messages, and the flags, back into the msghdr.
     uint32_t name_length = 0;
     if (message.name && socket->type() == SocketFile::Type::Datagram) {

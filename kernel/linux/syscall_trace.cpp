@@ -6,6 +6,7 @@
 #include "linux/syscall_names.h"
 #include "linux/syscall_numbers.h"
 #include "mm/user_memory.h"
+#include "net/socket_address.h"
 
 namespace kernel {
 
@@ -14,7 +15,8 @@ namespace {
 struct Shape {
     uint64_t number;
     uint8_t argument_count;
-    uint8_t string_arguments; // bit i: argument i is a path or string
+    uint8_t string_arguments;      // bit i: argument i is a path or string
+    uint8_t address_arguments = 0; // bit i: argument i is a socket address, i + 1 its length
 };
 
 // Calls whose shape differs from "six hex numbers": how many arguments, which are strings.
@@ -85,6 +87,35 @@ constexpr Shape shapes[] = {
     {nr::faccessat2, 4, 2},
     {nr::unlink, 1, 1},
     {nr::mkdir, 2, 1},
+    {nr::poll, 3, 0},
+    {nr::ppoll, 5, 0},
+    {nr::select, 5, 0},
+    {nr::pselect6, 6, 0},
+    {nr::pipe, 1, 0},
+    {nr::pipe2, 2, 0},
+    {nr::eventfd, 1, 0},
+    {nr::eventfd2, 2, 0},
+    {nr::epoll_create, 1, 0},
+    {nr::epoll_create1, 1, 0},
+    {nr::epoll_ctl, 4, 0},
+    {nr::epoll_wait, 4, 0},
+    {nr::epoll_pwait, 6, 0},
+    {nr::epoll_pwait2, 6, 0},
+    {nr::socket, 3, 0},
+    {nr::bind, 3, 0, 1u << 1},
+    {nr::connect, 3, 0, 1u << 1},
+    {nr::listen, 2, 0},
+    {nr::accept, 3, 0},
+    {nr::accept4, 4, 0},
+    {nr::shutdown, 2, 0},
+    {nr::getsockname, 3, 0},
+    {nr::getpeername, 3, 0},
+    {nr::setsockopt, 5, 0},
+    {nr::getsockopt, 5, 0},
+    {nr::sendto, 6, 0, 1u << 4},
+    {nr::recvfrom, 6, 0},
+    {nr::sendmsg, 3, 0},
+    {nr::recvmsg, 3, 0},
 };
 
 Shape shape_of(uint64_t number) {
@@ -92,7 +123,7 @@ Shape shape_of(uint64_t number) {
         if (shape.number == number)
             return shape;
     }
-    return {number, 6, 0};
+    return {number, 6, 0, 0};
 }
 
 void append_argument(FormatBuffer& line, uint64_t value, bool is_string) {
@@ -116,6 +147,22 @@ void append_argument(FormatBuffer& line, uint64_t value, bool is_string) {
         line.append("0x%lx", value);
 }
 
+// An IPv4 socket address as strace shows it; false for anything else.
+bool append_socket_address(FormatBuffer& line, uint64_t address, uint64_t length) {
+    if (!address || length < sizeof(net::LinuxSockaddrIn))
+        return false;
+    net::LinuxSockaddrIn raw;
+    if (copy_from_user(&raw, address, sizeof raw).is_error())
+        return false;
+    auto endpoint = net::parse_inet_address(&raw, sizeof raw);
+    if (endpoint.is_error())
+        return false;
+    uint32_t ip = endpoint.value().address.value;
+    line.append("{AF_INET, %u.%u.%u.%u:%u}", ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff,
+                ip & 0xff, endpoint.value().port);
+    return true;
+}
+
 void append_call(FormatBuffer& line, uint32_t tid, uint64_t number, const SyscallFrame& frame) {
     const uint64_t arguments[6] = {frame.rdi, frame.rsi, frame.rdx, frame.r10, frame.r8, frame.r9};
     Shape shape = shape_of(number);
@@ -123,6 +170,9 @@ void append_call(FormatBuffer& line, uint32_t tid, uint64_t number, const Syscal
     for (int i = 0; i < shape.argument_count; ++i) {
         if (i)
             line.append(", ");
+        if ((shape.address_arguments & (1u << i)) && i < 5 &&
+            append_socket_address(line, arguments[i], arguments[i + 1]))
+            continue;
         append_argument(line, arguments[i], shape.string_arguments & (1u << i));
     }
 }

@@ -1,0 +1,29 @@
+#include "fs/io_vectors.h"
+
+#include "mm/kmalloc.h"
+#include "mm/user_memory.h"
+
+namespace kernel {
+
+IoVectors::~IoVectors() {
+    kfree(vectors);
+}
+
+ErrorOr<void> read_io_vectors(uint64_t user_vectors, size_t count, Access access, IoVectors& out) {
+    out.count = count;
+    if (!count)
+        return {};
+    out.vectors = static_cast<IoVector*>(kmalloc(count * sizeof(IoVector)));
+    if (!out.vectors)
+        return ENOMEM;
+    TRY(copy_from_user(out.vectors, user_vectors, count * sizeof(IoVector)));
+    for (size_t i = 0; i < count; ++i) {
+        TRY(user_range(out.vectors[i].base, out.vectors[i].length, access));
+        if (out.vectors[i].length > SIZE_MAX / 2 - out.total)
+            return EINVAL;
+        out.total += out.vectors[i].length;
+    }
+    return {};
+}
+
+} // namespace kernel
