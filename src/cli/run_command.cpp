@@ -103,31 +103,27 @@ int run(const RunSettings& settings) {
 void add_network_options(CLI::App& command, NetworkOptions& network) {
     command
         .add_option("-p,--publish", network.published,
-                    "Publish a guest port on the host, as with Docker (repeatable; HOST:GUEST, "
-                    "IP:HOST:GUEST, /udp for UDP). Without --net, ingot creates a tap (needs "
-                    "CAP_NET_ADMIN), gives its host end 10.0.2.1/24, the guest 10.0.2.15/24, and "
-                    "proxies the host's port to the guest's")
-        ->type_name("[IP:]HOST:GUEST[/tcp|/udp]")
+                    "Publish a guest port on the host, as with Docker (repeatable). Without --net, "
+                    "ingot creates a tap: host end 10.0.2.1/24, guest 10.0.2.15/24")
+        ->type_name("[IP:]HOST:GUEST[/udp]")
         ->allow_extra_args(false);
     command
         .add_option("--net", network.tap,
-                    "Attach the guest to tap NAME, opened if it exists, else created; its host "
-                    "end's addresses are yours to set. Without --ip the guest asks DHCP and, "
-                    "with no answer, takes 10.0.2.15/24 via 10.0.2.1")
+                    "Attach the guest to tap NAME (created if missing; its host addresses are "
+                    "yours). Without --ip the guest asks DHCP, falling back to 10.0.2.15/24")
         ->type_name("NAME");
     command
         .add_option("--ip", network.address,
-                    "The guest's IPv4 address and prefix length (default with -p: 10.0.2.15/24)")
+                    "The guest's IPv4 address (with -p alone, default 10.0.2.15/24)")
         ->type_name("ADDR/PREFIX");
     command
         .add_option("--gw", network.gateway,
-                    "The guest's gateway, in its subnet (with -p and no --net: the host end's "
-                    "address; default 10.0.2.1, the subnet's first host)")
+                    "The guest's gateway (with -p alone: the host end's address, default the "
+                    "subnet's first)")
         ->type_name("ADDR");
     command.add_option("--dns", network.dns, "The guest's DNS server")->type_name("ADDR");
     command
-        .add_option("--mac", network.mac,
-                    "The guest's MAC address (default: random, locally administered)")
+        .add_option("--mac", network.mac, "The guest's MAC (default: random, locally administered)")
         ->type_name("MAC");
 }
 

@@ -35,6 +35,8 @@ public:
     // Errors here are the host's (no memory, no descriptors): they throw std::system_error.
     void watch(int fd, uint32_t events, EventHandler* handler);
     void change(int fd, uint32_t events, EventHandler* handler);
+    // Before closing a watched descriptor: epoll keys on the open file, which a fork (QEMU's,
+    // until its exec) may keep alive after the close, and with it events for a dead handler.
     void forget(int fd);
     void add_timed_work(TimedWork* work) { m_timed_work.push_back(work); }
     void retire(std::unique_ptr<EventHandler> handler) { m_retired.push_back(std::move(handler)); }

@@ -39,7 +39,10 @@ HostNetwork::HostNetwork(const NetworkPlan& plan, const std::string& tun_path)
     if (!plan.published.empty()) {
         PortProxySettings settings;
         settings.guest_address = plan.guest.address;
-        settings.device = m_tap.name();
+        // Tied to the tap only when ingot routed the guest's subnet to it: a user's tap may be
+        // a bridge port, reached through the bridge's address and route instead.
+        if (plan.configure_host)
+            settings.device = m_tap.name();
         m_proxy = std::make_unique<PortProxy>(plan.published, settings);
     }
 }

@@ -7,6 +7,7 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -73,7 +74,7 @@ TapDevice::TapDevice(const std::string& name, const std::string& tun_path)
     bool existed = !name.empty() && ::if_nametoindex(name.c_str()) != 0;
     ifreq request{};
     std::string pattern = name.empty() ? "ingot%d" : name;
-    std::strncpy(request.ifr_name, pattern.c_str(), IFNAMSIZ - 1);
+    std::memcpy(request.ifr_name, pattern.data(), std::min<size_t>(pattern.size(), IFNAMSIZ - 1));
     request.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
     if (::ioctl(m_fd.get(), TUNSETIFF, &request) < 0)
         fail_to_attach(name, existed, errno);

@@ -148,6 +148,8 @@ void TcpRelay::finish(bool reset_both) {
         ::setsockopt(m_client.get(), SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
         ::setsockopt(m_guest.get(), SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
     }
+    m_loop.forget(m_client.get());
+    m_loop.forget(m_guest.get());
     m_client.reset();
     m_guest.reset();
     m_owner.relay_finished(this);

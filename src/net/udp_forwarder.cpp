@@ -156,6 +156,7 @@ void UdpForwarder::touch(Flow& flow) {
 
 void UdpForwarder::close_flow(Flows::iterator position) {
     m_flow_by_client.erase(client_key((*position)->m_client));
+    m_loop.forget((*position)->m_socket.get());
     (*position)->m_socket.reset();
     m_loop.retire(std::move(*position));
     m_flows.erase(position);

@@ -3,6 +3,7 @@
 // so that nothing touches the machine's own interfaces.
 #include "net/host_network.h"
 #include "net/owned_fd.h"
+#include "net/route_netlink.h"
 #include "support/error.h"
 
 #include <arpa/inet.h>
@@ -13,6 +14,7 @@
 #include <linux/capability.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -22,6 +24,7 @@
 #include <fstream>
 #include <functional>
 #include <optional>
+#include <thread>
 
 namespace ingot {
 namespace {
@@ -66,9 +69,9 @@ std::string in_new_network_namespace(const std::function<std::string()>& body) {
     return verdict;
 }
 
-#define EXPECT_IN_NEW_NETWORK_NAMESPACE(body)                                                      \
+#define EXPECT_IN_NEW_NETWORK_NAMESPACE(...)                                                       \
     do {                                                                                           \
-        std::string verdict = in_new_network_namespace(body);                                      \
+        std::string verdict = in_new_network_namespace(__VA_ARGS__);                               \
         if (verdict.rfind(skip_marker, 0) == 0)                                                    \
             GTEST_SKIP() << verdict.substr(sizeof skip_marker - 1);                                \
         EXPECT_EQ(verdict, "");                                                                    \
@@ -212,6 +215,174 @@ TEST(HostNetwork, PublishingCreatesAnAddressedTapThatVanishesAfterwards) {
         if (route_source_for(default_guest_address).rfind("no route", 0) != 0)
             return "the guest's subnet is still routed";
         return "";
+    });
+}
+
+// Passes a descriptor over a Unix socket.
+bool send_descriptor(int socket, int fd) {
+    char byte = 0;
+    iovec data{&byte, 1};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))]{};
+    msghdr message{};
+    message.msg_iov = &data;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    cmsghdr* header = CMSG_FIRSTHDR(&message);
+    header->cmsg_level = SOL_SOCKET;
+    header->cmsg_type = SCM_RIGHTS;
+    header->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(header), &fd, sizeof fd);
+    return sendmsg(socket, &message, 0) == 1;
+}
+
+OwnedFd receive_descriptor(int socket) {
+    char byte;
+    iovec data{&byte, 1};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))]{};
+    msghdr message{};
+    message.msg_iov = &data;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    if (recvmsg(socket, &message, 0) != 1 || !CMSG_FIRSTHDR(&message))
+        return OwnedFd();
+    int fd;
+    std::memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&message)), sizeof fd);
+    return OwnedFd(fd);
+}
+
+OwnedFd bound_socket(int type, uint16_t port) {
+    OwnedFd socket(::socket(AF_INET, type | SOCK_CLOEXEC, 0));
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    if (bind(socket.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) < 0 ||
+        (type == SOCK_STREAM && listen(socket.get(), 16) < 0))
+        return OwnedFd();
+    return socket;
+}
+
+// A stand-in for the guest: Linux itself, in a network namespace of its own, behind a second
+// tap at 10.0.2.15/24, serving TCP echo on port 80 and UDP echo on 53. Frames, with their
+// virtio-net headers, are copied between ingot's tap (whose descriptor arrives over `control`)
+// and that one, as the hvt monitor or QEMU would. Never returns.
+[[noreturn]] void run_stand_in_guest(int control) {
+    if (unshare(CLONE_NEWNET) < 0)
+        _exit(1);
+    TapDevice tap("guest0");
+    if (add_interface_address(tap.index(), default_guest_address, default_prefix_length) ||
+        set_interface_up(tap.index()))
+        _exit(1);
+    OwnedFd tcp = bound_socket(SOCK_STREAM, 80);
+    OwnedFd udp = bound_socket(SOCK_DGRAM, 53);
+    std::thread([&] {
+        for (;;) {
+            OwnedFd connection(accept4(tcp.get(), nullptr, nullptr, SOCK_CLOEXEC));
+            char buffer[65536];
+            ssize_t n;
+            while ((n = recv(connection.get(), buffer, sizeof buffer, 0)) > 0)
+                send(connection.get(), buffer, static_cast<size_t>(n), MSG_NOSIGNAL);
+        }
+    }).detach();
+    std::thread([&] {
+        for (;;) {
+            char buffer[65536];
+            sockaddr_in peer{};
+            socklen_t length = sizeof peer;
+            ssize_t n = recvfrom(udp.get(), buffer, sizeof buffer, 0,
+                                 reinterpret_cast<sockaddr*>(&peer), &length);
+            if (n >= 0)
+                sendto(udp.get(), buffer, static_cast<size_t>(n), 0,
+                       reinterpret_cast<sockaddr*>(&peer), length);
+        }
+    }).detach();
+    OwnedFd host_tap = receive_descriptor(control);
+    if (!host_tap || ::write(control, "r", 1) != 1)
+        _exit(1);
+    pollfd taps[2] = {{host_tap.get(), POLLIN, 0}, {tap.fd(), POLLIN, 0}};
+    for (;;) {
+        poll(taps, 2, -1);
+        for (int i = 0; i < 2; ++i)
+            if (taps[i].revents & POLLIN) {
+                char frame[65536 + 12];
+                ssize_t n = ::read(taps[i].fd, frame, sizeof frame);
+                if (n > 0) [[maybe_unused]]
+                    ssize_t written = ::write(taps[1 - i].fd, frame, static_cast<size_t>(n));
+            }
+    }
+}
+
+TEST(HostNetwork, PublishedPortsReachTheGuestThroughTheTap) {
+    EXPECT_IN_NEW_NETWORK_NAMESPACE([]() -> std::string {
+        int control[2];
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, control) < 0)
+            return "socketpair failed";
+        // Forked before the proxy's thread exists, so that the child forks a single thread.
+        pid_t guest = fork();
+        if (guest == 0)
+            run_stand_in_guest(control[1]);
+        OwnedFd to_guest(control[0]);
+        ::close(control[1]);
+        std::string verdict = [&]() -> std::string {
+            if (set_interface_up(if_nametoindex("lo")))
+                return "cannot bring lo up";
+            HostNetwork network(plan_for({"18080:80", "15353:53/udp"}));
+            char ready;
+            timeval timeout{10, 0};
+            setsockopt(to_guest.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+            if (!send_descriptor(to_guest.get(), network.attachment().tap_fd) ||
+                ::read(to_guest.get(), &ready, 1) != 1)
+                return "the stand-in guest did not start";
+
+            OwnedFd client(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+            setsockopt(client.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+            setsockopt(client.get(), SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+            sockaddr_in proxy{};
+            proxy.sin_family = AF_INET;
+            proxy.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            proxy.sin_port = htons(18080);
+            if (connect(client.get(), reinterpret_cast<sockaddr*>(&proxy), sizeof proxy) < 0)
+                return std::string("connect: ") + strerror(errno);
+            std::string request(300'000, '\0');
+            for (size_t i = 0; i < request.size(); ++i)
+                request[i] = static_cast<char>(i * 7 + i / 1000);
+            std::string echoed;
+            std::thread reader([&] {
+                char buffer[65536];
+                ssize_t n;
+                while ((n = recv(client.get(), buffer, sizeof buffer, 0)) > 0)
+                    echoed.append(buffer, static_cast<size_t>(n));
+            });
+            size_t sent = 0;
+            while (sent < request.size()) {
+                ssize_t n =
+                    send(client.get(), request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+                if (n <= 0)
+                    break;
+                sent += static_cast<size_t>(n);
+            }
+            shutdown(client.get(), SHUT_WR);
+            reader.join();
+            if (echoed != request)
+                return fmt::format("TCP through the tap: sent {}, echoed {} bytes{}", sent,
+                                   echoed.size(), echoed.size() == sent ? " that differ" : "");
+
+            OwnedFd udp(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+            setsockopt(udp.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+            proxy.sin_port = htons(15353);
+            std::string query = "example.test?";
+            sendto(udp.get(), query.data(), query.size(), 0, reinterpret_cast<sockaddr*>(&proxy),
+                   sizeof proxy);
+            char answer[512];
+            ssize_t n = recv(udp.get(), answer, sizeof answer, 0);
+            if (n < 0 || std::string(answer, static_cast<size_t>(n)) != query)
+                return "UDP through the tap: no echo";
+            return "";
+        }();
+        kill(guest, SIGKILL);
+        waitpid(guest, nullptr, 0);
+        return verdict;
     });
 }
 
