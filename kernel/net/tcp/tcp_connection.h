@@ -77,6 +77,8 @@ public:
 
 private:
     // tcp_connection.cpp: the program's side.
+    // Closed by the program: neither it nor a listener's accept queue holds the socket.
+    bool is_orphan() const { return !m_program_owns && !m_listener; }
     void notify();
     uint32_t send_space() const;
     void queue_fin();
@@ -101,7 +103,7 @@ private:
     uint32_t timestamp_now() const;
     void start_retransmit_timer();
     void retransmit_first();
-    size_t effective_mss() const { return m_mss; }
+    size_t payload_limit() const;
 
     // tcp_input.cpp: what comes in.
     void input_syn_sent(const TcpSegment& segment);
