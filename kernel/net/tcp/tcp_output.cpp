@@ -27,6 +27,11 @@ uint32_t TcpConnection::receive_space() const {
 bool TcpConnection::window_update_due() const {
     // Receiver-side silly window avoidance (RFC 1122 4.2.3.3): announce a window that has
     // opened by a full segment or half the buffer, as far as the window field can say it.
+    // After the peer's FIN nothing more comes, so the window no longer matters.
+    bool receiving = m_state == TcpState::established || m_state == TcpState::fin_wait_1 ||
+                     m_state == TcpState::fin_wait_2;
+    if (!receiving || m_fin_received)
+        return false;
     uint32_t window =
         static_cast<uint32_t>(min<uint64_t>(receive_space(), uint64_t(0xffff) << m_rcv_wscale));
     uint32_t right_edge = m_rcv_nxt + window;
