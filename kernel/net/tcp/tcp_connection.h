@@ -63,6 +63,9 @@ public:
     void icmp_error(uint32_t sequence, int error);
     void run_timers(uint64_t now);
     uint64_t next_deadline_ns() const;
+    // A SYN that may reopen this TIME_WAIT connection's 4-tuple (RFC 9293 3.10.7.4, RFC 6191):
+    // then the connection ends at once and the SYN goes to the listener.
+    bool yields_to_new_syn(const TcpSegment& segment);
     // Neither the program nor a listener holds it, and the protocol is done: the table frees it.
     bool is_finished() const;
 
