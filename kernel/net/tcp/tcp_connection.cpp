@@ -295,7 +295,7 @@ void TcpConnection::icmp_error(uint32_t sequence, int error) {
 }
 
 bool TcpConnection::is_finished() const {
-    return m_state == TcpState::closed && !m_program_owns && !m_listener;
+    return m_state == TcpState::closed && is_orphan();
 }
 
 } // namespace kernel::net::tcp

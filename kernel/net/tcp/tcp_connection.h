@@ -63,6 +63,9 @@ public:
     void icmp_error(uint32_t sequence, int error);
     void run_timers(uint64_t now);
     uint64_t next_deadline_ns() const;
+    // A SYN that may reopen this TIME_WAIT connection's 4-tuple (RFC 9293 3.10.7.4, RFC 6191):
+    // then the connection ends at once and the SYN goes to the listener.
+    bool yields_to_new_syn(const TcpSegment& segment);
     // Neither the program nor a listener holds it, and the protocol is done: the table frees it.
     bool is_finished() const;
 
@@ -77,6 +80,8 @@ public:
 
 private:
     // tcp_connection.cpp: the program's side.
+    // Closed by the program: neither it nor a listener's accept queue holds the socket.
+    bool is_orphan() const { return !m_program_owns && !m_listener; }
     void notify();
     uint32_t send_space() const;
     void queue_fin();
@@ -101,7 +106,7 @@ private:
     uint32_t timestamp_now() const;
     void start_retransmit_timer();
     void retransmit_first();
-    size_t effective_mss() const { return m_mss; }
+    size_t payload_limit() const;
 
     // tcp_input.cpp: what comes in.
     void input_syn_sent(const TcpSegment& segment);

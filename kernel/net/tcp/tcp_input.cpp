@@ -162,7 +162,7 @@ void TcpConnection::handle_new_ack(const TcpSegment& segment, uint32_t ack) {
         switch (m_state) {
         case TcpState::fin_wait_1:
             m_state = TcpState::fin_wait_2;
-            if (!m_program_owns)
+            if (is_orphan())
                 m_linger_at = now + tcp_timing::fin_wait_2;
             break;
         case TcpState::closing:
@@ -258,7 +258,7 @@ void TcpConnection::handle_data(const TcpSegment& segment) {
         send_ack();
         return;
     }
-    if (!m_program_owns) {
+    if (is_orphan()) {
         // Nobody will read it: RFC 9293 3.10.7.4 step 7 after close.
         abort(0, true);
         return;

@@ -27,6 +27,11 @@ uint32_t TcpConnection::receive_space() const {
 bool TcpConnection::window_update_due() const {
     // Receiver-side silly window avoidance (RFC 1122 4.2.3.3): announce a window that has
     // opened by a full segment or half the buffer, as far as the window field can say it.
+    // After the peer's FIN nothing more comes, so the window no longer matters.
+    bool receiving = m_state == TcpState::established || m_state == TcpState::fin_wait_1 ||
+                     m_state == TcpState::fin_wait_2;
+    if (!receiving || m_fin_received)
+        return false;
     uint32_t window =
         static_cast<uint32_t>(min<uint64_t>(receive_space(), uint64_t(0xffff) << m_rcv_wscale));
     uint32_t right_edge = m_rcv_nxt + window;
@@ -100,6 +105,14 @@ void TcpConnection::transmit(uint32_t sequence, uint8_t flags, size_t length) {
     m_table.transmit(m_local.address, m_remote.address, header, pieces, count, covered);
 }
 
+size_t TcpConnection::payload_limit() const {
+    // SACK blocks take room from the payload, so that a segment still fits the path.
+    if (!m_sack || m_out_of_order.is_empty())
+        return m_mss;
+    size_t blocks = m_timestamps ? 3 : tcp_maximum_sack_blocks;
+    return m_mss - (4 + 8 * blocks);
+}
+
 void TcpConnection::send_syn() {
     // Our scale covers the receive buffer; an answer to a SYN without the option has none.
     m_rcv_wscale = 0;
@@ -120,12 +133,14 @@ void TcpConnection::send_syn() {
         start_retransmit_timer();
 }
 
+// Segments without data carry the highest sequence sent, not SND.NXT: after a timeout SND.NXT
+// falls back to resend, and an ACK from behind the peer's RCV.NXT would be out of its window.
 void TcpConnection::send_ack() {
-    transmit(m_snd_nxt, tcp_flag::ack, 0);
+    transmit(m_snd_max, tcp_flag::ack, 0);
 }
 
 void TcpConnection::send_reset() {
-    transmit(m_snd_nxt, tcp_flag::rst | tcp_flag::ack, 0);
+    transmit(m_snd_max, tcp_flag::rst | tcp_flag::ack, 0);
     ++m_table.statistics().resets_sent;
 }
 
@@ -159,7 +174,7 @@ void TcpConnection::start_retransmit_timer() {
 
 void TcpConnection::retransmit_first() {
     size_t queued = m_send_queue.size();
-    size_t length = min<size_t>(queued, m_mss);
+    size_t length = min<size_t>(queued, payload_limit());
     bool fin = m_fin_queued && length == queued && sequence_greater(m_snd_max, m_fin_sequence);
     send_data(m_snd_una, length, fin);
     m_snd_nxt = sequence_max(m_snd_nxt, m_snd_una + static_cast<uint32_t>(length) + (fin ? 1 : 0));
@@ -183,12 +198,13 @@ void TcpConnection::output() {
             sequence_less(m_snd_nxt, data_end) ? static_cast<size_t>(data_end - m_snd_nxt) : 0;
         uint32_t window = min(m_snd_wnd, m_congestion.window());
         uint32_t usable = window > in_flight ? window - in_flight : 0;
-        size_t length = min<size_t>(min<size_t>(available, m_mss), usable);
+        size_t limit = payload_limit();
+        size_t length = min<size_t>(min<size_t>(available, limit), usable);
         bool fin = m_fin_queued && m_snd_nxt + length == m_fin_sequence &&
                    sequence_less_equal(m_snd_nxt, m_fin_sequence);
         if (length == 0 && !fin)
             break;
-        if (length < m_mss && !fin) {
+        if (length < limit && !fin) {
             bool window_limited = length < available;
             // Nagle (RFC 896): a small segment waits while data is unacknowledged, unless
             // TCP_NODELAY; a window-limited one waits for the window to open.

@@ -154,6 +154,8 @@ void TcpTable::receive(Ipv4Address source, Ipv4Address destination, const uint8_
         return;
     }
     TcpConnection* connection = find(source, destination, segment);
+    if (connection && connection->yields_to_new_syn(segment))
+        connection = find(source, destination, segment);
     if (!connection) {
         if (!segment.header.has(tcp_flag::rst))
             send_reset_for(source, destination, segment);

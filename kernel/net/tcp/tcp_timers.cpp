@@ -14,6 +14,18 @@ void TcpConnection::enter_time_wait() {
     m_linger_at = m_table.now_ns() + tcp_timing::time_wait;
 }
 
+bool TcpConnection::yields_to_new_syn(const TcpSegment& segment) {
+    const TcpHeader& header = segment.header;
+    if (m_state != TcpState::time_wait || header.flags != tcp_flag::syn)
+        return false;
+    bool newer = sequence_greater(header.sequence, m_rcv_nxt);
+    if (m_timestamps && header.options.has_timestamps)
+        newer = sequence_greater(header.options.timestamp_value, m_ts_recent);
+    if (newer)
+        move_to_closed();
+    return newer;
+}
+
 void TcpConnection::arm_keep_alive() {
     bool watching = m_options.keep_alive &&
                     (m_state == TcpState::established || m_state == TcpState::close_wait);

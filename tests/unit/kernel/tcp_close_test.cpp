@@ -41,6 +41,27 @@ TEST_F(TcpClose, ActiveCloseWaitsInTimeWaitForTwoMsl) {
     EXPECT_EQ(reset.header().sequence, our_next + 1);
 }
 
+TEST_F(TcpClose, NewSynReopensATimeWaitConnection) {
+    TcpSocket* socket = open_passive();
+    socket->close();
+    take();
+    deliver(tcp_flag::fin | tcp_flag::ack, peer_next, our_next + 1); // TIME_WAIT
+    peer_next += 1;
+    take();
+    listener = layer.create_socket();
+    listener->options().reuse_address = true;
+    ASSERT_OK(listener->bind({Ipv4Address::any(), server_port}));
+    ASSERT_OK(listener->listen(4));
+    // An old duplicate SYN is only acknowledged; a new one (higher sequence) is accepted.
+    deliver(tcp_flag::syn, peer_next - 5, 0);
+    EXPECT_EQ(take().header().flags, tcp_flag::ack);
+    deliver(tcp_flag::syn, peer_next + 100'000, 0);
+    Sent syn_ack = take();
+    EXPECT_EQ(syn_ack.header().flags, tcp_flag::syn | tcp_flag::ack);
+    EXPECT_EQ(syn_ack.header().acknowledgment, peer_next + 100'001);
+    listener->close();
+}
+
 TEST_F(TcpClose, PassiveCloseThroughCloseWaitAndLastAck) {
     TcpSocket* socket = open_passive();
     send_from_peer("", tcp_flag::fin);
