@@ -60,6 +60,30 @@ const char* errno_name(int code) {
         return "ENOTSUP";
     case ETIMEDOUT:
         return "ETIMEDOUT";
+    case EDESTADDRREQ:
+        return "EDESTADDRREQ";
+    case EMSGSIZE:
+        return "EMSGSIZE";
+    case EADDRINUSE:
+        return "EADDRINUSE";
+    case EADDRNOTAVAIL:
+        return "EADDRNOTAVAIL";
+    case ENETUNREACH:
+        return "ENETUNREACH";
+    case ECONNRESET:
+        return "ECONNRESET";
+    case EISCONN:
+        return "EISCONN";
+    case ENOTCONN:
+        return "ENOTCONN";
+    case ECONNREFUSED:
+        return "ECONNREFUSED";
+    case EHOSTUNREACH:
+        return "EHOSTUNREACH";
+    case EALREADY:
+        return "EALREADY";
+    case EINPROGRESS:
+        return "EINPROGRESS";
     default:
         return "E?";
     }

@@ -32,6 +32,18 @@ enum Errno : int {
     ENOSYS = 38,
     ENOTSUP = 95, // Linux's EOPNOTSUPP
     ETIMEDOUT = 110,
+    EDESTADDRREQ = 89,
+    EMSGSIZE = 90,
+    EADDRINUSE = 98,
+    EADDRNOTAVAIL = 99,
+    ENETUNREACH = 101,
+    ECONNRESET = 104,
+    EISCONN = 106,
+    ENOTCONN = 107,
+    ECONNREFUSED = 111,
+    EHOSTUNREACH = 113,
+    EALREADY = 114,
+    EINPROGRESS = 115,
 };
 
 const char* errno_name(int code);

@@ -48,6 +48,18 @@
 #undef ENOSYS
 #undef ENOTSUP
 #undef ETIMEDOUT
+#undef EDESTADDRREQ
+#undef EMSGSIZE
+#undef EADDRINUSE
+#undef EADDRNOTAVAIL
+#undef ENETUNREACH
+#undef ECONNRESET
+#undef EISCONN
+#undef ENOTCONN
+#undef ECONNREFUSED
+#undef EHOSTUNREACH
+#undef EALREADY
+#undef EINPROGRESS
 
 #include "lib/errno.h"
 #include "lib/error_or.h"
