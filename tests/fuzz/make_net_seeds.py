@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the seed corpus for net_input_fuzz: valid frames of each kind the stack handles
-(ARP, ICMP echo, UDP to the bound port, a fragmented datagram, DHCP-sized broadcast), in the
-target's record format: [control][16-bit length][frame]."""
+(ARP, ICMP echo, UDP to the bound port, a fragmented datagram, a DHCP offer), in the target's
+format: a mode byte (1: DHCP, 0: static address), then records of [control][16-bit length]
+[frame]."""
 import os
 import struct
 import sys
@@ -51,6 +52,18 @@ def arp_request():
                        OUR_IP)
 
 
+def dhcp_offer():
+    message = bytearray(240)
+    message[0:3] = bytes([2, 1, 6])
+    message[4:8] = b"\x12\x34\x56\x78"
+    message[16:20] = bytes([10, 0, 2, 42])
+    message[28:34] = OUR_MAC
+    message[236:240] = bytes([0x63, 0x82, 0x53, 0x63])
+    message += bytes([53, 1, 2, 54, 4, 10, 0, 2, 2, 1, 4, 255, 255, 255, 0, 3, 4, 10, 0, 2, 1,
+                      6, 4, 10, 0, 2, 3, 51, 4, 0, 0, 14, 16, 255])
+    return bytes(message)
+
+
 def record(frame, control=0):
     return bytes([control]) + struct.pack("!H", len(frame)) + frame
 
@@ -74,7 +87,10 @@ def main():
         "arp_then_ping": record(ethernet(BROADCAST, 0x0806, arp_request()))
         + record(ethernet(OUR_MAC, 0x0800, ipv4(1, icmp_echo(b"abc"))), control=1),
     }
-    for name, content in seeds.items():
+    static = {name: b"\0" + content for name, content in seeds.items()}
+    static["dhcp_offer"] = b"\1" + record(ethernet(BROADCAST, 0x0800, ipv4(
+        17, udp(67, 68, dhcp_offer(), b"\xff" * 4), b"\xff" * 4)))
+    for name, content in static.items():
         with open(os.path.join(out, name), "wb") as seed:
             seed.write(content)
 

@@ -1,8 +1,10 @@
 // libFuzzer target: arbitrary frames into a configured NetworkStack with bound UDP sockets.
 // Nothing may crash, hang, read out of bounds or leak, whatever arrives.
 //
-// Input: records of [control byte][16-bit big-endian length][frame], the last record's frame
-// running to the end of the input when the length says more than is left. Control bit 0: the
+// Input: a mode byte (bit 0: configure by DHCP rather than statically, so that hostile DHCP
+// replies reach the client), then records of [control byte][16-bit big-endian length][frame],
+// the last record's frame running to the end of the input when the length says more than is
+// left. Control bit 0: the
 // device vouches for the transport checksum; bits 1-7: milliseconds x 64 to advance the clock
 // before the frame (so that ARP, reassembly and ICMP rate-limit timers fire).
 #include "net/environment.h"
@@ -82,6 +84,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     config.address = Ipv4Address::from_octets(10, 0, 2, 15);
     config.prefix_length = 24;
     config.gateway = Ipv4Address::from_octets(10, 0, 2, 1);
+    config.use_dhcp = size > 0 && (data[0] & 1);
     stack->configure(config);
 
     UdpSocket* listener = stack->create_udp_socket();
@@ -90,7 +93,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)connected->connect({Ipv4Address::from_octets(10, 0, 2, 2), 53});
     listener->options().receive_buffer = 4096;
 
-    size_t at = 0;
+    size_t at = 1;
     while (at < size) {
         uint8_t control = data[at++];
         size_t length = 0;
