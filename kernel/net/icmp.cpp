@@ -88,7 +88,7 @@ void IcmpLayer::receive_error(const Ipv4Datagram& datagram, int error) {
     uint8_t protocol = quoted[9];
     Ipv4Address local{load_be32(quoted + 12)};
     Ipv4Address remote{load_be32(quoted + 16)};
-    if (local != m_ip.local_address()) {
+    if (!m_ip.is_local(local)) {
         ++m_statistics.dropped_not_for_us;
         return;
     }
@@ -114,8 +114,7 @@ bool IcmpLayer::take_error_token() {
 void IcmpLayer::send_port_unreachable(const Ipv4Datagram& offending) {
     // Never about a broadcast, nor to an address that cannot be answered (RFC 1122 3.2.2).
     if (offending.link_broadcast || offending.header.source.is_any() ||
-        m_ip.is_broadcast(offending.header.source) || offending.header.destination.is_any() ||
-        m_ip.local_address().is_any())
+        m_ip.is_broadcast(offending.header.source) || offending.header.destination.is_any())
         return;
     if (!take_error_token())
         return;
@@ -129,8 +128,8 @@ void IcmpLayer::send_port_unreachable(const Ipv4Datagram& offending) {
     ChecksumAccumulator sum;
     sum.add(message, 3);
     store_be16(header + 2, sum.checksum());
-    (void)m_ip.send_datagram(m_ip.local_address(), offending.header.source, ip_protocol::icmp,
-                             message, 3, nullptr);
+    (void)m_ip.send_datagram(offending.header.destination, offending.header.source,
+                             ip_protocol::icmp, message, 3, nullptr);
 }
 
 } // namespace kernel::net

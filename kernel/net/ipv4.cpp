@@ -114,6 +114,14 @@ bool Ipv4Layer::is_broadcast(Ipv4Address address) const {
     return in_subnet(m_config, address) && (address.value | m_config.netmask()) == 0xffffffff;
 }
 
+Ipv4Address Ipv4Layer::source_for(Ipv4Address destination) const {
+    return destination.is_loopback() ? destination : m_config.address;
+}
+
+bool Ipv4Layer::is_local(Ipv4Address address) const {
+    return address.is_loopback() || (!m_config.address.is_any() && address == m_config.address);
+}
+
 bool Ipv4Layer::accepts(const Ipv4Header& header, bool& link_broadcast) const {
     link_broadcast = is_broadcast(header.destination);
     if (link_broadcast)
@@ -125,6 +133,18 @@ bool Ipv4Layer::accepts(const Ipv4Header& header, bool& link_broadcast) const {
 }
 
 void Ipv4Layer::receive_ipv4(const uint8_t* packet, size_t length, bool checksum_verified) {
+    input(packet, length, checksum_verified, false);
+}
+
+void Ipv4Layer::deliver_local() {
+    for (size_t count = m_local.count(); count > 0; --count) {
+        PacketBuffer* packet = m_local.take_first();
+        input(packet->data(), packet->length, true, true);
+        PacketBuffer::destroy(packet);
+    }
+}
+
+void Ipv4Layer::input(const uint8_t* packet, size_t length, bool checksum_verified, bool local) {
     Ipv4Header header;
     switch (parse_ipv4_header(packet, length, header)) {
     case Ipv4HeaderCheck::valid:
@@ -137,7 +157,9 @@ void Ipv4Layer::receive_ipv4(const uint8_t* packet, size_t length, bool checksum
         return;
     }
     bool link_broadcast = false;
-    if (!accepts(header, link_broadcast)) {
+    // 127/8 never comes from the wire (RFC 1122 3.2.1.3).
+    bool wanted = local || (!header.destination.is_loopback() && accepts(header, link_broadcast));
+    if (!wanted) {
         ++m_statistics.dropped_not_for_us;
         return;
     }
@@ -147,7 +169,7 @@ void Ipv4Layer::receive_ipv4(const uint8_t* packet, size_t length, bool checksum
     size_t payload_length = header.total_length - header.header_length;
     if (!header.more_fragments && header.fragment_offset == 0) {
         m_transport->receive_datagram(
-            {header, packet, payload, payload_length, checksum_verified, link_broadcast});
+            {header, packet, payload, payload_length, checksum_verified, link_broadcast, local});
         return;
     }
     FragmentKey key{header.source, header.destination, header.protocol, header.identification};
@@ -160,14 +182,14 @@ void Ipv4Layer::receive_ipv4(const uint8_t* packet, size_t length, bool checksum
     header.total_length = header.header_length + whole->length;
     // A device only vouches for checksums of unfragmented packets.
     m_transport->receive_datagram(
-        {header, packet, whole->data(), whole->length, false, link_broadcast});
+        {header, packet, whole->data(), whole->length, false, link_broadcast, local});
     PacketBuffer::destroy(whole);
 }
 
 ErrorOr<bool> Ipv4Layer::send_datagram(Ipv4Address source, Ipv4Address destination,
                                        uint8_t protocol, const TransmitFragment* fragments,
                                        size_t count, const TransportChecksum* checksum) {
-    if (destination.is_any() || destination.is_loopback() || destination.is_multicast())
+    if (destination.is_any() || destination.is_multicast())
         return ENETUNREACH;
     size_t payload_length = 0;
     for (size_t i = 0; i < count; ++i)
@@ -176,7 +198,7 @@ ErrorOr<bool> Ipv4Layer::send_datagram(Ipv4Address source, Ipv4Address destinati
         return EMSGSIZE;
     bool broadcast = is_broadcast(destination);
     Ipv4Address next_hop = destination;
-    if (!broadcast) {
+    if (!broadcast && !is_local(destination)) {
         if (m_config.address.is_any())
             return ENETUNREACH;
         if (!in_subnet(m_config, destination)) {
@@ -190,8 +212,10 @@ ErrorOr<bool> Ipv4Layer::send_datagram(Ipv4Address source, Ipv4Address destinati
     header.identification = m_next_identification++;
     header.time_to_live = default_time_to_live;
     header.protocol = protocol;
-    header.source = source.is_any() ? m_config.address : source;
+    header.source = source.is_any() ? source_for(destination) : source;
     header.destination = destination;
+    if (is_local(destination))
+        return send_local(header, fragments, count, checksum);
     if (header.total_length > m_mtu)
         return send_fragmented(header, next_hop, broadcast, fragments, count, checksum);
     if (count + 1 > EthernetLink::max_fragments) {
@@ -217,6 +241,32 @@ ErrorOr<bool> Ipv4Layer::send_datagram(Ipv4Address source, Ipv4Address destinati
     auto outcome = TRY(
         m_link.send_ipv4(next_hop, broadcast, packet, count + 1, checksum ? &request : nullptr));
     return outcome == LinkOutcome::sent;
+}
+
+// Loops back without fragmenting (no link in between), so the datagram is delivered whole.
+ErrorOr<bool> Ipv4Layer::send_local(const Ipv4Header& header, const TransmitFragment* fragments,
+                                    size_t count, const TransportChecksum* checksum) {
+    if (m_local.bytes() + header.total_length > max_local_bytes) {
+        ++m_statistics.dropped_no_memory;
+        return EAGAIN;
+    }
+    PacketBuffer* packet = PacketBuffer::create(header.total_length);
+    if (!packet) {
+        ++m_statistics.dropped_no_memory;
+        return EAGAIN;
+    }
+    write_ipv4_header(packet->data(), header);
+    size_t at = ipv4_header_length;
+    for (size_t i = 0; i < count; ++i) {
+        memcpy(packet->data() + at, fragments[i].data, fragments[i].length);
+        at += fragments[i].length;
+    }
+    uint8_t* transport = packet->data() + ipv4_header_length;
+    size_t transport_length = header.total_length - ipv4_header_length;
+    if (checksum && checksum->offset + 2u <= transport_length)
+        store_be16(transport + checksum->offset, internet_checksum(transport, transport_length));
+    m_local.append(packet);
+    return true;
 }
 
 ErrorOr<bool> Ipv4Layer::send_fragmented(const Ipv4Header& header, Ipv4Address next_hop,

@@ -1,6 +1,7 @@
 // IPv4 (RFC 791): header parsing and validation, routing (the subnet directly, everything
-// else through the gateway), output with fragmentation above the MTU, and input with
-// reassembly. Options are accepted on input and never sent.
+// else through the gateway, 127/8 and our own address back to ourselves), output with
+// fragmentation above the MTU, and input with reassembly. Options are accepted on input and
+// never sent.
 #pragma once
 
 #include "lib/error_or.h"
@@ -56,6 +57,7 @@ struct Ipv4Datagram {
     size_t payload_length;
     bool checksum_verified; // the device checked the transport checksum
     bool link_broadcast;    // sent to a broadcast address, so never answered with ICMP errors
+    bool local;             // sent by ourselves, to 127/8 or our own address
 };
 
 class TransportInput {
@@ -74,6 +76,10 @@ public:
 
     // Whether `address` is a broadcast address on our link (limited, or our subnet's).
     bool is_broadcast(Ipv4Address address) const;
+    // Whether datagrams to `address` loop back to ourselves: 127/8, or our own address.
+    bool is_local(Ipv4Address address) const;
+    // The source address of what we send to `destination` (127/8 answers from itself).
+    Ipv4Address source_for(Ipv4Address destination) const;
 
     // Sends a datagram; `true` once on the wire, `false` when it waits for ARP. Source any()
     // stands for our address.
@@ -92,12 +98,23 @@ public:
     // Ipv4Input
     void receive_ipv4(const uint8_t* packet, size_t length, bool checksum_verified) override;
 
+    // Delivers the datagrams we sent ourselves (those queued before the call; what they
+    // cause waits for the next one).
+    void deliver_local();
+    bool has_local() const { return !m_local.is_empty(); }
+
     void run_timers(uint64_t now) { m_reassembler.run_timers(now); }
     uint64_t next_deadline_ns() const { return m_reassembler.next_deadline_ns(); }
     const Reassembler& reassembler() const { return m_reassembler; }
 
 private:
+    // A bound on datagrams waiting for local delivery, like a socket buffer.
+    static constexpr size_t max_local_bytes = 256 * 1024;
+
     bool accepts(const Ipv4Header& header, bool& link_broadcast) const;
+    void input(const uint8_t* packet, size_t length, bool checksum_verified, bool local);
+    ErrorOr<bool> send_local(const Ipv4Header& header, const TransmitFragment* fragments,
+                             size_t count, const TransportChecksum* checksum);
     ErrorOr<bool> send_fragmented(const Ipv4Header& header, Ipv4Address next_hop, bool broadcast,
                                   const TransmitFragment* fragments, size_t count,
                                   const TransportChecksum* checksum);
@@ -110,6 +127,7 @@ private:
     size_t m_mtu;
     uint16_t m_next_identification = 0;
     Reassembler m_reassembler;
+    PacketQueue m_local;
 };
 
 } // namespace kernel::net

@@ -47,8 +47,8 @@ struct NetworkStack::State final : FrameReceiver, TransportInput, IcmpErrorSink,
             udp.receive(datagram);
             return;
         case ip_protocol::tcp:
-            // TCP never answers broadcasts, nor anything before we have an address.
-            if (datagram.link_broadcast || ip.local_address().is_any()) {
+            // TCP never answers broadcasts, nor the wire before we have an address.
+            if (datagram.link_broadcast || (ip.local_address().is_any() && !datagram.local)) {
                 ++statistics.dropped_not_for_us;
                 return;
             }
@@ -155,6 +155,7 @@ void NetworkStack::poll() {
             break;
         taken += received;
     }
+    state.ip.deliver_local();
     uint64_t now = state.environment.now_ns();
     state.link.run_timers(now);
     state.ip.run_timers(now);
@@ -166,6 +167,9 @@ void NetworkStack::poll() {
 
 uint64_t NetworkStack::next_deadline_ns() const {
     State& state = *m_state;
+    // Datagrams we sent ourselves arrive at the next poll, which is due now.
+    if (state.ip.has_local())
+        return state.environment.now_ns();
     uint64_t deadline = earliest(state.link.next_deadline_ns(), state.ip.next_deadline_ns());
     deadline = earliest(deadline, state.dhcp.next_deadline_ns());
     return earliest(deadline, state.tcp.next_deadline_ns());

@@ -70,7 +70,7 @@ bool UdpLayer::port_in_use(uint16_t port) const {
 }
 
 ErrorOr<Ipv4Endpoint> UdpLayer::claim(DatagramSocket& socket, Ipv4Endpoint local) {
-    if (!local.address.is_any() && local.address != m_ip.local_address() &&
+    if (!local.address.is_any() && !m_ip.is_local(local.address) &&
         !m_ip.is_broadcast(local.address))
         return EADDRNOTAVAIL;
     if (local.port != 0) {
@@ -140,7 +140,7 @@ void UdpLayer::receive(const Ipv4Datagram& datagram) {
         return;
     }
     // Before DHCP binds, unicast that is not DHCP's is not ours either.
-    if (m_ip.local_address().is_any() && !datagram.link_broadcast) {
+    if (m_ip.local_address().is_any() && !datagram.link_broadcast && !datagram.local) {
         ++m_statistics.dropped_not_for_us;
         return;
     }
@@ -204,7 +204,7 @@ ErrorOr<void> UdpLayer::send(Ipv4Endpoint source, Ipv4Endpoint destination, cons
         return EMSGSIZE;
     Ipv4Address source_address = source.address;
     if (source_address.is_any() || m_ip.is_broadcast(source_address))
-        source_address = m_ip.local_address();
+        source_address = m_ip.source_for(destination.address);
     auto total = static_cast<uint16_t>(udp_header_length + length);
     uint8_t header[udp_header_length];
     store_be16(header, source.port);

@@ -22,8 +22,9 @@ struct TcpLayer::State {
     TcpStatistics statistics;
 };
 
-TcpLayer::TcpLayer(IpOutput&, const Environment&) : m_state(new State) {
+TcpLayer::TcpLayer(IpOutput& ip, const Environment&) : m_state(new State) {
     kernel_test::fake_tcp_log() = {};
+    kernel_test::fake_tcp_log().ip = &ip;
 }
 
 TcpLayer::~TcpLayer() {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "net/address.h"
+#include "net/ip_output.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -10,6 +11,7 @@
 namespace kernel_test {
 
 struct FakeTcpLog {
+    kernel::net::IpOutput* ip = nullptr; // what the stack gave the TcpLayer
     size_t segments = 0;
     kernel::net::Ipv4Address last_source;
     kernel::net::Ipv4Address last_destination;

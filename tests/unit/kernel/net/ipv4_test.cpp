@@ -216,8 +216,8 @@ TEST_F(NetIpv4, NoRouteWithoutAGateway) {
     UdpSocket* socket = stack->create_udp_socket();
     Ipv4Endpoint to{remote_address, 9};
     EXPECT_ERRNO(socket->send_to("x", 1, &to), ENETUNREACH);
-    Ipv4Endpoint loopback{Ipv4Address::from_octets(127, 0, 0, 1), 9};
-    EXPECT_ERRNO(socket->send_to("x", 1, &loopback), ENETUNREACH);
+    Ipv4Endpoint multicast{Ipv4Address::from_octets(224, 0, 0, 251), 5353};
+    EXPECT_ERRNO(socket->send_to("x", 1, &multicast), ENETUNREACH);
     socket->close();
 }
 
