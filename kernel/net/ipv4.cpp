@@ -300,7 +300,7 @@ ErrorOr<bool> Ipv4Layer::send_fragmented(const Ipv4Header& header, Ipv4Address n
             failed = true;
             break;
         }
-        if (outcome.value() == LinkOutcome::queued)
+        if (outcome.value() != LinkOutcome::sent)
             all_sent = false;
     }
     PacketBuffer::destroy(payload);

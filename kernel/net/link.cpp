@@ -158,9 +158,9 @@ ErrorOr<LinkOutcome> EthernetLink::hold_for_arp(Ipv4Address next_hop,
         return LinkOutcome::queued;
     case ArpCache::HoldResult::dropped:
         ++m_statistics.dropped_no_memory;
-        return EAGAIN;
+        return LinkOutcome::dropped;
     }
-    return EAGAIN;
+    return LinkOutcome::dropped;
 }
 
 ErrorOr<LinkOutcome> EthernetLink::send_ipv4(Ipv4Address next_hop, bool broadcast,

@@ -22,8 +22,9 @@ public:
 };
 
 enum class LinkOutcome {
-    sent,   // handed to the device
-    queued, // waiting for the next hop's ARP answer
+    sent,    // handed to the device
+    queued,  // waiting for the next hop's ARP answer
+    dropped, // the next hop's ARP queue is full: lost, as a full neighbour queue loses it on Linux
 };
 
 class EthernetLink {
@@ -43,8 +44,7 @@ public:
 
     // Sends an IPv4 packet (`fragments` in order, starting with its IP header) to `next_hop`
     // on the link, or to every host when `broadcast`. `checksum` offsets are relative to the
-    // IP packet's first byte. EAGAIN when the device queue stays full or the packet could not
-    // wait for ARP.
+    // IP packet's first byte. EAGAIN when the device queue stays full or memory ran out.
     ErrorOr<LinkOutcome> send_ipv4(Ipv4Address next_hop, bool broadcast,
                                    const TransmitFragment* fragments, size_t count,
                                    const ChecksumRequest* checksum);

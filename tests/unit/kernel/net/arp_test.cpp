@@ -164,6 +164,15 @@ TEST_F(NetArpResolution, RetriesThenDropsWhatWaited) {
     EXPECT_TRUE(device.take_sent().empty());
 }
 
+TEST_F(NetArpResolution, AFullQueueLosesDatagramsQuietly) {
+    Ipv4Endpoint to{peer_address, 7};
+    Bytes big(60000, 1);
+    for (int i = 0; i < 3; ++i)
+        EXPECT_FALSE(socket->send_to(big.data(), big.size(), &to).is_error()) << i;
+    EXPECT_GT(statistics().dropped_no_memory, 0u);
+    EXPECT_EQ(device.take_sent().size(), 1u) << "only the ARP request";
+}
+
 TEST_F(NetArpResolution, EntriesExpire) {
     meet_peer();
     send_to_peer("fresh");
