@@ -1,6 +1,5 @@
 #include "kernel/net/net_test_support.h"
 
-#include "fake_tcp_layer.h"
 #include "net/icmp.h"
 #include "net/stack.h"
 
@@ -9,14 +8,6 @@ namespace {
 
 using namespace kernel::net;
 namespace poll_event = kernel::poll_event;
-
-Bytes icmp_frame(const Bytes& message, Ipv4Address destination = our_address,
-                 MacAddress mac_destination = our_mac) {
-    Ipv4Fields fields;
-    fields.protocol = 1;
-    fields.destination = destination;
-    return ethernet_frame(mac_destination, peer_mac, 0x0800, ipv4_packet(fields, message));
-}
 
 class NetIcmp : public NetStackTest {
 protected:
@@ -104,21 +95,6 @@ TEST_F(NetIcmp, UnreachablesAreRateLimited) {
     EXPECT_EQ(device.take_sent().size(), 1u) << "one token earned back";
 }
 
-// An ICMP error from the peer about a datagram we sent from `local_port` to `remote_port`.
-Bytes error_about(uint8_t protocol, uint16_t local_port, uint16_t remote_port, uint8_t type,
-                  uint8_t code) {
-    Ipv4Fields ours;
-    ours.source = our_address;
-    ours.destination = peer_address;
-    ours.protocol = protocol;
-    Bytes transport(20, 0);
-    store_be16(transport.data(), local_port);
-    store_be16(transport.data() + 2, remote_port);
-    Bytes quoted = ipv4_packet(ours, transport);
-    quoted.resize(28);
-    return icmp_frame(icmp_message(type, code, 0, quoted));
-}
-
 TEST_F(NetIcmp, PortUnreachableRefusesAConnectedUdpSocket) {
     UdpSocket* socket = stack->create_udp_socket();
     ASSERT_OK(socket->bind({Ipv4Address::any(), 5555}));
@@ -147,15 +123,6 @@ TEST_F(NetIcmp, UnconnectedUdpSocketsHearNoErrors) {
     socket->close();
 }
 
-TEST_F(NetIcmp, ErrorsAboutTcpGoToTheTcpLayer) {
-    receive(error_about(6, 40000, 80, 3, 1));
-    auto& log = fake_tcp_log();
-    EXPECT_EQ(log.icmp_errors, 1u);
-    EXPECT_EQ(log.last_icmp_remote, peer_address);
-    EXPECT_EQ(log.last_icmp_error, kernel::EHOSTUNREACH);
-    EXPECT_EQ(log.last_icmp_quoted_length, 8u);
-}
-
 TEST_F(NetIcmp, ErrorsQuotingSomeoneElseAreIgnored) {
     Ipv4Fields theirs;
     theirs.source = Ipv4Address::from_octets(10, 0, 2, 77);
@@ -163,7 +130,6 @@ TEST_F(NetIcmp, ErrorsQuotingSomeoneElseAreIgnored) {
     theirs.protocol = 6;
     Bytes quoted = ipv4_packet(theirs, Bytes(8, 0));
     receive(icmp_frame(icmp_message(3, 3, 0, quoted)));
-    EXPECT_EQ(fake_tcp_log().icmp_errors, 0u);
     EXPECT_EQ(statistics().dropped_not_for_us, 1u);
     Bytes cut(quoted.begin(), quoted.begin() + 24);
     receive(icmp_frame(icmp_message(3, 3, 0, cut)));

@@ -1,6 +1,5 @@
 #include "kernel/net/net_test_support.h"
 
-#include "fake_tcp_layer.h"
 #include "net/stack.h"
 
 namespace kernel_test {
@@ -68,22 +67,6 @@ TEST_F(NetLoopback, ClosedLocalPortRefusesAConnectedSocket) {
     stack->poll(); // the datagram finds no port; the ICMP error is queued
     stack->poll(); // and arrives
     EXPECT_EQ(client->take_error(), kernel::ECONNREFUSED);
-    EXPECT_TRUE(device.take_sent().empty());
-}
-
-TEST_F(NetLoopback, TcpToLocalhostReachesTheTcpLayer) {
-    configure_static();
-    // What the TCP layer sends to itself through its IpOutput.
-    IpOutput& ip = *fake_tcp_log().ip;
-    Bytes segment(20, 0x33);
-    TransmitFragment fragment{segment.data(), segment.size()};
-    ASSERT_FALSE(ip.send(Ipv4Address::any(), localhost, 6, &fragment, 1, nullptr).is_error());
-    stack->poll();
-    auto& log = fake_tcp_log();
-    ASSERT_EQ(log.segments, 1u);
-    EXPECT_EQ(log.last_source, localhost);
-    EXPECT_EQ(log.last_destination, localhost);
-    EXPECT_EQ(Bytes(log.last_segment, log.last_segment + log.last_length), segment);
     EXPECT_TRUE(device.take_sent().empty());
 }
 

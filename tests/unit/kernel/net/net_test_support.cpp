@@ -121,6 +121,27 @@ Bytes icmp_message(uint8_t type, uint8_t code, uint32_t rest, const Bytes& data)
     return message;
 }
 
+Bytes icmp_frame(const Bytes& message, Ipv4Address destination, MacAddress mac_destination) {
+    Ipv4Fields fields;
+    fields.protocol = 1;
+    fields.destination = destination;
+    return ethernet_frame(mac_destination, peer_mac, 0x0800, ipv4_packet(fields, message));
+}
+
+Bytes error_about(uint8_t protocol, uint16_t local_port, uint16_t remote_port, uint8_t type,
+                  uint8_t code) {
+    Ipv4Fields ours;
+    ours.source = our_address;
+    ours.destination = peer_address;
+    ours.protocol = protocol;
+    Bytes transport(20, 0);
+    store_be16(transport.data(), local_port);
+    store_be16(transport.data() + 2, remote_port);
+    Bytes quoted = ipv4_packet(ours, transport);
+    quoted.resize(28);
+    return icmp_frame(icmp_message(type, code, 0, quoted));
+}
+
 Bytes udp_frame(uint16_t source_port, uint16_t destination_port, const Bytes& payload,
                 Ipv4Address source, MacAddress source_mac) {
     Ipv4Fields fields;
