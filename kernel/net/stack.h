@@ -23,6 +23,8 @@ struct StackStatistics {
     uint64_t fragments_dropped = 0; // overlapping, timed out, too many
     uint64_t icmp_echo_replies = 0;
     uint64_t udp_no_port = 0;
+    uint64_t udp_receive_buffer_full = 0; // datagrams dropped: the socket's queue was full
+    uint64_t arp_unresolved = 0;          // packets dropped: the next hop never answered
 };
 
 class NetworkStack {

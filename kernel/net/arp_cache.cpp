@@ -1,0 +1,128 @@
+#include "net/arp_cache.h"
+
+namespace kernel::net {
+
+ArpCache::Entry* ArpCache::find(Ipv4Address address) {
+    for (auto& entry : m_entries)
+        if (entry.state != State::free && entry.address == address)
+            return &entry;
+    return nullptr;
+}
+
+const ArpCache::Entry* ArpCache::find(Ipv4Address address) const {
+    return const_cast<ArpCache*>(this)->find(address);
+}
+
+const MacAddress* ArpCache::lookup(Ipv4Address address, uint64_t now) const {
+    const Entry* entry = find(address);
+    if (!entry || entry->state != State::resolved || now >= entry->deadline)
+        return nullptr;
+    return &entry->mac;
+}
+
+// A free slot, or else the resolved entry closest to expiry: unresolved entries hold packets
+// and a pending question, so they are not evicted.
+ArpCache::Entry* ArpCache::allocate() {
+    Entry* victim = nullptr;
+    for (auto& entry : m_entries) {
+        if (entry.state == State::free)
+            return &entry;
+        if (entry.state == State::resolved && (!victim || entry.deadline < victim->deadline))
+            victim = &entry;
+    }
+    if (victim)
+        release(*victim);
+    return victim;
+}
+
+void ArpCache::release(Entry& entry) {
+    m_pending_bytes -= entry.pending.bytes();
+    entry.pending.clear();
+    entry.state = State::free;
+    entry.requests = 0;
+}
+
+void ArpCache::learn(Ipv4Address address, MacAddress mac, uint64_t now, bool create,
+                     PacketQueue& released) {
+    Entry* entry = find(address);
+    if (!entry) {
+        if (!create)
+            return;
+        entry = allocate();
+        if (!entry)
+            return;
+        entry->address = address;
+    }
+    entry->state = State::resolved;
+    entry->mac = mac;
+    entry->deadline = now + entry_lifetime_ns;
+    entry->requests = 0;
+    m_pending_bytes -= entry->pending.bytes();
+    while (PacketBuffer* packet = entry->pending.take_first())
+        released.append(packet);
+}
+
+ArpCache::HoldResult ArpCache::hold(Ipv4Address address, PacketBuffer* packet, uint64_t now) {
+    Entry* entry = find(address);
+    bool is_new = false;
+    if (!entry || entry->state == State::resolved) {
+        // A resolved entry only reaches here once expired: ask again.
+        if (!entry)
+            entry = allocate();
+        if (!entry) {
+            PacketBuffer::destroy(packet);
+            return HoldResult::dropped;
+        }
+        entry->address = address;
+        entry->state = State::incomplete;
+        entry->requests = 1;
+        entry->deadline = now + retry_interval_ns;
+        is_new = true;
+    }
+    if (entry->pending.bytes() + packet->length > max_pending_bytes_per_entry ||
+        m_pending_bytes + packet->length > max_pending_bytes) {
+        PacketBuffer::destroy(packet);
+        return is_new ? HoldResult::send_request : HoldResult::dropped;
+    }
+    m_pending_bytes += packet->length;
+    entry->pending.append(packet);
+    return is_new ? HoldResult::send_request : HoldResult::waiting;
+}
+
+size_t ArpCache::run_timers(uint64_t now, void (*request)(void* context, Ipv4Address address),
+                            void* context) {
+    size_t dropped = 0;
+    for (auto& entry : m_entries) {
+        if (entry.state == State::free || now < entry.deadline)
+            continue;
+        if (entry.state == State::resolved) {
+            release(entry);
+            continue;
+        }
+        if (entry.requests >= max_requests) {
+            dropped += entry.pending.count();
+            release(entry);
+            continue;
+        }
+        ++entry.requests;
+        entry.deadline = now + retry_interval_ns;
+        request(context, entry.address);
+    }
+    return dropped;
+}
+
+uint64_t ArpCache::next_deadline_ns() const {
+    uint64_t earliest = 0;
+    for (auto& entry : m_entries)
+        if (entry.state != State::free && (earliest == 0 || entry.deadline < earliest))
+            earliest = entry.deadline;
+    return earliest;
+}
+
+void ArpCache::clear() {
+    for (auto& entry : m_entries)
+        if (entry.state != State::free)
+            release(entry);
+}
+
+} // namespace kernel::net

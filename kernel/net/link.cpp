@@ -1,0 +1,199 @@
+#include "net/link.h"
+
+#include "lib/string.h"
+#include "net/arp.h"
+#include "net/byte_order.h"
+#include "net/checksum.h"
+#include "net/ethernet.h"
+#include "net/packet_buffer.h"
+
+namespace kernel::net {
+
+namespace {
+
+bool is_unicast(const MacAddress& mac) {
+    return (mac.bytes[0] & 1) == 0;
+}
+
+// Does in software what a ChecksumRequest asks of the device, for a packet held in memory.
+void complete_checksum(PacketBuffer& packet, const ChecksumRequest& request) {
+    if (request.start + request.offset + 2u > packet.length)
+        return;
+    ChecksumAccumulator sum;
+    sum.add(packet.data() + request.start, packet.length - request.start);
+    store_be16(packet.data() + request.start + request.offset, sum.checksum());
+}
+
+} // namespace
+
+EthernetLink::EthernetLink(NetDevice& device, const Environment& environment,
+                           StackStatistics& statistics)
+    : m_device(device), m_environment(environment), m_statistics(statistics),
+      m_mac(device.mac_address()) {}
+
+void EthernetLink::set_address(Ipv4Address address) {
+    if (address == m_address)
+        return;
+    m_address = address;
+    m_arp.clear();
+}
+
+void EthernetLink::receive_frame(const uint8_t* frame, size_t length, bool checksum_verified) {
+    ++m_statistics.frames_received;
+    EthernetHeader header;
+    if (!parse_ethernet_header(frame, length, header)) {
+        ++m_statistics.dropped_malformed;
+        return;
+    }
+    if (header.destination != m_mac && header.destination != MacAddress::broadcast()) {
+        ++m_statistics.dropped_not_for_us;
+        return;
+    }
+    const uint8_t* payload = frame + ethernet_header_length;
+    size_t payload_length = length - ethernet_header_length;
+    switch (header.type) {
+    case ether_type::arp:
+        receive_arp(payload, payload_length);
+        return;
+    case ether_type::ipv4:
+        if (m_ipv4_input)
+            m_ipv4_input->receive_ipv4(payload, payload_length, checksum_verified);
+        return;
+    default:
+        ++m_statistics.dropped_not_for_us;
+        return;
+    }
+}
+
+void EthernetLink::receive_arp(const uint8_t* data, size_t length) {
+    ArpPacket packet;
+    if (!parse_arp_packet(data, length, packet) || !is_unicast(packet.sender_mac)) {
+        ++m_statistics.dropped_malformed;
+        return;
+    }
+    if (m_address.is_any() || packet.sender_address.is_any() ||
+        packet.sender_address == m_address) {
+        // Unconfigured, a probe, or someone else claiming our address: nothing to learn.
+        return;
+    }
+    bool for_us = packet.target_address == m_address;
+    PacketQueue released;
+    uint64_t now = m_environment.now_ns();
+    m_arp.learn(packet.sender_address, packet.sender_mac, now, for_us, released);
+    while (PacketBuffer* waiting = released.take_first()) {
+        TransmitFragment fragment{waiting->data(), waiting->length};
+        (void)transmit_to(packet.sender_mac, &fragment, 1, nullptr);
+        PacketBuffer::destroy(waiting);
+    }
+    if (for_us && packet.operation == arp_operation::request)
+        send_arp(arp_operation::reply, packet.sender_mac, packet.sender_mac, packet.sender_address);
+}
+
+void EthernetLink::send_arp(uint16_t operation, MacAddress destination, MacAddress target_mac,
+                            Ipv4Address target_address) {
+    uint8_t frame[ethernet_header_length + arp_packet_length];
+    write_ethernet_header(frame, {destination, m_mac, ether_type::arp});
+    write_arp_packet(frame + ethernet_header_length,
+                     {operation, m_mac, m_address, target_mac, target_address});
+    TransmitFragment fragment{frame, sizeof frame};
+    transmit(&fragment, 1, nullptr);
+}
+
+void EthernetLink::announce() {
+    if (!m_address.is_any())
+        send_arp(arp_operation::request, MacAddress::broadcast(), MacAddress{}, m_address);
+}
+
+bool EthernetLink::transmit(const TransmitFragment* fragments, size_t count,
+                            const ChecksumRequest* checksum) {
+    if (!m_device.offers_checksum_offload())
+        checksum = nullptr;
+    bool queued = m_device.transmit(fragments, count, checksum);
+    if (!queued) {
+        // The ring is full of frames the host has not been told about yet.
+        m_device.flush();
+        queued = m_device.transmit(fragments, count, checksum);
+    }
+    if (!queued)
+        return false;
+    ++m_statistics.frames_sent;
+    m_transmitted = true;
+    return true;
+}
+
+ErrorOr<LinkOutcome> EthernetLink::transmit_to(MacAddress destination,
+                                               const TransmitFragment* fragments, size_t count,
+                                               const ChecksumRequest* checksum) {
+    uint8_t header[ethernet_header_length];
+    write_ethernet_header(header, {destination, m_mac, ether_type::ipv4});
+    TransmitFragment frame[max_fragments + 1];
+    frame[0] = {header, sizeof header};
+    for (size_t i = 0; i < count; ++i)
+        frame[i + 1] = fragments[i];
+    ChecksumRequest frame_checksum;
+    if (checksum)
+        frame_checksum = {static_cast<uint16_t>(checksum->start + ethernet_header_length),
+                          checksum->offset};
+    if (!transmit(frame, count + 1, checksum ? &frame_checksum : nullptr))
+        return EAGAIN;
+    return LinkOutcome::sent;
+}
+
+ErrorOr<LinkOutcome> EthernetLink::hold_for_arp(Ipv4Address next_hop,
+                                                const TransmitFragment* fragments, size_t count,
+                                                const ChecksumRequest* checksum) {
+    PacketBuffer* packet = PacketBuffer::create(fragments, count);
+    if (!packet) {
+        ++m_statistics.dropped_no_memory;
+        return EAGAIN;
+    }
+    // Sent later from this copy, so the checksum cannot be left to the device.
+    if (checksum)
+        complete_checksum(*packet, *checksum);
+    switch (m_arp.hold(next_hop, packet, m_environment.now_ns())) {
+    case ArpCache::HoldResult::send_request:
+        send_arp(arp_operation::request, MacAddress::broadcast(), MacAddress{}, next_hop);
+        return LinkOutcome::queued;
+    case ArpCache::HoldResult::waiting:
+        return LinkOutcome::queued;
+    case ArpCache::HoldResult::dropped:
+        ++m_statistics.dropped_no_memory;
+        return LinkOutcome::dropped;
+    }
+    return LinkOutcome::dropped;
+}
+
+ErrorOr<LinkOutcome> EthernetLink::send_ipv4(Ipv4Address next_hop, bool broadcast,
+                                             const TransmitFragment* fragments, size_t count,
+                                             const ChecksumRequest* checksum) {
+    if (count > max_fragments) {
+        PacketBuffer* packet = PacketBuffer::create(fragments, count);
+        if (!packet) {
+            ++m_statistics.dropped_no_memory;
+            return EAGAIN;
+        }
+        TransmitFragment whole{packet->data(), packet->length};
+        auto outcome = send_ipv4(next_hop, broadcast, &whole, 1, checksum);
+        PacketBuffer::destroy(packet);
+        return outcome;
+    }
+    if (broadcast)
+        return transmit_to(MacAddress::broadcast(), fragments, count, checksum);
+    if (const MacAddress* mac = m_arp.lookup(next_hop, m_environment.now_ns()))
+        return transmit_to(*mac, fragments, count, checksum);
+    return hold_for_arp(next_hop, fragments, count, checksum);
+}
+
+void EthernetLink::request_again(void* context, Ipv4Address address) {
+    auto& link = *static_cast<EthernetLink*>(context);
+    link.send_arp(arp_operation::request, MacAddress::broadcast(), MacAddress{}, address);
+}
+
+void EthernetLink::run_timers(uint64_t now) {
+    uint64_t deadline = m_arp.next_deadline_ns();
+    if (deadline == 0 || now < deadline)
+        return;
+    m_statistics.arp_unresolved += m_arp.run_timers(now, request_again, this);
+}
+
+} // namespace kernel::net

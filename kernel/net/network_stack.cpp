@@ -1,0 +1,190 @@
+#include "lib/utility.h"
+#include "net/dhcp_client.h"
+#include "net/icmp.h"
+#include "net/ipv4.h"
+#include "net/link.h"
+#include "net/stack.h"
+#include "net/tcp/tcp_layer.h"
+#include "net/udp/udp_layer.h"
+
+namespace kernel::net {
+
+namespace {
+
+// Frames taken per poll(): enough to drain a ring, few enough that timers and other threads
+// are not starved under a flood.
+constexpr size_t receive_budget = 256;
+
+uint64_t earliest(uint64_t a, uint64_t b) {
+    if (a == 0)
+        return b;
+    if (b == 0)
+        return a;
+    return min(a, b);
+}
+
+} // namespace
+
+struct NetworkStack::State final : FrameReceiver, TransportInput, IcmpErrorSink, DhcpHost {
+    State(NetDevice& device, const Environment& environment)
+        : device(device), environment(environment), link(device, this->environment, statistics),
+          ip(link, this->environment, statistics), icmp(ip, this->environment, statistics, *this),
+          udp(ip, icmp, this->environment, statistics), tcp(ip, this->environment),
+          dhcp(*this, this->environment, device.mac_address()) {
+        ip.set_transport_input(this);
+    }
+
+    void receive_frame(const uint8_t* frame, size_t length, bool checksum_verified) override {
+        link.receive_frame(frame, length, checksum_verified);
+    }
+
+    void receive_datagram(const Ipv4Datagram& datagram) override {
+        switch (datagram.header.protocol) {
+        case ip_protocol::icmp:
+            icmp.receive(datagram);
+            return;
+        case ip_protocol::udp:
+            udp.receive(datagram);
+            return;
+        case ip_protocol::tcp:
+            // TCP never answers broadcasts, nor the wire before we have an address.
+            if (datagram.link_broadcast || (ip.local_address().is_any() && !datagram.local)) {
+                ++statistics.dropped_not_for_us;
+                return;
+            }
+            tcp.receive(datagram.header.source, datagram.header.destination, datagram.payload,
+                        datagram.payload_length, datagram.checksum_verified);
+            return;
+        default:
+            ++statistics.dropped_not_for_us;
+            return;
+        }
+    }
+
+    void receive_icmp_error(uint8_t protocol, Ipv4Address, Ipv4Address remote,
+                            const uint8_t* quoted, size_t length, int error) override {
+        if (protocol == ip_protocol::tcp)
+            tcp.receive_icmp_error(remote, quoted, length, error);
+        else if (protocol == ip_protocol::udp)
+            udp.receive_icmp_error(remote, quoted, length, error);
+    }
+
+    void send_dhcp(Ipv4Address source, Ipv4Address destination, const uint8_t* message,
+                   size_t length) override {
+        (void)udp.send({source, dhcp_client_port}, {destination, dhcp_server_port}, message,
+                       length);
+    }
+
+    void dhcp_bound(const DhcpLease& lease) override {
+        InterfaceConfig bound = config;
+        bound.address = lease.address;
+        bound.prefix_length = lease.prefix_length;
+        bound.gateway = lease.router;
+        bound.dns = lease.dns_server;
+        apply(bound);
+        configured = true;
+    }
+
+    void dhcp_lost() override {
+        InterfaceConfig unbound = config;
+        unbound.address = {};
+        apply(unbound);
+        configured = false;
+    }
+
+    void apply(const InterfaceConfig& applied) {
+        bool address_changed = applied.address != config.address;
+        config = applied;
+        ip.set_config(config);
+        if (address_changed)
+            link.announce();
+    }
+
+    NetDevice& device;
+    Environment environment;
+    StackStatistics statistics;
+    EthernetLink link;
+    Ipv4Layer ip;
+    IcmpLayer icmp;
+    UdpLayer udp;
+    TcpLayer tcp;
+    DhcpClient dhcp;
+    InterfaceConfig config;
+    bool configured = false;
+};
+
+NetworkStack::NetworkStack(NetDevice& device, const Environment& environment)
+    : m_state(new State(device, environment)) {}
+
+NetworkStack::~NetworkStack() {
+    delete m_state;
+}
+
+void NetworkStack::configure(const InterfaceConfig& config) {
+    State& state = *m_state;
+    state.udp.set_port_receiver(0, nullptr);
+    state.dhcp.stop();
+    if (config.use_dhcp) {
+        InterfaceConfig unbound = config;
+        unbound.address = {};
+        state.apply(unbound);
+        state.configured = false;
+        state.udp.set_port_receiver(dhcp_client_port, &state.dhcp);
+        state.dhcp.start();
+    } else {
+        state.apply(config);
+        state.configured = !config.address.is_any();
+    }
+    poll();
+}
+
+bool NetworkStack::is_configured() const {
+    return m_state->configured;
+}
+
+const InterfaceConfig& NetworkStack::config() const {
+    return m_state->config;
+}
+
+void NetworkStack::poll() {
+    State& state = *m_state;
+    size_t taken = 0;
+    while (taken < receive_budget && state.device.has_received()) {
+        size_t received = state.device.receive(state, receive_budget - taken);
+        if (received == 0)
+            break;
+        taken += received;
+    }
+    state.ip.deliver_local();
+    uint64_t now = state.environment.now_ns();
+    state.link.run_timers(now);
+    state.ip.run_timers(now);
+    state.dhcp.run_timers(now);
+    state.tcp.run_timers();
+    if (state.link.take_transmitted())
+        state.device.flush();
+}
+
+uint64_t NetworkStack::next_deadline_ns() const {
+    State& state = *m_state;
+    // Datagrams we sent ourselves arrive at the next poll, which is due now.
+    if (state.ip.has_local())
+        return state.environment.now_ns();
+    uint64_t deadline = earliest(state.link.next_deadline_ns(), state.ip.next_deadline_ns());
+    deadline = earliest(deadline, state.dhcp.next_deadline_ns());
+    return earliest(deadline, state.tcp.next_deadline_ns());
+}
+
+TcpSocket* NetworkStack::create_tcp_socket() {
+    return m_state->tcp.create_socket();
+}
+
+UdpSocket* NetworkStack::create_udp_socket() {
+    return m_state->udp.create_socket();
+}
+
+const StackStatistics& NetworkStack::statistics() const {
+    return m_state->statistics;
+}
+
+} // namespace kernel::net

@@ -1,0 +1,145 @@
+#include "net/udp/datagram_socket.h"
+
+#include "lib/errno.h"
+#include "lib/string.h"
+#include "lib/utility.h"
+#include "net/udp/udp_layer.h"
+
+namespace kernel::net {
+
+uint32_t DatagramSocket::poll_events() const {
+    uint32_t events = 0;
+    if (!m_write_shut)
+        events |= poll_event::out | poll_event::write_normal;
+    if (!m_queue.is_empty() || m_read_shut)
+        events |= poll_event::in | poll_event::read_normal;
+    if (m_read_shut)
+        events |= poll_event::read_hang_up;
+    if (m_error)
+        events |= poll_event::error;
+    return events;
+}
+
+ErrorOr<void> DatagramSocket::bind(Ipv4Endpoint local) {
+    if (!m_layer)
+        return ENOTCONN;
+    if (m_bound)
+        return EINVAL;
+    m_local = TRY(m_layer->claim(*this, local));
+    m_bound = true;
+    return {};
+}
+
+ErrorOr<void> DatagramSocket::connect(Ipv4Endpoint remote) {
+    if (!m_layer)
+        return ENOTCONN;
+    // connect(AF_UNSPEC)'s equivalent: forget the peer.
+    if (remote.address.is_any() && remote.port == 0) {
+        m_connected = false;
+        return {};
+    }
+    if (!m_bound)
+        TRY(bind({}));
+    m_remote = remote;
+    m_connected = true;
+    m_error = 0;
+    notify();
+    return {};
+}
+
+ErrorOr<void> DatagramSocket::shutdown(bool read, bool write) {
+    if (!m_connected)
+        return ENOTCONN;
+    m_read_shut |= read;
+    m_write_shut |= write;
+    notify();
+    return {};
+}
+
+ErrorOr<Ipv4Endpoint> DatagramSocket::remote_endpoint() const {
+    if (!m_connected)
+        return ENOTCONN;
+    return m_remote;
+}
+
+int DatagramSocket::take_error() {
+    int error = m_error;
+    m_error = 0;
+    if (error)
+        notify();
+    return error;
+}
+
+size_t DatagramSocket::readable_bytes() const {
+    return m_queue.is_empty() ? 0 : m_queue.first()->length;
+}
+
+void DatagramSocket::close() {
+    if (m_layer)
+        m_layer->forget(*this);
+    delete this;
+}
+
+ErrorOr<size_t> DatagramSocket::send_to(const void* data, size_t length,
+                                        const Ipv4Endpoint* destination) {
+    if (!m_layer)
+        return ENOTCONN;
+    if (m_write_shut)
+        return EPIPE;
+    if (length > udp_max_payload)
+        return EMSGSIZE;
+    Ipv4Endpoint to;
+    if (destination)
+        to = *destination;
+    else if (m_connected)
+        to = m_remote;
+    else
+        return EDESTADDRREQ;
+    if (to.port == 0)
+        return EINVAL;
+    if (!m_bound)
+        TRY(bind({}));
+    TRY(m_layer->send(m_local, to, data, length));
+    return length;
+}
+
+ErrorOr<ReceivedDatagram> DatagramSocket::receive_from(void* data, size_t length, bool peek) {
+    PacketBuffer* datagram = m_queue.first();
+    if (!datagram) {
+        if (m_error)
+            return static_cast<Errno>(take_error());
+        if (m_read_shut)
+            return ReceivedDatagram{0, 0, {}};
+        return EAGAIN;
+    }
+    ReceivedDatagram received{min(length, datagram->length), datagram->length, datagram->from};
+    memcpy(data, datagram->data(), received.copied);
+    if (!peek) {
+        PacketBuffer::destroy(m_queue.take_first());
+        notify();
+    }
+    return received;
+}
+
+bool DatagramSocket::deliver(Ipv4Endpoint from, const uint8_t* payload, size_t length) {
+    if (m_read_shut)
+        return true;
+    // One datagram always fits an empty queue, whatever SO_RCVBUF says.
+    if (!m_queue.is_empty() && m_queue.bytes() + length > m_options.receive_buffer)
+        return false;
+    PacketBuffer* datagram = PacketBuffer::create(length);
+    if (!datagram)
+        return false;
+    memcpy(datagram->data(), payload, length);
+    datagram->from = from;
+    m_queue.append(datagram);
+    notify();
+    return true;
+}
+
+void DatagramSocket::report_error(int error) {
+    m_error = error;
+    notify();
+}
+
+} // namespace kernel::net

@@ -1,0 +1,58 @@
+#include "kernel/net/net_test_support.h"
+
+#include "net/arp_cache.h"
+#include "net/stack.h"
+
+namespace kernel_test {
+namespace {
+
+using namespace kernel::net;
+
+class NetStack : public NetStackTest {};
+
+TEST_F(NetStack, StaticConfiguration) {
+    EXPECT_FALSE(stack->is_configured());
+    stack->configure(static_config());
+    EXPECT_TRUE(stack->is_configured());
+    EXPECT_EQ(stack->config().address, our_address);
+    EXPECT_EQ(stack->config().gateway, gateway_address);
+}
+
+TEST_F(NetStack, UnknownProtocolsAndEtherTypesAreCounted) {
+    configure_static();
+    Ipv4Fields fields;
+    fields.protocol = 47;
+    receive(ethernet_frame(device.mac, peer_mac, 0x0800, ipv4_packet(fields, Bytes(8, 0))));
+    receive(ethernet_frame(device.mac, peer_mac, 0x86dd, Bytes(40, 0)));
+    EXPECT_EQ(statistics().dropped_not_for_us, 2u);
+}
+
+TEST_F(NetStack, PollTakesABoundedBatch) {
+    configure_static();
+    for (int i = 0; i < 300; ++i)
+        device.inject(Bytes(10, 0));
+    stack->poll();
+    EXPECT_EQ(statistics().frames_received, 256u);
+    EXPECT_EQ(device.incoming.size(), 44u);
+}
+
+TEST_F(NetStack, NextDeadlineIsTheEarliestTimer) {
+    configure_static();
+    EXPECT_EQ(stack->next_deadline_ns(), 0u);
+    UdpSocket* socket = stack->create_udp_socket();
+    Ipv4Endpoint to{peer_address, 9};
+    ASSERT_FALSE(socket->send_to("x", 1, &to).is_error());
+    EXPECT_EQ(stack->next_deadline_ns(), FakeEnvironment::now + ArpCache::retry_interval_ns);
+    socket->close();
+}
+
+TEST_F(NetStack, CountsFramesBothWays) {
+    configure_static();
+    uint64_t sent_before = statistics().frames_sent;
+    meet_peer();
+    EXPECT_EQ(statistics().frames_received, 1u);
+    EXPECT_EQ(statistics().frames_sent, sent_before + 1);
+}
+
+} // namespace
+} // namespace kernel_test

@@ -1,0 +1,161 @@
+#include "kernel/net/net_test_support.h"
+
+#include "net/reassembly.h"
+#include "net/stack.h"
+
+namespace kernel_test {
+namespace {
+
+using namespace kernel::net;
+
+Bytes pattern(size_t length) {
+    Bytes data(length);
+    for (size_t i = 0; i < length; ++i)
+        data[i] = static_cast<uint8_t>(i * 13 + 1);
+    return data;
+}
+
+class NetReassembler : public ::testing::Test {
+protected:
+    // Adds data[offset, offset + length); returns the whole datagram when complete.
+    Bytes add(const Bytes& data, size_t offset, size_t length, bool more, uint64_t now = 0,
+              uint16_t identification = 1) {
+        FragmentKey key{peer_address, our_address, 17, identification};
+        PacketBuffer* whole = reassembler.add(key, offset, more, data.data() + offset, length, now);
+        if (!whole)
+            return {};
+        Bytes result(whole->data(), whole->data() + whole->length);
+        PacketBuffer::destroy(whole);
+        return result;
+    }
+
+    StackStatistics statistics;
+    Reassembler reassembler{statistics};
+    Bytes data = pattern(3000);
+};
+
+TEST_F(NetReassembler, InOrder) {
+    EXPECT_TRUE(add(data, 0, 1480, true).empty());
+    EXPECT_TRUE(add(data, 1480, 1480, true).empty());
+    EXPECT_EQ(add(data, 2960, 40, false), data);
+    EXPECT_EQ(statistics.fragments_reassembled, 1u);
+    EXPECT_EQ(reassembler.datagrams_in_progress(), 0u);
+    EXPECT_EQ(reassembler.bytes_held(), 0u);
+}
+
+TEST_F(NetReassembler, OutOfOrder) {
+    EXPECT_TRUE(add(data, 2960, 40, false).empty());
+    EXPECT_TRUE(add(data, 0, 1480, true).empty());
+    EXPECT_EQ(add(data, 1480, 1480, true), data);
+}
+
+TEST_F(NetReassembler, KeepsDatagramsApart) {
+    EXPECT_TRUE(add(data, 0, 1480, true, 0, 1).empty());
+    EXPECT_TRUE(add(data, 0, 1480, true, 0, 2).empty());
+    EXPECT_EQ(reassembler.datagrams_in_progress(), 2u);
+    EXPECT_TRUE(add(data, 1480, 1520, false, 0, 2).size() == 3000);
+    EXPECT_EQ(reassembler.datagrams_in_progress(), 1u);
+}
+
+TEST_F(NetReassembler, OverlapDropsTheWholeDatagram) {
+    EXPECT_TRUE(add(data, 0, 1480, true).empty());
+    EXPECT_TRUE(add(data, 1472, 1480, true).empty());
+    EXPECT_EQ(statistics.fragments_dropped, 2u);
+    EXPECT_EQ(reassembler.datagrams_in_progress(), 0u);
+    EXPECT_EQ(reassembler.bytes_held(), 0u);
+    // What follows starts a new datagram that never completes from the old pieces.
+    EXPECT_TRUE(add(data, 2960, 40, false).empty());
+}
+
+TEST_F(NetReassembler, ExactDuplicateCountsAsOverlap) {
+    EXPECT_TRUE(add(data, 0, 1480, true).empty());
+    EXPECT_TRUE(add(data, 0, 1480, true).empty());
+    EXPECT_EQ(statistics.fragments_dropped, 2u);
+}
+
+TEST_F(NetReassembler, InconsistentEndsDropTheDatagram) {
+    EXPECT_TRUE(add(data, 1480, 40, false).empty());
+    EXPECT_TRUE(add(data, 1480, 80, false).empty()) << "a second, different last fragment";
+    EXPECT_EQ(reassembler.datagrams_in_progress(), 0u);
+
+    EXPECT_TRUE(add(data, 0, 1480, true).empty());
+    EXPECT_TRUE(add(data, 800, 0, false).empty()) << "ends before data already held";
+    EXPECT_EQ(reassembler.datagrams_in_progress(), 0u);
+
+    EXPECT_TRUE(add(data, 80, 40, false).empty());
+    EXPECT_TRUE(add(data, 160, 8, true).empty()) << "data past the end";
+    EXPECT_EQ(reassembler.datagrams_in_progress(), 0u);
+}
+
+TEST_F(NetReassembler, TimesOut) {
+    EXPECT_TRUE(add(data, 0, 1480, true, 100).empty());
+    EXPECT_EQ(reassembler.next_deadline_ns(), 100 + Reassembler::timeout_ns);
+    reassembler.run_timers(100 + Reassembler::timeout_ns - 1);
+    EXPECT_EQ(reassembler.datagrams_in_progress(), 1u);
+    reassembler.run_timers(100 + Reassembler::timeout_ns);
+    EXPECT_EQ(reassembler.datagrams_in_progress(), 0u);
+    EXPECT_EQ(reassembler.bytes_held(), 0u);
+    EXPECT_EQ(statistics.fragments_dropped, 1u);
+    EXPECT_EQ(reassembler.next_deadline_ns(), 0u);
+}
+
+TEST_F(NetReassembler, LimitsConcurrentDatagrams) {
+    for (uint16_t id = 0; id < Reassembler::max_datagrams; ++id)
+        EXPECT_TRUE(add(data, 0, 8, true, 0, id).empty());
+    EXPECT_TRUE(add(data, 0, 8, true, 0, 999).empty());
+    EXPECT_EQ(reassembler.datagrams_in_progress(), Reassembler::max_datagrams);
+    EXPECT_EQ(statistics.fragments_dropped, 1u);
+}
+
+TEST_F(NetReassembler, CapsTheMemoryHeld) {
+    Bytes big = pattern(65000);
+    size_t held = 0;
+    uint16_t id = 0;
+    while (held + 60000 <= Reassembler::max_bytes) {
+        EXPECT_TRUE(add(big, 0, 60000, true, 0, id++).empty());
+        held += 60000;
+    }
+    EXPECT_EQ(reassembler.bytes_held(), held);
+    EXPECT_TRUE(add(big, 0, 60000, true, 0, id).empty());
+    EXPECT_EQ(reassembler.bytes_held(), held);
+    EXPECT_EQ(statistics.fragments_dropped, 1u);
+    EXPECT_EQ(reassembler.datagrams_in_progress(), size_t(id)) << "the refused one is forgotten";
+}
+
+class NetReassembly : public NetStackTest {};
+
+TEST_F(NetReassembly, FragmentedUdpReachesTheSocket) {
+    configure_static();
+    UdpSocket* socket = stack->create_udp_socket();
+    ASSERT_OK(socket->bind({Ipv4Address::any(), 5000}));
+    Bytes payload = pattern(2500);
+    Bytes datagram = udp_datagram(peer_address, our_address, 4000, 5000, payload);
+    Ipv4Fields first, second;
+    first.flags_and_offset = 0x2000;
+    second.flags_and_offset = 1480 / 8;
+    Bytes part1(datagram.begin(), datagram.begin() + 1480);
+    Bytes part2(datagram.begin() + 1480, datagram.end());
+    receive(ethernet_frame(device.mac, peer_mac, 0x0800, ipv4_packet(second, part2)));
+    EXPECT_EQ(socket->readable_bytes(), 0u);
+    receive(ethernet_frame(device.mac, peer_mac, 0x0800, ipv4_packet(first, part1)));
+    EXPECT_EQ(statistics().fragments_reassembled, 1u);
+    ASSERT_EQ(socket->readable_bytes(), payload.size());
+    Bytes buffer(3000);
+    auto received = value_of(socket->receive_from(buffer.data(), buffer.size(), false));
+    EXPECT_EQ(Bytes(buffer.begin(), buffer.begin() + received.copied), payload);
+    socket->close();
+}
+
+TEST_F(NetReassembly, AbandonedFragmentsExpireThroughPoll) {
+    configure_static();
+    Ipv4Fields first;
+    first.flags_and_offset = 0x2000;
+    receive(ethernet_frame(device.mac, peer_mac, 0x0800, ipv4_packet(first, pattern(1480))));
+    EXPECT_EQ(stack->next_deadline_ns(), FakeEnvironment::now + Reassembler::timeout_ns);
+    advance(Reassembler::timeout_ns);
+    EXPECT_EQ(statistics().fragments_dropped, 1u);
+    EXPECT_EQ(stack->next_deadline_ns(), 0u);
+}
+
+} // namespace
+} // namespace kernel_test
