@@ -7,7 +7,7 @@
 _initramfs_inode=0
 _initramfs_entry() { # name mode rdev-major rdev-minor [file]
     local name=$1 mode=$2 major=$3 minor=$4 file=${5:-} size=0
-    [[ -n $file ]] && size=$(stat -c %s "$file")
+    [[ -n $file ]] && size=$(stat -L -c %s "$file")
     printf '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X' \
         $((++_initramfs_inode)) "$mode" 0 0 1 0 "$size" 0 0 "$major" "$minor" $((${#name} + 1)) 0
     printf '%s\0' "$name"

@@ -57,6 +57,7 @@ if [[ ${1:-} == --row ]]; then
     fi
 
     start_server() { # program args...
+        ip neigh flush all # the guest before may have had another MAC address at $guest_ip
         case $row in # each branch execs: $server is the server's (or its VM's) process
         native) exec nsenter -t "$guest_ns" -n -- "$@" ;;
         ingot-hvt) exec "$ingot" run --platform hvt "$1" --net tap0 --ip "$guest_ip/24" --gw "$host_ip" --mem 256M -- "${@:2}" ;;

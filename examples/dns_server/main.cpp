@@ -40,20 +40,19 @@ int main(int argc, char** argv) {
 
     unsigned long answered = 0, ignored = 0;
     for (;;) {
-        std::uint8_t query[4096];
+        static std::uint8_t query[65536]; // the largest UDP payload: nothing is cut
         sockaddr_in client{};
         socklen_t client_size = sizeof client;
-        ssize_t n = recvfrom(fd, query, sizeof query, MSG_TRUNC,
-                             reinterpret_cast<sockaddr*>(&client), &client_size);
+        ssize_t n = recvfrom(fd, query, sizeof query, 0, reinterpret_cast<sockaddr*>(&client),
+                             &client_size);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
             std::fprintf(stderr, "dns_server: recvfrom: %s\n", std::strerror(errno));
             return 1;
         }
-        std::optional<std::vector<std::uint8_t>> response;
-        if (static_cast<std::size_t>(n) <= sizeof query) // longer ones were cut: not parsed
-            response = dns::respond({query, static_cast<std::size_t>(n)}, zone);
+        std::optional<std::vector<std::uint8_t>> response =
+            dns::respond({query, static_cast<std::size_t>(n)}, zone);
         if (!response) {
             ++ignored;
             continue;

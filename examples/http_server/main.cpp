@@ -12,6 +12,7 @@
 #include <memory>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <string>
 #include <string_view>
 #include <sys/epoll.h>
 #include <sys/resource.h>
@@ -33,6 +34,17 @@ void raise_descriptor_limit() {
         limit.rlim_cur = limit.rlim_max;
         setrlimit(RLIMIT_NOFILE, &limit);
     }
+}
+
+bool parse_port(std::string_view text, int& port) {
+    if (text.empty() || text.size() > 5 ||
+        text.find_first_not_of("0123456789") != std::string_view::npos)
+        return false;
+    int value = std::atoi(std::string(text).c_str());
+    if (value < 1 || value > 65535)
+        return false;
+    port = value;
+    return true;
 }
 
 int listen_on(int port) {
@@ -157,9 +169,8 @@ int main(int argc, char** argv) {
         std::string_view arg = argv[i];
         if (arg == "--edge-triggered") {
             edge_triggered = true;
-        } else if (!arg.empty() && arg.find_first_not_of("0123456789") == std::string_view::npos &&
-                   arg.size() <= 5 && std::atoi(argv[i]) > 0 && std::atoi(argv[i]) < 65536) {
-            port = std::atoi(argv[i]);
+        } else if (parse_port(arg, port)) {
+            continue;
         } else {
             std::fprintf(stderr, "usage: http_server [PORT] [--edge-triggered]\n");
             return 2;

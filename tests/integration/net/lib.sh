@@ -246,6 +246,8 @@ start_server() { # program args...
     local program=$1
     shift
     require_files "$program"
+    # A guest started earlier in this test may have had another MAC address at 10.0.2.15.
+    ip neigh flush all
     if [[ $MODE == native ]]; then
         in_guest "$program" "$@" >"$WORK/server.out" 2>"$WORK/server.err" &
     else

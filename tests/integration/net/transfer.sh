@@ -36,8 +36,10 @@ transfer() { # label port guest-args host-args
     read -ra host_args <<<"$4"
     start_server "$PROGRAMS/tcp_transfer" listen "$port" "${guest_args[@]}"
     local host_line
-    host_line=$(timeout "$limit" "$PROGRAMS/tcp_transfer" connect "$GUEST_IP" "$port" "${host_args[@]}" 2>&1) ||
-        fail "$label: the host side failed or took over ${limit}s: $host_line"
+    host_line=$(timeout "$limit" "$PROGRAMS/tcp_transfer" connect "$GUEST_IP" "$port" "${host_args[@]}" 2>"$WORK/client.err") ||
+        fail "$label: the host side failed or took over ${limit}s: $host_line $(<"$WORK/client.err")"
+    # e.g. a guest that received everything and stopped before its last ACKs got through
+    [[ -s $WORK/client.err ]] && note "$label: host side: $(<"$WORK/client.err")"
     wait_server_exit 60 || fail "$label: the guest side exited with status $?"
     local guest_line
     guest_line=$(grep -E '^(sent|received) ' "$WORK/server.out")
