@@ -1,15 +1,31 @@
-// How the stack hands TCP its segments, ICMP errors and timer runs, checked against the
-// stand-in TcpLayer (fake_tcp_layer.cpp). When kernel/net/tcp/ lands, this file goes with the
-// stand-in (or its cases are rewritten against the real layer: a SYN answered, say).
+// How the stack hands TCP its segments: the real TCP layer answers what the stack routed to it
+// (a SYN-ACK from a listener, a RST from a closed port), after reassembly, and never for
+// broadcasts or before the interface has an address.
 #include "kernel/net/net_test_support.h"
 
-#include "fake_tcp_layer.h"
 #include "net/stack.h"
 
 namespace kernel_test {
 namespace {
 
 using namespace kernel::net;
+
+constexpr uint8_t flag_syn = 0x02, flag_rst = 0x04, flag_ack = 0x10;
+
+// A bare SYN from the peer with a correct checksum.
+Bytes syn_segment(uint16_t source_port, uint16_t destination_port,
+                  Ipv4Address destination = our_address) {
+    Bytes segment(20, 0);
+    store_be16(segment.data(), source_port);
+    store_be16(segment.data() + 2, destination_port);
+    store_be32(segment.data() + 4, 1000);
+    segment[12] = 5 << 4;
+    segment[13] = flag_syn;
+    store_be16(segment.data() + 14, 65535);
+    uint32_t pseudo = pseudo_header_sum(peer_address, destination, 6, segment.size());
+    store_be16(segment.data() + 16, internet_checksum(segment.data(), segment.size(), pseudo));
+    return segment;
+}
 
 Bytes tcp_frame(const Bytes& segment, Ipv4Address destination = our_address,
                 MacAddress mac = our_mac) {
@@ -19,85 +35,93 @@ Bytes tcp_frame(const Bytes& segment, Ipv4Address destination = our_address,
     return ethernet_frame(mac, peer_mac, 0x0800, ipv4_packet(fields, segment));
 }
 
-class NetTcpRouting : public NetStackTest {};
+class NetTcpRouting : public NetStackTest {
+protected:
+    // The TCP flags of the one segment the stack sent since the last call.
+    uint8_t only_reply_flags() {
+        auto sent = device.take_sent();
+        EXPECT_EQ(sent.size(), 1u);
+        if (sent.size() != 1)
+            return 0;
+        ParsedFrame frame = parse_frame(sent[0].bytes);
+        EXPECT_EQ(frame.protocol, 6);
+        EXPECT_EQ(frame.ip_destination, peer_address);
+        return frame.ip_payload.size() >= 20 ? frame.ip_payload[13] : 0;
+    }
+};
 
-TEST_F(NetTcpRouting, ErrorsAboutTcpGoToTheTcpLayer) {
+TEST_F(NetTcpRouting, SynToAClosedPortIsReset) {
     configure_static();
-    receive(error_about(6, 40000, 80, 3, 1));
-    auto& log = fake_tcp_log();
-    EXPECT_EQ(log.icmp_errors, 1u);
-    EXPECT_EQ(log.last_icmp_remote, peer_address);
-    EXPECT_EQ(log.last_icmp_error, kernel::EHOSTUNREACH);
-    EXPECT_EQ(log.last_icmp_quoted_length, 8u);
+    meet_peer();
+    receive(tcp_frame(syn_segment(40000, 80)));
+    EXPECT_EQ(only_reply_flags(), flag_rst | flag_ack);
 }
 
-TEST_F(NetTcpRouting, RoutesTcpToTheTcpLayer) {
+TEST_F(NetTcpRouting, SynToAListenerIsAnswered) {
     configure_static();
-    Bytes segment(20, 0);
-    store_be16(segment.data(), 40000);
-    store_be16(segment.data() + 2, 80);
-    receive(tcp_frame(segment), true);
-    auto& log = fake_tcp_log();
-    ASSERT_EQ(log.segments, 1u);
-    EXPECT_EQ(log.last_source, peer_address);
-    EXPECT_EQ(log.last_destination, our_address);
-    EXPECT_EQ(Bytes(log.last_segment, log.last_segment + log.last_length), segment);
-    EXPECT_TRUE(log.last_checksum_verified);
+    meet_peer();
+    TcpSocket* listener = stack->create_tcp_socket();
+    ASSERT_NE(listener, nullptr);
+    ASSERT_FALSE(listener->bind({Ipv4Address::any(), 80}).is_error());
+    ASSERT_FALSE(listener->listen(8).is_error());
+    receive(tcp_frame(syn_segment(40000, 80)));
+    EXPECT_EQ(only_reply_flags(), flag_syn | flag_ack);
+    listener->close();
 }
 
 TEST_F(NetTcpRouting, TcpNeverSeesBroadcastsOrSegmentsBeforeConfiguration) {
-    receive(tcp_frame(Bytes(20, 0)));
+    receive(tcp_frame(syn_segment(40000, 80)));
     configure_static();
-    receive(tcp_frame(Bytes(20, 0), Ipv4Address::limited_broadcast(), MacAddress::broadcast()));
-    EXPECT_EQ(fake_tcp_log().segments, 0u);
+    meet_peer();
+    receive(tcp_frame(syn_segment(40000, 80, Ipv4Address::limited_broadcast()),
+                      Ipv4Address::limited_broadcast(), MacAddress::broadcast()));
+    EXPECT_TRUE(device.take_sent().empty());
     EXPECT_EQ(statistics().dropped_not_for_us, 2u);
 }
 
 TEST_F(NetTcpRouting, FragmentedTcpIsReassembledFirst) {
     configure_static();
-    Bytes segment(1600, 0x5a);
-    Bytes part1(segment.begin(), segment.begin() + 1480),
-        part2(segment.begin() + 1480, segment.end());
+    meet_peer();
+    Bytes segment = syn_segment(40000, 81);
+    Bytes part1(segment.begin(), segment.begin() + 8), part2(segment.begin() + 8, segment.end());
     Ipv4Fields first, second;
     first.protocol = second.protocol = 6;
     first.flags_and_offset = 0x2000;
-    second.flags_and_offset = 1480 / 8;
-    receive(ethernet_frame(device.mac, peer_mac, 0x0800, ipv4_packet(first, part1)), true);
-    receive(ethernet_frame(device.mac, peer_mac, 0x0800, ipv4_packet(second, part2)), true);
-    auto& log = fake_tcp_log();
-    ASSERT_EQ(log.segments, 1u);
-    EXPECT_EQ(log.last_length, 1600u);
-    EXPECT_FALSE(log.last_checksum_verified) << "a device vouches for whole packets only";
-}
-
-TEST_F(NetTcpRouting, PollRunsTcpTimersAndFlushesOnlyWhenItSent) {
-    configure_static();
-    size_t runs = fake_tcp_log().timer_runs;
-    size_t flushes = device.flushes;
-    stack->poll();
-    EXPECT_EQ(fake_tcp_log().timer_runs, runs + 1);
-    EXPECT_EQ(device.flushes, flushes) << "nothing was sent";
-    receive(ethernet_frame(MacAddress::broadcast(), peer_mac, 0x0806,
-                           arp_packet(1, peer_mac, peer_address, MacAddress{}, our_address)));
-    EXPECT_EQ(device.flushes, flushes + 1);
-}
-
-TEST_F(NetTcpRouting, TcpToLocalhostReachesTheTcpLayer) {
-    configure_static();
-    // What the TCP layer sends to itself through its IpOutput.
-    IpOutput& ip = *fake_tcp_log().ip;
-    Bytes segment(20, 0x33);
-    TransmitFragment fragment{segment.data(), segment.size()};
-    ASSERT_FALSE(ip.send(Ipv4Address::any(), Ipv4Address::from_octets(127, 0, 0, 1), 6, &fragment,
-                         1, nullptr)
-                     .is_error());
-    stack->poll();
-    auto& log = fake_tcp_log();
-    ASSERT_EQ(log.segments, 1u);
-    EXPECT_EQ(log.last_source, Ipv4Address::from_octets(127, 0, 0, 1));
-    EXPECT_EQ(log.last_destination, Ipv4Address::from_octets(127, 0, 0, 1));
-    EXPECT_EQ(Bytes(log.last_segment, log.last_segment + log.last_length), segment);
+    second.flags_and_offset = 1;
+    receive(ethernet_frame(device.mac, peer_mac, 0x0800, ipv4_packet(first, part1)));
     EXPECT_TRUE(device.take_sent().empty());
+    receive(ethernet_frame(device.mac, peer_mac, 0x0800, ipv4_packet(second, part2)));
+    EXPECT_EQ(only_reply_flags(), flag_rst | flag_ack);
+    EXPECT_EQ(statistics().fragments_reassembled, 1u);
+}
+
+TEST_F(NetTcpRouting, TcpToLocalhostNeverReachesTheDevice) {
+    configure_static();
+    TcpSocket* listener = stack->create_tcp_socket();
+    ASSERT_NE(listener, nullptr);
+    ASSERT_FALSE(listener->bind({Ipv4Address::from_octets(127, 0, 0, 1), 7000}).is_error());
+    ASSERT_FALSE(listener->listen(8).is_error());
+    TcpSocket* client = stack->create_tcp_socket();
+    ASSERT_NE(client, nullptr);
+    auto started = client->connect({Ipv4Address::from_octets(127, 0, 0, 1), 7000});
+    ASSERT_TRUE(started.is_error());
+    EXPECT_EQ(started.error().code(), kernel::EINPROGRESS);
+    for (int i = 0; i < 4; ++i)
+        stack->poll();
+    auto accepted = listener->accept();
+    ASSERT_FALSE(accepted.is_error());
+    ASSERT_FALSE(client->send("hi", 2).is_error());
+    for (int i = 0; i < 4; ++i)
+        stack->poll();
+    char buffer[4] = {};
+    auto received = accepted.value()->receive(buffer, sizeof buffer, false);
+    ASSERT_FALSE(received.is_error());
+    EXPECT_EQ(received.value(), 2u);
+    EXPECT_EQ(std::string(buffer, 2), "hi");
+    EXPECT_TRUE(device.take_sent().empty());
+    accepted.value()->close();
+    client->close();
+    listener->close();
 }
 
 } // namespace
