@@ -16,7 +16,9 @@ constexpr int maximum_backlog = 4096;
 
 TcpConnection::TcpConnection(TcpTable& table) : m_table(table) {}
 
-TcpConnection::~TcpConnection() = default;
+TcpConnection::~TcpConnection() {
+    TcpTable::unindex(*this);
+}
 
 void TcpConnection::notify() {
     if (m_readiness.has_observers())
@@ -100,6 +102,7 @@ ErrorOr<void> TcpConnection::connect(Ipv4Endpoint remote) {
     m_snd_nxt = m_iss;
     m_snd_max = m_iss;
     m_state = TcpState::syn_sent;
+    m_table.index(*this);
     send_syn();
     return EINPROGRESS;
 }
@@ -153,6 +156,8 @@ void TcpConnection::queue_fin() {
 
 void TcpConnection::move_to_closed() {
     m_state = TcpState::closed;
+    TcpTable::unindex(*this);
+    m_table.note_closed();
     m_retransmit_at = m_delayed_ack_at = m_persist_at = m_keep_alive_at = m_linger_at = 0;
     m_send_queue.clear();
     m_out_of_order.clear();
@@ -223,6 +228,7 @@ ErrorOr<void> TcpConnection::listen(int backlog) {
         TRY(bind({Ipv4Address::any(), 0}));
     m_backlog = static_cast<uint16_t>(max(1, min(backlog, maximum_backlog)));
     m_state = TcpState::listen;
+    m_table.index(*this);
     return {};
 }
 

@@ -75,8 +75,9 @@ public:
     bool is_listening() const { return m_state == TcpState::listen; }
     const SocketOptions& socket_options() const { return m_options; }
 
-    ListNode table_node; // in the table's list of every socket
-    ListNode queue_node; // in its listener's SYN queue or accept queue
+    ListNode table_node;  // in the table's list of every socket
+    ListNode lookup_node; // in the table's 4-tuple hash bucket, or its list of listeners
+    ListNode queue_node;  // in its listener's SYN queue or accept queue
 
 private:
     // tcp_connection.cpp: the program's side.
