@@ -147,12 +147,14 @@ protected:
         return static_cast<TcpConnection*>(socket)->state();
     }
     std::string read_all(TcpSocket* socket) {
-        std::string data(1 << 20, '\0');
-        auto result = socket->receive(data.data(), data.size(), false);
-        if (result.is_error())
-            return {};
-        data.resize(result.value());
-        return data;
+        std::string data;
+        char buffer[4096];
+        for (;;) {
+            auto result = socket->receive(buffer, sizeof buffer, false);
+            if (result.is_error() || result.value() == 0)
+                return data;
+            data.append(buffer, result.value());
+        }
     }
 
     RecordingIp ip;
