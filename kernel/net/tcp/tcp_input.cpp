@@ -272,7 +272,10 @@ void TcpConnection::handle_data(const TcpSegment& segment) {
     size_t appended = m_receive_queue.append(payload, length);
     m_rcv_nxt += static_cast<uint32_t>(appended);
     m_rcv_nxt += static_cast<uint32_t>(m_out_of_order.drain(m_rcv_nxt, m_receive_queue));
-    schedule_ack(filled_hole || appended < length);
+    bool fin_follows = segment.header.has(tcp_flag::fin) &&
+                       segment.header.sequence + segment.payload_length == m_rcv_nxt;
+    if (!fin_follows) // the FIN's own ACK covers this data too
+        schedule_ack(filled_hole || appended < length);
 }
 
 void TcpConnection::handle_fin() {

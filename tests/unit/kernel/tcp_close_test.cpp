@@ -21,6 +21,7 @@ TEST_F(TcpClose, ActiveCloseWaitsInTimeWaitForTwoMsl) {
     send_from_peer("bye", tcp_flag::fin);
     Sent last_ack = take();
     EXPECT_EQ(last_ack.header().acknowledgment, peer_next);
+    expect_nothing_sent(); // one ACK for the data and the FIN together
     EXPECT_EQ(state_of(socket), TcpState::time_wait);
     EXPECT_EQ(read_all(socket), "bye");
     EXPECT_EQ(kernel_test::value_of(socket->receive(nullptr, 0, false)), 0u);

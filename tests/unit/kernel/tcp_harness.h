@@ -5,6 +5,13 @@
 
 #include "net/tcp/tcp_connection.h"
 
+namespace kernel::net::tcp {
+// Test failures name the states.
+inline void PrintTo(TcpState state, std::ostream* out) {
+    *out << tcp_state_name(state);
+}
+} // namespace kernel::net::tcp
+
 namespace tcp_test {
 
 class TcpHarness : public ::testing::Test {

@@ -194,6 +194,19 @@ TEST(TcpReassemblyQueue, KeepsOnlyNewBytesAndDrainsInOrder) {
     EXPECT_FALSE(queue.insert(0, reinterpret_cast<const uint8_t*>(data.data()), 100, 50));
 }
 
+TEST(TcpReassemblyQueue, BoundsThePiecesAPeerCanMake) {
+    ReassemblyQueue queue;
+    uint8_t byte = 'x';
+    size_t kept = 0;
+    for (uint32_t index = 0; index < 1000; ++index)
+        kept += queue.insert(index * 2, &byte, 1, 1 << 20) ? 1 : 0;
+    EXPECT_EQ(kept, ReassemblyQueue::maximum_pieces);
+    EXPECT_EQ(queue.bytes(), ReassemblyQueue::maximum_pieces);
+    ChunkedBuffer out;
+    EXPECT_EQ(queue.drain(0, out), 1u);
+    EXPECT_TRUE(queue.insert(5000, &byte, 1, 1 << 20)); // draining made room
+}
+
 TEST(TcpRttEstimator, FollowsRfc6298) {
     RttEstimator rtt;
     EXPECT_EQ(rtt.rto_ns(), 1'000'000'000u);
