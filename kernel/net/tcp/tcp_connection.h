@@ -9,6 +9,7 @@
 #include "net/tcp/new_reno.h"
 #include "net/tcp/reassembly_queue.h"
 #include "net/tcp/rtt_estimator.h"
+#include "net/tcp/sack_scoreboard.h"
 #include "net/tcp/tcp_header.h"
 #include "net/tcp/tcp_state.h"
 
@@ -107,6 +108,8 @@ private:
     uint32_t timestamp_now() const;
     void start_retransmit_timer();
     void retransmit_first();
+    // In recovery: the next hole below data the peer SACKed, if any.
+    void retransmit_next_hole();
     size_t payload_limit() const;
 
     // tcp_input.cpp: what comes in.
@@ -188,6 +191,8 @@ private:
 
     RttEstimator m_rtt;
     NewReno m_congestion;
+    SackScoreboard m_scoreboard;
+    uint32_t m_recovery_next = 0; // where recovery looks for the next hole to resend
     bool m_rtt_timing = false;
     uint32_t m_rtt_sequence = 0;
     uint64_t m_rtt_started = 0;
