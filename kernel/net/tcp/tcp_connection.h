@@ -96,7 +96,7 @@ private:
     void output();
     void send_syn();
     void send_ack();
-    void send_challenge_ack() { send_ack(); }
+    void send_challenge_ack();
     void send_reset();
     void send_probe();
     // A segment at `sequence` carrying `length` queued bytes from there, and FIN when asked.

@@ -139,6 +139,11 @@ void TcpConnection::send_ack() {
     transmit(m_snd_max, tcp_flag::ack, 0);
 }
 
+void TcpConnection::send_challenge_ack() {
+    if (m_table.allow_challenge_ack())
+        send_ack();
+}
+
 void TcpConnection::send_reset() {
     transmit(m_snd_max, tcp_flag::rst | tcp_flag::ack, 0);
     ++m_table.statistics().resets_sent;

@@ -73,6 +73,18 @@ void TcpTable::unindex(TcpConnection& connection) {
     LookupList::remove(connection);
 }
 
+bool TcpTable::allow_challenge_ack() {
+    uint64_t now = now_ns();
+    if (now - m_challenge_window_start >= 1'000'000'000) {
+        m_challenge_window_start = now;
+        m_challenge_acks = 0;
+    }
+    if (m_challenge_acks >= challenge_acks_per_second)
+        return false;
+    ++m_challenge_acks;
+    return true;
+}
+
 void TcpTable::destroy(TcpConnection& connection) {
     unindex(connection);
     IntrusiveList<TcpConnection, &TcpConnection::table_node>::remove(connection);

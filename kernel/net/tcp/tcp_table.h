@@ -48,6 +48,11 @@ public:
     // The reset answering `segment` for which no connection exists (RFC 9293 3.10.7.1).
     void send_reset_for(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
 
+    // RFC 5961 7: challenge ACKs are limited per second for the whole layer, so that blind
+    // RSTs or SYNs cannot turn the stack into an ACK amplifier.
+    bool allow_challenge_ack();
+    static constexpr uint32_t challenge_acks_per_second = 100;
+
     IpOutput& ip() { return m_ip; }
     uint64_t now_ns() const { return m_environment.now_ns(); }
     uint32_t random32() const;
@@ -70,6 +75,8 @@ private:
     LookupList m_listeners;
     uint32_t m_hash_key = 0;
     bool m_reap_pending = false;
+    uint64_t m_challenge_window_start = 0;
+    uint32_t m_challenge_acks = 0;
 };
 
 } // namespace kernel::net::tcp

@@ -179,6 +179,19 @@ TEST_F(TcpClose, ResetInsideTheWindowGetsAChallengeAck) {
     socket->close();
 }
 
+TEST_F(TcpClose, ChallengeAcksAreRateLimited) {
+    TcpSocket* socket = open_passive();
+    for (uint32_t index = 0; index < 300; ++index)
+        deliver(tcp_flag::rst, peer_next + 1 + index, 0);
+    EXPECT_EQ(ip.sent.size(), 100u);
+    ip.sent.clear();
+    advance(1 * seconds);
+    deliver(tcp_flag::rst, peer_next + 1, 0);
+    EXPECT_EQ(take().header().flags, tcp_flag::ack);
+    EXPECT_EQ(state_of(socket), TcpState::established);
+    socket->close();
+}
+
 TEST_F(TcpClose, ResetOutsideTheWindowIsDroppedAndCounted) {
     TcpSocket* socket = open_passive();
     deliver(tcp_flag::rst, peer_next + 1'000'000, 0);
