@@ -49,6 +49,9 @@ uint32_t TcpConnection::poll_events() const {
         // As Linux: a socket that is not (or no longer) connected polls as hung up and
         // writable, so a writer learns of it by the error its write returns.
         events |= poll_event::hang_up | poll_event::out | poll_event::write_normal;
+        // A connection that ended: a reader wakes to learn how (EOF or the error).
+        if (m_ever_connected)
+            events |= poll_event::in | poll_event::read_normal | poll_event::read_hang_up;
     } else if (m_fin_received && m_write_shutdown) {
         events |= poll_event::hang_up;
     }
@@ -88,6 +91,8 @@ ErrorOr<void> TcpConnection::connect(Ipv4Endpoint remote) {
     if (local_address.is_any())
         local_address =
             remote.address.is_loopback() ? remote.address : m_table.ip().local_address();
+    if (local_address.is_any())
+        return ENETUNREACH; // no address yet (DHCP has not finished)
     if (!m_bound) {
         uint16_t port = TRY(m_table.choose_connect_port(local_address, remote));
         m_local.port = port;
