@@ -191,6 +191,12 @@ void TcpConnection::detach_children() {
 
 void TcpConnection::close() {
     m_program_owns = false;
+    bool unread = !m_receive_queue.is_empty() || !m_out_of_order.is_empty();
+    if (unread && is_synchronized(m_state) && m_state != TcpState::time_wait) {
+        // RFC 2525 2.17: data the program never read is lost; the peer must know.
+        m_receive_queue.clear();
+        abort(0, true);
+    }
     switch (m_state) {
     case TcpState::listen:
         detach_children();
@@ -206,12 +212,6 @@ void TcpConnection::close() {
     case TcpState::last_ack:
         break;
     default:
-        if (!m_receive_queue.is_empty() || !m_out_of_order.is_empty()) {
-            // RFC 2525 2.17: data the program never read is lost; the peer must know.
-            m_receive_queue.clear();
-            abort(0, true);
-            break;
-        }
         if (!m_write_shutdown)
             queue_fin();
         output();

@@ -144,6 +144,17 @@ TEST_F(TcpClose, CloseWithUnreadDataResets) {
     EXPECT_EQ(layer.next_deadline_ns(), 0u);
 }
 
+TEST_F(TcpClose, CloseWithUnreadDataResetsInFinWait2Too) {
+    TcpSocket* socket = open_passive();
+    ASSERT_OK(socket->shutdown(false, true));
+    take();
+    ack_from_peer(our_next + 1);
+    send_from_peer("unread");
+    socket->close();
+    EXPECT_TRUE(take().has(tcp_flag::rst));
+    EXPECT_EQ(layer.next_deadline_ns(), 0u);
+}
+
 TEST_F(TcpClose, DataAfterCloseIsAnsweredWithReset) {
     TcpSocket* socket = open_passive();
     socket->close();
