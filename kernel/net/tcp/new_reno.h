@@ -22,7 +22,6 @@ public:
     bool on_duplicate_ack(uint32_t in_flight, uint32_t highest_sent, uint32_t snd_una);
     // The retransmission timer fired: back to one segment, slow start to half the flight.
     void on_timeout(uint32_t in_flight, uint32_t highest_sent);
-    uint32_t duplicate_acks() const { return m_duplicate_acks; }
 
 private:
     uint32_t m_mss = 536;

@@ -8,7 +8,7 @@ namespace kernel::net::tcp {
 
 bool ReassemblyQueue::add_piece(ListNode* before, uint32_t start, const uint8_t* data,
                                 size_t length, size_t limit) {
-    if (m_bytes + length > limit)
+    if (m_bytes + length > limit || m_piece_count >= maximum_pieces)
         return false;
     auto* storage = new uint8_t[sizeof(Piece) + length];
     if (!storage)
@@ -20,11 +20,13 @@ bool ReassemblyQueue::add_piece(ListNode* before, uint32_t start, const uint8_t*
     else
         m_pieces.append(*piece);
     m_bytes += length;
+    ++m_piece_count;
     return true;
 }
 
 void ReassemblyQueue::free_piece(Piece& piece) {
     IntrusiveList<Piece, &Piece::node>::remove(piece);
+    --m_piece_count;
     piece.~Piece();
     delete[] reinterpret_cast<uint8_t*>(&piece);
 }

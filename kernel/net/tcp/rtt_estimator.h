@@ -20,9 +20,6 @@ public:
     void reset_backoff() { m_backoff = 0; }
 
     uint64_t rto_ns() const;
-    bool has_sample() const { return m_has_sample; }
-    uint64_t smoothed_rtt_ns() const { return m_smoothed_ns; }
-    uint32_t backoff() const { return m_backoff; }
 
 private:
     uint64_t base_rto_ns() const;

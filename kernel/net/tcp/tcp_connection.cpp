@@ -16,7 +16,9 @@ constexpr int maximum_backlog = 4096;
 
 TcpConnection::TcpConnection(TcpTable& table) : m_table(table) {}
 
-TcpConnection::~TcpConnection() = default;
+TcpConnection::~TcpConnection() {
+    TcpTable::unindex(*this);
+}
 
 void TcpConnection::notify() {
     if (m_readiness.has_observers())
@@ -47,6 +49,9 @@ uint32_t TcpConnection::poll_events() const {
         // As Linux: a socket that is not (or no longer) connected polls as hung up and
         // writable, so a writer learns of it by the error its write returns.
         events |= poll_event::hang_up | poll_event::out | poll_event::write_normal;
+        // A connection that ended: a reader wakes to learn how (EOF or the error).
+        if (m_ever_connected)
+            events |= poll_event::in | poll_event::read_normal | poll_event::read_hang_up;
     } else if (m_fin_received && m_write_shutdown) {
         events |= poll_event::hang_up;
     }
@@ -86,6 +91,8 @@ ErrorOr<void> TcpConnection::connect(Ipv4Endpoint remote) {
     if (local_address.is_any())
         local_address =
             remote.address.is_loopback() ? remote.address : m_table.ip().local_address();
+    if (local_address.is_any())
+        return ENETUNREACH; // no address yet (DHCP has not finished)
     if (!m_bound) {
         uint16_t port = TRY(m_table.choose_connect_port(local_address, remote));
         m_local.port = port;
@@ -100,6 +107,7 @@ ErrorOr<void> TcpConnection::connect(Ipv4Endpoint remote) {
     m_snd_nxt = m_iss;
     m_snd_max = m_iss;
     m_state = TcpState::syn_sent;
+    m_table.index(*this);
     send_syn();
     return EINPROGRESS;
 }
@@ -153,6 +161,8 @@ void TcpConnection::queue_fin() {
 
 void TcpConnection::move_to_closed() {
     m_state = TcpState::closed;
+    TcpTable::unindex(*this);
+    m_table.note_closed();
     m_retransmit_at = m_delayed_ack_at = m_persist_at = m_keep_alive_at = m_linger_at = 0;
     m_send_queue.clear();
     m_out_of_order.clear();
@@ -181,6 +191,12 @@ void TcpConnection::detach_children() {
 
 void TcpConnection::close() {
     m_program_owns = false;
+    bool unread = !m_receive_queue.is_empty() || !m_out_of_order.is_empty();
+    if (unread && is_synchronized(m_state) && m_state != TcpState::time_wait) {
+        // RFC 2525 2.17: data the program never read is lost; the peer must know.
+        m_receive_queue.clear();
+        abort(0, true);
+    }
     switch (m_state) {
     case TcpState::listen:
         detach_children();
@@ -196,12 +212,6 @@ void TcpConnection::close() {
     case TcpState::last_ack:
         break;
     default:
-        if (!m_receive_queue.is_empty() || !m_out_of_order.is_empty()) {
-            // RFC 2525 2.17: data the program never read is lost; the peer must know.
-            m_receive_queue.clear();
-            abort(0, true);
-            break;
-        }
         if (!m_write_shutdown)
             queue_fin();
         output();
@@ -223,6 +233,7 @@ ErrorOr<void> TcpConnection::listen(int backlog) {
         TRY(bind({Ipv4Address::any(), 0}));
     m_backlog = static_cast<uint16_t>(max(1, min(backlog, maximum_backlog)));
     m_state = TcpState::listen;
+    m_table.index(*this);
     return {};
 }
 

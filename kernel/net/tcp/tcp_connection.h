@@ -9,6 +9,7 @@
 #include "net/tcp/new_reno.h"
 #include "net/tcp/reassembly_queue.h"
 #include "net/tcp/rtt_estimator.h"
+#include "net/tcp/sack_scoreboard.h"
 #include "net/tcp/tcp_header.h"
 #include "net/tcp/tcp_state.h"
 
@@ -75,8 +76,9 @@ public:
     bool is_listening() const { return m_state == TcpState::listen; }
     const SocketOptions& socket_options() const { return m_options; }
 
-    ListNode table_node; // in the table's list of every socket
-    ListNode queue_node; // in its listener's SYN queue or accept queue
+    ListNode table_node;  // in the table's list of every socket
+    ListNode lookup_node; // in the table's 4-tuple hash bucket, or its list of listeners
+    ListNode queue_node;  // in its listener's SYN queue or accept queue
 
 private:
     // tcp_connection.cpp: the program's side.
@@ -94,7 +96,7 @@ private:
     void output();
     void send_syn();
     void send_ack();
-    void send_challenge_ack() { send_ack(); }
+    void send_challenge_ack();
     void send_reset();
     void send_probe();
     // A segment at `sequence` carrying `length` queued bytes from there, and FIN when asked.
@@ -106,6 +108,8 @@ private:
     uint32_t timestamp_now() const;
     void start_retransmit_timer();
     void retransmit_first();
+    // In recovery: the next hole below data the peer SACKed, if any.
+    void retransmit_next_hole();
     size_t payload_limit() const;
 
     // tcp_input.cpp: what comes in.
@@ -187,6 +191,8 @@ private:
 
     RttEstimator m_rtt;
     NewReno m_congestion;
+    SackScoreboard m_scoreboard;
+    uint32_t m_recovery_next = 0; // where recovery looks for the next hole to resend
     bool m_rtt_timing = false;
     uint32_t m_rtt_sequence = 0;
     uint64_t m_rtt_started = 0;

@@ -133,6 +133,7 @@ void TcpConnection::handle_new_ack(const TcpSegment& segment, uint32_t ack) {
     size_t data_acked = min<size_t>(acked, m_send_queue.size());
     m_send_queue.consume(data_acked);
     m_snd_una = ack;
+    m_scoreboard.acknowledge(ack);
     if (sequence_less(m_snd_nxt, m_snd_una))
         m_snd_nxt = m_snd_una;
 
@@ -181,8 +182,11 @@ void TcpConnection::handle_duplicate_ack() {
     uint32_t in_flight = m_snd_max - m_snd_una;
     if (m_congestion.on_duplicate_ack(in_flight, m_snd_max, m_snd_una)) {
         m_rtt_timing = false;
+        m_recovery_next = m_snd_una;
         retransmit_first();
         start_retransmit_timer();
+    } else if (m_congestion.in_recovery()) {
+        retransmit_next_hole();
     }
 }
 
@@ -209,6 +213,9 @@ bool TcpConnection::handle_ack(const TcpSegment& segment) {
             m_state = TcpState::fin_wait_1;
         return true;
     }
+    if (m_sack && header.options.sack_block_count > 0)
+        m_scoreboard.add(header.options.sack_blocks, header.options.sack_block_count,
+                         sequence_max(m_snd_una, ack), m_snd_max);
     if (sequence_greater(ack, m_snd_max)) {
         // Acknowledges what was never sent (RFC 5961 5.2: answered with an ACK, dropped).
         send_ack();
@@ -272,7 +279,10 @@ void TcpConnection::handle_data(const TcpSegment& segment) {
     size_t appended = m_receive_queue.append(payload, length);
     m_rcv_nxt += static_cast<uint32_t>(appended);
     m_rcv_nxt += static_cast<uint32_t>(m_out_of_order.drain(m_rcv_nxt, m_receive_queue));
-    schedule_ack(filled_hole || appended < length);
+    bool fin_follows = segment.header.has(tcp_flag::fin) &&
+                       segment.header.sequence + segment.payload_length == m_rcv_nxt;
+    if (!fin_follows) // the FIN's own ACK covers this data too
+        schedule_ack(filled_hole || appended < length);
 }
 
 void TcpConnection::handle_fin() {

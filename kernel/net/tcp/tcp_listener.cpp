@@ -49,6 +49,7 @@ void TcpConnection::accept_syn(Ipv4Address source, Ipv4Address destination,
     child->m_snd_max = child->m_iss;
     child->m_snd_wnd = header.window;
     child->take_options(header.options);
+    m_table.index(*child);
     m_syn_queue.append(*child);
     ++m_syn_queue_length;
     child->send_syn();

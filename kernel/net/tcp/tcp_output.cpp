@@ -139,6 +139,11 @@ void TcpConnection::send_ack() {
     transmit(m_snd_max, tcp_flag::ack, 0);
 }
 
+void TcpConnection::send_challenge_ack() {
+    if (m_table.allow_challenge_ack())
+        send_ack();
+}
+
 void TcpConnection::send_reset() {
     transmit(m_snd_max, tcp_flag::rst | tcp_flag::ack, 0);
     ++m_table.statistics().resets_sent;
@@ -177,7 +182,19 @@ void TcpConnection::retransmit_first() {
     size_t length = min<size_t>(queued, payload_limit());
     bool fin = m_fin_queued && length == queued && sequence_greater(m_snd_max, m_fin_sequence);
     send_data(m_snd_una, length, fin);
-    m_snd_nxt = sequence_max(m_snd_nxt, m_snd_una + static_cast<uint32_t>(length) + (fin ? 1 : 0));
+    uint32_t end = m_snd_una + static_cast<uint32_t>(length);
+    m_snd_nxt = sequence_max(m_snd_nxt, end + (fin ? 1 : 0));
+    m_recovery_next = sequence_max(m_recovery_next, end);
+}
+
+void TcpConnection::retransmit_next_hole() {
+    uint32_t start;
+    uint32_t length;
+    if (!m_scoreboard.next_hole(sequence_max(m_recovery_next, m_snd_una), start, length))
+        return;
+    length = min<uint32_t>(length, static_cast<uint32_t>(payload_limit()));
+    send_data(start, length, false);
+    m_recovery_next = start + length;
 }
 
 void TcpConnection::output() {

@@ -31,7 +31,7 @@ bool may_share(const TcpConnection& binder, Ipv4Address address, const TcpConnec
 } // namespace
 
 TcpTable::TcpTable(IpOutput& ip, const Environment& environment)
-    : m_ip(ip), m_environment(environment) {}
+    : m_ip(ip), m_environment(environment), m_hash_key(random32()) {}
 
 TcpTable::~TcpTable() {
     while (TcpConnection* connection = m_connections.take_first())
@@ -51,12 +51,50 @@ TcpConnection* TcpTable::create_connection() {
     return connection;
 }
 
+TcpTable::LookupList& TcpTable::bucket(Ipv4Address local, uint16_t local_port,
+                                       Ipv4Endpoint remote) {
+    uint32_t hash = (remote.address.value ^ m_hash_key) * 0x9e3779b1u;
+    hash ^= ((uint32_t(remote.port) << 16) | local_port) + local.value;
+    hash *= 0x85ebca6bu;
+    return m_buckets[(hash >> 16) % bucket_count];
+}
+
+void TcpTable::index(TcpConnection& connection) {
+    unindex(connection);
+    if (connection.is_listening()) {
+        m_listeners.append(connection);
+        return;
+    }
+    Ipv4Endpoint local = connection.local_endpoint();
+    bucket(local.address, local.port, connection.remote()).append(connection);
+}
+
+void TcpTable::unindex(TcpConnection& connection) {
+    LookupList::remove(connection);
+}
+
+bool TcpTable::allow_challenge_ack() {
+    uint64_t now = now_ns();
+    if (now - m_challenge_window_start >= 1'000'000'000) {
+        m_challenge_window_start = now;
+        m_challenge_acks = 0;
+    }
+    if (m_challenge_acks >= challenge_acks_per_second)
+        return false;
+    ++m_challenge_acks;
+    return true;
+}
+
 void TcpTable::destroy(TcpConnection& connection) {
+    unindex(connection);
     IntrusiveList<TcpConnection, &TcpConnection::table_node>::remove(connection);
     delete &connection;
 }
 
 void TcpTable::reap() {
+    if (!m_reap_pending)
+        return;
+    m_reap_pending = false;
     for (auto& connection : m_connections) {
         if (connection.is_finished())
             destroy(connection);
@@ -113,22 +151,20 @@ ErrorOr<uint16_t> TcpTable::choose_connect_port(Ipv4Address local, Ipv4Endpoint 
 TcpConnection* TcpTable::find(Ipv4Address source, Ipv4Address destination,
                               const TcpSegment& segment) {
     const TcpHeader& header = segment.header;
-    TcpConnection* listener = nullptr;
-    for (auto& connection : m_connections) {
+    Ipv4Endpoint remote = {source, header.source_port};
+    for (auto& connection : bucket(destination, header.destination_port, remote)) {
         Ipv4Endpoint local = connection.local_endpoint();
-        if (local.port != header.destination_port || connection.state() == TcpState::closed)
-            continue;
-        if (connection.is_listening()) {
-            if (!listener && (local.address.is_any() || local.address == destination))
-                listener = &connection;
-            continue;
-        }
-        Ipv4Endpoint remote = connection.remote();
-        if (local.address == destination && remote.address == source &&
-            remote.port == header.source_port)
+        if (local.port == header.destination_port && local.address == destination &&
+            connection.remote() == remote && connection.state() != TcpState::closed)
             return &connection;
     }
-    return listener;
+    for (auto& listener : m_listeners) {
+        Ipv4Endpoint local = listener.local_endpoint();
+        if (local.port == header.destination_port &&
+            (local.address.is_any() || local.address == destination))
+            return &listener;
+    }
+    return nullptr;
 }
 
 void TcpTable::receive(Ipv4Address source, Ipv4Address destination, const uint8_t* data,

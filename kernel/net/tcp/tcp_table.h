@@ -23,6 +23,11 @@ public:
     TcpTable& operator=(const TcpTable&) = delete;
 
     TcpConnection* create_connection();
+    // Makes a connection findable by its 4-tuple, or a listener by its port, once it has one.
+    void index(TcpConnection& connection);
+    static void unindex(TcpConnection& connection);
+    // A connection reached CLOSED: the next reap looks for what can be freed.
+    void note_closed() { m_reap_pending = true; }
     // Frees a connection the program no longer owns and the protocol is done with.
     void destroy(TcpConnection& connection);
 
@@ -43,6 +48,11 @@ public:
     // The reset answering `segment` for which no connection exists (RFC 9293 3.10.7.1).
     void send_reset_for(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
 
+    // RFC 5961 7: challenge ACKs are limited per second for the whole layer, so that blind
+    // RSTs or SYNs cannot turn the stack into an ACK amplifier.
+    bool allow_challenge_ack();
+    static constexpr uint32_t challenge_acks_per_second = 100;
+
     IpOutput& ip() { return m_ip; }
     uint64_t now_ns() const { return m_environment.now_ns(); }
     uint32_t random32() const;
@@ -51,11 +61,22 @@ public:
 private:
     TcpConnection* find(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
     void reap();
+    using LookupList = IntrusiveList<TcpConnection, &TcpConnection::lookup_node>;
+    LookupList& bucket(Ipv4Address local, uint16_t local_port, Ipv4Endpoint remote);
 
     IpOutput& m_ip;
     Environment m_environment;
     TcpStatistics m_statistics;
     IntrusiveList<TcpConnection, &TcpConnection::table_node> m_connections;
+    // Connections by 4-tuple, so a segment finds its connection without walking them all;
+    // the hash is keyed by a random secret so that peers cannot aim at one bucket.
+    static constexpr size_t bucket_count = 256;
+    LookupList m_buckets[bucket_count];
+    LookupList m_listeners;
+    uint32_t m_hash_key = 0;
+    bool m_reap_pending = false;
+    uint64_t m_challenge_window_start = 0;
+    uint32_t m_challenge_acks = 0;
 };
 
 } // namespace kernel::net::tcp

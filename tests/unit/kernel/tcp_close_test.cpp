@@ -21,6 +21,7 @@ TEST_F(TcpClose, ActiveCloseWaitsInTimeWaitForTwoMsl) {
     send_from_peer("bye", tcp_flag::fin);
     Sent last_ack = take();
     EXPECT_EQ(last_ack.header().acknowledgment, peer_next);
+    expect_nothing_sent(); // one ACK for the data and the FIN together
     EXPECT_EQ(state_of(socket), TcpState::time_wait);
     EXPECT_EQ(read_all(socket), "bye");
     EXPECT_EQ(kernel_test::value_of(socket->receive(nullptr, 0, false)), 0u);
@@ -143,6 +144,17 @@ TEST_F(TcpClose, CloseWithUnreadDataResets) {
     EXPECT_EQ(layer.next_deadline_ns(), 0u);
 }
 
+TEST_F(TcpClose, CloseWithUnreadDataResetsInFinWait2Too) {
+    TcpSocket* socket = open_passive();
+    ASSERT_OK(socket->shutdown(false, true));
+    take();
+    ack_from_peer(our_next + 1);
+    send_from_peer("unread");
+    socket->close();
+    EXPECT_TRUE(take().has(tcp_flag::rst));
+    EXPECT_EQ(layer.next_deadline_ns(), 0u);
+}
+
 TEST_F(TcpClose, DataAfterCloseIsAnsweredWithReset) {
     TcpSocket* socket = open_passive();
     socket->close();
@@ -175,6 +187,19 @@ TEST_F(TcpClose, ResetInsideTheWindowGetsAChallengeAck) {
     EXPECT_EQ(challenge.header().acknowledgment, peer_next);
     EXPECT_EQ(state_of(socket), TcpState::established);
     EXPECT_EQ(layer.statistics().resets_received, 0u);
+    socket->close();
+}
+
+TEST_F(TcpClose, ChallengeAcksAreRateLimited) {
+    TcpSocket* socket = open_passive();
+    for (uint32_t index = 0; index < 300; ++index)
+        deliver(tcp_flag::rst, peer_next + 1 + index, 0);
+    EXPECT_EQ(ip.sent.size(), 100u);
+    ip.sent.clear();
+    advance(1 * seconds);
+    deliver(tcp_flag::rst, peer_next + 1, 0);
+    EXPECT_EQ(take().header().flags, tcp_flag::ack);
+    EXPECT_EQ(state_of(socket), TcpState::established);
     socket->close();
 }
 

@@ -199,6 +199,34 @@ TEST_F(TcpHandshake, SimultaneousOpen) {
     EXPECT_EQ(state_of(socket), TcpState::established);
 }
 
+TEST_F(TcpHandshake, AThousandConnectionsEachGetTheirOwnSegments) {
+    listener = layer.create_socket();
+    ASSERT_OK(listener->bind({Ipv4Address::any(), server_port}));
+    ASSERT_OK(listener->listen(4096));
+    std::vector<TcpSocket*> sockets;
+    std::vector<uint32_t> server_next;
+    for (uint16_t index = 0; index < 1000; ++index) {
+        peer_port = static_cast<uint16_t>(20000 + index);
+        deliver(tcp_flag::syn, index * 1000u, 0);
+        Sent syn_ack = take();
+        server_next.push_back(syn_ack.header().sequence + 1);
+        deliver(tcp_flag::ack, index * 1000u + 1, server_next.back());
+        sockets.push_back(kernel_test::value_of(listener->accept()));
+    }
+    EXPECT_EQ(layer.statistics().connections_opened, 1000u);
+    for (uint16_t index = 0; index < 1000; ++index) {
+        peer_port = static_cast<uint16_t>(20000 + index);
+        deliver(tcp_flag::ack | tcp_flag::psh, index * 1000u + 1, server_next[index],
+                "peer " + std::to_string(index));
+    }
+    for (uint16_t index = 0; index < 1000; ++index) {
+        ASSERT_EQ(read_all(sockets[index]), "peer " + std::to_string(index));
+        sockets[index]->close(); // unread data none: a FIN each
+    }
+    EXPECT_EQ(layer.statistics().resets_sent, 0u);
+    listener->close();
+}
+
 TEST_F(TcpHandshake, BindRules) {
     TcpSocket* first = layer.create_socket();
     TcpSocket* second = layer.create_socket();

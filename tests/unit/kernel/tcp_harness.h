@@ -5,6 +5,13 @@
 
 #include "net/tcp/tcp_connection.h"
 
+namespace kernel::net::tcp {
+// Test failures name the states.
+inline void PrintTo(TcpState state, std::ostream* out) {
+    *out << tcp_state_name(state);
+}
+} // namespace kernel::net::tcp
+
 namespace tcp_test {
 
 class TcpHarness : public ::testing::Test {
@@ -147,12 +154,14 @@ protected:
         return static_cast<TcpConnection*>(socket)->state();
     }
     std::string read_all(TcpSocket* socket) {
-        std::string data(1 << 20, '\0');
-        auto result = socket->receive(data.data(), data.size(), false);
-        if (result.is_error())
-            return {};
-        data.resize(result.value());
-        return data;
+        std::string data;
+        char buffer[4096];
+        for (;;) {
+            auto result = socket->receive(buffer, sizeof buffer, false);
+            if (result.is_error() || result.value() == 0)
+                return data;
+            data.append(buffer, result.value());
+        }
     }
 
     RecordingIp ip;

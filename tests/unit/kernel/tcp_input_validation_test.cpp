@@ -97,6 +97,27 @@ TEST_F(TcpInputValidation, BadChecksumIsDroppedAndCounted) {
     EXPECT_TRUE(take().has(tcp_flag::rst));
 }
 
+TEST_F(TcpInputValidation, OffloadedChecksumLeavesThePseudoHeaderSum) {
+    ip.offload = true;
+    deliver(tcp_flag::syn, 4000, 0);
+    Sent reset = take();
+    EXPECT_TRUE(reset.offloaded);
+    // The field holds the folded pseudo-header sum; the device adds the segment's own sum.
+    ChecksumAccumulator pseudo;
+    add_tcp_pseudo_header(pseudo, reset.source, reset.destination,
+                          static_cast<uint16_t>(reset.bytes.size()));
+    uint16_t field = static_cast<uint16_t>((reset.bytes[16] << 8) | reset.bytes[17]);
+    EXPECT_EQ(field, pseudo.folded());
+    // Completing it as the device would gives a valid segment.
+    ChecksumAccumulator device;
+    device.add(reset.bytes.data(), reset.bytes.size());
+    uint16_t completed = device.checksum();
+    reset.bytes[16] = static_cast<uint8_t>(completed >> 8);
+    reset.bytes[17] = static_cast<uint8_t>(completed);
+    EXPECT_TRUE(tcp_checksum_valid(reset.source, reset.destination, reset.bytes.data(),
+                                   reset.bytes.size()));
+}
+
 TEST_F(TcpInputValidation, MalformedHeadersAreDroppedAndCounted) {
     TcpHeader header;
     header.source_port = peer_port;

@@ -4,6 +4,7 @@
 #include "net/tcp/new_reno.h"
 #include "net/tcp/reassembly_queue.h"
 #include "net/tcp/rtt_estimator.h"
+#include "net/tcp/sack_scoreboard.h"
 #include "net/tcp/sequence.h"
 
 namespace {
@@ -192,6 +193,42 @@ TEST(TcpReassemblyQueue, KeepsOnlyNewBytesAndDrainsInOrder) {
     EXPECT_EQ(drained, data.substr(35, 55));
     EXPECT_TRUE(queue.is_empty());
     EXPECT_FALSE(queue.insert(0, reinterpret_cast<const uint8_t*>(data.data()), 100, 50));
+}
+
+TEST(TcpReassemblyQueue, BoundsThePiecesAPeerCanMake) {
+    ReassemblyQueue queue;
+    uint8_t byte = 'x';
+    size_t kept = 0;
+    for (uint32_t index = 0; index < 1000; ++index)
+        kept += queue.insert(index * 2, &byte, 1, 1 << 20) ? 1 : 0;
+    EXPECT_EQ(kept, ReassemblyQueue::maximum_pieces);
+    EXPECT_EQ(queue.bytes(), ReassemblyQueue::maximum_pieces);
+    ChunkedBuffer out;
+    EXPECT_EQ(queue.drain(0, out), 1u);
+    EXPECT_TRUE(queue.insert(5000, &byte, 1, 1 << 20)); // draining made room
+}
+
+TEST(TcpSackScoreboard, MergesBlocksAndFindsTheHolesBetweenThem) {
+    SackScoreboard board;
+    SackBlock blocks[] = {{3000, 4000}, {1000, 2000}, {5000, 9000}, {1500, 2500}};
+    board.add(blocks, 4, 500, 6000); // the last part of {5000, 9000} was never sent
+    uint32_t start, length;
+    ASSERT_TRUE(board.next_hole(500, start, length));
+    EXPECT_EQ(start, 500u);
+    EXPECT_EQ(length, 500u);
+    ASSERT_TRUE(board.next_hole(1000, start, length));
+    EXPECT_EQ(start, 2500u); // {1000, 2000} and {1500, 2500} merged
+    EXPECT_EQ(length, 500u);
+    EXPECT_FALSE(board.next_hole(4000, start, length)); // nothing reported above: unknown
+    board.acknowledge(3500);
+    ASSERT_FALSE(board.next_hole(3500, start, length));
+    SackBlock later[] = {{4500, 5000}};
+    board.add(later, 1, 3500, 6000);
+    ASSERT_TRUE(board.next_hole(3500, start, length));
+    EXPECT_EQ(start, 4000u);
+    EXPECT_EQ(length, 500u);
+    board.clear();
+    EXPECT_TRUE(board.is_empty());
 }
 
 TEST(TcpRttEstimator, FollowsRfc6298) {

@@ -139,6 +139,36 @@ TEST_F(TcpTransfer, FastRetransmitOnThreeDuplicateAcksThenNewRenoRecovery) {
     socket->close();
 }
 
+TEST_F(TcpTransfer, SackedRecoveryResendsEveryHoleWithoutWaitingARoundTrip) {
+    TcpSocket* socket = open_passive(mss_option(1000, true));
+    socket->options().no_delay = true;
+    uint32_t base = our_next;
+    EXPECT_EQ(send_now(socket, pattern(10000)).size(), 10000u);
+    // Segments 0 and 4 were lost: each later arrival brings a duplicate ACK with SACK blocks.
+    auto duplicate_with = [&](std::vector<SackBlock> blocks) {
+        TcpOptions options;
+        options.sack_block_count = static_cast<uint8_t>(blocks.size());
+        for (size_t index = 0; index < blocks.size(); ++index)
+            options.sack_blocks[index] = blocks[index];
+        deliver(tcp_flag::ack, peer_next, base, {}, options);
+    };
+    duplicate_with({{base + 1000, base + 2000}});
+    duplicate_with({{base + 1000, base + 3000}});
+    expect_nothing_sent();
+    duplicate_with({{base + 1000, base + 4000}});
+    EXPECT_EQ(take().header().sequence, base); // fast retransmit of the first hole
+    duplicate_with({{base + 5000, base + 6000}, {base + 1000, base + 4000}});
+    Sent second_hole = take(); // and at once the next one, below data the peer holds
+    EXPECT_EQ(second_hole.header().sequence, base + 4000);
+    EXPECT_EQ(second_hole.payload(), pattern(10000).substr(4000, 1000));
+    duplicate_with({{base + 5000, base + 7000}, {base + 1000, base + 4000}});
+    expect_nothing_sent(); // no hole left below what was SACKed
+    EXPECT_EQ(layer.statistics().retransmitted, 2u);
+    ack_from_peer(base + 10000);
+    EXPECT_EQ(layer.next_deadline_ns(), 0u);
+    socket->close();
+}
+
 TEST_F(TcpTransfer, OutOfOrderDataIsAcknowledgedWithSackBlocks) {
     TcpSocket* socket = open_passive(mss_option(1000, true));
     uint32_t start = peer_next;
