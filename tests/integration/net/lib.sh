@@ -248,8 +248,9 @@ start_server() { # program args...
     require_files "$program"
     # A guest started earlier in this test may have had another MAC address at 10.0.2.15.
     ip neigh flush all
+    # Started directly, not through a function: $SERVER_PID must be the server's own process.
     if [[ $MODE == native ]]; then
-        in_guest "$program" "$@" >"$WORK/server.out" 2>"$WORK/server.err" &
+        nsenter -t "$GUEST_NS_PID" -n -- "$program" "$@" >"$WORK/server.out" 2>"$WORK/server.err" &
     else
         local memory=()
         [[ -n ${INGOT_NET_MEM:-} ]] && memory=(--mem "$INGOT_NET_MEM")
