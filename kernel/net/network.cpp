@@ -1,9 +1,11 @@
-// The kernel's one network stack: built over the platform's device at boot, then driven by the
-// scheduler (DeviceHooks), never from interrupt context.
+// The kernel's one network stack: built over the platform's device at boot (or, without one, at
+// the first socket, carrying loopback only), then driven by the scheduler (DeviceHooks), never
+// from interrupt context.
 #include "net/network.h"
 
 #include "lib/log.h"
 #include "linux/entropy.h"
+#include "net/no_link_device.h"
 #include "net/stack.h"
 #include "platform/platform.h"
 #include "sched/scheduler.h"
@@ -20,6 +22,7 @@ constexpr InterfaceConfig fallback_config{Ipv4Address::from_octets(10, 0, 2, 15)
                                           false};
 
 NetworkStack* the_stack;
+NoLinkDevice no_link;
 
 const Environment environment{clock::monotonic_ns, fill_random};
 
@@ -85,7 +88,14 @@ void start_network(bool report) {
 namespace kernel {
 
 net::NetworkStack* network_stack() {
-    return net::the_stack;
+    using namespace net;
+    if (!the_stack) {
+        the_stack = new NetworkStack(no_link, environment);
+        // Loopback wakes nobody from outside: only the stack's own timers bound idle waits.
+        if (the_stack)
+            scheduler::set_device_hooks({poll_stack, stack_deadline, 0});
+    }
+    return the_stack;
 }
 
 } // namespace kernel

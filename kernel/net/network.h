@@ -5,8 +5,9 @@
 
 namespace kernel {
 
-// Null when the VM has no network device: sockets can then be made and bound, but connecting
-// and sending fail with ENETUNREACH.
+// The stack over the VM's network device; without one, a stack that carries loopback only,
+// made at the first call. Null only when there was no memory for it: sockets can then be made
+// and bound, but connecting and sending fail with ENETUNREACH.
 net::NetworkStack* network_stack();
 
 namespace net {

@@ -109,7 +109,9 @@ bool TcpConnection::handle_reset(const TcpSegment& segment) {
     }
     bool orderly = m_state == TcpState::time_wait || m_state == TcpState::last_ack ||
                    m_state == TcpState::closing;
-    abort(orderly ? 0 : ECONNRESET, false);
+    // As Linux: after the peer's FIN, its reset means only that our writes can go nowhere.
+    int error = m_state == TcpState::close_wait ? EPIPE : ECONNRESET;
+    abort(orderly ? 0 : error, false);
     return false;
 }
 
