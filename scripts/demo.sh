@@ -19,3 +19,18 @@ echo "== ingot run demo.img"
 "$ingot" run "$work/demo.img"
 echo "== ingot run demo.img -- with new arguments"
 "$ingot" run "$work/demo.img" -- with new arguments
+
+# The network: the HTTP example served from a unikernel through a published port, in a network
+# namespace of its own so the demo leaves nothing behind on the host.
+if [[ $(id -u) -eq 0 && -c /dev/net/tun ]] && command -v unshare curl >/dev/null; then
+  echo "== ingot run build/examples/http_server -p 8080:80 -- 80   (then curl it)"
+  unshare --net bash -c '
+    ip link set lo up
+    "$1" run "$2" -p 8080:80 -- 80 &
+    for _ in $(seq 50); do curl -sf -o /dev/null http://127.0.0.1:8080/ && break; sleep 0.1; done
+    curl -sS http://127.0.0.1:8080/ | head -n 5; echo
+    kill -TERM $!
+    wait $! || true' demo "$ingot" "$root/build/examples/http_server"
+else
+  echo "== (the network demo needs root and /dev/net/tun: skipped)"
+fi
