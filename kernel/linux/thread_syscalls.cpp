@@ -2,6 +2,7 @@
 #include "lib/log.h"
 #include "linux/syscall_table.h"
 #include "mm/user_memory.h"
+#include "net/network.h"
 #include "platform/platform.h"
 #include "sched/futex.h"
 #include "sched/scheduler.h"
@@ -80,6 +81,11 @@ long sys_clone3(SyscallFrame& f) {
                                  arguments.child_tid, arguments.tls});
 }
 
+[[noreturn]] void exit_program(int status) {
+    net::finish_output();
+    platform::exit(status);
+}
+
 long sys_exit(SyscallFrame& f) {
     Thread& self = *scheduler::current();
     if (self.clear_child_tid) {
@@ -88,12 +94,12 @@ long sys_exit(SyscallFrame& f) {
             futex::wake(self.clear_child_tid, 1, futex::match_any);
     }
     if (scheduler::live_threads() == 1)
-        platform::exit(static_cast<int>(f.rdi & 0xff));
+        exit_program(static_cast<int>(f.rdi & 0xff));
     scheduler::exit_current();
 }
 
 long sys_exit_group(SyscallFrame& f) {
-    platform::exit(static_cast<int>(f.rdi & 0xff));
+    exit_program(static_cast<int>(f.rdi & 0xff));
 }
 
 long sys_set_tid_address(SyscallFrame& f) {

@@ -21,6 +21,9 @@ constexpr InterfaceConfig fallback_config{Ipv4Address::from_octets(10, 0, 2, 15)
                                           Ipv4Address::from_octets(10, 0, 2, 1), Ipv4Address::any(),
                                           false};
 
+// How long an exiting program's connections get to deliver what it wrote.
+constexpr uint64_t finish_output_ns = 5 * clock::ns_per_second;
+
 NetworkStack* the_stack;
 NoLinkDevice no_link;
 
@@ -80,6 +83,24 @@ void start_network(bool report) {
         klog("net: prefix /%u", active.prefix_length);
         if (!active.gateway.is_any())
             log_address("gateway", active.gateway);
+    }
+}
+
+void finish_output() {
+    if (!the_stack)
+        return;
+    uint64_t give_up = clock::monotonic_ns() + finish_output_ns;
+    for (;;) {
+        the_stack->poll();
+        if (!the_stack->has_undelivered_output())
+            return;
+        uint64_t now = clock::monotonic_ns();
+        if (now >= give_up)
+            return;
+        uint64_t until = give_up;
+        if (uint64_t next = the_stack->next_deadline_ns(); next && next < until)
+            until = next;
+        platform::wait_for_events(abi::poll_event_net, until > now ? until - now : 0);
     }
 }
 

@@ -15,6 +15,9 @@ namespace net {
 // interface (waiting a few seconds for DHCP when asked) and hands the scheduler its polling.
 // `report`: log the interface's settings (--boot-trace).
 void start_network(bool report);
+// The program is exiting: on Linux its sockets would go on delivering what it wrote, but the
+// VM ends with it, so wait (at most a few seconds) until TCP's peers have acknowledged it all.
+void finish_output();
 } // namespace net
 
 } // namespace kernel

@@ -165,6 +165,10 @@ void NetworkStack::poll() {
         state.device.flush();
 }
 
+bool NetworkStack::has_undelivered_output() const {
+    return m_state->tcp.has_undelivered_output();
+}
+
 uint64_t NetworkStack::next_deadline_ns() const {
     State& state = *m_state;
     // Datagrams we sent ourselves arrive at the next poll, which is due now.

@@ -45,6 +45,8 @@ public:
     void poll();
     // The earliest time poll() has work even without a frame arriving; 0 when none.
     uint64_t next_deadline_ns() const;
+    // Whether TCP still has data or a FIN its peers have not acknowledged (see finish_output).
+    bool has_undelivered_output() const;
 
     TcpSocket* create_tcp_socket(); // nullptr when out of memory
     UdpSocket* create_udp_socket();

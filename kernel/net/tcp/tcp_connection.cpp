@@ -149,6 +149,20 @@ void TcpConnection::options_changed() {
     notify();
 }
 
+bool TcpConnection::has_undelivered_output() const {
+    switch (m_state) {
+    case TcpState::fin_wait_1:
+    case TcpState::closing:
+    case TcpState::last_ack:
+        return true;
+    case TcpState::established:
+    case TcpState::close_wait:
+        return m_send_queue.size() != 0;
+    default:
+        return false;
+    }
+}
+
 void TcpConnection::queue_fin() {
     m_write_shutdown = true;
     m_fin_queued = true;

@@ -69,6 +69,8 @@ public:
     bool yields_to_new_syn(const TcpSegment& segment);
     // Neither the program nor a listener holds it, and the protocol is done: the table frees it.
     bool is_finished() const;
+    // Data or a FIN the peer has not acknowledged yet.
+    bool has_undelivered_output() const;
 
     TcpState state() const { return m_state; }
     bool is_bound() const { return m_bound; }

@@ -40,6 +40,10 @@ uint64_t TcpLayer::next_deadline_ns() const {
     return m_state ? m_state->next_deadline_ns() : 0;
 }
 
+bool TcpLayer::has_undelivered_output() const {
+    return m_state && m_state->has_undelivered_output();
+}
+
 const TcpStatistics& TcpLayer::statistics() const {
     static constexpr TcpStatistics none{};
     return m_state ? m_state->statistics() : none;

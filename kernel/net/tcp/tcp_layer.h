@@ -46,6 +46,8 @@ public:
     void run_timers();
     // The earliest pending timer (monotonic ns), or 0 when none.
     uint64_t next_deadline_ns() const;
+    // Whether some connection still has data or a FIN its peer has not acknowledged.
+    bool has_undelivered_output() const;
 
     const TcpStatistics& statistics() const;
 

@@ -231,6 +231,14 @@ void TcpTable::run_timers() {
     reap();
 }
 
+bool TcpTable::has_undelivered_output() const {
+    for (auto& connection : const_cast<TcpTable*>(this)->m_connections) {
+        if (connection.has_undelivered_output())
+            return true;
+    }
+    return false;
+}
+
 uint64_t TcpTable::next_deadline_ns() const {
     uint64_t earliest = 0;
     for (auto& connection : const_cast<TcpTable*>(this)->m_connections) {

@@ -36,6 +36,7 @@ public:
     void receive_icmp_error(Ipv4Address remote, const uint8_t* quoted, size_t length, int error);
     void run_timers();
     uint64_t next_deadline_ns() const;
+    bool has_undelivered_output() const;
 
     // The port `local` may bind (an ephemeral one for port 0), or EADDRINUSE/EADDRNOTAVAIL.
     ErrorOr<uint16_t> choose_port(const TcpConnection& binder, Ipv4Endpoint local);

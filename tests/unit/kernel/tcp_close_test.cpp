@@ -249,3 +249,28 @@ TEST_F(TcpClose, ClosingAListenerResetsItsPendingConnections) {
 }
 
 } // namespace
+
+namespace {
+
+using namespace tcp_test;
+
+using TcpUndelivered = TcpHarness;
+
+// What an exiting program waits for (net::finish_output): its data and its FIN acknowledged.
+TEST_F(TcpUndelivered, DataAndFinCountUntilAcknowledged) {
+    TcpSocket* socket = open_passive();
+    EXPECT_FALSE(layer.has_undelivered_output());
+    ASSERT_EQ(kernel_test::value_of(socket->send("abc", 3)), 3u);
+    take();
+    EXPECT_TRUE(layer.has_undelivered_output());
+    ack_from_peer(our_next + 3);
+    our_next += 3;
+    EXPECT_FALSE(layer.has_undelivered_output());
+    socket->close();
+    take();
+    EXPECT_TRUE(layer.has_undelivered_output()) << "the FIN is not acknowledged yet";
+    ack_from_peer(our_next + 1);
+    EXPECT_FALSE(layer.has_undelivered_output());
+}
+
+} // namespace
