@@ -228,8 +228,15 @@ bool TcpConnection::handle_ack(const TcpSegment& segment) {
         handle_new_ack(segment, ack);
         return m_state != TcpState::closed;
     }
+    // A duplicate ACK (RFC 5681 2) keeps the window; with SACK (RFC 6675 2) one that reports
+    // received data counts even when the window moved, as a receiver's window grows while it
+    // waits for a hole to fill (Linux's does).
+    bool same_window = uint32_t(header.window) << m_snd_wscale == m_snd_wnd;
+    bool reports_sack = m_sack && header.options.sack_block_count > 0;
     if (ack == m_snd_una && segment.payload_length == 0 && !header.has(tcp_flag::fin) &&
-        uint32_t(header.window) << m_snd_wscale == m_snd_wnd && m_snd_max != m_snd_una) {
+        (same_window || reports_sack) && m_snd_max != m_snd_una) {
+        if (!same_window)
+            update_window(segment);
         handle_duplicate_ack();
         return true;
     }
