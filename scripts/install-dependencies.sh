@@ -9,6 +9,8 @@ packages=(
   musl-tools
   qemu-system-x86 # ingot run --platform qemu, and its tests
   curl bind9-dnsutils wrk iputils-ping socat iproute2 # the networking tests and bench/net.sh
+  dnsmasq-base # the DHCP server of the networking tests
+  clang libclang-rt-14-dev # the network stack's libFuzzer target
 )
 
 missing=()
