@@ -118,7 +118,7 @@ bool VirtioNetDevice::take_frame(net::FrameReceiver& receiver) {
     const uint8_t* frame = first + header_size;
     size_t length = written >= header_size ? written - header_size : 0;
     bool malformed =
-        written < header_size || buffer_count == 0 || header.gso_type != net_header_gso_none;
+        written < header_size || buffer_count == 0 || header.gso_type != abi::virtio_net_gso_none;
     bool too_long = length > max_frame_length;
     if (buffer_count > 1) {
         if (!too_long)
@@ -149,8 +149,9 @@ bool VirtioNetDevice::take_frame(net::FrameReceiver& receiver) {
     } else {
         // A partial checksum (NEEDS_CSUM) comes from the host itself, which vouches for the
         // data as for a checksum it checked (§5.1.6.4.1).
-        bool verified = (m_features & net_feature_guest_csum) &&
-                        (header.flags & (net_header_data_valid | net_header_needs_checksum));
+        bool verified =
+            (m_features & net_feature_guest_csum) &&
+            (header.flags & (abi::virtio_net_data_valid | abi::virtio_net_needs_checksum));
         receiver.receive_frame(frame, length, verified);
         delivered = true;
     }
@@ -216,7 +217,7 @@ bool VirtioNetDevice::transmit(const net::TransmitFragment* fragments, size_t co
     uint8_t* bytes = m_transmit_buffers.bytes_of(slot);
     VirtioNetHeader header{};
     if (checksum) {
-        header.flags = net_header_needs_checksum;
+        header.flags = abi::virtio_net_needs_checksum;
         header.checksum_start = checksum->start;
         header.checksum_offset = checksum->offset;
     }

@@ -12,6 +12,8 @@
 #include "mm/frame_allocator.h"
 #include "net/net_device.h"
 
+#include <ingot/abi/net_rings.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,21 +25,9 @@ inline constexpr uint64_t net_feature_guest_csum = 1ull << 1;
 inline constexpr uint64_t net_feature_mac = 1ull << 5;
 inline constexpr uint64_t net_feature_mrg_rxbuf = 1ull << 15;
 
-// struct virtio_net_hdr_v1 (§5.1.6): the header every frame carries in both directions.
-struct VirtioNetHeader {
-    uint8_t flags;
-    uint8_t gso_type;
-    uint16_t header_length;
-    uint16_t gso_size;
-    uint16_t checksum_start;
-    uint16_t checksum_offset;
-    uint16_t buffer_count; // num_buffers: set by the device on receive, 0 on transmit
-};
-static_assert(sizeof(VirtioNetHeader) == 12);
-
-inline constexpr uint8_t net_header_needs_checksum = 1;
-inline constexpr uint8_t net_header_data_valid = 2;
-inline constexpr uint8_t net_header_gso_none = 0;
+// struct virtio_net_hdr_v1 (§5.1.6), the header every frame carries in both directions: the
+// same as the hvt rings carry (the tap's), so it is defined once, with the ABI.
+using VirtioNetHeader = abi::VirtioNetHeader;
 
 class VirtioNetDevice final : public net::NetDevice {
 public:

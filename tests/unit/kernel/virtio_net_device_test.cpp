@@ -276,8 +276,8 @@ TEST_F(VirtioNetDeviceTest, ReassemblesAFrameFromMergeableBuffers) {
 
 TEST_F(VirtioNetDeviceTest, ChecksumFlagsMarkTheFrameVerified) {
     start();
-    deliver(test_frame(80), 1, net_header_data_valid);
-    deliver(test_frame(80), 1, net_header_needs_checksum);
+    deliver(test_frame(80), 1, ingot::abi::virtio_net_data_valid);
+    deliver(test_frame(80), 1, ingot::abi::virtio_net_needs_checksum);
     deliver(test_frame(80), 1, 0);
     EXPECT_EQ(net.receive(receiver, 16), 3u);
     ASSERT_EQ(receiver.frames.size(), 3u);
@@ -289,7 +289,7 @@ TEST_F(VirtioNetDeviceTest, ChecksumFlagsMarkTheFrameVerified) {
 TEST_F(VirtioNetDeviceTest, ChecksumFlagsIgnoredWithoutGuestCsum) {
     device.offered = feature_version_1 | net_feature_mrg_rxbuf;
     start();
-    deliver(test_frame(80), 1, net_header_data_valid);
+    deliver(test_frame(80), 1, ingot::abi::virtio_net_data_valid);
     EXPECT_EQ(net.receive(receiver, 16), 1u);
     ASSERT_EQ(receiver.frames.size(), 1u);
     EXPECT_FALSE(receiver.frames[0].verified);
@@ -431,7 +431,7 @@ TEST_F(VirtioNetDeviceTest, ChecksumRequestFillsTheHeader) {
     ASSERT_EQ(sent.size(), 1u);
     VirtioNetHeader written;
     std::memcpy(&written, device.at(sent[0].address), header_size);
-    EXPECT_EQ(written.flags, net_header_needs_checksum);
+    EXPECT_EQ(written.flags, ingot::abi::virtio_net_needs_checksum);
     EXPECT_EQ(written.checksum_start, 34);
     EXPECT_EQ(written.checksum_offset, 16);
 }
