@@ -260,8 +260,7 @@ void TcpTable::transmit(Ipv4Address source, Ipv4Address destination, const TcpHe
     for (size_t index = 0; index < pieces; ++index)
         fragments[1 + index] = payload[index];
 
-    ChecksumAccumulator sum;
-    add_tcp_pseudo_header(sum, source, destination, tcp_length);
+    ChecksumAccumulator sum = tcp_checksum_start(source, destination, tcp_length);
     TransportChecksum offload = {static_cast<uint16_t>(tcp_checksum_offset)};
     bool offloading = m_ip.offers_checksum_offload();
     uint16_t checksum;

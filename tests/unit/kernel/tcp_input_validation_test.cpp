@@ -103,9 +103,8 @@ TEST_F(TcpInputValidation, OffloadedChecksumLeavesThePseudoHeaderSum) {
     Sent reset = take();
     EXPECT_TRUE(reset.offloaded);
     // The field holds the folded pseudo-header sum; the device adds the segment's own sum.
-    ChecksumAccumulator pseudo;
-    add_tcp_pseudo_header(pseudo, reset.source, reset.destination,
-                          static_cast<uint16_t>(reset.bytes.size()));
+    ChecksumAccumulator pseudo = tcp_checksum_start(reset.source, reset.destination,
+                                                    static_cast<uint16_t>(reset.bytes.size()));
     uint16_t field = static_cast<uint16_t>((reset.bytes[16] << 8) | reset.bytes[17]);
     EXPECT_EQ(field, pseudo.folded());
     // Completing it as the device would gives a valid segment.
@@ -128,8 +127,8 @@ TEST_F(TcpInputValidation, MalformedHeadersAreDroppedAndCounted) {
 
     auto with_checksum = [&](std::vector<uint8_t> bytes) {
         bytes[16] = bytes[17] = 0;
-        ChecksumAccumulator sum;
-        add_tcp_pseudo_header(sum, peer, us(), static_cast<uint16_t>(bytes.size()));
+        ChecksumAccumulator sum =
+            tcp_checksum_start(peer, us(), static_cast<uint16_t>(bytes.size()));
         sum.add(bytes.data(), bytes.size());
         bytes[16] = static_cast<uint8_t>(sum.checksum() >> 8);
         bytes[17] = static_cast<uint8_t>(sum.checksum());

@@ -123,8 +123,8 @@ TEST(TcpChecksum, MatchesAKnownSegmentAndAnySplit) {
     std::string payload = pattern(101);
     std::vector<uint8_t> with_data = build_segment(source, destination, header, payload);
     for (size_t split = 0; split < with_data.size(); split += 7) {
-        ChecksumAccumulator pieces;
-        add_tcp_pseudo_header(pieces, source, destination, static_cast<uint16_t>(with_data.size()));
+        ChecksumAccumulator pieces =
+            tcp_checksum_start(source, destination, static_cast<uint16_t>(with_data.size()));
         pieces.add(with_data.data(), split);
         pieces.add(with_data.data() + split, 1);
         pieces.add(with_data.data() + split + 1, with_data.size() - split - 1);

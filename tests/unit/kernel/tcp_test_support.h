@@ -102,8 +102,8 @@ inline std::vector<uint8_t> build_segment(Ipv4Address source, Ipv4Address destin
     size_t length = build_tcp_header(header, bytes);
     std::vector<uint8_t> segment(bytes, bytes + length);
     segment.insert(segment.end(), payload.begin(), payload.end());
-    ChecksumAccumulator sum;
-    add_tcp_pseudo_header(sum, source, destination, static_cast<uint16_t>(segment.size()));
+    ChecksumAccumulator sum =
+        tcp_checksum_start(source, destination, static_cast<uint16_t>(segment.size()));
     sum.add(segment.data(), segment.size());
     uint16_t checksum = sum.checksum();
     segment[16] = static_cast<uint8_t>(checksum >> 8);
