@@ -14,8 +14,9 @@
 // (handled without SA_RESTART) when a call has not returned after 50 ms, and reports a hang,
 // with the call and its arguments, when one makes no progress for --hang-seconds.
 //
-// Prints a summary and "fuzz: done" on stdout and exits 0. Status 3 is a hang; status 2 a bad
-// command line or a failed setup. To find the call behind a failure, rerun the same seed with
+// Prints a summary and "fuzz: done" on stdout and exits 0. Status 3 is a hang, 4 a monotonic
+// clock that went backwards or leapt; status 2 a bad command line or a failed setup. To find the
+// call behind a failure, rerun the same seed with
 // --log-from N (each call from iteration N on, with its result, on stderr) or under
 // `ingot run --trace-syscalls` (which slows the calls down, so the watchdog's interruptions
 // may fall elsewhere). It refuses to run outside Ingot (uname release without
@@ -44,6 +45,7 @@
 enum {
     status_hang = 3,
     status_setup = 2,
+    status_clock = 4,
     saved_stdout = 900,
     saved_stderr = 901,
     page = 4096,
@@ -357,7 +359,6 @@ static uint64_t mask_without_interrupt(void) {
 // ---- The watchdog
 
 static volatile uint64_t progress; // odd while a call is in flight
-static volatile int stop_requested;
 static pid_t main_tid;
 static struct { uint64_t number, args[6]; } volatile last_call;
 static unsigned hang_seconds = 10;
@@ -850,10 +851,21 @@ int main(int argc, char** argv) {
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
     uint64_t iteration = 0;
+    double checked = 0;
     for (; iterations == 0 || iteration < iterations; ++iteration) {
         if (iteration % 64 == 63) {
             sched_yield(); // hvt does not preempt: let the watchdog look
-            if (stop_requested || seconds_since(&start) >= budget)
+            // 64 calls take well under a minute, even if each waits for its interruption.
+            double now = seconds_since(&start);
+            if (now < checked || now - checked > 60) {
+                dprintf(saved_stderr,
+                        "fuzz: clock: CLOCK_MONOTONIC went from %.3f s to %.3f s within 64 "
+                        "calls (iteration %llu)\n",
+                        checked, now, (unsigned long long)iteration);
+                return status_clock;
+            }
+            checked = now;
+            if (now >= budget)
                 break;
         }
         if (iteration % 256 == 255) {
