@@ -216,10 +216,130 @@ static uint64_t gen_arg(void) {
 
 // Fills the arena with words drawn like arguments: every struct a call reads from it (iovecs,
 // msghdrs, sockaddrs, timespecs, sigactions) is made of hostile pointers, lengths and flags.
+// Half of the pairs of words look like an iovec (a buffer in the arena and a modest length),
+// so vectors and message headers get past their first entries.
 static void refill_arena(void) {
     uint64_t* words = (uint64_t*)arena;
-    for (size_t i = 0; i < arena_size / 8; ++i)
-        words[i] = below(4) ? gen_arg() : next_random();
+    for (size_t i = 0; i < arena_size / 8; i += 2) {
+        if (below(2)) {
+            words[i] = below(4) ? (uint64_t)(arena + below(arena_size)) : gen_pointer();
+            words[i + 1] = below(4) ? below(page) : gen_length();
+        } else {
+            words[i] = below(4) ? gen_arg() : next_random();
+            words[i + 1] = below(4) ? gen_arg() : next_random();
+        }
+    }
+}
+
+// ---- Typed arguments for the calls Ingot implements: part of the calls get past the first
+// checks (a real fd, a real buffer) and reach the deeper paths with the hostile argument.
+//   f  an fd, usually of the pool       b  a buffer in the arena
+//   l  the length of the buffer before: exactly to the guard page, past it, or anything
+//   p  a struct in the arena, or any pointer     n  a small count, or a huge one
+//   i  an int or flags
+struct signature {
+    uint16_t number;
+    const char* kinds;
+};
+static const struct signature signatures[] = {
+    {SYS_read, "fbl"},
+    {SYS_write, "fbl"},
+    {SYS_readv, "fpn"},
+    {SYS_writev, "fpn"},
+    {SYS_recvfrom, "fblipp"},
+    {SYS_sendto, "fblipl"},
+    {SYS_recvmsg, "fpi"},
+    {SYS_sendmsg, "fpi"},
+    {SYS_epoll_wait, "fpni"},
+    {SYS_epoll_pwait, "fpnipi"},
+    {SYS_epoll_ctl, "fifp"},
+    {SYS_poll, "pni"},
+    {SYS_select, "npppp"},
+    {SYS_getrandom, "bli"},
+    {SYS_getsockopt, "fiipp"},
+    {SYS_setsockopt, "fiibl"},
+    {SYS_bind, "fbl"},
+    {SYS_connect, "fbl"},
+    {SYS_accept4, "fppi"},
+    {SYS_getsockname, "fpp"},
+    {SYS_getpeername, "fpp"},
+    {SYS_futex, "piipii"},
+    {SYS_fcntl, "fii"},
+    {SYS_ioctl, "fip"},
+    {SYS_fstat, "fp"},
+    {SYS_lseek, "fii"},
+    {SYS_dup3, "ffi"},
+    {SYS_pipe2, "pi"},
+    {SYS_listen, "fi"},
+    {SYS_shutdown, "fi"},
+    {SYS_getcwd, "bl"},
+    {SYS_uname, "p"},
+    {SYS_sysinfo, "p"},
+    {SYS_getrusage, "ip"},
+    {SYS_prlimit64, "iipp"},
+    {SYS_clock_gettime, "ip"},
+    {SYS_clock_getres, "ip"},
+    {SYS_gettimeofday, "pp"},
+    {SYS_nanosleep, "pp"},
+    {SYS_clock_nanosleep, "iipp"},
+    {SYS_sched_getaffinity, "ilb"},
+    {SYS_getcpu, "ppp"},
+    {SYS_sigaltstack, "pp"},
+    {SYS_rt_sigpending, "pl"},
+    {SYS_readlink, "pbl"},
+    {SYS_readlinkat, "ipbl"},
+    {SYS_getgroups, "nb"},
+    {SYS_wait4, "ipip"},
+    {SYS_newfstatat, "ippi"},
+    {SYS_openat, "ipii"},
+    {SYS_open, "pii"},
+    {SYS_stat, "pp"},
+    {SYS_access, "pi"},
+    {SYS_faccessat, "ipi"},
+    {SYS_getresuid, "ppp"},
+    {SYS_getresgid, "ppp"},
+    {SYS_time, "p"},
+    {SYS_set_tid_address, "p"},
+    {SYS_set_robust_list, "pl"},
+    {SYS_eventfd2, "ii"},
+    {SYS_socket, "iii"},
+    {SYS_epoll_create1, "i"},
+    {SYS_close, "f"},
+    {SYS_dup, "f"},
+    {SYS_dup2, "ff"},
+    {SYS_ppoll, "pnppl"},
+    {SYS_pselect6, "npppp"},
+    {SYS_accept, "fpp"},
+    {SYS_mmap, "pliifi"},
+};
+
+static uint64_t typed_arg(char kind, uint64_t previous) {
+    switch (kind) {
+    case 'f':
+        return below(5) && pool_count ? (uint64_t)pool[below(pool_count)] : gen_fd();
+    case 'b':
+        return below(2) ? (uint64_t)(guard - 1 - below(page))
+                        : (uint64_t)(arena + below(arena_size));
+    case 'l':
+        if (previous >= (uint64_t)arena && previous < (uint64_t)guard && below(4) != 0) {
+            uint64_t room = (uint64_t)guard - previous;
+            return below(2) ? room : room + 1 + below(page);
+        }
+        return below(2) ? below(page) : gen_length();
+    case 'p':
+        return below(3) ? (uint64_t)(arena + (below(arena_size - 256) & ~7ull)) : gen_pointer();
+    case 'n':
+        return below(4) ? below(9) : PICK(1024, 1ull << 31, 1ull << 32, ~0ull, 1ull << 60);
+    default:
+        return below(2) ? below(65) : gen_arg();
+    }
+}
+
+static const struct signature* signature_of(uint64_t number) {
+    for (size_t i = 0; i < sizeof signatures / sizeof signatures[0]; ++i)
+        if (signatures[i].number == number)
+            return &signatures[i];
+    return NULL;
 }
 
 // An address and length the memory calls may use: inside the sandbox, or ranges Linux refuses
@@ -876,22 +996,28 @@ int main(int argc, char** argv) {
         uint64_t a[6];
         for (int i = 0; i < 6; ++i)
             a[i] = gen_arg();
+        const struct signature* typed = signature_of(number);
+        if (typed && below(2))
+            for (int i = 0; typed->kinds[i]; ++i)
+                a[i] = typed_arg(typed->kinds[i], i ? a[i - 1] : 0);
         if (!constrain(number, a))
             continue;
         last_call.number = number;
         for (int i = 0; i < 6; ++i)
             last_call.args[i] = a[i];
+        // Printed before the call: if it never returns, the log still names it.
+        if (iteration >= log_from)
+            dprintf(saved_stderr,
+                    "fuzz: [%llu] %llu(0x%llx, 0x%llx, 0x%llx, 0x%llx, 0x%llx, 0x%llx)\n",
+                    (unsigned long long)iteration, (unsigned long long)number,
+                    (unsigned long long)a[0], (unsigned long long)a[1], (unsigned long long)a[2],
+                    (unsigned long long)a[3], (unsigned long long)a[4], (unsigned long long)a[5]);
         ++progress;
         long result = raw_syscall(number, a);
         ++progress;
         ++calls;
         if (iteration >= log_from)
-            dprintf(saved_stderr,
-                    "fuzz: [%llu] %llu(0x%llx, 0x%llx, 0x%llx, 0x%llx, 0x%llx, 0x%llx) = %ld\n",
-                    (unsigned long long)iteration, (unsigned long long)number,
-                    (unsigned long long)a[0], (unsigned long long)a[1], (unsigned long long)a[2],
-                    (unsigned long long)a[3], (unsigned long long)a[4], (unsigned long long)a[5],
-                    result);
+            dprintf(saved_stderr, "fuzz: [%llu] = %ld\n", (unsigned long long)iteration, result);
         restore_after(number, a, result);
         if (result >= 0 || result < -4095)
             ++successes;
