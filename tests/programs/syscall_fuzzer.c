@@ -33,6 +33,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -562,7 +563,7 @@ static void refresh_pool(void) {
         add_pool(ends[0]);
         add_pool(ends[1]);
     }
-    add_pool(eventfd(1, 0));
+    add_pool(eventfd(1, EFD_NONBLOCK)); // see SYS_eventfd2 in constrain()
     add_pool(eventfd(0, EFD_NONBLOCK | EFD_SEMAPHORE));
     add_pool(socket(AF_INET, SOCK_DGRAM, 0));
     add_pool(socket(AF_INET, SOCK_STREAM, 0));
@@ -772,6 +773,23 @@ static int constrain(uint64_t number, uint64_t* a) {
         for (int i = 0; i < 2; ++i)
             if (a[i] == saved_stdout || a[i] == saved_stderr)
                 a[i] = gen_fd();
+        // No eventfd may become blocking: see SYS_eventfd2 below.
+        if (number == SYS_fcntl && (int)a[1] == F_SETFL)
+            a[2] |= O_NONBLOCK;
+        if (number == SYS_ioctl && (uint32_t)a[1] == FIONBIO)
+            a[1] = FIONREAD;
+        return 1;
+    case SYS_eventfd:
+    case SYS_eventfd2:
+        // Avoids a known kernel bug (EventFd::write, kernel/fs/event_fd.cpp): a blocking write
+        // of a value that does not fit under the count yet spins in the kernel for ever (the
+        // wait is for POLLOUT, which holds while the count is below its maximum, so it returns
+        // at once), where Linux sleeps until a read makes room. So every eventfd is
+        // non-blocking: created so (eventfd, which has no flags, is not called), and no fcntl
+        // or FIONBIO clears it.
+        if (number == SYS_eventfd)
+            return 0;
+        a[1] |= EFD_NONBLOCK;
         return 1;
 
     case SYS_kill:
