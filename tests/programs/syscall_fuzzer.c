@@ -742,6 +742,13 @@ static int constrain(uint64_t number, uint64_t* a) {
         }
         if (below(2))
             a[2] = page * below(64);
+        // Avoids a known kernel bug (AddressSpace::resize, kernel/mm/address_space.cpp): a
+        // moving mremap that runs out of frames for the grown part returns ENOMEM after it
+        // has already moved the old pages and unmapped the old range, and leaves the new
+        // region registered without pages behind it; the next call that reads it faults in
+        // the kernel. Growth by at most 2 MiB always finds frames here.
+        if ((a[3] & 1) && a[2] > (2u << 20) && a[2] < (1ull << 47))
+            a[2] = page * below(512);
         return 1;
     case SYS_shmdt:
         gen_range(&a[0], &a[1]);
