@@ -159,10 +159,10 @@ int run_on_qemu(const Image& image, const std::string& image_path, const QemuRun
     std::signal(SIGPIPE, SIG_IGN);
 
     QemuProcess qemu(command, inherited_fds);
-    ConsoleRelay relay(qemu.to_guest(), qemu.from_guest());
+    ConsoleRelay relay(qemu.to_guest(), qemu.from_guest(), options.stop_timeout);
     RelayOutcome outcome = relay.run();
     // After the exit frame nothing the guest does matters, even if it fails to end QEMU.
-    if (outcome.exit_status || !outcome.protocol_error.empty() || outcome.stopping_signal)
+    if (outcome.exit_status || !outcome.protocol_error.empty() || outcome.stop)
         qemu.kill();
     int wait_status = qemu.wait();
     if (!outcome.protocol_error.empty()) {
@@ -170,9 +170,10 @@ int run_on_qemu(const Image& image, const std::string& image_path, const QemuRun
                    outcome.protocol_error);
         return status_guest_misbehaved;
     }
-    if (outcome.stopping_signal) {
-        fmt::print(stderr, "ingot: stopped by signal {}\n", outcome.stopping_signal);
-        return 128 + outcome.stopping_signal;
+    if (outcome.stop) {
+        if (!outcome.stop->message.empty())
+            fmt::print(stderr, "{}\n", outcome.stop->message);
+        return outcome.stop->status;
     }
     if (outcome.exit_status)
         return static_cast<int>(*outcome.exit_status & 0xff);
