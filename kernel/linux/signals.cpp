@@ -188,8 +188,8 @@ void run_handler(int signal, Thread& thread, SyscallFrame& frame, long interrupt
     uint64_t mask_to_restore = has_saved_mask ? saved_mask : thread.signal_mask;
     has_saved_mask = false;
     if (!(handler.flags & sa_restorer) || !handler.restorer) {
-        klog("signal %d: the handler has no SA_RESTORER trampoline; taking the default action",
-             signal);
+        klog("%s: the handler has no SA_RESTORER trampoline; taking the default action",
+             ingot::signal_name(signal).text);
         terminate_by(signal, frame);
     }
     uint64_t stack = frame.rsp - red_zone;

@@ -62,16 +62,15 @@ void ConsoleRelay::write_to_guest() {
         m_pending_input.clear(); // QEMU is gone: nobody will read it
 }
 
-bool ConsoleRelay::write_output(GuestStream stream, std::span<const uint8_t> bytes) {
+void ConsoleRelay::write_output(GuestStream stream, std::span<const uint8_t> bytes) {
     bool is_stdout = stream == GuestStream::Stdout;
     bool& closed = m_output_closed[is_stdout ? 0 : 1];
     if (closed || write_all(is_stdout ? STDOUT_FILENO : STDERR_FILENO, bytes))
-        return true;
+        return;
     closed = true;
     m_stop = m_policy.on_signal(SIGPIPE, StopPolicy::Clock::now());
     if (!m_stop)
         append_host_signal(m_pending_input, SIGPIPE);
-    return !m_stop;
 }
 
 int ConsoleRelay::poll_timeout() const {
@@ -108,12 +107,15 @@ RelayOutcome ConsoleRelay::run() {
             continue;
         if (ready == 0 && m_decoder.exit_status())
             break;
-        if ((m_stop = m_policy.on_time(StopPolicy::Clock::now())))
+        // Once the program has exited, its status is final: no stop overrides it.
+        if (!m_decoder.exit_status() && (m_stop = m_policy.on_time(StopPolicy::Clock::now())))
             break;
         if (fds[host_signal].revents & POLLIN) {
             signalfd_siginfo info;
             while (!m_stop && ::read(signal_fd, &info, sizeof info) == sizeof info) {
                 int signal = static_cast<int>(info.ssi_signo);
+                if (m_decoder.exit_status())
+                    continue;
                 m_stop = m_policy.on_signal(signal, StopPolicy::Clock::now());
                 if (!m_stop)
                     append_host_signal(m_pending_input, signal);

@@ -28,8 +28,9 @@ public:
 private:
     bool read_stdin();
     void write_to_guest();
-    // The program's output to ingot's stdout or stderr; false when it must stop now.
-    bool write_output(GuestStream stream, std::span<const uint8_t> bytes);
+    // The program's output to ingot's stdout or stderr; a closed one sets m_stop or sends
+    // SIGPIPE to the program.
+    void write_output(GuestStream stream, std::span<const uint8_t> bytes);
     // Milliseconds poll may wait: until the exit frame's or the stop's deadline.
     int poll_timeout() const;
 

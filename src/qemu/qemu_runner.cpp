@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <ingot/abi/memory_layout.h>
+#include <ingot/signal_names.h>
 
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -91,8 +92,8 @@ int status_without_exit_frame(int wait_status) {
     if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) > 1 && (WEXITSTATUS(wait_status) & 1))
         return WEXITSTATUS(wait_status) >> 1;
     if (WIFSIGNALED(wait_status))
-        fmt::print(stderr, "ingot: QEMU was killed by signal {} before the program exited\n",
-                   WTERMSIG(wait_status));
+        fmt::print(stderr, "ingot: QEMU was killed by {} before the program exited\n",
+                   signal_name(WTERMSIG(wait_status)).text);
     else
         fmt::print(stderr, "ingot: QEMU exited with status {} before the program exited\n",
                    WEXITSTATUS(wait_status));

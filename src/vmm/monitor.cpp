@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 #include <ingot/abi/memory_layout.h>
+#include <ingot/signal_names.h>
 
 #include <cstring>
 #include <ctime>
@@ -166,8 +167,8 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
                 registers.r14 = c.r14;
                 registers.r15 = c.r15;
                 CrashScene scene{
-                    fmt::format("{} (signal {})", signal_description(static_cast<int>(c.signal)),
-                                c.signal),
+                    fmt::format("{} ({})", signal_description(static_cast<int>(c.signal)),
+                                signal_name(static_cast<int>(c.signal)).text),
                     registers, vcpu.special_registers().cr3, program_bias(memory, layout)};
                 print_crash_report(scene, image, memory);
             }
