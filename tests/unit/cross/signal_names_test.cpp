@@ -13,9 +13,13 @@ namespace {
 using ingot::signal_name;
 
 TEST(SignalNames, AgreeWithTheCLibrary) {
-    for (int signal = 1; signal < 32; ++signal)
+    for (int signal = 1; signal < 32; ++signal) {
+        if (signal == SIGIO)
+            continue; // glibc says SIGPOLL, its System V alias; kill -l and signal(7) say SIGIO
         EXPECT_EQ(std::string(signal_name(signal).text), std::string("SIG") + sigabbrev_np(signal))
             << signal;
+    }
+    EXPECT_STREQ(signal_name(SIGIO).text, "SIGIO");
 }
 
 TEST(SignalNames, RealTimeSignalsCountFromTheProgramsSigrtmin) {
