@@ -3,6 +3,7 @@
 #include "debug/backtrace.h"
 
 #include <ingot/fault_classification.h>
+#include <ingot/signal_names.h>
 
 namespace kernel::debug {
 
@@ -120,8 +121,8 @@ int report_exception(const ExceptionState& state, const ReportContext& context) 
 void report_signal(const abi::CrashArgs& crash, const ReportContext& context) {
     char headline[80];
     int signal = static_cast<int>(crash.signal);
-    format(headline, sizeof headline, "%s (signal %d)", ingot::fault::signal_description(signal),
-           signal);
+    format(headline, sizeof headline, "%s (%s)", ingot::fault::signal_description(signal),
+           ingot::signal_name(signal).text);
     Registers registers{crash.rip, crash.rsp, crash.rbp, 0,         crash.rax, crash.rbx,
                         crash.rcx, crash.rdx, crash.rsi, crash.rdi, crash.r8,  crash.r9,
                         crash.r10, crash.r11, crash.r12, crash.r13, crash.r14, crash.r15};

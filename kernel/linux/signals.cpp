@@ -8,6 +8,8 @@
 #include "platform/platform.h"
 #include "sched/scheduler.h"
 
+#include <ingot/signal_names.h>
+
 namespace kernel::signals {
 
 namespace {
@@ -90,7 +92,10 @@ bool ignored_by_default(int signal) {
 
 [[noreturn]] void terminate_by(int signal, const SyscallFrame& frame) {
     if (!dumps_core(signal)) {
-        klog("killed by signal %d", signal);
+        // As a shell: silent when Ctrl-C or a closed pipe ends the program (the user caused
+        // it and expects nothing), the signal's name otherwise (bash says "Terminated").
+        if (signal != sigint && signal != sigpipe)
+            klog("the program was killed by %s", ingot::signal_name(signal).text);
         platform::exit(128 + signal);
     }
     abi::CrashArgs crash{};
@@ -137,7 +142,8 @@ size_t threads_waiting_for_signals;
 // A handled host signal could wake a waiting thread; so can any host signal end a thread that
 // waits for signals (pause, sigsuspend), by its handler or its default action.
 bool host_signals_can_wake() {
-    const int forwarded[] = {sighup, sigint, sigterm};
+    // SIGPIPE comes from the qemu platform's host when the program's output was closed.
+    const int forwarded[] = {sighup, sigint, sigterm, sigpipe};
     for (int signal : forwarded) {
         if (actions[signal].handler != default_handler && actions[signal].handler != ignore_handler)
             return true;
@@ -182,8 +188,8 @@ void run_handler(int signal, Thread& thread, SyscallFrame& frame, long interrupt
     uint64_t mask_to_restore = has_saved_mask ? saved_mask : thread.signal_mask;
     has_saved_mask = false;
     if (!(handler.flags & sa_restorer) || !handler.restorer) {
-        klog("signal %d: the handler has no SA_RESTORER trampoline; taking the default action",
-             signal);
+        klog("%s: the handler has no SA_RESTORER trampoline; taking the default action",
+             ingot::signal_name(signal).text);
         terminate_by(signal, frame);
     }
     uint64_t stack = frame.rsp - red_zone;

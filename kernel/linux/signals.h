@@ -2,7 +2,8 @@
 // return to the program it takes its default action or runs the program's handler on a Linux
 // rt_sigframe, which rt_sigreturn undoes. Signals come from the program itself (kill, tgkill,
 // raise, abort, SIGPIPE on a broken pipe) and from the host: SIGINT, SIGTERM and SIGHUP sent to
-// `ingot run` are forwarded.
+// `ingot run` are forwarded (those not ignored when it started), and on the qemu platform
+// SIGPIPE when ingot's stdout or stderr was closed (on hvt the console write fails instead).
 #pragma once
 
 #include "arch/x86_64/syscall_frame.h"

@@ -42,8 +42,8 @@ void start_devices();
 net::NetDevice* net_device();
 net::InterfaceConfig net_config();
 
-// Where host signals (SIGINT, SIGTERM, SIGHUP sent to `ingot run`) show up, bit n - 1 for
-// signal n; null when they cannot arrive. `program_load_bias` is for hvt's crash reports.
+// Where host signals (SIGINT, SIGTERM, SIGHUP sent to `ingot run`; SIGPIPE on pvh) show up, bit n -
+// 1 for signal n; null when they cannot arrive. `program_load_bias` is for hvt's crash reports.
 volatile uint64_t* host_signals(uint64_t program_load_bias);
 
 } // namespace kernel::platform

@@ -22,6 +22,7 @@ struct RunSettings {
     bool print_stats = false;
     bool boot_trace = false;
     bool verbose = false;
+    int stop_timeout = 10; // seconds; -1: no limit
     std::string qemu;
     std::string qemu_machine;
     std::string accelerator;
@@ -43,6 +44,12 @@ void check_platform_options(const RunSettings& settings) {
             fail("{} is an option of --platform qemu", option);
 }
 
+std::optional<std::chrono::seconds> stop_timeout(const RunSettings& settings) {
+    if (settings.stop_timeout < 0)
+        return std::nullopt;
+    return std::chrono::seconds(settings.stop_timeout);
+}
+
 int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_plan,
          const Image& image, const std::string& image_path,
          const std::vector<std::string>& arguments, const std::vector<std::string>& environment) {
@@ -62,6 +69,7 @@ int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_
         options.trace_syscalls = settings.trace_syscalls;
         options.boot_trace = settings.boot_trace;
         options.verbose = settings.verbose;
+        options.stop_timeout = stop_timeout(settings);
         if (network)
             options.network = network->attachment();
         return run_on_qemu(image, image_path, options);
@@ -70,6 +78,7 @@ int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_
     options.trace_syscalls = settings.trace_syscalls;
     options.print_stats = settings.print_stats;
     options.boot_trace = settings.boot_trace;
+    options.stop_timeout = stop_timeout(settings);
     options.memory_size = memory_size;
     // hvt replaces the whole argv: argv[0] stays the image's.
     options.arguments = arguments;
@@ -159,6 +168,12 @@ void add_run_command(CLI::App& app, Action& action) {
                       "QEMU's command line)");
     command->add_flag("--stats", settings->print_stats,
                       "Print exit and hypercall counts at the end (hvt)");
+    command
+        ->add_option("--stop-timeout", settings->stop_timeout,
+                     "Seconds the program may take to exit after the first SIGINT or SIGTERM "
+                     "before the VM is stopped (default 10, as docker's; -1: no limit)")
+        ->type_name("SECONDS")
+        ->check(CLI::Range(-1, 1000000));
     command->add_option("arguments", settings->options.arguments,
                         "Arguments for the program, replacing the image's (after --)");
     command->callback([settings, &action] { action = [settings] { return run(*settings); }; });

@@ -4,7 +4,9 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 
 namespace ingot {
 
@@ -15,9 +17,9 @@ constexpr size_t pending_input_limit = 64 * 1024;
 // After the exit frame QEMU should end at once (isa-debug-exit); do not wait forever if not.
 constexpr int exit_grace_ms = 2000;
 
-// Blocking write of everything, also to a descriptor someone else made non-blocking. A
-// reader that went away (EPIPE) just loses the output, as the program's would.
-void write_all(int fd, std::span<const uint8_t> bytes) {
+// Blocking write of everything, also to a descriptor someone else made non-blocking. False
+// when the descriptor cannot take it (EPIPE: its reader went away).
+bool write_all(int fd, std::span<const uint8_t> bytes) {
     while (!bytes.empty()) {
         ssize_t n = ::write(fd, bytes.data(), bytes.size());
         if (n < 0 && errno == EINTR)
@@ -28,23 +30,17 @@ void write_all(int fd, std::span<const uint8_t> bytes) {
             continue;
         }
         if (n <= 0)
-            return;
+            return false;
         bytes = bytes.subspan(static_cast<size_t>(n));
     }
+    return true;
 }
 
 } // namespace
 
-sigset_t forwarded_signals() {
-    sigset_t signals;
-    sigemptyset(&signals);
-    for (int signal : {SIGINT, SIGTERM, SIGHUP})
-        sigaddset(&signals, signal);
-    return signals;
-}
-
-ConsoleRelay::ConsoleRelay(int to_guest, int from_guest)
-    : m_to_guest(to_guest), m_from_guest(from_guest) {}
+ConsoleRelay::ConsoleRelay(int to_guest, int from_guest,
+                           std::optional<StopPolicy::Clock::duration> stop_timeout)
+    : m_to_guest(to_guest), m_from_guest(from_guest), m_policy(stop_timeout) {}
 
 // False at end of input (or when stdin cannot be read, which is the same to the program).
 bool ConsoleRelay::read_stdin() {
@@ -66,11 +62,32 @@ void ConsoleRelay::write_to_guest() {
         m_pending_input.clear(); // QEMU is gone: nobody will read it
 }
 
+void ConsoleRelay::write_output(GuestStream stream, std::span<const uint8_t> bytes) {
+    bool is_stdout = stream == GuestStream::Stdout;
+    bool& closed = m_output_closed[is_stdout ? 0 : 1];
+    if (closed || write_all(is_stdout ? STDOUT_FILENO : STDERR_FILENO, bytes))
+        return;
+    closed = true;
+    m_stop = m_policy.on_signal(SIGPIPE, StopPolicy::Clock::now());
+    if (!m_stop)
+        append_host_signal(m_pending_input, SIGPIPE);
+}
+
+int ConsoleRelay::poll_timeout() const {
+    if (m_decoder.exit_status())
+        return exit_grace_ms;
+    if (!m_policy.deadline())
+        return -1;
+    auto left = *m_policy.deadline() - StopPolicy::Clock::now();
+    // Rounded up: waking before the deadline would only mean polling again.
+    return static_cast<int>(
+        std::max<int64_t>(0, std::chrono::ceil<std::chrono::milliseconds>(left).count()));
+}
+
 RelayOutcome ConsoleRelay::run() {
     RelayOutcome outcome;
     sigset_t signals = forwarded_signals();
     int signal_fd = ::signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
-    int signals_seen = 0;
     for (;;) {
         if (!m_stdin_open && !m_end_of_input_queued) {
             append_end_of_input(m_pending_input);
@@ -85,23 +102,25 @@ RelayOutcome ConsoleRelay::run() {
             {m_to_guest >= 0 && !m_pending_input.empty() && m_decoder.guest_ready() ? m_to_guest
                                                                                     : -1,
              POLLOUT, 0}};
-        int timeout = m_decoder.exit_status() ? exit_grace_ms : -1;
-        int ready = ::poll(fds, 4, timeout);
+        int ready = ::poll(fds, 4, poll_timeout());
         if (ready < 0 && errno == EINTR)
             continue;
-        if (ready == 0)
+        if (ready == 0 && m_decoder.exit_status())
+            break;
+        // Once the program has exited, its status is final: no stop overrides it.
+        if (!m_decoder.exit_status() && (m_stop = m_policy.on_time(StopPolicy::Clock::now())))
             break;
         if (fds[host_signal].revents & POLLIN) {
             signalfd_siginfo info;
-            while (::read(signal_fd, &info, sizeof info) == sizeof info) {
-                // The first goes to the program; a second means the user insists: stop.
-                if (++signals_seen > 1) {
-                    outcome.stopping_signal = static_cast<int>(info.ssi_signo);
-                    break;
-                }
-                append_host_signal(m_pending_input, static_cast<int>(info.ssi_signo));
+            while (!m_stop && ::read(signal_fd, &info, sizeof info) == sizeof info) {
+                int signal = static_cast<int>(info.ssi_signo);
+                if (m_decoder.exit_status())
+                    continue;
+                m_stop = m_policy.on_signal(signal, StopPolicy::Clock::now());
+                if (!m_stop)
+                    append_host_signal(m_pending_input, signal);
             }
-            if (outcome.stopping_signal)
+            if (m_stop)
                 break;
         }
         if (fds[host_input].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL))
@@ -116,19 +135,22 @@ RelayOutcome ConsoleRelay::run() {
             if (n <= 0)
                 break; // QEMU has exited
             try {
+                // After a stop, the rest of what was read is dropped with the VM.
                 m_decoder.feed({buffer, static_cast<size_t>(n)},
-                               [](GuestStream stream, std::span<const uint8_t> bytes) {
-                                   write_all(stream == GuestStream::Stdout ? STDOUT_FILENO
-                                                                           : STDERR_FILENO,
-                                             bytes);
+                               [this](GuestStream stream, std::span<const uint8_t> bytes) {
+                                   if (!m_stop)
+                                       write_output(stream, bytes);
                                });
             } catch (const ConsoleProtocolError& error) {
                 outcome.protocol_error = error.what();
                 break;
             }
+            if (m_stop)
+                break;
         }
     }
     ::close(signal_fd);
+    outcome.stop = m_stop;
     outcome.exit_status = m_decoder.exit_status();
     return outcome;
 }

@@ -3,33 +3,36 @@
 #pragma once
 
 #include "qemu/console_protocol.h"
+#include "support/stop_policy.h"
 
-#include <csignal>
 #include <optional>
 #include <string>
 
 namespace ingot {
 
 struct RelayOutcome {
-    std::optional<uint32_t> exit_status; // from the guest's exit frame
-    int stopping_signal = 0;             // a second host signal: stop the VM
-    std::string protocol_error;          // the guest broke the console protocol
+    std::optional<uint32_t> exit_status;  // from the guest's exit frame
+    std::optional<StopPolicy::Stop> stop; // the stop policy's: stop the VM
+    std::string protocol_error;           // the guest broke the console protocol
 };
 
-// The signals ingot forwards to the program; the caller blocks them before starting QEMU so
-// none is lost or handled by default.
-sigset_t forwarded_signals();
-
-// Relays until QEMU closes its stdout (it has exited), a protocol error, or a second
-// forwarded signal. `to_guest` must be non-blocking.
+// Relays until QEMU closes its stdout (it has exited), a protocol error, or the stop policy
+// says stop. The caller blocks forwarded_signals() before starting QEMU so that none is lost
+// or handled by default. `to_guest` must be non-blocking.
 class ConsoleRelay {
 public:
-    ConsoleRelay(int to_guest, int from_guest);
+    ConsoleRelay(int to_guest, int from_guest,
+                 std::optional<StopPolicy::Clock::duration> stop_timeout);
     RelayOutcome run();
 
 private:
     bool read_stdin();
     void write_to_guest();
+    // The program's output to ingot's stdout or stderr; a closed one sets m_stop or sends
+    // SIGPIPE to the program.
+    void write_output(GuestStream stream, std::span<const uint8_t> bytes);
+    // Milliseconds poll may wait: until the exit frame's or the stop's deadline.
+    int poll_timeout() const;
 
     int m_to_guest;
     int m_from_guest;
@@ -37,6 +40,11 @@ private:
     std::vector<uint8_t> m_pending_input; // encoded, not yet taken by QEMU
     bool m_stdin_open = true;
     bool m_end_of_input_queued = false;
+    StopPolicy m_policy;
+    std::optional<StopPolicy::Stop> m_stop;
+    // A reader of ingot's stdout or stderr went away: the program gets SIGPIPE, as it would
+    // writing to a closed pipe on hvt, and its further output there is dropped.
+    bool m_output_closed[2] = {false, false};
 };
 
 } // namespace ingot

@@ -2,6 +2,8 @@
 
 #include "support/error.h"
 
+#include <ingot/signal_names.h>
+
 #include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -58,7 +60,7 @@ std::vector<char*> c_arguments(const std::vector<std::string>& command) {
 
 std::string describe_wait_status(int status) {
     if (WIFSIGNALED(status))
-        return fmt::format("was killed by signal {}", WTERMSIG(status));
+        return fmt::format("was killed by {}", signal_name(WTERMSIG(status)).text);
     return fmt::format("exited with status {}", WEXITSTATUS(status));
 }
 

@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <ingot/abi/memory_layout.h>
+#include <ingot/signal_names.h>
 
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -91,8 +92,8 @@ int status_without_exit_frame(int wait_status) {
     if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) > 1 && (WEXITSTATUS(wait_status) & 1))
         return WEXITSTATUS(wait_status) >> 1;
     if (WIFSIGNALED(wait_status))
-        fmt::print(stderr, "ingot: QEMU was killed by signal {} before the program exited\n",
-                   WTERMSIG(wait_status));
+        fmt::print(stderr, "ingot: QEMU was killed by {} before the program exited\n",
+                   signal_name(WTERMSIG(wait_status)).text);
     else
         fmt::print(stderr, "ingot: QEMU exited with status {} before the program exited\n",
                    WEXITSTATUS(wait_status));
@@ -159,10 +160,10 @@ int run_on_qemu(const Image& image, const std::string& image_path, const QemuRun
     std::signal(SIGPIPE, SIG_IGN);
 
     QemuProcess qemu(command, inherited_fds);
-    ConsoleRelay relay(qemu.to_guest(), qemu.from_guest());
+    ConsoleRelay relay(qemu.to_guest(), qemu.from_guest(), options.stop_timeout);
     RelayOutcome outcome = relay.run();
     // After the exit frame nothing the guest does matters, even if it fails to end QEMU.
-    if (outcome.exit_status || !outcome.protocol_error.empty() || outcome.stopping_signal)
+    if (outcome.exit_status || !outcome.protocol_error.empty() || outcome.stop)
         qemu.kill();
     int wait_status = qemu.wait();
     if (!outcome.protocol_error.empty()) {
@@ -170,9 +171,10 @@ int run_on_qemu(const Image& image, const std::string& image_path, const QemuRun
                    outcome.protocol_error);
         return status_guest_misbehaved;
     }
-    if (outcome.stopping_signal) {
-        fmt::print(stderr, "ingot: stopped by signal {}\n", outcome.stopping_signal);
-        return 128 + outcome.stopping_signal;
+    if (outcome.stop) {
+        if (!outcome.stop->message.empty())
+            fmt::print(stderr, "{}\n", outcome.stop->message);
+        return outcome.stop->status;
     }
     if (outcome.exit_status)
         return static_cast<int>(*outcome.exit_status & 0xff);

@@ -5,6 +5,7 @@
 #include "image/image.h"
 #include "net/network_attachment.h"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,6 +23,8 @@ struct QemuRunOptions {
     bool trace_syscalls = false;
     bool boot_trace = false;
     bool verbose = false; // say which accelerator and the QEMU command line
+    // As RunOptions::stop_timeout: the grace after the first SIGINT or SIGTERM.
+    std::optional<std::chrono::seconds> stop_timeout = std::chrono::seconds(10);
     // The guest's NIC (virtio-net) on this tap, which stays open and ingot's; none without.
     std::optional<NetworkAttachment> network;
 };

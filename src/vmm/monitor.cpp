@@ -8,14 +8,15 @@
 #include "vmm/fault.h"
 #include "vmm/guest_memory.h"
 #include "vmm/guest_page_walker.h"
+#include "vmm/host_signals.h"
 #include "vmm/hypercalls.h"
 #include "vmm/kvm.h"
 #include "vmm/net_device.h"
 
 #include <fmt/format.h>
 #include <ingot/abi/memory_layout.h>
+#include <ingot/signal_names.h>
 
-#include <csignal>
 #include <cstring>
 #include <ctime>
 
@@ -25,65 +26,13 @@ namespace {
 
 constexpr int status_guest_misbehaved = 125;
 
-// Host signals for the guest: the handler records them; the run loop posts them to the guest.
-// They interrupt KVM_RUN and the Poll hypercall (no SA_RESTART), so the guest sees them soon.
-volatile sig_atomic_t received_signals = 0; // bit n - 1 for signal n
-volatile sig_atomic_t signal_count = 0;
-volatile sig_atomic_t last_signal = 0;
-
-void remember_signal(int signal) {
-    received_signals = received_signals | (1 << (signal - 1));
-    signal_count = signal_count + 1;
-    last_signal = signal;
-}
-
-// Posts received host signals into GuestInfo; false when the guest cannot take them yet.
-bool post_host_signals(GuestMemory& memory, const BootLayout& layout) {
+// Posts host signals for the program into GuestInfo; false when the guest cannot take them yet.
+bool post_host_signals(GuestMemory& memory, const BootLayout& layout, uint64_t signals) {
     auto info = memory.read<abi::GuestInfo>(layout.guest_info);
     if (!info || info->magic != abi::guest_info_magic)
         return false;
-    info->pending_host_signals |= static_cast<uint64_t>(received_signals);
-    received_signals = 0;
+    info->pending_host_signals |= signals;
     return memory.write(layout.guest_info, *info);
-}
-
-sigset_t forwarded_signals() {
-    sigset_t forwarded;
-    sigemptyset(&forwarded);
-    for (int signal : {SIGINT, SIGTERM, SIGHUP})
-        sigaddset(&forwarded, signal);
-    return forwarded;
-}
-
-// A forwarded signal that interrupted KVM_RUN is pending but still blocked: take it here.
-void take_pending_signals() {
-    sigset_t forwarded = forwarded_signals();
-    timespec now{0, 0};
-    int signal;
-    while ((signal = sigtimedwait(&forwarded, nullptr, &now)) > 0)
-        remember_signal(signal);
-}
-
-// The forwarded signals stay blocked in the monitor except inside KVM_RUN (which returns EINTR
-// for them; take_pending_signals then consumes them) and the Poll hypercall's wait (where the
-// handler runs): a signal arriving at any moment interrupts the next of those at once instead
-// of being noticed late. Returns the mask for those waits.
-sigset_t install_signal_handlers() {
-    struct sigaction action {};
-    action.sa_handler = remember_signal;
-    sigemptyset(&action.sa_mask);
-    sigset_t forwarded;
-    sigemptyset(&forwarded);
-    for (int signal : {SIGINT, SIGTERM, SIGHUP}) {
-        sigaction(signal, &action, nullptr);
-        sigaddset(&forwarded, signal);
-    }
-    std::signal(SIGPIPE, SIG_IGN);
-    sigset_t waiting;
-    sigprocmask(SIG_BLOCK, &forwarded, &waiting);
-    for (int signal : {SIGINT, SIGTERM, SIGHUP})
-        sigdelset(&waiting, signal);
-    return waiting;
 }
 
 double seconds_since(const timespec& start) {
@@ -159,25 +108,20 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
     }
     write_boot_info(layout, memory, boot_info, arguments);
     configure_vcpu(vm, vcpu, layout, image, memory, guest_runs_in_ring3());
-    sigset_t waiting_mask = install_signal_handlers();
-    vcpu.set_signal_mask(waiting_mask);
+    HostSignals host_signals(options.stop_timeout);
+    vcpu.set_signal_mask(host_signals.waiting_mask());
 
-    HypercallHandler hypercalls(memory, &waiting_mask, &received_signals);
+    HypercallHandler hypercalls(memory, &host_signals.waiting_mask(), host_signals.arrived());
     if (network)
         hypercalls.attach_network(&*network);
     uint64_t exits = 0;
     int status = 0;
     for (;;) {
         // Before every entry: a signal may have arrived during the last run or hypercall.
-        take_pending_signals();
-        if (received_signals) {
-            // The first signal goes to the program (its handler or its default action); a
-            // second one, or one before the kernel is ready, stops the VM.
-            if (signal_count > 1 || !post_host_signals(memory, layout)) {
-                fmt::print(stderr, "ingot: stopped by signal {}\n", static_cast<int>(last_signal));
-                status = 128 + last_signal;
-                break;
-            }
+        if (auto stop = host_signals.take(
+                [&](uint64_t signals) { return post_host_signals(memory, layout, signals); })) {
+            status = *stop;
+            break;
         }
         bool ran = vcpu.run();
         ++exits;
@@ -227,8 +171,8 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
                 registers.r14 = c.r14;
                 registers.r15 = c.r15;
                 CrashScene scene{
-                    fmt::format("{} (signal {})", signal_description(static_cast<int>(c.signal)),
-                                c.signal),
+                    fmt::format("{} ({})", signal_description(static_cast<int>(c.signal)),
+                                signal_name(static_cast<int>(c.signal)).text),
                     registers, vcpu.special_registers().cr3, program_bias(memory, layout)};
                 print_crash_report(scene, image, memory);
             }

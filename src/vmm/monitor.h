@@ -4,6 +4,7 @@
 #include "image/image.h"
 #include "net/network_attachment.h"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,6 +19,9 @@ struct RunOptions {
     bool trace_syscalls = false;
     bool boot_trace = false;
     bool print_stats = false;
+    // How long the program may take to exit after the first SIGINT or SIGTERM before the VM is
+    // stopped; none waits for it.
+    std::optional<std::chrono::seconds> stop_timeout = std::chrono::seconds(10);
     // The guest's network device (the tap stays the caller's to close), or none.
     std::optional<NetworkAttachment> network;
 };

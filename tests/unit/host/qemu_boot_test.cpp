@@ -40,7 +40,8 @@ protected:
         QemuProcess qemu(qemu_command(launch));
         if (send_sigterm)
             ::kill(::getpid(), SIGTERM); // stays pending (blocked) until the relay reads it
-        RelayOutcome outcome = ConsoleRelay(qemu.to_guest(), qemu.from_guest()).run();
+        RelayOutcome outcome =
+            ConsoleRelay(qemu.to_guest(), qemu.from_guest(), std::chrono::seconds(10)).run();
         return {outcome, qemu.wait()};
     }
 
@@ -65,8 +66,56 @@ TEST_P(QemuBoot, ForwardsAHostSignal) {
     ingot_test::EmptyPipeStdin in; // input never ends: only the signal ends the guest
     auto [outcome, wait_status] = boot(true);
     EXPECT_EQ(outcome.exit_status, 128u + SIGTERM);
-    EXPECT_EQ(outcome.stopping_signal, 0);
+    EXPECT_FALSE(outcome.stop);
     EXPECT_EQ(err.contents(), "ready\n");
+}
+
+// A standard descriptor replaced by one end of a fresh pipe while alive; the other end stays
+// open (reads would block after `input`) or is closed (writes fail with EPIPE).
+class PipedDescriptor {
+public:
+    PipedDescriptor(int fd, bool keep_other_end, const std::string& input = {})
+        : m_fd(fd), m_saved(::dup(fd)) {
+        int ends[2];
+        EXPECT_EQ(::pipe(ends), 0);
+        int mine = fd == 0 ? ends[0] : ends[1];
+        m_other = fd == 0 ? ends[1] : ends[0];
+        if (!input.empty()) {
+            EXPECT_EQ(::write(m_other, input.data(), input.size()), ssize_t(input.size()));
+        }
+        ::dup2(mine, fd);
+        ::close(mine);
+        if (!keep_other_end) {
+            ::close(m_other);
+            m_other = -1;
+        }
+    }
+    ~PipedDescriptor() {
+        ::dup2(m_saved, m_fd);
+        ::close(m_saved);
+        if (m_other >= 0)
+            ::close(m_other);
+    }
+    PipedDescriptor(const PipedDescriptor&) = delete;
+    PipedDescriptor& operator=(const PipedDescriptor&) = delete;
+
+private:
+    int m_fd, m_saved, m_other;
+};
+
+// As on hvt, where the console write fails and the guest kernel raises SIGPIPE.
+TEST_P(QemuBoot, AClosedStdoutSendsSigpipe) {
+    auto previous = std::signal(SIGPIPE, SIG_IGN); // as run_on_qemu does
+    {
+        ingot_test::RedirectedDescriptor err(2);
+        PipedDescriptor in(0, true, "echoed into a closed pipe\n");
+        PipedDescriptor out(1, false);
+        auto [outcome, wait_status] = boot();
+        EXPECT_EQ(outcome.exit_status, 128u + SIGPIPE);
+        EXPECT_FALSE(outcome.stop);
+        EXPECT_EQ(err.contents(), "ready\n");
+    }
+    std::signal(SIGPIPE, previous);
 }
 
 INSTANTIATE_TEST_SUITE_P(Machines, QemuBoot, ::testing::Values("microvm", "pc", "q35"));

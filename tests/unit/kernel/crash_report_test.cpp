@@ -142,7 +142,7 @@ TEST_F(CrashReportTest, AbortFromASignal) {
     std::vector<std::string> lines;
     report_signal(crash, {symbolizer, EhFrame(), probe, {collect, &lines}});
     ASSERT_EQ(lines.size(), 10u);
-    EXPECT_EQ(lines[0], "ingot: the program crashed: aborted (signal 6)\n");
+    EXPECT_EQ(lines[0], "ingot: the program crashed: aborted (SIGABRT)\n");
     EXPECT_EQ(lines[1], "ingot:   at 0x401500 ??\n");
     EXPECT_EQ(lines[5], "ingot:    rip 0x0000000000401500     rsp 0x00007ffffffde000     rbp "
                         "0x0000000000000000  rflags 0x0000000000000000\n");
