@@ -52,6 +52,8 @@ int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_
     std::optional<HostNetwork> network = set_up_network(network_plan);
     if (network && settings.verbose)
         fmt::print(stderr, "ingot: network: {}\n", network->description());
+    if (auto notice = network ? network->dhcp_notice() : std::nullopt)
+        fmt::print(stderr, "ingot: {}\n", *notice);
     if (settings.platform == "qemu") {
         QemuRunOptions options;
         options.qemu = settings.qemu;
