@@ -113,6 +113,7 @@ ErrorOr<void> SocketFile::wait_for(uint32_t events, uint64_t timeout_ns) {
         deadline = clock::monotonic_ns() + timeout_ns;
         deadline = deadline ? deadline : 1;
     }
+    scheduler::OutsideWait outside; // a peer may connect, send or answer
     auto waited = wait_for_file_events(*this, events, deadline);
     if (waited.is_error())
         return waited.error().code() == ETIMEDOUT ? EAGAIN : waited.error().code();

@@ -83,6 +83,7 @@ long wait_on_epoll(int epoll_fd, uint64_t user_events, uint64_t capacity, const 
             scheduler::poll_devices();
             return static_cast<long>(epoll->collect(events, capacity));
         }
+        scheduler::OutsideWait outside; // an event loop: its sockets may hear from outside
         auto waited = wait_for_file_events(*epoll, poll_event::in, limit.deadline_ns);
         if (waited.is_error())
             return waited.error().code() == ETIMEDOUT ? 0

@@ -102,6 +102,7 @@ public:
                 return count;
             if (limit.immediate)
                 return static_cast<size_t>(0);
+            scheduler::OutsideWait outside; // an event loop: its sockets may hear from outside
             WakeReason reason = scheduler::block(nullptr, limit.deadline_ns);
             if (reason == WakeReason::Interrupted)
                 return EINTR;

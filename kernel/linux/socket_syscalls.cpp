@@ -2,6 +2,7 @@
 #include "fs/fd_table.h"
 #include "fs/io_vectors.h"
 #include "fs/socket_file.h"
+#include "lib/log.h"
 #include "lib/string.h"
 #include "lib/utility.h"
 #include "linux/signals.h"
@@ -9,6 +10,7 @@
 #include "mm/kmalloc.h"
 #include "mm/user_memory.h"
 #include "net/socket_address.h"
+#include "platform/platform.h"
 #include "sched/scheduler.h"
 
 namespace kernel {
@@ -111,9 +113,24 @@ long sys_bind(SyscallFrame& f) {
     return to_syscall_result(socket->bind(local));
 }
 
+// A server listening beyond loopback in a VM without a network device would wait for clients
+// that cannot reach it: say so once, with the options that give it a network.
+void warn_if_unreachable(net::Ipv4Endpoint local) {
+    static bool warned;
+    if (warned || platform::net_device() || local.address.is_loopback())
+        return;
+    warned = true;
+    klog("listening on port %u, but this VM has no network device: nothing outside can connect "
+         "(give it one with -p HOST_PORT:%u or --net TAP)",
+         local.port, local.port);
+}
+
 long sys_listen(SyscallFrame& f) {
     auto socket = TRY_SYSCALL(socket_of(f.rdi));
-    return to_syscall_result(socket->listen(static_cast<int>(f.rsi)));
+    auto listened = socket->listen(static_cast<int>(f.rsi));
+    if (!listened.is_error())
+        warn_if_unreachable(socket->local_endpoint());
+    return to_syscall_result(move(listened));
 }
 
 long accept_connection(uint64_t fd, uint64_t user_address, uint64_t user_length, uint64_t flags) {

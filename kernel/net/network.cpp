@@ -17,7 +17,7 @@ namespace {
 
 // How long boot waits for a DHCP lease before it takes the documented default address.
 // Servers may first ping the address they will offer (dnsmasq waits about 3 s).
-constexpr uint64_t dhcp_wait_ns = 10 * clock::ns_per_second;
+constexpr uint64_t dhcp_wait_ns = abi::dhcp_wait_seconds * clock::ns_per_second;
 constexpr InterfaceConfig fallback_config{Ipv4Address::from_octets(10, 0, 2, 15), 24,
                                           Ipv4Address::from_octets(10, 0, 2, 1), Ipv4Address::any(),
                                           false};

@@ -24,6 +24,7 @@ IntrusiveList<Thread, &Thread::all_node> threads;
 size_t thread_count;
 SignalHooks signal_hooks;
 DeviceHooks device_hooks;
+size_t outside_waits; // live OutsideWait guards
 
 void add_sleeper(Thread& thread) {
     for (auto& other : sleepers) {
@@ -69,7 +70,7 @@ Thread& pick_next() {
         uint64_t device_deadline =
             device_hooks.next_deadline_ns ? device_hooks.next_deadline_ns() : 0;
         Thread* earliest = sleepers.first();
-        if (!earliest && !device_deadline && !interest &&
+        if (!earliest && !device_deadline && !interest && outside_waits == 0 &&
             !(signal_hooks.external_wake && signal_hooks.external_wake())) {
             klog("all %zu threads are blocked with nothing that could wake them: deadlock",
                  thread_count);
@@ -241,6 +242,14 @@ size_t wake_some(WaitQueue& queue, size_t count) {
         ++woken;
     }
     return woken;
+}
+
+OutsideWait::OutsideWait() {
+    ++outside_waits;
+}
+
+OutsideWait::~OutsideWait() {
+    --outside_waits;
 }
 
 void exit_current() {

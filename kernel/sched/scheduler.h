@@ -74,6 +74,19 @@ void poll_devices();
 
 IntrusiveList<Thread, &Thread::all_node>& all_threads();
 
+// While one lives, the current thread's waits are ones an event from outside the VM may end (a
+// connection or datagram, a host signal): accept, recv, poll and the like. When every thread
+// is blocked and one waits so, the CPU idles as a server would, where Linux would too, instead
+// of ending the program as deadlocked; waits only another thread could end (futex, pipe) are
+// still a deadlock.
+class OutsideWait {
+public:
+    OutsideWait();
+    ~OutsideWait();
+    OutsideWait(const OutsideWait&) = delete;
+    OutsideWait& operator=(const OutsideWait&) = delete;
+};
+
 template <typename Visitor> void for_each_thread(Visitor visitor) {
     for (auto& thread : all_threads())
         visitor(thread);

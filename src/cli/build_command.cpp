@@ -3,10 +3,13 @@
 #include "image/embedded_kernel.h"
 #include "image/image.h"
 #include "image/program_check.h"
+#include "support/error.h"
 #include "support/file.h"
 #include "support/size.h"
 
 #include <fmt/format.h>
+
+#include <sys/stat.h>
 
 namespace ingot {
 
@@ -18,8 +21,26 @@ struct BuildSettings {
     ProgramOptions options;
 };
 
+// The same file by device and inode, not by name: `-o ./hello`, a symlink to the program or a
+// hard link to it would all replace the input.
+void refuse_output_over_program(const BuildSettings& settings) {
+    struct stat program {
+    }, output{};
+    if (::stat(settings.program.c_str(), &program) != 0 ||
+        ::stat(settings.output.c_str(), &output) != 0)
+        return; // a missing program is reported when it is opened; a missing output is fine
+    if (program.st_dev == output.st_dev && program.st_ino == output.st_ino)
+        fail("the output '{}' is the program '{}' itself: ingot build would overwrite its input; "
+             "choose another -o",
+             settings.output, settings.program);
+}
+
 int build(const BuildSettings& settings) {
+    refuse_output_over_program(settings);
     MappedFile program(settings.program, "program");
+    if (looks_like_image(program.bytes()))
+        fail("'{}' is already an Ingot image, not a program: run it with 'ingot run {}'",
+             settings.program, settings.program);
     check_program(program.bytes(), settings.program);
     Manifest manifest = program_manifest(settings.program, settings.options);
     std::vector<uint8_t> image = build_image(embedded_kernel(), program.bytes(), manifest);
@@ -31,10 +52,21 @@ int build(const BuildSettings& settings) {
 } // namespace
 
 void add_program_options(CLI::App& command, ProgramOptions& options) {
-    command.add_option("--mem", options.memory, "Guest memory, e.g. 64M, 1G (default 64M)");
-    command.add_option("--stack", options.stack, "Main thread stack and RLIMIT_STACK (default 1M)");
-    command.add_option("--env", options.environment,
-                       "Environment variable NAME=VALUE (repeatable)");
+    command
+        .add_option("-m,--mem", options.memory,
+                    "Guest memory, e.g. 64M, 1G; a bare number is MiB, as QEMU's -m (default 64M)")
+        ->type_name("SIZE");
+    command
+        .add_option("--stack", options.stack,
+                    "Main thread stack and RLIMIT_STACK, e.g. 8M (default 1M)")
+        ->type_name("SIZE");
+    // One value per flag, as Docker's -e: `-e A=1 ./prog B=2` leaves ./prog the target and B=2
+    // its argument.
+    command
+        .add_option("-e,--env", options.environment,
+                    "Environment variable NAME=VALUE (repeat the flag for more)")
+        ->type_name("NAME=VALUE")
+        ->allow_extra_args(false);
 }
 
 void add_build_command(CLI::App& app, Action& action) {
@@ -42,8 +74,11 @@ void add_build_command(CLI::App& app, Action& action) {
     CLI::App* command =
         app.add_subcommand("build", "Seal a static program and the kernel into one image");
     command->add_option("program", settings->program, "The static x86-64 Linux executable")
+        ->type_name("PROGRAM")
         ->required();
-    command->add_option("-o,--output", settings->output, "The image file to write")->required();
+    command->add_option("-o,--output", settings->output, "The image file to write")
+        ->type_name("IMAGE")
+        ->required();
     add_program_options(*command, settings->options);
     command->add_option("arguments", settings->options.arguments,
                         "Arguments stored in the image (after --)");

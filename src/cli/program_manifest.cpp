@@ -10,10 +10,12 @@
 
 namespace ingot {
 
-std::optional<uint64_t> parse_memory_option(const std::string& text, const char* option) {
+std::optional<uint64_t> parse_memory_option(const std::string& text, const char* option,
+                                            BareNumber bare) {
     if (text.empty())
         return std::nullopt;
-    auto size = parse_size(text);
+    bool bare_number = text.find_first_not_of("0123456789") == std::string::npos;
+    auto size = parse_size(bare_number && bare == BareNumber::mebibytes ? text + "M" : text);
     if (!size || *size == 0)
         fail("{} '{}' is not a size (examples: 64M, 512MiB, 1G)", option, text);
     if (*size % abi::page_size != 0)
@@ -27,15 +29,16 @@ Manifest program_manifest(const std::string& program_path, const ProgramOptions&
     manifest.arguments.insert(manifest.arguments.end(), options.arguments.begin(),
                               options.arguments.end());
     manifest.environment = options.environment;
-    manifest.memory_size =
-        parse_memory_option(options.memory, "--mem").value_or(abi::default_memory_size);
+    manifest.memory_size = parse_memory_option(options.memory, "--mem", BareNumber::mebibytes)
+                               .value_or(abi::default_memory_size);
     if (manifest.memory_size < abi::minimum_memory || manifest.memory_size > abi::maximum_memory)
         fail("--mem {} is outside what Ingot supports ({} to {})",
              format_size(manifest.memory_size), format_size(abi::minimum_memory),
              format_size(abi::maximum_memory));
-    manifest.stack_size =
-        parse_memory_option(options.stack, "--stack").value_or(abi::default_stack_size);
-    if (manifest.stack_size < 64 * 1024 || manifest.stack_size >= manifest.memory_size)
+    manifest.stack_size = parse_memory_option(options.stack, "--stack", BareNumber::bytes)
+                              .value_or(abi::default_stack_size);
+    if (manifest.stack_size < abi::minimum_stack_size ||
+        manifest.stack_size >= manifest.memory_size)
         fail("--stack {} must be at least 64 KiB and less than the guest memory",
              format_size(manifest.stack_size));
     validate_manifest(manifest);

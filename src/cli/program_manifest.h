@@ -13,6 +13,9 @@ namespace ingot {
 // file name, then the given arguments; sizes parsed and checked.
 Manifest program_manifest(const std::string& program_path, const ProgramOptions& options);
 
-std::optional<uint64_t> parse_memory_option(const std::string& text, const char* option);
+// What a size without a unit means: `--mem 64` is 64 MiB, as QEMU's `-m 64`.
+enum class BareNumber { bytes, mebibytes };
+std::optional<uint64_t> parse_memory_option(const std::string& text, const char* option,
+                                            BareNumber bare);
 
 } // namespace ingot

@@ -53,11 +53,14 @@ std::optional<std::chrono::seconds> stop_timeout(const RunSettings& settings) {
 int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_plan,
          const Image& image, const std::string& image_path,
          const std::vector<std::string>& arguments, const std::vector<std::string>& environment) {
-    std::optional<uint64_t> memory_size = parse_memory_option(settings.options.memory, "--mem");
+    std::optional<uint64_t> memory_size =
+        parse_memory_option(settings.options.memory, "--mem", BareNumber::mebibytes);
     // Lives until the guest is gone: then the proxy stops and a tap ingot created vanishes.
     std::optional<HostNetwork> network = set_up_network(network_plan);
     if (network && settings.verbose)
         fmt::print(stderr, "ingot: network: {}\n", network->description());
+    if (auto notice = network ? network->dhcp_notice() : std::nullopt)
+        fmt::print(stderr, "ingot: {}\n", *notice);
     if (settings.platform == "qemu") {
         QemuRunOptions options;
         options.qemu = settings.qemu;
@@ -118,9 +121,16 @@ void add_network_options(CLI::App& command, NetworkOptions& network) {
         ->allow_extra_args(false);
     command
         .add_option("--net", network.tap,
-                    "Attach the guest to tap NAME (created if missing; its host addresses are "
-                    "yours). Without --ip the guest asks DHCP, falling back to 10.0.2.15/24")
-        ->type_name("NAME");
+                    "Attach the guest to tap NAME (created and brought up if missing; its host "
+                    "addresses are yours). Without --ip the guest asks DHCP, falling back to "
+                    "10.0.2.15/24")
+        ->type_name("NAME")
+        ->check(CLI::Validator(
+            [](const std::string& name) {
+                return name.empty() ? std::string("a tap name is required, e.g. --net tap0")
+                                    : std::string();
+            },
+            "", "tap name"));
     command
         .add_option("--ip", network.address,
                     "The guest's IPv4 address (with -p alone, default 10.0.2.15/24)")
@@ -144,6 +154,7 @@ void add_run_command(CLI::App& app, Action& action) {
         app.add_subcommand("run", "Boot an image, or a static program packed on the fly");
     command
         ->add_option("target", settings->target, "An image from 'ingot build', or a static program")
+        ->type_name("IMAGE|PROGRAM")
         ->required();
     add_program_options(*command, settings->options);
     command

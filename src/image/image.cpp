@@ -7,6 +7,8 @@
 #include <elf.h>
 #include <ingot/abi/memory_layout.h>
 
+#include <xxhash.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -66,6 +68,8 @@ uint64_t Image::load_end() const {
     return align_up(end, page);
 }
 
+// A Linux program lives in the lower half; a segment in the kernel's half means an Ingot kernel,
+// so an image (whole or damaged) and never a program to pack.
 bool looks_like_image(std::span<const uint8_t> bytes) {
     if (!is_elf(bytes) || bytes.size() < sizeof(Elf64_Ehdr))
         return false;
@@ -77,10 +81,21 @@ bool looks_like_image(std::span<const uint8_t> bytes) {
     for (unsigned i = 0; i < header.e_phnum; ++i) {
         auto segment =
             read_at<Elf64_Phdr>(bytes, header.e_phoff + uint64_t(i) * sizeof(Elf64_Phdr));
-        if (is_payload_segment(bytes, segment))
+        if (segment.p_type == PT_LOAD && segment.p_memsz != 0 &&
+            segment.p_vaddr >= abi::kernel_virtual_base)
             return true;
     }
     return false;
+}
+
+uint64_t payload_checksum(std::span<const uint8_t> payload) {
+    auto header = read_at<abi::PayloadHeader>(payload, 0);
+    header.checksum = 0;
+    // XXH3 runs at memory speed (well over 10 GB/s), so checking a payload of a few MiB costs
+    // a fraction of a millisecond of each boot.
+    XXH64_hash_t seed = XXH3_64bits(&header, sizeof header);
+    auto rest = payload.subspan(sizeof header);
+    return XXH3_64bits_withSeed(rest.data(), rest.size(), seed);
 }
 
 std::vector<uint8_t> build_image(std::span<const uint8_t> kernel, std::span<const uint8_t> program,
@@ -125,6 +140,8 @@ std::vector<uint8_t> build_image(std::span<const uint8_t> kernel, std::span<cons
                 symbols.bytes.size());
     std::memcpy(image.data() + payload_offset + payload.program_offset, program.data(),
                 program.size());
+    payload.checksum = payload_checksum(std::span<const uint8_t>(image).subspan(payload_offset));
+    std::memcpy(image.data() + payload_offset, &payload, sizeof payload);
 
     Elf64_Phdr& segment = elf.program_headers[static_cast<size_t>(placeholder)];
     segment.p_offset = payload_offset;
@@ -143,6 +160,11 @@ Image read_image(std::span<const uint8_t> bytes, const std::string& name) {
     image.bytes = bytes;
     image.entry = elf.header.e_entry;
     const Elf64_Phdr* payload_segment = nullptr;
+    const Elf64_Phdr* last_segment = nullptr;
+    for (const auto& segment : elf.program_headers) {
+        if (segment.p_type == PT_LOAD)
+            last_segment = &segment;
+    }
     for (const auto& segment : elf.program_headers) {
         if (segment.p_type != PT_LOAD)
             continue;
@@ -161,6 +183,12 @@ Image read_image(std::span<const uint8_t> bytes, const std::string& name) {
                                   segment.p_memsz, segment.p_flags});
         image.kernel_size += segment.p_memsz;
     }
+    // The linker script reserves the kernel's last PT_LOAD for the payload: empty in a bare
+    // kernel, and where the payload header must be in an image.
+    if (!payload_segment && last_segment && last_segment->p_memsz != 0 && looks_like_image(bytes))
+        fail("'{}' is a corrupted image: its payload header does not start with Ingot's magic "
+             "(INGOPAD1)",
+             name);
     if (!payload_segment)
         fail("'{}' is not an Ingot image (no program payload)", name);
     if (image.segments.empty())
@@ -187,6 +215,9 @@ Image read_image(std::span<const uint8_t> bytes, const std::string& name) {
     if (payload.version != abi::payload_version)
         fail("'{}' was built by another version of Ingot (payload version {})", name,
              payload.version);
+    if (payload.header_size != sizeof payload)
+        fail("'{}' is corrupted: the payload header's size is {}, not {}", name,
+             payload.header_size, sizeof payload);
     if (payload.total_size != payload_bytes.size() || payload.manifest_offset < sizeof payload ||
         payload.manifest_offset > payload.total_size ||
         payload.manifest_size > payload.total_size - payload.manifest_offset ||
@@ -208,6 +239,10 @@ Image read_image(std::span<const uint8_t> bytes, const std::string& name) {
                          payload.symbol_count, name);
     image.program = payload_bytes.subspan(payload.program_offset, payload.program_size);
     image.program_info = check_program(image.program, name + " (embedded program)");
+    // Last: the checks above name what is wrong; this one catches what they cannot see, such as
+    // a few bytes overwritten inside the program.
+    if (payload_checksum(payload_bytes) != payload.checksum)
+        fail("'{}' is a corrupted image: its payload does not match its checksum", name);
     return image;
 }
 

@@ -42,7 +42,11 @@ std::vector<uint8_t> build_image(std::span<const uint8_t> kernel, std::span<cons
 // Checks everything a monitor relies on; throws UserError naming what is wrong.
 Image read_image(std::span<const uint8_t> bytes, const std::string& name);
 
-// True when the file is an Ingot image rather than a plain program.
+// True when the file holds an Ingot kernel, so is an image (perhaps a damaged one, which
+// read_image then names) and never a plain program to pack.
 bool looks_like_image(std::span<const uint8_t> bytes);
+
+// abi::PayloadHeader::checksum of a payload (at least a header's worth of bytes).
+uint64_t payload_checksum(std::span<const uint8_t> payload);
 
 } // namespace ingot

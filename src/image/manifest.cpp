@@ -2,7 +2,10 @@
 
 #include "support/error.h"
 
+#include "support/size.h"
+
 #include <ingot/abi/image.h>
+#include <ingot/abi/memory_layout.h>
 
 #include <cstring>
 
@@ -57,6 +60,22 @@ void validate_manifest(const Manifest& manifest) {
              abi::max_manifest_strings);
 }
 
+// Every size is checked before anyone computes with it: a stack of 2^64 - 4096 would wrap the
+// monitor's memory estimate, a stack of one byte could not hold argv.
+void check_manifest_sizes(uint64_t memory_size, uint64_t stack_size) {
+    uint64_t memory = memory_size ? memory_size : abi::default_memory_size;
+    if (memory_size % abi::page_size != 0 || memory < abi::minimum_memory ||
+        memory > abi::maximum_memory)
+        fail("the image's manifest is corrupted (memory size {} bytes: Ingot takes multiples of "
+             "4 KiB from {} to {})",
+             memory_size, format_size(abi::minimum_memory), format_size(abi::maximum_memory));
+    uint64_t stack = stack_size ? stack_size : abi::default_stack_size;
+    if (stack_size % abi::page_size != 0 || stack < abi::minimum_stack_size || stack >= memory)
+        fail("the image's manifest is corrupted (stack size {} bytes: Ingot takes multiples of "
+             "4 KiB from {} to less than the memory size, {})",
+             stack_size, format_size(abi::minimum_stack_size), format_size(memory));
+}
+
 std::vector<uint8_t> encode_manifest(const Manifest& manifest) {
     validate_manifest(manifest);
     abi::ManifestHeader header{};
@@ -84,6 +103,7 @@ Manifest decode_manifest(std::span<const uint8_t> bytes) {
     if (header.strings_size != bytes.size() - sizeof header || header.argc == 0 ||
         header.argc > max_strings || header.envc > max_strings)
         fail("the image's manifest is corrupted (bad counts)");
+    check_manifest_sizes(header.memory_size, header.stack_size);
     Manifest manifest;
     manifest.memory_size = header.memory_size;
     manifest.stack_size = header.stack_size;

@@ -11,8 +11,8 @@ namespace ingot {
 struct Manifest {
     std::vector<std::string> arguments; // argv, argv[0] first
     std::vector<std::string> environment;
-    uint64_t memory_size = 0;
-    uint64_t stack_size = 0;
+    uint64_t memory_size = 0; // 0: abi::default_memory_size
+    uint64_t stack_size = 0;  // 0: abi::default_stack_size
 };
 
 std::vector<uint8_t> encode_manifest(const Manifest& manifest);
@@ -27,5 +27,11 @@ std::vector<uint8_t> encode_run_time_arguments(const std::vector<std::string>& a
 // Rejects what the kernel could not take: an empty argv, too many or too long strings,
 // strings with NUL bytes, environment entries without '='.
 void validate_manifest(const Manifest& manifest);
+
+// Rejects, as a corrupted manifest, sizes the monitor and the kernel could not use: memory
+// outside Ingot's range, a stack below abi::minimum_stack_size or not below the memory, either
+// not a multiple of 4 KiB. 0 stands for the default (abi::default_memory_size and
+// abi::default_stack_size).
+void check_manifest_sizes(uint64_t memory_size, uint64_t stack_size);
 
 } // namespace ingot

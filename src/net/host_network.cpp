@@ -4,6 +4,7 @@
 #include "support/error.h"
 
 #include <fmt/format.h>
+#include <ingot/abi/boot_info.h>
 
 #include <fstream>
 
@@ -27,6 +28,14 @@ void configure_host_end(const TapDevice& tap, const NetworkPlan& plan) {
         fail("cannot bring tap {} up: {}", tap.name(), system_error_text(error));
 }
 
+// A tap --net created is the user's to address, but down it passes nothing, not even the
+// guest's DHCP request.
+void bring_up(const TapDevice& tap) {
+    disable_ipv6(tap.name());
+    if (int error = set_interface_up(tap.index()))
+        fail("cannot bring tap {} up: {}", tap.name(), system_error_text(error));
+}
+
 } // namespace
 
 HostNetwork::HostNetwork(const NetworkPlan& plan, const std::string& tun_path)
@@ -36,6 +45,8 @@ HostNetwork::HostNetwork(const NetworkPlan& plan, const std::string& tun_path)
     m_attachment.guest = plan.guest;
     if (plan.configure_host)
         configure_host_end(m_tap, plan);
+    else if (m_tap.created())
+        bring_up(m_tap); // a new tap starts down: no frame would pass
     if (!plan.published.empty()) {
         PortProxySettings settings;
         settings.guest_address = plan.guest.address;
@@ -65,6 +76,16 @@ std::string HostNetwork::description() const {
         text += fmt::format(", {} -> {}:{}", host_endpoint(mapping), format_ipv4(guest.address),
                             mapping.guest_port);
     return text;
+}
+
+std::optional<std::string> HostNetwork::dhcp_notice() const {
+    if (!m_attachment.guest.use_dhcp)
+        return std::nullopt;
+    std::string text = fmt::format("waiting up to {} s for a DHCP lease on tap {}",
+                                   abi::dhcp_wait_seconds, m_tap.name());
+    if (m_tap.created())
+        text += " (a new tap: nothing serves DHCP there yet)";
+    return text + "; without one the guest takes 10.0.2.15/24 (--ip sets an address)";
 }
 
 std::optional<HostNetwork> set_up_network(const std::optional<NetworkPlan>& plan) {

@@ -28,6 +28,8 @@ public:
     const PortProxy* proxy() const { return m_proxy.get(); }
     // One line for --verbose: the tap, both ends' addresses, the published ports.
     std::string description() const;
+    // What the guest will wait for at boot when it asks DHCP (one line for stderr), else null.
+    std::optional<std::string> dhcp_notice() const;
 
 private:
     NetworkPlan m_plan;

@@ -79,6 +79,7 @@ TapDevice::TapDevice(const std::string& name, const std::string& tun_path)
     if (::ioctl(m_fd.get(), TUNSETIFF, &request) < 0)
         fail_to_attach(name, existed, errno);
     m_name.assign(request.ifr_name, strnlen(request.ifr_name, IFNAMSIZ));
+    m_created = !existed;
     configure(m_fd.get(), m_name);
     if (::ioctl(m_fd.get(), TUNGETIFF, &request) < 0)
         fail("tap {}: cannot read its flags: {}", m_name, system_error_text(errno));

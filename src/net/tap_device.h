@@ -23,12 +23,15 @@ public:
     unsigned index() const { return m_index; }
     // True for a persistent tap that outlives ingot (one the user made with `ip tuntap add`).
     bool persistent() const { return m_persistent; }
+    // True when there was no interface of that name: ingot made this tap.
+    bool created() const { return m_created; }
 
 private:
     OwnedFd m_fd;
     std::string m_name;
     unsigned m_index = 0;
     bool m_persistent = false;
+    bool m_created = false;
 };
 
 } // namespace ingot

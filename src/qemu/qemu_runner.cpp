@@ -33,20 +33,6 @@ namespace {
 // Same meaning as on hvt: the guest broke the rules (or QEMU failed) and was stopped.
 constexpr int status_guest_misbehaved = 125;
 
-uint64_t checked_memory_size(const Image& image, const QemuRunOptions& options) {
-    uint64_t size = options.memory_size.value_or(
-        image.manifest.memory_size ? image.manifest.memory_size : abi::default_memory_size);
-    if (size > abi::maximum_memory)
-        fail("--mem {} is more than Ingot supports ({})", format_size(size),
-             format_size(abi::maximum_memory));
-    // The hvt estimate also covers the pvh kernel's own boot tables.
-    uint64_t needed = minimum_memory_for(image, image.program_info.memory_span, 0);
-    if (size < needed)
-        fail("--mem {} is too small for this image: it needs at least {}", format_size(size),
-             format_size(needed));
-    return size;
-}
-
 // An image packed on the fly exists only in ingot's memory; QEMU reads it through a memfd,
 // which leaves nothing behind however ingot ends.
 class InMemoryImageFile {
@@ -120,7 +106,8 @@ int run_on_qemu(const Image& image, const std::string& image_path, const QemuRun
     if (!ElfFile(image.bytes, image_path.empty() ? "image" : image_path).has_pvh_entry_note())
         fail("this image's kernel has no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY), so QEMU "
              "cannot boot it: rebuild the image with a newer ingot");
-    uint64_t memory_size = checked_memory_size(image, options);
+    // The hvt estimate also covers the pvh kernel's own boot tables.
+    uint64_t memory_size = guest_memory_size(image, options.memory_size, 0);
 
     KernelCommandLineOptions kernel_options;
     for (int fd = 0; fd < 3; ++fd)

@@ -4,6 +4,7 @@
 #include "support/size.h"
 #include "support/stream_kind.h"
 
+#include <fmt/format.h>
 #include <ingot/abi/hypercall.h>
 #include <ingot/abi/memory_layout.h>
 
@@ -66,6 +67,21 @@ uint64_t minimum_memory_for(const Image& image, uint64_t program_span, size_t ar
                         align_up(sizeof(abi::BootInfo) + arguments_size, page) + stack +
                         kernel_working_set + program_span / 8;
     return align_up(estimate, 256ull << 10);
+}
+
+uint64_t guest_memory_size(const Image& image, std::optional<uint64_t> requested,
+                           size_t arguments_size) {
+    uint64_t size = requested.value_or(image.manifest.memory_size ? image.manifest.memory_size
+                                                                  : abi::default_memory_size);
+    std::string source = requested ? fmt::format("--mem {}", format_size(size))
+                                   : fmt::format("the image's memory size, {},", format_size(size));
+    if (size > abi::maximum_memory)
+        fail("{} is more than Ingot supports ({})", source, format_size(abi::maximum_memory));
+    uint64_t needed = minimum_memory_for(image, image.program_info.memory_span, arguments_size);
+    if (size < needed)
+        fail("{} is too small for this image: it needs at least {}{}", source, format_size(needed),
+             requested ? "" : " (give more with --mem)");
+    return size;
 }
 
 BootLayout plan_boot_layout(const Image& image, uint64_t memory_size, size_t arguments_size) {

@@ -10,6 +10,7 @@
 #include <ingot/abi/boot_info.h>
 
 #include <cstdint>
+#include <optional>
 #include <span>
 
 namespace ingot {
@@ -27,6 +28,11 @@ struct BootLayout {
 // The memory an image needs beyond what it loads: boot tables, boot info, and room for the
 // kernel to start the program.
 uint64_t minimum_memory_for(const Image& image, uint64_t program_span, size_t arguments_size);
+
+// The guest's memory: `requested` (--mem) if given, else the image's; throws UserError when it
+// is out of range, naming where the size came from (--mem, or the image's manifest).
+uint64_t guest_memory_size(const Image& image, std::optional<uint64_t> requested,
+                           size_t arguments_size);
 
 BootLayout plan_boot_layout(const Image& image, uint64_t memory_size, size_t arguments_size);
 void load_image(const Image& image, GuestMemory& memory);

@@ -79,15 +79,7 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
     if (!options.arguments.empty() || !options.environment.empty())
         arguments = encode_run_time_arguments(options.arguments, options.environment);
 
-    uint64_t memory_size = options.memory_size.value_or(
-        image.manifest.memory_size ? image.manifest.memory_size : abi::default_memory_size);
-    uint64_t needed = minimum_memory_for(image, image.program_info.memory_span, arguments.size());
-    if (memory_size > abi::maximum_memory)
-        fail("--mem {} is more than Ingot supports ({})", format_size(memory_size),
-             format_size(abi::maximum_memory));
-    if (memory_size < needed || memory_size % abi::page_size != 0)
-        fail("--mem {} is too small for this image: it needs at least {}", format_size(memory_size),
-             format_size(needed));
+    uint64_t memory_size = guest_memory_size(image, options.memory_size, arguments.size());
 
     VirtualMachine vm;
     GuestMemory memory(memory_size);

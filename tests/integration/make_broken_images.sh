@@ -6,6 +6,9 @@
 #   corrupt-version.img     the payload header's version overwritten
 #   corrupt-manifest.img    the manifest's magic overwritten
 #   corrupt-program.img     the embedded program's ELF magic overwritten
+#   corrupt-payload.img     4 bytes in the middle of the embedded program overwritten: only the
+#                           payload's checksum notices
+#   corrupt-magic.img       the payload header's magic overwritten
 #   no-pvh-note.img         the kernel's PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY) made another
 #                           Xen note, so QEMU and Firecracker would not find the entry
 # The payload header starts with "INGOPAD1" (31 44 41 50 4f 47 4e 49 little-endian) at a
@@ -30,7 +33,7 @@ if [ -z "$payload" ]; then
 fi
 # PayloadHeader: magic u64 @0, version u32 @8, header_size u32 @12, manifest_offset u64 @16,
 # manifest_size u64 @24, program_offset u64 @32, program_size u64 @40, total_size u64 @48,
-# symbols_offset u64 @56, symbols_size u64 @64, symbol_count u64 @72.
+# symbols_offset u64 @56, symbols_size u64 @64, symbol_count u64 @72, checksum u64 @80.
 patch() { # file offset bytes(printf format)
     # shellcheck disable=SC2059 # the bytes are given as a printf format on purpose
     printf "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
@@ -45,6 +48,11 @@ patch "$out/corrupt-manifest.img" $((payload + manifest_offset)) 'XXXX'
 program_offset=$(od -An -t u8 -j $((payload + 32)) -N 8 "$good" | tr -d ' ')
 cp "$good" "$out/corrupt-program.img"
 patch "$out/corrupt-program.img" $((payload + program_offset)) 'JUNK'
+program_size=$(od -An -t u8 -j $((payload + 40)) -N 8 "$good" | tr -d ' ')
+cp "$good" "$out/corrupt-payload.img"
+patch "$out/corrupt-payload.img" $((payload + program_offset + program_size / 2)) 'ABCD'
+cp "$good" "$out/corrupt-magic.img"
+patch "$out/corrupt-magic.img" "$payload" 'XXXXXXXX'
 # A note is namesz=4, descsz, type=18 (XEN_ELFNOTE_PHYS32_ENTRY), "Xen\0": its type becomes 17.
 # A kernel without the note yet gives an unchanged copy, which lacks it just the same.
 cp "$good" "$out/no-pvh-note.img"

@@ -45,6 +45,9 @@ struct BootInfo {
 static_assert(sizeof(BootInfo) == 128);
 
 inline constexpr uint8_t network_flag_dhcp = 1;
+// How long a guest asking DHCP waits for a lease before it takes the documented default
+// (10.0.2.15/24 via 10.0.2.1); `ingot run` says so as the wait begins.
+inline constexpr uint64_t dhcp_wait_seconds = 10;
 
 // The hvt monitor's network device (net_rings.h) and how the guest's interface is configured.
 struct NetworkInfo {

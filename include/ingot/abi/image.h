@@ -12,7 +12,8 @@
 namespace ingot::abi {
 
 inline constexpr uint64_t payload_magic = 0x314441504f474e49; // "INGOPAD1"
-inline constexpr uint32_t payload_version = 2;
+// 3: PayloadHeader::checksum.
+inline constexpr uint32_t payload_version = 3;
 
 struct PayloadHeader {
     uint64_t magic;
@@ -26,7 +27,14 @@ struct PayloadHeader {
     uint64_t symbols_offset; // 8-byte aligned: symbol_count KernelSymbols, then their names
     uint64_t symbols_size;
     uint64_t symbol_count;
+    // XXH3-64 (xxhash 0.8) of the payload's bytes after this header, seeded with the XXH3-64
+    // of this header as written but with this field 0: all total_size bytes count. The host
+    // checks it on every `ingot run` and `ingot inspect`; the kernel does not (a boot through
+    // plain QEMU or Firecracker, which skips the host, is not verified).
+    uint64_t checksum;
 };
+static_assert(sizeof(PayloadHeader) == 88, "PayloadHeader is shared by host and kernel");
+static_assert(__builtin_offsetof(PayloadHeader, checksum) == 80, "checksum follows symbol_count");
 
 // The kernel's functions, for crash reports made in the guest: its ELF symbol table lies
 // outside every PT_LOAD, so the packer copies the functions here, sorted by address and
@@ -62,6 +70,9 @@ struct ArgumentsHeader {
 
 inline constexpr uint64_t default_memory_size = 64ull << 20;
 inline constexpr uint64_t default_stack_size = 1ull << 20;
+// The main thread's stack: below this a program cannot even start (the kernel puts argv,
+// the environment and the auxiliary vector there).
+inline constexpr uint64_t minimum_stack_size = 64ull << 10;
 inline constexpr uint64_t max_manifest_strings = 1ull << 20;
 
 } // namespace ingot::abi

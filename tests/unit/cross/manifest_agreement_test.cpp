@@ -71,6 +71,12 @@ TEST(HostKernelAgreement, KernelBootsTheHostsImage) {
     ingot::abi::PayloadHeader header;
     std::memcpy(&header, payload, sizeof header);
     ASSERT_EQ(header.magic, ingot::abi::payload_magic);
+    // The header the kernel checks (version, size) is the one the host wrote, and the payload
+    // as loaded in guest memory is exactly what the host's checksum covers.
+    EXPECT_EQ(header.version, ingot::abi::payload_version);
+    EXPECT_EQ(header.header_size, sizeof(ingot::abi::PayloadHeader));
+    EXPECT_EQ(header.checksum, image.payload.checksum);
+    EXPECT_EQ(ingot::payload_checksum(std::span<const uint8_t>(payload, header.total_size)), header.checksum);
     auto manifest = std::make_unique<kernel::Manifest>();
     ASSERT_OK(kernel::parse_manifest(payload + header.manifest_offset, header.manifest_size, *manifest));
     EXPECT_EQ(list(manifest->argv, manifest->argc), host.arguments);

@@ -408,6 +408,13 @@ TEST(HostNetwork, NamedTapIsCreatedWhenMissingAndLeftUnaddressed) {
                 return "the guest should ask DHCP";
             if (!interface_state("mytap0").ipv4.empty() || network.proxy())
                 return "ingot configured a user's tap";
+            // Down, a new tap would pass nothing, not even the guest's DHCP request.
+            if (!network.tap().created() || !interface_state("mytap0").up)
+                return "ingot left the tap it created down";
+            auto notice = network.dhcp_notice();
+            if (!notice || notice->find("waiting up to 10 s for a DHCP lease on tap mytap0") ==
+                               std::string::npos)
+                return "no notice of the DHCP wait: " + notice.value_or("(none)");
         }
         if (if_nametoindex("mytap0") != 0)
             return "the tap ingot created outlived it";
@@ -421,7 +428,7 @@ TEST(HostNetwork, ExistingPersistentTapIsOpenedAndLeftInPlace) {
             return std::string("cannot make a persistent tap: ") + strerror(errno);
         {
             HostNetwork network(plan_for({"18080:80"}, "usertap"));
-            if (!network.tap().persistent())
+            if (!network.tap().persistent() || network.tap().created())
                 return "the user's tap is not seen as persistent";
             if (!network.proxy())
                 return "no proxy for -p";

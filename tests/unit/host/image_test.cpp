@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
 #include <set>
 
@@ -172,7 +173,11 @@ TEST_F(ImageTest, KeepsTheKernelBytesExceptThePlaceholderHeader) {
 
 TEST_F(ImageTest, LooksLikeImage) {
     EXPECT_TRUE(looks_like_image(*image));
-    EXPECT_FALSE(looks_like_image(*kernel)); // the placeholder is empty
+    // A kernel, even without its payload, is never a program to pack.
+    EXPECT_TRUE(looks_like_image(*kernel));
+    std::vector<uint8_t> bad_magic = *image;
+    bad_magic[payload_offset()] ^= 0xff;
+    EXPECT_TRUE(looks_like_image(bad_magic));
     EXPECT_FALSE(looks_like_image(*program));
     EXPECT_FALSE(looks_like_image({}));
     std::vector<uint8_t> text(4096, 'x');
@@ -279,12 +284,76 @@ TEST_F(ImageTest, ReadRejectsImpossibleSegmentSizes) {
 }
 
 TEST_F(ImageTest, ReadRejectsMissingPayload) {
-    expect_rejected([](auto& bytes) { bytes[payload_offset()] ^= 0xff; }, "no program payload");
+    // A damaged payload header is a corrupted image, not a program to run.
+    expect_rejected([](auto& bytes) { bytes[payload_offset()] ^= 0xff; },
+                    "is a corrupted image: its payload header does not start with Ingot's magic");
     expect_rejected(
         [](auto& bytes) {
             change_phdr(bytes, payload_index(bytes), [](auto& s) { s.p_type = PT_NULL; });
         },
-        "no program payload");
+        "is a corrupted image");
+    try {
+        read_image(*kernel, "kernel.elf");
+        ADD_FAILURE() << "read_image accepted a kernel without payload";
+    } catch (const UserError& error) {
+        EXPECT_NE(std::string(error.what()).find("not an Ingot image (no program payload)"),
+                  std::string::npos)
+            << error.what();
+    }
+}
+
+// Bytes the layout checks cannot see, such as four overwritten inside the program's code.
+TEST_F(ImageTest, ReadRejectsPayloadBytesThatDoNotMatchTheChecksum) {
+    auto payload = read_struct<abi::PayloadHeader>(*image, payload_offset());
+    EXPECT_EQ(payload.checksum,
+              payload_checksum(std::span<const uint8_t>(*image).subspan(payload_offset())));
+    const std::string mismatch = "is a corrupted image: its payload does not match its checksum";
+    expect_rejected(
+        [](auto& bytes) {
+            auto header = read_struct<abi::PayloadHeader>(bytes, payload_offset());
+            uint64_t middle = payload_offset() + header.program_offset + header.program_size / 2;
+            std::memcpy(bytes.data() + middle, "ABCD", 4);
+        },
+        mismatch);
+    expect_rejected([](auto& bytes) { bytes.back() ^= 1; }, mismatch);
+    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.checksum ^= 1; }); },
+                    mismatch);
+    expect_rejected(
+        [](auto& bytes) {
+            auto header = read_struct<abi::PayloadHeader>(bytes, payload_offset());
+            bytes[payload_offset() + header.symbols_offset + 3] ^= 0x10; // a symbol's address
+        },
+        "corrupted");
+}
+
+TEST_F(ImageTest, ReadRejectsAnotherPayloadHeaderSize) {
+    expect_rejected([](auto& bytes) { change_payload(bytes, [](auto& p) { p.header_size = 80; }); },
+                    "payload header's size is 80");
+}
+
+// Every manifest field is checked on read, before the monitor computes with it.
+TEST_F(ImageTest, ReadRejectsManifestSizesTheMonitorCannotUse) {
+    auto set_sizes = [](uint64_t memory, uint64_t stack) {
+        return [=](std::vector<uint8_t>& bytes) {
+            auto payload = read_struct<abi::PayloadHeader>(bytes, payload_offset());
+            uint64_t at = payload_offset() + payload.manifest_offset;
+            auto header = read_struct<abi::ManifestHeader>(bytes, at);
+            header.memory_size = memory;
+            header.stack_size = stack;
+            write_struct(std::span<uint8_t>(bytes), at, header);
+        };
+    };
+    const std::string stack = "manifest is corrupted (stack size";
+    const std::string memory = "manifest is corrupted (memory size";
+    expect_rejected(set_sizes(64ull << 20, UINT64_MAX - 4095), stack); // 2^64 - 4096
+    expect_rejected(set_sizes(64ull << 20, 1), stack);
+    expect_rejected(set_sizes(64ull << 20, 60ull << 10), stack); // below 64 KiB
+    expect_rejected(set_sizes(64ull << 20, 64ull << 20), stack); // all the memory
+    expect_rejected(set_sizes(64ull << 20, (1ull << 20) + 1), stack);
+    expect_rejected(set_sizes(1ull << 20, 0), memory);
+    expect_rejected(set_sizes(128ull << 30, 0), memory);
+    expect_rejected(set_sizes(UINT64_MAX, 0), memory);
+    expect_rejected(set_sizes((64ull << 20) + 512, 0), memory);
 }
 
 TEST_F(ImageTest, ReadRejectsBadKernelLayout) {
