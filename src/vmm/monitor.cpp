@@ -6,6 +6,7 @@
 #include "vmm/boot_setup.h"
 #include "vmm/crash_report.h"
 #include "vmm/fault.h"
+#include "vmm/guest_events.h"
 #include "vmm/guest_memory.h"
 #include "vmm/guest_page_walker.h"
 #include "vmm/hypercalls.h"
@@ -159,14 +160,17 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
     }
     write_boot_info(layout, memory, boot_info, arguments);
     configure_vcpu(vm, vcpu, layout, image, memory, guest_runs_in_ring3());
+    GuestEvents events(memory, layout.guest_info);
     sigset_t waiting_mask = install_signal_handlers();
-    vcpu.set_signal_mask(waiting_mask);
+    vcpu.set_signal_mask(events.run_mask(waiting_mask));
 
     HypercallHandler hypercalls(memory, &waiting_mask, &received_signals);
     if (network)
         hypercalls.attach_network(&*network);
     uint64_t exits = 0;
     int status = 0;
+    bool interrupted = false;
+    events.start_ticks();
     for (;;) {
         // Before every entry: a signal may have arrived during the last run or hypercall.
         take_pending_signals();
@@ -179,9 +183,11 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
                 break;
             }
         }
-        bool ran = vcpu.run();
+        if (interrupted)
+            events.interrupted(vcpu);
+        interrupted = !vcpu.run();
         ++exits;
-        if (!ran)
+        if (interrupted)
             continue;
         kvm_run& run = vcpu.state();
         if (run.exit_reason == KVM_EXIT_MMIO && run.mmio.is_write && run.mmio.len == 8 &&
@@ -233,6 +239,8 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
         if (run.exit_reason == KVM_EXIT_SHUTDOWN || run.exit_reason == KVM_EXIT_INTERNAL_ERROR) {
             kvm_regs registers = vcpu.registers();
             kvm_sregs sregs = vcpu.special_registers();
+            if (events.deliver_fault(vcpu, registers, sregs))
+                continue;
             FaultVerdict verdict = classify_fault(fault_facts(
                 vcpu, registers, sregs, memory, run.exit_reason == KVM_EXIT_INTERNAL_ERROR));
             CrashScene scene{
@@ -259,11 +267,12 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
                 net.kicks, net.transmitted_frames, net.transmitted_bytes, net.transmit_drops,
                 net.received_frames, net.received_bytes, net.receive_drops);
         }
-        fmt::print(
-            stderr,
-            "ingot-stats: exits={} hypercalls={} console_writes={} polls={} wall_ms={:.3f}{}\n",
-            exits, hypercalls.total(), hypercalls.count(abi::Hypercall::ConsoleWrite),
-            hypercalls.count(abi::Hypercall::Poll), seconds_since(started) * 1e3, network_figures);
+        fmt::print(stderr,
+                   "ingot-stats: exits={} hypercalls={} console_writes={} polls={} events={} "
+                   "wall_ms={:.3f}{}\n",
+                   exits, hypercalls.total(), hypercalls.count(abi::Hypercall::ConsoleWrite),
+                   hypercalls.count(abi::Hypercall::Poll), events.delivered(),
+                   seconds_since(started) * 1e3, network_figures);
     }
     return status;
 }
