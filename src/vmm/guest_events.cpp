@@ -1,6 +1,7 @@
 #include "vmm/guest_events.h"
 
 #include "support/error.h"
+#include "vmm/fault.h"
 
 #include <ingot/abi/boot_info.h>
 #include <ingot/abi/memory_layout.h>
@@ -84,22 +85,30 @@ void GuestEvents::interrupted(Vcpu& vcpu) {
     deliver(vcpu, registers, vcpu.special_registers(), abi::event_vector_tick, std::nullopt);
 }
 
-bool GuestEvents::deliver_fault(Vcpu& vcpu, const kvm_regs& registers, const kvm_sregs& sregs) {
-    if (registers.rip >= abi::user_space_end)
+bool GuestEvents::deliver_fault(Vcpu& vcpu, const kvm_regs& registers, const kvm_sregs& sregs,
+                                const FaultFacts& facts, const FaultVerdict& verdict) {
+    if (registers.rip >= abi::user_space_end || facts.emulation_failure)
         return false;
-    kvm_vcpu_events events = vcpu.events();
-    if (!events.exception.injected && !events.exception.pending)
-        return false;
-    uint32_t vector = events.exception.nr;
-    if (vector >= 32 || vector == 8)
+    // KVM records vector 0 both for a divide error and for no exception at all (PVM ends
+    // KVM_RUN with SHUTDOWN and the vector neither injected nor pending): the classification,
+    // which reads the instruction, tells them apart.
+    std::optional<uint32_t> vector;
+    if (facts.vector && *facts.vector != 0)
+        vector = *facts.vector;
+    else if (verdict.signal == SIGFPE)
+        vector = 0;
+    else if (verdict.signal == SIGILL)
+        vector = 6;
+    if (!vector || *vector >= 32 || *vector == 8)
         return false;
     std::optional<uint64_t> error_code;
-    if (has_error_code(vector))
-        error_code = events.exception.has_error_code ? events.exception.error_code : 0;
-    if (vector == 14 && !m_memory.write(m_guest_info + offsetof(abi::GuestInfo, fault_address),
-                                        static_cast<uint64_t>(sregs.cr2)))
+    if (has_error_code(*vector))
+        error_code = facts.error_code;
+    if (*vector == 14 && !m_memory.write(m_guest_info + offsetof(abi::GuestInfo, fault_address),
+                                         static_cast<uint64_t>(sregs.cr2)))
         return false;
     // The kernel takes the exception now: KVM must not deliver it as well.
+    kvm_vcpu_events events = vcpu.events();
     events.exception.injected = 0;
     events.exception.pending = 0;
     events.exception.nr = 0;
@@ -108,7 +117,7 @@ bool GuestEvents::deliver_fault(Vcpu& vcpu, const kvm_regs& registers, const kvm
     events.exception_has_payload = 0;
     events.exception_payload = 0;
     vcpu.set_events(events);
-    return deliver(vcpu, registers, sregs, vector, error_code);
+    return deliver(vcpu, registers, sregs, *vector, error_code);
 }
 
 bool GuestEvents::deliver(Vcpu& vcpu, kvm_regs registers, const kvm_sregs& sregs, uint32_t vector,

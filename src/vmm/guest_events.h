@@ -3,6 +3,7 @@
 // program, resumes it at the kernel's event entry with the frame a CPU would have pushed.
 #pragma once
 
+#include "vmm/fault.h"
 #include "vmm/guest_memory.h"
 #include "vmm/kvm.h"
 
@@ -32,7 +33,8 @@ public:
     void interrupted(Vcpu& vcpu);
     // A CPU exception ended KVM_RUN. If the program faulted and the kernel takes events, hands
     // the exception to the kernel and returns true: run the vCPU again.
-    bool deliver_fault(Vcpu& vcpu, const kvm_regs& registers, const kvm_sregs& sregs);
+    bool deliver_fault(Vcpu& vcpu, const kvm_regs& registers, const kvm_sregs& sregs,
+                       const FaultFacts& facts, const FaultVerdict& verdict);
     uint64_t delivered() const { return m_delivered; }
 
 private:

@@ -239,10 +239,11 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
         if (run.exit_reason == KVM_EXIT_SHUTDOWN || run.exit_reason == KVM_EXIT_INTERNAL_ERROR) {
             kvm_regs registers = vcpu.registers();
             kvm_sregs sregs = vcpu.special_registers();
-            if (events.deliver_fault(vcpu, registers, sregs))
+            FaultFacts facts = fault_facts(vcpu, registers, sregs, memory,
+                                           run.exit_reason == KVM_EXIT_INTERNAL_ERROR);
+            FaultVerdict verdict = classify_fault(facts);
+            if (events.deliver_fault(vcpu, registers, sregs, facts, verdict))
                 continue;
-            FaultVerdict verdict = classify_fault(fault_facts(
-                vcpu, registers, sregs, memory, run.exit_reason == KVM_EXIT_INTERNAL_ERROR));
             CrashScene scene{
                 fmt::format("{}: {}", signal_description(verdict.signal), verdict.description),
                 registers, sregs.cr3, program_bias(memory, layout)};
