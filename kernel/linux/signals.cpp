@@ -267,7 +267,9 @@ void run_handler(int signal, Thread& thread, InterruptFrame& frame, long interru
         stack = thread.alternate_stack + thread.alternate_stack_size;
     uint64_t fpstate = align_down(stack - sizeof(cpu::FpuState), 64);
     uint64_t frame_address = align_down(fpstate - sizeof(SignalFrame), 16) - 8;
-    if (!user_address_space().is_accessible(frame_address, stack - frame_address, Access::Write))
+    if (user_address_space()
+            .populate(frame_address, stack - frame_address, Access::Write)
+            .is_error())
         force_segfault(frame);
 
     auto* fp = reinterpret_cast<cpu::FpuState*>(fpstate);

@@ -82,11 +82,40 @@ void GuestEvents::interrupted(Vcpu& vcpu) {
     // In the kernel, nothing to do: it looks for due work before it returns to the program.
     if (registers.rip >= abi::user_space_end)
         return;
+    // KVM_RUN may stop with the program's exception still to be delivered: the vCPU must
+    // deliver it first, at the program's instruction, and exits for it.
+    kvm_vcpu_events events = vcpu.events();
+    if (events.exception.injected || events.exception.pending)
+        return;
     deliver(vcpu, registers, vcpu.special_registers(), abi::event_vector_tick, std::nullopt);
 }
 
-bool GuestEvents::deliver_fault(Vcpu& vcpu, const kvm_regs& registers, const kvm_sregs& sregs,
+// PVM under load: KVM_RUN can stop for the tick just as the program faults, with the
+// exception invisible to KVM_GET_VCPU_EVENTS, and deliver it on the next entry, where the tick's
+// stub is about to run. Such a fault, at the stub's first instruction with the stack pointer
+// where the monitor left it, is the program's: its registers are the frame the tick pushed.
+bool GuestEvents::recover_program_registers(kvm_regs& registers) const {
+    auto info = m_memory.read<abi::GuestInfo>(m_guest_info);
+    constexpr uint64_t frame_size = 5 * sizeof(uint64_t);
+    if (!info || info->magic != abi::guest_info_magic || !info->event_entry ||
+        registers.rip != info->event_entry + abi::event_vector_tick * abi::event_stub_size ||
+        registers.rsp != info->event_stack - frame_size || info->event_stack_physical < frame_size)
+        return false;
+    auto frame = m_memory.span(info->event_stack_physical - frame_size, frame_size);
+    if (!frame)
+        return false;
+    uint64_t pushed[5]; // rip, cs, rflags, rsp, ss
+    std::memcpy(pushed, frame->data(), frame_size);
+    registers.rip = pushed[0];
+    registers.rflags = pushed[2];
+    registers.rsp = pushed[3];
+    return true;
+}
+
+bool GuestEvents::deliver_fault(Vcpu& vcpu, const kvm_regs& stopped, const kvm_sregs& sregs,
                                 const FaultFacts& facts, const FaultVerdict& verdict) {
+    kvm_regs registers = stopped;
+    recover_program_registers(registers);
     if (registers.rip >= abi::user_space_end || facts.emulation_failure)
         return false;
     // KVM records vector 0 both for a divide error and for no exception at all (PVM ends

@@ -38,6 +38,7 @@ public:
     uint64_t delivered() const { return m_delivered; }
 
 private:
+    bool recover_program_registers(kvm_regs& registers) const;
     bool deliver(Vcpu& vcpu, kvm_regs registers, const kvm_sregs& sregs, uint32_t vector,
                  std::optional<uint64_t> error_code);
 

@@ -3,6 +3,7 @@
 #include "linux/fault_signals.h"
 #include "linux/signals.h"
 #include "mm/physical_memory.h"
+#include "mm/user_memory.h"
 #include "platform/platform.h"
 #include "sched/scheduler.h"
 
@@ -38,6 +39,10 @@ void enable_events(abi::GuestInfo& info) {
 }
 
 int dispatch_event(InterruptFrame& frame) {
+    if (frame.vector == 14 &&
+        user_address_space().back_on_fault(guest_info->fault_address,
+                                           (frame.error_code & 2) ? Access::Write : Access::Read))
+        return 0;
     if (frame.vector < 32) {
         signals::Fault fault = signals::fault_signal(frame.vector, frame.error_code,
                                                      guest_info->fault_address, frame.rip);

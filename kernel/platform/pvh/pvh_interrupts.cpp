@@ -4,6 +4,7 @@
 #include "lib/log.h"
 #include "linux/fault_signals.h"
 #include "linux/signals.h"
+#include "mm/user_memory.h"
 #include "platform/platform.h"
 #include "platform/pvh/local_apic.h"
 #include "sched/scheduler.h"
@@ -37,6 +38,10 @@ uint64_t read_cr2() {
 void handle_exception(InterruptFrame& frame) {
     bool kernel_fault = in_kernel(frame.rip);
     uint64_t fault_address = frame.vector == 14 ? read_cr2() : 0;
+    if (!kernel_fault && frame.vector == 14 &&
+        user_address_space().back_on_fault(fault_address,
+                                           (frame.error_code & 2) ? Access::Write : Access::Read))
+        return;
     if (!kernel_fault &&
         signals::deliver_fault(
             frame, signals::fault_signal(frame.vector, frame.error_code, fault_address, frame.rip)))
