@@ -10,7 +10,7 @@ constexpr int segv_maperr = 1, segv_accerr = 2;
 constexpr int fpe_intdiv = 1;
 constexpr int ill_illopn = 2;
 constexpr int bus_adraln = 1;
-constexpr int sigill = 4, sigtrap = 5, sigbus = 7, sigfpe = 8;
+constexpr int sigill = 4, sigtrap = 5, sigbus = 7, sigfpe = 8, sigsegv = 11;
 
 constexpr uint64_t page_fault_present = 1;
 

@@ -2,11 +2,18 @@
 // and fault.c): its number, si_code and si_addr.
 #pragma once
 
-#include "linux/signals.h"
-
 #include <stdint.h>
 
 namespace kernel::signals {
+
+// A CPU exception in the program, as the signal Linux sends for it.
+struct Fault {
+    int signal;
+    int code;         // si_code
+    uint64_t address; // si_addr
+    uint64_t vector;
+    uint64_t error_code;
+};
 
 // `fault_address` is CR2 for a page fault; `rip` the instruction that faulted.
 Fault fault_signal(uint64_t vector, uint64_t error_code, uint64_t fault_address, uint64_t rip);

@@ -7,6 +7,7 @@
 
 #include "arch/x86_64/interrupt_frame.h"
 #include "arch/x86_64/syscall_frame.h"
+#include "linux/fault_signals.h"
 #include "sched/thread.h"
 
 #include <stdint.h>
@@ -45,14 +46,6 @@ void deliver_pending(SyscallFrame& frame, long interrupted_call);
 // handler runs at once, however long the program goes without a system call.
 void deliver_pending(InterruptFrame& frame, long interrupted_call = -1);
 
-// A CPU exception in the program, as the signal Linux sends for it (fault_signals.h).
-struct Fault {
-    int signal;
-    int code;         // si_code
-    uint64_t address; // si_addr
-    uint64_t vector;
-    uint64_t error_code;
-};
 // Runs the program's handler for the fault on `frame` and returns true; false when it has none
 // that can run (default, ignored or blocked): the caller ends the program as Linux would.
 bool deliver_fault(InterruptFrame& frame, const Fault& fault);

@@ -130,8 +130,8 @@ TEST_F(InitialStackTest, NoArguments) {
     inputs.envc = 0;
     inputs.auxiliary_count = 0;
     uint64_t sp = build();
-    EXPECT_EQ(word(sp), 0u);     // argc
-    EXPECT_EQ(word(sp + 8), 0u); // argv terminator
+    EXPECT_EQ(word(sp), 0u);      // argc
+    EXPECT_EQ(word(sp + 8), 0u);  // argv terminator
     EXPECT_EQ(word(sp + 16), 0u); // envp terminator
     EXPECT_EQ(word(sp + 24), auxv::random);
     EXPECT_EQ(word(sp + 56), auxv::execfn);
@@ -144,7 +144,8 @@ TEST_F(InitialStackTest, TooBigIsE2big) {
     std::vector<const char*> args = {huge.c_str()};
     inputs.argv = args.data();
     inputs.argc = 1;
-    EXPECT_EQ(error_of(kernel::build_initial_stack(inputs, top(), top_address, capacity)), int(kernel::E2BIG));
+    EXPECT_EQ(error_of(kernel::build_initial_stack(inputs, top(), top_address, capacity)),
+              int(kernel::E2BIG));
     expect_guards_intact(); // nothing written on failure
     for (size_t i = guard; i < guard + capacity; ++i)
         ASSERT_EQ(buffer[i], 0xcc);
@@ -157,7 +158,8 @@ TEST_F(InitialStackTest, TooBigIsE2big) {
     inputs.argc = argv.size();
     inputs.envp = many.data();
     inputs.envc = many.size();
-    EXPECT_EQ(error_of(kernel::build_initial_stack(inputs, top(), top_address, capacity)), int(kernel::E2BIG));
+    EXPECT_EQ(error_of(kernel::build_initial_stack(inputs, top(), top_address, capacity)),
+              int(kernel::E2BIG));
     expect_guards_intact();
 }
 
@@ -165,9 +167,32 @@ TEST_F(InitialStackTest, ExactCapacityFits) {
     uint64_t sp = build();
     size_t used = top_address - sp;
     std::fill(buffer.begin(), buffer.end(), 0xcc);
-    EXPECT_EQ(kernel_test::value_of(kernel::build_initial_stack(inputs, top(), top_address, used)), sp);
-    EXPECT_EQ(error_of(kernel::build_initial_stack(inputs, top(), top_address, used - 1)), int(kernel::E2BIG));
+    EXPECT_EQ(kernel_test::value_of(kernel::build_initial_stack(inputs, top(), top_address, used)),
+              sp);
+    EXPECT_EQ(error_of(kernel::build_initial_stack(inputs, top(), top_address, used - 1)),
+              int(kernel::E2BIG));
     expect_guards_intact();
 }
 
 } // namespace
+
+// The kernel backs this much of the stack before it builds it: nothing is written below.
+TEST(InitialStackSize, CoversEverythingWritten) {
+    std::vector<const char*> argv = {"/bin/prog", "a-longer-argument", "x"};
+    std::vector<const char*> envp = {"A=1", "PATH=/usr/bin:/bin"};
+    AuxiliaryEntry auxiliary[1] = {{auxv::pagesz, 4096}};
+    InitialStackInputs inputs{};
+    inputs.argc = argv.size();
+    inputs.argv = argv.data();
+    inputs.envc = envp.size();
+    inputs.envp = envp.data();
+    inputs.auxiliary = auxiliary;
+    inputs.auxiliary_count = 1;
+    size_t size = kernel::initial_stack_size(inputs);
+    for (uint64_t top = top_address; top > top_address - 16; --top) {
+        std::vector<uint8_t> buffer(size, 0);
+        auto sp = kernel::build_initial_stack(inputs, buffer.data() + size, top, size);
+        ASSERT_FALSE(sp.is_error());
+        EXPECT_GE(sp.value(), top - size);
+    }
+}
