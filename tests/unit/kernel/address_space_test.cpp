@@ -36,8 +36,8 @@ protected:
         space = std::make_unique<AddressSpace>(frames, *table, lowest, highest);
     }
 
-    uint64_t map(uint64_t address, uint64_t length, uint32_t prot,
-                 Placement placement = Placement::Fixed, RegionKind kind = RegionKind::Anonymous) {
+    uint64_t map(uint64_t address, uint64_t length, uint32_t prot, Placement placement = Placement::Fixed,
+                 RegionKind kind = RegionKind::Anonymous) {
         return value_of(space->map_anonymous(address, length, prot, placement, kind));
     }
     // The host pointer behind a mapped page, or nullptr.
@@ -70,10 +70,8 @@ protected:
             EXPECT_EQ(bool(value & pte::present), accessible) << std::hex << address;
             if (!accessible)
                 continue;
-            EXPECT_EQ(bool(value & pte::writable), bool(region->protection & protection::write))
-                << std::hex << address;
-            EXPECT_EQ(!(value & pte::no_execute), bool(region->protection & protection::execute))
-                << std::hex << address;
+            EXPECT_EQ(bool(value & pte::writable), bool(region->protection & protection::write)) << std::hex << address;
+            EXPECT_EQ(!(value & pte::no_execute), bool(region->protection & protection::execute)) << std::hex << address;
         }
     }
 
@@ -86,8 +84,7 @@ protected:
 
 TEST(AddressSpaceFlags, EntryFlags) {
     EXPECT_EQ(AddressSpace::entry_flags(read_only), pte::present | pte::user | pte::no_execute);
-    EXPECT_EQ(AddressSpace::entry_flags(read_write),
-              pte::present | pte::user | pte::writable | pte::no_execute);
+    EXPECT_EQ(AddressSpace::entry_flags(read_write), pte::present | pte::user | pte::writable | pte::no_execute);
     EXPECT_EQ(AddressSpace::entry_flags(read_execute), pte::present | pte::user);
 }
 
@@ -137,7 +134,7 @@ TEST_F(AddressSpaceTest, AccessibleMemoryGetsZeroedFramesAndCostsFrames) {
 TEST_F(AddressSpaceTest, ProtNoneReservationCostsNothing) {
     size_t before = frames.free_frames();
     uint64_t address = map(0, 1ull << 30, none, Placement::Anywhere); // 1 GiB
-    EXPECT_EQ(frames.free_frames(), before);                          // not even page tables
+    EXPECT_EQ(frames.free_frames(), before); // not even page tables
     EXPECT_EQ(space->region_count(), 1u);
     EXPECT_FALSE(space->is_accessible(address, 1, Access::Read));
     EXPECT_EQ(host(address), nullptr);
@@ -161,7 +158,7 @@ TEST_F(AddressSpaceTest, MprotectInsideAReservation) {
     ASSERT_OK(space->protect(base + 8 * page, 2 * page, none));
     EXPECT_EQ(space->region_count(), 1u); // merged back
     EXPECT_EQ(frames.free_frames(), free_before);
-    EXPECT_EQ(host(base + 8 * page), nullptr);       // not present...
+    EXPECT_EQ(host(base + 8 * page), nullptr); // not present...
     EXPECT_TRUE(entry(base + 8 * page) & pte::kept); // ...but kept
     ASSERT_OK(space->protect(base, 64 * page, read_only));
     EXPECT_EQ(host(base + 8 * page)[5], 99);
@@ -237,15 +234,14 @@ TEST_F(AddressSpaceTest, FixedNoReplaceRefusesOverlap) {
     uint64_t base = 0x40000000;
     map(base, 4 * page, read_write);
     for (uint64_t start : {base, base - page, base + 3 * page, base + page})
-        EXPECT_ERRNO(space->map_anonymous(start, 2 * page, read_only, Placement::FixedNoReplace,
-                                          RegionKind::Anonymous),
+        EXPECT_ERRNO(space->map_anonymous(start, 2 * page, read_only, Placement::FixedNoReplace, RegionKind::Anonymous),
                      EEXIST)
             << std::hex << start;
     EXPECT_TRUE(space->is_accessible(base, 4 * page, Access::Write));
     EXPECT_EQ(space->region_count(), 1u);
     // Adjacent is fine.
-    EXPECT_EQ(value_of(space->map_anonymous(base + 4 * page, page, read_only,
-                                            Placement::FixedNoReplace, RegionKind::Anonymous)),
+    EXPECT_EQ(value_of(space->map_anonymous(base + 4 * page, page, read_only, Placement::FixedNoReplace,
+                                            RegionKind::Anonymous)),
               base + 4 * page);
 }
 
@@ -304,11 +300,11 @@ TEST_F(AddressSpaceTest, IsAccessible) {
     EXPECT_TRUE(space->is_accessible(base, 4 * page, Access::Read));
     EXPECT_FALSE(space->is_accessible(base, 4 * page, Access::Write));
     EXPECT_TRUE(space->is_accessible(base + 2 * page + 10, 100, Access::Write));
-    EXPECT_TRUE(space->is_accessible(base + page - 1, 2, Access::Read));      // straddles pages
+    EXPECT_TRUE(space->is_accessible(base + page - 1, 2, Access::Read)); // straddles pages
     EXPECT_FALSE(space->is_accessible(base + 4 * page - 1, 2, Access::Read)); // runs into the hole
     EXPECT_FALSE(space->is_accessible(base + 6 * page, 1, Access::Read));
     EXPECT_FALSE(space->is_accessible(base - 1, 1, Access::Read));
-    EXPECT_TRUE(space->is_accessible(base - 1, 0, Access::Read));       // empty is always fine
+    EXPECT_TRUE(space->is_accessible(base - 1, 0, Access::Read)); // empty is always fine
     EXPECT_FALSE(space->is_accessible(base, UINT64_MAX, Access::Read)); // wraps
     EXPECT_FALSE(space->is_accessible(highest - 8, 16, Access::Read));
 }
@@ -331,9 +327,7 @@ TEST_F(AddressSpaceTest, OutOfMemoryLeavesNothingBehind) {
     while (frames.free_frames() > 100)
         (void)value_of(frames.allocate(Zeroed::No));
     size_t available = frames.free_frames();
-    EXPECT_ERRNO(
-        space->map_anonymous(base, 512 * page, read_write, Placement::Fixed, RegionKind::Anonymous),
-        ENOMEM);
+    EXPECT_ERRNO(space->map_anonymous(base, 512 * page, read_write, Placement::Fixed, RegionKind::Anonymous), ENOMEM);
     EXPECT_EQ(space->region_count(), 0u);
     EXPECT_EQ(frames.free_frames(), available); // every frame it took was given back
     EXPECT_EQ(host(base), nullptr);
@@ -388,7 +382,7 @@ TEST_F(AddressSpaceTest, MremapErrors) {
     uint64_t base = 0x40000000;
     map(base, 2 * page, read_write);
     EXPECT_ERRNO(space->resize(base + 8 * page, page, 2 * page, true), EFAULT); // nothing there
-    EXPECT_ERRNO(space->resize(base, 3 * page, 4 * page, true), EFAULT); // longer than the region
+    EXPECT_ERRNO(space->resize(base, 3 * page, 4 * page, true), EFAULT);        // longer than the region
     EXPECT_ERRNO(space->resize(base, 2 * page, 0, true), EINVAL);
     EXPECT_ERRNO(space->resize(base + 1, page, 2 * page, true), EINVAL);
 }
@@ -427,13 +421,9 @@ TEST_F(AddressSpaceTest, AddRegionRecordsWithoutBacking) {
 // instead of MAP_FAILED. Linux: mmap ENOMEM, mprotect ENOMEM, munmap EINVAL.
 // Enable once lengths are checked before they are rounded.
 TEST_F(AddressSpaceTest, HugeLengthsAreRefused) {
-    auto anywhere =
-        space->map_anonymous(0, UINT64_MAX, read_write, Placement::Anywhere, RegionKind::Anonymous);
-    EXPECT_TRUE(anywhere.is_error())
-        << "returned " << std::hex << (anywhere.is_error() ? 0 : anywhere.value());
-    EXPECT_TRUE(space
-                    ->map_anonymous(0x40000000, UINT64_MAX - 100, read_write, Placement::Fixed,
-                                    RegionKind::Anonymous)
+    auto anywhere = space->map_anonymous(0, UINT64_MAX, read_write, Placement::Anywhere, RegionKind::Anonymous);
+    EXPECT_TRUE(anywhere.is_error()) << "returned " << std::hex << (anywhere.is_error() ? 0 : anywhere.value());
+    EXPECT_TRUE(space->map_anonymous(0x40000000, UINT64_MAX - 100, read_write, Placement::Fixed, RegionKind::Anonymous)
                     .is_error());
     EXPECT_EQ(space->region_count(), 0u);
     map(0x50000000, page, read_write);

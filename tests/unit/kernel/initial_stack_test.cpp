@@ -130,8 +130,8 @@ TEST_F(InitialStackTest, NoArguments) {
     inputs.envc = 0;
     inputs.auxiliary_count = 0;
     uint64_t sp = build();
-    EXPECT_EQ(word(sp), 0u);      // argc
-    EXPECT_EQ(word(sp + 8), 0u);  // argv terminator
+    EXPECT_EQ(word(sp), 0u);     // argc
+    EXPECT_EQ(word(sp + 8), 0u); // argv terminator
     EXPECT_EQ(word(sp + 16), 0u); // envp terminator
     EXPECT_EQ(word(sp + 24), auxv::random);
     EXPECT_EQ(word(sp + 56), auxv::execfn);
@@ -144,8 +144,7 @@ TEST_F(InitialStackTest, TooBigIsE2big) {
     std::vector<const char*> args = {huge.c_str()};
     inputs.argv = args.data();
     inputs.argc = 1;
-    EXPECT_EQ(error_of(kernel::build_initial_stack(inputs, top(), top_address, capacity)),
-              int(kernel::E2BIG));
+    EXPECT_EQ(error_of(kernel::build_initial_stack(inputs, top(), top_address, capacity)), int(kernel::E2BIG));
     expect_guards_intact(); // nothing written on failure
     for (size_t i = guard; i < guard + capacity; ++i)
         ASSERT_EQ(buffer[i], 0xcc);
@@ -158,8 +157,7 @@ TEST_F(InitialStackTest, TooBigIsE2big) {
     inputs.argc = argv.size();
     inputs.envp = many.data();
     inputs.envc = many.size();
-    EXPECT_EQ(error_of(kernel::build_initial_stack(inputs, top(), top_address, capacity)),
-              int(kernel::E2BIG));
+    EXPECT_EQ(error_of(kernel::build_initial_stack(inputs, top(), top_address, capacity)), int(kernel::E2BIG));
     expect_guards_intact();
 }
 
@@ -167,10 +165,8 @@ TEST_F(InitialStackTest, ExactCapacityFits) {
     uint64_t sp = build();
     size_t used = top_address - sp;
     std::fill(buffer.begin(), buffer.end(), 0xcc);
-    EXPECT_EQ(kernel_test::value_of(kernel::build_initial_stack(inputs, top(), top_address, used)),
-              sp);
-    EXPECT_EQ(error_of(kernel::build_initial_stack(inputs, top(), top_address, used - 1)),
-              int(kernel::E2BIG));
+    EXPECT_EQ(kernel_test::value_of(kernel::build_initial_stack(inputs, top(), top_address, used)), sp);
+    EXPECT_EQ(error_of(kernel::build_initial_stack(inputs, top(), top_address, used - 1)), int(kernel::E2BIG));
     expect_guards_intact();
 }
 
