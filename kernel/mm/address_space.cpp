@@ -243,6 +243,7 @@ ErrorOr<void> AddressSpace::apply_protection(uint64_t start, uint64_t end, uint3
 
 ErrorOr<uint64_t> AddressSpace::map_anonymous(uint64_t address, uint64_t length, uint32_t prot,
                                               Placement placement, RegionKind kind) {
+    PageTable::Batch batch(m_page_table);
     if (length == 0)
         return EINVAL;
     if (length > m_highest - m_lowest)
@@ -282,6 +283,7 @@ ErrorOr<void> AddressSpace::add_region(uint64_t start, uint64_t end, uint32_t pr
 }
 
 ErrorOr<void> AddressSpace::unmap(uint64_t address, uint64_t length) {
+    PageTable::Batch batch(m_page_table);
     uint64_t end;
     if (!is_aligned(address, page) || length == 0 || length > m_highest ||
         !range_end(address, align_up(length, page), end))
@@ -301,6 +303,7 @@ ErrorOr<void> AddressSpace::unmap(uint64_t address, uint64_t length) {
 }
 
 ErrorOr<void> AddressSpace::protect(uint64_t address, uint64_t length, uint32_t prot) {
+    PageTable::Batch batch(m_page_table);
     uint64_t end;
     if (!is_aligned(address, page))
         return EINVAL;
@@ -372,6 +375,7 @@ ErrorOr<void> AddressSpace::discard(uint64_t address, uint64_t length) {
 
 ErrorOr<uint64_t> AddressSpace::resize(uint64_t address, uint64_t old_length, uint64_t new_length,
                                        bool may_move) {
+    PageTable::Batch batch(m_page_table);
     if (old_length > m_highest || new_length > m_highest)
         return EINVAL;
     old_length = align_up(old_length, page);

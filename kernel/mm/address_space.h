@@ -1,7 +1,8 @@
 // The program's half of the one address space: a sorted list of regions with their
 // protection, kept in step with the page tables. A page gets its frame when it becomes
 // accessible, except in stacks, where it gets one on first touch (a page fault in the program,
-// populate() before the kernel touches it); PROT_NONE reservations cost no memory.
+// populate() before the kernel touches it); PROT_NONE reservations cost no memory. Each
+// operation leaves no stale translation behind, and invalidates what it changed at most once.
 #pragma once
 
 #include "arch/x86_64/page_table.h"
