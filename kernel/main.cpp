@@ -157,6 +157,11 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
                               sizeof auxiliary / sizeof auxiliary[0],
                               {}};
     fill_random(inputs.random_bytes, sizeof inputs.random_bytes);
+    // The stack's pages get frames on first touch: the kernel writes these itself.
+    size_t initial_size = initial_stack_size(inputs);
+    if (initial_size <= stack_size)
+        must(space.populate(top - initial_size, initial_size, Access::Write),
+             "no memory for the program's stack");
     uint64_t stack_pointer =
         must(build_initial_stack(inputs, reinterpret_cast<uint8_t*>(top), top, stack_size),
              "the arguments and environment do not fit on the stack");

@@ -12,6 +12,7 @@ packages=(
   curl bind9-dnsutils wrk iputils-ping socat iproute2 # the networking tests and bench/net.sh
   dnsmasq-base # the DHCP server of the networking tests
   clang libclang-rt-14-dev # the network stack's libFuzzer target
+  golang-go # a static Go program among the integration tests
 )
 
 missing=()

@@ -99,8 +99,7 @@ ErrorOr<size_t> ConsoleFile::read(uint64_t user_buffer, size_t length) {
 ErrorOr<size_t> ConsoleFile::write(uint64_t user_buffer, size_t length) {
     if (m_stream == 0)
         return EBADF;
-    if (!user_address_space().is_accessible(user_buffer, length, Access::Read))
-        return EFAULT;
+    TRY(user_address_space().populate(user_buffer, length, Access::Read));
     auto stream = m_stream == 1 ? abi::ConsoleStream::Stdout : abi::ConsoleStream::Stderr;
     size_t done = 0;
     while (done < length) {

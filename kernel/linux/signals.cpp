@@ -90,7 +90,71 @@ bool ignored_by_default(int signal) {
     return signal == 17 || signal == 18 || signal == 23 || signal == 28; // CHLD CONT URG WINCH
 }
 
-[[noreturn]] void terminate_by(int signal, const SyscallFrame& frame) {
+// The program's code and stack selectors: the kernel runs with the same ones (ring 0 on pvh and
+// hardware KVM, ring 3 on PVM), so an iretq to the program reloads what it had.
+uint16_t code_selector() {
+    uint16_t selector;
+    asm volatile("mov %%cs, %0" : "=r"(selector));
+    return selector;
+}
+
+uint16_t stack_selector() {
+    uint16_t selector;
+    asm volatile("mov %%ss, %0" : "=r"(selector));
+    return selector;
+}
+
+// A syscall's registers as a full set: the syscall instruction left RIP in RCX and RFLAGS in R11.
+InterruptFrame full_registers(const SyscallFrame& frame) {
+    InterruptFrame full{};
+    full.r15 = frame.r15;
+    full.r14 = frame.r14;
+    full.r13 = frame.r13;
+    full.r12 = frame.r12;
+    full.r11 = frame.r11;
+    full.r10 = frame.r10;
+    full.r9 = frame.r9;
+    full.r8 = frame.r8;
+    full.rbp = frame.rbp;
+    full.rdi = frame.rdi;
+    full.rsi = frame.rsi;
+    full.rdx = frame.rdx;
+    full.rcx = frame.rcx;
+    full.rbx = frame.rbx;
+    full.rax = frame.rax;
+    full.rip = frame.rcx;
+    full.rflags = frame.r11;
+    full.rsp = frame.rsp;
+    full.cs = code_selector();
+    full.ss = stack_selector();
+    return full;
+}
+
+// Back to a syscall frame, whose return loads RIP from RCX and RFLAGS from R11.
+void store_syscall_registers(const InterruptFrame& full, SyscallFrame& frame) {
+    frame.r15 = full.r15;
+    frame.r14 = full.r14;
+    frame.r13 = full.r13;
+    frame.r12 = full.r12;
+    frame.r10 = full.r10;
+    frame.r9 = full.r9;
+    frame.r8 = full.r8;
+    frame.rbp = full.rbp;
+    frame.rdi = full.rdi;
+    frame.rsi = full.rsi;
+    frame.rdx = full.rdx;
+    frame.rbx = full.rbx;
+    frame.rax = full.rax;
+    frame.rcx = full.rip;
+    frame.r11 = full.rflags;
+    frame.rsp = full.rsp;
+}
+
+// rt_sigreturn's registers, for the interrupt return path that restores every one of them.
+InterruptFrame full_return_frame;
+bool full_return_pending;
+
+[[noreturn]] void terminate_by(int signal, const InterruptFrame& frame) {
     if (!dumps_core(signal)) {
         // As a shell: silent when Ctrl-C or a closed pipe ends the program (the user caused
         // it and expects nothing), the signal's name otherwise (bash says "Terminated").
@@ -100,7 +164,7 @@ bool ignored_by_default(int signal) {
     }
     abi::CrashArgs crash{};
     crash.signal = static_cast<uint32_t>(signal);
-    crash.rip = frame.rcx;
+    crash.rip = frame.rip;
     crash.rsp = frame.rsp;
     crash.rbp = frame.rbp;
     crash.rax = frame.rax;
@@ -173,16 +237,26 @@ int take_deliverable(Thread& thread) {
     return signal;
 }
 
-[[noreturn]] void force_segfault(const SyscallFrame& frame) {
+[[noreturn]] void force_segfault(const InterruptFrame& frame) {
     klog("cannot set up a signal frame on the program's stack: killing it with SIGSEGV");
     terminate_by(sigsegv, frame);
 }
 
-void run_handler(int signal, Thread& thread, SyscallFrame& frame, long interrupted_call) {
+// What a handler learns of its signal beyond the number (siginfo_t's si_code, si_addr; the
+// sigcontext's trapno, err, cr2 for a CPU exception).
+struct Details {
+    int code = si_user;
+    uint64_t address = 0;
+    uint64_t trap = 0;
+    uint64_t error = 0;
+};
+
+void run_handler(int signal, Thread& thread, InterruptFrame& frame, long interrupted_call,
+                 const Details& details) {
     Action& handler = actions[signal];
     if (interrupted_call >= 0 && (handler.flags & sa_restart)) {
         // Back to the syscall instruction (2 bytes) with its number: the call runs again.
-        frame.rcx -= 2;
+        frame.rip -= 2;
         frame.rax = static_cast<uint64_t>(interrupted_call);
     }
     uint64_t mask_to_restore = has_saved_mask ? saved_mask : thread.signal_mask;
@@ -199,7 +273,9 @@ void run_handler(int signal, Thread& thread, SyscallFrame& frame, long interrupt
         stack = thread.alternate_stack + thread.alternate_stack_size;
     uint64_t fpstate = align_down(stack - sizeof(cpu::FpuState), 64);
     uint64_t frame_address = align_down(fpstate - sizeof(SignalFrame), 16) - 8;
-    if (!user_address_space().is_accessible(frame_address, stack - frame_address, Access::Write))
+    if (user_address_space()
+            .populate(frame_address, stack - frame_address, Access::Write)
+            .is_error())
         force_segfault(frame);
 
     auto* fp = reinterpret_cast<cpu::FpuState*>(fpstate);
@@ -228,16 +304,24 @@ void run_handler(int signal, Thread& thread, SyscallFrame& frame, long interrupt
     saved.rax = frame.rax;
     saved.rcx = frame.rcx;
     saved.rsp = frame.rsp;
-    saved.rip = frame.rcx;
-    saved.eflags = frame.r11;
+    saved.rip = frame.rip;
+    saved.eflags = frame.rflags;
     saved.cs = 0x33;
     saved.ss = 0x2b;
+    saved.trapno = details.trap;
+    saved.err = details.error;
+    saved.cr2 = details.address;
     saved.oldmask = mask_to_restore;
     saved.fpstate = fpstate;
     context.signal_mask = mask_to_restore;
     signal_frame.info.signal = signal;
-    signal_frame.info.code = si_user;
-    signal_frame.info.sender_pid = 1;
+    signal_frame.info.code = details.code;
+    if (details.code == si_user) {
+        signal_frame.info.sender_pid = 1;
+    } else {
+        // si_addr: the union after the three ints and their padding.
+        memcpy(&signal_frame.info.sender_pid, &details.address, sizeof details.address);
+    }
     memcpy(reinterpret_cast<void*>(frame_address), &signal_frame, sizeof signal_frame);
 
     thread.signal_mask |= handler.mask;
@@ -247,13 +331,13 @@ void run_handler(int signal, Thread& thread, SyscallFrame& frame, long interrupt
     if (handler.flags & sa_resethand)
         handler.handler = default_handler;
 
-    frame.rcx = handler.handler;
+    frame.rip = handler.handler;
     frame.rsp = frame_address;
     frame.rdi = static_cast<uint64_t>(signal);
     frame.rsi = frame_address + __builtin_offsetof(SignalFrame, info);
     frame.rdx = frame_address + __builtin_offsetof(SignalFrame, context);
     frame.rax = 0;
-    frame.r11 &= ~0x400ull; // DF clear, as the ABI promises a function
+    frame.rflags &= ~0x400ull; // DF clear, as the ABI promises a function
     cpu::reset_fpu();
 }
 
@@ -305,7 +389,7 @@ void restore_mask_after_delivery(uint64_t mask) {
     }
 }
 
-void deliver_pending(SyscallFrame& frame, long interrupted_call) {
+void deliver_pending(InterruptFrame& frame, long interrupted_call) {
     collect_host_signals();
     Thread& thread = *scheduler::current();
     int signal = take_deliverable(thread);
@@ -324,25 +408,30 @@ void deliver_pending(SyscallFrame& frame, long interrupted_call) {
     }
     if (handler == ignore_handler)
         return;
-    run_handler(signal, thread, frame, interrupted_call);
+    run_handler(signal, thread, frame, interrupted_call, Details{});
 }
 
-void act_on_fatal_pending(const SyscallFrame& state) {
-    collect_host_signals();
-    Thread& thread = *scheduler::current();
-    uint64_t deliverable = deliverable_for(thread);
-    for (int signal = 1; signal <= count; ++signal) {
-        if (!(deliverable & bit(signal)))
-            continue;
-        uint64_t handler = actions[signal].handler;
-        bool by_default = signal == sigkill || signal == sigstop || handler == default_handler;
-        if (by_default && !ignored_by_default(signal))
-            terminate_by(signal, state);
-    }
+void deliver_pending(SyscallFrame& frame, long interrupted_call) {
+    InterruptFrame full = full_registers(frame);
+    deliver_pending(full, interrupted_call);
+    store_syscall_registers(full, frame);
 }
 
-long return_from_handler(SyscallFrame& frame) {
+bool deliver_fault(InterruptFrame& frame, const Fault& fault) {
     Thread& thread = *scheduler::current();
+    uint64_t handler = actions[fault.signal].handler;
+    // Linux forces the signal: blocked or ignored, it kills as its default action would.
+    if (handler == default_handler || handler == ignore_handler ||
+        (thread.signal_mask & bit(fault.signal)))
+        return false;
+    run_handler(fault.signal, thread, frame, -1,
+                Details{fault.code, fault.address, fault.vector, fault.error_code});
+    return true;
+}
+
+long return_from_handler(SyscallFrame& syscall_frame) {
+    Thread& thread = *scheduler::current();
+    InterruptFrame frame = full_registers(syscall_frame);
     uint64_t context_address =
         frame.rsp; // __restore_rt runs with the frame's return address popped
     auto context = read_user<UserContext>(context_address);
@@ -363,7 +452,7 @@ long return_from_handler(SyscallFrame& frame) {
     frame.r8 = saved.r8;
     frame.r9 = saved.r9;
     frame.r10 = saved.r10;
-    frame.r11 = (saved.eflags & user_flags) | 0x202;
+    frame.r11 = saved.r11;
     frame.r12 = saved.r12;
     frame.r13 = saved.r13;
     frame.r14 = saved.r14;
@@ -373,10 +462,28 @@ long return_from_handler(SyscallFrame& frame) {
     frame.rbp = saved.rbp;
     frame.rbx = saved.rbx;
     frame.rdx = saved.rdx;
-    frame.rcx = saved.rip;
+    frame.rcx = saved.rcx;
+    frame.rax = saved.rax;
+    frame.rip = saved.rip;
+    frame.rflags = (saved.eflags & user_flags) | 0x202;
     frame.rsp = saved.rsp;
     thread.signal_mask = context.value().signal_mask & ~unblockable;
+    // The handler may have interrupted the program anywhere (a fault, an event): every
+    // register comes back, RCX and R11 too, which the syscall return would overwrite.
+    full_return_frame = frame;
+    full_return_pending = true;
     return static_cast<long>(saved.rax);
+}
+
+void terminate(int signal, const InterruptFrame& frame) {
+    terminate_by(signal, frame);
+}
+
+InterruptFrame* take_full_return() {
+    if (!full_return_pending)
+        return nullptr;
+    full_return_pending = false;
+    return &full_return_frame;
 }
 
 } // namespace kernel::signals

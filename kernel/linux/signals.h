@@ -6,7 +6,9 @@
 // SIGPIPE when ingot's stdout or stderr was closed (on hvt the console write fails instead).
 #pragma once
 
+#include "arch/x86_64/interrupt_frame.h"
 #include "arch/x86_64/syscall_frame.h"
+#include "linux/fault_signals.h"
 #include "sched/thread.h"
 
 #include <stdint.h>
@@ -41,14 +43,24 @@ void raise(int signal, Thread* target);
 // On every return to the program: acts on one deliverable signal, if any. `interrupted_call`
 // is the number of a syscall that ended with EINTR, restarted after a SA_RESTART handler.
 void deliver_pending(SyscallFrame& frame, long interrupted_call);
-// From an interrupt taken in the program (pvh): if the current thread has a deliverable signal
-// whose action is to end the program, ends it now with `state` as its last registers.
-void act_on_fatal_pending(const SyscallFrame& state);
+// The same from an interrupt or event taken in the program, which saved every register: a
+// handler runs at once, however long the program goes without a system call.
+void deliver_pending(InterruptFrame& frame, long interrupted_call = -1);
+
+// Runs the program's handler for the fault on `frame` and returns true; false when it has none
+// that can run (default, ignored or blocked): the caller ends the program as Linux would.
+bool deliver_fault(InterruptFrame& frame, const Fault& fault);
+// Ends the program by `signal` as its default action would, `frame` its last registers.
+[[noreturn]] void terminate(int signal, const InterruptFrame& frame);
 // pause, sigsuspend: sleeps until a signal is to be delivered; returns -EINTR.
 long wait_for_signal();
 // sigsuspend: the mask in force before the call comes back when the handler returns.
 void restore_mask_after_delivery(uint64_t mask);
 // rt_sigreturn: restores what the handler's frame saved; returns the interrupted call's result.
+// The registers are then returned to through take_full_return.
 long return_from_handler(SyscallFrame& frame);
+// After rt_sigreturn: the registers to restore, every one of them, through the interrupt return
+// path (the syscall return overwrites RCX and R11); null otherwise.
+InterruptFrame* take_full_return();
 
 } // namespace kernel::signals

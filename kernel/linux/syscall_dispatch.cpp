@@ -70,8 +70,12 @@ void initialize_syscalls(bool trace) {
 
 } // namespace kernel
 
-extern "C" void syscall_dispatch(kernel::SyscallFrame* frame) {
+// Returns null to return to the program through the syscall return, or the registers to
+// restore through the interrupt return (after rt_sigreturn).
+extern "C" kernel::InterruptFrame* syscall_dispatch(kernel::SyscallFrame* frame) {
     using namespace kernel;
+    // A thread that never blocks still gives up the CPU when its slice is over.
+    scheduler::preempt_if_slice_over();
     uint64_t number = frame->rax;
     SyscallFrame arguments = *frame;
     // These never return: trace them on the way in.
@@ -85,6 +89,11 @@ extern "C" void syscall_dispatch(kernel::SyscallFrame* frame) {
     frame->rax = static_cast<uint64_t>(result);
     if (tracing)
         trace_syscall(scheduler::current()->tid, number, arguments, result);
+    if (InterruptFrame* full = signals::take_full_return()) {
+        signals::deliver_pending(*full);
+        return full;
+    }
     bool restartable = result == -EINTR && !is_never_restarted(number);
     signals::deliver_pending(*frame, restartable ? static_cast<long>(number) : -1);
+    return nullptr;
 }

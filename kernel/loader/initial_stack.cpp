@@ -22,17 +22,30 @@ private:
 
 } // namespace
 
-ErrorOr<uint64_t> build_initial_stack(const InitialStackInputs& inputs, uint8_t* top,
-                                      uint64_t top_address, size_t capacity) {
-    // Everything the vectors point at goes first, just below the top.
+size_t strings_size_of(const InitialStackInputs& inputs) {
     size_t strings_size = sizeof platform_name + sizeof inputs.random_bytes;
     for (size_t i = 0; i < inputs.argc; ++i)
         strings_size += strlen(inputs.argv[i]) + 1;
     for (size_t i = 0; i < inputs.envc; ++i)
         strings_size += strlen(inputs.envp[i]) + 1;
+    return strings_size;
+}
+
+size_t vector_words_of(const InitialStackInputs& inputs) {
     size_t extra_auxiliary = 4; // AT_RANDOM, AT_PLATFORM, AT_EXECFN, AT_NULL
-    size_t vector_words =
-        1 + inputs.argc + 1 + inputs.envc + 1 + 2 * (inputs.auxiliary_count + extra_auxiliary);
+    return 1 + inputs.argc + 1 + inputs.envc + 1 + 2 * (inputs.auxiliary_count + extra_auxiliary);
+}
+
+size_t initial_stack_size(const InitialStackInputs& inputs) {
+    // The top word, the strings, the vectors and two alignments of at most 15 bytes.
+    return 8 + strings_size_of(inputs) + vector_words_of(inputs) * 8 + 30;
+}
+
+ErrorOr<uint64_t> build_initial_stack(const InitialStackInputs& inputs, uint8_t* top,
+                                      uint64_t top_address, size_t capacity) {
+    // Everything the vectors point at goes first, just below the top.
+    size_t strings_size = strings_size_of(inputs);
+    size_t vector_words = vector_words_of(inputs);
     uint64_t strings_start = align_down(top_address - 8 - strings_size, 16);
     uint64_t stack_pointer = align_down(strings_start - vector_words * 8, 16);
     if (top_address - stack_pointer > capacity)

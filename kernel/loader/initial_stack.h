@@ -35,5 +35,7 @@ struct InitialStackInputs {
 // `top_address`; at most `capacity` bytes are used. Returns the program's initial RSP.
 ErrorOr<uint64_t> build_initial_stack(const InitialStackInputs& inputs, uint8_t* top,
                                       uint64_t top_address, size_t capacity);
+// At most how many bytes below the top build_initial_stack writes.
+size_t initial_stack_size(const InitialStackInputs& inputs);
 
 } // namespace kernel

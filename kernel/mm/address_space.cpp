@@ -157,7 +157,61 @@ void AddressSpace::release_pages(uint64_t start, uint64_t end) {
     }
 }
 
-ErrorOr<void> AddressSpace::apply_protection(uint64_t start, uint64_t end, uint32_t prot) {
+// Stacks (the main one, MAP_STACK mappings such as thread stacks) are mostly never touched:
+// their pages get frames on first touch, from the page fault or from populate(). A page going
+// from not present to present needs no TLB flush.
+bool backed_on_touch(RegionKind kind) {
+    return kind == RegionKind::Stack;
+}
+
+ErrorOr<void> AddressSpace::back_page(uint64_t address, uint32_t prot) {
+    uint64_t* entry = m_page_table.leaf(address);
+    if (entry && (*entry & (pte::present | pte::kept)))
+        return {};
+    PhysicalAddress frame = TRY(m_frames.allocate(Zeroed::Yes));
+    auto mapped = m_page_table.map(address, frame, entry_flags(prot));
+    if (mapped.is_error()) {
+        m_frames.free(frame);
+        return mapped.error();
+    }
+    return {};
+}
+
+ErrorOr<void> AddressSpace::populate(uint64_t address, uint64_t length, Access access) {
+    if (!is_accessible(address, length, access))
+        return EFAULT;
+    if (length == 0)
+        return {};
+    uint64_t end = address + length; // is_accessible checked that it does not wrap
+    uint64_t cursor = align_down(address, page);
+    for (auto& region : m_regions) {
+        if (region.end <= cursor)
+            continue;
+        if (region.start >= end)
+            break;
+        if (!backed_on_touch(region.kind)) {
+            cursor = region.end;
+            continue;
+        }
+        for (; cursor < region.end && cursor < end; cursor += page)
+            TRY(back_page(cursor, region.protection));
+    }
+    return {};
+}
+
+bool AddressSpace::back_on_fault(uint64_t address, Access access) {
+    const Region* region = find(address);
+    uint32_t wanted = access == Access::Write ? protection::write : protection::read;
+    if (!region || !(region->protection & wanted) || !backed_on_touch(region->kind))
+        return false;
+    uint64_t* entry = m_page_table.leaf(align_down(address, page));
+    if (entry && (*entry & (pte::present | pte::kept)))
+        return false; // present: the access itself is refused
+    return !back_page(align_down(address, page), region->protection).is_error();
+}
+
+ErrorOr<void> AddressSpace::apply_protection(uint64_t start, uint64_t end, uint32_t prot,
+                                             RegionKind kind) {
     if (prot == protection::none) {
         // Only pages that have frames change; reservations cost nothing.
         for (uint64_t address = m_page_table.next_candidate(start, end); address < end;
@@ -175,6 +229,8 @@ ErrorOr<void> AddressSpace::apply_protection(uint64_t start, uint64_t end, uint3
             m_page_table.set_entry(address, (current & pte::address_mask) | entry_flags(prot));
             continue;
         }
+        if (backed_on_touch(kind))
+            continue;
         PhysicalAddress frame = TRY(m_frames.allocate(Zeroed::Yes));
         auto mapped = m_page_table.map(address, frame, entry_flags(prot));
         if (mapped.is_error()) {
@@ -209,7 +265,7 @@ ErrorOr<uint64_t> AddressSpace::map_anonymous(uint64_t address, uint64_t length,
         start = address;
     }
     TRY(insert(start, start + length, prot, kind));
-    auto backed = apply_protection(start, start + length, prot);
+    auto backed = apply_protection(start, start + length, prot, kind);
     if (backed.is_error()) {
         (void)unmap(start, length);
         return backed.error();
@@ -272,10 +328,17 @@ ErrorOr<void> AddressSpace::protect(uint64_t address, uint64_t length, uint32_t 
     // never leaves the tables and the regions disagreeing halfway.
     if (prot != protection::none) {
         size_t needed = 0;
-        for (uint64_t page_address = address; page_address < end; page_address += page) {
-            uint64_t* entry = m_page_table.leaf(page_address);
-            if (!entry || !(*entry & (pte::present | pte::kept)))
-                ++needed;
+        for (auto& region : m_regions) {
+            if (region.start >= end)
+                break;
+            if (region.end <= address || backed_on_touch(region.kind))
+                continue;
+            uint64_t from = max(region.start, address), to = min(region.end, end);
+            for (uint64_t page_address = from; page_address < to; page_address += page) {
+                uint64_t* entry = m_page_table.leaf(page_address);
+                if (!entry || !(*entry & (pte::present | pte::kept)))
+                    ++needed;
+            }
         }
         // Page-table pages too: at most one per 2 MiB, plus the levels above.
         size_t tables = (end - address) / abi::large_page_size + 4;
@@ -288,7 +351,7 @@ ErrorOr<void> AddressSpace::protect(uint64_t address, uint64_t length, uint32_t 
         if (region.start >= end)
             break;
         if (region.start >= address) {
-            TRY(apply_protection(region.start, region.end, prot));
+            TRY(apply_protection(region.start, region.end, prot, region.kind));
             region.protection = prot;
         }
     }
@@ -352,7 +415,7 @@ ErrorOr<uint64_t> AddressSpace::resize(uint64_t address, uint64_t old_length, ui
         }
     }
     TRY(unmap(address, old_length));
-    TRY(apply_protection(target + old_length, target + new_length, prot));
+    TRY(apply_protection(target + old_length, target + new_length, prot, kind));
     coalesce();
     return target;
 }

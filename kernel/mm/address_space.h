@@ -1,7 +1,8 @@
 // The program's half of the one address space: a sorted list of regions with their
-// protection, kept in step with the page tables. Without page faults (hvt), a page gets its
-// frame when it becomes accessible; PROT_NONE reservations cost no memory. Each operation
-// leaves no stale translation behind, and invalidates what it changed at most once.
+// protection, kept in step with the page tables. A page gets its frame when it becomes
+// accessible, except in stacks, where it gets one on first touch (a page fault in the program,
+// populate() before the kernel touches it); PROT_NONE reservations cost no memory. Each
+// operation leaves no stale translation behind, and invalidates what it changed at most once.
 #pragma once
 
 #include "arch/x86_64/page_table.h"
@@ -54,6 +55,12 @@ public:
 
     // True when every byte of the range is mapped with the access wanted.
     bool is_accessible(uint64_t address, uint64_t length, Access access) const;
+    // is_accessible, and every page of the range backed: the kernel may touch it. EFAULT when
+    // not accessible, ENOMEM when out of frames.
+    ErrorOr<void> populate(uint64_t address, uint64_t length, Access access);
+    // A page fault in the program at `address`: backs the page if it is one that waits for its
+    // first touch. False: the access is refused (the program gets SIGSEGV) or memory ran out.
+    bool back_on_fault(uint64_t address, Access access);
     const Region* find(uint64_t address) const;
 
     static uint64_t entry_flags(uint32_t protection);
@@ -66,7 +73,9 @@ private:
     ErrorOr<void> split_at(uint64_t address);
     void coalesce();
     void release_pages(uint64_t start, uint64_t end);
-    ErrorOr<void> apply_protection(uint64_t start, uint64_t end, uint32_t protection);
+    ErrorOr<void> apply_protection(uint64_t start, uint64_t end, uint32_t protection,
+                                   RegionKind kind);
+    ErrorOr<void> back_page(uint64_t address, uint32_t protection);
     ErrorOr<Region*> insert(uint64_t start, uint64_t end, uint32_t protection, RegionKind kind);
 
     FrameAllocator& m_frames;

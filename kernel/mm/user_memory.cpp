@@ -19,21 +19,19 @@ AddressSpace& user_address_space() {
 }
 
 ErrorOr<void*> user_range(uint64_t address, size_t length, Access access) {
-    if (length != 0 && !space->is_accessible(address, length, access))
-        return EFAULT;
+    if (length != 0)
+        TRY(space->populate(address, length, access));
     return reinterpret_cast<void*>(address);
 }
 
 ErrorOr<void> copy_from_user(void* destination, uint64_t source, size_t length) {
-    if (!space->is_accessible(source, length, Access::Read))
-        return EFAULT;
+    TRY(space->populate(source, length, Access::Read));
     memcpy(destination, reinterpret_cast<const void*>(source), length);
     return {};
 }
 
 ErrorOr<void> copy_to_user(uint64_t destination, const void* source, size_t length) {
-    if (!space->is_accessible(destination, length, Access::Write))
-        return EFAULT;
+    TRY(space->populate(destination, length, Access::Write));
     memcpy(reinterpret_cast<void*>(destination), source, length);
     return {};
 }
@@ -44,8 +42,7 @@ ErrorOr<size_t> copy_string_from_user(char* destination, size_t capacity, uint64
         // Check a page at a time: the string may end just before an unmapped page.
         uint64_t chunk =
             min<uint64_t>(abi::page_size - ((source + copied) % abi::page_size), capacity - copied);
-        if (!space->is_accessible(source + copied, chunk, Access::Read))
-            return EFAULT;
+        TRY(space->populate(source + copied, chunk, Access::Read));
         const char* from = reinterpret_cast<const char*>(source + copied);
         for (uint64_t i = 0; i < chunk; ++i) {
             destination[copied] = from[i];

@@ -1,6 +1,9 @@
 #include "platform/platform.h"
 
+#include "platform/hvt/hvt_events.h"
 #include "platform/platform_interface.h"
+#include "platform/pvh/pvh_interrupts.h"
+#include "sched/scheduler.h"
 
 namespace kernel::platform {
 
@@ -90,3 +93,14 @@ volatile uint64_t* host_signals(uint64_t program_load_bias) {
 }
 
 } // namespace kernel::platform
+
+// interrupt_entry.S's entry into C++ for both platforms (pvh's IDT, hvt's monitor events).
+extern "C" int interrupt_dispatch(kernel::InterruptFrame& frame) {
+    using namespace kernel;
+    return platform::active() == abi::Platform::Hvt ? hvt::dispatch_event(frame)
+                                                    : pvh::dispatch_interrupt(frame);
+}
+
+extern "C" void preempt_current() {
+    kernel::scheduler::preempt();
+}

@@ -14,6 +14,9 @@ namespace kernel::scheduler {
 
 namespace {
 
+// As long as a thread may keep the CPU while others are runnable.
+constexpr uint64_t time_slice_ns = 5'000'000;
+
 Thread* running;
 Thread* to_reap;
 WaitQueue run_queue;
@@ -23,6 +26,7 @@ IntrusiveList<Thread, &Thread::timer_node> sleepers; // sorted by deadline
 IntrusiveList<Thread, &Thread::all_node> threads;
 size_t thread_count;
 SignalHooks signal_hooks;
+uint64_t slice_started_ns;
 DeviceHooks device_hooks;
 size_t outside_waits; // live OutsideWait guards
 
@@ -98,6 +102,7 @@ void switch_to(Thread& next) {
     }
     cpu::save_fpu(previous->fpu);
     running = &next;
+    slice_started_ns = clock::monotonic_ns();
     next.state = ThreadState::Running;
     cpu::restore_fpu(next.fpu);
     cpu::set_fs_base(next.fs_base);
@@ -181,6 +186,14 @@ bool preemption_due() {
     expire_timers();
     poll_devices();
     return !run_queue.is_empty();
+}
+
+void preempt_if_slice_over() {
+    if (clock::monotonic_ns() - slice_started_ns < time_slice_ns)
+        return;
+    slice_started_ns = clock::monotonic_ns();
+    if (preemption_due())
+        preempt();
 }
 
 void preempt() {

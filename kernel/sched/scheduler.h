@@ -1,6 +1,7 @@
-// Round-robin scheduling. A thread runs until it blocks, yields or exits, and on pvh also
-// until its time slice ends (the platform's timer interrupt preempts it). When no thread can
-// run, the CPU waits in the platform (a poll hypercall on hvt, hlt on pvh) until the earliest
+// Round-robin scheduling. A thread runs until it blocks, yields or exits, or until its time
+// slice ends: the platform's timer (pvh's APIC timer, hvt's monitor tick) preempts a thread
+// in the program, and a thread making system calls gives the CPU up at the next one. When no thread
+// can run, the CPU waits in the platform (a poll hypercall on hvt, hlt on pvh) until the earliest
 // sleeper's deadline or an input event.
 #pragma once
 
@@ -27,6 +28,8 @@ void yield();
 // have the CPU now, and the switch to it.
 bool preemption_due();
 void preempt();
+// At a system call: switches to another runnable thread if the current one's slice is over.
+void preempt_if_slice_over();
 // Sleeps the current thread on `queue` (may be null) until woken or `deadline_ns` passes.
 WakeReason block(WaitQueue* queue, uint64_t deadline_ns);
 void wake(Thread& thread);

@@ -38,9 +38,10 @@ Manifest program_manifest(const std::string& program_path, const ProgramOptions&
     manifest.stack_size = parse_memory_option(options.stack, "--stack", BareNumber::bytes)
                               .value_or(abi::default_stack_size);
     if (manifest.stack_size < abi::minimum_stack_size ||
-        manifest.stack_size >= manifest.memory_size)
-        fail("--stack {} must be at least 64 KiB and less than the guest memory",
-             format_size(manifest.stack_size));
+        manifest.stack_size > abi::maximum_stack_size)
+        fail("--stack {} is outside what Ingot supports ({} to {})",
+             format_size(manifest.stack_size), format_size(abi::minimum_stack_size),
+             format_size(abi::maximum_stack_size));
     validate_manifest(manifest);
     return manifest;
 }

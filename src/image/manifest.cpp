@@ -70,10 +70,12 @@ void check_manifest_sizes(uint64_t memory_size, uint64_t stack_size) {
              "4 KiB from {} to {})",
              memory_size, format_size(abi::minimum_memory), format_size(abi::maximum_memory));
     uint64_t stack = stack_size ? stack_size : abi::default_stack_size;
-    if (stack_size % abi::page_size != 0 || stack < abi::minimum_stack_size || stack >= memory)
+    if (stack_size % abi::page_size != 0 || stack < abi::minimum_stack_size ||
+        stack > abi::maximum_stack_size)
         fail("the image's manifest is corrupted (stack size {} bytes: Ingot takes multiples of "
-             "4 KiB from {} to less than the memory size, {})",
-             stack_size, format_size(abi::minimum_stack_size), format_size(memory));
+             "4 KiB from {} to {})",
+             stack_size, format_size(abi::minimum_stack_size),
+             format_size(abi::maximum_stack_size));
 }
 
 std::vector<uint8_t> encode_manifest(const Manifest& manifest) {

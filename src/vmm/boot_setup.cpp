@@ -11,6 +11,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <ctime>
 
@@ -60,9 +61,11 @@ constexpr uint64_t syscall_flag_mask = 0x47700;
 } // namespace
 
 uint64_t minimum_memory_for(const Image& image, uint64_t program_span, size_t arguments_size) {
-    // Writable program pages are copied; the stack is the manifest's.
-    uint64_t stack =
-        image.manifest.stack_size ? image.manifest.stack_size : abi::default_stack_size;
+    // Writable program pages are copied. The stack's pages get memory on first touch: count
+    // what a start needs (the arguments, a few frames).
+    uint64_t stack = std::min<uint64_t>(
+        image.manifest.stack_size ? image.manifest.stack_size : abi::default_stack_size,
+        abi::minimum_stack_size + arguments_size);
     uint64_t estimate = image.load_end() + page_table_bytes(abi::maximum_memory / 64) +
                         align_up(sizeof(abi::BootInfo) + arguments_size, page) + stack +
                         kernel_working_set + program_span / 8;

@@ -191,6 +191,11 @@ kvm_vcpu_events Vcpu::events() const {
     return events;
 }
 
+void Vcpu::set_events(const kvm_vcpu_events& events) {
+    if (::ioctl(m_fd.get(), KVM_SET_VCPU_EVENTS, &events) < 0)
+        ioctl_failed("set the vCPU events");
+}
+
 void Vcpu::set_cpuid(const std::vector<kvm_cpuid_entry2>& entries) {
     auto buffer = entry_list(entries.data(), entries.size());
     if (::ioctl(m_fd.get(), set_cpuid2, buffer.data()) < 0)

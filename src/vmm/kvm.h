@@ -40,6 +40,7 @@ public:
     kvm_sregs special_registers() const;
     void set_special_registers(const kvm_sregs& registers);
     kvm_vcpu_events events() const;
+    void set_events(const kvm_vcpu_events& events);
     // Drops the guest's cached translations, for a guest that cannot (ring 3 on PVM hosts).
     void flush_tlb();
     void set_cpuid(const std::vector<kvm_cpuid_entry2>& entries);

@@ -6,6 +6,7 @@
 #include "vmm/boot_setup.h"
 #include "vmm/crash_report.h"
 #include "vmm/fault.h"
+#include "vmm/guest_events.h"
 #include "vmm/guest_memory.h"
 #include "vmm/guest_page_walker.h"
 #include "vmm/host_signals.h"
@@ -100,14 +101,19 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
     }
     write_boot_info(layout, memory, boot_info, arguments);
     configure_vcpu(vm, vcpu, layout, image, memory, guest_runs_in_ring3());
+    // The tick's signal is blocked first, so that the waits host signals may interrupt (the
+    // Poll hypercall's ppoll) keep it blocked: only KVM_RUN lets it through.
+    GuestEvents events(memory, layout.guest_info);
     HostSignals host_signals(options.stop_timeout);
-    vcpu.set_signal_mask(host_signals.waiting_mask());
+    vcpu.set_signal_mask(events.run_mask(host_signals.waiting_mask()));
 
     HypercallHandler hypercalls(memory, &host_signals.waiting_mask(), host_signals.arrived());
     if (network)
         hypercalls.attach_network(&*network);
     uint64_t exits = 0;
     int status = 0;
+    bool interrupted = false;
+    events.start_ticks();
     for (;;) {
         // Before every entry: a signal may have arrived during the last run or hypercall.
         if (auto stop = host_signals.take(
@@ -115,9 +121,11 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
             status = *stop;
             break;
         }
-        bool ran = vcpu.run();
+        if (interrupted)
+            events.interrupted(vcpu);
+        interrupted = !vcpu.run();
         ++exits;
-        if (!ran)
+        if (interrupted)
             continue;
         kvm_run& run = vcpu.state();
         if (run.exit_reason == KVM_EXIT_MMIO && run.mmio.is_write && run.mmio.len == 8 &&
@@ -173,8 +181,11 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
         if (run.exit_reason == KVM_EXIT_SHUTDOWN || run.exit_reason == KVM_EXIT_INTERNAL_ERROR) {
             kvm_regs registers = vcpu.registers();
             kvm_sregs sregs = vcpu.special_registers();
-            FaultVerdict verdict = classify_fault(fault_facts(
-                vcpu, registers, sregs, memory, run.exit_reason == KVM_EXIT_INTERNAL_ERROR));
+            FaultFacts facts = fault_facts(vcpu, registers, sregs, memory,
+                                           run.exit_reason == KVM_EXIT_INTERNAL_ERROR);
+            FaultVerdict verdict = classify_fault(facts);
+            if (events.deliver_fault(vcpu, registers, sregs, facts, verdict))
+                continue;
             CrashScene scene{
                 fmt::format("{}: {}", signal_description(verdict.signal), verdict.description),
                 registers, sregs.cr3, program_bias(memory, layout)};
@@ -199,11 +210,12 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
                 net.kicks, net.transmitted_frames, net.transmitted_bytes, net.transmit_drops,
                 net.received_frames, net.received_bytes, net.receive_drops);
         }
-        fmt::print(
-            stderr,
-            "ingot-stats: exits={} hypercalls={} console_writes={} polls={} wall_ms={:.3f}{}\n",
-            exits, hypercalls.total(), hypercalls.count(abi::Hypercall::ConsoleWrite),
-            hypercalls.count(abi::Hypercall::Poll), seconds_since(started) * 1e3, network_figures);
+        fmt::print(stderr,
+                   "ingot-stats: exits={} hypercalls={} console_writes={} polls={} events={} "
+                   "wall_ms={:.3f}{}\n",
+                   exits, hypercalls.total(), hypercalls.count(abi::Hypercall::ConsoleWrite),
+                   hypercalls.count(abi::Hypercall::Poll), events.delivered(),
+                   seconds_since(started) * 1e3, network_figures);
     }
     return status;
 }

@@ -55,6 +55,26 @@ endif()
 
 set(_ingot_test_program_outputs "")
 
+# A static Go program (CGO_ENABLED=0), built with the build tree's own Go caches.
+find_program(INGOT_TEST_GO NAMES go)
+set(INGOT_TEST_HAVE_GO FALSE)
+if(INGOT_TEST_GO)
+  set(INGOT_TEST_HAVE_GO TRUE)
+  set(_go_out ${INGOT_TEST_PROGRAM_DIR}/go_gc)
+  add_custom_command(
+    OUTPUT ${_go_out}
+    COMMAND ${CMAKE_COMMAND} -E env CGO_ENABLED=0 GOFLAGS= GO111MODULE=off
+            GOCACHE=${CMAKE_CURRENT_BINARY_DIR}/go-cache GOPATH=${CMAKE_CURRENT_BINARY_DIR}/go-path
+            ${INGOT_TEST_GO} build -o ${_go_out} main.go
+    WORKING_DIRECTORY ${INGOT_TEST_PROGRAM_SOURCE_DIR}/go_gc
+    DEPENDS ${INGOT_TEST_PROGRAM_SOURCE_DIR}/go_gc/main.go
+    COMMENT "Building test program go_gc (Go)"
+    VERBATIM)
+  list(APPEND _ingot_test_program_outputs ${_go_out})
+else()
+  message(STATUS "Integration tests: go missing, the Go case will be skipped")
+endif()
+
 # ingot_test_program(NAME SOURCE VARIANT): builds tests/programs/SOURCE as NAME.
 function(ingot_test_program name source variant)
   set(src ${INGOT_TEST_PROGRAM_SOURCE_DIR}/${source})
@@ -98,7 +118,7 @@ foreach(program IN ITEMS
     hello getenv exit_paths abort null_deref stack_overflow illegal_instruction stdin_echo
     stdin_lines stdio_split unknown_syscall threads_c bulk_output signals spinner stop_handling
     udp_echo pipes polling poll_stdin socket_api socket_local syscall_fuzzer unmap_while_blocked
-    waits)
+    waits spin_signals fault_handlers deep_stack)
   ingot_test_program(${program} ${program}.c glibc)
 endforeach()
 foreach(program IN ITEMS hello_iostream threads exceptions chrono random big_alloc tcp_transfer)

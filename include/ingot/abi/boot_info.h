@@ -67,10 +67,29 @@ inline constexpr uint64_t guest_info_magic = 0x314f464e49544f47; // "GOTINFO1"
 // monitor reads only to symbolize a crash report (untrusted). The monitor ORs host signals it
 // received (bit n - 1 for signal n) into pending_host_signals while the vCPU is stopped; the
 // kernel takes them on its next return to the program or idle wake-up.
+//
+// Events (hvt): the monitor plays the part of the CPU's interrupt delivery, which a PVM host does
+// not offer. When KVM_RUN is interrupted (its periodic tick, a host signal) or the program
+// faults, and the vCPU was in the program (RIP below user_space_end), it pushes what a CPU
+// pushes for an interrupt (SS, RSP, RFLAGS, CS, RIP and, for a vector with one, the error code)
+// below event_stack and resumes the vCPU at event_entry + vector * event_stub_size. Interrupted
+// in the kernel, it pushes nothing: the kernel checks for due work before it returns to the
+// program. Both addresses are 0 until the kernel can take events.
 struct GuestInfo {
     uint64_t magic;
     uint64_t program_load_bias;
     uint64_t pending_host_signals;
+    uint64_t event_entry;          // virtual: the stub for vector 0
+    uint64_t event_stack;          // virtual top of the event stack, 16-byte aligned
+    uint64_t event_stack_physical; // the same top, guest-physical
+    uint64_t fault_address;        // CR2 of the page fault being delivered
 };
+static_assert(sizeof(GuestInfo) == 56);
+
+inline constexpr uint64_t event_stub_size = 16;
+// The vector of the monitor's periodic tick and of host signals: the program may be preempted.
+inline constexpr uint32_t event_vector_tick = 32;
+// How often the monitor interrupts a running vCPU: the scheduler's time slice.
+inline constexpr uint64_t event_tick_ns = 5'000'000;
 
 } // namespace ingot::abi

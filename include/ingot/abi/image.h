@@ -70,9 +70,6 @@ struct ArgumentsHeader {
 
 inline constexpr uint64_t default_memory_size = 64ull << 20;
 inline constexpr uint64_t default_stack_size = 1ull << 20;
-// The main thread's stack: below this a program cannot even start (the kernel puts argv,
-// the environment and the auxiliary vector there).
-inline constexpr uint64_t minimum_stack_size = 64ull << 10;
 inline constexpr uint64_t max_manifest_strings = 1ull << 20;
 
 } // namespace ingot::abi

@@ -24,5 +24,10 @@ inline constexpr uint64_t user_space_end = 0x0000800000000000;
 
 inline constexpr uint64_t minimum_memory = 2ull << 20;
 inline constexpr uint64_t maximum_memory = 64ull << 30;
+// The main stack's pages get memory on first touch, so it may be larger than the guest's RAM;
+// below the minimum a program cannot even start (the kernel puts argv, the environment and
+// the auxiliary vector there).
+inline constexpr uint64_t minimum_stack_size = 64ull << 10;
+inline constexpr uint64_t maximum_stack_size = 1ull << 30;
 
 } // namespace ingot::abi

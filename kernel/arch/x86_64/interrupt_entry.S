@@ -6,11 +6,11 @@
 // the current thread's kernel stack (free while the thread runs the program), the scheduler
 // switches away from there, and the thread resumes with the iretq below when it runs again.
 // The IST stack is then free for the next interrupt.
+//
+// On hvt there is no IDT: the monitor enters a stub itself, on the kernel's event stack, with
+// the frame a CPU would have pushed (abi::GuestInfo). The rest is the same.
 
 #include "arch/x86_64/general_registers.inc"
-
-
-#define FRAME_SIZE (22 * 8)
 
 .macro interrupt_stub vector
     .balign 16
@@ -26,6 +26,7 @@
     .section .text
     .balign 16
     .global interrupt_stubs
+    .global interrupt_resume
 interrupt_stubs:
     .set vector, 0
     .rept 256
@@ -41,7 +42,7 @@ interrupt_common:
     call interrupt_dispatch
     test %eax, %eax
     jnz preempt
-resume:
+interrupt_resume:
     pop_general_registers
     add $16, %rsp
     iretq
@@ -49,11 +50,11 @@ resume:
 preempt:
     mov %rsp, %rsi
     mov current_kernel_stack_top(%rip), %rdi
-    sub $FRAME_SIZE, %rdi
+    sub $INTERRUPT_FRAME_SIZE, %rdi
     mov %rdi, %rsp
-    mov $FRAME_SIZE / 8, %ecx
+    mov $INTERRUPT_FRAME_SIZE / 8, %ecx
     rep movsq
     call preempt_current
-    jmp resume
+    jmp interrupt_resume
 
     .section .note.GNU-stack, "", @progbits

@@ -15,6 +15,8 @@ syscall_entry:
     mov %rsp, %rdi
     xor %ebp, %ebp
     call syscall_dispatch
+    test %rax, %rax
+    jnz full_return
 
 // Also the first return to the program of every thread: RSP points at its SyscallFrame.
 syscall_return:
@@ -25,6 +27,18 @@ syscall_return:
     popfq
     pop %rsp
     jmp *%rcx
+
+// syscall_dispatch returned an InterruptFrame (after rt_sigreturn): it goes where an interrupt's
+// frame would be, and the interrupt return restores every register with iretq.
+full_return:
+    mov %rax, %rsi
+    mov current_kernel_stack_top(%rip), %rdi
+    sub $INTERRUPT_FRAME_SIZE, %rdi
+    mov %rdi, %rsp
+    mov $INTERRUPT_FRAME_SIZE / 8, %ecx
+    cld
+    rep movsq
+    jmp interrupt_resume
 
     .section .bss
     .balign 8

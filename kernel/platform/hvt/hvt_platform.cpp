@@ -4,6 +4,7 @@
 #include "lib/log.h"
 #include "lib/utility.h"
 #include "mm/frame_allocator.h"
+#include "platform/hvt/hvt_events.h"
 #include "platform/hvt/hvt_net_device.h"
 #include "platform/hvt/hypercall.h"
 
@@ -84,7 +85,8 @@ volatile uint64_t* host_signals(uint64_t program_load_bias) {
     if (!guest_info_physical)
         return nullptr;
     auto& info = *physical_to_kernel<abi::GuestInfo>(guest_info_physical);
-    info = {abi::guest_info_magic, program_load_bias, 0};
+    info = {abi::guest_info_magic, program_load_bias, 0, 0, 0, 0, 0};
+    enable_events(info);
     return &info.pending_host_signals;
 }
 

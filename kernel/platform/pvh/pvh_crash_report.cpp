@@ -45,7 +45,7 @@ bool is_readable(const void*, uint64_t address, size_t length) {
     uint64_t ram_end = abi::direct_map_base + frame_allocator().total_frames() * abi::page_size;
     if (address >= abi::direct_map_base && end <= ram_end)
         return true;
-    return user_address_space().is_accessible(address, length, Access::Read);
+    return !user_address_space().populate(address, length, Access::Read).is_error();
 }
 
 void write_to_stderr(void*, const char* line, size_t length) {

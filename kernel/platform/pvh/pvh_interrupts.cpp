@@ -2,7 +2,9 @@
 
 #include "arch/x86_64/interrupt_frame.h"
 #include "lib/log.h"
+#include "linux/fault_signals.h"
 #include "linux/signals.h"
+#include "mm/user_memory.h"
 #include "platform/platform.h"
 #include "platform/pvh/local_apic.h"
 #include "sched/scheduler.h"
@@ -30,11 +32,21 @@ uint64_t read_cr2() {
     return value;
 }
 
-// The program dies with a report, as on hvt; a fault in the kernel is reported the same way
-// and ends the run with the status of a broken kernel.
-[[noreturn]] void handle_exception(const InterruptFrame& frame) {
+// The program's handler for the fault's signal runs; without one the program dies with a
+// report, as on hvt. A fault in the kernel is reported the same way and ends the run with the
+// status of a broken kernel.
+void handle_exception(InterruptFrame& frame) {
     bool kernel_fault = in_kernel(frame.rip);
-    int signal = report_exception({frame, frame.vector == 14 ? read_cr2() : 0, kernel_fault});
+    uint64_t fault_address = frame.vector == 14 ? read_cr2() : 0;
+    if (!kernel_fault && frame.vector == 14 &&
+        user_address_space().back_on_fault(fault_address,
+                                           (frame.error_code & 2) ? Access::Write : Access::Read))
+        return;
+    if (!kernel_fault &&
+        signals::deliver_fault(
+            frame, signals::fault_signal(frame.vector, frame.error_code, fault_address, frame.rip)))
+        return;
+    int signal = report_exception({frame, fault_address, kernel_fault});
     platform::exit(kernel_fault ? exit_kernel_fault : 128 + signal);
 }
 
@@ -44,40 +56,18 @@ bool wake_input_waiters() {
     return scheduler::console_input_arrived();
 }
 
-// A program that never makes a system call still dies of a fatal signal (a host SIGINT,
-// say) and still shares the CPU. Handlers run at its next system call: the interrupted
-// registers cannot be handed to one faithfully from here.
-bool preempt_program(const InterruptFrame& frame) {
-    SyscallFrame state{};
-    state.rcx = frame.rip;
-    state.r11 = frame.rflags;
-    state.rsp = frame.rsp;
-    state.rbp = frame.rbp;
-    state.rax = frame.rax;
-    state.rbx = frame.rbx;
-    state.rdx = frame.rdx;
-    state.rsi = frame.rsi;
-    state.rdi = frame.rdi;
-    state.r8 = frame.r8;
-    state.r9 = frame.r9;
-    state.r10 = frame.r10;
-    state.r12 = frame.r12;
-    state.r13 = frame.r13;
-    state.r14 = frame.r14;
-    state.r15 = frame.r15;
-    signals::act_on_fatal_pending(state);
+// A program that never makes a system call still takes its signals (a host SIGINT, say) and
+// still shares the CPU.
+bool preempt_program(InterruptFrame& frame) {
+    signals::deliver_pending(frame);
     return scheduler::preemption_due();
 }
 
 } // namespace
 
-} // namespace kernel::pvh
-
 // Interrupts arrive only while the program runs, or while the kernel waits in hlt: the
 // kernel otherwise runs with interrupts off. Returns nonzero to preempt the program.
-extern "C" int interrupt_dispatch(kernel::InterruptFrame& frame) {
-    using namespace kernel;
-    using namespace kernel::pvh;
+int dispatch_interrupt(InterruptFrame& frame) {
     bool in_program = !in_kernel(frame.rip);
     switch (frame.vector) {
     case local_apic::timer_vector:
@@ -101,13 +91,13 @@ extern "C" int interrupt_dispatch(kernel::InterruptFrame& frame) {
              static_cast<unsigned long long>(frame.rip));
         return 0;
     default:
-        if (frame.vector < 32)
+        if (frame.vector < 32) {
             handle_exception(frame);
+            return 0;
+        }
         local_apic::end_of_interrupt();
         return 0;
     }
 }
 
-extern "C" void preempt_current() {
-    kernel::scheduler::preempt();
-}
+} // namespace kernel::pvh

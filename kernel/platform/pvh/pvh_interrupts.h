@@ -13,6 +13,9 @@ namespace kernel::pvh {
 inline constexpr uint8_t serial_vector = 0x24;
 inline constexpr uint8_t net_vector = 0x25;
 
+// From interrupt_entry.S: returns nonzero to preempt the interrupted program.
+int dispatch_interrupt(InterruptFrame& frame);
+
 // From pvh_platform.cpp.
 void receive_console_input();
 bool console_input_ready();

@@ -474,3 +474,44 @@ TEST_F(AddressSpaceTest, DestructorReturnsEveryFrame) {
 }
 
 } // namespace
+
+TEST_F(AddressSpaceTest, StackPagesGetFramesOnFirstTouch) {
+    uint64_t address = 0x50000000;
+    build_tables(address, 64 * page);
+    size_t before = frames.free_frames();
+    map(address, page, none, Placement::Fixed, RegionKind::Stack); // the guard page
+    map(address + page, 63 * page, read_write, Placement::Fixed, RegionKind::Stack);
+    EXPECT_EQ(frames.free_frames(), before);
+    EXPECT_TRUE(space->is_accessible(address + page, 63 * page, Access::Write));
+    EXPECT_EQ(host(address + 10 * page), nullptr);
+
+    // A fault backs one zeroed page; the guard page and a present page are refused.
+    EXPECT_TRUE(space->back_on_fault(address + 10 * page + 8, Access::Write));
+    EXPECT_EQ(frames.free_frames(), before - 1);
+    ASSERT_NE(host(address + 10 * page), nullptr);
+    EXPECT_EQ(*std::max_element(host(address + 10 * page), host(address + 10 * page) + page), 0);
+    EXPECT_FALSE(space->back_on_fault(address + 10 * page, Access::Write));
+    EXPECT_FALSE(space->back_on_fault(address + 8, Access::Read));
+    EXPECT_FALSE(space->back_on_fault(address - page, Access::Read));
+
+    // populate backs what the kernel is about to touch, and only what is accessible.
+    ASSERT_OK(space->populate(address + 62 * page + 100, page, Access::Write));
+    EXPECT_NE(host(address + 62 * page), nullptr);
+    EXPECT_NE(host(address + 63 * page), nullptr);
+    EXPECT_EQ(frames.free_frames(), before - 3);
+    EXPECT_ERRNO(space->populate(address + 100, page, Access::Read), EFAULT);
+
+    ASSERT_OK(space->unmap(address, 64 * page));
+    EXPECT_EQ(frames.free_frames(), before);
+}
+
+TEST_F(AddressSpaceTest, MprotectOfAStackNeedsNoFrames) {
+    uint64_t address = 0x60000000;
+    build_tables(address, 256 * page);
+    size_t before = frames.free_frames();
+    map(address, 256 * page, none, Placement::Fixed, RegionKind::Stack);
+    ASSERT_OK(space->protect(address + page, 255 * page, read_write));
+    EXPECT_EQ(frames.free_frames(), before);
+    EXPECT_TRUE(space->back_on_fault(address + 5 * page, Access::Read));
+    EXPECT_EQ(frames.free_frames(), before - 1);
+}

@@ -171,3 +171,24 @@ TEST_F(InitialStackTest, ExactCapacityFits) {
 }
 
 } // namespace
+
+// The kernel backs this much of the stack before it builds it: nothing is written below.
+TEST(InitialStackSize, CoversEverythingWritten) {
+    std::vector<const char*> argv = {"/bin/prog", "a-longer-argument", "x"};
+    std::vector<const char*> envp = {"A=1", "PATH=/usr/bin:/bin"};
+    AuxiliaryEntry auxiliary[1] = {{auxv::pagesz, 4096}};
+    InitialStackInputs inputs{};
+    inputs.argc = argv.size();
+    inputs.argv = argv.data();
+    inputs.envc = envp.size();
+    inputs.envp = envp.data();
+    inputs.auxiliary = auxiliary;
+    inputs.auxiliary_count = 1;
+    size_t size = kernel::initial_stack_size(inputs);
+    for (uint64_t top = top_address; top > top_address - 16; --top) {
+        std::vector<uint8_t> buffer(size, 0);
+        auto sp = kernel::build_initial_stack(inputs, buffer.data() + size, top, size);
+        ASSERT_FALSE(sp.is_error());
+        EXPECT_GE(sp.value(), top - size);
+    }
+}
