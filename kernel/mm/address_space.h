@@ -48,8 +48,11 @@ public:
     // and `may_move`. Returns the new address.
     ErrorOr<uint64_t> resize(uint64_t address, uint64_t old_length, uint64_t new_length,
                              bool may_move);
-    // MADV_DONTNEED: accessible pages read back as zero.
+    // MADV_DONTNEED: accessible pages read back as zero; ENOMEM (after discarding the mapped
+    // parts) when part of the range is not mapped.
     ErrorOr<void> discard(uint64_t address, uint64_t length);
+    // madvise's checks for any other advice: EINVAL for a bad range, ENOMEM for a hole.
+    ErrorOr<void> check_advice_range(uint64_t address, uint64_t length) const;
 
     // True when every byte of the range is mapped with the access wanted.
     bool is_accessible(uint64_t address, uint64_t length, Access access) const;
