@@ -97,7 +97,7 @@ endfunction()
 foreach(program IN ITEMS
     hello getenv exit_paths abort null_deref stack_overflow illegal_instruction stdin_echo
     stdin_lines stdio_split unknown_syscall threads_c bulk_output signals spinner udp_echo pipes
-    polling poll_stdin socket_api socket_local memory_hostile)
+    polling poll_stdin socket_api socket_local memory_hostile eventfd_blocking)
   ingot_test_program(${program} ${program}.c glibc)
 endforeach()
 foreach(program IN ITEMS hello_iostream threads exceptions chrono random big_alloc tcp_transfer)
