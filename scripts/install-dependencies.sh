@@ -7,6 +7,7 @@ packages=(
   libfmt-dev libcli11-dev libelf-dev libdw-dev
   googletest libgtest-dev
   musl-tools
+  liblua5.4-dev # the Lua interpreter test program
   qemu-system-x86 # ingot run --platform qemu, and its tests
   curl bind9-dnsutils wrk iputils-ping socat iproute2 # the networking tests and bench/net.sh
   dnsmasq-base # the DHCP server of the networking tests

@@ -25,8 +25,7 @@ constexpr uint32_t prot_sem = 0x8; // accepted and meaningless on x86 (arch_vali
 constexpr uint32_t prot_growsdown = 0x01000000;
 constexpr uint32_t prot_growsup = 0x02000000;
 
-uint64_t break_start;
-uint64_t break_end;
+ProgramBreak program_break;
 
 RegionKind kind_of(uint64_t flags) {
     return (flags & 0x20000) ? RegionKind::Stack : RegionKind::Anonymous; // MAP_STACK
@@ -106,29 +105,7 @@ long sys_mremap(SyscallFrame& f) {
 }
 
 long sys_brk(SyscallFrame& f) {
-    // Linux's brk: a break it cannot set leaves the break unchanged and returns it. One past
-    // the user half is refused before it is rounded up (rounding 0xfff...f0 up wraps to 0,
-    // which would unmap everything from 0 up).
-    uint64_t wanted = f.rdi;
-    if (wanted < break_start || wanted > abi::user_space_end)
-        return static_cast<long>(break_end);
-    uint64_t current_top = align_up(break_end, abi::page_size);
-    uint64_t wanted_top = align_up(wanted, abi::page_size);
-    auto& space = user_address_space();
-    if (wanted_top > current_top) {
-        // Linux keeps a page free between the heap and the next mapping.
-        if (space.find(wanted_top))
-            return static_cast<long>(break_end);
-        auto grown = space.map_anonymous(current_top, wanted_top - current_top,
-                                         protection::read | protection::write,
-                                         Placement::FixedNoReplace, RegionKind::Heap);
-        if (grown.is_error())
-            return static_cast<long>(break_end);
-    } else if (wanted_top < current_top) {
-        (void)space.unmap(wanted_top, current_top - wanted_top);
-    }
-    break_end = wanted;
-    return static_cast<long>(break_end);
+    return static_cast<long>(program_break.move(user_address_space(), f.rdi));
 }
 
 long succeed(SyscallFrame&) {
@@ -138,7 +115,7 @@ long succeed(SyscallFrame&) {
 } // namespace
 
 void set_program_break(uint64_t start) {
-    break_start = break_end = start;
+    program_break.set_start(start);
 }
 
 void register_memory_syscalls() {
