@@ -98,8 +98,10 @@ long sys_mremap(SyscallFrame& f) {
         return -EINVAL;
     if ((flags & mremap_dontunmap) && (!(flags & mremap_maymove) || f.rsi != f.rdx))
         return -EINVAL;
-    if (flags & (mremap_fixed | mremap_dontunmap))
-        return -EINVAL; // moving to a chosen address, or leaving the old one mapped: not supported
+    if (flags & mremap_dontunmap)
+        return -EINVAL; // leaving the old range mapped (and empty) is not supported
+    if (flags & mremap_fixed)
+        return to_syscall_result(user_address_space().move_to(f.rdi, f.rsi, f.rdx, f.r8));
     return to_syscall_result(
         user_address_space().resize(f.rdi, f.rsi, f.rdx, flags & mremap_maymove));
 }

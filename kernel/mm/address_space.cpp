@@ -379,6 +379,51 @@ ErrorOr<uint64_t> AddressSpace::resize(uint64_t address, uint64_t old_length, ui
     if (!may_move || new_length > m_highest - m_lowest)
         return ENOMEM;
     uint64_t target = TRY(find_free(new_length, 0));
+    TRY(move_pages(address, old_length, target, new_length, prot, kind));
+    return target;
+}
+
+ErrorOr<uint64_t> AddressSpace::move_to(uint64_t address, uint64_t old_length, uint64_t new_length,
+                                        uint64_t target) {
+    // Linux's mremap with MREMAP_FIXED (6.18's check_mremap_params, check_prep_vma and
+    // mremap_to), in their order: the checks of resize(), then a misaligned target, one whose
+    // range passes the top, or ranges that overlap, EINVAL; the mapping must hold the old
+    // range (EFAULT); what was at the target is unmapped, and so is the old range's excess.
+    if (!is_aligned(address, page))
+        return EINVAL;
+    old_length = align_up(old_length, page);
+    new_length = align_up(new_length, page);
+    if (new_length == 0 || new_length > m_highest)
+        return EINVAL;
+    if (!is_aligned(target, page) || target > m_highest - new_length)
+        return EINVAL;
+    uint64_t old_end;
+    if (!range_end(address, old_length, old_end))
+        old_end = UINT64_MAX;
+    if (old_end > target && target + new_length > address)
+        return EINVAL;
+    const Region* region = find(address);
+    if (!region || old_length > region->end - address)
+        return EFAULT;
+    if (old_length == 0)
+        return EINVAL;
+    if (target < m_lowest)
+        return EPERM;
+    uint32_t prot = region->protection;
+    RegionKind kind = region->kind;
+    TRY(unmap(target, new_length));
+    if (old_length > new_length) {
+        TRY(unmap(address + new_length, old_length - new_length));
+        old_length = new_length;
+    }
+    TRY(move_pages(address, old_length, target, new_length, prot, kind));
+    return target;
+}
+
+// Moves the pages of [address, address + old_length) to the free range at `target`, which
+// becomes a region of `new_length` (the rest backed afresh), and unmaps the old range.
+ErrorOr<void> AddressSpace::move_pages(uint64_t address, uint64_t old_length, uint64_t target,
+                                       uint64_t new_length, uint32_t prot, RegionKind kind) {
     TRY(insert(target, target + new_length, prot, kind));
     for (uint64_t offset = 0; offset < old_length; offset += page) {
         uint64_t entry = m_page_table.unmap(address + offset);
@@ -394,7 +439,7 @@ ErrorOr<uint64_t> AddressSpace::resize(uint64_t address, uint64_t old_length, ui
     TRY(unmap(address, old_length));
     TRY(apply_protection(target + old_length, target + new_length, prot));
     coalesce();
-    return target;
+    return {};
 }
 
 } // namespace kernel

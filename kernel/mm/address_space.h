@@ -48,6 +48,9 @@ public:
     // and `may_move`. Returns the new address.
     ErrorOr<uint64_t> resize(uint64_t address, uint64_t old_length, uint64_t new_length,
                              bool may_move);
+    // mremap with MREMAP_FIXED: moves the region's range to `target`, replacing what was there.
+    ErrorOr<uint64_t> move_to(uint64_t address, uint64_t old_length, uint64_t new_length,
+                              uint64_t target);
     // MADV_DONTNEED: accessible pages read back as zero; ENOMEM (after discarding the mapped
     // parts) when part of the range is not mapped.
     ErrorOr<void> discard(uint64_t address, uint64_t length);
@@ -69,6 +72,8 @@ private:
     void coalesce();
     void release_pages(uint64_t start, uint64_t end);
     ErrorOr<void> apply_protection(uint64_t start, uint64_t end, uint32_t protection);
+    ErrorOr<void> move_pages(uint64_t address, uint64_t old_length, uint64_t target,
+                             uint64_t new_length, uint32_t protection, RegionKind kind);
     ErrorOr<Region*> insert(uint64_t start, uint64_t end, uint32_t protection, RegionKind kind);
 
     FrameAllocator& m_frames;

@@ -6,6 +6,8 @@
 //                     the mapping that took the old pages alone
 //   mremap-neighbour  after mremap moves a region, a neighbour growing in place into the
 //                     old range gets fresh pages, not those the moved region still has
+//   mremap-fixed      mremap with MREMAP_FIXED onto a mapping carries the pages over, and the
+//                     old range is free and fresh afterwards
 //   sbrk-regrow       after the heap shrinks and an mmap follows, the regrown heap is fresh
 //                     and does not alias the new mapping
 #define _GNU_SOURCE
@@ -132,6 +134,28 @@ static void mremap_neighbour(void) {
     printf("the grown neighbour and the moved region are apart: %s\n", failures ? "no" : "yes");
 }
 
+static void mremap_fixed(void) {
+    unsigned char* source = map_pages(NULL, 2, 0);
+    unsigned char* target = map_pages(NULL, 4, 0);
+    fill(source, 2, 0x42);
+    fill(target, 4, 0x99);
+    unsigned char* moved =
+        mremap(source, 2 * PAGE, 3 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, target);
+    if (moved != target) {
+        perror("mremap MREMAP_FIXED");
+        exit(2);
+    }
+    holds("the moved pages", target, 2, 0x42);
+    holds("the page the move added", target + 2 * PAGE, 1, 0);
+    holds("the page after the moved range", target + 3 * PAGE, 1, 0x99);
+    // The source range's pages went with the move: a fresh mapping there reads zero.
+    unsigned char* again = map_pages(source, 2, MAP_FIXED_NOREPLACE);
+    holds("a fresh mapping where the pages were", again, 2, 0);
+    fill(again, 2, 0x17);
+    holds("the moved pages after the old range was reused", target, 2, 0x42);
+    printf("mremap with MREMAP_FIXED moved the pages: %s\n", failures ? "no" : "yes");
+}
+
 static void sbrk_regrow(void) {
     const size_t pages = 32;
     unsigned char* heap = sbrk(0);
@@ -166,11 +190,13 @@ int main(int argc, char** argv) {
         reuse();
     else if (!strcmp(mode, "mremap-neighbour"))
         mremap_neighbour();
+    else if (!strcmp(mode, "mremap-fixed"))
+        mremap_fixed();
     else if (!strcmp(mode, "sbrk-regrow"))
         sbrk_regrow();
     else {
-        fprintf(stderr,
-                "usage: memory_defects munmap|mprotect|reuse|mremap-neighbour|sbrk-regrow\n");
+        fprintf(stderr, "usage: memory_defects "
+                        "munmap|mprotect|reuse|mremap-neighbour|mremap-fixed|sbrk-regrow\n");
         return 2;
     }
     return failures ? 1 : 0;

@@ -193,7 +193,27 @@ static void test_mremap(void) {
            raw(SYS_mremap, (long)mapped, 2 * PAGE, 4 * PAGE, 0, 0, 0));
     report("mremap shrink an unmapped range",
            raw(SYS_mremap, (long)hole(4), 4 * PAGE, PAGE, 0, 0, 0));
-    munmap((void*)mapped, 2 * PAGE);
+    uintptr_t target = hole(4);
+    report("mremap fixed to a misaligned target",
+           raw(SYS_mremap, (long)mapped, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_FIXED,
+               (long)target + 1, 0));
+    report("mremap fixed onto itself", raw(SYS_mremap, (long)mapped, 2 * PAGE, 2 * PAGE,
+                                           MREMAP_MAYMOVE | MREMAP_FIXED, (long)mapped + PAGE, 0));
+    report("mremap fixed to a kernel address",
+           raw(SYS_mremap, (long)mapped, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_FIXED,
+               (long)KERNEL_ADDRESS, 0));
+    report("mremap fixed across the top",
+           raw(SYS_mremap, (long)mapped, PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED,
+               (long)(TASK_SIZE - PAGE), 0));
+    report(
+        "mremap fixed from an unmapped range",
+        raw(SYS_mremap, (long)hole(1), PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, (long)target, 0));
+    // A real move onto a mapping, which it replaces (memory_defects checks the contents).
+    uintptr_t replaced = fresh(4);
+    long moved = raw(SYS_mremap, (long)mapped, 2 * PAGE, 3 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED,
+                     (long)replaced, 0);
+    printf("mremap fixed onto a mapping: %s\n", moved == (long)replaced ? "moved there" : "FAILED");
+    munmap((void*)replaced, 4 * PAGE);
     if (placed != -1)
         munmap((void*)blocker, PAGE);
 }

@@ -29,7 +29,9 @@ protected:
         root = value_of(frames.allocate(Zeroed::Yes));
         table = std::make_unique<PageTable>(frames, root);
         space = std::make_unique<AddressSpace>(frames, *table, 0x10000, 0x7ffffffff000);
-        EXPECT_EQ(kernel_test::outcome(space->add_region(program_start, start, protection::read, RegionKind::Program)), "OK");
+        EXPECT_EQ(kernel_test::outcome(space->add_region(program_start, start, protection::read,
+                                                         RegionKind::Program)),
+                  "OK");
         heap.set_start(start);
     }
 
@@ -57,9 +59,10 @@ TEST_F(ProgramBreakTest, GrowsAndShrinks) {
 // included. Linux leaves the break where it is for any value it cannot set.
 TEST_F(ProgramBreakTest, HostileValuesLeaveTheBreakUnchanged) {
     EXPECT_EQ(heap.move(*space, start + page), start + page);
-    for (uint64_t wanted : {0xfffffffffffffff0ull, UINT64_MAX, 0xfffffffffffff001ull,
-                            0xffffffff80000000ull, 0x0000800000001000ull, 1ull << 63,
-                            start - 1, program_start}) {
+    const uint64_t hostile[] = {0xfffffffffffffff0, UINT64_MAX,         0xfffffffffffff001,
+                                0xffffffff80000000, 0x0000800000001000, uint64_t(1) << 63,
+                                start - 1,          program_start};
+    for (uint64_t wanted : hostile) {
         EXPECT_EQ(heap.move(*space, wanted), start + page) << std::hex << wanted;
         EXPECT_EQ(space->find(program_start)->kind, RegionKind::Program) << std::hex << wanted;
         EXPECT_TRUE(space->is_accessible(start, page, Access::Write)) << std::hex << wanted;

@@ -49,7 +49,8 @@ TEST(TransferLimits, IoVectorLengthsMustFitSsize) {
 }
 
 TEST(TransferLimits, IoVectorTotalsAreClamped) {
-    IoVector vectors[] = {{0x1000, 0x40000000}, {0x1000, 0x40000000}, {0x1000, 0x1000}, {0x1000, 0}};
+    IoVector vectors[] = {
+        {0x1000, 0x40000000}, {0x1000, 0x40000000}, {0x1000, 0x1000}, {0x1000, 0}};
     EXPECT_EQ(value_of(limit_io_vectors(vectors, 4)), max_transfer);
     EXPECT_EQ(vectors[0].length, 0x40000000u);
     EXPECT_EQ(vectors[1].length, max_transfer - 0x40000000);
