@@ -1,5 +1,6 @@
 // From the platform's entry to the program's first instruction.
 #include "arch/x86_64/cpu_setup.h"
+#include "arch/x86_64/cpu_tlb.h"
 #include "arch/x86_64/page_table.h"
 #include "fs/fd_table.h"
 #include "lib/log.h"
@@ -42,6 +43,7 @@ constexpr uint64_t user_lowest = 0x10000;
 constexpr uint64_t stack_top = 0x7ffffffff000;
 
 FrameAllocator frames;
+Lifelong<CpuTlb> tlb_storage;
 Lifelong<PageTable> page_table_storage;
 Lifelong<AddressSpace> address_space_storage;
 Manifest manifest;
@@ -99,7 +101,8 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
     frames.initialize(reinterpret_cast<uint8_t*>(abi::direct_map_base), boot.memory_size,
                       boot.first_free_address, true);
     uint64_t root = boot.page_table_root;
-    auto& page_table = page_table_storage.construct(frames, root);
+    TlbInvalidator* tlb = &tlb_storage.construct();
+    auto& page_table = page_table_storage.construct(frames, root, tlb);
     uint64_t lowest = user_lowest, highest = stack_top;
     auto& space = address_space_storage.construct(frames, page_table, lowest, highest);
     set_user_address_space(space);

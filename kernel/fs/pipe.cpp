@@ -91,9 +91,12 @@ public:
     ErrorOr<size_t> read(uint64_t user_buffer, size_t length) override {
         if (length == 0)
             return static_cast<size_t>(0);
-        void* destination = TRY(user_range(user_buffer, length, Access::Write));
+        TRY(user_range(user_buffer, length, Access::Write));
         return retry_until_ready(*this, poll_event::in, [&]() -> ErrorOr<size_t> {
             if (!m_pipe.buffer.is_empty()) {
+                // Checked again after every wait: while this thread slept, another may have
+                // unmapped the buffer, and a copy into it would fault in the kernel.
+                void* destination = TRY(user_range(user_buffer, length, Access::Write));
                 size_t taken = m_pipe.buffer.read(destination, length);
                 m_pipe.changed();
                 return taken;
@@ -131,8 +134,7 @@ public:
             return EPIPE;
         if (length == 0)
             return static_cast<size_t>(0);
-        const auto* source =
-            static_cast<const uint8_t*>(TRY(user_range(user_buffer, length, Access::Read)));
+        TRY(user_range(user_buffer, length, Access::Read));
         // An atomic write waits for room for all of it; a larger one moves what fits.
         size_t needed = length <= pipe_atomic_write ? length : 1;
         size_t done = 0;
@@ -140,7 +142,13 @@ public:
             if (m_pipe.readers == 0)
                 return done ? ErrorOr<size_t>(done) : ErrorOr<size_t>(EPIPE);
             if (m_pipe.buffer.free_space() >= needed) {
-                done += m_pipe.buffer.write(source + done, length - done);
+                // Checked again after every wait: while this thread slept, another may have
+                // unmapped the rest of the buffer (Linux then returns what was written, or
+                // EFAULT).
+                auto source = user_range(user_buffer + done, length - done, Access::Read);
+                if (source.is_error())
+                    return done ? ErrorOr<size_t>(done) : ErrorOr<size_t>(source.error());
+                done += m_pipe.buffer.write(source.value(), length - done);
                 m_pipe.changed();
                 continue;
             }

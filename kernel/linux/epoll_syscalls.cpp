@@ -69,11 +69,14 @@ long sys_epoll_ctl(SyscallFrame& f) {
 long wait_on_epoll(int epoll_fd, uint64_t user_events, uint64_t capacity, const WaitLimit& limit) {
     if (capacity == 0 || capacity > max_events)
         return -EINVAL;
-    auto* events = static_cast<EpollEvent*>(
-        TRY_SYSCALL(user_range(user_events, capacity * sizeof(EpollEvent), Access::Write)));
+    TRY_SYSCALL(user_range(user_events, capacity * sizeof(EpollEvent), Access::Write));
     auto file = TRY_SYSCALL(fd_table::get_reference(epoll_fd));
     EpollFile* epoll = TRY_SYSCALL(epoll_of(*file));
     for (;;) {
+        // Checked again after every wait: while this thread slept, another may have unmapped
+        // the array, and a write to it would fault in the kernel.
+        auto* events = static_cast<EpollEvent*>(
+            TRY_SYSCALL(user_range(user_events, capacity * sizeof(EpollEvent), Access::Write)));
         if (size_t count = epoll->collect(events, capacity))
             return static_cast<long>(count);
         if (limit.immediate) {

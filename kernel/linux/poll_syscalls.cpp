@@ -130,6 +130,10 @@ long do_poll(uint64_t user_fds, uint64_t count, const WaitLimit& limit) {
         set.watch(i, fds[i].fd, interest);
     }
     size_t ready = TRY_SYSCALL(set.wait(limit));
+    // Checked again: while this thread slept, another may have unmapped the array, and a write
+    // to it would fault in the kernel.
+    fds = static_cast<LinuxPollFd*>(
+        TRY_SYSCALL(user_range(user_fds, count * sizeof(LinuxPollFd), Access::Write)));
     for (size_t i = 0; i < count; ++i)
         fds[i].revents = static_cast<int16_t>(set[i].ready);
     return static_cast<long>(ready);

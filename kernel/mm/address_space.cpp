@@ -187,6 +187,7 @@ ErrorOr<void> AddressSpace::apply_protection(uint64_t start, uint64_t end, uint3
 
 ErrorOr<uint64_t> AddressSpace::map_anonymous(uint64_t address, uint64_t length, uint32_t prot,
                                               Placement placement, RegionKind kind) {
+    PageTable::Batch batch(m_page_table);
     // Linux's do_mmap and get_unmapped_area, in their order: an empty length is EINVAL; one
     // that does not fit below the top (or would wrap when rounded up) ENOMEM; a fixed address
     // whose range does not fit ENOMEM, a misaligned one EINVAL, one below mmap_min_addr EPERM.
@@ -232,6 +233,7 @@ ErrorOr<void> AddressSpace::add_region(uint64_t start, uint64_t end, uint32_t pr
 }
 
 ErrorOr<void> AddressSpace::unmap(uint64_t address, uint64_t length) {
+    PageTable::Batch batch(m_page_table);
     // Linux's munmap: EINVAL unless the whole range lies below the top (TASK_SIZE), so kernel
     // and non-canonical addresses are refused rather than "unmapped".
     if (!is_aligned(address, page) || length == 0 || address > m_highest ||
@@ -253,6 +255,7 @@ ErrorOr<void> AddressSpace::unmap(uint64_t address, uint64_t length) {
 }
 
 ErrorOr<void> AddressSpace::protect(uint64_t address, uint64_t length, uint32_t prot) {
+    PageTable::Batch batch(m_page_table);
     // Linux's do_mprotect_pkey, in its order: misaligned EINVAL, empty 0, a range that wraps
     // when rounded up ENOMEM, unknown protection bits EINVAL, then ENOMEM for any hole.
     uint64_t end;
@@ -344,6 +347,7 @@ ErrorOr<void> AddressSpace::discard(uint64_t address, uint64_t length) {
 
 ErrorOr<uint64_t> AddressSpace::resize(uint64_t address, uint64_t old_length, uint64_t new_length,
                                        bool may_move) {
+    PageTable::Batch batch(m_page_table);
     // Linux's mremap (6.18's check_mremap_params and check_prep_vma), in its order: a
     // misaligned address EINVAL; lengths rounded up to pages (one that wraps becomes 0); a new
     // length of 0 or above the top EINVAL; no mapping at the address EFAULT; shrinking unmaps
@@ -385,6 +389,7 @@ ErrorOr<uint64_t> AddressSpace::resize(uint64_t address, uint64_t old_length, ui
 
 ErrorOr<uint64_t> AddressSpace::move_to(uint64_t address, uint64_t old_length, uint64_t new_length,
                                         uint64_t target) {
+    PageTable::Batch batch(m_page_table);
     // Linux's mremap with MREMAP_FIXED (6.18's check_mremap_params, check_prep_vma and
     // mremap_to), in their order: the checks of resize(), then a misaligned target, one whose
     // range passes the top, or ranges that overlap, EINVAL; the mapping must hold the old

@@ -1,6 +1,7 @@
 // The program's half of the one address space: a sorted list of regions with their
 // protection, kept in step with the page tables. Without page faults (hvt), a page gets its
-// frame when it becomes accessible; PROT_NONE reservations cost no memory.
+// frame when it becomes accessible; PROT_NONE reservations cost no memory. Each operation
+// leaves no stale translation behind, and invalidates what it changed at most once.
 #pragma once
 
 #include "arch/x86_64/page_table.h"

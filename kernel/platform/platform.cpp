@@ -59,6 +59,13 @@ abi::StreamKind stream_kind(int fd) {
     return is_hvt() ? hvt::stream_kind(fd) : pvh::stream_kind(fd);
 }
 
+void flush_tlb() {
+    if (is_hvt())
+        hvt::flush_tlb();
+    else
+        pvh::flush_tlb();
+}
+
 } // namespace kernel::platform
 
 namespace kernel::platform {

@@ -30,6 +30,10 @@ uint64_t wait_for_events(uint64_t interest, uint64_t timeout_ns);
 
 abi::StreamKind stream_kind(int fd);
 
+// Drops every translation the CPU may cache for the program's half of the address space
+// (CpuTlb calls it for the kernel in ring 3, where it cannot flush by itself).
+void flush_tlb();
+
 // Finds and starts devices, once the frame allocator and the clock are up.
 void start_devices();
 

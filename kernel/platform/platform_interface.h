@@ -12,6 +12,7 @@
     [[noreturn]] void exit(int status);                                                            \
     [[noreturn]] void crash(const abi::CrashArgs& crash);                                          \
     abi::StreamKind stream_kind(int fd);                                                           \
+    void flush_tlb();                                                                              \
     void start_devices();                                                                          \
     net::NetDevice* net_device();                                                                  \
     net::InterfaceConfig net_config();                                                             \

@@ -70,6 +70,9 @@ HypercallOutcome HypercallHandler::handle(uint64_t offset, uint64_t argument_add
     case abi::Hypercall::NetKick:
         net_kick(argument_address);
         return {};
+    case abi::Hypercall::TlbFlush:
+        load<abi::TlbFlushArgs>(argument_address);
+        return {HypercallOutcome::Kind::FlushTlb, 0, {}};
     case abi::Hypercall::Exit: {
         auto arguments = load<abi::ExitArgs>(argument_address);
         return {HypercallOutcome::Kind::Exit, arguments.status & 0xff, {}};

@@ -18,7 +18,8 @@ namespace ingot {
 class NetDevice;
 
 struct HypercallOutcome {
-    enum class Kind { Continue, Exit, Crash } kind = Kind::Continue;
+    // FlushTlb: the guest's translations must be dropped (the vCPU does it) before it resumes.
+    enum class Kind { Continue, Exit, Crash, FlushTlb } kind = Kind::Continue;
     int status = 0;
     abi::CrashArgs crash{};
 };

@@ -172,6 +172,18 @@ void Vcpu::set_special_registers(const kvm_sregs& registers) {
         ioctl_failed("set the vCPU special registers");
 }
 
+// KVM has no call for this. A KVM_SET_SREGS that changes CR3 resets the vCPU's MMU context
+// and flushes its translations, as a guest's own CR3 write would (arch/x86/kvm/x86.c,
+// __set_sregs: kvm_mmu_reset_context and KVM_REQ_TLB_FLUSH_GUEST; with shadow paging the
+// shadow tables are synced with the guest's again). Toggling CR3's PWT bit (bit 3: the memory
+// type of the walk's read of the top-level table, SDM vol. 3A, 4.5) changes CR3 without
+// changing which tables it names.
+void Vcpu::flush_tlb() {
+    kvm_sregs registers = special_registers();
+    registers.cr3 ^= 1ull << 3;
+    set_special_registers(registers);
+}
+
 kvm_vcpu_events Vcpu::events() const {
     kvm_vcpu_events events{};
     if (::ioctl(m_fd.get(), KVM_GET_VCPU_EVENTS, &events) < 0)

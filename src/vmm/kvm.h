@@ -40,6 +40,8 @@ public:
     kvm_sregs special_registers() const;
     void set_special_registers(const kvm_sregs& registers);
     kvm_vcpu_events events() const;
+    // Drops the guest's cached translations, for a guest that cannot (ring 3 on PVM hosts).
+    void flush_tlb();
     void set_cpuid(const std::vector<kvm_cpuid_entry2>& entries);
     void set_msrs(const std::vector<std::pair<uint32_t, uint64_t>>& values);
     // The signal mask in force while the vCPU runs (KVM_RUN returns EINTR for the others).

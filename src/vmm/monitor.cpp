@@ -201,6 +201,10 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
             }
             if (outcome.kind == HypercallOutcome::Kind::Continue)
                 continue;
+            if (outcome.kind == HypercallOutcome::Kind::FlushTlb) {
+                vcpu.flush_tlb();
+                continue;
+            }
             status = outcome.status;
             if (outcome.kind == HypercallOutcome::Kind::Crash) {
                 const auto& c = outcome.crash;

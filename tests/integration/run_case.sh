@@ -25,6 +25,7 @@
 #   --stderr-empty            stderr must be empty
 #   --stderr-lines N          stderr must hold exactly N lines
 #   --stderr-count RE N       exactly N stderr lines must match RE
+#   --stderr-allow RE         every stderr line must match one of the --stderr-allow REs
 #   --no-file PATH            PATH is removed first and must not exist afterwards
 #   --file-exists PATH        PATH must exist (non-empty) afterwards
 #   --no-core                 no core dump may appear in the working directory (default on)
@@ -46,7 +47,7 @@ expected_status=0
 stdin_file=/dev/null
 stdin_cmd=""
 stdout_regex=() stdout_not_regex=() stderr_regex=() stderr_not_regex=()
-stderr_count_re=() stderr_count_n=()
+stderr_count_re=() stderr_count_n=() stderr_allow=()
 stdout_file="" stderr_file=""
 stdout_empty=0 stderr_empty=0
 stdout_bytes="" stdout_lines="" stderr_lines=""
@@ -74,6 +75,7 @@ while [ $# -gt 0 ]; do
     --stderr-empty) stderr_empty=1; shift ;;
     --stderr-lines) stderr_lines=$2; shift 2 ;;
     --stderr-count) stderr_count_re+=("$2"); stderr_count_n+=("$3"); shift 3 ;;
+    --stderr-allow) stderr_allow+=("$2"); shift 2 ;;
     --no-file) no_files+=("$2"); shift 2 ;;
     --file-exists) exist_files+=("$2"); shift 2 ;;
     --no-core) shift ;;
@@ -169,6 +171,12 @@ for i in ${stderr_count_re[@]+"${!stderr_count_re[@]}"}; do
     [ "$n" = "${stderr_count_n[$i]}" ] ||
         fail "stderr has $n lines matching '${stderr_count_re[$i]}', expected ${stderr_count_n[$i]}"
 done
+if [ ${#stderr_allow[@]} -gt 0 ]; then
+    allowed=$(printf '%s\n' "${stderr_allow[@]}")
+    if [ "$(grep -Evc -e "$allowed" "$err")" != 0 ]; then
+        fail "stderr has lines no --stderr-allow matches:"$'\n'"    $(grep -Ev -e "$allowed" "$err" | head -3)"
+    fi
+fi
 if [ -n "$stdout_file" ] && ! cmp -s "$stdout_file" "$out"; then
     fail "stdout differs from $stdout_file:"$'\n'"$(diff -u "$stdout_file" "$out" | head -40)"
 fi

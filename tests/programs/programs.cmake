@@ -97,8 +97,8 @@ endfunction()
 foreach(program IN ITEMS
     hello getenv exit_paths abort null_deref stack_overflow illegal_instruction stdin_echo
     stdin_lines stdio_split unknown_syscall threads_c bulk_output signals spinner udp_echo pipes
-    polling poll_stdin socket_api socket_local memory_hostile eventfd_blocking memory_defects
-    memory_random realloc_growth many_threads)
+    polling poll_stdin socket_api socket_local syscall_fuzzer unmap_while_blocked memory_hostile
+    eventfd_blocking memory_defects memory_random realloc_growth many_threads)
   ingot_test_program(${program} ${program}.c glibc)
 endforeach()
 foreach(program IN ITEMS hello_iostream threads exceptions chrono random big_alloc tcp_transfer)

@@ -21,8 +21,9 @@ enum class Hypercall : uint16_t {
     Crash = 5,
     NetSetup = 6, // net_rings.h
     NetKick = 7,
+    TlbFlush = 8, // a kernel in ring 3 (PVM hosts) cannot invalidate its own TLB
 };
-inline constexpr uint16_t hypercall_count = 8;
+inline constexpr uint16_t hypercall_count = 9;
 
 inline constexpr uint64_t hypercall_offset(Hypercall call) {
     return static_cast<uint64_t>(call) * 8;
@@ -73,6 +74,12 @@ struct CrashArgs {
     uint64_t rbp;
     uint64_t rax, rbx, rcx, rdx, rsi, rdi;
     uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+// Drops every translation the vCPU may have cached. The block must lie in guest memory; its
+// contents are not read.
+struct TlbFlushArgs {
+    uint64_t reserved;
 };
 
 } // namespace ingot::abi

@@ -30,11 +30,15 @@ inline bool is_privileged() {
     return (selector & 3) == 0;
 }
 
-// In ring 3 on PVM, the hypervisor's shadow page tables track our page-table writes and
-// flush for us.
+// Ring 0 only (CpuTlb says what ring 3 does instead).
 inline void invalidate_page(uint64_t address) {
-    if (is_privileged())
-        asm volatile("invlpg (%0)" : : "r"(address) : "memory");
+    asm volatile("invlpg (%0)" : : "r"(address) : "memory");
+}
+
+// Ring 0 only: reloading CR3 drops every non-global translation (SDM vol. 3A, 4.10.4.1).
+inline void flush_tlb() {
+    uint64_t root;
+    asm volatile("mov %%cr3, %0; mov %0, %%cr3" : "=r"(root) : : "memory");
 }
 
 // Without FSGSBASE (QEMU's TCG CPUs, older hardware) only ring 0 can set it, with a WRMSR;

@@ -1,9 +1,5 @@
 #include "arch/x86_64/page_table.h"
 
-#if defined(INGOT_KERNEL)
-#include "arch/x86_64/cpu.h"
-#endif
-
 namespace kernel {
 
 namespace {
@@ -106,11 +102,19 @@ bool PageTable::translate(uint64_t virtual_address, PhysicalAddress& physical) c
 }
 
 void PageTable::flush(uint64_t virtual_address) {
-#if defined(INGOT_KERNEL)
-    cpu::invalidate_page(virtual_address);
-#else
-    (void)virtual_address;
-#endif
+    if (!m_tlb)
+        return;
+    m_tlb->stale(virtual_address);
+    m_stale = true;
+    if (m_batch_depth == 0)
+        commit_stale();
+}
+
+void PageTable::commit_stale() {
+    if (!m_stale)
+        return;
+    m_stale = false;
+    m_tlb->commit();
 }
 
 } // namespace kernel

@@ -2,6 +2,7 @@
 // through the direct map, so the same code runs on the host in tests with a buffer as "RAM".
 #pragma once
 
+#include "arch/x86_64/tlb_invalidator.h"
 #include "lib/error_or.h"
 #include "mm/frame_allocator.h"
 
@@ -23,7 +24,26 @@ inline constexpr uint64_t address_mask = 0x000ffffffffff000ull;
 
 class PageTable {
 public:
-    PageTable(FrameAllocator& frames, PhysicalAddress root) : m_frames(frames), m_root(root) {}
+    // `tlb` hears of every present entry that changes; without one (tables no CPU walks, as
+    // in the host's tests) there is nothing to invalidate.
+    PageTable(FrameAllocator& frames, PhysicalAddress root, TlbInvalidator* tlb = nullptr)
+        : m_frames(frames), m_root(root), m_tlb(tlb) {}
+
+    // Groups the edits of one operation: the stale translations they leave are invalidated
+    // together when the outermost batch ends (one monitor call in ring 3 on hvt).
+    class Batch {
+    public:
+        explicit Batch(PageTable& table) : m_table(table) { ++m_table.m_batch_depth; }
+        ~Batch() {
+            if (--m_table.m_batch_depth == 0)
+                m_table.commit_stale();
+        }
+        Batch(const Batch&) = delete;
+        Batch& operator=(const Batch&) = delete;
+
+    private:
+        PageTable& m_table;
+    };
 
     // Maps one 4 KiB page; the slot must be empty.
     ErrorOr<void> map(uint64_t virtual_address, PhysicalAddress frame, uint64_t flags);
@@ -46,9 +66,13 @@ private:
     }
     ErrorOr<uint64_t*> walk_or_create(uint64_t virtual_address);
     void flush(uint64_t virtual_address);
+    void commit_stale();
 
     FrameAllocator& m_frames;
     PhysicalAddress m_root;
+    TlbInvalidator* m_tlb;
+    uint32_t m_batch_depth = 0;
+    bool m_stale = false;
 };
 
 } // namespace kernel

@@ -139,6 +139,13 @@ void crash(const abi::CrashArgs& crash) {
         hypercall(abi::Hypercall::Crash, arguments);
 }
 
+// The monitor flushes for the vCPU (KVM_SET_SREGS): needed only in ring 3, where the kernel
+// cannot (arch/x86_64/cpu_tlb.h).
+void flush_tlb() {
+    abi::TlbFlushArgs arguments{};
+    hypercall(abi::Hypercall::TlbFlush, arguments);
+}
+
 abi::StreamKind stream_kind(int fd) {
     if (fd < 0 || fd > 2)
         return abi::StreamKind::Null;

@@ -284,6 +284,11 @@ void start_devices() {
         start_net_interrupts(hints.report_devices);
 }
 
+// The kernel runs in ring 0 here.
+void flush_tlb() {
+    cpu::flush_tlb();
+}
+
 abi::StreamKind stream_kind(int fd) {
     if (fd < 0 || fd > 2)
         return abi::StreamKind::Null;

@@ -57,6 +57,13 @@ TEST_F(HypercallTest, ExitReturnsTheLowByteOfTheStatus) {
     EXPECT_EQ(handler.total(), 3u);
 }
 
+TEST_F(HypercallTest, TlbFlushAsksTheVcpuToFlush) {
+    put(args_address, abi::TlbFlushArgs{});
+    auto outcome = handler.handle(offset_of(abi::Hypercall::TlbFlush), args_address);
+    EXPECT_EQ(outcome.kind, HypercallOutcome::Kind::FlushTlb);
+    EXPECT_THROW(handler.handle(offset_of(abi::Hypercall::TlbFlush), memory_size), GuestFault);
+}
+
 TEST_F(HypercallTest, ArgumentBlocksOutsideGuestMemoryFault) {
     for (auto call : {abi::Hypercall::ConsoleWrite, abi::Hypercall::ConsoleRead, abi::Hypercall::Poll,
                       abi::Hypercall::Exit, abi::Hypercall::Crash}) {
