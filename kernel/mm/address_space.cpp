@@ -429,6 +429,12 @@ ErrorOr<uint64_t> AddressSpace::move_to(uint64_t address, uint64_t old_length, u
 // becomes a region of `new_length` (the rest backed afresh), and unmaps the old range.
 ErrorOr<void> AddressSpace::move_pages(uint64_t address, uint64_t old_length, uint64_t target,
                                        uint64_t new_length, uint32_t prot, RegionKind kind) {
+    // Frames for the pages added and the page tables at the target (at most one per 2 MiB,
+    // plus the levels above) are checked first: running out half-way would leave regions the
+    // page tables no longer back.
+    size_t needed = (new_length - old_length) / page + new_length / abi::large_page_size + 4;
+    if (needed > m_frames.free_frames())
+        return ENOMEM;
     TRY(insert(target, target + new_length, prot, kind));
     for (uint64_t offset = 0; offset < old_length; offset += page) {
         uint64_t entry = m_page_table.unmap(address + offset);

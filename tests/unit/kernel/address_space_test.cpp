@@ -433,6 +433,58 @@ TEST_F(AddressSpaceTest, MremapHostileLengths) {
     EXPECT_EQ(space->region_count(), 1u);
 }
 
+// mremap with MREMAP_FIXED: the pages move onto the target, replacing what was there; the old
+// range is left free. Linux 6.18's checks come first, in its order.
+TEST_F(AddressSpaceTest, MremapFixedMovesOntoTheTarget) {
+    uint64_t base = 0x40000000, target = 0x50000000;
+    map(base, 2 * page, read_write);
+    map(target, 4 * page, read_only);
+    host(base)[7] = 70;
+    host(base + page)[8] = 80;
+    EXPECT_EQ(value_of(space->move_to(base, 2 * page, 3 * page, target)), target);
+    EXPECT_EQ(space->find(base), nullptr);
+    EXPECT_EQ(host(target)[7], 70);
+    EXPECT_EQ(host(target + page)[8], 80);
+    EXPECT_EQ(host(target + 2 * page)[0], 0);
+    EXPECT_EQ(space->find(target)->protection, read_write);
+    EXPECT_EQ(space->find(target + 3 * page)->protection, read_only); // the rest stays
+    expect_tables_match_regions(base, base + 2 * page);
+    expect_tables_match_regions(target, target + 4 * page);
+}
+
+TEST_F(AddressSpaceTest, MremapFixedErrors) {
+    uint64_t base = 0x40000000, target = 0x50000000;
+    map(base, 4 * page, read_write);
+    EXPECT_ERRNO(space->move_to(base + 1, page, page, target), EINVAL);
+    EXPECT_ERRNO(space->move_to(base, page, 0, target), EINVAL);
+    EXPECT_ERRNO(space->move_to(base, page, page, target + 1), EINVAL);
+    EXPECT_ERRNO(space->move_to(base, page, 2 * page, highest - page), EINVAL);
+    EXPECT_ERRNO(space->move_to(base, page, page, 0xffffffff80000000), EINVAL);
+    EXPECT_ERRNO(space->move_to(base, 2 * page, 2 * page, base + page), EINVAL); // overlap
+    EXPECT_ERRNO(space->move_to(base + page, page, 2 * page, base), EINVAL);     // overlap
+    EXPECT_ERRNO(space->move_to(base, UINT64_MAX, page, target), EINVAL);      // old length 0
+    EXPECT_ERRNO(space->move_to(target, page, page, base + 8 * page), EFAULT);  // nothing there
+    EXPECT_ERRNO(space->move_to(base, 8 * page, page, target), EFAULT);         // past the region
+    EXPECT_ERRNO(space->move_to(base, page, page, lowest - page), EPERM);
+    EXPECT_EQ(space->region_count(), 1u);
+    EXPECT_TRUE(space->is_accessible(base, 4 * page, Access::Write));
+}
+
+// A move that needs more frames than there are fails before it changes anything.
+TEST_F(AddressSpaceTest, MremapMoveOutOfMemoryChangesNothing) {
+    uint64_t base = 0x40000000;
+    map(base, 2 * page, read_write);
+    map(base + 2 * page, page, read_only); // in the way: growing must move
+    host(base)[3] = 33;
+    while (frames.free_frames() > 20)
+        (void)value_of(frames.allocate(Zeroed::No));
+    EXPECT_ERRNO(space->resize(base, 2 * page, 64 * page, true), ENOMEM);
+    EXPECT_TRUE(space->is_accessible(base, 2 * page, Access::Write));
+    EXPECT_EQ(host(base)[3], 33);
+    EXPECT_EQ(space->region_count(), 2u);
+    expect_tables_match_regions(base, base + 3 * page);
+}
+
 // Linux's mprotect: misaligned EINVAL; an empty range 0 whatever the protection; a range that
 // wraps ENOMEM; unknown protection bits EINVAL; kernel addresses have no mapping (ENOMEM).
 TEST_F(AddressSpaceTest, MprotectHostileArguments) {
