@@ -74,8 +74,8 @@ long sys_mprotect(SyscallFrame& f) {
     return to_syscall_result(user_address_space().protect(f.rdi, f.rsi, prot));
 }
 
-// madvise_behavior_valid() of Linux 6.1 with KSM and transparent huge pages, less the
-// memory-failure injection ones (CONFIG_MEMORY_FAILURE).
+// madvise_behavior_valid() of Linux with KSM and transparent huge pages, less the
+// memory-failure injection (100, 101) and guard-region (102, 103) advice.
 bool is_known_advice(uint64_t advice) {
     return advice <= 4 || (advice >= 8 && advice <= 25);
 }
