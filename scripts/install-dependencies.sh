@@ -8,6 +8,7 @@ packages=(
   libxxhash-dev # the image's payload checksum
   googletest libgtest-dev
   musl-tools
+  liblua5.4-dev # the Lua interpreter test program
   qemu-system-x86 # ingot run --platform qemu, and its tests
   curl bind9-dnsutils wrk iputils-ping socat iproute2 # the networking tests and bench/net.sh
   dnsmasq-base # the DHCP server of the networking tests

@@ -1,5 +1,6 @@
 #include "fs/event_fd.h"
 
+#include "fs/event_counter.h"
 #include "fs/file_wait.h"
 #include "lib/string.h"
 #include "mm/user_memory.h"
@@ -8,54 +9,46 @@ namespace kernel {
 
 namespace {
 
-constexpr uint64_t max_count = UINT64_MAX - 1;
-
 class EventFd final : public File {
 public:
-    EventFd(uint64_t count, bool semaphore) : m_count(count), m_semaphore(semaphore) {}
+    EventFd(uint64_t count, bool semaphore) : m_counter(count, semaphore) {}
 
     FileKind kind() const override { return FileKind::EventFd; }
     uint32_t access_mode() const override { return o_rdwr; }
     Readiness* readiness() override { return &m_readiness; }
-
-    uint32_t poll_events() override {
-        uint32_t events = 0;
-        if (m_count > 0)
-            events |= poll_event::in | poll_event::read_normal;
-        if (m_count < max_count)
-            events |= poll_event::out | poll_event::write_normal;
-        return events;
-    }
+    uint32_t poll_events() override { return m_counter.poll_events(); }
 
     ErrorOr<size_t> read(uint64_t user_buffer, size_t length) override {
         if (length < sizeof(uint64_t))
             return EINVAL;
         TRY(user_range(user_buffer, sizeof(uint64_t), Access::Write));
         return retry_until_ready(*this, poll_event::in, [&]() -> ErrorOr<size_t> {
-            if (m_count == 0)
+            uint64_t value = m_counter.take();
+            if (value == 0)
                 return EAGAIN;
-            uint64_t value = m_semaphore ? 1 : m_count;
-            m_count -= value;
             m_readiness.notify(poll_events());
             TRY(write_user(user_buffer, value));
             return sizeof(uint64_t);
         });
     }
 
+    // eventfd(2): a write that would overflow the counter blocks until a read makes room, or
+    // fails with EAGAIN when non-blocking. POLLOUT only promises room for 1, so a blocked
+    // writer waits for the counter to change, not for POLLOUT (which may hold all along).
     ErrorOr<size_t> write(uint64_t user_buffer, size_t length) override {
         if (length < sizeof(uint64_t))
             return EINVAL;
         uint64_t value = TRY(read_user<uint64_t>(user_buffer));
         if (value == UINT64_MAX)
             return EINVAL;
-        return retry_until_ready(*this, poll_event::out, [&]() -> ErrorOr<size_t> {
-            if (value > max_count - m_count)
+        while (!m_counter.add(value)) {
+            if (is_nonblocking())
                 return EAGAIN;
-            m_count += value;
-            if (value)
-                m_readiness.notify(poll_events());
-            return sizeof(uint64_t);
-        });
+            TRY(wait_for_change());
+        }
+        if (value)
+            m_readiness.notify(poll_events());
+        return sizeof(uint64_t);
     }
 
     ErrorOr<void> stat(LinuxStat& stat) override {
@@ -69,8 +62,17 @@ public:
     ErrorOr<long> ioctl(uint32_t, uint64_t) override { return ENOTTY; }
 
 private:
-    uint64_t m_count;
-    bool m_semaphore;
+    // Sleeps until the counter changes (a read or a write notifies) or a signal is to be
+    // delivered (EINTR).
+    ErrorOr<void> wait_for_change() {
+        ThreadWakeObserver observer(*scheduler::current());
+        ReadinessSubscription subscription(&m_readiness, observer);
+        if (scheduler::block(nullptr, scheduler::no_deadline) == WakeReason::Interrupted)
+            return EINTR;
+        return {};
+    }
+
+    EventCounter m_counter;
     Readiness m_readiness;
 };
 

@@ -17,12 +17,9 @@ ErrorOr<void> read_io_vectors(uint64_t user_vectors, size_t count, Access access
     if (!out.vectors)
         return ENOMEM;
     TRY(copy_from_user(out.vectors, user_vectors, count * sizeof(IoVector)));
-    for (size_t i = 0; i < count; ++i) {
+    out.total = TRY(limit_io_vectors(out.vectors, count));
+    for (size_t i = 0; i < count; ++i)
         TRY(user_range(out.vectors[i].base, out.vectors[i].length, access));
-        if (out.vectors[i].length > SIZE_MAX / 2 - out.total)
-            return EINVAL;
-        out.total += out.vectors[i].length;
-    }
     return {};
 }
 

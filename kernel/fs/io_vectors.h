@@ -2,6 +2,7 @@
 // and each checked against its address space, so the calls can use them directly.
 #pragma once
 
+#include "fs/transfer_limits.h"
 #include "lib/error_or.h"
 #include "mm/address_space.h"
 
@@ -9,11 +10,6 @@
 #include <stdint.h>
 
 namespace kernel {
-
-struct IoVector {
-    uint64_t base;
-    uint64_t length;
-};
 
 inline constexpr size_t max_io_vectors = 1024; // UIO_MAXIOV
 
@@ -25,12 +21,12 @@ struct IoVectors {
 
     IoVector* vectors = nullptr;
     size_t count = 0;
-    size_t total = 0; // bytes in all of them
+    size_t total = 0; // bytes in all of them, at most max_transfer
 };
 
-// `count` buffers from `user_vectors`, for `access`: EFAULT for a bad one, EINVAL when their
-// total overflows, ENOMEM. The caller checks `count` against max_io_vectors (whose error
-// differs between calls).
+// `count` buffers from `user_vectors`, for `access`, checked and clamped as limit_io_vectors()
+// does, then each checked against the address space (EFAULT); ENOMEM. The caller checks
+// `count` against max_io_vectors (whose error differs between calls).
 ErrorOr<void> read_io_vectors(uint64_t user_vectors, size_t count, Access access, IoVectors& out);
 
 } // namespace kernel

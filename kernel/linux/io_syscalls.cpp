@@ -23,9 +23,11 @@ constexpr int f_dupfd_cloexec = 1030, f_setpipe_sz = 1031, f_getpipe_sz = 1032;
 constexpr uint32_t o_cloexec = 02000000;
 constexpr uint32_t fionbio = 0x5421;
 
+// The count of read and write is checked and clamped as Linux's vfs_read/vfs_write do.
 long sys_read(SyscallFrame& f) {
     auto file = TRY_SYSCALL(fd_table::get_reference(static_cast<int>(f.rdi)));
-    return to_syscall_result(file->read(f.rsi, f.rdx));
+    size_t length = TRY_SYSCALL(transfer_length(f.rsi, f.rdx));
+    return to_syscall_result(file->read(f.rsi, length));
 }
 
 // Linux sends SIGPIPE to a writer whose reader is gone.
@@ -37,13 +39,12 @@ long with_broken_pipe_signal(long result) {
 
 long sys_write(SyscallFrame& f) {
     auto file = TRY_SYSCALL(fd_table::get_reference(static_cast<int>(f.rdi)));
-    return with_broken_pipe_signal(to_syscall_result(file->write(f.rsi, f.rdx)));
+    size_t length = TRY_SYSCALL(transfer_length(f.rsi, f.rdx));
+    return with_broken_pipe_signal(to_syscall_result(file->write(f.rsi, length)));
 }
 
 // A socket moves a datagram whole across the buffers, as sendmsg/recvmsg do.
-template <bool Writing> long transfer_socket_vector(SocketFile& socket, SyscallFrame& f) {
-    IoVectors vectors;
-    TRY_SYSCALL(read_io_vectors(f.rsi, f.rdx, Writing ? Access::Read : Access::Write, vectors));
+template <bool Writing> long transfer_socket_vector(SocketFile& socket, IoVectors& vectors) {
     if (Writing)
         return with_broken_pipe_signal(to_syscall_result(socket.send_vectors(vectors, 0, nullptr)));
     auto receipt = TRY_SYSCALL(socket.receive_vectors(vectors, 0));
@@ -54,11 +55,14 @@ template <bool Writing> long transfer_vector(SyscallFrame& f) {
     auto file = TRY_SYSCALL(fd_table::get_reference(static_cast<int>(f.rdi)));
     if (f.rdx > max_io_vectors)
         return -EINVAL;
+    // Every vector is checked before any byte moves, as Linux's import_iovec does.
+    IoVectors vectors;
+    TRY_SYSCALL(read_io_vectors(f.rsi, f.rdx, Writing ? Access::Read : Access::Write, vectors));
     if (file->kind() == FileKind::Socket)
-        return transfer_socket_vector<Writing>(static_cast<SocketFile&>(*file), f);
+        return transfer_socket_vector<Writing>(static_cast<SocketFile&>(*file), vectors);
     size_t total = 0;
-    for (uint64_t i = 0; i < f.rdx; ++i) {
-        auto vector = TRY_SYSCALL(read_user<IoVector>(f.rsi + i * sizeof(IoVector)));
+    for (size_t i = 0; i < vectors.count; ++i) {
+        const IoVector& vector = vectors.vectors[i];
         if (vector.length == 0)
             continue;
         // Once some bytes were read, a read returns them rather than wait for more.

@@ -18,11 +18,14 @@ constexpr uint64_t map_anonymous = 0x20;
 constexpr uint64_t map_fixed_noreplace = 0x100000;
 constexpr uint64_t mremap_maymove = 1;
 constexpr uint64_t mremap_fixed = 2;
+constexpr uint64_t mremap_dontunmap = 4;
 constexpr uint64_t madv_dontneed = 4;
 constexpr uint32_t known_protection = protection::read | protection::write | protection::execute;
+constexpr uint32_t prot_sem = 0x8; // accepted and meaningless on x86 (arch_validate_prot)
+constexpr uint32_t prot_growsdown = 0x01000000;
+constexpr uint32_t prot_growsup = 0x02000000;
 
-uint64_t break_start;
-uint64_t break_end;
+ProgramBreak program_break;
 
 RegionKind kind_of(uint64_t flags) {
     return (flags & 0x20000) ? RegionKind::Stack : RegionKind::Anonymous; // MAP_STACK
@@ -31,6 +34,9 @@ RegionKind kind_of(uint64_t flags) {
 long sys_mmap(SyscallFrame& f) {
     uint64_t address = f.rdi, length = f.rsi, flags = f.r10;
     auto prot = static_cast<uint32_t>(f.rdx);
+    // x86's sys_mmap refuses a misaligned offset first, even for an anonymous mapping.
+    if (!is_aligned(f.r9, abi::page_size))
+        return -EINVAL;
     if (length == 0 || (prot & ~known_protection) || !(flags & (map_shared | map_private)))
         return -EINVAL;
     if (!(flags & map_anonymous))
@@ -42,7 +48,9 @@ long sys_mmap(SyscallFrame& f) {
         return to_syscall_result(
             space.map_anonymous(address, length, prot, placement, kind_of(flags)));
     }
-    if (address && is_aligned(address, abi::page_size)) {
+    // A hint is rounded up to a page, as Linux's get_unmapped_area does (wrapping to 0, no hint).
+    address = align_up(address, abi::page_size);
+    if (address) {
         auto hinted =
             space.map_anonymous(address, length, prot, Placement::FixedNoReplace, kind_of(flags));
         if (!hinted.is_error())
@@ -57,47 +65,49 @@ long sys_munmap(SyscallFrame& f) {
 }
 
 long sys_mprotect(SyscallFrame& f) {
-    auto prot = static_cast<uint32_t>(f.rdx) & ~0x03000000u; // PROT_GROWSDOWN/UP
-    if (prot & ~known_protection)
+    auto prot = static_cast<uint32_t>(f.rdx);
+    uint32_t grows = prot & (prot_growsdown | prot_growsup);
+    if (grows == (prot_growsdown | prot_growsup))
         return -EINVAL;
+    // The other bits are checked by protect(), after the range, in Linux's order.
+    prot &= ~(grows | prot_sem);
     return to_syscall_result(user_address_space().protect(f.rdi, f.rsi, prot));
 }
 
+// madvise_behavior_valid() of Linux with KSM and transparent huge pages, less the
+// memory-failure injection (100, 101) and guard-region (102, 103) advice.
+bool is_known_advice(uint64_t advice) {
+    return advice <= 4 || (advice >= 8 && advice <= 25);
+}
+
 long sys_madvise(SyscallFrame& f) {
-    if (!is_aligned(f.rdi, abi::page_size))
+    if (!is_known_advice(f.rdx))
         return -EINVAL;
+    auto& space = user_address_space();
     if (f.rdx == madv_dontneed)
-        return to_syscall_result(user_address_space().discard(f.rdi, f.rsi));
-    return 0; // advice only
+        return to_syscall_result(space.discard(f.rdi, f.rsi));
+    return to_syscall_result(space.check_advice_range(f.rdi, f.rsi)); // advice only
 }
 
 long sys_mremap(SyscallFrame& f) {
-    if (f.r10 & ~(mremap_maymove | mremap_fixed))
+    uint64_t flags = f.r10;
+    if (flags & ~(mremap_maymove | mremap_fixed | mremap_dontunmap))
         return -EINVAL;
-    if (f.r10 & mremap_fixed)
-        return -EINVAL; // moving to a chosen address is not supported
+    // Linux: MREMAP_FIXED needs MREMAP_MAYMOVE; MREMAP_DONTUNMAP too, and equal lengths.
+    if ((flags & mremap_fixed) && !(flags & mremap_maymove))
+        return -EINVAL;
+    if ((flags & mremap_dontunmap) && (!(flags & mremap_maymove) || f.rsi != f.rdx))
+        return -EINVAL;
+    if (flags & mremap_dontunmap)
+        return -EINVAL; // leaving the old range mapped (and empty) is not supported
+    if (flags & mremap_fixed)
+        return to_syscall_result(user_address_space().move_to(f.rdi, f.rsi, f.rdx, f.r8));
     return to_syscall_result(
-        user_address_space().resize(f.rdi, f.rsi, f.rdx, f.r10 & mremap_maymove));
+        user_address_space().resize(f.rdi, f.rsi, f.rdx, flags & mremap_maymove));
 }
 
 long sys_brk(SyscallFrame& f) {
-    uint64_t wanted = f.rdi;
-    if (wanted < break_start)
-        return static_cast<long>(break_end);
-    uint64_t current_top = align_up(break_end, abi::page_size);
-    uint64_t wanted_top = align_up(wanted, abi::page_size);
-    auto& space = user_address_space();
-    if (wanted_top > current_top) {
-        auto grown = space.map_anonymous(current_top, wanted_top - current_top,
-                                         protection::read | protection::write,
-                                         Placement::FixedNoReplace, RegionKind::Heap);
-        if (grown.is_error())
-            return static_cast<long>(break_end);
-    } else if (wanted_top < current_top) {
-        (void)space.unmap(wanted_top, current_top - wanted_top);
-    }
-    break_end = wanted;
-    return static_cast<long>(break_end);
+    return static_cast<long>(program_break.move(user_address_space(), f.rdi));
 }
 
 long succeed(SyscallFrame&) {
@@ -107,7 +117,7 @@ long succeed(SyscallFrame&) {
 } // namespace
 
 void set_program_break(uint64_t start) {
-    break_start = break_end = start;
+    program_break.set_start(start);
 }
 
 void register_memory_syscalls() {

@@ -244,6 +244,9 @@ ErrorOr<void> AddressSpace::apply_protection(uint64_t start, uint64_t end, uint3
 ErrorOr<uint64_t> AddressSpace::map_anonymous(uint64_t address, uint64_t length, uint32_t prot,
                                               Placement placement, RegionKind kind) {
     PageTable::Batch batch(m_page_table);
+    // Linux's do_mmap and get_unmapped_area, in their order: an empty length is EINVAL; one
+    // that does not fit below the top (or would wrap when rounded up) ENOMEM; a fixed address
+    // whose range does not fit ENOMEM, a misaligned one EINVAL, one below mmap_min_addr EPERM.
     if (length == 0)
         return EINVAL;
     if (length > m_highest - m_lowest)
@@ -253,10 +256,13 @@ ErrorOr<uint64_t> AddressSpace::map_anonymous(uint64_t address, uint64_t length,
     if (placement == Placement::Anywhere) {
         start = TRY(find_free(length, 0));
     } else {
-        uint64_t end;
-        if (!is_aligned(address, page) || !range_end(address, length, end) || address < m_lowest ||
-            end > m_highest)
+        if (address > m_highest - length)
+            return ENOMEM;
+        if (!is_aligned(address, page))
             return EINVAL;
+        if (address < m_lowest)
+            return EPERM;
+        uint64_t end = address + length;
         if (!is_free(address, end)) {
             if (placement == Placement::FixedNoReplace)
                 return EEXIST;
@@ -284,10 +290,12 @@ ErrorOr<void> AddressSpace::add_region(uint64_t start, uint64_t end, uint32_t pr
 
 ErrorOr<void> AddressSpace::unmap(uint64_t address, uint64_t length) {
     PageTable::Batch batch(m_page_table);
-    uint64_t end;
-    if (!is_aligned(address, page) || length == 0 || length > m_highest ||
-        !range_end(address, align_up(length, page), end))
+    // Linux's munmap: EINVAL unless the whole range lies below the top (TASK_SIZE), so kernel
+    // and non-canonical addresses are refused rather than "unmapped".
+    if (!is_aligned(address, page) || length == 0 || address > m_highest ||
+        length > m_highest - address)
         return EINVAL;
+    uint64_t end = address + align_up(length, page); // m_highest is page-aligned: no wrap
     TRY(split_at(address));
     TRY(split_at(end));
     for (auto& region : m_regions) {
@@ -304,13 +312,17 @@ ErrorOr<void> AddressSpace::unmap(uint64_t address, uint64_t length) {
 
 ErrorOr<void> AddressSpace::protect(uint64_t address, uint64_t length, uint32_t prot) {
     PageTable::Batch batch(m_page_table);
+    // Linux's do_mprotect_pkey, in its order: misaligned EINVAL, empty 0, a range that wraps
+    // when rounded up ENOMEM, unknown protection bits EINVAL, then ENOMEM for any hole.
     uint64_t end;
     if (!is_aligned(address, page))
         return EINVAL;
-    if (length > m_highest || !range_end(address, align_up(length, page), end))
-        return ENOMEM;
     if (length == 0)
         return {};
+    if (length > m_highest || !range_end(address, align_up(length, page), end))
+        return ENOMEM;
+    if (prot & ~(protection::read | protection::write | protection::execute))
+        return EINVAL;
     // Linux: ENOMEM when part of the range is not mapped.
     uint64_t cursor = address;
     for (auto& region : m_regions) {
@@ -359,38 +371,70 @@ ErrorOr<void> AddressSpace::protect(uint64_t address, uint64_t length, uint32_t 
     return {};
 }
 
-ErrorOr<void> AddressSpace::discard(uint64_t address, uint64_t length) {
+ErrorOr<void> AddressSpace::check_advice_range(uint64_t address, uint64_t length) const {
+    // Linux's madvise: misaligned EINVAL, a length that wraps when rounded up (or a range that
+    // wraps) EINVAL, empty 0, and ENOMEM when part of the range is not mapped.
     uint64_t end;
-    if (!is_aligned(address, page) || length > m_highest ||
+    if (!is_aligned(address, page) || length > UINT64_MAX - (page - 1) ||
         !range_end(address, align_up(length, page), end))
         return EINVAL;
+    uint64_t cursor = address;
+    for (auto& region : const_cast<AddressSpace*>(this)->m_regions) {
+        if (cursor >= end)
+            break;
+        if (region.end <= cursor)
+            continue;
+        if (region.start > cursor)
+            return ENOMEM;
+        cursor = region.end;
+    }
+    if (cursor < end)
+        return ENOMEM;
+    return {};
+}
+
+ErrorOr<void> AddressSpace::discard(uint64_t address, uint64_t length) {
+    auto checked = check_advice_range(address, length);
+    if (checked.is_error() && checked.error().code() != ENOMEM)
+        return checked;
+    // The mapped parts are discarded even when there are holes, as Linux does.
+    uint64_t end = address + align_up(length, page);
     for (uint64_t cursor = m_page_table.next_candidate(address, end); cursor < end;
          cursor = m_page_table.next_candidate(cursor + page, end)) {
         uint64_t* entry = m_page_table.leaf(cursor);
         if (entry && (*entry & (pte::present | pte::kept)))
             memset(m_frames.to_virtual(*entry & pte::address_mask), 0, page);
     }
-    return {};
+    return checked;
 }
 
 ErrorOr<uint64_t> AddressSpace::resize(uint64_t address, uint64_t old_length, uint64_t new_length,
                                        bool may_move) {
     PageTable::Batch batch(m_page_table);
-    if (old_length > m_highest || new_length > m_highest)
+    // Linux's mremap (6.18's check_mremap_params and check_prep_vma), in its order: a
+    // misaligned address EINVAL; lengths rounded up to pages (one that wraps becomes 0); a new
+    // length of 0 or above the top EINVAL; no mapping at the address EFAULT; shrinking unmaps
+    // the tail; growing needs the old range inside the mapping (EFAULT), and a private one is
+    // never duplicated from an old length of 0 (EINVAL); a new length that fits nowhere ENOMEM.
+    if (!is_aligned(address, page))
         return EINVAL;
     old_length = align_up(old_length, page);
     new_length = align_up(new_length, page);
-    uint64_t old_end;
-    if (!is_aligned(address, page) || new_length == 0 || !range_end(address, old_length, old_end))
+    if (new_length == 0 || new_length > m_highest)
         return EINVAL;
     const Region* region = find(address);
-    if (!region || region->end < old_end)
+    if (!region)
         return EFAULT;
     if (new_length <= old_length) {
         if (new_length < old_length)
             TRY(unmap(address + new_length, old_length - new_length));
         return address;
     }
+    if (old_length > region->end - address)
+        return EFAULT;
+    if (old_length == 0)
+        return EINVAL;
+    uint64_t old_end = address + old_length;
     uint32_t prot = region->protection;
     RegionKind kind = region->kind;
     uint64_t grown_end;
@@ -399,9 +443,61 @@ ErrorOr<uint64_t> AddressSpace::resize(uint64_t address, uint64_t old_length, ui
         TRY(map_anonymous(old_end, grown_end - old_end, prot, Placement::Fixed, kind));
         return address;
     }
-    if (!may_move)
+    if (!may_move || new_length > m_highest - m_lowest)
         return ENOMEM;
     uint64_t target = TRY(find_free(new_length, 0));
+    TRY(move_pages(address, old_length, target, new_length, prot, kind));
+    return target;
+}
+
+ErrorOr<uint64_t> AddressSpace::move_to(uint64_t address, uint64_t old_length, uint64_t new_length,
+                                        uint64_t target) {
+    PageTable::Batch batch(m_page_table);
+    // Linux's mremap with MREMAP_FIXED (6.18's check_mremap_params, check_prep_vma and
+    // mremap_to), in their order: the checks of resize(), then a misaligned target, one whose
+    // range passes the top, or ranges that overlap, EINVAL; the mapping must hold the old
+    // range (EFAULT); what was at the target is unmapped, and so is the old range's excess.
+    if (!is_aligned(address, page))
+        return EINVAL;
+    old_length = align_up(old_length, page);
+    new_length = align_up(new_length, page);
+    if (new_length == 0 || new_length > m_highest)
+        return EINVAL;
+    if (!is_aligned(target, page) || target > m_highest - new_length)
+        return EINVAL;
+    uint64_t old_end;
+    if (!range_end(address, old_length, old_end))
+        old_end = UINT64_MAX;
+    if (old_end > target && target + new_length > address)
+        return EINVAL;
+    const Region* region = find(address);
+    if (!region || old_length > region->end - address)
+        return EFAULT;
+    if (old_length == 0)
+        return EINVAL;
+    if (target < m_lowest)
+        return EPERM;
+    uint32_t prot = region->protection;
+    RegionKind kind = region->kind;
+    TRY(unmap(target, new_length));
+    if (old_length > new_length) {
+        TRY(unmap(address + new_length, old_length - new_length));
+        old_length = new_length;
+    }
+    TRY(move_pages(address, old_length, target, new_length, prot, kind));
+    return target;
+}
+
+// Moves the pages of [address, address + old_length) to the free range at `target`, which
+// becomes a region of `new_length` (the rest backed afresh), and unmaps the old range.
+ErrorOr<void> AddressSpace::move_pages(uint64_t address, uint64_t old_length, uint64_t target,
+                                       uint64_t new_length, uint32_t prot, RegionKind kind) {
+    // Frames for the pages added and the page tables at the target (at most one per 2 MiB,
+    // plus the levels above) are checked first: running out half-way would leave regions the
+    // page tables no longer back.
+    size_t needed = (new_length - old_length) / page + new_length / abi::large_page_size + 4;
+    if (needed > m_frames.free_frames())
+        return ENOMEM;
     TRY(insert(target, target + new_length, prot, kind));
     for (uint64_t offset = 0; offset < old_length; offset += page) {
         uint64_t entry = m_page_table.unmap(address + offset);
@@ -417,7 +513,7 @@ ErrorOr<uint64_t> AddressSpace::resize(uint64_t address, uint64_t old_length, ui
     TRY(unmap(address, old_length));
     TRY(apply_protection(target + old_length, target + new_length, prot, kind));
     coalesce();
-    return target;
+    return {};
 }
 
 } // namespace kernel

@@ -50,8 +50,14 @@ public:
     // and `may_move`. Returns the new address.
     ErrorOr<uint64_t> resize(uint64_t address, uint64_t old_length, uint64_t new_length,
                              bool may_move);
-    // MADV_DONTNEED: accessible pages read back as zero.
+    // mremap with MREMAP_FIXED: moves the region's range to `target`, replacing what was there.
+    ErrorOr<uint64_t> move_to(uint64_t address, uint64_t old_length, uint64_t new_length,
+                              uint64_t target);
+    // MADV_DONTNEED: accessible pages read back as zero; ENOMEM (after discarding the mapped
+    // parts) when part of the range is not mapped.
     ErrorOr<void> discard(uint64_t address, uint64_t length);
+    // madvise's checks for any other advice: EINVAL for a bad range, ENOMEM for a hole.
+    ErrorOr<void> check_advice_range(uint64_t address, uint64_t length) const;
 
     // True when every byte of the range is mapped with the access wanted.
     bool is_accessible(uint64_t address, uint64_t length, Access access) const;
@@ -76,6 +82,8 @@ private:
     ErrorOr<void> apply_protection(uint64_t start, uint64_t end, uint32_t protection,
                                    RegionKind kind);
     ErrorOr<void> back_page(uint64_t address, uint32_t protection);
+    ErrorOr<void> move_pages(uint64_t address, uint64_t old_length, uint64_t target,
+                             uint64_t new_length, uint32_t protection, RegionKind kind);
     ErrorOr<Region*> insert(uint64_t start, uint64_t end, uint32_t protection, RegionKind kind);
 
     FrameAllocator& m_frames;

@@ -118,7 +118,8 @@ foreach(program IN ITEMS
     hello getenv exit_paths abort null_deref stack_overflow illegal_instruction stdin_echo
     stdin_lines stdio_split unknown_syscall threads_c bulk_output signals spinner stop_handling
     udp_echo pipes polling poll_stdin socket_api socket_local syscall_fuzzer unmap_while_blocked
-    waits spin_signals fault_handlers deep_stack)
+    waits spin_signals fault_handlers deep_stack memory_hostile eventfd_blocking memory_defects
+    memory_random realloc_growth many_threads)
   ingot_test_program(${program} ${program}.c glibc)
 endforeach()
 foreach(program IN ITEMS hello_iostream threads exceptions chrono random big_alloc tcp_transfer)
@@ -132,6 +133,27 @@ ingot_test_program(threads_c-musl threads_c.c musl)
 ingot_test_program(stdio_split-musl stdio_split.c musl)
 ingot_test_program(null_deref-musl null_deref.c musl)
 ingot_test_program(hello-dynamic hello.c dynamic)
+
+# Lua 5.4 from Debian's liblua5.4-dev, linked statically: INGOT_TEST_HAVE_LUA says whether it is
+# installed (its cases are skipped otherwise).
+find_file(INGOT_TEST_LUA_LIBRARY liblua5.4.a
+          PATHS /usr/lib/${CMAKE_LIBRARY_ARCHITECTURE} /usr/lib /usr/local/lib NO_DEFAULT_PATH)
+find_path(INGOT_TEST_LUA_INCLUDE_DIR lua.h PATHS /usr/include/lua5.4 NO_DEFAULT_PATH)
+set(INGOT_TEST_HAVE_LUA FALSE)
+if(INGOT_TEST_LUA_LIBRARY AND INGOT_TEST_LUA_INCLUDE_DIR)
+  set(INGOT_TEST_HAVE_LUA TRUE)
+  set(_lua_out ${INGOT_TEST_PROGRAM_DIR}/lua_tables)
+  add_custom_command(
+    OUTPUT ${_lua_out}
+    COMMAND ${INGOT_TEST_GCC} -O2 -g -static -I${INGOT_TEST_LUA_INCLUDE_DIR}
+            -o ${_lua_out} ${INGOT_TEST_PROGRAM_SOURCE_DIR}/lua_tables.c ${INGOT_TEST_LUA_LIBRARY} -lm
+    DEPENDS ${INGOT_TEST_PROGRAM_SOURCE_DIR}/lua_tables.c
+    COMMENT "Building test program lua_tables (glibc, liblua5.4.a)"
+    VERBATIM)
+  list(APPEND _ingot_test_program_outputs ${_lua_out})
+else()
+  message(STATUS "Integration tests: liblua5.4-dev missing, the Lua cases will be skipped")
+endif()
 
 set(_bad_inputs ${INGOT_TEST_BAD_INPUT_DIR}/not-elf.txt ${INGOT_TEST_BAD_INPUT_DIR}/empty.bin
                 ${INGOT_TEST_BAD_INPUT_DIR}/elf32)

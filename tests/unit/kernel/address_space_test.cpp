@@ -252,10 +252,17 @@ TEST_F(AddressSpaceTest, MapArgumentErrors) {
     EXPECT_ERRNO(attempt(0x40000000, 0), EINVAL);
     EXPECT_ERRNO(attempt(0, 0, Placement::Anywhere), EINVAL);
     EXPECT_ERRNO(attempt(0x40000001, page), EINVAL);
-    EXPECT_ERRNO(attempt(lowest - page, page), EINVAL);
-    EXPECT_ERRNO(attempt(highest - page, 2 * page), EINVAL);
-    EXPECT_ERRNO(attempt(highest, page), EINVAL);
-    EXPECT_ERRNO(attempt(UINT64_MAX & ~(page - 1), 2 * page), EINVAL);
+    // Linux's order: a range past the top ENOMEM, then misaligned EINVAL, then too low EPERM.
+    EXPECT_ERRNO(attempt(lowest - page, page), EPERM);
+    EXPECT_ERRNO(attempt(0, page), EPERM);
+    EXPECT_ERRNO(attempt(highest - page, 2 * page), ENOMEM);
+    EXPECT_ERRNO(attempt(highest, page), ENOMEM);
+    EXPECT_ERRNO(attempt(highest + 1, page), ENOMEM);
+    EXPECT_ERRNO(attempt(UINT64_MAX & ~(page - 1), 2 * page), ENOMEM);
+    EXPECT_ERRNO(attempt(0xffffffff80000000, page), ENOMEM); // the kernel's half
+    EXPECT_ERRNO(attempt(0x40000000, UINT64_MAX), ENOMEM);
+    EXPECT_ERRNO(attempt(0x40000000, UINT64_MAX - page + 2), ENOMEM); // rounds up to 0
+    EXPECT_ERRNO(attempt(0, UINT64_MAX - page + 2, Placement::Anywhere), ENOMEM);
     EXPECT_ERRNO(attempt(0, highest, Placement::Anywhere), ENOMEM); // larger than the space
     EXPECT_EQ(space->region_count(), 0u);
     // The extremes that are allowed.
@@ -290,6 +297,22 @@ TEST_F(AddressSpaceTest, MunmapArgumentErrors) {
     EXPECT_ERRNO(space->unmap(0x40000001, page), EINVAL);
     EXPECT_ERRNO(space->unmap(0x40000000, 0), EINVAL);
     EXPECT_ERRNO(space->unmap(UINT64_MAX & ~(page - 1), 2 * page), EINVAL);
+}
+
+// Linux's munmap: EINVAL for any range that does not lie below the top (TASK_SIZE), including
+// kernel and non-canonical addresses, which must not "succeed" as an unmapped range does.
+TEST_F(AddressSpaceTest, MunmapOutsideUserSpaceIsEinval) {
+    EXPECT_ERRNO(space->unmap(0xffffffff80000000, page), EINVAL);
+    EXPECT_ERRNO(space->unmap(0xffff888000000000, page), EINVAL);
+    EXPECT_ERRNO(space->unmap(highest, page), EINVAL);
+    EXPECT_ERRNO(space->unmap(highest + page, page), EINVAL);
+    EXPECT_ERRNO(space->unmap(highest - page, 2 * page), EINVAL);
+    EXPECT_ERRNO(space->unmap(0x40000000, UINT64_MAX), EINVAL);
+    EXPECT_ERRNO(space->unmap(0x40000000, UINT64_MAX - page + 2), EINVAL); // rounds up to 0
+    EXPECT_ERRNO(space->unmap(0x40000000, highest), EINVAL);
+    ASSERT_OK(space->unmap(highest - page, page)); // the last page: fine, nothing there
+    ASSERT_OK(space->unmap(highest - page, 1));
+    ASSERT_OK(space->unmap(0, page)); // below the lowest mapping: nothing there either
 }
 
 TEST_F(AddressSpaceTest, IsAccessible) {
@@ -387,6 +410,116 @@ TEST_F(AddressSpaceTest, MremapErrors) {
     EXPECT_ERRNO(space->resize(base + 1, page, 2 * page, true), EINVAL);
 }
 
+// Linux 6.18's mremap: lengths are rounded up (wrapping to 0), a new length of 0 or above the
+// top is EINVAL, there must be a mapping at the address even to shrink (EFAULT), and a private
+// mapping cannot be duplicated from an old length of 0 (EINVAL).
+TEST_F(AddressSpaceTest, MremapHostileLengths) {
+    uint64_t base = 0x40000000;
+    map(base, 2 * page, read_write);
+    EXPECT_ERRNO(space->resize(base, page, UINT64_MAX, true), EINVAL);
+    EXPECT_ERRNO(space->resize(base, page, UINT64_MAX - page + 2, true), EINVAL);
+    EXPECT_ERRNO(space->resize(base, page, 1ull << 62, true), EINVAL);
+    EXPECT_ERRNO(space->resize(base, page, highest + page, true), EINVAL);
+    EXPECT_ERRNO(space->resize(base, 0, page, true), EINVAL);
+    EXPECT_ERRNO(space->resize(0xffffffff80000000, page, 2 * page, true), EFAULT);
+    EXPECT_ERRNO(space->resize(base + 8 * page, 4 * page, page, false), EFAULT); // shrink nothing
+    // A huge old length rounds up to 0: a growth from 0, which a private mapping refuses.
+    EXPECT_ERRNO(space->resize(base, UINT64_MAX, page, true), EINVAL);
+    EXPECT_ERRNO(space->resize(base, UINT64_MAX - 1, 3 * page, true), EINVAL);
+    // Too big to fit anywhere, though below the top.
+    EXPECT_ERRNO(space->resize(base, 2 * page, highest - page, true), ENOMEM);
+    EXPECT_ERRNO(space->resize(base, 2 * page, highest - page, false), ENOMEM);
+    EXPECT_TRUE(space->is_accessible(base, 2 * page, Access::Write)); // all unchanged
+    EXPECT_EQ(space->region_count(), 1u);
+}
+
+// mremap with MREMAP_FIXED: the pages move onto the target, replacing what was there; the old
+// range is left free. Linux 6.18's checks come first, in its order.
+TEST_F(AddressSpaceTest, MremapFixedMovesOntoTheTarget) {
+    uint64_t base = 0x40000000, target = 0x50000000;
+    map(base, 2 * page, read_write);
+    map(target, 4 * page, read_only);
+    host(base)[7] = 70;
+    host(base + page)[8] = 80;
+    EXPECT_EQ(value_of(space->move_to(base, 2 * page, 3 * page, target)), target);
+    EXPECT_EQ(space->find(base), nullptr);
+    EXPECT_EQ(host(target)[7], 70);
+    EXPECT_EQ(host(target + page)[8], 80);
+    EXPECT_EQ(host(target + 2 * page)[0], 0);
+    EXPECT_EQ(space->find(target)->protection, read_write);
+    EXPECT_EQ(space->find(target + 3 * page)->protection, read_only); // the rest stays
+    expect_tables_match_regions(base, base + 2 * page);
+    expect_tables_match_regions(target, target + 4 * page);
+}
+
+TEST_F(AddressSpaceTest, MremapFixedErrors) {
+    uint64_t base = 0x40000000, target = 0x50000000;
+    map(base, 4 * page, read_write);
+    EXPECT_ERRNO(space->move_to(base + 1, page, page, target), EINVAL);
+    EXPECT_ERRNO(space->move_to(base, page, 0, target), EINVAL);
+    EXPECT_ERRNO(space->move_to(base, page, page, target + 1), EINVAL);
+    EXPECT_ERRNO(space->move_to(base, page, 2 * page, highest - page), EINVAL);
+    EXPECT_ERRNO(space->move_to(base, page, page, 0xffffffff80000000), EINVAL);
+    EXPECT_ERRNO(space->move_to(base, 2 * page, 2 * page, base + page), EINVAL); // overlap
+    EXPECT_ERRNO(space->move_to(base + page, page, 2 * page, base), EINVAL);     // overlap
+    EXPECT_ERRNO(space->move_to(base, UINT64_MAX, page, target), EINVAL);      // old length 0
+    EXPECT_ERRNO(space->move_to(target, page, page, base + 8 * page), EFAULT);  // nothing there
+    EXPECT_ERRNO(space->move_to(base, 8 * page, page, target), EFAULT);         // past the region
+    EXPECT_ERRNO(space->move_to(base, page, page, lowest - page), EPERM);
+    EXPECT_EQ(space->region_count(), 1u);
+    EXPECT_TRUE(space->is_accessible(base, 4 * page, Access::Write));
+}
+
+// A move that needs more frames than there are fails before it changes anything.
+TEST_F(AddressSpaceTest, MremapMoveOutOfMemoryChangesNothing) {
+    uint64_t base = 0x40000000;
+    map(base, 2 * page, read_write);
+    map(base + 2 * page, page, read_only); // in the way: growing must move
+    host(base)[3] = 33;
+    while (frames.free_frames() > 20)
+        (void)value_of(frames.allocate(Zeroed::No));
+    EXPECT_ERRNO(space->resize(base, 2 * page, 64 * page, true), ENOMEM);
+    EXPECT_TRUE(space->is_accessible(base, 2 * page, Access::Write));
+    EXPECT_EQ(host(base)[3], 33);
+    EXPECT_EQ(space->region_count(), 2u);
+    expect_tables_match_regions(base, base + 3 * page);
+}
+
+// Linux's mprotect: misaligned EINVAL; an empty range 0 whatever the protection; a range that
+// wraps ENOMEM; unknown protection bits EINVAL; kernel addresses have no mapping (ENOMEM).
+TEST_F(AddressSpaceTest, MprotectHostileArguments) {
+    uint64_t base = 0x40000000;
+    map(base, 2 * page, read_write);
+    ASSERT_OK(space->protect(base, 0, 0x40));
+    EXPECT_ERRNO(space->protect(base, UINT64_MAX, read_only), ENOMEM);
+    EXPECT_ERRNO(space->protect(base, UINT64_MAX - page + 2, read_only), ENOMEM); // rounds to 0
+    EXPECT_ERRNO(space->protect(base, page, 0x40), EINVAL);
+    EXPECT_ERRNO(space->protect(0xffffffff80000000, page, read_only), ENOMEM);
+    EXPECT_ERRNO(space->protect(highest, page, read_only), ENOMEM);
+    EXPECT_EQ(space->find(base)->protection, read_write);
+}
+
+// Linux's madvise: misaligned or wrapping ranges EINVAL, empty 0, holes ENOMEM; MADV_DONTNEED
+// still discards the mapped part of a range with a hole.
+TEST_F(AddressSpaceTest, AdviceRanges) {
+    uint64_t base = 0x40000000;
+    map(base, 2 * page, read_write);
+    ASSERT_OK(space->check_advice_range(base, 2 * page));
+    ASSERT_OK(space->check_advice_range(base, 1));
+    ASSERT_OK(space->check_advice_range(base + 8 * page, 0));
+    EXPECT_ERRNO(space->check_advice_range(base + 1, page), EINVAL);
+    EXPECT_ERRNO(space->check_advice_range(base, UINT64_MAX), EINVAL);
+    EXPECT_ERRNO(space->check_advice_range(base, UINT64_MAX - page + 2), EINVAL);
+    EXPECT_ERRNO(space->check_advice_range(UINT64_MAX & ~(page - 1), 2 * page), EINVAL);
+    EXPECT_ERRNO(space->check_advice_range(base, 3 * page), ENOMEM);
+    EXPECT_ERRNO(space->check_advice_range(base - page, 2 * page), ENOMEM);
+    EXPECT_ERRNO(space->check_advice_range(0xffffffff80000000, page), ENOMEM);
+    host(base)[5] = 9;
+    EXPECT_ERRNO(space->discard(base, 3 * page), ENOMEM);
+    EXPECT_EQ(host(base)[5], 0);
+    EXPECT_ERRNO(space->discard(base, UINT64_MAX), EINVAL);
+}
+
 TEST_F(AddressSpaceTest, DiscardZeroesPages) {
     uint64_t base = 0x40000000;
     map(base, 3 * page, read_write);
@@ -400,7 +533,7 @@ TEST_F(AddressSpaceTest, DiscardZeroesPages) {
     ASSERT_OK(space->protect(base + page, page, read_write));
     EXPECT_EQ(host(base + page)[0], 0);
     EXPECT_ERRNO(space->discard(base + 1, page), EINVAL);
-    ASSERT_OK(space->discard(0x50000000, page)); // unmapped: nothing to do
+    EXPECT_ERRNO(space->discard(0x50000000, page), ENOMEM); // unmapped, as Linux says
 }
 
 TEST_F(AddressSpaceTest, AddRegionRecordsWithoutBacking) {
