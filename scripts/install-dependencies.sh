@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config make
   libfmt-dev libcli11-dev libelf-dev libdw-dev
+  libseccomp-dev # the monitor's sandbox
   googletest libgtest-dev
   musl-tools
   qemu-system-x86 # ingot run --platform qemu, and its tests

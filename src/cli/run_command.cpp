@@ -6,6 +6,7 @@
 #include "net/host_network.h"
 #include "net/network_options.h"
 #include "qemu/qemu_runner.h"
+#include "sandbox/monitor_sandbox.h"
 #include "support/error.h"
 #include "support/file.h"
 #include "vmm/monitor.h"
@@ -47,8 +48,10 @@ int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_
          const Image& image, const std::string& image_path,
          const std::vector<std::string>& arguments, const std::vector<std::string>& environment) {
     std::optional<uint64_t> memory_size = parse_memory_option(settings.options.memory, "--mem");
+    SandboxPlan sandbox = plan_sandbox(settings.platform == "hvt");
     // Lives until the guest is gone: then the proxy stops and a tap ingot created vanishes.
-    std::optional<HostNetwork> network = set_up_network(network_plan);
+    std::optional<HostNetwork> network =
+        set_up_network(network_plan, [sandbox] { seal_proxy_thread(sandbox); });
     if (network && settings.verbose)
         fmt::print(stderr, "ingot: network: {}\n", network->description());
     if (settings.platform == "qemu") {
@@ -78,10 +81,12 @@ int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_
     options.environment = environment;
     if (network)
         options.network = network->attachment();
+    options.sandbox = sandbox;
     return run_on_kvm(image, options);
 }
 
 int run(const RunSettings& settings) {
+    close_inherited_descriptors();
     check_platform_options(settings);
     std::optional<NetworkPlan> network_plan = plan_network(settings.network);
     MappedFile file(settings.target, "image or program");

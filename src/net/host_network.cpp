@@ -29,7 +29,8 @@ void configure_host_end(const TapDevice& tap, const NetworkPlan& plan) {
 
 } // namespace
 
-HostNetwork::HostNetwork(const NetworkPlan& plan, const std::string& tun_path)
+HostNetwork::HostNetwork(const NetworkPlan& plan, std::function<void()> proxy_thread_setup,
+                         const std::string& tun_path)
     : m_plan(plan), m_tap(plan.tap_name, tun_path) {
     m_attachment.tap_fd = m_tap.fd();
     m_attachment.tap_name = m_tap.name();
@@ -43,6 +44,7 @@ HostNetwork::HostNetwork(const NetworkPlan& plan, const std::string& tun_path)
         // a bridge port, reached through the bridge's address and route instead.
         if (plan.configure_host)
             settings.device = m_tap.name();
+        settings.thread_setup = std::move(proxy_thread_setup);
         m_proxy = std::make_unique<PortProxy>(plan.published, settings);
     }
 }
@@ -67,10 +69,11 @@ std::string HostNetwork::description() const {
     return text;
 }
 
-std::optional<HostNetwork> set_up_network(const std::optional<NetworkPlan>& plan) {
+std::optional<HostNetwork> set_up_network(const std::optional<NetworkPlan>& plan,
+                                          std::function<void()> proxy_thread_setup) {
     if (!plan)
         return std::nullopt;
-    return std::optional<HostNetwork>(std::in_place, *plan);
+    return std::optional<HostNetwork>(std::in_place, *plan, std::move(proxy_thread_setup));
 }
 
 } // namespace ingot

@@ -165,6 +165,9 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
     HypercallHandler hypercalls(memory, &waiting_mask, &received_signals);
     if (network)
         hypercalls.attach_network(&*network);
+    // From here on the guest runs: the monitor gives up what set-up needed (docs/design.md).
+    vm.close_set_up_handles();
+    seal_vcpu_thread(options.sandbox);
     uint64_t exits = 0;
     int status = 0;
     for (;;) {

@@ -3,6 +3,7 @@
 
 #include "image/image.h"
 #include "net/network_attachment.h"
+#include "sandbox/monitor_sandbox.h"
 
 #include <cstdint>
 #include <optional>
@@ -20,6 +21,8 @@ struct RunOptions {
     bool print_stats = false;
     // The guest's network device (the tap stays the caller's to close), or none.
     std::optional<NetworkAttachment> network;
+    // What the monitor gives up before the guest's first instruction.
+    SandboxPlan sandbox;
 };
 
 // Returns the program's exit status (128 + signal when it crashed).
