@@ -23,6 +23,7 @@ struct RunSettings {
     bool print_stats = false;
     bool boot_trace = false;
     bool verbose = false;
+    bool raw_console = false;
     std::string qemu;
     std::string qemu_machine;
     std::string accelerator;
@@ -65,14 +66,18 @@ int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_
         options.trace_syscalls = settings.trace_syscalls;
         options.boot_trace = settings.boot_trace;
         options.verbose = settings.verbose;
+        options.raw_console = settings.raw_console;
         if (network)
             options.network = network->attachment();
+        // QEMU, ingot's child, inherits it: nothing it runs gains privileges (QEMU needs none).
+        forbid_new_privileges();
         return run_on_qemu(image, image_path, options);
     }
     RunOptions options;
     options.trace_syscalls = settings.trace_syscalls;
     options.print_stats = settings.print_stats;
     options.boot_trace = settings.boot_trace;
+    options.raw_console = settings.raw_console;
     options.memory_size = memory_size;
     // hvt replaces the whole argv: argv[0] stays the image's.
     options.arguments = arguments;
@@ -164,6 +169,9 @@ void add_run_command(CLI::App& app, Action& action) {
                       "QEMU's command line)");
     command->add_flag("--stats", settings->print_stats,
                       "Print exit and hypercall counts at the end (hvt)");
+    command->add_flag("--raw-console", settings->raw_console,
+                      "Pass the program's control characters to a terminal as they are (by "
+                      "default they are shown escaped, as ^[ for ESC)");
     command->add_option("arguments", settings->options.arguments,
                         "Arguments for the program, replacing the image's (after --)");
     command->callback([settings, &action] { action = [settings] { return run(*settings); }; });

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <ctime>
 
 namespace ingot {
 
@@ -43,8 +44,20 @@ sigset_t forwarded_signals() {
     return signals;
 }
 
-ConsoleRelay::ConsoleRelay(int to_guest, int from_guest)
-    : m_to_guest(to_guest), m_from_guest(from_guest) {}
+ConsoleRelay::ConsoleRelay(int to_guest, int from_guest, bool raw_console)
+    : m_to_guest(to_guest), m_from_guest(from_guest), m_output(raw_console) {}
+
+void ConsoleRelay::write_output(GuestStream stream, std::span<const uint8_t> bytes) {
+    auto delay = m_output.hold_back(bytes.size());
+    if (delay.count() > 0) {
+        // Signals wait in the signalfd meanwhile; a wait is at most a chunk's worth (1 ms).
+        timespec wait{static_cast<time_t>(delay.count() / 1000000000),
+                      static_cast<long>(delay.count() % 1000000000)};
+        ::clock_nanosleep(CLOCK_MONOTONIC, 0, &wait, nullptr);
+    }
+    int fd = stream == GuestStream::Stdout ? STDOUT_FILENO : STDERR_FILENO;
+    write_all(fd, m_output.prepare(fd, bytes, m_escaped));
+}
 
 // False at end of input (or when stdin cannot be read, which is the same to the program).
 bool ConsoleRelay::read_stdin() {
@@ -117,10 +130,8 @@ RelayOutcome ConsoleRelay::run() {
                 break; // QEMU has exited
             try {
                 m_decoder.feed({buffer, static_cast<size_t>(n)},
-                               [](GuestStream stream, std::span<const uint8_t> bytes) {
-                                   write_all(stream == GuestStream::Stdout ? STDOUT_FILENO
-                                                                           : STDERR_FILENO,
-                                             bytes);
+                               [this](GuestStream stream, std::span<const uint8_t> bytes) {
+                                   write_output(stream, bytes);
                                });
             } catch (const ConsoleProtocolError& error) {
                 outcome.protocol_error = error.what();

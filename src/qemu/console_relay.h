@@ -3,6 +3,7 @@
 #pragma once
 
 #include "qemu/console_protocol.h"
+#include "support/console_output_guard.h"
 
 #include <csignal>
 #include <optional>
@@ -24,12 +25,14 @@ sigset_t forwarded_signals();
 // forwarded signal. `to_guest` must be non-blocking.
 class ConsoleRelay {
 public:
-    ConsoleRelay(int to_guest, int from_guest);
+    // `raw_console`: the guest's output goes to a terminal unescaped (ConsoleOutputGuard).
+    ConsoleRelay(int to_guest, int from_guest, bool raw_console = false);
     RelayOutcome run();
 
 private:
     bool read_stdin();
     void write_to_guest();
+    void write_output(GuestStream stream, std::span<const uint8_t> bytes);
 
     int m_to_guest;
     int m_from_guest;
@@ -37,6 +40,8 @@ private:
     std::vector<uint8_t> m_pending_input; // encoded, not yet taken by QEMU
     bool m_stdin_open = true;
     bool m_end_of_input_queued = false;
+    ConsoleOutputGuard m_output;
+    std::string m_escaped;
 };
 
 } // namespace ingot

@@ -159,7 +159,7 @@ int run_on_qemu(const Image& image, const std::string& image_path, const QemuRun
     std::signal(SIGPIPE, SIG_IGN);
 
     QemuProcess qemu(command, inherited_fds);
-    ConsoleRelay relay(qemu.to_guest(), qemu.from_guest());
+    ConsoleRelay relay(qemu.to_guest(), qemu.from_guest(), options.raw_console);
     RelayOutcome outcome = relay.run();
     // After the exit frame nothing the guest does matters, even if it fails to end QEMU.
     if (outcome.exit_status || !outcome.protocol_error.empty() || outcome.stopping_signal)

@@ -37,6 +37,11 @@ void become(const UnprivilegedIdentity& identity) {
         fail("cannot switch to user {}: {}", identity.uid, system_error_text(errno));
 }
 
+void forbid_new_privileges() {
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        fail("cannot set no_new_privs: {}", system_error_text(errno));
+}
+
 void drop_bounding_set() {
     // PR_CAPBSET_DROP fails (EPERM) without CAP_SETPCAP: then the thread holds no capability
     // it could keep, and under no_new_privs execve cannot add any from the bounding set.

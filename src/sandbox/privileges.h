@@ -24,6 +24,10 @@ std::optional<UnprivilegedIdentity> identity_after_set_up();
 // changes on capabilities"). Throws UserError.
 void become(const UnprivilegedIdentity& identity);
 
+// Sets no_new_privs on the calling thread (and what it starts later, QEMU included): execve
+// grants no privileges from set-user-ID bits or file capabilities. Throws UserError.
+void forbid_new_privileges();
+
 // Capabilities are per thread: each thread drops its own.
 // Empties the calling thread's bounding set while it may (CAP_SETPCAP): before become().
 void drop_bounding_set();

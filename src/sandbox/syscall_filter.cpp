@@ -1,8 +1,8 @@
 #include "sandbox/syscall_filter.h"
 
+#include "sandbox/privileges.h"
 #include "support/error.h"
 
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <array>
@@ -119,8 +119,7 @@ void SyscallFilter::install() {
     // seccomp(2): "the caller must have the CAP_SYS_ADMIN capability in its user namespace,
     // or the thread must already have the no_new_privs bit set". Set it anyway: nothing the
     // monitor does after set-up may gain privileges through execve.
-    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-        fail("cannot set no_new_privs: {}", system_error_text(errno));
+    forbid_new_privileges();
     if (int result = seccomp_load(m_context))
         fail("cannot install the monitor's seccomp filter: {}", system_error_text(-result));
 }

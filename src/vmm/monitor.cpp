@@ -165,6 +165,8 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
     HypercallHandler hypercalls(memory, &waiting_mask, &received_signals);
     if (network)
         hypercalls.attach_network(&*network);
+    if (options.raw_console)
+        hypercalls.use_raw_console();
     // From here on the guest runs: the monitor gives up what set-up needed (docs/design.md).
     vm.close_set_up_handles();
     seal_vcpu_thread(options.sandbox);

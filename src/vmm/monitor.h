@@ -19,6 +19,7 @@ struct RunOptions {
     bool trace_syscalls = false;
     bool boot_trace = false;
     bool print_stats = false;
+    bool raw_console = false; // the guest's output to a terminal unescaped
     // The guest's network device (the tap stays the caller's to close), or none.
     std::optional<NetworkAttachment> network;
     // What the monitor gives up before the guest's first instruction.
