@@ -22,7 +22,8 @@ struct QemuRunOptions {
     bool trace_syscalls = false;
     bool boot_trace = false;
     bool verbose = false; // say which accelerator and the QEMU command line
-    bool raw_console = false; // the guest's output to a terminal unescaped
+    // The guest's output to a terminal unescaped (--raw-console).
+    bool raw_console = false;
     // The guest's NIC (virtio-net) on this tap, which stays open and ingot's; none without.
     std::optional<NetworkAttachment> network;
 };

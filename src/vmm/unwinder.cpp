@@ -31,8 +31,8 @@ int memory_file(const char* name, std::span<const uint8_t> bytes) {
 
 // The report uses what the image itself carries: the monitor's sandbox opens no files after
 // set-up, so separate debug files (by build ID, debuglink or debuginfod) are not looked for.
-int no_separate_debuginfo(Dwfl_Module*, void**, const char*, Dwarf_Addr, const char*,
-                          const char*, GElf_Word, char**) {
+int no_separate_debuginfo(Dwfl_Module*, void**, const char*, Dwarf_Addr, const char*, const char*,
+                          GElf_Word, char**) {
     return -1;
 }
 
