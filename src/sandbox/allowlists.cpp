@@ -90,6 +90,20 @@ void allow_vcpu_thread_calls(SyscallFilter& filter) {
     filter.fail_with("readlink", EACCES);
 }
 
+void allow_console_relay_calls(SyscallFilter& filter, pid_t qemu) {
+    allow_runtime_calls(filter);
+    // The relay: QEMU's serial pipes and ingot's stdin (read, write above), waiting for any of
+    // them or for room in a full pipe (poll), the forwarded signals as a descriptor
+    // (signalfd4), and the output rate limit's wait.
+    filter.allow("read");
+    filter.allow("poll");
+    filter.allow("signalfd4");
+    filter.allow("clock_nanosleep");
+    // Stopping QEMU (SIGKILL, QEMU alone) and reaping it.
+    filter.allow_if("kill", {SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(qemu))});
+    filter.allow("wait4");
+}
+
 void allow_proxy_thread_calls(SyscallFilter& filter,
                               const std::optional<UnprivilegedIdentity>& identity) {
     allow_runtime_calls(filter);

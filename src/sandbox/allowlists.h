@@ -13,6 +13,10 @@ namespace ingot {
 // device), crash reports and the way out.
 void allow_vcpu_thread_calls(SyscallFilter& filter);
 
+// ingot's main thread on --platform qemu once QEMU runs: the console relay, then waiting for
+// QEMU (`qemu`, the only process it may signal) and the way out.
+void allow_console_relay_calls(SyscallFilter& filter, pid_t qemu);
+
 // The port proxy's thread (-p, on both platforms): its event loop, TCP relays, UDP flows.
 // With `identity`, the set*id calls glibc's SIGSETXID broadcast runs on this thread when the
 // monitor switches to that identity, pinned to exactly its IDs.

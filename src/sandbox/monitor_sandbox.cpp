@@ -40,6 +40,14 @@ void seal_vcpu_thread(const SandboxPlan& plan) {
     filter.install();
 }
 
+void seal_console_relay_thread(pid_t qemu) {
+    drop_bounding_set();
+    drop_capabilities();
+    SyscallFilter filter;
+    allow_console_relay_calls(filter, qemu);
+    filter.install();
+}
+
 void seal_proxy_thread(const SandboxPlan& plan) {
     drop_bounding_set();
     if (!plan.identity)

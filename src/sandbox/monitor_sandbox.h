@@ -5,6 +5,8 @@
 
 #include "sandbox/privileges.h"
 
+#include <sys/types.h>
+
 #include <optional>
 
 namespace ingot {
@@ -27,6 +29,11 @@ void close_inherited_descriptors();
 // the bounding set, switches to the plan's identity, drops the capabilities, then installs
 // the vCPU thread's allowlist. Throws UserError.
 void seal_vcpu_thread(const SandboxPlan& plan);
+
+// ingot's main thread on --platform qemu, once QEMU (which must inherit no filter) has
+// started: drops the capabilities, then installs the console relay's allowlist. Throws
+// UserError.
+void seal_console_relay_thread(pid_t qemu);
 
 // The port proxy's thread, first thing: its own allowlist. Its capabilities go with the
 // monitor's switch of identity when there is one, else at once. Throws UserError.
