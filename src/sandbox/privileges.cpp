@@ -17,10 +17,20 @@ namespace {
 
 constexpr uid_t nobody = 65534;
 
+bool has_effective(int capability) {
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct sets[_LINUX_CAPABILITY_U32S_3]{};
+    if (::syscall(SYS_capget, &header, sets) != 0)
+        return false;
+    return sets[capability / 32].effective & (1u << (capability % 32));
+}
+
 } // namespace
 
 std::optional<UnprivilegedIdentity> identity_after_set_up() {
-    if (::geteuid() != 0)
+    // A root without CAP_SETUID and CAP_SETGID (a restricted container) cannot switch; it
+    // still loses its capabilities and gets the filter.
+    if (::geteuid() != 0 || !has_effective(CAP_SETUID) || !has_effective(CAP_SETGID))
         return std::nullopt;
     // Looked up now, before the sandbox: NSS opens files and may load modules.
     if (const passwd* entry = ::getpwnam("nobody"))

@@ -13,8 +13,8 @@ struct UnprivilegedIdentity {
     gid_t gid;
 };
 
-// `nobody` (65534 when the user database has none) when ingot runs as root; nothing
-// otherwise: an ordinary user has nothing to give up but capabilities.
+// `nobody` (65534 when the user database has none) when ingot runs as root and may switch
+// users; nothing otherwise: an ordinary user has nothing to give up but capabilities.
 std::optional<UnprivilegedIdentity> identity_after_set_up();
 
 // Drops the supplementary groups, then the group, then the user (in that order: after setuid
