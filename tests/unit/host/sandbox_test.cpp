@@ -43,6 +43,10 @@ Outcome run_sealed(Thread thread, const std::function<void()>& body) {
                 allow_vcpu_thread_calls(filter);
             else
                 allow_proxy_thread_calls(filter, std::nullopt);
+#if defined(__SANITIZE_ADDRESS__)
+            // The sanitizer runtime's own calls (its alternate signal stack), not the monitor's.
+            filter.allow("sigaltstack");
+#endif
             filter.install();
         } catch (...) {
             ::_exit(99);
