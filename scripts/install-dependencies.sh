@@ -6,6 +6,7 @@ packages=(
   g++ cmake ninja-build pkg-config make
   libfmt-dev libcli11-dev libelf-dev libdw-dev
   libxxhash-dev # the image's payload checksum
+  libseccomp-dev # the monitor's sandbox
   googletest libgtest-dev
   musl-tools
   liblua5.4-dev # the Lua interpreter test program

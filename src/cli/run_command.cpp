@@ -6,6 +6,7 @@
 #include "net/host_network.h"
 #include "net/network_options.h"
 #include "qemu/qemu_runner.h"
+#include "sandbox/monitor_sandbox.h"
 #include "support/error.h"
 #include "support/file.h"
 #include "vmm/monitor.h"
@@ -23,6 +24,7 @@ struct RunSettings {
     bool boot_trace = false;
     bool verbose = false;
     int stop_timeout = 10; // seconds; -1: no limit
+    bool raw_console = false;
     std::string qemu;
     std::string qemu_machine;
     std::string accelerator;
@@ -55,8 +57,10 @@ int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_
          const std::vector<std::string>& arguments, const std::vector<std::string>& environment) {
     std::optional<uint64_t> memory_size =
         parse_memory_option(settings.options.memory, "--mem", BareNumber::mebibytes);
+    SandboxPlan sandbox = plan_sandbox(settings.platform == "hvt");
     // Lives until the guest is gone: then the proxy stops and a tap ingot created vanishes.
-    std::optional<HostNetwork> network = set_up_network(network_plan);
+    std::optional<HostNetwork> network =
+        set_up_network(network_plan, [sandbox] { seal_proxy_thread(sandbox); });
     if (network && settings.verbose)
         fmt::print(stderr, "ingot: network: {}\n", network->description());
     if (auto notice = network ? network->dhcp_notice() : std::nullopt)
@@ -73,8 +77,11 @@ int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_
         options.boot_trace = settings.boot_trace;
         options.verbose = settings.verbose;
         options.stop_timeout = stop_timeout(settings);
+        options.raw_console = settings.raw_console;
         if (network)
             options.network = network->attachment();
+        // QEMU, ingot's child, inherits it: nothing it runs gains privileges (QEMU needs none).
+        forbid_new_privileges();
         return run_on_qemu(image, image_path, options);
     }
     RunOptions options;
@@ -82,6 +89,7 @@ int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_
     options.print_stats = settings.print_stats;
     options.boot_trace = settings.boot_trace;
     options.stop_timeout = stop_timeout(settings);
+    options.raw_console = settings.raw_console;
     options.memory_size = memory_size;
     // hvt replaces the whole argv: argv[0] stays the image's.
     options.arguments = arguments;
@@ -90,10 +98,12 @@ int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_
     options.environment = environment;
     if (network)
         options.network = network->attachment();
+    options.sandbox = sandbox;
     return run_on_kvm(image, options);
 }
 
 int run(const RunSettings& settings) {
+    close_inherited_descriptors();
     check_platform_options(settings);
     std::optional<NetworkPlan> network_plan = plan_network(settings.network);
     MappedFile file(settings.target, "image or program");
@@ -185,6 +195,9 @@ void add_run_command(CLI::App& app, Action& action) {
                      "before the VM is stopped (default 10, as docker's; -1: no limit)")
         ->type_name("SECONDS")
         ->check(CLI::Range(-1, 1000000));
+    command->add_flag("--raw-console", settings->raw_console,
+                      "Pass the program's control characters to a terminal as they are (by "
+                      "default they are shown escaped, as ^[ for ESC)");
     command->add_option("arguments", settings->options.arguments,
                         "Arguments for the program, replacing the image's (after --)");
     command->callback([settings, &action] { action = [settings] { return run(*settings); }; });

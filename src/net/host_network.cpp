@@ -38,7 +38,8 @@ void bring_up(const TapDevice& tap) {
 
 } // namespace
 
-HostNetwork::HostNetwork(const NetworkPlan& plan, const std::string& tun_path)
+HostNetwork::HostNetwork(const NetworkPlan& plan, std::function<void()> proxy_thread_setup,
+                         const std::string& tun_path)
     : m_plan(plan), m_tap(plan.tap_name, tun_path) {
     m_attachment.tap_fd = m_tap.fd();
     m_attachment.tap_name = m_tap.name();
@@ -54,6 +55,7 @@ HostNetwork::HostNetwork(const NetworkPlan& plan, const std::string& tun_path)
         // a bridge port, reached through the bridge's address and route instead.
         if (plan.configure_host)
             settings.device = m_tap.name();
+        settings.thread_setup = std::move(proxy_thread_setup);
         m_proxy = std::make_unique<PortProxy>(plan.published, settings);
     }
 }
@@ -88,10 +90,11 @@ std::optional<std::string> HostNetwork::dhcp_notice() const {
     return text + "; without one the guest takes 10.0.2.15/24 (--ip sets an address)";
 }
 
-std::optional<HostNetwork> set_up_network(const std::optional<NetworkPlan>& plan) {
+std::optional<HostNetwork> set_up_network(const std::optional<NetworkPlan>& plan,
+                                          std::function<void()> proxy_thread_setup) {
     if (!plan)
         return std::nullopt;
-    return std::optional<HostNetwork>(std::in_place, *plan);
+    return std::optional<HostNetwork>(std::in_place, *plan, std::move(proxy_thread_setup));
 }
 
 } // namespace ingot

@@ -10,6 +10,7 @@
 #include "net/port_proxy.h"
 #include "net/tap_device.h"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,8 +20,10 @@ namespace ingot {
 class HostNetwork {
 public:
     // Throws UserError (one line: what is missing, what would help) when this user may not
-    // create or open the tap, or a published port cannot be bound. `tun_path` is for tests.
-    explicit HostNetwork(const NetworkPlan& plan, const std::string& tun_path = "/dev/net/tun");
+    // create or open the tap, or a published port cannot be bound. `proxy_thread_setup` runs
+    // first on the proxy's thread (PortProxySettings). `tun_path` is for tests.
+    explicit HostNetwork(const NetworkPlan& plan, std::function<void()> proxy_thread_setup = {},
+                         const std::string& tun_path = "/dev/net/tun");
 
     const NetworkAttachment& attachment() const { return m_attachment; }
     const TapDevice& tap() const { return m_tap; }
@@ -39,6 +42,7 @@ private:
 };
 
 // The host side for `plan`, or nothing when the run has no network.
-std::optional<HostNetwork> set_up_network(const std::optional<NetworkPlan>& plan);
+std::optional<HostNetwork> set_up_network(const std::optional<NetworkPlan>& plan,
+                                          std::function<void()> proxy_thread_setup = {});
 
 } // namespace ingot

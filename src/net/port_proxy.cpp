@@ -5,6 +5,7 @@
 #include "net/udp_forwarder.h"
 
 #include <arpa/inet.h>
+#include <future>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -40,13 +41,32 @@ PortProxy::PortProxy(const std::vector<PortMapping>& mappings, const PortProxySe
     sigset_t all, previous;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &previous);
+    std::promise<void> set_up;
+    std::future<void> set_up_done = set_up.get_future();
     try {
-        m_thread = std::thread([this] { m_loop.run(); });
+        m_thread = std::thread(
+            [this, set_up = std::move(set_up), setup = settings.thread_setup]() mutable {
+                try {
+                    if (setup)
+                        setup();
+                    set_up.set_value();
+                } catch (...) {
+                    set_up.set_exception(std::current_exception());
+                    return;
+                }
+                m_loop.run();
+            });
     } catch (...) {
         pthread_sigmask(SIG_SETMASK, &previous, nullptr);
         throw;
     }
     pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    try {
+        set_up_done.get();
+    } catch (...) {
+        m_thread.join();
+        throw;
+    }
 }
 
 PortProxy::~PortProxy() {

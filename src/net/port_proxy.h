@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -19,6 +20,9 @@ struct PortProxySettings {
     uint32_t guest_address = 0; // host byte order
     std::string device;         // the tap; empty: routing alone picks the interface
     std::chrono::milliseconds udp_idle_timeout = std::chrono::seconds(60);
+    // Runs first on the proxy's thread, before it serves anything (the monitor's sandbox);
+    // what it throws comes out of the constructor.
+    std::function<void()> thread_setup;
 };
 
 class PortProxy {

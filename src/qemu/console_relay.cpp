@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <ctime>
 
 namespace ingot {
 
@@ -39,8 +40,10 @@ bool write_all(int fd, std::span<const uint8_t> bytes) {
 } // namespace
 
 ConsoleRelay::ConsoleRelay(int to_guest, int from_guest,
-                           std::optional<StopPolicy::Clock::duration> stop_timeout)
-    : m_to_guest(to_guest), m_from_guest(from_guest), m_policy(stop_timeout) {}
+                           std::optional<StopPolicy::Clock::duration> stop_timeout,
+                           bool raw_console)
+    : m_to_guest(to_guest), m_from_guest(from_guest), m_forwarded(forwarded_signals()),
+      m_policy(stop_timeout), m_output(raw_console) {}
 
 // False at end of input (or when stdin cannot be read, which is the same to the program).
 bool ConsoleRelay::read_stdin() {
@@ -65,7 +68,17 @@ void ConsoleRelay::write_to_guest() {
 void ConsoleRelay::write_output(GuestStream stream, std::span<const uint8_t> bytes) {
     bool is_stdout = stream == GuestStream::Stdout;
     bool& closed = m_output_closed[is_stdout ? 0 : 1];
-    if (closed || write_all(is_stdout ? STDOUT_FILENO : STDERR_FILENO, bytes))
+    if (closed)
+        return;
+    auto delay = m_output.hold_back(bytes.size());
+    if (delay.count() > 0) {
+        // Signals wait in the signalfd meanwhile; a wait is at most a chunk's worth (1 ms).
+        timespec wait{static_cast<time_t>(delay.count() / 1000000000),
+                      static_cast<long>(delay.count() % 1000000000)};
+        ::clock_nanosleep(CLOCK_MONOTONIC, 0, &wait, nullptr);
+    }
+    int fd = is_stdout ? STDOUT_FILENO : STDERR_FILENO;
+    if (write_all(fd, m_output.prepare(fd, bytes, m_escaped)))
         return;
     closed = true;
     m_stop = m_policy.on_signal(SIGPIPE, StopPolicy::Clock::now());
@@ -86,8 +99,7 @@ int ConsoleRelay::poll_timeout() const {
 
 RelayOutcome ConsoleRelay::run() {
     RelayOutcome outcome;
-    sigset_t signals = forwarded_signals();
-    int signal_fd = ::signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
+    int signal_fd = ::signalfd(-1, &m_forwarded, SFD_CLOEXEC | SFD_NONBLOCK);
     for (;;) {
         if (!m_stdin_open && !m_end_of_input_queued) {
             append_end_of_input(m_pending_input);

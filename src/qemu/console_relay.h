@@ -4,6 +4,7 @@
 
 #include "qemu/console_protocol.h"
 #include "support/stop_policy.h"
+#include "support/console_output_guard.h"
 
 #include <optional>
 #include <string>
@@ -21,8 +22,9 @@ struct RelayOutcome {
 // or handled by default. `to_guest` must be non-blocking.
 class ConsoleRelay {
 public:
+    // `raw_console`: the guest's output goes to a terminal unescaped (ConsoleOutputGuard).
     ConsoleRelay(int to_guest, int from_guest,
-                 std::optional<StopPolicy::Clock::duration> stop_timeout);
+                 std::optional<StopPolicy::Clock::duration> stop_timeout, bool raw_console = false);
     RelayOutcome run();
 
 private:
@@ -40,11 +42,15 @@ private:
     std::vector<uint8_t> m_pending_input; // encoded, not yet taken by QEMU
     bool m_stdin_open = true;
     bool m_end_of_input_queued = false;
+    // Taken when the relay is made, before the thread's sandbox forbids asking (sigaction).
+    sigset_t m_forwarded;
     StopPolicy m_policy;
     std::optional<StopPolicy::Stop> m_stop;
     // A reader of ingot's stdout or stderr went away: the program gets SIGPIPE, as it would
     // writing to a closed pipe on hvt, and its further output there is dropped.
     bool m_output_closed[2] = {false, false};
+    ConsoleOutputGuard m_output;
+    std::string m_escaped;
 };
 
 } // namespace ingot

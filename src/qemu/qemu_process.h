@@ -28,6 +28,7 @@ public:
 
     int to_guest() const { return m_to_guest; }     // QEMU's stdin, non-blocking
     int from_guest() const { return m_from_guest; } // QEMU's stdout
+    pid_t pid() const { return m_pid; }
     void close_to_guest();
 
     void kill();

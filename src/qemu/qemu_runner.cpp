@@ -8,6 +8,7 @@
 #include "qemu/qemu_binary.h"
 #include "qemu/qemu_command.h"
 #include "qemu/qemu_process.h"
+#include "sandbox/monitor_sandbox.h"
 #include "support/error.h"
 #include "support/size.h"
 #include "support/stream_kind.h"
@@ -147,7 +148,10 @@ int run_on_qemu(const Image& image, const std::string& image_path, const QemuRun
     std::signal(SIGPIPE, SIG_IGN);
 
     QemuProcess qemu(command, inherited_fds);
-    ConsoleRelay relay(qemu.to_guest(), qemu.from_guest(), options.stop_timeout);
+    ConsoleRelay relay(qemu.to_guest(), qemu.from_guest(), options.stop_timeout,
+                       options.raw_console);
+    // QEMU has its own process now: what ingot does from here on is relaying (docs/design.md).
+    seal_console_relay_thread(qemu.pid());
     RelayOutcome outcome = relay.run();
     // After the exit frame nothing the guest does matters, even if it fails to end QEMU.
     if (outcome.exit_status || !outcome.protocol_error.empty() || outcome.stop)

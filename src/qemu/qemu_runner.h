@@ -25,6 +25,8 @@ struct QemuRunOptions {
     bool verbose = false; // say which accelerator and the QEMU command line
     // As RunOptions::stop_timeout: the grace after the first SIGINT or SIGTERM.
     std::optional<std::chrono::seconds> stop_timeout = std::chrono::seconds(10);
+    // The guest's output to a terminal unescaped (--raw-console).
+    bool raw_console = false;
     // The guest's NIC (virtio-net) on this tap, which stays open and ingot's; none without.
     std::optional<NetworkAttachment> network;
 };

@@ -103,10 +103,10 @@ void HypercallHandler::console_write(uint64_t address) {
     auto data = console_buffer(arguments.data, arguments.length, "console write");
     switch (static_cast<abi::ConsoleStream>(arguments.stream)) {
     case abi::ConsoleStream::Stdout:
-        arguments.result = write_all(STDOUT_FILENO, data.data(), data.size());
+        arguments.result = write_output(STDOUT_FILENO, data);
         break;
     case abi::ConsoleStream::Stderr:
-        arguments.result = write_all(STDERR_FILENO, data.data(), data.size());
+        arguments.result = write_output(STDERR_FILENO, data);
         break;
     case abi::ConsoleStream::KernelLog: {
         // Kernel messages share the host's stderr, marked as the kernel's.
@@ -117,7 +117,7 @@ void HypercallHandler::console_write(uint64_t address) {
             text += static_cast<char>(byte);
             m_log_at_line_start = byte == '\n';
         }
-        write_all(STDERR_FILENO, reinterpret_cast<const uint8_t*>(text.data()), text.size());
+        write_output(STDERR_FILENO, {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
         arguments.result = static_cast<int64_t>(data.size());
         break;
     }
@@ -125,6 +125,26 @@ void HypercallHandler::console_write(uint64_t address) {
         throw GuestFault(fmt::format("console write to unknown stream {}", arguments.stream));
     }
     store(address, arguments);
+}
+
+int64_t HypercallHandler::write_output(int fd, std::span<const uint8_t> bytes) {
+    auto delay = m_output.hold_back(bytes.size());
+    if (delay.count() > 0) {
+        // A forwarded signal ends the wait early (its handler runs here, as in Poll): a
+        // flooding guest does not keep the monitor from stopping.
+        timespec wait{static_cast<time_t>(delay.count() / 1000000000),
+                      static_cast<long>(delay.count() % 1000000000)};
+        if (m_waiting_mask)
+            ::ppoll(nullptr, 0, &wait, m_waiting_mask);
+        else
+            ::clock_nanosleep(CLOCK_MONOTONIC, 0, &wait, nullptr);
+    }
+    std::span<const uint8_t> output = m_output.prepare(fd, bytes, m_escaped);
+    int64_t written = write_all(fd, output.data(), output.size());
+    if (written < 0 || output.data() == bytes.data())
+        return written;
+    // Escaped output has other lengths: what the guest wrote went out, as far as it knows.
+    return static_cast<int64_t>(bytes.size());
 }
 
 void HypercallHandler::console_read(uint64_t address) {

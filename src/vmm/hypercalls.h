@@ -2,6 +2,7 @@
 // untrusted: each argument block and every buffer it names is checked against guest memory.
 #pragma once
 
+#include "support/console_output_guard.h"
 #include "vmm/guest_fault.h"
 #include "vmm/guest_memory.h"
 
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 
 namespace ingot {
 
@@ -37,6 +39,9 @@ public:
     // answer -ENODEV and the interest is ignored.
     void attach_network(NetDevice* device) { m_network = device; }
 
+    // Passes the guest's output to a terminal as it is (--raw-console): control sequences too.
+    void use_raw_console() { m_output = ConsoleOutputGuard(true); }
+
     // A store of `argument_address` at `offset` in the hypercall window.
     HypercallOutcome handle(uint64_t offset, uint64_t argument_address);
 
@@ -50,6 +55,9 @@ private:
     // The guest buffer a console call names, checked against the limit and guest memory.
     std::span<uint8_t> console_buffer(uint64_t address, uint64_t length, const char* call);
     void console_write(uint64_t address);
+    // Writes the guest's output to stdout or stderr (ConsoleOutputGuard): how many of its
+    // bytes went out, or -errno.
+    int64_t write_output(int fd, std::span<const uint8_t> bytes);
     void console_read(uint64_t address);
     void poll(uint64_t address);
     void net_set_up(uint64_t address);
@@ -61,6 +69,8 @@ private:
     NetDevice* m_network = nullptr;
     std::array<uint64_t, abi::hypercall_count> m_counts{};
     bool m_log_at_line_start = true;
+    ConsoleOutputGuard m_output{false};
+    std::string m_escaped;
 };
 
 } // namespace ingot

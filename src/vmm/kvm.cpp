@@ -44,8 +44,13 @@ constexpr unsigned long set_signal_mask_request = _IOW(KVMIO, 0x8b, uint32_t);
 } // namespace
 
 FileHandle::~FileHandle() {
+    close();
+}
+
+void FileHandle::close() {
     if (m_fd >= 0)
         ::close(m_fd);
+    m_fd = -1;
 }
 
 namespace {
@@ -101,6 +106,11 @@ void VirtualMachine::add_memory(uint32_t slot, uint64_t guest_physical, uint64_t
     region.userspace_addr = reinterpret_cast<uint64_t>(host);
     if (::ioctl(m_vm.get(), KVM_SET_USER_MEMORY_REGION, &region) < 0)
         ioctl_failed("map guest memory");
+}
+
+void VirtualMachine::close_set_up_handles() {
+    m_vm.close();
+    m_kvm.close();
 }
 
 Vcpu VirtualMachine::create_vcpu() {

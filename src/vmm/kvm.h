@@ -19,6 +19,7 @@ public:
     FileHandle(FileHandle&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
     FileHandle& operator=(FileHandle&&) = delete;
     int get() const { return m_fd; }
+    void close();
 
 private:
     int m_fd;
@@ -63,6 +64,9 @@ public:
     void add_memory(uint32_t slot, uint64_t guest_physical, uint64_t size, void* host);
     Vcpu create_vcpu();
     std::vector<kvm_cpuid_entry2> supported_cpuid() const;
+    // Closes /dev/kvm and the VM's descriptor once set-up is done: the vCPU keeps the VM alive
+    // and is all the run loop needs (the monitor's sandbox keeps no descriptor it does not use).
+    void close_set_up_handles();
 
 private:
     FileHandle m_kvm;

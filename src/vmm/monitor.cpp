@@ -110,10 +110,15 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
     HypercallHandler hypercalls(memory, &host_signals.waiting_mask(), host_signals.arrived());
     if (network)
         hypercalls.attach_network(&*network);
+    if (options.raw_console)
+        hypercalls.use_raw_console();
+    events.start_ticks();
+    // From here on the guest runs: the monitor gives up what set-up needed (docs/design.md).
+    vm.close_set_up_handles();
+    seal_vcpu_thread(options.sandbox);
     uint64_t exits = 0;
     int status = 0;
     bool interrupted = false;
-    events.start_ticks();
     for (;;) {
         // Before every entry: a signal may have arrived during the last run or hypercall.
         if (auto stop = host_signals.take(

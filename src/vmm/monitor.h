@@ -3,6 +3,7 @@
 
 #include "image/image.h"
 #include "net/network_attachment.h"
+#include "sandbox/monitor_sandbox.h"
 
 #include <chrono>
 #include <cstdint>
@@ -22,8 +23,11 @@ struct RunOptions {
     // How long the program may take to exit after the first SIGINT or SIGTERM before the VM is
     // stopped; none waits for it.
     std::optional<std::chrono::seconds> stop_timeout = std::chrono::seconds(10);
+    bool raw_console = false; // the guest's output to a terminal unescaped
     // The guest's network device (the tap stays the caller's to close), or none.
     std::optional<NetworkAttachment> network;
+    // What the monitor gives up before the guest's first instruction.
+    SandboxPlan sandbox;
 };
 
 // Returns the program's exit status (128 + signal when it crashed).

@@ -29,9 +29,16 @@ int memory_file(const char* name, std::span<const uint8_t> bytes) {
     return fd;
 }
 
+// The report uses what the image itself carries: the monitor's sandbox opens no files after
+// set-up, so separate debug files (by build ID, debuglink or debuginfod) are not looked for.
+int no_separate_debuginfo(Dwfl_Module*, void**, const char*, Dwarf_Addr, const char*, const char*,
+                          GElf_Word, char**) {
+    return -1;
+}
+
 const Dwfl_Callbacks module_callbacks = {
     .find_elf = nullptr,
-    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .find_debuginfo = no_separate_debuginfo,
     .section_address = dwfl_offline_section_address,
     .debuginfo_path = nullptr,
 };

@@ -468,10 +468,10 @@ TEST(HostNetwork, PublishedPortInUseFailsBeforeAnythingIsLeftBehind) {
 }
 
 TEST(HostNetwork, MissingTunDriverIsOneClearError) {
-    EXPECT_EQ(user_error_of([] { HostNetwork(plan_for({"8080:80"}), "/nonexistent/net/tun"); }),
+    EXPECT_EQ(user_error_of([] { HostNetwork(plan_for({"8080:80"}), {}, "/nonexistent/net/tun"); }),
               "-p needs a tap device, but /nonexistent/net/tun is missing (load the tun driver: "
               "`modprobe tun`)");
-    EXPECT_EQ(user_error_of([] { HostNetwork(plan_for({}, "tap7"), "/nonexistent/net/tun"); }),
+    EXPECT_EQ(user_error_of([] { HostNetwork(plan_for({}, "tap7"), {}, "/nonexistent/net/tun"); }),
               "--net tap7 needs a tap device, but /nonexistent/net/tun is missing (load the tun "
               "driver: `modprobe tun`)");
 }

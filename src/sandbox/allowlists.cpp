@@ -1,0 +1,140 @@
+#include "sandbox/allowlists.h"
+
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace ingot {
+
+namespace {
+
+// What every thread of the monitor needs from the C and C++ runtimes.
+void allow_runtime_calls(SyscallFilter& filter) {
+    // malloc: the heap (brk), large blocks and the arenas of other threads (mmap, munmap,
+    // mremap for realloc, madvise when free trims). Never executable memory: the monitor
+    // loads no code after set-up, so PROT_EXEC is refused in mmap and mprotect.
+    filter.allow("brk");
+    filter.allow_if("mmap", {SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)});
+    filter.allow_if("mprotect", {SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)});
+    filter.allow("munmap");
+    filter.allow("mremap");
+    filter.allow("madvise");
+    // Locks and condition variables (stdio, libstdc++, joining a thread).
+    filter.allow("futex");
+    // Clocks: the vDSO answers without a system call, except on clock sources it cannot read.
+    filter.allow("clock_gettime");
+    // stdio asks on a stream's first use what it is: fstat (glibc: newfstatat on the
+    // descriptor itself, AT_EMPTY_PATH) and isatty (TCGETS).
+    filter.allow_if("newfstatat", {SCMP_A3(SCMP_CMP_EQ, AT_EMPTY_PATH)});
+    filter.allow("fstat");
+    filter.allow_if("ioctl", {SCMP_A1(SCMP_CMP_EQ, TCGETS)});
+    // Messages on stderr (fmt::print, the refusal report).
+    filter.allow("write");
+    // Closing descriptors (every RAII owner).
+    filter.allow("close");
+    // Signal masks (glibc blocks signals around thread exit and abort), returning from a
+    // handler, and the kernel's restart of a call a signal interrupted.
+    filter.allow("rt_sigprocmask");
+    filter.allow("rt_sigreturn");
+    filter.allow("restart_syscall");
+    // abort() (a failed assertion, std::terminate) raises SIGABRT at itself: only its own
+    // process is a target.
+    filter.allow("getpid");
+    filter.allow("gettid");
+    filter.allow_if("tgkill", {SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(::getpid()))});
+    // The ways out: a thread's end and the process's.
+    filter.allow("exit");
+    filter.allow("exit_group");
+}
+
+} // namespace
+
+void allow_vcpu_thread_calls(SyscallFilter& filter) {
+    allow_runtime_calls(filter);
+    // The vCPU (its descriptor is the only KVM one left open): KVM_RUN; the registers, special
+    // registers and pending events that fault classification and crash reports read; setting
+    // registers, special registers (also a TLB flush: reloading CR3) and events to deliver
+    // events into the guest.
+    for (scmp_datum_t request : std::initializer_list<scmp_datum_t>{
+             KVM_RUN, KVM_GET_REGS, KVM_SET_REGS, KVM_GET_SREGS, KVM_SET_SREGS, KVM_GET_VCPU_EVENTS,
+             KVM_SET_VCPU_EVENTS})
+        filter.allow_if("ioctl", {SCMP_A1(SCMP_CMP_EQ, request)});
+    // The console hypercalls: stdin (read), stdout and stderr (write, above).
+    filter.allow("read");
+    // The network device: frames to and from the tap, header and payload in one call.
+    filter.allow("readv");
+    filter.allow("writev");
+    // The Poll hypercall waits with the forwarded signals unblocked (ppoll); ConsoleRead asks
+    // whether stdin has input (poll with no wait).
+    filter.allow("ppoll");
+    filter.allow("poll");
+    // Forwarded signals that interrupted KVM_RUN are taken while blocked (sigtimedwait).
+    filter.allow("rt_sigtimedwait");
+    // The guest's clock and timers: a host timer whose signal interrupts KVM_RUN, and sleeps.
+    filter.allow("timer_settime");
+    filter.allow("timer_gettime");
+    filter.allow("clock_nanosleep");
+    // Crash reports: libdw reads the image's kernel and program from anonymous memory files
+    // (no path, nothing opened from the file system), by pread or mmap after fstat.
+    filter.allow_if("memfd_create", {SCMP_A1(SCMP_CMP_EQ, MFD_CLOEXEC)});
+    filter.allow("pread64");
+    filter.allow("lseek");
+    filter.allow_if("fcntl", {SCMP_A1(SCMP_CMP_EQ, F_GETFD)});
+    // libdw looks for the directory of a file it reads DWARF from (realpath of /proc/self/fd/N,
+    // for separate debug files beside it) and does without: it gets EACCES, sees no file.
+    filter.fail_with("readlink", EACCES);
+}
+
+void allow_console_relay_calls(SyscallFilter& filter, pid_t qemu) {
+    allow_runtime_calls(filter);
+    // The relay: QEMU's serial pipes and ingot's stdin (read, write above), waiting for any of
+    // them or for room in a full pipe (poll), the forwarded signals as a descriptor
+    // (signalfd4), and the output rate limit's wait.
+    filter.allow("read");
+    filter.allow("poll");
+    filter.allow("signalfd4");
+    filter.allow("clock_nanosleep");
+    // Stopping QEMU (SIGKILL, QEMU alone) and reaping it.
+    filter.allow_if("kill", {SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(qemu))});
+    filter.allow("wait4");
+}
+
+void allow_proxy_thread_calls(SyscallFilter& filter,
+                              const std::optional<UnprivilegedIdentity>& identity) {
+    allow_runtime_calls(filter);
+    // The event loop: waiting, (un)registering sockets, its stop request (an eventfd).
+    filter.allow("epoll_wait");
+    filter.allow("epoll_pwait");
+    filter.allow("epoll_ctl");
+    filter.allow("read");
+    // TCP: accepting a client, a connection to the guest for it (IPv4 only), the relay's
+    // sends and receives, half-close, options (TCP_NODELAY, SO_LINGER for a reset,
+    // SO_BINDTODEVICE to the tap) and the connection's outcome (SO_ERROR).
+    filter.allow("accept4");
+    filter.allow_if("socket", {SCMP_A0(SCMP_CMP_EQ, AF_INET)});
+    filter.allow("connect");
+    filter.allow("sendto");
+    filter.allow("recvfrom");
+    filter.allow("shutdown");
+    filter.allow("setsockopt");
+    filter.allow("getsockopt");
+    // UDP: datagrams with their destination address (IP_PKTINFO) from and to the host side.
+    filter.allow("recvmsg");
+    filter.allow("sendmsg");
+    if (identity) {
+        filter.allow_if("setgroups", {SCMP_A0(SCMP_CMP_EQ, 0)});
+        filter.allow_if("setresgid",
+                        {SCMP_A0(SCMP_CMP_EQ, identity->gid), SCMP_A1(SCMP_CMP_EQ, identity->gid),
+                         SCMP_A2(SCMP_CMP_EQ, identity->gid)});
+        filter.allow_if("setresuid",
+                        {SCMP_A0(SCMP_CMP_EQ, identity->uid), SCMP_A1(SCMP_CMP_EQ, identity->uid),
+                         SCMP_A2(SCMP_CMP_EQ, identity->uid)});
+    }
+}
+
+} // namespace ingot

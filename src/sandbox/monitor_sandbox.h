@@ -1,0 +1,42 @@
+// The monitor as a security boundary (docs/design.md, "The monitor's sandbox"): once set-up is
+// done it runs without root, without capabilities, under no_new_privs, and with a seccomp
+// allowlist per thread, so that a guest that subverts it gains next to nothing.
+#pragma once
+
+#include "sandbox/privileges.h"
+
+#include <sys/types.h>
+
+#include <optional>
+
+namespace ingot {
+
+struct SandboxPlan {
+    // Where the hvt monitor goes when started as root; none on qemu (QEMU, ingot's child,
+    // needs /dev/kvm and the tap with ingot's privileges) or for an ordinary user.
+    std::optional<UnprivilegedIdentity> identity;
+};
+
+// Decided before set-up (looking a user up may open files).
+SandboxPlan plan_sandbox(bool hvt_monitor);
+
+// Closes every descriptor above stderr that ingot inherited: nothing it runs needs them, and
+// QEMU would inherit them too. Call first, before ingot opens anything.
+void close_inherited_descriptors();
+
+// The hvt monitor's main thread, after set-up (tap open, proxy bound, /dev/kvm open, guest
+// memory mapped, signal handlers installed) and before the guest's first instruction: drops
+// the bounding set, switches to the plan's identity, drops the capabilities, then installs
+// the vCPU thread's allowlist. Throws UserError.
+void seal_vcpu_thread(const SandboxPlan& plan);
+
+// ingot's main thread on --platform qemu, once QEMU (which must inherit no filter) has
+// started: drops the capabilities, then installs the console relay's allowlist. Throws
+// UserError.
+void seal_console_relay_thread(pid_t qemu);
+
+// The port proxy's thread, first thing: its own allowlist. Its capabilities go with the
+// monitor's switch of identity when there is one, else at once. Throws UserError.
+void seal_proxy_thread(const SandboxPlan& plan);
+
+} // namespace ingot
