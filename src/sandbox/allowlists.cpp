@@ -75,9 +75,11 @@ void allow_vcpu_thread_calls(SyscallFilter& filter) {
     filter.allow("poll");
     // Forwarded signals that interrupted KVM_RUN are taken while blocked (sigtimedwait).
     filter.allow("rt_sigtimedwait");
-    // The guest's clock and timers: a host timer whose signal interrupts KVM_RUN, and sleeps.
+    // The event tick and the stop deadline: host timers whose signals interrupt KVM_RUN
+    // (made before sealing, armed and deleted after), and sleeps.
     filter.allow("timer_settime");
     filter.allow("timer_gettime");
+    filter.allow("timer_delete");
     filter.allow("clock_nanosleep");
     // Crash reports: libdw reads the image's kernel and program from anonymous memory files
     // (no path, nothing opened from the file system), by pread or mmap after fstat.
