@@ -3,8 +3,8 @@
 #pragma once
 
 #include "qemu/console_protocol.h"
-#include "support/stop_policy.h"
 #include "support/console_output_guard.h"
+#include "support/stop_policy.h"
 
 #include <optional>
 #include <string>

@@ -80,6 +80,9 @@ void allow_vcpu_thread_calls(SyscallFilter& filter) {
     filter.allow("timer_settime");
     filter.allow("timer_gettime");
     filter.allow("timer_delete");
+    // Crash reports: glibc's qsort asks for the machine's memory (sysconf(_SC_PHYS_PAGES))
+    // before it sorts a large array, as libdw does with the program's symbols.
+    filter.allow("sysinfo");
     filter.allow("clock_nanosleep");
     // Crash reports: libdw reads the image's kernel and program from anonymous memory files
     // (no path, nothing opened from the file system), by pread or mmap after fstat.

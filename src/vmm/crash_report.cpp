@@ -14,7 +14,8 @@ void print_crash_report(const CrashScene& scene, const Image& image, GuestMemory
     // The image is itself the kernel's ELF (its symbols and call-frame information).
     Unwinder unwinder(image.bytes, image.program, scene.program_bias, walker);
     const kvm_regs& r = scene.registers;
-    std::string report = fmt::format("ingot: the program crashed: {}\n", scene.headline);
+    std::string report = fmt::format("ingot: the {} crashed: {}\n",
+                                     scene.in_kernel ? "kernel" : "program", scene.headline);
     report += fmt::format("ingot:   at {:#x} {}\n", r.rip, unwinder.describe(r.rip));
     report += "ingot: backtrace:\n";
     auto frames = unwinder.backtrace(r, 32);

@@ -16,6 +16,7 @@ struct CrashScene {
     kvm_regs registers;
     uint64_t cr3;
     uint64_t program_bias;
+    bool in_kernel = false; // the fault was the kernel's own, not the program's
 };
 
 void print_crash_report(const CrashScene& scene, const Image& image, GuestMemory& memory);

@@ -191,11 +191,14 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
             FaultVerdict verdict = classify_fault(facts);
             if (events.deliver_fault(vcpu, registers, sregs, facts, verdict))
                 continue;
+            // A fault in the kernel is the guest's failure, not the program's: status 125, as
+            // on pvh.
+            bool in_kernel = registers.rip >= abi::user_space_end;
             CrashScene scene{
                 fmt::format("{}: {}", signal_description(verdict.signal), verdict.description),
-                registers, sregs.cr3, program_bias(memory, layout)};
+                registers, sregs.cr3, program_bias(memory, layout), in_kernel};
             print_crash_report(scene, image, memory);
-            status = 128 + verdict.signal;
+            status = in_kernel ? status_guest_misbehaved : 128 + verdict.signal;
             break;
         }
         kvm_regs registers = vcpu.registers();
