@@ -8,6 +8,8 @@
 #include "net/network.h"
 #include "time/clock.h"
 
+#include <ingot/abi/memory_layout.h>
+
 namespace kernel {
 
 namespace {
@@ -117,6 +119,17 @@ ErrorOr<void> SocketFile::wait_for(uint32_t events, uint64_t timeout_ns) {
     auto waited = wait_for_file_events(*this, events, deadline);
     if (waited.is_error())
         return waited.error().code() == ETIMEDOUT ? EAGAIN : waited.error().code();
+    return {};
+}
+
+// While a thread waits, another may unmap the program's buffer it was given: a buffer in the
+// program's half is checked again after every wait, before the next copy, or the copy would
+// fault in the kernel (Linux's copy gives EFAULT). Kernel bounce buffers need nothing.
+ErrorOr<void> SocketFile::still_accessible(const void* data, size_t length, Access access) {
+    auto address = reinterpret_cast<uint64_t>(data);
+    if (address >= abi::user_space_end)
+        return {};
+    TRY(user_range(address, length, access));
     return {};
 }
 
@@ -238,6 +251,7 @@ ErrorOr<size_t> SocketFile::send(const void* data, size_t length, int flags,
             continue;
         }
         TRY(wait_for(poll_event::out, m_send_timeout_ns));
+        TRY(still_accessible(data, length, Access::Read));
     }
 }
 
@@ -267,6 +281,9 @@ ErrorOr<size_t> SocketFile::send_stream(const uint8_t* data, size_t length, int 
         auto waited = wait_for(poll_event::out, m_send_timeout_ns);
         if (waited.is_error())
             return done ? ErrorOr<size_t>(done) : ErrorOr<size_t>(waited.error());
+        auto accessible = still_accessible(data + done, length - done, Access::Read);
+        if (accessible.is_error())
+            return done ? ErrorOr<size_t>(done) : ErrorOr<size_t>(accessible.error());
     }
     return done;
 }
@@ -296,6 +313,7 @@ ErrorOr<SocketReceipt> SocketFile::receive(void* data, size_t length, int flags)
             continue;
         }
         TRY(wait_for(poll_event::in, m_receive_timeout_ns));
+        TRY(still_accessible(data, length, Access::Write));
     }
 }
 
@@ -330,6 +348,9 @@ ErrorOr<SocketReceipt> SocketFile::receive_stream(uint8_t* data, size_t length, 
         auto waited = wait_for(poll_event::in, m_receive_timeout_ns);
         if (waited.is_error())
             return done ? receipt(done) : waited.error();
+        auto accessible = still_accessible(data + done, length - done, Access::Write);
+        if (accessible.is_error())
+            return done ? receipt(done) : accessible.error();
     }
 }
 

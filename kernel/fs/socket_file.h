@@ -77,6 +77,7 @@ private:
     bool waits(int flags) const;
     // Waits for `events` after an EAGAIN, up to the option's timeout (EAGAIN after it).
     ErrorOr<void> wait_for(uint32_t events, uint64_t timeout_ns);
+    static ErrorOr<void> still_accessible(const void* data, size_t length, Access access);
     ErrorOr<size_t> send_stream(const uint8_t* data, size_t length, int flags);
     ErrorOr<SocketReceipt> receive_stream(uint8_t* data, size_t length, int flags);
 

@@ -3,13 +3,16 @@
 // as Linux does (EFAULT, or the bytes moved before the buffer went), not fault itself.
 // Prints one line per call.
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,8 +45,24 @@ static void report(const char* call, long result) {
     fflush(stdout);
 }
 
+// A connected pair of TCP sockets over loopback in `ends`: [0] reads what [1] writes.
+static int connect_loopback(void) {
+    int listener = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in address = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t length = sizeof address;
+    if (bind(listener, (struct sockaddr*)&address, sizeof address) != 0 || listen(listener, 1) != 0 ||
+        getsockname(listener, (struct sockaddr*)&address, &length) != 0)
+        return -1;
+    ends[1] = socket(AF_INET, SOCK_STREAM, 0);
+    if (connect(ends[1], (struct sockaddr*)&address, sizeof address) != 0)
+        return -1;
+    ends[0] = accept(listener, NULL, NULL);
+    close(listener);
+    return ends[0] < 0 ? -1 : 0;
+}
+
 static void run(const char* call, int draining) {
-    if (pipe(ends) != 0)
+    if ((strcmp(call, "recv") == 0 ? connect_loopback() : pipe(ends)) != 0)
         return;
     buffer = mmap(NULL, buffer_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     drain = draining;
@@ -52,6 +71,8 @@ static void run(const char* call, int draining) {
     long result;
     if (strcmp(call, "read") == 0) {
         result = read(ends[0], buffer, 16);
+    } else if (strcmp(call, "recv") == 0) {
+        result = recv(ends[0], buffer, 16, 0);
     } else if (strcmp(call, "write") == 0) {
         result = write(ends[1], buffer, buffer_size); // fills the pipe, then waits for room
     } else if (strcmp(call, "poll") == 0) {
@@ -77,5 +98,6 @@ int main(void) {
     run("write", 1);
     run("poll", 0);
     run("epoll_wait", 0);
+    run("recv", 0);
     return 0;
 }
