@@ -408,6 +408,19 @@ ErrorOr<void> AddressSpace::discard(uint64_t address, uint64_t length) {
     return checked;
 }
 
+// The checks both forms of mremap begin with: a misaligned address EINVAL; lengths rounded up
+// to pages (one that wraps becomes 0); a new length of 0 or above the top EINVAL.
+ErrorOr<void> AddressSpace::check_remap_lengths(uint64_t address, uint64_t& old_length,
+                                                uint64_t& new_length) const {
+    if (!is_aligned(address, page))
+        return EINVAL;
+    old_length = align_up(old_length, page);
+    new_length = align_up(new_length, page);
+    if (new_length == 0 || new_length > m_highest)
+        return EINVAL;
+    return {};
+}
+
 ErrorOr<uint64_t> AddressSpace::resize(uint64_t address, uint64_t old_length, uint64_t new_length,
                                        bool may_move) {
     PageTable::Batch batch(m_page_table);
@@ -416,12 +429,7 @@ ErrorOr<uint64_t> AddressSpace::resize(uint64_t address, uint64_t old_length, ui
     // length of 0 or above the top EINVAL; no mapping at the address EFAULT; shrinking unmaps
     // the tail; growing needs the old range inside the mapping (EFAULT), and a private one is
     // never duplicated from an old length of 0 (EINVAL); a new length that fits nowhere ENOMEM.
-    if (!is_aligned(address, page))
-        return EINVAL;
-    old_length = align_up(old_length, page);
-    new_length = align_up(new_length, page);
-    if (new_length == 0 || new_length > m_highest)
-        return EINVAL;
+    TRY(check_remap_lengths(address, old_length, new_length));
     const Region* region = find(address);
     if (!region)
         return EFAULT;
@@ -457,12 +465,7 @@ ErrorOr<uint64_t> AddressSpace::move_to(uint64_t address, uint64_t old_length, u
     // mremap_to), in their order: the checks of resize(), then a misaligned target, one whose
     // range passes the top, or ranges that overlap, EINVAL; the mapping must hold the old
     // range (EFAULT); what was at the target is unmapped, and so is the old range's excess.
-    if (!is_aligned(address, page))
-        return EINVAL;
-    old_length = align_up(old_length, page);
-    new_length = align_up(new_length, page);
-    if (new_length == 0 || new_length > m_highest)
-        return EINVAL;
+    TRY(check_remap_lengths(address, old_length, new_length));
     if (!is_aligned(target, page) || target > m_highest - new_length)
         return EINVAL;
     uint64_t old_end;

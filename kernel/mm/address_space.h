@@ -82,6 +82,8 @@ private:
     ErrorOr<void> apply_protection(uint64_t start, uint64_t end, uint32_t protection,
                                    RegionKind kind);
     ErrorOr<void> back_page(uint64_t address, uint32_t protection);
+    ErrorOr<void> check_remap_lengths(uint64_t address, uint64_t& old_length,
+                                      uint64_t& new_length) const;
     ErrorOr<void> move_pages(uint64_t address, uint64_t old_length, uint64_t target,
                              uint64_t new_length, uint32_t protection, RegionKind kind);
     ErrorOr<Region*> insert(uint64_t start, uint64_t end, uint32_t protection, RegionKind kind);
