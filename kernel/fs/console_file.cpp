@@ -1,5 +1,6 @@
 #include "fs/console_file.h"
 
+#include "lib/format.h"
 #include "lib/string.h"
 #include "lib/utility.h"
 #include "mm/user_memory.h"
@@ -113,6 +114,11 @@ ErrorOr<size_t> ConsoleFile::write(uint64_t user_buffer, size_t length) {
             break;
     }
     return done;
+}
+
+// The host's end may be a terminal, a pipe or a file: the guest sees the console device.
+size_t ConsoleFile::describe(char* buffer, size_t capacity) {
+    return format_within(buffer, capacity, "/dev/console");
 }
 
 ErrorOr<void> ConsoleFile::stat(LinuxStat& stat) {

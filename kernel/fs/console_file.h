@@ -13,6 +13,7 @@ public:
     ErrorOr<size_t> read(uint64_t user_buffer, size_t length) override;
     ErrorOr<size_t> write(uint64_t user_buffer, size_t length) override;
     ErrorOr<void> stat(LinuxStat& stat) override;
+    size_t describe(char* buffer, size_t capacity) override;
     ErrorOr<long> ioctl(uint32_t request, uint64_t argument) override;
     uint32_t access_mode() const override { return m_stream == 0 ? o_rdonly : o_wronly; }
     uint32_t poll_events() override;

@@ -1,5 +1,6 @@
 #include "fs/epoll_file.h"
 
+#include "lib/format.h"
 #include "lib/string.h"
 
 namespace kernel {
@@ -142,6 +143,10 @@ uint32_t EpollFile::poll_events() {
         ReadyList::remove(entry);
     }
     return 0;
+}
+
+size_t EpollFile::describe(char* buffer, size_t capacity) {
+    return format_within(buffer, capacity, "anon_inode:[eventpoll]");
 }
 
 ErrorOr<void> EpollFile::stat(LinuxStat& stat) {

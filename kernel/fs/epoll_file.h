@@ -51,6 +51,7 @@ public:
     ErrorOr<size_t> read(uint64_t, size_t) override { return EINVAL; }
     ErrorOr<size_t> write(uint64_t, size_t) override { return EINVAL; }
     ErrorOr<void> stat(LinuxStat& stat) override;
+    size_t describe(char* buffer, size_t capacity) override;
     ErrorOr<long> ioctl(uint32_t, uint64_t) override { return ENOTTY; }
 
 private:

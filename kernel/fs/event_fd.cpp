@@ -2,6 +2,7 @@
 
 #include "fs/event_counter.h"
 #include "fs/file_wait.h"
+#include "lib/format.h"
 #include "lib/string.h"
 #include "mm/user_memory.h"
 
@@ -51,6 +52,9 @@ public:
         return sizeof(uint64_t);
     }
 
+    size_t describe(char* buffer, size_t capacity) override {
+        return format_within(buffer, capacity, "anon_inode:[eventfd]");
+    }
     ErrorOr<void> stat(LinuxStat& stat) override {
         memset(&stat, 0, sizeof stat);
         stat.st_mode = 0600; // an anonymous inode has no file type

@@ -11,6 +11,10 @@
 
 namespace kernel {
 
+namespace vfs {
+class Inode;
+}
+
 // The x86-64 Linux struct stat.
 struct LinuxStat {
     uint64_t st_dev, st_ino, st_nlink;
@@ -47,6 +51,13 @@ public:
     virtual ErrorOr<long> ioctl(uint32_t request, uint64_t argument) = 0;
     // O_RDONLY, O_WRONLY or O_RDWR, as F_GETFL reports it.
     virtual uint32_t access_mode() const = 0;
+
+    // The inode a file opened by path refers to (regular files, directories, device nodes):
+    // what fstat, mmap, fchdir and /proc/self/fd see. Null for pipes, sockets, eventfds, epoll.
+    virtual vfs::Inode* inode() { return nullptr; }
+    // What /proc/self/fd/N links to: the path it was opened by, or Linux's "pipe:[ino]",
+    // "socket:[ino]", "anon_inode:[eventfd]" forms. Returns the length written (no NUL).
+    virtual size_t describe(char* buffer, size_t capacity) = 0;
 
     // The poll_event:: bits that hold now.
     virtual uint32_t poll_events() = 0;

@@ -2,6 +2,7 @@
 
 #include "fs/file_wait.h"
 #include "fs/pipe_buffer.h"
+#include "lib/format.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "mm/user_memory.h"
@@ -54,11 +55,20 @@ struct Pipe {
     }
 };
 
+uint64_t pipe_inode(const Pipe& pipe) {
+    return reinterpret_cast<uint64_t>(&pipe) >> 4;
+}
+
+size_t pipe_describe(char* buffer, size_t capacity, const Pipe& pipe) {
+    return format_within(buffer, capacity, "pipe:[%llu]",
+                         static_cast<unsigned long long>(pipe_inode(pipe)));
+}
+
 ErrorOr<void> pipe_stat(LinuxStat& stat, const Pipe& pipe) {
     memset(&stat, 0, sizeof stat);
     stat.st_mode = 010600; // S_IFIFO
     stat.st_nlink = 1;
-    stat.st_ino = reinterpret_cast<uint64_t>(&pipe) >> 4;
+    stat.st_ino = pipe_inode(pipe);
     stat.st_blksize = pipe_atomic_write;
     return {};
 }
@@ -83,6 +93,9 @@ public:
     uint32_t poll_events() override { return m_pipe.reader_events(); }
     Readiness* readiness() override { return &m_pipe.read_side; }
     ErrorOr<void> stat(LinuxStat& stat) override { return pipe_stat(stat, m_pipe); }
+    size_t describe(char* buffer, size_t capacity) override {
+        return pipe_describe(buffer, capacity, m_pipe);
+    }
     ErrorOr<long> ioctl(uint32_t request, uint64_t argument) override {
         return pipe_ioctl(m_pipe, request, argument);
     }
@@ -124,6 +137,9 @@ public:
     uint32_t poll_events() override { return m_pipe.writer_events(); }
     Readiness* readiness() override { return &m_pipe.write_side; }
     ErrorOr<void> stat(LinuxStat& stat) override { return pipe_stat(stat, m_pipe); }
+    size_t describe(char* buffer, size_t capacity) override {
+        return pipe_describe(buffer, capacity, m_pipe);
+    }
     ErrorOr<long> ioctl(uint32_t request, uint64_t argument) override {
         return pipe_ioctl(m_pipe, request, argument);
     }

@@ -1,6 +1,7 @@
 #include "fs/socket_file.h"
 
 #include "fs/file_wait.h"
+#include "lib/format.h"
 #include "lib/string.h"
 #include "lib/utility.h"
 #include "mm/kmalloc.h"
@@ -447,6 +448,11 @@ ErrorOr<size_t> SocketFile::read(uint64_t user_buffer, size_t length) {
 ErrorOr<size_t> SocketFile::write(uint64_t user_buffer, size_t length) {
     const void* buffer = TRY(user_range(user_buffer, length, Access::Read));
     return send(buffer, length, 0, nullptr);
+}
+
+size_t SocketFile::describe(char* buffer, size_t capacity) {
+    return format_within(buffer, capacity, "socket:[%llu]",
+                         static_cast<unsigned long long>(reinterpret_cast<uint64_t>(this) >> 4));
 }
 
 ErrorOr<void> SocketFile::stat(LinuxStat& stat) {

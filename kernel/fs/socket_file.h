@@ -67,6 +67,7 @@ public:
     ErrorOr<size_t> read(uint64_t user_buffer, size_t length) override;
     ErrorOr<size_t> write(uint64_t user_buffer, size_t length) override;
     ErrorOr<void> stat(LinuxStat& stat) override;
+    size_t describe(char* buffer, size_t capacity) override;
     ErrorOr<long> ioctl(uint32_t request, uint64_t argument) override;
 
 private:

@@ -125,6 +125,16 @@ size_t format(char* buffer, size_t size, const char* pattern, ...) {
     return length;
 }
 
+size_t format_within(char* buffer, size_t size, const char* pattern, ...) {
+    va_list arguments;
+    va_start(arguments, pattern);
+    size_t length = vformat(buffer, size, pattern, arguments);
+    va_end(arguments);
+    if (size == 0)
+        return 0;
+    return length < size ? length : size - 1;
+}
+
 void FormatBuffer::append(const char* pattern, ...) {
     if (m_length >= m_size)
         return;

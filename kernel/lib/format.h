@@ -10,6 +10,9 @@ namespace kernel {
 size_t format(char* buffer, size_t size, const char* pattern, ...)
     __attribute__((format(printf, 3, 4)));
 size_t vformat(char* buffer, size_t size, const char* pattern, va_list arguments);
+// format(), returning the length written (cut to fit) rather than the length wanted.
+size_t format_within(char* buffer, size_t size, const char* pattern, ...)
+    __attribute__((format(printf, 3, 4)));
 
 // Appends to a fixed buffer, remembering how much was cut.
 class FormatBuffer {

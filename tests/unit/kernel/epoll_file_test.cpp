@@ -32,6 +32,7 @@ public:
     kernel::ErrorOr<size_t> write(uint64_t, size_t) override { return kernel::EINVAL; }
     kernel::ErrorOr<void> stat(LinuxStat&) override { return kernel::EINVAL; }
     kernel::ErrorOr<long> ioctl(uint32_t, uint64_t) override { return kernel::ENOTTY; }
+    size_t describe(char*, size_t) override { return 0; }
 
 private:
     bool m_notifies;
