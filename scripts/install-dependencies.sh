@@ -15,6 +15,13 @@ packages=(
   dnsmasq-base # the DHCP server of the networking tests
   clang libclang-rt-14-dev # the network stack's libFuzzer target
   golang-go # a static Go program among the integration tests
+  python3 # Debian's own dynamically linked programs, run unmodified by the integration tests
+  lua5.4
+  sqlite3
+  busybox-static
+  nginx-light
+  redis-server
+  redis-tools
 )
 
 missing=()

@@ -1,0 +1,59 @@
+# Debian's own programs, unmodified and dynamically linked, sealed with their libraries (found by
+# the closure finder) and the files they read (included by CMakeLists.txt, after ingot_case).
+# A program that is not installed is skipped (scripts/install-dependencies.sh installs them).
+
+set(DEBIAN_DIR ${CMAKE_CURRENT_SOURCE_DIR}/debian)
+# No syscall these programs make may go unimplemented.
+set(DEBIAN_CLEAN --stderr-not-regex "not implemented|crashed|cannot start")
+
+function(debian_skip_unless path out)
+  if(EXISTS ${path})
+    set(${out} "" PARENT_SCOPE)
+  else()
+    set(${out} SKIP "${path} is not installed" PARENT_SCOPE)
+  endif()
+endfunction()
+
+# python3: the standard library from the image, C extension modules through dlopen (with
+# libsqlite3, libssl and libcrypto found for _sqlite3 and _ssl), a data file, /tmp.
+debian_skip_unless(/usr/bin/python3 python_skip)
+ingot_case(image.build_python3 ${python_skip} SETUP ingot_image_python3 TIMEOUT 180
+  CHECKS --stdout-empty --stderr-empty --file-exists ${IMAGES}/python3.img
+  COMMAND ${INGOT} build -m 256M --add /usr/lib/python3.11 --add ${DEBIAN_DIR}:/app
+          /usr/bin/python3 -o ${IMAGES}/python3.img -- /app/stdlib_tour.py)
+
+# lua5.4: the interpreter and liblua5.4.so.0.
+debian_skip_unless(/usr/bin/lua5.4 lua_skip)
+# sqlite3: the CLI writes a database in /tmp (the tmpfs layer) and reads it back.
+debian_skip_unless(/usr/bin/sqlite3 sqlite_skip)
+
+# busybox-static (a static program) lists, reads, hashes, searches and archives a tree.
+debian_skip_unless(/bin/busybox busybox_skip)
+
+foreach(platform IN LISTS INGOT_TEST_PLATFORMS)
+  if(platform STREQUAL "hvt")
+    set(guest KVM)
+    set(slow 1)
+  else()
+    set(guest QEMU)
+    set(slow 4)
+  endif()
+  math(EXPR python_timeout "60 * ${slow}")
+  ingot_case(${platform}.python3_stdlib ${guest} ${python_skip} REQUIRES ingot_image_python3
+    TIMEOUT ${python_timeout}
+    CHECKS ${DEBIAN_CLEAN} --stdout-file ${EXPECTED}/python_stdlib_tour.txt
+    COMMAND ${INGOT} run --platform ${platform} ${IMAGES}/python3.img)
+  ingot_case(${platform}.lua_interpreter ${guest} ${lua_skip}
+    CHECKS ${DEBIAN_CLEAN} --stdout-regex "^Lua 5\\.4	42	ababab	1,2,3	float$" --stdout-lines 1
+    COMMAND ${INGOT} run --platform ${platform} /usr/bin/lua5.4 --
+            -e "print(_VERSION, 6*7, string.rep('ab', 3), table.concat({1,2,3}, ','), math.type(1.5))")
+  ingot_case(${platform}.sqlite3_cli ${guest} ${sqlite_skip}
+    CHECKS ${DEBIAN_CLEAN} --stdout-regex "^6\\|3$" --stdout-lines 1
+    COMMAND ${INGOT} run --platform ${platform} /usr/bin/sqlite3 -- /tmp/t.db
+            "create table t(a); insert into t values (1),(2),(3); select sum(a), count(*) from t;")
+  math(EXPR busybox_timeout "60 * ${slow}")
+  ingot_case(${platform}.busybox_applets ${guest} ${busybox_skip} TIMEOUT ${busybox_timeout}
+    CHECKS ${DEBIAN_CLEAN} --stdout-file ${EXPECTED}/busybox_applets.txt
+    COMMAND ${INGOT_TEST_BASH} ${DEBIAN_DIR}/busybox_applets.sh ${INGOT} ${platform}
+            ${DEBIAN_DIR}/tree)
+endforeach()
