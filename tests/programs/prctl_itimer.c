@@ -1,7 +1,8 @@
 // prctl (thread names, dumpable, parent-death signal, no_new_privs, the bounding set),
 // setitimer/getitimer/alarm (all three timers, interval re-arming), raising RLIMIT_NOFILE and
-// descriptors up to the new limit, rt_sigpending and sched_getaffinity's answers. The output is
-// the same natively and in Ingot: nothing printed depends on the machine or on timing.
+// descriptors up to the new limit, rt_sigpending, sched_getaffinity and MREMAP_DONTUNMAP. The
+// output is the same natively and in Ingot: nothing printed depends on the machine or on timing.
+// With the argument "alarm" it waits for an alarm it does not handle.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -282,7 +283,14 @@ static void remap_without_unmapping(void) {
         result((long)remap((void*)0x10000, size, size, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL)));
 }
 
-int main(void) {
+int main(int argc, char** argv) {
+    // "alarm": SIGALRM's default action ends the program; the wait for it is no deadlock.
+    if (argc > 1 && strcmp(argv[1], "alarm") == 0) {
+        alarm(1);
+        pause();
+        printf("pause returned\n");
+        return 1;
+    }
     process_control();
     interval_timers();
     descriptor_limit();
