@@ -74,7 +74,7 @@ ErrorOr<FileReference> get_reference(int fd) {
 }
 
 ErrorOr<int> install(File& file, int minimum, uint32_t flags) {
-    if (minimum < 0 || minimum >= soft_limit)
+    if (minimum < 0)
         return EINVAL;
     int fd = minimum;
     while (fd < capacity && fd < soft_limit && slots[fd].file)

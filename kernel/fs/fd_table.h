@@ -39,8 +39,8 @@ void set_limit(int limit);
 int limit();
 ErrorOr<File*> get(int fd);
 ErrorOr<FileReference> get_reference(int fd);
-// The lowest free descriptor at or above `minimum`; takes a reference on `file`. EINVAL for a
-// `minimum` at or above the limit, EMFILE when every descriptor below it is taken.
+// The lowest free descriptor at or above `minimum`; takes a reference on `file`. EMFILE when
+// none is free below the limit.
 ErrorOr<int> install(File& file, int minimum, uint32_t fd_flags);
 // dup2: descriptor `fd`, whose file (if any) is closed; EBADF at or above the limit.
 ErrorOr<void> install_at(File& file, int fd, uint32_t fd_flags);

@@ -214,6 +214,13 @@ static void descriptor_limit(void) {
     printf("nofile: soft limit 10 leaves %d more, then %s\n", low, strerrorname_np(errno));
     struct pollfd many[11] = {{0}};
     printf("nofile: poll of 11 descriptors %s\n", result(poll(many, 11, 0)));
+    wanted.rlim_cur = 0;
+    setrlimit(RLIMIT_NOFILE, &wanted);
+    printf("nofile: soft limit 0: eventfd %s\n", result(eventfd(0, 0)));
+    printf("nofile: soft limit 0: F_DUPFD from 0 %s\n", result(fcntl(1, F_DUPFD, 0)));
+    printf("nofile: soft limit 0: F_DUPFD from -1 %s\n", result(fcntl(1, F_DUPFD, -1)));
+    wanted.rlim_cur = 10;
+    setrlimit(RLIMIT_NOFILE, &wanted);
     wanted.rlim_cur = 11;
     wanted.rlim_max = 10;
     printf("nofile: soft above hard %s\n", result(setrlimit(RLIMIT_NOFILE, &wanted)));
