@@ -6,8 +6,9 @@
 
 namespace kernel::fd_table {
 
-inline constexpr int max_descriptors = 1024;
 inline constexpr uint32_t fd_cloexec = 1;
+// Linux's fs.nr_open: no RLIMIT_NOFILE, so no descriptor, goes beyond it.
+inline constexpr int max_limit = 1048576;
 
 // A reference that keeps a file alive while a call uses it, even if another thread closes the
 // descriptor meanwhile (a blocking read, a poll).
@@ -32,10 +33,16 @@ private:
 };
 
 void initialize_console();
+// RLIMIT_NOFILE's soft limit: new descriptors are below it (those above it stay open). The
+// table grows on demand up to it. 1024 until set.
+void set_limit(int limit);
+int limit();
 ErrorOr<File*> get(int fd);
 ErrorOr<FileReference> get_reference(int fd);
-// The lowest free descriptor at or above `minimum`; takes a reference on `file`.
+// The lowest free descriptor at or above `minimum`; takes a reference on `file`. EMFILE when
+// none is free below the limit.
 ErrorOr<int> install(File& file, int minimum, uint32_t fd_flags);
+// dup2: descriptor `fd`, whose file (if any) is closed; EBADF at or above the limit.
 ErrorOr<void> install_at(File& file, int fd, uint32_t fd_flags);
 ErrorOr<void> close(int fd);
 ErrorOr<uint32_t> fd_flags(int fd);

@@ -161,10 +161,14 @@ ErrorOr<long> sys_fcntl(int fd, int command, uint64_t argument) {
     File* file = TRY(fd_table::get(fd));
     switch (command) {
     case f_dupfd:
-        return as_syscall_result(fd_table::install(*file, static_cast<int>(argument), 0));
-    case f_dupfd_cloexec:
-        return as_syscall_result(
-            fd_table::install(*file, static_cast<int>(argument), fd_table::fd_cloexec));
+    case f_dupfd_cloexec: {
+        // Linux's f_dupfd takes the low 32 bits as unsigned: a negative one is above the limit.
+        auto minimum = static_cast<uint32_t>(argument);
+        if (minimum >= static_cast<uint32_t>(fd_table::limit()))
+            return EINVAL;
+        uint32_t flags = command == f_dupfd_cloexec ? fd_table::fd_cloexec : 0;
+        return as_syscall_result(fd_table::install(*file, static_cast<int>(minimum), flags));
+    }
     case f_getfd:
         return as_syscall_result(fd_table::fd_flags(fd));
     case f_setfd:

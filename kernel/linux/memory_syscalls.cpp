@@ -3,6 +3,7 @@
 #include "lib/utility.h"
 #include "linux/program_break.h"
 #include "linux/syscall_table.h"
+#include "mm/frame_allocator.h"
 #include "mm/user_memory.h"
 
 #include <ingot/abi/memory_layout.h>
@@ -36,6 +37,41 @@ RegionKind kind_of(unsigned flags) {
 // memory-failure injection (100, 101) and guard-region (102, 103) advice.
 bool is_known_advice(int advice) {
     return (advice >= 0 && advice <= 4) || (advice >= 8 && advice <= 25);
+}
+
+// MREMAP_DONTUNMAP: the pages move (to `new_address` with MREMAP_FIXED, else anywhere free)
+// and the old range stays mapped with its protection, empty: it reads back as zero, as Linux's
+// private anonymous mappings do. Only anonymous mappings (stacks included) may, as Linux 5.7 to
+// 5.12 allowed: the program's own segments would read back from its file in Linux.
+ErrorOr<long> move_leaving_empty(uint64_t address, size_t length, bool fixed,
+                                 uint64_t new_address) {
+    if (!is_aligned(address, abi::page_size) || length == 0)
+        return EINVAL;
+    auto& space = user_address_space();
+    const Region* region = space.find(address);
+    if (!region)
+        return EFAULT;
+    if (region->kind != RegionKind::Anonymous && region->kind != RegionKind::Stack)
+        return EINVAL;
+    uint32_t old_protection = region->protection;
+    RegionKind old_kind = region->kind;
+    // The old range is backed afresh after the move (with a few page tables): refuse now what
+    // could not be, rather than fail half-way with the pages already gone.
+    uint64_t pages = align_up(length, abi::page_size) / abi::page_size;
+    if (pages > frame_allocator().free_frames() / 2)
+        return ENOMEM;
+    uint64_t target = new_address;
+    if (!fixed)
+        target = TRY(space.map_anonymous(0, length, protection::none, Placement::Anywhere,
+                                         RegionKind::Anonymous));
+    auto moved = space.move_to(address, length, length, target);
+    if (moved.is_error()) {
+        if (!fixed)
+            (void)space.unmap(target, length);
+        return moved.error();
+    }
+    TRY(space.map_anonymous(address, length, old_protection, Placement::Fixed, old_kind));
+    return static_cast<long>(moved.value());
 }
 
 } // namespace
@@ -100,7 +136,7 @@ ErrorOr<long> sys_mremap(uint64_t address, size_t old_length, size_t new_length,
     if ((flags & mremap_dontunmap) && (!(flags & mremap_maymove) || old_length != new_length))
         return EINVAL;
     if (flags & mremap_dontunmap)
-        return EINVAL; // leaving the old range mapped (and empty) is not supported
+        return move_leaving_empty(address, old_length, flags & mremap_fixed, new_address);
     if (flags & mremap_fixed)
         return as_syscall_result(
             user_address_space().move_to(address, old_length, new_length, new_address));

@@ -117,7 +117,8 @@ private:
 };
 
 ErrorOr<long> do_poll(UserPointer user_fds, unsigned count, const WaitLimit& limit) {
-    if (count > static_cast<unsigned>(fd_table::max_descriptors))
+    // Linux: no more entries than RLIMIT_NOFILE allows descriptors.
+    if (count > static_cast<unsigned>(fd_table::limit()))
         return EINVAL;
     auto* fds = static_cast<LinuxPollFd*>(
         TRY(user_range(user_fds.address, count * sizeof(LinuxPollFd), Access::Write)));

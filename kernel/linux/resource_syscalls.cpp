@@ -1,4 +1,6 @@
 // Limits and usage. RLIMIT_STACK is the image's stack size: glibc sizes thread stacks by it.
+// RLIMIT_NOFILE's soft limit bounds the descriptors (fs/fd_table.h).
+#include "fs/fd_table.h"
 #include "linux/resource_limits.h"
 #include "linux/syscall_table.h"
 #include "mm/frame_allocator.h"
@@ -15,7 +17,7 @@ namespace {
 constexpr unsigned resource_count = 16;
 constexpr int rlimit_stack = 3;
 constexpr int rlimit_core = 4;
-constexpr int rlimit_nofile = 7;
+constexpr unsigned rlimit_nofile = 7;
 constexpr uint64_t infinity = ~0ull;
 
 struct LinuxRlimit {
@@ -25,15 +27,23 @@ struct LinuxRlimit {
 
 LinuxRlimit limits[resource_count];
 
-ErrorOr<long> exchange_limit(unsigned resource, UserPointer new_limit, UserPointer old_limit) {
+// Linux's do_prlimit, for a process whose threads run as root (CAP_SYS_RESOURCE): a hard limit
+// may go up as well as down, except RLIMIT_NOFILE's beyond fs.nr_open (EPERM).
+ErrorOr<long> exchange_limit(unsigned resource, const LinuxRlimit* wanted, UserPointer old_limit) {
     if (resource >= resource_count)
         return EINVAL;
-    LinuxRlimit previous = limits[resource];
-    if (new_limit) {
-        auto wanted = TRY(read_user<LinuxRlimit>(new_limit.address));
-        if (wanted.current > wanted.maximum || wanted.maximum > previous.maximum)
+    if (wanted) {
+        if (wanted->current > wanted->maximum)
             return EINVAL;
-        limits[resource] = wanted;
+        if (resource == rlimit_nofile &&
+            wanted->maximum > static_cast<uint64_t>(fd_table::max_limit))
+            return EPERM;
+    }
+    LinuxRlimit previous = limits[resource];
+    if (wanted) {
+        limits[resource] = *wanted;
+        if (resource == rlimit_nofile) // below nr_open, checked above
+            fd_table::set_limit(static_cast<int>(wanted->current));
     }
     if (old_limit)
         TRY(write_user(old_limit.address, previous));
@@ -54,11 +64,15 @@ struct LinuxSysinfo {
 
 } // namespace
 
+// The process is 0 or its pid (1); each of its threads' ids names it too, as in Linux.
 ErrorOr<long> sys_prlimit64(int pid, unsigned resource, UserPointer new_limit,
                             UserPointer old_limit) {
-    if (pid != 0 && pid != 1)
+    LinuxRlimit wanted;
+    if (new_limit)
+        wanted = TRY(read_user<LinuxRlimit>(new_limit.address));
+    if (pid < 0 || (pid != 0 && !scheduler::find(static_cast<uint32_t>(pid))))
         return ESRCH;
-    return exchange_limit(resource, new_limit, old_limit);
+    return exchange_limit(resource, new_limit ? &wanted : nullptr, old_limit);
 }
 
 ErrorOr<long> sys_getrlimit(unsigned resource, UserPointer limit) {
@@ -68,7 +82,8 @@ ErrorOr<long> sys_getrlimit(unsigned resource, UserPointer limit) {
 }
 
 ErrorOr<long> sys_setrlimit(unsigned resource, UserPointer limit) {
-    return exchange_limit(resource, limit, UserPointer{0});
+    auto wanted = TRY(read_user<LinuxRlimit>(limit.address));
+    return exchange_limit(resource, &wanted, UserPointer{0});
 }
 
 ErrorOr<long> sys_sysinfo(UserPointer user_info) {
@@ -100,7 +115,9 @@ void initialize_resource_limits(uint64_t stack_size) {
         limit = {infinity, infinity};
     limits[rlimit_stack] = {stack_size, infinity};
     limits[rlimit_core] = {0, infinity};
+    // Linux's defaults for the first process (INR_OPEN_CUR, INR_OPEN_MAX).
     limits[rlimit_nofile] = {1024, 4096};
+    fd_table::set_limit(1024);
 }
 
 } // namespace kernel

@@ -4,6 +4,7 @@
 #include "lib/log.h"
 #include "lib/string.h"
 #include "lib/utility.h"
+#include "linux/interval_timers.h"
 #include "mm/user_memory.h"
 #include "platform/platform.h"
 #include "sched/scheduler.h"
@@ -201,6 +202,12 @@ void collect_host_signals() {
     }
 }
 
+// Signals that arise outside any call: from the host, and from the interval timers.
+void collect() {
+    collect_host_signals();
+    interval_timers::expire();
+}
+
 size_t threads_waiting_for_signals;
 
 // A handled host signal could wake a waiting thread; so can any host signal end a thread that
@@ -345,11 +352,16 @@ void run_handler(int signal, Thread& thread, InterruptFrame& frame, long interru
 
 void initialize(volatile uint64_t* host_signals) {
     host_pending = host_signals;
-    scheduler::set_signal_hooks({collect_host_signals, host_signals_can_wake, has_deliverable});
+    scheduler::set_signal_hooks(
+        {collect, host_signals_can_wake, has_deliverable, interval_timers::next_deadline_ns});
 }
 
 Action& action(int signal) {
     return actions[signal];
+}
+
+uint64_t blocked_pending(const Thread& thread) {
+    return (thread.pending_signals | process_pending) & thread.signal_mask;
 }
 
 void raise(int signal, Thread* target) {
@@ -390,7 +402,7 @@ void restore_mask_after_delivery(uint64_t mask) {
 }
 
 void deliver_pending(InterruptFrame& frame, long interrupted_call) {
-    collect_host_signals();
+    collect();
     Thread& thread = *scheduler::current();
     int signal = take_deliverable(thread);
     if (!signal) {

@@ -38,6 +38,8 @@ inline constexpr uint64_t ignore_handler = 1;
 void initialize(volatile uint64_t* host_signals);
 
 Action& action(int signal);
+// What rt_sigpending reports for `thread`: its pending signals and the process's, that it blocks.
+uint64_t blocked_pending(const Thread& thread);
 // Queues `signal` for `target`, or for the process (any thread not blocking it) when null.
 // Interrupts a blocking wait of the thread that will take it.
 void raise(int signal, Thread* target);

@@ -49,9 +49,9 @@
     S(33, dup2, (int old_fd, int new_fd))                                                          \
     S(34, pause, ())                                                                               \
     S(35, nanosleep, (UserPointer request, UserPointer remaining))                                 \
-    U(36, getitimer)                                                                               \
-    U(37, alarm)                                                                                   \
-    U(38, setitimer)                                                                               \
+    S(36, getitimer, (int which, UserPointer value))                                               \
+    S(37, alarm, (unsigned seconds))                                                               \
+    S(38, setitimer, (int which, UserPointer value, UserPointer old_value))                        \
     S(39, getpid, ())                                                                              \
     U(40, sendfile)                                                                                \
     S(41, socket, (int family, int type, int protocol))                                            \
@@ -176,7 +176,9 @@
     U(154, modify_ldt)                                                                             \
     U(155, pivot_root)                                                                             \
     U(156, _sysctl)                                                                                \
-    U(157, prctl)                                                                                  \
+    S(157, prctl,                                                                                  \
+      (int option, unsigned long argument2, unsigned long argument3, unsigned long argument4,      \
+       unsigned long argument5))                                                                   \
     S(158, arch_prctl, (int code, uint64_t address))                                               \
     U(159, adjtimex)                                                                               \
     S(160, setrlimit, (unsigned resource, UserPointer limit))                                      \

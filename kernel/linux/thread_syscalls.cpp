@@ -1,5 +1,7 @@
 // Threads: clone/clone3 for pthread_create, exit, TLS through arch_prctl.
 #include "lib/log.h"
+#include "lib/string.h"
+#include "lib/utility.h"
 #include "linux/syscall_table.h"
 #include "mm/user_memory.h"
 #include "net/network.h"
@@ -53,6 +55,11 @@ ErrorOr<long> clone_thread_from(SyscallFrame& parent_frame, const CloneRequest& 
     Thread& parent = *scheduler::current();
     cpu::save_fpu(child->fpu);
     child->fs_base = (request.flags & clone_settls) ? request.tls : parent.fs_base;
+    // As Linux's copy_process: the name and PR_SET_NO_NEW_PRIVS pass on, the parent-death
+    // signal does not.
+    memcpy(child->name, parent.name, sizeof child->name);
+    child->named = parent.named;
+    child->no_new_privileges = parent.no_new_privileges;
     if (request.flags & clone_child_cleartid)
         child->clear_child_tid = request.child_tid;
     if (request.flags & clone_parent_settid)
@@ -70,6 +77,11 @@ struct CloneArgs {
 [[noreturn]] void exit_program(int status) {
     net::finish_output();
     platform::exit(status);
+}
+
+// Linux's find_process_by_pid: 0 is the caller; any thread's id names that thread.
+bool names_a_thread(int pid) {
+    return pid == 0 || (pid > 0 && scheduler::find(static_cast<uint32_t>(pid)));
 }
 
 } // namespace
@@ -146,15 +158,25 @@ ErrorOr<long> sys_set_robust_list(UserPointer head, size_t length) {
     return 0;
 }
 
-// One CPU: the affinity mask has bit 0 alone.
-ErrorOr<long> sys_sched_getaffinity(int, unsigned size, UserPointer mask) {
-    if (size < 8)
+// One CPU: the affinity mask has bit 0 alone, a cpumask of one unsigned long.
+ErrorOr<long> sys_sched_getaffinity(int pid, unsigned size, UserPointer mask) {
+    if (size == 0 || size % sizeof(uint64_t))
         return EINVAL;
+    if (!names_a_thread(pid))
+        return ESRCH;
     TRY(write_user(mask.address, static_cast<uint64_t>(1)));
-    return 8;
+    return static_cast<long>(sizeof(uint64_t));
 }
 
-ErrorOr<long> sys_sched_setaffinity(int, unsigned, UserPointer) {
+// The mask is read first (as much as fits a cpumask, the rest taken as zero), then the thread
+// looked for; one without CPU 0 allows no CPU at all.
+ErrorOr<long> sys_sched_setaffinity(int pid, unsigned size, UserPointer user_mask) {
+    uint64_t mask = 0;
+    TRY(copy_from_user(&mask, user_mask.address, min<size_t>(size, sizeof mask)));
+    if (!names_a_thread(pid))
+        return ESRCH;
+    if (!(mask & 1))
+        return EINVAL;
     return 0;
 }
 

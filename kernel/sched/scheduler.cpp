@@ -73,8 +73,10 @@ Thread& pick_next() {
             interest |= abi::poll_event_stdin;
         uint64_t device_deadline =
             device_hooks.next_deadline_ns ? device_hooks.next_deadline_ns() : 0;
+        uint64_t signal_deadline =
+            signal_hooks.next_deadline_ns ? signal_hooks.next_deadline_ns() : 0;
         Thread* earliest = sleepers.first();
-        if (!earliest && !device_deadline && !interest && outside_waits == 0 &&
+        if (!earliest && !device_deadline && !signal_deadline && !interest && outside_waits == 0 &&
             !(signal_hooks.external_wake && signal_hooks.external_wake())) {
             klog("all %zu threads are blocked with nothing that could wake them: deadlock",
                  thread_count);
@@ -83,6 +85,8 @@ Thread& pick_next() {
         uint64_t deadline = earliest ? earliest->wake_deadline_ns : 0;
         if (device_deadline && (!deadline || device_deadline < deadline))
             deadline = device_deadline;
+        if (signal_deadline && (!deadline || signal_deadline < deadline))
+            deadline = signal_deadline;
         uint64_t timeout = UINT64_MAX;
         if (deadline) {
             uint64_t now = clock::monotonic_ns();

@@ -52,13 +52,16 @@ bool console_input_arrived();
 [[noreturn]] void exit_current();
 
 // How signals reach the scheduler: `collect` runs before every idle wait and after it (host
-// signals arrive there); `external_wake` says whether something outside (a host signal)
-// could still wake a thread that waits with no deadline, so that such a wait is not taken for
-// a deadlock; `pending` says whether a thread has a signal to take, so it does not block.
+// signals and expired interval timers arrive there); `external_wake` says whether something
+// outside (a host signal) could still wake a thread that waits with no deadline, so that such a
+// wait is not taken for a deadlock; `pending` says whether a thread has a signal to take, so it
+// does not block; `next_deadline_ns` (0: none) is when a signal will arise by itself (an
+// interval timer), which bounds every idle wait.
 struct SignalHooks {
     void (*collect)();
     bool (*external_wake)();
     bool (*pending)(const Thread&);
+    uint64_t (*next_deadline_ns)();
 };
 void set_signal_hooks(const SignalHooks& hooks);
 

@@ -34,6 +34,14 @@ struct Thread {
     uint64_t alternate_stack_size = 0;
     bool alternate_stack_enabled = false;
 
+    // prctl(2) state Linux keeps per thread: the name (comm, NUL-terminated; `named` once
+    // linux/thread_name.h gave it one), the signal asked for at the parent's death (never
+    // sent: the program has no parent), and PR_SET_NO_NEW_PRIVS.
+    char name[16] = {};
+    bool named = false;
+    int parent_death_signal = 0;
+    bool no_new_privileges = false;
+
     // Whichever queue the thread waits on (run queue or a wait queue), and the sleep list.
     ListNode queue_node;
     ListNode timer_node;

@@ -1,0 +1,15 @@
+// The process's interval timers (setitimer(2), alarm(2)), as the scheduler and signal delivery
+// see them: they look for expiries where host signals are collected, and an idle CPU wakes for
+// the next one.
+#pragma once
+
+#include <stdint.h>
+
+namespace kernel::interval_timers {
+
+// Raises the signal of every timer that expired by now, and re-arms those with an interval.
+void expire();
+// The earliest armed timer's deadline (monotonic), 0 when none is armed.
+uint64_t next_deadline_ns();
+
+} // namespace kernel::interval_timers
