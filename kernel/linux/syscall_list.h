@@ -8,13 +8,13 @@
 #define ENUMERATE_SYSCALLS(S, U)                                                                   \
     U(0, read)                                                                                     \
     U(1, write)                                                                                    \
-    U(2, open)                                                                                     \
+    S(2, open, (UserString path, int flags, unsigned mode))                                        \
     U(3, close)                                                                                    \
-    U(4, stat)                                                                                     \
+    S(4, stat, (UserString path, UserPointer stat))                                                \
     U(5, fstat)                                                                                    \
-    U(6, lstat)                                                                                    \
+    S(6, lstat, (UserString path, UserPointer stat))                                               \
     U(7, poll)                                                                                     \
-    U(8, lseek)                                                                                    \
+    S(8, lseek, (int fd, long offset, unsigned whence))                                            \
     U(9, mmap)                                                                                     \
     U(10, mprotect)                                                                                \
     U(11, munmap)                                                                                  \
@@ -23,11 +23,11 @@
     U(14, rt_sigprocmask)                                                                          \
     U(15, rt_sigreturn)                                                                            \
     U(16, ioctl)                                                                                   \
-    U(17, pread64)                                                                                 \
-    U(18, pwrite64)                                                                                \
+    S(17, pread64, (int fd, UserPointer buffer, size_t count, long offset))                        \
+    S(18, pwrite64, (int fd, UserPointer buffer, size_t count, long offset))                       \
     U(19, readv)                                                                                   \
     U(20, writev)                                                                                  \
-    U(21, access)                                                                                  \
+    S(21, access, (UserString path, int mode))                                                     \
     U(22, pipe)                                                                                    \
     U(23, select)                                                                                  \
     U(24, sched_yield)                                                                             \
@@ -80,28 +80,28 @@
     U(71, msgctl)                                                                                  \
     U(72, fcntl)                                                                                   \
     U(73, flock)                                                                                   \
-    U(74, fsync)                                                                                   \
-    U(75, fdatasync)                                                                               \
-    U(76, truncate)                                                                                \
-    U(77, ftruncate)                                                                               \
+    S(74, fsync, (int fd))                                                                         \
+    S(75, fdatasync, (int fd))                                                                     \
+    S(76, truncate, (UserString path, long length))                                                \
+    S(77, ftruncate, (int fd, long length))                                                        \
     U(78, getdents)                                                                                \
-    U(79, getcwd)                                                                                  \
-    U(80, chdir)                                                                                   \
-    U(81, fchdir)                                                                                  \
-    U(82, rename)                                                                                  \
-    U(83, mkdir)                                                                                   \
-    U(84, rmdir)                                                                                   \
-    U(85, creat)                                                                                   \
-    U(86, link)                                                                                    \
-    U(87, unlink)                                                                                  \
-    U(88, symlink)                                                                                 \
-    U(89, readlink)                                                                                \
-    U(90, chmod)                                                                                   \
-    U(91, fchmod)                                                                                  \
-    U(92, chown)                                                                                   \
-    U(93, fchown)                                                                                  \
-    U(94, lchown)                                                                                  \
-    U(95, umask)                                                                                   \
+    S(79, getcwd, (UserPointer buffer, size_t size))                                               \
+    S(80, chdir, (UserString path))                                                                \
+    S(81, fchdir, (int fd))                                                                        \
+    S(82, rename, (UserString old_path, UserString new_path))                                      \
+    S(83, mkdir, (UserString path, unsigned mode))                                                 \
+    S(84, rmdir, (UserString path))                                                                \
+    S(85, creat, (UserString path, unsigned mode))                                                 \
+    S(86, link, (UserString old_path, UserString new_path))                                        \
+    S(87, unlink, (UserString path))                                                               \
+    S(88, symlink, (UserString target, UserString path))                                           \
+    S(89, readlink, (UserString path, UserPointer buffer, int size))                               \
+    S(90, chmod, (UserString path, unsigned mode))                                                 \
+    S(91, fchmod, (int fd, unsigned mode))                                                         \
+    S(92, chown, (UserString path, unsigned user, unsigned group))                                 \
+    S(93, fchown, (int fd, unsigned user, unsigned group))                                         \
+    S(94, lchown, (UserString path, unsigned user, unsigned group))                                \
+    S(95, umask, (unsigned mask))                                                                  \
     S(96, gettimeofday, (UserPointer time, UserPointer zone))                                      \
     U(97, getrlimit)                                                                               \
     U(98, getrusage)                                                                               \
@@ -138,13 +138,13 @@
     U(129, rt_sigqueueinfo)                                                                        \
     U(130, rt_sigsuspend)                                                                          \
     U(131, sigaltstack)                                                                            \
-    U(132, utime)                                                                                  \
-    U(133, mknod)                                                                                  \
+    S(132, utime, (UserString path, UserPointer times))                                            \
+    S(133, mknod, (UserString path, unsigned mode, unsigned device))                               \
     U(134, uselib)                                                                                 \
     U(135, personality)                                                                            \
     U(136, ustat)                                                                                  \
-    U(137, statfs)                                                                                 \
-    U(138, fstatfs)                                                                                \
+    S(137, statfs, (UserString path, UserPointer buffer))                                          \
+    S(138, fstatfs, (int fd, UserPointer buffer))                                                  \
     U(139, sysfs)                                                                                  \
     U(140, getpriority)                                                                            \
     U(141, setpriority)                                                                            \
@@ -168,7 +168,7 @@
     U(159, adjtimex)                                                                               \
     U(160, setrlimit)                                                                              \
     U(161, chroot)                                                                                 \
-    U(162, sync)                                                                                   \
+    S(162, sync, ())                                                                               \
     U(163, acct)                                                                                   \
     U(164, settimeofday)                                                                           \
     U(165, mount)                                                                                  \
@@ -223,7 +223,7 @@
     U(214, epoll_ctl_old)                                                                          \
     U(215, epoll_wait_old)                                                                         \
     U(216, remap_file_pages)                                                                       \
-    U(217, getdents64)                                                                             \
+    S(217, getdents64, (int fd, UserPointer buffer, unsigned count))                               \
     U(218, set_tid_address)                                                                        \
     U(219, restart_syscall)                                                                        \
     U(220, semtimedop)                                                                             \
@@ -241,7 +241,7 @@
     U(232, epoll_wait)                                                                             \
     U(233, epoll_ctl)                                                                              \
     U(234, tgkill)                                                                                 \
-    U(235, utimes)                                                                                 \
+    S(235, utimes, (UserString path, UserPointer times))                                           \
     U(236, vserver)                                                                                \
     U(237, mbind)                                                                                  \
     U(238, set_mempolicy)                                                                          \
@@ -263,19 +263,21 @@
     U(254, inotify_add_watch)                                                                      \
     U(255, inotify_rm_watch)                                                                       \
     U(256, migrate_pages)                                                                          \
-    U(257, openat)                                                                                 \
-    U(258, mkdirat)                                                                                \
-    U(259, mknodat)                                                                                \
-    U(260, fchownat)                                                                               \
-    U(261, futimesat)                                                                              \
-    U(262, newfstatat)                                                                             \
-    U(263, unlinkat)                                                                               \
-    U(264, renameat)                                                                               \
-    U(265, linkat)                                                                                 \
-    U(266, symlinkat)                                                                              \
-    U(267, readlinkat)                                                                             \
-    U(268, fchmodat)                                                                               \
-    U(269, faccessat)                                                                              \
+    S(257, openat, (int directory, UserString path, int flags, unsigned mode))                     \
+    S(258, mkdirat, (int directory, UserString path, unsigned mode))                               \
+    S(259, mknodat, (int directory, UserString path, unsigned mode, unsigned device))              \
+    S(260, fchownat, (int directory, UserString path, unsigned user, unsigned group, int flags))   \
+    S(261, futimesat, (int directory, UserString path, UserPointer times))                         \
+    S(262, newfstatat, (int directory, UserString path, UserPointer stat, int flags))              \
+    S(263, unlinkat, (int directory, UserString path, int flags))                                  \
+    S(264, renameat,                                                                               \
+      (int old_directory, UserString old_path, int new_directory, UserString new_path))            \
+    S(265, linkat,                                                                                 \
+      (int old_directory, UserString old_path, int new_directory, UserString new_path, int flags)) \
+    S(266, symlinkat, (UserString target, int directory, UserString path))                         \
+    S(267, readlinkat, (int directory, UserString path, UserPointer buffer, int size))             \
+    S(268, fchmodat, (int directory, UserString path, unsigned mode))                              \
+    S(269, faccessat, (int directory, UserString path, int mode))                                  \
     U(270, pselect6)                                                                               \
     U(271, ppoll)                                                                                  \
     U(272, unshare)                                                                                \
@@ -286,12 +288,12 @@
     U(277, sync_file_range)                                                                        \
     U(278, vmsplice)                                                                               \
     U(279, move_pages)                                                                             \
-    U(280, utimensat)                                                                              \
+    S(280, utimensat, (int directory, UserString path, UserPointer times, int flags))              \
     U(281, epoll_pwait)                                                                            \
     U(282, signalfd)                                                                               \
     U(283, timerfd_create)                                                                         \
     U(284, eventfd)                                                                                \
-    U(285, fallocate)                                                                              \
+    S(285, fallocate, (int fd, int mode, long offset, long length))                                \
     U(286, timerfd_settime)                                                                        \
     U(287, timerfd_gettime)                                                                        \
     U(288, accept4)                                                                                \
@@ -301,8 +303,8 @@
     U(292, dup3)                                                                                   \
     U(293, pipe2)                                                                                  \
     U(294, inotify_init1)                                                                          \
-    U(295, preadv)                                                                                 \
-    U(296, pwritev)                                                                                \
+    S(295, preadv, (int fd, UserPointer vectors, int count, long offset_low, long offset_high))    \
+    S(296, pwritev, (int fd, UserPointer vectors, int count, long offset_low, long offset_high))   \
     U(297, rt_tgsigqueueinfo)                                                                      \
     U(298, perf_event_open)                                                                        \
     U(299, recvmmsg)                                                                               \
@@ -312,7 +314,7 @@
     U(303, name_to_handle_at)                                                                      \
     U(304, open_by_handle_at)                                                                      \
     U(305, clock_adjtime)                                                                          \
-    U(306, syncfs)                                                                                 \
+    S(306, syncfs, (int fd))                                                                       \
     U(307, sendmmsg)                                                                               \
     U(308, setns)                                                                                  \
     U(309, getcpu)                                                                                 \
@@ -322,7 +324,9 @@
     U(313, finit_module)                                                                           \
     U(314, sched_setattr)                                                                          \
     U(315, sched_getattr)                                                                          \
-    U(316, renameat2)                                                                              \
+    S(316, renameat2,                                                                              \
+      (int old_directory, UserString old_path, int new_directory, UserString new_path,             \
+       unsigned flags))                                                                            \
     U(317, seccomp)                                                                                \
     S(318, getrandom, (UserPointer buffer, size_t length, unsigned flags))                         \
     U(319, memfd_create)                                                                           \
@@ -333,12 +337,14 @@
     U(324, membarrier)                                                                             \
     U(325, mlock2)                                                                                 \
     U(326, copy_file_range)                                                                        \
-    U(327, preadv2)                                                                                \
-    U(328, pwritev2)                                                                               \
+    S(327, preadv2,                                                                                \
+      (int fd, UserPointer vectors, int count, long offset_low, long offset_high, int flags))      \
+    S(328, pwritev2,                                                                               \
+      (int fd, UserPointer vectors, int count, long offset_low, long offset_high, int flags))      \
     U(329, pkey_mprotect)                                                                          \
     U(330, pkey_alloc)                                                                             \
     U(331, pkey_free)                                                                              \
-    U(332, statx)                                                                                  \
+    S(332, statx, (int directory, UserString path, int flags, unsigned mask, UserPointer buffer))  \
     U(333, io_pgetevents)                                                                          \
     U(334, rseq)                                                                                   \
     U(424, pidfd_send_signal)                                                                      \
@@ -353,10 +359,10 @@
     U(433, fspick)                                                                                 \
     U(434, pidfd_open)                                                                             \
     U(435, clone3)                                                                                 \
-    U(436, close_range)                                                                            \
+    S(436, close_range, (unsigned first, unsigned last, unsigned flags))                           \
     U(437, openat2)                                                                                \
     U(438, pidfd_getfd)                                                                            \
-    U(439, faccessat2)                                                                             \
+    S(439, faccessat2, (int directory, UserString path, int mode, int flags))                      \
     U(440, process_madvise)                                                                        \
     U(441, epoll_pwait2)                                                                           \
     U(442, mount_setattr)                                                                          \
