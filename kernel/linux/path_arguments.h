@@ -1,5 +1,5 @@
 // What the path syscalls share: a path copied from the program, the directory a *at() call's
-// relative path starts from, and the program's umask.
+// relative path starts from, and the program's umask (which the calls that create files read).
 #pragma once
 
 #include "fs/inode_file.h"
