@@ -1,5 +1,6 @@
 #include "fs/inode_file.h"
 
+#include "fs/locking.h"
 #include "lib/string.h"
 #include "lib/utility.h"
 #include "mm/user_memory.h"
@@ -85,6 +86,10 @@ InodeFile::InodeFile(RefPtr<vfs::Location> location, uint32_t flags)
     // x86-64 Linux opens every file O_LARGEFILE (force_o_largefile), and F_GETFL shows it.
     m_status_flags =
         m_path_only ? o_path : (flags & (settable_status_flags | o_sync)) | o_largefile;
+}
+
+InodeFile::~InodeFile() {
+    locking::file_closed(this, m_location->inode());
 }
 
 ErrorOr<size_t> InodeFile::read_at(uint64_t offset, vfs::IoBuffer buffer, size_t length) {

@@ -23,6 +23,8 @@ public:
     // `flags` as open's (O_PATH: a file that only names its inode). Null when the kernel heap
     // is exhausted.
     static InodeFile* create(RefPtr<vfs::Location> location, uint32_t flags);
+    // Its locks go with it.
+    ~InodeFile() override;
 
     FileKind kind() const override { return FileKind::Inode; }
     ErrorOr<size_t> read(uint64_t user_buffer, size_t length) override;

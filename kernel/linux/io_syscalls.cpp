@@ -5,6 +5,7 @@
 #include "fs/pipe.h"
 #include "fs/socket_file.h"
 #include "lib/utility.h"
+#include "linux/lock_syscalls.h"
 #include "linux/signals.h"
 #include "linux/syscall_table.h"
 #include "mm/user_memory.h"
@@ -156,6 +157,11 @@ ErrorOr<long> sys_fcntl(int fd, int command, uint64_t argument) {
             return EBADF;
         return static_cast<long>(pipe_capacity);
     default:
+        if (is_lock_command(command)) {
+            // F_SETLKW may sleep: the file stays while another thread closes the descriptor.
+            auto reference = TRY(fd_table::get_reference(fd));
+            return lock_command(*reference, command, argument);
+        }
         return EINVAL;
     }
 }

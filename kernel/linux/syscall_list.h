@@ -92,7 +92,7 @@
     U(70, msgrcv)                                                                                  \
     U(71, msgctl)                                                                                  \
     S(72, fcntl, (int fd, int command, uint64_t argument))                                         \
-    U(73, flock)                                                                                   \
+    S(73, flock, (int fd, int operation))                                                          \
     S(74, fsync, (int fd))                                                                         \
     S(75, fdatasync, (int fd))                                                                     \
     S(76, truncate, (UserString path, long length))                                                \

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -463,6 +464,82 @@ static void attributes(void) {
     report("fstatfs bad descriptor", syscall(SYS_fstatfs, 999, (char[120]){0}));
 }
 
+static void show_lock(const char* what, int fd, int command, short type, off_t start,
+                      off_t length) {
+    struct flock lock = {.l_type = type, .l_whence = SEEK_SET, .l_start = start, .l_len = length};
+    int result = fcntl(fd, command, &lock);
+    if (result < 0) {
+        printf("%s: %s\n", what, strerrorname_np(errno));
+        return;
+    }
+    const char* name = lock.l_type == F_UNLCK   ? "unlocked"
+                       : lock.l_type == F_WRLCK ? "write"
+                                                : "read";
+    printf("%s: %s", what, name);
+    if (lock.l_type != F_UNLCK)
+        printf(" at %lld length %lld pid %d", (long long)lock.l_start, (long long)lock.l_len,
+               lock.l_pid);
+    printf("\n");
+    fflush(stdout);
+}
+
+static void locks(void) {
+    int first = open("made", O_RDWR);
+    int second = open("made", O_RDWR);
+    int reading = open("made", O_RDONLY);
+    struct flock lock = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 10};
+    check("F_SETLK write", fcntl(first, F_SETLK, &lock));
+    check("F_SETLK write again from the same process", fcntl(second, F_SETLK, &lock));
+    show_lock("F_GETLK in the same process", second, F_GETLK, F_WRLCK, 0, 10);
+    report("F_SETLK write on O_RDONLY", fcntl(reading, F_SETLK, &lock));
+    lock.l_type = 7;
+    report("F_SETLK bad type", fcntl(first, F_SETLK, &lock));
+    lock.l_type = F_RDLCK;
+    lock.l_whence = 9;
+    report("F_SETLK bad whence", fcntl(first, F_SETLK, &lock));
+    lock.l_whence = SEEK_SET;
+    lock.l_start = -5;
+    report("F_SETLK negative start", fcntl(first, F_SETLK, &lock));
+    lock.l_type = F_UNLCK;
+    lock.l_start = 0;
+    lock.l_len = 0;
+    check("F_SETLK unlock", fcntl(first, F_SETLK, &lock));
+
+    struct flock ofd = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 10};
+    check("F_OFD_SETLK write", fcntl(first, F_OFD_SETLK, &ofd));
+    report("F_OFD_SETLK from another open file", fcntl(second, F_OFD_SETLK, &ofd));
+    show_lock("F_OFD_GETLK from another open file", second, F_OFD_GETLK, F_RDLCK, 5, 1);
+    show_lock("F_OFD_GETLK past it", second, F_OFD_GETLK, F_WRLCK, 10, 5);
+    show_lock("F_GETLK sees it", second, F_GETLK, F_RDLCK, 0, 0);
+    lock.l_type = F_RDLCK;
+    lock.l_start = 2;
+    lock.l_len = 1;
+    report("F_SETLK against it", fcntl(second, F_SETLK, &lock));
+    ofd.l_pid = 1;
+    report("F_OFD_SETLK with l_pid", fcntl(second, F_OFD_SETLK, &ofd));
+    ofd.l_pid = 0;
+    ofd.l_start = 20;
+    check("F_OFD_SETLK elsewhere", fcntl(second, F_OFD_SETLK, &ofd));
+    close(first);
+    ofd.l_start = 0;
+    check("F_OFD_SETLK after the holder closed", fcntl(second, F_OFD_SETLK, &ofd));
+
+    int third = open("made", O_RDONLY);
+    check("flock LOCK_EX", flock(second, LOCK_EX));
+    report("flock LOCK_EX|LOCK_NB from another open file", flock(third, LOCK_EX | LOCK_NB));
+    int copy = dup(second);
+    check("flock LOCK_SH through a dup (the same open file)", flock(copy, LOCK_SH | LOCK_NB));
+    report("flock LOCK_SH|LOCK_NB from another open file", flock(third, LOCK_SH | LOCK_NB));
+    check("flock LOCK_UN", flock(second, LOCK_UN));
+    check("flock LOCK_SH|LOCK_NB now", flock(third, LOCK_SH | LOCK_NB));
+    report("flock bad operation", flock(third, LOCK_SH | LOCK_EX));
+    report("flock bad descriptor", flock(999, LOCK_SH));
+    close(copy);
+    close(second);
+    close(third);
+    close(reading);
+}
+
 static void descriptors(void) {
     int first = open("made", O_RDONLY);
     int second = open("made", O_RDONLY);
@@ -489,6 +566,7 @@ int main(void) {
     names();
     places();
     attributes();
+    locks();
     descriptors();
     return 0;
 }
