@@ -53,7 +53,7 @@
     U(37, alarm)                                                                                   \
     U(38, setitimer)                                                                               \
     S(39, getpid, ())                                                                              \
-    U(40, sendfile)                                                                                \
+    S(40, sendfile, (int out_fd, int in_fd, UserPointer offset, size_t count))                     \
     S(41, socket, (int family, int type, int protocol))                                            \
     S(42, connect, (int fd, UserSocketAddress address, int length))                                \
     S(43, accept, (int fd, UserPointer address, UserPointer length))                               \
@@ -349,14 +349,16 @@
        unsigned flags))                                                                            \
     U(317, seccomp)                                                                                \
     S(318, getrandom, (UserPointer buffer, size_t length, unsigned flags))                         \
-    U(319, memfd_create)                                                                           \
+    S(319, memfd_create, (UserString name, unsigned flags))                                        \
     U(320, kexec_file_load)                                                                        \
     U(321, bpf)                                                                                    \
     U(322, execveat)                                                                               \
     U(323, userfaultfd)                                                                            \
     U(324, membarrier)                                                                             \
     U(325, mlock2)                                                                                 \
-    U(326, copy_file_range)                                                                        \
+    S(326, copy_file_range,                                                                        \
+      (int in_fd, UserPointer in_offset, int out_fd, UserPointer out_offset, size_t length,        \
+       unsigned flags))                                                                            \
     S(327, preadv2,                                                                                \
       (int fd, UserPointer vectors, int count, long offset_low, long offset_high, int flags))      \
     S(328, pwritev2,                                                                               \

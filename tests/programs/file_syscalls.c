@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -540,6 +542,58 @@ static void locks(void) {
     close(reading);
 }
 
+static void transfers(void) {
+    write_file("source", "0123456789abcdef");
+    int source = open("source", O_RDONLY);
+    int target = open("target", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    off_t offset = 4;
+    report("sendfile with an offset", sendfile(target, source, &offset, 6));
+    report("offset after", offset);
+    report("source position unmoved", lseek(source, 0, SEEK_CUR));
+    report("sendfile at the position", sendfile(target, source, NULL, 3));
+    report("source position after", lseek(source, 0, SEEK_CUR));
+    report("sendfile past the end", sendfile(target, source, &(off_t){100}, 3));
+    show_file("sendfile's copy", "target");
+    report("sendfile to an O_RDONLY file", sendfile(source, source, NULL, 1));
+    report("sendfile from a directory", sendfile(target, open(".", O_RDONLY), NULL, 1));
+    report("sendfile negative offset", sendfile(target, source, &(off_t){-1}, 1));
+    int appending = open("target", O_WRONLY | O_APPEND);
+    report("sendfile to O_APPEND", sendfile(appending, source, &(off_t){0}, 1));
+    report("copy_file_range to O_APPEND", copy_file_range(source, NULL, appending, NULL, 1, 0));
+    close(appending);
+
+    loff_t from = 10, to = 2;
+    int both = open("target", O_RDWR);
+    report("copy_file_range with offsets", copy_file_range(source, &from, both, &to, 4, 0));
+    printf("offsets after: %lld %lld\n", (long long)from, (long long)to);
+    show_file("copy_file_range's copy", "target");
+    report("copy_file_range flags", copy_file_range(source, NULL, both, NULL, 1, 1));
+    report("copy_file_range overlapping",
+           copy_file_range(both, &(loff_t){0}, both, &(loff_t){2}, 4, 0));
+    report("copy_file_range at the end", copy_file_range(source, &(loff_t){16}, both, NULL, 4, 0));
+    report("copy_file_range bad descriptor", copy_file_range(999, NULL, both, NULL, 4, 0));
+    close(both);
+    close(source);
+    close(target);
+
+    int memory = memfd_create("scratch", MFD_CLOEXEC);
+    check("memfd_create", memory);
+    printf("memfd F_GETFD: %d\n", fcntl(memory, F_GETFD));
+    report("write to the memfd", write(memory, "in memory", 9));
+    show_text("memfd contents", memory, 0, 20);
+    report("ftruncate the memfd", ftruncate(memory, 4096));
+    struct stat st;
+    fstat(memory, &st);
+    printf("memfd: mode %04o size %lld regular %d\n", (unsigned)(st.st_mode & 07777),
+           (long long)st.st_size, S_ISREG(st.st_mode));
+    close(memory);
+    char long_name[260];
+    memset(long_name, 'm', 250);
+    long_name[250] = 0;
+    report("memfd_create long name", memfd_create(long_name, 0));
+    report("memfd_create bad flags", memfd_create("x", 0x1000));
+}
+
 static void descriptors(void) {
     int first = open("made", O_RDONLY);
     int second = open("made", O_RDONLY);
@@ -567,6 +621,7 @@ int main(void) {
     places();
     attributes();
     locks();
+    transfers();
     descriptors();
     return 0;
 }
