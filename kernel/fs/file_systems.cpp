@@ -16,6 +16,9 @@ constexpr uint32_t tmp_mode = 01777;
 // What the writable layer leaves to the kernel: its heap, page tables, socket buffers.
 constexpr size_t minimum_reserve_frames = 1024; // 4 MiB
 
+// Lives as long as the kernel: the reference taken at start is never given back.
+tmpfs::TmpFileSystem* anonymous = nullptr;
+
 vfs::Timestamp wall_clock() {
     uint64_t now = clock::realtime_ns();
     return {static_cast<int64_t>(now / clock::ns_per_second),
@@ -38,6 +41,10 @@ ErrorOr<void> start_file_systems(RefPtr<vfs::FileSystem> image) {
     auto root = overlay::OverlayFileSystem::create(lower, upper);
     if (!root)
         return ENOMEM;
+    auto unnamed = tmpfs::TmpFileSystem::create(frames, reserve, wall_clock, root_mode);
+    if (!unnamed)
+        return ENOMEM;
+    anonymous = unnamed.leak();
     TRY(vfs::mount(root, "/"));
     auto tmp = TRY(vfs::make_directories("/tmp", tmp_mode));
     // make_directories leaves an existing /tmp as the image has it; Linux's is always 1777.
@@ -45,6 +52,10 @@ ErrorOr<void> start_file_systems(RefPtr<vfs::FileSystem> image) {
     sticky.fields = vfs::AttributeChange::Mode;
     sticky.mode = tmp_mode;
     return tmp->change_attributes(sticky);
+}
+
+vfs::Inode* anonymous_files() {
+    return anonymous ? anonymous->root().get() : nullptr;
 }
 
 } // namespace kernel

@@ -11,4 +11,8 @@ namespace kernel {
 // none (an empty read-only directory stands in).
 ErrorOr<void> start_file_systems(RefPtr<vfs::FileSystem> image);
 
+// A tmpfs mounted nowhere, for files that have no name (memfd_create): its root directory.
+// Null before start_file_systems.
+vfs::Inode* anonymous_files();
+
 } // namespace kernel

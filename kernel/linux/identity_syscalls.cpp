@@ -10,7 +10,6 @@ namespace kernel {
 namespace {
 
 char exe_path[256] = "/program";
-uint32_t file_mode_mask = 022;
 
 struct LinuxUtsname {
     char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
@@ -124,12 +123,6 @@ ErrorOr<long> sys_setgid(unsigned gid) {
 // No supplementary groups.
 ErrorOr<long> sys_getgroups(int, UserPointer) {
     return 0;
-}
-
-ErrorOr<long> sys_umask(unsigned mask) {
-    uint32_t previous = file_mode_mask;
-    file_mode_mask = mask & 0777;
-    return previous;
 }
 
 // The program has no children to wait for.

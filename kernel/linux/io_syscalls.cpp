@@ -1,12 +1,11 @@
-// File descriptor calls. There is no file system yet: paths do not resolve, except the few
-// names a C library asks about at start-up.
+// File descriptor calls on any kind of file: read, write, readv, writev, close, dup, fcntl,
+// ioctl, fstat. The calls that take paths are in the path syscall files.
 #include "fs/fd_table.h"
 #include "fs/io_vectors.h"
 #include "fs/pipe.h"
 #include "fs/socket_file.h"
-#include "lib/string.h"
 #include "lib/utility.h"
-#include "linux/program_identity.h"
+#include "linux/lock_syscalls.h"
 #include "linux/signals.h"
 #include "linux/syscall_table.h"
 #include "mm/user_memory.h"
@@ -16,8 +15,6 @@ namespace kernel {
 
 namespace {
 
-constexpr int at_fdcwd = -100;
-constexpr int at_empty_path = 0x1000;
 constexpr int f_dupfd = 0, f_getfd = 1, f_setfd = 2, f_getfl = 3, f_setfl = 4;
 constexpr int f_dupfd_cloexec = 1030, f_setpipe_sz = 1031, f_getpipe_sz = 1032;
 constexpr int o_cloexec = 02000000;
@@ -90,26 +87,6 @@ ErrorOr<long> stat_file(int fd, UserPointer user_stat) {
     return as_syscall_result(write_user(user_stat.address, stat));
 }
 
-ErrorOr<long> no_such_path(UserString user_path) {
-    char path[256];
-    TRY(copy_string_from_user(path, sizeof path, user_path.address));
-    return ENOENT;
-}
-
-ErrorOr<long> read_link(UserString user_path, UserPointer buffer, int size) {
-    // Linux's do_readlinkat refuses the size before it looks at the path.
-    if (size <= 0)
-        return EINVAL;
-    char path[256];
-    TRY(copy_string_from_user(path, sizeof path, user_path.address));
-    if (!string_equals(path, "/proc/self/exe"))
-        return ENOENT;
-    const char* target = program_path();
-    size_t length = min(strlen(target), static_cast<size_t>(size));
-    TRY(copy_to_user(buffer.address, target, length));
-    return static_cast<long>(length);
-}
-
 } // namespace
 
 // The count of read and write is checked and clamped as Linux's vfs_read/vfs_write do.
@@ -135,11 +112,6 @@ ErrorOr<long> sys_writev(int fd, UserPointer vectors, uint64_t count) {
 
 ErrorOr<long> sys_close(int fd) {
     return as_syscall_result(fd_table::close(fd));
-}
-
-ErrorOr<long> sys_lseek(int fd, long, unsigned) {
-    TRY(fd_table::get(fd));
-    return ESPIPE;
 }
 
 ErrorOr<long> sys_dup(int fd) {
@@ -175,9 +147,13 @@ ErrorOr<long> sys_fcntl(int fd, int command, uint64_t argument) {
         return as_syscall_result(fd_table::set_fd_flags(fd, argument & fd_table::fd_cloexec));
     case f_getfl:
         return file->status_flags() | file->access_mode();
-    case f_setfl:
-        file->set_status_flags(static_cast<uint32_t>(argument) & (o_nonblock | o_append));
+    // Only these change; the rest of the status flags (O_LARGEFILE, O_SYNC) stay as open set them.
+    case f_setfl: {
+        constexpr uint32_t settable = o_nonblock | o_append;
+        file->set_status_flags((file->status_flags() & ~settable) |
+                               (static_cast<uint32_t>(argument) & settable));
         return 0;
+    }
     // A pipe's size is fixed: asking for another gets the one it has.
     case f_setpipe_sz:
     case f_getpipe_sz:
@@ -185,6 +161,11 @@ ErrorOr<long> sys_fcntl(int fd, int command, uint64_t argument) {
             return EBADF;
         return static_cast<long>(pipe_capacity);
     default:
+        if (is_lock_command(command)) {
+            // F_SETLKW may sleep: the file stays while another thread closes the descriptor.
+            auto reference = TRY(fd_table::get_reference(fd));
+            return lock_command(*reference, command, argument);
+        }
         return EINVAL;
     }
 }
@@ -203,67 +184,6 @@ ErrorOr<long> sys_ioctl(int fd, unsigned request, uint64_t argument) {
 
 ErrorOr<long> sys_fstat(int fd, UserPointer stat) {
     return stat_file(fd, stat);
-}
-
-ErrorOr<long> sys_newfstatat(int directory, UserString user_path, UserPointer stat, int flags) {
-    char path[256];
-    TRY(copy_string_from_user(path, sizeof path, user_path.address));
-    if (path[0] == 0 && (flags & at_empty_path))
-        return stat_file(directory, stat);
-    return ENOENT;
-}
-
-ErrorOr<long> sys_openat(int, UserString path, int, unsigned) {
-    return no_such_path(path);
-}
-
-ErrorOr<long> sys_open(UserString path, int, unsigned) {
-    return no_such_path(path);
-}
-
-ErrorOr<long> sys_stat(UserString path, UserPointer) {
-    return no_such_path(path);
-}
-
-ErrorOr<long> sys_lstat(UserString path, UserPointer) {
-    return no_such_path(path);
-}
-
-ErrorOr<long> sys_access(UserString path, int) {
-    return no_such_path(path);
-}
-
-ErrorOr<long> sys_faccessat(int, UserString path, int) {
-    return no_such_path(path);
-}
-
-ErrorOr<long> sys_faccessat2(int, UserString path, int, int) {
-    return no_such_path(path);
-}
-
-ErrorOr<long> sys_readlink(UserString path, UserPointer buffer, int size) {
-    return read_link(path, buffer, size);
-}
-
-ErrorOr<long> sys_readlinkat(int directory, UserString path, UserPointer buffer, int size) {
-    if (directory != at_fdcwd)
-        TRY(fd_table::get(directory));
-    return read_link(path, buffer, size);
-}
-
-ErrorOr<long> sys_getcwd(UserPointer buffer, size_t size) {
-    if (size < 2)
-        return ERANGE;
-    TRY(copy_to_user(buffer.address, "/", 2));
-    return 2;
-}
-
-ErrorOr<long> sys_chdir(UserString user_path) {
-    char path[256];
-    TRY(copy_string_from_user(path, sizeof path, user_path.address));
-    if (!string_equals(path, "/"))
-        return ENOENT;
-    return 0;
 }
 
 } // namespace kernel

@@ -26,8 +26,8 @@
     S(14, rt_sigprocmask, (int how, UserPointer set, UserPointer old_set, size_t mask_size))       \
     S(15, rt_sigreturn, (SyscallFrame & frame))                                                    \
     S(16, ioctl, (int fd, unsigned request, uint64_t argument))                                    \
-    U(17, pread64)                                                                                 \
-    U(18, pwrite64)                                                                                \
+    S(17, pread64, (int fd, UserPointer buffer, size_t count, long offset))                        \
+    S(18, pwrite64, (int fd, UserPointer buffer, size_t count, long offset))                       \
     S(19, readv, (int fd, UserPointer vectors, uint64_t count))                                    \
     S(20, writev, (int fd, UserPointer vectors, uint64_t count))                                   \
     S(21, access, (UserString path, int mode))                                                     \
@@ -53,7 +53,7 @@
     S(37, alarm, (unsigned seconds))                                                               \
     S(38, setitimer, (int which, UserPointer value, UserPointer old_value))                        \
     S(39, getpid, ())                                                                              \
-    U(40, sendfile)                                                                                \
+    S(40, sendfile, (int out_fd, int in_fd, UserPointer offset, size_t count))                     \
     S(41, socket, (int family, int type, int protocol))                                            \
     S(42, connect, (int fd, UserSocketAddress address, int length))                                \
     S(43, accept, (int fd, UserPointer address, UserPointer length))                               \
@@ -92,28 +92,28 @@
     U(70, msgrcv)                                                                                  \
     U(71, msgctl)                                                                                  \
     S(72, fcntl, (int fd, int command, uint64_t argument))                                         \
-    U(73, flock)                                                                                   \
-    U(74, fsync)                                                                                   \
-    U(75, fdatasync)                                                                               \
-    U(76, truncate)                                                                                \
-    U(77, ftruncate)                                                                               \
+    S(73, flock, (int fd, int operation))                                                          \
+    S(74, fsync, (int fd))                                                                         \
+    S(75, fdatasync, (int fd))                                                                     \
+    S(76, truncate, (UserString path, long length))                                                \
+    S(77, ftruncate, (int fd, long length))                                                        \
     U(78, getdents)                                                                                \
     S(79, getcwd, (UserPointer buffer, size_t size))                                               \
     S(80, chdir, (UserString path))                                                                \
-    U(81, fchdir)                                                                                  \
-    U(82, rename)                                                                                  \
-    U(83, mkdir)                                                                                   \
-    U(84, rmdir)                                                                                   \
-    U(85, creat)                                                                                   \
-    U(86, link)                                                                                    \
-    U(87, unlink)                                                                                  \
-    U(88, symlink)                                                                                 \
+    S(81, fchdir, (int fd))                                                                        \
+    S(82, rename, (UserString old_path, UserString new_path))                                      \
+    S(83, mkdir, (UserString path, unsigned mode))                                                 \
+    S(84, rmdir, (UserString path))                                                                \
+    S(85, creat, (UserString path, unsigned mode))                                                 \
+    S(86, link, (UserString old_path, UserString new_path))                                        \
+    S(87, unlink, (UserString path))                                                               \
+    S(88, symlink, (UserString target, UserString path))                                           \
     S(89, readlink, (UserString path, UserPointer buffer, int size))                               \
-    U(90, chmod)                                                                                   \
-    U(91, fchmod)                                                                                  \
-    U(92, chown)                                                                                   \
-    U(93, fchown)                                                                                  \
-    U(94, lchown)                                                                                  \
+    S(90, chmod, (UserString path, unsigned mode))                                                 \
+    S(91, fchmod, (int fd, unsigned mode))                                                         \
+    S(92, chown, (UserString path, unsigned user, unsigned group))                                 \
+    S(93, fchown, (int fd, unsigned user, unsigned group))                                         \
+    S(94, lchown, (UserString path, unsigned user, unsigned group))                                \
     S(95, umask, (unsigned mask))                                                                  \
     S(96, gettimeofday, (UserPointer time, UserPointer zone))                                      \
     S(97, getrlimit, (unsigned resource, UserPointer limit))                                       \
@@ -151,13 +151,13 @@
     U(129, rt_sigqueueinfo)                                                                        \
     S(130, rt_sigsuspend, (UserPointer mask, size_t mask_size))                                    \
     S(131, sigaltstack, (SyscallFrame & frame, UserPointer stack, UserPointer old_stack))          \
-    U(132, utime)                                                                                  \
-    U(133, mknod)                                                                                  \
+    S(132, utime, (UserString path, UserPointer times))                                            \
+    S(133, mknod, (UserString path, unsigned mode, unsigned device))                               \
     U(134, uselib)                                                                                 \
     U(135, personality)                                                                            \
     U(136, ustat)                                                                                  \
-    U(137, statfs)                                                                                 \
-    U(138, fstatfs)                                                                                \
+    S(137, statfs, (UserString path, UserPointer buffer))                                          \
+    S(138, fstatfs, (int fd, UserPointer buffer))                                                  \
     U(139, sysfs)                                                                                  \
     U(140, getpriority)                                                                            \
     U(141, setpriority)                                                                            \
@@ -183,7 +183,7 @@
     U(159, adjtimex)                                                                               \
     S(160, setrlimit, (unsigned resource, UserPointer limit))                                      \
     U(161, chroot)                                                                                 \
-    U(162, sync)                                                                                   \
+    S(162, sync, ())                                                                               \
     U(163, acct)                                                                                   \
     U(164, settimeofday)                                                                           \
     U(165, mount)                                                                                  \
@@ -240,7 +240,7 @@
     U(214, epoll_ctl_old)                                                                          \
     U(215, epoll_wait_old)                                                                         \
     U(216, remap_file_pages)                                                                       \
-    U(217, getdents64)                                                                             \
+    S(217, getdents64, (int fd, UserPointer buffer, unsigned count))                               \
     S(218, set_tid_address, (UserPointer address))                                                 \
     U(219, restart_syscall)                                                                        \
     U(220, semtimedop)                                                                             \
@@ -258,7 +258,7 @@
     S(232, epoll_wait, (int fd, UserPointer events, int max_events, int timeout))                  \
     S(233, epoll_ctl, (int fd, int operation, int target, UserPointer event))                      \
     S(234, tgkill, (int group, int tid, int signal))                                               \
-    U(235, utimes)                                                                                 \
+    S(235, utimes, (UserString path, UserPointer times))                                           \
     U(236, vserver)                                                                                \
     U(237, mbind)                                                                                  \
     U(238, set_mempolicy)                                                                          \
@@ -281,17 +281,19 @@
     U(255, inotify_rm_watch)                                                                       \
     U(256, migrate_pages)                                                                          \
     S(257, openat, (int directory, UserString path, int flags, unsigned mode))                     \
-    U(258, mkdirat)                                                                                \
-    U(259, mknodat)                                                                                \
-    U(260, fchownat)                                                                               \
-    U(261, futimesat)                                                                              \
+    S(258, mkdirat, (int directory, UserString path, unsigned mode))                               \
+    S(259, mknodat, (int directory, UserString path, unsigned mode, unsigned device))              \
+    S(260, fchownat, (int directory, UserString path, unsigned user, unsigned group, int flags))   \
+    S(261, futimesat, (int directory, UserString path, UserPointer times))                         \
     S(262, newfstatat, (int directory, UserString path, UserPointer stat, int flags))              \
-    U(263, unlinkat)                                                                               \
-    U(264, renameat)                                                                               \
-    U(265, linkat)                                                                                 \
-    U(266, symlinkat)                                                                              \
+    S(263, unlinkat, (int directory, UserString path, int flags))                                  \
+    S(264, renameat,                                                                               \
+      (int old_directory, UserString old_path, int new_directory, UserString new_path))            \
+    S(265, linkat,                                                                                 \
+      (int old_directory, UserString old_path, int new_directory, UserString new_path, int flags)) \
+    S(266, symlinkat, (UserString target, int directory, UserString path))                         \
     S(267, readlinkat, (int directory, UserString path, UserPointer buffer, int size))             \
-    U(268, fchmodat)                                                                               \
+    S(268, fchmodat, (int directory, UserString path, unsigned mode))                              \
     S(269, faccessat, (int directory, UserString path, int mode))                                  \
     S(270, pselect6,                                                                               \
       (int count, UserPointer readable, UserPointer writable, UserPointer exceptional,             \
@@ -306,14 +308,14 @@
     U(277, sync_file_range)                                                                        \
     U(278, vmsplice)                                                                               \
     U(279, move_pages)                                                                             \
-    U(280, utimensat)                                                                              \
+    S(280, utimensat, (int directory, UserString path, UserPointer times, int flags))              \
     S(281, epoll_pwait,                                                                            \
       (int fd, UserPointer events, int max_events, int timeout, UserPointer mask,                  \
        size_t mask_size))                                                                          \
     U(282, signalfd)                                                                               \
     U(283, timerfd_create)                                                                         \
     S(284, eventfd, (unsigned initial))                                                            \
-    U(285, fallocate)                                                                              \
+    S(285, fallocate, (int fd, int mode, long offset, long length))                                \
     U(286, timerfd_settime)                                                                        \
     U(287, timerfd_gettime)                                                                        \
     S(288, accept4, (int fd, UserPointer address, UserPointer length, int flags))                  \
@@ -323,8 +325,8 @@
     S(292, dup3, (int old_fd, int new_fd, int flags))                                              \
     S(293, pipe2, (UserPointer fds, int flags))                                                    \
     U(294, inotify_init1)                                                                          \
-    U(295, preadv)                                                                                 \
-    U(296, pwritev)                                                                                \
+    S(295, preadv, (int fd, UserPointer vectors, int count, long offset_low, long offset_high))    \
+    S(296, pwritev, (int fd, UserPointer vectors, int count, long offset_low, long offset_high))   \
     U(297, rt_tgsigqueueinfo)                                                                      \
     U(298, perf_event_open)                                                                        \
     U(299, recvmmsg)                                                                               \
@@ -334,7 +336,7 @@
     U(303, name_to_handle_at)                                                                      \
     U(304, open_by_handle_at)                                                                      \
     U(305, clock_adjtime)                                                                          \
-    U(306, syncfs)                                                                                 \
+    S(306, syncfs, (int fd))                                                                       \
     U(307, sendmmsg)                                                                               \
     U(308, setns)                                                                                  \
     S(309, getcpu, (UserPointer cpu, UserPointer node, UserPointer cache))                         \
@@ -344,23 +346,29 @@
     U(313, finit_module)                                                                           \
     U(314, sched_setattr)                                                                          \
     U(315, sched_getattr)                                                                          \
-    U(316, renameat2)                                                                              \
+    S(316, renameat2,                                                                              \
+      (int old_directory, UserString old_path, int new_directory, UserString new_path,             \
+       unsigned flags))                                                                            \
     U(317, seccomp)                                                                                \
     S(318, getrandom, (UserPointer buffer, size_t length, unsigned flags))                         \
-    U(319, memfd_create)                                                                           \
+    S(319, memfd_create, (UserString name, unsigned flags))                                        \
     U(320, kexec_file_load)                                                                        \
     U(321, bpf)                                                                                    \
     U(322, execveat)                                                                               \
     U(323, userfaultfd)                                                                            \
     U(324, membarrier)                                                                             \
     U(325, mlock2)                                                                                 \
-    U(326, copy_file_range)                                                                        \
-    U(327, preadv2)                                                                                \
-    U(328, pwritev2)                                                                               \
+    S(326, copy_file_range,                                                                        \
+      (int in_fd, UserPointer in_offset, int out_fd, UserPointer out_offset, size_t length,        \
+       unsigned flags))                                                                            \
+    S(327, preadv2,                                                                                \
+      (int fd, UserPointer vectors, int count, long offset_low, long offset_high, int flags))      \
+    S(328, pwritev2,                                                                               \
+      (int fd, UserPointer vectors, int count, long offset_low, long offset_high, int flags))      \
     U(329, pkey_mprotect)                                                                          \
     U(330, pkey_alloc)                                                                             \
     U(331, pkey_free)                                                                              \
-    U(332, statx)                                                                                  \
+    S(332, statx, (int directory, UserString path, int flags, unsigned mask, UserPointer buffer))  \
     U(333, io_pgetevents)                                                                          \
     S(334, rseq, (UserPointer area, unsigned length, int flags, unsigned signature))               \
     U(424, pidfd_send_signal)                                                                      \
@@ -375,7 +383,7 @@
     U(433, fspick)                                                                                 \
     U(434, pidfd_open)                                                                             \
     S(435, clone3, (SyscallFrame & frame, UserPointer arguments, size_t size))                     \
-    U(436, close_range)                                                                            \
+    S(436, close_range, (unsigned first, unsigned last, unsigned flags))                           \
     U(437, openat2)                                                                                \
     U(438, pidfd_getfd)                                                                            \
     S(439, faccessat2, (int directory, UserString path, int mode, int flags))                      \

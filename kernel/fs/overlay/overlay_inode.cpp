@@ -79,7 +79,8 @@ private:
 // whiteout), with cookies apart from the upper ones'.
 class LowerEntries final : public vfs::DirectoryVisitor {
 public:
-    static constexpr uint64_t lower_phase = 1ull << 63;
+    // Below 2^63: d_off and lseek positions are signed.
+    static constexpr uint64_t lower_phase = 1ull << 62;
 
     LowerEntries(vfs::Inode* upper, vfs::DirectoryVisitor& visitor)
         : m_upper(upper), m_visitor(visitor) {}

@@ -1,0 +1,125 @@
+// Copies between files inside the kernel: sendfile(2) and copy_file_range(2), from a regular
+// file to a regular file. sendfile to a pipe, socket or the console is EINVAL: those files
+// take only the program's buffers (callers such as busybox and python's shutil fall back to
+// read and write on EINVAL).
+#include "fs/fd_table.h"
+#include "fs/inode_file.h"
+#include "fs/transfer_limits.h"
+#include "linux/syscall_table.h"
+#include "mm/user_memory.h"
+
+namespace kernel {
+
+namespace {
+
+constexpr size_t bounce_size = 16384;
+
+struct Bounce {
+    uint8_t* bytes = new uint8_t[bounce_size];
+    ~Bounce() { delete[] bytes; }
+};
+
+// What copy_file_range and sendfile accept as a source or a destination: an open regular file
+// (EBADF when not open for that, `directory` for a directory, EINVAL for anything else).
+ErrorOr<InodeFile*> regular_file(File& file, bool writing, Errno directory = EISDIR) {
+    if (file.kind() != FileKind::Inode)
+        return EINVAL;
+    auto& inode_file = static_cast<InodeFile&>(file);
+    if (writing ? !inode_file.is_writable() : !inode_file.is_readable())
+        return EBADF;
+    vfs::NodeType type = inode_file.inode()->type();
+    if (type == vfs::NodeType::Directory)
+        return directory;
+    if (type != vfs::NodeType::Regular)
+        return EINVAL;
+    return &inode_file;
+}
+
+// Up to `length` bytes from `source` at `from` to `destination` at `to`: the count copied,
+// short at the source's end, or when the destination fills after some bytes went.
+ErrorOr<size_t> copy_range(InodeFile& source, uint64_t from, InodeFile& destination, uint64_t to,
+                           size_t length) {
+    Bounce bounce;
+    if (!bounce.bytes)
+        return ENOMEM;
+    size_t done = 0;
+    while (done < length) {
+        size_t chunk = min(length - done, bounce_size);
+        size_t got = TRY(source.read_at(from + done, vfs::IoBuffer::kernel(bounce.bytes), chunk));
+        if (got == 0)
+            break;
+        auto put = destination.write_at(to + done, vfs::IoBuffer::kernel(bounce.bytes), got);
+        if (put.is_error()) {
+            if (done)
+                break;
+            return put.error();
+        }
+        done += put.value();
+        if (put.value() < got)
+            break;
+    }
+    return done;
+}
+
+ErrorOr<uint64_t> read_offset(UserPointer offset) {
+    auto value = TRY(read_user<int64_t>(offset.address));
+    if (value < 0)
+        return EINVAL;
+    return static_cast<uint64_t>(value);
+}
+
+} // namespace
+
+ErrorOr<long> sys_sendfile(int out_fd, int in_fd, UserPointer offset, size_t count) {
+    auto input = TRY(fd_table::get_reference(in_fd));
+    auto output = TRY(fd_table::get_reference(out_fd));
+    // sendfile(2): EINVAL for a directory, which cannot be read as a stream of bytes.
+    InodeFile* source = TRY(regular_file(*input, false, EINVAL));
+    if (!(output->access_mode() == o_wronly || output->access_mode() == o_rdwr))
+        return EBADF;
+    InodeFile* destination = TRY(regular_file(*output, true));
+    if (destination->status_flags() & o_append)
+        return EINVAL;
+    uint64_t from = offset ? TRY(read_offset(offset)) : source->position();
+    size_t length = min<size_t>(count, max_transfer);
+    size_t copied = TRY(copy_range(*source, from, *destination, destination->position(), length));
+    destination->set_position(destination->position() + copied);
+    if (offset)
+        TRY(write_user(offset.address, static_cast<int64_t>(from + copied)));
+    else
+        source->set_position(from + copied);
+    return static_cast<long>(copied);
+}
+
+ErrorOr<long> sys_copy_file_range(int in_fd, UserPointer in_offset, int out_fd,
+                                  UserPointer out_offset, size_t length, unsigned flags) {
+    auto input = TRY(fd_table::get_reference(in_fd));
+    auto output = TRY(fd_table::get_reference(out_fd));
+    if (flags != 0)
+        return EINVAL;
+    InodeFile* source = TRY(regular_file(*input, false));
+    InodeFile* destination = TRY(regular_file(*output, true));
+    if (destination->status_flags() & o_append)
+        return EBADF;
+    uint64_t from = in_offset ? TRY(read_offset(in_offset)) : source->position();
+    uint64_t to = out_offset ? TRY(read_offset(out_offset)) : destination->position();
+    length = min<size_t>(length, max_transfer);
+    // The same file: the ranges must not overlap (copy_file_range(2)).
+    uint64_t from_end, to_end;
+    if (!range_end(from, length, from_end) || !range_end(to, length, to_end))
+        return EOVERFLOW;
+    if (source->inode() == destination->inode() && from < to_end && to < from_end)
+        return EINVAL;
+    size_t copied = TRY(copy_range(*source, from, *destination, to, length));
+    if (in_offset)
+        TRY(write_user(in_offset.address, static_cast<int64_t>(from + copied)));
+    else
+        source->set_position(from + copied);
+    if (out_offset)
+        TRY(write_user(out_offset.address, static_cast<int64_t>(to + copied)));
+    else
+        destination->set_position(to + copied);
+    return static_cast<long>(copied);
+}
+
+} // namespace kernel
