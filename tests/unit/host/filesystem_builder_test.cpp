@@ -236,10 +236,12 @@ TEST(FilesystemListing, NamesCorruption) {
     FilesystemBuilder builder;
     builder.add_tree(tree.path(), "/");
     std::vector<uint8_t> bytes = builder.build().bytes;
+    auto copy = bytes;
     auto corrupted = [&](size_t offset, uint8_t value) {
-        auto copy = bytes;
         copy[offset] = value;
-        return message_of([&] { list_filesystem(copy, "x.img"); });
+        std::string message = message_of([&] { list_filesystem(copy, "x.img"); });
+        copy[offset] = bytes[offset];
+        return message;
     };
     EXPECT_NE(corrupted(0, 'X').find("INGOFS1"), std::string::npos);
     EXPECT_NE(corrupted(offsetof(abi::ImageFsSuperblock, total_size), 1).find("layout"),
