@@ -70,10 +70,10 @@ std::vector<uint8_t> pack_program(const std::string& program, const ProgramOptio
     std::span<const uint8_t> bytes;
     std::optional<FileExtent> program_file;
     if (!files.rootfs.empty()) {
-        auto found = filesystem.files.find(rootfs_program(program));
-        if (found == filesystem.files.end())
+        const FileExtent* found = filesystem.find(rootfs_program(program));
+        if (!found)
             fail("the program '{}' is not a regular file in --rootfs '{}'", program, files.rootfs);
-        program_file = found->second;
+        program_file = *found;
         bytes = std::span<const uint8_t>(filesystem.bytes)
                     .subspan(program_file->offset, program_file->size);
     } else {

@@ -151,6 +151,36 @@ std::string normal_guest_path(const std::string& path, const std::string& what) 
     return normal.empty() ? "/" : normal;
 }
 
+const FileExtent* FilesystemImage::find(const std::string& path) const {
+    // path_resolution(7): each prefix that is a link is replaced by its target (relative to
+    // the link's directory unless absolute), 40 links at most, as Linux's ELOOP limit.
+    std::string current = normal_guest_path(path, "the path");
+    for (int links_followed = 0; links_followed <= 40; ++links_followed) {
+        auto parts = components(current);
+        std::string prefix;
+        bool replaced = false;
+        for (size_t i = 0; i < parts.size() && !replaced; ++i) {
+            std::string directory = prefix.empty() ? "/" : prefix;
+            prefix += "/" + parts[i];
+            auto link = this->links.find(prefix);
+            if (link == this->links.end())
+                continue;
+            std::string rest;
+            for (size_t j = i + 1; j < parts.size(); ++j)
+                rest += "/" + parts[j];
+            std::string target =
+                link->second[0] == '/' ? link->second : directory + "/" + link->second;
+            current = normal_guest_path(target + rest, "the path");
+            replaced = true;
+        }
+        if (!replaced) {
+            auto file = files.find(current);
+            return file == files.end() ? nullptr : &file->second;
+        }
+    }
+    return nullptr;
+}
+
 FilesystemBuilder::FilesystemBuilder() : m_state(std::make_unique<State>()) {}
 FilesystemBuilder::~FilesystemBuilder() = default;
 
@@ -405,6 +435,8 @@ FilesystemImage FilesystemBuilder::build() const {
                 queue.emplace_back(child, child_path);
             else if (S_ISREG(node.mode))
                 image.files[child_path] = {data_offsets[child], contents[child].size()};
+            else
+                image.links[child_path] = node.target;
         }
     }
     return image;

@@ -25,8 +25,13 @@ struct FileExtent {
 };
 
 struct FilesystemImage {
-    std::vector<uint8_t> bytes;              // the section, empty when nothing was added
-    std::map<std::string, FileExtent> files; // every regular file's data, by guest path
+    std::vector<uint8_t> bytes;               // the section, empty when nothing was added
+    std::map<std::string, FileExtent> files;  // every regular file's data, by guest path
+    std::map<std::string, std::string> links; // every symbolic link's target, by guest path
+
+    // The regular file at the absolute `path`, following symbolic links in the image as the
+    // guest would (a Debian tree's /bin is a link to usr/bin); null when there is none.
+    const FileExtent* find(const std::string& path) const;
 };
 
 class FilesystemBuilder {

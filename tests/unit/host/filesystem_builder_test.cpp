@@ -100,6 +100,26 @@ TEST(FilesystemBuilder, KeepsTheTreeWithItsAttributes) {
     EXPECT_FALSE(image.files.count("/lib"));
 }
 
+TEST(FilesystemBuilder, FindsFilesThroughTheImagesLinks) {
+    FilesystemTestTree tree;
+    ASSERT_EQ(::symlink("loop", (tree.path() + "/loop").c_str()), 0);
+    ASSERT_EQ(::symlink("/usr/lib/libtiny.so", (tree.path() + "/bin/tiny").c_str()), 0);
+    FilesystemBuilder builder;
+    builder.add_tree(tree.path(), "/");
+    FilesystemImage image = builder.build();
+    const FileExtent* tiny = image.find("/usr/lib/libtiny.so");
+    ASSERT_NE(tiny, nullptr);
+    EXPECT_EQ(tiny->size, 9u);
+    EXPECT_EQ(image.find("/lib/libtiny.so"), tiny); // a relative link to a directory
+    EXPECT_EQ(image.find("/bin/tiny"), tiny);       // an absolute link to the file
+    EXPECT_EQ(image.find("/bin/../lib/./libtiny.so"), tiny);
+    EXPECT_EQ(image.find("/data/hostname-link"), image.find("/etc/hostname"));
+    EXPECT_EQ(image.find("/etc"), nullptr);
+    EXPECT_EQ(image.find("/loop"), nullptr);
+    EXPECT_EQ(image.find("/loop/x"), nullptr);
+    EXPECT_EQ(image.find("/nothing"), nullptr);
+}
+
 TEST(FilesystemBuilder, DirectoryEntriesAreSortedForBinarySearch) {
     FilesystemTestTree tree;
     FilesystemBuilder builder;
