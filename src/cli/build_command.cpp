@@ -1,8 +1,5 @@
 #include "cli/commands.h"
-#include "cli/program_manifest.h"
-#include "image/embedded_kernel.h"
-#include "image/image.h"
-#include "image/program_check.h"
+#include "cli/program_image.h"
 #include "support/error.h"
 #include "support/file.h"
 #include "support/size.h"
@@ -19,6 +16,7 @@ struct BuildSettings {
     std::string program;
     std::string output;
     ProgramOptions options;
+    FileOptions files;
 };
 
 // The same file by device and inode, not by name: `-o ./hello`, a symlink to the program or a
@@ -26,7 +24,8 @@ struct BuildSettings {
 void refuse_output_over_program(const BuildSettings& settings) {
     struct stat program {
     }, output{};
-    if (::stat(settings.program.c_str(), &program) != 0 ||
+    std::string program_path = program_host_path(settings.program, settings.files);
+    if (::stat(program_path.c_str(), &program) != 0 ||
         ::stat(settings.output.c_str(), &output) != 0)
         return; // a missing program is reported when it is opened; a missing output is fine
     if (program.st_dev == output.st_dev && program.st_ino == output.st_ino)
@@ -37,14 +36,8 @@ void refuse_output_over_program(const BuildSettings& settings) {
 
 int build(const BuildSettings& settings) {
     refuse_output_over_program(settings);
-    MappedFile program(settings.program, "program");
-    if (looks_like_image(program.bytes()))
-        fail("'{}' is already an Ingot image, not a program: run it with 'ingot run {}'",
-             settings.program, settings.program);
-    check_program(program.bytes(), settings.program);
-    Manifest manifest = program_manifest(settings.program, settings.options);
-    std::vector<uint8_t> image = build_image(embedded_kernel(), program.bytes(), manifest);
-    read_image(image, settings.output); // the monitor's own checks, before anything is written
+    std::vector<uint8_t> image =
+        pack_program(settings.program, settings.options, settings.files, settings.output);
     write_file_atomically(settings.output, image, false);
     return 0;
 }
@@ -80,6 +73,7 @@ void add_build_command(CLI::App& app, Action& action) {
         ->type_name("IMAGE")
         ->required();
     add_program_options(*command, settings->options);
+    add_file_options(*command, settings->files);
     command->add_option("arguments", settings->options.arguments,
                         "Arguments stored in the image (after --)");
     command->callback([settings, &action] { action = [settings] { return build(*settings); }; });

@@ -1,5 +1,6 @@
 #include "cli/commands.h"
 #include "image/elf_file.h"
+#include "image/filesystem_listing.h"
 #include "image/image.h"
 #include "image/program_check.h"
 #include "support/file.h"
@@ -18,9 +19,24 @@ std::string quoted_list(const std::vector<std::string>& items) {
     return text.empty() ? "(none)" : text;
 }
 
-int inspect(const std::string& path) {
+struct InspectSettings {
+    std::string path;
+    bool files = false;
+};
+
+// As `tar tv` lists an archive: one line per path, sorted.
+int list_files(const Image& image) {
+    if (!image.filesystem.empty())
+        fmt::print("{}", format_filesystem_listing(list_filesystem(image.filesystem, "image")));
+    return 0;
+}
+
+int inspect(const InspectSettings& settings) {
+    const std::string& path = settings.path;
     MappedFile file(path, "image");
     Image image = read_image(file.bytes(), path);
+    if (settings.files)
+        return list_files(image);
     const ProgramInfo& program = image.program_info;
     const Manifest& manifest = image.manifest;
     fmt::print("image       {} ({})\n", path, format_size(image.bytes.size()));
@@ -34,6 +50,12 @@ int inspect(const std::string& path) {
                program.has_symbols ? ", with symbols" : ", stripped");
     fmt::print("payload     at guest-physical {:#x}, {}\n", image.payload_physical,
                format_size(image.payload.total_size));
+    if (!image.filesystem.empty())
+        fmt::print("files       {} paths in {}{}\n", list_filesystem(image.filesystem, path).size(),
+                   format_size(image.filesystem.size()),
+                   image.payload.program_offset >= image.payload.filesystem_offset
+                       ? ", the program among them"
+                       : "");
     fmt::print("memory      {}\n", format_size(manifest.memory_size));
     fmt::print("stack       {}\n", format_size(manifest.stack_size));
     fmt::print("argv        {}\n", quoted_list(manifest.arguments));
@@ -44,10 +66,12 @@ int inspect(const std::string& path) {
 } // namespace
 
 void add_inspect_command(CLI::App& app, Action& action) {
-    auto path = std::make_shared<std::string>();
+    auto settings = std::make_shared<InspectSettings>();
     CLI::App* command = app.add_subcommand("inspect", "Show what an image holds");
-    command->add_option("image", *path, "The image file")->required();
-    command->callback([path, &action] { action = [path] { return inspect(*path); }; });
+    command->add_option("image", settings->path, "The image file")->required();
+    command->add_flag("--files", settings->files,
+                      "List the image's file system: mode, links, owner, size, date, path");
+    command->callback([settings, &action] { action = [settings] { return inspect(*settings); }; });
 }
 
 } // namespace ingot

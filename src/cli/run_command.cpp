@@ -1,8 +1,7 @@
 #include "cli/commands.h"
+#include "cli/program_image.h"
 #include "cli/program_manifest.h"
-#include "image/embedded_kernel.h"
 #include "image/image.h"
-#include "image/program_check.h"
 #include "net/host_network.h"
 #include "net/network_options.h"
 #include "qemu/qemu_runner.h"
@@ -19,6 +18,7 @@ struct RunSettings {
     std::string target;
     std::string platform = "hvt";
     ProgramOptions options;
+    FileOptions files;
     bool trace_syscalls = false;
     bool print_stats = false;
     bool boot_trace = false;
@@ -106,18 +106,25 @@ int run(const RunSettings& settings) {
     close_inherited_descriptors();
     check_platform_options(settings);
     std::optional<NetworkPlan> network_plan = plan_network(settings.network);
-    MappedFile file(settings.target, "image or program");
-    if (looks_like_image(file.bytes())) {
-        if (!settings.options.stack.empty())
-            fail("--stack is fixed when the image is built; rebuild it to change the stack size");
-        Image image = read_image(file.bytes(), settings.target);
-        return boot(settings, network_plan, image, settings.target, settings.options.arguments,
-                    settings.options.environment);
+    // With --rootfs the target is a path inside that tree, never an image.
+    if (settings.files.rootfs.empty()) {
+        MappedFile file(settings.target, "image or program");
+        if (looks_like_image(file.bytes())) {
+            if (!settings.options.stack.empty())
+                fail("--stack is fixed when the image is built; rebuild it to change the stack "
+                     "size");
+            if (settings.files.any())
+                fail("--add and --rootfs are for programs: '{}' is an image, its files are "
+                     "fixed when it is built",
+                     settings.target);
+            Image image = read_image(file.bytes(), settings.target);
+            return boot(settings, network_plan, image, settings.target, settings.options.arguments,
+                        settings.options.environment);
+        }
     }
     // A plain program: pack it on the fly, in memory; its arguments go into the manifest.
-    check_program(file.bytes(), settings.target);
-    Manifest manifest = program_manifest(settings.target, settings.options);
-    std::vector<uint8_t> bytes = build_image(embedded_kernel(), file.bytes(), manifest);
+    std::vector<uint8_t> bytes =
+        pack_program(settings.target, settings.options, settings.files, settings.target);
     Image image = read_image(bytes, settings.target);
     return boot(settings, network_plan, image, "", {}, {});
 }
@@ -167,6 +174,7 @@ void add_run_command(CLI::App& app, Action& action) {
         ->type_name("IMAGE|PROGRAM")
         ->required();
     add_program_options(*command, settings->options);
+    add_file_options(*command, settings->files);
     command
         ->add_option("--platform", settings->platform,
                      "Where to run: hvt (Ingot's KVM monitor) or qemu (QEMU, PVH boot)")

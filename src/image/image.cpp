@@ -1,5 +1,6 @@
 #include "image/image.h"
 
+#include "image/filesystem_listing.h"
 #include "image/kernel_symbols.h"
 #include "image/program_check.h"
 #include "support/error.h"
@@ -99,7 +100,8 @@ uint64_t payload_checksum(std::span<const uint8_t> payload) {
 }
 
 std::vector<uint8_t> build_image(std::span<const uint8_t> kernel, std::span<const uint8_t> program,
-                                 const Manifest& manifest) {
+                                 const Manifest& manifest, std::span<const uint8_t> filesystem,
+                                 std::optional<FileExtent> program_file) {
     RawElf elf = read_raw_elf(kernel, "kernel");
     int placeholder = -1;
     uint64_t kernel_end = 0;
@@ -126,9 +128,27 @@ std::vector<uint8_t> build_image(std::span<const uint8_t> kernel, std::span<cons
     payload.symbols_offset = align_up(payload.manifest_offset + payload.manifest_size, 8);
     payload.symbols_size = symbols.bytes.size();
     payload.symbol_count = symbols.count;
-    payload.program_offset = align_up(payload.symbols_offset + payload.symbols_size, page);
-    payload.program_size = program.size();
-    payload.total_size = payload.program_offset + payload.program_size;
+    uint64_t end = align_up(payload.symbols_offset + payload.symbols_size, page);
+    bool program_apart = !program_file;
+    if (program_apart) {
+        payload.program_offset = end;
+        payload.program_size = program.size();
+        end = align_up(end + program.size(), filesystem.empty() ? 1 : page);
+    }
+    if (!filesystem.empty()) {
+        payload.filesystem_offset = end;
+        payload.filesystem_size = filesystem.size();
+        end += filesystem.size();
+    }
+    if (program_file) {
+        if (program_file->offset > filesystem.size() ||
+            program_file->size > filesystem.size() - program_file->offset ||
+            program_file->size != program.size())
+            fail("the program is not where the image's file system holds it");
+        payload.program_offset = payload.filesystem_offset + program_file->offset;
+        payload.program_size = program_file->size;
+    }
+    payload.total_size = end;
 
     std::vector<uint8_t> image(kernel.begin(), kernel.end());
     uint64_t payload_offset = align_up(image.size(), page);
@@ -138,8 +158,12 @@ std::vector<uint8_t> build_image(std::span<const uint8_t> kernel, std::span<cons
                 manifest_bytes.size());
     std::memcpy(image.data() + payload_offset + payload.symbols_offset, symbols.bytes.data(),
                 symbols.bytes.size());
-    std::memcpy(image.data() + payload_offset + payload.program_offset, program.data(),
-                program.size());
+    if (program_apart)
+        std::memcpy(image.data() + payload_offset + payload.program_offset, program.data(),
+                    program.size());
+    if (!filesystem.empty())
+        std::memcpy(image.data() + payload_offset + payload.filesystem_offset, filesystem.data(),
+                    filesystem.size());
     payload.checksum = payload_checksum(std::span<const uint8_t>(image).subspan(payload_offset));
     std::memcpy(image.data() + payload_offset, &payload, sizeof payload);
 
@@ -227,7 +251,11 @@ Image read_image(std::span<const uint8_t> bytes, const std::string& name) {
         payload.symbols_offset < payload.manifest_offset + payload.manifest_size ||
         payload.symbols_offset > payload.total_size ||
         payload.symbols_size > payload.total_size - payload.symbols_offset ||
-        payload.program_offset < payload.symbols_offset + payload.symbols_size)
+        payload.program_offset < payload.symbols_offset + payload.symbols_size ||
+        payload.filesystem_offset % page != 0 || payload.filesystem_offset > payload.total_size ||
+        payload.filesystem_size > payload.total_size - payload.filesystem_offset ||
+        (payload.filesystem_size != 0 &&
+         payload.filesystem_offset < payload.symbols_offset + payload.symbols_size))
         fail("'{}' is corrupted: the payload's layout is inconsistent", name);
     image.payload_physical = payload_segment->p_paddr;
     image.segments.push_back({payload_segment->p_paddr, payload_segment->p_offset,
@@ -239,6 +267,9 @@ Image read_image(std::span<const uint8_t> bytes, const std::string& name) {
                          payload.symbol_count, name);
     image.program = payload_bytes.subspan(payload.program_offset, payload.program_size);
     image.program_info = check_program(image.program, name + " (embedded program)");
+    image.filesystem = payload_bytes.subspan(payload.filesystem_offset, payload.filesystem_size);
+    if (!image.filesystem.empty())
+        list_filesystem(image.filesystem, name);
     // Last: the checks above name what is wrong; this one catches what they cannot see, such as
     // a few bytes overwritten inside the program.
     if (payload_checksum(payload_bytes) != payload.checksum)

@@ -2,12 +2,14 @@
 // include/ingot/abi/image.h). Built by `ingot build`, read by `ingot run` and `ingot inspect`.
 #pragma once
 
+#include "image/filesystem_builder.h"
 #include "image/manifest.h"
 #include "image/program_check.h"
 
 #include <ingot/abi/image.h>
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -31,13 +33,17 @@ struct Image {
     abi::PayloadHeader payload{};
     Manifest manifest;
     std::span<const uint8_t> program;
-    ProgramInfo program_info; // what read_image's check of the program found
+    std::span<const uint8_t> filesystem; // the section; empty when the image has none
+    ProgramInfo program_info;            // what read_image's check of the program found
 
     uint64_t load_end() const; // first guest-physical byte after everything loaded
 };
 
+// `filesystem` is the file-system section (empty: none). When `program_file` is given, the
+// program is that file of it (FilesystemImage::files) and its bytes are not stored again.
 std::vector<uint8_t> build_image(std::span<const uint8_t> kernel, std::span<const uint8_t> program,
-                                 const Manifest& manifest);
+                                 const Manifest& manifest, std::span<const uint8_t> filesystem = {},
+                                 std::optional<FileExtent> program_file = std::nullopt);
 
 // Checks everything a monitor relies on; throws UserError naming what is wrong.
 Image read_image(std::span<const uint8_t> bytes, const std::string& name);

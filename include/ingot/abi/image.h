@@ -2,6 +2,11 @@
 // kernel's own) is pointed by the packer at an appended payload:
 //
 //   PayloadHeader | manifest | kernel symbols | padding | program ELF (page aligned)
+//   | padding | file system (page aligned, include/ingot/abi/image_filesystem.h)
+//
+// When the program is a file of the image's file system, its bytes are there once:
+// program_offset and program_size point at that file's data inside the file-system section.
+// A static program with no file system has no file-system section (offset and size 0).
 //
 // The payload is loaded at the first page after the kernel's end, so the kernel finds it
 // without help from the platform.
@@ -12,8 +17,8 @@
 namespace ingot::abi {
 
 inline constexpr uint64_t payload_magic = 0x314441504f474e49; // "INGOPAD1"
-// 3: PayloadHeader::checksum.
-inline constexpr uint32_t payload_version = 3;
+// 3: PayloadHeader::checksum. 4: the file-system section.
+inline constexpr uint32_t payload_version = 4;
 
 struct PayloadHeader {
     uint64_t magic;
@@ -32,9 +37,12 @@ struct PayloadHeader {
     // checks it on every `ingot run` and `ingot inspect`; the kernel does not (a boot through
     // plain QEMU or Firecracker, which skips the host, is not verified).
     uint64_t checksum;
+    uint64_t filesystem_offset; // page aligned; 0 with filesystem_size 0 when there is none
+    uint64_t filesystem_size;
 };
-static_assert(sizeof(PayloadHeader) == 88, "PayloadHeader is shared by host and kernel");
+static_assert(sizeof(PayloadHeader) == 104, "PayloadHeader is shared by host and kernel");
 static_assert(__builtin_offsetof(PayloadHeader, checksum) == 80, "checksum follows symbol_count");
+static_assert(__builtin_offsetof(PayloadHeader, filesystem_offset) == 88, "after checksum");
 
 // The kernel's functions, for crash reports made in the guest: its ELF symbol table lies
 // outside every PT_LOAD, so the packer copies the functions here, sorted by address and

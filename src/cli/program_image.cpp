@@ -1,0 +1,108 @@
+#include "cli/program_image.h"
+
+#include "cli/program_manifest.h"
+#include "image/embedded_kernel.h"
+#include "image/filesystem_builder.h"
+#include "image/image.h"
+#include "image/program_check.h"
+#include "support/error.h"
+#include "support/file.h"
+#include "support/size.h"
+#include "vmm/boot_setup.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <optional>
+
+namespace ingot {
+
+namespace {
+
+void check_rootfs(const std::string& rootfs) {
+    struct stat status;
+    if (::stat(rootfs.c_str(), &status) != 0)
+        fail("--rootfs '{}': {}", rootfs, system_error_text(errno));
+    if (!S_ISDIR(status.st_mode))
+        fail("--rootfs '{}' is not a directory", rootfs);
+}
+
+std::string rootfs_program(const std::string& program) {
+    return normal_guest_path(program, "with --rootfs, the program");
+}
+
+} // namespace
+
+void add_file_options(CLI::App& command, FileOptions& files) {
+    command
+        .add_option("--add", files.added,
+                    "Seal a file or directory into the image's file system at GUEST (default: "
+                    "the same absolute path); repeatable")
+        ->type_name("HOST[:GUEST]")
+        ->allow_extra_args(false);
+    command
+        .add_option("--rootfs", files.rootfs,
+                    "A directory tree that becomes the image's /; the program is then a path "
+                    "inside it")
+        ->type_name("DIR");
+}
+
+std::string program_host_path(const std::string& program, const FileOptions& files) {
+    if (files.rootfs.empty())
+        return program;
+    return files.rootfs + rootfs_program(program);
+}
+
+std::vector<uint8_t> pack_program(const std::string& program, const ProgramOptions& options,
+                                  const FileOptions& files, const std::string& name) {
+    FilesystemBuilder builder;
+    if (!files.rootfs.empty()) {
+        check_rootfs(files.rootfs);
+        builder.add_tree(files.rootfs, "/");
+    }
+    for (const auto& argument : files.added)
+        builder.add_argument(argument);
+    FilesystemImage filesystem = builder.build();
+
+    // The program's bytes are stored once: as a file of the image's file system when it is
+    // one (always with --rootfs), else apart.
+    std::optional<MappedFile> mapped;
+    std::span<const uint8_t> bytes;
+    std::optional<FileExtent> program_file;
+    if (!files.rootfs.empty()) {
+        const FileExtent* found = filesystem.find(rootfs_program(program));
+        if (!found)
+            fail("the program '{}' is not a regular file in --rootfs '{}'", program, files.rootfs);
+        program_file = *found;
+        bytes = std::span<const uint8_t>(filesystem.bytes)
+                    .subspan(program_file->offset, program_file->size);
+    } else {
+        mapped.emplace(program, "program");
+        bytes = mapped->bytes();
+        struct stat status;
+        std::error_code error;
+        auto guest = std::filesystem::weakly_canonical(std::filesystem::absolute(program), error);
+        if (!builder.empty() && !error && ::stat(program.c_str(), &status) == 0 &&
+            builder.host_file(guest.string()) == std::pair{status.st_dev, status.st_ino})
+            program_file = filesystem.files.at(guest.string());
+    }
+    if (looks_like_image(bytes))
+        fail("'{}' is already an Ingot image, not a program: run it with 'ingot run {}'", program,
+             program);
+    check_program(bytes, program);
+    Manifest manifest = program_manifest(program, options);
+    std::vector<uint8_t> image =
+        build_image(embedded_kernel(), bytes, manifest, filesystem.bytes, program_file);
+    Image read = read_image(image, name); // the monitor's own checks, before anything is written
+    if (!filesystem.bytes.empty()) {
+        uint64_t needed = minimum_memory_for(read, read.program_info.memory_span, 0);
+        if (needed > manifest.memory_size)
+            fail("the image's file system ({}) does not fit in {} of guest memory: the image "
+                 "needs at least {} (give more with --mem)",
+                 format_size(filesystem.bytes.size()), format_size(manifest.memory_size),
+                 format_size(needed));
+    }
+    return image;
+}
+
+} // namespace ingot
