@@ -7,6 +7,7 @@
 #include "lib/string.h"
 #include "lib/utility.h"
 #include "linux/entropy.h"
+#include "linux/machine_identity.h"
 #include "linux/program_break.h"
 #include "linux/program_identity.h"
 #include "linux/resource_limits.h"
@@ -97,6 +98,9 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
     clock::initialize(boot.tsc_khz, boot.boot_time_ns);
     platform::initialize(boot);
     seed_random(boot.entropy);
+    if (boot.identity &&
+        identity::apply(*physical_to_kernel<const abi::Identity>(boot.identity)).is_error())
+        klog("the host's hostname and DNS servers are malformed: keeping the defaults");
 
     frames.initialize(reinterpret_cast<uint8_t*>(abi::direct_map_base), boot.memory_size,
                       boot.first_free_address, true);

@@ -1,9 +1,13 @@
 #pragma once
 
+#include <stdint.h>
+
 namespace kernel {
 
 // What /proc/self/exe names: the program's path inside the image.
 void set_program_path(const char* argv0);
 const char* program_path();
+// The umask, as /proc/self/status shows it.
+uint32_t file_creation_mask();
 
 } // namespace kernel
