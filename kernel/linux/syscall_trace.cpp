@@ -3,7 +3,6 @@
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/log.h"
-#include "linux/syscall_names.h"
 #include "linux/syscall_numbers.h"
 #include "mm/user_memory.h"
 #include "net/socket_address.h"
@@ -126,25 +125,27 @@ Shape shape_of(uint64_t number) {
     return {number, 6, 0, 0};
 }
 
-void append_argument(FormatBuffer& line, uint64_t value, bool is_string) {
-    if (is_string) {
-        char text[96];
-        auto copied = copy_string_from_user(text, sizeof text, value);
-        if (!copied.is_error()) {
-            line.append("\"%s\"", text);
-            return;
-        }
-        if (copied.error().code() == ENAMETOOLONG) {
-            text[sizeof text - 1] = 0;
-            line.append("\"%s\"...", text);
-            return;
-        }
-    }
+void append_number(FormatBuffer& line, uint64_t value) {
     auto as_signed = static_cast<int64_t>(value);
     if (as_signed > -4096 && as_signed < 65536)
         line.append("%ld", as_signed);
     else
         line.append("0x%lx", value);
+}
+
+void append_string(FormatBuffer& line, uint64_t address) {
+    char text[96];
+    auto copied = copy_string_from_user(text, sizeof text, address);
+    if (!copied.is_error()) {
+        line.append("\"%s\"", text);
+        return;
+    }
+    if (copied.error().code() == ENAMETOOLONG) {
+        text[sizeof text - 1] = 0;
+        line.append("\"%s\"...", text);
+        return;
+    }
+    append_number(line, address);
 }
 
 // An IPv4 socket address as strace shows it; false for anything else.
@@ -163,40 +164,73 @@ bool append_socket_address(FormatBuffer& line, uint64_t address, uint64_t length
     return true;
 }
 
-void append_call(FormatBuffer& line, uint32_t tid, uint64_t number, const SyscallFrame& frame) {
-    const uint64_t arguments[6] = {frame.rdi, frame.rsi, frame.rdx, frame.r10, frame.r8, frame.r9};
-    Shape shape = shape_of(number);
-    line.append("[%u] %s(", tid, syscall_name(number));
-    for (int i = 0; i < shape.argument_count; ++i) {
-        if (i)
-            line.append(", ");
-        if ((shape.address_arguments & (1u << i)) && i < 5 &&
-            append_socket_address(line, arguments[i], arguments[i + 1]))
-            continue;
-        append_argument(line, arguments[i], shape.string_arguments & (1u << i));
-    }
+void separate(FormatBuffer& line, size_t index) {
+    if (index)
+        line.append(", ");
 }
 
 } // namespace
 
-void trace_syscall_entry(uint32_t tid, uint64_t number, const SyscallFrame& frame) {
-    char text[400];
-    FormatBuffer line(text, sizeof text);
-    append_call(line, tid, number, frame);
-    klog("%s) = ?", line.text());
+void trace_argument(FormatBuffer& line, size_t index, int value, uint64_t) {
+    separate(line, index);
+    line.append("%d", value);
 }
 
-void trace_syscall(uint32_t tid, uint64_t number, const SyscallFrame& frame, long result) {
-    char text[400];
-    FormatBuffer line(text, sizeof text);
-    append_call(line, tid, number, frame);
-    if (result < 0 && result > -4096)
-        line.append(") = -1 %s", errno_name(static_cast<int>(-result)));
-    else if (result >= 0 && result < 65536)
-        line.append(") = %ld", result);
+void trace_argument(FormatBuffer& line, size_t index, long value, uint64_t) {
+    separate(line, index);
+    append_number(line, static_cast<uint64_t>(value));
+}
+
+void trace_argument(FormatBuffer& line, size_t index, unsigned value, uint64_t) {
+    separate(line, index);
+    append_number(line, value);
+}
+
+void trace_argument(FormatBuffer& line, size_t index, unsigned long value, uint64_t) {
+    separate(line, index);
+    append_number(line, value);
+}
+
+void trace_argument(FormatBuffer& line, size_t index, UserPointer value, uint64_t) {
+    separate(line, index);
+    append_number(line, value.address);
+}
+
+void trace_argument(FormatBuffer& line, size_t index, UserString value, uint64_t) {
+    separate(line, index);
+    append_string(line, value.address);
+}
+
+void trace_argument(FormatBuffer& line, size_t index, UserSocketAddress value, uint64_t next) {
+    separate(line, index);
+    if (!append_socket_address(line, value.address, next))
+        append_number(line, value.address);
+}
+
+void trace_raw_arguments(FormatBuffer& line, uint64_t number, const SyscallFrame& frame) {
+    const uint64_t arguments[6] = {frame.rdi, frame.rsi, frame.rdx, frame.r10, frame.r8, frame.r9};
+    Shape shape = shape_of(number);
+    for (int i = 0; i < shape.argument_count; ++i) {
+        separate(line, i);
+        if ((shape.address_arguments & (1u << i)) && i < 5 &&
+            append_socket_address(line, arguments[i], arguments[i + 1]))
+            continue;
+        if (shape.string_arguments & (1u << i))
+            append_string(line, arguments[i]);
+        else
+            append_number(line, arguments[i]);
+    }
+}
+
+void trace_result(FormatBuffer& line, const long* result) {
+    if (!result)
+        line.append(") = ?");
+    else if (*result < 0 && *result > -4096)
+        line.append(") = -1 %s", errno_name(static_cast<int>(-*result)));
+    else if (*result >= 0 && *result < 65536)
+        line.append(") = %ld", *result);
     else
-        line.append(") = 0x%lx", static_cast<uint64_t>(result));
-    klog("%s", line.text());
+        line.append(") = 0x%lx", static_cast<uint64_t>(*result));
 }
 
 } // namespace kernel
