@@ -109,6 +109,14 @@ void initialize_resource_limits(uint64_t stack_size) {
     limits[rlimit_nofile] = {1024, 4096};
 }
 
+bool resource_limit(int resource, uint64_t& soft, uint64_t& hard) {
+    if (resource < 0 || resource >= resource_count)
+        return false;
+    soft = limits[resource].current;
+    hard = limits[resource].maximum;
+    return true;
+}
+
 void register_resource_syscalls() {
     register_syscall(nr::prlimit64, sys_prlimit64);
     register_syscall(nr::getrlimit, sys_getrlimit);
