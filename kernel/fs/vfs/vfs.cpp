@@ -93,6 +93,7 @@ ErrorOr<void> FileTree::mount(RefPtr<FileSystem> file_system, StringView path) {
         if (!m_root)
             return ENOMEM;
         m_working_directory = m_root;
+        m_root_file_system = move(file_system);
         return {};
     }
     if (!m_root)

@@ -81,6 +81,8 @@ private:
     };
     static constexpr int max_mounts = 32;
 
+    // The tree holds its file systems: their inodes refer to them without a count.
+    RefPtr<FileSystem> m_root_file_system;
     RefPtr<Location> m_root;
     RefPtr<Location> m_working_directory;
     Mounted m_mounts[max_mounts];

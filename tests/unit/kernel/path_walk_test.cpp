@@ -261,4 +261,12 @@ TEST_F(PathWalkTest, MakeDirectoriesAndWriteFile) {
     EXPECT_ERRNO(tree.write_file("/etc", "x", 1, 0644), EISDIR);
 }
 
+// Inodes refer to their file system without a count: the tree holds "/"'s.
+TEST(FileTreeTest, HoldsTheRootFileSystem) {
+    TmpfsHost host;
+    FileTree tree;
+    ASSERT_OK(tree.mount(host.file_system, "/"));
+    EXPECT_EQ(host.file_system->reference_count(), 2u);
+}
+
 } // namespace
