@@ -4,10 +4,12 @@
 #include "arch/x86_64/page_table.h"
 #include "fs/fd_table.h"
 #include "fs/file_systems.h"
+#include "fs/synthetic/synthetic_start.h"
 #include "lib/log.h"
 #include "lib/string.h"
 #include "lib/utility.h"
 #include "linux/entropy.h"
+#include "linux/machine_identity.h"
 #include "linux/program_break.h"
 #include "linux/program_identity.h"
 #include "linux/resource_limits.h"
@@ -98,6 +100,9 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
     clock::initialize(boot.tsc_khz, boot.boot_time_ns);
     platform::initialize(boot);
     seed_random(boot.entropy);
+    if (boot.identity &&
+        identity::apply(*physical_to_kernel<const abi::Identity>(boot.identity)).is_error())
+        klog("the host's hostname and DNS servers are malformed: keeping the defaults");
 
     frames.initialize(reinterpret_cast<uint8_t*>(abi::direct_map_base), boot.memory_size,
                       boot.first_free_address, true);
@@ -124,6 +129,7 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
              "the run-time arguments are malformed");
     set_program_path(manifest.argv[0]);
     must(start_file_systems(nullptr), "the file systems could not start");
+    must(start_synthetic_file_systems(manifest, space), "/dev, /proc and /sys could not start");
 
     auto program = must(load_program(payload_bytes + payload.program_offset, payload.program_size,
                                      payload_physical + payload.program_offset, space, frames),

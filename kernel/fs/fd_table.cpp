@@ -112,6 +112,13 @@ ErrorOr<uint32_t> fd_flags(int fd) {
     return slots[fd].flags;
 }
 
+int next_open(int from) {
+    for (int fd = from < 0 ? 0 : from; fd < capacity; ++fd)
+        if (slots[fd].file)
+            return fd;
+    return -1;
+}
+
 ErrorOr<void> set_fd_flags(int fd, uint32_t flags) {
     if (!valid(fd))
         return EBADF;

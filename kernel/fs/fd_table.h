@@ -47,5 +47,8 @@ ErrorOr<void> install_at(File& file, int fd, uint32_t fd_flags);
 ErrorOr<void> close(int fd);
 ErrorOr<uint32_t> fd_flags(int fd);
 ErrorOr<void> set_fd_flags(int fd, uint32_t flags);
+// The lowest open descriptor at or above `from`, or -1: a walk over the table
+// (/proc/self/fd lists it). for (int fd = next_open(0); fd >= 0; fd = next_open(fd + 1))
+int next_open(int from);
 
 } // namespace kernel::fd_table

@@ -1,5 +1,6 @@
 // An open file description: what a file descriptor refers to: a console stream, a pipe end, an
-// eventfd, an epoll instance, a socket or a file opened by path.
+// eventfd, an epoll instance, a socket, a file opened by path, a device of /dev or a file /proc
+// or /sys generated.
 #pragma once
 
 #include "lib/error_or.h"
@@ -31,7 +32,7 @@ inline constexpr uint32_t o_append = 02000;
 inline constexpr uint32_t o_rdonly = 0, o_wronly = 1, o_rdwr = 2;
 
 // So that a syscall can tell what it was handed (no RTTI in the kernel).
-enum class FileKind { Console, Pipe, EventFd, Epoll, Socket, Inode };
+enum class FileKind { Console, Pipe, EventFd, Epoll, Socket, Inode, Device, Generated };
 
 // Something that refers to a file without holding a reference (an epoll registration): told
 // when the file's last reference goes, before the file is destroyed.

@@ -1,6 +1,7 @@
 // Who the program is: process 1, root, on a machine named by the image.
 #include "lib/format.h"
 #include "lib/string.h"
+#include "linux/machine_identity.h"
 #include "linux/program_identity.h"
 #include "linux/syscall_table.h"
 #include "mm/user_memory.h"
@@ -54,10 +55,9 @@ const char* program_path() {
 ErrorOr<long> sys_uname(UserPointer user_name) {
     LinuxUtsname name{};
     copy_field(name.sysname, "Linux");
-    copy_field(name.nodename, "ingot");
-    // A release new enough for every C library's feature checks.
-    copy_field(name.release, "6.1.0-ingot");
-    copy_field(name.version, "#1 Ingot unikernel");
+    copy_field(name.nodename, identity::hostname());
+    copy_field(name.release, identity::os_release);
+    copy_field(name.version, identity::os_version);
     copy_field(name.machine, "x86_64");
     copy_field(name.domainname, "(none)");
     return as_syscall_result(write_user(user_name.address, name));

@@ -149,14 +149,12 @@ ErrorOr<long> sys_close_range(unsigned first, unsigned last, unsigned flags) {
     if (first > last)
         return EINVAL;
     // One process: nothing to unshare. Descriptors not open are skipped.
-    for (uint64_t fd = first; fd <= last && fd < fd_table::max_descriptors; ++fd) {
-        int number = static_cast<int>(fd);
-        if (fd_table::get(number).is_error())
-            continue;
+    for (int fd = fd_table::next_open(static_cast<int>(min(first, 0x7fffffffu)));
+         fd >= 0 && static_cast<unsigned>(fd) <= last; fd = fd_table::next_open(fd + 1)) {
         if (flags & close_range_cloexec)
-            TRY(fd_table::set_fd_flags(number, fd_table::fd_cloexec));
+            TRY(fd_table::set_fd_flags(fd, fd_table::fd_cloexec));
         else
-            TRY(fd_table::close(number));
+            TRY(fd_table::close(fd));
     }
     return 0;
 }

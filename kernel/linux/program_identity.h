@@ -1,5 +1,7 @@
 #pragma once
 
+#include <stdint.h>
+
 namespace kernel {
 
 // What /proc/self/exe names: the program's path inside the image.

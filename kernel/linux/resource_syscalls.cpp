@@ -120,4 +120,12 @@ void initialize_resource_limits(uint64_t stack_size) {
     fd_table::set_limit(1024);
 }
 
+bool resource_limit(int resource, uint64_t& soft, uint64_t& hard) {
+    if (resource < 0 || static_cast<unsigned>(resource) >= resource_count)
+        return false;
+    soft = limits[resource].current;
+    hard = limits[resource].maximum;
+    return true;
+}
+
 } // namespace kernel

@@ -68,6 +68,11 @@ public:
     // first touch. False: the access is refused (the program gets SIGSEGV) or memory ran out.
     bool back_on_fault(uint64_t address, Access access);
     const Region* find(uint64_t address) const;
+    // Every region in address order, read only (/proc/self/maps): visit(const Region&).
+    template <typename Visit> void for_each_region(Visit&& visit) const {
+        for (const Region& region : const_cast<IntrusiveList<Region, &Region::node>&>(m_regions))
+            visit(region);
+    }
 
     static uint64_t entry_flags(uint32_t protection);
     PageTable& page_table() { return m_page_table; }

@@ -1,4 +1,5 @@
 #include "cli/commands.h"
+#include "cli/identity_options.h"
 #include "cli/program_image.h"
 #include "cli/program_manifest.h"
 #include "image/image.h"
@@ -29,6 +30,7 @@ struct RunSettings {
     std::string qemu_machine;
     std::string accelerator;
     NetworkOptions network;
+    IdentityOptions identity;
 };
 
 // Options that mean something on one platform only are refused on the other, not ignored.
@@ -53,8 +55,9 @@ std::optional<std::chrono::seconds> stop_timeout(const RunSettings& settings) {
 }
 
 int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_plan,
-         const Image& image, const std::string& image_path,
-         const std::vector<std::string>& arguments, const std::vector<std::string>& environment) {
+         const std::optional<abi::Identity>& identity, const Image& image,
+         const std::string& image_path, const std::vector<std::string>& arguments,
+         const std::vector<std::string>& environment) {
     std::optional<uint64_t> memory_size =
         parse_memory_option(settings.options.memory, "--mem", BareNumber::mebibytes);
     SandboxPlan sandbox = plan_sandbox(settings.platform == "hvt");
@@ -80,6 +83,7 @@ int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_
         options.raw_console = settings.raw_console;
         if (network)
             options.network = network->attachment();
+        options.identity = identity;
         // QEMU, ingot's child, inherits it: nothing it runs gains privileges (QEMU needs none).
         forbid_new_privileges();
         return run_on_qemu(image, image_path, options);
@@ -98,6 +102,7 @@ int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_
     options.environment = environment;
     if (network)
         options.network = network->attachment();
+    options.identity = identity;
     options.sandbox = sandbox;
     return run_on_kvm(image, options);
 }
@@ -106,6 +111,10 @@ int run(const RunSettings& settings) {
     close_inherited_descriptors();
     check_platform_options(settings);
     std::optional<NetworkPlan> network_plan = plan_network(settings.network);
+    std::optional<abi::Identity> identity = plan_identity(settings.identity);
+    // The first server is also the interface's own DNS setting, as a DHCP lease's would be.
+    if (network_plan && identity && identity->dns_count)
+        network_plan->guest.dns = identity->dns[0];
     // With --rootfs the target is a path inside that tree, never an image.
     if (settings.files.rootfs.empty()) {
         MappedFile file(settings.target, "image or program");
@@ -118,15 +127,15 @@ int run(const RunSettings& settings) {
                      "fixed when it is built",
                      settings.target);
             Image image = read_image(file.bytes(), settings.target);
-            return boot(settings, network_plan, image, settings.target, settings.options.arguments,
-                        settings.options.environment);
+            return boot(settings, network_plan, identity, image, settings.target,
+                        settings.options.arguments, settings.options.environment);
         }
     }
     // A plain program: pack it on the fly, in memory; its arguments go into the manifest.
     std::vector<uint8_t> bytes =
         pack_program(settings.target, settings.options, settings.files, settings.target);
     Image image = read_image(bytes, settings.target);
-    return boot(settings, network_plan, image, "", {}, {});
+    return boot(settings, network_plan, identity, image, "", {}, {});
 }
 
 void add_network_options(CLI::App& command, NetworkOptions& network) {
@@ -157,7 +166,6 @@ void add_network_options(CLI::App& command, NetworkOptions& network) {
                     "The guest's gateway (with -p alone: the host end's address, default the "
                     "subnet's first)")
         ->type_name("ADDR");
-    command.add_option("--dns", network.dns, "The guest's DNS server")->type_name("ADDR");
     command
         .add_option("--mac", network.mac, "The guest's MAC (default: random, locally administered)")
         ->type_name("MAC");
@@ -188,6 +196,7 @@ void add_run_command(CLI::App& app, Action& action) {
     command->add_option("--qemu", settings->qemu,
                         "The qemu-system-x86_64 to use (default: $INGOT_QEMU, then the PATH)");
     add_network_options(*command, settings->network);
+    add_identity_options(*command, settings->identity);
     command->add_flag("--trace-syscalls", settings->trace_syscalls,
                       "Print every system call with its arguments and result (on stderr)");
     command->add_flag("--boot-trace", settings->boot_trace,

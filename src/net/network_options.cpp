@@ -145,8 +145,6 @@ const char* first_guest_option(const NetworkOptions& options) {
         return "--ip";
     if (!options.gateway.empty())
         return "--gw";
-    if (!options.dns.empty())
-        return "--dns";
     if (!options.mac.empty())
         return "--mac";
     return nullptr;
@@ -237,8 +235,6 @@ std::optional<NetworkPlan> plan_network(const NetworkOptions& options) {
         plan.host_address = guest.gateway ? guest.gateway : first_other_host(guest);
         guest.gateway = plan.host_address;
     }
-    if (!options.dns.empty())
-        guest.dns = parse_host_address("--dns", options.dns);
     return plan;
 }
 

@@ -1,4 +1,4 @@
-// The network options of `ingot run` (--net, --ip, --gw, --dns, --mac, -p) as typed, and the
+// The network options of `ingot run` (--net, --ip, --gw, --mac, -p) as typed, and the
 // checked plan they make: which tap, how the host end is addressed, how the guest's interface is
 // configured, which host ports are published to the guest.
 #pragma once
@@ -18,7 +18,6 @@ struct NetworkOptions {
     std::string tap;                    // --net NAME
     std::string address;                // --ip ADDR/PREFIX
     std::string gateway;                // --gw ADDR
-    std::string dns;                    // --dns ADDR
     std::string mac;                    // --mac MAC
     std::vector<std::string> published; // -p [IP:]HOST:GUEST[/tcp|/udp], repeatable
 };

@@ -42,6 +42,15 @@ std::string network_options(const GuestNetworkConfig& network) {
     return options;
 }
 
+std::string identity_options(const abi::Identity& identity) {
+    std::string options;
+    if (identity.hostname[0])
+        options += " ingot.hostname=" + encode_command_line_token(identity.hostname);
+    for (size_t i = 0; i < identity.dns_count && i < abi::max_dns_servers; ++i)
+        options += " ingot.nameserver=" + ipv4_text(identity.dns[i]);
+    return options;
+}
+
 } // namespace
 
 std::string encode_command_line_token(std::string_view token) {
@@ -69,6 +78,8 @@ std::string kernel_command_line(const KernelCommandLineOptions& options) {
         line += " ingot.boot_trace";
     if (options.network)
         line += network_options(*options.network);
+    if (options.identity)
+        line += identity_options(*options.identity);
     if (!options.arguments.empty()) {
         line += " --";
         for (const std::string& argument : options.arguments) {

@@ -5,6 +5,7 @@
 #include "net/network_attachment.h"
 
 #include <ingot/abi/boot_info.h>
+#include <ingot/abi/identity.h>
 
 #include <array>
 #include <optional>
@@ -21,6 +22,9 @@ struct KernelCommandLineOptions {
     bool trace_syscalls = false;
     bool boot_trace = false;
     std::optional<GuestNetworkConfig> network; // the interface's address, gateway, DNS or DHCP
+    // `ingot.hostname=NAME` and one `ingot.nameserver=ADDR` per server, as BootInfo::identity
+    // carries them on hvt.
+    std::optional<abi::Identity> identity;
 };
 
 // Spaces separate tokens, so every byte <= 0x20, '%' and every byte >= 0x7f becomes %XX.

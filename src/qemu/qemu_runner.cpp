@@ -117,6 +117,7 @@ int run_on_qemu(const Image& image, const std::string& image_path, const QemuRun
     kernel_options.arguments = options.arguments;
     kernel_options.trace_syscalls = options.trace_syscalls;
     kernel_options.boot_trace = options.boot_trace;
+    kernel_options.identity = options.identity;
     std::vector<int> inherited_fds;
     if (options.network) {
         // Below 3 it would be one of QEMU's standard streams.

@@ -5,6 +5,8 @@
 #include "image/image.h"
 #include "net/network_attachment.h"
 
+#include <ingot/abi/identity.h>
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -29,6 +31,8 @@ struct QemuRunOptions {
     bool raw_console = false;
     // The guest's NIC (virtio-net) on this tap, which stays open and ingot's; none without.
     std::optional<NetworkAttachment> network;
+    // --hostname and --dns, or none: the kernel's defaults.
+    std::optional<abi::Identity> identity;
 };
 
 // `image_path` is the image's file, or empty when it exists only in memory (packed on the

@@ -99,6 +99,11 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
             fail("guest memory is too small for the network information");
         boot_info.network_info = layout.network_info;
     }
+    if (options.identity) {
+        if (!memory.write(layout.identity, *options.identity))
+            fail("guest memory is too small for the machine's identity");
+        boot_info.identity = layout.identity;
+    }
     write_boot_info(layout, memory, boot_info, arguments);
     configure_vcpu(vm, vcpu, layout, image, memory, guest_runs_in_ring3());
     // The tick's signal is blocked first, so that the waits host signals may interrupt (the

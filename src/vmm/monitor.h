@@ -5,6 +5,8 @@
 #include "net/network_attachment.h"
 #include "sandbox/monitor_sandbox.h"
 
+#include <ingot/abi/identity.h>
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -26,6 +28,8 @@ struct RunOptions {
     bool raw_console = false; // the guest's output to a terminal unescaped
     // The guest's network device (the tap stays the caller's to close), or none.
     std::optional<NetworkAttachment> network;
+    // --hostname and --dns (BootInfo::identity), or none: the kernel's defaults.
+    std::optional<abi::Identity> identity;
     // What the monitor gives up before the guest's first instruction.
     SandboxPlan sandbox;
 };

@@ -119,7 +119,8 @@ foreach(program IN ITEMS
     stdin_lines stdio_split unknown_syscall threads_c bulk_output signals spinner stop_handling
     udp_echo pipes polling poll_stdin socket_api socket_local syscall_fuzzer unmap_while_blocked
     waits spin_signals fault_handlers deep_stack memory_hostile eventfd_blocking memory_defects
-    memory_random realloc_growth many_threads)
+    memory_random realloc_growth many_threads
+    container_files)
   ingot_test_program(${program} ${program}.c glibc)
 endforeach()
 foreach(program IN ITEMS hello_iostream threads exceptions chrono random big_alloc tcp_transfer)

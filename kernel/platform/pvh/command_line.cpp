@@ -1,6 +1,7 @@
 #include "platform/pvh/command_line.h"
 
 #include "lib/string.h"
+#include "linux/machine_identity.h"
 #include "loader/manifest.h"
 
 #include <ingot/abi/image.h>
@@ -229,9 +230,47 @@ bool parse_network_option(TextSpan token, CommandLine& command_line) {
     return true;
 }
 
+// A host name is taken only whole and valid (RFC 1123); a server only as a dotted quad, and
+// no more than resolv.conf reads.
+bool parse_identity_option(TextSpan token, CommandLine& command_line) {
+    TextSpan value;
+    auto& machine = command_line.identity;
+    bool valid;
+    if (decoded_prefix(token, "ingot.hostname=", value)) {
+        char name[abi::max_hostname_length + 1];
+        DecodedBytes bytes(value);
+        size_t length = 0;
+        uint8_t byte;
+        valid = true;
+        while (valid && bytes.next(byte)) {
+            valid = length < abi::max_hostname_length;
+            if (valid)
+                name[length++] = static_cast<char>(byte);
+        }
+        valid = valid && identity::is_valid_hostname(name, length);
+        if (valid) {
+            memcpy(machine.hostname, name, length);
+            machine.hostname[length] = 0;
+        }
+    } else if (decoded_prefix(token, "ingot.nameserver=", value)) {
+        net::Ipv4Address server;
+        valid = machine.dns_count < abi::max_dns_servers && parse_whole_ipv4(value, server) &&
+                !server.is_any();
+        if (valid)
+            machine.dns[machine.dns_count++] = server.value;
+    } else {
+        return false;
+    }
+    if (valid)
+        machine.magic = abi::identity_magic;
+    else
+        reject(token, command_line);
+    return true;
+}
+
 void parse_option(TextSpan token, CommandLine& command_line) {
     TextSpan value;
-    if (parse_network_option(token, command_line))
+    if (parse_network_option(token, command_line) || parse_identity_option(token, command_line))
         return;
     if (decoded_equals(token, "ingot.console=framed"))
         command_line.framed_console = true;

@@ -6,6 +6,7 @@
 #include "net/address.h"
 
 #include <ingot/abi/boot_info.h>
+#include <ingot/abi/identity.h>
 
 #include <stddef.h>
 #include <stdint.h>
@@ -36,6 +37,10 @@ struct CommandLine {
     // The network interface: `ingot.ip=10.0.2.15/24 ingot.gw=10.0.2.1 ingot.dns=10.0.2.3`,
     // `ingot.dhcp`. Each option is taken or rejected whole.
     net::InterfaceConfig network;
+
+    // `ingot.hostname=NAME`, `ingot.nameserver=ADDR` (one per server): what BootInfo::identity
+    // carries on hvt. Its magic is set once either option is taken.
+    abi::Identity identity{};
 
     // Options recognized but with a value that makes no sense, for the boot log (the first
     // max_rejected_options of them; rejected_option_count counts them all).

@@ -36,6 +36,8 @@ constexpr uint64_t mapped_memory_end = 4ull << 30;
 constexpr uint64_t syscall_flag_mask = 0x47700; // TF IF DF IOPL NT AC, as on hvt
 
 abi::BootInfo boot_info;
+// The command line's ingot.hostname and ingot.nameserver, for BootInfo::identity.
+abi::Identity machine_identity;
 char command_line_text[16 * 1024];
 // Every argument comes from the command line, plus the header and the image's argv[0].
 uint8_t run_time_arguments[sizeof command_line_text + 4096];
@@ -171,6 +173,10 @@ extern "C" [[noreturn]] void pvh_main(uint32_t start_info_physical) {
     gather_entropy(boot.entropy);
     for (int i = 0; i < 3; ++i)
         boot.streams[i] = command_line.streams[i];
+    if (command_line.identity.magic) {
+        machine_identity = command_line.identity;
+        boot.identity = kernel_to_physical(&machine_identity);
+    }
     set_boot_details({tsc.source, command_line});
     kernel_main(kernel_to_physical(&boot));
 }

@@ -126,7 +126,6 @@ TEST(NetworkPlan, ExplicitTapWithoutAddressAsksDhcp) {
     NetworkOptions options;
     options.tap = "tap0";
     options.mac = "52:54:00:12:34:56";
-    options.dns = "10.0.2.3";
     std::optional<NetworkPlan> plan = plan_network(options);
     ASSERT_TRUE(plan);
     EXPECT_EQ(plan->tap_name, "tap0");
@@ -134,7 +133,6 @@ TEST(NetworkPlan, ExplicitTapWithoutAddressAsksDhcp) {
     EXPECT_TRUE(plan->guest.use_dhcp);
     EXPECT_EQ(plan->guest.address, 0u);
     EXPECT_EQ(plan->guest.mac, (MacAddress{0x52, 0x54, 0, 0x12, 0x34, 0x56}));
-    EXPECT_EQ(format_ipv4(plan->guest.dns), "10.0.2.3");
 }
 
 TEST(NetworkPlan, ExplicitTapWithAddressAndGateway) {
@@ -183,7 +181,6 @@ TEST(NetworkPlan, PublishingWithGatewayMakesItTheHostsAddress) {
 TEST(NetworkPlan, GuestOptionsWithoutANetworkAreRefused) {
     for (auto [field, name] : {std::pair{&NetworkOptions::address, "--ip"},
                                {&NetworkOptions::gateway, "--gw"},
-                               {&NetworkOptions::dns, "--dns"},
                                {&NetworkOptions::mac, "--mac"}}) {
         NetworkOptions options;
         options.*field = "10.0.2.15/24";
@@ -262,16 +259,6 @@ TEST(NetworkPlan, BadMacs) {
     EXPECT_NE(with_mac("ff:ff:ff:ff:ff:ff").find("multicast"), std::string::npos);
     EXPECT_NE(with_mac("00:00:00:00:00:00").find("all-zero"), std::string::npos);
     EXPECT_NE(with_mac("02:00:00:00:00").find("six hex pairs"), std::string::npos);
-}
-
-TEST(NetworkPlan, BadDns) {
-    NetworkOptions options = published({"8080:80"});
-    options.dns = "10.0.2.300";
-    EXPECT_NE(rejection(options).find("--dns 10.0.2.300: expected an IPv4 address"),
-              std::string::npos);
-    options.dns = "255.255.255.255";
-    EXPECT_NE(rejection(options).find("--dns 255.255.255.255: the address is a reserved"),
-              std::string::npos);
 }
 
 TEST(NetworkPlan, BadTapNames) {

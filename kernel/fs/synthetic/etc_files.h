@@ -1,0 +1,23 @@
+// The /etc files a container runtime writes into a container (Docker: hosts, hostname,
+// resolv.conf; passwd and group where the image has none), as text.
+#pragma once
+
+#include "fs/synthetic/text_buffer.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace kernel::synthetic {
+
+// hosts(5): localhost for IPv4 and IPv6, the IPv6 names Docker lists, and the host name at
+// the interface's address (0 when there is none: Debian's 127.0.1.1), so that
+// getaddrinfo(gethostname()) resolves without DNS.
+void generate_hosts(TextBuffer& text, const char* hostname, uint32_t address);
+void generate_hostname_file(TextBuffer& text, const char* hostname);
+// resolv.conf(5): one nameserver line per server (IPv4, host byte order).
+void generate_resolv_conf(TextBuffer& text, const uint32_t* servers, size_t count);
+// passwd(5) and group(5): root, and nobody/nogroup, whose ids Debian gives them.
+void generate_passwd(TextBuffer& text);
+void generate_group(TextBuffer& text);
+
+} // namespace kernel::synthetic

@@ -1,0 +1,289 @@
+#include "kernel/synthetic_test_support.h"
+
+#include "fs/synthetic/descriptor_directory.h"
+#include "linux/machine_identity.h"
+
+namespace {
+
+using namespace synthetic_test;
+using kernel::RefPtr;
+using kernel::StringView;
+using kernel::vfs::Attributes;
+using kernel::vfs::Inode;
+using kernel::vfs::NodeType;
+
+class ProcFileSystem : public testing::Test {
+protected:
+    FakeFacts facts;
+    RecordingOpener opener;
+    RefPtr<SyntheticFileSystem> proc = make_proc_file_system(facts, opener);
+
+    std::string text(const std::string& path) { return generated(*proc, path); }
+    Attributes attributes_of(const std::string& path) {
+        Attributes attributes;
+        auto inode = walk(*proc, path);
+        EXPECT_TRUE(inode) << path;
+        if (inode) {
+            EXPECT_EQ(kernel_test::outcome(inode->attributes(attributes)), "OK");
+        }
+        return attributes;
+    }
+};
+
+TEST_F(ProcFileSystem, RootListsTheProcessAndTheMachinesFiles) {
+    ASSERT_TRUE(proc);
+    EXPECT_STREQ(proc->type_name(), "proc");
+    Listing listing;
+    uint64_t cookie = 0;
+    ASSERT_OK(proc->root()->read_directory(cookie, listing));
+    for (const char* name : {".", "..", "1", "self", "cpuinfo", "meminfo", "stat", "uptime",
+                             "loadavg", "version", "filesystems", "mounts", "sys"})
+        EXPECT_NE(std::find(listing.names.begin(), listing.names.end(), name), listing.names.end())
+            << name;
+    Listing again;
+    ASSERT_OK(proc->root()->read_directory(cookie, again));
+    EXPECT_TRUE(again.names.empty()) << "the cookie was left past the last entry";
+}
+
+TEST_F(ProcFileSystem, ReadDirectoryResumesWhereTheVisitorHadNoRoom) {
+    Listing listing(2);
+    uint64_t cookie = 0;
+    std::vector<std::string> all;
+    for (int calls = 0; calls < 20; ++calls) {
+        listing.names.clear();
+        listing.refill();
+        ASSERT_OK(walk(*proc, "1")->read_directory(cookie, listing));
+        if (listing.names.empty())
+            break;
+        all.insert(all.end(), listing.names.begin(), listing.names.end());
+    }
+    std::vector<std::string> expected{".",      "..",     "exe",       "fd",      "maps",
+                                      "status", "stat",   "statm",     "cmdline", "environ",
+                                      "comm",   "limits", "mountinfo", "mounts",  "cgroup"};
+    EXPECT_EQ(all, expected);
+}
+
+TEST_F(ProcFileSystem, SelfLinksToThePid) {
+    auto self = walk(*proc, "self");
+    ASSERT_TRUE(self);
+    EXPECT_EQ(self->type(), NodeType::Symlink);
+    EXPECT_EQ(link_target(*self), "1");
+    EXPECT_EQ(link_target(*walk(*proc, "1/exe")), "/usr/bin/app");
+    EXPECT_EQ(link_target(*walk(*proc, "mounts")), "self/mounts");
+    EXPECT_EQ(attributes_of("self").mode, 0120777u);
+}
+
+TEST_F(ProcFileSystem, LookupMissesAndNonDirectories) {
+    EXPECT_ERRNO(proc->root()->lookup("2"), ENOENT);
+    EXPECT_ERRNO(proc->root()->lookup("nonexistent"), ENOENT);
+    EXPECT_ERRNO(walk(*proc, "cpuinfo")->lookup("x"), ENOTDIR);
+    uint64_t cookie = 0;
+    Listing listing;
+    EXPECT_ERRNO(walk(*proc, "cpuinfo")->read_directory(cookie, listing), ENOTDIR);
+}
+
+TEST_F(ProcFileSystem, ChangesGetProcfsAnswers) {
+    auto root = proc->root();
+    EXPECT_ERRNO(root->create("new", NodeType::Regular, 0644, 0), ENOENT);
+    EXPECT_ERRNO(root->create("dir", NodeType::Directory, 0755, 0), ENOENT);
+    EXPECT_ERRNO(root->create_symlink("link", "x"), ENOENT);
+    EXPECT_ERRNO(root->remove("cpuinfo", false), EPERM);
+    EXPECT_ERRNO(root->remove("missing", false), ENOENT);
+    EXPECT_ERRNO(root->rename("missing", *root, "x", 0), ENOENT);
+    EXPECT_ERRNO(walk(*proc, "cpuinfo")->create("x", NodeType::Regular, 0644, 0), ENOTDIR);
+    EXPECT_FALSE(proc->is_read_only());
+}
+
+TEST_F(ProcFileSystem, OpeningSnapshotsTheTextWithProcfsWriteErrors) {
+    auto status = walk(*proc, "1/status");
+    ASSERT_OK(status->open_special(0));
+    EXPECT_EQ(opener.last_text.rfind("Name:\tapp\n", 0), 0u) << opener.last_text;
+    EXPECT_EQ(opener.last_write_error, kernel::EINVAL);
+    ASSERT_OK(walk(*proc, "cpuinfo")->open_special(1));
+    EXPECT_EQ(opener.last_write_error, kernel::EIO);
+    EXPECT_ERRNO(walk(*proc, "sys/kernel/hostname")->open_special(1), EROFS);
+    ASSERT_OK(walk(*proc, "sys/kernel/hostname")->open_special(0));
+}
+
+TEST_F(ProcFileSystem, GeneratedFilesHaveSizeZeroAsLinuxs) {
+    Attributes attributes = attributes_of("1/maps");
+    EXPECT_EQ(attributes.size, 0u);
+    EXPECT_EQ(attributes.mode, 0100444u);
+    EXPECT_EQ(attributes_of("1/environ").mode, 0100400u);
+    EXPECT_EQ(attributes_of("1").mode, 040555u);
+    EXPECT_EQ(attributes_of("sys").link_count, 2u + 4u);
+    EXPECT_NE(attributes_of("1/maps").inode, attributes_of("1/stat").inode);
+    kernel::vfs::FileSystemStatistics statistics;
+    ASSERT_OK(proc->statistics(statistics));
+    EXPECT_EQ(statistics.type, 0x9fa0u);
+}
+
+TEST_F(ProcFileSystem, DescriptorsAreLinksToWhatTheFilesDescribe) {
+    auto fd = walk(*proc, "1/fd");
+    ASSERT_TRUE(fd);
+    Listing listing;
+    uint64_t cookie = 0;
+    ASSERT_OK(fd->read_directory(cookie, listing));
+    EXPECT_EQ(listing.names, (std::vector<std::string>{".", "..", "0", "1", "2", "5"}));
+    EXPECT_EQ(link_target(*walk(*proc, "1/fd/5")), "pipe:[7]");
+    EXPECT_EQ(attributes_of("1/fd/0").mode, 0120500u);
+    EXPECT_EQ(attributes_of("1/fd/1").mode, 0120300u);
+    EXPECT_EQ(attributes_of("1/fd/5").inode, attributes_of("1/fd/5").inode);
+    for (const char* missing : {"3", "01", "-1", "abc", "", "99999999999"})
+        EXPECT_ERRNO(fd->lookup(missing), ENOENT) << missing;
+    // A descriptor closed after lookup: the link now says so.
+    auto link = walk(*proc, "1/fd/5");
+    facts.descriptors.erase(5);
+    EXPECT_EQ(link_target(*link), "EBADF");
+    // A paged listing resumes after the last descriptor it took, even if others closed.
+    Listing paged(3);
+    cookie = 0;
+    ASSERT_OK(fd->read_directory(cookie, paged));
+    EXPECT_EQ(paged.names, (std::vector<std::string>{".", "..", "0"}));
+    facts.descriptors.erase(1);
+    paged.names.clear();
+    paged.refill();
+    ASSERT_OK(fd->read_directory(cookie, paged));
+    EXPECT_EQ(paged.names, (std::vector<std::string>{"2"}));
+}
+
+TEST_F(ProcFileSystem, OpenFilesDescribeThemselvesByPath) {
+    char buffer[64];
+    auto maps = walk(*proc, "1/maps");
+    size_t length = static_cast<Node&>(*maps).path(buffer, sizeof buffer);
+    EXPECT_EQ(std::string(buffer, length), "/proc/1/maps");
+    length = static_cast<Node&>(*proc->root()).path(buffer, sizeof buffer);
+    EXPECT_EQ(std::string(buffer, length), "/proc");
+    length = static_cast<Node&>(*maps).path(buffer, 4);
+    EXPECT_EQ(std::string(buffer, length), "/pro");
+}
+
+TEST_F(ProcFileSystem, MapsLikeLinux) {
+    auto lines = lines_of(text("1/maps"));
+    ASSERT_EQ(lines.size(), 5u);
+    auto named = [](std::string header, const char* name) {
+        return header + std::string(73 - header.size(), ' ') + name;
+    };
+    EXPECT_EQ(lines[0], named("00400000-00401000 r--p 00000000 00:00 0", "/usr/bin/app"));
+    EXPECT_EQ(lines[1].substr(0, 22), "00401000-00405000 r-xp");
+    EXPECT_EQ(lines[2].substr(lines[2].size() - 7), " [heap]");
+    EXPECT_EQ(lines[3], "7f0000000000-7f0000100000 ---p 00000000 00:00 0 ");
+    EXPECT_EQ(lines[4], named("7ffffff00000-7ffffffff000 rw-p 00000000 00:00 0", "[stack]"));
+    EXPECT_EQ(lines[0].find("/usr/bin/app"), 73u);
+}
+
+TEST_F(ProcFileSystem, StatHasFiftyTwoFieldsAndTheRss) {
+    std::string stat = text("1/stat");
+    EXPECT_EQ(stat.rfind("1 (app) R 0 1 1 0 -1 ", 0), 0u) << stat;
+    ASSERT_EQ(stat.back(), '\n');
+    std::vector<std::string> fields;
+    size_t close = stat.rfind(')');
+    std::string rest = stat.substr(close + 2);
+    for (size_t start = 0, end; start < rest.size(); start = end + 1) {
+        end = rest.find_first_of(" \n", start);
+        fields.push_back(rest.substr(start, end - start));
+    }
+    ASSERT_EQ(fields.size() + 2, 52u) << stat;
+    // Field 14 utime (ticks), 20 threads, 23 vsize, 24 rss (pages): proc(5) numbering.
+    EXPECT_EQ(fields[14 - 3], "1234");
+    EXPECT_EQ(fields[20 - 3], "2");
+    uint64_t all = 0x1000 + 0x4000 + 0x2000 + 0x100000 + 0xff000;
+    EXPECT_EQ(fields[23 - 3], std::to_string(all));
+    EXPECT_EQ(fields[24 - 3], std::to_string((all - 0x100000) / 4096));
+    EXPECT_EQ(text("1/statm"), std::to_string(all / 4096) + " " +
+                                   std::to_string((all - 0x100000) / 4096) + " 0 4 0 " +
+                                   std::to_string((0x2000 + 0xff000) / 4096) + " 0\n");
+}
+
+TEST_F(ProcFileSystem, StatusFields) {
+    std::string status = text("1/status");
+    for (const char* line : {"Name:\tapp\n", "Umask:\t0022\n", "State:\tR (running)\n", "Pid:\t1\n",
+                             "PPid:\t0\n", "Uid:\t0\t0\t0\t0\n", "Threads:\t2\n",
+                             "VmStk:\t    1020 kB\n", "Cpus_allowed_list:\t0\n"})
+        EXPECT_NE(status.find(line), std::string::npos) << line << "\n" << status;
+}
+
+TEST_F(ProcFileSystem, CommandLineEnvironmentAndComm) {
+    EXPECT_EQ(text("1/cmdline"), std::string("/usr/bin/app\0--flag\0x y\0", 24));
+    EXPECT_EQ(text("1/environ"), std::string("PATH=/bin\0HOME=/\0", 17));
+    EXPECT_EQ(text("1/comm"), "app\n");
+    facts.argument_values = {"./a-very-long-program-name"};
+    EXPECT_EQ(text("1/comm"), "a-very-long-pro\n");
+    facts.argument_values.clear();
+    EXPECT_EQ(text("1/comm"), "app\n");
+    EXPECT_EQ(text("1/cmdline"), "");
+    EXPECT_EQ(text("1/cgroup"), "0::/\n");
+}
+
+TEST_F(ProcFileSystem, Limits) {
+    auto lines = lines_of(text("1/limits"));
+    ASSERT_EQ(lines.size(), 17u);
+    EXPECT_EQ(lines[0], "Limit                     Soft Limit           Hard Limit           Units"
+                        "     ");
+    EXPECT_EQ(lines[4], "Max stack size            1048576              unlimited            bytes"
+                        "     ");
+    EXPECT_EQ(lines[8], "Max open files            1024                 4096                 files"
+                        "     ");
+    EXPECT_EQ(lines[14], "Max nice priority         unlimited            unlimited            ");
+}
+
+TEST_F(ProcFileSystem, Mounts) {
+    EXPECT_EQ(text("1/mounts"), "overlay / overlay rw,relatime 0 0\n"
+                                "proc /proc proc rw,relatime 0 0\n"
+                                "sysfs /sys sysfs ro,relatime 0 0\n");
+    auto lines = lines_of(text("1/mountinfo"));
+    ASSERT_EQ(lines.size(), 3u);
+    EXPECT_EQ(lines[0], "21 20 0:1 / / rw,relatime - overlay overlay rw");
+    EXPECT_EQ(lines[2], "23 21 0:3 / /sys ro,relatime - sysfs sysfs ro");
+}
+
+TEST_F(ProcFileSystem, CpuinfoAsLinuxPrintsIt) {
+    std::string cpuinfo = text("cpuinfo");
+    EXPECT_EQ(cpuinfo.rfind("processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\n", 0), 0u);
+    for (const char* line :
+         {"model name\t: Test CPU @ 3.00GHz\n", "cpu MHz\t\t: 2999.998\n",
+          "cache size\t: 36608 KB\n",
+          "flags\t\t: fpu tsc sse sse2 lm "
+          "hypervisor\n",
+          "bogomips\t: 5999.99\n", "address sizes\t: 46 bits physical, 48 bits virtual\n"})
+        EXPECT_NE(cpuinfo.find(line), std::string::npos) << line << "\n" << cpuinfo;
+    EXPECT_EQ(cpuinfo.substr(cpuinfo.size() - 2), "\n\n");
+}
+
+TEST_F(ProcFileSystem, MachineFiles) {
+    std::string meminfo = text("meminfo");
+    EXPECT_EQ(meminfo.rfind("MemTotal:          65536 kB\nMemFree:           49152 kB\n", 0), 0u)
+        << meminfo;
+    EXPECT_NE(meminfo.find("SwapTotal:             0 kB\n"), std::string::npos);
+    EXPECT_NE(meminfo.find("HugePages_Total:       0\n"), std::string::npos);
+    EXPECT_EQ(text("uptime"), "12.34 0.00\n");
+    EXPECT_EQ(text("loadavg"), "0.00 0.00 0.00 1/2 1\n");
+    std::string stat = text("stat");
+    EXPECT_EQ(stat.rfind("cpu  1234 0 0 0 0 0 0 0 0 0\ncpu0 1234 ", 0), 0u);
+    EXPECT_NE(stat.find("btime 1700000000\n"), std::string::npos);
+    EXPECT_EQ(text("version"), "Linux version 6.1.0-ingot (ingot@ingot) (Ingot) #1 Ingot "
+                               "unikernel\n");
+    EXPECT_NE(text("filesystems").find("nodev\tproc\n"), std::string::npos);
+}
+
+TEST_F(ProcFileSystem, SysValues) {
+    EXPECT_EQ(text("sys/kernel/hostname"), std::string(kernel::identity::hostname()) + "\n");
+    EXPECT_EQ(text("sys/kernel/osrelease"), "6.1.0-ingot\n");
+    EXPECT_EQ(text("sys/kernel/ostype"), "Linux\n");
+    EXPECT_EQ(text("sys/kernel/pid_max"), "32768\n");
+    EXPECT_EQ(text("sys/vm/overcommit_memory"), "2\n");
+    EXPECT_EQ(text("sys/net/core/somaxconn"), "4096\n");
+    EXPECT_EQ(text("sys/fs/file-max"), "4096\n");
+}
+
+TEST(DescriptorNames, AsLinuxSpellsThem) {
+    EXPECT_EQ(parse_descriptor_name("0"), 0);
+    EXPECT_EQ(parse_descriptor_name("1023"), 1023);
+    EXPECT_EQ(parse_descriptor_name("00"), -1);
+    EXPECT_EQ(parse_descriptor_name("+1"), -1);
+    EXPECT_EQ(parse_descriptor_name("1x"), -1);
+    EXPECT_EQ(parse_descriptor_name(""), -1);
+    EXPECT_EQ(parse_descriptor_name("1234567890"), -1);
+}
+
+} // namespace
