@@ -1,0 +1,36 @@
+# Libraries laid out as installed software often is, found through $ORIGIN, for the
+# library-closure tests (tests/unit/host/library_closure_test.cpp):
+#   closure/bin/ingot-unit-rpath-program     DT_RPATH   $ORIGIN/../lib     needs top
+#   closure/bin/ingot-unit-runpath-program   DT_RUNPATH $ORIGIN/../lib     needs top
+#   closure/lib/libingot-closure-top.so      DT_RUNPATH ${ORIGIN}/private  needs middle
+#   closure/lib/private/libingot-closure-middle.so  (no path)              needs leaf
+#   closure/lib/libingot-closure-leaf.so
+# ld.so(8): middle finds leaf only through the program's DT_RPATH, which dependencies inherit;
+# a DT_RUNPATH is not inherited, so the runpath program cannot load.
+set(INGOT_UNIT_CLOSURE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/programs/closure)
+add_library(ingot-closure-leaf SHARED programs/closure/leaf.c)
+add_library(ingot-closure-middle SHARED programs/closure/middle.c)
+target_link_libraries(ingot-closure-middle PRIVATE ingot-closure-leaf)
+add_library(ingot-closure-top SHARED programs/closure/top.c)
+target_link_libraries(ingot-closure-top PRIVATE ingot-closure-middle)
+add_executable(ingot-unit-rpath-program programs/closure/program.c)
+target_link_libraries(ingot-unit-rpath-program PRIVATE ingot-closure-top)
+add_executable(ingot-unit-runpath-program programs/closure/program.c)
+target_link_libraries(ingot-unit-runpath-program PRIVATE ingot-closure-top)
+# Only the paths written here, none of CMake's absolute build-tree directories.
+set_target_properties(ingot-closure-leaf ingot-closure-middle ingot-closure-top
+  ingot-unit-rpath-program ingot-unit-runpath-program PROPERTIES
+  BUILD_WITH_INSTALL_RPATH ON)
+set_target_properties(ingot-closure-leaf ingot-closure-top PROPERTIES
+  LIBRARY_OUTPUT_DIRECTORY ${INGOT_UNIT_CLOSURE_DIRECTORY}/lib)
+set_target_properties(ingot-closure-middle PROPERTIES
+  LIBRARY_OUTPUT_DIRECTORY ${INGOT_UNIT_CLOSURE_DIRECTORY}/lib/private)
+set_target_properties(ingot-closure-top PROPERTIES INSTALL_RPATH "\${ORIGIN}/private")
+set_target_properties(ingot-unit-rpath-program ingot-unit-runpath-program PROPERTIES
+  RUNTIME_OUTPUT_DIRECTORY ${INGOT_UNIT_CLOSURE_DIRECTORY}/bin
+  INSTALL_RPATH "\$ORIGIN/../lib")
+target_link_options(ingot-closure-top PRIVATE LINKER:--enable-new-dtags)
+target_link_options(ingot-unit-rpath-program PRIVATE LINKER:--disable-new-dtags)
+target_link_options(ingot-unit-runpath-program PRIVATE LINKER:--enable-new-dtags)
+add_custom_target(ingot-unit-closure-layouts DEPENDS
+  ingot-unit-rpath-program ingot-unit-runpath-program)
