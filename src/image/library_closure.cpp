@@ -419,8 +419,14 @@ void ClosureFinder::add_glibc_run_time_modules() {
     if (!libc)
         return;
     std::set<std::string> imports;
-    for (const LoadedObject& object : m_objects)
+    bool uses_iconv = false;
+    for (const LoadedObject& object : m_objects) {
         imports.insert(object.imports.begin(), object.imports.end());
+        bool imports_iconv = std::find(object.imports.begin(), object.imports.end(),
+                                       "iconv_open") != object.imports.end();
+        uses_iconv =
+            uses_iconv || (imports_iconv && !object.info.soname.starts_with("libstdc++.so"));
+    }
     std::vector<std::string> imported(imports.begin(), imports.end());
     std::set<std::string> databases = name_service_databases(imported);
     if (!databases.empty()) {
@@ -443,7 +449,7 @@ void ClosureFinder::add_glibc_run_time_modules() {
     if (imports.contains("pthread_exit") || imports.contains("pthread_cancel"))
         if (auto unwinder = find_library("libgcc_s.so.1", *libc))
             load_dependencies(*unwinder);
-    if (imports.contains("iconv_open"))
+    if (uses_iconv)
         add_gconv_modules(*libc);
 }
 

@@ -16,6 +16,10 @@ namespace ingot_test {
 inline const char* closure_layout_directory() {
     return INGOT_TEST_CLOSURE_DIRECTORY;
 }
+// A musl dynamically linked hello, built there when musl-gcc is installed.
+inline std::string musl_program_path() {
+    return std::string(INGOT_TEST_CLOSURE_DIRECTORY) + "/musl/hello";
+}
 
 struct ObjectSpec {
     uint16_t type = 3;       // ET_DYN

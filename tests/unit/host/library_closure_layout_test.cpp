@@ -111,6 +111,27 @@ TEST(LibraryClosureLayout, ALayoutMovedElsewhereStillResolvesThroughOrigin) {
         EXPECT_FALSE(file.guest_path.starts_with("/opt/app")) << file.guest_path;
 }
 
+TEST(LibraryClosureLayout, MuslProgram) {
+    std::string program = ingot_test::musl_program_path();
+    if (access(program.c_str(), R_OK) != 0)
+        GTEST_SKIP() << program << " was not built: musl-gcc (musl-tools) is not installed";
+    ASSERT_EQ(native_status(program), 0);
+    LibraryClosure closure = collect_library_closure(request_for(program));
+    EXPECT_EQ(closure.interpreter, "/lib/ld-musl-x86_64.so.1");
+    // libc.so is the loader itself: one file for both.
+    auto loader = resolve_in_closure(closure, "/lib/ld-musl-x86_64.so.1");
+    ASSERT_TRUE(loader);
+    EXPECT_TRUE(loader->ends_with("/libc.so")) << *loader;
+    size_t libraries = 0;
+    for (const ClosureFile& file : closure.files)
+        libraries += file.guest_path.ends_with(".so") ? 1 : 0;
+    EXPECT_EQ(libraries, 1u);
+    EXPECT_TRUE(has_file(closure, program));
+    if (access("/etc/ld-musl-x86_64.path", R_OK) == 0) {
+        EXPECT_TRUE(has_file(closure, "/etc/ld-musl-x86_64.path"));
+    }
+}
+
 void skip_without(const char* path) {
     if (access(path, R_OK) != 0)
         GTEST_SKIP() << path << " is not installed (scripts/install-dependencies.sh installs it)";

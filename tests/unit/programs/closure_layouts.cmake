@@ -34,3 +34,19 @@ target_link_options(ingot-unit-rpath-program PRIVATE LINKER:--disable-new-dtags)
 target_link_options(ingot-unit-runpath-program PRIVATE LINKER:--enable-new-dtags)
 add_custom_target(ingot-unit-closure-layouts DEPENDS
   ingot-unit-rpath-program ingot-unit-runpath-program)
+
+# A musl dynamically linked program (interpreter /lib/ld-musl-x86_64.so.1), when musl-gcc
+# (musl-tools) is installed; the test that reads it is skipped otherwise.
+set(INGOT_UNIT_MUSL_PROGRAM ${INGOT_UNIT_CLOSURE_DIRECTORY}/musl/hello)
+find_program(INGOT_UNIT_MUSL_GCC musl-gcc)
+if(INGOT_UNIT_MUSL_GCC)
+  add_custom_command(
+    OUTPUT ${INGOT_UNIT_MUSL_PROGRAM}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${INGOT_UNIT_CLOSURE_DIRECTORY}/musl
+    COMMAND ${INGOT_UNIT_MUSL_GCC} ${CMAKE_CURRENT_SOURCE_DIR}/programs/hello.c
+            -o ${INGOT_UNIT_MUSL_PROGRAM}
+    DEPENDS programs/hello.c
+    COMMENT "Building a musl dynamically linked program")
+  add_custom_target(ingot-unit-musl-dynamic-program DEPENDS ${INGOT_UNIT_MUSL_PROGRAM})
+  add_dependencies(ingot-unit-closure-layouts ingot-unit-musl-dynamic-program)
+endif()
