@@ -34,6 +34,16 @@ target_link_options(ingot-unit-rpath-program PRIVATE LINKER:--disable-new-dtags)
 target_link_options(ingot-unit-runpath-program PRIVATE LINKER:--enable-new-dtags)
 add_custom_target(ingot-unit-closure-layouts DEPENDS
   ingot-unit-rpath-program ingot-unit-runpath-program)
+# Only the closure tests learn where the layouts are (a definition on the whole test target
+# would change every test file's command line and recompile them all).
+set_source_files_properties(
+  host/closure_test_support.cpp
+  host/dynamic_info_test.cpp
+  host/ld_so_cache_test.cpp
+  host/guest_tree_test.cpp
+  host/library_closure_test.cpp
+  host/library_closure_layout_test.cpp
+  PROPERTIES COMPILE_DEFINITIONS INGOT_TEST_CLOSURE_DIRECTORY="${INGOT_UNIT_CLOSURE_DIRECTORY}")
 
 # A musl dynamically linked program (interpreter /lib/ld-musl-x86_64.so.1), when musl-gcc
 # (musl-tools) is installed; the test that reads it is skipped otherwise.
