@@ -45,8 +45,7 @@ int inspect(const InspectSettings& settings) {
                format_size(image.kernel_size), image.entry, image.payload.symbol_count,
                pvh ? "hvt, pvh" : "hvt");
     fmt::print("program     {} ({}), entry {:#x}, spans {}{}\n", format_size(image.program.size()),
-               program.position_independent ? "static-pie" : "static", program.entry,
-               format_size(program.memory_span),
+               program_kind(program), program.entry, format_size(program.memory_span),
                program.has_symbols ? ", with symbols" : ", stripped");
     fmt::print("payload     at guest-physical {:#x}, {}\n", image.payload_physical,
                format_size(image.payload.total_size));

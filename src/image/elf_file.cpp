@@ -122,4 +122,29 @@ bool ElfFile::has_pvh_entry_note() const {
     return false;
 }
 
+std::vector<std::string> ElfFile::imported_symbols() const {
+    std::vector<std::string> names;
+    Elf_Scn* section = nullptr;
+    while ((section = elf_nextscn(m_elf, section))) {
+        GElf_Shdr header;
+        if (!gelf_getshdr(section, &header) || header.sh_type != SHT_DYNSYM ||
+            header.sh_entsize == 0)
+            continue;
+        Elf_Data* data = elf_getdata(section, nullptr);
+        if (!data)
+            continue;
+        size_t count = header.sh_size / header.sh_entsize;
+        for (size_t i = 1; i < count; ++i) {
+            GElf_Sym symbol;
+            if (!gelf_getsym(data, static_cast<int>(i), &symbol) || symbol.st_shndx != SHN_UNDEF ||
+                GELF_ST_BIND(symbol.st_info) == STB_LOCAL)
+                continue;
+            const char* name = elf_strptr(m_elf, header.sh_link, symbol.st_name);
+            if (name && *name)
+                names.emplace_back(name);
+        }
+    }
+    return names;
+}
+
 } // namespace ingot

@@ -36,6 +36,9 @@ public:
     // The PVH entry point (XEN_ELFNOTE_PHYS32_ENTRY in a PT_NOTE segment, where QEMU and
     // Firecracker look for it): without it they cannot boot the file.
     bool has_pvh_entry_note() const;
+    // The names of the dynamic symbols the file imports (undefined in its .dynsym): what it
+    // expects another object to define. Empty when it has no dynamic symbol table.
+    std::vector<std::string> imported_symbols() const;
 
 private:
     Elf* m_elf = nullptr;

@@ -1,5 +1,6 @@
 #include "image/program_check.h"
 
+#include "image/dynamic_info.h"
 #include "image/elf_file.h"
 #include "support/error.h"
 
@@ -15,7 +16,7 @@ bool is_elf(std::span<const uint8_t> bytes) {
 
 ProgramInfo check_program(std::span<const uint8_t> bytes, const std::string& name) {
     if (!is_elf(bytes))
-        fail("'{}' is not an ELF executable: Ingot runs static x86-64 Linux programs", name);
+        fail("'{}' is not an ELF executable: Ingot runs x86-64 Linux programs", name);
     if (bytes.size() > EI_CLASS && bytes[EI_CLASS] == ELFCLASS32)
         fail("'{}' is a 32-bit program: Ingot runs 64-bit x86-64 programs (build without -m32)",
              name);
@@ -33,9 +34,6 @@ ProgramInfo check_program(std::span<const uint8_t> bytes, const std::string& nam
     bool entry_is_code = false;
     bool has_dynamic = false;
     for (const GElf_Phdr& segment : elf.program_headers()) {
-        if (segment.p_type == PT_INTERP)
-            fail("'{}' is dynamically linked: link it statically (gcc -static or -static-pie)",
-                 name);
         if (segment.p_type == PT_DYNAMIC)
             has_dynamic = true;
         if (segment.p_type != PT_LOAD || segment.p_memsz == 0)
@@ -50,8 +48,12 @@ ProgramInfo check_program(std::span<const uint8_t> bytes, const std::string& nam
             header.e_entry < segment.p_vaddr + segment.p_memsz)
             entry_is_code = true;
     }
+    // The interpreter path is checked here (inside the file, a string); whether the file it
+    // names exists is the library closure's concern.
+    info.interpreter = read_dynamic_info(bytes, name).interpreter;
     if (header.e_type == ET_DYN) {
-        if (!has_dynamic || !elf.is_position_independent_executable())
+        // A PIE linked before binutils 2.26 has no DF_1_PIE, but only programs have PT_INTERP.
+        if (!has_dynamic || (info.interpreter.empty() && !elf.is_position_independent_executable()))
             fail("'{}' is a shared library, not a program", name);
         info.position_independent = true;
     }
@@ -67,6 +69,13 @@ ProgramInfo check_program(std::span<const uint8_t> bytes, const std::string& nam
     info.memory_span = highest - lowest;
     info.has_symbols = elf.has_symbol_table();
     return info;
+}
+
+std::string program_kind(const ProgramInfo& info) {
+    if (info.interpreter.empty())
+        return info.position_independent ? "static-pie" : "static";
+    return fmt::format("{}, {}", info.position_independent ? "dynamic PIE" : "dynamic",
+                       info.interpreter);
 }
 
 } // namespace ingot

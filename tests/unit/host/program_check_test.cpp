@@ -20,8 +20,10 @@ void expect_rejected(std::span<const uint8_t> bytes, const std::string& expected
         check_program(bytes, "prog");
         ADD_FAILURE() << "check_program accepted it (expected: " << expected << ")";
     } catch (const UserError& error) {
-        EXPECT_NE(std::string(error.what()).find(expected), std::string::npos) << "message: " << error.what();
-        EXPECT_NE(std::string(error.what()).find("'prog'"), std::string::npos) << "message: " << error.what();
+        EXPECT_NE(std::string(error.what()).find(expected), std::string::npos)
+            << "message: " << error.what();
+        EXPECT_NE(std::string(error.what()).find("'prog'"), std::string::npos)
+            << "message: " << error.what();
     }
 }
 
@@ -32,7 +34,9 @@ std::vector<uint8_t> with_header(std::vector<uint8_t> bytes, void (*change)(Elf6
     return bytes;
 }
 
-std::vector<uint8_t> code(size_t size) { return std::vector<uint8_t>(size, 0xc3); }
+std::vector<uint8_t> code(size_t size) {
+    return std::vector<uint8_t>(size, 0xc3);
+}
 
 TEST(ProgramCheck, AcceptsStaticExecutable) {
     auto bytes = ingot_test::read_file(ingot_test::static_program_path());
@@ -64,8 +68,21 @@ TEST(ProgramCheck, AcceptsStaticPie) {
     EXPECT_EQ(info.entry, read_struct<Elf64_Ehdr>(bytes, 0).e_entry);
 }
 
-TEST(ProgramCheck, RejectsDynamicProgram) {
-    expect_rejected(ingot_test::read_file(ingot_test::dynamic_program_path()), "dynamically linked");
+TEST(ProgramCheck, AcceptsDynamicProgram) {
+    auto bytes = ingot_test::read_file(ingot_test::dynamic_program_path());
+    ProgramInfo info = check_program(bytes, "prog");
+    EXPECT_EQ(info.interpreter, "/lib64/ld-linux-x86-64.so.2");
+    EXPECT_TRUE(info.position_independent);
+    EXPECT_EQ(program_kind(info), "dynamic PIE, /lib64/ld-linux-x86-64.so.2");
+    EXPECT_EQ(program_kind(
+                  check_program(ingot_test::read_file(ingot_test::static_program_path()), "prog")),
+              "static");
+}
+
+TEST(ProgramCheck, RejectsThirtyTwoBitDynamicProgram) {
+    auto bytes = ingot_test::read_file(ingot_test::dynamic_program_path());
+    bytes[EI_CLASS] = ELFCLASS32;
+    expect_rejected(bytes, "32-bit");
 }
 
 TEST(ProgramCheck, RejectsSharedLibrary) {
@@ -188,11 +205,30 @@ TEST(ProgramCheck, RejectsDynWithoutPieFlag) {
     expect_rejected(bytes, "shared library");
 }
 
-TEST(ProgramCheck, RejectsInterpreterInHandMadeProgram) {
+TEST(ProgramCheck, AcceptsInterpreterInHandMadeProgram) {
     auto bytes = make_elf(ET_EXEC, 0x401000,
                           {{PT_INTERP, PF_R, 0x400800, 0, {'/', 'l', 'd', 0}},
                            {PT_LOAD, PF_R | PF_X, 0x401000, 0, code(64)}});
-    expect_rejected(bytes, "dynamically linked");
+    ProgramInfo info = check_program(bytes, "prog");
+    EXPECT_EQ(info.interpreter, "/ld");
+    EXPECT_FALSE(info.position_independent);
+    EXPECT_EQ(program_kind(info), "dynamic, /ld");
+}
+
+// A PIE linked before binutils 2.26 has no DF_1_PIE: its PT_INTERP says it is a program.
+TEST(ProgramCheck, AcceptsPieWithoutPieFlagWhenItHasAnInterpreter) {
+    auto bytes = make_elf(ET_DYN, 0x1000,
+                          {{PT_INTERP, PF_R, 0x800, 0, {'/', 'l', 'd', 0}},
+                           {PT_LOAD, PF_R | PF_X, 0x1000, 0, code(64)},
+                           {PT_DYNAMIC, PF_R | PF_W, 0x3000, 0, std::vector<uint8_t>(16, 0)}});
+    EXPECT_TRUE(check_program(bytes, "prog").position_independent);
+}
+
+TEST(ProgramCheck, RejectsAnInterpreterPathWithoutItsEnd) {
+    auto bytes = make_elf(ET_EXEC, 0x401000,
+                          {{PT_INTERP, PF_R, 0x400800, 0, {'/', 'l', 'd'}},
+                           {PT_LOAD, PF_R | PF_X, 0x401000, 0, code(64)}});
+    expect_rejected(bytes, "interpreter path");
 }
 
 } // namespace
