@@ -31,7 +31,7 @@ inline constexpr uint32_t o_append = 02000;
 inline constexpr uint32_t o_rdonly = 0, o_wronly = 1, o_rdwr = 2;
 
 // So that a syscall can tell what it was handed (no RTTI in the kernel).
-enum class FileKind { Console, Pipe, EventFd, Epoll, Socket };
+enum class FileKind { Console, Pipe, EventFd, Epoll, Socket, UnixSocket };
 
 // Something that refers to a file without holding a reference (an epoll registration): told
 // when the file's last reference goes, before the file is destroyed.
