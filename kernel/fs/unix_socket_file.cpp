@@ -159,8 +159,12 @@ ErrorOr<void> UnixSocketFile::bind(const void* address, size_t length) {
     UnixAddress name = TRY(net::unix_domain::parse_unix_address(address, length));
     if (name.kind == UnixAddress::Kind::Abstract)
         return m_socket->bind(name);
-    // As Linux's unix_bind_bsd: the node first (EADDRINUSE when the path exists), then the
-    // socket's state (EINVAL when bound already, and the node goes again).
+    // As Linux's unix_bind_bsd: the path first (EADDRINUSE when it exists), then the socket's
+    // state (EINVAL when bound already, leaving no node behind).
+    if (m_socket->local_address().is_named()) {
+        TRY(check_socket_node_free(name.path()));
+        return EINVAL;
+    }
     RefPtr<vfs::Inode> inode = TRY(create_socket_node(name.path()));
     return m_socket->bind_path(name, move(inode));
 }

@@ -9,20 +9,33 @@ namespace {
 // S_IFSOCK | 0777 less the default umask (022), as unix_bind_bsd asks of mknod.
 constexpr uint32_t socket_mode = 0755;
 
-} // namespace
-
-ErrorOr<RefPtr<vfs::Inode>> create_socket_node(StringView path) {
+// The directory a new socket node goes in: "/", "." and ".." always exist; so does a name given
+// with a trailing slash, or it cannot be made (filename_create: ENOENT).
+ErrorOr<void> find_place(StringView path, vfs::WalkResult& place) {
     if (path.is_empty())
         return ENOENT;
-    vfs::WalkResult place;
     TRY(vfs::file_tree().resolve_parent_at(nullptr, path, place));
-    // "/", "." and ".." always exist; so does a name given with a trailing slash, or it
-    // cannot be made (filename_create: ENOENT).
     if (place.last != vfs::LastComponent::Normal)
         return EADDRINUSE;
-    vfs::Inode& directory = place.parent->inode();
     if (place.trailing_slash)
-        return directory.lookup(place.last_name()).is_error() ? ENOENT : EADDRINUSE;
+        return place.parent->inode().lookup(place.last_name()).is_error() ? ENOENT : EADDRINUSE;
+    return {};
+}
+
+} // namespace
+
+ErrorOr<void> check_socket_node_free(StringView path) {
+    vfs::WalkResult place;
+    TRY(find_place(path, place));
+    if (!place.parent->inode().lookup(place.last_name()).is_error())
+        return EADDRINUSE;
+    return {};
+}
+
+ErrorOr<RefPtr<vfs::Inode>> create_socket_node(StringView path) {
+    vfs::WalkResult place;
+    TRY(find_place(path, place));
+    vfs::Inode& directory = place.parent->inode();
     auto created = directory.create(place.last_name(), vfs::NodeType::Socket, socket_mode, 0);
     if (created.is_error() && created.error().code() == EEXIST)
         return EADDRINUSE;

@@ -43,6 +43,14 @@ static void path_names(void) {
     int other = socket(AF_UNIX, SOCK_STREAM, 0);
     report("path bind taken", bind(other, (struct sockaddr*)&address, length));
     close(other);
+    // A bound socket: a taken path is EADDRINUSE, a free one EINVAL, and no file is left.
+    report("path bind bound socket to a taken path",
+           bind(server, (struct sockaddr*)&address, length));
+    struct sockaddr_un second;
+    socklen_t second_length = path_address(&second, "/tmp/ingot-unix-test-2.sock");
+    unlink(second.sun_path);
+    report("path bind bound socket again", bind(server, (struct sockaddr*)&second, second_length));
+    report("path no file left", stat(second.sun_path, &status));
     report("path connect not listening", connect(client, (struct sockaddr*)&address, length));
     listen(server, 4);
     int datagram = socket(AF_UNIX, SOCK_DGRAM, 0);

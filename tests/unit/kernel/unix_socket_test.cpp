@@ -159,6 +159,27 @@ TEST(UnixSocket, StreamSendStopsAtTheSendBufferAndResumesAfterReading) {
     ASSERT_OK(send_text(*a, chunk));
 }
 
+TEST(UnixSocket, ResumedBuffersContinueWhereTheLastCallStopped) {
+    auto [a, b] = stream_pair();
+    std::string text = "0123456789";
+    IoVector halves[2] = {{reinterpret_cast<uint64_t>(text.data()), 4},
+                          {reinterpret_cast<uint64_t>(text.data() + 4), 6}};
+    Outgoing outgoing{{halves, 2, 10, 6}, self, nullptr};
+    EXPECT_EQ(kernel_test::value_of(a->send(outgoing, nullptr)), 4u);
+    std::string into(10, '.');
+    IoVector whole{reinterpret_cast<uint64_t>(into.data()), 10};
+    Receipt receipt = kernel_test::value_of(b->receive({&whole, 1, 10, 7}, 0));
+    EXPECT_EQ(receipt.copied, 3u);
+    EXPECT_EQ(into, ".......678");
+    ASSERT_OK(send_text(*a, "x"));
+    // An empty read returns at once when bytes wait, and waits (EAGAIN) as any read otherwise.
+    Receipt empty = kernel_test::value_of(b->receive({&whole, 1, 10, 10}, 0));
+    EXPECT_EQ(empty.copied, 0u);
+    EXPECT_FALSE(empty.end_of_file);
+    receive_text(*b, 10);
+    EXPECT_ERRNO(b->receive({&whole, 1, 10, 10}, 0), EAGAIN);
+}
+
 TEST(UnixSocket, UnconnectedStreamReportsAndRefuses) {
     Held s(SocketType::Stream);
     EXPECT_EQ(s->poll_events() & poll_event::hang_up, poll_event::hang_up);
@@ -172,7 +193,7 @@ TEST(UnixSocket, UnconnectedStreamReportsAndRefuses) {
 TEST(UnixSocket, ListenConnectAcceptOverAnAbstractName) {
     Held server(SocketType::Stream), client(SocketType::Stream);
     ASSERT_OK(server->bind(abstract("srv")));
-    ASSERT_OK(server->listen(0));
+    ASSERT_OK(server->listen(4));
     EXPECT_ERRNO(client->connect(*client), ECONNREFUSED); // not listening
     Socket* found = kernel_test::value_of(Socket::find(abstract("srv"), SocketType::Stream));
     EXPECT_EQ(found, server.socket.get());
@@ -344,11 +365,11 @@ TEST(UnixSocket, CredentialsGoWithEveryMessage) {
     auto [a, b] = stream_pair(SocketType::Datagram);
     ASSERT_OK(send_text(*a, "c"));
     EXPECT_EQ(receive_text(*b, 1).receipt.credentials, self);
-    a->set_passes_credentials(true);
-    Held lone(SocketType::Datagram);
+    Held lone(SocketType::Datagram), target(SocketType::Datagram);
     lone->set_passes_credentials(true);
-    ASSERT_OK(lone->connect_datagram(*b)); // SO_PASSCRED autobinds
+    ASSERT_OK(lone->connect_datagram(*target)); // SO_PASSCRED autobinds
     EXPECT_TRUE(lone->local_address().is_named());
+    EXPECT_ERRNO(lone->connect_datagram(*b), EPERM); // b is a's
 }
 
 TEST(UnixSocket, BindPathNamesTheInodesSocket) {
