@@ -76,6 +76,9 @@ public:
     }
 
     void retain() { ++m_references; }
+    // Descriptors, calls in progress and messages carrying it (SCM_RIGHTS): what AF_UNIX's
+    // garbage collection compares with the references it finds in flight.
+    uint32_t reference_count() const { return m_references; }
     void release() {
         if (--m_references != 0)
             return;

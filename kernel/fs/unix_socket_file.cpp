@@ -115,7 +115,9 @@ ErrorOr<void> UnixSocketFile::create_pair(Type type, UnixSocketFile*& first,
 }
 
 UnixSocketFile::~UnixSocketFile() {
+    m_socket->set_file(nullptr);
     m_socket->close();
+    Socket::collect_unreachable();
 }
 
 bool UnixSocketFile::waits(int flags) const {

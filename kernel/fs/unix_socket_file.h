@@ -60,7 +60,9 @@ public:
     ErrorOr<long> ioctl(uint32_t request, uint64_t argument) override;
 
 private:
-    explicit UnixSocketFile(RefPtr<net::unix_domain::Socket> socket) : m_socket(move(socket)) {}
+    explicit UnixSocketFile(RefPtr<net::unix_domain::Socket> socket) : m_socket(move(socket)) {
+        m_socket->set_file(this);
+    }
     bool waits(int flags) const;
     uint64_t deadline(uint64_t timeout_ns) const;
     // Sleeps until this socket or `other` changes: EAGAIN at the deadline, EINTR on a signal.

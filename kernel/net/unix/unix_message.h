@@ -51,6 +51,7 @@ public:
     ErrorOr<FileRights> duplicate() const;
     size_t count() const { return m_count; }
     bool is_empty() const { return m_count == 0; }
+    File* at(size_t index) const { return m_files[index]; }
     // Hands the reference on file `index` to the caller.
     File* take(size_t index);
     void clear();

@@ -1,5 +1,7 @@
 #include "net/unix/unix_socket.h"
 
+#include "fs/file.h"
+
 #include "lib/string.h"
 #include "lib/utility.h"
 
@@ -53,6 +55,99 @@ constexpr uint32_t poll_write_band = 0x200; // EPOLLWRBAND, which unix_poll repo
 
 } // namespace
 
+IntrusiveList<Socket, &Socket::m_all_node>& Socket::all_sockets() {
+    static IntrusiveList<Socket, &Socket::m_all_node> list;
+    return list;
+}
+
+Socket* Socket::socket_of(File* file) {
+    for (Socket& socket : all_sockets())
+        if (file && socket.m_file == file)
+            return &socket;
+    return nullptr;
+}
+
+// The files queued on this socket, and on the connections waiting in its listen queue.
+template <typename Visit> void Socket::visit_queued_files(Visit visit) {
+    auto visit_queue = [&](Socket& socket) {
+        for (Message& message : socket.m_queue.messages())
+            for (size_t i = 0; i < message.rights.count(); ++i)
+                if (File* file = message.rights.at(i))
+                    visit(file);
+    };
+    visit_queue(*this);
+    for (Socket& pending : m_pending)
+        visit_queue(pending);
+}
+
+Message* Socket::first_message_with_files() {
+    auto search = [](Socket& socket) -> Message* {
+        for (Message& message : socket.m_queue.messages())
+            if (!message.rights.is_empty())
+                return &message;
+        return nullptr;
+    };
+    if (Message* found = search(*this))
+        return found;
+    for (Socket& pending : m_pending)
+        if (Message* found = search(pending))
+            return found;
+    return nullptr;
+}
+
+void Socket::collect_unreachable() {
+    static bool collecting;
+    if (collecting)
+        return; // the files it releases close sockets, which ask again
+    collecting = true;
+    // How many of each socket's file references are messages in flight.
+    for (Socket& socket : all_sockets()) {
+        socket.m_collector_in_flight = 0;
+        socket.m_collector_reachable = false;
+    }
+    for (Socket& socket : all_sockets())
+        socket.visit_queued_files([](File* file) {
+            if (Socket* passed = socket_of(file))
+                ++passed->m_collector_in_flight;
+        });
+    // Reachable: a file that something else holds (a descriptor, a call), and whatever is
+    // queued on a reachable socket. A socket without a file has an empty queue.
+    for (Socket& socket : all_sockets())
+        socket.m_collector_reachable =
+            socket.m_file && socket.m_file->reference_count() > socket.m_collector_in_flight;
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (Socket& socket : all_sockets()) {
+            if (!socket.m_collector_reachable)
+                continue;
+            socket.visit_queued_files([&](File* file) {
+                Socket* passed = socket_of(file);
+                if (passed && !passed->m_collector_reachable) {
+                    passed->m_collector_reachable = true;
+                    grew = true;
+                }
+            });
+        }
+    }
+    // The rest is garbage: its queued files go, one message at a time, since each release may
+    // close sockets and change the lists.
+    for (;;) {
+        FileRights taken;
+        for (Socket& socket : all_sockets()) {
+            if (socket.m_collector_reachable || !socket.m_file)
+                continue;
+            if (Message* message = socket.first_message_with_files()) {
+                taken = move(message->rights);
+                break;
+            }
+        }
+        if (taken.is_empty())
+            break;
+        taken.clear();
+    }
+    collecting = false;
+}
+
 Socket::BoundList& Socket::bound_sockets() {
     static BoundList list;
     return list;
@@ -65,12 +160,14 @@ RefPtr<Socket> Socket::create(SocketType type, const Credentials& owner) {
 Socket::Socket(SocketType type, const Credentials& owner) : m_type(type), m_owner(owner) {
     m_peer_observer.notify = peer_changed;
     m_peer_observer.context = this;
+    all_sockets().append(*this);
 }
 
 Socket::~Socket() {
     // Normally close() ran already (the file's end, or a listener letting a pending
     // connection go); a socket that never had a file ends the same way.
     release(false);
+    IntrusiveList<Socket, &Socket::m_all_node>::remove(*this);
 }
 
 void Socket::peer_changed(ReadinessObserver& self, uint32_t) {

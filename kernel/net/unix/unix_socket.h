@@ -20,6 +20,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+namespace kernel {
+class File;
+}
+
 namespace kernel::net::unix_domain {
 
 enum class SocketType { Stream = 1, Datagram = 2, SeqPacket = 5 }; // SOCK_*
@@ -70,6 +74,13 @@ public:
     ~Socket();
 
     SocketType type() const { return m_type; }
+    // The file whose socket this is (null before and after): what SCM_RIGHTS passes.
+    void set_file(File* file) { m_file = file; }
+
+    // Linux's unix_gc: files in flight whose only references are messages queued on sockets
+    // that themselves are reachable only through such messages (a socket sent over itself and
+    // closed) would never be released; their queued files are. Run when a socket's file goes.
+    static void collect_unreachable();
     bool is_connection_oriented() const { return m_type != SocketType::Datagram; }
     bool is_listening() const { return m_state == State::Listening; }
     bool is_connected() const { return m_state == State::Connected; }
@@ -162,6 +173,7 @@ private:
     static void peer_changed(ReadinessObserver& self, uint32_t events);
 
     SocketType m_type;
+    File* m_file = nullptr;
     State m_state = State::Unconnected;
     bool m_closed = false;
     int m_shutdown = 0;
@@ -191,6 +203,15 @@ private:
 
     Readiness m_readiness;
     Readiness m_space;
+
+    // Every socket, for collect_unreachable(), and its marks.
+    ListNode m_all_node;
+    size_t m_collector_in_flight = 0;
+    bool m_collector_reachable = false;
+    static IntrusiveList<Socket, &Socket::m_all_node>& all_sockets();
+    static Socket* socket_of(File* file);
+    template <typename Visit> void visit_queued_files(Visit visit);
+    Message* first_message_with_files();
 
     using BoundList = IntrusiveList<Socket, &Socket::m_name_node>;
     static BoundList& bound_sockets();

@@ -361,6 +361,79 @@ TEST(UnixSocket, RightsNeverReceivedAreClosedWithTheQueue) {
     EXPECT_TRUE(destroyed);
 }
 
+// A socket's file, as fs/unix_socket_file does it: closing it closes the socket and collects.
+class SocketFileStandIn final : public File {
+public:
+    SocketFileStandIn(SocketType type, bool& destroyed)
+        : socket(Socket::create(type, self)), m_destroyed(destroyed) {
+        socket->set_file(this);
+    }
+    ~SocketFileStandIn() override {
+        socket->set_file(nullptr);
+        socket->close();
+        m_destroyed = true;
+        Socket::collect_unreachable();
+    }
+    kernel::FileKind kind() const override { return kernel::FileKind::UnixSocket; }
+    uint32_t access_mode() const override { return kernel::o_rdwr; }
+    uint32_t poll_events() override { return 0; }
+    kernel::ErrorOr<size_t> read(uint64_t, size_t) override { return kernel::EINVAL; }
+    kernel::ErrorOr<size_t> write(uint64_t, size_t) override { return kernel::EINVAL; }
+    kernel::ErrorOr<void> stat(kernel::LinuxStat&) override { return kernel::EINVAL; }
+    kernel::ErrorOr<long> ioctl(uint32_t, uint64_t) override { return kernel::ENOTTY; }
+    size_t describe(char*, size_t) override { return 0; }
+
+    RefPtr<Socket> socket;
+
+private:
+    bool& m_destroyed;
+};
+
+kernel::ErrorOr<size_t> send_file(Socket& from, File& file) {
+    FileRights rights = kernel_test::value_of(FileRights::with_capacity(1));
+    rights.add(file);
+    return send_text(from, "f", nullptr, &rights);
+}
+
+TEST(UnixSocket, SocketsReachableOnlyThroughTheirOwnQueuesAreCollected) {
+    bool first_gone = false, second_gone = false;
+    auto* first = new SocketFileStandIn(SocketType::Stream, first_gone);
+    auto* second = new SocketFileStandIn(SocketType::Stream, second_gone);
+    Socket::pair(*first->socket, *second->socket);
+    // Each end sent over the other, into its own queue: after both descriptors close, only
+    // the messages hold the files.
+    ASSERT_OK(send_file(*second->socket, *first));
+    ASSERT_OK(send_file(*first->socket, *second));
+    first->release();
+    second->release();
+    EXPECT_FALSE(first_gone); // each still in flight: nothing was closed yet
+    EXPECT_FALSE(second_gone);
+    // As Linux's, a collection runs when some socket's file goes.
+    bool bystander_gone = false;
+    (new SocketFileStandIn(SocketType::Datagram, bystander_gone))->release();
+    EXPECT_TRUE(first_gone);
+    EXPECT_TRUE(second_gone);
+}
+
+TEST(UnixSocket, FilesInFlightToAnOpenSocketAreNotCollected) {
+    bool passed_gone = false, receiver_gone = false, other_gone = false;
+    auto* passed = new SocketFileStandIn(SocketType::Datagram, passed_gone);
+    auto* receiver = new SocketFileStandIn(SocketType::Datagram, receiver_gone);
+    auto* other = new SocketFileStandIn(SocketType::Datagram, other_gone);
+    FileRights rights = kernel_test::value_of(FileRights::with_capacity(1));
+    rights.add(*passed);
+    ASSERT_OK(send_text(*other->socket, "f", receiver->socket.get(), &rights));
+    passed->release();
+    other->release(); // a collection runs: receiver is open, so what it holds stays
+    EXPECT_TRUE(other_gone);
+    EXPECT_FALSE(passed_gone);
+    Received got = receive_text(*receiver->socket, 4);
+    ASSERT_EQ(got.receipt.rights.count(), 1u);
+    got.receipt.rights.clear();
+    EXPECT_TRUE(passed_gone);
+    receiver->release();
+}
+
 TEST(UnixSocket, CredentialsGoWithEveryMessage) {
     auto [a, b] = stream_pair(SocketType::Datagram);
     ASSERT_OK(send_text(*a, "c"));
