@@ -32,7 +32,7 @@ inline constexpr uint32_t o_append = 02000;
 inline constexpr uint32_t o_rdonly = 0, o_wronly = 1, o_rdwr = 2;
 
 // So that a syscall can tell what it was handed (no RTTI in the kernel).
-enum class FileKind { Console, Pipe, EventFd, Epoll, Socket, Inode, Device, Generated };
+enum class FileKind { Console, Pipe, EventFd, Epoll, Socket, UnixSocket, Inode, Device, Generated };
 
 // Something that refers to a file without holding a reference (an epoll registration): told
 // when the file's last reference goes, before the file is destroyed.
@@ -77,6 +77,9 @@ public:
     }
 
     void retain() { ++m_references; }
+    // Descriptors, calls in progress and messages carrying it (SCM_RIGHTS): what AF_UNIX's
+    // garbage collection compares with the references it finds in flight.
+    uint32_t reference_count() const { return m_references; }
     void release() {
         if (--m_references != 0)
             return;

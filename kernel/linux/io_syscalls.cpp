@@ -8,6 +8,7 @@
 #include "linux/lock_syscalls.h"
 #include "linux/signals.h"
 #include "linux/syscall_table.h"
+#include "linux/unix_socket_calls.h"
 #include "mm/user_memory.h"
 #include "sched/scheduler.h"
 
@@ -47,6 +48,9 @@ ErrorOr<long> transfer_vector(int fd, UserPointer user_vectors, uint64_t count) 
                         vectors));
     if (file->kind() == FileKind::Socket)
         return transfer_socket_vector<Writing>(static_cast<SocketFile&>(*file), vectors);
+    if (file->kind() == FileKind::UnixSocket)
+        return unix_socket_calls::transfer_vectors(static_cast<UnixSocketFile&>(*file), vectors,
+                                                   Writing);
     size_t total = 0;
     for (size_t i = 0; i < vectors.count; ++i) {
         const IoVector& vector = vectors.vectors[i];

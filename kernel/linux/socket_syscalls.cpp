@@ -1,4 +1,5 @@
-// The BSD socket calls over IPv4 (TCP and UDP), on the network stack's sockets.
+// The BSD socket calls over IPv4 (TCP and UDP), on the network stack's sockets; AF_UNIX sockets
+// go to linux/unix_socket_calls.h.
 #include "fs/fd_table.h"
 #include "fs/io_vectors.h"
 #include "fs/socket_file.h"
@@ -7,6 +8,7 @@
 #include "lib/utility.h"
 #include "linux/signals.h"
 #include "linux/syscall_table.h"
+#include "linux/unix_socket_calls.h"
 #include "mm/kmalloc.h"
 #include "mm/user_memory.h"
 #include "net/socket_address.h"
@@ -46,11 +48,14 @@ private:
     fd_table::FileReference m_file;
 };
 
-ErrorOr<SocketReference> socket_of(int fd) {
-    auto file = TRY(fd_table::get_reference(fd));
+ErrorOr<SocketReference> socket_of(fd_table::FileReference file) {
     if (file->kind() != FileKind::Socket)
         return ENOTSOCK;
     return SocketReference(move(file));
+}
+
+UnixSocketFile& unix_socket(const fd_table::FileReference& file) {
+    return static_cast<UnixSocketFile&>(*file);
 }
 
 // Linux sends SIGPIPE to a writer on a broken connection, unless told not to.
@@ -100,7 +105,11 @@ ErrorOr<long> accept_connection(int fd, UserPointer user_address, UserPointer us
                                 int flags) {
     if (flags & ~(sock_nonblock | sock_cloexec))
         return EINVAL;
-    auto socket = TRY(socket_of(fd));
+    auto file = TRY(fd_table::get_reference(fd));
+    if (file->kind() == FileKind::UnixSocket)
+        return unix_socket_calls::accept(unix_socket(file), user_address.address,
+                                         user_length.address, static_cast<unsigned>(flags));
+    auto socket = TRY(socket_of(move(file)));
     if (user_address)
         TRY(user_range(user_length.address, sizeof(int), Access::Write));
     SocketFile* connection = TRY(socket->accept(flags & sock_nonblock));
@@ -153,7 +162,9 @@ ErrorOr<long> sys_socket(int family, int type_and_flags, int protocol) {
     int type = type_and_flags & ~(sock_nonblock | sock_cloexec);
     if (type <= 0 || type >= sock_type_limit)
         return EINVAL;
-    // Only IPv4: a C library asking for AF_INET6 or AF_UNIX falls back or fails cleanly.
+    if (family == net::af_unix)
+        return unix_socket_calls::socket(type, static_cast<unsigned>(flags), protocol);
+    // Only IPv4 and AF_UNIX: a C library asking for AF_INET6 falls back or fails cleanly.
     if (family != net::af_inet)
         return EAFNOSUPPORT;
     if (type != sock_stream && type != sock_dgram)
@@ -169,14 +180,33 @@ ErrorOr<long> sys_socket(int family, int type_and_flags, int protocol) {
     return as_syscall_result(move(fd));
 }
 
+// Only AF_UNIX has pairs: Linux's inet sockets answer EOPNOTSUPP.
+ErrorOr<long> sys_socketpair(int family, int type_and_flags, int protocol, UserPointer fds) {
+    int flags = type_and_flags & (sock_nonblock | sock_cloexec);
+    int type = type_and_flags & ~(sock_nonblock | sock_cloexec);
+    if (type <= 0 || type >= sock_type_limit)
+        return EINVAL;
+    if (family == net::af_inet)
+        return ENOTSUP;
+    if (family != net::af_unix)
+        return EAFNOSUPPORT;
+    return unix_socket_calls::socketpair(type, static_cast<unsigned>(flags), protocol, fds.address);
+}
+
 ErrorOr<long> sys_bind(int fd, UserSocketAddress address, int length) {
-    auto socket = TRY(socket_of(fd));
+    auto file = TRY(fd_table::get_reference(fd));
+    if (file->kind() == FileKind::UnixSocket)
+        return unix_socket_calls::bind(unix_socket(file), address.address, length);
+    auto socket = TRY(socket_of(move(file)));
     auto local = TRY(read_address(address.address, length, true));
     return as_syscall_result(socket->bind(local));
 }
 
 ErrorOr<long> sys_listen(int fd, int backlog) {
-    auto socket = TRY(socket_of(fd));
+    auto file = TRY(fd_table::get_reference(fd));
+    if (file->kind() == FileKind::UnixSocket)
+        return unix_socket_calls::listen(unix_socket(file), backlog);
+    auto socket = TRY(socket_of(move(file)));
     auto listened = socket->listen(backlog);
     if (!listened.is_error())
         warn_if_unreachable(socket->local_endpoint());
@@ -192,18 +222,27 @@ ErrorOr<long> sys_accept4(int fd, UserPointer address, UserPointer length, int f
 }
 
 ErrorOr<long> sys_connect(int fd, UserSocketAddress address, int length) {
-    auto socket = TRY(socket_of(fd));
+    auto file = TRY(fd_table::get_reference(fd));
+    if (file->kind() == FileKind::UnixSocket)
+        return unix_socket_calls::connect(unix_socket(file), address.address, length);
+    auto socket = TRY(socket_of(move(file)));
     auto remote = TRY(read_address(address.address, length));
     return as_syscall_result(socket->connect(remote));
 }
 
 ErrorOr<long> sys_shutdown(int fd, int how) {
-    auto socket = TRY(socket_of(fd));
+    auto file = TRY(fd_table::get_reference(fd));
+    if (file->kind() == FileKind::UnixSocket)
+        return unix_socket_calls::shutdown(unix_socket(file), how);
+    auto socket = TRY(socket_of(move(file)));
     return as_syscall_result(socket->shutdown(how));
 }
 
 ErrorOr<long> sys_getsockname(int fd, UserPointer address, UserPointer length) {
-    auto socket = TRY(socket_of(fd));
+    auto file = TRY(fd_table::get_reference(fd));
+    if (file->kind() == FileKind::UnixSocket)
+        return unix_socket_calls::name(unix_socket(file), address.address, length.address, false);
+    auto socket = TRY(socket_of(move(file)));
     if (!address)
         return EFAULT;
     return as_syscall_result(
@@ -211,7 +250,10 @@ ErrorOr<long> sys_getsockname(int fd, UserPointer address, UserPointer length) {
 }
 
 ErrorOr<long> sys_getpeername(int fd, UserPointer address, UserPointer length) {
-    auto socket = TRY(socket_of(fd));
+    auto file = TRY(fd_table::get_reference(fd));
+    if (file->kind() == FileKind::UnixSocket)
+        return unix_socket_calls::name(unix_socket(file), address.address, length.address, true);
+    auto socket = TRY(socket_of(move(file)));
     auto remote = TRY(socket->remote_endpoint());
     if (!address)
         return EFAULT;
@@ -219,7 +261,11 @@ ErrorOr<long> sys_getpeername(int fd, UserPointer address, UserPointer length) {
 }
 
 ErrorOr<long> sys_setsockopt(int fd, int level, int name, UserPointer user_value, int length) {
-    auto socket = TRY(socket_of(fd));
+    auto file = TRY(fd_table::get_reference(fd));
+    if (file->kind() == FileKind::UnixSocket)
+        return unix_socket_calls::setsockopt(unix_socket(file), level, name, user_value.address,
+                                             length);
+    auto socket = TRY(socket_of(move(file)));
     if (length < 0)
         return EINVAL;
     uint8_t value[max_option_length] = {};
@@ -230,7 +276,11 @@ ErrorOr<long> sys_setsockopt(int fd, int level, int name, UserPointer user_value
 
 ErrorOr<long> sys_getsockopt(int fd, int level, int name, UserPointer user_value,
                              UserPointer user_length) {
-    auto socket = TRY(socket_of(fd));
+    auto file = TRY(fd_table::get_reference(fd));
+    if (file->kind() == FileKind::UnixSocket)
+        return unix_socket_calls::getsockopt(unix_socket(file), level, name, user_value.address,
+                                             user_length.address);
+    auto socket = TRY(socket_of(move(file)));
     int length = TRY(read_user<int>(user_length.address));
     if (length < 0)
         return EINVAL;
@@ -243,7 +293,11 @@ ErrorOr<long> sys_getsockopt(int fd, int level, int name, UserPointer user_value
 
 ErrorOr<long> sys_sendto(int fd, UserPointer buffer, size_t length, unsigned flags,
                          UserSocketAddress address, int address_length) {
-    auto socket = TRY(socket_of(fd));
+    auto file = TRY(fd_table::get_reference(fd));
+    if (file->kind() == FileKind::UnixSocket)
+        return unix_socket_calls::sendto(unix_socket(file), buffer.address, length,
+                                         static_cast<int>(flags), address.address, address_length);
+    auto socket = TRY(socket_of(move(file)));
     const void* data = TRY(user_range(buffer.address, length, Access::Read));
     net::Ipv4Endpoint destination;
     bool addressed = address && socket->type() == SocketFile::Type::Datagram;
@@ -256,7 +310,12 @@ ErrorOr<long> sys_sendto(int fd, UserPointer buffer, size_t length, unsigned fla
 
 ErrorOr<long> sys_recvfrom(int fd, UserPointer buffer, size_t length, unsigned flags,
                            UserPointer address, UserPointer address_length) {
-    auto socket = TRY(socket_of(fd));
+    auto file = TRY(fd_table::get_reference(fd));
+    if (file->kind() == FileKind::UnixSocket)
+        return unix_socket_calls::recvfrom(unix_socket(file), buffer.address, length,
+                                           static_cast<int>(flags), address.address,
+                                           address_length.address);
+    auto socket = TRY(socket_of(move(file)));
     void* data = TRY(user_range(buffer.address, length, Access::Write));
     if (address)
         TRY(user_range(address_length.address, sizeof(int), Access::Write));
@@ -268,14 +327,22 @@ ErrorOr<long> sys_recvfrom(int fd, UserPointer buffer, size_t length, unsigned f
 }
 
 ErrorOr<long> sys_sendmsg(int fd, UserPointer user_message, unsigned flags) {
-    auto socket = TRY(socket_of(fd));
+    auto file = TRY(fd_table::get_reference(fd));
+    if (file->kind() == FileKind::UnixSocket)
+        return unix_socket_calls::sendmsg(unix_socket(file), user_message.address,
+                                          static_cast<int>(flags));
+    auto socket = TRY(socket_of(move(file)));
     auto message = TRY(read_user<LinuxMsghdr>(user_message.address));
     return with_broken_pipe_signal(
         as_syscall_result(send_message(socket, message, static_cast<int>(flags))), flags);
 }
 
 ErrorOr<long> sys_recvmsg(int fd, UserPointer user_message, unsigned flags) {
-    auto socket = TRY(socket_of(fd));
+    auto file = TRY(fd_table::get_reference(fd));
+    if (file->kind() == FileKind::UnixSocket)
+        return unix_socket_calls::recvmsg(unix_socket(file), user_message.address,
+                                          static_cast<int>(flags));
+    auto socket = TRY(socket_of(move(file)));
     auto message = TRY(read_user<LinuxMsghdr>(user_message.address));
     IoVectors vectors;
     TRY(read_message_vectors(message, Access::Write, vectors));

@@ -70,7 +70,7 @@
     S(50, listen, (int fd, int backlog))                                                           \
     S(51, getsockname, (int fd, UserPointer address, UserPointer length))                          \
     S(52, getpeername, (int fd, UserPointer address, UserPointer length))                          \
-    U(53, socketpair)                                                                              \
+    S(53, socketpair, (int family, int type, int protocol, UserPointer fds))                       \
     S(54, setsockopt, (int fd, int level, int name, UserPointer value, int length))                \
     S(55, getsockopt, (int fd, int level, int name, UserPointer value, UserPointer length))        \
     S(56, clone,                                                                                   \
