@@ -10,6 +10,7 @@
 #include "support/error.h"
 #include "support/file.h"
 #include "vmm/monitor.h"
+#include "vmm/volume/volume_spec.h"
 
 namespace ingot {
 
@@ -29,6 +30,7 @@ struct RunSettings {
     std::string qemu_machine;
     std::string accelerator;
     NetworkOptions network;
+    std::vector<std::string> volumes; // -v HOSTDIR:GUESTDIR[:ro]
 };
 
 // Options that mean something on one platform only are refused on the other, not ignored.
@@ -52,12 +54,29 @@ std::optional<std::chrono::seconds> stop_timeout(const RunSettings& settings) {
     return std::chrono::seconds(settings.stop_timeout);
 }
 
+// The hvt monitor serves volumes itself: it may make the server's calls, and when it gives up
+// root it continues as the volumes' owner, so that the guest may change them.
+void plan_volume_service(const std::vector<VolumeSpec>& volumes, SandboxPlan& sandbox) {
+    if (volumes.empty())
+        return;
+    sandbox.serves_volumes = true;
+    if (!sandbox.identity)
+        return;
+    if (auto owner = volume_owner(volumes))
+        sandbox.identity = owner;
+    else
+        fmt::print(stderr, "ingot: the volumes' directories belong to root or to different "
+                           "users: the monitor serves them as user nobody\n");
+}
+
 int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_plan,
-         const Image& image, const std::string& image_path,
+         const std::vector<VolumeSpec>& volumes, const Image& image, const std::string& image_path,
          const std::vector<std::string>& arguments, const std::vector<std::string>& environment) {
     std::optional<uint64_t> memory_size =
         parse_memory_option(settings.options.memory, "--mem", BareNumber::mebibytes);
     SandboxPlan sandbox = plan_sandbox(settings.platform == "hvt");
+    if (settings.platform == "hvt")
+        plan_volume_service(volumes, sandbox);
     // Lives until the guest is gone: then the proxy stops and a tap ingot created vanishes.
     std::optional<HostNetwork> network =
         set_up_network(network_plan, [sandbox] { seal_proxy_thread(sandbox); });
@@ -80,6 +99,7 @@ int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_
         options.raw_console = settings.raw_console;
         if (network)
             options.network = network->attachment();
+        options.volumes = volumes;
         // QEMU, ingot's child, inherits it: nothing it runs gains privileges (QEMU needs none).
         forbid_new_privileges();
         return run_on_qemu(image, image_path, options);
@@ -98,6 +118,7 @@ int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_
     options.environment = environment;
     if (network)
         options.network = network->attachment();
+    options.volumes = volumes;
     options.sandbox = sandbox;
     return run_on_kvm(image, options);
 }
@@ -106,20 +127,21 @@ int run(const RunSettings& settings) {
     close_inherited_descriptors();
     check_platform_options(settings);
     std::optional<NetworkPlan> network_plan = plan_network(settings.network);
+    std::vector<VolumeSpec> volumes = parse_volume_options(settings.volumes);
     MappedFile file(settings.target, "image or program");
     if (looks_like_image(file.bytes())) {
         if (!settings.options.stack.empty())
             fail("--stack is fixed when the image is built; rebuild it to change the stack size");
         Image image = read_image(file.bytes(), settings.target);
-        return boot(settings, network_plan, image, settings.target, settings.options.arguments,
-                    settings.options.environment);
+        return boot(settings, network_plan, volumes, image, settings.target,
+                    settings.options.arguments, settings.options.environment);
     }
     // A plain program: pack it on the fly, in memory; its arguments go into the manifest.
     check_program(file.bytes(), settings.target);
     Manifest manifest = program_manifest(settings.target, settings.options);
     std::vector<uint8_t> bytes = build_image(embedded_kernel(), file.bytes(), manifest);
     Image image = read_image(bytes, settings.target);
-    return boot(settings, network_plan, image, "", {}, {});
+    return boot(settings, network_plan, volumes, image, "", {}, {});
 }
 
 void add_network_options(CLI::App& command, NetworkOptions& network) {
@@ -180,6 +202,12 @@ void add_run_command(CLI::App& app, Action& action) {
     command->add_option("--qemu", settings->qemu,
                         "The qemu-system-x86_64 to use (default: $INGOT_QEMU, then the PATH)");
     add_network_options(*command, settings->network);
+    command
+        ->add_option("-v,--volume", settings->volumes,
+                     "Share a host directory with the guest, live, as Docker's -v (repeatable); "
+                     "':ro' makes it read-only (EROFS in the guest)")
+        ->type_name("HOSTDIR:GUESTDIR[:ro]")
+        ->allow_extra_args(false);
     command->add_flag("--trace-syscalls", settings->trace_syscalls,
                       "Print every system call with its arguments and result (on stderr)");
     command->add_flag("--boot-trace", settings->boot_trace,

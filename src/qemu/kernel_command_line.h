@@ -3,6 +3,7 @@
 #pragma once
 
 #include "net/network_attachment.h"
+#include "vmm/volume/volume_spec.h"
 
 #include <ingot/abi/boot_info.h>
 
@@ -21,6 +22,8 @@ struct KernelCommandLineOptions {
     bool trace_syscalls = false;
     bool boot_trace = false;
     std::optional<GuestNetworkConfig> network; // the interface's address, gateway, DNS or DHCP
+    // Volume i: `ingot.volume=i:ro|rw:GUESTDIR`, served with mount tag volume_mount_tag(i).
+    std::vector<VolumeSpec> volumes;
 };
 
 // Spaces separate tokens, so every byte <= 0x20, '%' and every byte >= 0x7f becomes %XX.

@@ -4,6 +4,7 @@
 
 #include "image/image.h"
 #include "net/network_attachment.h"
+#include "vmm/volume/volume_spec.h"
 
 #include <chrono>
 #include <cstdint>
@@ -29,6 +30,8 @@ struct QemuRunOptions {
     bool raw_console = false;
     // The guest's NIC (virtio-net) on this tap, which stays open and ingot's; none without.
     std::optional<NetworkAttachment> network;
+    // Host directories QEMU serves to the guest over virtio-9p (-v).
+    std::vector<VolumeSpec> volumes;
 };
 
 // `image_path` is the image's file, or empty when it exists only in memory (packed on the

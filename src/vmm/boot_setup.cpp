@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <ingot/abi/hypercall.h>
 #include <ingot/abi/memory_layout.h>
+#include <ingot/abi/volumes.h>
 
 #include <sys/random.h>
 #include <unistd.h>
@@ -63,9 +64,9 @@ constexpr uint64_t syscall_flag_mask = 0x47700;
 uint64_t minimum_memory_for(const Image& image, uint64_t program_span, size_t arguments_size) {
     // Writable program pages are copied. The stack's pages get memory on first touch: count
     // what a start needs (the arguments, a few frames).
-    uint64_t stack = std::min<uint64_t>(
-        image.manifest.stack_size ? image.manifest.stack_size : abi::default_stack_size,
-        abi::minimum_stack_size + arguments_size);
+    uint64_t stack = std::min<uint64_t>(image.manifest.stack_size ? image.manifest.stack_size
+                                                                  : abi::default_stack_size,
+                                        abi::minimum_stack_size + arguments_size);
     uint64_t estimate = image.load_end() + page_table_bytes(abi::maximum_memory / 64) +
                         align_up(sizeof(abi::BootInfo) + arguments_size, page) + stack +
                         kernel_working_set + program_span / 8;
@@ -94,8 +95,9 @@ BootLayout plan_boot_layout(const Image& image, uint64_t memory_size, size_t arg
     layout.boot_info = layout.page_tables + page_table_bytes(memory_size);
     layout.guest_info = layout.boot_info + align_up(sizeof(abi::BootInfo), 64);
     layout.network_info = layout.guest_info + align_up(sizeof(abi::GuestInfo), 64);
+    layout.volume_table = layout.network_info + align_up(sizeof(abi::NetworkInfo), 64);
     static_assert(align_up(sizeof(abi::BootInfo), 64) + align_up(sizeof(abi::GuestInfo), 64) +
-                      sizeof(abi::NetworkInfo) <=
+                      align_up(sizeof(abi::NetworkInfo), 64) + sizeof(abi::VolumeTable) <=
                   page);
     layout.arguments = layout.boot_info + page;
     layout.first_free = layout.arguments + align_up(arguments_size, page);

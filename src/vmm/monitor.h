@@ -4,6 +4,7 @@
 #include "image/image.h"
 #include "net/network_attachment.h"
 #include "sandbox/monitor_sandbox.h"
+#include "vmm/volume/volume_spec.h"
 
 #include <chrono>
 #include <cstdint>
@@ -26,6 +27,8 @@ struct RunOptions {
     bool raw_console = false; // the guest's output to a terminal unescaped
     // The guest's network device (the tap stays the caller's to close), or none.
     std::optional<NetworkAttachment> network;
+    // Host directories the guest mounts (-v), served by the monitor over 9P.
+    std::vector<VolumeSpec> volumes;
     // What the monitor gives up before the guest's first instruction.
     SandboxPlan sandbox;
 };

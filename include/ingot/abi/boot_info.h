@@ -1,6 +1,7 @@
 // What the hvt monitor hands the kernel at entry (RDI holds its guest-physical address).
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 namespace ingot::abi {
@@ -41,8 +42,11 @@ struct BootInfo {
     StreamKind streams[3]; // stdin, stdout, stderr
     uint8_t reserved[5];
     uint64_t network_info; // guest-physical NetworkInfo, or 0: no network device
+    uint64_t identity;     // reserved for the image's identity (another change fills it)
+    uint64_t volumes;      // guest-physical VolumeTable (volumes.h), or 0: no volumes
 };
-static_assert(sizeof(BootInfo) == 128);
+static_assert(sizeof(BootInfo) == 144);
+static_assert(offsetof(BootInfo, identity) == 128 && offsetof(BootInfo, volumes) == 136);
 
 inline constexpr uint8_t network_flag_dhcp = 1;
 // How long a guest asking DHCP waits for a lease before it takes the documented default
