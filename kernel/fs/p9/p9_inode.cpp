@@ -277,6 +277,8 @@ ErrorOr<void> P9Inode::read_directory(uint64_t& cookie, vfs::DirectoryVisitor& v
         Bytes records = TRY(client.read_directory(fid, cookie, client.read_limit()));
         if (records.length == 0)
             return {};
+        // A server that hands back the same entries again would keep this loop forever.
+        uint64_t start = cookie;
         Reader reader(records.data, records.length);
         while (reader.remaining() > 0) {
             DirectoryRecord record = read_directory_record(reader);
@@ -289,6 +291,8 @@ ErrorOr<void> P9Inode::read_directory(uint64_t& cookie, vfs::DirectoryVisitor& v
                 return {};
             cookie = record.offset;
         }
+        if (cookie == start)
+            return EIO;
     }
 }
 
