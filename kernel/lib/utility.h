@@ -56,6 +56,10 @@ private:
     alignas(T) unsigned char m_storage[sizeof(T)];
 };
 
+// A pack of indices 0..N-1, for expanding one argument per element (std::index_sequence).
+template <size_t... Indices> struct IndexSequence {};
+template <size_t Count> using MakeIndexSequence = IndexSequence<__integer_pack(Count)...>;
+
 // Overflow-checked end of [start, start + length).
 constexpr bool range_end(uint64_t start, uint64_t length, uint64_t& end) {
     return !__builtin_add_overflow(start, length, &end);

@@ -11,15 +11,16 @@ namespace kernel {
 
 namespace {
 
-constexpr uint64_t map_shared = 0x01;
-constexpr uint64_t map_private = 0x02;
-constexpr uint64_t map_fixed = 0x10;
-constexpr uint64_t map_anonymous = 0x20;
-constexpr uint64_t map_fixed_noreplace = 0x100000;
+constexpr unsigned map_shared = 0x01;
+constexpr unsigned map_private = 0x02;
+constexpr unsigned map_fixed = 0x10;
+constexpr unsigned map_anonymous = 0x20;
+constexpr unsigned map_stack = 0x20000;
+constexpr unsigned map_fixed_noreplace = 0x100000;
 constexpr uint64_t mremap_maymove = 1;
 constexpr uint64_t mremap_fixed = 2;
 constexpr uint64_t mremap_dontunmap = 4;
-constexpr uint64_t madv_dontneed = 4;
+constexpr int madv_dontneed = 4;
 constexpr uint32_t known_protection = protection::read | protection::write | protection::execute;
 constexpr uint32_t prot_sem = 0x8; // accepted and meaningless on x86 (arch_validate_prot)
 constexpr uint32_t prot_growsdown = 0x01000000;
@@ -27,112 +28,113 @@ constexpr uint32_t prot_growsup = 0x02000000;
 
 ProgramBreak program_break;
 
-RegionKind kind_of(uint64_t flags) {
-    return (flags & 0x20000) ? RegionKind::Stack : RegionKind::Anonymous; // MAP_STACK
-}
-
-long sys_mmap(SyscallFrame& f) {
-    uint64_t address = f.rdi, length = f.rsi, flags = f.r10;
-    auto prot = static_cast<uint32_t>(f.rdx);
-    // x86's sys_mmap refuses a misaligned offset first, even for an anonymous mapping.
-    if (!is_aligned(f.r9, abi::page_size))
-        return -EINVAL;
-    if (length == 0 || (prot & ~known_protection) || !(flags & (map_shared | map_private)))
-        return -EINVAL;
-    if (!(flags & map_anonymous))
-        return -ENODEV; // no file can be mapped yet: there is no file system
-    auto& space = user_address_space();
-    if (flags & (map_fixed | map_fixed_noreplace)) {
-        auto placement =
-            (flags & map_fixed_noreplace) ? Placement::FixedNoReplace : Placement::Fixed;
-        return to_syscall_result(
-            space.map_anonymous(address, length, prot, placement, kind_of(flags)));
-    }
-    // A hint is rounded up to a page, as Linux's get_unmapped_area does (wrapping to 0, no hint).
-    address = align_up(address, abi::page_size);
-    if (address) {
-        auto hinted =
-            space.map_anonymous(address, length, prot, Placement::FixedNoReplace, kind_of(flags));
-        if (!hinted.is_error())
-            return static_cast<long>(hinted.value());
-    }
-    return to_syscall_result(
-        space.map_anonymous(0, length, prot, Placement::Anywhere, kind_of(flags)));
-}
-
-long sys_munmap(SyscallFrame& f) {
-    return to_syscall_result(user_address_space().unmap(f.rdi, f.rsi));
-}
-
-long sys_mprotect(SyscallFrame& f) {
-    auto prot = static_cast<uint32_t>(f.rdx);
-    uint32_t grows = prot & (prot_growsdown | prot_growsup);
-    if (grows == (prot_growsdown | prot_growsup))
-        return -EINVAL;
-    // The other bits are checked by protect(), after the range, in Linux's order.
-    prot &= ~(grows | prot_sem);
-    return to_syscall_result(user_address_space().protect(f.rdi, f.rsi, prot));
+RegionKind kind_of(unsigned flags) {
+    return (flags & map_stack) ? RegionKind::Stack : RegionKind::Anonymous;
 }
 
 // madvise_behavior_valid() of Linux with KSM and transparent huge pages, less the
 // memory-failure injection (100, 101) and guard-region (102, 103) advice.
-bool is_known_advice(uint64_t advice) {
-    return advice <= 4 || (advice >= 8 && advice <= 25);
-}
-
-long sys_madvise(SyscallFrame& f) {
-    if (!is_known_advice(f.rdx))
-        return -EINVAL;
-    auto& space = user_address_space();
-    if (f.rdx == madv_dontneed)
-        return to_syscall_result(space.discard(f.rdi, f.rsi));
-    return to_syscall_result(space.check_advice_range(f.rdi, f.rsi)); // advice only
-}
-
-long sys_mremap(SyscallFrame& f) {
-    uint64_t flags = f.r10;
-    if (flags & ~(mremap_maymove | mremap_fixed | mremap_dontunmap))
-        return -EINVAL;
-    // Linux: MREMAP_FIXED needs MREMAP_MAYMOVE; MREMAP_DONTUNMAP too, and equal lengths.
-    if ((flags & mremap_fixed) && !(flags & mremap_maymove))
-        return -EINVAL;
-    if ((flags & mremap_dontunmap) && (!(flags & mremap_maymove) || f.rsi != f.rdx))
-        return -EINVAL;
-    if (flags & mremap_dontunmap)
-        return -EINVAL; // leaving the old range mapped (and empty) is not supported
-    if (flags & mremap_fixed)
-        return to_syscall_result(user_address_space().move_to(f.rdi, f.rsi, f.rdx, f.r8));
-    return to_syscall_result(
-        user_address_space().resize(f.rdi, f.rsi, f.rdx, flags & mremap_maymove));
-}
-
-long sys_brk(SyscallFrame& f) {
-    return static_cast<long>(program_break.move(user_address_space(), f.rdi));
-}
-
-long succeed(SyscallFrame&) {
-    return 0;
+bool is_known_advice(int advice) {
+    return (advice >= 0 && advice <= 4) || (advice >= 8 && advice <= 25);
 }
 
 } // namespace
 
-void set_program_break(uint64_t start) {
-    program_break.set_start(start);
+ErrorOr<long> sys_mmap(uint64_t address, size_t length, unsigned protection, unsigned flags, int,
+                       uint64_t offset) {
+    // x86's sys_mmap refuses a misaligned offset first, even for an anonymous mapping.
+    if (!is_aligned(offset, abi::page_size))
+        return EINVAL;
+    if (length == 0 || (protection & ~known_protection) || !(flags & (map_shared | map_private)))
+        return EINVAL;
+    if (!(flags & map_anonymous))
+        return ENODEV; // no file can be mapped yet: there is no file system
+    auto& space = user_address_space();
+    if (flags & (map_fixed | map_fixed_noreplace)) {
+        auto placement =
+            (flags & map_fixed_noreplace) ? Placement::FixedNoReplace : Placement::Fixed;
+        return as_syscall_result(
+            space.map_anonymous(address, length, protection, placement, kind_of(flags)));
+    }
+    // A hint is rounded up to a page, as Linux's get_unmapped_area does (wrapping to 0, no hint).
+    address = align_up(address, abi::page_size);
+    if (address) {
+        auto hinted = space.map_anonymous(address, length, protection, Placement::FixedNoReplace,
+                                          kind_of(flags));
+        if (!hinted.is_error())
+            return static_cast<long>(hinted.value());
+    }
+    return as_syscall_result(
+        space.map_anonymous(0, length, protection, Placement::Anywhere, kind_of(flags)));
 }
 
-void register_memory_syscalls() {
-    register_syscall(nr::mmap, sys_mmap);
-    register_syscall(nr::munmap, sys_munmap);
-    register_syscall(nr::mprotect, sys_mprotect);
-    register_syscall(nr::madvise, sys_madvise);
-    register_syscall(nr::mremap, sys_mremap);
-    register_syscall(nr::brk, sys_brk);
-    // Every page is resident and there is no swap: these have nothing to do.
-    register_syscall(nr::mlock, succeed);
-    register_syscall(nr::munlock, succeed);
-    register_syscall(nr::mlockall, succeed);
-    register_syscall(nr::munlockall, succeed);
-    register_syscall(nr::msync, succeed);
+ErrorOr<long> sys_munmap(uint64_t address, size_t length) {
+    return as_syscall_result(user_address_space().unmap(address, length));
+}
+
+ErrorOr<long> sys_mprotect(uint64_t address, size_t length, unsigned protection) {
+    uint32_t grows = protection & (prot_growsdown | prot_growsup);
+    if (grows == (prot_growsdown | prot_growsup))
+        return EINVAL;
+    // The other bits are checked by protect(), after the range, in Linux's order.
+    protection &= ~(grows | prot_sem);
+    return as_syscall_result(user_address_space().protect(address, length, protection));
+}
+
+ErrorOr<long> sys_madvise(uint64_t address, size_t length, int advice) {
+    if (!is_known_advice(advice))
+        return EINVAL;
+    auto& space = user_address_space();
+    if (advice == madv_dontneed)
+        return as_syscall_result(space.discard(address, length));
+    return as_syscall_result(space.check_advice_range(address, length)); // advice only
+}
+
+ErrorOr<long> sys_mremap(uint64_t address, size_t old_length, size_t new_length,
+                         unsigned long flags, uint64_t new_address) {
+    if (flags & ~(mremap_maymove | mremap_fixed | mremap_dontunmap))
+        return EINVAL;
+    // Linux: MREMAP_FIXED needs MREMAP_MAYMOVE; MREMAP_DONTUNMAP too, and equal lengths.
+    if ((flags & mremap_fixed) && !(flags & mremap_maymove))
+        return EINVAL;
+    if ((flags & mremap_dontunmap) && (!(flags & mremap_maymove) || old_length != new_length))
+        return EINVAL;
+    if (flags & mremap_dontunmap)
+        return EINVAL; // leaving the old range mapped (and empty) is not supported
+    if (flags & mremap_fixed)
+        return as_syscall_result(
+            user_address_space().move_to(address, old_length, new_length, new_address));
+    return as_syscall_result(
+        user_address_space().resize(address, old_length, new_length, flags & mremap_maymove));
+}
+
+ErrorOr<long> sys_brk(uint64_t address) {
+    return static_cast<long>(program_break.move(user_address_space(), address));
+}
+
+// Every page is resident and there is no swap: these have nothing to do.
+ErrorOr<long> sys_mlock(uint64_t, size_t) {
+    return 0;
+}
+
+ErrorOr<long> sys_munlock(uint64_t, size_t) {
+    return 0;
+}
+
+ErrorOr<long> sys_mlockall(int) {
+    return 0;
+}
+
+ErrorOr<long> sys_munlockall() {
+    return 0;
+}
+
+ErrorOr<long> sys_msync(uint64_t, size_t, int) {
+    return 0;
+}
+
+void set_program_break(uint64_t start) {
+    program_break.set_start(start);
 }
 
 } // namespace kernel

@@ -12,23 +12,23 @@ namespace {
 RandomGenerator generator;
 bool hardware_random;
 
-long sys_getrandom(SyscallFrame& f) {
-    if (f.rdx & ~7ull) // GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE
-        return -EINVAL;
-    if (!user_address_space().is_accessible(f.rdi, f.rsi, Access::Write))
-        return -EFAULT;
+} // namespace
+
+ErrorOr<long> sys_getrandom(UserPointer buffer, size_t length, unsigned flags) {
+    if (flags & ~7u) // GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE
+        return EINVAL;
+    if (!user_address_space().is_accessible(buffer.address, length, Access::Write))
+        return EFAULT;
     uint8_t chunk[256];
     size_t done = 0;
-    while (done < f.rsi) {
-        size_t take = min(f.rsi - done, sizeof chunk);
+    while (done < length) {
+        size_t take = min(length - done, sizeof chunk);
         fill_random(chunk, take);
-        TRY_SYSCALL(copy_to_user(f.rdi + done, chunk, take));
+        TRY(copy_to_user(buffer.address + done, chunk, take));
         done += take;
     }
     return static_cast<long>(done);
 }
-
-} // namespace
 
 void seed_random(const uint8_t seed[32]) {
     generator.seed(seed);
@@ -49,10 +49,6 @@ void fill_random(void* destination, size_t length) {
         generator.mix(extra);
     generator.mix(cpu::read_tsc());
     generator.fill(destination, length);
-}
-
-void register_random_syscalls() {
-    register_syscall(nr::getrandom, sys_getrandom);
 }
 
 } // namespace kernel

@@ -1,4 +1,6 @@
-// The C++ side of the syscall entry: look up the handler, run it, trace it.
+// The C++ side of the syscall entry: look up the handler, decode its arguments, run it, trace
+// it, and turn its ErrorOr into the ABI's value or -errno, in this one place.
+#include "lib/format.h"
 #include "lib/log.h"
 #include "linux/signals.h"
 #include "linux/syscall_names.h"
@@ -10,7 +12,91 @@ namespace kernel {
 
 namespace {
 
-SyscallHandler handlers[syscall_count];
+long to_abi(const ErrorOr<long>& result) {
+    return result.is_error() ? -static_cast<long>(result.error().code()) : result.value();
+}
+
+// The argument registers in the ABI's order, and a zero after them for an argument whose
+// trace reads the next one (a socket address's length).
+struct ArgumentRegisters {
+    uint64_t values[7];
+    explicit ArgumentRegisters(const SyscallFrame& frame)
+        : values{frame.rdi, frame.rsi, frame.rdx, frame.r10, frame.r8, frame.r9, 0} {}
+};
+
+template <typename Handler> struct Invoker;
+
+template <typename... Parameters> struct Invoker<ErrorOr<long> (*)(Parameters...)> {
+    static_assert(sizeof...(Parameters) <= 6, "a syscall has at most six arguments");
+    using Indices = MakeIndexSequence<sizeof...(Parameters)>;
+
+    template <auto Handler, size_t... I>
+    static long call(SyscallFrame& frame, IndexSequence<I...>) {
+        [[maybe_unused]] ArgumentRegisters registers(frame);
+        return to_abi(Handler(syscall_argument<Parameters>(registers.values[I])...));
+    }
+    template <size_t... I>
+    static void trace(FormatBuffer& line, const SyscallFrame& frame, IndexSequence<I...>) {
+        [[maybe_unused]] ArgumentRegisters registers(frame);
+        (trace_argument(line, I, syscall_argument<Parameters>(registers.values[I]),
+                        registers.values[I + 1]),
+         ...);
+    }
+};
+
+// A handler that also takes the program's registers (to return through them, or to start a
+// thread from them): the arguments follow.
+template <typename... Parameters> struct Invoker<ErrorOr<long> (*)(SyscallFrame&, Parameters...)> {
+    static_assert(sizeof...(Parameters) <= 6, "a syscall has at most six arguments");
+    using Indices = MakeIndexSequence<sizeof...(Parameters)>;
+
+    template <auto Handler, size_t... I>
+    static long call(SyscallFrame& frame, IndexSequence<I...>) {
+        [[maybe_unused]] ArgumentRegisters registers(frame);
+        return to_abi(Handler(frame, syscall_argument<Parameters>(registers.values[I])...));
+    }
+    template <size_t... I>
+    static void trace(FormatBuffer& line, const SyscallFrame& frame, IndexSequence<I...>) {
+        [[maybe_unused]] ArgumentRegisters registers(frame);
+        (trace_argument(line, I, syscall_argument<Parameters>(registers.values[I]),
+                        registers.values[I + 1]),
+         ...);
+    }
+};
+
+template <auto Handler> long call(SyscallFrame& frame) {
+    using Calls = Invoker<decltype(Handler)>;
+    return Calls::template call<Handler>(frame, typename Calls::Indices{});
+}
+
+template <auto Handler> void trace_arguments(FormatBuffer& line, const SyscallFrame& frame) {
+    using Calls = Invoker<decltype(Handler)>;
+    Calls::trace(line, frame, typename Calls::Indices{});
+}
+
+struct SyscallEntry {
+    const char* name = nullptr;
+    long (*call)(SyscallFrame& frame) = nullptr;
+    void (*trace)(FormatBuffer& line, const SyscallFrame& frame) = nullptr;
+};
+
+struct SyscallTable {
+    SyscallEntry entries[syscall_count];
+};
+
+constexpr SyscallTable make_table() {
+    SyscallTable table{};
+#define IMPLEMENTED_ENTRY(number, name, parameters)                                                \
+    table.entries[number] = {#name, call<&sys_##name>, trace_arguments<&sys_##name>};
+#define KNOWN_ENTRY(number, name) table.entries[number] = {#name, nullptr, nullptr};
+    ENUMERATE_SYSCALLS(IMPLEMENTED_ENTRY, KNOWN_ENTRY)
+#undef IMPLEMENTED_ENTRY
+#undef KNOWN_ENTRY
+    return table;
+}
+
+constinit const SyscallTable table = make_table();
+
 uint64_t reported_unknown[syscall_count / 64];
 bool tracing;
 
@@ -45,27 +131,36 @@ long unimplemented(uint64_t number) {
     return -ENOSYS;
 }
 
+long run(uint64_t number, SyscallFrame& frame) {
+    if (number >= syscall_count)
+        return unimplemented(number);
+    if (table.entries[number].call)
+        return table.entries[number].call(frame);
+    return unimplemented(number);
+}
+
+void trace(uint32_t tid, uint64_t number, const SyscallFrame& arguments, const long* result) {
+    char text[400];
+    FormatBuffer line(text, sizeof text);
+    line.append("[%u] %s(", tid, syscall_name(number));
+    if (number < syscall_count && table.entries[number].trace)
+        table.entries[number].trace(line, arguments);
+    else
+        trace_raw_arguments(line, arguments);
+    trace_result(line, result);
+    klog("%s", line.text());
+}
+
 } // namespace
 
-void register_syscall(uint64_t number, SyscallHandler handler) {
-    handlers[number] = handler;
+const char* syscall_name(uint64_t number) {
+    if (number >= syscall_count || !table.entries[number].name)
+        return "unknown";
+    return table.entries[number].name;
 }
 
 void initialize_syscalls(bool trace) {
     tracing = trace;
-    register_memory_syscalls();
-    register_thread_syscalls();
-    register_futex_syscalls();
-    register_time_syscalls();
-    register_io_syscalls();
-    register_identity_syscalls();
-    register_signal_syscalls();
-    register_resource_syscalls();
-    register_random_syscalls();
-    register_pipe_syscalls();
-    register_poll_syscalls();
-    register_epoll_syscalls();
-    register_socket_syscalls();
 }
 
 } // namespace kernel
@@ -80,15 +175,11 @@ extern "C" kernel::InterruptFrame* syscall_dispatch(kernel::SyscallFrame* frame)
     SyscallFrame arguments = *frame;
     // These never return: trace them on the way in.
     if (tracing && (number == nr::exit || number == nr::exit_group))
-        trace_syscall_entry(scheduler::current()->tid, number, arguments);
-    long result;
-    if (number < syscall_count && handlers[number])
-        result = handlers[number](*frame);
-    else
-        result = unimplemented(number);
+        trace(scheduler::current()->tid, number, arguments, nullptr);
+    long result = run(number, *frame);
     frame->rax = static_cast<uint64_t>(result);
     if (tracing)
-        trace_syscall(scheduler::current()->tid, number, arguments, result);
+        trace(scheduler::current()->tid, number, arguments, &result);
     if (InterruptFrame* full = signals::take_full_return()) {
         signals::deliver_pending(*full);
         return full;
