@@ -126,6 +126,7 @@ foreach(program IN ITEMS hello_iostream threads exceptions chrono random big_all
   ingot_test_program(${program} ${program}.cpp glibc)
 endforeach()
 ingot_test_program(hello-pie hello.c pie)
+ingot_test_program(volume_io volume_io.c glibc)
 ingot_test_program(null_deref-pie null_deref.c pie)
 ingot_test_program(threads-pie threads.cpp pie)
 ingot_test_program(hello-musl hello.c musl)
