@@ -63,10 +63,6 @@ std::string to_string(p9::Bytes bytes) {
     return std::string(reinterpret_cast<const char*>(bytes.data), bytes.length);
 }
 
-bool valid_name(p9::Bytes name) {
-    return p9::is_valid_name(name);
-}
-
 // The open(2) flags a guest may ask for; the rest (O_CREAT in Tlopen, O_PATH, O_TMPFILE,
 // O_ASYNC, ...) are dropped. O_NOFOLLOW and O_CLOEXEC are always added.
 constexpr int allowed_open_flags =
@@ -240,7 +236,7 @@ int P9Server::walk(Reader& in, Writer& out) {
         p9::Bytes name = in.string();
         if (!in.ok())
             return EINVAL;
-        if (!valid_name(name))
+        if (!p9::is_valid_name(name))
             return ENOENT; // "..", "." and names with '/' lead nowhere in a walk
         names.push_back(to_string(name));
     }
@@ -364,7 +360,7 @@ int P9Server::directory_and_name(Reader& in, Fid*& directory, std::string& name)
     directory = find(number);
     if (!directory)
         return EBADF;
-    if (!valid_name(text))
+    if (!p9::is_valid_name(text))
         return text.length > 255 ? ENAMETOOLONG : EINVAL;
     name = to_string(text);
     return 0;
@@ -718,7 +714,7 @@ int P9Server::link(Reader& in, Writer&) {
     Fid* target = find(target_number);
     if (!directory || !target)
         return EBADF;
-    if (!valid_name(text))
+    if (!p9::is_valid_name(text))
         return EINVAL;
     if (m_read_only)
         return EROFS;
@@ -744,7 +740,7 @@ int P9Server::rename(Reader& in, Writer&) {
     Fid* new_directory = find(new_number);
     if (!old_directory || !new_directory)
         return EBADF;
-    if (!valid_name(old_name) || !valid_name(new_name))
+    if (!p9::is_valid_name(old_name) || !p9::is_valid_name(new_name))
         return EINVAL;
     if (m_read_only)
         return EROFS;
