@@ -55,18 +55,24 @@ std::optional<std::chrono::seconds> stop_timeout(const RunSettings& settings) {
 }
 
 // The hvt monitor serves volumes itself: it may make the server's calls, and when it gives up
-// root it continues as the volumes' owner, so that the guest may change them.
+// root it continues as the volumes' owner, so that the guest may change them. Root's volumes
+// keep it root's user, still without any capability (docs/design.md, "The monitor's sandbox").
 void plan_volume_service(const std::vector<VolumeSpec>& volumes, SandboxPlan& sandbox) {
     if (volumes.empty())
         return;
     sandbox.serves_volumes = true;
     if (!sandbox.identity)
         return;
-    if (auto owner = volume_owner(volumes))
-        sandbox.identity = owner;
+    auto owner = volume_owner(volumes);
+    if (!owner) {
+        fmt::print(stderr, "ingot: the volumes' directories belong to different users: the "
+                           "monitor serves them as user nobody\n");
+        return;
+    }
+    if (owner->uid == 0)
+        sandbox.identity.reset(); // no switch: each thread drops its capabilities itself
     else
-        fmt::print(stderr, "ingot: the volumes' directories belong to root or to different "
-                           "users: the monitor serves them as user nobody\n");
+        sandbox.identity = owner;
 }
 
 int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_plan,

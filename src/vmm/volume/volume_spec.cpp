@@ -78,7 +78,7 @@ std::optional<UnprivilegedIdentity> volume_owner(const std::vector<VolumeSpec>& 
     std::optional<UnprivilegedIdentity> owner;
     for (const auto& volume : volumes) {
         struct stat status;
-        if (::stat(volume.host.c_str(), &status) != 0 || status.st_uid == 0)
+        if (::stat(volume.host.c_str(), &status) != 0)
             return std::nullopt;
         if (owner && (owner->uid != status.st_uid || owner->gid != status.st_gid))
             return std::nullopt;

@@ -23,9 +23,9 @@ VolumeSpec parse_volume_option(const std::string& text);
 // Also refuses more volumes than the guest takes and two on the same guest path.
 std::vector<VolumeSpec> parse_volume_options(const std::vector<std::string>& texts);
 
-// The user a monitor started as root continues as when it serves volumes: the one owner of
-// every volume's directory, so the guest may change them and what it creates belongs to
-// them. None when an owner is root or they differ: the monitor then stays `nobody`.
+// The one owner of every volume's directory (root included), whom a monitor started as root
+// continues as, so that the guest may change the volumes and what it creates belongs to that
+// owner, as in Docker. None when the owners differ.
 std::optional<UnprivilegedIdentity> volume_owner(const std::vector<VolumeSpec>& volumes);
 
 } // namespace ingot
