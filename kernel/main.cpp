@@ -4,6 +4,8 @@
 #include "arch/x86_64/page_table.h"
 #include "fs/fd_table.h"
 #include "fs/file_systems.h"
+#include "fs/imagefs/payload_file_system.h"
+#include "fs/p9/mount_volumes.h"
 #include "fs/synthetic/synthetic_start.h"
 #include "lib/log.h"
 #include "lib/string.h"
@@ -128,8 +130,9 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
                                       boot.arguments_size, manifest),
              "the run-time arguments are malformed");
     set_program_path(manifest.argv[0]);
-    must(start_file_systems(nullptr), "the file systems could not start");
+    must(start_file_systems(imagefs::image_file_system()), "the file systems could not start");
     must(start_synthetic_file_systems(manifest, space), "/dev, /proc and /sys could not start");
+    must(p9::mount_volumes(), "a volume could not be mounted");
 
     auto program = must(load_program(payload_bytes + payload.program_offset, payload.program_size,
                                      payload_physical + payload.program_offset, space, frames),

@@ -38,6 +38,9 @@ virtio::VirtioNetDevice* the_net_device;
 InterruptLine the_net_interrupt;
 virtio::PciTransport* the_net_pci_transport;
 bool report_devices;
+constexpr size_t most_p9_devices = 8;
+virtio::P9Device* the_p9_devices[most_p9_devices];
+size_t the_p9_device_count;
 
 template <typename T, typename... Arguments> T* create(Arguments&... arguments) {
     void* memory = kmalloc(sizeof(T));
@@ -107,6 +110,28 @@ bool start_net_device(virtio::Transport& transport, const char* where,
     return true;
 }
 
+bool start_p9_device(virtio::Transport& transport, const char* where) {
+    if (the_p9_device_count == most_p9_devices) {
+        klog("%s: virtio-9p, %zu are in use already", where, most_p9_devices);
+        return false;
+    }
+    auto* device = create<virtio::P9Device>();
+    if (!device)
+        return false;
+    if (auto result = device->initialize(transport); result.is_error()) {
+        klog("%s: virtio-9p did not start (%s)", where, errno_name(result.error().code()));
+        kfree(device);
+        return false;
+    }
+    the_p9_devices[the_p9_device_count++] = device;
+    if (report_devices) {
+        char tag[virtio::P9Device::max_tag_length + 1] = {};
+        memcpy(tag, device->mount_tag().data, device->mount_tag().length);
+        klog("%s: virtio-9p, mount tag %s", where, tag);
+    }
+    return true;
+}
+
 // Starts the device behind `transport` if there is a driver for it and none is running yet.
 // Returns whether the transport is now in use.
 bool start_driver(uint32_t type, virtio::Transport& transport, const char* where,
@@ -116,6 +141,8 @@ bool start_driver(uint32_t type, virtio::Transport& transport, const char* where
         return start_entropy_device(transport, where);
     case virtio::device_type_net:
         return start_net_device(transport, where, interrupt);
+    case virtio::device_type_9p:
+        return start_p9_device(transport, where);
     default:
         if (report_devices)
             klog("%s: %s, no driver", where, type_name(type));
@@ -265,6 +292,14 @@ virtio::EntropyDevice* entropy_device() {
 
 virtio::VirtioNetDevice* net_device() {
     return the_net_device;
+}
+
+size_t p9_device_count() {
+    return the_p9_device_count;
+}
+
+virtio::P9Device* p9_device(size_t index) {
+    return index < the_p9_device_count ? the_p9_devices[index] : nullptr;
 }
 
 InterruptLine net_device_interrupt() {

@@ -5,6 +5,7 @@
 
 #include "drivers/virtio/entropy_device.h"
 #include "drivers/virtio/net_device.h"
+#include "drivers/virtio/p9_device.h"
 
 #include <stddef.h>
 
@@ -44,6 +45,10 @@ virtio::EntropyDevice* entropy_device();
 
 // The first working virtio-net found by probe(), or nullptr.
 virtio::VirtioNetDevice* net_device();
+
+// The working virtio-9p devices probe() found (volumes on pvh), in the order found.
+size_t p9_device_count();
+virtio::P9Device* p9_device(size_t index);
 
 // How a device interrupts: by an MSI-X message (PCI, where the device has it), else on an
 // input of the I/O APICs (a GSI).

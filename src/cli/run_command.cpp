@@ -10,6 +10,7 @@
 #include "support/error.h"
 #include "support/file.h"
 #include "vmm/monitor.h"
+#include "vmm/volume/volume_spec.h"
 
 namespace ingot {
 
@@ -31,6 +32,7 @@ struct RunSettings {
     std::string accelerator;
     NetworkOptions network;
     IdentityOptions identity;
+    std::vector<std::string> volumes; // -v HOSTDIR:GUESTDIR[:ro]
 };
 
 // Options that mean something on one platform only are refused on the other, not ignored.
@@ -54,13 +56,36 @@ std::optional<std::chrono::seconds> stop_timeout(const RunSettings& settings) {
     return std::chrono::seconds(settings.stop_timeout);
 }
 
+// The hvt monitor serves volumes itself: it may make the server's calls, and when it gives up
+// root it continues as the volumes' owner, so that the guest may change them. Root's volumes
+// keep it root's user, still without any capability (docs/design.md, "The monitor's sandbox").
+void plan_volume_service(const std::vector<VolumeSpec>& volumes, SandboxPlan& sandbox) {
+    if (volumes.empty())
+        return;
+    sandbox.serves_volumes = true;
+    if (!sandbox.identity)
+        return;
+    auto owner = volume_owner(volumes);
+    if (!owner) {
+        fmt::print(stderr, "ingot: the volumes' directories belong to different users: the "
+                           "monitor serves them as user nobody\n");
+        return;
+    }
+    if (owner->uid == 0)
+        sandbox.identity.reset(); // no switch: each thread drops its capabilities itself
+    else
+        sandbox.identity = owner;
+}
+
 int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_plan,
-         const std::optional<abi::Identity>& identity, const Image& image,
-         const std::string& image_path, const std::vector<std::string>& arguments,
-         const std::vector<std::string>& environment) {
+         const std::optional<abi::Identity>& identity, const std::vector<VolumeSpec>& volumes,
+         const Image& image, const std::string& image_path,
+         const std::vector<std::string>& arguments, const std::vector<std::string>& environment) {
     std::optional<uint64_t> memory_size =
         parse_memory_option(settings.options.memory, "--mem", BareNumber::mebibytes);
     SandboxPlan sandbox = plan_sandbox(settings.platform == "hvt");
+    if (settings.platform == "hvt")
+        plan_volume_service(volumes, sandbox);
     // Lives until the guest is gone: then the proxy stops and a tap ingot created vanishes.
     std::optional<HostNetwork> network =
         set_up_network(network_plan, [sandbox] { seal_proxy_thread(sandbox); });
@@ -84,6 +109,7 @@ int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_
         if (network)
             options.network = network->attachment();
         options.identity = identity;
+        options.volumes = volumes;
         // QEMU, ingot's child, inherits it: nothing it runs gains privileges (QEMU needs none).
         forbid_new_privileges();
         return run_on_qemu(image, image_path, options);
@@ -103,6 +129,7 @@ int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_
     if (network)
         options.network = network->attachment();
     options.identity = identity;
+    options.volumes = volumes;
     options.sandbox = sandbox;
     return run_on_kvm(image, options);
 }
@@ -115,6 +142,7 @@ int run(const RunSettings& settings) {
     // The first server is also the interface's own DNS setting, as a DHCP lease's would be.
     if (network_plan && identity && identity->dns_count)
         network_plan->guest.dns = identity->dns[0];
+    std::vector<VolumeSpec> volumes = parse_volume_options(settings.volumes);
     // With --rootfs the target is a path inside that tree, never an image.
     if (settings.files.rootfs.empty()) {
         MappedFile file(settings.target, "image or program");
@@ -127,7 +155,7 @@ int run(const RunSettings& settings) {
                      "fixed when it is built",
                      settings.target);
             Image image = read_image(file.bytes(), settings.target);
-            return boot(settings, network_plan, identity, image, settings.target,
+            return boot(settings, network_plan, identity, volumes, image, settings.target,
                         settings.options.arguments, settings.options.environment);
         }
     }
@@ -135,7 +163,7 @@ int run(const RunSettings& settings) {
     std::vector<uint8_t> bytes =
         pack_program(settings.target, settings.options, settings.files, settings.target);
     Image image = read_image(bytes, settings.target);
-    return boot(settings, network_plan, identity, image, "", {}, {});
+    return boot(settings, network_plan, identity, volumes, image, "", {}, {});
 }
 
 void add_network_options(CLI::App& command, NetworkOptions& network) {
@@ -197,6 +225,12 @@ void add_run_command(CLI::App& app, Action& action) {
                         "The qemu-system-x86_64 to use (default: $INGOT_QEMU, then the PATH)");
     add_network_options(*command, settings->network);
     add_identity_options(*command, settings->identity);
+    command
+        ->add_option("-v,--volume", settings->volumes,
+                     "Share a host directory with the guest, live, as Docker's -v (repeatable); "
+                     "':ro' makes it read-only (EROFS in the guest)")
+        ->type_name("HOSTDIR:GUESTDIR[:ro]")
+        ->allow_extra_args(false);
     command->add_flag("--trace-syscalls", settings->trace_syscalls,
                       "Print every system call with its arguments and result (on stderr)");
     command->add_flag("--boot-trace", settings->boot_trace,

@@ -72,6 +72,9 @@ std::string kernel_command_line(const KernelCommandLineOptions& options) {
         line += stream_letter(kind);
     for (const std::string& variable : options.environment)
         line += " ingot.env=" + encode_command_line_token(variable);
+    for (size_t i = 0; i < options.volumes.size(); ++i)
+        line += fmt::format(" ingot.volume={}:{}:{}", i, options.volumes[i].read_only ? "ro" : "rw",
+                            encode_command_line_token(options.volumes[i].guest));
     if (options.trace_syscalls)
         line += " ingot.trace=syscalls";
     if (options.boot_trace)

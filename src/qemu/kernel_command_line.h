@@ -3,6 +3,7 @@
 #pragma once
 
 #include "net/network_attachment.h"
+#include "vmm/volume/volume_spec.h"
 
 #include <ingot/abi/boot_info.h>
 #include <ingot/abi/identity.h>
@@ -25,6 +26,8 @@ struct KernelCommandLineOptions {
     // `ingot.hostname=NAME` and one `ingot.nameserver=ADDR` per server, as BootInfo::identity
     // carries them on hvt.
     std::optional<abi::Identity> identity;
+    // Volume i: `ingot.volume=i:ro|rw:GUESTDIR`, served with mount tag volume_mount_tag(i).
+    std::vector<VolumeSpec> volumes;
 };
 
 // Spaces separate tokens, so every byte <= 0x20, '%' and every byte >= 0x7f becomes %XX.

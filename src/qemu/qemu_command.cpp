@@ -7,6 +7,25 @@
 
 namespace ingot {
 
+namespace {
+
+// QEMU's option syntax separates properties with commas: a comma in a value is doubled.
+std::string option_value(const std::string& text) {
+    std::string escaped;
+    for (char c : text) {
+        escaped += c;
+        if (c == ',')
+            escaped += ',';
+    }
+    return escaped;
+}
+
+} // namespace
+
+std::string volume_mount_tag(size_t index) {
+    return fmt::format("ingot{}", index);
+}
+
 std::vector<std::string> qemu_command(const QemuLaunch& launch) {
     bool microvm = is_microvm(launch.machine);
     std::vector<std::string> command = {
@@ -40,6 +59,19 @@ std::vector<std::string> qemu_command(const QemuLaunch& launch) {
                          mac[3], mac[4], mac[5],
                          // No network boot: the guest boots through PVH, the ROM only costs.
                          microvm ? "" : ",romfile=")});
+    }
+    for (size_t i = 0; i < launch.volumes.size(); ++i) {
+        const VolumeSpec& volume = launch.volumes[i];
+        // security_model=none: files are created as QEMU's user, with the modes asked, as the
+        // hvt monitor does; readonly=on makes QEMU refuse every change too.
+        command.insert(
+            command.end(),
+            {"-fsdev",
+             fmt::format("local,id=volume{},path={},security_model=none{}", i,
+                         option_value(volume.host), volume.read_only ? ",readonly=on" : ""),
+             "-device",
+             fmt::format("{},fsdev=volume{},mount_tag={}",
+                         microvm ? "virtio-9p-device" : "virtio-9p-pci", i, volume_mount_tag(i))});
     }
     command.insert(command.end(),
                    {"-kernel", launch.kernel, "-append", launch.kernel_command_line});

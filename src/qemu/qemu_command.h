@@ -2,6 +2,7 @@
 #pragma once
 
 #include "qemu/accelerator.h"
+#include "vmm/volume/volume_spec.h"
 
 #include <array>
 #include <cstdint>
@@ -24,7 +25,12 @@ struct QemuLaunch {
         std::array<uint8_t, 6> mac{};
     };
     std::optional<Network> network;
+    // Served by QEMU's 9P server over virtio-9p, volume i with mount tag volume_mount_tag(i).
+    std::vector<VolumeSpec> volumes;
 };
+
+// The mount tag of volume `index`, which the kernel command line's ingot.volume= names.
+std::string volume_mount_tag(size_t index);
 
 std::vector<std::string> qemu_command(const QemuLaunch& launch);
 

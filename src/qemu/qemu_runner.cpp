@@ -129,6 +129,9 @@ int run_on_qemu(const Image& image, const std::string& image_path, const QemuRun
         inherited_fds.push_back(options.network->tap_fd);
     }
 
+    kernel_options.volumes = options.volumes;
+    launch.volumes = options.volumes;
+
     launch.memory_mib = (memory_size + (1 << 20) - 1) >> 20;
     launch.kernel_command_line = kernel_command_line(kernel_options);
     std::optional<InMemoryImageFile> in_memory;

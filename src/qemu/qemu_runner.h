@@ -4,6 +4,7 @@
 
 #include "image/image.h"
 #include "net/network_attachment.h"
+#include "vmm/volume/volume_spec.h"
 
 #include <ingot/abi/identity.h>
 
@@ -33,6 +34,8 @@ struct QemuRunOptions {
     std::optional<NetworkAttachment> network;
     // --hostname and --dns, or none: the kernel's defaults.
     std::optional<abi::Identity> identity;
+    // Host directories QEMU serves to the guest over virtio-9p (-v).
+    std::vector<VolumeSpec> volumes;
 };
 
 // `image_path` is the image's file, or empty when it exists only in memory (packed on the

@@ -95,6 +95,37 @@ void allow_vcpu_thread_calls(SyscallFilter& filter) {
     filter.fail_with("readlink", EACCES);
 }
 
+void allow_volume_server_calls(SyscallFilter& filter) {
+    // Walks, opens and creations: openat2 with RESOLVE_BENEATH (plain open and openat stay
+    // refused); descriptors duplicated for new fids.
+    filter.allow("openat2");
+    filter.allow_if("fcntl", {SCMP_A1(SCMP_CMP_EQ, F_DUPFD_CLOEXEC)});
+    // Tgetattr and qids: fstatat of a descriptor itself or of a name in a directory, never
+    // following a link.
+    filter.allow_if("newfstatat", {SCMP_A3(SCMP_CMP_EQ, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)});
+    filter.allow_if("newfstatat", {SCMP_A3(SCMP_CMP_EQ, AT_SYMLINK_NOFOLLOW)});
+    filter.allow("fstatfs");
+    // Data and directories (pread64 and lseek are allowed above).
+    filter.allow("pwrite64");
+    filter.allow("getdents64");
+    filter.allow("fsync");
+    filter.allow("fdatasync");
+    // Changes, each relative to a directory descriptor of the volume.
+    filter.allow("mkdirat");
+    filter.allow("symlinkat");
+    filter.allow("mknodat");
+    filter.allow("readlinkat");
+    filter.allow_if("linkat", {SCMP_A4(SCMP_CMP_EQ, 0)});
+    filter.allow("renameat");
+    filter.allow("renameat2");
+    filter.allow("unlinkat");
+    // Tsetattr: chmod, truncate and times on an open descriptor; chown of a descriptor itself.
+    filter.allow("fchmod");
+    filter.allow("ftruncate");
+    filter.allow("utimensat");
+    filter.allow_if("fchownat", {SCMP_A4(SCMP_CMP_EQ, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)});
+}
+
 void allow_console_relay_calls(SyscallFilter& filter, pid_t qemu) {
     allow_runtime_calls(filter);
     // The relay: QEMU's serial pipes and ingot's stdin (read, write above), waiting for any of

@@ -13,6 +13,11 @@ namespace ingot {
 // device), crash reports and the way out.
 void allow_vcpu_thread_calls(SyscallFilter& filter);
 
+// The hvt monitor's main thread when it serves volumes (src/vmm/volume/p9_server.h), in
+// addition to the above: file operations relative to descriptors the server holds, each
+// resolved beneath the volume (openat2), never a path from the root or the working directory.
+void allow_volume_server_calls(SyscallFilter& filter);
+
 // ingot's main thread on --platform qemu once QEMU runs: the console relay, then waiting for
 // QEMU (`qemu`, the only process it may signal) and the way out.
 void allow_console_relay_calls(SyscallFilter& filter, pid_t qemu);

@@ -37,6 +37,8 @@ void seal_vcpu_thread(const SandboxPlan& plan) {
     drop_capabilities();
     SyscallFilter filter;
     allow_vcpu_thread_calls(filter);
+    if (plan.serves_volumes)
+        allow_volume_server_calls(filter);
     filter.install();
 }
 

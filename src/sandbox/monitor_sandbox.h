@@ -15,6 +15,8 @@ struct SandboxPlan {
     // Where the hvt monitor goes when started as root; none on qemu (QEMU, ingot's child,
     // needs /dev/kvm and the tap with ingot's privileges) or for an ordinary user.
     std::optional<UnprivilegedIdentity> identity;
+    // The hvt monitor serves volumes (-v): its vCPU thread may also make the server's calls.
+    bool serves_volumes = false;
 };
 
 // Decided before set-up (looking a user up may open files).

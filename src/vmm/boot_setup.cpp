@@ -8,6 +8,7 @@
 #include <ingot/abi/hypercall.h>
 #include <ingot/abi/identity.h>
 #include <ingot/abi/memory_layout.h>
+#include <ingot/abi/volumes.h>
 
 #include <sys/random.h>
 #include <unistd.h>
@@ -96,8 +97,10 @@ BootLayout plan_boot_layout(const Image& image, uint64_t memory_size, size_t arg
     layout.guest_info = layout.boot_info + align_up(sizeof(abi::BootInfo), 64);
     layout.network_info = layout.guest_info + align_up(sizeof(abi::GuestInfo), 64);
     layout.identity = layout.network_info + align_up(sizeof(abi::NetworkInfo), 64);
+    layout.volume_table = layout.identity + align_up(sizeof(abi::Identity), 64);
     static_assert(align_up(sizeof(abi::BootInfo), 64) + align_up(sizeof(abi::GuestInfo), 64) +
-                      align_up(sizeof(abi::NetworkInfo), 64) + sizeof(abi::Identity) <=
+                      align_up(sizeof(abi::NetworkInfo), 64) + align_up(sizeof(abi::Identity), 64) +
+                      sizeof(abi::VolumeTable) <=
                   page);
     layout.arguments = layout.boot_info + page;
     layout.first_free = layout.arguments + align_up(arguments_size, page);

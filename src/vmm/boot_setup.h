@@ -22,6 +22,7 @@ struct BootLayout {
     uint64_t guest_info = 0;
     uint64_t network_info = 0; // filled only when the VM has a network
     uint64_t identity = 0;     // filled only with --hostname or --dns
+    uint64_t volume_table = 0; // filled only when the VM has volumes
     uint64_t arguments = 0;
     uint64_t first_free = 0;
 };

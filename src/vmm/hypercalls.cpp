@@ -1,6 +1,7 @@
 #include "vmm/hypercalls.h"
 
 #include "vmm/net_device.h"
+#include "vmm/volume/volume_device.h"
 
 #include <fmt/format.h>
 
@@ -69,6 +70,9 @@ HypercallOutcome HypercallHandler::handle(uint64_t offset, uint64_t argument_add
         return {};
     case abi::Hypercall::NetKick:
         net_kick(argument_address);
+        return {};
+    case abi::Hypercall::VolumeRequest:
+        volume_request(argument_address);
         return {};
     case abi::Hypercall::TlbFlush:
         load<abi::TlbFlushArgs>(argument_address);
@@ -216,6 +220,12 @@ void HypercallHandler::net_kick(uint64_t address) {
         m_network->kick();
     else
         arguments.result = -ENODEV;
+    store(address, arguments);
+}
+
+void HypercallHandler::volume_request(uint64_t address) {
+    auto arguments = load<abi::VolumeRequestArgs>(address);
+    arguments.result = m_volumes ? m_volumes->request(arguments) : -ENODEV;
     store(address, arguments);
 }
 

@@ -18,6 +18,7 @@
 namespace ingot {
 
 class NetDevice;
+class VolumeDevice;
 
 struct HypercallOutcome {
     // FlushTlb: the guest's translations must be dropped (the vCPU does it) before it resumes.
@@ -38,6 +39,8 @@ public:
     // Serves NetSetup, NetKick and the Poll call's network interest; without one those calls
     // answer -ENODEV and the interest is ignored.
     void attach_network(NetDevice* device) { m_network = device; }
+    // Serves VolumeRequest; without volumes it answers -ENODEV.
+    void attach_volumes(VolumeDevice* volumes) { m_volumes = volumes; }
 
     // Passes the guest's output to a terminal as it is (--raw-console): control sequences too.
     void use_raw_console() { m_output = ConsoleOutputGuard(true); }
@@ -62,11 +65,13 @@ private:
     void poll(uint64_t address);
     void net_set_up(uint64_t address);
     void net_kick(uint64_t address);
+    void volume_request(uint64_t address);
 
     GuestMemory& m_memory;
     const sigset_t* m_waiting_mask;
     const volatile sig_atomic_t* m_signal_received;
     NetDevice* m_network = nullptr;
+    VolumeDevice* m_volumes = nullptr;
     std::array<uint64_t, abi::hypercall_count> m_counts{};
     bool m_log_at_line_start = true;
     ConsoleOutputGuard m_output{false};

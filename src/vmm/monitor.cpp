@@ -13,6 +13,7 @@
 #include "vmm/hypercalls.h"
 #include "vmm/kvm.h"
 #include "vmm/net_device.h"
+#include "vmm/volume/volume_device.h"
 
 #include <fmt/format.h>
 #include <ingot/abi/memory_layout.h>
@@ -104,6 +105,13 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
             fail("guest memory is too small for the machine's identity");
         boot_info.identity = layout.identity;
     }
+    std::optional<VolumeDevice> volumes;
+    if (!options.volumes.empty()) {
+        volumes.emplace(memory, options.volumes);
+        if (!memory.write(layout.volume_table, volumes->table()))
+            fail("guest memory is too small for the volume table");
+        boot_info.volumes = layout.volume_table;
+    }
     write_boot_info(layout, memory, boot_info, arguments);
     configure_vcpu(vm, vcpu, layout, image, memory, guest_runs_in_ring3());
     // The tick's signal is blocked first, so that the waits host signals may interrupt (the
@@ -115,6 +123,8 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
     HypercallHandler hypercalls(memory, &host_signals.waiting_mask(), host_signals.arrived());
     if (network)
         hypercalls.attach_network(&*network);
+    if (volumes)
+        hypercalls.attach_volumes(&*volumes);
     if (options.raw_console)
         hypercalls.use_raw_console();
     events.start_ticks();
@@ -223,6 +233,8 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
                 net.kicks, net.transmitted_frames, net.transmitted_bytes, net.transmit_drops,
                 net.received_frames, net.received_bytes, net.receive_drops);
         }
+        if (volumes)
+            network_figures += fmt::format(" volume_requests={}", volumes->requests());
         fmt::print(stderr,
                    "ingot-stats: exits={} hypercalls={} console_writes={} polls={} events={} "
                    "wall_ms={:.3f}{}\n",

@@ -4,6 +4,7 @@
 #include "image/image.h"
 #include "net/network_attachment.h"
 #include "sandbox/monitor_sandbox.h"
+#include "vmm/volume/volume_spec.h"
 
 #include <ingot/abi/identity.h>
 
@@ -30,6 +31,8 @@ struct RunOptions {
     std::optional<NetworkAttachment> network;
     // --hostname and --dns (BootInfo::identity), or none: the kernel's defaults.
     std::optional<abi::Identity> identity;
+    // Host directories the guest mounts (-v), served by the monitor over 9P.
+    std::vector<VolumeSpec> volumes;
     // What the monitor gives up before the guest's first instruction.
     SandboxPlan sandbox;
 };

@@ -43,9 +43,10 @@ struct BootInfo {
     uint8_t reserved[5];
     uint64_t network_info; // guest-physical NetworkInfo, or 0: no network device
     uint64_t identity;     // guest-physical Identity (identity.h), or 0: the defaults
+    uint64_t volumes;      // guest-physical VolumeTable (volumes.h), or 0: no volumes
 };
-static_assert(sizeof(BootInfo) == 136);
-static_assert(offsetof(BootInfo, identity) == 128);
+static_assert(sizeof(BootInfo) == 144);
+static_assert(offsetof(BootInfo, identity) == 128 && offsetof(BootInfo, volumes) == 136);
 
 inline constexpr uint8_t network_flag_dhcp = 1;
 // How long a guest asking DHCP waits for a lease before it takes the documented default

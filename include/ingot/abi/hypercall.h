@@ -21,9 +21,10 @@ enum class Hypercall : uint16_t {
     Crash = 5,
     NetSetup = 6, // net_rings.h
     NetKick = 7,
-    TlbFlush = 8, // a kernel in ring 3 (PVM hosts) cannot invalidate its own TLB
+    TlbFlush = 8,      // a kernel in ring 3 (PVM hosts) cannot invalidate its own TLB
+    VolumeRequest = 9, // volumes.h
 };
-inline constexpr uint16_t hypercall_count = 9;
+inline constexpr uint16_t hypercall_count = 10;
 
 inline constexpr uint64_t hypercall_offset(Hypercall call) {
     return static_cast<uint64_t>(call) * 8;

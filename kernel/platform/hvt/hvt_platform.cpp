@@ -1,11 +1,13 @@
 // The hvt platform: everything goes through the Ingot monitor's hypercalls.
 #include "platform/platform_interface.h"
 
+#include "fs/p9/volume_list.h"
 #include "lib/log.h"
 #include "lib/utility.h"
 #include "mm/frame_allocator.h"
 #include "platform/hvt/hvt_events.h"
 #include "platform/hvt/hvt_net_device.h"
+#include "platform/hvt/hvt_volume_transport.h"
 #include "platform/hvt/hypercall.h"
 
 #include <ingot/abi/memory_layout.h>
@@ -15,6 +17,7 @@ namespace kernel::hvt {
 abi::StreamKind streams[3];
 uint64_t guest_info_physical;
 uint64_t network_info_physical;
+uint64_t volume_table_physical;
 
 namespace {
 
@@ -67,6 +70,24 @@ void start_network() {
     klog("no memory for the network rings: no network");
 }
 
+HvtVolumeTransport volume_transports[abi::max_volumes];
+
+// The monitor's table is trusted no more than any guest input would be trusted by it: counts
+// and lengths are bounded before use.
+void start_volumes() {
+    const auto& table = *physical_to_kernel<const abi::VolumeTable>(volume_table_physical);
+    uint32_t count = min(table.count, abi::max_volumes);
+    for (uint32_t i = 0; i < count; ++i) {
+        const abi::VolumeEntry& entry = table.entries[i];
+        StringView path(entry.path, min(entry.path_length, abi::volume_path_capacity));
+        if (auto started = volume_transports[i].initialize(i); started.is_error()) {
+            klog("no memory for volume %u: it is not mounted", i);
+            continue;
+        }
+        p9::add_volume(volume_transports[i], path, entry.read_only);
+    }
+}
+
 } // namespace
 
 void initialize(const abi::BootInfo& boot_info) {
@@ -74,11 +95,14 @@ void initialize(const abi::BootInfo& boot_info) {
         streams[i] = boot_info.streams[i];
     guest_info_physical = boot_info.guest_info;
     network_info_physical = boot_info.network_info;
+    volume_table_physical = boot_info.volumes;
 }
 
 void start_devices() {
     if (network_info_physical)
         start_network();
+    if (volume_table_physical)
+        start_volumes();
 }
 
 volatile uint64_t* host_signals(uint64_t program_load_bias) {

@@ -268,10 +268,47 @@ bool parse_identity_option(TextSpan token, CommandLine& command_line) {
     return true;
 }
 
+// INDEX:ro|rw:PATH, PATH absolute and fitting; an index given twice is taken once.
+bool parse_volume(TextSpan value, CommandLine& command_line) {
+    if (command_line.volume_count == abi::max_volumes)
+        return false;
+    DecodedBytes bytes(value);
+    VolumeOption volume{};
+    uint8_t byte;
+    if (!bytes.next(byte) || byte < '0' || byte >= '0' + abi::max_volumes)
+        return false;
+    volume.index = byte - '0';
+    uint8_t mode[4];
+    for (auto& letter : mode)
+        if (!bytes.next(letter))
+            return false;
+    if (mode[0] != ':' || mode[3] != ':' ||
+        !((mode[1] == 'r' && mode[2] == 'o') || (mode[1] == 'r' && mode[2] == 'w')))
+        return false;
+    volume.read_only = mode[2] == 'o';
+    while (bytes.next(byte)) {
+        if (volume.path_length == abi::volume_path_capacity)
+            return false;
+        volume.path[volume.path_length++] = static_cast<char>(byte);
+    }
+    if (volume.path_length == 0 || volume.path[0] != '/')
+        return false;
+    for (size_t i = 0; i < command_line.volume_count; ++i)
+        if (command_line.volumes[i].index == volume.index)
+            return false;
+    command_line.volumes[command_line.volume_count++] = volume;
+    return true;
+}
+
 void parse_option(TextSpan token, CommandLine& command_line) {
     TextSpan value;
     if (parse_network_option(token, command_line) || parse_identity_option(token, command_line))
         return;
+    if (decoded_prefix(token, "ingot.volume=", value)) {
+        if (!parse_volume(value, command_line))
+            reject(token, command_line);
+        return;
+    }
     if (decoded_equals(token, "ingot.console=framed"))
         command_line.framed_console = true;
     else if (decoded_prefix(token, "ingot.streams=", value))

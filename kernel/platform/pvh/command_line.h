@@ -7,6 +7,7 @@
 
 #include <ingot/abi/boot_info.h>
 #include <ingot/abi/identity.h>
+#include <ingot/abi/volumes.h>
 
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +22,15 @@ struct TextSpan {
 
 inline constexpr size_t max_virtio_mmio_devices = 32;
 inline constexpr size_t max_rejected_options = 8;
+
+// `ingot.volume=INDEX:ro|rw:GUESTDIR`: the virtio-9p device with mount tag "ingotINDEX" is
+// mounted on GUESTDIR (absolute, decoded).
+struct VolumeOption {
+    uint32_t index;
+    bool read_only;
+    char path[abi::volume_path_capacity];
+    size_t path_length;
+};
 
 struct CommandLine {
     // The parsed text, which the spans below and encode_run_time_arguments() read: keep it
@@ -46,6 +56,9 @@ struct CommandLine {
     // max_rejected_options of them; rejected_option_count counts them all).
     size_t rejected_option_count = 0;
     TextSpan rejected_options[max_rejected_options];
+
+    size_t volume_count = 0;
+    VolumeOption volumes[abi::max_volumes];
 
     // Whole `virtio_mmio.device=SIZE@BASE:IRQ` tokens, wherever they stand.
     size_t virtio_mmio_device_count = 0;
