@@ -12,6 +12,7 @@
 #include "linux/resource_limits.h"
 #include "linux/signals.h"
 #include "linux/syscall_table.h"
+#include "loader/auxiliary_vector.h"
 #include "loader/initial_stack.h"
 #include "loader/manifest.h"
 #include "loader/payload.h"
@@ -131,31 +132,11 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
         manifest.stack_size ? manifest.stack_size : abi::default_stack_size, abi::page_size);
     uint64_t top = must(create_stack(space, stack_size), "no memory for the stack");
 
-    auto features = cpu::cpuid(1);
-    const AuxiliaryEntry auxiliary[] = {
-        {auxv::phdr, program.program_headers},
-        {auxv::phent, 56},
-        {auxv::phnum, program.program_header_count},
-        {auxv::pagesz, abi::page_size},
-        {auxv::base, 0},
-        {auxv::flags, 0},
-        {auxv::entry, program.entry},
-        {auxv::uid, 0},
-        {auxv::euid, 0},
-        {auxv::gid, 0},
-        {auxv::egid, 0},
-        {auxv::secure, 0},
-        {auxv::hwcap, features.edx},
-        {auxv::hwcap2, 0},
-        {auxv::clktck, 100},
-    };
-    InitialStackInputs inputs{manifest.argc,
-                              manifest.argv,
-                              manifest.envc,
-                              manifest.envp,
-                              auxiliary,
-                              sizeof auxiliary / sizeof auxiliary[0],
-                              {}};
+    ProcessorFeatures features{cpu::cpuid(1).edx, 0, signals::frame_size()};
+    AuxiliaryEntry auxiliary[auxiliary_capacity];
+    size_t auxiliary_count = make_auxiliary_vector(program, nullptr, features, auxiliary);
+    InitialStackInputs inputs{
+        manifest.argc, manifest.argv, manifest.envc, manifest.envp, auxiliary, auxiliary_count, {}};
     fill_random(inputs.random_bytes, sizeof inputs.random_bytes);
     // The stack's pages get frames on first touch: the kernel writes these itself.
     size_t initial_size = initial_stack_size(inputs);

@@ -1,4 +1,6 @@
 // mmap and friends over the one address space, and the program break.
+#include "fs/fd_table.h"
+#include "fs/vfs/inode.h"
 #include "lib/log.h"
 #include "lib/utility.h"
 #include "linux/program_break.h"
@@ -13,6 +15,8 @@ namespace {
 
 constexpr uint64_t map_shared = 0x01;
 constexpr uint64_t map_private = 0x02;
+constexpr uint64_t map_shared_validate = 0x03;
+constexpr uint64_t map_type = 0x0f;
 constexpr uint64_t map_fixed = 0x10;
 constexpr uint64_t map_anonymous = 0x20;
 constexpr uint64_t map_fixed_noreplace = 0x100000;
@@ -20,6 +24,7 @@ constexpr uint64_t mremap_maymove = 1;
 constexpr uint64_t mremap_fixed = 2;
 constexpr uint64_t mremap_dontunmap = 4;
 constexpr uint64_t madv_dontneed = 4;
+constexpr int ms_async = 1, ms_invalidate = 2, ms_sync = 4;
 constexpr uint32_t known_protection = protection::read | protection::write | protection::execute;
 constexpr uint32_t prot_sem = 0x8; // accepted and meaningless on x86 (arch_validate_prot)
 constexpr uint32_t prot_growsdown = 0x01000000;
@@ -31,34 +36,76 @@ RegionKind kind_of(uint64_t flags) {
     return (flags & 0x20000) ? RegionKind::Stack : RegionKind::Anonymous; // MAP_STACK
 }
 
-long sys_mmap(SyscallFrame& f) {
-    uint64_t address = f.rdi, length = f.rsi, flags = f.r10;
-    auto prot = static_cast<uint32_t>(f.rdx);
-    // x86's sys_mmap refuses a misaligned offset first, even for an anonymous mapping.
-    if (!is_aligned(f.r9, abi::page_size))
-        return -EINVAL;
-    if (length == 0 || (prot & ~known_protection) || !(flags & (map_shared | map_private)))
-        return -EINVAL;
-    if (!(flags & map_anonymous))
-        return -ENODEV; // no file can be mapped yet: there is no file system
-    auto& space = user_address_space();
-    if (flags & (map_fixed | map_fixed_noreplace)) {
-        auto placement =
-            (flags & map_fixed_noreplace) ? Placement::FixedNoReplace : Placement::Fixed;
-        return to_syscall_result(
-            space.map_anonymous(address, length, prot, placement, kind_of(flags)));
-    }
-    // A hint is rounded up to a page, as Linux's get_unmapped_area does (wrapping to 0, no hint).
-    address = align_up(address, abi::page_size);
-    if (address) {
-        auto hinted =
-            space.map_anonymous(address, length, prot, Placement::FixedNoReplace, kind_of(flags));
-        if (!hinted.is_error())
-            return static_cast<long>(hinted.value());
-    }
-    return to_syscall_result(
-        space.map_anonymous(0, length, prot, Placement::Anywhere, kind_of(flags)));
+// What a mapping of descriptor `fd` maps, with Linux's checks (do_mmap's file branch): EBADF
+// for no open file; EINVAL for a mapping neither shared nor private; EACCES for a shared
+// writable mapping of a descriptor not open for writing, or any mapping of one not open for
+// reading; ENODEV for a file with no pages to map (a pipe, a socket, a directory).
+ErrorOr<FileBacking> file_backing(int fd, uint32_t prot, uint64_t flags, uint64_t offset) {
+    auto file = TRY(fd_table::get_reference(fd));
+    uint64_t type = flags & map_type;
+    bool shared = type == map_shared || type == map_shared_validate;
+    if (!shared && type != map_private)
+        return EINVAL;
+    uint32_t mode = file->access_mode();
+    if (mode == o_wronly || (shared && (prot & protection::write) && mode != o_rdwr))
+        return EACCES;
+    vfs::Inode* inode = file->inode();
+    if (!inode || inode->type() != vfs::NodeType::Regular)
+        return ENODEV;
+    return FileBacking{RefPtr<vfs::Inode>(inode), offset, shared, shared && mode == o_rdwr};
 }
+
+// Places a mapping as Linux's get_unmapped_area does: at a fixed address (replacing or not
+// what is there), else at the hint rounded up to a page when it is free, else anywhere.
+template <typename MapAt> ErrorOr<uint64_t> place(uint64_t address, uint64_t flags, MapAt map_at) {
+    if (flags & (map_fixed | map_fixed_noreplace))
+        return map_at(address,
+                      (flags & map_fixed_noreplace) ? Placement::FixedNoReplace : Placement::Fixed);
+    address = align_up(address, abi::page_size); // wrapping to 0: no hint
+    if (address) {
+        auto hinted = map_at(address, Placement::FixedNoReplace);
+        if (!hinted.is_error())
+            return hinted;
+    }
+    return map_at(0, Placement::Anywhere);
+}
+
+} // namespace
+
+ErrorOr<long> sys_mmap(UserPointer address, size_t length, unsigned long protection,
+                       unsigned long flags, int fd, unsigned long offset) {
+    auto prot = static_cast<uint32_t>(protection);
+    // x86's sys_mmap refuses a misaligned offset first, even for an anonymous mapping; then
+    // the descriptor is looked up before the length is looked at.
+    if (!is_aligned(offset, abi::page_size))
+        return EINVAL;
+    if (!(flags & map_anonymous))
+        TRY(fd_table::get(fd));
+    if (length == 0 || (protection & ~uint64_t(known_protection)) ||
+        !(flags & (map_shared | map_private)))
+        return EINVAL;
+    auto& space = user_address_space();
+    if (flags & map_anonymous)
+        return as_syscall_result(place(address.address, flags, [&](uint64_t at, Placement how) {
+            return space.map_anonymous(at, length, prot, how, kind_of(flags));
+        }));
+    FileBacking backing = TRY(file_backing(fd, prot, flags, offset));
+    return as_syscall_result(place(address.address, flags, [&](uint64_t at, Placement how) {
+        return space.map_file(at, length, prot, how, backing);
+    }));
+}
+
+// msync(2): MS_ASYNC and MS_SYNC both write the shared mappings' copies back now (there is no
+// later); MS_SYNC also syncs the files. MS_INVALIDATE has nothing to drop.
+ErrorOr<long> sys_msync(UserPointer address, size_t length, int flags) {
+    if (flags & ~(ms_async | ms_invalidate | ms_sync))
+        return EINVAL;
+    if ((flags & ms_async) && (flags & ms_sync))
+        return EINVAL;
+    return as_syscall_result(user_address_space().sync(address.address, length, flags & ms_sync));
+}
+
+namespace {
 
 long sys_munmap(SyscallFrame& f) {
     return to_syscall_result(user_address_space().unmap(f.rdi, f.rsi));
@@ -121,7 +168,6 @@ void set_program_break(uint64_t start) {
 }
 
 void register_memory_syscalls() {
-    register_syscall(nr::mmap, sys_mmap);
     register_syscall(nr::munmap, sys_munmap);
     register_syscall(nr::mprotect, sys_mprotect);
     register_syscall(nr::madvise, sys_madvise);
@@ -132,7 +178,6 @@ void register_memory_syscalls() {
     register_syscall(nr::munlock, succeed);
     register_syscall(nr::mlockall, succeed);
     register_syscall(nr::munlockall, succeed);
-    register_syscall(nr::msync, succeed);
 }
 
 } // namespace kernel

@@ -15,7 +15,9 @@
     U(6, lstat)                                                                                    \
     U(7, poll)                                                                                     \
     U(8, lseek)                                                                                    \
-    U(9, mmap)                                                                                     \
+    S(9, mmap,                                                                                     \
+      (UserPointer address, size_t length, unsigned long protection, unsigned long flags, int fd,  \
+       unsigned long offset))                                                                      \
     U(10, mprotect)                                                                                \
     U(11, munmap)                                                                                  \
     U(12, brk)                                                                                     \
@@ -32,7 +34,7 @@
     U(23, select)                                                                                  \
     U(24, sched_yield)                                                                             \
     U(25, mremap)                                                                                  \
-    U(26, msync)                                                                                   \
+    S(26, msync, (UserPointer address, size_t length, int flags))                                  \
     U(27, mincore)                                                                                 \
     U(28, madvise)                                                                                 \
     U(29, shmget)                                                                                  \

@@ -133,6 +133,7 @@ ingot_test_program(threads_c-musl threads_c.c musl)
 ingot_test_program(stdio_split-musl stdio_split.c musl)
 ingot_test_program(null_deref-musl null_deref.c musl)
 ingot_test_program(hello-dynamic hello.c dynamic)
+include(${CMAKE_CURRENT_LIST_DIR}/dynamic_programs.cmake)
 
 # Lua 5.4 from Debian's liblua5.4-dev, linked statically: INGOT_TEST_HAVE_LUA says whether it is
 # installed (its cases are skipped otherwise).
