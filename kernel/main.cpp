@@ -3,6 +3,8 @@
 #include "arch/x86_64/cpu_tlb.h"
 #include "arch/x86_64/page_table.h"
 #include "fs/fd_table.h"
+#include "fs/file_systems.h"
+#include "fs/vfs/vfs.h"
 #include "lib/log.h"
 #include "lib/string.h"
 #include "lib/utility.h"
@@ -14,6 +16,7 @@
 #include "linux/syscall_table.h"
 #include "loader/auxiliary_vector.h"
 #include "loader/initial_stack.h"
+#include "loader/interpreter_loader.h"
 #include "loader/manifest.h"
 #include "loader/payload.h"
 #include "loader/program_loader.h"
@@ -75,6 +78,20 @@ ErrorOr<uint64_t> create_stack(AddressSpace& space, uint64_t size) {
     return stack_top;
 }
 
+// A dynamically linked program's interpreter, from the file system at the path PT_INTERP
+// names; refusing names it, as Linux's "cannot execute" would leave the user guessing.
+LoadedInterpreter load_interpreter_at(const char* path, AddressSpace& space) {
+    auto file = vfs::resolve(StringView(path));
+    auto loaded = file.is_error() ? ErrorOr<LoadedInterpreter>(file.error())
+                                  : load_interpreter(*file.value(), space, frames);
+    if (loaded.is_error()) {
+        klog("cannot start the program: its interpreter %s cannot be loaded (%s)", path,
+             errno_name(loaded.error().code()));
+        platform::exit(exit_cannot_execute);
+    }
+    return loaded.release_value();
+}
+
 } // namespace
 
 FrameAllocator& frame_allocator() {
@@ -123,6 +140,7 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
                                       boot.arguments_size, manifest),
              "the run-time arguments are malformed");
     set_program_path(manifest.argv[0]);
+    must(start_file_systems(nullptr), "the file systems could not start");
 
     auto program = must(load_program(payload_bytes + payload.program_offset, payload.program_size,
                                      payload_physical + payload.program_offset, space, frames),
@@ -131,10 +149,16 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
     uint64_t stack_size = align_up(
         manifest.stack_size ? manifest.stack_size : abi::default_stack_size, abi::page_size);
     uint64_t top = must(create_stack(space, stack_size), "no memory for the stack");
+    // The interpreter goes at the top of the mmap area, below the stack, as Linux places it.
+    LoadedInterpreter interpreter{};
+    if (program.interpreter)
+        interpreter = load_interpreter_at(program.interpreter, space);
+    uint64_t entry = program.interpreter ? interpreter.entry : program.entry;
 
     ProcessorFeatures features{cpu::cpuid(1).edx, 0, signals::frame_size()};
     AuxiliaryEntry auxiliary[auxiliary_capacity];
-    size_t auxiliary_count = make_auxiliary_vector(program, nullptr, features, auxiliary);
+    size_t auxiliary_count = make_auxiliary_vector(
+        program, program.interpreter ? &interpreter : nullptr, features, auxiliary);
     InitialStackInputs inputs{
         manifest.argc, manifest.argv, manifest.envc, manifest.envp, auxiliary, auxiliary_count, {}};
     fill_random(inputs.random_bytes, sizeof inputs.random_bytes);
@@ -154,7 +178,7 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
     signals::initialize(platform::host_signals(program.load_bias));
 
     SyscallFrame frame{};
-    frame.rcx = program.entry;
+    frame.rcx = entry;
     frame.r11 = 0x202;
     frame.rsp = stack_pointer;
     Thread* main_thread = must(create_thread(frame), "no memory for the first thread");

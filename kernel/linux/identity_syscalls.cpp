@@ -24,48 +24,19 @@ void copy_field(char (&field)[65], const char* text) {
     field[length] = 0;
 }
 
-long sys_uname(SyscallFrame& f) {
-    LinuxUtsname name{};
-    copy_field(name.sysname, "Linux");
-    copy_field(name.nodename, "ingot");
-    // A release new enough for every C library's feature checks.
-    copy_field(name.release, "6.1.0-ingot");
-    copy_field(name.version, "#1 Ingot unikernel");
-    copy_field(name.machine, "x86_64");
-    copy_field(name.domainname, "(none)");
-    return to_syscall_result(write_user(f.rdi, name));
-}
-
-long zero(SyscallFrame&) {
-    return 0;
-}
-long one(SyscallFrame&) {
-    return 1;
-}
-
-long sys_getresid(SyscallFrame& f) {
-    const uint64_t addresses[] = {f.rdi, f.rsi, f.rdx};
-    for (uint64_t address : addresses)
-        TRY_SYSCALL(write_user(address, static_cast<uint32_t>(0)));
+// The real, effective and saved ids: root's.
+ErrorOr<long> write_root_ids(UserPointer real, UserPointer effective, UserPointer saved) {
+    const UserPointer addresses[] = {real, effective, saved};
+    for (UserPointer address : addresses)
+        TRY(write_user(address.address, static_cast<uint32_t>(0)));
     return 0;
 }
 
-long sys_setid(SyscallFrame& f) {
-    return f.rdi == 0 ? 0 : -EPERM;
-}
-
-long sys_umask(SyscallFrame& f) {
-    uint32_t previous = file_mode_mask;
-    file_mode_mask = static_cast<uint32_t>(f.rdi) & 0777;
-    return previous;
-}
-
-long sys_setsid(SyscallFrame&) {
-    return -EPERM;
-}
-
-long sys_wait4(SyscallFrame&) {
-    return -ECHILD;
+// The program stays root: becoming another user or group is refused.
+ErrorOr<long> set_root_id(unsigned id) {
+    if (id != 0)
+        return EPERM;
+    return 0;
 }
 
 } // namespace
@@ -81,25 +52,89 @@ const char* program_path() {
     return exe_path;
 }
 
-void register_identity_syscalls() {
-    register_syscall(nr::uname, sys_uname);
-    register_syscall(nr::getpid, one);
-    register_syscall(nr::getppid, zero);
-    register_syscall(nr::getpgrp, one);
-    register_syscall(nr::getpgid, one);
-    register_syscall(nr::getsid, one);
-    register_syscall(nr::setsid, sys_setsid);
-    register_syscall(nr::getuid, zero);
-    register_syscall(nr::geteuid, zero);
-    register_syscall(nr::getgid, zero);
-    register_syscall(nr::getegid, zero);
-    register_syscall(nr::getresuid, sys_getresid);
-    register_syscall(nr::getresgid, sys_getresid);
-    register_syscall(nr::setuid, sys_setid);
-    register_syscall(nr::setgid, sys_setid);
-    register_syscall(nr::getgroups, zero);
-    register_syscall(nr::umask, sys_umask);
-    register_syscall(nr::wait4, sys_wait4);
+ErrorOr<long> sys_uname(UserPointer user_name) {
+    LinuxUtsname name{};
+    copy_field(name.sysname, "Linux");
+    copy_field(name.nodename, "ingot");
+    // A release new enough for every C library's feature checks.
+    copy_field(name.release, "6.1.0-ingot");
+    copy_field(name.version, "#1 Ingot unikernel");
+    copy_field(name.machine, "x86_64");
+    copy_field(name.domainname, "(none)");
+    return as_syscall_result(write_user(user_name.address, name));
+}
+
+// The program is process 1, its own process group and session, with no parent.
+ErrorOr<long> sys_getpid() {
+    return 1;
+}
+
+ErrorOr<long> sys_getppid() {
+    return 0;
+}
+
+ErrorOr<long> sys_getpgrp() {
+    return 1;
+}
+
+ErrorOr<long> sys_getpgid(int) {
+    return 1;
+}
+
+ErrorOr<long> sys_getsid(int) {
+    return 1;
+}
+
+ErrorOr<long> sys_setsid() {
+    return EPERM;
+}
+
+ErrorOr<long> sys_getuid() {
+    return 0;
+}
+
+ErrorOr<long> sys_geteuid() {
+    return 0;
+}
+
+ErrorOr<long> sys_getgid() {
+    return 0;
+}
+
+ErrorOr<long> sys_getegid() {
+    return 0;
+}
+
+ErrorOr<long> sys_getresuid(UserPointer real, UserPointer effective, UserPointer saved) {
+    return write_root_ids(real, effective, saved);
+}
+
+ErrorOr<long> sys_getresgid(UserPointer real, UserPointer effective, UserPointer saved) {
+    return write_root_ids(real, effective, saved);
+}
+
+ErrorOr<long> sys_setuid(unsigned uid) {
+    return set_root_id(uid);
+}
+
+ErrorOr<long> sys_setgid(unsigned gid) {
+    return set_root_id(gid);
+}
+
+// No supplementary groups.
+ErrorOr<long> sys_getgroups(int, UserPointer) {
+    return 0;
+}
+
+ErrorOr<long> sys_umask(unsigned mask) {
+    uint32_t previous = file_mode_mask;
+    file_mode_mask = mask & 0777;
+    return previous;
+}
+
+// The program has no children to wait for.
+ErrorOr<long> sys_wait4(int, UserPointer, int, UserPointer) {
+    return ECHILD;
 }
 
 } // namespace kernel

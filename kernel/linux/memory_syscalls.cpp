@@ -13,17 +13,18 @@ namespace kernel {
 
 namespace {
 
-constexpr uint64_t map_shared = 0x01;
-constexpr uint64_t map_private = 0x02;
-constexpr uint64_t map_shared_validate = 0x03;
-constexpr uint64_t map_type = 0x0f;
-constexpr uint64_t map_fixed = 0x10;
-constexpr uint64_t map_anonymous = 0x20;
-constexpr uint64_t map_fixed_noreplace = 0x100000;
+constexpr unsigned map_shared = 0x01;
+constexpr unsigned map_private = 0x02;
+constexpr unsigned map_shared_validate = 0x03;
+constexpr unsigned map_type = 0x0f;
+constexpr unsigned map_fixed = 0x10;
+constexpr unsigned map_anonymous = 0x20;
+constexpr unsigned map_stack = 0x20000;
+constexpr unsigned map_fixed_noreplace = 0x100000;
 constexpr uint64_t mremap_maymove = 1;
 constexpr uint64_t mremap_fixed = 2;
 constexpr uint64_t mremap_dontunmap = 4;
-constexpr uint64_t madv_dontneed = 4;
+constexpr int madv_dontneed = 4;
 constexpr int ms_async = 1, ms_invalidate = 2, ms_sync = 4;
 constexpr uint32_t known_protection = protection::read | protection::write | protection::execute;
 constexpr uint32_t prot_sem = 0x8; // accepted and meaningless on x86 (arch_validate_prot)
@@ -32,22 +33,28 @@ constexpr uint32_t prot_growsup = 0x02000000;
 
 ProgramBreak program_break;
 
-RegionKind kind_of(uint64_t flags) {
-    return (flags & 0x20000) ? RegionKind::Stack : RegionKind::Anonymous; // MAP_STACK
+RegionKind kind_of(unsigned flags) {
+    return (flags & map_stack) ? RegionKind::Stack : RegionKind::Anonymous;
+}
+
+// madvise_behavior_valid() of Linux with KSM and transparent huge pages, less the
+// memory-failure injection (100, 101) and guard-region (102, 103) advice.
+bool is_known_advice(int advice) {
+    return (advice >= 0 && advice <= 4) || (advice >= 8 && advice <= 25);
 }
 
 // What a mapping of descriptor `fd` maps, with Linux's checks (do_mmap's file branch): EBADF
 // for no open file; EINVAL for a mapping neither shared nor private; EACCES for a shared
 // writable mapping of a descriptor not open for writing, or any mapping of one not open for
 // reading; ENODEV for a file with no pages to map (a pipe, a socket, a directory).
-ErrorOr<FileBacking> file_backing(int fd, uint32_t prot, uint64_t flags, uint64_t offset) {
+ErrorOr<FileBacking> file_backing(int fd, uint32_t protection, unsigned flags, uint64_t offset) {
     auto file = TRY(fd_table::get_reference(fd));
-    uint64_t type = flags & map_type;
+    unsigned type = flags & map_type;
     bool shared = type == map_shared || type == map_shared_validate;
     if (!shared && type != map_private)
         return EINVAL;
     uint32_t mode = file->access_mode();
-    if (mode == o_wronly || (shared && (prot & protection::write) && mode != o_rdwr))
+    if (mode == o_wronly || (shared && (protection & protection::write) && mode != o_rdwr))
         return EACCES;
     vfs::Inode* inode = file->inode();
     if (!inode || inode->type() != vfs::NodeType::Regular)
@@ -57,7 +64,7 @@ ErrorOr<FileBacking> file_backing(int fd, uint32_t prot, uint64_t flags, uint64_
 
 // Places a mapping as Linux's get_unmapped_area does: at a fixed address (replacing or not
 // what is there), else at the hint rounded up to a page when it is free, else anywhere.
-template <typename MapAt> ErrorOr<uint64_t> place(uint64_t address, uint64_t flags, MapAt map_at) {
+template <typename MapAt> ErrorOr<uint64_t> place(uint64_t address, unsigned flags, MapAt map_at) {
     if (flags & (map_fixed | map_fixed_noreplace))
         return map_at(address,
                       (flags & map_fixed_noreplace) ? Placement::FixedNoReplace : Placement::Fixed);
@@ -72,112 +79,100 @@ template <typename MapAt> ErrorOr<uint64_t> place(uint64_t address, uint64_t fla
 
 } // namespace
 
-ErrorOr<long> sys_mmap(UserPointer address, size_t length, unsigned long protection,
-                       unsigned long flags, int fd, unsigned long offset) {
-    auto prot = static_cast<uint32_t>(protection);
+ErrorOr<long> sys_mmap(uint64_t address, size_t length, unsigned protection, unsigned flags, int fd,
+                       uint64_t offset) {
     // x86's sys_mmap refuses a misaligned offset first, even for an anonymous mapping; then
     // the descriptor is looked up before the length is looked at.
     if (!is_aligned(offset, abi::page_size))
         return EINVAL;
     if (!(flags & map_anonymous))
         TRY(fd_table::get(fd));
-    if (length == 0 || (protection & ~uint64_t(known_protection)) ||
-        !(flags & (map_shared | map_private)))
+    if (length == 0 || (protection & ~known_protection) || !(flags & (map_shared | map_private)))
         return EINVAL;
     auto& space = user_address_space();
     if (flags & map_anonymous)
-        return as_syscall_result(place(address.address, flags, [&](uint64_t at, Placement how) {
-            return space.map_anonymous(at, length, prot, how, kind_of(flags));
+        return as_syscall_result(place(address, flags, [&](uint64_t at, Placement how) {
+            return space.map_anonymous(at, length, protection, how, kind_of(flags));
         }));
-    FileBacking backing = TRY(file_backing(fd, prot, flags, offset));
-    return as_syscall_result(place(address.address, flags, [&](uint64_t at, Placement how) {
-        return space.map_file(at, length, prot, how, backing);
+    FileBacking backing = TRY(file_backing(fd, protection, flags, offset));
+    return as_syscall_result(place(address, flags, [&](uint64_t at, Placement how) {
+        return space.map_file(at, length, protection, how, backing);
     }));
+}
+
+ErrorOr<long> sys_munmap(uint64_t address, size_t length) {
+    return as_syscall_result(user_address_space().unmap(address, length));
+}
+
+ErrorOr<long> sys_mprotect(uint64_t address, size_t length, unsigned protection) {
+    uint32_t grows = protection & (prot_growsdown | prot_growsup);
+    if (grows == (prot_growsdown | prot_growsup))
+        return EINVAL;
+    // The other bits are checked by protect(), after the range, in Linux's order.
+    protection &= ~(grows | prot_sem);
+    return as_syscall_result(user_address_space().protect(address, length, protection));
+}
+
+ErrorOr<long> sys_madvise(uint64_t address, size_t length, int advice) {
+    if (!is_known_advice(advice))
+        return EINVAL;
+    auto& space = user_address_space();
+    if (advice == madv_dontneed)
+        return as_syscall_result(space.discard(address, length));
+    return as_syscall_result(space.check_advice_range(address, length)); // advice only
+}
+
+ErrorOr<long> sys_mremap(uint64_t address, size_t old_length, size_t new_length,
+                         unsigned long flags, uint64_t new_address) {
+    if (flags & ~(mremap_maymove | mremap_fixed | mremap_dontunmap))
+        return EINVAL;
+    // Linux: MREMAP_FIXED needs MREMAP_MAYMOVE; MREMAP_DONTUNMAP too, and equal lengths.
+    if ((flags & mremap_fixed) && !(flags & mremap_maymove))
+        return EINVAL;
+    if ((flags & mremap_dontunmap) && (!(flags & mremap_maymove) || old_length != new_length))
+        return EINVAL;
+    if (flags & mremap_dontunmap)
+        return EINVAL; // leaving the old range mapped (and empty) is not supported
+    if (flags & mremap_fixed)
+        return as_syscall_result(
+            user_address_space().move_to(address, old_length, new_length, new_address));
+    return as_syscall_result(
+        user_address_space().resize(address, old_length, new_length, flags & mremap_maymove));
+}
+
+ErrorOr<long> sys_brk(uint64_t address) {
+    return static_cast<long>(program_break.move(user_address_space(), address));
+}
+
+// Every page is resident and there is no swap: these have nothing to do.
+ErrorOr<long> sys_mlock(uint64_t, size_t) {
+    return 0;
+}
+
+ErrorOr<long> sys_munlock(uint64_t, size_t) {
+    return 0;
+}
+
+ErrorOr<long> sys_mlockall(int) {
+    return 0;
+}
+
+ErrorOr<long> sys_munlockall() {
+    return 0;
 }
 
 // msync(2): MS_ASYNC and MS_SYNC both write the shared mappings' copies back now (there is no
 // later); MS_SYNC also syncs the files. MS_INVALIDATE has nothing to drop.
-ErrorOr<long> sys_msync(UserPointer address, size_t length, int flags) {
+ErrorOr<long> sys_msync(uint64_t address, size_t length, int flags) {
     if (flags & ~(ms_async | ms_invalidate | ms_sync))
         return EINVAL;
     if ((flags & ms_async) && (flags & ms_sync))
         return EINVAL;
-    return as_syscall_result(user_address_space().sync(address.address, length, flags & ms_sync));
+    return as_syscall_result(user_address_space().sync(address, length, flags & ms_sync));
 }
-
-namespace {
-
-long sys_munmap(SyscallFrame& f) {
-    return to_syscall_result(user_address_space().unmap(f.rdi, f.rsi));
-}
-
-long sys_mprotect(SyscallFrame& f) {
-    auto prot = static_cast<uint32_t>(f.rdx);
-    uint32_t grows = prot & (prot_growsdown | prot_growsup);
-    if (grows == (prot_growsdown | prot_growsup))
-        return -EINVAL;
-    // The other bits are checked by protect(), after the range, in Linux's order.
-    prot &= ~(grows | prot_sem);
-    return to_syscall_result(user_address_space().protect(f.rdi, f.rsi, prot));
-}
-
-// madvise_behavior_valid() of Linux with KSM and transparent huge pages, less the
-// memory-failure injection (100, 101) and guard-region (102, 103) advice.
-bool is_known_advice(uint64_t advice) {
-    return advice <= 4 || (advice >= 8 && advice <= 25);
-}
-
-long sys_madvise(SyscallFrame& f) {
-    if (!is_known_advice(f.rdx))
-        return -EINVAL;
-    auto& space = user_address_space();
-    if (f.rdx == madv_dontneed)
-        return to_syscall_result(space.discard(f.rdi, f.rsi));
-    return to_syscall_result(space.check_advice_range(f.rdi, f.rsi)); // advice only
-}
-
-long sys_mremap(SyscallFrame& f) {
-    uint64_t flags = f.r10;
-    if (flags & ~(mremap_maymove | mremap_fixed | mremap_dontunmap))
-        return -EINVAL;
-    // Linux: MREMAP_FIXED needs MREMAP_MAYMOVE; MREMAP_DONTUNMAP too, and equal lengths.
-    if ((flags & mremap_fixed) && !(flags & mremap_maymove))
-        return -EINVAL;
-    if ((flags & mremap_dontunmap) && (!(flags & mremap_maymove) || f.rsi != f.rdx))
-        return -EINVAL;
-    if (flags & mremap_dontunmap)
-        return -EINVAL; // leaving the old range mapped (and empty) is not supported
-    if (flags & mremap_fixed)
-        return to_syscall_result(user_address_space().move_to(f.rdi, f.rsi, f.rdx, f.r8));
-    return to_syscall_result(
-        user_address_space().resize(f.rdi, f.rsi, f.rdx, flags & mremap_maymove));
-}
-
-long sys_brk(SyscallFrame& f) {
-    return static_cast<long>(program_break.move(user_address_space(), f.rdi));
-}
-
-long succeed(SyscallFrame&) {
-    return 0;
-}
-
-} // namespace
 
 void set_program_break(uint64_t start) {
     program_break.set_start(start);
-}
-
-void register_memory_syscalls() {
-    register_syscall(nr::munmap, sys_munmap);
-    register_syscall(nr::mprotect, sys_mprotect);
-    register_syscall(nr::madvise, sys_madvise);
-    register_syscall(nr::mremap, sys_mremap);
-    register_syscall(nr::brk, sys_brk);
-    // Every page is resident and there is no swap: these have nothing to do.
-    register_syscall(nr::mlock, succeed);
-    register_syscall(nr::munlock, succeed);
-    register_syscall(nr::mlockall, succeed);
-    register_syscall(nr::munlockall, succeed);
 }
 
 } // namespace kernel

@@ -116,62 +116,48 @@ private:
     size_t m_count;
 };
 
-long do_poll(uint64_t user_fds, uint64_t count, const WaitLimit& limit) {
-    if (count > static_cast<uint64_t>(fd_table::max_descriptors))
-        return -EINVAL;
+ErrorOr<long> do_poll(UserPointer user_fds, unsigned count, const WaitLimit& limit) {
+    if (count > static_cast<unsigned>(fd_table::max_descriptors))
+        return EINVAL;
     auto* fds = static_cast<LinuxPollFd*>(
-        TRY_SYSCALL(user_range(user_fds, count * sizeof(LinuxPollFd), Access::Write)));
+        TRY(user_range(user_fds.address, count * sizeof(LinuxPollFd), Access::Write)));
     WatchSet set(count);
     if (!set.allocated())
-        return -ENOMEM;
+        return ENOMEM;
     for (size_t i = 0; i < count; ++i) {
         if (fds[i].fd < 0)
             continue;
         uint32_t interest = static_cast<uint16_t>(fds[i].events) | always_reported;
         set.watch(i, fds[i].fd, interest);
     }
-    size_t ready = TRY_SYSCALL(set.wait(limit));
+    size_t ready = TRY(set.wait(limit));
     // Checked again: while this thread slept, another may have unmapped the array, and a write
     // to it would fault in the kernel.
     fds = static_cast<LinuxPollFd*>(
-        TRY_SYSCALL(user_range(user_fds, count * sizeof(LinuxPollFd), Access::Write)));
+        TRY(user_range(user_fds.address, count * sizeof(LinuxPollFd), Access::Write)));
     for (size_t i = 0; i < count; ++i)
         fds[i].revents = static_cast<int16_t>(set[i].ready);
     return static_cast<long>(ready);
 }
 
-long sys_poll(SyscallFrame& f) {
-    return do_poll(f.rdi, f.rsi, WaitLimit::from_milliseconds(static_cast<int>(f.rdx)));
-}
-
-long sys_ppoll(SyscallFrame& f) {
-    WaitLimit limit = TRY_SYSCALL(wait_limit_from_timespec(f.rdx));
-    TemporarySignalMask mask;
-    TRY_SYSCALL(mask.apply(f.r10, f.r8));
-    long result = do_poll(f.rdi, f.rsi, limit);
-    if (f.rdx)
-        (void)write_user(f.rdx, ns_to_timespec(limit.remaining_ns()));
-    return result;
-}
-
 // select's descriptor sets, as many 64-bit words as `count` needs.
 using FdSet = uint64_t[max_fd_set_bits / 64];
 
-long do_select(int count, const uint64_t (&user_sets)[3], const WaitLimit& limit) {
+ErrorOr<long> do_select(int count, const UserPointer (&user_sets)[3], const WaitLimit& limit) {
     if (count < 0)
-        return -EINVAL;
+        return EINVAL;
     size_t fds = min(static_cast<size_t>(count), max_fd_set_bits);
     size_t bytes = (fds + 7) / 8;
     FdSet asked[3] = {};
     for (int s = 0; s < 3; ++s) {
         if (user_sets[s])
-            TRY_SYSCALL(copy_from_user(asked[s], user_sets[s], bytes));
+            TRY(copy_from_user(asked[s], user_sets[s].address, bytes));
     }
     auto is_set = [](const FdSet& set, size_t fd) { return (set[fd / 64] >> (fd % 64)) & 1; };
     const uint32_t interests[3] = {select_read, select_write, select_except};
     WatchSet set(fds);
     if (!set.allocated())
-        return -ENOMEM;
+        return ENOMEM;
     for (size_t fd = 0; fd < fds; ++fd) {
         uint32_t interest = 0;
         for (int s = 0; s < 3; ++s) {
@@ -179,9 +165,9 @@ long do_select(int count, const uint64_t (&user_sets)[3], const WaitLimit& limit
                 interest |= interests[s];
         }
         if (interest && !set.watch(fd, static_cast<int>(fd), interest))
-            return -EBADF;
+            return EBADF;
     }
-    TRY_SYSCALL(set.wait(limit));
+    TRY(set.wait(limit));
     FdSet answered[3] = {};
     long ready = 0;
     for (size_t fd = 0; fd < fds; ++fd) {
@@ -194,32 +180,9 @@ long do_select(int count, const uint64_t (&user_sets)[3], const WaitLimit& limit
     }
     for (int s = 0; s < 3; ++s) {
         if (user_sets[s])
-            TRY_SYSCALL(copy_to_user(user_sets[s], answered[s], bytes));
+            TRY(copy_to_user(user_sets[s].address, answered[s], bytes));
     }
     return ready;
-}
-
-long sys_select(SyscallFrame& f) {
-    WaitLimit limit = WaitLimit::forever();
-    if (f.r8) {
-        auto timeout = TRY_SYSCALL(read_user<LinuxTimeval>(f.r8));
-        // As Linux: only negative parts are refused; a million microseconds and more carry.
-        if (timeout.seconds < 0 || timeout.microseconds < 0)
-            return -EINVAL;
-        uint64_t seconds = static_cast<uint64_t>(timeout.seconds) +
-                           static_cast<uint64_t>(timeout.microseconds) / 1000000;
-        seconds = min<uint64_t>(seconds, UINT64_MAX / clock::ns_per_second / 2);
-        limit = WaitLimit::after_ns(seconds * clock::ns_per_second +
-                                    static_cast<uint64_t>(timeout.microseconds) % 1000000 * 1000);
-    }
-    long result = do_select(static_cast<int>(f.rdi), {f.rsi, f.rdx, f.r10}, limit);
-    if (f.r8) {
-        uint64_t left = limit.remaining_ns();
-        LinuxTimeval remaining{static_cast<int64_t>(left / clock::ns_per_second),
-                               static_cast<int64_t>(left % clock::ns_per_second / 1000)};
-        (void)write_user(f.r8, remaining);
-    }
-    return result;
 }
 
 // pselect6's sixth argument: the mask and its size, behind one pointer.
@@ -228,26 +191,59 @@ struct LinuxSigsetArgument {
     uint64_t size;
 };
 
-long sys_pselect6(SyscallFrame& f) {
-    WaitLimit limit = TRY_SYSCALL(wait_limit_from_timespec(f.r8));
-    TemporarySignalMask mask;
-    if (f.r9) {
-        auto argument = TRY_SYSCALL(read_user<LinuxSigsetArgument>(f.r9));
-        TRY_SYSCALL(mask.apply(argument.mask, argument.size));
-    }
-    long result = do_select(static_cast<int>(f.rdi), {f.rsi, f.rdx, f.r10}, limit);
-    if (f.r8)
-        (void)write_user(f.r8, ns_to_timespec(limit.remaining_ns()));
+} // namespace
+
+ErrorOr<long> sys_poll(UserPointer fds, unsigned count, int timeout) {
+    return do_poll(fds, count, WaitLimit::from_milliseconds(timeout));
+}
+
+ErrorOr<long> sys_ppoll(UserPointer fds, unsigned count, UserPointer timeout, UserPointer mask,
+                        size_t mask_size) {
+    WaitLimit limit = TRY(wait_limit_from_timespec(timeout.address));
+    TemporarySignalMask temporary_mask;
+    TRY(temporary_mask.apply(mask.address, mask_size));
+    auto result = do_poll(fds, count, limit);
+    if (timeout)
+        (void)write_user(timeout.address, ns_to_timespec(limit.remaining_ns()));
     return result;
 }
 
-} // namespace
+ErrorOr<long> sys_select(int count, UserPointer readable, UserPointer writable,
+                         UserPointer exceptional, UserPointer timeout) {
+    WaitLimit limit = WaitLimit::forever();
+    if (timeout) {
+        auto value = TRY(read_user<LinuxTimeval>(timeout.address));
+        // As Linux: only negative parts are refused; a million microseconds and more carry.
+        if (value.seconds < 0 || value.microseconds < 0)
+            return EINVAL;
+        uint64_t seconds = static_cast<uint64_t>(value.seconds) +
+                           static_cast<uint64_t>(value.microseconds) / 1000000;
+        seconds = min<uint64_t>(seconds, UINT64_MAX / clock::ns_per_second / 2);
+        limit = WaitLimit::after_ns(seconds * clock::ns_per_second +
+                                    static_cast<uint64_t>(value.microseconds) % 1000000 * 1000);
+    }
+    auto result = do_select(count, {readable, writable, exceptional}, limit);
+    if (timeout) {
+        uint64_t left = limit.remaining_ns();
+        LinuxTimeval remaining{static_cast<int64_t>(left / clock::ns_per_second),
+                               static_cast<int64_t>(left % clock::ns_per_second / 1000)};
+        (void)write_user(timeout.address, remaining);
+    }
+    return result;
+}
 
-void register_poll_syscalls() {
-    register_syscall(nr::poll, sys_poll);
-    register_syscall(nr::ppoll, sys_ppoll);
-    register_syscall(nr::select, sys_select);
-    register_syscall(nr::pselect6, sys_pselect6);
+ErrorOr<long> sys_pselect6(int count, UserPointer readable, UserPointer writable,
+                           UserPointer exceptional, UserPointer timeout, UserPointer mask) {
+    WaitLimit limit = TRY(wait_limit_from_timespec(timeout.address));
+    TemporarySignalMask temporary_mask;
+    if (mask) {
+        auto argument = TRY(read_user<LinuxSigsetArgument>(mask.address));
+        TRY(temporary_mask.apply(argument.mask, argument.size));
+    }
+    auto result = do_select(count, {readable, writable, exceptional}, limit);
+    if (timeout)
+        (void)write_user(timeout.address, ns_to_timespec(limit.remaining_ns()));
+    return result;
 }
 
 } // namespace kernel

@@ -12,7 +12,7 @@ namespace kernel {
 
 namespace {
 
-constexpr int resource_count = 16;
+constexpr unsigned resource_count = 16;
 constexpr int rlimit_stack = 3;
 constexpr int rlimit_core = 4;
 constexpr int rlimit_nofile = 7;
@@ -25,42 +25,19 @@ struct LinuxRlimit {
 
 LinuxRlimit limits[resource_count];
 
-long get_limit(int resource, uint64_t user_old) {
-    if (resource < 0 || resource >= resource_count)
-        return -EINVAL;
-    return to_syscall_result(write_user(user_old, limits[resource]));
-}
-
-long sys_prlimit64(SyscallFrame& f) {
-    auto pid = static_cast<int32_t>(f.rdi);
-    auto resource = static_cast<int>(f.rsi);
-    if (pid != 0 && pid != 1)
-        return -ESRCH;
-    if (resource < 0 || resource >= resource_count)
-        return -EINVAL;
+ErrorOr<long> exchange_limit(unsigned resource, UserPointer new_limit, UserPointer old_limit) {
+    if (resource >= resource_count)
+        return EINVAL;
     LinuxRlimit previous = limits[resource];
-    if (f.rdx) {
-        auto wanted = TRY_SYSCALL(read_user<LinuxRlimit>(f.rdx));
+    if (new_limit) {
+        auto wanted = TRY(read_user<LinuxRlimit>(new_limit.address));
         if (wanted.current > wanted.maximum || wanted.maximum > previous.maximum)
-            return -EINVAL;
+            return EINVAL;
         limits[resource] = wanted;
     }
-    if (f.r10)
-        TRY_SYSCALL(write_user(f.r10, previous));
+    if (old_limit)
+        TRY(write_user(old_limit.address, previous));
     return 0;
-}
-
-long sys_getrlimit(SyscallFrame& f) {
-    return get_limit(static_cast<int>(f.rdi), f.rsi);
-}
-
-long sys_setrlimit(SyscallFrame& f) {
-    SyscallFrame as_prlimit = f;
-    as_prlimit.rdx = f.rsi;
-    as_prlimit.rsi = f.rdi;
-    as_prlimit.rdi = 0;
-    as_prlimit.r10 = 0;
-    return sys_prlimit64(as_prlimit);
 }
 
 struct LinuxSysinfo {
@@ -75,17 +52,36 @@ struct LinuxSysinfo {
     char reserved[4];
 };
 
-long sys_sysinfo(SyscallFrame& f) {
+} // namespace
+
+ErrorOr<long> sys_prlimit64(int pid, unsigned resource, UserPointer new_limit,
+                            UserPointer old_limit) {
+    if (pid != 0 && pid != 1)
+        return ESRCH;
+    return exchange_limit(resource, new_limit, old_limit);
+}
+
+ErrorOr<long> sys_getrlimit(unsigned resource, UserPointer limit) {
+    if (resource >= resource_count)
+        return EINVAL;
+    return as_syscall_result(write_user(limit.address, limits[resource]));
+}
+
+ErrorOr<long> sys_setrlimit(unsigned resource, UserPointer limit) {
+    return exchange_limit(resource, limit, UserPointer{0});
+}
+
+ErrorOr<long> sys_sysinfo(UserPointer user_info) {
     LinuxSysinfo info{};
     info.uptime = static_cast<int64_t>(clock::monotonic_ns() / clock::ns_per_second);
     info.total_ram = frame_allocator().total_frames() * abi::page_size;
     info.free_ram = frame_allocator().free_frames() * abi::page_size;
     info.processes = static_cast<uint16_t>(scheduler::live_threads());
     info.memory_unit = 1;
-    return to_syscall_result(write_user(f.rdi, info));
+    return as_syscall_result(write_user(user_info.address, info));
 }
 
-long sys_getrusage(SyscallFrame& f) {
+ErrorOr<long> sys_getrusage(int, UserPointer user_usage) {
     struct {
         int64_t user_seconds, user_microseconds, system_seconds, system_microseconds;
         int64_t rest[14];
@@ -96,10 +92,8 @@ long sys_getrusage(SyscallFrame& f) {
     usage.rest[0] = static_cast<int64_t>(
         (frame_allocator().total_frames() - frame_allocator().lowest_free_frames()) *
         abi::page_size / 1024); // ru_maxrss in KiB
-    return to_syscall_result(write_user(f.rsi, usage));
+    return as_syscall_result(write_user(user_usage.address, usage));
 }
-
-} // namespace
 
 void initialize_resource_limits(uint64_t stack_size) {
     for (auto& limit : limits)
@@ -107,14 +101,6 @@ void initialize_resource_limits(uint64_t stack_size) {
     limits[rlimit_stack] = {stack_size, infinity};
     limits[rlimit_core] = {0, infinity};
     limits[rlimit_nofile] = {1024, 4096};
-}
-
-void register_resource_syscalls() {
-    register_syscall(nr::prlimit64, sys_prlimit64);
-    register_syscall(nr::getrlimit, sys_getrlimit);
-    register_syscall(nr::setrlimit, sys_setrlimit);
-    register_syscall(nr::sysinfo, sys_sysinfo);
-    register_syscall(nr::getrusage, sys_getrusage);
 }
 
 } // namespace kernel

@@ -14,28 +14,56 @@ using signals::bit;
 constexpr uint64_t unblockable = bit(signals::sigkill) | bit(signals::sigstop);
 constexpr int ss_onstack = 1, ss_disable = 2;
 
-long sys_rt_sigaction(SyscallFrame& f) {
-    int signal = static_cast<int>(f.rdi);
-    if (signal < 1 || signal > signals::count || f.r10 != 8)
-        return -EINVAL;
-    if (f.rsi && (signal == signals::sigkill || signal == signals::sigstop))
-        return -EINVAL;
-    signals::Action previous = signals::action(signal);
-    if (f.rsi)
-        signals::action(signal) = TRY_SYSCALL(read_user<signals::Action>(f.rsi));
-    if (f.rdx)
-        TRY_SYSCALL(write_user(f.rdx, previous));
+struct LinuxStack {
+    uint64_t pointer;
+    int32_t flags;
+    int32_t padding;
+    uint64_t size;
+};
+
+bool valid_signal(int signal) {
+    return signal >= 0 && signal <= signals::count;
+}
+
+ErrorOr<long> send_to_thread(int tid, int signal) {
+    // Linux's tkill and tgkill: "only valid for single tasks".
+    if (tid <= 0)
+        return EINVAL;
+    if (!valid_signal(signal))
+        return EINVAL;
+    Thread* target = scheduler::find(static_cast<uint32_t>(tid));
+    if (!target)
+        return ESRCH;
+    if (signal)
+        signals::raise(signal, target);
     return 0;
 }
 
-long sys_rt_sigprocmask(SyscallFrame& f) {
-    if (f.r10 != 8)
-        return -EINVAL;
+} // namespace
+
+ErrorOr<long> sys_rt_sigaction(int signal, UserPointer action, UserPointer old_action,
+                               size_t mask_size) {
+    if (signal < 1 || signal > signals::count || mask_size != 8)
+        return EINVAL;
+    if (action && (signal == signals::sigkill || signal == signals::sigstop))
+        return EINVAL;
+    signals::Action previous = signals::action(signal);
+    if (action)
+        signals::action(signal) = TRY(read_user<signals::Action>(action.address));
+    if (old_action)
+        TRY(write_user(old_action.address, previous));
+    return 0;
+}
+
+ErrorOr<long> sys_rt_sigprocmask(int how, UserPointer user_set, UserPointer old_set,
+                                 size_t mask_size) {
+    if (mask_size != 8)
+        return EINVAL;
     Thread& thread = *scheduler::current();
     uint64_t previous = thread.signal_mask;
-    if (f.rsi) {
-        uint64_t set = TRY_SYSCALL(read_user<uint64_t>(f.rsi));
-        switch (f.rdi) {
+    if (user_set) {
+        uint64_t set = TRY(read_user<uint64_t>(user_set.address));
+        switch (how) {
         case 0: // SIG_BLOCK
             thread.signal_mask |= set;
             break;
@@ -46,127 +74,91 @@ long sys_rt_sigprocmask(SyscallFrame& f) {
             thread.signal_mask = set;
             break;
         default:
-            return -EINVAL;
+            return EINVAL;
         }
         thread.signal_mask &= ~unblockable;
     }
-    if (f.rdx)
-        TRY_SYSCALL(write_user(f.rdx, previous));
+    if (old_set)
+        TRY(write_user(old_set.address, previous));
     return 0;
 }
 
-struct LinuxStack {
-    uint64_t pointer;
-    int32_t flags;
-    int32_t padding;
-    uint64_t size;
-};
-
-long sys_sigaltstack(SyscallFrame& f) {
+ErrorOr<long> sys_sigaltstack(SyscallFrame& frame, UserPointer stack, UserPointer old_stack) {
     Thread& thread = *scheduler::current();
     LinuxStack previous{thread.alternate_stack, thread.alternate_stack_enabled ? 0 : ss_disable, 0,
                         thread.alternate_stack_size};
-    if (thread.alternate_stack_enabled && f.rsp >= thread.alternate_stack &&
-        f.rsp < thread.alternate_stack + thread.alternate_stack_size)
+    if (thread.alternate_stack_enabled && frame.rsp >= thread.alternate_stack &&
+        frame.rsp < thread.alternate_stack + thread.alternate_stack_size)
         previous.flags = ss_onstack;
-    if (f.rdi) {
+    if (stack) {
         if (previous.flags == ss_onstack)
-            return -EPERM;
-        auto wanted = TRY_SYSCALL(read_user<LinuxStack>(f.rdi));
+            return EPERM;
+        auto wanted = TRY(read_user<LinuxStack>(stack.address));
         if (wanted.flags & ss_disable) {
             thread.alternate_stack_enabled = false;
         } else {
             if (wanted.flags != 0)
-                return -EINVAL;
+                return EINVAL;
             if (wanted.size < 2048)
-                return -ENOMEM;
+                return ENOMEM;
             thread.alternate_stack = wanted.pointer;
             thread.alternate_stack_size = wanted.size;
             thread.alternate_stack_enabled = true;
         }
     }
-    if (f.rsi)
-        TRY_SYSCALL(write_user(f.rsi, previous));
+    if (old_stack)
+        TRY(write_user(old_stack.address, previous));
     return 0;
 }
 
-bool valid_signal(int signal) {
-    return signal >= 0 && signal <= signals::count;
-}
-
-long sys_kill(SyscallFrame& f) {
-    auto pid = static_cast<int32_t>(f.rdi);
-    int signal = static_cast<int>(f.rsi);
+ErrorOr<long> sys_kill(int pid, int signal) {
     if (pid != 1 && pid != 0 && pid != -1)
-        return -ESRCH;
+        return ESRCH;
     if (!valid_signal(signal))
-        return -EINVAL;
+        return EINVAL;
     if (signal)
         signals::raise(signal, nullptr);
     return 0;
 }
 
-long send_to_thread(uint32_t tid, int signal) {
-    if (!valid_signal(signal))
-        return -EINVAL;
-    Thread* target = scheduler::find(tid);
-    if (!target)
-        return -ESRCH;
-    if (signal)
-        signals::raise(signal, target);
-    return 0;
+ErrorOr<long> sys_tgkill(int group, int tid, int signal) {
+    if (group <= 0 || tid <= 0)
+        return EINVAL;
+    if (group != 1)
+        return ESRCH;
+    return send_to_thread(tid, signal);
 }
 
-long sys_tgkill(SyscallFrame& f) {
-    if (static_cast<int32_t>(f.rdi) != 1)
-        return -ESRCH;
-    return send_to_thread(static_cast<uint32_t>(f.rsi), static_cast<int>(f.rdx));
+ErrorOr<long> sys_tkill(int tid, int signal) {
+    return send_to_thread(tid, signal);
 }
 
-long sys_tkill(SyscallFrame& f) {
-    return send_to_thread(static_cast<uint32_t>(f.rdi), static_cast<int>(f.rsi));
+// The value is the interrupted call's result, -errno included, restored as it was.
+ErrorOr<long> sys_rt_sigreturn(SyscallFrame& frame) {
+    return signals::return_from_handler(frame);
 }
 
-long sys_rt_sigreturn(SyscallFrame& f) {
-    return signals::return_from_handler(f);
-}
-
-long sys_rt_sigpending(SyscallFrame& f) {
+ErrorOr<long> sys_rt_sigpending(UserPointer set, size_t) {
     Thread& thread = *scheduler::current();
-    return to_syscall_result(write_user(f.rdi, thread.pending_signals & thread.signal_mask));
+    return as_syscall_result(write_user(set.address, thread.pending_signals & thread.signal_mask));
 }
 
 // The wait ends as interrupted; the delivery on the way out runs the handler.
-long sys_pause(SyscallFrame&) {
+ErrorOr<long> sys_pause() {
     return signals::wait_for_signal();
 }
 
-long sys_rt_sigsuspend(SyscallFrame& f) {
-    if (f.rsi != 8)
-        return -EINVAL;
+ErrorOr<long> sys_rt_sigsuspend(UserPointer user_mask, size_t mask_size) {
+    if (mask_size != 8)
+        return EINVAL;
     Thread& thread = *scheduler::current();
-    uint64_t mask = TRY_SYSCALL(read_user<uint64_t>(f.rdi));
+    uint64_t mask = TRY(read_user<uint64_t>(user_mask.address));
     uint64_t previous = thread.signal_mask;
     thread.signal_mask = mask & ~unblockable;
-    long result = signals::wait_for_signal();
+    auto result = signals::wait_for_signal();
     // The handler runs with the temporary mask; the old one returns after it.
     signals::restore_mask_after_delivery(previous);
     return result;
-}
-
-} // namespace
-
-void register_signal_syscalls() {
-    register_syscall(nr::rt_sigaction, sys_rt_sigaction);
-    register_syscall(nr::rt_sigprocmask, sys_rt_sigprocmask);
-    register_syscall(nr::sigaltstack, sys_sigaltstack);
-    register_syscall(nr::kill, sys_kill);
-    register_syscall(nr::tgkill, sys_tgkill);
-    register_syscall(nr::tkill, sys_tkill);
-    register_syscall(nr::rt_sigreturn, sys_rt_sigreturn);
-    register_syscall(nr::rt_sigpending, sys_rt_sigpending);
-    register_syscall(nr::pause, sys_pause);
-    register_syscall(nr::rt_sigsuspend, sys_rt_sigsuspend);
 }
 
 } // namespace kernel

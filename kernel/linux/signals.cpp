@@ -377,12 +377,12 @@ void raise(int signal, Thread* target) {
         scheduler::interrupt(*taker);
 }
 
-long wait_for_signal() {
+ErrorOr<long> wait_for_signal() {
     ++threads_waiting_for_signals;
     while (scheduler::block(nullptr, scheduler::no_deadline) != WakeReason::Interrupted) {
     }
     --threads_waiting_for_signals;
-    return -EINTR;
+    return EINTR;
 }
 
 void restore_mask_after_delivery(uint64_t mask) {

@@ -8,6 +8,7 @@
 
 #include "arch/x86_64/interrupt_frame.h"
 #include "arch/x86_64/syscall_frame.h"
+#include "lib/error_or.h"
 #include "linux/fault_signals.h"
 #include "sched/thread.h"
 
@@ -56,8 +57,8 @@ void deliver_pending(InterruptFrame& frame, long interrupted_call = -1);
 bool deliver_fault(InterruptFrame& frame, const Fault& fault);
 // Ends the program by `signal` as its default action would, `frame` its last registers.
 [[noreturn]] void terminate(int signal, const InterruptFrame& frame);
-// pause, sigsuspend: sleeps until a signal is to be delivered; returns -EINTR.
-long wait_for_signal();
+// pause, sigsuspend: sleeps until a signal is to be delivered; EINTR.
+ErrorOr<long> wait_for_signal();
 // sigsuspend: the mask in force before the call comes back when the handler returns.
 void restore_mask_after_delivery(uint64_t mask);
 // rt_sigreturn: restores what the handler's frame saved; returns the interrupted call's result.

@@ -17,8 +17,8 @@ namespace kernel {
 
 namespace {
 
-constexpr uint64_t sock_nonblock = 04000;
-constexpr uint64_t sock_cloexec = 02000000;
+constexpr int sock_nonblock = 04000;
+constexpr int sock_cloexec = 02000000;
 constexpr int sock_stream = 1, sock_dgram = 2, sock_type_limit = 11;
 constexpr int ipproto_tcp = 6, ipproto_udp = 17;
 constexpr size_t max_option_length = 16;
@@ -46,16 +46,16 @@ private:
     fd_table::FileReference m_file;
 };
 
-ErrorOr<SocketReference> socket_of(uint64_t fd) {
-    auto file = TRY(fd_table::get_reference(static_cast<int>(fd)));
+ErrorOr<SocketReference> socket_of(int fd) {
+    auto file = TRY(fd_table::get_reference(fd));
     if (file->kind() != FileKind::Socket)
         return ENOTSOCK;
     return SocketReference(move(file));
 }
 
 // Linux sends SIGPIPE to a writer on a broken connection, unless told not to.
-long with_broken_pipe_signal(long result, int flags) {
-    if (result == -EPIPE && !(flags & message_flag::no_signal))
+ErrorOr<long> with_broken_pipe_signal(ErrorOr<long> result, unsigned flags) {
+    if (result.is_error() && result.error().code() == EPIPE && !(flags & message_flag::no_signal))
         signals::raise(signals::sigpipe, scheduler::current());
     return result;
 }
@@ -84,35 +84,6 @@ ErrorOr<void> write_address(uint64_t user_address, uint64_t user_length,
     return write_user(user_length, static_cast<int>(sizeof raw));
 }
 
-long sys_socket(SyscallFrame& f) {
-    int domain = static_cast<int>(f.rdi);
-    uint64_t flags = f.rsi & (sock_nonblock | sock_cloexec);
-    int type = static_cast<int>(f.rsi & ~(sock_nonblock | sock_cloexec));
-    int protocol = static_cast<int>(f.rdx);
-    if (type <= 0 || type >= sock_type_limit)
-        return -EINVAL;
-    // Only IPv4: a C library asking for AF_INET6 or AF_UNIX falls back or fails cleanly.
-    if (domain != net::af_inet)
-        return -EAFNOSUPPORT;
-    if (type != sock_stream && type != sock_dgram)
-        return -ESOCKTNOSUPPORT;
-    if (protocol != 0 && protocol != (type == sock_stream ? ipproto_tcp : ipproto_udp))
-        return -EPROTONOSUPPORT;
-    auto kind = type == sock_stream ? SocketFile::Type::Stream : SocketFile::Type::Datagram;
-    SocketFile* socket = TRY_SYSCALL(SocketFile::create(kind));
-    if (flags & sock_nonblock)
-        socket->set_status_flags(o_nonblock);
-    auto fd = fd_table::install(*socket, 0, (flags & sock_cloexec) ? fd_table::fd_cloexec : 0);
-    socket->release();
-    return to_syscall_result(move(fd));
-}
-
-long sys_bind(SyscallFrame& f) {
-    auto socket = TRY_SYSCALL(socket_of(f.rdi));
-    auto local = TRY_SYSCALL(read_address(f.rsi, f.rdx, true));
-    return to_syscall_result(socket->bind(local));
-}
-
 // A server listening beyond loopback in a VM without a network device would wait for clients
 // that cannot reach it: say so once, with the options that give it a network.
 void warn_if_unreachable(net::Ipv4Endpoint local) {
@@ -125,111 +96,28 @@ void warn_if_unreachable(net::Ipv4Endpoint local) {
          local.port, local.port);
 }
 
-long sys_listen(SyscallFrame& f) {
-    auto socket = TRY_SYSCALL(socket_of(f.rdi));
-    auto listened = socket->listen(static_cast<int>(f.rsi));
-    if (!listened.is_error())
-        warn_if_unreachable(socket->local_endpoint());
-    return to_syscall_result(move(listened));
-}
-
-long accept_connection(uint64_t fd, uint64_t user_address, uint64_t user_length, uint64_t flags) {
+ErrorOr<long> accept_connection(int fd, UserPointer user_address, UserPointer user_length,
+                                int flags) {
     if (flags & ~(sock_nonblock | sock_cloexec))
-        return -EINVAL;
-    auto socket = TRY_SYSCALL(socket_of(fd));
+        return EINVAL;
+    auto socket = TRY(socket_of(fd));
     if (user_address)
-        TRY_SYSCALL(user_range(user_length, sizeof(int), Access::Write));
-    SocketFile* connection = TRY_SYSCALL(socket->accept(flags & sock_nonblock));
+        TRY(user_range(user_length.address, sizeof(int), Access::Write));
+    SocketFile* connection = TRY(socket->accept(flags & sock_nonblock));
     auto peer = connection->remote_endpoint();
     auto installed =
         fd_table::install(*connection, 0, (flags & sock_cloexec) ? fd_table::fd_cloexec : 0);
     connection->release();
-    int new_fd = TRY_SYSCALL(move(installed));
+    int new_fd = TRY(move(installed));
     // As Linux: a peer address that cannot be written back loses the connection.
     if (!peer.is_error()) {
-        auto written = write_address(user_address, user_length, peer.value());
+        auto written = write_address(user_address.address, user_length.address, peer.value());
         if (written.is_error()) {
             (void)fd_table::close(new_fd);
-            return -static_cast<long>(written.error().code());
+            return written.error();
         }
     }
     return new_fd;
-}
-
-long sys_accept(SyscallFrame& f) {
-    return accept_connection(f.rdi, f.rsi, f.rdx, 0);
-}
-
-long sys_accept4(SyscallFrame& f) {
-    return accept_connection(f.rdi, f.rsi, f.rdx, f.r10);
-}
-
-long sys_connect(SyscallFrame& f) {
-    auto socket = TRY_SYSCALL(socket_of(f.rdi));
-    auto remote = TRY_SYSCALL(read_address(f.rsi, f.rdx));
-    return to_syscall_result(socket->connect(remote));
-}
-
-long sys_shutdown(SyscallFrame& f) {
-    auto socket = TRY_SYSCALL(socket_of(f.rdi));
-    return to_syscall_result(socket->shutdown(static_cast<int>(f.rsi)));
-}
-
-long sys_getsockname(SyscallFrame& f) {
-    auto socket = TRY_SYSCALL(socket_of(f.rdi));
-    if (!f.rsi)
-        return -EFAULT;
-    return to_syscall_result(write_address(f.rsi, f.rdx, socket->local_endpoint()));
-}
-
-long sys_getpeername(SyscallFrame& f) {
-    auto socket = TRY_SYSCALL(socket_of(f.rdi));
-    auto remote = TRY_SYSCALL(socket->remote_endpoint());
-    if (!f.rsi)
-        return -EFAULT;
-    return to_syscall_result(write_address(f.rsi, f.rdx, remote));
-}
-
-long sys_setsockopt(SyscallFrame& f) {
-    auto socket = TRY_SYSCALL(socket_of(f.rdi));
-    int length = static_cast<int>(f.r8);
-    if (length < 0)
-        return -EINVAL;
-    uint8_t value[max_option_length] = {};
-    size_t copied = min(static_cast<size_t>(length), sizeof value);
-    TRY_SYSCALL(copy_from_user(value, f.r10, copied));
-    return to_syscall_result(
-        socket->set_option(static_cast<int>(f.rsi), static_cast<int>(f.rdx), value, copied));
-}
-
-long sys_getsockopt(SyscallFrame& f) {
-    auto socket = TRY_SYSCALL(socket_of(f.rdi));
-    int length = TRY_SYSCALL(read_user<int>(f.r8));
-    if (length < 0)
-        return -EINVAL;
-    uint8_t value[max_option_length];
-    size_t size =
-        TRY_SYSCALL(socket->get_option(static_cast<int>(f.rsi), static_cast<int>(f.rdx), value));
-    size_t copied = min(static_cast<size_t>(length), size);
-    TRY_SYSCALL(copy_to_user(f.r10, value, copied));
-    return to_syscall_result(write_user(f.r8, static_cast<int>(copied)));
-}
-
-long send_to(uint64_t fd, uint64_t user_buffer, uint64_t length, int flags, uint64_t user_address,
-             uint64_t address_length) {
-    auto socket = TRY_SYSCALL(socket_of(fd));
-    const void* data = TRY_SYSCALL(user_range(user_buffer, length, Access::Read));
-    net::Ipv4Endpoint destination;
-    bool addressed = user_address && socket->type() == SocketFile::Type::Datagram;
-    if (addressed)
-        destination = TRY_SYSCALL(read_address(user_address, address_length));
-    long result =
-        to_syscall_result(socket->send(data, length, flags, addressed ? &destination : nullptr));
-    return with_broken_pipe_signal(result, flags);
-}
-
-long sys_sendto(SyscallFrame& f) {
-    return send_to(f.rdi, f.rsi, f.rdx, static_cast<int>(f.r10), f.r8, f.r9);
 }
 
 // recvfrom's address: a datagram's sender; a stream has none to give (length 0).
@@ -240,19 +128,6 @@ ErrorOr<void> write_sender(SocketReference& socket, uint64_t user_address, uint6
     if (socket->type() == SocketFile::Type::Stream)
         return write_user(user_length, 0);
     return write_address(user_address, user_length, from);
-}
-
-long sys_recvfrom(SyscallFrame& f) {
-    auto socket = TRY_SYSCALL(socket_of(f.rdi));
-    int flags = static_cast<int>(f.r10);
-    void* data = TRY_SYSCALL(user_range(f.rsi, f.rdx, Access::Write));
-    if (f.r8)
-        TRY_SYSCALL(user_range(f.r9, sizeof(int), Access::Write));
-    auto receipt = TRY_SYSCALL(socket->receive(data, f.rdx, flags));
-    TRY_SYSCALL(write_sender(socket, f.r8, f.r9, receipt.from));
-    bool report_full =
-        (flags & message_flag::truncate) && socket->type() == SocketFile::Type::Datagram;
-    return static_cast<long>(report_full ? receipt.full_length : receipt.copied);
 }
 
 ErrorOr<void> read_message_vectors(const LinuxMsghdr& message, Access access, IoVectors& vectors) {
@@ -271,20 +146,140 @@ ErrorOr<size_t> send_message(SocketReference& socket, const LinuxMsghdr& message
     return socket->send_vectors(vectors, flags, addressed ? &destination : nullptr);
 }
 
-long sys_sendmsg(SyscallFrame& f) {
-    auto socket = TRY_SYSCALL(socket_of(f.rdi));
-    int flags = static_cast<int>(f.rdx);
-    auto message = TRY_SYSCALL(read_user<LinuxMsghdr>(f.rsi));
-    return with_broken_pipe_signal(to_syscall_result(send_message(socket, message, flags)), flags);
+} // namespace
+
+ErrorOr<long> sys_socket(int family, int type_and_flags, int protocol) {
+    int flags = type_and_flags & (sock_nonblock | sock_cloexec);
+    int type = type_and_flags & ~(sock_nonblock | sock_cloexec);
+    if (type <= 0 || type >= sock_type_limit)
+        return EINVAL;
+    // Only IPv4: a C library asking for AF_INET6 or AF_UNIX falls back or fails cleanly.
+    if (family != net::af_inet)
+        return EAFNOSUPPORT;
+    if (type != sock_stream && type != sock_dgram)
+        return ESOCKTNOSUPPORT;
+    if (protocol != 0 && protocol != (type == sock_stream ? ipproto_tcp : ipproto_udp))
+        return EPROTONOSUPPORT;
+    auto kind = type == sock_stream ? SocketFile::Type::Stream : SocketFile::Type::Datagram;
+    SocketFile* socket = TRY(SocketFile::create(kind));
+    if (flags & sock_nonblock)
+        socket->set_status_flags(o_nonblock);
+    auto fd = fd_table::install(*socket, 0, (flags & sock_cloexec) ? fd_table::fd_cloexec : 0);
+    socket->release();
+    return as_syscall_result(move(fd));
 }
 
-long sys_recvmsg(SyscallFrame& f) {
-    auto socket = TRY_SYSCALL(socket_of(f.rdi));
-    int flags = static_cast<int>(f.rdx);
-    auto message = TRY_SYSCALL(read_user<LinuxMsghdr>(f.rsi));
+ErrorOr<long> sys_bind(int fd, UserSocketAddress address, int length) {
+    auto socket = TRY(socket_of(fd));
+    auto local = TRY(read_address(address.address, length, true));
+    return as_syscall_result(socket->bind(local));
+}
+
+ErrorOr<long> sys_listen(int fd, int backlog) {
+    auto socket = TRY(socket_of(fd));
+    auto listened = socket->listen(backlog);
+    if (!listened.is_error())
+        warn_if_unreachable(socket->local_endpoint());
+    return as_syscall_result(move(listened));
+}
+
+ErrorOr<long> sys_accept(int fd, UserPointer address, UserPointer length) {
+    return accept_connection(fd, address, length, 0);
+}
+
+ErrorOr<long> sys_accept4(int fd, UserPointer address, UserPointer length, int flags) {
+    return accept_connection(fd, address, length, flags);
+}
+
+ErrorOr<long> sys_connect(int fd, UserSocketAddress address, int length) {
+    auto socket = TRY(socket_of(fd));
+    auto remote = TRY(read_address(address.address, length));
+    return as_syscall_result(socket->connect(remote));
+}
+
+ErrorOr<long> sys_shutdown(int fd, int how) {
+    auto socket = TRY(socket_of(fd));
+    return as_syscall_result(socket->shutdown(how));
+}
+
+ErrorOr<long> sys_getsockname(int fd, UserPointer address, UserPointer length) {
+    auto socket = TRY(socket_of(fd));
+    if (!address)
+        return EFAULT;
+    return as_syscall_result(
+        write_address(address.address, length.address, socket->local_endpoint()));
+}
+
+ErrorOr<long> sys_getpeername(int fd, UserPointer address, UserPointer length) {
+    auto socket = TRY(socket_of(fd));
+    auto remote = TRY(socket->remote_endpoint());
+    if (!address)
+        return EFAULT;
+    return as_syscall_result(write_address(address.address, length.address, remote));
+}
+
+ErrorOr<long> sys_setsockopt(int fd, int level, int name, UserPointer user_value, int length) {
+    auto socket = TRY(socket_of(fd));
+    if (length < 0)
+        return EINVAL;
+    uint8_t value[max_option_length] = {};
+    size_t copied = min(static_cast<size_t>(length), sizeof value);
+    TRY(copy_from_user(value, user_value.address, copied));
+    return as_syscall_result(socket->set_option(level, name, value, copied));
+}
+
+ErrorOr<long> sys_getsockopt(int fd, int level, int name, UserPointer user_value,
+                             UserPointer user_length) {
+    auto socket = TRY(socket_of(fd));
+    int length = TRY(read_user<int>(user_length.address));
+    if (length < 0)
+        return EINVAL;
+    uint8_t value[max_option_length];
+    size_t size = TRY(socket->get_option(level, name, value));
+    size_t copied = min(static_cast<size_t>(length), size);
+    TRY(copy_to_user(user_value.address, value, copied));
+    return as_syscall_result(write_user(user_length.address, static_cast<int>(copied)));
+}
+
+ErrorOr<long> sys_sendto(int fd, UserPointer buffer, size_t length, unsigned flags,
+                         UserSocketAddress address, int address_length) {
+    auto socket = TRY(socket_of(fd));
+    const void* data = TRY(user_range(buffer.address, length, Access::Read));
+    net::Ipv4Endpoint destination;
+    bool addressed = address && socket->type() == SocketFile::Type::Datagram;
+    if (addressed)
+        destination = TRY(read_address(address.address, address_length));
+    auto sent = as_syscall_result(
+        socket->send(data, length, static_cast<int>(flags), addressed ? &destination : nullptr));
+    return with_broken_pipe_signal(move(sent), flags);
+}
+
+ErrorOr<long> sys_recvfrom(int fd, UserPointer buffer, size_t length, unsigned flags,
+                           UserPointer address, UserPointer address_length) {
+    auto socket = TRY(socket_of(fd));
+    void* data = TRY(user_range(buffer.address, length, Access::Write));
+    if (address)
+        TRY(user_range(address_length.address, sizeof(int), Access::Write));
+    auto receipt = TRY(socket->receive(data, length, static_cast<int>(flags)));
+    TRY(write_sender(socket, address.address, address_length.address, receipt.from));
+    bool report_full =
+        (flags & message_flag::truncate) && socket->type() == SocketFile::Type::Datagram;
+    return static_cast<long>(report_full ? receipt.full_length : receipt.copied);
+}
+
+ErrorOr<long> sys_sendmsg(int fd, UserPointer user_message, unsigned flags) {
+    auto socket = TRY(socket_of(fd));
+    auto message = TRY(read_user<LinuxMsghdr>(user_message.address));
+    return with_broken_pipe_signal(
+        as_syscall_result(send_message(socket, message, static_cast<int>(flags))), flags);
+}
+
+ErrorOr<long> sys_recvmsg(int fd, UserPointer user_message, unsigned flags) {
+    auto socket = TRY(socket_of(fd));
+    auto message = TRY(read_user<LinuxMsghdr>(user_message.address));
     IoVectors vectors;
-    TRY_SYSCALL(read_message_vectors(message, Access::Write, vectors));
-    auto receipt = TRY_SYSCALL(socket->receive_vectors(vectors, flags));
+    TRY(read_message_vectors(message, Access::Write, vectors));
+    auto receipt = TRY(socket->receive_vectors(vectors, static_cast<int>(flags)));
     size_t done = receipt.copied;
     int message_flags = 0;
     if (receipt.full_length > receipt.copied) {
@@ -297,34 +292,14 @@ long sys_recvmsg(SyscallFrame& f) {
     uint32_t name_length = 0;
     if (message.name && socket->type() == SocketFile::Type::Datagram) {
         auto raw = net::encode_inet_address(from);
-        TRY_SYSCALL(copy_to_user(message.name, &raw, min<size_t>(message.name_length, sizeof raw)));
+        TRY(copy_to_user(message.name, &raw, min<size_t>(message.name_length, sizeof raw)));
         name_length = sizeof raw;
     }
     message.name_length = name_length;
     message.control_length = 0;
     message.flags = message_flags;
-    TRY_SYSCALL(write_user(f.rsi, message));
+    TRY(write_user(user_message.address, message));
     return static_cast<long>(done);
-}
-
-} // namespace
-
-void register_socket_syscalls() {
-    register_syscall(nr::socket, sys_socket);
-    register_syscall(nr::bind, sys_bind);
-    register_syscall(nr::listen, sys_listen);
-    register_syscall(nr::accept, sys_accept);
-    register_syscall(nr::accept4, sys_accept4);
-    register_syscall(nr::connect, sys_connect);
-    register_syscall(nr::shutdown, sys_shutdown);
-    register_syscall(nr::getsockname, sys_getsockname);
-    register_syscall(nr::getpeername, sys_getpeername);
-    register_syscall(nr::setsockopt, sys_setsockopt);
-    register_syscall(nr::getsockopt, sys_getsockopt);
-    register_syscall(nr::sendto, sys_sendto);
-    register_syscall(nr::recvfrom, sys_recvfrom);
-    register_syscall(nr::sendmsg, sys_sendmsg);
-    register_syscall(nr::recvmsg, sys_recvmsg);
 }
 
 } // namespace kernel

@@ -97,7 +97,6 @@ constexpr SyscallTable make_table() {
 
 constinit const SyscallTable table = make_table();
 
-SyscallHandler registered[syscall_count];
 uint64_t reported_unknown[syscall_count / 64];
 bool tracing;
 
@@ -137,8 +136,6 @@ long run(uint64_t number, SyscallFrame& frame) {
         return unimplemented(number);
     if (table.entries[number].call)
         return table.entries[number].call(frame);
-    if (registered[number])
-        return registered[number](frame);
     return unimplemented(number);
 }
 
@@ -149,7 +146,7 @@ void trace(uint32_t tid, uint64_t number, const SyscallFrame& arguments, const l
     if (number < syscall_count && table.entries[number].trace)
         table.entries[number].trace(line, arguments);
     else
-        trace_raw_arguments(line, number, arguments);
+        trace_raw_arguments(line, arguments);
     trace_result(line, result);
     klog("%s", line.text());
 }
@@ -162,23 +159,8 @@ const char* syscall_name(uint64_t number) {
     return table.entries[number].name;
 }
 
-void register_syscall(uint64_t number, SyscallHandler handler) {
-    registered[number] = handler;
-}
-
 void initialize_syscalls(bool trace) {
     tracing = trace;
-    register_memory_syscalls();
-    register_thread_syscalls();
-    register_futex_syscalls();
-    register_io_syscalls();
-    register_identity_syscalls();
-    register_signal_syscalls();
-    register_resource_syscalls();
-    register_pipe_syscalls();
-    register_poll_syscalls();
-    register_epoll_syscalls();
-    register_socket_syscalls();
 }
 
 } // namespace kernel

@@ -6,72 +6,83 @@
 #pragma once
 
 #define ENUMERATE_SYSCALLS(S, U)                                                                   \
-    U(0, read)                                                                                     \
-    U(1, write)                                                                                    \
-    U(2, open)                                                                                     \
-    U(3, close)                                                                                    \
-    U(4, stat)                                                                                     \
-    U(5, fstat)                                                                                    \
-    U(6, lstat)                                                                                    \
-    U(7, poll)                                                                                     \
-    U(8, lseek)                                                                                    \
+    S(0, read, (int fd, UserPointer buffer, size_t count))                                         \
+    S(1, write, (int fd, UserPointer buffer, size_t count))                                        \
+    S(2, open, (UserString path, int flags, unsigned mode))                                        \
+    S(3, close, (int fd))                                                                          \
+    S(4, stat, (UserString path, UserPointer stat))                                                \
+    S(5, fstat, (int fd, UserPointer stat))                                                        \
+    S(6, lstat, (UserString path, UserPointer stat))                                               \
+    S(7, poll, (UserPointer fds, unsigned count, int timeout))                                     \
+    S(8, lseek, (int fd, long offset, unsigned whence))                                            \
     S(9, mmap,                                                                                     \
-      (UserPointer address, size_t length, unsigned long protection, unsigned long flags, int fd,  \
-       unsigned long offset))                                                                      \
-    U(10, mprotect)                                                                                \
-    U(11, munmap)                                                                                  \
-    U(12, brk)                                                                                     \
-    U(13, rt_sigaction)                                                                            \
-    U(14, rt_sigprocmask)                                                                          \
-    U(15, rt_sigreturn)                                                                            \
-    U(16, ioctl)                                                                                   \
+      (uint64_t address, size_t length, unsigned protection, unsigned flags, int fd,               \
+       uint64_t offset))                                                                           \
+    S(10, mprotect, (uint64_t address, size_t length, unsigned protection))                        \
+    S(11, munmap, (uint64_t address, size_t length))                                               \
+    S(12, brk, (uint64_t address))                                                                 \
+    S(13, rt_sigaction,                                                                            \
+      (int signal, UserPointer action, UserPointer old_action, size_t mask_size))                  \
+    S(14, rt_sigprocmask, (int how, UserPointer set, UserPointer old_set, size_t mask_size))       \
+    S(15, rt_sigreturn, (SyscallFrame & frame))                                                    \
+    S(16, ioctl, (int fd, unsigned request, uint64_t argument))                                    \
     U(17, pread64)                                                                                 \
     U(18, pwrite64)                                                                                \
-    U(19, readv)                                                                                   \
-    U(20, writev)                                                                                  \
-    U(21, access)                                                                                  \
-    U(22, pipe)                                                                                    \
-    U(23, select)                                                                                  \
-    U(24, sched_yield)                                                                             \
-    U(25, mremap)                                                                                  \
-    S(26, msync, (UserPointer address, size_t length, int flags))                                  \
+    S(19, readv, (int fd, UserPointer vectors, uint64_t count))                                    \
+    S(20, writev, (int fd, UserPointer vectors, uint64_t count))                                   \
+    S(21, access, (UserString path, int mode))                                                     \
+    S(22, pipe, (UserPointer fds))                                                                 \
+    S(23, select,                                                                                  \
+      (int count, UserPointer readable, UserPointer writable, UserPointer exceptional,             \
+       UserPointer timeout))                                                                       \
+    S(24, sched_yield, ())                                                                         \
+    S(25, mremap,                                                                                  \
+      (uint64_t address, size_t old_length, size_t new_length, unsigned long flags,                \
+       uint64_t new_address))                                                                      \
+    S(26, msync, (uint64_t address, size_t length, int flags))                                     \
     U(27, mincore)                                                                                 \
-    U(28, madvise)                                                                                 \
+    S(28, madvise, (uint64_t address, size_t length, int advice))                                  \
     U(29, shmget)                                                                                  \
     U(30, shmat)                                                                                   \
     U(31, shmctl)                                                                                  \
-    U(32, dup)                                                                                     \
-    U(33, dup2)                                                                                    \
-    U(34, pause)                                                                                   \
+    S(32, dup, (int fd))                                                                           \
+    S(33, dup2, (int old_fd, int new_fd))                                                          \
+    S(34, pause, ())                                                                               \
     S(35, nanosleep, (UserPointer request, UserPointer remaining))                                 \
     U(36, getitimer)                                                                               \
     U(37, alarm)                                                                                   \
     U(38, setitimer)                                                                               \
-    U(39, getpid)                                                                                  \
+    S(39, getpid, ())                                                                              \
     U(40, sendfile)                                                                                \
-    U(41, socket)                                                                                  \
-    U(42, connect)                                                                                 \
-    U(43, accept)                                                                                  \
-    U(44, sendto)                                                                                  \
-    U(45, recvfrom)                                                                                \
-    U(46, sendmsg)                                                                                 \
-    U(47, recvmsg)                                                                                 \
-    U(48, shutdown)                                                                                \
-    U(49, bind)                                                                                    \
-    U(50, listen)                                                                                  \
-    U(51, getsockname)                                                                             \
-    U(52, getpeername)                                                                             \
+    S(41, socket, (int family, int type, int protocol))                                            \
+    S(42, connect, (int fd, UserSocketAddress address, int length))                                \
+    S(43, accept, (int fd, UserPointer address, UserPointer length))                               \
+    S(44, sendto,                                                                                  \
+      (int fd, UserPointer buffer, size_t length, unsigned flags, UserSocketAddress address,       \
+       int address_length))                                                                        \
+    S(45, recvfrom,                                                                                \
+      (int fd, UserPointer buffer, size_t length, unsigned flags, UserPointer address,             \
+       UserPointer address_length))                                                                \
+    S(46, sendmsg, (int fd, UserPointer message, unsigned flags))                                  \
+    S(47, recvmsg, (int fd, UserPointer message, unsigned flags))                                  \
+    S(48, shutdown, (int fd, int how))                                                             \
+    S(49, bind, (int fd, UserSocketAddress address, int length))                                   \
+    S(50, listen, (int fd, int backlog))                                                           \
+    S(51, getsockname, (int fd, UserPointer address, UserPointer length))                          \
+    S(52, getpeername, (int fd, UserPointer address, UserPointer length))                          \
     U(53, socketpair)                                                                              \
-    U(54, setsockopt)                                                                              \
-    U(55, getsockopt)                                                                              \
-    U(56, clone)                                                                                   \
+    S(54, setsockopt, (int fd, int level, int name, UserPointer value, int length))                \
+    S(55, getsockopt, (int fd, int level, int name, UserPointer value, UserPointer length))        \
+    S(56, clone,                                                                                   \
+      (SyscallFrame & frame, uint64_t flags, uint64_t stack, UserPointer parent_tid,               \
+       UserPointer child_tid, uint64_t tls))                                                       \
     U(57, fork)                                                                                    \
     U(58, vfork)                                                                                   \
     U(59, execve)                                                                                  \
-    U(60, exit)                                                                                    \
-    U(61, wait4)                                                                                   \
-    U(62, kill)                                                                                    \
-    U(63, uname)                                                                                   \
+    S(60, exit, (int status))                                                                      \
+    S(61, wait4, (int pid, UserPointer status, int options, UserPointer usage))                    \
+    S(62, kill, (int pid, int signal))                                                             \
+    S(63, uname, (UserPointer name))                                                               \
     U(64, semget)                                                                                  \
     U(65, semop)                                                                                   \
     U(66, semctl)                                                                                  \
@@ -80,15 +91,15 @@
     U(69, msgsnd)                                                                                  \
     U(70, msgrcv)                                                                                  \
     U(71, msgctl)                                                                                  \
-    U(72, fcntl)                                                                                   \
+    S(72, fcntl, (int fd, int command, uint64_t argument))                                         \
     U(73, flock)                                                                                   \
     U(74, fsync)                                                                                   \
     U(75, fdatasync)                                                                               \
     U(76, truncate)                                                                                \
     U(77, ftruncate)                                                                               \
     U(78, getdents)                                                                                \
-    U(79, getcwd)                                                                                  \
-    U(80, chdir)                                                                                   \
+    S(79, getcwd, (UserPointer buffer, size_t size))                                               \
+    S(80, chdir, (UserString path))                                                                \
     U(81, fchdir)                                                                                  \
     U(82, rename)                                                                                  \
     U(83, mkdir)                                                                                   \
@@ -97,49 +108,49 @@
     U(86, link)                                                                                    \
     U(87, unlink)                                                                                  \
     U(88, symlink)                                                                                 \
-    U(89, readlink)                                                                                \
+    S(89, readlink, (UserString path, UserPointer buffer, int size))                               \
     U(90, chmod)                                                                                   \
     U(91, fchmod)                                                                                  \
     U(92, chown)                                                                                   \
     U(93, fchown)                                                                                  \
     U(94, lchown)                                                                                  \
-    U(95, umask)                                                                                   \
+    S(95, umask, (unsigned mask))                                                                  \
     S(96, gettimeofday, (UserPointer time, UserPointer zone))                                      \
-    U(97, getrlimit)                                                                               \
-    U(98, getrusage)                                                                               \
-    U(99, sysinfo)                                                                                 \
+    S(97, getrlimit, (unsigned resource, UserPointer limit))                                       \
+    S(98, getrusage, (int who, UserPointer usage))                                                 \
+    S(99, sysinfo, (UserPointer info))                                                             \
     U(100, times)                                                                                  \
     U(101, ptrace)                                                                                 \
-    U(102, getuid)                                                                                 \
+    S(102, getuid, ())                                                                             \
     U(103, syslog)                                                                                 \
-    U(104, getgid)                                                                                 \
-    U(105, setuid)                                                                                 \
-    U(106, setgid)                                                                                 \
-    U(107, geteuid)                                                                                \
-    U(108, getegid)                                                                                \
+    S(104, getgid, ())                                                                             \
+    S(105, setuid, (unsigned uid))                                                                 \
+    S(106, setgid, (unsigned gid))                                                                 \
+    S(107, geteuid, ())                                                                            \
+    S(108, getegid, ())                                                                            \
     U(109, setpgid)                                                                                \
-    U(110, getppid)                                                                                \
-    U(111, getpgrp)                                                                                \
-    U(112, setsid)                                                                                 \
+    S(110, getppid, ())                                                                            \
+    S(111, getpgrp, ())                                                                            \
+    S(112, setsid, ())                                                                             \
     U(113, setreuid)                                                                               \
     U(114, setregid)                                                                               \
-    U(115, getgroups)                                                                              \
+    S(115, getgroups, (int size, UserPointer groups))                                              \
     U(116, setgroups)                                                                              \
     U(117, setresuid)                                                                              \
-    U(118, getresuid)                                                                              \
+    S(118, getresuid, (UserPointer real, UserPointer effective, UserPointer saved))                \
     U(119, setresgid)                                                                              \
-    U(120, getresgid)                                                                              \
-    U(121, getpgid)                                                                                \
+    S(120, getresgid, (UserPointer real, UserPointer effective, UserPointer saved))                \
+    S(121, getpgid, (int pid))                                                                     \
     U(122, setfsuid)                                                                               \
     U(123, setfsgid)                                                                               \
-    U(124, getsid)                                                                                 \
+    S(124, getsid, (int pid))                                                                      \
     U(125, capget)                                                                                 \
     U(126, capset)                                                                                 \
-    U(127, rt_sigpending)                                                                          \
+    S(127, rt_sigpending, (UserPointer set, size_t mask_size))                                     \
     U(128, rt_sigtimedwait)                                                                        \
     U(129, rt_sigqueueinfo)                                                                        \
-    U(130, rt_sigsuspend)                                                                          \
-    U(131, sigaltstack)                                                                            \
+    S(130, rt_sigsuspend, (UserPointer mask, size_t mask_size))                                    \
+    S(131, sigaltstack, (SyscallFrame & frame, UserPointer stack, UserPointer old_stack))          \
     U(132, utime)                                                                                  \
     U(133, mknod)                                                                                  \
     U(134, uselib)                                                                                 \
@@ -157,18 +168,18 @@
     U(146, sched_get_priority_max)                                                                 \
     U(147, sched_get_priority_min)                                                                 \
     U(148, sched_rr_get_interval)                                                                  \
-    U(149, mlock)                                                                                  \
-    U(150, munlock)                                                                                \
-    U(151, mlockall)                                                                               \
-    U(152, munlockall)                                                                             \
+    S(149, mlock, (uint64_t address, size_t length))                                               \
+    S(150, munlock, (uint64_t address, size_t length))                                             \
+    S(151, mlockall, (int flags))                                                                  \
+    S(152, munlockall, ())                                                                         \
     U(153, vhangup)                                                                                \
     U(154, modify_ldt)                                                                             \
     U(155, pivot_root)                                                                             \
     U(156, _sysctl)                                                                                \
     U(157, prctl)                                                                                  \
-    U(158, arch_prctl)                                                                             \
+    S(158, arch_prctl, (int code, uint64_t address))                                               \
     U(159, adjtimex)                                                                               \
-    U(160, setrlimit)                                                                              \
+    S(160, setrlimit, (unsigned resource, UserPointer limit))                                      \
     U(161, chroot)                                                                                 \
     U(162, sync)                                                                                   \
     U(163, acct)                                                                                   \
@@ -194,7 +205,7 @@
     U(183, afs_syscall)                                                                            \
     U(184, tuxcall)                                                                                \
     U(185, security)                                                                               \
-    U(186, gettid)                                                                                 \
+    S(186, gettid, ())                                                                             \
     U(187, readahead)                                                                              \
     U(188, setxattr)                                                                               \
     U(189, lsetxattr)                                                                              \
@@ -208,11 +219,13 @@
     U(197, removexattr)                                                                            \
     U(198, lremovexattr)                                                                           \
     U(199, fremovexattr)                                                                           \
-    U(200, tkill)                                                                                  \
+    S(200, tkill, (int tid, int signal))                                                           \
     S(201, time, (UserPointer seconds))                                                            \
-    U(202, futex)                                                                                  \
-    U(203, sched_setaffinity)                                                                      \
-    U(204, sched_getaffinity)                                                                      \
+    S(202, futex,                                                                                  \
+      (UserPointer address, int operation, unsigned value, UserPointer timeout,                    \
+       UserPointer address2, unsigned value3))                                                     \
+    S(203, sched_setaffinity, (int pid, unsigned size, UserPointer mask))                          \
+    S(204, sched_getaffinity, (int pid, unsigned size, UserPointer mask))                          \
     U(205, set_thread_area)                                                                        \
     U(206, io_setup)                                                                               \
     U(207, io_destroy)                                                                             \
@@ -221,12 +234,12 @@
     U(210, io_cancel)                                                                              \
     U(211, get_thread_area)                                                                        \
     U(212, lookup_dcookie)                                                                         \
-    U(213, epoll_create)                                                                           \
+    S(213, epoll_create, (int size))                                                               \
     U(214, epoll_ctl_old)                                                                          \
     U(215, epoll_wait_old)                                                                         \
     U(216, remap_file_pages)                                                                       \
     U(217, getdents64)                                                                             \
-    U(218, set_tid_address)                                                                        \
+    S(218, set_tid_address, (UserPointer address))                                                 \
     U(219, restart_syscall)                                                                        \
     U(220, semtimedop)                                                                             \
     U(221, fadvise64)                                                                              \
@@ -239,10 +252,10 @@
     S(228, clock_gettime, (int clock, UserPointer time))                                           \
     S(229, clock_getres, (int clock, UserPointer resolution))                                      \
     S(230, clock_nanosleep, (int clock, int flags, UserPointer request, UserPointer remaining))    \
-    U(231, exit_group)                                                                             \
-    U(232, epoll_wait)                                                                             \
-    U(233, epoll_ctl)                                                                              \
-    U(234, tgkill)                                                                                 \
+    S(231, exit_group, (int status))                                                               \
+    S(232, epoll_wait, (int fd, UserPointer events, int max_events, int timeout))                  \
+    S(233, epoll_ctl, (int fd, int operation, int target, UserPointer event))                      \
+    S(234, tgkill, (int group, int tid, int signal))                                               \
     U(235, utimes)                                                                                 \
     U(236, vserver)                                                                                \
     U(237, mbind)                                                                                  \
@@ -265,23 +278,26 @@
     U(254, inotify_add_watch)                                                                      \
     U(255, inotify_rm_watch)                                                                       \
     U(256, migrate_pages)                                                                          \
-    U(257, openat)                                                                                 \
+    S(257, openat, (int directory, UserString path, int flags, unsigned mode))                     \
     U(258, mkdirat)                                                                                \
     U(259, mknodat)                                                                                \
     U(260, fchownat)                                                                               \
     U(261, futimesat)                                                                              \
-    U(262, newfstatat)                                                                             \
+    S(262, newfstatat, (int directory, UserString path, UserPointer stat, int flags))              \
     U(263, unlinkat)                                                                               \
     U(264, renameat)                                                                               \
     U(265, linkat)                                                                                 \
     U(266, symlinkat)                                                                              \
-    U(267, readlinkat)                                                                             \
+    S(267, readlinkat, (int directory, UserString path, UserPointer buffer, int size))             \
     U(268, fchmodat)                                                                               \
-    U(269, faccessat)                                                                              \
-    U(270, pselect6)                                                                               \
-    U(271, ppoll)                                                                                  \
+    S(269, faccessat, (int directory, UserString path, int mode))                                  \
+    S(270, pselect6,                                                                               \
+      (int count, UserPointer readable, UserPointer writable, UserPointer exceptional,             \
+       UserPointer timeout, UserPointer mask))                                                     \
+    S(271, ppoll,                                                                                  \
+      (UserPointer fds, unsigned count, UserPointer timeout, UserPointer mask, size_t mask_size))  \
     U(272, unshare)                                                                                \
-    U(273, set_robust_list)                                                                        \
+    S(273, set_robust_list, (UserPointer head, size_t length))                                     \
     U(274, get_robust_list)                                                                        \
     U(275, splice)                                                                                 \
     U(276, tee)                                                                                    \
@@ -289,19 +305,21 @@
     U(278, vmsplice)                                                                               \
     U(279, move_pages)                                                                             \
     U(280, utimensat)                                                                              \
-    U(281, epoll_pwait)                                                                            \
+    S(281, epoll_pwait,                                                                            \
+      (int fd, UserPointer events, int max_events, int timeout, UserPointer mask,                  \
+       size_t mask_size))                                                                          \
     U(282, signalfd)                                                                               \
     U(283, timerfd_create)                                                                         \
-    U(284, eventfd)                                                                                \
+    S(284, eventfd, (unsigned initial))                                                            \
     U(285, fallocate)                                                                              \
     U(286, timerfd_settime)                                                                        \
     U(287, timerfd_gettime)                                                                        \
-    U(288, accept4)                                                                                \
+    S(288, accept4, (int fd, UserPointer address, UserPointer length, int flags))                  \
     U(289, signalfd4)                                                                              \
-    U(290, eventfd2)                                                                               \
-    U(291, epoll_create1)                                                                          \
-    U(292, dup3)                                                                                   \
-    U(293, pipe2)                                                                                  \
+    S(290, eventfd2, (unsigned initial, int flags))                                                \
+    S(291, epoll_create1, (int flags))                                                             \
+    S(292, dup3, (int old_fd, int new_fd, int flags))                                              \
+    S(293, pipe2, (UserPointer fds, int flags))                                                    \
     U(294, inotify_init1)                                                                          \
     U(295, preadv)                                                                                 \
     U(296, pwritev)                                                                                \
@@ -310,14 +328,14 @@
     U(299, recvmmsg)                                                                               \
     U(300, fanotify_init)                                                                          \
     U(301, fanotify_mark)                                                                          \
-    U(302, prlimit64)                                                                              \
+    S(302, prlimit64, (int pid, unsigned resource, UserPointer new_limit, UserPointer old_limit))  \
     U(303, name_to_handle_at)                                                                      \
     U(304, open_by_handle_at)                                                                      \
     U(305, clock_adjtime)                                                                          \
     U(306, syncfs)                                                                                 \
     U(307, sendmmsg)                                                                               \
     U(308, setns)                                                                                  \
-    U(309, getcpu)                                                                                 \
+    S(309, getcpu, (UserPointer cpu, UserPointer node, UserPointer cache))                         \
     U(310, process_vm_readv)                                                                       \
     U(311, process_vm_writev)                                                                      \
     U(312, kcmp)                                                                                   \
@@ -342,7 +360,7 @@
     U(331, pkey_free)                                                                              \
     U(332, statx)                                                                                  \
     U(333, io_pgetevents)                                                                          \
-    U(334, rseq)                                                                                   \
+    S(334, rseq, (UserPointer area, unsigned length, int flags, unsigned signature))               \
     U(424, pidfd_send_signal)                                                                      \
     U(425, io_uring_setup)                                                                         \
     U(426, io_uring_enter)                                                                         \
@@ -354,13 +372,15 @@
     U(432, fsmount)                                                                                \
     U(433, fspick)                                                                                 \
     U(434, pidfd_open)                                                                             \
-    U(435, clone3)                                                                                 \
+    S(435, clone3, (SyscallFrame & frame, UserPointer arguments, size_t size))                     \
     U(436, close_range)                                                                            \
     U(437, openat2)                                                                                \
     U(438, pidfd_getfd)                                                                            \
-    U(439, faccessat2)                                                                             \
+    S(439, faccessat2, (int directory, UserString path, int mode, int flags))                      \
     U(440, process_madvise)                                                                        \
-    U(441, epoll_pwait2)                                                                           \
+    S(441, epoll_pwait2,                                                                           \
+      (int fd, UserPointer events, int max_events, UserPointer timeout, UserPointer mask,          \
+       size_t mask_size))                                                                          \
     U(442, mount_setattr)                                                                          \
     U(443, quotactl_fd)                                                                            \
     U(444, landlock_create_ruleset)                                                                \

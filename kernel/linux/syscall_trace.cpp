@@ -3,127 +3,12 @@
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/log.h"
-#include "linux/syscall_numbers.h"
 #include "mm/user_memory.h"
 #include "net/socket_address.h"
 
 namespace kernel {
 
 namespace {
-
-struct Shape {
-    uint64_t number;
-    uint8_t argument_count;
-    uint8_t string_arguments;      // bit i: argument i is a path or string
-    uint8_t address_arguments = 0; // bit i: argument i is a socket address, i + 1 its length
-};
-
-// Calls whose shape differs from "six hex numbers": how many arguments, which are strings.
-constexpr Shape shapes[] = {
-    {nr::read, 3, 0},
-    {nr::write, 3, 0},
-    {nr::close, 1, 0},
-    {nr::fstat, 2, 0},
-    {nr::lseek, 3, 0},
-    {nr::mmap, 6, 0},
-    {nr::mprotect, 3, 0},
-    {nr::munmap, 2, 0},
-    {nr::brk, 1, 0},
-    {nr::rt_sigaction, 4, 0},
-    {nr::rt_sigprocmask, 4, 0},
-    {nr::ioctl, 3, 0},
-    {nr::readv, 3, 0},
-    {nr::writev, 3, 0},
-    {nr::access, 2, 1},
-    {nr::sched_yield, 0, 0},
-    {nr::mremap, 5, 0},
-    {nr::madvise, 3, 0},
-    {nr::dup, 1, 0},
-    {nr::dup2, 2, 0},
-    {nr::nanosleep, 2, 0},
-    {nr::getpid, 0, 0},
-    {nr::clone, 5, 0},
-    {nr::exit, 1, 0},
-    {nr::kill, 2, 0},
-    {nr::uname, 1, 0},
-    {nr::fcntl, 3, 0},
-    {nr::getcwd, 2, 0},
-    {nr::readlink, 3, 1},
-    {nr::gettimeofday, 2, 0},
-    {nr::getrlimit, 2, 0},
-    {nr::sysinfo, 1, 0},
-    {nr::getuid, 0, 0},
-    {nr::getgid, 0, 0},
-    {nr::geteuid, 0, 0},
-    {nr::getegid, 0, 0},
-    {nr::getppid, 0, 0},
-    {nr::sigaltstack, 2, 0},
-    {nr::arch_prctl, 2, 0},
-    {nr::gettid, 0, 0},
-    {nr::time, 1, 0},
-    {nr::futex, 6, 0},
-    {nr::sched_getaffinity, 3, 0},
-    {nr::set_tid_address, 1, 0},
-    {nr::clock_gettime, 2, 0},
-    {nr::clock_getres, 2, 0},
-    {nr::clock_nanosleep, 4, 0},
-    {nr::exit_group, 1, 0},
-    {nr::tgkill, 3, 0},
-    {nr::openat, 4, 2},
-    {nr::newfstatat, 4, 2},
-    {nr::readlinkat, 4, 2},
-    {nr::set_robust_list, 2, 0},
-    {nr::prlimit64, 4, 0},
-    {nr::getrandom, 3, 0},
-    {nr::rseq, 4, 0},
-    {nr::clone3, 2, 0},
-    {nr::open, 3, 1},
-    {nr::stat, 2, 1},
-    {nr::lstat, 2, 1},
-    {nr::execve, 3, 1},
-    {nr::statx, 5, 2},
-    {nr::faccessat, 3, 2},
-    {nr::faccessat2, 4, 2},
-    {nr::unlink, 1, 1},
-    {nr::mkdir, 2, 1},
-    {nr::poll, 3, 0},
-    {nr::ppoll, 5, 0},
-    {nr::select, 5, 0},
-    {nr::pselect6, 6, 0},
-    {nr::pipe, 1, 0},
-    {nr::pipe2, 2, 0},
-    {nr::eventfd, 1, 0},
-    {nr::eventfd2, 2, 0},
-    {nr::epoll_create, 1, 0},
-    {nr::epoll_create1, 1, 0},
-    {nr::epoll_ctl, 4, 0},
-    {nr::epoll_wait, 4, 0},
-    {nr::epoll_pwait, 6, 0},
-    {nr::epoll_pwait2, 6, 0},
-    {nr::socket, 3, 0},
-    {nr::bind, 3, 0, 1u << 1},
-    {nr::connect, 3, 0, 1u << 1},
-    {nr::listen, 2, 0},
-    {nr::accept, 3, 0},
-    {nr::accept4, 4, 0},
-    {nr::shutdown, 2, 0},
-    {nr::getsockname, 3, 0},
-    {nr::getpeername, 3, 0},
-    {nr::setsockopt, 5, 0},
-    {nr::getsockopt, 5, 0},
-    {nr::sendto, 6, 0, 1u << 4},
-    {nr::recvfrom, 6, 0},
-    {nr::sendmsg, 3, 0},
-    {nr::recvmsg, 3, 0},
-};
-
-Shape shape_of(uint64_t number) {
-    for (const auto& shape : shapes) {
-        if (shape.number == number)
-            return shape;
-    }
-    return {number, 6, 0, 0};
-}
 
 void append_number(FormatBuffer& line, uint64_t value) {
     auto as_signed = static_cast<int64_t>(value);
@@ -207,18 +92,11 @@ void trace_argument(FormatBuffer& line, size_t index, UserSocketAddress value, u
         append_number(line, value.address);
 }
 
-void trace_raw_arguments(FormatBuffer& line, uint64_t number, const SyscallFrame& frame) {
+void trace_raw_arguments(FormatBuffer& line, const SyscallFrame& frame) {
     const uint64_t arguments[6] = {frame.rdi, frame.rsi, frame.rdx, frame.r10, frame.r8, frame.r9};
-    Shape shape = shape_of(number);
-    for (int i = 0; i < shape.argument_count; ++i) {
+    for (size_t i = 0; i < 6; ++i) {
         separate(line, i);
-        if ((shape.address_arguments & (1u << i)) && i < 5 &&
-            append_socket_address(line, arguments[i], arguments[i + 1]))
-            continue;
-        if (shape.string_arguments & (1u << i))
-            append_string(line, arguments[i]);
-        else
-            append_number(line, arguments[i]);
+        append_number(line, arguments[i]);
     }
 }
 

@@ -21,8 +21,8 @@ void trace_argument(FormatBuffer& line, size_t index, UserPointer value, uint64_
 void trace_argument(FormatBuffer& line, size_t index, UserString value, uint64_t next);
 void trace_argument(FormatBuffer& line, size_t index, UserSocketAddress value, uint64_t next);
 
-// The arguments of a call the list does not describe: all six registers.
-void trace_raw_arguments(FormatBuffer& line, uint64_t number, const SyscallFrame& frame);
+// The arguments of a call the kernel does not implement: all six registers, as numbers.
+void trace_raw_arguments(FormatBuffer& line, const SyscallFrame& frame);
 // ") = value", ") = -1 ENAME", or ") = ?" (null: the call does not return).
 void trace_result(FormatBuffer& line, const long* result);
 
