@@ -82,8 +82,9 @@ ErrorOr<uint64_t> create_stack(AddressSpace& space, uint64_t size) {
 // names; refusing names it, as Linux's "cannot execute" would leave the user guessing.
 LoadedInterpreter load_interpreter_at(const char* path, AddressSpace& space) {
     auto file = vfs::resolve(StringView(path));
-    auto loaded = file.is_error() ? ErrorOr<LoadedInterpreter>(file.error())
-                                  : load_interpreter(*file.value(), space, frames);
+    auto loaded = file.is_error()
+                      ? ErrorOr<LoadedInterpreter>(file.error())
+                      : load_interpreter(*file.value(), StringView(path), space, frames);
     if (loaded.is_error()) {
         klog("cannot start the program: its interpreter %s cannot be loaded (%s)", path,
              errno_name(loaded.error().code()));

@@ -43,6 +43,17 @@ bool is_known_advice(int advice) {
     return (advice >= 0 && advice <= 4) || (advice >= 8 && advice <= 25);
 }
 
+// The path /proc/self/maps shows for a mapping of `file`: the one it was opened by.
+RefPtr<MappingName> name_of(File& file) {
+    char* path = new char[vfs::path_max];
+    if (!path)
+        return nullptr; // the mapping still works, unnamed
+    size_t length = file.describe(path, vfs::path_max);
+    auto name = MappingName::make(StringView(path, length));
+    delete[] path;
+    return name;
+}
+
 // What a mapping of descriptor `fd` maps, with Linux's checks (do_mmap's file branch): EBADF
 // for no open file; EINVAL for a mapping neither shared nor private; EACCES for a shared
 // writable mapping of a descriptor not open for writing, or any mapping of one not open for
@@ -59,7 +70,8 @@ ErrorOr<FileBacking> file_backing(int fd, uint32_t protection, unsigned flags, u
     vfs::Inode* inode = file->inode();
     if (!inode || inode->type() != vfs::NodeType::Regular)
         return ENODEV;
-    return FileBacking{RefPtr<vfs::Inode>(inode), offset, shared, shared && mode == o_rdwr};
+    return FileBacking{RefPtr<vfs::Inode>(inode), offset, shared, shared && mode == o_rdwr,
+                       name_of(*file)};
 }
 
 // Places a mapping as Linux's get_unmapped_area does: at a fixed address (replacing or not

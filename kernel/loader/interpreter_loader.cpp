@@ -59,8 +59,9 @@ ErrorOr<void> read_header(vfs::Inode& file, elf::Header& header) {
 
 // A PT_LOAD segment's file bytes as a private mapping, then its zero-filled rest: the end of
 // the last file page cleared (Linux's padzero) and whole pages beyond it anonymous.
-ErrorOr<void> map_segment(vfs::Inode& file, const elf::ProgramHeader& segment, uint64_t bias,
-                          AddressSpace& space, FrameAllocator& frames) {
+ErrorOr<void> map_segment(vfs::Inode& file, const RefPtr<MappingName>& name,
+                          const elf::ProgramHeader& segment, uint64_t bias, AddressSpace& space,
+                          FrameAllocator& frames) {
     uint32_t prot = protection_of(segment.flags);
     uint64_t start = align_down(segment.virtual_address + bias, page);
     uint64_t file_end = segment.virtual_address + bias + segment.file_size;
@@ -69,7 +70,7 @@ ErrorOr<void> map_segment(vfs::Inode& file, const elf::ProgramHeader& segment, u
     if (segment.file_size) {
         mapped_end = align_up(file_end, page);
         FileBacking backing{RefPtr<vfs::Inode>(file), align_down(segment.offset, page), false,
-                            false};
+                            false, name};
         TRY(space.map_file(start, mapped_end - start, prot, Placement::Fixed, move(backing)));
         PhysicalAddress tail;
         if (mapped_end != file_end && (prot & protection::write) &&
@@ -85,7 +86,7 @@ ErrorOr<void> map_segment(vfs::Inode& file, const elf::ProgramHeader& segment, u
 
 } // namespace
 
-ErrorOr<LoadedInterpreter> load_interpreter(vfs::Inode& file, AddressSpace& space,
+ErrorOr<LoadedInterpreter> load_interpreter(vfs::Inode& file, StringView path, AddressSpace& space,
                                             FrameAllocator& frames) {
     if (file.type() != vfs::NodeType::Regular)
         return EACCES;
@@ -130,12 +131,13 @@ ErrorOr<LoadedInterpreter> load_interpreter(vfs::Inode& file, AddressSpace& spac
         base = TRY(space.map_anonymous(lowest, span, protection::none, Placement::FixedNoReplace,
                                        RegionKind::Anonymous));
     uint64_t bias = base - lowest;
+    auto name = MappingName::make(path);
     uint64_t covered = base;
     for (size_t i = 0; i < count; ++i) {
         const auto& segment = headers[i];
         if (segment.type != elf::segment_load || segment.memory_size == 0)
             continue;
-        auto mapped = map_segment(file, segment, bias, space, frames);
+        auto mapped = map_segment(file, name, segment, bias, space, frames);
         uint64_t start = align_down(segment.virtual_address + bias, page);
         if (!mapped.is_error() && start > covered)
             mapped = space.unmap(covered, start - covered);

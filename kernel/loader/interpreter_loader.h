@@ -17,9 +17,10 @@ struct LoadedInterpreter {
     uint64_t entry; // where the program starts running
 };
 
-// EACCES when `file` is not a regular file; ENOEXEC when it is not an x86-64 ELF shared object
-// (or executable); EINVAL for a malformed segment table; ENOMEM when it does not fit.
-ErrorOr<LoadedInterpreter> load_interpreter(vfs::Inode& file, AddressSpace& space,
+// `path` names its mappings in /proc/self/maps. EACCES when `file` is not a regular file; ENOEXEC
+// when it is not an x86-64 ELF shared object (or executable); EINVAL for a malformed segment table;
+// ENOMEM when it does not fit.
+ErrorOr<LoadedInterpreter> load_interpreter(vfs::Inode& file, StringView path, AddressSpace& space,
                                             FrameAllocator& frames);
 
 } // namespace kernel

@@ -18,6 +18,7 @@
 #include "lib/error_or.h"
 #include "lib/intrusive_list.h"
 #include "lib/ref_counted.h"
+#include "mm/mapping_name.h"
 
 #include <stdint.h>
 
@@ -40,6 +41,7 @@ struct FileBacking {
     // MAP_SHARED of a descriptor open for writing: mprotect may add PROT_WRITE later (Linux's
     // VM_MAYWRITE); without it, EACCES.
     bool may_write = false;
+    RefPtr<MappingName> name; // the path it was mapped through; null: unnamed
 };
 
 struct Region {
@@ -55,6 +57,8 @@ struct Region {
     vfs::Inode* inode() const { return file.inode.get(); }
     uint64_t file_offset() const { return file.offset; }
     bool is_shared() const { return file.shared; }
+    // The path the file was mapped through; empty when unknown.
+    StringView file_name() const { return file.name ? file.name->path() : StringView(); }
     bool file_identity(uint64_t& device, uint64_t& inode_number) const;
 };
 

@@ -16,6 +16,7 @@ using kernel::Placement;
 using kernel::RefPtr;
 using kernel::Region;
 using kernel::RegionKind;
+using kernel::StringView;
 using kernel::Zeroed;
 namespace pte = kernel::pte;
 namespace protection = kernel::protection;
@@ -56,7 +57,7 @@ protected:
     FileBacking backing(const RefPtr<MemoryFile>& file, uint64_t offset, bool shared,
                         bool may_write = true) {
         return FileBacking{RefPtr<kernel::vfs::Inode>(file.get()), offset, shared,
-                           shared && may_write};
+                           shared && may_write, nullptr};
     }
     uint64_t map(const RefPtr<MemoryFile>& file, uint64_t address, uint64_t length, uint32_t prot,
                  uint64_t offset, bool shared) {
@@ -278,9 +279,15 @@ TEST_F(FileMappingTest, SharedMappingOfAReadOnlyDescriptorNeverGainsWrite) {
 TEST_F(FileMappingTest, MunmapSplitsKeepingOffsetsAndReferences) {
     bool destroyed = false;
     auto file = make_file(pattern(8 * page), true, &destroyed);
-    map(file, at, 4 * page, read_only, 2 * page, false);
+    FileBacking named = backing(file, 2 * page, false);
+    named.name = kernel::MappingName::make("/data/file");
+    ASSERT_OK(space->map_file(at, 4 * page, read_only, Placement::Fixed, std::move(named)));
     ASSERT_OK(space->unmap(at + page, page));
     ASSERT_EQ(space->region_count(), 2u);
+    for (uint64_t address : {at, at + 2 * page}) {
+        StringView name = space->find(address)->file_name();
+        EXPECT_EQ(std::string(name.data, name.length), "/data/file");
+    }
     EXPECT_EQ(space->find(at)->file_offset(), 2 * page);
     EXPECT_EQ(space->find(at + 2 * page)->file_offset(), 4 * page);
     EXPECT_EQ(space->find(at + 2 * page)->end, at + 4 * page);
@@ -308,6 +315,8 @@ TEST_F(FileMappingTest, AdjacentMappingsMergeOnlyWhenTheFileContinues) {
                                    RegionKind::Anonymous));
     EXPECT_EQ(space->region_count(), 5u);
     EXPECT_EQ(space->find(at + 5 * page)->inode(), nullptr);
+    EXPECT_EQ(space->find(at + 5 * page)->file_name().length, 0u);
+    EXPECT_EQ(space->find(at)->file_name().length, 0u); // mapped without a name
     uint64_t device, inode;
     EXPECT_FALSE(space->find(at + 5 * page)->file_identity(device, inode));
 }

@@ -76,7 +76,7 @@ protected:
                                             lends ? &frames : nullptr);
     }
     kernel::ErrorOr<LoadedInterpreter> load(kernel::vfs::Inode& file) {
-        return kernel::load_interpreter(file, *space, frames);
+        return kernel::load_interpreter(file, "/lib/ld.so", *space, frames);
     }
     std::vector<uint8_t> bytes_at(uint64_t address, size_t length) {
         std::vector<uint8_t> bytes(length);
@@ -122,6 +122,7 @@ TEST_F(InterpreterLoaderTest, MapsTheSegmentsAsFileMappingsAtTheTopOfTheMmapArea
         EXPECT_EQ(region->kind, RegionKind::File);
         EXPECT_EQ(region->inode(), file.get());
         EXPECT_FALSE(region->is_shared());
+        EXPECT_EQ(std::string(region->file_name().data, region->file_name().length), "/lib/ld.so");
     }
     EXPECT_EQ(bytes_at(base, 0x1800), slice(image, headers(0).p_offset, 0x1800));
     EXPECT_EQ(bytes_at(base + 0x2000, 0x1000), slice(image, headers(1).p_offset, 0x1000));
