@@ -7,6 +7,7 @@
 #include "fs/imagefs/payload_file_system.h"
 #include "fs/p9/mount_volumes.h"
 #include "fs/synthetic/synthetic_start.h"
+#include "fs/vfs/vfs.h"
 #include "lib/log.h"
 #include "lib/string.h"
 #include "lib/utility.h"
@@ -17,7 +18,9 @@
 #include "linux/resource_limits.h"
 #include "linux/signals.h"
 #include "linux/syscall_table.h"
+#include "loader/auxiliary_vector.h"
 #include "loader/initial_stack.h"
+#include "loader/interpreter_loader.h"
 #include "loader/manifest.h"
 #include "loader/payload.h"
 #include "loader/program_loader.h"
@@ -77,6 +80,21 @@ ErrorOr<uint64_t> create_stack(AddressSpace& space, uint64_t size) {
     TRY(space.map_anonymous(bottom, size, protection::read | protection::write,
                             Placement::FixedNoReplace, RegionKind::Stack));
     return stack_top;
+}
+
+// A dynamically linked program's interpreter, from the file system at the path PT_INTERP
+// names; refusing names it, as Linux's "cannot execute" would leave the user guessing.
+LoadedInterpreter load_interpreter_at(const char* path, AddressSpace& space) {
+    auto file = vfs::resolve(StringView(path));
+    auto loaded = file.is_error()
+                      ? ErrorOr<LoadedInterpreter>(file.error())
+                      : load_interpreter(*file.value(), StringView(path), space, frames);
+    if (loaded.is_error()) {
+        klog("cannot start the program: its interpreter %s cannot be loaded (%s)", path,
+             errno_name(loaded.error().code()));
+        platform::exit(exit_cannot_execute);
+    }
+    return loaded.release_value();
 }
 
 } // namespace
@@ -141,32 +159,18 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
     uint64_t stack_size = align_up(
         manifest.stack_size ? manifest.stack_size : abi::default_stack_size, abi::page_size);
     uint64_t top = must(create_stack(space, stack_size), "no memory for the stack");
+    // The interpreter goes at the top of the mmap area, below the stack, as Linux places it.
+    LoadedInterpreter interpreter{};
+    if (program.interpreter)
+        interpreter = load_interpreter_at(program.interpreter, space);
+    uint64_t entry = program.interpreter ? interpreter.entry : program.entry;
 
-    auto features = cpu::cpuid(1);
-    const AuxiliaryEntry auxiliary[] = {
-        {auxv::phdr, program.program_headers},
-        {auxv::phent, 56},
-        {auxv::phnum, program.program_header_count},
-        {auxv::pagesz, abi::page_size},
-        {auxv::base, 0},
-        {auxv::flags, 0},
-        {auxv::entry, program.entry},
-        {auxv::uid, 0},
-        {auxv::euid, 0},
-        {auxv::gid, 0},
-        {auxv::egid, 0},
-        {auxv::secure, 0},
-        {auxv::hwcap, features.edx},
-        {auxv::hwcap2, 0},
-        {auxv::clktck, 100},
-    };
-    InitialStackInputs inputs{manifest.argc,
-                              manifest.argv,
-                              manifest.envc,
-                              manifest.envp,
-                              auxiliary,
-                              sizeof auxiliary / sizeof auxiliary[0],
-                              {}};
+    ProcessorFeatures features{cpu::cpuid(1).edx, 0, signals::frame_size()};
+    AuxiliaryEntry auxiliary[auxiliary_capacity];
+    size_t auxiliary_count = make_auxiliary_vector(
+        program, program.interpreter ? &interpreter : nullptr, features, auxiliary);
+    InitialStackInputs inputs{
+        manifest.argc, manifest.argv, manifest.envc, manifest.envp, auxiliary, auxiliary_count, {}};
     fill_random(inputs.random_bytes, sizeof inputs.random_bytes);
     // The stack's pages get frames on first touch: the kernel writes these itself.
     size_t initial_size = initial_stack_size(inputs);
@@ -184,7 +188,7 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
     signals::initialize(platform::host_signals(program.load_bias));
 
     SyscallFrame frame{};
-    frame.rcx = program.entry;
+    frame.rcx = entry;
     frame.r11 = 0x202;
     frame.rsp = stack_pointer;
     Thread* main_thread = must(create_thread(frame), "no memory for the first thread");

@@ -1,4 +1,6 @@
 // mmap and friends over the one address space, and the program break.
+#include "fs/fd_table.h"
+#include "fs/vfs/inode.h"
 #include "lib/log.h"
 #include "lib/utility.h"
 #include "linux/program_break.h"
@@ -14,6 +16,8 @@ namespace {
 
 constexpr unsigned map_shared = 0x01;
 constexpr unsigned map_private = 0x02;
+constexpr unsigned map_shared_validate = 0x03;
+constexpr unsigned map_type = 0x0f;
 constexpr unsigned map_fixed = 0x10;
 constexpr unsigned map_anonymous = 0x20;
 constexpr unsigned map_stack = 0x20000;
@@ -22,6 +26,7 @@ constexpr uint64_t mremap_maymove = 1;
 constexpr uint64_t mremap_fixed = 2;
 constexpr uint64_t mremap_dontunmap = 4;
 constexpr int madv_dontneed = 4;
+constexpr int ms_async = 1, ms_invalidate = 2, ms_sync = 4;
 constexpr uint32_t known_protection = protection::read | protection::write | protection::execute;
 constexpr uint32_t prot_sem = 0x8; // accepted and meaningless on x86 (arch_validate_prot)
 constexpr uint32_t prot_growsdown = 0x01000000;
@@ -74,34 +79,73 @@ ErrorOr<long> move_leaving_empty(uint64_t address, size_t length, bool fixed,
     return static_cast<long>(moved.value());
 }
 
+// The path /proc/self/maps shows for a mapping of `file`: the one it was opened by.
+RefPtr<MappingName> name_of(File& file) {
+    char* path = new char[vfs::path_max];
+    if (!path)
+        return nullptr; // the mapping still works, unnamed
+    size_t length = file.describe(path, vfs::path_max);
+    auto name = MappingName::make(StringView(path, length));
+    delete[] path;
+    return name;
+}
+
+// What a mapping of descriptor `fd` maps, with Linux's checks (do_mmap's file branch): EBADF
+// for no open file; EINVAL for a mapping neither shared nor private; EACCES for a shared
+// writable mapping of a descriptor not open for writing, or any mapping of one not open for
+// reading; ENODEV for a file with no pages to map (a pipe, a socket, a directory).
+ErrorOr<FileBacking> file_backing(int fd, uint32_t protection, unsigned flags, uint64_t offset) {
+    auto file = TRY(fd_table::get_reference(fd));
+    unsigned type = flags & map_type;
+    bool shared = type == map_shared || type == map_shared_validate;
+    if (!shared && type != map_private)
+        return EINVAL;
+    uint32_t mode = file->access_mode();
+    if (mode == o_wronly || (shared && (protection & protection::write) && mode != o_rdwr))
+        return EACCES;
+    vfs::Inode* inode = file->inode();
+    if (!inode || inode->type() != vfs::NodeType::Regular)
+        return ENODEV;
+    return FileBacking{RefPtr<vfs::Inode>(inode), offset, shared, shared && mode == o_rdwr,
+                       name_of(*file)};
+}
+
+// Places a mapping as Linux's get_unmapped_area does: at a fixed address (replacing or not
+// what is there), else at the hint rounded up to a page when it is free, else anywhere.
+template <typename MapAt> ErrorOr<uint64_t> place(uint64_t address, unsigned flags, MapAt map_at) {
+    if (flags & (map_fixed | map_fixed_noreplace))
+        return map_at(address,
+                      (flags & map_fixed_noreplace) ? Placement::FixedNoReplace : Placement::Fixed);
+    address = align_up(address, abi::page_size); // wrapping to 0: no hint
+    if (address) {
+        auto hinted = map_at(address, Placement::FixedNoReplace);
+        if (!hinted.is_error())
+            return hinted;
+    }
+    return map_at(0, Placement::Anywhere);
+}
+
 } // namespace
 
-ErrorOr<long> sys_mmap(uint64_t address, size_t length, unsigned protection, unsigned flags, int,
+ErrorOr<long> sys_mmap(uint64_t address, size_t length, unsigned protection, unsigned flags, int fd,
                        uint64_t offset) {
-    // x86's sys_mmap refuses a misaligned offset first, even for an anonymous mapping.
+    // x86's sys_mmap refuses a misaligned offset first, even for an anonymous mapping; then
+    // the descriptor is looked up before the length is looked at.
     if (!is_aligned(offset, abi::page_size))
         return EINVAL;
+    if (!(flags & map_anonymous))
+        TRY(fd_table::get(fd));
     if (length == 0 || (protection & ~known_protection) || !(flags & (map_shared | map_private)))
         return EINVAL;
-    if (!(flags & map_anonymous))
-        return ENODEV; // no file can be mapped yet: there is no file system
     auto& space = user_address_space();
-    if (flags & (map_fixed | map_fixed_noreplace)) {
-        auto placement =
-            (flags & map_fixed_noreplace) ? Placement::FixedNoReplace : Placement::Fixed;
-        return as_syscall_result(
-            space.map_anonymous(address, length, protection, placement, kind_of(flags)));
-    }
-    // A hint is rounded up to a page, as Linux's get_unmapped_area does (wrapping to 0, no hint).
-    address = align_up(address, abi::page_size);
-    if (address) {
-        auto hinted = space.map_anonymous(address, length, protection, Placement::FixedNoReplace,
-                                          kind_of(flags));
-        if (!hinted.is_error())
-            return static_cast<long>(hinted.value());
-    }
-    return as_syscall_result(
-        space.map_anonymous(0, length, protection, Placement::Anywhere, kind_of(flags)));
+    if (flags & map_anonymous)
+        return as_syscall_result(place(address, flags, [&](uint64_t at, Placement how) {
+            return space.map_anonymous(at, length, protection, how, kind_of(flags));
+        }));
+    FileBacking backing = TRY(file_backing(fd, protection, flags, offset));
+    return as_syscall_result(place(address, flags, [&](uint64_t at, Placement how) {
+        return space.map_file(at, length, protection, how, backing);
+    }));
 }
 
 ErrorOr<long> sys_munmap(uint64_t address, size_t length) {
@@ -165,8 +209,14 @@ ErrorOr<long> sys_munlockall() {
     return 0;
 }
 
-ErrorOr<long> sys_msync(uint64_t, size_t, int) {
-    return 0;
+// msync(2): MS_ASYNC and MS_SYNC both write the shared mappings' copies back now (there is no
+// later); MS_SYNC also syncs the files. MS_INVALIDATE has nothing to drop.
+ErrorOr<long> sys_msync(uint64_t address, size_t length, int flags) {
+    if (flags & ~(ms_async | ms_invalidate | ms_sync))
+        return EINVAL;
+    if ((flags & ms_async) && (flags & ms_sync))
+        return EINVAL;
+    return as_syscall_result(user_address_space().sync(address, length, flags & ms_sync));
 }
 
 void set_program_break(uint64_t start) {

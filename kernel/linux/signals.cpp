@@ -350,6 +350,12 @@ void run_handler(int signal, Thread& thread, InterruptFrame& frame, long interru
 
 } // namespace
 
+size_t frame_size() {
+    // As deliver() lays a frame out: the FPU state aligned to 64 bytes, then the frame aligned
+    // to 16 less the return address's 8.
+    return sizeof(cpu::FpuState) + 63 + sizeof(SignalFrame) + 15 + 8;
+}
+
 void initialize(volatile uint64_t* host_signals) {
     host_pending = host_signals;
     scheduler::set_signal_hooks(

@@ -12,6 +12,7 @@
 #include "linux/fault_signals.h"
 #include "sched/thread.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 namespace kernel::signals {
@@ -36,6 +37,9 @@ inline constexpr uint64_t ignore_handler = 1;
 
 // Where the monitor posts host signals (GuestInfo::pending_host_signals).
 void initialize(volatile uint64_t* host_signals);
+
+// The most stack one signal frame takes (AT_MINSIGSTKSZ): what sigaltstack must leave room for.
+size_t frame_size();
 
 Action& action(int signal);
 // What rt_sigpending reports for `thread`: its pending signals and the process's, that it blocks.

@@ -1,5 +1,6 @@
 #include "loader/program_loader.h"
 
+#include "fs/vfs/inode.h"
 #include "lib/string.h"
 #include "lib/utility.h"
 #include "loader/elf.h"
@@ -67,10 +68,18 @@ ErrorOr<LoadedProgram> load_program(const uint8_t* image, size_t size, PhysicalA
     size_t load_count = 0;
     uint64_t phdr_address = 0;
     bool has_phdr_segment = false;
+    const char* interpreter = nullptr;
     for (size_t i = 0; i < header.program_header_count; ++i) {
         elf::ProgramHeader segment = program_header(image, header, i);
-        if (segment.type == elf::segment_interpreter)
-            return ENOEXEC; // dynamically linked: needs an interpreter
+        if (segment.type == elf::segment_interpreter) {
+            // Linux's load_elf_binary: the path, NUL-terminated, of 2 to PATH_MAX bytes.
+            uint64_t path_end;
+            if (segment.file_size < 2 || segment.file_size > vfs::path_max ||
+                !range_end(segment.offset, segment.file_size, path_end) || path_end > size ||
+                image[path_end - 1] != 0)
+                return ENOEXEC;
+            interpreter = reinterpret_cast<const char*>(image + segment.offset);
+        }
         if (segment.type == elf::segment_program_headers) {
             phdr_address = segment.virtual_address;
             has_phdr_segment = true;
@@ -152,8 +161,10 @@ ErrorOr<LoadedProgram> load_program(const uint8_t* image, size_t size, PhysicalA
                         !is_aligned(segment.offset - segment.virtual_address, page))
                         continue;
                     PhysicalAddress frame = physical + segment.offset + (address - file_start);
+                    // The payload's page: munmap must not hand it to the frame allocator.
                     TRY(space.page_table().map(address, frame,
-                                               AddressSpace::entry_flags(span.protection)));
+                                               AddressSpace::entry_flags(span.protection) |
+                                                   pte::borrowed));
                     ++program.shared_pages;
                     mapped = true;
                 }
@@ -177,6 +188,7 @@ ErrorOr<LoadedProgram> load_program(const uint8_t* image, size_t size, PhysicalA
         }
     }
 
+    program.interpreter = interpreter;
     program.entry = header.entry + bias;
     program.program_headers = phdr_address + bias;
     program.program_header_count = header.program_header_count;

@@ -1,5 +1,7 @@
-// Maps a static x86-64 ELF (ET_EXEC or static-pie ET_DYN) into the address space. Read-only
+// Maps an x86-64 ELF (ET_EXEC, or ET_DYN: static-pie or PIE) into the address space. Read-only
 // pages are mapped where the payload already holds them in guest memory: no copy, no extra RAM.
+// A dynamically linked program names its interpreter (PT_INTERP), which the caller loads
+// (loader/interpreter_loader.h).
 #pragma once
 
 #include "lib/error_or.h"
@@ -18,6 +20,7 @@ struct LoadedProgram {
     uint64_t end;        // page after the highest segment: the program break starts there
     size_t shared_pages; // mapped in place
     size_t copied_pages;
+    const char* interpreter; // PT_INTERP's path, NUL-terminated, in the image; null if none
 };
 
 inline constexpr uint64_t static_pie_base = 0x555555554000;

@@ -8,7 +8,46 @@
 namespace kernel {
 
 namespace {
+
 constexpr uint64_t page = abi::page_size;
+// The largest file offset (Linux's MAX_LFS_FILESIZE on 64-bit).
+constexpr uint64_t largest_file_offset = INT64_MAX;
+
+bool is_file(const Region& region) {
+    return region.file.inode.get() != nullptr;
+}
+
+// The size of the file a region maps; 0 (no page readable) when the file cannot say.
+uint64_t file_size_of(const Region& region) {
+    vfs::Attributes attributes;
+    if (region.file.inode->attributes(attributes).is_error())
+        return 0;
+    return attributes.size;
+}
+
+uint64_t file_offset_at(const Region& region, uint64_t address) {
+    return region.file.offset + (address - region.start);
+}
+
+// The same file mapping, seen from `delta` bytes further on.
+FileBacking advanced(const FileBacking& backing, uint64_t delta) {
+    FileBacking moved = backing;
+    if (moved.inode)
+        moved.offset += delta;
+    return moved;
+}
+
+} // namespace
+
+bool Region::file_identity(uint64_t& device, uint64_t& inode_number) const {
+    if (!file.inode)
+        return false;
+    vfs::Attributes attributes;
+    if (file.inode->attributes(attributes).is_error())
+        return false;
+    device = file.inode->file_system().device_id();
+    inode_number = attributes.inode;
+    return true;
 }
 
 AddressSpace::AddressSpace(FrameAllocator& frames, PageTable& page_table, uint64_t lowest,
@@ -17,6 +56,7 @@ AddressSpace::AddressSpace(FrameAllocator& frames, PageTable& page_table, uint64
 
 AddressSpace::~AddressSpace() {
     while (Region* region = m_regions.take_first()) {
+        (void)write_back(*region, region->start, region->end);
         release_pages(region->start, region->end);
         delete region;
     }
@@ -103,9 +143,9 @@ ErrorOr<uint64_t> AddressSpace::find_free(uint64_t length, uint64_t hint) const 
     return align_down(best, page);
 }
 
-ErrorOr<Region*> AddressSpace::insert(uint64_t start, uint64_t end, uint32_t prot,
-                                      RegionKind kind) {
-    auto* region = new Region{start, end, prot, kind, {}};
+ErrorOr<Region*> AddressSpace::insert(uint64_t start, uint64_t end, uint32_t prot, RegionKind kind,
+                                      FileBacking backing) {
+    auto* region = new Region{start, end, prot, kind, {}, move(backing)};
     if (!region)
         return ENOMEM;
     for (auto& existing : m_regions) {
@@ -121,7 +161,9 @@ ErrorOr<Region*> AddressSpace::insert(uint64_t start, uint64_t end, uint32_t pro
 ErrorOr<void> AddressSpace::split_at(uint64_t address) {
     for (auto& region : m_regions) {
         if (region.start < address && address < region.end) {
-            auto* tail = new Region{address, region.end, region.protection, region.kind, {}};
+            auto* tail =
+                new Region{address,     region.end, region.protection,
+                           region.kind, {},         advanced(region.file, address - region.start)};
             if (!tail)
                 return ENOMEM;
             region.end = address;
@@ -138,7 +180,11 @@ void AddressSpace::coalesce() {
     Region* previous = nullptr;
     for (auto& region : m_regions) {
         if (previous && previous->end == region.start &&
-            previous->protection == region.protection && previous->kind == region.kind) {
+            previous->protection == region.protection && previous->kind == region.kind &&
+            previous->file.inode == region.file.inode &&
+            previous->file.shared == region.file.shared &&
+            previous->file.may_write == region.file.may_write &&
+            (!is_file(region) || file_offset_at(*previous, previous->end) == region.file.offset)) {
             previous->end = region.end;
             m_regions.remove(region);
             delete &region;
@@ -152,7 +198,7 @@ void AddressSpace::release_pages(uint64_t start, uint64_t end) {
     for (uint64_t address = m_page_table.next_candidate(start, end); address < end;
          address = m_page_table.next_candidate(address + page, end)) {
         uint64_t old = m_page_table.unmap(address);
-        if (old & (pte::present | pte::kept))
+        if ((old & (pte::present | pte::kept)) && !(old & pte::borrowed))
             m_frames.free(old & pte::address_mask);
     }
 }
@@ -177,6 +223,94 @@ ErrorOr<void> AddressSpace::back_page(uint64_t address, uint32_t prot) {
     return {};
 }
 
+// A copy of the file's bytes at the page `address` maps into `frame` (zeroed first): the part
+// past the end of the file reads as zero, as Linux's last page of a mapping does.
+ErrorOr<void> AddressSpace::fill_from_file(const Region& region, uint64_t address,
+                                           PhysicalAddress frame, uint64_t file_size) {
+    uint8_t* destination = m_frames.to_virtual(frame);
+    memset(destination, 0, page);
+    uint64_t offset = file_offset_at(region, address);
+    if (offset >= file_size)
+        return {};
+    size_t wanted = static_cast<size_t>(min<uint64_t>(page, file_size - offset));
+    size_t done = 0;
+    while (done < wanted) {
+        size_t got = TRY(region.file.inode->read(
+            offset + done, vfs::IoBuffer::kernel(destination + done), wanted - done));
+        if (got == 0)
+            break; // the file shrank meanwhile: the rest stays zero
+        done += got;
+    }
+    return {};
+}
+
+ErrorOr<void> AddressSpace::back_file_page(const Region& region, uint64_t address, uint32_t prot,
+                                           uint64_t file_size) {
+    uint64_t offset = file_offset_at(region, address);
+    if (offset >= file_size)
+        return {}; // wholly past the end: Linux raises SIGBUS on access; no frame here
+    bool writable = prot & protection::write;
+    bool whole_page = file_size - offset >= page;
+    // A private page may be the file's own only while nothing can write it, and only when all
+    // of it is file: a lent last page may hold whatever follows the file in its storage.
+    if (region.file.shared || (!writable && whole_page)) {
+        auto lent = region.file.inode->page(offset, region.file.shared && writable);
+        if (!lent.is_error())
+            return m_page_table.map(address, lent.value(), entry_flags(prot) | pte::borrowed);
+        if (lent.error().code() != ENODEV)
+            return lent.error();
+    }
+    PhysicalAddress frame = TRY(m_frames.allocate(Zeroed::No));
+    auto filled = fill_from_file(region, address, frame, file_size);
+    if (!filled.is_error())
+        filled = m_page_table.map(address, frame, entry_flags(prot));
+    if (filled.is_error())
+        m_frames.free(frame);
+    return filled;
+}
+
+// A borrowed page gaining PROT_WRITE: a shared mapping asks the file system for the page it
+// may write (an overlay copies the file up), a private one gets its own copy.
+ErrorOr<void> AddressSpace::make_writable(const Region& region, uint64_t address, uint64_t entry,
+                                          uint32_t prot) {
+    PhysicalAddress old_frame = entry & pte::address_mask;
+    if (region.file.shared) {
+        PhysicalAddress frame = TRY(region.file.inode->page(file_offset_at(region, address), true));
+        m_page_table.set_entry(address, frame | entry_flags(prot) | pte::borrowed);
+        return {};
+    }
+    PhysicalAddress frame = TRY(m_frames.allocate(Zeroed::No));
+    memcpy(m_frames.to_virtual(frame), m_frames.to_virtual(old_frame), page);
+    m_page_table.set_entry(address, frame | entry_flags(prot));
+    return {};
+}
+
+// The copies a shared file mapping holds in [start, end) go back to the file, within its
+// current size (a mapping never extends a file).
+ErrorOr<void> AddressSpace::write_back(const Region& region, uint64_t start, uint64_t end) {
+    if (!is_file(region) || !region.file.shared)
+        return {};
+    uint64_t file_size = file_size_of(region);
+    ErrorOr<void> result;
+    for (uint64_t address = m_page_table.next_candidate(start, end); address < end;
+         address = m_page_table.next_candidate(address + page, end)) {
+        uint64_t* entry = m_page_table.leaf(address);
+        if (!entry || !(*entry & (pte::present | pte::kept)) || (*entry & pte::borrowed))
+            continue;
+        uint64_t offset = file_offset_at(region, address);
+        if (offset >= file_size)
+            continue;
+        size_t length = static_cast<size_t>(min<uint64_t>(page, file_size - offset));
+        const uint8_t* source = m_frames.to_virtual(*entry & pte::address_mask);
+        auto written = region.file.inode->write(offset, vfs::IoBuffer::kernel(source), length);
+        if (written.is_error())
+            result = written.error(); // the other pages still go back
+        else if (written.value() != length)
+            result = EIO;
+    }
+    return result;
+}
+
 ErrorOr<void> AddressSpace::populate(uint64_t address, uint64_t length, Access access) {
     if (!is_accessible(address, length, access))
         return EFAULT;
@@ -189,6 +323,15 @@ ErrorOr<void> AddressSpace::populate(uint64_t address, uint64_t length, Access a
             continue;
         if (region.start >= end)
             break;
+        if (is_file(region)) {
+            // Pages past the end of the file have no frame: the kernel must not touch them.
+            for (; cursor < region.end && cursor < end; cursor += page) {
+                uint64_t* entry = m_page_table.leaf(cursor);
+                if (!entry || !(*entry & pte::present))
+                    return EFAULT;
+            }
+            continue;
+        }
         if (!backed_on_touch(region.kind)) {
             cursor = region.end;
             continue;
@@ -210,39 +353,63 @@ bool AddressSpace::back_on_fault(uint64_t address, Access access) {
     return !back_page(align_down(address, page), region->protection).is_error();
 }
 
-ErrorOr<void> AddressSpace::apply_protection(uint64_t start, uint64_t end, uint32_t prot,
-                                             RegionKind kind) {
+ErrorOr<void> AddressSpace::apply_protection(const Region& region, uint64_t start, uint64_t end,
+                                             uint32_t prot) {
     if (prot == protection::none) {
         // Only pages that have frames change; reservations cost nothing.
         for (uint64_t address = m_page_table.next_candidate(start, end); address < end;
              address = m_page_table.next_candidate(address + page, end)) {
             uint64_t* entry = m_page_table.leaf(address);
             if (entry && (*entry & pte::present))
-                m_page_table.set_entry(address, (*entry & pte::address_mask) | pte::kept);
+                m_page_table.set_entry(address,
+                                       (*entry & (pte::address_mask | pte::borrowed)) | pte::kept);
         }
         return {};
     }
+    bool file = is_file(region);
+    uint64_t file_size = file ? file_size_of(region) : 0;
     for (uint64_t address = start; address < end; address += page) {
         uint64_t* entry = m_page_table.leaf(address);
         uint64_t current = entry ? *entry : 0;
         if (current & (pte::present | pte::kept)) {
-            m_page_table.set_entry(address, (current & pte::address_mask) | entry_flags(prot));
+            if (file && (current & pte::borrowed) && (prot & protection::write)) {
+                TRY(make_writable(region, address, current, prot));
+                continue;
+            }
+            m_page_table.set_entry(address, (current & (pte::address_mask | pte::borrowed)) |
+                                                entry_flags(prot));
             continue;
         }
-        if (backed_on_touch(kind))
+        if (backed_on_touch(region.kind))
             continue;
-        PhysicalAddress frame = TRY(m_frames.allocate(Zeroed::Yes));
-        auto mapped = m_page_table.map(address, frame, entry_flags(prot));
-        if (mapped.is_error()) {
-            m_frames.free(frame);
-            return mapped.error();
+        if (file) {
+            TRY(back_file_page(region, address, prot, file_size));
+            continue;
         }
+        TRY(back_page(address, prot));
     }
     return {};
 }
 
 ErrorOr<uint64_t> AddressSpace::map_anonymous(uint64_t address, uint64_t length, uint32_t prot,
                                               Placement placement, RegionKind kind) {
+    return map_region(address, length, prot, placement, kind, {});
+}
+
+ErrorOr<uint64_t> AddressSpace::map_file(uint64_t address, uint64_t length, uint32_t prot,
+                                         Placement placement, FileBacking backing) {
+    // Linux's do_mmap: after the length checks, a file range that passes the largest file
+    // offset is EOVERFLOW (file_mmap_ok with MAX_LFS_FILESIZE).
+    if (length != 0 && length <= m_highest - m_lowest &&
+        (backing.offset > largest_file_offset ||
+         align_up(length, page) > largest_file_offset - backing.offset))
+        return EOVERFLOW;
+    return map_region(address, length, prot, placement, RegionKind::File, move(backing));
+}
+
+ErrorOr<uint64_t> AddressSpace::map_region(uint64_t address, uint64_t length, uint32_t prot,
+                                           Placement placement, RegionKind kind,
+                                           FileBacking backing) {
     PageTable::Batch batch(m_page_table);
     // Linux's do_mmap and get_unmapped_area, in their order: an empty length is EINVAL; one
     // that does not fit below the top (or would wrap when rounded up) ENOMEM; a fixed address
@@ -270,8 +437,8 @@ ErrorOr<uint64_t> AddressSpace::map_anonymous(uint64_t address, uint64_t length,
         }
         start = address;
     }
-    TRY(insert(start, start + length, prot, kind));
-    auto backed = apply_protection(start, start + length, prot, kind);
+    Region* region = TRY(insert(start, start + length, prot, kind, move(backing)));
+    auto backed = apply_protection(*region, start, start + length, prot);
     if (backed.is_error()) {
         (void)unmap(start, length);
         return backed.error();
@@ -284,7 +451,7 @@ ErrorOr<void> AddressSpace::add_region(uint64_t start, uint64_t end, uint32_t pr
                                        RegionKind kind) {
     if (start >= end || !is_free(start, end))
         return EEXIST;
-    TRY(insert(start, end, prot, kind));
+    TRY(insert(start, end, prot, kind, {}));
     return {};
 }
 
@@ -302,6 +469,8 @@ ErrorOr<void> AddressSpace::unmap(uint64_t address, uint64_t length) {
         if (region.start >= end)
             break;
         if (region.start >= address) {
+            // munmap reports no write-back error (Linux's neither); msync is where they show.
+            (void)write_back(region, region.start, region.end);
             release_pages(region.start, region.end);
             m_regions.remove(region);
             delete &region;
@@ -313,7 +482,8 @@ ErrorOr<void> AddressSpace::unmap(uint64_t address, uint64_t length) {
 ErrorOr<void> AddressSpace::protect(uint64_t address, uint64_t length, uint32_t prot) {
     PageTable::Batch batch(m_page_table);
     // Linux's do_mprotect_pkey, in its order: misaligned EINVAL, empty 0, a range that wraps
-    // when rounded up ENOMEM, unknown protection bits EINVAL, then ENOMEM for any hole.
+    // when rounded up ENOMEM, unknown protection bits EINVAL, then ENOMEM for any hole, and
+    // EACCES for write access to a shared file mapping whose descriptor was read-only.
     uint64_t end;
     if (!is_aligned(address, page))
         return EINVAL;
@@ -330,6 +500,8 @@ ErrorOr<void> AddressSpace::protect(uint64_t address, uint64_t length, uint32_t 
             continue;
         if (region.start > cursor)
             return ENOMEM;
+        if ((prot & protection::write) && region.file.shared && !region.file.may_write)
+            return EACCES;
         cursor = region.end;
         if (cursor >= end)
             break;
@@ -345,10 +517,12 @@ ErrorOr<void> AddressSpace::protect(uint64_t address, uint64_t length, uint32_t 
                 break;
             if (region.end <= address || backed_on_touch(region.kind))
                 continue;
+            bool copies_lent = is_file(region) && !region.file.shared && (prot & protection::write);
             uint64_t from = max(region.start, address), to = min(region.end, end);
             for (uint64_t page_address = from; page_address < to; page_address += page) {
                 uint64_t* entry = m_page_table.leaf(page_address);
-                if (!entry || !(*entry & (pte::present | pte::kept)))
+                if (!entry || !(*entry & (pte::present | pte::kept)) ||
+                    (copies_lent && (*entry & pte::borrowed)))
                     ++needed;
             }
         }
@@ -363,7 +537,7 @@ ErrorOr<void> AddressSpace::protect(uint64_t address, uint64_t length, uint32_t 
         if (region.start >= end)
             break;
         if (region.start >= address) {
-            TRY(apply_protection(region.start, region.end, prot, region.kind));
+            TRY(apply_protection(region, region.start, region.end, prot));
             region.protection = prot;
         }
     }
@@ -397,15 +571,62 @@ ErrorOr<void> AddressSpace::discard(uint64_t address, uint64_t length) {
     auto checked = check_advice_range(address, length);
     if (checked.is_error() && checked.error().code() != ENOMEM)
         return checked;
-    // The mapped parts are discarded even when there are holes, as Linux does.
+    // The mapped parts are discarded even when there are holes, as Linux does. Anonymous pages
+    // read back as zero; a private file page reads back as the file; a shared one keeps what it
+    // holds, which is the file's (lent) or goes to it (a copy).
     uint64_t end = address + align_up(length, page);
-    for (uint64_t cursor = m_page_table.next_candidate(address, end); cursor < end;
-         cursor = m_page_table.next_candidate(cursor + page, end)) {
-        uint64_t* entry = m_page_table.leaf(cursor);
-        if (entry && (*entry & (pte::present | pte::kept)))
-            memset(m_frames.to_virtual(*entry & pte::address_mask), 0, page);
+    for (auto& region : m_regions) {
+        if (region.start >= end)
+            break;
+        if (region.end <= address || (is_file(region) && region.file.shared))
+            continue;
+        uint64_t from = max(region.start, address), to = min(region.end, end);
+        uint64_t file_size = is_file(region) ? file_size_of(region) : 0;
+        for (uint64_t cursor = m_page_table.next_candidate(from, to); cursor < to;
+             cursor = m_page_table.next_candidate(cursor + page, to)) {
+            uint64_t* entry = m_page_table.leaf(cursor);
+            if (!entry || !(*entry & (pte::present | pte::kept)) || (*entry & pte::borrowed))
+                continue;
+            PhysicalAddress frame = *entry & pte::address_mask;
+            if (is_file(region))
+                TRY(fill_from_file(region, cursor, frame, file_size));
+            else
+                memset(m_frames.to_virtual(frame), 0, page);
+        }
     }
     return checked;
+}
+
+ErrorOr<void> AddressSpace::sync(uint64_t address, uint64_t length, bool wait) {
+    // Linux's msync, in its order: a misaligned address EINVAL; the length rounded up, a range
+    // that wraps ENOMEM, an empty one 0; the mapped parts synced, ENOMEM if there was a hole.
+    uint64_t end;
+    if (!is_aligned(address, page))
+        return EINVAL;
+    if (length > UINT64_MAX - (page - 1) || !range_end(address, align_up(length, page), end))
+        return ENOMEM;
+    if (address == end)
+        return {};
+    bool hole = false;
+    uint64_t cursor = address;
+    for (auto& region : m_regions) {
+        if (cursor >= end)
+            break;
+        if (region.end <= cursor)
+            continue;
+        if (region.start > cursor)
+            hole = true;
+        uint64_t to = min(region.end, end);
+        if (is_file(region) && region.file.shared) {
+            TRY(write_back(region, max(region.start, cursor), to));
+            if (wait)
+                TRY(region.file.inode->sync());
+        }
+        cursor = to;
+    }
+    if (hole || cursor < end)
+        return ENOMEM;
+    return {};
 }
 
 // The checks both forms of mremap begin with: a misaligned address EINVAL; lengths rounded up
@@ -445,16 +666,19 @@ ErrorOr<uint64_t> AddressSpace::resize(uint64_t address, uint64_t old_length, ui
     uint64_t old_end = address + old_length;
     uint32_t prot = region->protection;
     RegionKind kind = region->kind;
+    // A file mapping grows over the file's next bytes.
+    FileBacking backing = advanced(region->file, address - region->start);
     uint64_t grown_end;
     if (range_end(address, new_length, grown_end) && grown_end <= m_highest &&
         is_free(old_end, grown_end)) {
-        TRY(map_anonymous(old_end, grown_end - old_end, prot, Placement::Fixed, kind));
+        TRY(map_region(old_end, grown_end - old_end, prot, Placement::Fixed, kind,
+                       advanced(backing, old_length)));
         return address;
     }
     if (!may_move || new_length > m_highest - m_lowest)
         return ENOMEM;
     uint64_t target = TRY(find_free(new_length, 0));
-    TRY(move_pages(address, old_length, target, new_length, prot, kind));
+    TRY(move_pages(address, old_length, target, new_length, prot, kind, backing));
     return target;
 }
 
@@ -482,39 +706,43 @@ ErrorOr<uint64_t> AddressSpace::move_to(uint64_t address, uint64_t old_length, u
         return EPERM;
     uint32_t prot = region->protection;
     RegionKind kind = region->kind;
+    FileBacking backing = advanced(region->file, address - region->start);
     TRY(unmap(target, new_length));
     if (old_length > new_length) {
         TRY(unmap(address + new_length, old_length - new_length));
         old_length = new_length;
     }
-    TRY(move_pages(address, old_length, target, new_length, prot, kind));
+    TRY(move_pages(address, old_length, target, new_length, prot, kind, backing));
     return target;
 }
 
 // Moves the pages of [address, address + old_length) to the free range at `target`, which
-// becomes a region of `new_length` (the rest backed afresh), and unmaps the old range.
+// becomes a region of `new_length` (the rest backed afresh: from the file's following bytes
+// for a file mapping), and unmaps the old range.
 ErrorOr<void> AddressSpace::move_pages(uint64_t address, uint64_t old_length, uint64_t target,
-                                       uint64_t new_length, uint32_t prot, RegionKind kind) {
+                                       uint64_t new_length, uint32_t prot, RegionKind kind,
+                                       const FileBacking& backing) {
     // Frames for the pages added and the page tables at the target (at most one per 2 MiB,
     // plus the levels above) are checked first: running out half-way would leave regions the
     // page tables no longer back.
     size_t needed = (new_length - old_length) / page + new_length / abi::large_page_size + 4;
     if (needed > m_frames.free_frames())
         return ENOMEM;
-    TRY(insert(target, target + new_length, prot, kind));
+    Region* moved = TRY(insert(target, target + new_length, prot, kind, backing));
     for (uint64_t offset = 0; offset < old_length; offset += page) {
         uint64_t entry = m_page_table.unmap(address + offset);
         if (!(entry & (pte::present | pte::kept)))
             continue;
-        auto moved = m_page_table.map(target + offset, entry & pte::address_mask,
-                                      entry & ~pte::address_mask);
-        if (moved.is_error()) {
-            m_frames.free(entry & pte::address_mask);
-            return moved.error();
+        auto remapped = m_page_table.map(target + offset, entry & pte::address_mask,
+                                         entry & ~pte::address_mask);
+        if (remapped.is_error()) {
+            if (!(entry & pte::borrowed))
+                m_frames.free(entry & pte::address_mask);
+            return remapped.error();
         }
     }
     TRY(unmap(address, old_length));
-    TRY(apply_protection(target + old_length, target + new_length, prot, kind));
+    TRY(apply_protection(*moved, target + old_length, target + new_length, prot));
     coalesce();
     return {};
 }

@@ -3,11 +3,22 @@
 // accessible, except in stacks, where it gets one on first touch (a page fault in the program,
 // populate() before the kernel touches it); PROT_NONE reservations cost no memory. Each
 // operation leaves no stale translation behind, and invalidates what it changed at most once.
+//
+// A region may map a file (mmap(2) of a descriptor, the interpreter's segments). Its pages are
+// the file system's own frames where it lends them (Inode::page) and the mapping allows it:
+// shared mappings, and private ones that are not writable and whose page lies wholly inside
+// the file. Otherwise the page is a copy read through Inode::read, made when the page becomes
+// accessible: there are no copy-on-write faults (hvt's hosts do not deliver them), so private
+// copies are eager and cover only the mapped range. Copies in a shared mapping are written back
+// on msync and munmap. Pages wholly past the end of the file get no frame.
 #pragma once
 
 #include "arch/x86_64/page_table.h"
+#include "fs/vfs/inode.h"
 #include "lib/error_or.h"
 #include "lib/intrusive_list.h"
+#include "lib/ref_counted.h"
+#include "mm/mapping_name.h"
 
 #include <stdint.h>
 
@@ -20,7 +31,18 @@ inline constexpr uint32_t write = 2;
 inline constexpr uint32_t execute = 4;
 } // namespace protection
 
-enum class RegionKind : uint8_t { Anonymous, Program, Heap, Stack };
+enum class RegionKind : uint8_t { Anonymous, Program, Heap, Stack, File };
+
+// What a file-backed region maps. `offset` is the file offset of the region's first byte.
+struct FileBacking {
+    RefPtr<vfs::Inode> inode;
+    uint64_t offset = 0;
+    bool shared = false; // MAP_SHARED: stores reach the file
+    // MAP_SHARED of a descriptor open for writing: mprotect may add PROT_WRITE later (Linux's
+    // VM_MAYWRITE); without it, EACCES.
+    bool may_write = false;
+    RefPtr<MappingName> name; // the path it was mapped through; null: unnamed
+};
 
 struct Region {
     uint64_t start;
@@ -28,6 +50,16 @@ struct Region {
     uint32_t protection;
     RegionKind kind;
     ListNode node;
+    FileBacking file;
+
+    // What /proc/self/maps shows: the inode mapped (null for anonymous memory), the file offset
+    // of `start`, and st_dev/st_ino (false for anonymous memory or when the inode cannot say).
+    vfs::Inode* inode() const { return file.inode.get(); }
+    uint64_t file_offset() const { return file.offset; }
+    bool is_shared() const { return file.shared; }
+    // The path the file was mapped through; empty when unknown.
+    StringView file_name() const { return file.name ? file.name->path() : StringView(); }
+    bool file_identity(uint64_t& device, uint64_t& inode_number) const;
 };
 
 enum class Placement { Anywhere, Fixed, FixedNoReplace };
@@ -42,6 +74,14 @@ public:
     // Reserves (and backs, when accessible) [address, address + length).
     ErrorOr<uint64_t> map_anonymous(uint64_t address, uint64_t length, uint32_t protection,
                                     Placement placement, RegionKind kind);
+    // mmap of a file: [address, address + length) maps the file from `backing.offset`.
+    // EOVERFLOW when the file range would pass the largest file offset.
+    ErrorOr<uint64_t> map_file(uint64_t address, uint64_t length, uint32_t protection,
+                               Placement placement, FileBacking backing);
+    // msync: writes the copied pages of shared file mappings in the range back to their files,
+    // and with `wait` (MS_SYNC) syncs the files too. EINVAL misaligned, ENOMEM (after syncing
+    // the mapped parts) when part of the range is not mapped.
+    ErrorOr<void> sync(uint64_t address, uint64_t length, bool wait);
     // Records a region whose pages the caller maps itself (the program's segments).
     ErrorOr<void> add_region(uint64_t start, uint64_t end, uint32_t protection, RegionKind kind);
     ErrorOr<void> unmap(uint64_t address, uint64_t length);
@@ -84,14 +124,25 @@ private:
     ErrorOr<void> split_at(uint64_t address);
     void coalesce();
     void release_pages(uint64_t start, uint64_t end);
-    ErrorOr<void> apply_protection(uint64_t start, uint64_t end, uint32_t protection,
-                                   RegionKind kind);
+    ErrorOr<uint64_t> map_region(uint64_t address, uint64_t length, uint32_t protection,
+                                 Placement placement, RegionKind kind, FileBacking backing);
+    ErrorOr<void> apply_protection(const Region& region, uint64_t start, uint64_t end,
+                                   uint32_t protection);
     ErrorOr<void> back_page(uint64_t address, uint32_t protection);
+    ErrorOr<void> back_file_page(const Region& region, uint64_t address, uint32_t protection,
+                                 uint64_t file_size);
+    ErrorOr<void> make_writable(const Region& region, uint64_t address, uint64_t entry,
+                                uint32_t protection);
+    ErrorOr<void> fill_from_file(const Region& region, uint64_t address, PhysicalAddress frame,
+                                 uint64_t file_size);
+    ErrorOr<void> write_back(const Region& region, uint64_t start, uint64_t end);
     ErrorOr<void> check_remap_lengths(uint64_t address, uint64_t& old_length,
                                       uint64_t& new_length) const;
     ErrorOr<void> move_pages(uint64_t address, uint64_t old_length, uint64_t target,
-                             uint64_t new_length, uint32_t protection, RegionKind kind);
-    ErrorOr<Region*> insert(uint64_t start, uint64_t end, uint32_t protection, RegionKind kind);
+                             uint64_t new_length, uint32_t protection, RegionKind kind,
+                             const FileBacking& backing);
+    ErrorOr<Region*> insert(uint64_t start, uint64_t end, uint32_t protection, RegionKind kind,
+                            FileBacking backing);
 
     FrameAllocator& m_frames;
     PageTable& m_page_table;

@@ -4,6 +4,7 @@
 #include "image/embedded_kernel.h"
 #include "image/filesystem_builder.h"
 #include "image/image.h"
+#include "image/library_closure.h"
 #include "image/program_check.h"
 #include "support/error.h"
 #include "support/file.h"
@@ -29,6 +30,28 @@ void check_rootfs(const std::string& rootfs) {
 
 std::string rootfs_program(const std::string& program) {
     return normal_guest_path(program, "with --rootfs, the program");
+}
+
+// A dynamically linked program brings its loader and libraries, and those of the ELF modules
+// the user added for dlopen (library_closure.h). A static program brings nothing.
+void add_library_closure(FilesystemBuilder& builder, const std::string& program,
+                         const FileOptions& files, const std::vector<PathMapping>& added) {
+    ClosureRequest request;
+    if (files.rootfs.empty()) {
+        request.program = std::filesystem::absolute(program).lexically_normal().string();
+    } else {
+        request.program = rootfs_program(program);
+        request.system_root = files.rootfs;
+    }
+    request.added = added;
+    request.modules = find_added_modules(added);
+    LibraryClosure closure = collect_library_closure(request);
+    if (closure.interpreter.empty())
+        return;
+    for (const ClosureFile& file : closure.files)
+        builder.add_file(file.host_path, file.guest_path);
+    for (const GuestSymlink& link : closure.symlinks)
+        builder.add_symlink(link.guest_path, link.target);
 }
 
 } // namespace
@@ -60,8 +83,12 @@ std::vector<uint8_t> pack_program(const std::string& program, const ProgramOptio
         check_rootfs(files.rootfs);
         builder.add_tree(files.rootfs, "/");
     }
-    for (const auto& argument : files.added)
-        builder.add_argument(argument);
+    std::vector<PathMapping> added;
+    for (const auto& argument : files.added) {
+        added.push_back(parse_add_argument(argument));
+        builder.add_file(added.back().host_path, added.back().guest_path);
+    }
+    add_library_closure(builder, program, files, added);
     FilesystemImage filesystem = builder.build();
 
     // The program's bytes are stored once: as a file of the image's file system when it is

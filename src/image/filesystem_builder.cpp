@@ -207,21 +207,36 @@ void FilesystemBuilder::add_tree(const std::string& host_dir, const std::string&
     m_state->added = true;
 }
 
-void FilesystemBuilder::add_argument(const std::string& argument) {
+PathMapping parse_add_argument(const std::string& argument) {
     // GUEST follows the last ':', as in Docker's -v.
     size_t colon = argument.rfind(':');
-    std::string host = argument, guest;
-    if (colon != std::string::npos) {
-        host = argument.substr(0, colon);
-        guest = argument.substr(colon + 1);
-        if (guest.empty() || host.empty())
-            fail("--add '{}': expected HOST[:GUEST]", argument);
-        if (guest[0] != '/')
-            fail("--add '{}': the guest path '{}' is not absolute", argument, guest);
-    } else {
-        guest = std::filesystem::absolute(host).lexically_normal().string();
-    }
-    add_file(host, guest);
+    if (colon == std::string::npos)
+        return {argument, std::filesystem::absolute(argument).lexically_normal().string()};
+    std::string host = argument.substr(0, colon);
+    std::string guest = argument.substr(colon + 1);
+    if (guest.empty() || host.empty())
+        fail("--add '{}': expected HOST[:GUEST]", argument);
+    if (guest[0] != '/')
+        fail("--add '{}': the guest path '{}' is not absolute", argument, guest);
+    return {host, guest};
+}
+
+void FilesystemBuilder::add_argument(const std::string& argument) {
+    PathMapping mapping = parse_add_argument(argument);
+    add_file(mapping.host_path, mapping.guest_path);
+}
+
+void FilesystemBuilder::add_symlink(const std::string& guest_path, const std::string& target) {
+    std::string path = normal_guest_path(guest_path, "the link");
+    std::string name;
+    Node& parent = m_state->parent_of(path, name);
+    auto& slot = parent.children[name];
+    if (slot && !S_ISLNK(slot->mode))
+        return;
+    slot = std::make_shared<Node>();
+    slot->mode = S_IFLNK | 0777;
+    slot->target = target;
+    m_state->added = true;
 }
 
 void FilesystemBuilder::add_node(const std::string& host_path, const std::string& guest_path) {

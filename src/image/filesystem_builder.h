@@ -7,6 +7,8 @@
 // the host lists a directory in.
 #pragma once
 
+#include "image/guest_tree.h"
+
 #include <sys/types.h>
 
 #include <cstdint>
@@ -49,6 +51,9 @@ public:
     // The directory `host_dir` and everything under it (symbolic links not followed) at the
     // absolute `guest_dir`.
     void add_tree(const std::string& host_dir, const std::string& guest_dir);
+    // A symbolic link at `guest_path` to `target` (as readlink(2) gives it), unless something
+    // other than a link is there already: what the user added wins.
+    void add_symlink(const std::string& guest_path, const std::string& target);
     // What `--add HOST[:GUEST]` names: GUEST defaults to HOST's absolute path.
     void add_argument(const std::string& argument);
 
@@ -64,6 +69,10 @@ private:
 
     std::unique_ptr<State> m_state;
 };
+
+// `--add HOST[:GUEST]` as a mapping: GUEST (after the last ':') defaults to HOST's absolute
+// path; throws UserError for an empty side or a relative GUEST.
+PathMapping parse_add_argument(const std::string& argument);
 
 // "/a/b/../c/" as "/a/c": the path the guest will name; throws UserError unless absolute.
 std::string normal_guest_path(const std::string& path, const std::string& what);

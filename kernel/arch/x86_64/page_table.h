@@ -18,6 +18,10 @@ inline constexpr uint64_t user = 1ull << 2;
 inline constexpr uint64_t large = 1ull << 7;
 // Software bit: the entry keeps its frame while not present (PROT_NONE over backed memory).
 inline constexpr uint64_t kept = 1ull << 9;
+// Software bit: the frame is lent by its owner (a file system's page, the payload's program
+// pages), not the address space's: unmapping it must not free it, and a private mapping that
+// gains PROT_WRITE gets a copy instead of writing through it.
+inline constexpr uint64_t borrowed = 1ull << 10;
 inline constexpr uint64_t no_execute = 1ull << 63;
 inline constexpr uint64_t address_mask = 0x000ffffffffff000ull;
 } // namespace pte

@@ -26,10 +26,14 @@ constexpr uint64_t memory_size = 16 << 20;
 constexpr uint64_t image_physical = 1 << 20; // where the "payload" holds the program
 constexpr uint64_t user_lowest = 0x10000, stack_top = 0x7ffffffff000;
 
-uint64_t align_up(uint64_t value) { return (value + page - 1) & ~(page - 1); }
+uint64_t align_up(uint64_t value) {
+    return (value + page - 1) & ~(page - 1);
+}
 
 // A PT_PHDR entry (no file bytes of its own), so hand-made programs have an AT_PHDR.
-ElfSegment phdr(uint64_t address) { return {PT_PHDR, PF_R, address, 3 * sizeof(Elf64_Phdr), {}}; }
+ElfSegment phdr(uint64_t address) {
+    return {PT_PHDR, PF_R, address, 3 * sizeof(Elf64_Phdr), {}};
+}
 
 // Guest RAM with the program copied in at image_physical (reserved, like the payload), the
 // frame allocator over the rest, and an empty address space.
@@ -53,8 +57,8 @@ protected:
         space = std::make_unique<AddressSpace>(frames, *table, user_lowest, stack_top);
     }
     kernel::ErrorOr<LoadedProgram> load(size_t size = SIZE_MAX) {
-        return kernel::load_program(ram.base() + physical, size == SIZE_MAX ? bytes.size() : size, physical,
-                                    *space, frames);
+        return kernel::load_program(ram.base() + physical, size == SIZE_MAX ? bytes.size() : size,
+                                    physical, *space, frames);
     }
     int load_error(const std::vector<uint8_t>& program) {
         place(program);
@@ -75,7 +79,8 @@ protected:
         uint64_t bias = program.load_bias;
         std::set<uint64_t> pages;
         for (const auto& segment : loads)
-            for (uint64_t a = (segment.p_vaddr + bias) & ~(page - 1); a < segment.p_vaddr + bias + segment.p_memsz; a += page)
+            for (uint64_t a = (segment.p_vaddr + bias) & ~(page - 1);
+                 a < segment.p_vaddr + bias + segment.p_memsz; a += page)
                 pages.insert(a);
         size_t shared = 0, copied = 0;
         for (uint64_t address : pages) {
@@ -92,11 +97,13 @@ protected:
                     continue;
                 writable |= bool(segment.p_flags & PF_W);
                 executable |= bool(segment.p_flags & PF_X);
-                wholly_file_backed |= address >= start && address + page <= start + segment.p_filesz;
+                wholly_file_backed |=
+                    address >= start && address + page <= start + segment.p_filesz;
             }
             EXPECT_EQ(bool(entry & pte::writable), writable) << std::hex << address;
             EXPECT_EQ(!(entry & pte::no_execute), executable) << std::hex << address;
-            EXPECT_EQ(in_image, sharing_possible && !writable && wholly_file_backed) << std::hex << address;
+            EXPECT_EQ(in_image, sharing_possible && !writable && wholly_file_backed)
+                << std::hex << address;
             const Region* region = space->find(address);
             ASSERT_NE(region, nullptr) << std::hex << address;
             EXPECT_EQ(region->kind, RegionKind::Program);
@@ -168,7 +175,8 @@ TEST_F(ProgramLoaderTest, LoadsStaticPieAtItsBase) {
 }
 
 TEST_F(ProgramLoaderTest, UnalignedImageIsCopiedNotShared) {
-    // If the program does not start on a page boundary in guest memory nothing can be mapped in place.
+    // If the program does not start on a page boundary in guest memory nothing can be mapped in
+    // place.
     place(ingot_test::read_file(ingot_test::static_program_path()), 8);
     LoadedProgram loaded = value_of(load());
     EXPECT_EQ(loaded.shared_pages, 0u);
@@ -176,8 +184,60 @@ TEST_F(ProgramLoaderTest, UnalignedImageIsCopiedNotShared) {
     verify_mapping(loaded, false);
 }
 
-TEST_F(ProgramLoaderTest, RejectsDynamicProgramWithEnoexec) {
-    EXPECT_EQ(load_error(ingot_test::read_file(ingot_test::dynamic_program_path())), int(kernel::ENOEXEC));
+// The PT_INTERP path of an ELF file, read directly.
+std::string interpreter_of(const std::vector<uint8_t>& program) {
+    auto header = read_struct<Elf64_Ehdr>(program, 0);
+    for (size_t i = 0; i < header.e_phnum; ++i) {
+        auto segment = read_struct<Elf64_Phdr>(program, header.e_phoff + i * sizeof(Elf64_Phdr));
+        if (segment.p_type == PT_INTERP)
+            return std::string(reinterpret_cast<const char*>(program.data() + segment.p_offset));
+    }
+    return {};
+}
+
+TEST_F(ProgramLoaderTest, DynamicProgramIsMappedAndNamesItsInterpreter) {
+    place(ingot_test::read_file(ingot_test::dynamic_program_path()));
+    std::string expected = interpreter_of(bytes);
+    ASSERT_FALSE(expected.empty());
+    LoadedProgram program = value_of(load());
+    ASSERT_NE(program.interpreter, nullptr);
+    EXPECT_EQ(std::string(program.interpreter), expected);
+    // A PIE: at the base Linux gives PIE programs (ELF_ET_DYN_BASE).
+    EXPECT_EQ(program.load_bias, kernel::static_pie_base);
+    verify_mapping(program);
+}
+
+TEST_F(ProgramLoaderTest, StaticProgramsNameNoInterpreter) {
+    place(ingot_test::read_file(ingot_test::static_program_path()));
+    EXPECT_EQ(value_of(load()).interpreter, nullptr);
+}
+
+TEST_F(ProgramLoaderTest, RejectsMalformedInterpreterPathsWithEnoexec) {
+    auto program = ingot_test::read_file(ingot_test::dynamic_program_path());
+    auto header = read_struct<Elf64_Ehdr>(program, 0);
+    size_t index = 0;
+    Elf64_Phdr interp{};
+    for (; index < header.e_phnum; ++index) {
+        interp = read_struct<Elf64_Phdr>(program, header.e_phoff + index * sizeof(Elf64_Phdr));
+        if (interp.p_type == PT_INTERP)
+            break;
+    }
+    ASSERT_LT(index, header.e_phnum);
+    size_t at = header.e_phoff + index * sizeof(Elf64_Phdr);
+    auto with = [&](uint64_t offset, uint64_t size) {
+        auto changed = program;
+        Elf64_Phdr entry = interp;
+        entry.p_offset = offset;
+        entry.p_filesz = size;
+        ingot_test::write_struct(std::span<uint8_t>(changed), at, entry);
+        return changed;
+    };
+    EXPECT_EQ(load_error(with(interp.p_offset, interp.p_filesz - 1)),
+              int(kernel::ENOEXEC)); // no NUL
+    EXPECT_EQ(load_error(with(interp.p_offset, 1)), int(kernel::ENOEXEC));
+    EXPECT_EQ(load_error(with(interp.p_offset, 4097)), int(kernel::ENOEXEC)); // past PATH_MAX
+    EXPECT_EQ(load_error(with(program.size() - 4, 8)), int(kernel::ENOEXEC)); // past the file
+    EXPECT_EQ(load_error(with(UINT64_MAX - 2, 8)), int(kernel::ENOEXEC));     // wraps
     EXPECT_EQ(space->region_count(), 0u);
 }
 
@@ -200,9 +260,9 @@ TEST_F(ProgramLoaderTest, RejectsNonElfAndForeignElf) {
 
 TEST_F(ProgramLoaderTest, RejectsTruncatedFiles) {
     place(ingot_test::read_file(ingot_test::static_program_path()));
-    EXPECT_EQ(error_of(load(10)), int(kernel::EINVAL));                       // not even a header
-    EXPECT_EQ(error_of(load(sizeof(Elf64_Ehdr) + 8)), int(kernel::EINVAL));   // program headers cut
-    EXPECT_EQ(error_of(load(bytes.size() / 2)), int(kernel::EINVAL));         // segments cut
+    EXPECT_EQ(error_of(load(10)), int(kernel::EINVAL));                     // not even a header
+    EXPECT_EQ(error_of(load(sizeof(Elf64_Ehdr) + 8)), int(kernel::EINVAL)); // program headers cut
+    EXPECT_EQ(error_of(load(bytes.size() / 2)), int(kernel::EINVAL));       // segments cut
 }
 
 TEST_F(ProgramLoaderTest, HandMadeSegmentsSharingPages) {
@@ -210,7 +270,9 @@ TEST_F(ProgramLoaderTest, HandMadeSegmentsSharingPages) {
     // bytes; the data segment's bss runs onto the next page.
     std::vector<uint8_t> code(0x800, 0x90), data(0x100, 0xdd);
     place(make_elf(ET_EXEC, 0x400100,
-                   {phdr(0x400040), {PT_LOAD, PF_R | PF_X, 0x400000, 0, code}, {PT_LOAD, PF_R | PF_W, 0x400800, 0x1000, data}}));
+                   {phdr(0x400040),
+                    {PT_LOAD, PF_R | PF_X, 0x400000, 0, code},
+                    {PT_LOAD, PF_R | PF_W, 0x400800, 0x1000, data}}));
     LoadedProgram program = value_of(load());
     EXPECT_EQ(program.entry, 0x400100u);
     EXPECT_EQ(program.end, 0x402000u);
@@ -228,12 +290,15 @@ TEST_F(ProgramLoaderTest, HandMadeSharedPageInTheMiddle) {
     // the shared middle page is copied with both protections, the last is writable only.
     std::vector<uint8_t> text(0x1800, 0xc3), data(0x1000, 0x11);
     place(make_elf(ET_EXEC, 0x400000,
-                   {phdr(0x400040), {PT_LOAD, PF_R | PF_X, 0x400000, 0, text}, {PT_LOAD, PF_R | PF_W, 0x401800, 0, data}}));
+                   {phdr(0x400040),
+                    {PT_LOAD, PF_R | PF_X, 0x400000, 0, text},
+                    {PT_LOAD, PF_R | PF_W, 0x401800, 0, data}}));
     LoadedProgram program = value_of(load());
     EXPECT_EQ(program.shared_pages, 1u);
     EXPECT_EQ(program.copied_pages, 2u);
     EXPECT_EQ(space->find(0x400000)->protection, protection::read | protection::execute);
-    EXPECT_EQ(space->find(0x401000)->protection, protection::read | protection::write | protection::execute);
+    EXPECT_EQ(space->find(0x401000)->protection,
+              protection::read | protection::write | protection::execute);
     EXPECT_EQ(space->find(0x402000)->protection, protection::read | protection::write);
     verify_mapping(program);
 }
@@ -248,8 +313,9 @@ TEST_F(ProgramLoaderTest, ProgramHeadersFromPtPhdr) {
 
 TEST_F(ProgramLoaderTest, RejectsProgramHeadersOutsideTheSegments) {
     // No PT_PHDR and no segment covering the headers: AT_PHDR cannot be given.
-    EXPECT_EQ(load_error(make_elf(ET_EXEC, 0x400000, {{PT_LOAD, PF_R | PF_X, 0x400000, 0, {0x90}}})),
-              int(kernel::EINVAL));
+    EXPECT_EQ(
+        load_error(make_elf(ET_EXEC, 0x400000, {{PT_LOAD, PF_R | PF_X, 0x400000, 0, {0x90}}})),
+        int(kernel::EINVAL));
 }
 
 TEST_F(ProgramLoaderTest, RejectsBadSegmentLayouts) {
@@ -265,31 +331,35 @@ TEST_F(ProgramLoaderTest, RejectsBadSegmentLayouts) {
                                    {PT_LOAD, PF_R, 0x400000, 0, code}})),
               int(kernel::EINVAL));
     // Below 64 KiB.
-    EXPECT_EQ(load_error(make_elf(ET_EXEC, 0x1000, {phdr(0x1040), {PT_LOAD, PF_R | PF_X, 0x1000, 0, code}})),
+    EXPECT_EQ(load_error(make_elf(ET_EXEC, 0x1000,
+                                  {phdr(0x1040), {PT_LOAD, PF_R | PF_X, 0x1000, 0, code}})),
               int(kernel::EINVAL));
     // In the top terabyte of the user half (kept for stack and mmap).
-    EXPECT_EQ(load_error(make_elf(ET_EXEC, 0x7f0000000000,
-                                  {phdr(0x7f0000000040),
-                                   {PT_LOAD, PF_R | PF_X, 0x7f0000000000, 0, code}})),
+    EXPECT_EQ(load_error(make_elf(
+                  ET_EXEC, 0x7f0000000000,
+                  {phdr(0x7f0000000040), {PT_LOAD, PF_R | PF_X, 0x7f0000000000, 0, code}})),
               int(kernel::EINVAL));
     // Address range wraps.
-    EXPECT_EQ(load_error(make_elf(ET_EXEC, 0x400000,
-                                  {phdr(0x400040),
-                                   {PT_LOAD, PF_R | PF_X, 0xfffffffffffff000, 0x2000, code}})),
+    EXPECT_EQ(load_error(make_elf(
+                  ET_EXEC, 0x400000,
+                  {phdr(0x400040), {PT_LOAD, PF_R | PF_X, 0xfffffffffffff000, 0x2000, code}})),
               int(kernel::EINVAL));
     // File size larger than memory size.
-    auto program = make_elf(ET_EXEC, 0x400000, {phdr(0x400040), {PT_LOAD, PF_R | PF_X, 0x400000, 0, code}});
+    auto program =
+        make_elf(ET_EXEC, 0x400000, {phdr(0x400040), {PT_LOAD, PF_R | PF_X, 0x400000, 0, code}});
     auto header = read_struct<Elf64_Ehdr>(program, 0);
     auto segment = read_struct<Elf64_Phdr>(program, header.e_phoff + sizeof(Elf64_Phdr));
     segment.p_memsz = 8;
-    ingot_test::write_struct(std::span<uint8_t>(program), header.e_phoff + sizeof(Elf64_Phdr), segment);
+    ingot_test::write_struct(std::span<uint8_t>(program), header.e_phoff + sizeof(Elf64_Phdr),
+                             segment);
     EXPECT_EQ(load_error(program), int(kernel::EINVAL));
 }
 
 TEST_F(ProgramLoaderTest, RejectsTooManySegments) {
     std::vector<ElfSegment> segments = {{PT_PHDR, PF_R, 0x400040, 34 * sizeof(Elf64_Phdr), {}}};
     for (int i = 0; i < 33; ++i)
-        segments.push_back({PT_LOAD, PF_R | PF_X, 0x400000 + uint64_t(i) * 0x10000, 0, std::vector<uint8_t>(16, 0x90)});
+        segments.push_back({PT_LOAD, PF_R | PF_X, 0x400000 + uint64_t(i) * 0x10000, 0,
+                            std::vector<uint8_t>(16, 0x90)});
     EXPECT_EQ(load_error(make_elf(ET_EXEC, 0x400000, segments)), int(kernel::EINVAL));
     segments.pop_back(); // 32 is the limit
     EXPECT_EQ(load_error(make_elf(ET_EXEC, 0x400000, segments)), 0);
@@ -297,7 +367,8 @@ TEST_F(ProgramLoaderTest, RejectsTooManySegments) {
 
 TEST_F(ProgramLoaderTest, RefusesToOverlapExistingMappings) {
     place(ingot_test::read_file(ingot_test::static_program_path()));
-    ASSERT_OK(space->map_anonymous(0x401000, page, protection::read, kernel::Placement::Fixed, RegionKind::Anonymous));
+    ASSERT_OK(space->map_anonymous(0x401000, page, protection::read, kernel::Placement::Fixed,
+                                   RegionKind::Anonymous));
     EXPECT_EQ(error_of(load()), int(kernel::EEXIST));
 }
 
