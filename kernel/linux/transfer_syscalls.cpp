@@ -1,12 +1,13 @@
 // Copies between files inside the kernel: sendfile(2) and copy_file_range(2), from a regular
-// file to a regular file. sendfile to a pipe, socket or the console is EINVAL: those files
-// take only the program's buffers (callers such as busybox and python's shutil fall back to
-// read and write on EINVAL).
+// file to a regular file, and sendfile from a regular file to a socket, a pipe or the console
+// (what web servers use it for).
 #include "fs/fd_table.h"
 #include "fs/inode_file.h"
 #include "fs/transfer_limits.h"
 #include "linux/syscall_table.h"
 #include "mm/user_memory.h"
+
+#include <ingot/abi/memory_layout.h>
 
 namespace kernel {
 
@@ -61,6 +62,31 @@ ErrorOr<size_t> copy_range(InodeFile& source, uint64_t from, InodeFile& destinat
     return done;
 }
 
+// The most one sendfile to a stream moves: what a socket's send buffer takes at once.
+constexpr size_t stream_chunk = 256 * 1024;
+
+// sendfile to a socket, a pipe or the console: those files take their bytes from the program's
+// memory only (their write() is the write syscall's), so the bytes pass through a mapping made
+// for the call in the program's address space, as if the program had read and written them
+// itself. Only what the destination took is consumed from the source.
+ErrorOr<size_t> send_to_stream(InodeFile& source, uint64_t from, File& destination, size_t length) {
+    length = min(length, stream_chunk);
+    if (length == 0)
+        return static_cast<size_t>(0);
+    auto& space = user_address_space();
+    uint64_t size = align_up(length, abi::page_size);
+    uint64_t staging = TRY(space.map_anonymous(0, size, protection::read | protection::write,
+                                               Placement::Anywhere, RegionKind::Anonymous));
+    auto sent = [&]() -> ErrorOr<size_t> {
+        size_t got = TRY(source.read_at(from, vfs::IoBuffer::user(staging), length));
+        if (got == 0)
+            return got;
+        return destination.write(staging, got);
+    }();
+    (void)space.unmap(staging, size);
+    return sent;
+}
+
 ErrorOr<uint64_t> read_offset(UserPointer offset) {
     auto value = TRY(read_user<int64_t>(offset.address));
     if (value < 0)
@@ -77,13 +103,18 @@ ErrorOr<long> sys_sendfile(int out_fd, int in_fd, UserPointer offset, size_t cou
     InodeFile* source = TRY(regular_file(*input, false, EINVAL));
     if (!(output->access_mode() == o_wronly || output->access_mode() == o_rdwr))
         return EBADF;
-    InodeFile* destination = TRY(regular_file(*output, true));
-    if (destination->status_flags() & o_append)
-        return EINVAL;
     uint64_t from = offset ? TRY(read_offset(offset)) : source->position();
     size_t length = min<size_t>(count, max_transfer);
-    size_t copied = TRY(copy_range(*source, from, *destination, destination->position(), length));
-    destination->set_position(destination->position() + copied);
+    size_t copied;
+    if (output->kind() == FileKind::Inode) {
+        InodeFile* destination = TRY(regular_file(*output, true));
+        if (destination->status_flags() & o_append)
+            return EINVAL;
+        copied = TRY(copy_range(*source, from, *destination, destination->position(), length));
+        destination->set_position(destination->position() + copied);
+    } else {
+        copied = TRY(send_to_stream(*source, from, *output, length));
+    }
     if (offset)
         TRY(write_user(offset.address, static_cast<int64_t>(from + copied)));
     else
