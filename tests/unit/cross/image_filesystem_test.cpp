@@ -50,8 +50,9 @@ private:
     size_t m_taken = 0;
 };
 
-// Every entry of a directory, `batch` at a time; the error of the first failing call, if any.
-kernel::ErrorOr<void> list(Inode& directory, size_t batch, Collector& collector) {
+// Every entry of a directory, as many at a time as the collector takes; the error of the first
+// failing call, if any.
+kernel::ErrorOr<void> list(Inode& directory, Collector& collector) {
     uint64_t cookie = 0;
     for (int calls = 0; calls < 100000; ++calls) {
         collector.reset();
@@ -149,7 +150,7 @@ TEST_F(ImageFileSystemTest, LooksUpEveryNameAndNothingElse) {
 
 TEST_F(ImageFileSystemTest, ListsDirectoriesWithCookies) {
     Collector all(1000);
-    ASSERT_OK(list(*root, 1000, all));
+    ASSERT_OK(list(*root, all));
     std::vector<std::string> expected = {".",   "..",  "bin",  "data", "emptydir",
                                          "etc", "lib", "many", "usr"};
     EXPECT_EQ(all.names, expected);
@@ -159,7 +160,7 @@ TEST_F(ImageFileSystemTest, ListsDirectoriesWithCookies) {
     EXPECT_EQ(all.types[2], NodeType::Directory);
     // One entry at a time resumes where it stopped.
     Collector one(1);
-    ASSERT_OK(list(*root, 1, one));
+    ASSERT_OK(list(*root, one));
     EXPECT_EQ(one.names, expected);
     // A cookie past the end reads nothing.
     uint64_t cookie = 1000;
@@ -169,7 +170,7 @@ TEST_F(ImageFileSystemTest, ListsDirectoriesWithCookies) {
 
     auto etc = walk_to(root, {"etc"});
     Collector in_etc(1000);
-    ASSERT_OK(list(*etc, 1000, in_etc));
+    ASSERT_OK(list(*etc, in_etc));
     EXPECT_EQ(in_etc.names, (std::vector<std::string>{".", "..", "hostname", "nginx"}));
     kernel::vfs::Attributes attributes;
     ASSERT_OK(etc->attributes(attributes));
@@ -177,7 +178,7 @@ TEST_F(ImageFileSystemTest, ListsDirectoriesWithCookies) {
     EXPECT_EQ(in_etc.inodes[1], 1u);
     auto emptydir = walk_to(root, {"emptydir"});
     Collector nothing(1000);
-    ASSERT_OK(list(*emptydir, 1000, nothing));
+    ASSERT_OK(list(*emptydir, nothing));
     EXPECT_EQ(nothing.names, (std::vector<std::string>{".", ".."}));
 }
 
@@ -269,7 +270,7 @@ struct WalkCounts {
 
 void walk(RefPtr<Inode> directory, int depth, std::set<uint64_t>& visited, WalkCounts& counts) {
     Collector names(3);
-    if (list(*directory, 3, names).is_error())
+    if (list(*directory, names).is_error())
         ++counts.errors;
     for (const auto& name : names.names) {
         if (name == "." || name == "..")
