@@ -14,15 +14,12 @@ require_files /usr/bin/redis-server
 data=$WORK/data
 mkdir -p "$data"
 topology_publish 6379 6379
+[[ $MODE == native ]] || GUEST_NET_ARGS+=(-v "$data:/data")
 start_redis() {
     local flags=(--port 6379 --dir /data --appendonly yes --appendfsync always --save ''
                  --protected-mode no)
-    if [[ $MODE == native ]]; then
-        flags[3]=$data
-        start_server /usr/bin/redis-server "${flags[@]}"
-    else
-        start_server /usr/bin/redis-server -v "$data:/data" -- "${flags[@]}"
-    fi
+    [[ $MODE == native ]] && flags[3]=$data
+    start_server /usr/bin/redis-server "${flags[@]}"
     wait_until "redis answers PING" redis-cli -p 6379 ping
 }
 cli() { timeout 10 redis-cli -p 6379 "$@"; }
