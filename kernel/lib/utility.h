@@ -57,8 +57,14 @@ private:
 };
 
 // A pack of indices 0..N-1, for expanding one argument per element (std::index_sequence).
-template <size_t... Indices> struct IndexSequence {};
+template <typename T, T... Values> struct IntegerSequence {};
+template <size_t... Indices> using IndexSequence = IntegerSequence<size_t, Indices...>;
+#if defined(__clang__)
+template <size_t Count>
+using MakeIndexSequence = __make_integer_seq<IntegerSequence, size_t, Count>;
+#else
 template <size_t Count> using MakeIndexSequence = IndexSequence<__integer_pack(Count)...>;
+#endif
 
 // Overflow-checked end of [start, start + length).
 constexpr bool range_end(uint64_t start, uint64_t length, uint64_t& end) {
