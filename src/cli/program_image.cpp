@@ -38,6 +38,10 @@ void add_library_closure(FilesystemBuilder& builder, const std::string& program,
                          const FileOptions& files, const std::vector<PathMapping>& added) {
     ClosureRequest request;
     if (files.rootfs.empty()) {
+        // What is not a program at all is named as such before any library is looked for.
+        MappedFile mapped(program, "program");
+        if (!looks_like_image(mapped.bytes()))
+            check_program(mapped.bytes(), program);
         request.program = std::filesystem::absolute(program).lexically_normal().string();
     } else {
         request.program = rootfs_program(program);
