@@ -28,6 +28,10 @@ void check_rootfs(const std::string& rootfs) {
         fail("--rootfs '{}' is not a directory", rootfs);
 }
 
+[[noreturn]] void program_not_in_rootfs(const std::string& program, const std::string& rootfs) {
+    fail("the program '{}' is not a regular file in --rootfs '{}'", program, rootfs);
+}
+
 std::string rootfs_program(const std::string& program) {
     return normal_guest_path(program, "with --rootfs, the program");
 }
@@ -46,6 +50,8 @@ void add_library_closure(FilesystemBuilder& builder, const std::string& program,
     } else {
         request.program = rootfs_program(program);
         request.system_root = files.rootfs;
+        if (!GuestTree(files.rootfs, added).find_file(request.program))
+            program_not_in_rootfs(program, files.rootfs);
     }
     request.added = added;
     request.modules = find_added_modules(added);
@@ -103,7 +109,7 @@ std::vector<uint8_t> pack_program(const std::string& program, const ProgramOptio
     if (!files.rootfs.empty()) {
         const FileExtent* found = filesystem.find(rootfs_program(program));
         if (!found)
-            fail("the program '{}' is not a regular file in --rootfs '{}'", program, files.rootfs);
+            program_not_in_rootfs(program, files.rootfs);
         program_file = *found;
         bytes = std::span<const uint8_t>(filesystem.bytes)
                     .subspan(program_file->offset, program_file->size);

@@ -84,6 +84,15 @@ bool GuestTree::is_added(std::string_view guest_path) const {
     return mapping_for(guest_path) != nullptr;
 }
 
+bool GuestTree::leads_to_mapping(std::string_view guest_path) const {
+    std::string prefix = std::string(guest_path) + "/";
+    for (const PathMapping& mapping : m_added) {
+        if (mapping.guest_path.starts_with(prefix))
+            return true;
+    }
+    return false;
+}
+
 std::optional<GuestEntry> GuestTree::resolve(std::string_view guest_path) const {
     GuestEntry entry;
     // What is left to walk, last component first.
@@ -104,6 +113,10 @@ std::optional<GuestEntry> GuestTree::resolve(std::string_view guest_path) const 
             continue;
         }
         std::string candidate = current + "/" + part;
+        if (!pending.empty() && !is_added(candidate) && leads_to_mapping(candidate)) {
+            current = std::move(candidate);
+            continue;
+        }
         if (lstat(host_path(candidate).c_str(), &status) != 0)
             return std::nullopt;
         if (S_ISLNK(status.st_mode)) {

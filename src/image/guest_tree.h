@@ -53,6 +53,9 @@ public:
 
 private:
     const PathMapping* mapping_for(std::string_view guest_path) const;
+    // Is `guest_path` a directory above a mapping (/opt for --add x:/opt/plugin/x.so)? The image
+    // builder makes those directories, wherever the host has nothing there.
+    bool leads_to_mapping(std::string_view guest_path) const;
 
     std::string m_system_root;
     std::vector<PathMapping> m_added;
