@@ -22,8 +22,9 @@ else
     chmod +x "$WORK/nginx.img" # start_server runs what is executable
     start_server "$WORK/nginx.img"
 fi
-wait_for_tcp 127.0.0.1 8080
 url=http://127.0.0.1:8080
+# With -p the host's port accepts before the guest has booted: wait for an answer.
+wait_until "nginx answers" curl -sf --max-time 5 -o /dev/null "$url/"
 
 page=$(curl -sS --max-time 10 "$url/") || fail "curl $url/ failed"
 grep -q "<h1>nginx in Ingot</h1>" <<<"$page" || fail "the index is not the site's: $page"
