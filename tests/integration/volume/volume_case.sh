@@ -39,7 +39,9 @@ read-only)
   ;;
 kill)
   output=$directory.out
-  run -v "$directory:/data" "$program" -- append /data/log 1000000 > "$output" 2>/dev/null &
+  # Started directly, not through run(): $! must be ingot itself, the process killed.
+  "$ingot" run --platform "$platform" -v "$directory:/data" "$program" -- append /data/log 1000000 \
+    >"$output" 2>/dev/null &
   pid=$!
   for _ in $(seq 600); do
     [ "$(grep -c '^acked' "$output" 2>/dev/null)" -ge 20 ] && break
