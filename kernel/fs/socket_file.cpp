@@ -1,6 +1,7 @@
 #include "fs/socket_file.h"
 
 #include "fs/file_wait.h"
+#include "fs/socket_option_values.h"
 #include "lib/format.h"
 #include "lib/string.h"
 #include "lib/utility.h"
@@ -31,45 +32,12 @@ constexpr int tcp_nodelay = 1, tcp_keepidle = 4, tcp_keepintvl = 5, tcp_keepcnt 
 constexpr uint32_t min_buffer = 2048;
 constexpr uint32_t max_buffer = 4 * 1024 * 1024;
 
-struct LinuxTimeval {
-    int64_t seconds;
-    int64_t microseconds;
-};
-
-ErrorOr<int> int_value(const void* value, size_t length) {
-    if (length < sizeof(int))
-        return EINVAL;
-    int result;
-    memcpy(&result, value, sizeof result);
-    return result;
-}
-
-ErrorOr<uint64_t> timeout_value(const void* value, size_t length) {
-    if (length < sizeof(LinuxTimeval))
-        return EINVAL;
-    LinuxTimeval timeout;
-    memcpy(&timeout, value, sizeof timeout);
-    if (timeout.microseconds < 0 || timeout.microseconds >= 1000000)
-        return EDOM;
-    if (timeout.seconds < 0)
-        return static_cast<uint64_t>(0);
-    uint64_t seconds = min<uint64_t>(timeout.seconds, 1ull << 32);
-    return seconds * clock::ns_per_second + static_cast<uint64_t>(timeout.microseconds) * 1000;
-}
-
-size_t put_int(void* value, int number) {
-    memcpy(value, &number, sizeof number);
-    return sizeof number;
-}
-
-size_t put_timeout(void* value, uint64_t ns) {
-    LinuxTimeval timeout{static_cast<int64_t>(ns / clock::ns_per_second),
-                         static_cast<int64_t>(ns % clock::ns_per_second / 1000)};
-    memcpy(value, &timeout, sizeof timeout);
-    return sizeof timeout;
-}
-
 } // namespace
+
+using socket_option::int_value;
+using socket_option::put_int;
+using socket_option::put_timeout;
+using socket_option::timeout_value;
 
 ErrorOr<SocketFile*> SocketFile::create(Type type) {
     net::Socket* socket = nullptr;

@@ -1,6 +1,7 @@
 #include "fs/unix_socket_file.h"
 
 #include "fs/file_wait.h"
+#include "fs/socket_option_values.h"
 #include "fs/unix_socket_path.h"
 #include "lib/format.h"
 #include "lib/string.h"
@@ -37,45 +38,6 @@ constexpr size_t min_send_buffer = 4608, min_receive_buffer = 2304;
 
 constexpr int msg_peek = 0x2, msg_dont_wait = 0x40, msg_wait_all = 0x100;
 
-struct LinuxTimeval {
-    int64_t seconds;
-    int64_t microseconds;
-};
-
-ErrorOr<int> int_value(const void* value, size_t length) {
-    if (length < sizeof(int))
-        return EINVAL;
-    int result;
-    memcpy(&result, value, sizeof result);
-    return result;
-}
-
-// sock_set_timeout: EDOM for microseconds out of range, a negative time is no wait at all.
-ErrorOr<uint64_t> timeout_value(const void* value, size_t length) {
-    if (length < sizeof(LinuxTimeval))
-        return EINVAL;
-    LinuxTimeval timeout;
-    memcpy(&timeout, value, sizeof timeout);
-    if (timeout.microseconds < 0 || timeout.microseconds >= 1000000)
-        return EDOM;
-    if (timeout.seconds < 0)
-        return static_cast<uint64_t>(0);
-    uint64_t seconds = min<uint64_t>(timeout.seconds, 1ull << 32);
-    return seconds * clock::ns_per_second + static_cast<uint64_t>(timeout.microseconds) * 1000;
-}
-
-size_t put_int(void* value, int number) {
-    memcpy(value, &number, sizeof number);
-    return sizeof number;
-}
-
-size_t put_timeout(void* value, uint64_t ns) {
-    LinuxTimeval timeout{static_cast<int64_t>(ns / clock::ns_per_second),
-                         static_cast<int64_t>(ns % clock::ns_per_second / 1000)};
-    memcpy(value, &timeout, sizeof timeout);
-    return sizeof timeout;
-}
-
 // While a thread waits, another may unmap the buffers it was given: they are checked again
 // after every wait, before the next copy, or the copy would fault in the kernel.
 ErrorOr<void> still_accessible(const Buffers& data, Access access) {
@@ -86,6 +48,11 @@ ErrorOr<void> still_accessible(const Buffers& data, Access access) {
 }
 
 } // namespace
+
+using socket_option::int_value;
+using socket_option::put_int;
+using socket_option::put_timeout;
+using socket_option::timeout_value;
 
 Credentials UnixSocketFile::program_credentials() {
     return Credentials{1, 0, 0}; // getpid() is 1 and the program runs as root
