@@ -9,7 +9,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$(cd "${1:-$root/build}" 2>/dev/null && pwd) || { echo "bench: no build directory ${1:-$root/build}" >&2; exit 1; }
 ingot=$build/bin/ingot
 floor=$build/bin/ingot-bench-floor
-kernel_file=$build/kernel/ingot-kernel-hvt.image.elf
+kernel_file=$build/kernel/ingot-kernel.image.elf
 runs=20
 warmups=3
 expected="Hello, world!"
@@ -187,7 +187,7 @@ else
     kernel_bytes=$((1 << 40)) kernel_text="missing"
 fi
 kernel_verdict=$(awk -v l="$loaded_kib" -v f="$kernel_bytes" 'BEGIN {print (l > 0 && l < 512 && f < 512 * 1024) ? "met" : "MISSED"}')
-printf '   %-22s %s in memory, %s (ingot-kernel-hvt.image.elf)   target < 512 KiB: %s\n' kernel "${loaded:-?}" "$kernel_text" "$kernel_verdict"
+printf '   %-22s %s in memory, %s (ingot-kernel.image.elf)   target < 512 KiB: %s\n' kernel "${loaded:-?}" "$kernel_text" "$kernel_verdict"
 
 # ---- d. The smallest --mem that still runs each hello, by bisection in 256 KiB steps.
 echo

@@ -33,6 +33,7 @@
 #include "time/clock.h"
 
 #include <ingot/abi/boot_info.h>
+#include <ingot/abi/exit_status.h>
 #include <ingot/abi/image.h>
 #include <ingot/abi/memory_layout.h>
 
@@ -46,7 +47,6 @@ namespace kernel {
 
 namespace {
 
-constexpr int exit_cannot_execute = 126;
 constexpr uint64_t user_lowest = 0x10000;
 constexpr uint64_t stack_top = 0x7ffffffff000;
 
@@ -58,7 +58,7 @@ Manifest manifest;
 
 [[noreturn]] void refuse(const char* what, Error error) {
     klog("cannot start the program: %s (%s)", what, errno_name(error.code()));
-    platform::exit(exit_cannot_execute);
+    platform::exit(ingot::abi::exit_cannot_execute);
 }
 
 template <typename T> T must(ErrorOr<T> result, const char* what) {
@@ -92,7 +92,7 @@ LoadedInterpreter load_interpreter_at(const char* path, AddressSpace& space) {
     if (loaded.is_error()) {
         klog("cannot start the program: its interpreter %s cannot be loaded (%s)", path,
              errno_name(loaded.error().code()));
-        platform::exit(exit_cannot_execute);
+        platform::exit(ingot::abi::exit_cannot_execute);
     }
     return loaded.release_value();
 }

@@ -3,6 +3,8 @@
 #include "lib/format.h"
 #include "platform/platform.h"
 
+#include <ingot/abi/exit_status.h>
+
 #include <stdarg.h>
 
 namespace kernel {
@@ -30,7 +32,7 @@ void panic(const char* pattern, ...) {
     va_start(arguments, pattern);
     vlog(pattern, arguments);
     va_end(arguments);
-    platform::exit(125);
+    platform::exit(ingot::abi::exit_ingot_failed);
 }
 
 } // namespace kernel

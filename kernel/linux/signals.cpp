@@ -9,6 +9,7 @@
 #include "platform/platform.h"
 #include "sched/scheduler.h"
 
+#include <ingot/abi/exit_status.h>
 #include <ingot/signal_names.h>
 
 namespace kernel::signals {
@@ -161,7 +162,7 @@ bool full_return_pending;
         // it and expects nothing), the signal's name otherwise (bash says "Terminated").
         if (signal != sigint && signal != sigpipe)
             klog("the program was killed by %s", ingot::signal_name(signal).text);
-        platform::exit(128 + signal);
+        platform::exit(ingot::abi::exit_killed_by(signal));
     }
     abi::CrashArgs crash{};
     crash.signal = static_cast<uint32_t>(signal);

@@ -5,6 +5,8 @@
 #include "platform/platform.h"
 #include "time/clock.h"
 
+#include <ingot/abi/exit_status.h>
+
 extern "C" {
 uint64_t current_kernel_stack_top;
 void switch_context(uint64_t* save_rsp, uint64_t next_rsp);
@@ -80,7 +82,7 @@ Thread& pick_next() {
             !(signal_hooks.external_wake && signal_hooks.external_wake())) {
             klog("all %zu threads are blocked with nothing that could wake them: deadlock",
                  thread_count);
-            platform::exit(128 + 9);
+            platform::exit(ingot::abi::exit_killed_by(9));
         }
         uint64_t deadline = earliest ? earliest->wake_deadline_ns : 0;
         if (device_deadline && (!deadline || device_deadline < deadline))

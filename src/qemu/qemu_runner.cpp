@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <ingot/abi/exit_status.h>
 #include <ingot/abi/memory_layout.h>
 #include <ingot/signal_names.h>
 
@@ -30,9 +31,6 @@
 namespace ingot {
 
 namespace {
-
-// Same meaning as on hvt: the guest broke the rules (or QEMU failed) and was stopped.
-constexpr int status_guest_misbehaved = 125;
 
 // An image packed on the fly exists only in ingot's memory; QEMU reads it through a memfd,
 // which leaves nothing behind however ingot ends.
@@ -84,7 +82,7 @@ int status_without_exit_frame(int wait_status) {
     else
         fmt::print(stderr, "ingot: QEMU exited with status {} before the program exited\n",
                    WEXITSTATUS(wait_status));
-    return status_guest_misbehaved;
+    return abi::exit_ingot_failed;
 }
 
 } // namespace
@@ -164,7 +162,7 @@ int run_on_qemu(const Image& image, const std::string& image_path, const QemuRun
     if (!outcome.protocol_error.empty()) {
         fmt::print(stderr, "ingot: the guest broke the console protocol and was stopped: {}\n",
                    outcome.protocol_error);
-        return status_guest_misbehaved;
+        return abi::exit_ingot_failed;
     }
     if (outcome.stop) {
         if (!outcome.stop->message.empty())

@@ -3,6 +3,8 @@
 #include "sandbox/privileges.h"
 #include "support/error.h"
 
+#include <ingot/abi/exit_status.h>
+
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -56,7 +58,7 @@ void report_refusal(int, siginfo_t* info, void*) {
     append(line, length, sizeof line, "): a bug in ingot, or a subverted monitor\n");
     [[maybe_unused]] ssize_t written = ::write(STDERR_FILENO, line, length);
     // The system call itself: a library's _exit wrapper (a sanitizer's) may make others.
-    ::syscall(SYS_exit_group, status_sandbox_refused);
+    ::syscall(SYS_exit_group, abi::exit_ingot_failed);
 }
 
 [[noreturn]] void seccomp_failed(const char* what, const char* syscall, int result) {

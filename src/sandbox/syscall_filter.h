@@ -1,9 +1,9 @@
 // A seccomp allowlist for one thread, built with libseccomp: every system call not on it is
 // refused. The refusal traps (SECCOMP_RET_TRAP): a SIGSYS handler prints the call's name in one
-// line and ends ingot with status 125, so a call the list forgot is a clear bug report rather
-// than a silent "Bad system call" (SECCOMP_RET_KILL_PROCESS, what Solo5 does). The call itself
-// never runs either way; the handler is installed before the filter and the filters never
-// allow rt_sigaction, so a subverted monitor cannot replace it.
+// line and ends ingot with abi::exit_ingot_failed (125), so a call the list forgot is a clear bug
+// report rather than a silent "Bad system call" (SECCOMP_RET_KILL_PROCESS, what Solo5 does). The
+// call itself never runs either way; the handler is installed before the filter and the filters
+// never allow rt_sigaction, so a subverted monitor cannot replace it.
 #pragma once
 
 #include <seccomp.h>
@@ -12,9 +12,6 @@
 #include <initializer_list>
 
 namespace ingot {
-
-// The exit status after a refused call: the same as a guest that broke the rules.
-constexpr int status_sandbox_refused = 125;
 
 class SyscallFilter {
 public:

@@ -1,6 +1,7 @@
 #include "support/stop_policy.h"
 
 #include <fmt/format.h>
+#include <ingot/abi/exit_status.h>
 #include <ingot/signal_names.h>
 
 namespace ingot {
@@ -40,7 +41,7 @@ StopPolicy::StopPolicy(std::optional<Clock::duration> grace) : m_grace(grace) {}
 
 std::optional<StopPolicy::Stop> StopPolicy::on_signal(int signal, Clock::time_point now) {
     if (m_stop_request)
-        return Stop{128 + signal, stopped_by(signal, " (a second signal)")};
+        return Stop{abi::exit_killed_by(signal), stopped_by(signal, " (a second signal)")};
     if (!requests_stop(signal))
         return std::nullopt;
     m_stop_request = signal;
@@ -50,13 +51,13 @@ std::optional<StopPolicy::Stop> StopPolicy::on_signal(int signal, Clock::time_po
 }
 
 StopPolicy::Stop StopPolicy::before_start(int signal) const {
-    return {128 + signal, stopped_by(signal, " before it started")};
+    return {abi::exit_killed_by(signal), stopped_by(signal, " before it started")};
 }
 
 std::optional<StopPolicy::Stop> StopPolicy::on_time(Clock::time_point now) const {
     if (!m_deadline || now < *m_deadline)
         return std::nullopt;
-    return Stop{128 + m_stop_request,
+    return Stop{abi::exit_killed_by(m_stop_request),
                 fmt::format("ingot: the program was stopped: still running {} after {}",
                             duration_text(*m_grace), signal_name(m_stop_request).text)};
 }

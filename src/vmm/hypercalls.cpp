@@ -3,6 +3,8 @@
 #include "vmm/net_device.h"
 #include "vmm/volume/volume_device.h"
 
+#include <ingot/abi/exit_status.h>
+
 #include <fmt/format.h>
 
 #include <poll.h>
@@ -85,7 +87,8 @@ HypercallOutcome HypercallHandler::handle(uint64_t offset, uint64_t argument_add
         auto arguments = load<abi::CrashArgs>(argument_address);
         if (arguments.signal == 0 || arguments.signal > 64)
             throw GuestFault(fmt::format("crash hypercall with signal {}", arguments.signal));
-        return {HypercallOutcome::Kind::Crash, static_cast<int>(128 + arguments.signal), arguments};
+        return {HypercallOutcome::Kind::Crash,
+                abi::exit_killed_by(static_cast<int>(arguments.signal)), arguments};
     }
     }
     throw GuestFault(fmt::format("unknown hypercall {}", number));

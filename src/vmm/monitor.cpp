@@ -16,6 +16,7 @@
 #include "vmm/volume/volume_device.h"
 
 #include <fmt/format.h>
+#include <ingot/abi/exit_status.h>
 #include <ingot/abi/memory_layout.h>
 #include <ingot/signal_names.h>
 
@@ -25,8 +26,6 @@
 namespace ingot {
 
 namespace {
-
-constexpr int status_guest_misbehaved = 125;
 
 // Posts host signals for the program into GuestInfo; false when the guest cannot take them yet.
 bool post_host_signals(GuestMemory& memory, const BootLayout& layout, uint64_t signals) {
@@ -160,7 +159,7 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
             } catch (const GuestFault& fault) {
                 fmt::print(stderr, "ingot: the guest broke the hypercall ABI and was stopped: {}\n",
                            fault.what());
-                status = status_guest_misbehaved;
+                status = abi::exit_ingot_failed;
                 break;
             }
             if (outcome.kind == HypercallOutcome::Kind::Continue)
@@ -213,14 +212,14 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
                 fmt::format("{}: {}", signal_description(verdict.signal), verdict.description),
                 registers, sregs.cr3, program_bias(memory, layout), in_kernel};
             print_crash_report(scene, image, memory);
-            status = in_kernel ? status_guest_misbehaved : 128 + verdict.signal;
+            status = in_kernel ? abi::exit_ingot_failed : abi::exit_killed_by(verdict.signal);
             break;
         }
         kvm_regs registers = vcpu.registers();
         fmt::print(stderr,
                    "ingot: the guest stopped unexpectedly (KVM exit reason {}) at rip {:#x}\n",
                    run.exit_reason, registers.rip);
-        status = status_guest_misbehaved;
+        status = abi::exit_ingot_failed;
         break;
     }
     if (options.print_stats) {

@@ -5,18 +5,19 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/descriptor_tables.h"
 #include "arch/x86_64/msr.h"
+#include "drivers/pc/cmos_clock.h"
 #include "lib/string.h"
 #include "lib/utility.h"
 #include "loader/payload.h"
 #include "mm/physical_memory.h"
 #include "platform/platform.h"
-#include "platform/pvh/cmos_clock.h"
 #include "platform/pvh/command_line.h"
 #include "platform/pvh/pvh_state.h"
 #include "platform/pvh/start_info.h"
 #include "platform/pvh/tsc_frequency.h"
 
 #include <ingot/abi/boot_info.h>
+#include <ingot/abi/exit_status.h>
 #include <ingot/abi/image.h>
 #include <ingot/abi/memory_layout.h>
 
@@ -44,7 +45,7 @@ uint8_t run_time_arguments[sizeof command_line_text + 4096];
 
 [[noreturn]] void refuse(const char* what) {
     early_log("ingot: cannot boot: %s", what);
-    platform::exit(126);
+    platform::exit(ingot::abi::exit_cannot_execute);
 }
 
 void set_up_cpu() {
@@ -167,7 +168,7 @@ extern "C" [[noreturn]] void pvh_main(uint32_t start_info_physical) {
     if (boot.first_free_address >= boot.memory_size)
         refuse("the image does not fit in memory");
     boot.tsc_khz = tsc.khz;
-    boot.boot_time_ns = read_cmos_realtime_ns();
+    boot.boot_time_ns = pc::read_cmos_realtime_ns();
     boot.arguments = kernel_to_physical(run_time_arguments);
     boot.arguments_size = arguments_size.value();
     gather_entropy(boot.entropy);

@@ -1,13 +1,15 @@
 #include "platform/pvh/pvh_interrupts.h"
 
 #include "arch/x86_64/interrupt_frame.h"
+#include "drivers/pc/local_apic.h"
 #include "lib/log.h"
 #include "linux/fault_signals.h"
 #include "linux/signals.h"
 #include "mm/user_memory.h"
 #include "platform/platform.h"
-#include "platform/pvh/local_apic.h"
 #include "sched/scheduler.h"
+
+#include <ingot/abi/exit_status.h>
 
 extern "C" {
 extern char __kernel_start[];
@@ -17,8 +19,6 @@ extern char __kernel_end[];
 namespace kernel::pvh {
 
 namespace {
-
-constexpr int exit_kernel_fault = 125;
 
 bool in_kernel(uint64_t address) {
     return address >= reinterpret_cast<uint64_t>(__kernel_start) &&
@@ -47,7 +47,8 @@ void handle_exception(InterruptFrame& frame) {
             frame, signals::fault_signal(frame.vector, frame.error_code, fault_address, frame.rip)))
         return;
     int signal = report_exception({frame, fault_address, kernel_fault});
-    platform::exit(kernel_fault ? exit_kernel_fault : 128 + signal);
+    platform::exit(kernel_fault ? ingot::abi::exit_ingot_failed
+                                : ingot::abi::exit_killed_by(signal));
 }
 
 bool wake_input_waiters() {
@@ -70,21 +71,21 @@ bool preempt_program(InterruptFrame& frame) {
 int dispatch_interrupt(InterruptFrame& frame) {
     bool in_program = !in_kernel(frame.rip);
     switch (frame.vector) {
-    case local_apic::timer_vector:
-        local_apic::end_of_interrupt();
+    case pc::local_apic::timer_vector:
+        pc::local_apic::end_of_interrupt();
         arm_time_slice();
         return in_program && preempt_program(frame);
     case serial_vector:
         receive_console_input();
-        local_apic::end_of_interrupt();
+        pc::local_apic::end_of_interrupt();
         wake_input_waiters();
         return in_program && preempt_program(frame);
     case net_vector:
         // Before the EOI: a level-triggered line still high would interrupt again at once.
         acknowledge_net_interrupt();
-        local_apic::end_of_interrupt();
+        pc::local_apic::end_of_interrupt();
         return in_program && preempt_program(frame);
-    case local_apic::spurious_vector:
+    case pc::local_apic::spurious_vector:
         return 0;
     case 2:
         klog("non-maskable interrupt at 0x%llx: ignored",
@@ -95,7 +96,7 @@ int dispatch_interrupt(InterruptFrame& frame) {
             handle_exception(frame);
             return 0;
         }
-        local_apic::end_of_interrupt();
+        pc::local_apic::end_of_interrupt();
         return 0;
     }
 }

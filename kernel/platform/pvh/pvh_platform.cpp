@@ -3,6 +3,9 @@
 // exit status leaves through QEMU's isa-debug-exit or, elsewhere, a keyboard-controller reset.
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/port_io.h"
+#include "drivers/pc/io_apic.h"
+#include "drivers/pc/local_apic.h"
+#include "drivers/pc/serial_port.h"
 #include "drivers/pci/config_space.h"
 #include "drivers/probe.h"
 #include "fs/p9/volume_list.h"
@@ -13,13 +16,11 @@
 #include "linux/entropy.h"
 #include "platform/platform_interface.h"
 #include "platform/pvh/console_framing.h"
-#include "platform/pvh/io_apic.h"
-#include "platform/pvh/local_apic.h"
 #include "platform/pvh/pvh_interrupts.h"
 #include "platform/pvh/pvh_state.h"
-#include "platform/pvh/serial_port.h"
 #include "time/clock.h"
 
+#include <ingot/abi/exit_status.h>
 #include <ingot/abi/pvh_console.h>
 
 #include <stdarg.h>
@@ -31,13 +32,13 @@ namespace {
 constexpr uint8_t serial_irq = 4;
 constexpr uint64_t time_slice_ns = 5000000;
 
-Lifelong<SerialPort> serial_storage;
+Lifelong<pc::SerialPort> serial_storage;
 Lifelong<ByteRing> stdin_ring_storage;
 Lifelong<ConsoleEncoder> encoder_storage;
 Lifelong<ConsoleDecoder> decoder_storage;
 uint8_t stdin_storage[16 * 1024];
 
-SerialPort* serial;
+pc::SerialPort* serial;
 ByteRing* stdin_ring;
 ConsoleEncoder* encoder;
 ConsoleDecoder* decoder;
@@ -124,23 +125,23 @@ volatile uint64_t* host_signals(uint64_t program_load_bias) {
 
 void arm_time_slice() {
     uint64_t deadline = cpu::read_tsc() + clock::ns_to_tsc(time_slice_ns);
-    local_apic::arm_timer(deadline);
+    pc::local_apic::arm_timer(deadline);
 }
 
 void initialize(const abi::BootInfo& boot_info) {
     for (int i = 0; i < 3; ++i)
         streams[i] = boot_info.streams[i];
-    local_apic::initialize(boot_info.tsc_khz);
-    io_apic::initialize();
+    pc::local_apic::initialize(boot_info.tsc_khz);
+    pc::io_apic::initialize();
     if (serial) {
-        io_apic::route(serial_irq, serial_vector);
+        pc::io_apic::route(serial_irq, serial_vector);
         serial->enable_receive_interrupt(true);
     }
     arm_time_slice();
     if (boot_info.flags & abi::boot_flag_boot_trace)
         klog("boot: pvh, TSC %llu kHz from %s, %s timer, %llu MiB of RAM, console %s",
              static_cast<unsigned long long>(boot_info.tsc_khz), boot_details.tsc_source,
-             local_apic::mode(), static_cast<unsigned long long>(boot_info.memory_size >> 20),
+             pc::local_apic::mode(), static_cast<unsigned long long>(boot_info.memory_size >> 20),
              !serial                                    ? "absent"
              : boot_details.command_line.framed_console ? "COM1 framed"
                                                         : "COM1");
@@ -187,7 +188,7 @@ uint64_t wait_for_events(uint64_t interest, uint64_t timeout_ns) {
     receive_console_input();
     if (ready_events() || pending_host_signals || timeout_ns == 0)
         return ready_events();
-    local_apic::arm_timer(
+    pc::local_apic::arm_timer(
         timeout_ns == UINT64_MAX ? UINT64_MAX : cpu::read_tsc() + clock::ns_to_tsc(timeout_ns));
     asm volatile("sti; hlt; cli" ::: "memory");
     receive_console_input();
@@ -207,7 +208,7 @@ void exit(int status) {
 
 void crash(const abi::CrashArgs& crash) {
     report_program_crash(crash);
-    exit(128 + static_cast<int>(crash.signal));
+    exit(ingot::abi::exit_killed_by(static_cast<int>(crash.signal)));
 }
 
 namespace {
@@ -238,8 +239,8 @@ void start_net_interrupts(bool report) {
             klog("boot: virtio-net interrupt: MSI-X vector 0x%x", net_vector);
         return;
     }
-    auto trigger = line.level_triggered ? io_apic::Trigger::Level : io_apic::Trigger::Edge;
-    if (!io_apic::route_gsi(line.gsi, net_vector, trigger)) {
+    auto trigger = line.level_triggered ? pc::io_apic::Trigger::Level : pc::io_apic::Trigger::Edge;
+    if (!pc::io_apic::route_gsi(line.gsi, net_vector, trigger)) {
         klog("virtio-net: no I/O APIC input for its interrupt (GSI %u); polled instead", line.gsi);
         return;
     }

@@ -4,6 +4,8 @@
 #include "sandbox/allowlists.h"
 #include "sandbox/syscall_filter.h"
 
+#include <ingot/abi/exit_status.h>
+
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <linux/kvm.h>
@@ -68,7 +70,7 @@ Outcome run_sealed(Thread thread, const std::function<void()>& body) {
 }
 
 void expect_refused(const Outcome& outcome, const std::string& call) {
-    EXPECT_EQ(outcome.status, status_sandbox_refused) << outcome.error_output;
+    EXPECT_EQ(outcome.status, abi::exit_ingot_failed) << outcome.error_output;
     EXPECT_EQ(outcome.error_output, "ingot: error: the monitor's sandbox refused system call " +
                                         call + " (" +
                                         std::to_string(seccomp_syscall_resolve_name(call.c_str())) +

@@ -1,8 +1,8 @@
-#include "platform/pvh/serial_port.h"
+#include "drivers/pc/serial_port.h"
 
 #include "arch/x86_64/port_io.h"
 
-namespace kernel::pvh {
+namespace kernel::pc {
 
 namespace {
 
@@ -99,4 +99,4 @@ void SerialPort::enable_receive_interrupt(bool enable) {
     write_register(reg::interrupt_enable, enable ? ier_received_data : 0);
 }
 
-} // namespace kernel::pvh
+} // namespace kernel::pc

@@ -1,8 +1,8 @@
-#include "platform/pvh/cmos_clock.h"
+#include "drivers/pc/cmos_clock.h"
 
 #include "arch/x86_64/port_io.h"
 
-namespace kernel::pvh {
+namespace kernel::pc {
 
 namespace {
 
@@ -73,4 +73,4 @@ uint64_t read_cmos_realtime_ns() {
     return seconds > 0 ? static_cast<uint64_t>(seconds) * 1000000000ull : 0;
 }
 
-} // namespace kernel::pvh
+} // namespace kernel::pc

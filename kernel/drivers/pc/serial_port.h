@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-namespace kernel::pvh {
+namespace kernel::pc {
 
 class SerialPort {
 public:
@@ -40,4 +40,4 @@ private:
     size_t m_early_input_taken = 0;
 };
 
-} // namespace kernel::pvh
+} // namespace kernel::pc

@@ -1,11 +1,11 @@
-#include "platform/pvh/io_apic.h"
+#include "drivers/pc/io_apic.h"
 
 #include "arch/x86_64/port_io.h"
 #include "lib/utility.h"
 
 #include <ingot/abi/memory_layout.h>
 
-namespace kernel::pvh::io_apic {
+namespace kernel::pc::io_apic {
 
 namespace {
 
@@ -77,4 +77,4 @@ bool route_gsi(uint32_t gsi, uint8_t vector, Trigger trigger) {
     return true;
 }
 
-} // namespace kernel::pvh::io_apic
+} // namespace kernel::pc::io_apic

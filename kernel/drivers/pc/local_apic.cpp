@@ -1,4 +1,4 @@
-#include "platform/pvh/local_apic.h"
+#include "drivers/pc/local_apic.h"
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/msr.h"
@@ -6,7 +6,7 @@
 
 #include <ingot/abi/memory_layout.h>
 
-namespace kernel::pvh::local_apic {
+namespace kernel::pc::local_apic {
 
 namespace {
 
@@ -98,4 +98,4 @@ const char* mode() {
     return x2apic ? "x2APIC one-shot" : "xAPIC one-shot";
 }
 
-} // namespace kernel::pvh::local_apic
+} // namespace kernel::pc::local_apic

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-namespace kernel::pvh::io_apic {
+namespace kernel::pc::io_apic {
 
 void initialize();
 // Edge-triggered, active high, to this CPU: the ISA default, right for the 16550.
@@ -16,4 +16,4 @@ enum class Trigger { Edge, Level };
 // virtio-mmio slots start at GSI 24). False when no I/O APIC has that input.
 bool route_gsi(uint32_t gsi, uint8_t vector, Trigger trigger);
 
-} // namespace kernel::pvh::io_apic
+} // namespace kernel::pc::io_apic

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-namespace kernel::pvh::local_apic {
+namespace kernel::pc::local_apic {
 
 inline constexpr uint8_t timer_vector = 0x20;
 inline constexpr uint8_t spurious_vector = 0xff;
@@ -17,4 +17,4 @@ void arm_timer(uint64_t deadline_tsc);
 void end_of_interrupt();
 const char* mode();
 
-} // namespace kernel::pvh::local_apic
+} // namespace kernel::pc::local_apic
