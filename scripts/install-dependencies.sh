@@ -7,6 +7,7 @@ packages=(
   libfmt-dev libcli11-dev libelf-dev libdw-dev
   libxxhash-dev # the image's payload checksum
   libseccomp-dev # the monitor's sandbox
+  nlohmann-json3-dev # JSON for launch plans and instance state
   googletest libgtest-dev
   musl-tools
   liblua5.4-dev # the Lua interpreter test program
