@@ -62,7 +62,10 @@ std::optional<ProcessIdentity> identify_process(int pid) {
     if (!stat)
         return std::nullopt;
     auto start = parse_stat_start_time(*stat);
-    if (!start)
+    // A zombie has ended: only its exit status waits for its parent.
+    size_t close = stat->rfind(") ");
+    if (!start || close == std::string::npos || close + 2 >= stat->size() ||
+        (*stat)[close + 2] == 'Z' || (*stat)[close + 2] == 'X')
         return std::nullopt;
     return ProcessIdentity{pid, *start, current_boot_id()};
 }

@@ -22,6 +22,7 @@ struct ProcessIdentity {
 std::optional<uint64_t> parse_stat_start_time(std::string_view stat);
 
 std::string current_boot_id();
+// Nothing when `pid` is gone or a zombie.
 std::optional<ProcessIdentity> identify_process(int pid);
 
 // Whether `recorded` is the process that `now` (identify_process of the same pid, in the boot

@@ -35,7 +35,9 @@ RestartPolicy RestartPolicy::parse(std::string_view text) {
             }
         }
     }
-    fail("--restart '{}': expected no, on-failure[:MAX_RETRIES], always or unless-stopped", text);
+    fail("unknown restart policy '{}': expected no, on-failure[:MAX_RETRIES], always or "
+         "unless-stopped",
+         text);
 }
 
 std::string RestartPolicy::text() const {
