@@ -2,8 +2,9 @@
 // session of its own, without a terminal) that runs `ingot run` as its child, writes the
 // child's stdout and stderr into the instance's log, records the child's start and end in the
 // state, restarts it by the restart policy, and ends when the instance ends. ingot run itself
-// cleans its taps and proxies when it ends; the child gets SIGTERM should the supervisor die
-// first (PR_SET_PDEATHSIG), so that a killed supervisor leaves no VM behind either.
+// cleans its taps and proxies when it ends. The child gets SIGTERM should the supervisor die
+// first (PR_SET_PDEATHSIG) until the hvt monitor changes its user, which clears that setting
+// (prctl(2)); a VM left so is killed by `ingot rm` of its lost instance.
 #pragma once
 
 #include "instance/instance_store.h"
