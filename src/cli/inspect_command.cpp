@@ -66,11 +66,13 @@ int inspect_image(const InspectSettings& settings) {
     return 0;
 }
 
-// As docker inspect does both: a path to a file is an image, anything else instances.
+// As docker inspect does both: a file, or a path (an instance's name has no '/'), is an image;
+// anything else names instances.
 int inspect(const InspectSettings& settings) {
+    const std::string& first = settings.targets.front();
     std::error_code error;
     if (settings.targets.size() == 1 &&
-        std::filesystem::is_regular_file(settings.targets[0], error)) {
+        (first.find('/') != std::string::npos || std::filesystem::exists(first, error))) {
         if (!settings.format.empty())
             fail("--format json is for instances: an image is shown as text");
         return inspect_image(settings);
