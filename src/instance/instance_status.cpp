@@ -9,6 +9,8 @@ bool supervisor_alive(const InstanceState& state) {
 }
 
 std::string describe_status(const InstanceState& state, bool supervisor_alive) {
+    if (state.status == "created" && state.supervisor.pid == 0)
+        return "created"; // its supervisor is starting, or never started
     if (state.status != "exited") {
         if (!supervisor_alive)
             return "exited (unknown: supervisor lost)";

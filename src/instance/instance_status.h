@@ -13,8 +13,9 @@ namespace ingot {
 // The supervisor still runs and owns the instance.
 bool supervisor_alive(const InstanceState& state);
 
-// As ps shows it: "running", "restarting", "exited (0)", "exited (137, killed by SIGKILL)",
-// or "exited (unknown: supervisor lost)" for a running state without its supervisor.
+// As ps shows it: "created" (no supervisor yet), "running", "restarting", "exited (0)", "exited
+// (137, killed by SIGKILL)", or "exited (unknown: supervisor lost)" for a running state without its
+// supervisor.
 std::string describe_status(const InstanceState& state, bool supervisor_alive);
 
 // "3m12s", "2h05m", "4d03h": how long, shortly.

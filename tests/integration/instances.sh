@@ -17,7 +17,7 @@ fail() {
 [[ -e /dev/kvm ]] || { echo "SKIPPED: /dev/kvm does not exist on this host"; exit 77; }
 (exec 3<>/dev/kvm) 2>/dev/null || { echo "SKIPPED: /dev/kvm cannot be opened read-write"; exit 77; }
 command -v python3 >/dev/null || { echo "SKIPPED: python3 (reads inspect's JSON) is missing"; exit 77; }
-for program in "$PROGRAMS/signals" "$PROGRAMS/exit_paths"; do
+for program in "$PROGRAMS/signals" "$PROGRAMS/exit_paths" "$PROGRAMS/stop_handling"; do
     [[ -x $program ]] || { echo "SKIPPED: $program is missing: build the test programs"; exit 77; }
 done
 
@@ -104,6 +104,30 @@ supervisor_lost() {
     [[ $(count "$INGOT_STATE_DIR/instances") == 0 ]] || fail "rm left state behind"
 }
 
+kill_and_follow() {
+    "$INGOT" run -d --name web "$PROGRAMS/signals" -- wait >/dev/null || fail "run -d failed"
+    wait_for '"$INGOT" logs web | grep -qx waiting'
+    # logs -f prints what comes and ends when the instance ends.
+    "$INGOT" logs -f --timestamps web >"$INGOT_STATE_DIR/followed" &
+    follower=$!
+    sleep 0.3
+    "$INGOT" kill -s TERM web >/dev/null || fail "kill -s TERM failed"
+    wait_for '! kill -0 $follower 2>/dev/null'
+    grep -Eq "^[0-9-]{10}T[0-9:.]{18}Z sigsuspend returned after signal 15$" "$INGOT_STATE_DIR/followed" ||
+        fail "logs -f --timestamps: $(cat "$INGOT_STATE_DIR/followed")"
+    wait_for '[[ $(field web "[\"state\"][\"status\"]") == "exited (0)" ]]'
+    "$INGOT" kill web 2>&1 | grep -q "is not running" || fail "kill of an ended instance"
+    # A program that ignores SIGTERM: stop -t 1 kills it a second later.
+    "$INGOT" run -d --name spin "$PROGRAMS/stop_handling" -- spin >/dev/null || fail "run -d failed"
+    wait_for '"$INGOT" logs spin | grep -qx waiting'
+    start=$SECONDS
+    "$INGOT" stop -t 1 spin >/dev/null || fail "stop -t 1 failed"
+    ((SECONDS - start <= 5)) || fail "stop -t 1 took $((SECONDS - start)) s"
+    [[ $(field spin '["state"]["status"]') == "exited (137, killed by SIGKILL)" ]] ||
+        fail "after stop -t 1: $(field spin '["state"]')"
+    "$INGOT" rm web spin >/dev/null || fail "rm of two failed"
+}
+
 restart_on_failure() {
     "$INGOT" run -d --name failing --restart on-failure:2 "$PROGRAMS/exit_paths" exit 1 >/dev/null ||
         fail "run -d failed"
@@ -143,7 +167,7 @@ publish() {
 }
 
 case $case_name in
-lifecycle | duplicate_name | supervisor_lost | restart_on_failure | publish) "$case_name" "$@" ;;
+lifecycle | duplicate_name | supervisor_lost | kill_and_follow | restart_on_failure | publish) "$case_name" "$@" ;;
 *) fail "unknown case $case_name" ;;
 esac
 echo "ok: $case_name"

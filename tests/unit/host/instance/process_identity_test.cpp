@@ -40,6 +40,9 @@ TEST(ProcessIdentity, ThisProcessRunsAndAFakeRecordDoesNot) {
 
 TEST(InstanceStatus, ARunningStateWithoutItsSupervisorIsLost) {
     InstanceState state;
+    EXPECT_EQ(describe_status(state, false), "created");
+    state.supervisor = {4242, 1, "boot"};
+    EXPECT_EQ(describe_status(state, false), "exited (unknown: supervisor lost)");
     state.status = "running";
     EXPECT_EQ(describe_status(state, true), "running");
     EXPECT_EQ(describe_status(state, false), "exited (unknown: supervisor lost)");
