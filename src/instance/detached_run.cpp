@@ -4,7 +4,6 @@
 #include "instance/restart_policy.h"
 #include "instance/supervisor.h"
 #include "support/error.h"
-#include "support/file.h"
 
 #include <fcntl.h>
 #include <sys/prctl.h>

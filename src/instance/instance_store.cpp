@@ -61,6 +61,24 @@ private:
 
 } // namespace
 
+// A name whose link names no instance directory, finished or being built, was left by a
+// creation that died between its two steps: it is free again.
+bool InstanceStore::reserve_name(const std::string& link, const std::string& id) const {
+    if (symlink(id.c_str(), link.c_str()) == 0)
+        return true;
+    if (errno != EEXIST)
+        return false;
+    std::error_code error;
+    std::string owner = fs::read_symlink(link, error).string();
+    if (error || owner.empty() || fs::exists(directory(owner), error) ||
+        fs::exists(m_root + "/instances/.new-" + owner, error)) {
+        errno = EEXIST; // the checks above may have changed it
+        return false;
+    }
+    unlink(link.c_str());
+    return symlink(id.c_str(), link.c_str()) == 0;
+}
+
 std::string instance_state_root() {
     if (const char* directory = getenv("INGOT_STATE_DIR"); directory && *directory)
         return directory;
@@ -88,7 +106,7 @@ std::string InstanceStore::log_path(const std::string& id) const {
 void InstanceStore::create(const InstanceConfig& config, const InstanceState& state) {
     check_instance_name(config.name);
     std::string link = m_root + "/names/" + config.name;
-    if (symlink(config.id.c_str(), link.c_str()) != 0) {
+    if (!reserve_name(link, config.id)) {
         if (errno == EEXIST) {
             std::error_code ignored;
             fail("the name '{}' is already in use by instance {}: remove it ('ingot rm {}') or "

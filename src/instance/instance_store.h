@@ -40,6 +40,9 @@ public:
     void remove(const InstanceKey& key) const;
 
 private:
+    // symlink(2) of the name to the id; false with errno set when it cannot be had.
+    bool reserve_name(const std::string& link, const std::string& id) const;
+
     std::string m_root;
 };
 

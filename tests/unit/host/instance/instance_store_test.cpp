@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <unistd.h>
 
 using namespace ingot;
 
@@ -61,6 +62,15 @@ TEST(InstanceStore, ADuplicateNameLeavesNothing) {
     std::string name = store.unused_generated_name();
     EXPECT_TRUE(is_valid_instance_name(name));
     EXPECT_NE(name, "web");
+}
+
+TEST(InstanceStore, ANameLeftByADeadCreationIsFreeAgain) {
+    ingot_test::TemporaryDirectory directory;
+    InstanceStore store(directory.path());
+    ASSERT_EQ(symlink("0123abcd", (directory.path() + "/names/web").c_str()), 0);
+    InstanceConfig config = config_named("web");
+    store.create(config, InstanceState{});
+    EXPECT_EQ(store.find("web").id, config.id);
 }
 
 TEST(InstanceStore, RecordsSurviveTheirJson) {
