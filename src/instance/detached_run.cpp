@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <csignal>
 #include <fmt/format.h>
 #include <fstream>
 
@@ -59,6 +60,8 @@ std::string working_directory() {
     if (chdir("/") != 0)
         _exit(1);
     prctl(PR_SET_NAME, "ingot-supervise");
+    // The start pipe's reader may be gone (ingot run -d interrupted): EPIPE, not death.
+    signal(SIGPIPE, SIG_IGN);
     supervise(store, config, 3);
 }
 
