@@ -15,6 +15,10 @@ using Action = std::function<int()>;
 void add_build_command(CLI::App& app, Action& action);
 void add_run_command(CLI::App& app, Action& action);
 void add_inspect_command(CLI::App& app, Action& action);
+// ps, logs, stop, kill and rm (cli/instance_commands.cpp).
+void add_instance_commands(CLI::App& app, Action& action);
+// inspect on instances: one JSON array.
+int inspect_instances(const std::vector<std::string>& words);
 
 // Options shared by build and run.
 struct ProgramOptions {

@@ -3,10 +3,13 @@
 #include "image/filesystem_listing.h"
 #include "image/image.h"
 #include "image/program_check.h"
+#include "support/error.h"
 #include "support/file.h"
 #include "support/size.h"
 
 #include <fmt/format.h>
+
+#include <filesystem>
 
 namespace ingot {
 
@@ -20,8 +23,9 @@ std::string quoted_list(const std::vector<std::string>& items) {
 }
 
 struct InspectSettings {
-    std::string path;
+    std::vector<std::string> targets;
     bool files = false;
+    std::string format;
 };
 
 // As `tar tv` lists an archive: one line per path, sorted.
@@ -31,8 +35,8 @@ int list_files(const Image& image) {
     return 0;
 }
 
-int inspect(const InspectSettings& settings) {
-    const std::string& path = settings.path;
+int inspect_image(const InspectSettings& settings) {
+    const std::string& path = settings.targets.front();
     MappedFile file(path, "image");
     Image image = read_image(file.bytes(), path);
     if (settings.files)
@@ -62,12 +66,33 @@ int inspect(const InspectSettings& settings) {
     return 0;
 }
 
+// As docker inspect does both: a file, or a path (an instance's name has no '/'), is an image;
+// anything else names instances.
+int inspect(const InspectSettings& settings) {
+    const std::string& first = settings.targets.front();
+    std::error_code error;
+    if (settings.targets.size() == 1 &&
+        (first.find('/') != std::string::npos || std::filesystem::exists(first, error))) {
+        if (!settings.format.empty())
+            fail("--format json is for instances: an image is shown as text");
+        return inspect_image(settings);
+    }
+    if (settings.files)
+        fail("--files lists an image's files: '{}' is not an image file", settings.targets[0]);
+    return inspect_instances(settings.targets);
+}
+
 } // namespace
 
 void add_inspect_command(CLI::App& app, Action& action) {
     auto settings = std::make_shared<InspectSettings>();
-    CLI::App* command = app.add_subcommand("inspect", "Show what an image holds");
-    command->add_option("image", settings->path, "The image file")->required();
+    CLI::App* command = app.add_subcommand(
+        "inspect", "Show what an image holds, or detached instances' configuration and state");
+    command->add_option("target", settings->targets, "An image file, or instances' names or ids")
+        ->type_name("IMAGE|INSTANCE...")
+        ->required();
+    command->add_option("--format", settings->format, "json (instances are always shown so)")
+        ->check(CLI::IsMember({"json"}));
     command->add_flag("--files", settings->files,
                       "List the image's file system: mode, links, owner, size, date, path");
     command->callback([settings, &action] { action = [settings] { return inspect(*settings); }; });

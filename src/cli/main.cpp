@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
     add_build_command(app, action);
     add_run_command(app, action);
     add_inspect_command(app, action);
+    add_instance_commands(app, action);
     std::vector<std::string> commands;
     for (const CLI::App* command : app.get_subcommands([](CLI::App*) { return true; }))
         commands.push_back(command->get_name());

@@ -1,4 +1,5 @@
 #include "cli/commands.h"
+#include "cli/detach_options.h"
 #include "cli/identity_options.h"
 #include "cli/program_image.h"
 #include "cli/program_manifest.h"
@@ -33,6 +34,7 @@ struct RunSettings {
     NetworkOptions network;
     IdentityOptions identity;
     std::vector<std::string> volumes; // -v HOSTDIR:GUESTDIR[:ro]
+    DetachOptions detach;
 };
 
 // Options that mean something on one platform only are refused on the other, not ignored.
@@ -83,6 +85,10 @@ int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_
          const std::vector<std::string>& arguments, const std::vector<std::string>& environment) {
     std::optional<uint64_t> memory_size =
         parse_memory_option(settings.options.memory, "--mem", BareNumber::mebibytes);
+    if (auto status =
+            run_detached_if_asked(settings.detach, {settings.target, settings.platform,
+                                                    settings.network.published, settings.volumes}))
+        return *status;
     SandboxPlan sandbox = plan_sandbox(settings.platform == "hvt");
     if (settings.platform == "hvt")
         plan_volume_service(volumes, sandbox);
@@ -224,6 +230,7 @@ void add_run_command(CLI::App& app, Action& action) {
     command->add_option("--qemu", settings->qemu,
                         "The qemu-system-x86_64 to use (default: $INGOT_QEMU, then the PATH)");
     add_network_options(*command, settings->network);
+    add_detach_options(*command, settings->detach);
     add_identity_options(*command, settings->identity);
     command
         ->add_option("-v,--volume", settings->volumes,

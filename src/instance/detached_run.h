@@ -1,0 +1,36 @@
+// `ingot run -d`: the instance is created and its supervisor started; ingot returns once the
+// supervisor says the VM started, printing the id, or prints the start error and leaves
+// nothing behind.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ingot {
+
+struct DetachOptions {
+    bool detach = false;
+    std::string name;
+    std::string restart = "no";
+};
+
+// What ps and inspect show of the launch; the command line itself is read from
+// /proc/self/cmdline.
+struct DetachedLaunch {
+    std::string image;
+    std::string platform;
+    std::vector<std::string> ports;
+    std::vector<std::string> volumes;
+};
+
+// Called by ingot run once its checks passed: nothing when the run is not detached (then
+// --name and --restart are refused), else ingot's exit status.
+std::optional<int> run_detached_if_asked(const DetachOptions& options,
+                                         const DetachedLaunch& launch);
+
+// ingot's arguments after argv[0] without -d/--detach, --name and --restart and their values;
+// what follows "--" is the program's and stays.
+std::vector<std::string> strip_detach_options(const std::vector<std::string>& arguments);
+
+} // namespace ingot
