@@ -2,6 +2,7 @@
 // link(2), unlink(2), rmdir(2), truncate(2)).
 #include "fs/tmpfs/tmpfs.h"
 
+#include "fs/vfs/lent_pages.h"
 #include "lib/string.h"
 #include "mm/frame_allocator.h"
 
@@ -18,6 +19,18 @@ constexpr uint64_t max_file_size = FilePages::max_pages * page_size;
 constexpr uint32_t max_links = 0xffffffff;
 
 const uint8_t zero_page[page_size] = {};
+
+// A file's frames as the mappings that borrowed them see them.
+class LentFilePages final : public vfs::LentPages {
+public:
+    explicit LentFilePages(const FilePages& pages) : m_pages(pages) {}
+    bool lent(uint64_t offset, PhysicalAddress frame) const override {
+        return frame != 0 && m_pages.find(offset / page_size) == frame;
+    }
+
+private:
+    const FilePages& m_pages;
+};
 
 } // namespace
 
@@ -87,7 +100,11 @@ ErrorOr<void> TmpInode::truncate(uint64_t size) {
     if (size > max_file_size)
         return EFBIG;
     if (size < m_size) {
-        m_pages.free_from((size + page_size - 1) / page_size);
+        uint64_t first_freed = (size + page_size - 1) / page_size;
+        // Mappings let go of the pages first: none may keep a frame that goes back to the
+        // allocator (Linux's truncate_pagecache unmaps them; an access then gets SIGBUS).
+        vfs::take_back_pages(LentFilePages(m_pages), first_freed * page_size);
+        m_pages.free_from(first_freed);
         // The kept tail of the last page reads as zeros if the file grows again (and through
         // a mapping of it meanwhile, as Linux's truncate_pagecache zeroes it).
         if (size % page_size) {
