@@ -377,6 +377,13 @@ bool AddressSpace::beyond_file_end(uint64_t address, Access access) const {
     return file_offset_at(*region, align_down(address, page)) >= file_size_of(*region);
 }
 
+bool AddressSpace::maps_writably(const vfs::Inode& inode) const {
+    for (auto& region : const_cast<AddressSpace*>(this)->m_regions)
+        if (region.file.inode.get() == &inode && region.file.shared && region.file.may_write)
+            return true;
+    return false;
+}
+
 void AddressSpace::return_pages(const vfs::LentPages& pages, uint64_t from) {
     PageTable::Batch batch(m_page_table);
     for (auto& region : m_regions) {

@@ -113,6 +113,9 @@ public:
     // A refused access to a page of a file mapping wholly past the end of the file, which the
     // mapping's protection allows: Linux sends SIGBUS (BUS_ADRERR) for it, not SIGSEGV.
     bool beyond_file_end(uint64_t address, Access access) const;
+    // Whether a shared mapping of `inode` may write it, now or after mprotect (Linux's
+    // mapping_writably_mapped): what F_SEAL_WRITE waits to see gone (EBUSY).
+    bool maps_writably(const vfs::Inode& inode) const;
     // Unmaps the lent pages a file system is about to free (vfs::PageBorrower).
     void return_pages(const vfs::LentPages& pages, uint64_t from) override;
     const Region* find(uint64_t address) const;

@@ -36,7 +36,8 @@ private:
 
 TmpInode::TmpInode(TmpFileSystem& file_system, NodeType type, uint32_t mode, uint64_t device)
     : m_file_system(file_system), m_type(type), m_number(file_system.next_inode_number()),
-      m_permissions(mode & vfs::permission_mask), m_device(device), m_pages(file_system) {
+      m_permissions(mode & vfs::permission_mask), m_device(device), m_pages(file_system),
+      m_seals(file_system.files_sealable() ? 0 : vfs::seal::seal) {
     m_access_time = m_modify_time = m_change_time = file_system.now();
     file_system.inode_created();
 }
@@ -99,6 +100,9 @@ ErrorOr<void> TmpInode::truncate(uint64_t size) {
         return EINVAL;
     if (size > max_file_size)
         return EFBIG;
+    if ((size < m_size && (m_seals & vfs::seal::shrink)) ||
+        (size > m_size && (m_seals & vfs::seal::grow)))
+        return EPERM;
     if (size < m_size) {
         uint64_t first_freed = (size + page_size - 1) / page_size;
         // Mappings let go of the pages first: none may keep a frame that goes back to the
@@ -121,6 +125,10 @@ ErrorOr<void> TmpInode::truncate(uint64_t size) {
 
 ErrorOr<void> TmpInode::change_attributes(const vfs::AttributeChange& change) {
     using vfs::AttributeChange;
+    // F_SEAL_EXEC: the execute bits stay as they are (memfd_create(2)).
+    if ((change.fields & AttributeChange::Mode) && (m_seals & vfs::seal::exec) &&
+        ((change.mode ^ m_permissions) & 0111))
+        return EPERM;
     if (change.fields & AttributeChange::Size)
         TRY(truncate(change.size));
     if (change.fields & AttributeChange::Mode)
@@ -463,6 +471,8 @@ ErrorOr<size_t> TmpInode::write(uint64_t offset, vfs::IoBuffer buffer, size_t le
         return EISDIR;
     if (m_type != NodeType::Regular)
         return EINVAL;
+    if (m_seals & (vfs::seal::write | vfs::seal::future_write))
+        return EPERM;
     if (length == 0)
         return static_cast<size_t>(0);
     uint64_t end;
@@ -476,6 +486,12 @@ ErrorOr<size_t> TmpInode::write(uint64_t offset, vfs::IoBuffer buffer, size_t le
         uint64_t position = offset + done;
         size_t in_page = position % page_size;
         size_t chunk = min<size_t>(length - done, page_size - in_page);
+        // F_SEAL_GROW: a page's worth that would pass the end is refused, as Linux's
+        // shmem_write_begin refuses it; what came before stays written.
+        if ((m_seals & vfs::seal::grow) && position + chunk > m_size) {
+            failure = EPERM;
+            break;
+        }
         auto page = m_pages.materialize(position / page_size);
         if (page.is_error()) {
             failure = page.error().code();
@@ -506,6 +522,22 @@ ErrorOr<PhysicalAddress> TmpInode::page(uint64_t offset, bool) {
     if (offset >= align_up(m_size, page_size))
         return ENXIO;
     return m_pages.materialize(offset / page_size);
+}
+
+ErrorOr<uint32_t> TmpInode::seals() {
+    if (m_type != NodeType::Regular)
+        return EINVAL;
+    return m_seals;
+}
+
+// The caller checked that no shared mapping may write when seal::write comes (EBUSY).
+ErrorOr<void> TmpInode::add_seals(uint32_t seals) {
+    if (m_type != NodeType::Regular || (seals & ~vfs::seal::all))
+        return EINVAL;
+    if (m_seals & vfs::seal::seal)
+        return EPERM;
+    m_seals |= seals;
+    return {};
 }
 
 ErrorOr<size_t> TmpInode::read_link(char* buffer, size_t capacity) {

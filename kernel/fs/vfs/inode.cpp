@@ -63,6 +63,14 @@ ErrorOr<PhysicalAddress> Inode::page(uint64_t, bool) {
     return ENODEV;
 }
 
+ErrorOr<uint32_t> Inode::seals() {
+    return EINVAL;
+}
+
+ErrorOr<void> Inode::add_seals(uint32_t) {
+    return EINVAL;
+}
+
 ErrorOr<size_t> Inode::read_link(char*, size_t) {
     return EINVAL;
 }
