@@ -44,6 +44,8 @@ public:
     ErrorOr<size_t> read(uint64_t offset, vfs::IoBuffer buffer, size_t length) override;
     ErrorOr<size_t> write(uint64_t offset, vfs::IoBuffer buffer, size_t length) override;
     ErrorOr<void> sync() override;
+    ErrorOr<uint64_t> seek_hole_data(uint64_t offset, bool hole) override;
+    ErrorOr<uint32_t> seals() override;
     ErrorOr<PhysicalAddress> page(uint64_t offset, bool writable) override;
     ErrorOr<size_t> read_link(char* buffer, size_t capacity) override;
     ErrorOr<File*> open_special(uint32_t flags) override;

@@ -507,6 +507,15 @@ ErrorOr<void> OverlayInode::sync() {
     return m_upper ? m_upper->sync() : ErrorOr<void>();
 }
 
+ErrorOr<uint64_t> OverlayInode::seek_hole_data(uint64_t offset, bool hole) {
+    return current().seek_hole_data(offset, hole);
+}
+
+// A file of the writable layer has tmpfs's seals (F_SEAL_SEAL); one of the image has none.
+ErrorOr<uint32_t> OverlayInode::seals() {
+    return current().seals();
+}
+
 ErrorOr<PhysicalAddress> OverlayInode::page(uint64_t offset, bool writable) {
     if (writable)
         TRY(copy_up(true));

@@ -93,6 +93,7 @@ public:
     ErrorOr<size_t> read(uint64_t offset, vfs::IoBuffer buffer, size_t length) override;
     ErrorOr<size_t> write(uint64_t offset, vfs::IoBuffer buffer, size_t length) override;
     ErrorOr<PhysicalAddress> page(uint64_t offset, bool writable) override;
+    ErrorOr<uint64_t> seek_hole_data(uint64_t offset, bool hole) override;
     ErrorOr<size_t> read_link(char* buffer, size_t capacity) override;
     ErrorOr<uint32_t> seals() override;
     ErrorOr<void> add_seals(uint32_t seals) override;

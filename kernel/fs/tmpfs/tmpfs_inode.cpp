@@ -524,6 +524,20 @@ ErrorOr<PhysicalAddress> TmpInode::page(uint64_t offset, bool) {
     return m_pages.materialize(offset / page_size);
 }
 
+// Holes are the pages never written (or punched, or cut off and grown back): the page is the
+// unit, as Linux's shmem_file_llseek finds them.
+ErrorOr<uint64_t> TmpInode::seek_hole_data(uint64_t offset, bool hole) {
+    if (m_type != NodeType::Regular)
+        return Inode::seek_hole_data(offset, hole);
+    if (offset >= m_size)
+        return ENXIO;
+    uint64_t page_end = (m_size + page_size - 1) / page_size;
+    uint64_t index = m_pages.next(offset / page_size, page_end, !hole);
+    if (index == page_end)
+        return hole ? ErrorOr<uint64_t>(m_size) : ErrorOr<uint64_t>(ENXIO);
+    return min(max(offset, index * page_size), m_size);
+}
+
 ErrorOr<uint32_t> TmpInode::seals() {
     if (m_type != NodeType::Regular)
         return EINVAL;

@@ -136,6 +136,10 @@ public:
     virtual ErrorOr<size_t> read(uint64_t offset, IoBuffer buffer, size_t length);
     virtual ErrorOr<size_t> write(uint64_t offset, IoBuffer buffer, size_t length);
     virtual ErrorOr<void> sync();
+    // lseek's SEEK_DATA (`hole` false) and SEEK_HOLE: the first offset at or after `offset`
+    // (inside the file) where data or a hole begins; the end of the file is a hole. By
+    // default the whole file is data, which lseek(2) allows.
+    virtual ErrorOr<uint64_t> seek_hole_data(uint64_t offset, bool hole);
 
     // File-backed mmap: the frame holding the file's page at `offset` (page aligned), which
     // stays valid while the inode lives. Writable: a MAP_SHARED writable mapping, whose stores
