@@ -226,8 +226,9 @@ TEST_F(OverlayTest, CopiedUpEntriesListTheNumberStatGives) {
         uint64_t cookie = 0;
         ASSERT_OK(directory->read_directory(cookie, listed));
         for (auto& [name, number] : listed.numbers)
-            if (name != "." && name != "..")
+            if (name != "." && name != "..") {
                 EXPECT_EQ(number, inode_number(*at(*directory, name.c_str()))) << name;
+            }
     }
     // Still so once nothing holds the copied-up inode (a fresh lookup finds only the copy).
     uint64_t lower_number = inode_number(*lower_at("etc", "conf"));
