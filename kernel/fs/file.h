@@ -30,6 +30,8 @@ static_assert(sizeof(LinuxStat) == 144);
 inline constexpr uint32_t o_nonblock = 04000;
 inline constexpr uint32_t o_append = 02000;
 inline constexpr uint32_t o_rdonly = 0, o_wronly = 1, o_rdwr = 2;
+// lseek(2)'s whence.
+inline constexpr int seek_set = 0, seek_cur = 1, seek_end = 2, seek_data = 3, seek_hole = 4;
 
 // So that a syscall can tell what it was handed (no RTTI in the kernel).
 enum class FileKind { Console, Pipe, EventFd, Epoll, Socket, UnixSocket, Inode, Device, Generated };
@@ -52,6 +54,9 @@ public:
     virtual ErrorOr<long> ioctl(uint32_t request, uint64_t argument) = 0;
     // O_RDONLY, O_WRONLY or O_RDWR, as F_GETFL reports it.
     virtual uint32_t access_mode() const = 0;
+    // lseek(2) with `whence` SEEK_SET..SEEK_HOLE: the new position. ESPIPE for files without
+    // one (pipes, sockets, the console).
+    virtual ErrorOr<uint64_t> seek(int64_t, int) { return ESPIPE; }
 
     // The inode a file opened by path refers to (regular files, directories, device nodes):
     // what fstat, mmap, fchdir and /proc/self/fd see. Null for pipes, sockets, eventfds, epoll.

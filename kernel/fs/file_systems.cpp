@@ -44,6 +44,7 @@ ErrorOr<void> start_file_systems(RefPtr<vfs::FileSystem> image) {
     auto unnamed = tmpfs::TmpFileSystem::create(frames, reserve, wall_clock, root_mode);
     if (!unnamed)
         return ENOMEM;
+    unnamed->make_files_sealable(); // memfd_create(2)'s files
     anonymous = unnamed.leak();
     TRY(vfs::mount(root, "/"));
     auto tmp = TRY(vfs::make_directories("/tmp", tmp_mode));

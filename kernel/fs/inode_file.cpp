@@ -9,7 +9,6 @@ namespace kernel {
 
 namespace {
 
-constexpr int seek_set = 0, seek_cur = 1, seek_end = 2, seek_data = 3, seek_hole = 4;
 constexpr uint64_t max_offset = 0x7fffffffffffffff; // loff_t
 
 // getdents64's record (linux_dirent64): d_ino, d_off, d_reclen, d_type, then the name and its
@@ -171,10 +170,9 @@ ErrorOr<uint64_t> InodeFile::seek(int64_t offset, int whence) {
         break;
     case seek_data:
     case seek_hole:
-        // The whole file counts as data: a hole only at its end (lseek(2) allows this).
         if (offset < 0 || offset >= size)
             return ENXIO;
-        m_position = static_cast<uint64_t>(whence == seek_data ? offset : size);
+        m_position = TRY(file.seek_hole_data(static_cast<uint64_t>(offset), whence == seek_hole));
         return m_position;
     default:
         return EINVAL;

@@ -51,7 +51,7 @@ public:
     ErrorOr<size_t> read_at(uint64_t offset, vfs::IoBuffer buffer, size_t length);
     ErrorOr<size_t> write_at(uint64_t offset, vfs::IoBuffer buffer, size_t length);
     // lseek(2): SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE.
-    ErrorOr<uint64_t> seek(int64_t offset, int whence);
+    ErrorOr<uint64_t> seek(int64_t offset, int whence) override;
     // The position read and write use (sendfile and copy_file_range without an offset).
     uint64_t position() const { return m_position; }
     void set_position(uint64_t position) { m_position = position; }

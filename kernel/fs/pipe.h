@@ -1,5 +1,6 @@
 // pipe(2): a reading and a writing file over one shared buffer. Reads see end of file once
-// every writer is gone; writes fail with EPIPE once every reader is.
+// every writer is gone; writes fail with EPIPE once every reader is. A FIFO (mkfifo(3)) is the
+// same pipe, shared by every open of its node while any is open (fifo(7)).
 #pragma once
 
 #include "fs/file.h"
@@ -17,5 +18,10 @@ struct PipeEnds {
 
 // Both ends, each holding one reference; ENOMEM.
 ErrorOr<PipeEnds> create_pipe();
+
+// open(2) of a FIFO node with `flags`: the end asked for (one reference). A blocking open
+// waits for the other end (O_RDWR never waits); O_WRONLY|O_NONBLOCK with no reader is ENXIO;
+// EINTR when a signal comes first.
+ErrorOr<File*> open_fifo(vfs::Inode& inode, uint32_t flags);
 
 } // namespace kernel

@@ -260,8 +260,13 @@ ErrorOr<long> sys_getcwd(UserPointer buffer, size_t size) {
     } path;
     if (!path.text)
         return ENOMEM;
-    size_t length =
-        TRY(vfs::file_tree().working_directory()->absolute_path(path.text, vfs::path_max - 1));
+    auto directory = vfs::file_tree().working_directory();
+    // Linux's getcwd: ENOENT once the directory was removed (d_unlinked), its last link gone.
+    vfs::Attributes attributes;
+    TRY(directory->inode().attributes(attributes));
+    if (attributes.link_count == 0)
+        return ENOENT;
+    size_t length = TRY(directory->absolute_path(path.text, vfs::path_max - 1));
     if (length + 1 > size)
         return ERANGE;
     path.text[length] = '\0';

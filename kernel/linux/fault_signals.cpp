@@ -9,7 +9,7 @@ constexpr int si_kernel = 0x80;
 constexpr int segv_maperr = 1, segv_accerr = 2;
 constexpr int fpe_intdiv = 1;
 constexpr int ill_illopn = 2;
-constexpr int bus_adraln = 1;
+constexpr int bus_adraln = 1, bus_adrerr = 2;
 constexpr int sigill = 4, sigtrap = 5, sigbus = 7, sigfpe = 8, sigsegv = 11;
 
 constexpr uint64_t page_fault_present = 1;
@@ -54,6 +54,10 @@ Fault fault_signal(uint64_t vector, uint64_t error_code, uint64_t fault_address,
         break;
     }
     return fault;
+}
+
+Fault beyond_file_end_fault(uint64_t error_code, uint64_t fault_address) {
+    return Fault{sigbus, bus_adrerr, fault_address, 14, error_code};
 }
 
 bool restarts_instruction(uint64_t vector) {

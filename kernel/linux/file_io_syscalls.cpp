@@ -158,11 +158,14 @@ ErrorOr<long> sys_pwritev2(int fd, UserPointer vectors, int count, long offset_l
     return transfer_vectors_at<true>(fd, vectors, count, offset_low, flags);
 }
 
+// Linux's ksys_lseek: a whence past SEEK_HOLE is EINVAL whatever the file; then the file's
+// own llseek (ESPIPE for those without a position).
 ErrorOr<long> sys_lseek(int fd, long offset, unsigned whence) {
+    constexpr unsigned seek_max = 4; // SEEK_HOLE
     auto reference = TRY(fd_table::get_reference(fd));
-    if (reference->kind() != FileKind::Inode)
-        return ESPIPE;
-    auto position = TRY(static_cast<InodeFile&>(*reference).seek(offset, static_cast<int>(whence)));
+    if (whence > seek_max)
+        return EINVAL;
+    auto position = TRY(reference->seek(offset, static_cast<int>(whence)));
     return static_cast<long>(position);
 }
 

@@ -18,6 +18,7 @@ namespace {
 
 constexpr int f_dupfd = 0, f_getfd = 1, f_setfd = 2, f_getfl = 3, f_setfl = 4;
 constexpr int f_dupfd_cloexec = 1030, f_setpipe_sz = 1031, f_getpipe_sz = 1032;
+constexpr int f_add_seals = 1033, f_get_seals = 1034;
 constexpr int o_cloexec = 02000000;
 constexpr unsigned fionbio = 0x5421;
 
@@ -133,6 +134,31 @@ ErrorOr<long> sys_dup3(int old_fd, int new_fd, int flags) {
     return duplicate_to(old_fd, new_fd, (flags & o_cloexec) ? fd_table::fd_cloexec : 0);
 }
 
+namespace {
+
+// F_ADD_SEALS, in Linux's order (memfd_add_seals): EPERM for a descriptor not open for writing,
+// EINVAL for unknown seals or a file that takes none, EPERM once F_SEAL_SEAL is set, EBUSY for
+// F_SEAL_WRITE while a shared mapping may still write the file.
+ErrorOr<long> add_seals(File& file, uint32_t seals) {
+    if (file.access_mode() == o_rdonly)
+        return EPERM;
+    if (seals & ~vfs::seal::all)
+        return EINVAL;
+    vfs::Inode* inode = file.inode();
+    if (!inode)
+        return EINVAL;
+    uint32_t current = TRY(inode->seals());
+    if (current & vfs::seal::seal)
+        return EPERM;
+    if ((seals & vfs::seal::write) && !(current & vfs::seal::write) &&
+        user_address_space().maps_writably(*inode))
+        return EBUSY;
+    TRY(inode->add_seals(seals));
+    return 0;
+}
+
+} // namespace
+
 ErrorOr<long> sys_fcntl(int fd, int command, uint64_t argument) {
     File* file = TRY(fd_table::get(fd));
     switch (command) {
@@ -158,6 +184,12 @@ ErrorOr<long> sys_fcntl(int fd, int command, uint64_t argument) {
                                (static_cast<uint32_t>(argument) & settable));
         return 0;
     }
+    case f_get_seals: {
+        vfs::Inode* inode = file->inode();
+        return inode ? as_syscall_result(inode->seals()) : EINVAL;
+    }
+    case f_add_seals:
+        return add_seals(*file, static_cast<uint32_t>(argument));
     // A pipe's size is fixed: asking for another gets the one it has.
     case f_setpipe_sz:
     case f_getpipe_sz:

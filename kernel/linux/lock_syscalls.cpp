@@ -15,7 +15,6 @@ namespace {
 constexpr int f_getlk = 5, f_setlk = 6, f_setlkw = 7;
 constexpr int f_ofd_getlk = 36, f_ofd_setlk = 37, f_ofd_setlkw = 38;
 constexpr short f_rdlck = 0, f_wrlck = 1, f_unlck = 2;
-constexpr int seek_set = 0, seek_cur = 1, seek_end = 2;
 constexpr int lock_sh = 1, lock_ex = 2, lock_nb = 4, lock_un = 8;
 constexpr int program_pid = 1;
 

@@ -18,8 +18,8 @@ constexpr char suffix[] = " (deleted)";
 
 } // namespace
 
-// Sealing (F_ADD_SEALS) is not supported: MFD_ALLOW_SEALING is accepted, and F_ADD_SEALS then
-// fails with EINVAL as on a file system without seals. MFD_HUGETLB is EINVAL (no huge pages).
+// Without MFD_ALLOW_SEALING the file is sealed with F_SEAL_SEAL: F_ADD_SEALS is EPERM. MFD_HUGETLB
+// is EINVAL (no huge pages).
 ErrorOr<long> sys_memfd_create(UserString user_name, unsigned flags) {
     if (flags & ~(mfd_cloexec | mfd_allow_sealing | mfd_hugetlb | mfd_noexec_seal | mfd_exec))
         return EINVAL;
@@ -46,6 +46,8 @@ ErrorOr<long> sys_memfd_create(UserString user_name, unsigned flags) {
     uint32_t mode = (flags & mfd_noexec_seal) ? 0666 : 0777;
     auto inode = TRY(directory->create(made, vfs::NodeType::Regular, mode, 0));
     TRY(directory->remove(made, false));
+    if (!(flags & mfd_allow_sealing))
+        TRY(inode->add_seals(vfs::seal::seal));
     // What /proc/self/fd shows for it: "/memfd:NAME (deleted)".
     memcpy(name + length, suffix, sizeof suffix - 1);
     auto root = vfs::Location::make(RefPtr<vfs::Inode>(directory), nullptr, StringView("", 0));

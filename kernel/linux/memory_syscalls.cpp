@@ -106,8 +106,17 @@ ErrorOr<FileBacking> file_backing(int fd, uint32_t protection, unsigned flags, u
     vfs::Inode* inode = file->inode();
     if (!inode || inode->type() != vfs::NodeType::Regular)
         return ENODEV;
-    return FileBacking{RefPtr<vfs::Inode>(inode), offset, shared, shared && mode == o_rdwr,
-                       name_of(*file)};
+    bool may_write = shared && mode == o_rdwr;
+    // A file sealed against writes takes no shared writable mapping (EPERM), and a shared
+    // read-only one can never become writable (mprotect: EACCES), as memfd_create(2) says.
+    auto seals = inode->seals();
+    if (shared && !seals.is_error() &&
+        (seals.value() & (vfs::seal::write | vfs::seal::future_write))) {
+        if (protection & protection::write)
+            return EPERM;
+        may_write = false;
+    }
+    return FileBacking{RefPtr<vfs::Inode>(inode), offset, shared, may_write, name_of(*file)};
 }
 
 // Places a mapping as Linux's get_unmapped_area does: at a fixed address (replacing or not

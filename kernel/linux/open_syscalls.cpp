@@ -1,6 +1,7 @@
 // open(2), openat(2), creat(2) and close_range(2): a path becomes an open file.
 #include "fs/fd_table.h"
 #include "fs/inode_file.h"
+#include "fs/pipe.h"
 #include "linux/path_arguments.h"
 #include "linux/syscall_table.h"
 
@@ -111,7 +112,13 @@ ErrorOr<long> open_at(int directory, UserString user_path, uint32_t flags, uint3
             special->release();
             return as_syscall_result(move(installed));
         }
-        // Devices without a driver, sockets and FIFOs (not supported) have nothing to open.
+        if (type == vfs::NodeType::Fifo) {
+            File* fifo = TRY(open_fifo(inode, flags));
+            auto installed = fd_table::install(*fifo, 0, fd_flags);
+            fifo->release();
+            return as_syscall_result(move(installed));
+        }
+        // Devices without a driver and sockets have nothing to open.
         if (type != vfs::NodeType::Regular && type != vfs::NodeType::Directory)
             return ENXIO;
         if ((flags & o_trunc) && type == vfs::NodeType::Regular) {

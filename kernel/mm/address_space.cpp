@@ -325,10 +325,15 @@ ErrorOr<void> AddressSpace::populate(uint64_t address, uint64_t length, Access a
             break;
         if (is_file(region)) {
             // Pages past the end of the file have no frame: the kernel must not touch them.
+            // A page taken back by a truncate whose file has grown again is mapped afresh.
+            uint64_t file_size = file_size_of(region);
             for (; cursor < region.end && cursor < end; cursor += page) {
                 uint64_t* entry = m_page_table.leaf(cursor);
-                if (!entry || !(*entry & pte::present))
+                if (entry && (*entry & pte::present))
+                    continue;
+                if (file_offset_at(region, cursor) >= file_size)
                     return EFAULT;
+                TRY(back_file_page(region, cursor, region.protection, file_size));
             }
             continue;
         }
@@ -345,12 +350,58 @@ ErrorOr<void> AddressSpace::populate(uint64_t address, uint64_t length, Access a
 bool AddressSpace::back_on_fault(uint64_t address, Access access) {
     const Region* region = find(address);
     uint32_t wanted = access == Access::Write ? protection::write : protection::read;
-    if (!region || !(region->protection & wanted) || !backed_on_touch(region->kind))
+    if (!region || !(region->protection & wanted))
         return false;
-    uint64_t* entry = m_page_table.leaf(align_down(address, page));
+    uint64_t page_address = align_down(address, page);
+    uint64_t* entry = m_page_table.leaf(page_address);
     if (entry && (*entry & (pte::present | pte::kept)))
         return false; // present: the access itself is refused
-    return !back_page(align_down(address, page), region->protection).is_error();
+    if (is_file(*region)) {
+        // A page a truncate took back, of a file that has grown again since.
+        uint64_t file_size = file_size_of(*region);
+        if (file_offset_at(*region, page_address) >= file_size)
+            return false;
+        PageTable::Batch batch(m_page_table);
+        return !back_file_page(*region, page_address, region->protection, file_size).is_error();
+    }
+    if (!backed_on_touch(region->kind))
+        return false;
+    return !back_page(page_address, region->protection).is_error();
+}
+
+bool AddressSpace::beyond_file_end(uint64_t address, Access access) const {
+    const Region* region = find(address);
+    uint32_t wanted = access == Access::Write ? protection::write : protection::read;
+    if (!region || !is_file(*region) || !(region->protection & wanted))
+        return false;
+    return file_offset_at(*region, align_down(address, page)) >= file_size_of(*region);
+}
+
+bool AddressSpace::maps_writably(const vfs::Inode& inode) const {
+    for (auto& region : const_cast<AddressSpace*>(this)->m_regions)
+        if (region.file.inode.get() == &inode && region.file.shared && region.file.may_write)
+            return true;
+    return false;
+}
+
+void AddressSpace::return_pages(const vfs::LentPages& pages, uint64_t from) {
+    PageTable::Batch batch(m_page_table);
+    for (auto& region : m_regions) {
+        if (!is_file(region) || file_offset_at(region, region.end) <= from)
+            continue;
+        uint64_t start = region.start;
+        if (region.file.offset < from)
+            start += align_up(from - region.file.offset, page);
+        for (uint64_t address = m_page_table.next_candidate(start, region.end);
+             address < region.end;
+             address = m_page_table.next_candidate(address + page, region.end)) {
+            uint64_t* entry = m_page_table.leaf(address);
+            if (!entry || !(*entry & (pte::present | pte::kept)) || !(*entry & pte::borrowed))
+                continue;
+            if (pages.lent(file_offset_at(region, address), *entry & pte::address_mask))
+                m_page_table.unmap(address);
+        }
+    }
 }
 
 ErrorOr<void> AddressSpace::apply_protection(const Region& region, uint64_t start, uint64_t end,

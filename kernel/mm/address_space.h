@@ -10,11 +10,14 @@
 // the file. Otherwise the page is a copy read through Inode::read, made when the page becomes
 // accessible: there are no copy-on-write faults (hvt's hosts do not deliver them), so private
 // copies are eager and cover only the mapped range. Copies in a shared mapping are written back
-// on msync and munmap. Pages wholly past the end of the file get no frame.
+// on msync and munmap. Pages wholly past the end of the file get no frame: touching one is
+// SIGBUS (mmap(2)). A file system that frees pages it lent (truncate) takes them back first
+// (return_pages), and a page of a file that has grown back is mapped on its first touch.
 #pragma once
 
 #include "arch/x86_64/page_table.h"
 #include "fs/vfs/inode.h"
+#include "fs/vfs/lent_pages.h"
 #include "lib/error_or.h"
 #include "lib/intrusive_list.h"
 #include "lib/ref_counted.h"
@@ -66,7 +69,7 @@ enum class Placement { Anywhere, Fixed, FixedNoReplace };
 
 enum class Access { Read, Write };
 
-class AddressSpace {
+class AddressSpace final : public vfs::PageBorrower {
 public:
     AddressSpace(FrameAllocator& frames, PageTable& page_table, uint64_t lowest, uint64_t highest);
     ~AddressSpace();
@@ -107,6 +110,14 @@ public:
     // A page fault in the program at `address`: backs the page if it is one that waits for its
     // first touch. False: the access is refused (the program gets SIGSEGV) or memory ran out.
     bool back_on_fault(uint64_t address, Access access);
+    // A refused access to a page of a file mapping wholly past the end of the file, which the
+    // mapping's protection allows: Linux sends SIGBUS (BUS_ADRERR) for it, not SIGSEGV.
+    bool beyond_file_end(uint64_t address, Access access) const;
+    // Whether a shared mapping of `inode` may write it, now or after mprotect (Linux's
+    // mapping_writably_mapped): what F_SEAL_WRITE waits to see gone (EBUSY).
+    bool maps_writably(const vfs::Inode& inode) const;
+    // Unmaps the lent pages a file system is about to free (vfs::PageBorrower).
+    void return_pages(const vfs::LentPages& pages, uint64_t from) override;
     const Region* find(uint64_t address) const;
     // Every region in address order, read only (/proc/self/maps): visit(const Region&).
     template <typename Visit> void for_each_region(Visit&& visit) const {

@@ -13,6 +13,8 @@ AddressSpace* space;
 
 void set_user_address_space(AddressSpace& address_space) {
     space = &address_space;
+    // It maps the pages file systems lend, and must give them back before they are freed.
+    vfs::set_page_borrower(&address_space);
 }
 AddressSpace& user_address_space() {
     return *space;

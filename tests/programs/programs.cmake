@@ -139,6 +139,12 @@ ingot_test_program(stdio_split-musl stdio_split.c musl)
 ingot_test_program(null_deref-musl null_deref.c musl)
 ingot_test_program(hello-dynamic hello.c dynamic)
 ingot_test_program(file_syscalls file_syscalls.c glibc)
+ingot_test_program(file_mapping_end file_mapping_end.c glibc)
+ingot_test_program(fifo_open fifo_open.c glibc)
+ingot_test_program(memfd_seals memfd_seals.c glibc)
+ingot_test_program(seek_data seek_data.c glibc)
+ingot_test_program(cwd_and_mounts cwd_and_mounts.c glibc)
+ingot_test_program(overlay_moves overlay_moves.c glibc)
 include(${CMAKE_CURRENT_LIST_DIR}/dynamic_programs.cmake)
 
 # Lua 5.4 from Debian's liblua5.4-dev, linked statically: INGOT_TEST_HAVE_LUA says whether it is

@@ -5,7 +5,10 @@
 // - a removed lower entry leaves a whiteout in the upper directory: a character device 0/0;
 // - a directory made where a whiteout was is opaque: the lower one no longer shows through;
 // - a directory lists the upper entries, then the lower ones not hidden by an upper name;
-// - renaming a directory that has a lower part is EXDEV (callers copy and delete instead).
+// - a copied-up file keeps its lower original's inode number, in stat and in getdents64;
+// - renaming a directory that has a lower part copies its whole tree up first (what overlayfs
+//   does for it without redirect_dir is EXDEV, which mv and package managers take badly); the
+//   moved directory is opaque, its old name a whiteout.
 #pragma once
 
 #include "fs/vfs/inode.h"
@@ -44,6 +47,8 @@ public:
     ErrorOr<size_t> read(uint64_t offset, vfs::IoBuffer buffer, size_t length) override;
     ErrorOr<size_t> write(uint64_t offset, vfs::IoBuffer buffer, size_t length) override;
     ErrorOr<void> sync() override;
+    ErrorOr<uint64_t> seek_hole_data(uint64_t offset, bool hole) override;
+    ErrorOr<uint32_t> seals() override;
     ErrorOr<PhysicalAddress> page(uint64_t offset, bool writable) override;
     ErrorOr<size_t> read_link(char* buffer, size_t capacity) override;
     ErrorOr<File*> open_special(uint32_t flags) override;
@@ -51,6 +56,8 @@ public:
     // Gives this inode (and its parents) an upper copy: with its bytes, unless the caller is
     // about to truncate it to nothing.
     ErrorOr<void> copy_up(bool with_data);
+    // copy_up of this directory and of everything under it (a merged directory that moves).
+    ErrorOr<void> copy_up_tree();
 
     vfs::Inode* upper() const { return m_upper.get(); }
     vfs::Inode* lower() const { return m_lower.get(); }
@@ -69,6 +76,7 @@ private:
     ErrorOr<void> copy_data(vfs::Inode& destination);
     ErrorOr<bool> lower_has(StringView name);
     ErrorOr<void> rename_to(RefPtr<OverlayInode> parent, StringView name);
+    bool is_ancestor_of(OverlayInode& directory) const;
 
     OverlayFileSystem& m_file_system;
     RefPtr<OverlayInode> m_parent; // where copy-up puts this inode's upper copy
@@ -97,6 +105,12 @@ public:
                                             RefPtr<vfs::Inode> upper, RefPtr<vfs::Inode> lower);
     void forget(OverlayInode& inode);
 
+    // A copied-up inode's origin: the number its lower original had, which the copy keeps as
+    // its st_ino and d_ino for as long as it lives (overlayfs's origin and xino).
+    ErrorOr<void> record_origin(vfs::Inode& upper, uint64_t lower_number);
+    // The number an upper inode shows: its origin's, or its own apart from the lower ones.
+    uint64_t shown_number(uint64_t upper_number) const;
+
     bool is_opaque(vfs::Inode& upper_directory);
     ErrorOr<void> set_opaque(vfs::Inode& upper_directory);
     void clear_opaque(vfs::Inode& upper_directory);
@@ -108,11 +122,17 @@ private:
         ListNode node;
         RefPtr<vfs::Inode> directory;
     };
+    struct Origin {
+        ListNode node;
+        uint64_t upper_number;
+        uint64_t lower_number;
+    };
 
     RefPtr<vfs::FileSystem> m_lower;
     RefPtr<vfs::FileSystem> m_upper;
     IntrusiveList<OverlayInode, &OverlayInode::cache_node> m_cache;
     IntrusiveList<OpaqueMark, &OpaqueMark::node> m_opaque;
+    IntrusiveList<Origin, &Origin::node> m_origins;
     RefPtr<OverlayInode> m_root; // after the cache: it leaves the cache as it goes
 };
 

@@ -37,6 +37,8 @@ OverlayFileSystem::~OverlayFileSystem() {
     m_root.clear();
     while (OpaqueMark* mark = m_opaque.take_first())
         delete mark;
+    while (Origin* origin = m_origins.take_first())
+        delete origin;
 }
 
 RefPtr<vfs::Inode> OverlayFileSystem::root() {
@@ -83,6 +85,25 @@ ErrorOr<RefPtr<OverlayInode>> OverlayFileSystem::inode_for(RefPtr<OverlayInode> 
 
 void OverlayFileSystem::forget(OverlayInode& inode) {
     decltype(m_cache)::remove(inode);
+}
+
+// Upper inode numbers are never reused (tmpfs counts up), so a record outliving its inode
+// misleads no one.
+ErrorOr<void> OverlayFileSystem::record_origin(vfs::Inode& upper, uint64_t lower_number) {
+    vfs::Attributes attributes;
+    TRY(upper.attributes(attributes));
+    auto* origin = new Origin{{}, attributes.inode, lower_number};
+    if (!origin)
+        return ENOMEM;
+    m_origins.append(*origin);
+    return {};
+}
+
+uint64_t OverlayFileSystem::shown_number(uint64_t upper_number) const {
+    for (const Origin& origin : const_cast<OverlayFileSystem*>(this)->m_origins)
+        if (origin.upper_number == upper_number)
+            return origin.lower_number;
+    return upper_number + upper_only_inode_base;
 }
 
 bool OverlayFileSystem::is_opaque(vfs::Inode& upper_directory) {

@@ -49,11 +49,12 @@ private:
     vfs::Inode& m_directory;
 };
 
-// The upper directory's entries, whiteouts left out.
+// The upper directory's entries, whiteouts left out, numbered as stat numbers them.
 class UpperEntries final : public vfs::DirectoryVisitor {
 public:
-    UpperEntries(vfs::Inode& directory, vfs::DirectoryVisitor& visitor)
-        : m_directory(directory), m_visitor(visitor) {}
+    UpperEntries(OverlayFileSystem& file_system, vfs::Inode& directory,
+                 vfs::DirectoryVisitor& visitor)
+        : m_file_system(file_system), m_directory(directory), m_visitor(visitor) {}
     bool visit(const vfs::DirectoryEntry& entry) override {
         if (entry.type == NodeType::CharacterDevice) {
             auto inode = m_directory.lookup(entry.name);
@@ -62,7 +63,7 @@ public:
         }
         vfs::DirectoryEntry shown = entry;
         if (!is_dot_or_dot_dot(entry.name))
-            shown.inode += upper_only_inode_base;
+            shown.inode = m_file_system.shown_number(entry.inode);
         if (m_visitor.visit(shown))
             return true;
         stopped = true;
@@ -71,6 +72,7 @@ public:
     bool stopped = false;
 
 private:
+    OverlayFileSystem& m_file_system;
     vfs::Inode& m_directory;
     vfs::DirectoryVisitor& m_visitor;
 };
@@ -120,7 +122,7 @@ vfs::FileSystem& OverlayInode::file_system() {
 ErrorOr<void> OverlayInode::attributes(vfs::Attributes& attributes) {
     TRY(current().attributes(attributes));
     // A copied-up file keeps its number, as overlayfs keeps st_ino across copy-up.
-    attributes.inode = m_lower ? m_lower_number : attributes.inode + upper_only_inode_base;
+    attributes.inode = m_lower ? m_lower_number : m_file_system.shown_number(attributes.inode);
     return {};
 }
 
@@ -239,8 +241,45 @@ ErrorOr<void> OverlayInode::copy_up(bool with_data) {
     times.modify_time = original.modify_time;
     if (m_type != NodeType::Symlink)
         TRY(copy->change_attributes(times));
+    TRY(m_file_system.record_origin(*copy, m_lower_number));
     m_upper = move(copy);
     return {};
+}
+
+bool OverlayInode::is_ancestor_of(OverlayInode& directory) const {
+    for (const OverlayInode* inode = &directory; inode; inode = inode->m_parent.get())
+        if (inode == this)
+            return true;
+    return false;
+}
+
+ErrorOr<void> OverlayInode::copy_up_tree() {
+    TRY(copy_up(true));
+    if (m_type != NodeType::Directory || !m_lower || m_file_system.is_opaque(*m_upper))
+        return {};
+    // The lower listing is enough: what only the upper layer has is up already. A name the
+    // upper layer whited out is not found, and stays out.
+    struct Children final : vfs::DirectoryVisitor {
+        explicit Children(OverlayInode& directory) : directory(directory) {}
+        bool visit(const vfs::DirectoryEntry& entry) override {
+            if (is_dot_or_dot_dot(entry.name))
+                return true;
+            auto child = directory.find(entry.name);
+            if (child.is_error()) {
+                if (child.error().code() == ENOENT)
+                    return true;
+                result = child.error();
+                return false;
+            }
+            result = child.value()->copy_up_tree();
+            return !result.is_error();
+        }
+        OverlayInode& directory;
+        ErrorOr<void> result;
+    } children(*this);
+    uint64_t cookie = 0;
+    TRY(m_lower->read_directory(cookie, children));
+    return children.result;
 }
 
 ErrorOr<bool> OverlayInode::take_whiteout(StringView name) {
@@ -411,20 +450,20 @@ ErrorOr<void> OverlayInode::rename(StringView old_name, vfs::Inode& new_director
         return ENAMETOOLONG;
     auto source = TRY(find(old_name));
     bool exchange = flags & vfs::rename_exchange;
-    // Without redirect_dir a directory with a lower part cannot move (overlayfs: EXDEV).
-    if (source->m_type == NodeType::Directory && source->m_lower)
-        return EXDEV;
+    // A directory with a lower part moves whole: its tree comes up first, and the moved copy
+    // shows nothing of the lower layer (overlayfs without redirect_dir says EXDEV instead).
+    bool source_merged = source->m_type == NodeType::Directory && source->m_lower;
     RefPtr<OverlayInode> target;
     auto found = new_directory.find(new_name);
     if (!found.is_error())
         target = found.release_value();
     else if (found.error().code() != ENOENT)
         return found.error();
+    bool target_merged = false;
     if (exchange) {
         if (!target)
             return ENOENT;
-        if (target->m_type == NodeType::Directory && target->m_lower)
-            return EXDEV;
+        target_merged = target->m_type == NodeType::Directory && target->m_lower;
     } else if (target) {
         if (flags & vfs::rename_noreplace)
             return EEXIST;
@@ -439,11 +478,13 @@ ErrorOr<void> OverlayInode::rename(StringView old_name, vfs::Inode& new_director
         if (target_directory)
             TRY(target->check_empty());
     }
+    if (source_merged && source->is_ancestor_of(new_directory))
+        return EINVAL; // into itself: checked before its tree is copied
     TRY(copy_up(true));
     TRY(new_directory.copy_up(true));
-    TRY(source->copy_up(true));
+    TRY(source_merged ? source->copy_up_tree() : source->copy_up(true));
     if (exchange)
-        TRY(target->copy_up(true));
+        TRY(target_merged ? target->copy_up_tree() : target->copy_up(true));
     if (target && !exchange && target->m_type == NodeType::Directory && target->m_upper)
         TRY(target->clear_whiteouts());
     bool source_hid_lower = source->m_lower || TRY(lower_has(old_name));
@@ -456,9 +497,9 @@ ErrorOr<void> OverlayInode::rename(StringView old_name, vfs::Inode& new_director
         return renamed.error();
     }
     // What each name showed of the lower layer stays hidden.
-    if (source->m_type == NodeType::Directory && lower_at_new_name)
+    if (source->m_type == NodeType::Directory && (lower_at_new_name || source_merged))
         TRY(m_file_system.set_opaque(*source->m_upper));
-    if (exchange && target->m_type == NodeType::Directory && source_hid_lower)
+    if (exchange && target->m_type == NodeType::Directory && (source_hid_lower || target_merged))
         TRY(m_file_system.set_opaque(*target->m_upper));
     if (!exchange && source_hid_lower)
         TRY(make_whiteout(old_name));
@@ -477,7 +518,7 @@ ErrorOr<void> OverlayInode::read_directory(uint64_t& cookie, vfs::DirectoryVisit
         return m_lower->read_directory(cookie, visitor);
     bool lower_visible = m_lower && !m_file_system.is_opaque(*m_upper);
     if (cookie < LowerEntries::lower_phase) {
-        UpperEntries upper(*m_upper, visitor);
+        UpperEntries upper(m_file_system, *m_upper, visitor);
         TRY(m_upper->read_directory(cookie, upper));
         // The visitor had no room: the next call resumes in the upper listing.
         if (upper.stopped || !lower_visible)
@@ -505,6 +546,15 @@ ErrorOr<size_t> OverlayInode::write(uint64_t offset, vfs::IoBuffer buffer, size_
 
 ErrorOr<void> OverlayInode::sync() {
     return m_upper ? m_upper->sync() : ErrorOr<void>();
+}
+
+ErrorOr<uint64_t> OverlayInode::seek_hole_data(uint64_t offset, bool hole) {
+    return current().seek_hole_data(offset, hole);
+}
+
+// A file of the writable layer has tmpfs's seals (F_SEAL_SEAL); one of the image has none.
+ErrorOr<uint32_t> OverlayInode::seals() {
+    return current().seals();
 }
 
 ErrorOr<PhysicalAddress> OverlayInode::page(uint64_t offset, bool writable) {

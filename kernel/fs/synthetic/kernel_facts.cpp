@@ -2,6 +2,7 @@
 
 #include "arch/x86_64/cpu.h"
 #include "fs/fd_table.h"
+#include "fs/vfs/vfs.h"
 #include "lib/string.h"
 #include "lib/utility.h"
 #include "linux/path_arguments.h"
@@ -18,10 +19,6 @@
 namespace kernel::synthetic {
 
 namespace {
-
-constexpr int max_recorded_mounts = 8;
-MountFacts mounts[max_recorded_mounts];
-int mount_count = 0;
 
 // CPUID traps to the hypervisor (tens of microseconds under PVM): asked once.
 CpuFacts describe_cpu() {
@@ -136,9 +133,22 @@ public:
         });
     }
 
+    // The mount table as it is when the file is read, volumes included.
     void for_each_mount(MountVisitor& visitor) const override {
-        for (int i = 0; i < mount_count; ++i)
-            visitor.visit(mounts[i]);
+        struct PathText {
+            char* text = new char[vfs::path_max];
+            ~PathText() { delete[] text; }
+        } path;
+        if (!path.text)
+            return;
+        vfs::file_tree().for_each_mount([&](const vfs::Location& place, vfs::FileSystem& mounted) {
+            auto length = place.absolute_path(path.text, vfs::path_max - 1);
+            if (length.is_error())
+                return;
+            path.text[length.value()] = '\0';
+            visitor.visit({mounted.type_name(), path.text, mounted.type_name(),
+                           mounted.is_read_only(), mounted.device_id()});
+        });
     }
 
     LimitFacts limit(int resource) const override {
@@ -175,11 +185,6 @@ private:
 Lifelong<KernelFacts> facts_storage;
 
 } // namespace
-
-void record_mount(const MountFacts& mount) {
-    if (mount_count < max_recorded_mounts)
-        mounts[mount_count++] = mount;
-}
 
 const SystemFacts& kernel_facts(const Manifest& manifest, const AddressSpace& space) {
     return facts_storage.construct(manifest, space);

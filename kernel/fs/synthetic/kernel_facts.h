@@ -10,10 +10,6 @@ class AddressSpace;
 
 namespace kernel::synthetic {
 
-// One mounted file system for /proc/self/mountinfo: the VFS keeps no list it could walk, so
-// the synthetic file systems' start-up records what it mounts (and "/" before them).
-void record_mount(const MountFacts& mount);
-
 // `manifest` (argv, environment) and `space` outlive the program.
 const SystemFacts& kernel_facts(const Manifest& manifest, const AddressSpace& space);
 

@@ -84,6 +84,20 @@ public:
         return m_write_error;
     }
 
+    // Linux's seq_lseek: from the start or the current position only, never negative.
+    ErrorOr<uint64_t> seek(int64_t offset, int whence) override {
+        int64_t target;
+        if (whence == seek_set)
+            target = offset;
+        else if (whence != seek_cur ||
+                 __builtin_add_overflow(static_cast<int64_t>(m_offset), offset, &target))
+            return EINVAL;
+        if (target < 0)
+            return EINVAL;
+        m_offset = static_cast<uint64_t>(target);
+        return m_offset;
+    }
+
 private:
     TextBuffer m_text;
     uint64_t m_offset = 0;
@@ -167,6 +181,14 @@ public:
         if (m_kind == DeviceKind::Console)
             return m_stdout.ioctl(request, argument);
         return ENOTTY;
+    }
+
+    // drivers/char/mem.c: null, zero and full stay at 0 (null_lseek); random and urandom
+    // report their position, which nothing moves (noop_llseek); terminals have none.
+    ErrorOr<uint64_t> seek(int64_t, int) override {
+        if (m_kind == DeviceKind::Console || m_kind == DeviceKind::Tty)
+            return ESPIPE;
+        return static_cast<uint64_t>(0);
     }
 
     uint32_t poll_events() override {

@@ -20,10 +20,7 @@ ErrorOr<void> mount_synthetic(RefPtr<synthetic::SyntheticFileSystem> file_system
     if (!file_system)
         return ENOMEM;
     TRY(vfs::make_directories(path, 0755));
-    TRY(vfs::mount(file_system, path));
-    synthetic::record_mount({file_system->type_name(), path, file_system->type_name(),
-                             file_system->is_read_only(), file_system->device_id()});
-    return {};
+    return vfs::mount(file_system, path);
 }
 
 ErrorOr<void> write_text(const char* path, void (*generate)(TextBuffer&)) {
@@ -95,10 +92,6 @@ ErrorOr<void> write_etc() {
 ErrorOr<void> start_synthetic_file_systems(const Manifest& manifest, const AddressSpace& space) {
     const auto& facts = synthetic::kernel_facts(manifest, space);
     auto& opener = synthetic::kernel_file_opener();
-    auto root = TRY(vfs::resolve("/"));
-    auto& root_file_system = root->file_system();
-    synthetic::record_mount({root_file_system.type_name(), "/", root_file_system.type_name(),
-                             root_file_system.is_read_only(), root_file_system.device_id()});
     TRY(mount_synthetic(synthetic::make_proc_file_system(facts, opener), "/proc"));
     TRY(mount_synthetic(synthetic::make_dev_file_system(facts, opener), "/dev"));
     TRY(mount_synthetic(synthetic::make_sys_file_system(facts, opener), "/sys"));

@@ -25,6 +25,36 @@ PhysicalAddress FilePages::find(uint64_t index) const {
     return reinterpret_cast<uintptr_t>(node->slots[slot_at(index, 0)]);
 }
 
+uint64_t FilePages::next(uint64_t index, uint64_t limit, bool present) const {
+    limit = min(limit, max_pages);
+    while (index < limit) {
+        // The pages the first missing slot on the way to `index` covers; 0: the page is there.
+        uint64_t missing_span = m_root ? 0 : max_pages;
+        const Node* node = m_root;
+        uint64_t span = max_pages;
+        for (int level = 2; node && level >= 0; --level) {
+            span /= fan_out; // what one slot of this level covers
+            const void* slot = node->slots[slot_at(index, level)];
+            if (!slot) {
+                missing_span = span;
+                break;
+            }
+            if (level > 0)
+                node = static_cast<const Node*>(slot);
+        }
+        if (missing_span == 0) {
+            if (present)
+                return index;
+            ++index;
+            continue;
+        }
+        if (!present)
+            return index;
+        index = (index / missing_span + 1) * missing_span; // the whole missing part at once
+    }
+    return limit;
+}
+
 ErrorOr<PhysicalAddress> FilePages::materialize(uint64_t index) {
     if (index >= max_pages)
         return EFBIG;

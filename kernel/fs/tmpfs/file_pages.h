@@ -37,6 +37,9 @@ public:
     PhysicalAddress find(uint64_t index) const;
     // The frame of page `index`, allocated (zeroed) if it was a hole.
     ErrorOr<PhysicalAddress> materialize(uint64_t index);
+    // The first page index in [index, limit) that has a frame (`present`) or is a hole;
+    // `limit` when there is none. Empty parts of the table are skipped whole.
+    uint64_t next(uint64_t index, uint64_t limit, bool present) const;
     // Frees every page at or after `index` (truncate).
     void free_from(uint64_t index);
     size_t page_count() const { return m_page_count; }

@@ -35,6 +35,11 @@ public:
     ErrorOr<PhysicalAddress> allocate_page() override;
     void free_page(PhysicalAddress page) override;
 
+    // Regular files made here from now on start without seals, open to F_ADD_SEALS (the
+    // memfd_create(2) file system); elsewhere they start with seal::seal, as Linux's shmem.
+    void make_files_sealable() { m_files_sealable = true; }
+    bool files_sealable() const { return m_files_sealable; }
+
     FrameAllocator& frames() { return m_frames; }
     vfs::Timestamp now() const { return m_clock(); }
     uint64_t next_inode_number() { return m_next_inode++; }
@@ -51,6 +56,7 @@ private:
     uint64_t m_next_inode = 1;
     uint64_t m_pages_used = 0;
     uint64_t m_inode_count = 0;
+    bool m_files_sealable = false;
 };
 
 // One name in a directory.
@@ -87,7 +93,10 @@ public:
     ErrorOr<size_t> read(uint64_t offset, vfs::IoBuffer buffer, size_t length) override;
     ErrorOr<size_t> write(uint64_t offset, vfs::IoBuffer buffer, size_t length) override;
     ErrorOr<PhysicalAddress> page(uint64_t offset, bool writable) override;
+    ErrorOr<uint64_t> seek_hole_data(uint64_t offset, bool hole) override;
     ErrorOr<size_t> read_link(char* buffer, size_t capacity) override;
+    ErrorOr<uint32_t> seals() override;
+    ErrorOr<void> add_seals(uint32_t seals) override;
 
     ErrorOr<void> set_link_target(StringView target);
 
@@ -116,6 +125,7 @@ private:
     // Regular files.
     FilePages m_pages;
     uint64_t m_size = 0;
+    uint32_t m_seals = 0;
 
     // Directories. The parent is not counted (its entry holds this directory).
     IntrusiveList<TmpEntry, &TmpEntry::node> m_entries;

@@ -2,6 +2,7 @@
 // link(2), unlink(2), rmdir(2), truncate(2)).
 #include "fs/tmpfs/tmpfs.h"
 
+#include "fs/vfs/lent_pages.h"
 #include "lib/string.h"
 #include "mm/frame_allocator.h"
 
@@ -19,11 +20,24 @@ constexpr uint32_t max_links = 0xffffffff;
 
 const uint8_t zero_page[page_size] = {};
 
+// A file's frames as the mappings that borrowed them see them.
+class LentFilePages final : public vfs::LentPages {
+public:
+    explicit LentFilePages(const FilePages& pages) : m_pages(pages) {}
+    bool lent(uint64_t offset, PhysicalAddress frame) const override {
+        return frame != 0 && m_pages.find(offset / page_size) == frame;
+    }
+
+private:
+    const FilePages& m_pages;
+};
+
 } // namespace
 
 TmpInode::TmpInode(TmpFileSystem& file_system, NodeType type, uint32_t mode, uint64_t device)
     : m_file_system(file_system), m_type(type), m_number(file_system.next_inode_number()),
-      m_permissions(mode & vfs::permission_mask), m_device(device), m_pages(file_system) {
+      m_permissions(mode & vfs::permission_mask), m_device(device), m_pages(file_system),
+      m_seals(file_system.files_sealable() ? 0 : vfs::seal::seal) {
     m_access_time = m_modify_time = m_change_time = file_system.now();
     file_system.inode_created();
 }
@@ -86,8 +100,15 @@ ErrorOr<void> TmpInode::truncate(uint64_t size) {
         return EINVAL;
     if (size > max_file_size)
         return EFBIG;
+    if ((size < m_size && (m_seals & vfs::seal::shrink)) ||
+        (size > m_size && (m_seals & vfs::seal::grow)))
+        return EPERM;
     if (size < m_size) {
-        m_pages.free_from((size + page_size - 1) / page_size);
+        uint64_t first_freed = (size + page_size - 1) / page_size;
+        // Mappings let go of the pages first: none may keep a frame that goes back to the
+        // allocator (Linux's truncate_pagecache unmaps them; an access then gets SIGBUS).
+        vfs::take_back_pages(LentFilePages(m_pages), first_freed * page_size);
+        m_pages.free_from(first_freed);
         // The kept tail of the last page reads as zeros if the file grows again (and through
         // a mapping of it meanwhile, as Linux's truncate_pagecache zeroes it).
         if (size % page_size) {
@@ -104,6 +125,10 @@ ErrorOr<void> TmpInode::truncate(uint64_t size) {
 
 ErrorOr<void> TmpInode::change_attributes(const vfs::AttributeChange& change) {
     using vfs::AttributeChange;
+    // F_SEAL_EXEC: the execute bits stay as they are (memfd_create(2)).
+    if ((change.fields & AttributeChange::Mode) && (m_seals & vfs::seal::exec) &&
+        ((change.mode ^ m_permissions) & 0111))
+        return EPERM;
     if (change.fields & AttributeChange::Size)
         TRY(truncate(change.size));
     if (change.fields & AttributeChange::Mode)
@@ -446,6 +471,8 @@ ErrorOr<size_t> TmpInode::write(uint64_t offset, vfs::IoBuffer buffer, size_t le
         return EISDIR;
     if (m_type != NodeType::Regular)
         return EINVAL;
+    if (m_seals & (vfs::seal::write | vfs::seal::future_write))
+        return EPERM;
     if (length == 0)
         return static_cast<size_t>(0);
     uint64_t end;
@@ -459,6 +486,12 @@ ErrorOr<size_t> TmpInode::write(uint64_t offset, vfs::IoBuffer buffer, size_t le
         uint64_t position = offset + done;
         size_t in_page = position % page_size;
         size_t chunk = min<size_t>(length - done, page_size - in_page);
+        // F_SEAL_GROW: a page's worth that would pass the end is refused, as Linux's
+        // shmem_write_begin refuses it; what came before stays written.
+        if ((m_seals & vfs::seal::grow) && position + chunk > m_size) {
+            failure = EPERM;
+            break;
+        }
         auto page = m_pages.materialize(position / page_size);
         if (page.is_error()) {
             failure = page.error().code();
@@ -489,6 +522,36 @@ ErrorOr<PhysicalAddress> TmpInode::page(uint64_t offset, bool) {
     if (offset >= align_up(m_size, page_size))
         return ENXIO;
     return m_pages.materialize(offset / page_size);
+}
+
+// Holes are the pages never written (or punched, or cut off and grown back): the page is the
+// unit, as Linux's shmem_file_llseek finds them.
+ErrorOr<uint64_t> TmpInode::seek_hole_data(uint64_t offset, bool hole) {
+    if (m_type != NodeType::Regular)
+        return Inode::seek_hole_data(offset, hole);
+    if (offset >= m_size)
+        return ENXIO;
+    uint64_t page_end = (m_size + page_size - 1) / page_size;
+    uint64_t index = m_pages.next(offset / page_size, page_end, !hole);
+    if (index == page_end)
+        return hole ? ErrorOr<uint64_t>(m_size) : ErrorOr<uint64_t>(ENXIO);
+    return min(max(offset, index * page_size), m_size);
+}
+
+ErrorOr<uint32_t> TmpInode::seals() {
+    if (m_type != NodeType::Regular)
+        return EINVAL;
+    return m_seals;
+}
+
+// The caller checked that no shared mapping may write when seal::write comes (EBUSY).
+ErrorOr<void> TmpInode::add_seals(uint32_t seals) {
+    if (m_type != NodeType::Regular || (seals & ~vfs::seal::all))
+        return EINVAL;
+    if (m_seals & vfs::seal::seal)
+        return EPERM;
+    m_seals |= seals;
+    return {};
 }
 
 ErrorOr<size_t> TmpInode::read_link(char* buffer, size_t capacity) {

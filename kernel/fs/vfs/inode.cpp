@@ -63,6 +63,22 @@ ErrorOr<PhysicalAddress> Inode::page(uint64_t, bool) {
     return ENODEV;
 }
 
+ErrorOr<uint64_t> Inode::seek_hole_data(uint64_t offset, bool hole) {
+    Attributes file;
+    TRY(attributes(file));
+    if (offset >= file.size)
+        return ENXIO;
+    return hole ? file.size : offset;
+}
+
+ErrorOr<uint32_t> Inode::seals() {
+    return EINVAL;
+}
+
+ErrorOr<void> Inode::add_seals(uint32_t) {
+    return EINVAL;
+}
+
 ErrorOr<size_t> Inode::read_link(char*, size_t) {
     return EINVAL;
 }

@@ -99,6 +99,13 @@ protected:
 // renameat2's flags.
 inline constexpr uint32_t rename_noreplace = 1, rename_exchange = 2;
 
+// File seals (fcntl(2) "File Sealing", F_SEAL_*): what may no longer happen to a file's data.
+namespace seal {
+inline constexpr uint32_t seal = 1, shrink = 2, grow = 4, write = 8, future_write = 0x10,
+                          exec = 0x20;
+inline constexpr uint32_t all = seal | shrink | grow | write | future_write | exec;
+} // namespace seal
+
 class Inode : public RefCounted<Inode> {
 public:
     virtual ~Inode() = default;
@@ -129,12 +136,21 @@ public:
     virtual ErrorOr<size_t> read(uint64_t offset, IoBuffer buffer, size_t length);
     virtual ErrorOr<size_t> write(uint64_t offset, IoBuffer buffer, size_t length);
     virtual ErrorOr<void> sync();
+    // lseek's SEEK_DATA (`hole` false) and SEEK_HOLE: the first offset at or after `offset`
+    // (inside the file) where data or a hole begins; the end of the file is a hole. By
+    // default the whole file is data, which lseek(2) allows.
+    virtual ErrorOr<uint64_t> seek_hole_data(uint64_t offset, bool hole);
 
     // File-backed mmap: the frame holding the file's page at `offset` (page aligned), which
     // stays valid while the inode lives. Writable: a MAP_SHARED writable mapping, whose stores
     // reach the file. ENODEV when the file system cannot lend its pages (the caller copies
     // through read() instead).
     virtual ErrorOr<PhysicalAddress> page(uint64_t offset, bool writable);
+
+    // F_GET_SEALS and F_ADD_SEALS (memfd_create(2)): the seals the file has, and more added
+    // (EPERM once seal::seal is). EINVAL for files that take no seals (the default).
+    virtual ErrorOr<uint32_t> seals();
+    virtual ErrorOr<void> add_seals(uint32_t seals);
 
     // Symbolic links: the target, not NUL-terminated; its length.
     virtual ErrorOr<size_t> read_link(char* buffer, size_t capacity);

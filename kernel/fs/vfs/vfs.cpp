@@ -110,6 +110,7 @@ ErrorOr<void> FileTree::mount(RefPtr<FileSystem> file_system, StringView path) {
     mounted.covered_file_system = &place->inode().file_system();
     mounted.covered_inode = attributes.inode;
     mounted.file_system = move(file_system);
+    mounted.place = move(place);
     return {};
 }
 

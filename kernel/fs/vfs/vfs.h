@@ -41,6 +41,15 @@ public:
     // Mounts `file_system` on the directory at the absolute `path` ("/" first, before any
     // other), and gives it its st_dev.
     ErrorOr<void> mount(RefPtr<FileSystem> file_system, StringView path);
+    // Every mount as it is now, "/" first and then in the order made (/proc/self/mountinfo):
+    // visit(const Location& place, FileSystem& file_system).
+    template <typename Visit> void for_each_mount(Visit&& visit) const {
+        if (!m_root)
+            return;
+        visit(*m_root, *m_root_file_system);
+        for (int i = 0; i < m_mount_count; ++i)
+            visit(*m_mounts[i].place, *m_mounts[i].file_system);
+    }
     // Whether some file system is mounted on `inode` (unlink, rmdir and rename of it: EBUSY).
     bool is_mount_point(Inode& inode);
 
@@ -78,6 +87,7 @@ private:
         FileSystem* covered_file_system = nullptr;
         uint64_t covered_inode = 0;
         RefPtr<FileSystem> file_system;
+        RefPtr<Location> place; // where it was mounted: its path
     };
     static constexpr int max_mounts = 32;
 

@@ -39,13 +39,16 @@ void enable_events(abi::GuestInfo& info) {
 }
 
 int dispatch_event(InterruptFrame& frame) {
-    if (frame.vector == 14 &&
-        user_address_space().back_on_fault(guest_info->fault_address,
-                                           (frame.error_code & 2) ? Access::Write : Access::Read))
+    Access access = (frame.error_code & 2) ? Access::Write : Access::Read;
+    if (frame.vector == 14 && user_address_space().back_on_fault(guest_info->fault_address, access))
         return 0;
     if (frame.vector < 32) {
-        signals::Fault fault = signals::fault_signal(frame.vector, frame.error_code,
-                                                     guest_info->fault_address, frame.rip);
+        signals::Fault fault =
+            frame.vector == 14 &&
+                    user_address_space().beyond_file_end(guest_info->fault_address, access)
+                ? signals::beyond_file_end_fault(frame.error_code, guest_info->fault_address)
+                : signals::fault_signal(frame.vector, frame.error_code, guest_info->fault_address,
+                                        frame.rip);
         if (!signals::deliver_fault(frame, fault))
             end_with_report(frame, fault);
         return 0;

@@ -38,13 +38,16 @@ uint64_t read_cr2() {
 void handle_exception(InterruptFrame& frame) {
     bool kernel_fault = in_kernel(frame.rip);
     uint64_t fault_address = frame.vector == 14 ? read_cr2() : 0;
+    Access access = (frame.error_code & 2) ? Access::Write : Access::Read;
     if (!kernel_fault && frame.vector == 14 &&
-        user_address_space().back_on_fault(fault_address,
-                                           (frame.error_code & 2) ? Access::Write : Access::Read))
+        user_address_space().back_on_fault(fault_address, access))
         return;
-    if (!kernel_fault &&
-        signals::deliver_fault(
-            frame, signals::fault_signal(frame.vector, frame.error_code, fault_address, frame.rip)))
+    signals::Fault fault =
+        !kernel_fault && frame.vector == 14 &&
+                user_address_space().beyond_file_end(fault_address, access)
+            ? signals::beyond_file_end_fault(frame.error_code, fault_address)
+            : signals::fault_signal(frame.vector, frame.error_code, fault_address, frame.rip);
+    if (!kernel_fault && signals::deliver_fault(frame, fault))
         return;
     int signal = report_exception({frame, fault_address, kernel_fault});
     platform::exit(kernel_fault ? ingot::abi::exit_ingot_failed

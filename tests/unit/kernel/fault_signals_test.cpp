@@ -19,6 +19,15 @@ TEST(FaultSignals, PageFaultsAreSegvWithTheAddressAndWhy) {
     EXPECT_EQ(protected_page.error_code, 0x7u);
 }
 
+TEST(FaultSignals, APagePastTheEndOfAMappedFileIsSigbusAdrerr) {
+    auto past_end = kernel::signals::beyond_file_end_fault(0x4, 0x40001000);
+    EXPECT_EQ(past_end.signal, 7); // SIGBUS
+    EXPECT_EQ(past_end.code, 2);   // BUS_ADRERR
+    EXPECT_EQ(past_end.address, 0x40001000u);
+    EXPECT_EQ(past_end.vector, 14u);
+    EXPECT_EQ(past_end.error_code, 0x4u);
+}
+
 TEST(FaultSignals, OtherExceptionsAsLinuxSendsThem) {
     auto divide = fault_signal(0, 0, 0, rip);
     EXPECT_EQ(divide.signal, 8);

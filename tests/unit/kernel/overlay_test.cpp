@@ -2,6 +2,8 @@
 
 #include "fs/overlay/overlay.h"
 
+#include <map>
+
 namespace {
 
 using kernel::RefPtr;
@@ -186,8 +188,56 @@ TEST_F(OverlayTest, MergedListingsResumeAtTheirCookie) {
     EXPECT_EQ(names, (Names{".", "..", "c", "a", "b"}));
 }
 
-TEST_F(OverlayTest, RenamingALowerDirectoryIsExdevAndAFileIsCopiedUp) {
-    EXPECT_ERRNO(root()->rename("etc", *root(), "etc2", 0), EXDEV);
+TEST_F(OverlayTest, RenamingALowerDirectoryMovesItsWholeTree) {
+    uint64_t number = inode_number(*at(*root(), "etc"));
+    ASSERT_OK(at(*root(), "lib")->remove("a", false));
+    ASSERT_OK(root()->rename("etc", *root(), "etc2", 0));
+    ASSERT_OK(root()->rename("lib", *root(), "lib2", 0));
+    EXPECT_ERRNO(root()->lookup("etc"), ENOENT);
+    EXPECT_ERRNO(root()->lookup("lib"), ENOENT);
+    auto moved = at(*root(), "etc2");
+    EXPECT_EQ(inode_number(*moved), number);
+    EXPECT_EQ(list(*moved), (Names{".", "..", "conf", "deep"}));
+    EXPECT_EQ(read_text(*at(*moved, "conf")), "original");
+    EXPECT_EQ(read_text(*at(*at(*at(*moved, "deep"), "er"), "file")), "deep");
+    // A removed entry stays removed, and the image is untouched.
+    EXPECT_EQ(list(*at(*root(), "lib2")), (Names{".", "..", "b"}));
+    EXPECT_EQ(read_text(*lower_at("etc", "conf")), "original");
+    // (lib went up first, when "a" was removed.)
+    EXPECT_EQ(list(*root()), (Names{".", "..", "lib2", "etc2", "empty", "link"}));
+    // Not into itself; and back again.
+    EXPECT_ERRNO(root()->rename("etc2", *at(*moved, "deep"), "x", 0), EINVAL);
+    ASSERT_OK(root()->rename("etc2", *root(), "etc", 0));
+    EXPECT_EQ(list(*at(*root(), "etc")), (Names{".", "..", "conf", "deep"}));
+}
+
+TEST_F(OverlayTest, CopiedUpEntriesListTheNumberStatGives) {
+    auto etc = at(*root(), "etc");
+    write_text(*at(*etc, "conf"), 0, "changed");
+    value_of(etc->create("new", NodeType::Regular, 0644, 0));
+    struct Numbers final : kernel::vfs::DirectoryVisitor {
+        bool visit(const kernel::vfs::DirectoryEntry& entry) override {
+            numbers[std::string(entry.name.data, entry.name.length)] = entry.inode;
+            return true;
+        }
+        std::map<std::string, uint64_t> numbers;
+    };
+    for (auto directory : {root(), etc}) {
+        Numbers listed;
+        uint64_t cookie = 0;
+        ASSERT_OK(directory->read_directory(cookie, listed));
+        for (auto& [name, number] : listed.numbers)
+            if (name != "." && name != "..") {
+                EXPECT_EQ(number, inode_number(*at(*directory, name.c_str()))) << name;
+            }
+    }
+    // Still so once nothing holds the copied-up inode (a fresh lookup finds only the copy).
+    uint64_t lower_number = inode_number(*lower_at("etc", "conf"));
+    etc = nullptr;
+    EXPECT_EQ(inode_number(*at(*at(*root(), "etc"), "conf")), lower_number);
+}
+
+TEST_F(OverlayTest, RenamingALowerFileCopiesItUp) {
     auto lib = at(*root(), "lib");
     auto etc = at(*root(), "etc");
     ASSERT_OK(at(*etc, "conf")->change_attributes({}));
