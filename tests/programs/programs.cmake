@@ -127,6 +127,7 @@ foreach(program IN ITEMS hello_iostream threads exceptions chrono random big_all
   ingot_test_program(${program} ${program}.cpp glibc)
 endforeach()
 ingot_test_program(prctl_itimer prctl_itimer.c glibc)
+ingot_test_program(mmap_flags mmap_flags.c glibc)
 ingot_test_program(unix_sockets unix_sockets.c glibc)
 ingot_test_program(unix_socket_paths unix_socket_paths.c glibc)
 ingot_test_program(hello-pie hello.c pie)
