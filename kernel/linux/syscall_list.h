@@ -119,7 +119,7 @@
     S(97, getrlimit, (unsigned resource, UserPointer limit))                                       \
     S(98, getrusage, (int who, UserPointer usage))                                                 \
     S(99, sysinfo, (UserPointer info))                                                             \
-    U(100, times)                                                                                  \
+    S(100, times, (UserPointer buffer))                                                            \
     U(101, ptrace)                                                                                 \
     S(102, getuid, ())                                                                             \
     U(103, syslog)                                                                                 \

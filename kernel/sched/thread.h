@@ -5,6 +5,7 @@
 #include "arch/x86_64/syscall_frame.h"
 #include "lib/error_or.h"
 #include "lib/intrusive_list.h"
+#include "sched/cpu_time.h"
 
 #include <stdint.h>
 
@@ -23,6 +24,8 @@ struct Thread {
     uint64_t saved_rsp = 0;
     uint64_t fs_base = 0;
     cpu::FpuState fpu;
+
+    CpuTimeAccount cpu_time;
 
     uint64_t clear_child_tid = 0; // CLONE_CHILD_CLEARTID, set_tid_address
     uint64_t robust_list = 0;

@@ -128,6 +128,7 @@ foreach(program IN ITEMS hello_iostream threads exceptions chrono random big_all
 endforeach()
 ingot_test_program(prctl_itimer prctl_itimer.c glibc)
 ingot_test_program(mmap_flags mmap_flags.c glibc)
+ingot_test_program(cpu_time cpu_time.c glibc)
 ingot_test_program(unix_sockets unix_sockets.c glibc)
 ingot_test_program(unix_socket_paths unix_socket_paths.c glibc)
 ingot_test_program(hello-pie hello.c pie)
