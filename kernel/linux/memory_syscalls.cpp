@@ -20,17 +20,17 @@ constexpr unsigned map_shared_validate = 0x03;
 constexpr unsigned map_type = 0x0f;
 constexpr unsigned map_fixed = 0x10;
 constexpr unsigned map_anonymous = 0x20;
+constexpr unsigned map_growsdown = 0x100;
 constexpr unsigned map_stack = 0x20000;
 constexpr unsigned map_fixed_noreplace = 0x100000;
 // Linux's LEGACY_MAP_MASK (include/linux/mman.h): the flags MAP_SHARED_VALIDATE accepts for a
 // file whose file system supports no extra ones (MAP_SYNC needs DAX, which none here has).
 // MAP_SHARED and MAP_PRIVATE ignore the others, for old programs' sake.
 constexpr unsigned legacy_map_mask =
-    map_shared | map_private | map_fixed | map_anonymous | 0x40 /* MAP_32BIT */ |
-    0x100 /* MAP_GROWSDOWN */ | 0x800 /* MAP_DENYWRITE */ | 0x1000 /* MAP_EXECUTABLE */ |
-    0x2000 /* MAP_LOCKED */ | 0x4000 /* MAP_NORESERVE */ | 0x8000 /* MAP_POPULATE */ |
-    0x10000 /* MAP_NONBLOCK */ | map_stack | 0x40000 /* MAP_HUGETLB */ |
-    0x7c000000 /* MAP_UNINITIALIZED, MAP_HUGE_2MB, _1GB */;
+    map_shared | map_private | map_fixed | map_anonymous | 0x40 /* MAP_32BIT */ | map_growsdown |
+    0x800 /* MAP_DENYWRITE */ | 0x1000 /* MAP_EXECUTABLE */ | 0x2000 /* MAP_LOCKED */ |
+    0x4000 /* MAP_NORESERVE */ | 0x8000 /* MAP_POPULATE */ | 0x10000 /* MAP_NONBLOCK */ |
+    map_stack | 0x40000 /* MAP_HUGETLB */ | 0x7c000000 /* MAP_UNINITIALIZED, MAP_HUGE_2MB, _1GB */;
 constexpr uint64_t mremap_maymove = 1;
 constexpr uint64_t mremap_fixed = 2;
 constexpr uint64_t mremap_dontunmap = 4;
@@ -159,6 +159,14 @@ ErrorOr<long> sys_mmap(uint64_t address, size_t length, unsigned protection, uns
     // PROT_SEM, PROT_GROWSDOWN and unused ones alike.
     protection &= known_protection;
     auto& space = user_address_space();
+    if ((flags & map_anonymous) && (flags & map_type) == map_shared) {
+        // do_mmap: shared anonymous memory cannot grow down.
+        if (flags & map_growsdown)
+            return EINVAL;
+        return as_syscall_result(place(address, flags, [&](uint64_t at, Placement how) {
+            return space.map_shared_anonymous(at, length, protection, how, kind_of(flags));
+        }));
+    }
     if (flags & map_anonymous)
         return as_syscall_result(place(address, flags, [&](uint64_t at, Placement how) {
             return space.map_anonymous(at, length, protection, how, kind_of(flags));

@@ -158,6 +158,17 @@ static void test_advice(void) {
            area[2 * PAGE]);
     report("madvise DONTNEED length 1", call(SYS_madvise, (long)area + 2 * PAGE, 1, MADV_DONTNEED));
     printf("after DONTNEED of 1 byte: %d %d\n", area[2 * PAGE], area[3 * PAGE - 1]);
+    char* shared = (char*)map(0, 2 * PAGE, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    report("mprotect shared anonymous writable",
+           call(SYS_mprotect, (long)shared, 2 * PAGE, PROT_READ | PROT_WRITE));
+    memset(shared, 0x5a, 2 * PAGE);
+    report("madvise DONTNEED shared anonymous",
+           call(SYS_madvise, (long)shared, 2 * PAGE, MADV_DONTNEED));
+    printf("after DONTNEED, shared anonymous memory keeps: %d %d\n", shared[0],
+           shared[2 * PAGE - 1]);
+    munmap(shared, 2 * PAGE);
+    check("shared anonymous growsdown",
+          map(0, PAGE, rw, MAP_SHARED | MAP_ANONYMOUS | MAP_GROWSDOWN, -1, 0), PAGE);
     report("madvise length 0", call(SYS_madvise, (long)area, 0, MADV_DONTNEED));
     report("madvise misaligned", call(SYS_madvise, (long)area + 1, PAGE, MADV_NORMAL));
     report("madvise advice 77", call(SYS_madvise, (long)area, PAGE, 77));
