@@ -208,7 +208,7 @@
     U(184, tuxcall)                                                                                \
     U(185, security)                                                                               \
     S(186, gettid, ())                                                                             \
-    U(187, readahead)                                                                              \
+    S(187, readahead, (int fd, long offset, size_t count))                                         \
     U(188, setxattr)                                                                               \
     U(189, lsetxattr)                                                                              \
     U(190, fsetxattr)                                                                              \
@@ -244,7 +244,7 @@
     S(218, set_tid_address, (UserPointer address))                                                 \
     U(219, restart_syscall)                                                                        \
     U(220, semtimedop)                                                                             \
-    U(221, fadvise64)                                                                              \
+    S(221, fadvise64, (int fd, long offset, long length, int advice))                              \
     U(222, timer_create)                                                                           \
     U(223, timer_settime)                                                                          \
     U(224, timer_gettime)                                                                          \
