@@ -209,18 +209,20 @@
     U(185, security)                                                                               \
     S(186, gettid, ())                                                                             \
     S(187, readahead, (int fd, long offset, size_t count))                                         \
-    U(188, setxattr)                                                                               \
-    U(189, lsetxattr)                                                                              \
-    U(190, fsetxattr)                                                                              \
-    U(191, getxattr)                                                                               \
-    U(192, lgetxattr)                                                                              \
-    U(193, fgetxattr)                                                                              \
-    U(194, listxattr)                                                                              \
-    U(195, llistxattr)                                                                             \
-    U(196, flistxattr)                                                                             \
-    U(197, removexattr)                                                                            \
-    U(198, lremovexattr)                                                                           \
-    U(199, fremovexattr)                                                                           \
+    S(188, setxattr,                                                                               \
+      (UserString path, UserString name, UserPointer value, size_t size, int flags))               \
+    S(189, lsetxattr,                                                                              \
+      (UserString path, UserString name, UserPointer value, size_t size, int flags))               \
+    S(190, fsetxattr, (int fd, UserString name, UserPointer value, size_t size, int flags))        \
+    S(191, getxattr, (UserString path, UserString name, UserPointer value, size_t size))           \
+    S(192, lgetxattr, (UserString path, UserString name, UserPointer value, size_t size))          \
+    S(193, fgetxattr, (int fd, UserString name, UserPointer value, size_t size))                   \
+    S(194, listxattr, (UserString path, UserPointer list, size_t size))                            \
+    S(195, llistxattr, (UserString path, UserPointer list, size_t size))                           \
+    S(196, flistxattr, (int fd, UserPointer list, size_t size))                                    \
+    S(197, removexattr, (UserString path, UserString name))                                        \
+    S(198, lremovexattr, (UserString path, UserString name))                                       \
+    S(199, fremovexattr, (int fd, UserString name))                                                \
     S(200, tkill, (int tid, int signal))                                                           \
     S(201, time, (UserPointer seconds))                                                            \
     S(202, futex,                                                                                  \
