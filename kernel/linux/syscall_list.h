@@ -159,12 +159,12 @@
     S(137, statfs, (UserString path, UserPointer buffer))                                          \
     S(138, fstatfs, (int fd, UserPointer buffer))                                                  \
     U(139, sysfs)                                                                                  \
-    U(140, getpriority)                                                                            \
-    U(141, setpriority)                                                                            \
+    S(140, getpriority, (int which, int who))                                                      \
+    S(141, setpriority, (int which, int who, int nice))                                            \
     U(142, sched_setparam)                                                                         \
-    U(143, sched_getparam)                                                                         \
+    S(143, sched_getparam, (int pid, UserPointer parameters))                                      \
     U(144, sched_setscheduler)                                                                     \
-    U(145, sched_getscheduler)                                                                     \
+    S(145, sched_getscheduler, (int pid))                                                          \
     U(146, sched_get_priority_max)                                                                 \
     U(147, sched_get_priority_min)                                                                 \
     U(148, sched_rr_get_interval)                                                                  \

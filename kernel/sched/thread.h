@@ -44,6 +44,8 @@ struct Thread {
     bool named = false;
     int parent_death_signal = 0;
     bool no_new_privileges = false;
+    // The nice value (setpriority(2)), -20 to 19; kept, not used by the scheduler.
+    int8_t nice = 0;
 
     // Whichever queue the thread waits on (run queue or a wait queue), and the sleep list.
     ListNode queue_node;
