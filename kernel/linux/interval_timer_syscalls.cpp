@@ -1,12 +1,13 @@
-// setitimer, getitimer and alarm. ITIMER_REAL counts real time and sends SIGALRM. ITIMER_VIRTUAL
-// (SIGVTALRM) and ITIMER_PROF (SIGPROF) should count the process's CPU time; they count real
-// time too, as the CPU-time clocks do here (linux/time_syscalls.cpp): the program is the only
-// one on its CPU, so its CPU time is real time less the moments every thread waits. A profiler
-// sampling with ITIMER_PROF thus also samples while the program is idle.
+// setitimer, getitimer and alarm (setitimer(2)). ITIMER_REAL counts real time and sends
+// SIGALRM; ITIMER_VIRTUAL counts the process's user time and sends SIGVTALRM; ITIMER_PROF its
+// user and system time, and sends SIGPROF. The CPU-time timers are looked at where the real
+// one is (at every tick and system call), but never wake an idle CPU: their clocks stand still
+// while no thread runs.
 #include "linux/interval_timers.h"
 #include "linux/signals.h"
 #include "linux/syscall_table.h"
 #include "mm/user_memory.h"
+#include "sched/scheduler.h"
 #include "time/clock.h"
 #include "time/interval_timer.h"
 
@@ -54,6 +55,14 @@ LinuxItimerval to_itimerval(const IntervalTimer::Setting& setting) {
     return {to_timeval(setting.interval_ns), to_timeval(setting.value_ns)};
 }
 
+// The clock timer `which` counts on, now.
+uint64_t now_for(int which) {
+    if (which == itimer_real)
+        return clock::monotonic_ns();
+    CpuTimes used = scheduler::process_cpu_time();
+    return which == itimer_virtual ? used.user_ns : used.total_ns();
+}
+
 bool is_known(int which) {
     return which == itimer_real || which == itimer_virtual || which == itimer_prof;
 }
@@ -63,24 +72,15 @@ bool is_known(int which) {
 namespace interval_timers {
 
 void expire() {
-    // On every return to the program: with no timer armed, not even the clock is read.
-    if (!next_deadline_ns())
-        return;
-    uint64_t now = clock::monotonic_ns();
+    // On every return to the program: with no timer armed, not even a clock is read.
     for (int which = itimer_real; which <= itimer_prof; ++which) {
-        if (timers[which].expire(now))
+        if (timers[which].deadline_ns() && timers[which].expire(now_for(which)))
             signals::raise(timer_signals[which], nullptr); // to the process, as Linux does
     }
 }
 
 uint64_t next_deadline_ns() {
-    uint64_t earliest = 0;
-    for (const auto& timer : timers) {
-        uint64_t deadline = timer.deadline_ns();
-        if (deadline && (!earliest || deadline < earliest))
-            earliest = deadline;
-    }
-    return earliest;
+    return timers[itimer_real].deadline_ns();
 }
 
 } // namespace interval_timers
@@ -97,7 +97,7 @@ ErrorOr<long> sys_setitimer(int which, UserPointer value, UserPointer old_value)
     if (!is_known(which))
         return EINVAL;
     auto previous =
-        timers[which].set(clock::monotonic_ns(), {to_ns(wanted.value), to_ns(wanted.interval)});
+        timers[which].set(now_for(which), {to_ns(wanted.value), to_ns(wanted.interval)});
     if (old_value)
         TRY(write_user(old_value.address, to_itimerval(previous)));
     return 0;
@@ -107,7 +107,7 @@ ErrorOr<long> sys_getitimer(int which, UserPointer value) {
     if (!is_known(which))
         return EINVAL;
     return as_syscall_result(
-        write_user(value.address, to_itimerval(timers[which].read(clock::monotonic_ns()))));
+        write_user(value.address, to_itimerval(timers[which].read(now_for(which)))));
 }
 
 // The seconds that were left of the previous alarm, rounded as Linux's alarm_setitimer does: to

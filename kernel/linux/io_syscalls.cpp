@@ -104,6 +104,11 @@ ErrorOr<long> sys_read(int fd, UserPointer buffer, size_t count) {
 ErrorOr<long> sys_write(int fd, UserPointer buffer, size_t count) {
     auto file = TRY(fd_table::get_reference(fd));
     size_t length = TRY(transfer_length(buffer.address, count));
+    // An AF_UNIX socket writes as send(2) does: SIGPIPE for a stream only, not a seqpacket
+    // socket (Linux's unix_dgram_sendmsg answers EPIPE alone).
+    if (file->kind() == FileKind::UnixSocket)
+        return unix_socket_calls::sendto(static_cast<UnixSocketFile&>(*file), buffer.address,
+                                         length, 0, 0, 0);
     return with_broken_pipe_signal(as_syscall_result(file->write(buffer.address, length)));
 }
 

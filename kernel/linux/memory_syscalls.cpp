@@ -20,8 +20,17 @@ constexpr unsigned map_shared_validate = 0x03;
 constexpr unsigned map_type = 0x0f;
 constexpr unsigned map_fixed = 0x10;
 constexpr unsigned map_anonymous = 0x20;
+constexpr unsigned map_growsdown = 0x100;
 constexpr unsigned map_stack = 0x20000;
 constexpr unsigned map_fixed_noreplace = 0x100000;
+// Linux's LEGACY_MAP_MASK (include/linux/mman.h): the flags MAP_SHARED_VALIDATE accepts for a
+// file whose file system supports no extra ones (MAP_SYNC needs DAX, which none here has).
+// MAP_SHARED and MAP_PRIVATE ignore the others, for old programs' sake.
+constexpr unsigned legacy_map_mask =
+    map_shared | map_private | map_fixed | map_anonymous | 0x40 /* MAP_32BIT */ | map_growsdown |
+    0x800 /* MAP_DENYWRITE */ | 0x1000 /* MAP_EXECUTABLE */ | 0x2000 /* MAP_LOCKED */ |
+    0x4000 /* MAP_NORESERVE */ | 0x8000 /* MAP_POPULATE */ | 0x10000 /* MAP_NONBLOCK */ |
+    map_stack | 0x40000 /* MAP_HUGETLB */ | 0x7c000000 /* MAP_UNINITIALIZED, MAP_HUGE_2MB, _1GB */;
 constexpr uint64_t mremap_maymove = 1;
 constexpr uint64_t mremap_fixed = 2;
 constexpr uint64_t mremap_dontunmap = 4;
@@ -33,6 +42,15 @@ constexpr uint32_t prot_growsdown = 0x01000000;
 constexpr uint32_t prot_growsup = 0x02000000;
 
 ProgramBreak program_break;
+
+// do_mmap's switch on the mapping type: a file may be mapped shared, shared with its flags
+// validated, or private; anonymous memory shared or private only.
+bool is_valid_type(unsigned flags) {
+    unsigned type = flags & map_type;
+    if (type == map_shared_validate)
+        return !(flags & map_anonymous);
+    return type == map_shared || type == map_private;
+}
 
 RegionKind kind_of(unsigned flags) {
     return (flags & map_stack) ? RegionKind::Stack : RegionKind::Anonymous;
@@ -91,15 +109,15 @@ RefPtr<MappingName> name_of(File& file) {
 }
 
 // What a mapping of descriptor `fd` maps, with Linux's checks (do_mmap's file branch): EBADF
-// for no open file; EINVAL for a mapping neither shared nor private; EACCES for a shared
+// for no open file; EOPNOTSUPP for a flag MAP_SHARED_VALIDATE does not know; EACCES for a shared
 // writable mapping of a descriptor not open for writing, or any mapping of one not open for
 // reading; ENODEV for a file with no pages to map (a pipe, a socket, a directory).
 ErrorOr<FileBacking> file_backing(int fd, uint32_t protection, unsigned flags, uint64_t offset) {
     auto file = TRY(fd_table::get_reference(fd));
     unsigned type = flags & map_type;
     bool shared = type == map_shared || type == map_shared_validate;
-    if (!shared && type != map_private)
-        return EINVAL;
+    if (type == map_shared_validate && (flags & ~legacy_map_mask))
+        return ENOTSUP; // Linux's EOPNOTSUPP, the same number
     uint32_t mode = file->access_mode();
     if (mode == o_wronly || (shared && (protection & protection::write) && mode != o_rdwr))
         return EACCES;
@@ -144,9 +162,20 @@ ErrorOr<long> sys_mmap(uint64_t address, size_t length, unsigned protection, uns
         return EINVAL;
     if (!(flags & map_anonymous))
         TRY(fd_table::get(fd));
-    if (length == 0 || (protection & ~known_protection) || !(flags & (map_shared | map_private)))
+    if (length == 0 || !is_valid_type(flags))
         return EINVAL;
+    // mmap, unlike mprotect, ignores the protection bits it does not know (calc_vm_prot_bits):
+    // PROT_SEM, PROT_GROWSDOWN and unused ones alike.
+    protection &= known_protection;
     auto& space = user_address_space();
+    if ((flags & map_anonymous) && (flags & map_type) == map_shared) {
+        // do_mmap: shared anonymous memory cannot grow down.
+        if (flags & map_growsdown)
+            return EINVAL;
+        return as_syscall_result(place(address, flags, [&](uint64_t at, Placement how) {
+            return space.map_shared_anonymous(at, length, protection, how, kind_of(flags));
+        }));
+    }
     if (flags & map_anonymous)
         return as_syscall_result(place(address, flags, [&](uint64_t at, Placement how) {
             return space.map_anonymous(at, length, protection, how, kind_of(flags));

@@ -96,20 +96,6 @@ ErrorOr<long> sys_sysinfo(UserPointer user_info) {
     return as_syscall_result(write_user(user_info.address, info));
 }
 
-ErrorOr<long> sys_getrusage(int, UserPointer user_usage) {
-    struct {
-        int64_t user_seconds, user_microseconds, system_seconds, system_microseconds;
-        int64_t rest[14];
-    } usage{};
-    uint64_t now = clock::monotonic_ns();
-    usage.user_seconds = static_cast<int64_t>(now / clock::ns_per_second);
-    usage.user_microseconds = static_cast<int64_t>(now % clock::ns_per_second / 1000);
-    usage.rest[0] = static_cast<int64_t>(
-        (frame_allocator().total_frames() - frame_allocator().lowest_free_frames()) *
-        abi::page_size / 1024); // ru_maxrss in KiB
-    return as_syscall_result(write_user(user_usage.address, usage));
-}
-
 void initialize_resource_limits(uint64_t stack_size) {
     for (auto& limit : limits)
         limit = {infinity, infinity};

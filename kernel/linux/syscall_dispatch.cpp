@@ -169,6 +169,7 @@ void initialize_syscalls(bool trace) {
 // restore through the interrupt return (after rt_sigreturn).
 extern "C" kernel::InterruptFrame* syscall_dispatch(kernel::SyscallFrame* frame) {
     using namespace kernel;
+    scheduler::enter_kernel();
     // A thread that never blocks still gives up the CPU when its slice is over.
     scheduler::preempt_if_slice_over();
     uint64_t number = frame->rax;
@@ -182,9 +183,11 @@ extern "C" kernel::InterruptFrame* syscall_dispatch(kernel::SyscallFrame* frame)
         trace(scheduler::current()->tid, number, arguments, &result);
     if (InterruptFrame* full = signals::take_full_return()) {
         signals::deliver_pending(*full);
+        scheduler::leave_kernel();
         return full;
     }
     bool restartable = result == -EINTR && !is_never_restarted(number);
     signals::deliver_pending(*frame, restartable ? static_cast<long>(number) : -1);
+    scheduler::leave_kernel();
     return nullptr;
 }

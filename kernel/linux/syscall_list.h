@@ -119,7 +119,7 @@
     S(97, getrlimit, (unsigned resource, UserPointer limit))                                       \
     S(98, getrusage, (int who, UserPointer usage))                                                 \
     S(99, sysinfo, (UserPointer info))                                                             \
-    U(100, times)                                                                                  \
+    S(100, times, (UserPointer buffer))                                                            \
     U(101, ptrace)                                                                                 \
     S(102, getuid, ())                                                                             \
     U(103, syslog)                                                                                 \
@@ -159,12 +159,12 @@
     S(137, statfs, (UserString path, UserPointer buffer))                                          \
     S(138, fstatfs, (int fd, UserPointer buffer))                                                  \
     U(139, sysfs)                                                                                  \
-    U(140, getpriority)                                                                            \
-    U(141, setpriority)                                                                            \
+    S(140, getpriority, (int which, int who))                                                      \
+    S(141, setpriority, (int which, int who, int nice))                                            \
     U(142, sched_setparam)                                                                         \
-    U(143, sched_getparam)                                                                         \
+    S(143, sched_getparam, (int pid, UserPointer parameters))                                      \
     U(144, sched_setscheduler)                                                                     \
-    U(145, sched_getscheduler)                                                                     \
+    S(145, sched_getscheduler, (int pid))                                                          \
     U(146, sched_get_priority_max)                                                                 \
     U(147, sched_get_priority_min)                                                                 \
     U(148, sched_rr_get_interval)                                                                  \
@@ -208,19 +208,21 @@
     U(184, tuxcall)                                                                                \
     U(185, security)                                                                               \
     S(186, gettid, ())                                                                             \
-    U(187, readahead)                                                                              \
-    U(188, setxattr)                                                                               \
-    U(189, lsetxattr)                                                                              \
-    U(190, fsetxattr)                                                                              \
-    U(191, getxattr)                                                                               \
-    U(192, lgetxattr)                                                                              \
-    U(193, fgetxattr)                                                                              \
-    U(194, listxattr)                                                                              \
-    U(195, llistxattr)                                                                             \
-    U(196, flistxattr)                                                                             \
-    U(197, removexattr)                                                                            \
-    U(198, lremovexattr)                                                                           \
-    U(199, fremovexattr)                                                                           \
+    S(187, readahead, (int fd, long offset, size_t count))                                         \
+    S(188, setxattr,                                                                               \
+      (UserString path, UserString name, UserPointer value, size_t size, int flags))               \
+    S(189, lsetxattr,                                                                              \
+      (UserString path, UserString name, UserPointer value, size_t size, int flags))               \
+    S(190, fsetxattr, (int fd, UserString name, UserPointer value, size_t size, int flags))        \
+    S(191, getxattr, (UserString path, UserString name, UserPointer value, size_t size))           \
+    S(192, lgetxattr, (UserString path, UserString name, UserPointer value, size_t size))          \
+    S(193, fgetxattr, (int fd, UserString name, UserPointer value, size_t size))                   \
+    S(194, listxattr, (UserString path, UserPointer list, size_t size))                            \
+    S(195, llistxattr, (UserString path, UserPointer list, size_t size))                           \
+    S(196, flistxattr, (int fd, UserPointer list, size_t size))                                    \
+    S(197, removexattr, (UserString path, UserString name))                                        \
+    S(198, lremovexattr, (UserString path, UserString name))                                       \
+    S(199, fremovexattr, (int fd, UserString name))                                                \
     S(200, tkill, (int tid, int signal))                                                           \
     S(201, time, (UserPointer seconds))                                                            \
     S(202, futex,                                                                                  \
@@ -244,7 +246,7 @@
     S(218, set_tid_address, (UserPointer address))                                                 \
     U(219, restart_syscall)                                                                        \
     U(220, semtimedop)                                                                             \
-    U(221, fadvise64)                                                                              \
+    S(221, fadvise64, (int fd, long offset, long length, int advice))                              \
     U(222, timer_create)                                                                           \
     U(223, timer_settime)                                                                          \
     U(224, timer_gettime)                                                                          \

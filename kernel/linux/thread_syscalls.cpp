@@ -55,11 +55,12 @@ ErrorOr<long> clone_thread_from(SyscallFrame& parent_frame, const CloneRequest& 
     Thread& parent = *scheduler::current();
     cpu::save_fpu(child->fpu);
     child->fs_base = (request.flags & clone_settls) ? request.tls : parent.fs_base;
-    // As Linux's copy_process: the name and PR_SET_NO_NEW_PRIVS pass on, the parent-death
-    // signal does not.
+    // As Linux's copy_process: the name, PR_SET_NO_NEW_PRIVS and the nice value pass on, the
+    // parent-death signal does not.
     memcpy(child->name, parent.name, sizeof child->name);
     child->named = parent.named;
     child->no_new_privileges = parent.no_new_privileges;
+    child->nice = parent.nice;
     if (request.flags & clone_child_cleartid)
         child->clear_child_tid = request.child_tid;
     if (request.flags & clone_parent_settid)

@@ -9,23 +9,60 @@ namespace kernel {
 namespace {
 
 constexpr int clock_realtime = 0;
+constexpr int clock_process_cputime = 2;
+constexpr int clock_thread_cputime = 3;
 constexpr int clock_realtime_coarse = 5;
 constexpr int clock_realtime_alarm = 8;
 constexpr int clock_tai = 11;
 constexpr int clock_boottime_alarm = 9;
 constexpr int timer_abstime = 1;
+constexpr int program_pid = 1; // as getpid answers
+
+// The id of the CPU-time clock (CPUCLOCK_SCHED) of process or thread `pid`, as glibc makes it.
+constexpr int cpuclock_of(int pid, bool per_thread) {
+    constexpr int cpuclock_sched = 2, cpuclock_per_thread = 4;
+    return static_cast<int>((~static_cast<unsigned>(pid) << 3) | cpuclock_sched |
+                            (per_thread ? cpuclock_per_thread : 0));
+}
 
 bool is_realtime(int id) {
     return id == clock_realtime || id == clock_realtime_coarse || id == clock_realtime_alarm ||
            id == clock_tai;
 }
 
-// Every clock but the wall clock counts from boot: the program is the only process, so its
-// CPU time is the time since boot too.
+// A CPU-time clock (clock_gettime(2)): CLOCK_PROCESS_CPUTIME_ID and CLOCK_THREAD_CPUTIME_ID,
+// and the negative ids clock_getcpuclockid(3) and pthread_getcpuclockid(3) make: ~pid << 3, or
+// ~tid << 3 | 4 for a thread, with what to count in the low two bits (Linux's CPUCLOCK_PROF:
+// user and system time; CPUCLOCK_VIRT: user time; CPUCLOCK_SCHED: all the time run). Pid 0 is
+// the caller's process or thread. The program is process 1; any other pid or tid is EINVAL.
+ErrorOr<uint64_t> read_cpu_clock(int id) {
+    constexpr int cpuclock_virtual = 1, cpuclock_invalid = 3, cpuclock_per_thread = 4;
+    if ((id & 3) == cpuclock_invalid)
+        return EINVAL;
+    int pid = ~(id >> 3);
+    CpuTimes used;
+    if (id & cpuclock_per_thread) {
+        Thread* thread = pid == 0 ? scheduler::current() : scheduler::find(pid);
+        if (!thread)
+            return EINVAL;
+        used = scheduler::thread_cpu_time(*thread);
+    } else {
+        if (pid != 0 && pid != program_pid)
+            return EINVAL;
+        used = scheduler::process_cpu_time();
+    }
+    return (id & 3) == cpuclock_virtual ? used.user_ns : used.total_ns();
+}
+
+// Every other clock but the wall clock counts from boot.
 ErrorOr<uint64_t> read_clock(int id) {
-    // Negative ids name CPU-time clocks of other processes and threads (clock_getcpuclockid):
-    // there are none.
-    if (id < 0 || id > clock_tai || id == 10)
+    if (id == clock_process_cputime)
+        return read_cpu_clock(cpuclock_of(0, false));
+    if (id == clock_thread_cputime)
+        return read_cpu_clock(cpuclock_of(0, true));
+    if (id < 0)
+        return read_cpu_clock(id);
+    if (id > clock_tai || id == 10)
         return EINVAL;
     if (is_realtime(id))
         return clock::realtime_ns();
@@ -83,8 +120,9 @@ ErrorOr<long> sys_nanosleep(UserPointer request, UserPointer) {
 }
 
 ErrorOr<long> sys_clock_nanosleep(int clock, int flags, UserPointer request, UserPointer) {
+    // Linux: a thread's CPU-time clock cannot be slept on (thread_cpu_nsleep).
     if (clock < 0 || clock > clock_tai || clock == clock_boottime_alarm ||
-        clock == clock_realtime_alarm)
+        clock == clock_realtime_alarm || clock == clock_thread_cputime)
         return EINVAL;
     uint64_t value = TRY(timespec_to_ns(request.address));
     if (flags & timer_abstime)

@@ -447,6 +447,15 @@ ErrorOr<uint64_t> AddressSpace::map_anonymous(uint64_t address, uint64_t length,
     return map_region(address, length, prot, placement, kind, {});
 }
 
+ErrorOr<uint64_t> AddressSpace::map_shared_anonymous(uint64_t address, uint64_t length,
+                                                     uint32_t prot, Placement placement,
+                                                     RegionKind kind) {
+    FileBacking shared;
+    shared.shared = true;
+    shared.may_write = true;
+    return map_region(address, length, prot, placement, kind, move(shared));
+}
+
 ErrorOr<uint64_t> AddressSpace::map_file(uint64_t address, uint64_t length, uint32_t prot,
                                          Placement placement, FileBacking backing) {
     // Linux's do_mmap: after the length checks, a file range that passes the largest file
@@ -622,14 +631,15 @@ ErrorOr<void> AddressSpace::discard(uint64_t address, uint64_t length) {
     auto checked = check_advice_range(address, length);
     if (checked.is_error() && checked.error().code() != ENOMEM)
         return checked;
-    // The mapped parts are discarded even when there are holes, as Linux does. Anonymous pages
-    // read back as zero; a private file page reads back as the file; a shared one keeps what it
-    // holds, which is the file's (lent) or goes to it (a copy).
+    // The mapped parts are discarded even when there are holes, as Linux does. Private
+    // anonymous pages read back as zero; a private file page reads back as the file; a shared
+    // one keeps what it holds: shared anonymous memory is one object (shmem in Linux), and a
+    // shared file page is the file's (lent) or goes to it (a copy).
     uint64_t end = address + align_up(length, page);
     for (auto& region : m_regions) {
         if (region.start >= end)
             break;
-        if (region.end <= address || (is_file(region) && region.file.shared))
+        if (region.end <= address || region.file.shared)
             continue;
         uint64_t from = max(region.start, address), to = min(region.end, end);
         uint64_t file_size = is_file(region) ? file_size_of(region) : 0;

@@ -77,6 +77,10 @@ public:
     // Reserves (and backs, when accessible) [address, address + length).
     ErrorOr<uint64_t> map_anonymous(uint64_t address, uint64_t length, uint32_t protection,
                                     Placement placement, RegionKind kind);
+    // MAP_SHARED|MAP_ANONYMOUS: anonymous memory whose pages outlive MADV_DONTNEED, as Linux's
+    // shmem-backed ones do, and which /proc/self/maps shows shared.
+    ErrorOr<uint64_t> map_shared_anonymous(uint64_t address, uint64_t length, uint32_t protection,
+                                           Placement placement, RegionKind kind);
     // mmap of a file: [address, address + length) maps the file from `backing.offset`.
     // EOVERFLOW when the file range would pass the largest file offset.
     ErrorOr<uint64_t> map_file(uint64_t address, uint64_t length, uint32_t protection,
@@ -96,8 +100,9 @@ public:
     // mremap with MREMAP_FIXED: moves the region's range to `target`, replacing what was there.
     ErrorOr<uint64_t> move_to(uint64_t address, uint64_t old_length, uint64_t new_length,
                               uint64_t target);
-    // MADV_DONTNEED: accessible pages read back as zero; ENOMEM (after discarding the mapped
-    // parts) when part of the range is not mapped.
+    // MADV_DONTNEED: accessible private anonymous pages read back as zero, private file pages
+    // as the file, shared pages keep what they hold; ENOMEM (after discarding the mapped parts)
+    // when part of the range is not mapped.
     ErrorOr<void> discard(uint64_t address, uint64_t length);
     // madvise's checks for any other advice: EINVAL for a bad range, ENOMEM for a hole.
     ErrorOr<void> check_advice_range(uint64_t address, uint64_t length) const;

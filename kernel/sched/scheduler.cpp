@@ -30,7 +30,8 @@ size_t thread_count;
 SignalHooks signal_hooks;
 uint64_t slice_started_ns;
 DeviceHooks device_hooks;
-size_t outside_waits; // live OutsideWait guards
+size_t outside_waits;     // live OutsideWait guards
+CpuTimes exited_cpu_time; // of the threads that exited
 
 void add_sleeper(Thread& thread) {
     for (auto& other : sleepers) {
@@ -59,8 +60,10 @@ void expire_timers() {
     }
 }
 
-// Runs on the stack of the thread giving up the CPU until some thread can run.
+// Runs on the stack of the thread giving up the CPU until some thread can run; the time it
+// waits is not that thread's.
 Thread& pick_next() {
+    running->cpu_time.stop(clock::monotonic_ns());
     for (;;) {
         // A host signal posted while a thread was on its way to block must wake it now.
         if (signal_hooks.collect)
@@ -102,13 +105,17 @@ Thread& pick_next() {
 
 void switch_to(Thread& next) {
     Thread* previous = running;
+    uint64_t now = clock::monotonic_ns();
     if (&next == previous) {
         next.state = ThreadState::Running;
+        next.cpu_time.resume(now);
         return;
     }
+    previous->cpu_time.stop(now);
+    next.cpu_time.resume(now);
     cpu::save_fpu(previous->fpu);
     running = &next;
-    slice_started_ns = clock::monotonic_ns();
+    slice_started_ns = now;
     next.state = ThreadState::Running;
     cpu::restore_fpu(next.fpu);
     cpu::set_fs_base(next.fs_base);
@@ -169,6 +176,7 @@ void start(Thread& first) {
     ++thread_count;
     running = &first;
     first.state = ThreadState::Running;
+    first.cpu_time.resume(clock::monotonic_ns());
     cpu::restore_fpu(first.fpu);
     cpu::set_fs_base(first.fs_base);
     current_kernel_stack_top = first.kernel_stack_top;
@@ -271,9 +279,30 @@ OutsideWait::~OutsideWait() {
     --outside_waits;
 }
 
+void enter_kernel() {
+    running->cpu_time.enter_kernel(clock::monotonic_ns());
+}
+
+void leave_kernel() {
+    running->cpu_time.leave_kernel(clock::monotonic_ns());
+}
+
+CpuTimes thread_cpu_time(const Thread& thread) {
+    return thread.cpu_time.read(clock::monotonic_ns());
+}
+
+CpuTimes process_cpu_time() {
+    uint64_t now = clock::monotonic_ns();
+    CpuTimes total = exited_cpu_time;
+    for (auto& thread : threads)
+        total += thread.cpu_time.read(now);
+    return total;
+}
+
 void exit_current() {
     Thread& self = *running;
     self.state = ThreadState::Dead;
+    exited_cpu_time += self.cpu_time.read(clock::monotonic_ns());
     decltype(threads)::remove(self);
     --thread_count;
     if (to_reap)

@@ -51,6 +51,13 @@ bool console_input_arrived();
 
 [[noreturn]] void exit_current();
 
+// CPU time (sched/cpu_time.h): the running thread's system call begins, or ends; one thread's
+// time; the process's, threads that exited included.
+void enter_kernel();
+void leave_kernel();
+CpuTimes thread_cpu_time(const Thread& thread);
+CpuTimes process_cpu_time();
+
 // How signals reach the scheduler: `collect` runs before every idle wait and after it (host
 // signals and expired interval timers arrive there); `external_wake` says whether something
 // outside (a host signal) could still wake a thread that waits with no deadline, so that such a

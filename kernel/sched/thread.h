@@ -5,6 +5,7 @@
 #include "arch/x86_64/syscall_frame.h"
 #include "lib/error_or.h"
 #include "lib/intrusive_list.h"
+#include "sched/cpu_time.h"
 
 #include <stdint.h>
 
@@ -24,6 +25,8 @@ struct Thread {
     uint64_t fs_base = 0;
     cpu::FpuState fpu;
 
+    CpuTimeAccount cpu_time;
+
     uint64_t clear_child_tid = 0; // CLONE_CHILD_CLEARTID, set_tid_address
     uint64_t robust_list = 0;
 
@@ -41,6 +44,8 @@ struct Thread {
     bool named = false;
     int parent_death_signal = 0;
     bool no_new_privileges = false;
+    // The nice value (setpriority(2)), -20 to 19; kept, not used by the scheduler.
+    int8_t nice = 0;
 
     // Whichever queue the thread waits on (run queue or a wait queue), and the sleep list.
     ListNode queue_node;

@@ -171,6 +171,7 @@ public:
     }
 
     uint64_t uptime_ns() const override { return clock::monotonic_ns(); }
+    CpuTimes cpu_time() const override { return scheduler::process_cpu_time(); }
     uint64_t boot_time_seconds() const override {
         return (clock::realtime_ns() - clock::monotonic_ns()) / clock::ns_per_second;
     }

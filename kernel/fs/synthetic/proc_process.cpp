@@ -112,20 +112,22 @@ void generate_status(const SystemFacts& facts, TextBuffer& text) {
     text.append("voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
 }
 
-// proc(5)'s 52 fields; times in clock ticks. The program is the machine's only work, so its
-// user time is the time since boot (as getrusage answers).
+// proc(5)'s 52 fields; times in clock ticks.
 void generate_process_stat(const SystemFacts& facts, TextBuffer& text) {
     ProcessUsage usage = measure_usage(facts);
     int pid = facts.pid();
-    auto ticks =
-        static_cast<unsigned long long>(facts.uptime_ns() / (1'000'000'000 / ticks_per_second));
+    CpuTimes used = facts.cpu_time();
+    constexpr uint64_t ns_per_tick = 1'000'000'000 / ticks_per_second;
+    auto user_ticks = static_cast<unsigned long long>(used.user_ns / ns_per_tick);
+    auto system_ticks = static_cast<unsigned long long>(used.system_ns / ns_per_tick);
     text.append("%d (", pid);
     append_comm(text, program_name(facts));
     // state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime
     // cutime cstime priority nice num_threads itrealvalue starttime vsize rss rsslim
-    text.append(") R 0 %d %d 0 -1 4194304 0 0 0 0 %llu 0 0 0 20 0 %zu 0 0 %llu %llu %llu ", pid,
-                pid, ticks, facts.thread_count(), static_cast<unsigned long long>(usage.size),
-                pages(usage.resident), static_cast<unsigned long long>(facts.limit(5).soft));
+    text.append(") R 0 %d %d 0 -1 4194304 0 0 0 0 %llu %llu 0 0 20 0 %zu 0 0 %llu %llu %llu ", pid,
+                pid, user_ticks, system_ticks, facts.thread_count(),
+                static_cast<unsigned long long>(usage.size), pages(usage.resident),
+                static_cast<unsigned long long>(facts.limit(5).soft));
     // startcode endcode startstack kstkesp kstkeip signal blocked sigignore sigcatch wchan
     // nswap cnswap exit_signal processor rt_priority policy delayacct_blkio_ticks guest_time
     // cguest_time

@@ -68,11 +68,17 @@ void generate_meminfo(const SystemFacts& facts, TextBuffer& text) {
     append_kib(text, "Hugepagesize:", 2048 * 1024);
 }
 
-// One CPU, which has run the program since boot: user time is the uptime (as getrusage says).
+// One CPU, which runs only the program: its user and system time (as getrusage says), and
+// idle the rest of the time since boot.
 void generate_system_stat(const SystemFacts& facts, TextBuffer& text) {
-    auto ticks = static_cast<unsigned long long>(facts.uptime_ns() / ns_per_tick);
-    text.append("cpu  %llu 0 0 0 0 0 0 0 0 0\n", ticks);
-    text.append("cpu0 %llu 0 0 0 0 0 0 0 0 0\n", ticks);
+    CpuTimes used = facts.cpu_time();
+    uint64_t uptime = facts.uptime_ns();
+    auto user = static_cast<unsigned long long>(used.user_ns / ns_per_tick);
+    auto system = static_cast<unsigned long long>(used.system_ns / ns_per_tick);
+    auto idle = static_cast<unsigned long long>(
+        (uptime > used.total_ns() ? uptime - used.total_ns() : 0) / ns_per_tick);
+    text.append("cpu  %llu 0 %llu %llu 0 0 0 0 0 0\n", user, system, idle);
+    text.append("cpu0 %llu 0 %llu %llu 0 0 0 0 0 0\n", user, system, idle);
     text.append("intr 0\nctxt 0\nbtime %llu\nprocesses 1\nprocs_running 1\nprocs_blocked 0\n",
                 static_cast<unsigned long long>(facts.boot_time_seconds()));
     text.append("softirq 0 0 0 0 0 0 0 0 0 0 0\n");

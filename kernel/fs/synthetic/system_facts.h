@@ -4,6 +4,7 @@
 #pragma once
 
 #include "lib/error_or.h"
+#include "sched/cpu_time.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -102,6 +103,8 @@ public:
     virtual MemoryFacts memory() const = 0;
     virtual const CpuFacts& cpu() const = 0;
     virtual uint64_t uptime_ns() const = 0;
+    // The CPU time the program used: its threads', those that exited included.
+    virtual CpuTimes cpu_time() const = 0;
     virtual uint64_t boot_time_seconds() const = 0; // since the epoch: /proc/stat's btime
 
 protected:

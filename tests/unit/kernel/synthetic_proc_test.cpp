@@ -184,8 +184,10 @@ TEST_F(ProcFileSystem, StatHasFiftyTwoFieldsAndTheRss) {
         fields.push_back(rest.substr(start, end - start));
     }
     ASSERT_EQ(fields.size() + 2, 52u) << stat;
-    // Field 14 utime (ticks), 20 threads, 23 vsize, 24 rss (pages): proc(5) numbering.
-    EXPECT_EQ(fields[14 - 3], "1234");
+    // Fields 14 utime and 15 stime (ticks), 20 threads, 23 vsize, 24 rss (pages): proc(5)
+    // numbering.
+    EXPECT_EQ(fields[14 - 3], "1000");
+    EXPECT_EQ(fields[15 - 3], "200");
     EXPECT_EQ(fields[20 - 3], "2");
     uint64_t all = 0x1000 + 0x4000 + 0x2000 + 0x100000 + 0xff000;
     EXPECT_EQ(fields[23 - 3], std::to_string(all));
@@ -259,7 +261,8 @@ TEST_F(ProcFileSystem, MachineFiles) {
     EXPECT_EQ(text("uptime"), "12.34 0.00\n");
     EXPECT_EQ(text("loadavg"), "0.00 0.00 0.00 1/2 1\n");
     std::string stat = text("stat");
-    EXPECT_EQ(stat.rfind("cpu  1234 0 0 0 0 0 0 0 0 0\ncpu0 1234 ", 0), 0u);
+    // user, nice, system, idle: the uptime less the CPU time used.
+    EXPECT_EQ(stat.rfind("cpu  1000 0 200 34 0 0 0 0 0 0\ncpu0 1000 0 200 34 ", 0), 0u) << stat;
     EXPECT_NE(stat.find("btime 1700000000\n"), std::string::npos);
     EXPECT_EQ(text("version"), "Linux version 6.1.0-ingot (ingot@ingot) (Ingot) #1 Ingot "
                                "unikernel\n");

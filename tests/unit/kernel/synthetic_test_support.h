@@ -79,6 +79,7 @@ public:
     MemoryFacts memory() const override { return {64ull << 20, 48ull << 20}; }
     const CpuFacts& cpu() const override { return m_cpu; }
     uint64_t uptime_ns() const override { return uptime; }
+    kernel::CpuTimes cpu_time() const override { return used; }
     uint64_t boot_time_seconds() const override { return 1'700'000'000; }
 
     std::vector<std::string> argument_values{"/usr/bin/app", "--flag", "x y"};
@@ -98,6 +99,8 @@ public:
         {"sysfs", "/sys", "sysfs", true, 3},
     };
     uint64_t uptime = 12'345'000'000; // 12.345 s
+    kernel::CpuTimes used{10'000'000'000,
+                          2'005'000'000}; // 10 s in the program, 2.005 s in the kernel
 
 private:
     CpuFacts m_cpu{};
