@@ -1,24 +1,17 @@
 #include "qemu/qemu_runner.h"
 
-#include "image/elf_file.h"
-#include "qemu/accelerator.h"
+#include "launch/launch_arguments.h"
 #include "qemu/console_relay.h"
 #include "qemu/kernel_command_line.h"
-#include "qemu/machine_types.h"
-#include "qemu/qemu_binary.h"
 #include "qemu/qemu_command.h"
 #include "qemu/qemu_process.h"
 #include "sandbox/monitor_sandbox.h"
 #include "support/error.h"
-#include "support/size.h"
 #include "support/stream_kind.h"
-#include "vmm/boot_setup.h"
 
-#include <algorithm>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <ingot/abi/exit_status.h>
-#include <ingot/abi/memory_layout.h>
 #include <ingot/signal_names.h>
 
 #include <sys/mman.h>
@@ -87,59 +80,50 @@ int status_without_exit_frame(int wait_status) {
 
 } // namespace
 
-int run_on_qemu(const Image& image, const std::string& image_path, const QemuRunOptions& options) {
-    // What the host lacks first, then what the image lacks.
+int run_on_qemu(const LaunchPlan& plan, const LaunchImage& image,
+                const std::optional<NetworkAttachment>& network) {
+    const QemuPlan& qemu_plan = std::get<QemuPlan>(plan.platform);
     QemuLaunch launch;
-    launch.qemu = find_qemu(options.qemu);
-    launch.machine = options.machine;
-    // Asking QEMU costs a process start (about 20 ms); every x86 QEMU since 5.0 has these.
-    const std::string_view always_there[] = {"microvm", "pc", "q35"};
-    std::string_view machine_name =
-        std::string_view(launch.machine).substr(0, launch.machine.find(','));
-    if (std::find(std::begin(always_there), std::end(always_there), machine_name) ==
-        std::end(always_there))
-        check_machine_type(launch.machine,
-                           parse_machine_types(capture_output({launch.qemu, "-machine", "help"})));
-    AcceleratorChoice accelerator = choose_accelerator(options.accelerator);
-    launch.accelerator = accelerator.accelerator;
-    if (!ElfFile(image.bytes, image_path.empty() ? "image" : image_path).has_pvh_entry_note())
-        fail("this image's kernel has no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY), so QEMU "
-             "cannot boot it: rebuild the image with a newer ingot");
-    // The hvt estimate also covers the pvh kernel's own boot tables.
-    uint64_t memory_size = guest_memory_size(image, options.memory_size, 0);
+    launch.qemu = qemu_plan.binary;
+    launch.machine = qemu_plan.machine;
+    launch.accelerator = qemu_plan.accelerator;
 
     KernelCommandLineOptions kernel_options;
     for (int fd = 0; fd < 3; ++fd)
         kernel_options.streams[static_cast<size_t>(fd)] = stream_kind_of(fd);
-    kernel_options.environment = options.environment;
-    kernel_options.arguments = options.arguments;
-    kernel_options.trace_syscalls = options.trace_syscalls;
-    kernel_options.boot_trace = options.boot_trace;
-    kernel_options.identity = options.identity;
+    RunTimeArguments told =
+        run_time_arguments(image.image().manifest, plan.arguments, plan.environment);
+    kernel_options.environment = told.environment;
+    // The command line carries argv[1..]: the kernel puts the image's argv[0] first, as the
+    // plan has it.
+    if (!told.arguments.empty())
+        kernel_options.arguments.assign(told.arguments.begin() + 1, told.arguments.end());
+    kernel_options.trace_syscalls = plan.trace_syscalls;
+    kernel_options.boot_trace = plan.boot_trace;
+    kernel_options.identity = plan.identity;
     std::vector<int> inherited_fds;
-    if (options.network) {
+    if (network) {
         // Below 3 it would be one of QEMU's standard streams.
-        if (options.network->tap_fd < 3)
-            fail("internal error: the tap for QEMU is not open (descriptor {})",
-                 options.network->tap_fd);
-        kernel_options.network = options.network->guest;
-        launch.network = QemuLaunch::Network{options.network->tap_fd, options.network->guest.mac};
-        inherited_fds.push_back(options.network->tap_fd);
+        if (network->tap_fd < 3)
+            fail("internal error: the tap for QEMU is not open (descriptor {})", network->tap_fd);
+        kernel_options.network = network->guest;
+        launch.network = QemuLaunch::Network{network->tap_fd, network->guest.mac};
+        inherited_fds.push_back(network->tap_fd);
     }
 
-    kernel_options.volumes = options.volumes;
-    launch.volumes = options.volumes;
+    kernel_options.volumes = plan.volumes;
+    launch.volumes = plan.volumes;
 
-    launch.memory_mib = (memory_size + (1 << 20) - 1) >> 20;
+    launch.memory_mib = (plan.memory_size + (1 << 20) - 1) >> 20;
     launch.kernel_command_line = kernel_command_line(kernel_options);
     std::optional<InMemoryImageFile> in_memory;
-    if (image_path.empty())
-        in_memory.emplace(image.bytes);
-    launch.kernel = in_memory ? in_memory->path() : image_path;
+    if (image.file().empty())
+        in_memory.emplace(image.image().bytes);
+    launch.kernel = in_memory ? in_memory->path() : image.file();
     std::vector<std::string> command = qemu_command(launch);
-    if (options.verbose || options.boot_trace)
-        fmt::print(stderr, "ingot: qemu: {}\n", accelerator.reason);
-    if (options.verbose)
+    if (plan.verbose || plan.boot_trace)
+        fmt::print(stderr, "ingot: qemu: {}\n", qemu_plan.accelerator_reason);
+    if (plan.verbose)
         fmt::print(stderr, "ingot: qemu: {}\n", quoted_for_shell(command));
     std::fflush(stderr);
 
@@ -150,8 +134,7 @@ int run_on_qemu(const Image& image, const std::string& image_path, const QemuRun
     std::signal(SIGPIPE, SIG_IGN);
 
     QemuProcess qemu(command, inherited_fds);
-    ConsoleRelay relay(qemu.to_guest(), qemu.from_guest(), options.stop_timeout,
-                       options.raw_console);
+    ConsoleRelay relay(qemu.to_guest(), qemu.from_guest(), plan.stop_timeout, plan.raw_console);
     // QEMU has its own process now: what ingot does from here on is relaying (docs/design.md).
     seal_console_relay_thread(qemu.pid());
     RelayOutcome outcome = relay.run();

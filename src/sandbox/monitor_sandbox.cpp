@@ -11,13 +11,14 @@
 
 namespace ingot {
 
-SandboxPlan plan_sandbox(bool hvt_monitor) {
+SandboxPlan plan_sandbox() {
     SandboxPlan plan;
-    if (hvt_monitor)
-        plan.identity = identity_after_set_up();
-    // Resolved now, while files may still be opened: the refusal report's names.
-    install_refusal_reporter();
+    plan.identity = identity_after_set_up();
     return plan;
+}
+
+void prepare_sandbox() {
+    install_refusal_reporter();
 }
 
 void close_inherited_descriptors() {

@@ -19,8 +19,13 @@ struct SandboxPlan {
     bool serves_volumes = false;
 };
 
-// Decided before set-up (looking a user up may open files).
-SandboxPlan plan_sandbox(bool hvt_monitor);
+// The hvt monitor's plan, decided when the launch is resolved (looking a user up may open
+// files).
+SandboxPlan plan_sandbox();
+
+// Before set-up, on every platform, while files may still be opened: resolves the names the
+// report of a refused system call prints. Throws UserError.
+void prepare_sandbox();
 
 // Closes every descriptor above stderr that ingot inherited: nothing it runs needs them, and
 // QEMU would inherit them too. Call first, before ingot opens anything.

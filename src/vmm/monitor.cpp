@@ -1,6 +1,7 @@
 #include "vmm/monitor.h"
 
 #include "image/program_check.h"
+#include "launch/launch_arguments.h"
 #include "support/error.h"
 #include "support/size.h"
 #include "vmm/boot_setup.h"
@@ -72,15 +73,15 @@ FaultFacts fault_facts(Vcpu& vcpu, const kvm_regs& registers, const kvm_sregs& s
 
 } // namespace
 
-int run_on_kvm(const Image& image, const RunOptions& options) {
+int run_on_kvm(const LaunchPlan& plan, const Image& image,
+               const std::optional<NetworkAttachment>& network_attachment) {
     timespec started;
     clock_gettime(CLOCK_MONOTONIC, &started);
+    const HvtPlan& hvt = std::get<HvtPlan>(plan.platform);
 
-    std::vector<uint8_t> arguments;
-    if (!options.arguments.empty() || !options.environment.empty())
-        arguments = encode_run_time_arguments(options.arguments, options.environment);
-
-    uint64_t memory_size = guest_memory_size(image, options.memory_size, arguments.size());
+    std::vector<uint8_t> arguments = encode_run_time_arguments(
+        run_time_arguments(image.manifest, plan.arguments, plan.environment));
+    uint64_t memory_size = plan.memory_size;
 
     VirtualMachine vm;
     GuestMemory memory(memory_size);
@@ -89,24 +90,24 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
     load_image(image, memory);
     build_page_tables(layout, memory);
     Vcpu vcpu = vm.create_vcpu();
-    uint32_t flags = (options.trace_syscalls ? abi::boot_flag_trace_syscalls : 0) |
-                     (options.boot_trace ? abi::boot_flag_boot_trace : 0);
+    uint32_t flags = (plan.trace_syscalls ? abi::boot_flag_trace_syscalls : 0) |
+                     (plan.boot_trace ? abi::boot_flag_boot_trace : 0);
     auto boot_info = make_boot_info(layout, memory_size, vcpu.tsc_khz(), arguments, flags);
     std::optional<NetDevice> network;
-    if (options.network) {
-        network.emplace(memory, *options.network);
+    if (network_attachment) {
+        network.emplace(memory, *network_attachment);
         if (!memory.write(layout.network_info, network->network_info()))
             fail("guest memory is too small for the network information");
         boot_info.network_info = layout.network_info;
     }
-    if (options.identity) {
-        if (!memory.write(layout.identity, *options.identity))
+    if (plan.identity) {
+        if (!memory.write(layout.identity, *plan.identity))
             fail("guest memory is too small for the machine's identity");
         boot_info.identity = layout.identity;
     }
     std::optional<VolumeDevice> volumes;
-    if (!options.volumes.empty()) {
-        volumes.emplace(memory, options.volumes);
+    if (!plan.volumes.empty()) {
+        volumes.emplace(memory, plan.volumes);
         if (!memory.write(layout.volume_table, volumes->table()))
             fail("guest memory is too small for the volume table");
         boot_info.volumes = layout.volume_table;
@@ -116,7 +117,7 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
     // The tick's signal is blocked first, so that the waits host signals may interrupt (the
     // Poll hypercall's ppoll) keep it blocked: only KVM_RUN lets it through.
     GuestEvents events(memory, layout.guest_info);
-    HostSignals host_signals(options.stop_timeout);
+    HostSignals host_signals(plan.stop_timeout);
     vcpu.set_signal_mask(events.run_mask(host_signals.waiting_mask()));
 
     HypercallHandler hypercalls(memory, &host_signals.waiting_mask(), host_signals.arrived());
@@ -124,12 +125,12 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
         hypercalls.attach_network(&*network);
     if (volumes)
         hypercalls.attach_volumes(&*volumes);
-    if (options.raw_console)
+    if (plan.raw_console)
         hypercalls.use_raw_console();
     events.start_ticks();
     // From here on the guest runs: the monitor gives up what set-up needed (docs/design.md).
     vm.close_set_up_handles();
-    seal_vcpu_thread(options.sandbox);
+    seal_vcpu_thread(hvt.sandbox);
     uint64_t exits = 0;
     int status = 0;
     bool interrupted = false;
@@ -222,7 +223,7 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
         status = abi::exit_ingot_failed;
         break;
     }
-    if (options.print_stats) {
+    if (hvt.print_stats) {
         std::string network_figures;
         if (network) {
             const NetStatistics& net = network->statistics();

@@ -1,0 +1,33 @@
+// What `ingot run` was given, as typed: the input of resolve_launch().
+#pragma once
+
+#include "cli/commands.h"
+#include "cli/identity_options.h"
+#include "cli/program_image.h"
+#include "net/network_options.h"
+
+#include <string>
+#include <vector>
+
+namespace ingot {
+
+struct LaunchSettings {
+    std::string target; // an image, or a program to pack
+    std::string platform = "hvt";
+    ProgramOptions options;
+    FileOptions files;
+    bool trace_syscalls = false;
+    bool print_stats = false;
+    bool boot_trace = false;
+    bool verbose = false;
+    int stop_timeout = 10; // seconds; -1: no limit
+    bool raw_console = false;
+    std::string qemu;
+    std::string qemu_machine;
+    std::string accelerator;
+    NetworkOptions network;
+    IdentityOptions identity;
+    std::vector<std::string> volumes; // -v HOSTDIR:GUESTDIR[:ro]
+};
+
+} // namespace ingot

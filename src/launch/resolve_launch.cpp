@@ -1,0 +1,139 @@
+#include "launch/resolve_launch.h"
+
+#include "cli/program_manifest.h"
+#include "image/image.h"
+#include "launch/launch_arguments.h"
+#include "launch/resolve_qemu.h"
+#include "support/error.h"
+#include "support/file.h"
+#include "vmm/boot_setup.h"
+
+#include <fmt/format.h>
+#include <ingot/abi/memory_layout.h>
+
+#include <filesystem>
+
+namespace ingot {
+
+namespace {
+
+// Options that mean something on one platform only are refused on the other, not ignored.
+void check_platform_options(const LaunchSettings& settings) {
+    if (settings.platform == "qemu") {
+        if (settings.print_stats)
+            fail("--stats counts the hvt monitor's exits and hypercalls: use it with "
+                 "--platform hvt");
+        return;
+    }
+    for (auto [given, option] : {std::pair{!settings.qemu.empty(), "--qemu"},
+                                 {!settings.qemu_machine.empty(), "--qemu-machine"},
+                                 {!settings.accelerator.empty(), "--accel"}})
+        if (given)
+            fail("{} is an option of --platform qemu", option);
+}
+
+// The hvt monitor serves volumes itself: it may make the server's calls, and when it gives up
+// root it continues as the volumes' owner, so that the guest may change them. Root's volumes
+// keep it root's user, still without any capability (docs/design.md, "The monitor's sandbox").
+void plan_volume_service(const std::vector<VolumeSpec>& volumes, SandboxPlan& sandbox) {
+    if (volumes.empty())
+        return;
+    sandbox.serves_volumes = true;
+    if (!sandbox.identity)
+        return;
+    auto owner = volume_owner(volumes);
+    if (!owner) {
+        fmt::print(stderr, "ingot: the volumes' directories belong to different users: the "
+                           "monitor serves them as user nobody\n");
+        return;
+    }
+    if (owner->uid == 0)
+        sandbox.identity.reset(); // no switch: each thread drops its capabilities itself
+    else
+        sandbox.identity = owner;
+}
+
+// Refusals for a target that is an image: what it fixes when it is built.
+void check_image_settings(const LaunchSettings& settings) {
+    if (!settings.options.stack.empty())
+        fail("--stack is fixed when the image is built; rebuild it to change the stack size");
+    if (settings.files.any())
+        fail("--add and --rootfs are for programs: '{}' is an image, its files are fixed when it "
+             "is built",
+             settings.target);
+}
+
+} // namespace
+
+LaunchPlan resolve_launch(const LaunchSettings& settings) {
+    check_platform_options(settings);
+    LaunchPlan plan;
+    plan.network = plan_network(settings.network);
+    plan.identity = plan_identity(settings.identity);
+    // The first server is also the interface's own DNS setting, as a DHCP lease's would be.
+    if (plan.network && plan.identity && plan.identity->dns_count)
+        plan.network->guest.dns = plan.identity->dns[0];
+    plan.volumes = parse_volume_options(settings.volumes);
+
+    plan.image.name = settings.target;
+    // With --rootfs the target is a path inside that tree, never an image.
+    std::optional<MappedFile> file;
+    if (settings.files.rootfs.empty()) {
+        file.emplace(settings.target, "image or program");
+        if (looks_like_image(file->bytes())) {
+            check_image_settings(settings);
+            // Absolute: a stored plan may be started from another directory.
+            plan.image.path =
+                std::filesystem::absolute(settings.target).lexically_normal().string();
+        } else {
+            file.reset();
+        }
+    }
+    // A plain program is packed on the fly, in memory; its arguments and environment go into
+    // the manifest, so the run adds none.
+    bool packed = !file;
+    if (packed)
+        plan.image.packed =
+            pack_program(settings.target, settings.options, settings.files, settings.target);
+    std::span<const uint8_t> bytes =
+        packed ? std::span<const uint8_t>(plan.image.packed) : file->bytes();
+    Image image = read_image(bytes, settings.target);
+    plan.image.checksum = image.payload.checksum;
+    std::optional<uint64_t> requested_memory =
+        parse_memory_option(settings.options.memory, "--mem", BareNumber::mebibytes);
+
+    if (settings.platform == "qemu") {
+        plan.platform = resolve_qemu(settings.qemu, settings.qemu_machine, settings.accelerator,
+                                     image, packed ? "image" : plan.image.path);
+    } else {
+        HvtPlan hvt;
+        hvt.print_stats = settings.print_stats;
+        hvt.sandbox = plan_sandbox();
+        plan_volume_service(plan.volumes, hvt.sandbox);
+        plan.platform = hvt;
+    }
+
+    plan.arguments = launch_arguments(image.manifest, packed ? std::vector<std::string>{}
+                                                             : settings.options.arguments);
+    plan.environment =
+        merge_environment(image.manifest.environment,
+                          packed ? std::vector<std::string>{} : settings.options.environment);
+    // The guest holds what it is told at boot too: the estimate counts it, on both platforms.
+    size_t told_size = encode_run_time_arguments(
+                           run_time_arguments(image.manifest, plan.arguments, plan.environment))
+                           .size();
+    plan.memory_size = guest_memory_size(image, requested_memory, told_size);
+    plan.stack_size =
+        image.manifest.stack_size ? image.manifest.stack_size : abi::default_stack_size;
+    if (settings.stop_timeout < 0)
+        plan.stop_timeout = std::nullopt;
+    else
+        plan.stop_timeout = std::chrono::seconds(settings.stop_timeout);
+    plan.raw_console = settings.raw_console;
+    plan.trace_syscalls = settings.trace_syscalls;
+    plan.boot_trace = settings.boot_trace;
+    plan.verbose = settings.verbose;
+    return plan;
+}
+
+} // namespace ingot
