@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 
 namespace ingot {
 
@@ -39,12 +40,22 @@ std::optional<UnprivilegedIdentity> identity_after_set_up() {
 }
 
 void become(const UnprivilegedIdentity& identity) {
+    // A change of user clears the parent-death signal (prctl(2), PR_SET_PDEATHSIG): the one an
+    // instance's supervisor set, so that its VM ends with it, is set again below.
+    int parent_death_signal = 0;
+    ::prctl(PR_GET_PDEATHSIG, &parent_death_signal);
+    pid_t parent = ::getppid();
     if (::setgroups(0, nullptr) != 0)
         fail("cannot drop the supplementary groups: {}", system_error_text(errno));
     if (::setresgid(identity.gid, identity.gid, identity.gid) != 0)
         fail("cannot switch to group {}: {}", identity.gid, system_error_text(errno));
     if (::setresuid(identity.uid, identity.uid, identity.uid) != 0)
         fail("cannot switch to user {}: {}", identity.uid, system_error_text(errno));
+    if (parent_death_signal) {
+        ::prctl(PR_SET_PDEATHSIG, parent_death_signal, 0, 0, 0);
+        if (::getppid() != parent) // the parent died while the signal was cleared
+            ::raise(parent_death_signal);
+    }
 }
 
 void forbid_new_privileges() {

@@ -97,10 +97,10 @@ supervisor_lost() {
         fail "after kill -9 of the supervisor: $(field web '["state"]')"
     "$INGOT" ps | grep -q web && fail "ps lists a lost instance as running"
     "$INGOT" ps -a | grep -q "supervisor lost" || fail "ps -a: $("$INGOT" ps -a)"
-    # The VM the supervisor left (the monitor's change of user clears PR_SET_PDEATHSIG) goes
-    # with rm, and so does the rest.
+    # The VM ends with its supervisor (PR_SET_PDEATHSIG, kept across the monitor's change of
+    # user); rm cleans what is left.
+    wait_for '! [[ -d /proc/$vm ]] || grep -q "^State:.*Z" /proc/$vm/status'
     "$INGOT" rm web >/dev/null || fail "rm of a lost instance failed"
-    wait_for '! [[ -d /proc/$vm ]]'
     [[ $(count "$INGOT_STATE_DIR/instances") == 0 ]] || fail "rm left state behind"
 }
 
