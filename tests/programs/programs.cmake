@@ -139,6 +139,7 @@ ingot_test_program(stdio_split-musl stdio_split.c musl)
 ingot_test_program(null_deref-musl null_deref.c musl)
 ingot_test_program(hello-dynamic hello.c dynamic)
 ingot_test_program(file_syscalls file_syscalls.c glibc)
+ingot_test_program(sendfile_socket sendfile_socket.c glibc)
 include(${CMAKE_CURRENT_LIST_DIR}/dynamic_programs.cmake)
 
 # Lua 5.4 from Debian's liblua5.4-dev, linked statically: INGOT_TEST_HAVE_LUA says whether it is
