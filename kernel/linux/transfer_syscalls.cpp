@@ -72,10 +72,10 @@ constexpr size_t stream_chunk = 256 * 1024;
 // space instead, as for the other streams, costs 64 frames allocated, zeroed, mapped and
 // unmapped on every call, ~9 ms on hvt, however little the socket then takes: nginx served a
 // 1 MiB file at 8 MB/s that way.) Only what the socket took is consumed from the source; an
-// error after some bytes went returns the count.
+// error after some bytes went returns the count. A blocking socket takes all of `length`, as
+// Linux's sendfile does, unless a signal comes.
 ErrorOr<size_t> send_to_socket(InodeFile& source, uint64_t from, SocketFile& destination,
                                size_t length) {
-    length = min(length, stream_chunk);
     Bounce bounce;
     if (!bounce.bytes)
         return ENOMEM;
