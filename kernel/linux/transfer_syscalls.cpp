@@ -3,6 +3,7 @@
 // (what web servers use it for).
 #include "fs/fd_table.h"
 #include "fs/inode_file.h"
+#include "fs/socket_file.h"
 #include "fs/transfer_limits.h"
 #include "linux/syscall_table.h"
 #include "mm/user_memory.h"
@@ -65,10 +66,42 @@ ErrorOr<size_t> copy_range(InodeFile& source, uint64_t from, InodeFile& destinat
 // The most one sendfile to a stream moves: what a socket's send buffer takes at once.
 constexpr size_t stream_chunk = 256 * 1024;
 
-// sendfile to a socket, a pipe or the console: those files take their bytes from the program's
-// memory only (their write() is the write syscall's), so the bytes pass through a mapping made
-// for the call in the program's address space, as if the program had read and written them
-// itself. Only what the destination took is consumed from the source.
+// sendfile to a TCP socket, the web server's case: the socket takes kernel memory, so the bytes
+// pass through a kernel bounce buffer a piece at a time, and a non-blocking socket stops the
+// loop as soon as it takes less than a piece. (Going through a fresh mapping in the program's
+// space instead, as for the other streams, costs 64 frames allocated, zeroed, mapped and
+// unmapped on every call, ~9 ms on hvt, however little the socket then takes: nginx served a
+// 1 MiB file at 8 MB/s that way.) Only what the socket took is consumed from the source; an
+// error after some bytes went returns the count. A blocking socket takes all of `length`, as
+// Linux's sendfile does, unless a signal comes.
+ErrorOr<size_t> send_to_socket(InodeFile& source, uint64_t from, SocketFile& destination,
+                               size_t length) {
+    Bounce bounce;
+    if (!bounce.bytes)
+        return ENOMEM;
+    size_t done = 0;
+    while (done < length) {
+        size_t chunk = min(length - done, bounce_size);
+        auto got = source.read_at(from + done, vfs::IoBuffer::kernel(bounce.bytes), chunk);
+        if (got.is_error())
+            return done ? ErrorOr<size_t>(done) : got.error();
+        if (got.value() == 0)
+            break;
+        auto sent = destination.send(bounce.bytes, got.value(), 0, nullptr);
+        if (sent.is_error())
+            return done ? ErrorOr<size_t>(done) : sent.error();
+        done += sent.value();
+        if (sent.value() < got.value())
+            break;
+    }
+    return done;
+}
+
+// sendfile to a datagram socket, a pipe, an AF_UNIX socket or the console: those files take
+// their bytes from the program's memory only (their write() is the write syscall's), so the
+// bytes pass through a mapping made for the call in the program's address space, as if the
+// program had read and written them itself. Only what the destination took is consumed from
+// the source.
 ErrorOr<size_t> send_to_stream(InodeFile& source, uint64_t from, File& destination, size_t length) {
     length = min(length, stream_chunk);
     if (length == 0)
@@ -112,6 +145,9 @@ ErrorOr<long> sys_sendfile(int out_fd, int in_fd, UserPointer offset, size_t cou
             return EINVAL;
         copied = TRY(copy_range(*source, from, *destination, destination->position(), length));
         destination->set_position(destination->position() + copied);
+    } else if (output->kind() == FileKind::Socket &&
+               static_cast<SocketFile&>(*output).type() == SocketFile::Type::Stream) {
+        copied = TRY(send_to_socket(*source, from, static_cast<SocketFile&>(*output), length));
     } else {
         copied = TRY(send_to_stream(*source, from, *output, length));
     }

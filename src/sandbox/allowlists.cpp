@@ -162,6 +162,11 @@ void allow_proxy_thread_calls(SyscallFilter& filter,
     // UDP: datagrams with their destination address (IP_PKTINFO) from and to the host side.
     filter.allow("recvmsg");
     filter.allow("sendmsg");
+    // free() trimming this thread's own heap (glibc gives a thread other than the main one an
+    // arena of its own) first asks /proc/sys/vm/overcommit_memory whether it may shrink it
+    // (check_may_shrink_heap), and does without: it gets EACCES and keeps the pages mapped.
+    // Opening stays refused; it fails instead of ending ingot once relays freed enough.
+    filter.fail_with("openat", EACCES);
     if (identity) {
         filter.allow_if("setgroups", {SCMP_A0(SCMP_CMP_EQ, 0)});
         filter.allow_if("setresgid",

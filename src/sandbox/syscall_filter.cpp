@@ -5,6 +5,7 @@
 
 #include <ingot/abi/exit_status.h>
 
+#include <pthread.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -124,6 +125,13 @@ void SyscallFilter::install() {
     // or the thread must already have the no_new_privs bit set". Set it anyway: nothing the
     // monitor does after set-up may gain privileges through execve.
     forbid_new_privileges();
+    // The refusal's SIGSYS goes to the thread that made the call. A thread that blocks every
+    // signal (the port proxy's, so that host signals reach the run loop) would otherwise be
+    // killed by it silently: the kernel resets a blocked forced signal to its default action.
+    sigset_t refusal;
+    sigemptyset(&refusal);
+    sigaddset(&refusal, SIGSYS);
+    pthread_sigmask(SIG_UNBLOCK, &refusal, nullptr);
     if (int result = seccomp_load(m_context))
         fail("cannot install the monitor's seccomp filter: {}", system_error_text(-result));
 }

@@ -151,6 +151,7 @@ ingot_test_program(memfd_seals memfd_seals.c glibc)
 ingot_test_program(seek_data seek_data.c glibc)
 ingot_test_program(cwd_and_mounts cwd_and_mounts.c glibc)
 ingot_test_program(overlay_moves overlay_moves.c glibc)
+ingot_test_program(sendfile_socket sendfile_socket.c glibc)
 include(${CMAKE_CURRENT_LIST_DIR}/dynamic_programs.cmake)
 
 # Lua 5.4 from Debian's liblua5.4-dev, linked statically: INGOT_TEST_HAVE_LUA says whether it is
