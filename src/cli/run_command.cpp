@@ -131,6 +131,8 @@ int boot(const RunSettings& settings, const std::optional<NetworkPlan>& network_
     options.identity = identity;
     options.volumes = volumes;
     options.sandbox = sandbox;
+    // An image file is mapped whole (MappedFile): the guest borrows its payload's pages.
+    options.image_backing = image_path.empty() ? ImageBacking::Memory : ImageBacking::FileMapping;
     return run_on_kvm(image, options);
 }
 

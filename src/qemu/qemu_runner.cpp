@@ -105,8 +105,10 @@ int run_on_qemu(const Image& image, const std::string& image_path, const QemuRun
     if (!ElfFile(image.bytes, image_path.empty() ? "image" : image_path).has_pvh_entry_note())
         fail("this image's kernel has no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY), so QEMU "
              "cannot boot it: rebuild the image with a newer ingot");
-    // The hvt estimate also covers the pvh kernel's own boot tables.
-    uint64_t memory_size = guest_memory_size(image, options.memory_size, 0);
+    // The hvt estimate also covers the pvh kernel's own boot tables. QEMU loads the payload
+    // into RAM, after the kernel.
+    uint64_t memory_size =
+        guest_memory_size(image, options.memory_size, 0, PayloadPlacement::InRam);
 
     KernelCommandLineOptions kernel_options;
     for (int fd = 0; fd < 3; ++fd)

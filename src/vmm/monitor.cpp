@@ -13,6 +13,7 @@
 #include "vmm/hypercalls.h"
 #include "vmm/kvm.h"
 #include "vmm/net_device.h"
+#include "vmm/payload_region.h"
 #include "vmm/volume/volume_device.h"
 
 #include <fmt/format.h>
@@ -80,14 +81,19 @@ int run_on_kvm(const Image& image, const RunOptions& options) {
     if (!options.arguments.empty() || !options.environment.empty())
         arguments = encode_run_time_arguments(options.arguments, options.environment);
 
-    uint64_t memory_size = guest_memory_size(image, options.memory_size, arguments.size());
+    uint64_t memory_size = guest_memory_size(image, options.memory_size, arguments.size(),
+                                             PayloadPlacement::OwnRegion);
 
     VirtualMachine vm;
     GuestMemory memory(memory_size);
     vm.add_memory(0, 0, memory_size, memory.host_base());
+    PayloadRegion payload(image, options.image_backing);
+    vm.add_read_only_memory(1, abi::payload_region_physical, payload.bytes().size(),
+                            payload.bytes().data());
+    memory.add_read_only(abi::payload_region_physical, payload.bytes());
     BootLayout layout = plan_boot_layout(image, memory_size, arguments.size());
     load_image(image, memory);
-    build_page_tables(layout, memory);
+    build_page_tables(layout, memory, payload.bytes().size());
     Vcpu vcpu = vm.create_vcpu();
     uint32_t flags = (options.trace_syscalls ? abi::boot_flag_trace_syscalls : 0) |
                      (options.boot_trace ? abi::boot_flag_boot_trace : 0);

@@ -4,6 +4,7 @@
 #include "image/image.h"
 #include "net/network_attachment.h"
 #include "sandbox/monitor_sandbox.h"
+#include "vmm/payload_region.h"
 #include "vmm/volume/volume_spec.h"
 
 #include <ingot/abi/identity.h>
@@ -35,6 +36,8 @@ struct RunOptions {
     std::vector<VolumeSpec> volumes;
     // What the monitor gives up before the guest's first instruction.
     SandboxPlan sandbox;
+    // A mapped image file lends the guest its payload's pages; anything else is copied.
+    ImageBacking image_backing = ImageBacking::Memory;
 };
 
 // Returns the program's exit status (128 + signal when it crashed).
