@@ -520,7 +520,7 @@ ErrorOr<void> AddressSpace::protect(uint64_t address, uint64_t length, uint32_t 
                 break;
             if (region.end <= address || backed_on_touch(region.kind))
                 continue;
-            bool copies_lent = is_file(region) && !region.file.shared && (prot & protection::write);
+            bool copies_lent = !region.file.shared && (prot & protection::write);
             uint64_t from = max(region.start, address), to = min(region.end, end);
             for (uint64_t page_address = from; page_address < to; page_address += page) {
                 uint64_t* entry = m_page_table.leaf(page_address);
