@@ -117,6 +117,7 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
     const auto& boot = *physical_to_kernel<const abi::BootInfo>(boot_info_physical);
     if (boot.magic != abi::boot_info_magic)
         __builtin_trap(); // the monitor reports the fault
+    set_payload_location(boot.payload);
     clock::initialize(boot.tsc_khz, boot.boot_time_ns);
     platform::initialize(boot);
     seed_random(boot.entropy);

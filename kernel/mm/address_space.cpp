@@ -270,7 +270,8 @@ ErrorOr<void> AddressSpace::back_file_page(const Region& region, uint64_t addres
 }
 
 // A borrowed page gaining PROT_WRITE: a shared mapping asks the file system for the page it
-// may write (an overlay copies the file up), a private one gets its own copy.
+// may write (an overlay copies the file up), a private one (and a program segment's page
+// borrowed from the payload) gets its own copy.
 ErrorOr<void> AddressSpace::make_writable(const Region& region, uint64_t address, uint64_t entry,
                                           uint32_t prot) {
     PhysicalAddress old_frame = entry & pte::address_mask;
@@ -423,7 +424,9 @@ ErrorOr<void> AddressSpace::apply_protection(const Region& region, uint64_t star
         uint64_t* entry = m_page_table.leaf(address);
         uint64_t current = entry ? *entry : 0;
         if (current & (pte::present | pte::kept)) {
-            if (file && (current & pte::borrowed) && (prot & protection::write)) {
+            // Never write a borrowed page in place unless its file says so: on hvt the image's
+            // pages (the program's segments, its files) are read-only to the guest.
+            if ((current & pte::borrowed) && (prot & protection::write)) {
                 TRY(make_writable(region, address, current, prot));
                 continue;
             }
@@ -577,7 +580,7 @@ ErrorOr<void> AddressSpace::protect(uint64_t address, uint64_t length, uint32_t 
                 break;
             if (region.end <= address || backed_on_touch(region.kind))
                 continue;
-            bool copies_lent = is_file(region) && !region.file.shared && (prot & protection::write);
+            bool copies_lent = !region.file.shared && (prot & protection::write);
             uint64_t from = max(region.start, address), to = min(region.end, end);
             for (uint64_t page_address = from; page_address < to; page_address += page) {
                 uint64_t* entry = m_page_table.leaf(page_address);

@@ -132,7 +132,10 @@ std::vector<uint8_t> pack_program(const std::string& program, const ProgramOptio
         build_image(embedded_kernel(), bytes, manifest, filesystem.bytes, program_file);
     Image read = read_image(image, name); // the monitor's own checks, before anything is written
     if (!filesystem.bytes.empty()) {
-        uint64_t needed = minimum_memory_for(read, read.program_info.memory_span, 0);
+        // What hvt, the default platform, needs in RAM: there the file system stays in the
+        // image file (PayloadRegion); QEMU, which loads it, checks its own need at run time.
+        uint64_t needed =
+            minimum_memory_for(read, read.program_info.memory_span, 0, PayloadPlacement::OwnRegion);
         if (needed > manifest.memory_size)
             fail("the image's file system ({}) does not fit in {} of guest memory: the image "
                  "needs at least {} (give more with --mem)",

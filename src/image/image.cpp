@@ -4,6 +4,7 @@
 #include "image/kernel_symbols.h"
 #include "image/program_check.h"
 #include "support/error.h"
+#include "support/size.h"
 
 #include <elf.h>
 #include <ingot/abi/memory_layout.h>
@@ -67,6 +68,17 @@ uint64_t Image::load_end() const {
     for (const auto& segment : segments)
         end = std::max(end, segment.physical_address + segment.memory_size);
     return align_up(end, page);
+}
+
+uint64_t Image::kernel_end() const {
+    uint64_t end = 0;
+    for (const auto& segment : kernel_segments())
+        end = std::max(end, segment.physical_address + segment.memory_size);
+    return align_up(end, page);
+}
+
+std::span<const LoadSegment> Image::kernel_segments() const {
+    return std::span<const LoadSegment>(segments).first(segments.empty() ? 0 : segments.size() - 1);
 }
 
 // A Linux program lives in the lower half; a segment in the kernel's half means an Ingot kernel,
@@ -257,7 +269,11 @@ Image read_image(std::span<const uint8_t> bytes, const std::string& name) {
         (payload.filesystem_size != 0 &&
          payload.filesystem_offset < payload.symbols_offset + payload.symbols_size))
         fail("'{}' is corrupted: the payload's layout is inconsistent", name);
+    if (payload.total_size > abi::maximum_payload_size)
+        fail("'{}' is too large: its payload is {}, Ingot maps at most {}", name,
+             format_size(payload.total_size), format_size(abi::maximum_payload_size));
     image.payload_physical = payload_segment->p_paddr;
+    image.payload_bytes = payload_bytes;
     image.segments.push_back({payload_segment->p_paddr, payload_segment->p_offset,
                               payload_segment->p_filesz, payload_segment->p_memsz,
                               payload_segment->p_flags});

@@ -36,7 +36,11 @@ struct Image {
     std::span<const uint8_t> filesystem; // the section; empty when the image has none
     ProgramInfo program_info;            // what read_image's check of the program found
 
-    uint64_t load_end() const; // first guest-physical byte after everything loaded
+    std::span<const uint8_t> payload_bytes; // the whole payload, header first
+
+    uint64_t load_end() const;   // first guest-physical byte after everything loaded
+    uint64_t kernel_end() const; // the same without the payload (hvt maps it outside RAM)
+    std::span<const LoadSegment> kernel_segments() const; // every segment but the payload
 };
 
 // `filesystem` is the file-system section (empty: none). When `program_file` is given, the

@@ -31,7 +31,7 @@ int launch(const LaunchPlan& plan) {
         forbid_new_privileges();
         return run_on_qemu(plan, image, attachment);
     }
-    return run_on_kvm(plan, image.image(), attachment);
+    return run_on_kvm(plan, image.image(), image.backing(), attachment);
 }
 
 } // namespace ingot

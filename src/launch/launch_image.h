@@ -5,6 +5,7 @@
 #include "image/image.h"
 #include "launch/launch_plan.h"
 #include "support/file.h"
+#include "vmm/payload_region.h"
 
 #include <optional>
 #include <string>
@@ -22,6 +23,10 @@ public:
     const Image& image() const { return m_image; }
     // The image's file, or empty when it exists only in memory.
     const std::string& file() const { return m_file_path; }
+    // A mapped image file lends the guest its payload's pages; packed bytes are copied.
+    ImageBacking backing() const {
+        return m_file ? ImageBacking::FileMapping : ImageBacking::Memory;
+    }
 
 private:
     std::optional<MappedFile> m_file;

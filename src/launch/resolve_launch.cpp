@@ -122,7 +122,10 @@ LaunchPlan resolve_launch(const LaunchSettings& settings) {
     size_t told_size = encode_run_time_arguments(
                            run_time_arguments(image.manifest, plan.arguments, plan.environment))
                            .size();
-    plan.memory_size = guest_memory_size(image, requested_memory, told_size);
+    // hvt maps the payload from the image file outside RAM; QEMU loads it into RAM.
+    plan.memory_size =
+        guest_memory_size(image, requested_memory, told_size,
+                          plan.qemu() ? PayloadPlacement::InRam : PayloadPlacement::OwnRegion);
     plan.stack_size =
         image.manifest.stack_size ? image.manifest.stack_size : abi::default_stack_size;
     if (settings.stop_timeout < 0)

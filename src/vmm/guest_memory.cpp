@@ -28,4 +28,20 @@ std::optional<std::span<uint8_t>> GuestMemory::span(uint64_t address, uint64_t l
     return std::span<uint8_t>(m_base + address, length);
 }
 
+void GuestMemory::add_read_only(uint64_t address, std::span<const uint8_t> bytes) {
+    m_read_only_address = address;
+    m_read_only = bytes;
+}
+
+std::optional<std::span<const uint8_t>> GuestMemory::readable(uint64_t address, uint64_t length) {
+    if (auto bytes = span(address, length))
+        return std::span<const uint8_t>(*bytes);
+    if (m_read_only.empty() || address < m_read_only_address)
+        return std::nullopt;
+    uint64_t offset = address - m_read_only_address;
+    if (offset > m_read_only.size() || length > m_read_only.size() - offset)
+        return std::nullopt;
+    return m_read_only.subspan(offset, length);
+}
+
 } // namespace ingot

@@ -33,7 +33,7 @@ bool GuestPageWalker::read(uint64_t virtual_address, void* destination, size_t l
         auto physical = translate(virtual_address);
         if (!physical)
             return false;
-        auto bytes = m_memory.span(*physical, chunk);
+        auto bytes = m_memory.readable(*physical, chunk);
         if (!bytes)
             return false;
         std::memcpy(out, bytes->data(), chunk);

@@ -108,6 +108,24 @@ void VirtualMachine::add_memory(uint32_t slot, uint64_t guest_physical, uint64_t
         ioctl_failed("map guest memory");
 }
 
+bool VirtualMachine::add_read_only_memory(uint32_t slot, uint64_t guest_physical, uint64_t size,
+                                          const void* host) {
+    // Without KVM_CAP_READONLY_MEM (api.rst, 4.35) the slot is an ordinary one. The guest still
+    // cannot change the image: the host memory behind it is a private mapping (a store would
+    // copy the page, never reach the file) that the monitor maps PROT_READ, so KVM maps it
+    // read-only and a store fails KVM_RUN; the guest's own tables map it read-only as well.
+    bool read_only = ::ioctl(m_kvm.get(), KVM_CHECK_EXTENSION, KVM_CAP_READONLY_MEM) > 0;
+    kvm_userspace_memory_region region{};
+    region.slot = slot;
+    region.flags = read_only ? KVM_MEM_READONLY : 0;
+    region.guest_phys_addr = guest_physical;
+    region.memory_size = size;
+    region.userspace_addr = reinterpret_cast<uint64_t>(host);
+    if (::ioctl(m_vm.get(), KVM_SET_USER_MEMORY_REGION, &region) < 0)
+        ioctl_failed("map the image's payload");
+    return read_only;
+}
+
 void VirtualMachine::close_set_up_handles() {
     m_vm.close();
     m_kvm.close();

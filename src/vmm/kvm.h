@@ -62,6 +62,10 @@ public:
     VirtualMachine();
 
     void add_memory(uint32_t slot, uint64_t guest_physical, uint64_t size, void* host);
+    // A slot the guest may read but not write (KVM_MEM_READONLY, a store exits as MMIO) where
+    // the host offers it; elsewhere an ordinary slot. Returns whether it is read-only.
+    bool add_read_only_memory(uint32_t slot, uint64_t guest_physical, uint64_t size,
+                              const void* host);
     Vcpu create_vcpu();
     std::vector<kvm_cpuid_entry2> supported_cpuid() const;
     // Closes /dev/kvm and the VM's descriptor once set-up is done: the vCPU keeps the VM alive

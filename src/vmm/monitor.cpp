@@ -14,6 +14,7 @@
 #include "vmm/hypercalls.h"
 #include "vmm/kvm.h"
 #include "vmm/net_device.h"
+#include "vmm/payload_region.h"
 #include "vmm/volume/volume_device.h"
 
 #include <fmt/format.h>
@@ -73,7 +74,7 @@ FaultFacts fault_facts(Vcpu& vcpu, const kvm_regs& registers, const kvm_sregs& s
 
 } // namespace
 
-int run_on_kvm(const LaunchPlan& plan, const Image& image,
+int run_on_kvm(const LaunchPlan& plan, const Image& image, ImageBacking backing,
                const std::optional<NetworkAttachment>& network_attachment) {
     timespec started;
     clock_gettime(CLOCK_MONOTONIC, &started);
@@ -86,9 +87,13 @@ int run_on_kvm(const LaunchPlan& plan, const Image& image,
     VirtualMachine vm;
     GuestMemory memory(memory_size);
     vm.add_memory(0, 0, memory_size, memory.host_base());
+    PayloadRegion payload(image, backing);
+    vm.add_read_only_memory(1, abi::payload_region_physical, payload.bytes().size(),
+                            payload.bytes().data());
+    memory.add_read_only(abi::payload_region_physical, payload.bytes());
     BootLayout layout = plan_boot_layout(image, memory_size, arguments.size());
     load_image(image, memory);
-    build_page_tables(layout, memory);
+    build_page_tables(layout, memory, payload.bytes().size());
     Vcpu vcpu = vm.create_vcpu();
     uint32_t flags = (plan.trace_syscalls ? abi::boot_flag_trace_syscalls : 0) |
                      (plan.boot_trace ? abi::boot_flag_boot_trace : 0);

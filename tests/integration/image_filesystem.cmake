@@ -31,10 +31,11 @@ ingot_refusal_case(image.build_rootfs_program_missing
   MESSAGE "the program '/bin/nothing' is not a regular file in --rootfs"
   CHECKS --no-file ${FS_OUT}.noprogram
   COMMAND ${INGOT} build --rootfs ${FILES_TREE} /bin/nothing -o ${FS_OUT}.noprogram)
+# hvt keeps the file system outside RAM (payload_region.cmake): what must be in RAM is refused.
 ingot_refusal_case(image.build_filesystem_over_memory
-  MESSAGE "the image's file system \\(.*\\) does not fit in 16 MiB of guest memory"
+  MESSAGE "the image's file system \\(.*\\) does not fit in 2 MiB of guest memory"
   CHECKS --no-file ${FS_OUT}.big
-  COMMAND ${INGOT_TEST_BASH} -c "head -c 20000000 /dev/zero > big.bin && ${INGOT} build ${PROGRAMS}/hello -o ${FS_OUT}.big --mem 16M --add big.bin:/big.bin")
+  COMMAND ${INGOT_TEST_BASH} -c "head -c 20000000 /dev/zero > big.bin && ${INGOT} build ${PROGRAMS}/hello -o ${FS_OUT}.big --mem 2M --add big.bin:/big.bin")
 ingot_refusal_case(image.run_add_to_image REQUIRES ingot_image_hello
   MESSAGE "--add and --rootfs are for programs"
   COMMAND ${INGOT} run ${IMAGES}/hello.img --add ${FILES_TREE}:/srv)

@@ -32,7 +32,7 @@ struct BootInfo {
     uint32_t flags;
     uint64_t memory_size;
     uint64_t page_table_root;    // guest-physical PML4 (CR3)
-    uint64_t first_free_address; // guest-physical; below it: kernel, payload, boot tables
+    uint64_t first_free_address; // guest-physical; below it: kernel, boot tables (pvh: payload)
     uint64_t tsc_khz;            // 0: the kernel calibrates itself
     uint64_t boot_time_ns;       // host CLOCK_REALTIME when the vCPU was started
     uint64_t arguments;          // guest-physical encoded argument list replacing the image's, or 0
@@ -44,9 +44,14 @@ struct BootInfo {
     uint64_t network_info; // guest-physical NetworkInfo, or 0: no network device
     uint64_t identity;     // guest-physical Identity (identity.h), or 0: the defaults
     uint64_t volumes;      // guest-physical VolumeTable (volumes.h), or 0: no volumes
+    // Guest-physical PayloadHeader (image.h), reached through the direct map: on hvt at
+    // payload_region_physical, outside RAM and read-only (memory_layout.h); on pvh in RAM at the
+    // first page after the kernel.
+    uint64_t payload;
 };
-static_assert(sizeof(BootInfo) == 144);
+static_assert(sizeof(BootInfo) == 152);
 static_assert(offsetof(BootInfo, identity) == 128 && offsetof(BootInfo, volumes) == 136);
+static_assert(offsetof(BootInfo, payload) == 144);
 
 inline constexpr uint8_t network_flag_dhcp = 1;
 // How long a guest asking DHCP waits for a lease before it takes the documented default

@@ -8,8 +8,9 @@
 // program_offset and program_size point at that file's data inside the file-system section.
 // A static program with no file system has no file-system section (offset and size 0).
 //
-// The payload is loaded at the first page after the kernel's end, so the kernel finds it
-// without help from the platform.
+// A PVH loader (QEMU, Firecracker) loads the payload at the first page after the kernel's end,
+// where the placeholder PT_LOAD puts it. The hvt monitor maps it from the image file outside
+// RAM instead (memory_layout.h, payload_region_physical). BootInfo::payload tells the kernel.
 #pragma once
 
 #include <stdint.h>

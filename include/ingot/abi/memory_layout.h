@@ -24,6 +24,15 @@ inline constexpr uint64_t user_space_end = 0x0000800000000000;
 
 inline constexpr uint64_t minimum_memory = 2ull << 20;
 inline constexpr uint64_t maximum_memory = 64ull << 30;
+
+// hvt: the image's payload (include/ingot/abi/image.h) lies in its own guest-physical region,
+// outside RAM, mapped by the monitor from the image file itself, read-only for the guest, so
+// --mem need not hold it and instances of one image share its pages in the host's page cache.
+// It starts at the first GiB above RAM's largest end and the hypercall window (hypercall.h),
+// so the boot page tables map it with whole page directories. pvh loads it into RAM instead,
+// after the kernel. BootInfo::payload says where it is.
+inline constexpr uint64_t payload_region_physical = maximum_memory + (1ull << 30);
+inline constexpr uint64_t maximum_payload_size = 63ull << 30;
 // The main stack's pages get memory on first touch, so it may be larger than the guest's RAM;
 // below the minimum a program cannot even start (the kernel puts argv, the environment and
 // the auxiliary vector there).

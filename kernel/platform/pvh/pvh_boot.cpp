@@ -145,6 +145,7 @@ extern "C" [[noreturn]] void pvh_main(uint32_t start_info_physical) {
     copy_command_line(info, command_line);
     initialize_console(command_line);
 
+    set_payload_location(payload_after_kernel());
     uint64_t payload_physical;
     const auto* found = find_payload(payload_physical);
     if (!found)
@@ -165,6 +166,7 @@ extern "C" [[noreturn]] void pvh_main(uint32_t start_info_physical) {
     boot.memory_size = usable_memory_end(info);
     boot.page_table_root = kernel_to_physical(pvh_pml4);
     boot.first_free_address = align_up(payload_physical + header.total_size, abi::page_size);
+    boot.payload = payload_physical;
     if (boot.first_free_address >= boot.memory_size)
         refuse("the image does not fit in memory");
     boot.tsc_khz = tsc.khz;

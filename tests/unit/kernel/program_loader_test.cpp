@@ -164,6 +164,27 @@ TEST_F(ProgramLoaderTest, LoadsStaticExecutable) {
     EXPECT_EQ(std::memcmp(ram.base() + physical, bytes.data(), bytes.size()), 0);
 }
 
+// The payload's pages are read-only to the guest on hvt (its own KVM slot): a program that
+// makes its text writable gets copies, and the image stays as it was.
+TEST_F(ProgramLoaderTest, WritableTextIsCopiedOutOfThePayload) {
+    place(ingot_test::read_file(ingot_test::static_program_path()));
+    LoadedProgram program = value_of(load());
+    uint64_t text = program.entry & ~(page - 1);
+    PhysicalAddress before;
+    ASSERT_TRUE(table->translate(text, before));
+    ASSERT_TRUE(before >= physical && before < physical + bytes.size()) << "text not shared";
+    ASSERT_FALSE(
+        space->protect(text, page, protection::read | protection::write | protection::execute)
+            .is_error());
+    PhysicalAddress after;
+    ASSERT_TRUE(table->translate(text, after));
+    EXPECT_FALSE(after >= physical && after < physical + bytes.size());
+    EXPECT_EQ(*table->leaf(text) & pte::borrowed, 0u) << "the copy is the program's own";
+    EXPECT_EQ(std::memcmp(frames.to_virtual(after), frames.to_virtual(before), page), 0);
+    frames.to_virtual(after)[0] ^= 0xff;
+    EXPECT_EQ(std::memcmp(ram.base() + physical, bytes.data(), bytes.size()), 0);
+}
+
 TEST_F(ProgramLoaderTest, LoadsStaticPieAtItsBase) {
     place(ingot_test::read_file(ingot_test::static_pie_program_path()));
     LoadedProgram program = value_of(load());
