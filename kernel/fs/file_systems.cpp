@@ -13,8 +13,10 @@ namespace {
 
 constexpr uint32_t root_mode = 0755;
 constexpr uint32_t tmp_mode = 01777;
-// What the writable layer leaves to the kernel: its heap, page tables, socket buffers.
-constexpr size_t minimum_reserve_frames = 1024; // 4 MiB
+// What the writable layer leaves to the kernel (its heap, page tables, socket buffers): 1/16
+// of memory, and at least 1 MiB. More as a floor (it was 4 MiB) would refuse a small guest
+// the few pages of /etc/hosts and the rest at boot, so a C hello needed 6.25 MiB of --mem.
+constexpr size_t minimum_reserve_frames = 256;
 
 // Lives as long as the kernel: the reference taken at start is never given back.
 tmpfs::TmpFileSystem* anonymous = nullptr;
