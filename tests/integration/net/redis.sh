@@ -20,7 +20,9 @@ start_redis() {
                  --protected-mode no)
     [[ $MODE == native ]] && flags[3]=$data
     start_server /usr/bin/redis-server "${flags[@]}"
-    wait_until "redis answers PING" redis-cli -p 6379 ping
+    # PONG, not just an answer: while redis loads its append-only file it answers every
+    # command, PING included, with a LOADING error (and redis-cli still exits 0).
+    wait_until "redis answers PING" bash -c '[[ $(redis-cli -p 6379 ping 2>/dev/null) == PONG ]]'
 }
 cli() { timeout 10 redis-cli -p 6379 "$@"; }
 
