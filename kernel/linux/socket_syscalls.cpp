@@ -6,6 +6,7 @@
 #include "lib/log.h"
 #include "lib/string.h"
 #include "lib/utility.h"
+#include "linux/message_header.h"
 #include "linux/signals.h"
 #include "linux/syscall_table.h"
 #include "linux/unix_socket_calls.h"
@@ -24,19 +25,6 @@ constexpr int sock_cloexec = 02000000;
 constexpr int sock_stream = 1, sock_dgram = 2, sock_type_limit = 11;
 constexpr int ipproto_tcp = 6, ipproto_udp = 17;
 constexpr size_t max_option_length = 16;
-
-struct LinuxMsghdr {
-    uint64_t name;
-    uint32_t name_length;
-    uint32_t pad0;
-    uint64_t iov;
-    uint64_t iov_length;
-    uint64_t control;
-    uint64_t control_length;
-    int32_t flags;
-    uint32_t pad1;
-};
-static_assert(sizeof(LinuxMsghdr) == 56);
 
 // The socket behind a descriptor, held for the call; ENOTSOCK for another kind of file.
 class SocketReference {

@@ -1,4 +1,5 @@
 #include "linux/unix_socket_calls.h"
+#include "linux/message_header.h"
 
 #include "fs/fd_table.h"
 #include "lib/string.h"
@@ -32,19 +33,6 @@ constexpr int sol_socket = 1, scm_rights = 1, scm_credentials = 2;
 constexpr size_t max_option_length = 16;
 // Linux copies control data into socket memory bounded by net.core.optmem_max.
 constexpr size_t max_control_length = 128 * 1024;
-
-struct LinuxMsghdr {
-    uint64_t name;
-    uint32_t name_length;
-    uint32_t pad0;
-    uint64_t iov;
-    uint64_t iov_length;
-    uint64_t control;
-    uint64_t control_length;
-    int32_t flags;
-    uint32_t pad1;
-};
-static_assert(sizeof(LinuxMsghdr) == 56);
 
 // struct cmsghdr, and the CMSG_* arithmetic of the x86-64 ABI.
 struct ControlHeader {
