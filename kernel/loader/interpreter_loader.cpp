@@ -3,6 +3,7 @@
 #include "lib/string.h"
 #include "lib/utility.h"
 #include "loader/elf.h"
+#include "loader/program_loader.h"
 
 #include <ingot/abi/memory_layout.h>
 
@@ -13,17 +14,6 @@ namespace {
 constexpr uint64_t page = abi::page_size;
 // glibc's and musl's loaders have 7 to 11 program headers; Linux allows 64 KiB of them.
 constexpr size_t max_program_headers = 64;
-
-uint32_t protection_of(uint32_t flags) {
-    uint32_t prot = 0;
-    if (flags & elf::flag_read)
-        prot |= protection::read;
-    if (flags & elf::flag_write)
-        prot |= protection::write;
-    if (flags & elf::flag_execute)
-        prot |= protection::execute;
-    return prot;
-}
 
 // Exactly `length` bytes at `offset`, or EIO when the file is shorter.
 ErrorOr<void> read_exactly(vfs::Inode& file, uint64_t offset, void* destination, size_t length) {
@@ -62,7 +52,7 @@ ErrorOr<void> read_header(vfs::Inode& file, elf::Header& header) {
 ErrorOr<void> map_segment(vfs::Inode& file, const RefPtr<MappingName>& name,
                           const elf::ProgramHeader& segment, uint64_t bias, AddressSpace& space,
                           FrameAllocator& frames) {
-    uint32_t prot = protection_of(segment.flags);
+    uint32_t prot = segment_protection(segment.flags);
     uint64_t start = align_down(segment.virtual_address + bias, page);
     uint64_t file_end = segment.virtual_address + bias + segment.file_size;
     uint64_t memory_end = align_up(segment.virtual_address + bias + segment.memory_size, page);

@@ -19,17 +19,6 @@ struct Span {
     uint32_t protection;
 };
 
-uint32_t protection_of(uint32_t flags) {
-    uint32_t prot = 0;
-    if (flags & elf::flag_read)
-        prot |= protection::read;
-    if (flags & elf::flag_write)
-        prot |= protection::write;
-    if (flags & elf::flag_execute)
-        prot |= protection::execute;
-    return prot;
-}
-
 ErrorOr<void> validate(const uint8_t* image, size_t size, elf::Header& header) {
     if (size < sizeof header)
         return EINVAL;
@@ -58,6 +47,17 @@ elf::ProgramHeader program_header(const uint8_t* image, const elf::Header& heade
 }
 
 } // namespace
+
+uint32_t segment_protection(uint32_t flags) {
+    uint32_t prot = 0;
+    if (flags & elf::flag_read)
+        prot |= protection::read;
+    if (flags & elf::flag_write)
+        prot |= protection::write;
+    if (flags & elf::flag_execute)
+        prot |= protection::execute;
+    return prot;
+}
 
 ErrorOr<LoadedProgram> load_program(const uint8_t* image, size_t size, PhysicalAddress physical,
                                     AddressSpace& space, FrameAllocator& frames) {
@@ -125,7 +125,7 @@ ErrorOr<LoadedProgram> load_program(const uint8_t* image, size_t size, PhysicalA
     for (size_t i = 0; i < load_count; ++i) {
         uint64_t start = align_down(loads[i].virtual_address + bias, page);
         uint64_t end = align_up(loads[i].virtual_address + loads[i].memory_size + bias, page);
-        uint32_t prot = protection_of(loads[i].flags);
+        uint32_t prot = segment_protection(loads[i].flags);
         if (span_count && start < spans[span_count - 1].end) {
             Span& previous = spans[span_count - 1];
             if (end <= previous.end) {

@@ -25,6 +25,9 @@ struct LoadedProgram {
 
 inline constexpr uint64_t static_pie_base = 0x555555554000;
 
+// The address-space protection a PT_LOAD segment's p_flags ask for (PF_R, PF_W, PF_X).
+uint32_t segment_protection(uint32_t flags);
+
 ErrorOr<LoadedProgram> load_program(const uint8_t* image, size_t size, PhysicalAddress physical,
                                     AddressSpace& space, FrameAllocator& frames);
 
