@@ -36,8 +36,18 @@ inline constexpr uint32_t default_guest_address = 0x0a00020f; // 10.0.2.15
 inline constexpr uint32_t default_host_address = 0x0a000201;  // 10.0.2.1
 inline constexpr uint8_t default_prefix_length = 24;
 
+// How the guest's frames reach the host.
+enum class NetworkBackend {
+    Tap,       // a tap (--net, or -p as root): the host routes the guest's subnet to it
+    User,      // user-mode networking (-p as an ordinary user): no tap, no root
+    Interface, // --net-interface: the guest takes over an interface of ingot's network namespace
+};
+
 struct NetworkPlan {
-    // Empty: create a new tap and let the kernel name it from "ingot%d". Otherwise --net's name,
+    NetworkBackend backend = NetworkBackend::Tap;
+    // Interface: the interface taken over (its address, gateway and MAC become the guest's).
+    std::string interface_name;
+    // Tap. Empty: create a new tap and let the kernel name it from "ingot%d". Otherwise --net's name,
     // opened if it exists, else created.
     std::string tap_name;
     // With -p and no --net, ingot owns the host end: it gives the tap host_address/prefix
