@@ -1,5 +1,6 @@
 #include "cli/command_names.h"
 #include "cli/commands.h"
+#include "cli/version.h"
 #include "support/error.h"
 
 #include <fmt/format.h>
@@ -37,7 +38,7 @@ std::optional<std::string> check_command_word(int argc, char** argv,
 int main(int argc, char** argv) {
     using namespace ingot;
     CLI::App app{"Ingot: run a static Linux x86-64 program as a unikernel on KVM", "ingot"};
-    app.set_version_flag("--version", "ingot 0.1.0");
+    app.set_version_flag("--version", fmt::format("ingot {}", version));
     app.require_subcommand(1);
     app.fallthrough(false);
     Action action;
