@@ -19,9 +19,10 @@ install(EXPORT IngotTargets NAMESPACE Ingot:: DESTINATION ${INGOT_CMAKE_DIR})
 configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/IngotConfig.cmake.in
   ${PROJECT_BINARY_DIR}/IngotConfig.cmake INSTALL_DESTINATION ${INGOT_CMAKE_DIR})
 # Before 1.0 a minor version may change the image format or the command line, so only the
-# same major.minor is compatible (https://semver.org, item 4).
+# same major.minor is compatible (https://semver.org, item 4). The package holds a host tool,
+# not libraries, so a project's target architecture does not matter.
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/IngotConfigVersion.cmake
-  COMPATIBILITY SameMinorVersion)
+  COMPATIBILITY SameMinorVersion ARCH_INDEPENDENT)
 install(FILES ${PROJECT_BINARY_DIR}/IngotConfig.cmake ${PROJECT_BINARY_DIR}/IngotConfigVersion.cmake
               ${CMAKE_CURRENT_LIST_DIR}/IngotImage.cmake
         DESTINATION ${INGOT_CMAKE_DIR})
@@ -42,14 +43,13 @@ set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # --platform qemu runs images under QEMU; hvt, the default, needs only /dev/kvm.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS qemu-system-x86)
-# The extended description: one space before each line, " ." for a blank one (Debian Policy
+# The extended description; CPack indents it and writes its blank line as " ." (Debian Policy
 # 5.6.13).
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION_SUMMARY}
- Ingot seals a Linux x86-64 program (C, C++, Go; glibc or musl; static or
- dynamically linked, with the files it reads) and a small library operating
- system into one image, which boots straight into the program on KVM or QEMU.
- .
- ingot build, run and inspect images; ingot run -d, ps, logs, stop, kill and rm
- manage detached instances. A CMake package (find_package(Ingot)) seals a
- project's own targets into images.")
+set(CPACK_PACKAGE_DESCRIPTION "Ingot seals a Linux x86-64 program (C, C++, Go; glibc or musl; static or
+dynamically linked, with the files it reads) and a small library operating
+system into one image, which boots straight into the program on KVM or QEMU.
+
+ingot build, run and inspect images; ingot run -d, ps, logs, stop, kill and rm
+manage detached instances. A CMake package (find_package(Ingot)) seals a
+project's own targets into images.")
 include(CPack)
