@@ -23,6 +23,8 @@ packages=(
   nginx-light
   redis-server
   redis-tools
+  help2man # the man pages, written from ingot's --help at build time
+  dpkg-dev man-db bash # cpack -G DEB's dpkg-shlibdeps, and the install tests (man -l, completion)
 )
 
 missing=()
