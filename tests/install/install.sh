@@ -50,6 +50,7 @@ complete_line() {
 
 files() {
     command -v man >/dev/null || skip "man (Debian package man-db) is missing"
+    command -v help2man >/dev/null || skip "help2man is missing: the build wrote no man pages"
     install_prefix
     local ingot=$PREFIX/bin/ingot
     [[ -x $ingot ]] || fail "no executable bin/ingot"
@@ -84,6 +85,13 @@ files() {
     [[ $(bash -c 'source "$1" && complete -p ingot' _ \
         "$PREFIX/share/bash-completion/completions/ingot") == "complete -F _ingot ingot" ]] ||
         fail "the completion file does not register _ingot for ingot"
+    # Where bash-completion looks for it: completions/ingot under $XDG_DATA_DIRS.
+    local loader=/usr/share/bash-completion/bash_completion
+    if [[ -f $loader ]]; then
+        XDG_DATA_DIRS=$PREFIX/share bash -c 'source "$1" && __load_completion ingot &&
+            complete -p ingot' _ "$loader" | grep -q "^complete -F _ingot ingot$" ||
+            fail "bash-completion does not load completions/ingot from the prefix"
+    fi
 
     local package=$PREFIX/lib/cmake/Ingot
     for file in IngotConfig.cmake IngotConfigVersion.cmake IngotTargets.cmake IngotImage.cmake; do
