@@ -7,7 +7,7 @@
 # launch and QEMU process, and the drop of the host's MemAvailable), then their removal.
 # Usage: bench/instances.sh [build-dir]   (default: the repository's build/; build it first)
 # Environment: RUNS (5), COUNT (100), PLATFORM (hvt where /dev/kvm can be used, else qemu).
-# Needs root (a network namespace of its own, taps) and curl. Prints figures, asserts nothing.
+# Needs root (a network namespace of its own, taps), curl and jq. Prints figures, asserts nothing.
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,7 +21,9 @@ for tool in "$ingot" "$http_server"; do
     [[ -x $tool ]] || { echo "bench: $tool is missing: build $build first" >&2; exit 1; }
 done
 [[ $(id -u) == 0 ]] || { echo "bench: needs root (taps, a network namespace)" >&2; exit 1; }
-command -v curl >/dev/null || { echo "bench: curl is missing" >&2; exit 1; }
+for tool in curl jq; do
+    command -v $tool >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }
+done
 if [[ -z ${PLATFORM:-} ]]; then
     PLATFORM=qemu
     [[ -e /dev/kvm ]] && (exec 3<>/dev/kvm) 2>/dev/null && PLATFORM=hvt
@@ -34,10 +36,9 @@ ip link set lo up
 
 INGOT_STATE_DIR=$(mktemp -d /tmp/ingot-bench-instances-XXXXXX)
 export INGOT_STATE_DIR
+remove_all() { find "$INGOT_STATE_DIR/names" -mindepth 1 -printf '%f\n' | xargs -r "$ingot" rm -f >/dev/null; }
 cleanup() {
-    "$ingot" ps -a --format json 2>/dev/null | python3 -c '
-import json, sys
-print("\n".join(i["id"] for i in json.load(sys.stdin)))' | xargs -r "$ingot" rm -f >/dev/null 2>&1
+    remove_all 2>/dev/null
     rm -rf "$INGOT_STATE_DIR"
 }
 trap cleanup EXIT
@@ -50,7 +51,6 @@ now() { date +%s.%N; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 kib() { awk -v key="$1:" '$1 == key { print $2 }' "/proc/$2/smaps_rollup" 2>/dev/null || echo 0; }
 available_kib() { awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo; }
-field() { "$ingot" inspect "$1" | python3 -c "import json, sys; print(json.load(sys.stdin)[0]$2)"; }
 answered() { curl -s --max-time 1 -o /dev/null "http://127.0.0.1:$1/"; }
 wait_answer() { # port: until it answers, at most 300 s
     local deadline=$((SECONDS + 300))
@@ -59,11 +59,12 @@ wait_answer() { # port: until it answers, at most 300 s
         sleep 0.02
     done
 }
-# The processes of an instance: its supervisor, ingot launch-plan and (qemu) QEMU.
+# The processes of an instance: its supervisor, ingot launch-plan and (qemu) QEMU, from its
+# state.json (instance/instance_record.h): an `ingot inspect` each would measure ingot.
 processes() {
     local supervisor launch
-    supervisor=$(field "$1" '["state"]["supervisor_pid"]')
-    launch=$(field "$1" '["state"]["pid"]')
+    read -r supervisor launch < <(jq -r '"\(.supervisor.pid) \(.vm.pid)"' \
+        "$INGOT_STATE_DIR/instances/$(readlink "$INGOT_STATE_DIR/names/$1")/state.json")
     echo "$supervisor $launch $(cat "/proc/$launch/task/$launch/children" 2>/dev/null)"
 }
 
@@ -122,7 +123,5 @@ printf '   Pss: supervisors %d MiB, ingot launch-plan %d MiB, QEMU %d MiB, total
     $(((supervisors + launches + others) >> 10)) $(((supervisors + launches + others) / count))
 printf '   MemAvailable dropped by %d MiB\n' $(((before - after) >> 10))
 start=$(now)
-"$ingot" ps -a --format json | python3 -c '
-import json, sys
-print("\n".join(i["id"] for i in json.load(sys.stdin)))' | xargs -r "$ingot" rm -f >/dev/null
+remove_all
 printf '   rm -f of all: %.1f s\n' "$(awk -v a="$start" -v b="$(now)" 'BEGIN { print b - a }')"

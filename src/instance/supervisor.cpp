@@ -263,6 +263,9 @@ private:
         close(guest_started.write);
         fcntl(out.read, F_SETFL, O_NONBLOCK);
         fcntl(err.read, F_SETFL, O_NONBLOCK);
+        // A process the launch started (QEMU, a proxy) never holds it (O_CLOEXEC), but the
+        // supervisor must not hang on it should one do.
+        fcntl(guest_started.read, F_SETFL, O_NONBLOCK);
         auto vm = identify_process(child).value_or(ProcessIdentity{child, 0, current_boot_id()});
         m_store.update_state(m_config.id, [&](InstanceState& state) {
             state.status = "running";
@@ -287,12 +290,15 @@ private:
             if (guest_started.read >= 0 && fds[3].revents) {
                 // A byte: the guest runs. The end of the pipe alone: the launch ended first.
                 char byte;
-                if (read(guest_started.read, &byte, 1) == 1) {
+                ssize_t got = read(guest_started.read, &byte, 1);
+                if (got == 1) {
                     result.started = true;
                     m_report.send(supervisor_started);
                 }
-                close(guest_started.read);
-                guest_started.read = -1;
+                if (got >= 0) {
+                    close(guest_started.read);
+                    guest_started.read = -1;
+                }
             }
             if (out.read >= 0)
                 take_output(out.read, LogStream::out, result, error_line);
