@@ -6,6 +6,7 @@
 #include "instance/instance_status.h"
 #include "instance/instance_store.h"
 #include "instance/log_file.h"
+#include "instance/restart_policy.h"
 #include "launch/launch.h"
 #include "launch/launch_plan_json.h"
 #include "launch/start_notice.h"
@@ -239,20 +240,13 @@ int parse_signal(const std::string& text) {
     fail("unknown signal '{}': give a name (TERM, SIGKILL, ...) or a number", text);
 }
 
-// The signals after which docker's kill leaves no restart to the policy (docker-kill(1)): the
-// user stopped the instance. Others (SIGHUP, SIGUSR1, ...) are messages to the program.
-bool is_fatal_signal(int signal) {
-    return signal == SIGABRT || signal == SIGINT || signal == SIGKILL || signal == SIGQUIT ||
-           signal == SIGTERM;
-}
-
 int kill_instances(const std::vector<std::string>& words, const std::string& signal_text) {
     int signal = parse_signal(signal_text);
     return for_each_named(words, [signal](const InstanceStore& store, const InstanceKey& key) {
         Instance instance = load(store, key.id);
         if (!instance.alive || !vm_running(instance))
             fail("instance '{}' is not running", key.name);
-        if (is_fatal_signal(signal))
+        if (stops_restarts(signal))
             store.update_state(key.id, [](InstanceState& state) { state.stop_requested = true; });
         if (kill(instance.state.vm.pid, signal) != 0)
             fail("kill {}: {}", instance.state.vm.pid, system_error_text(errno));
