@@ -1,14 +1,26 @@
 // ps, logs, stop, kill and rm on detached instances, and inspect's instance half; as docker's
-// commands of the same names. Each takes names, whole ids or unique id prefixes.
+// commands of the same names. Each takes names, whole ids or unique id prefixes. And the two
+// hidden commands a detached instance runs: its supervisor, and each run's launch.
 #include "cli/commands.h"
+#include "instance/detached_run.h"
 #include "instance/instance_status.h"
 #include "instance/instance_store.h"
 #include "instance/log_file.h"
+#include "instance/restart_policy.h"
+#include "launch/launch.h"
+#include "launch/launch_plan_json.h"
+#include "launch/start_notice.h"
+#include "sandbox/monitor_sandbox.h"
 #include "support/error.h"
+#include "support/file.h"
 #include "support/size.h"
 
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
 #include <csignal>
 #include <cstring>
 #include <fmt/format.h>
@@ -234,6 +246,8 @@ int kill_instances(const std::vector<std::string>& words, const std::string& sig
         Instance instance = load(store, key.id);
         if (!instance.alive || !vm_running(instance))
             fail("instance '{}' is not running", key.name);
+        if (stops_restarts(signal))
+            store.update_state(key.id, [](InstanceState& state) { state.stop_requested = true; });
         if (kill(instance.state.vm.pid, signal) != 0)
             fail("kill {}: {}", instance.state.vm.pid, system_error_text(errno));
     });
@@ -257,6 +271,29 @@ int remove_instances(const std::vector<std::string>& words, bool force) {
         }
         store.remove(key);
     });
+}
+
+// -- ingot's own commands, for a detached instance's supervisor
+
+// Starts a stored launch plan as ingot run starts the plan it resolved; `started_fd` gets a
+// byte once the guest runs (launch/start_notice.h).
+int launch_plan_file(const std::string& path, int started_fd) {
+    if (started_fd >= 0) {
+        // Kept from the guest's other processes (QEMU), and from the closing below.
+        if (started_fd < 3 || fcntl(started_fd, F_SETFD, FD_CLOEXEC) != 0)
+            fail("--started-fd {} is not an open descriptor above 2", started_fd);
+        close_range(3, static_cast<unsigned>(started_fd) - 1, 0);
+        close_range(static_cast<unsigned>(started_fd) + 1, ~0U, 0);
+    } else {
+        close_inherited_descriptors();
+    }
+    LaunchPlan plan;
+    {
+        std::vector<uint8_t> text = read_file(path, "launch plan");
+        plan = parse_launch_plan({reinterpret_cast<const char*>(text.data()), text.size()});
+    }
+    set_start_notice_descriptor(started_fd);
+    return launch(plan);
 }
 
 } // namespace
@@ -354,6 +391,29 @@ void add_instance_commands(CLI::App& app, Action& action) {
     rm_command->add_flag("-f,--force", *rm_force, "Kill running ones first (SIGKILL)");
     rm_command->callback([rm_words, rm_force, &action] {
         action = [rm_words, rm_force] { return remove_instances(*rm_words, *rm_force); };
+    });
+
+    // Without a group: hidden from the help and the command lists (cli/main.cpp).
+    auto supervised = std::make_shared<std::array<std::string, 2>>();
+    CLI::App* supervise_command = app.add_subcommand(
+        "supervise-instance", "ingot run -d's: the supervisor of instance ID in ROOT");
+    supervise_command->group("");
+    supervise_command->add_option("root", (*supervised)[0], "The state directory")->required();
+    supervise_command->add_option("id", (*supervised)[1], "The instance's id")->required();
+    supervise_command->callback([supervised, &action] {
+        action = [supervised]() -> int { run_supervisor((*supervised)[0], (*supervised)[1]); };
+    });
+
+    auto plan_path = std::make_shared<std::string>();
+    auto started_fd = std::make_shared<int>(-1);
+    CLI::App* launch_command = app.add_subcommand(
+        "launch-plan", "The supervisor's: start a stored launch plan (launch_plan_json.h)");
+    launch_command->group("");
+    launch_command->add_option("plan", *plan_path, "The plan's JSON file")->required();
+    launch_command->add_option("--started-fd", *started_fd,
+                               "A descriptor that gets a byte once the guest runs");
+    launch_command->callback([plan_path, started_fd, &action] {
+        action = [plan_path, started_fd] { return launch_plan_file(*plan_path, *started_fd); };
     });
 }
 

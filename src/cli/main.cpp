@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -46,10 +47,14 @@ int main(int argc, char** argv) {
     add_run_command(app, action);
     add_inspect_command(app, action);
     add_instance_commands(app, action);
-    std::vector<std::string> commands;
+    // The commands of no group are ingot's own (a detached instance's supervisor and its
+    // launch): accepted, never offered.
+    std::vector<std::string> commands, internal;
     for (const CLI::App* command : app.get_subcommands([](CLI::App*) { return true; }))
-        commands.push_back(command->get_name());
-    if (auto error = check_command_word(argc, argv, commands)) {
+        (command->get_group().empty() ? internal : commands).push_back(command->get_name());
+    bool is_internal =
+        argc >= 2 && std::find(internal.begin(), internal.end(), argv[1]) != internal.end();
+    if (auto error = is_internal ? std::nullopt : check_command_word(argc, argv, commands)) {
         fmt::print(stderr, "ingot: error: {}\n", *error);
         return 2;
     }

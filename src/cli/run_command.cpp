@@ -3,6 +3,7 @@
 #include "cli/identity_options.h"
 #include "cli/program_image.h"
 #include "launch/launch.h"
+#include "launch/launch_plan_json.h"
 #include "launch/resolve_launch.h"
 #include "net/network_options.h"
 #include "sandbox/monitor_sandbox.h"
@@ -15,8 +16,9 @@ int run(const LaunchSettings& settings, const DetachOptions& detach) {
     close_inherited_descriptors();
     LaunchPlan plan = resolve_launch(settings);
     // Detached: every check above has passed on the user's terminal; the supervisor runs it.
-    if (auto status = run_detached_if_asked(detach, {settings.target, settings.platform,
-                                                     settings.network.published, settings.volumes}))
+    if (auto status = run_detached_if_asked(
+            detach, {detach.detach ? format_launch_plan(plan) : std::string(), settings.target,
+                     settings.platform, settings.network.published, settings.volumes}))
         return *status;
     return launch(plan);
 }

@@ -46,26 +46,44 @@ std::string working_directory() {
     return path;
 }
 
-// The supervisor's process: no terminal, no inherited descriptor but the start pipe (as 3).
+// The supervisor's process: no terminal, no inherited descriptor but the start pipe (as 3),
+// and a fresh ingot (exec): nothing of ingot run's memory, such as the image it packed, stays
+// with it for the instance's life.
 [[noreturn]] void become_supervisor(const InstanceStore& store, const InstanceConfig& config,
                                     int start_fd) {
     int null = open("/dev/null", O_RDWR);
     for (int fd = 0; fd < 3; ++fd)
         dup2(null, fd);
-    if (start_fd != 3) {
-        dup3(start_fd, 3, O_CLOEXEC);
-        close(start_fd);
-    }
+    if (start_fd == 3)
+        fcntl(3, F_SETFD, 0);
+    else
+        dup2(start_fd, 3);
     close_range(4, ~0U, 0);
     if (chdir("/") != 0)
         _exit(1);
-    prctl(PR_SET_NAME, "ingot-supervise");
-    // The start pipe's reader may be gone (ingot run -d interrupted): EPIPE, not death.
-    signal(SIGPIPE, SIG_IGN);
-    supervise(store, config, 3);
+    std::vector<std::string> words = {"ingot", "supervise-instance", store.root(), config.id};
+    std::vector<char*> argv;
+    for (auto& word : words)
+        argv.push_back(word.data());
+    argv.push_back(nullptr);
+    execv(config.executable.c_str(), argv.data());
+    std::string message = fmt::format("{}ingot: error: cannot run {}: {}\n", supervisor_failed,
+                                      config.executable, system_error_text(errno));
+    [[maybe_unused]] ssize_t ignored = write(3, message.data(), message.size());
+    _exit(1);
 }
 
 } // namespace
+
+void run_supervisor(const std::string& root, const std::string& id) {
+    if (fcntl(3, F_SETFD, FD_CLOEXEC) != 0)
+        fail("supervise-instance is ingot run -d's: its start pipe (descriptor 3) is not open");
+    prctl(PR_SET_NAME, "ingot-supervise");
+    // The start pipe's reader may be gone (ingot run -d interrupted): EPIPE, not death.
+    signal(SIGPIPE, SIG_IGN);
+    InstanceStore store(root);
+    supervise(store, store.config(id), 3);
+}
 
 std::vector<std::string> strip_detach_options(const std::vector<std::string>& arguments) {
     std::vector<std::string> kept;
@@ -110,7 +128,7 @@ std::optional<int> run_detached_if_asked(const DetachOptions& options,
     config.volumes = launch.volumes;
     config.restart_policy = policy.text();
     config.created_at = now_nanoseconds();
-    store.create(config, InstanceState{});
+    store.create(config, InstanceState{}, launch.plan);
 
     int start[2];
     if (pipe2(start, O_CLOEXEC) != 0) {

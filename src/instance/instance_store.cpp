@@ -103,7 +103,12 @@ std::string InstanceStore::log_path(const std::string& id) const {
     return directory(id) + "/log";
 }
 
-void InstanceStore::create(const InstanceConfig& config, const InstanceState& state) {
+std::string InstanceStore::plan_path(const std::string& id) const {
+    return directory(id) + "/plan.json";
+}
+
+void InstanceStore::create(const InstanceConfig& config, const InstanceState& state,
+                           std::string_view plan) {
     check_instance_name(config.name);
     std::string link = m_root + "/names/" + config.name;
     if (!reserve_name(link, config.id)) {
@@ -122,6 +127,8 @@ void InstanceStore::create(const InstanceConfig& config, const InstanceState& st
         make_private_directory(temporary);
         write_json(temporary + "/config.json", to_json(config));
         write_json(temporary + "/state.json", to_json(state));
+        write_file_atomically(temporary + "/plan.json",
+                              {reinterpret_cast<const uint8_t*>(plan.data()), plan.size()}, false);
         std::ofstream(temporary + "/lock").close();
         if (rename(temporary.c_str(), directory(config.id).c_str()) != 0)
             fail("cannot create {}: {}", directory(config.id), system_error_text(errno));

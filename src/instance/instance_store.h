@@ -1,6 +1,6 @@
-// Where detached instances live: ROOT/instances/ID/ holds config.json, state.json, the lock
-// and the log; ROOT/names/NAME is a symbolic link to the id, made with symlink(2), which fails
-// with EEXIST for a name already taken, so two `ingot run -d --name web` cannot both win.
+// Where detached instances live: ROOT/instances/ID/ holds config.json, state.json, plan.json,
+// the lock and the log; ROOT/names/NAME is a symbolic link to the id, made with symlink(2), which
+// fails with EEXIST for a name already taken, so two `ingot run -d --name web` cannot both win.
 #pragma once
 
 #include "instance/instance_name.h"
@@ -22,10 +22,13 @@ public:
     const std::string& root() const { return m_root; }
     std::string directory(const std::string& id) const;
     std::string log_path(const std::string& id) const;
+    // The launch plan ingot run -d resolved (launch/launch_plan_json.h), which each run starts.
+    std::string plan_path(const std::string& id) const;
 
-    // Reserves the name, then creates the directory whole (built under a temporary name and
-    // renamed): a failure leaves nothing. Fails with one line when the name is taken.
-    void create(const InstanceConfig& config, const InstanceState& state);
+    // Reserves the name, then creates the directory whole, with the plan's text (built under a
+    // temporary name and renamed): a failure leaves nothing. Fails with one line when the name
+    // is taken.
+    void create(const InstanceConfig& config, const InstanceState& state, std::string_view plan);
     // A name nobody has yet, of those generated_instance_name makes.
     std::string unused_generated_name() const;
 

@@ -3,6 +3,7 @@
 #include "support/error.h"
 
 #include <charconv>
+#include <csignal>
 
 namespace ingot {
 
@@ -67,6 +68,11 @@ bool RestartPolicy::should_restart(int exit_status, int restarts, bool stop_requ
         return exit_status != 0 && (maximum_retries == 0 || restarts < maximum_retries);
     }
     return false;
+}
+
+bool stops_restarts(int signal) {
+    return signal == SIGABRT || signal == SIGINT || signal == SIGKILL || signal == SIGQUIT ||
+           signal == SIGTERM;
 }
 
 RestartBackoff::Duration RestartBackoff::next(std::chrono::steady_clock::duration ran) {

@@ -25,6 +25,11 @@ struct RestartPolicy {
     bool should_restart(int exit_status, int restarts, bool stop_requested) const;
 };
 
+// Whether `ingot kill -s signal` is the user's stop, after which the policy restarts nothing:
+// as docker-kill(1) says, a fatal signal (SIGABRT, SIGINT, SIGKILL, SIGQUIT, SIGTERM) is; any
+// other (SIGHUP, SIGUSR1, ...) is a message to the program and leaves the policy in place.
+bool stops_restarts(int signal);
+
 class RestartBackoff {
 public:
     using Duration = std::chrono::milliseconds;

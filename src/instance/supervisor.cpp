@@ -62,9 +62,10 @@ Pipe make_pipe() {
     return {fds[0], fds[1]};
 }
 
-// The child: ingot run, with the instance's recorded command line, in its recorded directory.
-[[noreturn]] void exec_vm(const InstanceConfig& config, const Pipe& out, const Pipe& err,
-                          pid_t supervisor) {
+// The child: `ingot launch-plan` of the instance's stored plan, in the directory ingot run -d
+// ran in, telling on `started` (as its descriptor 3) when the guest runs.
+[[noreturn]] void exec_vm(const InstanceStore& store, const InstanceConfig& config, const Pipe& out,
+                          const Pipe& err, const Pipe& started, pid_t supervisor) {
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() != supervisor)
         _exit(1); // the supervisor died before PR_SET_PDEATHSIG took effect
@@ -76,6 +77,11 @@ Pipe make_pipe() {
     dup2(null, 0);
     dup2(out.write, 1);
     dup2(err.write, 2);
+    // dup2 onto itself would keep O_CLOEXEC.
+    if (started.write == 3)
+        fcntl(3, F_SETFD, 0);
+    else
+        dup2(started.write, 3);
     if (chdir(config.working_directory.c_str()) != 0) {
         std::string message =
             fmt::format("ingot: error: cannot enter the instance's directory {}: {}\n",
@@ -83,8 +89,8 @@ Pipe make_pipe() {
         write_all(2, message);
         _exit(2);
     }
-    std::vector<std::string> words = {"ingot"};
-    words.insert(words.end(), config.command.begin(), config.command.end());
+    std::vector<std::string> words = {"ingot", "launch-plan", "--started-fd", "3",
+                                      store.plan_path(config.id)};
     std::vector<char*> argv;
     for (auto& word : words)
         argv.push_back(word.data());
@@ -96,6 +102,7 @@ Pipe make_pipe() {
 }
 
 struct RunResult {
+    bool started = false; // the guest ran: the launch told so
     int exit_status = 0;
     std::string killed_by;
     std::deque<std::string> last_stderr_lines;
@@ -120,10 +127,15 @@ public:
         RestartBackoff backoff;
         for (;;) {
             RunResult result = run_once();
+            std::string last =
+                result.last_stderr_lines.empty()
+                    ? fmt::format("ingot: error: the launch ended ({}) before its guest started",
+                                  result.killed_by.empty()
+                                      ? fmt::format("status {}", result.exit_status)
+                                      : result.killed_by)
+                    : result.last_stderr_lines.back();
             if (m_report.pending()) {
-                std::string last =
-                    result.last_stderr_lines.empty() ? "" : result.last_stderr_lines.back();
-                if (is_start_error(result.exit_status, last)) {
+                if (!result.started) {
                     // `ingot run -d` prints it and removes the instance.
                     m_report.send(std::string(supervisor_failed) + last + "\n");
                     _exit(0);
@@ -136,6 +148,13 @@ public:
                 state.killed_by = result.killed_by;
                 state.finished_at = now_nanoseconds();
                 state.error.clear();
+                if (!result.started) {
+                    // A restart whose launch was refused (the image changed or is gone, the
+                    // tap): the same plan is refused again, so the instance ends with why.
+                    state.error = last + "\n";
+                    state.status = "exited";
+                    return;
+                }
                 if (result.exit_status != 0)
                     for (const auto& line : result.last_stderr_lines)
                         state.error += line + "\n";
@@ -204,10 +223,8 @@ private:
             }
             std::string_view bytes(buffer, static_cast<size_t>(got));
             m_log.write(stream, bytes, now_nanoseconds());
-            if (stream == LogStream::out) {
-                m_report.send(supervisor_started); // the program runs: the VM started
+            if (stream == LogStream::out)
                 continue;
-            }
             for (char c : bytes) {
                 if (c != '\n') {
                     if (error_line.size() < 4096)
@@ -226,6 +243,7 @@ private:
         RunResult result;
         Pipe out = make_pipe();
         Pipe err = make_pipe();
+        Pipe guest_started = make_pipe();
         pid_t supervisor = getpid();
         auto started = std::chrono::steady_clock::now();
         pid_t child = fork();
@@ -233,14 +251,21 @@ private:
             result.exit_status = 2;
             result.last_stderr_lines.push_back(
                 fmt::format("ingot: error: fork: {}", strerror(errno)));
+            for (int fd : {out.read, out.write, err.read, err.write, guest_started.read,
+                           guest_started.write})
+                close(fd);
             return result;
         }
         if (child == 0)
-            exec_vm(m_config, out, err, supervisor);
+            exec_vm(m_store, m_config, out, err, guest_started, supervisor);
         close(out.write);
         close(err.write);
+        close(guest_started.write);
         fcntl(out.read, F_SETFL, O_NONBLOCK);
         fcntl(err.read, F_SETFL, O_NONBLOCK);
+        // A process the launch started (QEMU, a proxy) never holds it (O_CLOEXEC), but the
+        // supervisor must not hang on it should one do.
+        fcntl(guest_started.read, F_SETFL, O_NONBLOCK);
         auto vm = identify_process(child).value_or(ProcessIdentity{child, 0, current_boot_id()});
         m_store.update_state(m_config.id, [&](InstanceState& state) {
             state.status = "running";
@@ -253,19 +278,28 @@ private:
         if (m_stop_requested)
             kill(child, SIGTERM);
         std::string error_line;
-        auto window_end = started + std::chrono::milliseconds(start_window_milliseconds);
         int status = 0;
         bool reaped = false;
         while (!reaped) {
-            pollfd fds[3] = {{m_signals, POLLIN, 0}, {out.read, POLLIN, 0}, {err.read, POLLIN, 0}};
-            int timeout = -1;
-            if (m_report.pending()) {
-                auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    window_end - std::chrono::steady_clock::now());
-                timeout = static_cast<int>(std::max<int64_t>(left.count(), 0)) + 1;
-            }
             // A closed pipe (fd -1) is skipped by poll(2).
-            poll(fds, 3, timeout);
+            pollfd fds[4] = {{m_signals, POLLIN, 0},
+                             {out.read, POLLIN, 0},
+                             {err.read, POLLIN, 0},
+                             {guest_started.read, POLLIN, 0}};
+            poll(fds, 4, -1);
+            if (guest_started.read >= 0 && fds[3].revents) {
+                // A byte: the guest runs. The end of the pipe alone: the launch ended first.
+                char byte;
+                ssize_t got = read(guest_started.read, &byte, 1);
+                if (got == 1) {
+                    result.started = true;
+                    m_report.send(supervisor_started);
+                }
+                if (got >= 0) {
+                    close(guest_started.read);
+                    guest_started.read = -1;
+                }
+            }
             if (out.read >= 0)
                 take_output(out.read, LogStream::out, result, error_line);
             if (err.read >= 0)
@@ -273,8 +307,11 @@ private:
             take_signals(child);
             if (waitpid(child, &status, WNOHANG) == child)
                 reaped = true;
-            else if (m_report.pending() && std::chrono::steady_clock::now() >= window_end)
-                m_report.send(supervisor_started);
+        }
+        if (guest_started.read >= 0) {
+            char byte;
+            result.started = read(guest_started.read, &byte, 1) == 1;
+            close(guest_started.read);
         }
         result.ran = std::chrono::steady_clock::now() - started;
         // What ingot run wrote last; a process it started (QEMU) may still hold the pipes, so
@@ -311,11 +348,6 @@ private:
 };
 
 } // namespace
-
-bool is_start_error(int exit_status, std::string_view last_stderr_line) {
-    return exit_status == 2 && (last_stderr_line.starts_with("ingot: error: ") ||
-                                last_stderr_line.starts_with("ingot: internal error: "));
-}
 
 void supervise(const InstanceStore& store, const InstanceConfig& config, int start_fd) {
     StartReport report(start_fd);

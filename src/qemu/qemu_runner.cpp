@@ -1,6 +1,7 @@
 #include "qemu/qemu_runner.h"
 
 #include "launch/launch_arguments.h"
+#include "launch/start_notice.h"
 #include "qemu/console_relay.h"
 #include "qemu/kernel_command_line.h"
 #include "qemu/qemu_command.h"
@@ -134,6 +135,7 @@ int run_on_qemu(const LaunchPlan& plan, const LaunchImage& image,
     std::signal(SIGPIPE, SIG_IGN);
 
     QemuProcess qemu(command, inherited_fds);
+    notify_guest_started();
     ConsoleRelay relay(qemu.to_guest(), qemu.from_guest(), plan.stop_timeout, plan.raw_console);
     // QEMU has its own process now: what ingot does from here on is relaying (docs/design.md).
     seal_console_relay_thread(qemu.pid());

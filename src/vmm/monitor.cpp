@@ -2,6 +2,7 @@
 
 #include "image/program_check.h"
 #include "launch/launch_arguments.h"
+#include "launch/start_notice.h"
 #include "support/error.h"
 #include "support/size.h"
 #include "vmm/boot_setup.h"
@@ -135,6 +136,7 @@ int run_on_kvm(const LaunchPlan& plan, const Image& image, ImageBacking backing,
     events.start_ticks();
     // From here on the guest runs: the monitor gives up what set-up needed (docs/design.md).
     vm.close_set_up_handles();
+    notify_guest_started();
     seal_vcpu_thread(hvt.sandbox);
     uint64_t exits = 0;
     int status = 0;

@@ -6,16 +6,39 @@
 # Prints "ok: CASE" and exits 0 when the case passed; "FAIL: why" and 1 when not; 77 when it
 # cannot run here (with the reason).
 set -u
-case_name=$1 INGOT=$2 PROGRAMS=$3 EXAMPLES=${4:-}
+case_name=$1 given_case=$1 INGOT=$2 PROGRAMS=$3 EXAMPLES=${4:-}
 
 fail() {
     echo "FAIL: $*"
     exit 1
 }
 
-# Every case boots guests on hvt.
-[[ -e /dev/kvm ]] || { echo "SKIPPED: /dev/kvm does not exist on this host"; exit 77; }
-(exec 3<>/dev/kvm) 2>/dev/null || { echo "SKIPPED: /dev/kvm cannot be opened read-write"; exit 77; }
+# A case named qemu_CASE runs CASE with --platform qemu (TCG where there is no KVM), any other
+# on hvt, except the cases of either platform (kill_stops_restarts, plan_refused): on hvt where
+# /dev/kvm can be used, else on QEMU.
+kvm_usable() { [[ -e /dev/kvm ]] && (exec 3<>/dev/kvm) 2>/dev/null; }
+need_qemu() {
+    command -v qemu-system-x86_64 >/dev/null ||
+        { echo "SKIPPED: qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)"; exit 77; }
+}
+platform=()
+case $case_name in
+qemu_*)
+    need_qemu
+    platform=(--platform qemu)
+    case_name=${case_name#qemu_}
+    ;;
+kill_stops_restarts | plan_refused)
+    if ! kvm_usable; then
+        need_qemu
+        platform=(--platform qemu)
+    fi
+    ;;
+*)
+    [[ -e /dev/kvm ]] || { echo "SKIPPED: /dev/kvm does not exist on this host"; exit 77; }
+    kvm_usable || { echo "SKIPPED: /dev/kvm cannot be opened read-write"; exit 77; }
+    ;;
+esac
 command -v python3 >/dev/null || { echo "SKIPPED: python3 (reads inspect's JSON) is missing"; exit 77; }
 for program in "$PROGRAMS/signals" "$PROGRAMS/exit_paths" "$PROGRAMS/stop_handling"; do
     [[ -x $program ]] || { echo "SKIPPED: $program is missing: build the test programs"; exit 77; }
@@ -49,7 +72,7 @@ wait_for() {
 count() { find "$1" -mindepth 1 -maxdepth 1 | wc -l; }
 
 lifecycle() {
-    id=$("$INGOT" run -d --name web "$PROGRAMS/signals" -- wait) || fail "run -d failed"
+    id=$("$INGOT" run -d "${platform[@]}" --name web "$PROGRAMS/signals" -- wait) || fail "run -d failed"
     [[ $id =~ ^[0-9a-f]{64}$ ]] || fail "run -d printed '$id', not an id"
     "$INGOT" ps | grep -Eq "^web +${id:0:12} .* running " || fail "ps: $("$INGOT" ps)"
     wait_for '"$INGOT" logs web | grep -qx waiting'
@@ -69,15 +92,15 @@ lifecycle() {
 }
 
 duplicate_name() {
-    "$INGOT" run -d --name web "$PROGRAMS/signals" -- wait >/dev/null || fail "run -d failed"
-    error=$("$INGOT" run -d --name web "$PROGRAMS/signals" -- wait 2>&1 >/dev/null)
+    "$INGOT" run -d "${platform[@]}" --name web "$PROGRAMS/signals" -- wait >/dev/null || fail "run -d failed"
+    error=$("$INGOT" run -d "${platform[@]}" --name web "$PROGRAMS/signals" -- wait 2>&1 >/dev/null)
     status=$?
     [[ $status == 2 ]] || fail "a duplicate --name exited $status"
     [[ $(wc -l <<<"$error") == 1 && $error == "ingot: error: the name 'web' is already in use"* ]] ||
         fail "duplicate --name said: $error"
     [[ $(count "$INGOT_STATE_DIR/instances") == 1 ]] || fail "a duplicate left an instance"
     # A start error (here: no such image) leaves nothing either.
-    "$INGOT" run -d --name other /nonexistent/image 2>/dev/null && fail "run -d of nothing worked"
+    "$INGOT" run -d "${platform[@]}" --name other /nonexistent/image 2>/dev/null && fail "run -d of nothing worked"
     [[ $(count "$INGOT_STATE_DIR/instances") == 1 && $(count "$INGOT_STATE_DIR/names") == 1 ]] ||
         fail "a failed start left state behind"
     for command in logs stop kill rm inspect; do
@@ -88,7 +111,7 @@ duplicate_name() {
 }
 
 supervisor_lost() {
-    "$INGOT" run -d --name web "$PROGRAMS/signals" -- wait >/dev/null || fail "run -d failed"
+    "$INGOT" run -d "${platform[@]}" --name web "$PROGRAMS/signals" -- wait >/dev/null || fail "run -d failed"
     supervisor=$(field web '["state"]["supervisor_pid"]')
     vm=$(field web '["state"]["pid"]')
     kill -KILL "$supervisor"
@@ -105,7 +128,7 @@ supervisor_lost() {
 }
 
 kill_and_follow() {
-    "$INGOT" run -d --name web "$PROGRAMS/signals" -- wait >/dev/null || fail "run -d failed"
+    "$INGOT" run -d "${platform[@]}" --name web "$PROGRAMS/signals" -- wait >/dev/null || fail "run -d failed"
     wait_for '"$INGOT" logs web | grep -qx waiting'
     # logs -f prints what comes and ends when the instance ends.
     "$INGOT" logs -f --timestamps web >"$INGOT_STATE_DIR/followed" &
@@ -118,7 +141,7 @@ kill_and_follow() {
     wait_for '[[ $(field web "[\"state\"][\"status\"]") == "exited (0)" ]]'
     "$INGOT" kill web 2>&1 | grep -q "is not running" || fail "kill of an ended instance"
     # A program that ignores SIGTERM: stop -t 1 kills it a second later.
-    "$INGOT" run -d --name spin "$PROGRAMS/stop_handling" -- spin >/dev/null || fail "run -d failed"
+    "$INGOT" run -d "${platform[@]}" --name spin "$PROGRAMS/stop_handling" -- spin >/dev/null || fail "run -d failed"
     wait_for '"$INGOT" logs spin | grep -qx waiting'
     start=$SECONDS
     "$INGOT" stop -t 1 spin >/dev/null || fail "stop -t 1 failed"
@@ -129,7 +152,7 @@ kill_and_follow() {
 }
 
 restart_on_failure() {
-    "$INGOT" run -d --name failing --restart on-failure:2 "$PROGRAMS/exit_paths" exit 1 >/dev/null ||
+    "$INGOT" run -d "${platform[@]}" --name failing --restart on-failure:2 "$PROGRAMS/exit_paths" exit 1 >/dev/null ||
         fail "run -d failed"
     wait_for '[[ $(field failing "[\"state\"][\"status\"]") == "exited (1)" ]]'
     sleep 1 # no third restart comes later
@@ -153,10 +176,10 @@ publish() {
         unshare -n true 2>/dev/null || { echo "SKIPPED: unshare -n fails here"; exit 77; }
         trap - EXIT
         rm -rf "$INGOT_STATE_DIR"
-        INSTANCES_IN_NAMESPACE=1 exec unshare -n -- "$BASH" "$0" "$@"
+        INSTANCES_IN_NAMESPACE=1 exec unshare -n -- "$BASH" "$0" "$given_case" "$INGOT" "$PROGRAMS" "$EXAMPLES"
     fi
     ip link set lo up
-    "$INGOT" run -d --name web -p 8080:80 "$EXAMPLES/http_server" -- 80 >/dev/null || fail "run -d failed"
+    "$INGOT" run -d "${platform[@]}" --name web -p 8080:80 "$EXAMPLES/http_server" -- 80 >/dev/null || fail "run -d failed"
     wait_for 'curl -sS --max-time 2 -o /dev/null http://127.0.0.1:8080/ 2>/dev/null'
     curl -sS --max-time 10 http://127.0.0.1:8080/ | grep -q "Hello from Ingot" ||
         fail "the published port did not serve the page"
@@ -166,8 +189,48 @@ publish() {
         fail "the port still answers after rm -f"
 }
 
+# docker-kill(1): after a fatal signal (KILL, TERM, INT, QUIT, ABRT) the restart policy does
+# not apply; after another (HUP here, which ends the program) it does.
+kill_stops_restarts() {
+    "$INGOT" run -d "${platform[@]}" --name web --restart always "$PROGRAMS/signals" -- wait >/dev/null ||
+        fail "run -d failed"
+    wait_for '"$INGOT" logs web | grep -qx waiting'
+    "$INGOT" kill -s HUP web >/dev/null || fail "kill -s HUP failed"
+    wait_for '[[ $(field web "[\"state\"][\"restart_count\"]") == 1 ]]'
+    wait_for '[[ $("$INGOT" logs web 2>/dev/null | grep -cx waiting) == 2 ]]'
+    "$INGOT" kill web >/dev/null || fail "kill failed"
+    wait_for '[[ $(field web "[\"state\"][\"status\"]") == "exited (137, killed by SIGKILL)" ]]'
+    sleep 1 # no restart comes later
+    [[ $(field web '["state"]["restart_count"]') == 1 && $(field web '["state"]["running"]') == False ]] ||
+        fail "restarted after kill: $(field web '["state"]')"
+    "$INGOT" ps | grep -q web && fail "ps lists a killed instance"
+    "$INGOT" rm web >/dev/null || fail "rm failed"
+}
+
+# Each run starts the plan ingot run -d checked: an image replaced on disk since is refused at
+# the next restart with launch_image's line, recorded as the instance's error.
+plan_refused() {
+    image=$INGOT_STATE_DIR/program.img
+    "$INGOT" build "$PROGRAMS/signals" -o "$image" >/dev/null || fail "build failed"
+    "$INGOT" run -d "${platform[@]}" --name web --restart always "$image" -- wait >/dev/null ||
+        fail "run -d failed"
+    [[ -s $INGOT_STATE_DIR/instances/$(field web '["id"]')/plan.json ]] || fail "no plan stored"
+    wait_for '"$INGOT" logs web | grep -qx waiting'
+    "$INGOT" build "$PROGRAMS/exit_paths" -o "$image.new" >/dev/null || fail "build of another failed"
+    mv "$image.new" "$image"
+    "$INGOT" kill -s HUP web >/dev/null || fail "kill -s HUP failed"
+    wait_for '[[ $(field web "[\"state\"][\"status\"]") == exited* ]]'
+    error=$(field web '["state"]["error"]')
+    [[ $error == "ingot: error: the image '$image' changed since this launch was planned: plan it again" ]] ||
+        fail "the refused restart recorded: $error"
+    [[ $(field web '["state"]["restart_count"]') == 1 ]] || fail "restarts: $(field web '["state"]')"
+    [[ $("$INGOT" logs web 2>/dev/null | grep -c .) == 1 ]] || fail "the replaced image ran: $("$INGOT" logs web)"
+    "$INGOT" rm web >/dev/null || fail "rm failed"
+}
+
 case $case_name in
-lifecycle | duplicate_name | supervisor_lost | kill_and_follow | restart_on_failure | publish) "$case_name" "$@" ;;
+lifecycle | duplicate_name | supervisor_lost | kill_and_follow | restart_on_failure | publish | \
+    kill_stops_restarts | plan_refused) "$case_name" ;;
 *) fail "unknown case $case_name" ;;
 esac
 echo "ok: $case_name"

@@ -1,5 +1,6 @@
 #include "instance/instance_store.h"
 #include "support/error.h"
+#include "support/file.h"
 #include "temporary_directory.h"
 
 #include <gtest/gtest.h>
@@ -33,8 +34,10 @@ TEST(InstanceStore, CreatesFindsAndRemoves) {
     ingot_test::TemporaryDirectory directory;
     InstanceStore store(directory.path());
     InstanceConfig config = config_named("web");
-    store.create(config, InstanceState{});
+    store.create(config, InstanceState{}, "{\"version\": 1}");
     EXPECT_EQ(store.find("web").id, config.id);
+    std::vector<uint8_t> plan = read_file(store.plan_path(config.id), "plan");
+    EXPECT_EQ(std::string(plan.begin(), plan.end()), "{\"version\": 1}");
     EXPECT_EQ(store.find(config.id.substr(0, 5)).name, "web");
     EXPECT_EQ(store.config(config.id).command, config.command);
     EXPECT_EQ(store.state(config.id).status, "created");
@@ -53,9 +56,9 @@ TEST(InstanceStore, CreatesFindsAndRemoves) {
 TEST(InstanceStore, ADuplicateNameLeavesNothing) {
     ingot_test::TemporaryDirectory directory;
     InstanceStore store(directory.path());
-    store.create(config_named("web"), InstanceState{});
-    EXPECT_THROW(store.create(config_named("web"), InstanceState{}), UserError);
-    EXPECT_THROW(store.create(config_named("bad name"), InstanceState{}), UserError);
+    store.create(config_named("web"), InstanceState{}, "{}");
+    EXPECT_THROW(store.create(config_named("web"), InstanceState{}, "{}"), UserError);
+    EXPECT_THROW(store.create(config_named("bad name"), InstanceState{}, "{}"), UserError);
     EXPECT_EQ(entries(directory.path() + "/instances"), 1u);
     EXPECT_EQ(entries(directory.path() + "/names"), 1u);
     EXPECT_EQ(store.keys().size(), 1u);
@@ -69,7 +72,7 @@ TEST(InstanceStore, ANameLeftByADeadCreationIsFreeAgain) {
     InstanceStore store(directory.path());
     ASSERT_EQ(symlink("0123abcd", (directory.path() + "/names/web").c_str()), 0);
     InstanceConfig config = config_named("web");
-    store.create(config, InstanceState{});
+    store.create(config, InstanceState{}, "{}");
     EXPECT_EQ(store.find("web").id, config.id);
 }
 

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
+
 using namespace ingot;
 using namespace std::chrono_literals;
 
@@ -43,6 +45,13 @@ TEST(RestartPolicy, AlwaysRestartsUnlessStopped) {
     }
     EXPECT_FALSE(RestartPolicy::parse("no").should_restart(1, 0, false));
     EXPECT_FALSE(RestartPolicy::parse("on-failure").should_restart(1, 0, true));
+}
+
+TEST(RestartPolicy, FatalSignalsOfKillStopRestartsOthersDoNot) {
+    for (int signal : {SIGABRT, SIGINT, SIGKILL, SIGQUIT, SIGTERM})
+        EXPECT_TRUE(stops_restarts(signal)) << signal;
+    for (int signal : {SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT})
+        EXPECT_FALSE(stops_restarts(signal)) << signal;
 }
 
 TEST(RestartBackoff, DoublesFrom100MillisecondsToItsLimit) {
