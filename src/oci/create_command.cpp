@@ -10,8 +10,8 @@
 
 #include <fcntl.h>
 #include <linux/kvm.h>
-#include <sys/ioctl.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,8 +22,8 @@ namespace ingot {
 
 namespace {
 
-// hvt, Ingot's own monitor, where KVM can be opened and answers; QEMU otherwise (TCG when it must), so
-// that a host without KVM still runs containers, slowly.
+// hvt, Ingot's own monitor, where KVM can be opened and answers; QEMU otherwise (TCG when it must),
+// so that a host without KVM still runs containers, slowly.
 std::string choose_platform() {
     const char* device = std::getenv("INGOT_KVM_DEVICE");
     int fd = ::open(device ? device : "/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -66,8 +66,13 @@ int create_container(const ContainerStore& store, const CreateOptions& options,
         fail("--console-socket is only for process.terminal true");
     // In the container's namespace before anything is resolved: the network plan takes over
     // its interface, and the init, forked below, inherits it.
-    enter_network_namespace(config);
+    bool own_namespace = enter_network_namespace(config);
     LaunchSettings settings = oci_launch_settings(config, bundle, choose_platform());
+    // The engine's interface there (podman's eth0, which its -p forwards to) becomes the
+    // guest's, with its address, gateway and MAC. Never one of the host's own.
+    if (own_namespace)
+        if (auto interface = container_interface())
+            settings.network.interface = *interface;
     LaunchPlan plan = resolve_launch(settings);
 
     store.create(options.id);
