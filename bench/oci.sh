@@ -47,7 +47,7 @@ podman_here build -q -t "$image" "$work/context" >/dev/null && podman_here push 
     { echo "bench: cannot build and push the image" >&2; exit 1; }
 
 platform=hvt
-[[ -c /dev/kvm ]] && (exec 3<>/dev/kvm) 2>/dev/null || platform="qemu (no usable /dev/kvm)"
+[[ -c /dev/kvm ]] && (exec 3<>/dev/kvm) 2>/dev/null || platform="qemu: no usable /dev/kvm"
 
 now_ns() { date +%s%N; }
 # One start: milliseconds from `podman run -d` to the first answered request, or nothing.
@@ -77,12 +77,12 @@ done
 
 # median min max of a list of numbers
 stats() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR] = $1} END {if (NR) print a[int((NR + 1) / 2)], a[1], a[NR]}'; }
-printf '%-28s %10s %8s %8s %s\n' "podman run -d -p, to the first answer" median min max "(ms, $runs runs)"
+printf '%-36s %10s %8s %8s %s\n' "podman run -d -p, to the first answer" median min max "(ms, $runs runs)"
 for runtime in "${rows[@]}"; do
     read -r median min max <<<"$(stats "${times[$runtime]:-}")"
     label="runc"
     [[ $runtime == "$ingot_oci" ]] && label="ingot-oci ($platform)"
-    printf '%-28s %10s %8s %8s\n' "$label" "${median:--}" "${min:--}" "${max:--}"
+    printf '%-36s %10s %8s %8s\n' "$label" "${median:--}" "${min:--}" "${max:--}"
     [[ $runtime == "$ingot_oci" ]] && ingot_median=${median:-}
     [[ $runtime != "$ingot_oci" ]] && runc_median=${median:-}
 done
