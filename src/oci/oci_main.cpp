@@ -88,6 +88,17 @@ int main(int argc, char** argv) {
     features_command->callback(
         [&] { action = [](const ContainerStore&) { return print_features(); }; });
 
+    // `podman exec`, `kubectl exec`: refused in words rather than as an unknown command.
+    CLI::App* exec_command =
+        app.add_subcommand("exec", "Refused: a unikernel runs one program, nothing beside it");
+    exec_command->allow_extras();
+    exec_command->callback([&] {
+        action = [](const ContainerStore&) -> int {
+            fail("exec: a unikernel runs one program and has no fork/exec: there is no process "
+                 "to start beside it");
+        };
+    });
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& help) {

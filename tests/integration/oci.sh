@@ -174,6 +174,7 @@ bad_bundles() {
         create --bundle "$WORK/script" c-bad
     expect_refusal "an unknown container" "container 'nope' does not exist" state nope
     expect_refusal "a bad id" "invalid container id" create --bundle "$WORK/script" "a/b"
+    expect_refusal "exec" "exec: a unikernel runs one program" exec --tty c-any /bin/sh
     "$INGOT_OCI" --root "$ROOT" delete --force nope || fail "delete --force of nothing failed"
 }
 
