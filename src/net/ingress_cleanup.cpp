@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -69,18 +70,25 @@ void close_all_but(std::vector<int> keep) {
 IngressCleanup::IngressCleanup(unsigned interface_index, const std::string& interface_name) {
     Pipe alive = make_pipe();
     Pipe done = make_pipe();
-    // Opened here, so the child needs nothing it could be refused once ingot has dropped its
-    // capabilities.
+    // Opened before the fork: the cleanup process then only reads, sends and exits.
     RtnetlinkSocket socket;
+    // Forked twice, so that ingot need not reap it: the hvt monitor's sandbox allows no wait
+    // once the guest runs, and a supervisor that restarts guests would gather zombies.
     pid_t child = ::fork();
-    if (child < 0)
-        fail("cannot start the process that undoes --net-interface {}: {}", interface_name,
-             system_error_text(errno));
     if (child == 0) {
+        pid_t cleanup = ::fork();
+        if (cleanup != 0)
+            ::_exit(cleanup < 0 ? 1 : 0);
         // stderr stays, for a failure's one line.
         close_all_but({STDERR_FILENO, alive.read.get(), done.write.get(), socket.fd()});
         run_cleanup(socket, alive.read.get(), done.write.get(), interface_index, interface_name);
     }
+    int status = 0;
+    while (child > 0 && ::waitpid(child, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (child < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail("cannot start the process that undoes --net-interface {}: {}", interface_name,
+             system_error_text(child < 0 ? errno : EAGAIN));
     m_alive = std::move(alive.write);
     m_done = std::move(done.read);
 }
