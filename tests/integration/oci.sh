@@ -253,6 +253,8 @@ TOML
     containerd --config "$WORK/containerd.toml" >"$WORK/containerd.log" 2>&1 &
     containerd_pid=$!
     CLEANUP+=("kill $containerd_pid")
+    # The runc shim keeps runc's --root at /run/containerd/runc/NAMESPACE whatever the state.
+    CLEANUP+=("rmdir /run/containerd/runc/ocirt")
     ctr() { command ctr --address "$address" --namespace ocirt "$@"; }
     wait_for 'ctr version >/dev/null 2>&1'
     ctr image pull --plain-http "$REGISTRY/ingot-oci-hello:latest" >"$WORK/pull.out" 2>&1 ||
