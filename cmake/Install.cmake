@@ -9,10 +9,15 @@ include(${CMAKE_CURRENT_LIST_DIR}/ManPages.cmake)
 
 install(TARGETS ingot EXPORT IngotTargets RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 ingot_man_pages(ingot 1)
+# The OCI runtime is called by podman and containerd, not typed: section 8, as runc's.
+install(TARGETS ingot-oci EXPORT IngotTargets RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+ingot_man_pages(ingot-oci 8)
 
 # bash-completion loads completions/NAME when NAME is first completed.
 install(FILES ${PROJECT_SOURCE_DIR}/src/cli/ingot.bash-completion
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME ingot)
+install(FILES ${PROJECT_SOURCE_DIR}/src/cli/ingot.bash-completion
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME ingot-oci)
 
 set(INGOT_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/Ingot)
 install(EXPORT IngotTargets NAMESPACE Ingot:: DESTINATION ${INGOT_CMAKE_DIR})

@@ -7,6 +7,7 @@ packages=(
   libfmt-dev libcli11-dev libelf-dev libdw-dev
   libxxhash-dev # the image's payload checksum
   libseccomp-dev # the monitor's sandbox
+  libmnl-dev # netlink for --net-interface (the tap, qdiscs and redirects of an interface takeover)
   nlohmann-json3-dev # JSON for launch plans and instance state
   googletest libgtest-dev
   musl-tools

@@ -43,6 +43,18 @@ void add_network_options(CLI::App& command, NetworkOptions& network) {
             },
             "", "tap name"));
     command
+        .add_option("--net-interface", network.interface,
+                    "Give the guest this interface of ingot's network namespace, its address, "
+                    "gateway and MAC (as Kata Containers' tc-filter mode; for container runtimes)")
+        ->type_name("IFACE")
+        ->check(CLI::Validator(
+            [](const std::string& name) {
+                return name.empty()
+                           ? std::string("an interface name is required, e.g. --net-interface eth0")
+                           : std::string();
+            },
+            "", "interface name"));
+    command
         .add_option("--ip", network.address,
                     "The guest's IPv4 address (with -p alone, default 10.0.2.15/24)")
         ->type_name("ADDR/PREFIX");

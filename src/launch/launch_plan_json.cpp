@@ -183,6 +183,7 @@ json network_json(const NetworkPlan& network) {
              {"guest_port", mapping.guest_port}});
     const GuestNetworkConfig& guest = network.guest;
     return {{"tap", network.tap_name},
+            {"interface", network.interface_name},
             {"configure_host", network.configure_host},
             {"host_address", format_ipv4(network.host_address)},
             {"guest",
@@ -198,6 +199,9 @@ json network_json(const NetworkPlan& network) {
 NetworkPlan read_network(const json& document, const std::string& where) {
     NetworkPlan network;
     network.tap_name = read_string(document, where, "tap");
+    network.interface_name = read_string(document, where, "interface");
+    if (!network.interface_name.empty())
+        network.backend = NetworkBackend::Interface;
     network.configure_host = read_bool(document, where, "configure_host");
     network.host_address = read_ipv4(document, where, "host_address");
     std::string at = where + ".guest";

@@ -36,11 +36,18 @@ void bring_up(const TapDevice& tap) {
         fail("cannot bring tap {} up: {}", tap.name(), system_error_text(error));
 }
 
+// The Interface backend's first half, before its tap exists (interface_takeover.h).
+std::unique_ptr<InterfaceTakeover> take_over_if_planned(const NetworkPlan& plan) {
+    if (plan.backend != NetworkBackend::Interface)
+        return nullptr;
+    return std::make_unique<InterfaceTakeover>(plan.interface_name);
+}
+
 } // namespace
 
 HostNetwork::HostNetwork(const NetworkPlan& plan, std::function<void()> proxy_thread_setup,
                          const std::string& tun_path)
-    : m_plan(plan), m_tap(plan.tap_name, tun_path) {
+    : m_plan(plan), m_takeover(take_over_if_planned(plan)), m_tap(plan.tap_name, tun_path) {
     m_attachment.tap_fd = m_tap.fd();
     m_attachment.tap_name = m_tap.name();
     m_attachment.guest = plan.guest;
@@ -48,6 +55,8 @@ HostNetwork::HostNetwork(const NetworkPlan& plan, std::function<void()> proxy_th
         configure_host_end(m_tap, plan);
     else if (m_tap.created())
         bring_up(m_tap); // a new tap starts down: no frame would pass
+    if (m_takeover)
+        m_takeover->connect(m_tap);
     if (!plan.published.empty()) {
         PortProxySettings settings;
         settings.guest_address = plan.guest.address;
@@ -63,6 +72,8 @@ HostNetwork::HostNetwork(const NetworkPlan& plan, std::function<void()> proxy_th
 std::string HostNetwork::description() const {
     const GuestNetworkConfig& guest = m_attachment.guest;
     std::string text = fmt::format("tap {}", m_tap.name());
+    if (m_takeover)
+        text += fmt::format(" (taking over {})", m_takeover->interface_name());
     if (m_plan.configure_host)
         text += fmt::format(" (host {}/{})", format_ipv4(m_plan.host_address), guest.prefix_length);
     text += fmt::format(", guest MAC {}", format_mac(guest.mac));

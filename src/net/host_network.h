@@ -5,6 +5,7 @@
 // attachment().
 #pragma once
 
+#include "net/interface_takeover.h"
 #include "net/network_attachment.h"
 #include "net/network_options.h"
 #include "net/port_proxy.h"
@@ -36,6 +37,8 @@ public:
 
 private:
     NetworkPlan m_plan;
+    // Interface backend: the interface taken over, before the tap (its first half runs first).
+    std::unique_ptr<InterfaceTakeover> m_takeover;
     TapDevice m_tap;
     NetworkAttachment m_attachment;
     std::unique_ptr<PortProxy> m_proxy;

@@ -1,5 +1,7 @@
 #include "net/network_options.h"
 
+#include "net/interface_takeover.h"
+
 #include "support/error.h"
 
 #include <sys/random.h>
@@ -192,6 +194,8 @@ std::string host_endpoint(const PortMapping& mapping) {
 }
 
 std::optional<NetworkPlan> plan_network(const NetworkOptions& options) {
+    if (!options.interface.empty())
+        return plan_interface_takeover(options);
     if (options.tap.empty() && options.published.empty()) {
         if (const char* option = first_guest_option(options))
             fail("{} configures the guest's network interface: give --net NAME or -p "

@@ -20,6 +20,7 @@ struct NetworkOptions {
     std::string gateway;                // --gw ADDR
     std::string mac;                    // --mac MAC
     std::vector<std::string> published; // -p [IP:]HOST:GUEST[/tcp|/udp], repeatable
+    std::string interface;              // --net-interface NAME
 };
 
 enum class TransportProtocol { Tcp, Udp };
@@ -47,8 +48,8 @@ struct NetworkPlan {
     NetworkBackend backend = NetworkBackend::Tap;
     // Interface: the interface taken over (its address, gateway and MAC become the guest's).
     std::string interface_name;
-    // Tap. Empty: create a new tap and let the kernel name it from "ingot%d". Otherwise --net's name,
-    // opened if it exists, else created.
+    // Tap. Empty: create a new tap and let the kernel name it from "ingot%d". Otherwise --net's
+    // name, opened if it exists, else created.
     std::string tap_name;
     // With -p and no --net, ingot owns the host end: it gives the tap host_address/prefix
     // (which routes the guest's subnet to it) and brings it up. With --net that is the user's.
