@@ -46,7 +46,7 @@ void write_archive(const BuildSettings& settings, std::span<const uint8_t> image
     spec.image_path = oci::image_path_for(settings.program);
     spec.arguments.assign(image.manifest.arguments.begin() + 1, image.manifest.arguments.end());
     spec.environment = image.manifest.environment;
-    spec.tag = settings.tag.empty() ? std::string(oci::default_tag) : settings.tag;
+    spec.tag = settings.tag.empty() ? oci::default_tag_for(settings.program) : settings.tag;
     spec.created = oci::source_date_epoch();
     write_file_atomically(settings.oci_archive, oci::write_oci_archive(image_bytes, spec), false);
 }
@@ -110,8 +110,8 @@ void add_build_command(CLI::App& app, Action& action) {
         ->type_name("FILE");
     command
         ->add_option("--tag", settings->tag,
-                     "The OCI archive's reference name, as skopeo and podman show it (default "
-                     "latest)")
+                     "The OCI archive's reference name, podman load's image name (default "
+                     "PROGRAM:latest)")
         ->type_name("TAG");
     add_program_options(*command, settings->options);
     add_file_options(*command, settings->files);

@@ -22,9 +22,9 @@ inline constexpr std::string_view plain_layer_media_type = "application/vnd.oci.
 inline constexpr std::string_view zstd_layer_media_type =
     "application/vnd.oci.image.layer.v1.tar+zstd";
 
-// annotations.md: the tag `skopeo` and `podman` show for the index's manifest.
+// annotations.md: the reference name of the index's manifest, which `podman load` takes as the
+// image's name (localhost/NAME).
 inline constexpr std::string_view ref_name_annotation = "org.opencontainers.image.ref.name";
-inline constexpr std::string_view default_tag = "latest";
 
 // The config's label naming the sealed image's path in the layer.
 inline constexpr std::string_view image_label = "org.ingot.image";
@@ -33,5 +33,10 @@ inline constexpr std::string_view image_directory = "/ingot";
 
 // The sealed image's path in the layer for a program, e.g. /ingot/hello.img for ./bin/hello.
 std::string image_path_for(const std::string& program);
+
+// The reference name when none is given: "<program>:latest" (hello:latest for ./bin/hello)
+// when the program's name is a valid image name (lowercase, distribution's reference grammar),
+// else "latest".
+std::string default_tag_for(const std::string& program);
 
 } // namespace ingot::oci

@@ -47,6 +47,12 @@ std::string image_path_for(const std::string& program) {
     return std::string(image_directory) + "/" + name + ".img";
 }
 
+std::string default_tag_for(const std::string& program) {
+    static const std::regex name("[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*");
+    std::string base = std::filesystem::path(program).filename().string();
+    return std::regex_match(base, name) ? base + ":latest" : "latest";
+}
+
 std::vector<uint8_t> write_oci_archive(std::span<const uint8_t> image, const ArchiveSpec& spec) {
     // The layer: the image and its directory, paths relative as layer.md's examples are.
     std::string in_layer = spec.image_path.substr(1);

@@ -16,8 +16,8 @@ struct ArchiveSpec {
     std::string image_path;               // where the layer holds the image (image_path_for)
     std::vector<std::string> arguments;   // the config's Cmd: the image's argv after argv[0]
     std::vector<std::string> environment; // the config's Env: the image's
-    std::string tag = std::string(default_tag);
-    int64_t created = 0; // seconds since the epoch: mtimes and "created"
+    std::string tag;                      // the index's ref.name (default_tag_for)
+    int64_t created = 0;                  // seconds since the epoch: mtimes and "created"
 };
 
 // The archive's bytes; the same image and spec give the same bytes.

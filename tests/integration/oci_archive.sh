@@ -40,7 +40,7 @@ needs() {
 
 # The platform that can boot here: hvt with /dev/kvm, else QEMU; empty when neither.
 boot_platform() {
-    if (exec 3<>/dev/kvm) 2>/dev/null; then
+    if [[ -c /dev/kvm ]] && (exec 3<>/dev/kvm) 2>/dev/null; then
         echo hvt
     elif command -v "${INGOT_QEMU:-qemu-system-x86_64}" >/dev/null; then
         echo qemu
@@ -128,9 +128,13 @@ podman_load() {
     mkdir -p "$WORK/podman"
     local output
     output=$(podman_cmd load -i web.tar 2>&1) || fail "podman load: $output"
-    output=$(podman_cmd image inspect --format '{{json .Config.Entrypoint}}' "$(podman_cmd images -q | head -1)" 2>&1) ||
+    output=$(podman_cmd image inspect --format '{{json .Config.Entrypoint}}' localhost/web 2>&1) ||
         fail "podman image inspect: $output"
     [[ $output == '["/ingot/hello.img"]' ]] || fail "podman sees the entrypoint as $output"
+    # Without --tag the image is named after the program.
+    "$INGOT" build "$PROGRAMS/hello" --oci-archive hello.tar || fail "a build without --tag failed"
+    output=$(podman_cmd load -i hello.tar 2>&1) || fail "podman load: $output"
+    grep -q "localhost/hello:latest" <<<"$output" || fail "podman loaded: $output"
 }
 
 # Each bad archive: one line on stderr, exit status 2, nothing written.

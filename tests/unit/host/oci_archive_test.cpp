@@ -178,6 +178,13 @@ TEST(OciArchiveWriter, TakesTheTimeFromSourceDateEpoch) {
     ::unsetenv("SOURCE_DATE_EPOCH");
 }
 
+TEST(OciArchiveWriter, NamesTheImageAfterTheProgram) {
+    EXPECT_EQ(image_path_for("./bin/hello"), "/ingot/hello.img");
+    EXPECT_EQ(default_tag_for("./bin/hello"), "hello:latest");
+    EXPECT_EQ(default_tag_for("/usr/bin/redis-server"), "redis-server:latest");
+    EXPECT_EQ(default_tag_for("Hello"), "latest"); // image names are lowercase
+}
+
 TEST(OciArchiveWriter, ChecksTheTag) {
     EXPECT_NO_THROW(check_tag("latest"));
     EXPECT_NO_THROW(check_tag("localhost/web:1.0"));
