@@ -53,7 +53,7 @@ void write_archive(const BuildSettings& settings, std::span<const uint8_t> image
 
 int build(const BuildSettings& settings) {
     if (settings.output.empty() && settings.oci_archive.empty())
-        fail("ingot build needs -o IMAGE, --oci-archive FILE, or both");
+        fail("ingot build needs an output: -o IMAGE, --oci-archive FILE, or both");
     if (!settings.tag.empty() && settings.oci_archive.empty())
         fail("--tag names the image in an OCI archive: use it with --oci-archive");
     if (settings.output == settings.oci_archive)

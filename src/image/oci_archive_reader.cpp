@@ -40,6 +40,8 @@ public:
     [[noreturn]] void refuse(const std::string& why) const { fail("{}: {}", m_name, why); }
 
     json parse(std::span<const uint8_t> bytes, const std::string& what) const {
+        if (bytes.size() > max_json_size)
+            refuse(fmt::format("{} is larger than the {} bytes accepted", what, max_json_size));
         json document = json::parse(bytes.begin(), bytes.end(), nullptr, false);
         if (document.is_discarded() || !document.is_object())
             refuse(what + " is not a JSON object");
@@ -181,9 +183,6 @@ ArchivedImage read_oci_archive(std::span<const uint8_t> archive, const std::stri
                  name, name);
         fail("{}: a tar file without oci-layout, not an OCI image archive", name);
     }
-    for (const auto& [path, bytes] : files)
-        if ((path == "oci-layout" || path == "index.json") && bytes.size() > max_json_size)
-            fail("{}: {} is larger than {} bytes", name, path, max_json_size);
     ArchiveReader reader(std::move(files), name);
     json layout = reader.file_json("oci-layout");
     if (!layout.contains("imageLayoutVersion") || !layout["imageLayoutVersion"].is_string())

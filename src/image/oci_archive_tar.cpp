@@ -37,7 +37,7 @@ la_ssize_t append_to_vector(archive*, void* data, const void* buffer, size_t len
     return static_cast<la_ssize_t>(length);
 }
 
-Reader open_reader(std::span<const uint8_t> bytes, bool raw) {
+Reader open_reader(bool raw) {
     Reader reader(archive_read_new());
     archive_read_support_filter_all(reader.get());
     if (raw)
@@ -151,7 +151,7 @@ std::vector<uint8_t> gzip(std::span<const uint8_t> bytes) {
 
 std::vector<uint8_t> decompress(std::span<const uint8_t> bytes, uint64_t limit,
                                 const std::string& what) {
-    Reader reader = open_reader(bytes, true);
+    Reader reader = open_reader(true);
     archive* a = reader.get();
     archive_entry* entry = nullptr;
     if (archive_read_open_memory(a, bytes.data(), bytes.size()) != ARCHIVE_OK ||
@@ -164,7 +164,7 @@ std::map<std::string, std::vector<uint8_t>>
 read_tar(std::span<const uint8_t> bytes, const TarLimits& limits, const std::string& what,
          const std::optional<std::string>& only, TarEntryKind* only_kind) {
     std::map<std::string, std::vector<uint8_t>> files;
-    Reader reader = open_reader(bytes, false);
+    Reader reader = open_reader(false);
     archive* a = reader.get();
     if (archive_read_open_memory(a, bytes.data(), bytes.size()) != ARCHIVE_OK)
         fail("{}: not a tar file: {}", what, error_text(a));

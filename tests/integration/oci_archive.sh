@@ -97,6 +97,16 @@ assert config["Cmd"] == ["first"], config
 assert "GREETING=oci" in config["Env"], config
 PY
     skopeo inspect oci-archive:web.tar >/dev/null 2>&1 || fail "skopeo inspect (the manifest) failed"
+    # Layers recompressed (zstd) or left uncompressed by skopeo are read as well.
+    for compression in "--dest-compress-format zstd --dest-compress" --dest-decompress; do
+        # shellcheck disable=SC2086 # two options in one word
+        skopeo copy -q $compression oci-archive:web.tar oci-archive:copy.tar || fail "skopeo copy $compression"
+        "$INGOT" inspect copy.tar | grep -q '^argv  *"hello" "first"$' || fail "ingot inspect after skopeo copy $compression"
+        rm copy.tar
+    done
+    # A docker archive is named as one.
+    skopeo copy -q oci-archive:web.tar docker-archive:docker.tar:web:1 || fail "skopeo copy to docker-archive"
+    refused docker.tar "docker.tar: a docker archive, not an OCI archive: convert it with skopeo copy"
 }
 
 registry_round_trip() {

@@ -223,6 +223,12 @@ TEST(OciArchiveReader, RefusesBadJson) {
     Parts parts;
     parts.edit_files = [](Files& files) { files["index.json"] = text_bytes(std::string("{oops")); };
     EXPECT_EQ(refusal(assemble(parts)), "web.tar: index.json is not a JSON object");
+    Parts huge;
+    huge.edit_files = [](Files& files) {
+        files["index.json"] = text_bytes(std::string(5 << 20, ' ') + "{}");
+    };
+    EXPECT_EQ(refusal(assemble(huge)),
+              "web.tar: index.json is larger than the 4194304 bytes accepted");
     Parts no_manifests;
     no_manifests.edit_index = [](json& index) { index["manifests"] = json::array(); };
     EXPECT_EQ(refusal(assemble(no_manifests)), "web.tar: index.json lists no manifest");
