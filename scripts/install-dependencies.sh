@@ -9,6 +9,8 @@ packages=(
   libseccomp-dev # the monitor's sandbox
   libmnl-dev # netlink for --net-interface (the tap, qdiscs and redirects of an interface takeover)
   nlohmann-json3-dev # JSON for launch plans and instance state
+  libarchive-dev libssl-dev # ingot build --oci-archive: tar, gzip and SHA-256 of OCI images
+  skopeo podman docker-registry # the OCI archive integration tests
   googletest libgtest-dev
   musl-tools
   liblua5.4-dev # the Lua interpreter test program

@@ -1,5 +1,7 @@
 #include "cli/commands.h"
 #include "cli/program_image.h"
+#include "image/image.h"
+#include "image/oci_archive_writer.h"
 #include "support/error.h"
 #include "support/file.h"
 #include "support/size.h"
@@ -15,30 +17,60 @@ namespace {
 struct BuildSettings {
     std::string program;
     std::string output;
+    std::string oci_archive; // --oci-archive FILE
+    std::string tag;         // --tag: the archive's reference name
     ProgramOptions options;
     FileOptions files;
 };
 
 // The same file by device and inode, not by name: `-o ./hello`, a symlink to the program or a
 // hard link to it would all replace the input.
-void refuse_output_over_program(const BuildSettings& settings) {
+void refuse_output_over_program(const BuildSettings& settings, const std::string& output_path,
+                                const char* option) {
     struct stat program {
     }, output{};
     std::string program_path = program_host_path(settings.program, settings.files);
-    if (::stat(program_path.c_str(), &program) != 0 ||
-        ::stat(settings.output.c_str(), &output) != 0)
+    if (::stat(program_path.c_str(), &program) != 0 || ::stat(output_path.c_str(), &output) != 0)
         return; // a missing program is reported when it is opened; a missing output is fine
     if (program.st_dev == output.st_dev && program.st_ino == output.st_ino)
         fail("the output '{}' is the program '{}' itself: ingot build would overwrite its input; "
-             "choose another -o",
-             settings.output, settings.program);
+             "choose another {}",
+             output_path, settings.program, option);
+}
+
+// The image as an OCI image archive (oci_archive_layout.h): its argv after argv[0] and its
+// environment become the config's Cmd and Env, for container engines that show them.
+void write_archive(const BuildSettings& settings, std::span<const uint8_t> image_bytes) {
+    Image image = read_image(image_bytes, settings.oci_archive);
+    oci::ArchiveSpec spec;
+    spec.image_path = oci::image_path_for(settings.program);
+    spec.arguments.assign(image.manifest.arguments.begin() + 1, image.manifest.arguments.end());
+    spec.environment = image.manifest.environment;
+    spec.tag = settings.tag.empty() ? oci::default_tag_for(settings.program) : settings.tag;
+    spec.created = oci::source_date_epoch();
+    write_file_atomically(settings.oci_archive, oci::write_oci_archive(image_bytes, spec), false);
 }
 
 int build(const BuildSettings& settings) {
-    refuse_output_over_program(settings);
+    if (settings.output.empty() && settings.oci_archive.empty())
+        fail("ingot build needs an output: -o IMAGE, --oci-archive FILE, or both");
+    if (!settings.tag.empty() && settings.oci_archive.empty())
+        fail("--tag names the image in an OCI archive: use it with --oci-archive");
+    if (settings.output == settings.oci_archive)
+        fail("-o and --oci-archive name the same file '{}'", settings.output);
+    if (!settings.tag.empty())
+        oci::check_tag(settings.tag);
+    for (auto [path, option] :
+         {std::pair{&settings.output, "-o"}, {&settings.oci_archive, "--oci-archive"}})
+        if (!path->empty())
+            refuse_output_over_program(settings, *path, option);
     std::vector<uint8_t> image =
-        pack_program(settings.program, settings.options, settings.files, settings.output);
-    write_file_atomically(settings.output, image, false);
+        pack_program(settings.program, settings.options, settings.files,
+                     settings.output.empty() ? settings.oci_archive : settings.output);
+    if (!settings.oci_archive.empty())
+        write_archive(settings, image);
+    if (!settings.output.empty())
+        write_file_atomically(settings.output, image, false);
     return 0;
 }
 
@@ -70,8 +102,17 @@ void add_build_command(CLI::App& app, Action& action) {
         ->type_name("PROGRAM")
         ->required();
     command->add_option("-o,--output", settings->output, "The image file to write")
-        ->type_name("IMAGE")
-        ->required();
+        ->type_name("IMAGE");
+    command
+        ->add_option("--oci-archive", settings->oci_archive,
+                     "Also (or instead) write the image as an OCI image archive, for skopeo, "
+                     "podman and ingot-oci")
+        ->type_name("FILE");
+    command
+        ->add_option("--tag", settings->tag,
+                     "The OCI archive's reference name, podman load's image name (default "
+                     "PROGRAM:latest)")
+        ->type_name("TAG");
     add_program_options(*command, settings->options);
     add_file_options(*command, settings->files);
     command->add_option("arguments", settings->options.arguments,

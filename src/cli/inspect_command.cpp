@@ -2,6 +2,7 @@
 #include "image/elf_file.h"
 #include "image/filesystem_listing.h"
 #include "image/image.h"
+#include "image/oci_archive_reader.h"
 #include "image/program_check.h"
 #include "support/error.h"
 #include "support/file.h"
@@ -38,12 +39,21 @@ int list_files(const Image& image) {
 int inspect_image(const InspectSettings& settings) {
     const std::string& path = settings.targets.front();
     MappedFile file(path, "image");
-    Image image = read_image(file.bytes(), path);
+    // An OCI image archive shows the image it carries (oci_archive_reader.h).
+    std::optional<oci::ArchivedImage> archived;
+    if (!looks_like_image(file.bytes()) && oci::looks_like_tar(file.bytes()))
+        archived = oci::read_oci_archive(file.bytes(), path);
+    Image image =
+        read_image(archived ? std::span<const uint8_t>(archived->image) : file.bytes(), path);
     if (settings.files)
         return list_files(image);
     const ProgramInfo& program = image.program_info;
     const Manifest& manifest = image.manifest;
-    fmt::print("image       {} ({})\n", path, format_size(image.bytes.size()));
+    if (archived)
+        fmt::print("archive     {}, OCI image{}{}, the image at {}\n", path,
+                   archived->tag.empty() ? "" : " tagged ", archived->tag, archived->image_path);
+    fmt::print("image       {} ({})\n", archived ? archived->image_path : path,
+               format_size(image.bytes.size()));
     bool pvh = ElfFile(image.bytes, path).has_pvh_entry_note();
     fmt::print("kernel      {} in memory, entry {:#x}, {} symbols, platforms {}\n",
                format_size(image.kernel_size), image.entry, image.payload.symbol_count,

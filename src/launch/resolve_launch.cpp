@@ -2,6 +2,7 @@
 
 #include "cli/program_manifest.h"
 #include "image/image.h"
+#include "image/oci_archive_reader.h"
 #include "launch/launch_arguments.h"
 #include "launch/resolve_qemu.h"
 #include "support/error.h"
@@ -78,6 +79,7 @@ LaunchPlan resolve_launch(const LaunchSettings& settings) {
     plan.image.name = settings.target;
     // With --rootfs the target is a path inside that tree, never an image.
     std::optional<MappedFile> file;
+    bool archived = false;
     if (settings.files.rootfs.empty()) {
         file.emplace(settings.target, "image or program");
         if (looks_like_image(file->bytes())) {
@@ -85,18 +87,25 @@ LaunchPlan resolve_launch(const LaunchSettings& settings) {
             // Absolute: a stored plan may be started from another directory.
             plan.image.path =
                 std::filesystem::absolute(settings.target).lexically_normal().string();
+        } else if (oci::looks_like_tar(file->bytes())) {
+            // An OCI image archive: its image is held in memory, as a packed program's is,
+            // and run as an image file would be.
+            check_image_settings(settings);
+            plan.image.packed = oci::read_oci_archive(file->bytes(), settings.target).image;
+            archived = true;
+            file.reset();
         } else {
             file.reset();
         }
     }
     // A plain program is packed on the fly, in memory; its arguments and environment go into
     // the manifest, so the run adds none.
-    bool packed = !file;
+    bool packed = !file && !archived;
     if (packed)
         plan.image.packed =
             pack_program(settings.target, settings.options, settings.files, settings.target);
     std::span<const uint8_t> bytes =
-        packed ? std::span<const uint8_t>(plan.image.packed) : file->bytes();
+        file ? file->bytes() : std::span<const uint8_t>(plan.image.packed);
     Image image = read_image(bytes, settings.target);
     plan.image.checksum = image.payload.checksum;
     std::optional<uint64_t> requested_memory =
@@ -104,7 +113,7 @@ LaunchPlan resolve_launch(const LaunchSettings& settings) {
 
     if (settings.platform == "qemu") {
         plan.platform = resolve_qemu(settings.qemu, settings.qemu_machine, settings.accelerator,
-                                     image, packed ? "image" : plan.image.path);
+                                     image, file ? plan.image.path : "image");
     } else {
         HvtPlan hvt;
         hvt.print_stats = settings.print_stats;
