@@ -67,7 +67,14 @@ needs_boot() { # platform
     fi
     ip link set lo up
     WORK=$(mktemp -d /tmp/ingot-on-demand-XXXXXX)
-    trap 'kill "${INGOT_PID:-}" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
+    trap cleanup EXIT
+}
+
+cleanup() {
+    [[ -n ${INGOT_PID:-} ]] && kill "$INGOT_PID" 2>/dev/null
+    [[ -n ${INGOT_STATE_DIR:-} ]] && "$INGOT" rm -f ondemand >/dev/null 2>&1
+    wait 2>/dev/null
+    rm -rf "$WORK"
 }
 
 taps() { ip -o link show | grep -c ': ingot' ; }
