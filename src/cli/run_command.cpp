@@ -4,6 +4,7 @@
 #include "cli/program_image.h"
 #include "launch/launch.h"
 #include "launch/launch_plan_json.h"
+#include "launch/on_demand.h"
 #include "launch/resolve_launch.h"
 #include "net/network_options.h"
 #include "sandbox/monitor_sandbox.h"
@@ -20,7 +21,7 @@ int run(const LaunchSettings& settings, const DetachOptions& detach) {
             detach, {detach.detach ? format_launch_plan(plan) : std::string(), settings.target,
                      settings.platform, settings.network.published, settings.volumes}))
         return *status;
-    return launch(plan);
+    return plan.on_demand ? run_on_demand(plan) : launch(plan);
 }
 
 void add_network_options(CLI::App& command, NetworkOptions& network) {
@@ -120,6 +121,15 @@ void add_run_command(CLI::App& app, Action& action) {
     command->add_flag("--raw-console", settings->raw_console,
                       "Pass the program's control characters to a terminal as they are (by "
                       "default they are shown escaped, as ^[ for ESC)");
+    command->add_flag("--on-demand", settings->on_demand,
+                      "Listen on the published TCP ports (-p) and boot the VM at the first "
+                      "connection, which it then serves; with --idle-stop, boot again after an "
+                      "idle stop");
+    command
+        ->add_option("--idle-stop", settings->idle_stop,
+                     "With --on-demand: stop the VM once no connection was open for this long "
+                     "(500ms, 30s, 5m; plain numbers are seconds)")
+        ->type_name("DURATION");
     command->add_option("arguments", settings->options.arguments,
                         "Arguments for the program, replacing the image's (after --)");
     command->callback([settings, detach, &action] {

@@ -11,14 +11,14 @@
 
 namespace ingot {
 
-int launch(const LaunchPlan& plan) {
+int launch(const LaunchPlan& plan, const ProxyHandover& handover) {
     LaunchImage image(plan);
     prepare_sandbox();
     // QEMU's user is ingot's: the proxy on qemu keeps it, without capabilities.
     SandboxPlan sandbox = plan.hvt() ? plan.hvt()->sandbox : SandboxPlan{};
     // Lives until the guest is gone: then the proxy stops and a tap ingot created vanishes.
-    std::optional<HostNetwork> network =
-        set_up_network(plan.network, [sandbox] { seal_proxy_thread(sandbox); });
+    std::optional<HostNetwork> network = set_up_network(
+        plan.network, [sandbox] { seal_proxy_thread(sandbox); }, handover);
     if (network && plan.verbose)
         fmt::print(stderr, "ingot: network: {}\n", network->description());
     if (auto notice = network ? network->dhcp_notice() : std::nullopt)

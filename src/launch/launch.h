@@ -4,11 +4,13 @@
 #pragma once
 
 #include "launch/launch_plan.h"
+#include "net/port_proxy.h"
 
 namespace ingot {
 
 // Returns the program's exit status. Throws UserError before the guest starts for what the
 // host refuses (the image changed or is gone, the tap, a published port).
-int launch(const LaunchPlan& plan);
+// `handover` is an on-demand boot's (on_demand.h): the port proxy takes its listeners.
+int launch(const LaunchPlan& plan, const ProxyHandover& handover = {});
 
 } // namespace ingot

@@ -62,6 +62,11 @@ struct LaunchPlan {
     std::optional<NetworkPlan> network;
     std::optional<abi::Identity> identity; // --hostname, --dns
     std::vector<VolumeSpec> volumes;
+    // --on-demand (on_demand.h): ingot listens on the published TCP ports and boots the VM at
+    // the first connection; with idle_stop, it stops the VM once no connection was open for that
+    // long, and boots it again at the next.
+    bool on_demand = false;
+    std::optional<std::chrono::milliseconds> idle_stop;
 
     const HvtPlan* hvt() const { return std::get_if<HvtPlan>(&platform); }
     const QemuPlan* qemu() const { return std::get_if<QemuPlan>(&platform); }

@@ -288,6 +288,33 @@ std::vector<VolumeSpec> read_volumes(const json& document, const std::string& wh
     return volumes;
 }
 
+json on_demand_json(const LaunchPlan& plan) {
+    if (!plan.on_demand)
+        return nullptr;
+    return {{"idle_stop_ms", plan.idle_stop ? json(plan.idle_stop->count()) : json()}};
+}
+
+// "on_demand" came with version 1's plans already stored: a plan without it starts at once.
+void read_on_demand(const json& document, LaunchPlan& plan) {
+    auto found = document.find("on_demand");
+    if (found == document.end() || found->is_null())
+        return;
+    if (!found->is_object())
+        malformed("on_demand", "is neither null nor an object");
+    plan.on_demand = true;
+    plan.idle_stop = read_optional(
+        *found, "on_demand", "idle_stop_ms", [](const json& value, const std::string& at) {
+            if (!value.is_number_unsigned() || value.get<uint64_t>() == 0)
+                malformed(at, "is neither null nor milliseconds");
+            return std::chrono::milliseconds(value.get<int64_t>());
+        });
+    if (!plan.network || plan.network->published.empty())
+        malformed("on_demand", "is set without a published port");
+    for (const PortMapping& mapping : plan.network->published)
+        if (mapping.protocol != TransportProtocol::Tcp)
+            malformed("on_demand", "is set with a UDP port");
+}
+
 } // namespace
 
 void to_json(json& document, const LaunchPlan& plan) {
@@ -305,7 +332,8 @@ void to_json(json& document, const LaunchPlan& plan) {
                 {"verbose", plan.verbose},
                 {"network", plan.network ? network_json(*plan.network) : json()},
                 {"identity", plan.identity ? identity_json(*plan.identity) : json()},
-                {"volumes", volumes_json(plan.volumes)}};
+                {"volumes", volumes_json(plan.volumes)},
+                {"on_demand", on_demand_json(plan)}};
 }
 
 void from_json(const json& document, LaunchPlan& plan) {
@@ -340,6 +368,7 @@ void from_json(const json& document, LaunchPlan& plan) {
     read.network = read_optional(document, "", "network", read_network);
     read.identity = read_optional(document, "", "identity", read_identity);
     read.volumes = read_volumes(document, "");
+    read_on_demand(document, read);
     plan = std::move(read);
 }
 

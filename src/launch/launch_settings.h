@@ -28,6 +28,8 @@ struct LaunchSettings {
     NetworkOptions network;
     IdentityOptions identity;
     std::vector<std::string> volumes; // -v HOSTDIR:GUESTDIR[:ro]
+    bool on_demand = false;           // --on-demand
+    std::string idle_stop;            // --idle-stop DURATION as typed; empty: not given
 };
 
 } // namespace ingot

@@ -4,6 +4,7 @@
 #include "image/image.h"
 #include "image/oci_archive_reader.h"
 #include "launch/launch_arguments.h"
+#include "launch/on_demand_options.h"
 #include "launch/resolve_qemu.h"
 #include "support/error.h"
 #include "support/file.h"
@@ -69,6 +70,7 @@ void check_image_settings(const LaunchSettings& settings) {
 LaunchPlan resolve_launch(const LaunchSettings& settings) {
     check_platform_options(settings);
     LaunchPlan plan;
+    plan_on_demand(settings, plan);
     plan.network = plan_network(settings.network);
     plan.identity = plan_identity(settings.identity);
     // The first server is also the interface's own DNS setting, as a DHCP lease's would be.

@@ -46,7 +46,7 @@ std::unique_ptr<InterfaceTakeover> take_over_if_planned(const NetworkPlan& plan)
 } // namespace
 
 HostNetwork::HostNetwork(const NetworkPlan& plan, std::function<void()> proxy_thread_setup,
-                         const std::string& tun_path)
+                         const std::string& tun_path, const ProxyHandover& handover)
     : m_plan(plan), m_takeover(take_over_if_planned(plan)), m_tap(plan.tap_name, tun_path) {
     m_attachment.tap_fd = m_tap.fd();
     m_attachment.tap_name = m_tap.name();
@@ -65,7 +65,7 @@ HostNetwork::HostNetwork(const NetworkPlan& plan, std::function<void()> proxy_th
         if (plan.configure_host)
             settings.device = m_tap.name();
         settings.thread_setup = std::move(proxy_thread_setup);
-        m_proxy = std::make_unique<PortProxy>(plan.published, settings);
+        m_proxy = std::make_unique<PortProxy>(plan.published, settings, handover);
     }
 }
 
@@ -102,10 +102,12 @@ std::optional<std::string> HostNetwork::dhcp_notice() const {
 }
 
 std::optional<HostNetwork> set_up_network(const std::optional<NetworkPlan>& plan,
-                                          std::function<void()> proxy_thread_setup) {
+                                          std::function<void()> proxy_thread_setup,
+                                          const ProxyHandover& handover) {
     if (!plan)
         return std::nullopt;
-    return std::optional<HostNetwork>(std::in_place, *plan, std::move(proxy_thread_setup));
+    return std::optional<HostNetwork>(std::in_place, *plan, std::move(proxy_thread_setup),
+                                      "/dev/net/tun", handover);
 }
 
 } // namespace ingot

@@ -22,9 +22,11 @@ class HostNetwork {
 public:
     // Throws UserError (one line: what is missing, what would help) when this user may not
     // create or open the tap, or a published port cannot be bound. `proxy_thread_setup` runs
-    // first on the proxy's thread (PortProxySettings). `tun_path` is for tests.
+    // first on the proxy's thread (PortProxySettings). `tun_path` is for tests; `handover`
+    // for on-demand boots (port_proxy.h).
     explicit HostNetwork(const NetworkPlan& plan, std::function<void()> proxy_thread_setup = {},
-                         const std::string& tun_path = "/dev/net/tun");
+                         const std::string& tun_path = "/dev/net/tun",
+                         const ProxyHandover& handover = {});
 
     const NetworkAttachment& attachment() const { return m_attachment; }
     const TapDevice& tap() const { return m_tap; }
@@ -46,6 +48,7 @@ private:
 
 // The host side for `plan`, or nothing when the run has no network.
 std::optional<HostNetwork> set_up_network(const std::optional<NetworkPlan>& plan,
-                                          std::function<void()> proxy_thread_setup = {});
+                                          std::function<void()> proxy_thread_setup = {},
+                                          const ProxyHandover& handover = {});
 
 } // namespace ingot

@@ -4,7 +4,10 @@
 #include "net/tcp_forwarder.h"
 #include "net/udp_forwarder.h"
 
+#include "support/error.h"
+
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <future>
 #include <pthread.h>
 #include <signal.h>
@@ -21,20 +24,79 @@ uint16_t local_port(int fd) {
     return ntohs(address.sin_port);
 }
 
+// A handed-over listener, duplicated: the launcher keeps its own for the next boot. Accepting
+// goes on until EAGAIN, so it must not block (the flag belongs to the shared open file).
+OwnedFd take_listener(int fd) {
+    OwnedFd copy(::fcntl(fd, F_DUPFD_CLOEXEC, 0));
+    if (!copy || ::fcntl(copy.get(), F_SETFL, ::fcntl(copy.get(), F_GETFL) | O_NONBLOCK) < 0)
+        fail("cannot take over a published port's socket: {}", system_error_text(errno));
+    return copy;
+}
+
 } // namespace
 
-PortProxy::PortProxy(const std::vector<PortMapping>& mappings, const PortProxySettings& settings) {
+// Ends the boot once the forwarders were idle for the handover's idle_stop.
+class PortProxy::IdleStop final : public TimedWork {
+public:
+    IdleStop(std::vector<TcpForwarder*> forwarders, std::chrono::milliseconds idle,
+             std::function<void()> on_idle)
+        : m_forwarders(std::move(forwarders)), m_idle(idle), m_on_idle(std::move(on_idle)) {}
+
+    Clock::time_point next_deadline() const override {
+        if (m_done)
+            return Clock::time_point::max();
+        Clock::time_point last = m_started;
+        for (TcpForwarder* forwarder : m_forwarders) {
+            // Busy: looked at again shortly, since a connection's end wakes no one here.
+            if (forwarder->busy())
+                return Clock::now() + busy_check_interval;
+            last = std::max(last, forwarder->last_active());
+        }
+        return last + m_idle;
+    }
+
+    void run_due(Clock::time_point now) override {
+        if (m_done || next_deadline() > now)
+            return;
+        m_done = true;
+        for (TcpForwarder* forwarder : m_forwarders)
+            forwarder->stop_accepting();
+        m_on_idle();
+    }
+
+private:
+    static constexpr auto busy_check_interval = std::chrono::milliseconds(100);
+
+    std::vector<TcpForwarder*> m_forwarders;
+    std::chrono::milliseconds m_idle;
+    std::function<void()> m_on_idle;
+    Clock::time_point m_started = Clock::now();
+    bool m_done = false;
+};
+
+PortProxy::PortProxy(const std::vector<PortMapping>& mappings, const PortProxySettings& settings,
+                     const ProxyHandover& handover) {
     raise_descriptor_limit();
-    for (const PortMapping& mapping : mappings) {
-        OwnedFd listener = bind_host_socket(mapping);
+    std::vector<TcpForwarder*> tcp_forwarders;
+    for (size_t i = 0; i < mappings.size(); ++i) {
+        const PortMapping& mapping = mappings[i];
+        OwnedFd listener = i < handover.listeners.size() ? take_listener(handover.listeners[i])
+                                                         : bind_host_socket(mapping);
         m_bound_ports.push_back(local_port(listener.get()));
         GuestEndpoint guest{settings.guest_address, mapping.guest_port, settings.device};
-        if (mapping.protocol == TransportProtocol::Tcp)
-            m_forwarders.push_back(std::make_unique<TcpForwarder>(m_loop, std::move(listener),
-                                                                  guest, m_open_connections));
-        else
+        if (mapping.protocol == TransportProtocol::Tcp) {
+            auto forwarder = std::make_unique<TcpForwarder>(
+                m_loop, std::move(listener), guest, m_open_connections, handover.connect_retry);
+            tcp_forwarders.push_back(forwarder.get());
+            m_forwarders.push_back(std::move(forwarder));
+        } else
             m_forwarders.push_back(std::make_unique<UdpForwarder>(
                 m_loop, std::move(listener), guest, settings.udp_idle_timeout, m_open_flows));
+    }
+    if (handover.idle_stop) {
+        m_idle_stop = std::make_unique<IdleStop>(std::move(tcp_forwarders), *handover.idle_stop,
+                                                 handover.on_idle);
+        m_loop.add_timed_work(m_idle_stop.get());
     }
     // The thread starts with every signal blocked (it inherits this thread's mask), so that
     // none is delivered to it instead of to the platform's run loop.
@@ -67,6 +129,8 @@ PortProxy::PortProxy(const std::vector<PortMapping>& mappings, const PortProxySe
         m_thread.join();
         throw;
     }
+    if (handover.on_serving)
+        handover.on_serving();
 }
 
 PortProxy::~PortProxy() {

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -25,11 +26,29 @@ struct PortProxySettings {
     std::function<void()> thread_setup;
 };
 
+// What on-demand start (launch/on_demand.h) hands the proxy of each boot.
+struct ProxyHandover {
+    // Listening sockets, one per mapping and in their order, that the proxy takes (duplicates)
+    // instead of binding its own: the launcher holds them across boots, with the connection
+    // that asked for this boot still in the backlog.
+    std::vector<int> listeners;
+    // How long a connection to the guest is tried again while it boots (guest_connector.h).
+    std::chrono::milliseconds connect_retry{0};
+    // With no connection open or being made for this long, the proxy stops accepting (new
+    // ones wait in the backlog for the next boot) and then calls on_idle, once, on its thread.
+    std::optional<std::chrono::milliseconds> idle_stop;
+    std::function<void()> on_idle;
+    // Once the proxy serves, on the constructing thread: the boot got past ingot's own checks
+    // of the network.
+    std::function<void()> on_serving;
+};
+
 class PortProxy {
 public:
     // Binds every mapping's host socket before returning (throws UserError saying what would
     // help: port in use, privileged, not the host's address), then forwards until destroyed.
-    PortProxy(const std::vector<PortMapping>& mappings, const PortProxySettings& settings);
+    PortProxy(const std::vector<PortMapping>& mappings, const PortProxySettings& settings,
+              const ProxyHandover& handover = {});
     // Stops the thread and closes every socket: listeners, relayed connections, flows.
     ~PortProxy();
     PortProxy(const PortProxy&) = delete;
@@ -42,11 +61,14 @@ public:
     size_t open_flows() const { return m_open_flows; }
 
 private:
+    class IdleStop;
+
     std::atomic<size_t> m_open_connections = 0;
     std::atomic<size_t> m_open_flows = 0;
     std::vector<uint16_t> m_bound_ports;
     EventLoop m_loop;
     std::vector<std::unique_ptr<EventHandler>> m_forwarders;
+    std::unique_ptr<IdleStop> m_idle_stop;
     std::thread m_thread;
 };
 

@@ -1,13 +1,16 @@
 #include "net/tcp_forwarder.h"
 
+#include "net/guest_connector.h"
 #include "net/proxy_sockets.h"
 #include "net/tcp_relay.h"
 
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
+#include <vector>
 
 namespace ingot {
 
@@ -22,9 +25,10 @@ bool out_of_resources(int error) {
 } // namespace
 
 TcpForwarder::TcpForwarder(EventLoop& loop, OwnedFd listener, GuestEndpoint guest,
-                           std::atomic<size_t>& open_connections)
+                           std::atomic<size_t>& open_connections,
+                           std::chrono::milliseconds connect_retry)
     : m_loop(loop), m_listener(std::move(listener)), m_guest(std::move(guest)),
-      m_open_connections(open_connections) {
+      m_open_connections(open_connections), m_connect_retry(connect_retry) {
     m_loop.watch(m_listener.get(), EPOLLIN, this);
     m_loop.add_timed_work(this);
 }
@@ -32,6 +36,8 @@ TcpForwarder::TcpForwarder(EventLoop& loop, OwnedFd listener, GuestEndpoint gues
 TcpForwarder::~TcpForwarder() = default;
 
 void TcpForwarder::handle_events(uint32_t) {
+    if (!m_accepting)
+        return; // an event taken before stop_accepting()
     // A bounded batch, so that one busy port cannot starve the others.
     for (int i = 0; i < 64; ++i) {
         int client = ::accept4(m_listener.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -49,13 +55,46 @@ void TcpForwarder::handle_events(uint32_t) {
     }
 }
 
-void TcpForwarder::run_due(Clock::time_point) {
-    m_loop.change(m_listener.get(), EPOLLIN, this);
-    m_paused_until = Clock::time_point::max();
+Clock::time_point TcpForwarder::next_deadline() const {
+    Clock::time_point deadline = m_paused_until;
+    for (const auto& [key, connector] : m_connectors)
+        deadline = std::min(deadline, connector->retry_at());
+    return deadline;
+}
+
+void TcpForwarder::run_due(Clock::time_point now) {
+    if (m_paused_until <= now) {
+        if (m_accepting)
+            m_loop.change(m_listener.get(), EPOLLIN, this);
+        m_paused_until = Clock::time_point::max();
+    }
+    // attempt() may finish a connector, which erases it: the due ones first.
+    std::vector<GuestConnector*> due;
+    for (const auto& [key, connector] : m_connectors)
+        if (connector->retry_at() <= now)
+            due.push_back(key);
+    for (GuestConnector* connector : due)
+        connector->attempt(now);
+}
+
+void TcpForwarder::stop_accepting() {
+    if (!m_accepting)
+        return;
+    m_accepting = false;
+    m_loop.forget(m_listener.get());
 }
 
 void TcpForwarder::accept_one(int client_fd) {
     OwnedFd client(client_fd);
+    m_last_active = Clock::now();
+    if (m_connect_retry.count() > 0) {
+        auto connector = std::make_unique<GuestConnector>(m_loop, *this, std::move(client), m_guest,
+                                                          m_last_active + m_connect_retry);
+        GuestConnector* key = connector.get();
+        m_connectors.emplace(key, std::move(connector));
+        key->attempt(m_last_active);
+        return;
+    }
     OwnedFd guest = guest_socket(SOCK_STREAM, m_guest.device);
     if (!guest)
         return;
@@ -63,6 +102,10 @@ void TcpForwarder::accept_one(int client_fd) {
     if (::connect(guest.get(), reinterpret_cast<sockaddr*>(&target), sizeof target) < 0 &&
         errno != EINPROGRESS)
         return;
+    start_relay(std::move(client), std::move(guest));
+}
+
+void TcpForwarder::start_relay(OwnedFd client, OwnedFd guest) {
     try {
         auto relay = std::make_unique<TcpRelay>(m_loop, *this, std::move(client), std::move(guest));
         TcpRelay* key = relay.get();
@@ -80,6 +123,18 @@ void TcpForwarder::relay_finished(TcpRelay* relay) {
     m_loop.retire(std::move(found->second));
     m_relays.erase(found);
     --m_open_connections;
+    m_last_active = Clock::now();
+}
+
+void TcpForwarder::connector_finished(GuestConnector* connector, OwnedFd client, OwnedFd guest) {
+    auto found = m_connectors.find(connector);
+    if (found == m_connectors.end())
+        return;
+    m_loop.retire(std::move(found->second));
+    m_connectors.erase(found);
+    m_last_active = Clock::now();
+    if (guest)
+        start_relay(std::move(client), std::move(guest));
 }
 
 } // namespace ingot
