@@ -23,6 +23,8 @@ packages=(
   nginx-light
   redis-server
   redis-tools
+  libslirp-dev # user-mode networking on hvt (-p without root)
+  util-linux # setpriv: the user-mode networking tests run ingot as an ordinary user
 )
 
 missing=()
