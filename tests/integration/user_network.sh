@@ -36,7 +36,7 @@ for file in "$INGOT" "$PROGRAMS/udp_echo" "$EXAMPLES/http_server"; do
     as_user test -r "$file" || skip "$user cannot read $file (a build directory under a private home?)"
 done
 if [[ $PLATFORM == hvt ]]; then
-    [[ -e /dev/kvm ]] || skip "/dev/kvm does not exist on this host"
+    [[ -c /dev/kvm ]] || skip "/dev/kvm is not a device on this host"
     [[ -n $kvm_gid ]] || skip "there is no kvm group"
     as_user bash -c 'exec 3<>/dev/kvm' 2>/dev/null ||
         skip "$user in the kvm group cannot open /dev/kvm read-write (its group or mode)"
