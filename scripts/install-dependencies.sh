@@ -28,6 +28,8 @@ packages=(
   redis-tools
   help2man # the man pages, written from ingot's --help at build time
   dpkg-dev man-db bash # cpack -G DEB's dpkg-shlibdeps, and the install tests (man -l, completion)
+  libslirp-dev # user-mode networking on hvt (-p without root)
+  util-linux # setpriv: the user-mode networking tests run ingot as an ordinary user
 )
 
 missing=()

@@ -28,7 +28,8 @@ void add_network_options(CLI::App& command, NetworkOptions& network) {
     command
         .add_option("-p,--publish", network.published,
                     "Publish a guest port on the host, as with Docker (repeatable). Without --net, "
-                    "ingot creates a tap: host end 10.0.2.1/24, guest 10.0.2.15/24")
+                    "ingot creates a tap (host end 10.0.2.1/24, guest 10.0.2.15/24) if it may "
+                    "(root, CAP_NET_ADMIN); else it uses user-mode networking (--network user)")
         ->type_name("[IP:]HOST:GUEST[/udp]")
         ->allow_extra_args(false);
     command
@@ -55,6 +56,14 @@ void add_network_options(CLI::App& command, NetworkOptions& network) {
                            : std::string();
             },
             "", "interface name"));
+    ;
+    command
+        .add_option("--network", network.mode,
+                    "user: user-mode networking (slirp, as podman's rootless default), no tap "
+                    "and no root needed: guest 10.0.2.15/24, the host reachable as gateway "
+                    "10.0.2.2, DNS 10.0.2.3, -p ports bound as your user")
+        ->type_name("user")
+        ->check(CLI::IsMember({"user"}));
     command
         .add_option("--ip", network.address,
                     "The guest's IPv4 address (with -p alone, default 10.0.2.15/24)")

@@ -17,8 +17,11 @@ int launch(const LaunchPlan& plan, const ProxyHandover& handover) {
     // QEMU's user is ingot's: the proxy on qemu keeps it, without capabilities.
     SandboxPlan sandbox = plan.hvt() ? plan.hvt()->sandbox : SandboxPlan{};
     // Lives until the guest is gone: then the proxy stops and a tap ingot created vanishes.
+    // User-mode networking: a libslirp thread on hvt, QEMU's own slirp on qemu.
+    UserNetworkSettings user_network{!plan.qemu(),
+                                     [sandbox] { seal_user_network_thread(sandbox); }};
     std::optional<HostNetwork> network = set_up_network(
-        plan.network, [sandbox] { seal_proxy_thread(sandbox); }, handover);
+        plan.network, [sandbox] { seal_proxy_thread(sandbox); }, std::move(user_network), handover);
     if (network && plan.verbose)
         fmt::print(stderr, "ingot: network: {}\n", network->description());
     if (auto notice = network ? network->dhcp_notice() : std::nullopt)

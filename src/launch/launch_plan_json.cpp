@@ -173,6 +173,18 @@ std::variant<HvtPlan, QemuPlan> read_platform(const json& document, const std::s
     return qemu;
 }
 
+const char* network_backend_name(NetworkBackend backend) {
+    switch (backend) {
+    case NetworkBackend::Tap:
+        return "tap";
+    case NetworkBackend::User:
+        return "user";
+    case NetworkBackend::Interface:
+        return "interface";
+    }
+    return "tap";
+}
+
 json network_json(const NetworkPlan& network) {
     json published = json::array();
     for (const PortMapping& mapping : network.published)
@@ -182,7 +194,8 @@ json network_json(const NetworkPlan& network) {
              {"host_port", mapping.host_port},
              {"guest_port", mapping.guest_port}});
     const GuestNetworkConfig& guest = network.guest;
-    return {{"tap", network.tap_name},
+    return {{"backend", network_backend_name(network.backend)},
+            {"tap", network.tap_name},
             {"interface", network.interface_name},
             {"configure_host", network.configure_host},
             {"host_address", format_ipv4(network.host_address)},
@@ -198,10 +211,15 @@ json network_json(const NetworkPlan& network) {
 
 NetworkPlan read_network(const json& document, const std::string& where) {
     NetworkPlan network;
+    std::string backend = read_string(document, where, "backend");
+    if (backend == "user")
+        network.backend = NetworkBackend::User;
+    else if (backend == "interface")
+        network.backend = NetworkBackend::Interface;
+    else if (backend != "tap")
+        malformed(where + ".backend", fmt::format("'{}' is not tap, user or interface", backend));
     network.tap_name = read_string(document, where, "tap");
     network.interface_name = read_string(document, where, "interface");
-    if (!network.interface_name.empty())
-        network.backend = NetworkBackend::Interface;
     network.configure_host = read_bool(document, where, "configure_host");
     network.host_address = read_ipv4(document, where, "host_address");
     std::string at = where + ".guest";

@@ -46,32 +46,48 @@ std::unique_ptr<InterfaceTakeover> take_over_if_planned(const NetworkPlan& plan)
 } // namespace
 
 HostNetwork::HostNetwork(const NetworkPlan& plan, std::function<void()> proxy_thread_setup,
-                         const std::string& tun_path, const ProxyHandover& handover)
-    : m_plan(plan), m_takeover(take_over_if_planned(plan)), m_tap(plan.tap_name, tun_path) {
-    m_attachment.tap_fd = m_tap.fd();
-    m_attachment.tap_name = m_tap.name();
+                         const std::string& tun_path, UserNetworkSettings user_settings,
+                         const ProxyHandover& handover)
+    : m_plan(plan), m_takeover(take_over_if_planned(plan)) {
     m_attachment.guest = plan.guest;
+    if (plan.backend == NetworkBackend::User) {
+        set_up_user_network(std::move(user_settings));
+        return;
+    }
+    const TapDevice& tap = m_tap.emplace(plan.tap_name, tun_path);
+    m_attachment.tap_fd = tap.fd();
+    m_attachment.tap_name = tap.name();
     if (plan.configure_host)
-        configure_host_end(m_tap, plan);
-    else if (m_tap.created())
-        bring_up(m_tap); // a new tap starts down: no frame would pass
+        configure_host_end(tap, plan);
+    else if (tap.created())
+        bring_up(tap); // a new tap starts down: no frame would pass
     if (m_takeover)
-        m_takeover->connect(m_tap);
+        m_takeover->connect(tap);
     if (!plan.published.empty()) {
         PortProxySettings settings;
         settings.guest_address = plan.guest.address;
         // Tied to the tap only when ingot routed the guest's subnet to it: a user's tap may be
         // a bridge port, reached through the bridge's address and route instead.
         if (plan.configure_host)
-            settings.device = m_tap.name();
+            settings.device = tap.name();
         settings.thread_setup = std::move(proxy_thread_setup);
         m_proxy = std::make_unique<PortProxy>(plan.published, settings, handover);
     }
 }
 
+// No tap and no port proxy: libslirp (or QEMU's slirp) is the guest's network, and listens on
+// the published ports itself.
+void HostNetwork::set_up_user_network(UserNetworkSettings settings) {
+    if (!settings.in_process)
+        return;
+    m_user = std::make_unique<UserNetwork>(m_plan, std::move(settings.thread_setup));
+    m_attachment.tap_fd = m_user->guest_fd();
+}
+
 std::string HostNetwork::description() const {
     const GuestNetworkConfig& guest = m_attachment.guest;
-    std::string text = fmt::format("tap {}", m_tap.name());
+    std::string text =
+        m_tap ? fmt::format("tap {}", m_tap->name()) : std::string("user-mode networking (slirp)");
     if (m_takeover)
         text += fmt::format(" (taking over {})", m_takeover->interface_name());
     if (m_plan.configure_host)
@@ -95,19 +111,20 @@ std::optional<std::string> HostNetwork::dhcp_notice() const {
     if (!m_attachment.guest.use_dhcp)
         return std::nullopt;
     std::string text = fmt::format("waiting up to {} s for a DHCP lease on tap {}",
-                                   abi::dhcp_wait_seconds, m_tap.name());
-    if (m_tap.created())
+                                   abi::dhcp_wait_seconds, m_tap->name());
+    if (m_tap->created())
         text += " (a new tap: nothing serves DHCP there yet)";
     return text + "; without one the guest takes 10.0.2.15/24 (--ip sets an address)";
 }
 
 std::optional<HostNetwork> set_up_network(const std::optional<NetworkPlan>& plan,
                                           std::function<void()> proxy_thread_setup,
+                                          UserNetworkSettings user_settings,
                                           const ProxyHandover& handover) {
     if (!plan)
         return std::nullopt;
     return std::optional<HostNetwork>(std::in_place, *plan, std::move(proxy_thread_setup),
-                                      "/dev/net/tun", handover);
+                                      "/dev/net/tun", std::move(user_settings), handover);
 }
 
 } // namespace ingot

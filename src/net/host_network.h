@@ -10,6 +10,7 @@
 #include "net/network_options.h"
 #include "net/port_proxy.h"
 #include "net/tap_device.h"
+#include "net/user_network.h"
 
 #include <functional>
 #include <memory>
@@ -17,6 +18,14 @@
 #include <string>
 
 namespace ingot {
+
+// How NetworkBackend::User is served: by a libslirp thread of ingot's for the hvt monitor
+// (`thread_setup` its first call: the sandbox), or by QEMU's own -netdev user, with nothing
+// on ingot's side.
+struct UserNetworkSettings {
+    bool in_process = true;
+    std::function<void()> thread_setup;
+};
 
 class HostNetwork {
 public:
@@ -26,10 +35,12 @@ public:
     // for on-demand boots (port_proxy.h).
     explicit HostNetwork(const NetworkPlan& plan, std::function<void()> proxy_thread_setup = {},
                          const std::string& tun_path = "/dev/net/tun",
+                         UserNetworkSettings user_settings = {},
                          const ProxyHandover& handover = {});
 
     const NetworkAttachment& attachment() const { return m_attachment; }
-    const TapDevice& tap() const { return m_tap; }
+    // Only with NetworkBackend::Tap.
+    const TapDevice& tap() const { return *m_tap; }
     // Null without -p.
     const PortProxy* proxy() const { return m_proxy.get(); }
     // One line for --verbose: the tap, both ends' addresses, the published ports.
@@ -38,10 +49,13 @@ public:
     std::optional<std::string> dhcp_notice() const;
 
 private:
+    void set_up_user_network(UserNetworkSettings settings);
+
     NetworkPlan m_plan;
     // Interface backend: the interface taken over, before the tap (its first half runs first).
     std::unique_ptr<InterfaceTakeover> m_takeover;
-    TapDevice m_tap;
+    std::optional<TapDevice> m_tap;
+    std::unique_ptr<UserNetwork> m_user; // User, on hvt
     NetworkAttachment m_attachment;
     std::unique_ptr<PortProxy> m_proxy;
 };
@@ -49,6 +63,7 @@ private:
 // The host side for `plan`, or nothing when the run has no network.
 std::optional<HostNetwork> set_up_network(const std::optional<NetworkPlan>& plan,
                                           std::function<void()> proxy_thread_setup = {},
+                                          UserNetworkSettings user_settings = {},
                                           const ProxyHandover& handover = {});
 
 } // namespace ingot

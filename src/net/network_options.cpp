@@ -4,9 +4,13 @@
 
 #include "support/error.h"
 
+#include <linux/capability.h>
 #include <sys/random.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <fstream>
 
 namespace ingot {
 
@@ -152,7 +156,66 @@ const char* first_guest_option(const NetworkOptions& options) {
     return nullptr;
 }
 
+bool has_effective_capability(int capability) {
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct sets[_LINUX_CAPABILITY_U32S_3]{};
+    if (::syscall(SYS_capget, &header, sets) != 0)
+        return false;
+    return sets[capability / 32].effective & (1u << (capability % 32));
+}
+
+// -p served by libslirp (on hvt) or QEMU's slirp: the guest's addresses are slirp's, and the
+// host ports are bound as this user, who may not have the privileged ones.
+NetworkPlan plan_user_network(const NetworkOptions& options, const HostPrivileges& privileges) {
+    const char* why = options.mode == "user"
+                          ? "with --network user"
+                          : "without CAP_NET_ADMIN for a tap, -p uses user-mode networking, and";
+    if (!options.tap.empty())
+        fail("--net {} with --network user: user-mode networking has no tap; give one or the "
+             "other",
+             options.tap);
+    if (!options.address.empty())
+        fail("--ip {}: {} the guest's address is 10.0.2.15/24 (another needs a tap, and root)",
+             options.address, why);
+    if (!options.gateway.empty())
+        fail("--gw {}: {} the guest's gateway is the host, 10.0.2.2 (another needs a tap, and "
+             "root)",
+             options.gateway, why);
+    NetworkPlan plan;
+    plan.backend = NetworkBackend::User;
+    plan.published = parse_port_mappings(options.published);
+    for (size_t i = 0; i < plan.published.size(); ++i)
+        if (plan.published[i].host_port < privileges.lowest_port)
+            fail("-p {}: host port {} is privileged and this user may not listen on it (below "
+                 "{}, net.ipv4.ip_unprivileged_port_start): publish a port from {} up",
+                 options.published[i], plan.published[i].host_port, privileges.lowest_port,
+                 privileges.lowest_port);
+    GuestNetworkConfig& guest = plan.guest;
+    guest.mac = options.mac.empty() ? random_mac() : parse_guest_mac(options.mac);
+    guest.address = default_guest_address;
+    guest.prefix_length = default_prefix_length;
+    guest.gateway = user_gateway_address;
+    guest.dns = user_dns_address;
+    plan.host_address = user_gateway_address;
+    return plan;
+}
+
 } // namespace
+
+HostPrivileges host_privileges() {
+    HostPrivileges privileges;
+    privileges.may_create_taps = has_effective_capability(CAP_NET_ADMIN);
+    if (has_effective_capability(CAP_NET_BIND_SERVICE)) {
+        privileges.lowest_port = 0;
+    } else {
+        // ip-sysctl.rst: ports below this one need CAP_NET_BIND_SERVICE (default 1024).
+        std::ifstream sysctl("/proc/sys/net/ipv4/ip_unprivileged_port_start");
+        uint32_t start = 0;
+        if (sysctl >> start)
+            privileges.lowest_port = start;
+    }
+    return privileges;
+}
 
 PortMapping parse_port_mapping(std::string_view text) {
     PortMapping mapping;
@@ -193,9 +256,17 @@ std::string host_endpoint(const PortMapping& mapping) {
                        mapping.protocol == TransportProtocol::Tcp ? "tcp" : "udp");
 }
 
-std::optional<NetworkPlan> plan_network(const NetworkOptions& options) {
+std::optional<NetworkPlan> plan_network(const NetworkOptions& options,
+                                        const HostPrivileges& privileges) {
     if (!options.interface.empty())
         return plan_interface_takeover(options);
+    if (!options.mode.empty() && options.mode != "user")
+        fail("--network {}: the only network mode is 'user' (user-mode networking, no root); "
+             "a tap is --net NAME",
+             options.mode);
+    if (options.mode == "user" ||
+        (options.tap.empty() && !options.published.empty() && !privileges.may_create_taps))
+        return plan_user_network(options, privileges);
     if (options.tap.empty() && options.published.empty()) {
         if (const char* option = first_guest_option(options))
             fail("{} configures the guest's network interface: give --net NAME or -p "

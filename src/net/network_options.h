@@ -21,6 +21,7 @@ struct NetworkOptions {
     std::string mac;                    // --mac MAC
     std::vector<std::string> published; // -p [IP:]HOST:GUEST[/tcp|/udp], repeatable
     std::string interface;              // --net-interface NAME
+    std::string mode;                   // --network user|tap; empty: chosen (plan_network)
 };
 
 enum class TransportProtocol { Tcp, Udp };
@@ -36,6 +37,12 @@ struct PortMapping {
 inline constexpr uint32_t default_guest_address = 0x0a00020f; // 10.0.2.15
 inline constexpr uint32_t default_host_address = 0x0a000201;  // 10.0.2.1
 inline constexpr uint8_t default_prefix_length = 24;
+
+// User-mode networking's fixed addresses, libslirp's and QEMU's convention: the subnet
+// 10.0.2.0/24, the guest default_guest_address, the host as the gateway, a DNS forwarder.
+inline constexpr uint32_t user_network_address = 0x0a000200; // 10.0.2.0
+inline constexpr uint32_t user_gateway_address = 0x0a000202; // 10.0.2.2
+inline constexpr uint32_t user_dns_address = 0x0a000203;     // 10.0.2.3
 
 // How the guest's frames reach the host.
 enum class NetworkBackend {
@@ -62,10 +69,21 @@ struct NetworkPlan {
 // One -p value; throws UserError naming it when malformed.
 PortMapping parse_port_mapping(std::string_view text);
 
+// What ingot's user may do to the host's network, which decides -p's backend.
+struct HostPrivileges {
+    bool may_create_taps = false; // root's or CAP_NET_ADMIN's
+    // The lowest port this user may listen on (net.ipv4.ip_unprivileged_port_start, or 0 with
+    // CAP_NET_BIND_SERVICE).
+    uint32_t lowest_port = 1024;
+};
+HostPrivileges host_privileges();
+
 // Nothing when no network option is given; throws UserError (one line) for bad values and for
 // combinations that make no sense. The MAC, unless --mac gives it, is random, locally
-// administered and unicast.
-std::optional<NetworkPlan> plan_network(const NetworkOptions& options);
+// administered and unicast. -p without --net is served by a tap where `privileges` allow one,
+// else (or with --network user) by user-mode networking.
+std::optional<NetworkPlan> plan_network(const NetworkOptions& options,
+                                        const HostPrivileges& privileges = host_privileges());
 
 // "0.0.0.0:8080/tcp": where the host listens, for messages.
 std::string host_endpoint(const PortMapping& mapping);

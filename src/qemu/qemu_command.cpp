@@ -22,6 +22,21 @@ std::string option_value(const std::string& text) {
 
 } // namespace
 
+std::string user_netdev(const std::vector<PortMapping>& published) {
+    // The addresses libslirp gets on hvt (src/net/user_network.cpp), so the guest sees one
+    // network on both platforms; restrict=off (the default, said here) lets it reach out.
+    std::string netdev = fmt::format(
+        "user,id=net0,net={}/{},host={},dhcpstart={},dns={},ipv6=off,restrict=off",
+        format_ipv4(user_network_address), default_prefix_length, format_ipv4(user_gateway_address),
+        format_ipv4(default_guest_address), format_ipv4(user_dns_address));
+    for (const PortMapping& mapping : published)
+        netdev += fmt::format(",hostfwd={}:{}:{}-{}:{}",
+                              mapping.protocol == TransportProtocol::Udp ? "udp" : "tcp",
+                              format_ipv4(mapping.host_address), mapping.host_port,
+                              format_ipv4(default_guest_address), mapping.guest_port);
+    return netdev;
+}
+
 std::string volume_mount_tag(size_t index) {
     return fmt::format("ingot{}", index);
 }
@@ -49,10 +64,14 @@ std::vector<std::string> qemu_command(const QemuLaunch& launch) {
         const auto& mac = launch.network->mac;
         // The tap carries virtio-net headers (IFF_VNET_HDR), which QEMU passes through, so
         // the guest's checksum offload reaches the host. vhost-net would need /dev/vhost-net
-        // and brings nothing under TCG.
+        // and brings nothing under TCG. On the user-mode network QEMU offers the guest no
+        // checksum offload (slirp's peer has no virtio-net header) and completes none.
         command.insert(
             command.end(),
-            {"-netdev", fmt::format("tap,id=net0,fd={},vhost=off", launch.network->tap_fd),
+            {"-netdev",
+             launch.network->tap_fd < 0
+                 ? user_netdev(launch.network->published)
+                 : fmt::format("tap,id=net0,fd={},vhost=off", launch.network->tap_fd),
              "-device",
              fmt::format("{},netdev=net0,mac={:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}{}",
                          microvm ? "virtio-net-device" : "virtio-net-pci", mac[0], mac[1], mac[2],

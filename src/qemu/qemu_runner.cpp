@@ -103,12 +103,15 @@ int run_on_qemu(const LaunchPlan& plan, const LaunchImage& image,
     kernel_options.boot_trace = plan.boot_trace;
     kernel_options.identity = plan.identity;
     std::vector<int> inherited_fds;
-    if (network) {
+    if (network && plan.network && plan.network->backend == NetworkBackend::User) {
+        kernel_options.network = network->guest;
+        launch.network = QemuLaunch::Network{-1, network->guest.mac, plan.network->published};
+    } else if (network) {
         // Below 3 it would be one of QEMU's standard streams.
         if (network->tap_fd < 3)
             fail("internal error: the tap for QEMU is not open (descriptor {})", network->tap_fd);
         kernel_options.network = network->guest;
-        launch.network = QemuLaunch::Network{network->tap_fd, network->guest.mac};
+        launch.network = QemuLaunch::Network{network->tap_fd, network->guest.mac, {}};
         inherited_fds.push_back(network->tap_fd);
     }
 

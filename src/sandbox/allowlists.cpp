@@ -140,6 +140,55 @@ void allow_console_relay_calls(SyscallFilter& filter, pid_t qemu) {
     filter.allow("wait4");
 }
 
+void allow_user_network_thread_calls(SyscallFilter& filter,
+                                     const std::optional<UnprivilegedIdentity>& identity) {
+    allow_runtime_calls(filter);
+    // The loop: waiting on libslirp's sockets, the frames' socket and the stop request (an
+    // eventfd, read when it fires).
+    filter.allow("poll");
+    filter.allow("read");
+    // The guest's connections and datagrams as the host's own, IPv4 only: a socket per
+    // connection or flow (ping: an unprivileged ICMP datagram socket), made non-blocking
+    // (F_GETFL, F_SETFL), connected out, and accepted on a published port; options
+    // (SO_REUSEADDR, SO_OOBINLINE, TCP_NODELAY), a connection's outcome (SO_ERROR), its
+    // addresses, and the bytes waiting on a UDP socket (FIONREAD).
+    filter.allow_if("socket", {SCMP_A0(SCMP_CMP_EQ, AF_INET)});
+    filter.allow_if("fcntl", {SCMP_A1(SCMP_CMP_EQ, F_GETFL)});
+    filter.allow_if("fcntl", {SCMP_A1(SCMP_CMP_EQ, F_SETFL)});
+    filter.allow("connect");
+    filter.allow("accept");
+    filter.allow("accept4");
+    filter.allow("bind");
+    filter.allow("listen");
+    filter.allow("setsockopt");
+    filter.allow("getsockopt");
+    filter.allow("getsockname");
+    filter.allow("getpeername");
+    filter.allow_if("ioctl", {SCMP_A1(SCMP_CMP_EQ, FIONREAD)});
+    filter.allow("shutdown");
+    // Data: TCP reads into its buffer's two parts (readv), sends, datagrams both ways, and
+    // the frames to and from the monitor (recvfrom, sendmsg).
+    filter.allow("readv");
+    filter.allow("writev");
+    filter.allow("sendto");
+    filter.allow("recvfrom");
+    filter.allow("sendmsg");
+    filter.allow("recvmsg");
+    // DNS to 10.0.2.3 goes to the resolver /etc/resolv.conf names; this thread, which parses
+    // the guest's packets, may not read the user's files, so libslirp falls back to the
+    // host's loopback (it caches nothing it failed to open, so it never stats the file).
+    filter.fail_with("openat", EACCES);
+    if (identity) {
+        filter.allow_if("setgroups", {SCMP_A0(SCMP_CMP_EQ, 0)});
+        filter.allow_if("setresgid",
+                        {SCMP_A0(SCMP_CMP_EQ, identity->gid), SCMP_A1(SCMP_CMP_EQ, identity->gid),
+                         SCMP_A2(SCMP_CMP_EQ, identity->gid)});
+        filter.allow_if("setresuid",
+                        {SCMP_A0(SCMP_CMP_EQ, identity->uid), SCMP_A1(SCMP_CMP_EQ, identity->uid),
+                         SCMP_A2(SCMP_CMP_EQ, identity->uid)});
+    }
+}
+
 void allow_proxy_thread_calls(SyscallFilter& filter,
                               const std::optional<UnprivilegedIdentity>& identity) {
     allow_runtime_calls(filter);

@@ -28,4 +28,10 @@ void allow_console_relay_calls(SyscallFilter& filter, pid_t qemu);
 void allow_proxy_thread_calls(SyscallFilter& filter,
                               const std::optional<UnprivilegedIdentity>& identity);
 
+// The user-mode network's thread (src/net/user_network.h, hvt without a tap): libslirp's
+// sockets for the guest's connections and the published ports, frames to and from the
+// monitor, its timers. With `identity`, as for the proxy.
+void allow_user_network_thread_calls(SyscallFilter& filter,
+                                     const std::optional<UnprivilegedIdentity>& identity);
+
 } // namespace ingot

@@ -60,4 +60,13 @@ void seal_proxy_thread(const SandboxPlan& plan) {
     filter.install();
 }
 
+void seal_user_network_thread(const SandboxPlan& plan) {
+    drop_bounding_set();
+    if (!plan.identity)
+        drop_capabilities();
+    SyscallFilter filter;
+    allow_user_network_thread_calls(filter, plan.identity);
+    filter.install();
+}
+
 } // namespace ingot

@@ -46,4 +46,8 @@ void seal_console_relay_thread(pid_t qemu);
 // monitor's switch of identity when there is one, else at once. Throws UserError.
 void seal_proxy_thread(const SandboxPlan& plan);
 
+// The user-mode network's thread (hvt without a tap), first thing: its own allowlist. Its
+// capabilities go as the proxy's do. Throws UserError.
+void seal_user_network_thread(const SandboxPlan& plan);
+
 } // namespace ingot

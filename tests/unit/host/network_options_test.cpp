@@ -7,10 +7,15 @@
 namespace ingot {
 namespace {
 
+// -p without --net plans a tap as root whoever runs the tests; an ordinary user's plans are
+// user-mode networking.
+const HostPrivileges root{true, 0};
+const HostPrivileges ordinary_user{false, 1024};
+
 // The UserError's message for `options`, or "" when they are accepted.
-std::string rejection(const NetworkOptions& options) {
+std::string rejection(const NetworkOptions& options, const HostPrivileges& privileges = root) {
     try {
-        plan_network(options);
+        plan_network(options, privileges);
     } catch (const UserError& error) {
         return error.what();
     }
@@ -93,11 +98,11 @@ TEST(PortMapping, MalformedValuesNameThemselves) {
 }
 
 TEST(NetworkPlan, NoOptionsNoNetwork) {
-    EXPECT_FALSE(plan_network({}));
+    EXPECT_FALSE(plan_network({}, root));
 }
 
 TEST(NetworkPlan, PublishingAloneUsesTheDocumentedDefaults) {
-    std::optional<NetworkPlan> plan = plan_network(published({"8080:80"}));
+    std::optional<NetworkPlan> plan = plan_network(published({"8080:80"}), root);
     ASSERT_TRUE(plan);
     EXPECT_EQ(plan->tap_name, "");
     EXPECT_TRUE(plan->configure_host);
@@ -113,8 +118,8 @@ TEST(NetworkPlan, PublishingAloneUsesTheDocumentedDefaults) {
 }
 
 TEST(NetworkPlan, RandomMacIsLocallyAdministeredUnicastAndVaries) {
-    MacAddress first = plan_network(published({"1:1"}))->guest.mac;
-    MacAddress second = plan_network(published({"1:1"}))->guest.mac;
+    MacAddress first = plan_network(published({"1:1"}), root)->guest.mac;
+    MacAddress second = plan_network(published({"1:1"}), root)->guest.mac;
     for (const MacAddress& mac : {first, second}) {
         EXPECT_EQ(mac[0] & 1, 0) << format_mac(mac);
         EXPECT_EQ(mac[0] & 2, 2) << format_mac(mac);
@@ -126,7 +131,7 @@ TEST(NetworkPlan, ExplicitTapWithoutAddressAsksDhcp) {
     NetworkOptions options;
     options.tap = "tap0";
     options.mac = "52:54:00:12:34:56";
-    std::optional<NetworkPlan> plan = plan_network(options);
+    std::optional<NetworkPlan> plan = plan_network(options, root);
     ASSERT_TRUE(plan);
     EXPECT_EQ(plan->tap_name, "tap0");
     EXPECT_FALSE(plan->configure_host);
@@ -140,7 +145,7 @@ TEST(NetworkPlan, ExplicitTapWithAddressAndGateway) {
     options.tap = "tap0";
     options.address = "10.0.2.15/24";
     options.gateway = "10.0.2.1";
-    std::optional<NetworkPlan> plan = plan_network(options);
+    std::optional<NetworkPlan> plan = plan_network(options, root);
     ASSERT_TRUE(plan);
     EXPECT_FALSE(plan->guest.use_dhcp);
     EXPECT_FALSE(plan->configure_host);
@@ -152,7 +157,7 @@ TEST(NetworkPlan, ExplicitTapWithAddressAndPublishedPorts) {
     NetworkOptions options = published({"8080:80", "5353:53/udp"});
     options.tap = "tap0";
     options.address = "192.168.7.2/28";
-    std::optional<NetworkPlan> plan = plan_network(options);
+    std::optional<NetworkPlan> plan = plan_network(options, root);
     ASSERT_TRUE(plan);
     EXPECT_FALSE(plan->configure_host);
     EXPECT_EQ(plan->guest.gateway, 0u);
@@ -162,18 +167,18 @@ TEST(NetworkPlan, ExplicitTapWithAddressAndPublishedPorts) {
 TEST(NetworkPlan, PublishingWithAddressPutsTheHostFirstInTheSubnet) {
     NetworkOptions options = published({"8080:80"});
     options.address = "172.30.0.9/16";
-    std::optional<NetworkPlan> plan = plan_network(options);
+    std::optional<NetworkPlan> plan = plan_network(options, root);
     EXPECT_EQ(format_ipv4(plan->host_address), "172.30.0.1");
     EXPECT_EQ(plan->guest.gateway, plan->host_address);
     options.address = "172.30.0.1/16";
-    EXPECT_EQ(format_ipv4(plan_network(options)->host_address), "172.30.0.2");
+    EXPECT_EQ(format_ipv4(plan_network(options, root)->host_address), "172.30.0.2");
 }
 
 TEST(NetworkPlan, PublishingWithGatewayMakesItTheHostsAddress) {
     NetworkOptions options = published({"8080:80"});
     options.address = "10.9.8.7/24";
     options.gateway = "10.9.8.254";
-    std::optional<NetworkPlan> plan = plan_network(options);
+    std::optional<NetworkPlan> plan = plan_network(options, root);
     EXPECT_EQ(format_ipv4(plan->host_address), "10.9.8.254");
     EXPECT_EQ(format_ipv4(plan->guest.gateway), "10.9.8.254");
 }
@@ -284,6 +289,67 @@ TEST(NetworkPlan, OverlappingPublishedPortsAreRefused) {
     EXPECT_EQ(rejection(published({"127.0.0.1:8080:80", "127.0.0.2:8080:80"})), "");
     EXPECT_EQ(rejection(published({"8080:80", "8080:80/udp"})), "");
     EXPECT_NE(rejection(published({"53:53/udp", "0.0.0.0:53:54/udp"})), "");
+}
+
+TEST(UserNetworkPlan, ChosenForAnOrdinaryUsersPublishedPorts) {
+    std::optional<NetworkPlan> plan =
+        plan_network(published({"8080:80", "5353:53/udp"}), ordinary_user);
+    ASSERT_TRUE(plan);
+    EXPECT_EQ(plan->backend, NetworkBackend::User);
+    EXPECT_TRUE(plan->tap_name.empty());
+    EXPECT_FALSE(plan->configure_host);
+    EXPECT_EQ(format_ipv4(plan->guest.address), "10.0.2.15");
+    EXPECT_EQ(plan->guest.prefix_length, 24);
+    EXPECT_EQ(format_ipv4(plan->guest.gateway), "10.0.2.2");
+    EXPECT_EQ(format_ipv4(plan->guest.dns), "10.0.2.3");
+    EXPECT_FALSE(plan->guest.use_dhcp);
+    ASSERT_EQ(plan->published.size(), 2u);
+    EXPECT_EQ(plan->published[1].protocol, TransportProtocol::Udp);
+    // Root keeps the tap; nothing at all stays nothing.
+    EXPECT_EQ(plan_network(published({"8080:80"}), root)->backend, NetworkBackend::Tap);
+    EXPECT_FALSE(plan_network({}, ordinary_user));
+}
+
+TEST(UserNetworkPlan, AskedForWithNetworkUser) {
+    NetworkOptions options;
+    options.mode = "user";
+    std::optional<NetworkPlan> plan = plan_network(options, root);
+    ASSERT_TRUE(plan);
+    EXPECT_EQ(plan->backend, NetworkBackend::User);
+    EXPECT_TRUE(plan->published.empty());
+    options.mac = "02:00:00:00:00:07";
+    EXPECT_EQ(format_mac(plan_network(options, root)->guest.mac), "02:00:00:00:00:07");
+    options.mode = "bridge";
+    EXPECT_NE(rejection(options).find("--network bridge: the only network mode is 'user'"),
+              std::string::npos);
+}
+
+TEST(UserNetworkPlan, RefusesWhatNeedsATap) {
+    NetworkOptions options = published({"8080:80"});
+    options.address = "10.1.0.5/24";
+    EXPECT_EQ(rejection(options, ordinary_user),
+              "--ip 10.1.0.5/24: without CAP_NET_ADMIN for a tap, -p uses user-mode networking, "
+              "and the guest's address is 10.0.2.15/24 (another needs a tap, and root)");
+    options.address.clear();
+    options.gateway = "10.0.2.1";
+    EXPECT_NE(rejection(options, ordinary_user).find("--gw 10.0.2.1: "), std::string::npos);
+    options.gateway.clear();
+    options.mode = "user";
+    options.tap = "tap0";
+    EXPECT_EQ(rejection(options),
+              "--net tap0 with --network user: user-mode networking has no tap; give one or "
+              "the other");
+}
+
+TEST(UserNetworkPlan, PrivilegedPortsNeedPrivileges) {
+    EXPECT_EQ(rejection(published({"8080:80", "80:80"}), ordinary_user),
+              "-p 80:80: host port 80 is privileged and this user may not listen on it (below "
+              "1024, net.ipv4.ip_unprivileged_port_start): publish a port from 1024 up");
+    EXPECT_EQ(rejection(published({"1024:80"}), ordinary_user), "");
+    NetworkOptions options = published({"80:80"});
+    options.mode = "user";
+    EXPECT_EQ(rejection(options, root), "");
+    EXPECT_EQ(rejection(published({"80:80"}), HostPrivileges{false, 80}), "");
 }
 
 } // namespace

@@ -101,7 +101,7 @@ std::vector<std::string> command_with_network(const std::string& machine) {
     launch.memory_mib = 64;
     launch.kernel = "app.img";
     launch.kernel_command_line = "ingot.console=framed ingot.ip=10.0.2.15/24";
-    launch.network = QemuLaunch::Network{7, {0x52, 0x54, 0x00, 0xab, 0x0c, 0xde}};
+    launch.network = QemuLaunch::Network{7, {0x52, 0x54, 0x00, 0xab, 0x0c, 0xde}, {}};
     return qemu_command(launch);
 }
 
@@ -124,6 +124,25 @@ TEST(QemuCommand, MicrovmNetworkIsVirtioNetDeviceOnTheInheritedTap) {
     EXPECT_EQ(count_of(command, "-netdev"), 1u);
     // Options precede -kernel/-append, which stay last.
     EXPECT_EQ(command[command.size() - 2], "-append");
+}
+
+TEST(QemuCommand, UserModeNetworkForwardsEveryPublishedPort) {
+    std::vector<PortMapping> published = {parse_port_mapping("8080:80"),
+                                          parse_port_mapping("127.0.0.1:5353:53/udp")};
+    EXPECT_EQ(user_netdev(published),
+              "user,id=net0,net=10.0.2.0/24,host=10.0.2.2,dhcpstart=10.0.2.15,dns=10.0.2.3,"
+              "ipv6=off,restrict=off,hostfwd=tcp:0.0.0.0:8080-10.0.2.15:80,"
+              "hostfwd=udp:127.0.0.1:5353-10.0.2.15:53");
+    QemuLaunch launch;
+    launch.qemu = "/usr/bin/qemu-system-x86_64";
+    launch.machine = "microvm";
+    launch.memory_mib = 64;
+    launch.kernel = "app.img";
+    launch.network = QemuLaunch::Network{-1, {0x52, 0x54, 0x00, 0xab, 0x0c, 0xde}, published};
+    auto command = qemu_command(launch);
+    EXPECT_TRUE(has_pair(command, "-netdev", user_netdev(published)));
+    EXPECT_TRUE(
+        has_pair(command, "-device", "virtio-net-device,netdev=net0,mac=52:54:00:ab:0c:de"));
 }
 
 TEST(QemuCommand, PcMachinesNetworkIsVirtioNetPciWithoutRom) {
