@@ -7,8 +7,8 @@
 #include "instance/instance_store.h"
 #include "instance/log_file.h"
 #include "instance/restart_policy.h"
-#include "launch/launch.h"
 #include "launch/launch_plan_json.h"
+#include "launch/on_demand.h"
 #include "launch/start_notice.h"
 #include "sandbox/monitor_sandbox.h"
 #include "support/error.h"
@@ -293,7 +293,7 @@ int launch_plan_file(const std::string& path, int started_fd) {
         plan = parse_launch_plan({reinterpret_cast<const char*>(text.data()), text.size()});
     }
     set_start_notice_descriptor(started_fd);
-    return launch(plan);
+    return run_plan(plan);
 }
 
 } // namespace

@@ -2,7 +2,6 @@
 #include "cli/detach_options.h"
 #include "cli/identity_options.h"
 #include "cli/program_image.h"
-#include "launch/launch.h"
 #include "launch/launch_plan_json.h"
 #include "launch/on_demand.h"
 #include "launch/resolve_launch.h"
@@ -21,7 +20,7 @@ int run(const LaunchSettings& settings, const DetachOptions& detach) {
             detach, {detach.detach ? format_launch_plan(plan) : std::string(), settings.target,
                      settings.platform, settings.network.published, settings.volumes}))
         return *status;
-    return plan.on_demand ? run_on_demand(plan) : launch(plan);
+    return run_plan(plan);
 }
 
 void add_network_options(CLI::App& command, NetworkOptions& network) {

@@ -1,6 +1,7 @@
 #include "launch/on_demand.h"
 
 #include "launch/launch.h"
+#include "launch/start_notice.h"
 #include "net/proxy_sockets.h"
 #include "support/error.h"
 #include "support/stop_policy.h"
@@ -228,7 +229,14 @@ private:
 
 int run_on_demand(const LaunchPlan& plan) {
     OnDemand on_demand(plan);
+    // Listening is this launch's start: whoever waits for it (a detached instance's
+    // supervisor) would otherwise wait for the first connection.
+    notify_guest_started();
     return on_demand.run();
+}
+
+int run_plan(const LaunchPlan& plan) {
+    return plan.on_demand ? run_on_demand(plan) : launch(plan);
 }
 
 } // namespace ingot

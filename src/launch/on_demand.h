@@ -17,4 +17,8 @@ namespace ingot {
 // returns what launch() returns there. Throws UserError when a port cannot be published.
 int run_on_demand(const LaunchPlan& plan);
 
+// Runs a plan as `ingot run` does, whoever holds it (ingot run, a detached instance's
+// supervisor, the OCI runtime's init): on demand when the plan says so, else at once.
+int run_plan(const LaunchPlan& plan);
+
 } // namespace ingot

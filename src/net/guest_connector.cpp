@@ -15,14 +15,6 @@ namespace {
 // Short against a boot (tens of milliseconds on hvt), long against the proxy's own work.
 constexpr auto retry_interval = std::chrono::milliseconds(10);
 
-int pending_error(int fd) {
-    int error = 0;
-    socklen_t length = sizeof error;
-    if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) < 0)
-        return errno;
-    return error;
-}
-
 } // namespace
 
 GuestConnector::GuestConnector(EventLoop& loop, TcpForwarder& owner, OwnedFd client,

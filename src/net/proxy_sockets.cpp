@@ -69,6 +69,14 @@ OwnedFd guest_socket(int type, const std::string& device) {
     return socket;
 }
 
+int pending_error(int fd) {
+    int error = 0;
+    socklen_t length = sizeof error;
+    if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) < 0)
+        return errno;
+    return error;
+}
+
 void raise_descriptor_limit() {
     rlimit limit;
     if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {

@@ -22,6 +22,9 @@ OwnedFd bind_host_socket(const PortMapping& mapping);
 // (errno set) when the host is out of descriptors.
 OwnedFd guest_socket(int type, const std::string& device);
 
+// The error a non-blocking connect(2) ended with (SO_ERROR), 0 when it succeeded.
+int pending_error(int fd);
+
 // Every relayed TCP connection holds two descriptors: lift the soft limit to the hard one.
 void raise_descriptor_limit();
 

@@ -1,5 +1,6 @@
 #include "net/tcp_relay.h"
 
+#include "net/proxy_sockets.h"
 #include "net/tcp_forwarder.h"
 
 #include <netinet/in.h>
@@ -15,14 +16,6 @@ namespace ingot {
 namespace {
 
 constexpr size_t buffer_size = 64 * 1024;
-
-int pending_error(int fd) {
-    int error = 0;
-    socklen_t length = sizeof error;
-    if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) < 0)
-        return errno;
-    return error;
-}
 
 bool would_block(int error) {
     return error == EAGAIN || error == EWOULDBLOCK || error == EINTR;

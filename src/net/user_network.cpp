@@ -278,17 +278,16 @@ UserNetwork::UserNetwork(const NetworkPlan& plan, std::function<void()> thread_s
     sigset_t all, previous;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &previous);
-    std::promise<void> set_up;
-    std::future<void> set_up_done = set_up.get_future();
+    std::future<void> set_up_done = m_set_up.get_future();
     try {
-        m_thread = std::thread([engine = m_engine.get(), set_up = std::move(set_up),
+        m_thread = std::thread([engine = m_engine.get(), set_up = &m_set_up,
                                 setup = std::move(thread_setup)]() mutable {
             try {
                 if (setup)
                     setup();
-                set_up.set_value();
+                set_up->set_value();
             } catch (...) {
-                set_up.set_exception(std::current_exception());
+                set_up->set_exception(std::current_exception());
                 return;
             }
             engine->run();

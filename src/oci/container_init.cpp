@@ -1,6 +1,6 @@
 #include "oci/container_init.h"
 
-#include "launch/launch.h"
+#include "launch/on_demand.h"
 #include "oci/console_socket.h"
 #include "sandbox/monitor_sandbox.h"
 #include "support/error.h"
@@ -29,7 +29,7 @@ namespace ingot {
     ::close(fifo);
     int status = 2;
     try {
-        status = launch(plan);
+        status = run_plan(plan);
     } catch (const UserError& error) {
         log.error(error.what());
     } catch (const std::exception& error) {

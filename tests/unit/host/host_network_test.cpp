@@ -160,13 +160,15 @@ bool drop_net_admin() {
     return syscall(SYS_capset, &header, data) == 0;
 }
 
+// A tap's plan, whatever this process may do: these tests are about the tap backend, and
+// some drop CAP_NET_ADMIN before planning (which would choose user-mode networking).
 NetworkPlan plan_for(std::vector<std::string> published, std::string tap = "") {
     NetworkOptions options;
     options.published = std::move(published);
     options.tap = std::move(tap);
     if (!options.tap.empty() && !options.published.empty())
         options.address = "10.0.2.15/24";
-    return *plan_network(options);
+    return *plan_network(options, HostPrivileges{true, 0});
 }
 
 TEST(HostNetwork, PublishingCreatesAnAddressedTapThatVanishesAfterwards) {
