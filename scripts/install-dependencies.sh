@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev # JSON for launch plans and instance state
   libarchive-dev libssl-dev # ingot build --oci-archive: tar, gzip and SHA-256 of OCI images
   skopeo podman docker-registry # the OCI archive integration tests
+  containernetworking-plugins runc containerd # ingot-oci's tests under podman (-p) and containerd
   googletest libgtest-dev
   musl-tools
   liblua5.4-dev # the Lua interpreter test program
