@@ -52,6 +52,21 @@ void allow_runtime_calls(SyscallFilter& filter) {
     filter.allow("exit_group");
 }
 
+// The set*id calls glibc's SIGSETXID broadcast runs on every thread when the monitor switches
+// to `identity`, pinned to exactly its IDs; nothing without one.
+void allow_identity_switch(SyscallFilter& filter,
+                           const std::optional<UnprivilegedIdentity>& identity) {
+    if (!identity)
+        return;
+    filter.allow_if("setgroups", {SCMP_A0(SCMP_CMP_EQ, 0)});
+    filter.allow_if("setresgid",
+                    {SCMP_A0(SCMP_CMP_EQ, identity->gid), SCMP_A1(SCMP_CMP_EQ, identity->gid),
+                     SCMP_A2(SCMP_CMP_EQ, identity->gid)});
+    filter.allow_if("setresuid",
+                    {SCMP_A0(SCMP_CMP_EQ, identity->uid), SCMP_A1(SCMP_CMP_EQ, identity->uid),
+                     SCMP_A2(SCMP_CMP_EQ, identity->uid)});
+}
+
 } // namespace
 
 void allow_vcpu_thread_calls(SyscallFilter& filter) {
@@ -178,15 +193,7 @@ void allow_user_network_thread_calls(SyscallFilter& filter,
     // the guest's packets, may not read the user's files, so libslirp falls back to the
     // host's loopback (it caches nothing it failed to open, so it never stats the file).
     filter.fail_with("openat", EACCES);
-    if (identity) {
-        filter.allow_if("setgroups", {SCMP_A0(SCMP_CMP_EQ, 0)});
-        filter.allow_if("setresgid",
-                        {SCMP_A0(SCMP_CMP_EQ, identity->gid), SCMP_A1(SCMP_CMP_EQ, identity->gid),
-                         SCMP_A2(SCMP_CMP_EQ, identity->gid)});
-        filter.allow_if("setresuid",
-                        {SCMP_A0(SCMP_CMP_EQ, identity->uid), SCMP_A1(SCMP_CMP_EQ, identity->uid),
-                         SCMP_A2(SCMP_CMP_EQ, identity->uid)});
-    }
+    allow_identity_switch(filter, identity);
 }
 
 void allow_proxy_thread_calls(SyscallFilter& filter,
@@ -216,15 +223,7 @@ void allow_proxy_thread_calls(SyscallFilter& filter,
     // (check_may_shrink_heap), and does without: it gets EACCES and keeps the pages mapped.
     // Opening stays refused; it fails instead of ending ingot once relays freed enough.
     filter.fail_with("openat", EACCES);
-    if (identity) {
-        filter.allow_if("setgroups", {SCMP_A0(SCMP_CMP_EQ, 0)});
-        filter.allow_if("setresgid",
-                        {SCMP_A0(SCMP_CMP_EQ, identity->gid), SCMP_A1(SCMP_CMP_EQ, identity->gid),
-                         SCMP_A2(SCMP_CMP_EQ, identity->gid)});
-        filter.allow_if("setresuid",
-                        {SCMP_A0(SCMP_CMP_EQ, identity->uid), SCMP_A1(SCMP_CMP_EQ, identity->uid),
-                         SCMP_A2(SCMP_CMP_EQ, identity->uid)});
-    }
+    allow_identity_switch(filter, identity);
 }
 
 } // namespace ingot
