@@ -1,6 +1,7 @@
 #include "net/port_proxy.h"
 
 #include "net/proxy_sockets.h"
+#include "net/sealed_thread.h"
 #include "net/tcp_forwarder.h"
 #include "net/udp_forwarder.h"
 
@@ -8,9 +9,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <future>
 #include <pthread.h>
-#include <signal.h>
 #include <sys/socket.h>
 
 namespace ingot {
@@ -98,37 +97,7 @@ PortProxy::PortProxy(const std::vector<PortMapping>& mappings, const PortProxySe
                                                  handover.on_idle);
         m_loop.add_timed_work(m_idle_stop.get());
     }
-    // The thread starts with every signal blocked (it inherits this thread's mask), so that
-    // none is delivered to it instead of to the platform's run loop.
-    sigset_t all, previous;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &previous);
-    std::promise<void> set_up;
-    std::future<void> set_up_done = set_up.get_future();
-    try {
-        m_thread = std::thread(
-            [this, set_up = std::move(set_up), setup = settings.thread_setup]() mutable {
-                try {
-                    if (setup)
-                        setup();
-                    set_up.set_value();
-                } catch (...) {
-                    set_up.set_exception(std::current_exception());
-                    return;
-                }
-                m_loop.run();
-            });
-    } catch (...) {
-        pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-        throw;
-    }
-    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-    try {
-        set_up_done.get();
-    } catch (...) {
-        m_thread.join();
-        throw;
-    }
+    m_thread = start_sealed_thread(settings.thread_setup, [this] { m_loop.run(); });
     if (handover.on_serving)
         handover.on_serving();
 }

@@ -1,5 +1,6 @@
 #include "net/user_network.h"
 
+#include "net/sealed_thread.h"
 #include "net/user_network_frames.h"
 #include "support/error.h"
 
@@ -18,9 +19,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
-#include <csignal>
 #include <cstring>
-#include <future>
 #include <list>
 #include <vector>
 
@@ -273,41 +272,14 @@ UserNetwork::UserNetwork(const NetworkPlan& plan, std::function<void()> thread_s
             fail("-p: cannot listen on {}: {}", host_endpoint(mapping),
                  errno ? system_error_text(errno) : std::string("refused"));
     }
-    // The thread starts with every signal blocked, as the port proxy's does, so that none is
-    // delivered to it instead of to the platform's run loop.
-    sigset_t all, previous;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &previous);
-    std::future<void> set_up_done = m_set_up.get_future();
-    try {
-        m_thread = std::thread([engine = m_engine.get(), set_up = &m_set_up,
-                                setup = std::move(thread_setup)]() mutable {
-            try {
-                if (setup)
-                    setup();
-                set_up->set_value();
-            } catch (...) {
-                set_up->set_exception(std::current_exception());
-                return;
-            }
-            engine->run();
-            // On this thread, which owns libslirp's state: its sockets close, and the device
-            // sees the end of its socket.
-            slirp_cleanup(engine->slirp);
-            engine->slirp = nullptr;
-            engine->host_end.reset();
-        });
-    } catch (...) {
-        pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-        throw;
-    }
-    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-    try {
-        set_up_done.get();
-    } catch (...) {
-        m_thread.join();
-        throw;
-    }
+    m_thread = start_sealed_thread(std::move(thread_setup), [engine = m_engine.get()] {
+        engine->run();
+        // On this thread, which owns libslirp's state: its sockets close, and the device sees
+        // the end of its socket.
+        slirp_cleanup(engine->slirp);
+        engine->slirp = nullptr;
+        engine->host_end.reset();
+    });
 }
 
 UserNetwork::~UserNetwork() {

@@ -10,7 +10,6 @@
 #include "net/owned_fd.h"
 
 #include <functional>
-#include <future>
 #include <memory>
 #include <thread>
 
@@ -37,10 +36,6 @@ private:
     OwnedFd m_guest_end;
     OwnedFd m_stop; // an eventfd: written to stop the thread
     std::unique_ptr<Engine> m_engine;
-    // Told by the thread once it is set up (or failed to). Kept here, not in the thread, so
-    // that its shared state is freed on this side: the sealed thread may not make the calls a
-    // sanitizer's check of that free makes (UBSan's vptr check probes memory with pipe2).
-    std::promise<void> m_set_up;
     std::thread m_thread;
 };
 
