@@ -41,7 +41,7 @@ if [[ $PLATFORM == hvt ]]; then
     as_user bash -c 'exec 3<>/dev/kvm' 2>/dev/null ||
         skip "$user in the kvm group cannot open /dev/kvm read-write (its group or mode)"
 fi
-as_user "$INGOT" run --help | grep -q -- '--network' || fail "ingot run --help does not mention --network"
+grep -q -- '--network' <<<"$(as_user "$INGOT" run --help)" || fail "ingot run --help does not mention --network"
 
 WORK=$(mktemp -d /tmp/ingot-usernet-XXXXXX)
 chmod 755 "$WORK"

@@ -80,7 +80,11 @@ require_files() {
 # Skips while `ingot run` lacks an option (before networking is integrated), naming it.
 require_ingot_option() { # option-regex description
     [[ $MODE == native ]] && return 0
-    "$INGOT" run --help 2>&1 | grep -Eq -- "$1" ||
+    # The help is read whole first: grep -q stops at its match, and ingot, still writing,
+    # would end with SIGPIPE, which pipefail takes for a missing option.
+    local help
+    help=$("$INGOT" run --help 2>&1)
+    grep -Eq -- "$1" <<<"$help" ||
         skip "ingot run has no $2 option yet (networking is not in this build)"
 }
 
