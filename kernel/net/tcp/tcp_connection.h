@@ -6,7 +6,8 @@
 #include "lib/intrusive_list.h"
 #include "net/socket.h"
 #include "net/tcp/chunked_buffer.h"
-#include "net/tcp/new_reno.h"
+#include "net/tcp/congestion_control.h"
+#include "net/tcp/fast_recovery.h"
 #include "net/tcp/reassembly_queue.h"
 #include "net/tcp/rtt_estimator.h"
 #include "net/tcp/sack_scoreboard.h"
@@ -192,7 +193,8 @@ private:
     ReassemblyQueue m_out_of_order;
 
     RttEstimator m_rtt;
-    NewReno m_congestion;
+    CongestionControl m_congestion;
+    FastRecovery m_recovery;
     SackScoreboard m_scoreboard;
     uint32_t m_recovery_next = 0; // where recovery looks for the next hole to resend
     bool m_rtt_timing = false;

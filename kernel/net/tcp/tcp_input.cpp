@@ -27,7 +27,8 @@ void TcpConnection::take_options(const TcpOptions& options) {
         // The option takes 12 bytes of every segment.
         m_mss = static_cast<uint16_t>(m_mss - 12);
     }
-    m_congestion.start(m_mss);
+    m_congestion.start(m_mss, CongestionAlgorithm::reno);
+    m_recovery.start(m_mss);
 }
 
 void TcpConnection::become_established() {
@@ -141,18 +142,24 @@ void TcpConnection::handle_new_ack(const TcpSegment& segment, uint32_t ack) {
 
     uint64_t now = m_table.now_ns();
     const TcpOptions& options = segment.header.options;
+    // The round trip this ACK measures, if any (0 when it measures none).
+    uint64_t rtt_sample = 0;
     if (m_timestamps && options.has_timestamps && options.timestamp_echo != 0) {
         uint32_t elapsed_ms = timestamp_now() - options.timestamp_echo;
-        if (elapsed_ms < 60'000)
-            m_rtt.add_sample(uint64_t(elapsed_ms) * tcp_timing::millisecond);
+        if (elapsed_ms < 60'000) {
+            rtt_sample = uint64_t(elapsed_ms) * tcp_timing::millisecond;
+            m_rtt.add_sample(rtt_sample);
+        }
     } else if (m_rtt_timing && sequence_greater(ack, m_rtt_sequence)) {
-        m_rtt.add_sample(now - m_rtt_started);
+        rtt_sample = now - m_rtt_started;
+        m_rtt.add_sample(rtt_sample);
         m_rtt_timing = false;
     }
     m_rtt.reset_backoff();
     m_retransmits = 0;
 
-    bool partial = m_congestion.on_new_ack(acked, ack, in_flight_before);
+    bool partial =
+        m_recovery.on_new_ack(m_congestion, acked, ack, in_flight_before, now, rtt_sample);
     if (m_snd_una == m_snd_max)
         m_retransmit_at = 0;
     else
@@ -182,12 +189,13 @@ void TcpConnection::handle_new_ack(const TcpSegment& segment, uint32_t ack) {
 
 void TcpConnection::handle_duplicate_ack() {
     uint32_t in_flight = m_snd_max - m_snd_una;
-    if (m_congestion.on_duplicate_ack(in_flight, m_snd_max, m_snd_una)) {
+    if (m_recovery.on_duplicate_ack(m_congestion, in_flight, m_snd_max, m_snd_una,
+                                    m_table.now_ns())) {
         m_rtt_timing = false;
         m_recovery_next = m_snd_una;
         retransmit_first();
         start_retransmit_timer();
-    } else if (m_congestion.in_recovery()) {
+    } else if (m_recovery.in_recovery()) {
         retransmit_next_hole();
     }
 }

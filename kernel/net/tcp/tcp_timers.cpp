@@ -53,7 +53,8 @@ void TcpConnection::on_retransmit_timeout() {
     if (m_snd_una == m_snd_max)
         return;
     // Go back to the first unacknowledged byte with a window of one segment (RFC 5681 3.1).
-    m_congestion.on_timeout(m_snd_max - m_snd_una, m_snd_max);
+    m_congestion.on_timeout(m_snd_max - m_snd_una, m_table.now_ns());
+    m_recovery.on_timeout(m_snd_max);
     m_scoreboard.clear(); // the peer may have dropped what it SACKed (RFC 2018 8)
     m_snd_nxt = m_snd_una;
     retransmit_first();

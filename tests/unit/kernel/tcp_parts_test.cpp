@@ -1,7 +1,8 @@
 #include "kernel/tcp_test_support.h"
 
 #include "net/tcp/chunked_buffer.h"
-#include "net/tcp/new_reno.h"
+#include "net/tcp/congestion_control.h"
+#include "net/tcp/fast_recovery.h"
 #include "net/tcp/reassembly_queue.h"
 #include "net/tcp/rtt_estimator.h"
 #include "net/tcp/sack_scoreboard.h"
@@ -249,29 +250,59 @@ TEST(TcpRttEstimator, FollowsRfc6298) {
     EXPECT_EQ(rtt.rto_ns(), 200 * ms); // the floor
 }
 
-TEST(TcpNewReno, SlowStartAvoidanceAndRecovery) {
-    NewReno reno;
-    reno.start(1000);
-    EXPECT_EQ(reno.window(), 10000u);
-    reno.on_new_ack(1000, 1000, 10000);
+TEST(TcpCongestionControl, RenoSlowStartAvoidanceTimeoutAndUndo) {
+    CongestionControl reno;
+    reno.start(1000, CongestionAlgorithm::reno);
+    EXPECT_EQ(reno.window(), 10000u); // RFC 6928
+    reno.on_ack(1000, 10000, 0, 0);
     EXPECT_EQ(reno.window(), 11000u); // slow start: one segment per ACK
-    EXPECT_FALSE(reno.on_duplicate_ack(10000, 12000, 2000));
-    EXPECT_FALSE(reno.on_duplicate_ack(10000, 12000, 2000));
-    EXPECT_TRUE(reno.on_duplicate_ack(10000, 12000, 2000));
-    EXPECT_TRUE(reno.in_recovery());
-    EXPECT_EQ(reno.slow_start_threshold(), 5000u);
-    EXPECT_EQ(reno.window(), 8000u);
-    reno.on_duplicate_ack(10000, 12000, 2000);
-    EXPECT_EQ(reno.window(), 9000u);                 // inflated by each further duplicate
-    EXPECT_TRUE(reno.on_new_ack(3000, 5000, 10000)); // partial
-    EXPECT_TRUE(reno.in_recovery());
-    EXPECT_FALSE(reno.on_new_ack(7000, 12000, 7000)); // full
-    EXPECT_FALSE(reno.in_recovery());
-    EXPECT_EQ(reno.window(), 1000u + 1000u); // nothing left in flight: one segment beyond
-    // Congestion avoidance: one segment per window's worth of acknowledged bytes.
-    reno.on_timeout(20000, 30000);
+    reno.on_ack(5000, 11000, 0, 0);
+    EXPECT_EQ(reno.window(), 12000u); // and no more than one (RFC 3465 L = 1)
+    EXPECT_EQ(reno.on_congestion_event(12000, 0), 6000u);
+    EXPECT_EQ(reno.window(), 12000u); // the recovery sets the window
+    reno.set_window(6000);
+    EXPECT_FALSE(reno.in_slow_start());
+    for (int ack = 0; ack < 5; ++ack)
+        reno.on_ack(1000, 6000, 0, 0);
+    EXPECT_EQ(reno.window(), 6000u);
+    reno.on_ack(1000, 6000, 0, 0);
+    EXPECT_EQ(reno.window(), 7000u); // avoidance: one segment per window acknowledged
+    reno.on_timeout(20000, 0);
     EXPECT_EQ(reno.window(), 1000u);
     EXPECT_EQ(reno.slow_start_threshold(), 10000u);
+    reno.undo(); // the timeout was spurious
+    EXPECT_EQ(reno.window(), 7000u);
+    EXPECT_EQ(reno.slow_start_threshold(), 10000u);
+    reno.undo(); // nothing left to undo
+    EXPECT_EQ(reno.window(), 7000u);
+}
+
+TEST(TcpFastRecovery, ThirdDuplicateStartsNewRenoRecovery) {
+    CongestionControl congestion;
+    congestion.start(1000, CongestionAlgorithm::reno);
+    FastRecovery recovery;
+    recovery.start(1000);
+    EXPECT_FALSE(recovery.on_new_ack(congestion, 1000, 1000, 10000, 0, 0));
+    EXPECT_EQ(congestion.window(), 11000u);
+    EXPECT_FALSE(recovery.on_duplicate_ack(congestion, 10000, 12000, 2000, 0));
+    EXPECT_FALSE(recovery.on_duplicate_ack(congestion, 10000, 12000, 2000, 0));
+    EXPECT_TRUE(recovery.on_duplicate_ack(congestion, 10000, 12000, 2000, 0));
+    EXPECT_TRUE(recovery.in_recovery());
+    EXPECT_EQ(congestion.slow_start_threshold(), 5000u);
+    EXPECT_EQ(congestion.window(), 8000u);
+    recovery.on_duplicate_ack(congestion, 10000, 12000, 2000, 0);
+    EXPECT_EQ(congestion.window(), 9000u); // inflated by each further duplicate
+    EXPECT_TRUE(recovery.on_new_ack(congestion, 3000, 5000, 10000, 0, 0)); // partial
+    EXPECT_TRUE(recovery.in_recovery());
+    EXPECT_FALSE(recovery.on_new_ack(congestion, 7000, 12000, 7000, 0, 0)); // full
+    EXPECT_FALSE(recovery.in_recovery());
+    EXPECT_EQ(congestion.window(), 1000u + 1000u); // nothing left in flight: one segment beyond
+    // RFC 6582 4.1: duplicates of data sent before the last timeout start no new recovery.
+    congestion.on_timeout(20000, 0);
+    recovery.on_timeout(30000);
+    for (int duplicate = 0; duplicate < 3; ++duplicate)
+        EXPECT_FALSE(recovery.on_duplicate_ack(congestion, 10000, 30000, 20000, 0));
+    EXPECT_FALSE(recovery.in_recovery());
 }
 
 } // namespace
