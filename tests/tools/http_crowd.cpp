@@ -1,11 +1,15 @@
-// Many concurrent HTTP/1.1 keep-alive clients, for the "1,000 concurrent connections" test.
-//   http_crowd HOST PORT CONNECTIONS [--rounds N]        (HOST: numeric IPv4, N default 2)
+// Many concurrent HTTP/1.1 keep-alive clients, for the "concurrent connections" tests.
+//   http_crowd HOST PORT CONNECTIONS [--rounds N] [--sources ADDR,...] [--timeout SECONDS]
+//   (HOST and ADDRs numeric IPv4; N default 2; SECONDS default 60)
 // Opens CONNECTIONS connections and waits until every one is established, so they are all
 // open at once; then, N rounds, sends "GET /" on every connection and reads every answer (one
 // connection, one request at a time, reused: keep-alive). While all are still open it asks
-// /stats on one more connection and prints the server's connections_open. Then closes all.
+// /stats on one more connection and prints the server's connections_open and its memory in
+// use. Then closes all. One source address has about 28,000 ephemeral ports towards one
+// server port; --sources spreads the connections over several (each takes connection i when
+// i modulo their count is its place in the list), so that 100,000 can be open at once.
 // Prints a summary; exits 0 only when every connection was established and every answer was a
-// complete 200. Gives up after 60 s.
+// complete 200. Gives up after SECONDS.
 #include <arpa/inet.h>
 #include <cctype>
 #include <cerrno>
@@ -25,7 +29,6 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr auto give_up_after = std::chrono::seconds(60);
 
 struct Client {
     int fd = -1;
@@ -63,7 +66,9 @@ int parse_response(const std::string& data, std::string* body = nullptr) {
 
 class Crowd {
 public:
-    Crowd(sockaddr_in server, std::size_t size) : server_(server), clients_(size) {
+    Crowd(sockaddr_in server, std::size_t size, std::vector<in_addr> sources,
+          std::chrono::seconds give_up_after)
+        : server_(server), clients_(size), sources_(std::move(sources)) {
         epoll_ = epoll_create1(EPOLL_CLOEXEC);
         deadline_ = Clock::now() + give_up_after;
     }
@@ -74,6 +79,11 @@ public:
             c.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
             if (c.fd < 0) {
                 std::fprintf(stderr, "http_crowd: socket: %s\n", std::strerror(errno));
+                c.failed = true;
+                continue;
+            }
+            if (!sources_.empty() && !bind_source(c.fd, sources_[i % sources_.size()])) {
+                std::fprintf(stderr, "http_crowd: bind: %s\n", std::strerror(errno));
                 c.failed = true;
                 continue;
             }
@@ -145,6 +155,17 @@ public:
     bool timed_out() const { return Clock::now() > deadline_; }
 
 private:
+    // The port is left to connect (IP_BIND_ADDRESS_NO_PORT), which needs only the 4-tuple to
+    // be unused, rather than to bind, which would want a port free on the address.
+    static bool bind_source(int fd, in_addr source) {
+        int one = 1;
+        setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+        sockaddr_in local{};
+        local.sin_family = AF_INET;
+        local.sin_addr = source;
+        return bind(fd, reinterpret_cast<const sockaddr*>(&local), sizeof local) == 0;
+    }
+
     void watch(std::size_t index, std::uint32_t events) {
         epoll_event event{};
         event.events = events;
@@ -158,39 +179,49 @@ private:
         epoll_ctl(epoll_, EPOLL_CTL_MOD, clients_[index].fd, &event);
     }
 
+    // Counts what is left rather than looking at every client after each wait: with 100,000
+    // clients that look would cost more than the work.
     template <typename Done, typename Handle> void run(Done done, Handle handle) {
-        std::vector<epoll_event> events(256);
-        for (;;) {
-            bool all_done = true;
-            for (Client& c : clients_)
-                all_done = all_done && done(c);
-            if (all_done || timed_out())
-                return;
+        std::vector<epoll_event> events(1024);
+        std::size_t left = 0;
+        for (Client& c : clients_)
+            left += done(c) ? 0 : 1;
+        while (left > 0 && !timed_out()) {
             int n = epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), 100);
             for (int i = 0; i < n; ++i) {
                 Client& c = clients_[events[i].data.u64];
-                if (!done(c))
-                    handle(c, events[i].events);
                 if (done(c))
+                    continue;
+                handle(c, events[i].events);
+                if (done(c)) {
                     rewatch(events[i].data.u64, 0);
+                    --left;
+                }
             }
         }
     }
 
     sockaddr_in server_;
     std::vector<Client> clients_;
+    std::vector<in_addr> sources_;
     int epoll_;
     Clock::time_point deadline_;
 };
 
-// connections_open as the server reports it at /stats, or -1.
-long server_connections_open(sockaddr_in server) {
+// A figure the server reports at /stats, or -1.
+long long stats_figure(const std::string& body, std::string_view name) {
+    std::size_t at = body.find(std::string(name) + " ");
+    return at == std::string::npos ? -1 : std::atoll(body.c_str() + at + name.size() + 1);
+}
+
+// The body of the server's /stats, or empty.
+std::string server_stats(sockaddr_in server) {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     timeval timeout{5, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     if (connect(fd, reinterpret_cast<sockaddr*>(&server), sizeof server) < 0) {
         close(fd);
-        return -1;
+        return {};
     }
     std::string_view request = "GET /stats HTTP/1.1\r\nHost: crowd\r\nConnection: close\r\n\r\n";
     send(fd, request.data(), request.size(), MSG_NOSIGNAL);
@@ -201,18 +232,34 @@ long server_connections_open(sockaddr_in server) {
         response.append(buffer, static_cast<std::size_t>(n));
     close(fd);
     if (parse_response(response, &body) != 200)
-        return -1;
-    std::size_t at = body.find("connections_open ");
-    return at == std::string::npos ? -1 : std::atol(body.c_str() + at + 17);
+        return {};
+    return body;
+}
+
+// "A,B,C" as addresses; false when one is not numeric IPv4.
+bool parse_sources(std::string_view text, std::vector<in_addr>& sources) {
+    while (!text.empty()) {
+        std::size_t comma = text.find(',');
+        std::string one(text.substr(0, comma));
+        in_addr address{};
+        if (inet_pton(AF_INET, one.c_str(), &address) != 1)
+            return false;
+        sources.push_back(address);
+        text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+    }
+    return !sources.empty();
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 4 && !(argc == 6 && std::string_view(argv[4]) == "--rounds")) {
-        std::fprintf(stderr, "usage: http_crowd HOST PORT CONNECTIONS [--rounds N]\n");
+    auto usage = [] {
+        std::fprintf(stderr, "usage: http_crowd HOST PORT CONNECTIONS [--rounds N] "
+                             "[--sources ADDR,...] [--timeout SECONDS]\n");
         return 2;
-    }
+    };
+    if (argc < 4)
+        return usage();
     sockaddr_in server{};
     server.sin_family = AF_INET;
     server.sin_port = htons(static_cast<std::uint16_t>(std::atoi(argv[2])));
@@ -221,27 +268,57 @@ int main(int argc, char** argv) {
         return 2;
     }
     std::size_t size = std::strtoul(argv[3], nullptr, 10);
-    int rounds = argc == 6 ? std::atoi(argv[5]) : 2;
+    int rounds = 2;
+    long timeout = 60;
+    std::vector<in_addr> sources;
+    for (int index = 4; index < argc; index += 2) {
+        std::string_view option = argv[index];
+        if (index + 1 >= argc)
+            return usage();
+        if (option == "--rounds")
+            rounds = std::atoi(argv[index + 1]);
+        else if (option == "--timeout")
+            timeout = std::atol(argv[index + 1]);
+        else if (option != "--sources" || !parse_sources(argv[index + 1], sources))
+            return usage();
+    }
+    // A descriptor per connection and a few more: as root the hard limit may rise too.
     rlimit limit{};
     getrlimit(RLIMIT_NOFILE, &limit);
+    rlim_t wanted = static_cast<rlim_t>(size) + 64;
+    if (limit.rlim_max < wanted)
+        limit.rlim_max = wanted;
     limit.rlim_cur = limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+        getrlimit(RLIMIT_NOFILE, &limit);
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
 
-    Crowd crowd(server, size);
+    auto started = Clock::now();
+    Crowd crowd(server, size, sources, std::chrono::seconds(timeout));
     std::size_t connected = crowd.connect_all();
-    std::printf("http_crowd: %zu of %zu connections established at once\n", connected, size);
+    auto seconds = [&] { return std::chrono::duration<double>(Clock::now() - started).count(); };
+    std::printf("http_crowd: %zu of %zu connections established at once (%.1f s)\n", connected,
+                size, seconds());
     bool ok = connected == size;
     for (int round = 1; round <= rounds && ok; ++round) {
         std::size_t answered = crowd.request_round();
-        std::printf("http_crowd: round %d: %zu of %zu answered 200\n", round, answered, size);
+        std::printf("http_crowd: round %d: %zu of %zu answered 200 (%.1f s)\n", round, answered,
+                    size, seconds());
         ok = answered == size;
     }
-    if (ok)
-        std::printf("http_crowd: server reports connections_open %ld\n",
-                    server_connections_open(server));
+    if (ok) {
+        std::string stats = server_stats(server);
+        std::printf("http_crowd: server reports connections_open %lld\n",
+                    stats_figure(stats, "connections_open"));
+        std::printf("http_crowd: server reports system_memory_in_use_bytes %lld\n",
+                    stats_figure(stats, "system_memory_in_use_bytes"));
+        std::printf("http_crowd: server reports heap_in_use_bytes %lld\n",
+                    stats_figure(stats, "heap_in_use_bytes"));
+    }
     if (crowd.timed_out())
-        std::printf("http_crowd: gave up after %lld s\n",
-                    static_cast<long long>(give_up_after.count()));
+        std::printf("http_crowd: gave up after %ld s\n", timeout);
     std::fflush(stdout);
     return ok ? 0 : 1;
 }
