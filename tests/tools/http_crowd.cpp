@@ -8,21 +8,27 @@
 // use. Then closes all. One source address has about 28,000 ephemeral ports towards one
 // server port; --sources spreads the connections over several (each takes connection i when
 // i modulo their count is its place in the list), so that 100,000 can be open at once.
+// Where the descriptor limit cannot rise that far, the connections are shared among worker
+// processes that go through each phase (connect, each round, close) together.
 // Prints a summary; exits 0 only when every connection was established and every answer was a
 // complete 200. Gives up after SECONDS.
+#include <algorithm>
 #include <arpa/inet.h>
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <string>
 #include <string_view>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
@@ -66,9 +72,10 @@ int parse_response(const std::string& data, std::string* body = nullptr) {
 
 class Crowd {
 public:
-    Crowd(sockaddr_in server, std::size_t size, std::vector<in_addr> sources,
+    // Clients number `first` on; a client's number picks its source address.
+    Crowd(sockaddr_in server, std::size_t first, std::size_t size, std::vector<in_addr> sources,
           std::chrono::seconds give_up_after)
-        : server_(server), clients_(size), sources_(std::move(sources)) {
+        : server_(server), first_(first), clients_(size), sources_(std::move(sources)) {
         epoll_ = epoll_create1(EPOLL_CLOEXEC);
         deadline_ = Clock::now() + give_up_after;
     }
@@ -82,7 +89,7 @@ public:
                 c.failed = true;
                 continue;
             }
-            if (!sources_.empty() && !bind_source(c.fd, sources_[i % sources_.size()])) {
+            if (!sources_.empty() && !bind_source(c.fd, sources_[(first_ + i) % sources_.size()])) {
                 std::fprintf(stderr, "http_crowd: bind: %s\n", std::strerror(errno));
                 c.failed = true;
                 continue;
@@ -202,6 +209,7 @@ private:
     }
 
     sockaddr_in server_;
+    std::size_t first_;
     std::vector<Client> clients_;
     std::vector<in_addr> sources_;
     int epoll_;
@@ -250,6 +258,68 @@ bool parse_sources(std::string_view text, std::vector<in_addr>& sources) {
     return !sources.empty();
 }
 
+// A worker process holding a share of the connections. It reports how many it established,
+// then how many were answered each round, and waits for the go-ahead between phases.
+struct Worker {
+    pid_t pid = -1;
+    int reports = -1; // from the worker: one count per phase
+    int orders = -1;  // to the worker: 1 to go on, 0 to close everything and exit
+};
+
+// A worker that died shows as a phase it did not report; SIGPIPE is ignored for that.
+void send_value(int fd, std::size_t value) {
+    (void)!write(fd, &value, sizeof value);
+}
+
+bool receive_value(int fd, std::size_t& value) {
+    return read(fd, &value, sizeof value) == sizeof value;
+}
+
+Worker start_worker(sockaddr_in server, std::size_t first, std::size_t count,
+                    const std::vector<in_addr>& sources, long timeout, int rounds) {
+    int reports[2], orders[2];
+    Worker worker;
+    if (pipe2(reports, O_CLOEXEC) < 0 || pipe2(orders, O_CLOEXEC) < 0)
+        return worker;
+    std::fflush(stdout);
+    worker.pid = fork();
+    if (worker.pid == 0) {
+        close(reports[0]);
+        close(orders[1]);
+        Crowd crowd(server, first, count, sources, std::chrono::seconds(timeout));
+        send_value(reports[1], crowd.connect_all());
+        std::size_t order = 0;
+        for (int round = 1; round <= rounds; ++round) {
+            if (!receive_value(orders[0], order) || order == 0)
+                std::_Exit(0);
+            send_value(reports[1], crowd.request_round());
+        }
+        receive_value(orders[0], order);
+        std::_Exit(0);
+    }
+    close(reports[1]);
+    close(orders[0]);
+    worker.reports = reports[0];
+    worker.orders = orders[1];
+    return worker;
+}
+
+// The sum of every worker's report for this phase.
+std::size_t gather(const std::vector<Worker>& team) {
+    std::size_t total = 0;
+    for (const Worker& worker : team) {
+        std::size_t value = 0;
+        if (receive_value(worker.reports, value))
+            total += value;
+    }
+    return total;
+}
+
+void release(const std::vector<Worker>& team, bool go_on) {
+    for (const Worker& worker : team)
+        send_value(worker.orders, go_on ? 1 : 0);
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -295,15 +365,34 @@ int main(int argc, char** argv) {
         setrlimit(RLIMIT_NOFILE, &limit);
     }
 
+    std::signal(SIGPIPE, SIG_IGN);
+    // Each worker holds what its descriptors allow.
+    getrlimit(RLIMIT_NOFILE, &limit);
+    std::size_t share = limit.rlim_cur > 128 ? static_cast<std::size_t>(limit.rlim_cur) - 64 : 64;
+    std::size_t workers = (size + share - 1) / share;
+    if (workers == 0)
+        workers = 1;
+    share = (size + workers - 1) / workers;
+    std::vector<Worker> team;
+    for (std::size_t index = 0; index < workers; ++index) {
+        std::size_t first = index * share;
+        std::size_t count = first < size ? std::min(share, size - first) : 0;
+        team.push_back(start_worker(server, first, count, sources, timeout, rounds));
+        if (team.back().pid < 0) {
+            std::fprintf(stderr, "http_crowd: fork: %s\n", std::strerror(errno));
+            return 1;
+        }
+    }
+
     auto started = Clock::now();
-    Crowd crowd(server, size, sources, std::chrono::seconds(timeout));
-    std::size_t connected = crowd.connect_all();
     auto seconds = [&] { return std::chrono::duration<double>(Clock::now() - started).count(); };
+    std::size_t connected = gather(team);
     std::printf("http_crowd: %zu of %zu connections established at once (%.1f s)\n", connected,
                 size, seconds());
     bool ok = connected == size;
     for (int round = 1; round <= rounds && ok; ++round) {
-        std::size_t answered = crowd.request_round();
+        release(team, true);
+        std::size_t answered = gather(team);
         std::printf("http_crowd: round %d: %zu of %zu answered 200 (%.1f s)\n", round, answered,
                     size, seconds());
         ok = answered == size;
@@ -317,7 +406,10 @@ int main(int argc, char** argv) {
         std::printf("http_crowd: server reports heap_in_use_bytes %lld\n",
                     stats_figure(stats, "heap_in_use_bytes"));
     }
-    if (crowd.timed_out())
+    release(team, false);
+    for (Worker& worker : team)
+        waitpid(worker.pid, nullptr, 0);
+    if (!ok && seconds() >= static_cast<double>(timeout))
         std::printf("http_crowd: gave up after %ld s\n", timeout);
     std::fflush(stdout);
     return ok ? 0 : 1;

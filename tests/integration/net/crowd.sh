@@ -35,6 +35,10 @@ if ((connections > 20000)); then
 fi
 # This namespace's own ports for the clients: all of them rather than Linux's 28,232.
 sysctl -qw net.ipv4.ip_local_port_range="1024 65535" 2>/dev/null || true
+# The guest's 64 MiB hold a few thousand connections; beyond, 8 KiB more for each.
+if ((connections > 5000)) && [[ -z ${INGOT_NET_MEM:-} ]]; then
+    INGOT_NET_MEM=$((64 + connections / 128))
+fi
 start_server "$EXAMPLES/http_server" 80
 wait_for_tcp "$GUEST_IP" 80
 
