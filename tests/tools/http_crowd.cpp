@@ -80,34 +80,39 @@ public:
         deadline_ = Clock::now() + give_up_after;
     }
 
+    // Opens every connection, at most `in_flight_limit` handshakes at a time, as a load
+    // generator ramps up: a burst of 100,000 SYNs would overflow any backlog, and the
+    // retransmitted SYNs would come back in bursts that overflow it again until the client
+    // gives up on them. Returns how many are established.
     std::size_t connect_all() {
-        for (std::size_t i = 0; i < clients_.size(); ++i) {
-            Client& c = clients_[i];
-            c.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-            if (c.fd < 0) {
-                std::fprintf(stderr, "http_crowd: socket: %s\n", std::strerror(errno));
-                c.failed = true;
-                continue;
+        constexpr std::size_t in_flight_limit = 512;
+        std::size_t next = 0, in_flight = 0, finished = 0;
+        auto start_more = [&] {
+            while (next < clients_.size() && in_flight < in_flight_limit) {
+                if (start_connect(next++))
+                    ++in_flight;
+                else
+                    ++finished;
             }
-            if (!sources_.empty() && !bind_source(c.fd, sources_[(first_ + i) % sources_.size()])) {
-                std::fprintf(stderr, "http_crowd: bind: %s\n", std::strerror(errno));
-                c.failed = true;
-                continue;
-            }
-            int r = connect(c.fd, reinterpret_cast<const sockaddr*>(&server_), sizeof server_);
-            if (r < 0 && errno != EINPROGRESS) {
-                c.failed = true;
-                continue;
-            }
-            watch(i, EPOLLOUT);
-        }
-        run([](Client& c) { return c.connected || c.failed; },
-            [](Client& c, std::uint32_t) {
+        };
+        start_more();
+        std::vector<epoll_event> events(1024);
+        while (finished < clients_.size() && !timed_out()) {
+            int n = epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), 100);
+            for (int i = 0; i < n; ++i) {
+                Client& c = clients_[events[i].data.u64];
+                if (c.connected || c.failed)
+                    continue;
                 int error = 0;
                 socklen_t size = sizeof error;
                 getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &error, &size);
                 (error == 0 ? c.connected : c.failed) = true;
-            });
+                rewatch(events[i].data.u64, 0);
+                --in_flight;
+                ++finished;
+            }
+            start_more();
+        }
         std::size_t connected = 0;
         for (Client& c : clients_)
             connected += c.connected && !c.failed;
@@ -126,7 +131,7 @@ public:
                 rewatch(i, EPOLLOUT | EPOLLIN);
         }
         run([](Client& c) { return c.answered || c.failed; },
-            [](Client& c, std::uint32_t events) {
+            [this](std::size_t index, Client& c, std::uint32_t events) {
                 if ((events & EPOLLOUT) && c.sent < c.request.size()) {
                     ssize_t n = send(c.fd, c.request.data() + c.sent, c.request.size() - c.sent,
                                      MSG_NOSIGNAL);
@@ -136,6 +141,10 @@ public:
                     }
                     if (n > 0)
                         c.sent += static_cast<std::size_t>(n);
+                    // Sent: from now on only the answer, or a level-triggered EPOLLOUT would
+                    // report every client on every wait.
+                    if (c.sent == c.request.size())
+                        rewatch(index, EPOLLIN);
                 }
                 if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
                     char buffer[4096];
@@ -162,6 +171,31 @@ public:
     bool timed_out() const { return Clock::now() > deadline_; }
 
 private:
+    // A non-blocking connect for client `index`, watched for its end; false when it failed
+    // at once.
+    bool start_connect(std::size_t index) {
+        Client& c = clients_[index];
+        c.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (c.fd < 0) {
+            std::fprintf(stderr, "http_crowd: socket: %s\n", std::strerror(errno));
+            c.failed = true;
+            return false;
+        }
+        if (!sources_.empty() && !bind_source(c.fd, sources_[(first_ + index) % sources_.size()])) {
+            std::fprintf(stderr, "http_crowd: bind: %s\n", std::strerror(errno));
+            c.failed = true;
+            return false;
+        }
+        int r = connect(c.fd, reinterpret_cast<const sockaddr*>(&server_), sizeof server_);
+        if (r < 0 && errno != EINPROGRESS) {
+            std::fprintf(stderr, "http_crowd: connect: %s\n", std::strerror(errno));
+            c.failed = true;
+            return false;
+        }
+        watch(index, EPOLLOUT);
+        return true;
+    }
+
     // The port is left to connect (IP_BIND_ADDRESS_NO_PORT), which needs only the 4-tuple to
     // be unused, rather than to bind, which would want a port free on the address.
     static bool bind_source(int fd, in_addr source) {
@@ -199,7 +233,7 @@ private:
                 Client& c = clients_[events[i].data.u64];
                 if (done(c))
                     continue;
-                handle(c, events[i].events);
+                handle(events[i].data.u64, c, events[i].events);
                 if (done(c)) {
                     rewatch(events[i].data.u64, 0);
                     --left;
