@@ -22,6 +22,14 @@ while (($#)); do
     esac
 done
 require_files "$TOOLS/http_crowd"
+# Natively the server is a host process: it needs a descriptor per connection.
+if [[ $MODE == native ]]; then
+    hard=$(ulimit -Hn)
+    if [[ $hard != unlimited ]] && ((hard < connections + 64)) &&
+        ! (ulimit -Hn $((connections + 64))) 2>/dev/null; then
+        skip "natively the server needs $((connections + 64)) descriptors; the hard limit here is $hard and cannot rise"
+    fi
+fi
 
 topology_plain
 sources_option=()
