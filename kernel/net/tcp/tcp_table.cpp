@@ -59,6 +59,8 @@ uint32_t TcpTable::random32() const {
 TcpConnection* TcpTable::create_connection() {
     if (m_connection_count >= m_bucket_count)
         grow_buckets();
+    if (m_bucket_count == 0)
+        return nullptr; // not even the first buckets could be had
     auto* connection = new TcpConnection(*this);
     if (connection) {
         m_connections.append(*connection);
@@ -81,7 +83,7 @@ TcpTable::LookupList& TcpTable::bucket(uint16_t local_port, Ipv4Endpoint remote)
 // Doubles the 4-tuple hash so that chains stay short: each connection moves once per
 // doubling, which is O(1) for each connection created. Without memory the chains just grow.
 void TcpTable::grow_buckets() {
-    size_t count = m_bucket_count * 2;
+    size_t count = m_bucket_count ? m_bucket_count * 2 : initial_bucket_count;
     auto* grown = new LookupList[count];
     if (!grown)
         return;
@@ -217,6 +219,8 @@ TcpConnection* TcpTable::find(Ipv4Address source, Ipv4Address destination,
                               const TcpSegment& segment) {
     const TcpHeader& header = segment.header;
     Ipv4Endpoint remote = {source, header.source_port};
+    if (m_bucket_count == 0)
+        return find_listener(source, destination, header); // no connection could be made
     for (auto& connection : bucket(header.destination_port, remote)) {
         Ipv4Endpoint local = connection.local_endpoint();
         if (local.port == header.destination_port && local.address == destination &&
@@ -301,6 +305,8 @@ void TcpTable::receive_icmp_error(Ipv4Address remote, const uint8_t* quoted, siz
     auto remote_port = static_cast<uint16_t>((quoted[2] << 8) | quoted[3]);
     uint32_t sequence = (uint32_t(quoted[4]) << 24) | (uint32_t(quoted[5]) << 16) |
                         (uint32_t(quoted[6]) << 8) | quoted[7];
+    if (m_bucket_count == 0)
+        return;
     for (auto& connection : bucket(local_port, {remote, remote_port})) {
         if (connection.local_endpoint().port != local_port ||
             connection.remote().address != remote || connection.remote().port != remote_port)
