@@ -2,6 +2,7 @@
 
 #include <malloc.h>
 #include <sys/resource.h>
+#include <sys/sysinfo.h>
 
 MemoryFigures measure_memory() {
     MemoryFigures figures;
@@ -11,5 +12,9 @@ MemoryFigures measure_memory() {
     struct rusage usage {};
     if (getrusage(RUSAGE_SELF, &usage) == 0 && usage.ru_maxrss > 0)
         figures.max_rss_kib = static_cast<std::uint64_t>(usage.ru_maxrss);
+    struct sysinfo system {};
+    if (sysinfo(&system) == 0 && system.totalram >= system.freeram)
+        figures.system_in_use_bytes =
+            std::uint64_t(system.totalram - system.freeram) * system.mem_unit;
     return figures;
 }

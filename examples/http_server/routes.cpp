@@ -89,6 +89,7 @@ std::string stats_body(const ServerCounters& counters) {
     line("heap_footprint_bytes", memory.heap_footprint_bytes);
     if (memory.max_rss_kib)
         line("max_rss_kib", memory.max_rss_kib);
+    line("system_memory_in_use_bytes", memory.system_in_use_bytes);
     return body;
 }
 

@@ -64,6 +64,7 @@ ErrorOr<void> TcpConnection::bind(Ipv4Endpoint local) {
     uint16_t port = TRY(m_table.choose_port(*this, local));
     m_local = {local.address, port};
     m_bound = true;
+    m_table.index(*this);
     return {};
 }
 
@@ -176,7 +177,7 @@ void TcpConnection::queue_fin() {
 void TcpConnection::move_to_closed() {
     m_state = TcpState::closed;
     TcpTable::unindex(*this);
-    m_table.note_closed();
+    m_table.note_closed(*this);
     m_retransmit_at = m_delayed_ack_at = m_persist_at = m_keep_alive_at = m_linger_at = 0;
     m_send_queue.clear();
     m_out_of_order.clear();
@@ -234,6 +235,7 @@ void TcpConnection::close() {
     m_receive_queue.clear();
     if (m_state == TcpState::fin_wait_2 && !m_linger_at)
         m_linger_at = m_table.now_ns() + tcp_timing::fin_wait_2;
+    m_table.touch(*this);
     if (is_finished())
         m_table.destroy(*this);
 }

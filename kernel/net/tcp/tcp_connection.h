@@ -4,6 +4,7 @@
 #pragma once
 
 #include "lib/intrusive_list.h"
+#include "lib/timer_wheel.h"
 #include "net/socket.h"
 #include "net/tcp/chunked_buffer.h"
 #include "net/tcp/congestion_control.h"
@@ -79,9 +80,11 @@ public:
     bool is_listening() const { return m_state == TcpState::listen; }
     const SocketOptions& socket_options() const { return m_options; }
 
-    ListNode table_node;  // in the table's list of every socket
-    ListNode lookup_node; // in the table's 4-tuple hash bucket, or its list of listeners
-    ListNode queue_node;  // in its listener's SYN queue or accept queue
+    ListNode table_node;       // in the table's list of every socket
+    ListNode lookup_node;      // in the table's 4-tuple hash bucket, or its list of listeners
+    ListNode queue_node;       // in its listener's SYN queue or accept queue
+    ListNode port_node;        // among the holders of its local port, while bound
+    TimerWheelNode timer_node; // filed by its earliest deadline
 
 private:
     // tcp_connection.cpp: the program's side.

@@ -175,6 +175,7 @@ void TcpConnection::send_data(uint32_t sequence, size_t length, bool fin) {
 
 void TcpConnection::start_retransmit_timer() {
     m_retransmit_at = m_table.now_ns() + m_rtt.rto_ns();
+    m_table.touch(*this);
 }
 
 void TcpConnection::retransmit_first() {
@@ -239,6 +240,7 @@ void TcpConnection::output() {
     if (blocked && m_snd_wnd == 0 && !m_persist_at && !m_retransmit_at) {
         m_persist_backoff = 0;
         m_persist_at = m_table.now_ns() + m_rtt.rto_ns();
+        m_table.touch(*this);
     }
 }
 

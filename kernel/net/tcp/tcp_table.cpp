@@ -30,12 +30,24 @@ bool may_share(const TcpConnection& binder, Ipv4Address address, const TcpConnec
 
 } // namespace
 
+// A level-0 slot of the timer wheel is 2^20 ns, about a millisecond: TCP's shortest timer
+// (the 40 ms delayed ACK) spans many slots, and five levels reach past a 2-hour keep-alive.
+constexpr unsigned timer_tick_shift = 20;
+
 TcpTable::TcpTable(IpOutput& ip, const Environment& environment)
-    : m_ip(ip), m_environment(environment), m_hash_key(random32()) {}
+    : m_ip(ip), m_environment(environment), m_timers(environment.now_ns(), timer_tick_shift),
+      m_hash_key(random32()) {
+    m_buckets = new LookupList[initial_bucket_count];
+    if (m_buckets)
+        m_bucket_count = initial_bucket_count;
+}
 
 TcpTable::~TcpTable() {
-    while (TcpConnection* connection = m_connections.take_first())
+    while (TcpConnection* connection = m_connections.take_first()) {
+        m_ports.remove(*connection);
         delete connection;
+    }
+    delete[] m_buckets;
 }
 
 uint32_t TcpTable::random32() const {
@@ -45,32 +57,78 @@ uint32_t TcpTable::random32() const {
 }
 
 TcpConnection* TcpTable::create_connection() {
+    if (m_connection_count >= m_bucket_count)
+        grow_buckets();
+    if (m_bucket_count == 0)
+        return nullptr; // not even the first buckets could be had
     auto* connection = new TcpConnection(*this);
-    if (connection)
+    if (connection) {
         m_connections.append(*connection);
+        ++m_connection_count;
+    }
     return connection;
 }
 
-TcpTable::LookupList& TcpTable::bucket(Ipv4Address local, uint16_t local_port,
-                                       Ipv4Endpoint remote) {
-    uint32_t hash = (remote.address.value ^ m_hash_key) * 0x9e3779b1u;
-    hash ^= ((uint32_t(remote.port) << 16) | local_port) + local.value;
-    hash *= 0x85ebca6bu;
-    return m_buckets[(hash >> 16) % bucket_count];
+uint32_t TcpTable::hash(Ipv4Address remote, uint16_t remote_port, uint16_t local_port) const {
+    uint32_t value = (remote.value ^ m_hash_key) * 0x9e3779b1u;
+    value ^= (uint32_t(remote_port) << 16) | local_port;
+    value *= 0x85ebca6bu;
+    return value ^ (value >> 15);
+}
+
+TcpTable::LookupList& TcpTable::bucket(uint16_t local_port, Ipv4Endpoint remote) {
+    return m_buckets[hash(remote.address, remote.port, local_port) & (m_bucket_count - 1)];
+}
+
+// Doubles the 4-tuple hash so that chains stay short: each connection moves once per
+// doubling, which is O(1) for each connection created. Without memory the chains just grow.
+void TcpTable::grow_buckets() {
+    size_t count = m_bucket_count ? m_bucket_count * 2 : initial_bucket_count;
+    auto* grown = new LookupList[count];
+    if (!grown)
+        return;
+    LookupList* old = m_buckets;
+    size_t old_count = m_bucket_count;
+    m_buckets = grown;
+    m_bucket_count = count;
+    for (size_t index = 0; index < old_count; ++index) {
+        while (TcpConnection* connection = old[index].take_first())
+            bucket(connection->local_endpoint().port, connection->remote()).append(*connection);
+    }
+    delete[] old;
 }
 
 void TcpTable::index(TcpConnection& connection) {
     unindex(connection);
+    if (!connection.is_bound())
+        return;
+    if (!connection.port_node.is_linked())
+        (void)m_ports.add(connection); // without memory the port is simply not held
     if (connection.is_listening()) {
-        m_listeners.append(connection);
+        listener_bucket(connection.local_endpoint().port).append(connection);
         return;
     }
-    Ipv4Endpoint local = connection.local_endpoint();
-    bucket(local.address, local.port, connection.remote()).append(connection);
+    if (connection.state() == TcpState::closed)
+        return; // bound, not yet connected: it holds its port only
+    bucket(connection.local_endpoint().port, connection.remote()).append(connection);
 }
 
 void TcpTable::unindex(TcpConnection& connection) {
     LookupList::remove(connection);
+}
+
+void TcpTable::note_closed(TcpConnection& connection) {
+    unindex(connection);
+    m_timers.cancel(connection.timer_node); // CLOSED runs no timers
+    m_closed.append(connection);
+}
+
+void TcpTable::touch(TcpConnection& connection) {
+    uint64_t deadline = connection.next_deadline_ns();
+    if (deadline)
+        m_timers.schedule(connection.timer_node, &connection, deadline);
+    else
+        m_timers.cancel(connection.timer_node);
 }
 
 bool TcpTable::allow_challenge_ack() {
@@ -87,62 +145,71 @@ bool TcpTable::allow_challenge_ack() {
 
 void TcpTable::destroy(TcpConnection& connection) {
     unindex(connection);
+    m_ports.remove(connection);
+    m_timers.cancel(connection.timer_node);
     IntrusiveList<TcpConnection, &TcpConnection::table_node>::remove(connection);
+    --m_connection_count;
     delete &connection;
 }
 
+// Only connections that reached CLOSED since the last reap are looked at; one the program
+// still holds is freed by its close() instead.
 void TcpTable::reap() {
-    if (!m_reap_pending)
-        return;
-    m_reap_pending = false;
-    for (auto& connection : m_connections) {
-        if (connection.is_finished())
-            destroy(connection);
+    while (TcpConnection* connection = m_closed.take_first()) {
+        if (connection->is_finished())
+            destroy(*connection);
     }
+}
+
+bool TcpTable::port_free(const TcpConnection& binder, Ipv4Address address, uint16_t port) {
+    TcpPortTable::Holders* holders = m_ports.holders(port);
+    if (!holders)
+        return true;
+    for (auto& other : *holders) {
+        if (&other == &binder)
+            continue;
+        if (other.state() == TcpState::closed && other.is_finished())
+            continue;
+        if (!may_share(binder, address, other))
+            return false;
+    }
+    return true;
 }
 
 ErrorOr<uint16_t> TcpTable::choose_port(const TcpConnection& binder, Ipv4Endpoint local) {
     Ipv4Address address = local.address;
     if (!address.is_any() && !address.is_loopback() && address != m_ip.local_address())
         return EADDRNOTAVAIL;
-    auto port_free = [&](uint16_t port) {
-        for (auto& other : m_connections) {
-            if (&other == &binder || !other.is_bound() || other.local_endpoint().port != port)
-                continue;
-            if (other.state() == TcpState::closed && other.is_finished())
-                continue;
-            if (!may_share(binder, address, other))
-                return false;
-        }
-        return true;
-    };
     if (local.port != 0)
-        return port_free(local.port) ? ErrorOr<uint16_t>(local.port)
-                                     : ErrorOr<uint16_t>(EADDRINUSE);
+        return port_free(binder, address, local.port) ? ErrorOr<uint16_t>(local.port)
+                                                      : ErrorOr<uint16_t>(EADDRINUSE);
     uint32_t span = ephemeral_last - ephemeral_first + 1;
     uint32_t start = random32() % span;
     for (uint32_t step = 0; step < span; ++step) {
         auto port = static_cast<uint16_t>(ephemeral_first + (start + step) % span);
-        if (port_free(port))
+        if (port_free(binder, address, port))
             return port;
     }
     return EADDRINUSE;
 }
 
 ErrorOr<uint16_t> TcpTable::choose_connect_port(Ipv4Address local, Ipv4Endpoint remote) {
+    (void)remote;
+    auto taken = [&](uint16_t port) {
+        TcpPortTable::Holders* holders = m_ports.holders(port);
+        if (!holders)
+            return false;
+        for (auto& other : *holders) {
+            if (addresses_overlap(local, other.local_endpoint().address))
+                return true;
+        }
+        return false;
+    };
     uint32_t span = ephemeral_last - ephemeral_first + 1;
     uint32_t start = random32() % span;
     for (uint32_t step = 0; step < span; ++step) {
         auto port = static_cast<uint16_t>(ephemeral_first + (start + step) % span);
-        bool taken = false;
-        for (auto& other : m_connections) {
-            if (other.is_bound() && other.local_endpoint().port == port &&
-                addresses_overlap(local, other.local_endpoint().address)) {
-                taken = true;
-                break;
-            }
-        }
-        if (!taken)
+        if (!taken(port))
             return port;
     }
     return EADDRNOTAVAIL;
@@ -152,17 +219,43 @@ TcpConnection* TcpTable::find(Ipv4Address source, Ipv4Address destination,
                               const TcpSegment& segment) {
     const TcpHeader& header = segment.header;
     Ipv4Endpoint remote = {source, header.source_port};
-    for (auto& connection : bucket(destination, header.destination_port, remote)) {
+    if (m_bucket_count == 0)
+        return find_listener(source, destination, header); // no connection could be made
+    for (auto& connection : bucket(header.destination_port, remote)) {
         Ipv4Endpoint local = connection.local_endpoint();
         if (local.port == header.destination_port && local.address == destination &&
             connection.remote() == remote && connection.state() != TcpState::closed)
             return &connection;
     }
-    for (auto& listener : m_listeners) {
+    return find_listener(source, destination, header);
+}
+
+// The listener for a new connection: one bound to the destination address before one bound
+// to any. Several sharing the port by SO_REUSEPORT take connections by a hash of the 4-tuple,
+// as Linux's reuseport groups do, so that each one's SYNs always reach the same listener.
+TcpConnection* TcpTable::find_listener(Ipv4Address source, Ipv4Address destination,
+                                       const TcpHeader& header) {
+    LookupList& listeners = listener_bucket(header.destination_port);
+    auto matches = [&](TcpConnection& listener, bool exact) {
         Ipv4Endpoint local = listener.local_endpoint();
-        if (local.port == header.destination_port &&
-            (local.address.is_any() || local.address == destination))
-            return &listener;
+        return local.port == header.destination_port &&
+               (exact ? local.address == destination : local.address.is_any());
+    };
+    for (int pass = 0; pass < 2; ++pass) {
+        bool exact = pass == 0;
+        uint32_t count = 0;
+        for (auto& listener : listeners)
+            count += matches(listener, exact) ? 1 : 0;
+        if (count == 0)
+            continue;
+        uint32_t flow = hash(source, header.source_port, header.destination_port) ^
+                        destination.value * 0xcc9e2d51u;
+        // Linux's reciprocal_scale: the hash's high bits pick one of `count` evenly.
+        auto chosen = static_cast<uint32_t>((uint64_t(flow) * count) >> 32);
+        for (auto& listener : listeners) {
+            if (matches(listener, exact) && chosen-- == 0)
+                return &listener;
+        }
     }
     return nullptr;
 }
@@ -199,6 +292,7 @@ void TcpTable::receive(Ipv4Address source, Ipv4Address destination, const uint8_
         connection->listener_input(source, destination, segment);
     } else {
         connection->input(segment);
+        touch(*connection);
     }
     reap();
 }
@@ -211,11 +305,14 @@ void TcpTable::receive_icmp_error(Ipv4Address remote, const uint8_t* quoted, siz
     auto remote_port = static_cast<uint16_t>((quoted[2] << 8) | quoted[3]);
     uint32_t sequence = (uint32_t(quoted[4]) << 24) | (uint32_t(quoted[5]) << 16) |
                         (uint32_t(quoted[6]) << 8) | quoted[7];
-    for (auto& connection : m_connections) {
-        if (connection.is_listening() || connection.local_endpoint().port != local_port ||
+    if (m_bucket_count == 0)
+        return;
+    for (auto& connection : bucket(local_port, {remote, remote_port})) {
+        if (connection.local_endpoint().port != local_port ||
             connection.remote().address != remote || connection.remote().port != remote_port)
             continue;
         connection.icmp_error(sequence, error);
+        touch(connection);
         break;
     }
     reap();
@@ -223,11 +320,14 @@ void TcpTable::receive_icmp_error(Ipv4Address remote, const uint8_t* quoted, siz
 
 void TcpTable::run_timers() {
     uint64_t now = now_ns();
-    for (auto& connection : m_connections) {
+    m_timers.advance(now, [&](void* owner) {
+        auto& connection = *static_cast<TcpConnection*>(owner);
+        // Filed by a deadline that may since have moved later: then this visit only re-files.
         uint64_t deadline = connection.next_deadline_ns();
         if (deadline && deadline <= now)
             connection.run_timers(now);
-    }
+        touch(connection);
+    });
     reap();
 }
 
@@ -240,13 +340,7 @@ bool TcpTable::has_undelivered_output() const {
 }
 
 uint64_t TcpTable::next_deadline_ns() const {
-    uint64_t earliest = 0;
-    for (auto& connection : const_cast<TcpTable*>(this)->m_connections) {
-        uint64_t deadline = connection.next_deadline_ns();
-        if (deadline && (!earliest || deadline < earliest))
-            earliest = deadline;
-    }
-    return earliest;
+    return m_timers.next_deadline();
 }
 
 void TcpTable::transmit(Ipv4Address source, Ipv4Address destination, const TcpHeader& header,

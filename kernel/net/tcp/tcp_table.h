@@ -4,11 +4,13 @@
 
 #include "lib/error_or.h"
 #include "lib/intrusive_list.h"
+#include "lib/timer_wheel.h"
 #include "net/environment.h"
 #include "net/ip_output.h"
 #include "net/tcp/tcp_connection.h"
 #include "net/tcp/tcp_header.h"
 #include "net/tcp/tcp_layer.h"
+#include "net/tcp/tcp_port_table.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -23,11 +25,16 @@ public:
     TcpTable& operator=(const TcpTable&) = delete;
 
     TcpConnection* create_connection();
-    // Makes a connection findable by its 4-tuple, or a listener by its port, once it has one.
+    // Files a bound socket under its port, and makes a connection findable by its 4-tuple or
+    // a listener by its port.
     void index(TcpConnection& connection);
     static void unindex(TcpConnection& connection);
-    // A connection reached CLOSED: the next reap looks for what can be freed.
-    void note_closed() { m_reap_pending = true; }
+    // A connection reached CLOSED: the next reap sees whether it can be freed.
+    void note_closed(TcpConnection& connection);
+    // Files a connection by its earliest deadline, after any of them changed: the timer pass
+    // then visits only connections that are due. A deadline filed late would fire late, so
+    // every place that arms a timer calls this; one filed early only costs a visit.
+    void touch(TcpConnection& connection);
     // Frees a connection the program no longer owns and the protocol is done with.
     void destroy(TcpConnection& connection);
 
@@ -59,23 +66,41 @@ public:
     uint32_t random32() const;
     TcpStatistics& statistics() { return m_statistics; }
 
+    // For the tests: how many buckets the 4-tuple hash has grown to.
+    size_t connection_bucket_count() const { return m_bucket_count; }
+
 private:
-    TcpConnection* find(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
-    void reap();
     using LookupList = IntrusiveList<TcpConnection, &TcpConnection::lookup_node>;
-    LookupList& bucket(Ipv4Address local, uint16_t local_port, Ipv4Endpoint remote);
+    TcpConnection* find(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
+    TcpConnection* find_listener(Ipv4Address source, Ipv4Address destination,
+                                 const TcpHeader& header);
+    bool port_free(const TcpConnection& binder, Ipv4Address address, uint16_t port);
+    void reap();
+    uint32_t hash(Ipv4Address remote, uint16_t remote_port, uint16_t local_port) const;
+    LookupList& bucket(uint16_t local_port, Ipv4Endpoint remote);
+    LookupList& listener_bucket(uint16_t port) { return m_listeners[port % listener_bucket_count]; }
+    void grow_buckets();
 
     IpOutput& m_ip;
     Environment m_environment;
     TcpStatistics m_statistics;
     IntrusiveList<TcpConnection, &TcpConnection::table_node> m_connections;
     // Connections by 4-tuple, so a segment finds its connection without walking them all;
-    // the hash is keyed by a random secret so that peers cannot aim at one bucket.
-    static constexpr size_t bucket_count = 256;
-    LookupList m_buckets[bucket_count];
-    LookupList m_listeners;
+    // the hash is keyed by a random secret so that peers cannot aim at one bucket, and the
+    // table doubles when connections outnumber buckets. The local address is left out of
+    // the key so that an ICMP error, which names only the remote side and the ports, finds
+    // its connection the same way.
+    static constexpr size_t initial_bucket_count = 256;
+    LookupList* m_buckets = nullptr;
+    size_t m_bucket_count = 0;
+    size_t m_connection_count = 0;
+    static constexpr size_t listener_bucket_count = 64;
+    LookupList m_listeners[listener_bucket_count];
+    TcpPortTable m_ports;
+    // CLOSED connections, to be freed at the next reap if nothing holds them.
+    LookupList m_closed;
+    TimerWheel m_timers;
     uint32_t m_hash_key = 0;
-    bool m_reap_pending = false;
     uint64_t m_challenge_window_start = 0;
     uint32_t m_challenge_acks = 0;
 };

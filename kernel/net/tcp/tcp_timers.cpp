@@ -30,6 +30,7 @@ void TcpConnection::arm_keep_alive() {
     bool watching = m_options.keep_alive &&
                     (m_state == TcpState::established || m_state == TcpState::close_wait);
     m_keep_alive_at = watching ? m_table.now_ns() + tcp_timing::keep_alive_idle : 0;
+    m_table.touch(*this);
 }
 
 void TcpConnection::on_retransmit_timeout() {
