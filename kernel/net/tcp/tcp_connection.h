@@ -136,6 +136,9 @@ private:
 
     // tcp_listener.cpp
     void accept_syn(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
+    void send_syn_cookie(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
+    // An ACK for no child: true when its cookie was ours and the connection now exists.
+    bool accept_cookie(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
     void child_established(TcpConnection& child);
     void child_closed(TcpConnection& child);
 
@@ -161,6 +164,7 @@ private:
     uint16_t m_backlog = 0;
     uint16_t m_syn_queue_length = 0;
     uint16_t m_accept_queue_length = 0;
+    uint64_t m_syn_overflow_at = 0; // when the SYN queue last overflowed into SYN cookies
 
     // Send sequence space (RFC 9293 3.3.1) and the FIN's place in it.
     uint32_t m_iss = 0;

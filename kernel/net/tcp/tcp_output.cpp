@@ -115,12 +115,9 @@ size_t TcpConnection::payload_limit() const {
 
 void TcpConnection::send_syn() {
     // Our scale covers the receive buffer; an answer to a SYN without the option has none.
-    m_rcv_wscale = 0;
-    if (m_state == TcpState::syn_sent || m_window_scaling) {
-        while (m_rcv_wscale < tcp_maximum_window_scale &&
-               (uint64_t(0xffff) << m_rcv_wscale) < m_options.receive_buffer)
-            ++m_rcv_wscale;
-    }
+    m_rcv_wscale = m_state == TcpState::syn_sent || m_window_scaling
+                       ? window_scale_for(m_options.receive_buffer)
+                       : 0;
     uint8_t flags = tcp_flag::syn;
     if (m_state == TcpState::syn_received)
         flags |= tcp_flag::ack;

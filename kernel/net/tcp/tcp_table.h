@@ -6,6 +6,7 @@
 #include "lib/intrusive_list.h"
 #include "net/environment.h"
 #include "net/ip_output.h"
+#include "net/tcp/syn_cookie.h"
 #include "net/tcp/tcp_connection.h"
 #include "net/tcp/tcp_header.h"
 #include "net/tcp/tcp_layer.h"
@@ -58,6 +59,8 @@ public:
     uint64_t now_ns() const { return m_environment.now_ns(); }
     uint32_t random32() const;
     TcpStatistics& statistics() { return m_statistics; }
+    // The SYN cookie secret is drawn the first time a listener's SYN queue overflows.
+    const SynCookies& syn_cookies();
 
 private:
     TcpConnection* find(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
@@ -68,6 +71,7 @@ private:
     IpOutput& m_ip;
     Environment m_environment;
     TcpStatistics m_statistics;
+    SynCookies m_syn_cookies;
     IntrusiveList<TcpConnection, &TcpConnection::table_node> m_connections;
     // Connections by 4-tuple, so a segment finds its connection without walking them all;
     // the hash is keyed by a random secret so that peers cannot aim at one bucket.
