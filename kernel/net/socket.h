@@ -23,6 +23,11 @@ struct SocketOptions {
     bool no_delay = false;                // TCP_NODELAY (TCP only)
     uint32_t receive_buffer = 128 * 1024; // SO_RCVBUF, bytes the stack may hold unread
     uint32_t send_buffer = 128 * 1024;    // SO_SNDBUF, bytes the stack may hold unsent/unacked
+    bool linger = false;                  // SO_LINGER's l_onoff
+    uint32_t linger_seconds = 0;          // and its l_linger
+    uint32_t keep_idle_seconds = 7200;    // TCP_KEEPIDLE: quiet this long before the first probe
+    uint32_t keep_interval_seconds = 75;  // TCP_KEEPINTVL: between probes
+    uint32_t keep_count = 9;              // TCP_KEEPCNT: probes unanswered before giving up
 };
 
 class Socket {
@@ -76,6 +81,8 @@ public:
     // Bytes copied out; 0 at the peer's FIN; EAGAIN when nothing is buffered; ECONNRESET after
     // a reset. `peek` leaves the data in place.
     virtual ErrorOr<size_t> receive(void* data, size_t length, bool peek) = 0;
+    // Data or a FIN the peer has not acknowledged yet: what a lingering close waits for.
+    virtual bool has_undelivered_output() const = 0;
 };
 
 struct ReceivedDatagram {

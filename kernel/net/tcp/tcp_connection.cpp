@@ -211,6 +211,16 @@ void TcpConnection::close() {
         m_receive_queue.clear();
         abort(0, true);
     }
+    if (m_options.linger && m_options.linger_seconds == 0 && m_state != TcpState::listen &&
+        m_state != TcpState::closed) {
+        // SO_LINGER with a zero timeout (socket(7)): what is queued is discarded and the
+        // connection ends at once, reset where the peer still holds it open, and without
+        // TIME_WAIT (Linux's tcp_disconnect).
+        bool peer_open = m_state == TcpState::established || m_state == TcpState::close_wait ||
+                         m_state == TcpState::fin_wait_1 || m_state == TcpState::fin_wait_2 ||
+                         m_state == TcpState::syn_received;
+        abort(0, peer_open);
+    }
     switch (m_state) {
     case TcpState::listen:
         detach_children();

@@ -27,9 +27,6 @@ inline constexpr uint64_t second = 1000 * millisecond;
 inline constexpr uint64_t delayed_ack = 40 * millisecond;
 inline constexpr uint64_t time_wait = 60 * second; // 2 * MSL
 inline constexpr uint64_t fin_wait_2 = 60 * second;
-inline constexpr uint64_t keep_alive_idle = 7200 * second;
-inline constexpr uint64_t keep_alive_interval = 75 * second;
-inline constexpr uint32_t keep_alive_probes = 9;
 inline constexpr uint32_t syn_retries = 6;
 inline constexpr uint32_t syn_ack_retries = 5;
 inline constexpr uint32_t data_retries = 15;
@@ -69,8 +66,7 @@ public:
     bool yields_to_new_syn(const TcpSegment& segment);
     // Neither the program nor a listener holds it, and the protocol is done: the table frees it.
     bool is_finished() const;
-    // Data or a FIN the peer has not acknowledged yet.
-    bool has_undelivered_output() const;
+    bool has_undelivered_output() const override;
 
     TcpState state() const { return m_state; }
     bool is_bound() const { return m_bound; }

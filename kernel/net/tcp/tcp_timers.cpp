@@ -29,7 +29,8 @@ bool TcpConnection::yields_to_new_syn(const TcpSegment& segment) {
 void TcpConnection::arm_keep_alive() {
     bool watching = m_options.keep_alive &&
                     (m_state == TcpState::established || m_state == TcpState::close_wait);
-    m_keep_alive_at = watching ? m_table.now_ns() + tcp_timing::keep_alive_idle : 0;
+    uint64_t idle = uint64_t(m_options.keep_idle_seconds) * tcp_timing::second;
+    m_keep_alive_at = watching ? m_table.now_ns() + idle : 0;
 }
 
 void TcpConnection::on_retransmit_timeout() {
@@ -76,13 +77,14 @@ void TcpConnection::on_persist_timeout() {
 
 void TcpConnection::on_keep_alive_timeout() {
     m_keep_alive_at = 0;
-    if (m_keep_alive_probes >= tcp_timing::keep_alive_probes) {
+    if (m_keep_alive_probes >= m_options.keep_count) {
         abort(ETIMEDOUT, true);
         return;
     }
     ++m_keep_alive_probes;
     send_probe();
-    m_keep_alive_at = m_table.now_ns() + tcp_timing::keep_alive_interval;
+    m_keep_alive_at =
+        m_table.now_ns() + uint64_t(m_options.keep_interval_seconds) * tcp_timing::second;
 }
 
 void TcpConnection::run_timers(uint64_t now) {
