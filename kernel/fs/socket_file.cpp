@@ -26,7 +26,7 @@ constexpr int ipproto_udp = 17;
 constexpr int so_reuseaddr = 2, so_type = 3, so_error = 4, so_broadcast = 6, so_sndbuf = 7,
               so_rcvbuf = 8, so_keepalive = 9, so_linger = 13, so_reuseport = 15, so_rcvtimeo = 20,
               so_sndtimeo = 21, so_acceptconn = 30, so_protocol = 38, so_domain = 39;
-constexpr int tcp_nodelay = 1, tcp_keepidle = 4, tcp_keepintvl = 5, tcp_keepcnt = 6;
+constexpr int tcp_nodelay = 1, tcp_cork = 3, tcp_keepidle = 4, tcp_keepintvl = 5, tcp_keepcnt = 6;
 
 // Linux's bounds on SO_RCVBUF/SO_SNDBUF requests (before it doubles them).
 constexpr uint32_t min_buffer = 2048;
@@ -256,7 +256,7 @@ ErrorOr<size_t> SocketFile::send_stream(const uint8_t* data, size_t length, int 
     size_t done = 0;
     bool polled = false;
     while (done < length || length == 0) {
-        auto sent = tcp()->send(data + done, length - done);
+        auto sent = tcp()->send(data + done, length - done, (flags & message_flag::more) != 0);
         if (!sent.is_error()) {
             done += sent.value();
             if (length == 0)
@@ -517,6 +517,9 @@ ErrorOr<void> SocketFile::set_option(int level, int name, const void* value, siz
         case tcp_nodelay:
             settings.no_delay = number != 0;
             break;
+        case tcp_cork:
+            settings.cork = number != 0;
+            break;
         case tcp_keepidle:
         case tcp_keepintvl:
         case tcp_keepcnt:
@@ -582,6 +585,8 @@ ErrorOr<size_t> SocketFile::get_option(int level, int name, void* value) {
         switch (name) {
         case tcp_nodelay:
             return put_int(value, settings.no_delay);
+        case tcp_cork:
+            return put_int(value, settings.cork);
         case tcp_keepidle:
             return put_int(value, static_cast<int>(settings.keep_idle_seconds));
         case tcp_keepintvl:

@@ -15,6 +15,7 @@ inline constexpr int peek = 0x2;
 inline constexpr int truncate = 0x20;
 inline constexpr int dont_wait = 0x40;
 inline constexpr int wait_all = 0x100;
+inline constexpr int more = 0x8000;
 inline constexpr int no_signal = 0x4000;
 } // namespace message_flag
 

@@ -1,6 +1,7 @@
 // What a server asks of TCP beyond accept and read, over 127.0.0.1, as Linux answers it:
 // SO_LINGER with a zero timeout resets (socket(7)); with a timeout, a blocking close waits
-// for the peer's acknowledgment or the time; the keep-alive options read back; EPOLLEXCLUSIVE
+// for the peer's acknowledgment or the time; TCP_CORK and MSG_MORE hold data only until
+// uncorked or a plain send; the keep-alive options read back; EPOLLEXCLUSIVE
 // wakes one of several threads blocked on one listening socket through their own epolls
 // (epoll_ctl(2)), where plain registrations wake them all.
 #define _GNU_SOURCE
@@ -135,6 +136,40 @@ static void keep_alive_options(void) {
     close(fd);
 }
 
+static void cork_and_more(int listener, const struct sockaddr_in* address) {
+    int client, server;
+    connect_pair(listener, address, &client, &server);
+    int one = 1, zero = 0, corked = -1;
+    socklen_t length = sizeof corked;
+    setsockopt(server, IPPROTO_TCP, TCP_CORK, &one, sizeof one);
+    getsockopt(server, IPPROTO_TCP, TCP_CORK, &corked, &length);
+    write(server, "cor", 3);
+    write(server, "ked", 3);
+    setsockopt(server, IPPROTO_TCP, TCP_CORK, &zero, sizeof zero);
+    char buffer[16] = {0};
+    size_t got = 0;
+    while (got < 6) {
+        ssize_t part = read(client, buffer + got, sizeof buffer - 1 - got);
+        if (part <= 0)
+            break;
+        got += (size_t)part;
+    }
+    printf("TCP_CORK reads %d; uncorked, the peer reads %s\n", corked, buffer);
+    send(server, "GET ", 4, MSG_MORE);
+    send(server, "/", 1, 0);
+    memset(buffer, 0, sizeof buffer);
+    got = 0;
+    while (got < 5) {
+        ssize_t part = read(client, buffer + got, sizeof buffer - 1 - got);
+        if (part <= 0)
+            break;
+        got += (size_t)part;
+    }
+    printf("MSG_MORE then a plain send: the peer reads '%s'\n", buffer);
+    close(client);
+    close(server);
+}
+
 enum { waiters = 3 };
 
 struct Waiter {
@@ -207,6 +242,7 @@ int main(void) {
     linger_zero(listener, &address);
     linger_delivered(listener, &address);
     linger_times_out(listener, &address);
+    cork_and_more(listener, &address);
     close(listener);
     keep_alive_options();
     exclusive_wakeups(1);

@@ -178,6 +178,7 @@ void TcpConnection::move_to_closed() {
     TcpTable::unindex(*this);
     m_table.note_closed();
     m_retransmit_at = m_delayed_ack_at = m_persist_at = m_keep_alive_at = m_linger_at = 0;
+    m_cork_at = 0;
     m_send_queue.clear();
     m_out_of_order.clear();
     m_write_shutdown = true;
@@ -274,7 +275,7 @@ ErrorOr<TcpSocket*> TcpConnection::accept() {
     return static_cast<TcpSocket*>(child);
 }
 
-ErrorOr<size_t> TcpConnection::send(const void* data, size_t length) {
+ErrorOr<size_t> TcpConnection::send(const void* data, size_t length, bool more) {
     if (m_error && m_state == TcpState::closed)
         return static_cast<Errno>(take_error());
     if (m_write_shutdown && m_ever_connected)
@@ -289,8 +290,11 @@ ErrorOr<size_t> TcpConnection::send(const void* data, size_t length) {
     default:
         return ENOTCONN;
     }
-    if (length == 0)
+    m_more = more;
+    if (length == 0) {
+        output(); // a send without MSG_MORE lets a held partial segment go
         return size_t(0);
+    }
     size_t accepted = m_send_queue.append(data, min<size_t>(length, send_space()));
     if (accepted == 0)
         return send_space() == 0 ? EAGAIN : ENOMEM;

@@ -25,7 +25,8 @@ namespace tcp_timing {
 inline constexpr uint64_t millisecond = 1'000'000;
 inline constexpr uint64_t second = 1000 * millisecond;
 inline constexpr uint64_t delayed_ack = 40 * millisecond;
-inline constexpr uint64_t time_wait = 60 * second; // 2 * MSL
+inline constexpr uint64_t cork_ceiling = 200 * millisecond; // tcp(7) on TCP_CORK
+inline constexpr uint64_t time_wait = 60 * second;          // 2 * MSL
 inline constexpr uint64_t fin_wait_2 = 60 * second;
 inline constexpr uint32_t syn_retries = 6;
 inline constexpr uint32_t syn_ack_retries = 5;
@@ -51,7 +52,7 @@ public:
     // TcpSocket
     ErrorOr<void> listen(int backlog) override;
     ErrorOr<TcpSocket*> accept() override;
-    ErrorOr<size_t> send(const void* data, size_t length) override;
+    ErrorOr<size_t> send(const void* data, size_t length, bool more = false) override;
     ErrorOr<size_t> receive(void* data, size_t length, bool peek) override;
 
     // From the table.
@@ -205,6 +206,9 @@ private:
     uint64_t m_persist_at = 0;
     uint64_t m_keep_alive_at = 0;
     uint64_t m_linger_at = 0; // TIME_WAIT or an orphan's FIN_WAIT_2
+    uint64_t m_cork_at = 0;   // a partial segment held by TCP_CORK or MSG_MORE goes then
+    bool m_more = false;      // the last send had MSG_MORE
+    bool m_cork_expired = false;
     uint32_t m_retransmits = 0;
     uint32_t m_persist_backoff = 0;
     uint32_t m_keep_alive_probes = 0;

@@ -220,12 +220,22 @@ void TcpConnection::output() {
             break;
         if (length < limit && !fin) {
             bool window_limited = length < available;
+            // TCP_CORK or MSG_MORE: a partial segment waits for more data, the cork's removal
+            // or its 200 ms ceiling, whatever TCP_NODELAY says (tcp(7)).
+            bool corked = (m_options.cork || m_more) && !m_cork_expired;
+            if (corked && !window_limited) {
+                if (!m_cork_at)
+                    m_cork_at = m_table.now_ns() + tcp_timing::cork_ceiling;
+                break;
+            }
             // Nagle (RFC 896): a small segment waits while data is unacknowledged, unless
             // TCP_NODELAY; a window-limited one waits for the window to open.
             if (in_flight > 0 && (window_limited || !m_options.no_delay))
                 break;
         }
         send_data(m_snd_nxt, length, fin);
+        if (length < limit)
+            m_cork_at = 0; // the held partial segment went
         m_snd_nxt += static_cast<uint32_t>(length) + (fin ? 1 : 0);
         m_snd_max = sequence_max(m_snd_max, m_snd_nxt);
         if (!m_retransmit_at)

@@ -9,7 +9,7 @@ namespace kernel::net::tcp {
 
 void TcpConnection::enter_time_wait() {
     m_state = TcpState::time_wait;
-    m_retransmit_at = m_persist_at = m_keep_alive_at = 0;
+    m_retransmit_at = m_persist_at = m_keep_alive_at = m_cork_at = 0;
     m_send_queue.clear();
     m_linger_at = m_table.now_ns() + tcp_timing::time_wait;
 }
@@ -102,6 +102,12 @@ void TcpConnection::run_timers(uint64_t now) {
         send_ack();
     if (m_persist_at && now >= m_persist_at)
         on_persist_timeout();
+    if (m_cork_at && now >= m_cork_at) {
+        m_cork_at = 0;
+        m_cork_expired = true;
+        output();
+        m_cork_expired = false;
+    }
     if (m_keep_alive_at && now >= m_keep_alive_at) {
         on_keep_alive_timeout();
         changed = true;
@@ -111,8 +117,8 @@ void TcpConnection::run_timers(uint64_t now) {
 }
 
 uint64_t TcpConnection::next_deadline_ns() const {
-    const uint64_t deadlines[] = {m_retransmit_at, m_delayed_ack_at, m_persist_at, m_keep_alive_at,
-                                  m_linger_at};
+    const uint64_t deadlines[] = {m_retransmit_at, m_delayed_ack_at, m_persist_at,
+                                  m_keep_alive_at, m_linger_at,      m_cork_at};
     uint64_t earliest = 0;
     for (uint64_t deadline : deadlines) {
         if (deadline && (!earliest || deadline < earliest))
