@@ -26,7 +26,8 @@ constexpr int ipproto_udp = 17;
 constexpr int so_reuseaddr = 2, so_type = 3, so_error = 4, so_broadcast = 6, so_sndbuf = 7,
               so_rcvbuf = 8, so_keepalive = 9, so_linger = 13, so_reuseport = 15, so_rcvtimeo = 20,
               so_sndtimeo = 21, so_acceptconn = 30, so_protocol = 38, so_domain = 39;
-constexpr int tcp_nodelay = 1, tcp_cork = 3, tcp_keepidle = 4, tcp_keepintvl = 5, tcp_keepcnt = 6;
+constexpr int tcp_nodelay = 1, tcp_cork = 3, tcp_keepidle = 4, tcp_keepintvl = 5, tcp_keepcnt = 6,
+              tcp_user_timeout = 18;
 
 // Linux's bounds on SO_RCVBUF/SO_SNDBUF requests (before it doubles them).
 constexpr uint32_t min_buffer = 2048;
@@ -520,6 +521,11 @@ ErrorOr<void> SocketFile::set_option(int level, int name, const void* value, siz
         case tcp_cork:
             settings.cork = number != 0;
             break;
+        case tcp_user_timeout:
+            if (number < 0)
+                return EINVAL;
+            settings.user_timeout_ms = static_cast<uint32_t>(number);
+            break;
         case tcp_keepidle:
         case tcp_keepintvl:
         case tcp_keepcnt:
@@ -587,6 +593,8 @@ ErrorOr<size_t> SocketFile::get_option(int level, int name, void* value) {
             return put_int(value, settings.no_delay);
         case tcp_cork:
             return put_int(value, settings.cork);
+        case tcp_user_timeout:
+            return put_int(value, static_cast<int>(settings.user_timeout_ms));
         case tcp_keepidle:
             return put_int(value, static_cast<int>(settings.keep_idle_seconds));
         case tcp_keepintvl:

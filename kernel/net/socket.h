@@ -29,6 +29,7 @@ struct SocketOptions {
     uint32_t keep_idle_seconds = 7200;    // TCP_KEEPIDLE: quiet this long before the first probe
     uint32_t keep_interval_seconds = 75;  // TCP_KEEPINTVL: between probes
     uint32_t keep_count = 9;              // TCP_KEEPCNT: probes unanswered before giving up
+    uint32_t user_timeout_ms = 0; // TCP_USER_TIMEOUT: unacknowledged this long, give up (0: off)
 };
 
 class Socket {

@@ -133,6 +133,12 @@ static void keep_alive_options(void) {
     printf("keep-alive: idle %d interval %d count %d\n", values[0], values[1], values[2]);
     int result = setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &zero, sizeof zero);
     printf("keep-alive: idle 0 gives %s\n", result < 0 ? strerrorname_np(errno) : "success");
+    int user_timeout = 2500, negative = -1, read_back = 0;
+    setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout, sizeof user_timeout);
+    getsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &read_back, &length);
+    result = setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &negative, sizeof negative);
+    printf("TCP_USER_TIMEOUT: reads %d, -1 gives %s\n", read_back,
+           result < 0 ? strerrorname_np(errno) : "success");
     close(fd);
 }
 

@@ -210,6 +210,7 @@ private:
     bool m_more = false;      // the last send had MSG_MORE
     bool m_cork_expired = false;
     uint32_t m_retransmits = 0;
+    uint64_t m_retransmit_since = 0; // when the data being retransmitted first went unanswered
     uint32_t m_persist_backoff = 0;
     uint32_t m_keep_alive_probes = 0;
     uint32_t m_segments_unacked = 0;

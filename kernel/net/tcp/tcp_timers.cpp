@@ -34,12 +34,18 @@ void TcpConnection::arm_keep_alive() {
 }
 
 void TcpConnection::on_retransmit_timeout() {
+    uint64_t now = m_table.now_ns();
+    if (m_retransmits == 0)
+        m_retransmit_since = now - m_rtt.rto_ns(); // when the timer was armed
     m_retransmit_at = 0;
     ++m_retransmits;
     uint32_t limit = m_state == TcpState::syn_sent       ? tcp_timing::syn_retries
                      : m_state == TcpState::syn_received ? tcp_timing::syn_ack_retries
                                                          : tcp_timing::data_retries;
-    if (m_retransmits > limit) {
+    // TCP_USER_TIMEOUT (RFC 5482), when set, replaces the retry count, as on Linux.
+    uint64_t user_timeout = uint64_t(m_options.user_timeout_ms) * tcp_timing::millisecond;
+    bool expired = user_timeout ? now - m_retransmit_since >= user_timeout : m_retransmits > limit;
+    if (expired) {
         abort(ETIMEDOUT, m_state != TcpState::syn_sent);
         return;
     }

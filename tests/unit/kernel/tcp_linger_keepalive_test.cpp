@@ -109,3 +109,33 @@ TEST_F(TcpKeepAlive, AnAnswerStartsTheIdleTimeOver) {
 }
 
 } // namespace
+
+namespace {
+
+using namespace tcp_test;
+
+using TcpUserTimeout = TcpHarness;
+
+TEST_F(TcpUserTimeout, UnacknowledgedDataGivesUpAfterTheUserTimeout) {
+    TcpSocket* socket = open_passive();
+    socket->options().user_timeout_ms = 3000;
+    socket->options_changed();
+    send_now(socket, "hello");
+    // Retransmissions back off; the first due 3 s after the data went out gives up.
+    advance_in_steps(2900 * ms, 100 * ms);
+    EXPECT_EQ(state_of(socket), TcpState::established);
+    advance_in_steps(200 * ms, 100 * ms);
+    EXPECT_EQ(state_of(socket), TcpState::closed);
+    EXPECT_EQ(socket->take_error(), kernel::ETIMEDOUT);
+    socket->close();
+}
+
+TEST_F(TcpUserTimeout, WithoutItTheRetryCountRules) {
+    TcpSocket* socket = open_passive();
+    send_now(socket, "hello");
+    advance_in_steps(60 * seconds, 100 * ms);
+    EXPECT_EQ(state_of(socket), TcpState::established);
+    socket->close();
+}
+
+} // namespace
