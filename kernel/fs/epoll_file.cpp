@@ -40,8 +40,17 @@ void EpollFile::mark_ready(Entry& entry) {
 
 void EpollFile::file_changed(ReadinessObserver& observer, uint32_t events) {
     auto& entry = *static_cast<Entry*>(observer.context);
-    if (events & interest(entry))
-        entry.owner->mark_ready(entry);
+    if (!(events & interest(entry)))
+        return;
+    bool waited_on = entry.owner->m_readiness.has_observers();
+    entry.owner->mark_ready(entry);
+    // Linux's ep_poll_callback: an exclusive registration takes the wake-up for itself when a
+    // thread was waiting on this epoll and the change is only the input or only the output it
+    // asked for (or neither, an error or hang-up); otherwise the next one hears of it too.
+    uint32_t in_out = events & (poll_event::in | poll_event::out);
+    bool wanted = in_out == 0 || ((in_out == poll_event::in || in_out == poll_event::out) &&
+                                  (entry.events & in_out));
+    observer.claimed = waited_on && wanted;
 }
 
 void EpollFile::file_released(FileWatch& watch) {
@@ -73,11 +82,20 @@ ErrorOr<void> EpollFile::add(File& file, int fd, const EpollEvent& event) {
         return EINVAL;
     if (find(file, fd))
         return EEXIST;
+    if (event.events & epoll_flag::exclusive) {
+        // Linux's EPOLLEXCLUSIVE_OK_BITS: no one-shot, no epoll as the target.
+        constexpr uint32_t allowed = poll_event::in | poll_event::out | poll_event::error |
+                                     poll_event::hang_up | epoll_flag::wakeup |
+                                     epoll_flag::edge_triggered | epoll_flag::exclusive;
+        if ((event.events & ~allowed) || file.kind() == FileKind::Epoll)
+            return EINVAL;
+    }
     auto* entry = new Entry{this, &file, fd, event.events, event.data, {}, {}, {}, {}};
     if (!entry)
         return ENOMEM;
     entry->observer.notify = file_changed;
     entry->observer.context = entry;
+    entry->observer.exclusive = (event.events & epoll_flag::exclusive) != 0;
     entry->watch.file_released = file_released;
     entry->watch.context = entry;
     m_entries.append(*entry);

@@ -5,6 +5,10 @@
 // Level-triggered registrations stay on the list while their events hold; edge-triggered ones
 // are reported once per notification; one-shot ones are disabled once reported, until
 // EPOLL_CTL_MOD re-arms them. A registration ends when its file's last reference goes.
+//
+// EPOLLEXCLUSIVE registrations of one file, in several epolls, share its wake-ups: a change
+// reaches them in turn only until one whose epoll has a waiting thread takes it, so that
+// threads blocked on one listening socket through their own epolls wake one at a time.
 #pragma once
 
 #include "fs/file.h"
@@ -34,7 +38,8 @@ public:
     EpollFile& operator=(const EpollFile&) = delete;
 
     // EEXIST when (file, fd) is already registered; EINVAL for this epoll itself or for an epoll
-    // that watches epolls (so that no cycle can form); ENOMEM.
+    // that watches epolls (so that no cycle can form), and for EPOLLEXCLUSIVE with an epoll or
+    // with flags beyond in, out, error, hang-up, edge-triggered and wakeup; ENOMEM.
     ErrorOr<void> add(File& file, int fd, const EpollEvent& event);
     // ENOENT when not registered; EINVAL for EPOLLEXCLUSIVE.
     ErrorOr<void> modify(File& file, int fd, const EpollEvent& event);

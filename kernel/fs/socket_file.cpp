@@ -26,7 +26,8 @@ constexpr int ipproto_udp = 17;
 constexpr int so_reuseaddr = 2, so_type = 3, so_error = 4, so_broadcast = 6, so_sndbuf = 7,
               so_rcvbuf = 8, so_keepalive = 9, so_linger = 13, so_reuseport = 15, so_rcvtimeo = 20,
               so_sndtimeo = 21, so_acceptconn = 30, so_protocol = 38, so_domain = 39;
-constexpr int tcp_nodelay = 1, tcp_keepidle = 4, tcp_keepintvl = 5, tcp_keepcnt = 6;
+constexpr int tcp_nodelay = 1, tcp_cork = 3, tcp_keepidle = 4, tcp_keepintvl = 5, tcp_keepcnt = 6,
+              tcp_user_timeout = 18;
 
 // Linux's bounds on SO_RCVBUF/SO_SNDBUF requests (before it doubles them).
 constexpr uint32_t min_buffer = 2048;
@@ -58,8 +59,34 @@ ErrorOr<SocketFile*> SocketFile::create(Type type) {
 
 SocketFile::~SocketFile() {
     // Observers (epoll registrations) were let go when the last reference went.
-    if (m_socket)
-        m_socket->close();
+    if (!m_socket)
+        return;
+    linger_before_close();
+    m_socket->close();
+}
+
+// SO_LINGER with a timeout (socket(7)): a blocking close sends what is queued and the FIN,
+// and returns once the peer has acknowledged them or the time has passed; the connection
+// goes on in the background either way. A non-blocking socket does not wait, as on Linux.
+void SocketFile::linger_before_close() {
+    net::TcpSocket* socket = tcp();
+    const net::SocketOptions& settings = options();
+    if (!socket || !settings.linger || settings.linger_seconds == 0 || is_nonblocking())
+        return;
+    // Unread data makes close reset the connection (RFC 2525 2.17): nothing to wait for.
+    if (socket->readable_bytes() != 0 || socket->shutdown(false, true).is_error())
+        return;
+    uint64_t deadline = clock::monotonic_ns() + uint64_t(settings.linger_seconds) * 1'000'000'000;
+    ThreadWakeObserver observer(*scheduler::current());
+    ReadinessSubscription subscription(&socket->readiness(), observer);
+    scheduler::OutsideWait outside; // the peer's ACKs must come in while this thread waits
+    while (socket->has_undelivered_output()) {
+        scheduler::poll_devices();
+        if (!socket->has_undelivered_output())
+            break;
+        if (scheduler::block(nullptr, deadline) != WakeReason::Woken)
+            break; // the time passed, or a signal: close returns, the FIN goes on
+    }
 }
 
 net::TcpSocket* SocketFile::tcp() const {
@@ -230,7 +257,7 @@ ErrorOr<size_t> SocketFile::send_stream(const uint8_t* data, size_t length, int 
     size_t done = 0;
     bool polled = false;
     while (done < length || length == 0) {
-        auto sent = tcp()->send(data + done, length - done);
+        auto sent = tcp()->send(data + done, length - done, (flags & message_flag::more) != 0);
         if (!sent.is_error()) {
             done += sent.value();
             if (length == 0)
@@ -466,11 +493,16 @@ ErrorOr<void> SocketFile::set_option(int level, int name, const void* value, siz
             (name == so_rcvbuf ? settings.receive_buffer : settings.send_buffer) = bytes;
             break;
         }
-        case so_linger:
-            if (length < sizeof m_linger)
+        case so_linger: {
+            int linger[2]; // struct linger: l_onoff, l_linger in seconds
+            if (length < sizeof linger)
                 return EINVAL;
-            memcpy(m_linger, value, sizeof m_linger);
-            return {};
+            memcpy(linger, value, sizeof linger);
+            settings.linger = linger[0] != 0;
+            // As Linux: a negative time reads as "forever".
+            settings.linger_seconds = linger[1] < 0 ? INT32_MAX : static_cast<uint32_t>(linger[1]);
+            break;
+        }
         case so_rcvtimeo:
             m_receive_timeout_ns = TRY(timeout_value(value, length));
             return {};
@@ -486,15 +518,23 @@ ErrorOr<void> SocketFile::set_option(int level, int name, const void* value, siz
         case tcp_nodelay:
             settings.no_delay = number != 0;
             break;
+        case tcp_cork:
+            settings.cork = number != 0;
+            break;
+        case tcp_user_timeout:
+            if (number < 0)
+                return EINVAL;
+            settings.user_timeout_ms = static_cast<uint32_t>(number);
+            break;
         case tcp_keepidle:
         case tcp_keepintvl:
         case tcp_keepcnt:
             if (number < 1 || number > (name == tcp_keepcnt ? 127 : 32767))
                 return EINVAL;
-            (name == tcp_keepidle    ? m_keep_idle
-             : name == tcp_keepintvl ? m_keep_interval
-                                     : m_keep_count) = number;
-            return {};
+            (name == tcp_keepidle    ? settings.keep_idle_seconds
+             : name == tcp_keepintvl ? settings.keep_interval_seconds
+                                     : settings.keep_count) = static_cast<uint32_t>(number);
+            break;
         default:
             return ENOPROTOOPT;
         }
@@ -533,9 +573,12 @@ ErrorOr<size_t> SocketFile::get_option(int level, int name, void* value) {
             return put_int(value, m_type == Type::Stream ? ipproto_tcp : ipproto_udp);
         case so_domain:
             return put_int(value, 2); // AF_INET
-        case so_linger:
-            memcpy(value, m_linger, sizeof m_linger);
-            return sizeof m_linger;
+        case so_linger: {
+            const int linger[2] = {settings.linger, static_cast<int>(min<uint32_t>(
+                                                        settings.linger_seconds, INT32_MAX))};
+            memcpy(value, linger, sizeof linger);
+            return sizeof linger;
+        }
         case so_rcvtimeo:
             return put_timeout(value, m_receive_timeout_ns);
         case so_sndtimeo:
@@ -548,12 +591,16 @@ ErrorOr<size_t> SocketFile::get_option(int level, int name, void* value) {
         switch (name) {
         case tcp_nodelay:
             return put_int(value, settings.no_delay);
+        case tcp_cork:
+            return put_int(value, settings.cork);
+        case tcp_user_timeout:
+            return put_int(value, static_cast<int>(settings.user_timeout_ms));
         case tcp_keepidle:
-            return put_int(value, m_keep_idle);
+            return put_int(value, static_cast<int>(settings.keep_idle_seconds));
         case tcp_keepintvl:
-            return put_int(value, m_keep_interval);
+            return put_int(value, static_cast<int>(settings.keep_interval_seconds));
         case tcp_keepcnt:
-            return put_int(value, m_keep_count);
+            return put_int(value, static_cast<int>(settings.keep_count));
         default:
             return ENOPROTOOPT;
         }

@@ -15,6 +15,7 @@ inline constexpr int peek = 0x2;
 inline constexpr int truncate = 0x20;
 inline constexpr int dont_wait = 0x40;
 inline constexpr int wait_all = 0x100;
+inline constexpr int more = 0x8000;
 inline constexpr int no_signal = 0x4000;
 } // namespace message_flag
 
@@ -81,6 +82,7 @@ private:
     static ErrorOr<void> still_accessible(const void* data, size_t length, Access access);
     ErrorOr<size_t> send_stream(const uint8_t* data, size_t length, int flags);
     ErrorOr<SocketReceipt> receive_stream(uint8_t* data, size_t length, int flags);
+    void linger_before_close();
 
     Type m_type;
     net::Socket* m_socket; // null without a network stack
@@ -90,8 +92,6 @@ private:
     bool m_listening = false;
     // Options the stack does not take, remembered for getsockopt.
     bool m_broadcast = false;
-    int m_linger[2] = {0, 0};
-    int m_keep_idle = 7200, m_keep_interval = 75, m_keep_count = 9;
     uint64_t m_receive_timeout_ns = 0, m_send_timeout_ns = 0; // 0: none
 };
 

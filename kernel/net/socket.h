@@ -21,8 +21,15 @@ struct SocketOptions {
     bool reuse_port = false;              // SO_REUSEPORT
     bool keep_alive = false;              // SO_KEEPALIVE
     bool no_delay = false;                // TCP_NODELAY (TCP only)
+    bool cork = false;                    // TCP_CORK: partial segments wait (at most 200 ms)
     uint32_t receive_buffer = 128 * 1024; // SO_RCVBUF, bytes the stack may hold unread
     uint32_t send_buffer = 128 * 1024;    // SO_SNDBUF, bytes the stack may hold unsent/unacked
+    bool linger = false;                  // SO_LINGER's l_onoff
+    uint32_t linger_seconds = 0;          // and its l_linger
+    uint32_t keep_idle_seconds = 7200;    // TCP_KEEPIDLE: quiet this long before the first probe
+    uint32_t keep_interval_seconds = 75;  // TCP_KEEPINTVL: between probes
+    uint32_t keep_count = 9;              // TCP_KEEPCNT: probes unanswered before giving up
+    uint32_t user_timeout_ms = 0; // TCP_USER_TIMEOUT: unacknowledged this long, give up (0: off)
 };
 
 class Socket {
@@ -71,11 +78,14 @@ public:
     // EAGAIN when none waits, EINVAL when not listening.
     virtual ErrorOr<TcpSocket*> accept() = 0;
     // Bytes accepted into the send buffer; EAGAIN when it is full, EPIPE after shutdown(write)
-    // or the peer's reset, ENOTCONN before connecting.
-    virtual ErrorOr<size_t> send(const void* data, size_t length) = 0;
+    // or the peer's reset, ENOTCONN before connecting. `more` (MSG_MORE): more follows, so a
+    // partial segment waits as under TCP_CORK, until a send without it.
+    virtual ErrorOr<size_t> send(const void* data, size_t length, bool more = false) = 0;
     // Bytes copied out; 0 at the peer's FIN; EAGAIN when nothing is buffered; ECONNRESET after
     // a reset. `peek` leaves the data in place.
     virtual ErrorOr<size_t> receive(void* data, size_t length, bool peek) = 0;
+    // Data or a FIN the peer has not acknowledged yet: what a lingering close waits for.
+    virtual bool has_undelivered_output() const = 0;
 };
 
 struct ReceivedDatagram {

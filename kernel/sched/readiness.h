@@ -28,6 +28,10 @@ struct ReadinessObserver {
     // and must not unsubscribe other observers of the same Readiness.
     void (*notify)(ReadinessObserver& self, uint32_t events) = nullptr;
     void* context = nullptr;
+    // EPOLLEXCLUSIVE: of the exclusive observers, only those up to the first whose notify
+    // sets `claimed` (it woke a waiter) hear of a change, so one waiter wakes, not all.
+    bool exclusive = false;
+    bool claimed = false;
 };
 
 class Readiness {
@@ -46,10 +50,19 @@ public:
     }
     bool has_observers() const { return !m_observers.is_empty(); }
 
-    // Tells every observer the current `events`; an observer may unsubscribe itself.
+    // Tells every observer the current `events`, and the exclusive ones in turn until one
+    // claims them (Linux's exclusive wake-up); an observer may unsubscribe itself.
     void notify(uint32_t events) {
-        for (auto& observer : m_observers)
-            observer.notify(observer, events);
+        bool claimed = false;
+        for (auto& observer : m_observers) {
+            if (!observer.exclusive) {
+                observer.notify(observer, events);
+            } else if (!claimed) {
+                observer.claimed = false;
+                observer.notify(observer, events);
+                claimed = observer.claimed;
+            }
+        }
     }
 
 private:

@@ -179,6 +179,7 @@ void TcpConnection::move_to_closed() {
     TcpTable::unindex(*this);
     m_table.note_closed(*this);
     m_retransmit_at = m_delayed_ack_at = m_persist_at = m_keep_alive_at = m_linger_at = 0;
+    m_cork_at = 0;
     m_send_queue.clear();
     m_out_of_order.clear();
     m_write_shutdown = true;
@@ -211,6 +212,16 @@ void TcpConnection::close() {
         // RFC 2525 2.17: data the program never read is lost; the peer must know.
         m_receive_queue.clear();
         abort(0, true);
+    }
+    if (m_options.linger && m_options.linger_seconds == 0 && m_state != TcpState::listen &&
+        m_state != TcpState::closed) {
+        // SO_LINGER with a zero timeout (socket(7)): what is queued is discarded and the
+        // connection ends at once, reset where the peer still holds it open, and without
+        // TIME_WAIT (Linux's tcp_disconnect).
+        bool peer_open = m_state == TcpState::established || m_state == TcpState::close_wait ||
+                         m_state == TcpState::fin_wait_1 || m_state == TcpState::fin_wait_2 ||
+                         m_state == TcpState::syn_received;
+        abort(0, peer_open);
     }
     switch (m_state) {
     case TcpState::listen:
@@ -266,7 +277,7 @@ ErrorOr<TcpSocket*> TcpConnection::accept() {
     return static_cast<TcpSocket*>(child);
 }
 
-ErrorOr<size_t> TcpConnection::send(const void* data, size_t length) {
+ErrorOr<size_t> TcpConnection::send(const void* data, size_t length, bool more) {
     if (m_error && m_state == TcpState::closed)
         return static_cast<Errno>(take_error());
     if (m_write_shutdown && m_ever_connected)
@@ -281,8 +292,11 @@ ErrorOr<size_t> TcpConnection::send(const void* data, size_t length) {
     default:
         return ENOTCONN;
     }
-    if (length == 0)
+    m_more = more;
+    if (length == 0) {
+        output(); // a send without MSG_MORE lets a held partial segment go
         return size_t(0);
+    }
     size_t accepted = m_send_queue.append(data, min<size_t>(length, send_space()));
     if (accepted == 0)
         return send_space() == 0 ? EAGAIN : ENOMEM;

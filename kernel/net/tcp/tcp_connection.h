@@ -27,11 +27,9 @@ namespace tcp_timing {
 inline constexpr uint64_t millisecond = 1'000'000;
 inline constexpr uint64_t second = 1000 * millisecond;
 inline constexpr uint64_t delayed_ack = 40 * millisecond;
-inline constexpr uint64_t time_wait = 60 * second; // 2 * MSL
+inline constexpr uint64_t cork_ceiling = 200 * millisecond; // tcp(7) on TCP_CORK
+inline constexpr uint64_t time_wait = 60 * second;          // 2 * MSL
 inline constexpr uint64_t fin_wait_2 = 60 * second;
-inline constexpr uint64_t keep_alive_idle = 7200 * second;
-inline constexpr uint64_t keep_alive_interval = 75 * second;
-inline constexpr uint32_t keep_alive_probes = 9;
 inline constexpr uint32_t syn_retries = 6;
 inline constexpr uint32_t syn_ack_retries = 5;
 inline constexpr uint32_t data_retries = 15;
@@ -56,7 +54,7 @@ public:
     // TcpSocket
     ErrorOr<void> listen(int backlog) override;
     ErrorOr<TcpSocket*> accept() override;
-    ErrorOr<size_t> send(const void* data, size_t length) override;
+    ErrorOr<size_t> send(const void* data, size_t length, bool more = false) override;
     ErrorOr<size_t> receive(void* data, size_t length, bool peek) override;
 
     // From the table.
@@ -71,8 +69,7 @@ public:
     bool yields_to_new_syn(const TcpSegment& segment);
     // Neither the program nor a listener holds it, and the protocol is done: the table frees it.
     bool is_finished() const;
-    // Data or a FIN the peer has not acknowledged yet.
-    bool has_undelivered_output() const;
+    bool has_undelivered_output() const override;
 
     TcpState state() const { return m_state; }
     bool is_bound() const { return m_bound; }
@@ -140,6 +137,9 @@ private:
 
     // tcp_listener.cpp
     void accept_syn(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
+    void send_syn_cookie(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
+    // An ACK for no child: true when its cookie was ours and the connection now exists.
+    bool accept_cookie(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
     void child_established(TcpConnection& child);
     void child_closed(TcpConnection& child);
 
@@ -165,6 +165,7 @@ private:
     uint16_t m_backlog = 0;
     uint16_t m_syn_queue_length = 0;
     uint16_t m_accept_queue_length = 0;
+    uint64_t m_syn_overflow_at = 0; // when the SYN queue last overflowed into SYN cookies
 
     // Send sequence space (RFC 9293 3.3.1) and the FIN's place in it.
     uint32_t m_iss = 0;
@@ -210,7 +211,11 @@ private:
     uint64_t m_persist_at = 0;
     uint64_t m_keep_alive_at = 0;
     uint64_t m_linger_at = 0; // TIME_WAIT or an orphan's FIN_WAIT_2
+    uint64_t m_cork_at = 0;   // a partial segment held by TCP_CORK or MSG_MORE goes then
+    bool m_more = false;      // the last send had MSG_MORE
+    bool m_cork_expired = false;
     uint32_t m_retransmits = 0;
+    uint64_t m_retransmit_since = 0; // when the data being retransmitted first went unanswered
     uint32_t m_persist_backoff = 0;
     uint32_t m_keep_alive_probes = 0;
     uint32_t m_segments_unacked = 0;

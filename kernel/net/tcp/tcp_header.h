@@ -75,4 +75,13 @@ size_t build_tcp_header(const TcpHeader& header, uint8_t* out /* tcp_maximum_hea
 
 inline constexpr size_t tcp_checksum_offset = 16;
 
+// The window scale we offer for a receive buffer: the smallest shift that lets the 16-bit
+// window field cover it (RFC 7323 2.3).
+inline uint8_t window_scale_for(uint32_t receive_buffer) {
+    uint8_t scale = 0;
+    while (scale < tcp_maximum_window_scale && (uint64_t(0xffff) << scale) < receive_buffer)
+        ++scale;
+    return scale;
+}
+
 } // namespace kernel::net::tcp

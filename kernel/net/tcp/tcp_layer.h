@@ -22,7 +22,10 @@ struct TcpStatistics {
     uint64_t resets_sent = 0;
     uint64_t resets_received = 0;
     uint64_t syn_dropped_backlog_full = 0;
-    uint64_t connections_opened = 0; // reached ESTABLISHED
+    uint64_t syn_cookies_sent = 0;    // SYN-ACKs answering a SYN the full SYN queue had no room for
+    uint64_t syn_cookies_valid = 0;   // ACKs whose cookie opened a connection
+    uint64_t syn_cookies_invalid = 0; // ACKs to a listener whose cookie was forged or stale
+    uint64_t connections_opened = 0;  // reached ESTABLISHED
 };
 
 class TcpLayer {

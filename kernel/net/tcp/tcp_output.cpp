@@ -115,12 +115,9 @@ size_t TcpConnection::payload_limit() const {
 
 void TcpConnection::send_syn() {
     // Our scale covers the receive buffer; an answer to a SYN without the option has none.
-    m_rcv_wscale = 0;
-    if (m_state == TcpState::syn_sent || m_window_scaling) {
-        while (m_rcv_wscale < tcp_maximum_window_scale &&
-               (uint64_t(0xffff) << m_rcv_wscale) < m_options.receive_buffer)
-            ++m_rcv_wscale;
-    }
+    m_rcv_wscale = m_state == TcpState::syn_sent || m_window_scaling
+                       ? window_scale_for(m_options.receive_buffer)
+                       : 0;
     uint8_t flags = tcp_flag::syn;
     if (m_state == TcpState::syn_received)
         flags |= tcp_flag::ack;
@@ -224,12 +221,24 @@ void TcpConnection::output() {
             break;
         if (length < limit && !fin) {
             bool window_limited = length < available;
+            // TCP_CORK or MSG_MORE: a partial segment waits for more data, the cork's removal
+            // or its 200 ms ceiling, whatever TCP_NODELAY says (tcp(7)).
+            bool corked = (m_options.cork || m_more) && !m_cork_expired;
+            if (corked && !window_limited) {
+                if (!m_cork_at) {
+                    m_cork_at = m_table.now_ns() + tcp_timing::cork_ceiling;
+                    m_table.touch(*this);
+                }
+                break;
+            }
             // Nagle (RFC 896): a small segment waits while data is unacknowledged, unless
             // TCP_NODELAY; a window-limited one waits for the window to open.
             if (in_flight > 0 && (window_limited || !m_options.no_delay))
                 break;
         }
         send_data(m_snd_nxt, length, fin);
+        if (length < limit)
+            m_cork_at = 0; // the held partial segment went
         m_snd_nxt += static_cast<uint32_t>(length) + (fin ? 1 : 0);
         m_snd_max = sequence_max(m_snd_max, m_snd_nxt);
         if (!m_retransmit_at)

@@ -56,6 +56,15 @@ uint32_t TcpTable::random32() const {
     return value;
 }
 
+const SynCookies& TcpTable::syn_cookies() {
+    if (!m_syn_cookies.has_key()) {
+        uint32_t key[8];
+        m_environment.fill_random(key, sizeof key);
+        m_syn_cookies.set_key(key);
+    }
+    return m_syn_cookies;
+}
+
 TcpConnection* TcpTable::create_connection() {
     if (m_connection_count >= m_bucket_count)
         grow_buckets();

@@ -7,6 +7,7 @@
 #include "lib/timer_wheel.h"
 #include "net/environment.h"
 #include "net/ip_output.h"
+#include "net/tcp/syn_cookie.h"
 #include "net/tcp/tcp_connection.h"
 #include "net/tcp/tcp_header.h"
 #include "net/tcp/tcp_layer.h"
@@ -65,6 +66,8 @@ public:
     uint64_t now_ns() const { return m_environment.now_ns(); }
     uint32_t random32() const;
     TcpStatistics& statistics() { return m_statistics; }
+    // The SYN cookie secret is drawn the first time a listener's SYN queue overflows.
+    const SynCookies& syn_cookies();
 
     // For the tests: how many buckets the 4-tuple hash has grown to.
     size_t connection_bucket_count() const { return m_bucket_count; }
@@ -84,6 +87,7 @@ private:
     IpOutput& m_ip;
     Environment m_environment;
     TcpStatistics m_statistics;
+    SynCookies m_syn_cookies;
     IntrusiveList<TcpConnection, &TcpConnection::table_node> m_connections;
     // Connections by 4-tuple, so a segment finds its connection without walking them all;
     // the hash is keyed by a random secret so that peers cannot aim at one bucket, and the

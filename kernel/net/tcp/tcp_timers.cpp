@@ -9,7 +9,7 @@ namespace kernel::net::tcp {
 
 void TcpConnection::enter_time_wait() {
     m_state = TcpState::time_wait;
-    m_retransmit_at = m_persist_at = m_keep_alive_at = 0;
+    m_retransmit_at = m_persist_at = m_keep_alive_at = m_cork_at = 0;
     m_send_queue.clear();
     m_linger_at = m_table.now_ns() + tcp_timing::time_wait;
 }
@@ -29,17 +29,24 @@ bool TcpConnection::yields_to_new_syn(const TcpSegment& segment) {
 void TcpConnection::arm_keep_alive() {
     bool watching = m_options.keep_alive &&
                     (m_state == TcpState::established || m_state == TcpState::close_wait);
-    m_keep_alive_at = watching ? m_table.now_ns() + tcp_timing::keep_alive_idle : 0;
+    uint64_t idle = uint64_t(m_options.keep_idle_seconds) * tcp_timing::second;
+    m_keep_alive_at = watching ? m_table.now_ns() + idle : 0;
     m_table.touch(*this);
 }
 
 void TcpConnection::on_retransmit_timeout() {
+    uint64_t now = m_table.now_ns();
+    if (m_retransmits == 0)
+        m_retransmit_since = now - m_rtt.rto_ns(); // when the timer was armed
     m_retransmit_at = 0;
     ++m_retransmits;
     uint32_t limit = m_state == TcpState::syn_sent       ? tcp_timing::syn_retries
                      : m_state == TcpState::syn_received ? tcp_timing::syn_ack_retries
                                                          : tcp_timing::data_retries;
-    if (m_retransmits > limit) {
+    // TCP_USER_TIMEOUT (RFC 5482), when set, replaces the retry count, as on Linux.
+    uint64_t user_timeout = uint64_t(m_options.user_timeout_ms) * tcp_timing::millisecond;
+    bool expired = user_timeout ? now - m_retransmit_since >= user_timeout : m_retransmits > limit;
+    if (expired) {
         abort(ETIMEDOUT, m_state != TcpState::syn_sent);
         return;
     }
@@ -78,13 +85,14 @@ void TcpConnection::on_persist_timeout() {
 
 void TcpConnection::on_keep_alive_timeout() {
     m_keep_alive_at = 0;
-    if (m_keep_alive_probes >= tcp_timing::keep_alive_probes) {
+    if (m_keep_alive_probes >= m_options.keep_count) {
         abort(ETIMEDOUT, true);
         return;
     }
     ++m_keep_alive_probes;
     send_probe();
-    m_keep_alive_at = m_table.now_ns() + tcp_timing::keep_alive_interval;
+    m_keep_alive_at =
+        m_table.now_ns() + uint64_t(m_options.keep_interval_seconds) * tcp_timing::second;
 }
 
 void TcpConnection::run_timers(uint64_t now) {
@@ -102,6 +110,12 @@ void TcpConnection::run_timers(uint64_t now) {
         send_ack();
     if (m_persist_at && now >= m_persist_at)
         on_persist_timeout();
+    if (m_cork_at && now >= m_cork_at) {
+        m_cork_at = 0;
+        m_cork_expired = true;
+        output();
+        m_cork_expired = false;
+    }
     if (m_keep_alive_at && now >= m_keep_alive_at) {
         on_keep_alive_timeout();
         changed = true;
@@ -111,8 +125,8 @@ void TcpConnection::run_timers(uint64_t now) {
 }
 
 uint64_t TcpConnection::next_deadline_ns() const {
-    const uint64_t deadlines[] = {m_retransmit_at, m_delayed_ack_at, m_persist_at, m_keep_alive_at,
-                                  m_linger_at};
+    const uint64_t deadlines[] = {m_retransmit_at, m_delayed_ack_at, m_persist_at,
+                                  m_keep_alive_at, m_linger_at,      m_cork_at};
     uint64_t earliest = 0;
     for (uint64_t deadline : deadlines) {
         if (deadline && (!earliest || deadline < earliest))

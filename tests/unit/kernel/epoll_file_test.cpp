@@ -198,4 +198,80 @@ TEST(EpollFile, ClosingTheEpollLetsGoOfItsFiles) {
     EXPECT_EQ(file->poll_events(), in);
 }
 
+// A thread blocked in epoll_wait: an observer of the epoll's readiness that counts wake-ups.
+struct Waiter {
+    explicit Waiter(EpollFile& epoll) {
+        observer.notify = [](kernel::ReadinessObserver& self, uint32_t) {
+            ++*static_cast<int*>(self.context);
+        };
+        observer.context = &wakeups;
+        epoll.readiness()->subscribe(observer);
+    }
+    ~Waiter() { Readiness::unsubscribe(observer); }
+    int wakeups = 0;
+    kernel::ReadinessObserver observer;
+};
+
+TEST(EpollFile, ExclusiveWakesOneWaitingEpollPerEvent) {
+    Held<FakeFile> listener(new FakeFile);
+    std::vector<Held<EpollFile>> epolls;
+    for (int index = 0; index < 3; ++index) {
+        epolls.emplace_back(new EpollFile);
+        ASSERT_OK(epolls.back()->add(*listener, 3, {in | epoll_flag::exclusive, 7}));
+    }
+    Waiter first(*epolls[0]), second(*epolls[1]), third(*epolls[2]);
+    listener->set(in);
+    EXPECT_EQ(first.wakeups, 1);
+    EXPECT_EQ(second.wakeups, 0);
+    EXPECT_EQ(third.wakeups, 0);
+    EXPECT_EQ(collect(*epolls[0]).size(), 1u);
+    EXPECT_TRUE(collect(*epolls[1]).empty());
+    EXPECT_TRUE(collect(*epolls[2]).empty());
+
+    // An epoll nobody waits on is passed over (its list still gets the event, as Linux's
+    // does): the next one with a waiter takes the wake-up.
+    Readiness::unsubscribe(first.observer);
+    listener->set(in);
+    EXPECT_EQ(first.wakeups, 1);
+    EXPECT_EQ(second.wakeups, 1);
+    EXPECT_EQ(third.wakeups, 0);
+    EXPECT_EQ(collect(*epolls[1]).size(), 1u);
+    EXPECT_TRUE(collect(*epolls[2]).empty());
+}
+
+TEST(EpollFile, NonExclusiveRegistrationsAllWake) {
+    Held<FakeFile> listener(new FakeFile);
+    Held<EpollFile> shared(new EpollFile), exclusive_one(new EpollFile),
+        exclusive_two(new EpollFile);
+    ASSERT_OK(shared->add(*listener, 3, {in, 1}));
+    ASSERT_OK(exclusive_one->add(*listener, 3, {in | epoll_flag::exclusive, 2}));
+    ASSERT_OK(exclusive_two->add(*listener, 3, {in | epoll_flag::exclusive, 3}));
+    Waiter a(*shared), b(*exclusive_one), c(*exclusive_two);
+    listener->set(in);
+    EXPECT_EQ(a.wakeups, 1);
+    EXPECT_EQ(b.wakeups, 1);
+    EXPECT_EQ(c.wakeups, 0);
+    // Input and output at once is not one an exclusive waiter takes for itself (Linux's
+    // rule): both exclusive epolls hear of it.
+    listener->set(in | out);
+    EXPECT_EQ(b.wakeups, 2);
+    EXPECT_EQ(c.wakeups, 1);
+}
+
+TEST(EpollFile, ExclusiveTakesOnlyPlainFlags) {
+    Held<EpollFile> epoll(new EpollFile);
+    Held<EpollFile> inner(new EpollFile);
+    Held<FakeFile> file(new FakeFile);
+    EXPECT_ERRNO(epoll->add(*file, 3, {in | epoll_flag::exclusive | epoll_flag::one_shot, 1}),
+                 EINVAL);
+    EXPECT_ERRNO(epoll->add(*file, 3, {in | poll_event::read_normal | epoll_flag::exclusive, 1}),
+                 EINVAL);
+    EXPECT_ERRNO(epoll->add(*inner, 4, {in | epoll_flag::exclusive, 1}), EINVAL);
+    ASSERT_OK(epoll->add(*file, 3,
+                         {in | out | poll_event::error | poll_event::hang_up |
+                              epoll_flag::edge_triggered | epoll_flag::exclusive,
+                          1}));
+    EXPECT_ERRNO(epoll->modify(*file, 3, {in, 1}), EINVAL);
+}
+
 } // namespace

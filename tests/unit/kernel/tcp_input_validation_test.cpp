@@ -30,7 +30,7 @@ TEST_F(TcpInputValidation, ResetToAClosedPortIsIgnored) {
     expect_nothing_sent();
 }
 
-TEST_F(TcpInputValidation, FullBacklogDropsAndCountsSyns) {
+TEST_F(TcpInputValidation, FullSynQueueAnswersWithCookies) {
     listener = layer.create_socket();
     ASSERT_OK(listener->bind({Ipv4Address::any(), server_port}));
     ASSERT_OK(listener->listen(2));
@@ -38,8 +38,9 @@ TEST_F(TcpInputValidation, FullBacklogDropsAndCountsSyns) {
         peer_port = port;
         deliver(tcp_flag::syn, 1000, 0);
     }
-    EXPECT_EQ(ip.sent.size(), 2u);
-    EXPECT_EQ(layer.statistics().syn_dropped_backlog_full, 8u);
+    EXPECT_EQ(ip.sent.size(), 10u);
+    EXPECT_EQ(layer.statistics().syn_cookies_sent, 8u);
+    EXPECT_EQ(layer.statistics().syn_dropped_backlog_full, 0u);
     ip.sent.clear();
 
     // Finishing one handshake moves it to the accept queue; accept frees a place.
@@ -57,7 +58,7 @@ TEST_F(TcpInputValidation, FullBacklogDropsAndCountsSyns) {
     peer_port = 50020;
     deliver(tcp_flag::syn, 1000, 0);
     EXPECT_TRUE(take().has(tcp_flag::syn | tcp_flag::ack));
-    EXPECT_EQ(layer.statistics().syn_dropped_backlog_full, 8u);
+    EXPECT_EQ(layer.statistics().syn_cookies_sent, 8u); // a place in the SYN queue again
     accepted.value()->close();
     listener->close();
 }
@@ -71,7 +72,7 @@ TEST_F(TcpInputValidation, SynFloodCostsABoundedAmountAndExpires) {
         peer_port = static_cast<uint16_t>(1024 + index);
         deliver(tcp_flag::syn, index, 0);
     }
-    EXPECT_EQ(layer.statistics().syn_dropped_backlog_full, 5000u - 64u);
+    EXPECT_EQ(layer.statistics().syn_cookies_sent, 5000u - 64u);
     // Half-open connections give up after their SYN-ACK retries.
     run_until_idle(600 * seconds);
     EXPECT_EQ(layer.next_deadline_ns(), 0u);
