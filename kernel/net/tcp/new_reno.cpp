@@ -33,7 +33,10 @@ bool NewReno::on_new_ack(uint32_t acked, uint32_t ack, uint32_t in_flight_before
         return true;
     }
     if (m_window < m_threshold) {
-        m_window += min(acked, m_mss);
+        // Every byte acknowledged counts, up to the threshold, as Linux's tcp_slow_start()
+        // counts every segment: a receiver that takes a 64 KiB TSO segment whole answers it
+        // with one stretch ACK, which would otherwise grow the window by one segment.
+        m_window = min(m_window + acked, max(m_threshold, m_window + m_mss));
         return false;
     }
     m_avoidance_bytes += acked;
