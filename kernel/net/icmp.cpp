@@ -92,8 +92,12 @@ void IcmpLayer::receive_error(const Ipv4Datagram& datagram, int error) {
         ++m_statistics.dropped_not_for_us;
         return;
     }
+    // RFC 1191 4: the next-hop MTU sits in the low 16 bits of the header's unused word.
+    bool fragmentation_needed = datagram.payload[0] == icmp_type::destination_unreachable &&
+                                datagram.payload[1] == icmp_unreachable::fragmentation_needed;
+    size_t next_hop_mtu = fragmentation_needed ? load_be16(datagram.payload + 6) : 0;
     m_sink.receive_icmp_error(protocol, local, remote, quoted + header_length,
-                              quoted_length - header_length, error);
+                              quoted_length - header_length, error, next_hop_mtu);
 }
 
 bool IcmpLayer::take_error_token() {

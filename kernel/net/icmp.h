@@ -32,11 +32,13 @@ inline constexpr size_t icmp_header_length = 8;
 
 // Who hears about an ICMP error: `quoted` is the start of the transport header of a datagram
 // we sent from `local` to `remote`, as the error quotes it (at least 8 bytes).
+// `next_hop_mtu` is the MTU a "fragmentation needed" error reports (RFC 1191 4), else 0.
 class IcmpErrorSink {
 public:
     virtual ~IcmpErrorSink() = default;
     virtual void receive_icmp_error(uint8_t protocol, Ipv4Address local, Ipv4Address remote,
-                                    const uint8_t* quoted, size_t length, int error) = 0;
+                                    const uint8_t* quoted, size_t length, int error,
+                                    size_t next_hop_mtu) = 0;
 };
 
 class IcmpLayer {

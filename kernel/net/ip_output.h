@@ -17,8 +17,11 @@ inline constexpr uint8_t udp = 17;
 } // namespace ip_protocol
 
 // The transport checksum the device should complete, relative to the IP payload's first byte.
+// With `segment_size`, a TCP segment longer than the MTU that the device cuts into segments of
+// that many payload bytes (TSO); the pseudo-header sum covers the whole segment's length.
 struct TransportChecksum {
-    uint16_t offset; // of the checksum field within the transport header (TCP 16, UDP 6)
+    uint16_t offset;           // of the checksum field within the transport header (TCP 16, UDP 6)
+    uint16_t segment_size = 0; // TSO; 0 when the datagram goes as it is
 };
 
 class IpOutput {
@@ -31,15 +34,19 @@ public:
     virtual size_t mtu() const = 0;
     // Whether send() may be given a TransportChecksum to offload.
     virtual bool offers_checksum_offload() const = 0;
+    // The longest datagram a TCP segment may fill when its TransportChecksum asks the device to
+    // cut it (65535 with TSO); mtu() when the device cannot.
+    virtual size_t tcp_segmentation_limit() const = 0;
 
     // Sends one datagram whose payload is `fragments` in order (copied before returning).
     // With `checksum`, the transport stored only the pseudo-header sum and the device
     // completes it. EHOSTUNREACH/ENETUNREACH when there is no route; EAGAIN when the device
     // queue is full or the next hop's address is still being resolved (the datagram is then
-    // queued behind ARP or dropped, as Linux does; TCP's timers recover).
+    // queued behind ARP or dropped, as Linux does; TCP's timers recover). `dont_fragment` sets
+    // DF, for path-MTU discovery (RFC 1191): EMSGSIZE when the datagram exceeds the MTU.
     virtual ErrorOr<void> send(Ipv4Address source, Ipv4Address destination, uint8_t protocol,
                                const TransmitFragment* fragments, size_t count,
-                               const TransportChecksum* checksum) = 0;
+                               const TransportChecksum* checksum, bool dont_fragment) = 0;
 };
 
 // The pseudo-header sum for TCP and UDP checksums (not folded, not complemented).

@@ -18,6 +18,19 @@ constexpr uint8_t default_time_to_live = 64;
 // The smallest MTU every IPv4 link must carry (RFC 791).
 constexpr size_t minimum_mtu = 68;
 
+// How many segments the device cuts a TCP segment into: its payload, after the header whose
+// length the data offset (in the header's first fragment) gives, in pieces of `segment_size`.
+size_t tcp_segment_count(const TransmitFragment* fragments, size_t count, size_t length,
+                         uint16_t segment_size) {
+    constexpr size_t data_offset_at = 12;
+    size_t header_length = 0;
+    if (count > 0 && fragments[0].length > data_offset_at)
+        header_length =
+            size_t(static_cast<const uint8_t*>(fragments[0].data)[data_offset_at] >> 4) * 4;
+    size_t payload = length > header_length ? length - header_length : 0;
+    return max<size_t>((payload + segment_size - 1) / segment_size, 1);
+}
+
 bool in_subnet(const InterfaceConfig& config, Ipv4Address address) {
     uint32_t mask = config.netmask();
     return (address.value & mask) == (config.address.value & mask);
@@ -105,6 +118,12 @@ bool Ipv4Layer::offers_checksum_offload() const {
     return m_link.device().offers_checksum_offload();
 }
 
+size_t Ipv4Layer::tcp_segmentation_limit() const {
+    if (!offers_checksum_offload())
+        return m_mtu;
+    return min(max(m_link.device().tcp_segmentation_limit(), m_mtu), ipv4_max_datagram);
+}
+
 bool Ipv4Layer::is_broadcast(Ipv4Address address) const {
     if (address == Ipv4Address::limited_broadcast())
         return true;
@@ -188,7 +207,8 @@ void Ipv4Layer::input(const uint8_t* packet, size_t length, bool checksum_verifi
 
 ErrorOr<bool> Ipv4Layer::send_datagram(Ipv4Address source, Ipv4Address destination,
                                        uint8_t protocol, const TransmitFragment* fragments,
-                                       size_t count, const TransportChecksum* checksum) {
+                                       size_t count, const TransportChecksum* checksum,
+                                       bool dont_fragment) {
     if (destination.is_any() || destination.is_multicast())
         return ENETUNREACH;
     size_t payload_length = 0;
@@ -209,15 +229,33 @@ ErrorOr<bool> Ipv4Layer::send_datagram(Ipv4Address source, Ipv4Address destinati
     }
     Ipv4Header header;
     header.total_length = ipv4_header_length + payload_length;
-    header.identification = m_next_identification++;
+    header.dont_fragment = dont_fragment;
     header.time_to_live = default_time_to_live;
     header.protocol = protocol;
     header.source = source.is_any() ? source_for(destination) : source;
     header.destination = destination;
-    if (is_local(destination))
+    // Loopback carries the datagram whole, however long.
+    if (is_local(destination)) {
+        header.identification = m_next_identification++;
         return send_local(header, fragments, count, checksum);
-    if (header.total_length > m_mtu)
+    }
+    // A segment to cut is cut by the device even when it fits the link: its pieces are sized
+    // for the path, which may carry less (path-MTU discovery).
+    bool segmenting = checksum && checksum->segment_size;
+    if (segmenting && (protocol != ip_protocol::tcp || tcp_segmentation_limit() <= m_mtu ||
+                       header.total_length > tcp_segmentation_limit()))
+        return EMSGSIZE;
+    // The device gives each segment the next identification, so they are all taken here, as
+    // Linux does for a segment it hands to TSO.
+    header.identification = m_next_identification;
+    m_next_identification += static_cast<uint16_t>(
+        segmenting ? tcp_segment_count(fragments, count, payload_length, checksum->segment_size)
+                   : 1);
+    if (header.total_length > m_mtu && !segmenting) {
+        if (dont_fragment)
+            return EMSGSIZE;
         return send_fragmented(header, next_hop, broadcast, fragments, count, checksum);
+    }
     if (count + 1 > EthernetLink::max_fragments) {
         PacketBuffer* payload = PacketBuffer::create(fragments, count);
         if (!payload) {
@@ -225,10 +263,17 @@ ErrorOr<bool> Ipv4Layer::send_datagram(Ipv4Address source, Ipv4Address destinati
             return EAGAIN;
         }
         TransmitFragment whole{payload->data(), payload->length};
-        auto sent = send_datagram(source, destination, protocol, &whole, 1, checksum);
+        auto sent = send_prepared(header, next_hop, broadcast, &whole, 1, checksum, segmenting);
         PacketBuffer::destroy(payload);
         return sent;
     }
+    return send_prepared(header, next_hop, broadcast, fragments, count, checksum, segmenting);
+}
+
+ErrorOr<bool> Ipv4Layer::send_prepared(const Ipv4Header& header, Ipv4Address next_hop,
+                                       bool broadcast, const TransmitFragment* fragments,
+                                       size_t count, const TransportChecksum* checksum,
+                                       bool segmenting) {
     uint8_t raw_header[ipv4_header_length];
     write_ipv4_header(raw_header, header);
     TransmitFragment packet[EthernetLink::max_fragments];
@@ -237,7 +282,8 @@ ErrorOr<bool> Ipv4Layer::send_datagram(Ipv4Address source, Ipv4Address destinati
         packet[i + 1] = fragments[i];
     ChecksumRequest request;
     if (checksum)
-        request = {static_cast<uint16_t>(ipv4_header_length), checksum->offset};
+        request = {static_cast<uint16_t>(ipv4_header_length), checksum->offset,
+                   segmenting ? checksum->segment_size : uint16_t(0)};
     auto outcome = TRY(
         m_link.send_ipv4(next_hop, broadcast, packet, count + 1, checksum ? &request : nullptr));
     return outcome == LinkOutcome::sent;
@@ -311,8 +357,9 @@ ErrorOr<bool> Ipv4Layer::send_fragmented(const Ipv4Header& header, Ipv4Address n
 
 ErrorOr<void> Ipv4Layer::send(Ipv4Address source, Ipv4Address destination, uint8_t protocol,
                               const TransmitFragment* fragments, size_t count,
-                              const TransportChecksum* checksum) {
-    bool sent = TRY(send_datagram(source, destination, protocol, fragments, count, checksum));
+                              const TransportChecksum* checksum, bool dont_fragment) {
+    bool sent = TRY(
+        send_datagram(source, destination, protocol, fragments, count, checksum, dont_fragment));
     if (!sent)
         return EAGAIN;
     return {};

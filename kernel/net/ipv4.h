@@ -85,15 +85,16 @@ public:
     // stands for our address.
     ErrorOr<bool> send_datagram(Ipv4Address source, Ipv4Address destination, uint8_t protocol,
                                 const TransmitFragment* fragments, size_t count,
-                                const TransportChecksum* checksum);
+                                const TransportChecksum* checksum, bool dont_fragment = false);
 
     // IpOutput
     Ipv4Address local_address() const override { return m_config.address; }
     size_t mtu() const override { return m_mtu; }
     bool offers_checksum_offload() const override;
+    size_t tcp_segmentation_limit() const override;
     ErrorOr<void> send(Ipv4Address source, Ipv4Address destination, uint8_t protocol,
                        const TransmitFragment* fragments, size_t count,
-                       const TransportChecksum* checksum) override;
+                       const TransportChecksum* checksum, bool dont_fragment) override;
 
     // Ipv4Input
     void receive_ipv4(const uint8_t* packet, size_t length, bool checksum_verified) override;
@@ -115,6 +116,10 @@ private:
     void input(const uint8_t* packet, size_t length, bool checksum_verified, bool local);
     ErrorOr<bool> send_local(const Ipv4Header& header, const TransmitFragment* fragments,
                              size_t count, const TransportChecksum* checksum);
+    // The header written and `fragments` handed to the link as one frame.
+    ErrorOr<bool> send_prepared(const Ipv4Header& header, Ipv4Address next_hop, bool broadcast,
+                                const TransmitFragment* fragments, size_t count,
+                                const TransportChecksum* checksum, bool segmenting);
     ErrorOr<bool> send_fragmented(const Ipv4Header& header, Ipv4Address next_hop, bool broadcast,
                                   const TransmitFragment* fragments, size_t count,
                                   const TransportChecksum* checksum);

@@ -133,7 +133,7 @@ ErrorOr<LinkOutcome> EthernetLink::transmit_to(MacAddress destination,
     ChecksumRequest frame_checksum;
     if (checksum)
         frame_checksum = {static_cast<uint16_t>(checksum->start + ethernet_header_length),
-                          checksum->offset};
+                          checksum->offset, checksum->segment_size};
     if (!transmit(frame, count + 1, checksum ? &frame_checksum : nullptr))
         return EAGAIN;
     return LinkOutcome::sent;

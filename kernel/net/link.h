@@ -29,7 +29,9 @@ enum class LinkOutcome {
 
 class EthernetLink {
 public:
-    static constexpr size_t max_fragments = 16;
+    // Enough for a 64 KiB TSO segment straight from the socket buffer's 2 KiB chunks (33 of
+    // them) behind its IP and TCP headers; longer lists are gathered into one copy.
+    static constexpr size_t max_fragments = 40;
 
     EthernetLink(NetDevice& device, const Environment& environment, StackStatistics& statistics);
 

@@ -62,9 +62,10 @@ struct NetworkStack::State final : FrameReceiver, TransportInput, IcmpErrorSink,
     }
 
     void receive_icmp_error(uint8_t protocol, Ipv4Address, Ipv4Address remote,
-                            const uint8_t* quoted, size_t length, int error) override {
+                            const uint8_t* quoted, size_t length, int error,
+                            size_t next_hop_mtu) override {
         if (protocol == ip_protocol::tcp)
-            tcp.receive_icmp_error(remote, quoted, length, error);
+            tcp.receive_icmp_error(remote, quoted, length, error, next_hop_mtu);
         else if (protocol == ip_protocol::udp)
             udp.receive_icmp_error(remote, quoted, length, error);
     }

@@ -23,7 +23,8 @@ void add_status(Transport& transport, uint8_t bits) {
 
 } // namespace
 
-ErrorOr<uint64_t> negotiate_features(Transport& transport, uint64_t supported) {
+ErrorOr<uint64_t> negotiate_features(Transport& transport, uint64_t supported,
+                                     uint64_t (*settle)(uint64_t accepted)) {
     if (auto result = reset(transport); result.is_error()) {
         mark_failed(transport);
         return result.error();
@@ -37,6 +38,8 @@ ErrorOr<uint64_t> negotiate_features(Transport& transport, uint64_t supported) {
         return ENODEV;
     }
     uint64_t accepted = offered & (supported | feature_version_1);
+    if (settle)
+        accepted = settle(accepted);
     transport.set_driver_features(accepted);
     add_status(transport, status_features_ok);
     // The device clears FEATURES_OK when it cannot work with the subset we accepted.

@@ -13,7 +13,10 @@ namespace kernel::virtio {
 // legacy devices). Returns the accepted features. On failure the device is left FAILED:
 // ENODEV for a device without VERSION_1, EIO when it refuses the features, ETIMEDOUT when it
 // never completes its reset.
-ErrorOr<uint64_t> negotiate_features(Transport& transport, uint64_t supported);
+// `settle`, when given, drops from the offered subset the features whose dependencies it lacks
+// (§5.1.3.1 for the net device): the driver must not accept those.
+ErrorOr<uint64_t> negotiate_features(Transport& transport, uint64_t supported,
+                                     uint64_t (*settle)(uint64_t accepted) = nullptr);
 
 // After the queues are set up: the device is live. EIO (and FAILED) if it wants a reset.
 ErrorOr<void> set_driver_ok(Transport& transport);

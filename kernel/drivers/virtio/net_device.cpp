@@ -12,15 +12,30 @@ namespace kernel::virtio {
 
 namespace {
 
-// Checksums both ways and mergeable receive buffers; no segmentation offload, so no frame is
-// ever longer than the MTU allows. The link status (VIRTIO_NET_F_STATUS) is not asked for: a
-// link that is down loses frames, which the stack survives anyway.
-constexpr uint64_t supported_features =
-    net_feature_csum | net_feature_guest_csum | net_feature_mac | net_feature_mrg_rxbuf;
+// Checksums both ways, mergeable receive buffers and TCP/IPv4 segmentation both ways (the
+// stack has no IPv6 yet). The link status (VIRTIO_NET_F_STATUS) is not asked for: a link that
+// is down loses frames, which the stack survives anyway.
+constexpr uint64_t supported_features = net_feature_csum | net_feature_guest_csum |
+                                        net_feature_mac | net_feature_mrg_rxbuf |
+                                        net_feature_host_tso4 | net_feature_guest_tso4;
 
 constexpr uint16_t wanted_queue_size = SplitVirtqueue::max_size;
 constexpr size_t header_size = sizeof(VirtioNetHeader);
 constexpr size_t ethernet_header_size = 14;
+constexpr size_t ipv4_header_size = 20;
+constexpr size_t tcp_header_size = 20;
+// Where the TCP data offset sits in its header (RFC 9293 3.1).
+constexpr size_t tcp_data_offset_at = 12;
+
+// Byte `offset` of the frame that `fragments` make up; the caller has checked the length.
+uint8_t frame_byte(const net::TransmitFragment* fragments, size_t count, size_t offset) {
+    for (size_t i = 0; i < count; ++i) {
+        if (offset < fragments[i].length)
+            return static_cast<const uint8_t*>(fragments[i].data)[offset];
+        offset -= fragments[i].length;
+    }
+    return 0;
+}
 
 // The MAC sits at the start of the device configuration (struct virtio_net_config, §5.1.4).
 net::MacAddress read_mac(Transport& transport) {
@@ -33,11 +48,19 @@ net::MacAddress read_mac(Transport& transport) {
 
 } // namespace
 
+uint64_t settle_net_features(uint64_t accepted) {
+    if (!(accepted & net_feature_csum))
+        accepted &= ~net_feature_host_tso4;
+    if (!(accepted & net_feature_guest_csum) || !(accepted & net_feature_mrg_rxbuf))
+        accepted &= ~net_feature_guest_tso4;
+    return accepted;
+}
+
 ErrorOr<void> VirtioNetDevice::initialize(Transport& transport, FrameAllocator& frames,
                                           const net::MacAddress& mac_if_device_has_none) {
     m_transport = &transport;
     m_frames = &frames;
-    m_features = TRY(negotiate_features(transport, supported_features));
+    m_features = TRY(negotiate_features(transport, supported_features, settle_net_features));
     m_mac = (m_features & net_feature_mac) && transport.device_config() ? read_mac(transport)
                                                                         : mac_if_device_has_none;
     auto started = [&]() -> ErrorOr<void> {
@@ -100,6 +123,15 @@ bool VirtioNetDevice::take_receive_buffer(uint16_t& slot, uint32_t& written) {
     return true;
 }
 
+bool VirtioNetDevice::acceptable_receive_header(const VirtioNetHeader& header) const {
+    if (header.gso_type == abi::virtio_net_gso_none)
+        return true;
+    // A coalesced TCP/IPv4 segment (§5.1.6.4), only once GUEST_TSO4 was agreed; its checksum
+    // is left partial or already checked, which the host vouches for either way.
+    return header.gso_type == net_gso_tcpv4 && (m_features & net_feature_guest_tso4) &&
+           (header.flags & (abi::virtio_net_needs_checksum | abi::virtio_net_data_valid));
+}
+
 bool VirtioNetDevice::take_frame(net::FrameReceiver& receiver) {
     uint16_t first_slot;
     uint32_t written;
@@ -110,16 +142,22 @@ bool VirtioNetDevice::take_frame(net::FrameReceiver& receiver) {
     if (written >= header_size)
         memcpy(&header, first, header_size);
     // Without mergeable buffers the device sets num_buffers to 1 (§5.1.6.4); it is not
-    // trusted to.
+    // trusted to. No frame needs more buffers than the longest one fills: a larger count is
+    // a lie, and the buffers it claims are taken as frames of their own (and dropped as such).
     uint16_t buffer_count = (m_features & net_feature_mrg_rxbuf) ? header.buffer_count : 1;
+    bool malformed = written < header_size || buffer_count == 0 ||
+                     buffer_count > max_buffers_per_frame || !acceptable_receive_header(header);
+    if (malformed)
+        buffer_count = 1;
+    // Only a coalesced segment may exceed the MTU.
+    size_t longest =
+        header.gso_type == abi::virtio_net_gso_none ? max_frame_length : max_segment_frame_length;
 
     // The frame's other buffers follow in the used ring; each goes back to the device once
     // its bytes are copied.
     const uint8_t* frame = first + header_size;
     size_t length = written >= header_size ? written - header_size : 0;
-    bool malformed =
-        written < header_size || buffer_count == 0 || header.gso_type != abi::virtio_net_gso_none;
-    bool too_long = length > max_frame_length;
+    bool too_long = length > longest;
     if (buffer_count > 1) {
         if (!too_long)
             memcpy(m_reassembly, frame, length);
@@ -130,7 +168,7 @@ bool VirtioNetDevice::take_frame(net::FrameReceiver& receiver) {
                 malformed = true; // promised buffers the device never returned
                 break;
             }
-            if (!too_long && length + more <= max_frame_length)
+            if (!too_long && length + more <= longest)
                 memcpy(m_reassembly + length, m_receive_buffers.bytes_of(slot), more);
             else
                 too_long = true;
@@ -147,6 +185,8 @@ bool VirtioNetDevice::take_frame(net::FrameReceiver& receiver) {
     } else if (too_long) {
         ++m_counters.received_too_long;
     } else {
+        if (length > max_frame_length)
+            ++m_counters.received_coalesced;
         // A partial checksum (NEEDS_CSUM) comes from the host itself, which vouches for the
         // data as for a checksum it checked (§5.1.6.4.1).
         bool verified =
@@ -189,9 +229,44 @@ void VirtioNetDevice::reclaim_transmitted() {
             break_device();
             return;
         }
-        m_free_transmit_slots[m_free_transmit_count++] =
-            m_transmit_slot_of_chain[completion.value().chain];
+        uint16_t chain = completion.value().chain;
+        uint16_t slot = m_transmit_slot_of_chain[chain];
+        for (uint16_t i = 0; i < m_transmit_slots_of_chain[chain]; ++i) {
+            m_free_transmit_slots[m_free_transmit_count++] = slot;
+            slot = m_next_transmit_slot[slot];
+        }
     }
+}
+
+bool VirtioNetDevice::build_transmit_header(const net::ChecksumRequest* checksum,
+                                            const net::TransmitFragment* fragments, size_t count,
+                                            size_t length, VirtioNetHeader& header) const {
+    header = {};
+    if (!checksum)
+        return length <= max_frame_length;
+    if (!offers_checksum_offload() ||
+        size_t(checksum->start) + checksum->offset + sizeof(uint16_t) > length)
+        return false;
+    header.flags = abi::virtio_net_needs_checksum;
+    header.checksum_start = checksum->start;
+    header.checksum_offset = checksum->offset;
+    if (!checksum->segment_size)
+        return length <= max_frame_length;
+    // A TCP/IPv4 segment to cut (§5.1.6.2): gso_size payload bytes per segment, behind the
+    // headers that hdr_len covers (up to the TCP payload), each segment's checksum completed.
+    if (!(m_features & net_feature_host_tso4) || length > max_segment_frame_length ||
+        size_t(checksum->start) < ethernet_header_size + ipv4_header_size ||
+        size_t(checksum->start) + tcp_header_size > length)
+        return false;
+    size_t tcp_header_length =
+        size_t(frame_byte(fragments, count, checksum->start + tcp_data_offset_at) >> 4) * 4;
+    size_t headers = checksum->start + tcp_header_length;
+    if (tcp_header_length < tcp_header_size || headers >= length)
+        return false;
+    header.gso_type = net_gso_tcpv4;
+    header.gso_size = checksum->segment_size;
+    header.header_length = static_cast<uint16_t>(headers);
+    return true;
 }
 
 bool VirtioNetDevice::transmit(const net::TransmitFragment* fragments, size_t count,
@@ -201,42 +276,61 @@ bool VirtioNetDevice::transmit(const net::TransmitFragment* fragments, size_t co
     size_t length = 0;
     for (size_t i = 0; i < count; ++i)
         length += fragments[i].length;
-    bool bad_checksum_request =
-        checksum && (!offers_checksum_offload() ||
-                     size_t(checksum->start) + checksum->offset + sizeof(uint16_t) > length);
+    VirtioNetHeader header;
+    bool acceptable = build_transmit_header(checksum, fragments, count, length, header);
     // Dropped rather than refused: the stack would only offer the same frame again.
-    if (m_broken || length < ethernet_header_size || length > max_frame_length ||
-        bad_checksum_request) {
+    if (m_broken || length < ethernet_header_size || !acceptable) {
         ++m_counters.transmit_dropped;
         return true;
     }
-    if (m_free_transmit_count == 0)
+    // A frame longer than a slot takes a chain of them, a descriptor each: with as many slots
+    // as descriptors, free slots mean free descriptors.
+    size_t slots_needed = (header_size + length + buffer_size - 1) / buffer_size;
+    if (m_free_transmit_count < slots_needed)
         return false;
 
-    uint16_t slot = m_free_transmit_slots[--m_free_transmit_count];
-    uint8_t* bytes = m_transmit_buffers.bytes_of(slot);
-    VirtioNetHeader header{};
-    if (checksum) {
-        header.flags = abi::virtio_net_needs_checksum;
-        header.checksum_start = checksum->start;
-        header.checksum_offset = checksum->offset;
+    SplitVirtqueue::Buffer buffers[max_buffers_per_frame];
+    uint16_t slots[max_buffers_per_frame];
+    for (size_t i = 0; i < slots_needed; ++i) {
+        slots[i] = m_free_transmit_slots[--m_free_transmit_count];
+        if (i > 0)
+            m_next_transmit_slot[slots[i - 1]] = slots[i];
     }
-    memcpy(bytes, &header, header_size);
+    // The header, then the fragments, poured across the slots in order.
+    size_t slot_index = 0;
     size_t at = header_size;
+    memcpy(m_transmit_buffers.bytes_of(slots[0]), &header, header_size);
     for (size_t i = 0; i < count; ++i) {
-        memcpy(bytes + at, fragments[i].data, fragments[i].length);
-        at += fragments[i].length;
+        auto* data = static_cast<const uint8_t*>(fragments[i].data);
+        size_t left = fragments[i].length;
+        while (left > 0) {
+            if (at == buffer_size) {
+                buffers[slot_index] = {m_transmit_buffers.physical_of(slots[slot_index]),
+                                       static_cast<uint32_t>(at), false};
+                ++slot_index;
+                at = 0;
+            }
+            size_t piece = min(left, buffer_size - at);
+            memcpy(m_transmit_buffers.bytes_of(slots[slot_index]) + at, data, piece);
+            data += piece;
+            left -= piece;
+            at += piece;
+        }
     }
-    SplitVirtqueue::Buffer buffer{m_transmit_buffers.physical_of(slot), static_cast<uint32_t>(at),
-                                  false};
-    auto chain = m_transmit.submit(&buffer, 1);
+    buffers[slot_index] = {m_transmit_buffers.physical_of(slots[slot_index]),
+                           static_cast<uint32_t>(at), false};
+    auto chain = m_transmit.submit(buffers, slots_needed);
     if (chain.is_error()) {
-        m_free_transmit_slots[m_free_transmit_count++] = slot;
+        for (size_t i = 0; i < slots_needed; ++i)
+            m_free_transmit_slots[m_free_transmit_count++] = slots[i];
         break_device();
         ++m_counters.transmit_dropped;
         return true;
     }
-    m_transmit_slot_of_chain[chain.value()] = slot;
+    m_transmit_slot_of_chain[chain.value()] = slots[0];
+    m_transmit_slots_of_chain[chain.value()] = static_cast<uint16_t>(slots_needed);
+    if (header.gso_type != abi::virtio_net_gso_none)
+        ++m_counters.transmit_segmented;
     m_transmit_queued = true;
     return true;
 }

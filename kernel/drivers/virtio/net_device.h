@@ -23,7 +23,17 @@ namespace kernel::virtio {
 inline constexpr uint64_t net_feature_csum = 1ull << 0;
 inline constexpr uint64_t net_feature_guest_csum = 1ull << 1;
 inline constexpr uint64_t net_feature_mac = 1ull << 5;
+inline constexpr uint64_t net_feature_guest_tso4 = 1ull << 7;
+inline constexpr uint64_t net_feature_host_tso4 = 1ull << 11;
 inline constexpr uint64_t net_feature_mrg_rxbuf = 1ull << 15;
+
+// virtio_net_hdr's gso_type for a TCP/IPv4 segment to cut or one coalesced (§5.1.6).
+inline constexpr uint8_t net_gso_tcpv4 = 1;
+
+// The accepted features less those whose dependencies are missing (§5.1.3.1): TSO needs the
+// checksum offload of its direction, and our 2 KiB receive buffers take a coalesced frame
+// only spread over mergeable buffers (without them §5.1.6.3.1 asks for 65562-byte ones).
+uint64_t settle_net_features(uint64_t accepted);
 
 // struct virtio_net_hdr_v1 (§5.1.6), the header every frame carries in both directions: the
 // same as the hvt rings carry (the tap's), so it is defined once, with the ABI.
@@ -36,16 +46,25 @@ public:
     static constexpr size_t link_mtu = 1500;
     // An Ethernet header, an 802.1Q tag and an MTU of payload; longer frames are dropped.
     static constexpr size_t max_frame_length = 14 + 4 + link_mtu;
+    // With TSO either way: the longest IPv4 datagram, behind an Ethernet header (and tag).
+    static constexpr size_t max_segment_length = 65535;
+    static constexpr size_t max_segment_frame_length = 14 + 4 + max_segment_length;
     // Each buffer holds a header and a whole frame, so even without mergeable buffers the
-    // device never needs more than one (§5.1.6.3.1), and two fit in a page.
+    // device never needs more than one (§5.1.6.3.1), and two fit in a page. A longer (TSO)
+    // frame spans a chain of them on transmit, and mergeable buffers on receive.
     static constexpr size_t buffer_size = 2048;
     static_assert(sizeof(VirtioNetHeader) + max_frame_length <= buffer_size);
+    // The most buffers one frame may take; a device claiming more for one is not believed.
+    static constexpr size_t max_buffers_per_frame =
+        (sizeof(VirtioNetHeader) + max_segment_frame_length + buffer_size - 1) / buffer_size;
 
     // What went wrong, for the curious: nothing here is fatal but a broken queue.
     struct Counters {
-        uint64_t received_malformed = 0; // short, no buffers, GSO we never asked for
+        uint64_t received_malformed = 0; // short, no or too many buffers, GSO not asked for
         uint64_t received_too_long = 0;
-        uint64_t transmit_dropped = 0; // empty, too long, or a bad checksum request
+        uint64_t received_coalesced = 0; // GUEST_TSO4 frames longer than the MTU
+        uint64_t transmit_dropped = 0;   // empty, too long, or a bad checksum or TSO request
+        uint64_t transmit_segmented = 0; // frames handed over for the device to cut
     };
 
     // Negotiates, fills the receive queue and starts the device; the transport must outlive
@@ -57,6 +76,12 @@ public:
     net::MacAddress mac_address() const override { return m_mac; }
     size_t mtu() const override { return link_mtu; }
     bool offers_checksum_offload() const override { return m_features & net_feature_csum; }
+    // A segment to cut needs a chain of max_buffers_per_frame transmit descriptors.
+    size_t tcp_segmentation_limit() const override {
+        bool segments =
+            (m_features & net_feature_host_tso4) && m_transmit.size() >= max_buffers_per_frame;
+        return segments ? max_segment_length : link_mtu;
+    }
     bool transmit(const net::TransmitFragment* fragments, size_t count,
                   const net::ChecksumRequest* checksum) override;
     void flush() override;
@@ -89,6 +114,13 @@ private:
     // Takes one returned receive buffer: its slot and the bytes written. False when the queue
     // holds none or just broke.
     bool take_receive_buffer(uint16_t& slot, uint32_t& written);
+    // Whether `header` describes a frame we can take: no GSO, or the TCP/IPv4 kind asked for.
+    bool acceptable_receive_header(const VirtioNetHeader& header) const;
+    // Fills the header of an outgoing frame from the stack's request; false when the request
+    // cannot be met (no such offload negotiated, offsets outside the frame).
+    bool build_transmit_header(const net::ChecksumRequest* checksum,
+                               const net::TransmitFragment* fragments, size_t count, size_t length,
+                               VirtioNetHeader& header) const;
     void reclaim_transmitted();
     void break_device();
 
@@ -106,13 +138,17 @@ private:
 
     SplitVirtqueue m_transmit;
     BufferPool m_transmit_buffers;
+    // A frame takes a chain of slots, one per descriptor: its first slot by chain head, the
+    // rest linked from there.
     uint16_t m_transmit_slot_of_chain[SplitVirtqueue::max_size] = {};
+    uint16_t m_next_transmit_slot[SplitVirtqueue::max_size] = {};
+    uint16_t m_transmit_slots_of_chain[SplitVirtqueue::max_size] = {};
     uint16_t m_free_transmit_slots[SplitVirtqueue::max_size] = {};
     uint16_t m_free_transmit_count = 0;
     bool m_transmit_queued = false; // since the device was last notified
 
     // A frame spread over several mergeable buffers is gathered here.
-    uint8_t m_reassembly[max_frame_length] = {};
+    uint8_t m_reassembly[max_segment_frame_length] = {};
 };
 
 } // namespace kernel::virtio

@@ -21,8 +21,11 @@ void CongestionControl::set_algorithm(CongestionAlgorithm algorithm) {
 
 void CongestionControl::on_ack(uint32_t acked, uint32_t, uint64_t, uint64_t) {
     if (in_slow_start()) {
-        // RFC 5681 3.1 with RFC 3465's L = 1: at most one segment per ACK.
-        m_window += min(acked, m_mss);
+        // Every byte acknowledged counts, up to the threshold, as Linux's tcp_slow_start()
+        // counts every segment (RFC 3465 without its L limit): a receiver that takes a 64 KiB
+        // TSO segment whole answers it with one stretch ACK, which would otherwise grow the
+        // window by a single segment.
+        m_window = min(m_window + acked, max(m_threshold, m_window + m_mss));
         return;
     }
     // Congestion avoidance: one segment per window's worth of acknowledged bytes (RFC 5681

@@ -327,12 +327,54 @@ ErrorOr<size_t> TcpConnection::receive(void* data, size_t length, bool peek) {
     return EAGAIN;
 }
 
-void TcpConnection::icmp_error(uint32_t sequence, int error) {
-    // Only a handshake in progress gives up on an ICMP error (RFC 1122 4.2.3.9: the others
-    // are soft), and only when the quoted sequence is ours (RFC 5927 against blind errors).
-    if (m_state != TcpState::syn_sent || !sequence_in_range(sequence, m_snd_una, m_snd_max + 1))
+void TcpConnection::icmp_error(uint32_t sequence, int error, size_t next_hop_mtu) {
+    if (m_state == TcpState::closed || m_state == TcpState::listen)
         return;
-    abort(error, false);
+    // Only an error quoting a sequence we sent and the peer has not acknowledged is believed
+    // (RFC 5927 4.1), against blind and stale errors alike; Linux counts the rest.
+    if (!sequence_in_range(sequence, m_snd_una, m_snd_max + 1)) {
+        ++m_table.statistics().icmp_out_of_window;
+        return;
+    }
+    // "Fragmentation needed" is path-MTU discovery's signal, never a reason to give up.
+    if (error == EMSGSIZE) {
+        lower_path_mtu(next_hop_mtu);
+        return;
+    }
+    // Only a handshake in progress gives up on an ICMP error (RFC 1122 4.2.3.9: the others
+    // are soft).
+    if (m_state == TcpState::syn_sent)
+        abort(error, false);
+}
+
+void TcpConnection::lower_path_mtu(size_t next_hop_mtu) {
+    size_t current = m_path_mtu ? m_path_mtu : m_table.ip().mtu();
+    // A report below the floor (or none, from a router older than RFC 1191) is taken as the
+    // floor, and segments leave without DF so that such a path fragments them, as Linux's
+    // locked route MTU does.
+    if (next_hop_mtu < tcp_minimum_path_mtu) {
+        next_hop_mtu = tcp_minimum_path_mtu;
+        m_dont_fragment = false;
+    }
+    // An ICMP error never raises the estimate (RFC 1191 6.3).
+    if (next_hop_mtu >= current)
+        return;
+    m_path_mtu = static_cast<uint16_t>(next_hop_mtu);
+    size_t options = m_timestamps ? 12 : 0;
+    size_t mss = max<size_t>(next_hop_mtu - 40 - options, 64);
+    if (mss >= m_mss)
+        return;
+    m_mss = static_cast<uint16_t>(mss);
+    ++m_table.statistics().path_mtu_reductions;
+    // What is in flight was too big for the path and is gone: it goes again at the new size
+    // at once, without a congestion response, as Linux's tcp_simple_retransmit() does
+    // (RFC 1191 6.5).
+    if (m_snd_nxt != m_snd_una) {
+        m_snd_nxt = m_snd_una;
+        m_recovery_next = m_snd_una;
+        m_rtt_timing = false;
+        output();
+    }
 }
 
 bool TcpConnection::is_finished() const {

@@ -35,6 +35,11 @@ inline constexpr uint32_t syn_ack_retries = 5;
 inline constexpr uint32_t data_retries = 15;
 } // namespace tcp_timing
 
+// The smallest path MTU "fragmentation needed" may lower a connection to: Linux's min_pmtu
+// (512 bytes of payload and two headers). A smaller report is taken as this, sent without DF,
+// so that routers fragment rather than a forged ICMP shrink segments to a few bytes.
+inline constexpr size_t tcp_minimum_path_mtu = 552;
+
 class TcpConnection final : public TcpSocket {
 public:
     explicit TcpConnection(TcpTable& table);
@@ -60,8 +65,8 @@ public:
     // From the table.
     void input(const TcpSegment& segment);
     void listener_input(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
-    // An ICMP error quoting our segment with `sequence`.
-    void icmp_error(uint32_t sequence, int error);
+    // An ICMP error quoting our segment with `sequence`; `next_hop_mtu` as IcmpErrorSink has it.
+    void icmp_error(uint32_t sequence, int error, size_t next_hop_mtu);
     void run_timers(uint64_t now);
     uint64_t next_deadline_ns() const;
     // A SYN that may reopen this TIME_WAIT connection's 4-tuple (RFC 9293 3.10.7.4, RFC 6191):
@@ -104,6 +109,7 @@ private:
     void send_probe();
     // A segment at `sequence` carrying `length` queued bytes from there, and FIN when asked.
     void send_data(uint32_t sequence, size_t length, bool fin);
+    // Longer than payload_limit() only when the device cuts the segment (TSO).
     void transmit(uint32_t sequence, uint8_t flags, size_t length);
     uint16_t window_field();
     bool window_update_due() const;
@@ -113,7 +119,13 @@ private:
     void retransmit_first();
     // In recovery: the next hole below data the peer SACKed, if any.
     void retransmit_next_hole();
+    // Payload bytes per segment on the wire (the MSS less the SACK blocks).
     size_t payload_limit() const;
+    // Payload bytes one transmission may carry: payload_limit(), or as many of them as fit
+    // 64 KiB when the device offers TSO.
+    size_t send_limit() const;
+    // RFC 1191 6.2: "fragmentation needed" says the path carries at most `next_hop_mtu`.
+    void lower_path_mtu(size_t next_hop_mtu);
 
     // tcp_input.cpp: what comes in.
     void input_syn_sent(const TcpSegment& segment);
@@ -126,7 +138,8 @@ private:
     void handle_fin();
     void take_options(const TcpOptions& options);
     void update_window(const TcpSegment& segment);
-    void schedule_ack(bool now);
+    // `length` bytes of data were taken in.
+    void schedule_ack(size_t length, bool now);
 
     // tcp_timers.cpp
     void on_retransmit_timeout();
@@ -182,7 +195,9 @@ private:
     uint32_t m_rcv_adv = 0; // right edge of the window last advertised
 
     // Negotiated options.
-    uint16_t m_mss = 536;
+    uint16_t m_mss = 536;        // payload per segment, as the path allows
+    uint16_t m_path_mtu = 0;     // as ICMP lowered it; 0 while it is the link's MTU
+    bool m_dont_fragment = true; // RFC 1191, until the path turns out below the floor
     uint8_t m_snd_wscale = 0;
     uint8_t m_rcv_wscale = 0;
     bool m_window_scaling = false;
@@ -218,7 +233,7 @@ private:
     uint64_t m_retransmit_since = 0; // when the data being retransmitted first went unanswered
     uint32_t m_persist_backoff = 0;
     uint32_t m_keep_alive_probes = 0;
-    uint32_t m_segments_unacked = 0;
+    uint32_t m_segments_unacked = 0; // of m_mss, received since our last ACK
 };
 
 } // namespace kernel::net::tcp

@@ -252,8 +252,10 @@ bool TcpConnection::handle_ack(const TcpSegment& segment) {
     return true;
 }
 
-void TcpConnection::schedule_ack(bool now) {
-    ++m_segments_unacked;
+void TcpConnection::schedule_ack(size_t length, bool now) {
+    // A segment the host coalesced from several (GUEST_TSO) counts as the segments it holds, as
+    // Linux counts bytes against its receive MSS: a 64 KiB one is answered at once.
+    m_segments_unacked += max<uint32_t>(static_cast<uint32_t>((length + m_mss - 1) / m_mss), 1);
     // Every second full segment, or after the delayed-ACK time (RFC 1122 4.2.3.2).
     if (now || m_segments_unacked >= 2) {
         send_ack();
@@ -299,7 +301,7 @@ void TcpConnection::handle_data(const TcpSegment& segment) {
     bool fin_follows = segment.header.has(tcp_flag::fin) &&
                        segment.header.sequence + segment.payload_length == m_rcv_nxt;
     if (!fin_follows) // the FIN's own ACK covers this data too
-        schedule_ack(filled_hole || appended < length);
+        schedule_ack(appended, filled_hole || appended < length);
 }
 
 void TcpConnection::handle_fin() {

@@ -26,9 +26,9 @@ void TcpLayer::receive(Ipv4Address source, Ipv4Address destination, const uint8_
 }
 
 void TcpLayer::receive_icmp_error(Ipv4Address remote, const uint8_t* quoted, size_t length,
-                                  int error) {
+                                  int error, size_t next_hop_mtu) {
     if (m_state)
-        m_state->receive_icmp_error(remote, quoted, length, error);
+        m_state->receive_icmp_error(remote, quoted, length, error, next_hop_mtu);
 }
 
 void TcpLayer::run_timers() {

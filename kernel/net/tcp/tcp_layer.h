@@ -26,6 +26,10 @@ struct TcpStatistics {
     uint64_t syn_cookies_valid = 0;   // ACKs whose cookie opened a connection
     uint64_t syn_cookies_invalid = 0; // ACKs to a listener whose cookie was forged or stale
     uint64_t connections_opened = 0;  // reached ESTABLISHED
+    uint64_t segments_offloaded = 0;  // sent for the device to cut (TSO)
+    // ICMP errors quoting a sequence outside SND.UNA..SND.MAX, forged or stale (RFC 5927 4.1).
+    uint64_t icmp_out_of_window = 0;
+    uint64_t path_mtu_reductions = 0; // "fragmentation needed" that lowered a connection's MSS
 };
 
 class TcpLayer {
@@ -43,7 +47,10 @@ public:
                  bool checksum_verified);
     // An ICMP destination-unreachable or similar about a segment we sent: `quoted` is the
     // start of our TCP header as the ICMP message quotes it.
-    void receive_icmp_error(Ipv4Address remote, const uint8_t* quoted, size_t length, int error);
+    // `next_hop_mtu`: what a "fragmentation needed" error says the link beyond carries (0 from
+    // a router older than RFC 1191, and for every other error).
+    void receive_icmp_error(Ipv4Address remote, const uint8_t* quoted, size_t length, int error,
+                            size_t next_hop_mtu);
 
     // Runs every timer that is due, and sends what became sendable.
     void run_timers();

@@ -107,7 +107,7 @@ void TcpConnection::send_syn_cookie(Ipv4Address source, Ipv4Address destination,
         options.timestamp_value = SynCookies::encode_timestamp(clock, carried);
         options.timestamp_echo = offered.timestamp_value;
     }
-    m_table.transmit(destination, source, header, nullptr, 0, 0);
+    m_table.transmit(destination, source, header, nullptr, 0, 0, 0, true);
     ++m_table.statistics().syn_cookies_sent;
 }
 

@@ -8,8 +8,11 @@ namespace kernel::net::tcp {
 
 namespace {
 
-// Payload pieces per segment: a full segment spans at most this many buffer chunks.
+// Payload pieces per segment: a full segment spans at most this many buffer chunks (a 64 KiB
+// TSO segment's ~65 KB over 2 KiB chunks, unaligned at both ends).
 constexpr size_t maximum_pieces = 34;
+// The IP header in front of every segment; TCP sends no IP options.
+constexpr size_t ip_header_length = 20;
 
 } // namespace
 
@@ -102,7 +105,10 @@ void TcpConnection::transmit(uint32_t sequence, uint8_t flags, size_t length) {
         size_t offset = sequence - m_snd_una;
         count = m_send_queue.describe(offset, length, pieces, maximum_pieces, covered);
     }
-    m_table.transmit(m_local.address, m_remote.address, header, pieces, count, covered);
+    // Longer than a segment on the wire only from send_limit(), for the device to cut.
+    size_t segment_size = payload_limit();
+    m_table.transmit(m_local.address, m_remote.address, header, pieces, count, covered,
+                     covered > segment_size ? segment_size : 0, m_dont_fragment);
 }
 
 size_t TcpConnection::payload_limit() const {
@@ -111,6 +117,20 @@ size_t TcpConnection::payload_limit() const {
         return m_mss;
     size_t blocks = m_timestamps ? 3 : tcp_maximum_sack_blocks;
     return m_mss - (4 + 8 * blocks);
+}
+
+size_t TcpConnection::send_limit() const {
+    size_t segment = payload_limit();
+    IpOutput& ip = m_table.ip();
+    size_t datagram = ip.tcp_segmentation_limit();
+    // Once the path has lost a segment (the slow-start threshold is set), segments go one at
+    // a time: bursts of 64 KiB into a path that drops them only lose more, which the sender's
+    // loss recovery (go-back-N after a timeout) pays for dearly.
+    if (datagram <= ip.mtu() || m_congestion.slow_start_threshold() != 0xffffffff)
+        return segment;
+    // Whole segments behind the largest header, so the device's cuts leave no runt.
+    size_t room = datagram - ip_header_length - tcp_maximum_header;
+    return max(segment, room - room % segment);
 }
 
 void TcpConnection::send_syn() {
@@ -213,31 +233,35 @@ void TcpConnection::output() {
             sequence_less(m_snd_nxt, data_end) ? static_cast<size_t>(data_end - m_snd_nxt) : 0;
         uint32_t window = min(m_snd_wnd, m_congestion.window());
         uint32_t usable = window > in_flight ? window - in_flight : 0;
-        size_t limit = payload_limit();
-        size_t length = min<size_t>(min<size_t>(available, limit), usable);
+        size_t segment = payload_limit();
+        size_t length = min<size_t>(min<size_t>(available, send_limit()), usable);
         bool fin = m_fin_queued && m_snd_nxt + length == m_fin_sequence &&
                    sequence_less_equal(m_snd_nxt, m_fin_sequence);
         if (length == 0 && !fin)
             break;
-        if (length < limit && !fin) {
+        size_t partial = length % segment;
+        if (partial != 0 && !fin) {
             bool window_limited = length < available;
             // TCP_CORK or MSG_MORE: a partial segment waits for more data, the cork's removal
             // or its 200 ms ceiling, whatever TCP_NODELAY says (tcp(7)).
             bool corked = (m_options.cork || m_more) && !m_cork_expired;
-            if (corked && !window_limited) {
-                if (!m_cork_at) {
-                    m_cork_at = m_table.now_ns() + tcp_timing::cork_ceiling;
-                    m_table.touch(*this);
-                }
-                break;
-            }
             // Nagle (RFC 896): a small segment waits while data is unacknowledged, unless
-            // TCP_NODELAY; a window-limited one waits for the window to open.
-            if (in_flight > 0 && (window_limited || !m_options.no_delay))
-                break;
+            // TCP_NODELAY; a window-limited one waits for the window to open. Under TSO only
+            // the small tail waits (as for the cork), cut off the full segments before it, as
+            // Linux's tcp_mss_split_point() does.
+            bool held = corked && !window_limited;
+            if (held && !m_cork_at) {
+                m_cork_at = m_table.now_ns() + tcp_timing::cork_ceiling;
+                m_table.touch(*this);
+            }
+            if (held || (in_flight > 0 && (window_limited || !m_options.no_delay))) {
+                if (length < segment)
+                    break;
+                length -= partial;
+            }
         }
         send_data(m_snd_nxt, length, fin);
-        if (length < limit)
+        if (length % segment != 0)
             m_cork_at = 0; // the held partial segment went
         m_snd_nxt += static_cast<uint32_t>(length) + (fin ? 1 : 0);
         m_snd_max = sequence_max(m_snd_max, m_snd_nxt);

@@ -307,7 +307,7 @@ void TcpTable::receive(Ipv4Address source, Ipv4Address destination, const uint8_
 }
 
 void TcpTable::receive_icmp_error(Ipv4Address remote, const uint8_t* quoted, size_t length,
-                                  int error) {
+                                  int error, size_t next_hop_mtu) {
     if (length < 8)
         return;
     auto local_port = static_cast<uint16_t>((quoted[0] << 8) | quoted[1]);
@@ -320,7 +320,7 @@ void TcpTable::receive_icmp_error(Ipv4Address remote, const uint8_t* quoted, siz
         if (connection.local_endpoint().port != local_port ||
             connection.remote().address != remote || connection.remote().port != remote_port)
             continue;
-        connection.icmp_error(sequence, error);
+        connection.icmp_error(sequence, error, next_hop_mtu);
         touch(connection);
         break;
     }
@@ -353,7 +353,8 @@ uint64_t TcpTable::next_deadline_ns() const {
 }
 
 void TcpTable::transmit(Ipv4Address source, Ipv4Address destination, const TcpHeader& header,
-                        const TransmitFragment* payload, size_t pieces, size_t payload_length) {
+                        const TransmitFragment* payload, size_t pieces, size_t payload_length,
+                        size_t segment_size, bool dont_fragment) {
     uint8_t bytes[tcp_maximum_header];
     size_t header_length = build_tcp_header(header, bytes);
     auto tcp_length = static_cast<uint16_t>(header_length + payload_length);
@@ -364,8 +365,12 @@ void TcpTable::transmit(Ipv4Address source, Ipv4Address destination, const TcpHe
         fragments[1 + index] = payload[index];
 
     ChecksumAccumulator sum = tcp_checksum_start(source, destination, tcp_length);
-    TransportChecksum offload = {static_cast<uint16_t>(tcp_checksum_offset)};
     bool offloading = m_ip.offers_checksum_offload();
+    // The pseudo-header sum covers the whole payload even when the device cuts it: each
+    // segment's sum is then adjusted by the device, as for Linux's TSO.
+    bool segmenting = offloading && segment_size && payload_length > segment_size;
+    TransportChecksum offload = {static_cast<uint16_t>(tcp_checksum_offset),
+                                 segmenting ? static_cast<uint16_t>(segment_size) : uint16_t(0)};
     uint16_t checksum;
     if (offloading) {
         checksum = sum.folded();
@@ -378,8 +383,10 @@ void TcpTable::transmit(Ipv4Address source, Ipv4Address destination, const TcpHe
     bytes[tcp_checksum_offset + 1] = static_cast<uint8_t>(checksum);
     // A failure (no route, a full queue) is like a loss on the wire: the timers recover.
     (void)m_ip.send(source, destination, ip_protocol::tcp, fragments, 1 + pieces,
-                    offloading ? &offload : nullptr);
+                    offloading ? &offload : nullptr, dont_fragment);
     ++m_statistics.segments_sent;
+    if (segmenting)
+        ++m_statistics.segments_offloaded;
 }
 
 void TcpTable::send_reset_for(Ipv4Address source, Ipv4Address destination,
@@ -395,7 +402,7 @@ void TcpTable::send_reset_for(Ipv4Address source, Ipv4Address destination,
         header.acknowledgment = received.sequence + segment.sequence_length();
         header.flags = tcp_flag::rst | tcp_flag::ack;
     }
-    transmit(destination, source, header, nullptr, 0, 0);
+    transmit(destination, source, header, nullptr, 0, 0, 0, false);
     ++m_statistics.resets_sent;
 }
 

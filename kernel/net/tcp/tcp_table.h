@@ -41,7 +41,8 @@ public:
 
     void receive(Ipv4Address source, Ipv4Address destination, const uint8_t* data, size_t length,
                  bool checksum_verified);
-    void receive_icmp_error(Ipv4Address remote, const uint8_t* quoted, size_t length, int error);
+    void receive_icmp_error(Ipv4Address remote, const uint8_t* quoted, size_t length, int error,
+                            size_t next_hop_mtu);
     void run_timers();
     uint64_t next_deadline_ns() const;
     bool has_undelivered_output() const;
@@ -51,9 +52,13 @@ public:
     // An ephemeral port for a connection to `remote` whose 4-tuple is unused.
     ErrorOr<uint16_t> choose_connect_port(Ipv4Address local, Ipv4Endpoint remote);
 
-    // Sends one segment; `payload` pieces follow the header. Counts it.
+    // Sends one segment; `payload` pieces follow the header. Counts it. With `segment_size`
+    // below the payload, the device cuts it into segments of that size (TSO, which only a
+    // payload within IpOutput::tcp_segmentation_limit() may ask for). `dont_fragment` sets DF
+    // for path-MTU discovery (RFC 1191).
     void transmit(Ipv4Address source, Ipv4Address destination, const TcpHeader& header,
-                  const TransmitFragment* payload, size_t pieces, size_t payload_length);
+                  const TransmitFragment* payload, size_t pieces, size_t payload_length,
+                  size_t segment_size, bool dont_fragment);
     // The reset answering `segment` for which no connection exists (RFC 9293 3.10.7.1).
     void send_reset_for(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
 

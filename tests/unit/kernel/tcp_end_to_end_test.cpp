@@ -16,9 +16,10 @@ public:
     Ipv4Address local_address() const override { return m_address; }
     size_t mtu() const override { return 1500; }
     bool offers_checksum_offload() const override { return false; }
+    size_t tcp_segmentation_limit() const override { return mtu(); }
     kernel::ErrorOr<void> send(Ipv4Address source, Ipv4Address destination, uint8_t,
                                const TransmitFragment* fragments, size_t count,
-                               const TransportChecksum*) override;
+                               const TransportChecksum*, bool) override;
     TcpLayer* destination_layer = nullptr;
 
 private:
@@ -89,7 +90,7 @@ private:
 
 kernel::ErrorOr<void> LinkIp::send(Ipv4Address source, Ipv4Address destination, uint8_t,
                                    const TransmitFragment* fragments, size_t count,
-                                   const TransportChecksum*) {
+                                   const TransportChecksum*, bool) {
     std::vector<uint8_t> bytes;
     for (size_t index = 0; index < count; ++index) {
         auto* data = static_cast<const uint8_t*>(fragments[index].data);

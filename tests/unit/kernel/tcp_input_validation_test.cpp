@@ -196,7 +196,7 @@ TEST_F(TcpInputValidation, IcmpErrorEndsAHandshake) {
     EXPECT_ERRNO(socket->connect({peer, 80}), EINPROGRESS);
     Sent syn = take();
     std::vector<uint8_t> quoted(syn.bytes.begin(), syn.bytes.begin() + 8);
-    layer.receive_icmp_error(peer, quoted.data(), quoted.size(), kernel::EHOSTUNREACH);
+    layer.receive_icmp_error(peer, quoted.data(), quoted.size(), kernel::EHOSTUNREACH, 0);
     EXPECT_EQ(state_of(socket), TcpState::closed);
     EXPECT_EQ(socket->take_error(), kernel::EHOSTUNREACH);
     socket->close();

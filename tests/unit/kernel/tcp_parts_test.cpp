@@ -257,9 +257,9 @@ TEST(TcpCongestionControl, RenoSlowStartAvoidanceTimeoutAndUndo) {
     reno.on_ack(1000, 10000, 0, 0);
     EXPECT_EQ(reno.window(), 11000u); // slow start: one segment per ACK
     reno.on_ack(5000, 11000, 0, 0);
-    EXPECT_EQ(reno.window(), 12000u); // and no more than one (RFC 3465 L = 1)
+    EXPECT_EQ(reno.window(), 16000u); // a stretch ACK counts every byte, as Linux's
     EXPECT_EQ(reno.on_congestion_event(12000, 0), 6000u);
-    EXPECT_EQ(reno.window(), 12000u); // the recovery sets the window
+    EXPECT_EQ(reno.window(), 16000u); // the recovery sets the window
     reno.set_window(6000);
     EXPECT_FALSE(reno.in_slow_start());
     for (int ack = 0; ack < 5; ++ack)
@@ -275,6 +275,8 @@ TEST(TcpCongestionControl, RenoSlowStartAvoidanceTimeoutAndUndo) {
     EXPECT_EQ(reno.slow_start_threshold(), 10000u);
     reno.undo(); // nothing left to undo
     EXPECT_EQ(reno.window(), 7000u);
+    reno.on_ack(20000, 7000, 0, 0);
+    EXPECT_EQ(reno.window(), 10000u); // slow start stops at the threshold
 }
 
 TEST(TcpFastRecovery, ThirdDuplicateStartsNewRenoRecovery) {

@@ -43,6 +43,8 @@ struct Sent {
     Ipv4Address destination;
     std::vector<uint8_t> bytes;
     bool offloaded = false;
+    uint16_t segment_size = 0; // the device was asked to cut it (TSO)
+    bool dont_fragment = false;
 
     TcpSegment segment() const {
         TcpSegment parsed;
@@ -62,16 +64,20 @@ public:
     Ipv4Address address = Ipv4Address::from_octets(10, 0, 0, 1);
     size_t link_mtu = 1500;
     bool offload = false;
+    size_t segmentation_limit = 1500; // TSO when above link_mtu
     std::deque<Sent> sent;
 
     Ipv4Address local_address() const override { return address; }
     size_t mtu() const override { return link_mtu; }
     bool offers_checksum_offload() const override { return offload; }
+    size_t tcp_segmentation_limit() const override { return segmentation_limit; }
     kernel::ErrorOr<void> send(Ipv4Address source, Ipv4Address destination, uint8_t protocol,
                                const TransmitFragment* fragments, size_t count,
-                               const TransportChecksum* checksum) override {
+                               const TransportChecksum* checksum, bool dont_fragment) override {
         EXPECT_EQ(protocol, ip_protocol::tcp);
         Sent segment{source, destination, {}, checksum != nullptr};
+        segment.segment_size = checksum ? checksum->segment_size : 0;
+        segment.dont_fragment = dont_fragment;
         for (size_t index = 0; index < count; ++index) {
             auto* data = static_cast<const uint8_t*>(fragments[index].data);
             segment.bytes.insert(segment.bytes.end(), data, data + fragments[index].length);

@@ -62,17 +62,44 @@ public:
 
     // Chains the driver made available since last asked, one descriptor each.
     std::vector<Descriptor> take_available(uint16_t index) {
-        Queue& queue = queues[index];
         std::vector<Descriptor> taken;
+        for (auto& chain : take_chains(index)) {
+            EXPECT_EQ(chain.size(), 1u) << "one buffer per chain";
+            taken.push_back(chain.front());
+        }
+        return taken;
+    }
+
+    // Chains the driver made available since last asked, each as its descriptors in order
+    // (every one carrying the head's id, which the device returns).
+    std::vector<std::vector<Descriptor>> take_chains(uint16_t index) {
+        Queue& queue = queues[index];
+        std::vector<std::vector<Descriptor>> taken;
         while (queue.next_available != read16(queue.addresses.available + 2)) {
             uint16_t slot = queue.next_available++ % queue.size;
             uint16_t head = read16(queue.addresses.available + 4 + 2 * slot);
-            VirtqDescriptor descriptor;
-            std::memcpy(&descriptor, at(queue.addresses.descriptors + 16 * head), 16);
-            EXPECT_FALSE(descriptor.flags & descriptor_flag_next) << "one buffer per chain";
-            taken.push_back({head, descriptor.address, descriptor.length, descriptor.flags});
+            std::vector<Descriptor> chain;
+            uint16_t next = head;
+            for (;;) {
+                VirtqDescriptor descriptor;
+                std::memcpy(&descriptor, at(queue.addresses.descriptors + 16 * next), 16);
+                chain.push_back({head, descriptor.address, descriptor.length, descriptor.flags});
+                if (!(descriptor.flags & descriptor_flag_next) || chain.size() > queue.size)
+                    break;
+                next = descriptor.next;
+            }
+            taken.push_back(std::move(chain));
         }
         return taken;
+    }
+
+    // The bytes of a chain's buffers, one after the other.
+    Bytes gather(const std::vector<Descriptor>& chain) const {
+        Bytes bytes;
+        for (auto& descriptor : chain)
+            bytes.insert(bytes.end(), at(descriptor.address),
+                         at(descriptor.address) + descriptor.length);
+        return bytes;
     }
 
     void complete(uint16_t index, uint32_t id, uint32_t length) {
@@ -148,9 +175,10 @@ protected:
     // Writes `frame` into the next receive buffers as the device would, `pieces` buffers for
     // it (the first also holds the header) and returns them.
     void deliver(const Bytes& frame, uint16_t pieces = 1, uint8_t flags = 0,
-                 uint16_t claimed_buffers = 0) {
+                 uint16_t claimed_buffers = 0, uint8_t gso_type = 0) {
         VirtioNetHeader header{};
         header.flags = flags;
+        header.gso_type = gso_type;
         header.buffer_count = claimed_buffers ? claimed_buffers : pieces;
         Bytes bytes(reinterpret_cast<uint8_t*>(&header),
                     reinterpret_cast<uint8_t*>(&header) + header_size);
@@ -204,7 +232,7 @@ TEST_F(VirtioNetDeviceTest, NegotiatesOnlyWhatItDrives) {
     start();
     EXPECT_EQ(device.driver_features, feature_version_1 | net_feature_csum |
                                           net_feature_guest_csum | net_feature_mac |
-                                          net_feature_mrg_rxbuf);
+                                          net_feature_mrg_rxbuf | net_feature_guest_tso4);
     EXPECT_EQ(device.status(),
               status_acknowledge | status_driver | status_features_ok | status_driver_ok);
     EXPECT_TRUE(net.offers_checksum_offload());
@@ -328,7 +356,7 @@ TEST_F(VirtioNetDeviceTest, DropsMalformedFramesAndKeepsGoing) {
     deliver_raw(fine, 60, 5);    // shorter than the header
     deliver_raw(no_buffers, 60); // num_buffers of 0
     deliver_raw(fine, 10);       // shorter than an Ethernet header
-    deliver_raw(gso, 60);        // GSO the driver never asked for
+    deliver_raw(gso, 60);        // GSO without the checksum state it implies
     Bytes good = test_frame(70);
     deliver(good);
     EXPECT_EQ(net.receive(receiver, 16), 1u);
@@ -508,3 +536,148 @@ TEST_F(VirtioNetDeviceTest, AcknowledgingAnInterruptClearsTheDeviceStatus) {
 }
 
 } // namespace
+
+// Segmentation offloads (§5.1.6.2, §5.1.6.4): TCP/IPv4 both ways.
+
+constexpr size_t tcp_headers = 14 + 20 + 32; // Ethernet, IPv4, TCP with timestamps
+
+// A TCP/IPv4 frame of `length` bytes: only the TCP data offset matters to the device.
+Bytes tcp_frame(size_t length, uint8_t seed = 1) {
+    Bytes frame = test_frame(length, seed);
+    frame[14 + 20 + 12] = (32 / 4) << 4;
+    return frame;
+}
+
+TEST_F(VirtioNetDeviceTest, NegotiatesSegmentationOnlyWithWhatItDependsOn) {
+    device.offered |= net_feature_host_tso4;
+    start();
+    EXPECT_TRUE(device.driver_features & net_feature_host_tso4);
+    EXPECT_TRUE(device.driver_features & net_feature_guest_tso4);
+    EXPECT_EQ(net.tcp_segmentation_limit(), 65535u);
+
+    EXPECT_EQ(settle_net_features(net_feature_host_tso4 | net_feature_guest_csum |
+                                  net_feature_guest_tso4 | net_feature_mrg_rxbuf),
+              net_feature_guest_csum | net_feature_guest_tso4 | net_feature_mrg_rxbuf)
+        << "HOST_TSO4 needs CSUM";
+    EXPECT_EQ(
+        settle_net_features(net_feature_csum | net_feature_guest_csum | net_feature_guest_tso4),
+        net_feature_csum | net_feature_guest_csum)
+        << "GUEST_TSO4 needs mergeable buffers to fit our 2 KiB ones";
+    EXPECT_EQ(settle_net_features(net_feature_mrg_rxbuf | net_feature_guest_tso4),
+              net_feature_mrg_rxbuf)
+        << "GUEST_TSO4 needs GUEST_CSUM";
+}
+
+TEST_F(VirtioNetDeviceTest, WithoutHostTsoTheSegmentationLimitIsTheMtu) {
+    start();
+    EXPECT_FALSE(device.driver_features & net_feature_host_tso4);
+    EXPECT_EQ(net.tcp_segmentation_limit(), 1500u);
+}
+
+TEST_F(VirtioNetDeviceTest, ReassemblesACoalescedSegmentFromManyBuffers) {
+    start();
+    Bytes frame = tcp_frame(60000);
+    deliver(frame, 30, ingot::abi::virtio_net_needs_checksum, 0, net_gso_tcpv4);
+    EXPECT_EQ(net.receive(receiver, 16), 1u);
+    ASSERT_EQ(receiver.frames.size(), 1u);
+    EXPECT_EQ(receiver.frames[0].frame, frame);
+    EXPECT_TRUE(receiver.frames[0].verified);
+    EXPECT_EQ(net.counters().received_coalesced, 1u);
+    collect_reposted();
+    EXPECT_EQ(receive_buffers.size(), 256u) << "all 30 buffers go back to the device";
+}
+
+TEST_F(VirtioNetDeviceTest, CoalescedSegmentsAreDroppedWithoutGuestTso) {
+    device.offered &= ~net_feature_mrg_rxbuf;
+    start();
+    EXPECT_FALSE(device.driver_features & net_feature_guest_tso4);
+    deliver(tcp_frame(1000), 1, ingot::abi::virtio_net_needs_checksum, 0, net_gso_tcpv4);
+    EXPECT_EQ(net.receive(receiver, 16), 0u);
+    EXPECT_EQ(net.counters().received_malformed, 1u);
+}
+
+TEST_F(VirtioNetDeviceTest, HostileBufferCountsAndLengthsAreDroppedAndCounted) {
+    start();
+    // More buffers than the longest frame can take: only its first buffer is believed.
+    deliver(tcp_frame(200), 1, ingot::abi::virtio_net_needs_checksum, 1000, net_gso_tcpv4);
+    // A coalesced frame longer than any IPv4 datagram.
+    deliver(tcp_frame(VirtioNetDevice::max_segment_frame_length + 1), 33,
+            ingot::abi::virtio_net_needs_checksum, 0, net_gso_tcpv4);
+    // A frame without GSO longer than the MTU, however many buffers it spans.
+    deliver(tcp_frame(5000), 3);
+    Bytes good = tcp_frame(64);
+    deliver(good);
+    EXPECT_EQ(net.receive(receiver, 16), 1u);
+    ASSERT_EQ(receiver.frames.size(), 1u);
+    EXPECT_EQ(receiver.frames[0].frame, good);
+    EXPECT_EQ(net.counters().received_malformed, 1u);
+    EXPECT_EQ(net.counters().received_too_long, 2u);
+    EXPECT_FALSE(net.is_broken());
+    collect_reposted();
+    EXPECT_EQ(receive_buffers.size(), 256u);
+}
+
+TEST_F(VirtioNetDeviceTest, SegmentationRequestFillsTheGsoFieldsAndChainsTheFrame) {
+    device.offered |= net_feature_host_tso4;
+    start();
+    Bytes frame = tcp_frame(tcp_headers + 44 * 1448, 5);
+    ChecksumRequest request{34, 16, 1448};
+    EXPECT_TRUE(send(frame, &request));
+    net.flush();
+    auto chains = device.take_chains(VirtioNetDevice::transmit_queue);
+    ASSERT_EQ(chains.size(), 1u);
+    size_t expected_buffers = (header_size + frame.size() + 2047) / 2048;
+    EXPECT_EQ(chains[0].size(), expected_buffers);
+    Bytes bytes = device.gather(chains[0]);
+    ASSERT_EQ(bytes.size(), header_size + frame.size());
+    VirtioNetHeader written;
+    std::memcpy(&written, bytes.data(), header_size);
+    EXPECT_EQ(written.flags, ingot::abi::virtio_net_needs_checksum);
+    EXPECT_EQ(written.gso_type, net_gso_tcpv4);
+    EXPECT_EQ(written.gso_size, 1448);
+    EXPECT_EQ(written.header_length, tcp_headers);
+    EXPECT_EQ(written.checksum_start, 34);
+    EXPECT_EQ(written.checksum_offset, 16);
+    EXPECT_EQ(Bytes(bytes.begin() + header_size, bytes.end()), frame);
+    EXPECT_EQ(net.counters().transmit_segmented, 1u);
+}
+
+TEST_F(VirtioNetDeviceTest, SegmentationRequestsItCannotMeetAreDropped) {
+    start(); // no HOST_TSO4
+    ChecksumRequest request{34, 16, 1448};
+    EXPECT_TRUE(send(tcp_frame(10000), &request));
+    EXPECT_EQ(net.counters().transmit_dropped, 1u);
+}
+
+TEST_F(VirtioNetDeviceTest, HostileSegmentationRequestsAreDropped) {
+    device.offered |= net_feature_host_tso4;
+    start();
+    Bytes bad_offset = tcp_frame(10000);
+    bad_offset[14 + 20 + 12] = 0x10; // a TCP header of 4 bytes
+    ChecksumRequest request{34, 16, 1448};
+    EXPECT_TRUE(send(bad_offset, &request));
+    ChecksumRequest inside_ip{20, 16, 1448};
+    EXPECT_TRUE(send(tcp_frame(10000), &inside_ip));
+    EXPECT_TRUE(send(tcp_frame(VirtioNetDevice::max_segment_frame_length + 1), &request));
+    EXPECT_TRUE(send(tcp_frame(10000))) << "longer than the MTU without a request to cut it";
+    net.flush();
+    EXPECT_TRUE(device.take_chains(VirtioNetDevice::transmit_queue).empty());
+    EXPECT_EQ(net.counters().transmit_dropped, 4u);
+}
+
+TEST_F(VirtioNetDeviceTest, ChainedFramesGiveBackEverySlotWhenReclaimed) {
+    device.offered |= net_feature_host_tso4;
+    device.max_queue_size = 32;
+    start();
+    ChecksumRequest request{34, 16, 1448};
+    Bytes big = tcp_frame(40000); // 20 buffers
+    EXPECT_TRUE(send(big, &request));
+    EXPECT_FALSE(send(big, &request)) << "12 buffers left";
+    EXPECT_TRUE(send(tcp_frame(100)));
+    net.flush();
+    auto chains = device.take_chains(VirtioNetDevice::transmit_queue);
+    ASSERT_EQ(chains.size(), 2u);
+    device.complete(VirtioNetDevice::transmit_queue, chains[0].front().id, 0);
+    EXPECT_TRUE(send(big, &request));
+    EXPECT_FALSE(net.is_broken());
+}

@@ -52,6 +52,7 @@ public:
     MacAddress mac = our_mac;
     size_t link_mtu = 1500;
     bool checksum_offload = false;
+    size_t segmentation_limit = 1500; // TSO when above link_mtu
     bool transmit_full = false;
     std::vector<TransmittedFrame> sent;
     size_t flushes = 0;
@@ -71,6 +72,7 @@ public:
     MacAddress mac_address() const override { return mac; }
     size_t mtu() const override { return link_mtu; }
     bool offers_checksum_offload() const override { return checksum_offload; }
+    size_t tcp_segmentation_limit() const override { return segmentation_limit; }
     bool transmit(const kernel::net::TransmitFragment* fragments, size_t count,
                   const kernel::net::ChecksumRequest* checksum) override;
     void flush() override { ++flushes; }

@@ -124,5 +124,59 @@ TEST_F(NetTcpRouting, TcpToLocalhostNeverReachesTheDevice) {
     listener->close();
 }
 
+// A SYN-ACK from the peer answering our SYN, offering an MSS of 1460 and nothing else.
+Bytes syn_ack_segment(const Bytes& our_syn) {
+    Bytes segment(24, 0);
+    store_be16(segment.data(), load_be16(our_syn.data() + 2));
+    store_be16(segment.data() + 2, load_be16(our_syn.data()));
+    store_be32(segment.data() + 4, 5000);
+    store_be32(segment.data() + 8, load_be32(our_syn.data() + 4) + 1);
+    segment[12] = 6 << 4;
+    segment[13] = flag_syn | flag_ack;
+    store_be16(segment.data() + 14, 65535);
+    segment[20] = 2; // MSS
+    segment[21] = 4;
+    store_be16(segment.data() + 22, 1460);
+    uint32_t pseudo = pseudo_header_sum(peer_address, our_address, 6, segment.size());
+    store_be16(segment.data() + 16, internet_checksum(segment.data(), segment.size(), pseudo));
+    return segment;
+}
+
+TEST_F(NetTcpRouting, ASegmentingDeviceGetsWholeWindowsWithDfAndOneIdentificationEach) {
+    device.checksum_offload = true;
+    device.segmentation_limit = 65535;
+    configure_static();
+    meet_peer();
+    TcpSocket* socket = stack->create_tcp_socket();
+    ASSERT_NE(socket, nullptr);
+    EXPECT_EQ(socket->connect({peer_address, 5000}).error().code(), kernel::EINPROGRESS);
+    stack->poll();
+    auto sent = device.take_sent();
+    ASSERT_EQ(sent.size(), 1u);
+    ParsedFrame syn = parse_frame(sent[0].bytes);
+    EXPECT_TRUE(syn.flags_and_offset & 0x4000) << "DF, for path-MTU discovery";
+    receive(tcp_frame(syn_ack_segment(syn.ip_payload)));
+    device.take_sent(); // the handshake's ACK
+    Bytes data(30000, 0x5a);
+    ASSERT_EQ(socket->send(data.data(), data.size()).value(), data.size());
+    stack->poll();
+    sent = device.take_sent();
+    ASSERT_EQ(sent.size(), 1u);
+    ParsedFrame segment = parse_frame(sent[0].bytes);
+    EXPECT_EQ(segment.ip_payload.size(), 20u + 10 * 1460) << "the initial window at once";
+    EXPECT_TRUE(segment.flags_and_offset & 0x4000);
+    ASSERT_TRUE(sent[0].checksum_requested);
+    EXPECT_EQ(sent[0].checksum.segment_size, 1460);
+    EXPECT_EQ(sent[0].checksum.start, 14 + 20);
+    // The device numbers the ten segments it cuts from the first's identification on, so the
+    // next datagram (an echo reply here) takes the one after them.
+    receive(icmp_frame(icmp_message(8, 0, 0x00010001, bytes_of("ping"))));
+    sent = device.take_sent();
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(parse_frame(sent[0].bytes).identification,
+              static_cast<uint16_t>(segment.identification + 10));
+    socket->close();
+}
+
 } // namespace
 } // namespace kernel_test
