@@ -9,6 +9,7 @@
 
 #include "lib/error_or.h"
 #include "net/address.h"
+#include "net/tcp/congestion_control.h"
 #include "sched/readiness.h"
 
 #include <stddef.h>
@@ -23,6 +24,8 @@ struct SocketOptions {
     bool no_delay = false;                // TCP_NODELAY (TCP only)
     uint32_t receive_buffer = 128 * 1024; // SO_RCVBUF, bytes the stack may hold unread
     uint32_t send_buffer = 128 * 1024;    // SO_SNDBUF, bytes the stack may hold unsent/unacked
+    // TCP_CONGESTION (TCP only)
+    tcp::CongestionAlgorithm congestion = tcp::default_congestion_algorithm;
 };
 
 class Socket {

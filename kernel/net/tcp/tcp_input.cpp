@@ -27,7 +27,7 @@ void TcpConnection::take_options(const TcpOptions& options) {
         // The option takes 12 bytes of every segment.
         m_mss = static_cast<uint16_t>(m_mss - 12);
     }
-    m_congestion.start(m_mss, CongestionAlgorithm::reno);
+    m_congestion.start(m_mss, m_options.congestion);
     m_recovery.start(m_mss);
 }
 
