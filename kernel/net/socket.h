@@ -9,6 +9,7 @@
 
 #include "lib/error_or.h"
 #include "net/address.h"
+#include "net/linux_tcp_info.h"
 #include "net/tcp/congestion_control.h"
 #include "sched/readiness.h"
 
@@ -79,6 +80,8 @@ public:
     // Bytes copied out; 0 at the peer's FIN; EAGAIN when nothing is buffered; ECONNRESET after
     // a reset. `peek` leaves the data in place.
     virtual ErrorOr<size_t> receive(void* data, size_t length, bool peek) = 0;
+    // TCP_INFO: the connection's state, as Linux's tcp_get_info fills it.
+    virtual void get_info(LinuxTcpInfo& info) const = 0;
 };
 
 struct ReceivedDatagram {
