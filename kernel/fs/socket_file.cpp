@@ -27,7 +27,7 @@ constexpr int so_reuseaddr = 2, so_type = 3, so_error = 4, so_broadcast = 6, so_
               so_rcvbuf = 8, so_keepalive = 9, so_linger = 13, so_reuseport = 15, so_rcvtimeo = 20,
               so_sndtimeo = 21, so_acceptconn = 30, so_protocol = 38, so_domain = 39;
 constexpr int tcp_nodelay = 1, tcp_cork = 3, tcp_keepidle = 4, tcp_keepintvl = 5, tcp_keepcnt = 6,
-              tcp_user_timeout = 18;
+              tcp_info = 11, tcp_congestion = 13, tcp_user_timeout = 18;
 
 // Linux's bounds on SO_RCVBUF/SO_SNDBUF requests (before it doubles them).
 constexpr uint32_t min_buffer = 2048;
@@ -512,6 +512,15 @@ ErrorOr<void> SocketFile::set_option(int level, int name, const void* value, siz
         default:
             return ENOPROTOOPT;
         }
+    } else if (level == ipproto_tcp && m_type == Type::Stream && name == tcp_congestion) {
+        // A name, NUL-terminated or not; Linux reads no more than TCP_CA_NAME_MAX - 1 bytes
+        // of it and answers ENOENT for an algorithm it does not have.
+        if (length < 1)
+            return EINVAL;
+        size_t name_length = min(length, net::tcp::congestion_name_max - 1);
+        if (!net::tcp::congestion_algorithm_named(static_cast<const char*>(value), name_length,
+                                                  settings.congestion))
+            return ENOENT;
     } else if (level == ipproto_tcp && m_type == Type::Stream) {
         int number = TRY(int_value(value, length));
         switch (name) {
@@ -601,10 +610,31 @@ ErrorOr<size_t> SocketFile::get_option(int level, int name, void* value) {
             return put_int(value, static_cast<int>(settings.keep_interval_seconds));
         case tcp_keepcnt:
             return put_int(value, static_cast<int>(settings.keep_count));
+        case tcp_congestion: {
+            // The name padded with NULs to TCP_CA_NAME_MAX; the caller gets what fits.
+            const char* algorithm = net::tcp::congestion_algorithm_name(settings.congestion);
+            memset(value, 0, net::tcp::congestion_name_max);
+            memcpy(value, algorithm, strlen(algorithm));
+            return net::tcp::congestion_name_max;
+        }
+        case tcp_info: {
+            net::LinuxTcpInfo info;
+            if (tcp()) {
+                tcp()->get_info(info);
+            } else {
+                memset(&info, 0, sizeof info);
+                info.state = 7; // TCP_CLOSE: no stack, never connected
+            }
+            memcpy(value, &info, sizeof info);
+            return sizeof info;
+        }
         default:
             return ENOPROTOOPT;
         }
     }
+    // A TCP option asked of a UDP socket: Linux's ip_getsockopt refuses the level.
+    if (level == ipproto_tcp)
+        return ENOTSUP;
     return ENOPROTOOPT;
 }
 

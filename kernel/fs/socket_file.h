@@ -27,6 +27,9 @@ struct SocketReceipt {
 
 class SocketFile final : public File {
 public:
+    // The longest option value: TCP_INFO's struct tcp_info.
+    static constexpr size_t max_option_length = sizeof(net::LinuxTcpInfo);
+
     enum class Type { Stream = 1, Datagram = 2 }; // SOCK_STREAM, SOCK_DGRAM
 
     // ENOMEM.
@@ -58,7 +61,8 @@ public:
 
     // setsockopt/getsockopt: ENOPROTOOPT for an option not known, EINVAL for a bad value.
     ErrorOr<void> set_option(int level, int name, const void* value, size_t length);
-    // Writes the option's value to `value` (room for 16 bytes); returns its length.
+    // Writes the option's value to `value` (room for max_option_length bytes); returns its
+    // length.
     ErrorOr<size_t> get_option(int level, int name, void* value);
 
     FileKind kind() const override { return FileKind::Socket; }

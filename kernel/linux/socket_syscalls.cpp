@@ -24,7 +24,6 @@ constexpr int sock_nonblock = 04000;
 constexpr int sock_cloexec = 02000000;
 constexpr int sock_stream = 1, sock_dgram = 2, sock_type_limit = 11;
 constexpr int ipproto_tcp = 6, ipproto_udp = 17;
-constexpr size_t max_option_length = 16;
 
 // The socket behind a descriptor, held for the call; ENOTSOCK for another kind of file.
 class SocketReference {
@@ -256,7 +255,7 @@ ErrorOr<long> sys_setsockopt(int fd, int level, int name, UserPointer user_value
     auto socket = TRY(socket_of(move(file)));
     if (length < 0)
         return EINVAL;
-    uint8_t value[max_option_length] = {};
+    uint8_t value[SocketFile::max_option_length] = {};
     size_t copied = min(static_cast<size_t>(length), sizeof value);
     TRY(copy_from_user(value, user_value.address, copied));
     return as_syscall_result(socket->set_option(level, name, value, copied));
@@ -272,7 +271,7 @@ ErrorOr<long> sys_getsockopt(int fd, int level, int name, UserPointer user_value
     int length = TRY(read_user<int>(user_length.address));
     if (length < 0)
         return EINVAL;
-    uint8_t value[max_option_length];
+    uint8_t value[SocketFile::max_option_length];
     size_t size = TRY(socket->get_option(level, name, value));
     size_t copied = min(static_cast<size_t>(length), size);
     TRY(copy_to_user(user_value.address, value, copied));

@@ -9,6 +9,8 @@
 
 #include "lib/error_or.h"
 #include "net/address.h"
+#include "net/linux_tcp_info.h"
+#include "net/tcp/congestion_control.h"
 #include "sched/readiness.h"
 
 #include <stddef.h>
@@ -30,6 +32,8 @@ struct SocketOptions {
     uint32_t keep_interval_seconds = 75;  // TCP_KEEPINTVL: between probes
     uint32_t keep_count = 9;              // TCP_KEEPCNT: probes unanswered before giving up
     uint32_t user_timeout_ms = 0; // TCP_USER_TIMEOUT: unacknowledged this long, give up (0: off)
+    // TCP_CONGESTION (TCP only)
+    tcp::CongestionAlgorithm congestion = tcp::default_congestion_algorithm;
 };
 
 class Socket {
@@ -86,6 +90,8 @@ public:
     virtual ErrorOr<size_t> receive(void* data, size_t length, bool peek) = 0;
     // Data or a FIN the peer has not acknowledged yet: what a lingering close waits for.
     virtual bool has_undelivered_output() const = 0;
+    // TCP_INFO: the connection's state, as Linux's tcp_get_info fills it.
+    virtual void get_info(LinuxTcpInfo& info) const = 0;
 };
 
 struct ReceivedDatagram {

@@ -1,17 +1,31 @@
 // Congestion control: how large the congestion window is and how it grows and shrinks (RFC 5681
-// for Reno; the algorithm is per connection, as Linux's TCP_CONGESTION). It only keeps the
-// window and the slow-start threshold; loss detection and recovery (which segments to resend,
-// how the window is paced down during recovery) belong to the connection's recovery, which calls
-// on_congestion_event when it finds a loss and set_window while it recovers.
+// for Reno, RFC 9438 for CUBIC; the algorithm is per connection, as Linux's TCP_CONGESTION). It
+// only keeps the window and the slow-start threshold; loss detection and recovery (which segments
+// to resend, how the window is paced down during recovery) belong to the connection's recovery,
+// which calls on_congestion_event when it finds a loss and set_window while it recovers.
 #pragma once
 
+#include "net/tcp/cubic.h"
+
+#include <stddef.h>
 #include <stdint.h>
 
 namespace kernel::net::tcp {
 
 enum class CongestionAlgorithm : uint8_t {
     reno,
+    cubic,
 };
+
+// New connections use CUBIC, as Linux does by default.
+inline constexpr CongestionAlgorithm default_congestion_algorithm = CongestionAlgorithm::cubic;
+
+// TCP_CONGESTION's names ("reno", "cubic"), at most TCP_CA_NAME_MAX bytes with the NUL.
+inline constexpr size_t congestion_name_max = 16;
+const char* congestion_algorithm_name(CongestionAlgorithm algorithm);
+// The algorithm `name` (NUL-terminated within `length` bytes, or exactly `length` long)
+// names; false when none.
+bool congestion_algorithm_named(const char* name, size_t length, CongestionAlgorithm& algorithm);
 
 class CongestionControl {
 public:
@@ -39,6 +53,9 @@ public:
     // window and threshold from before it come back.
     void undo();
 
+    // CUBIC's curve, for tests and TCP_INFO.
+    const Cubic& cubic() const { return m_cubic; }
+
 private:
     uint32_t reduced_threshold(uint32_t in_flight) const;
     void save();
@@ -50,6 +67,8 @@ private:
     uint32_t m_avoidance_bytes = 0; // acknowledged since the window last grew in avoidance
     uint32_t m_prior_window = 0;    // before the last reduction, for undo
     uint32_t m_prior_threshold = 0;
+    Cubic m_cubic;
+    Cubic m_prior_cubic; // RFC 9438 4.9: undo restores W_max, K and the epoch too
 };
 
 } // namespace kernel::net::tcp

@@ -5,6 +5,8 @@
 namespace kernel::net::tcp {
 
 void RttEstimator::add_sample(uint64_t rtt_ns) {
+    if (!m_has_sample || rtt_ns < m_minimum_ns)
+        m_minimum_ns = rtt_ns;
     if (!m_has_sample) {
         m_smoothed_ns = rtt_ns;
         m_variation_ns = rtt_ns / 2;

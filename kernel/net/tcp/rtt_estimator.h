@@ -21,12 +21,19 @@ public:
 
     uint64_t rto_ns() const;
 
+    // For TCP_INFO: 0 before the first sample.
+    uint64_t smoothed_ns() const { return m_smoothed_ns; }
+    uint64_t variation_ns() const { return m_variation_ns; }
+    uint64_t minimum_ns() const { return m_minimum_ns; }
+    uint32_t backoff() const { return m_backoff; }
+
 private:
     uint64_t base_rto_ns() const;
 
     bool m_has_sample = false;
     uint64_t m_smoothed_ns = 0;
     uint64_t m_variation_ns = 0;
+    uint64_t m_minimum_ns = 0;
     uint32_t m_backoff = 0;
 };
 

@@ -140,6 +140,10 @@ int TcpConnection::take_error() {
 
 void TcpConnection::options_changed() {
     arm_keep_alive();
+    // TCP_CONGESTION on a live connection; before the handshake ends, take_options starts
+    // the chosen algorithm.
+    if (is_synchronized(m_state) && m_congestion.algorithm() != m_options.congestion)
+        m_congestion.set_algorithm(m_options.congestion);
     // TCP_NODELAY set: what Nagle held back may go now. A larger receive buffer may open the
     // window the peer is waiting on.
     if (is_synchronized(m_state)) {

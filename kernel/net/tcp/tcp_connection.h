@@ -61,6 +61,7 @@ public:
     ErrorOr<TcpSocket*> accept() override;
     ErrorOr<size_t> send(const void* data, size_t length, bool more = false) override;
     ErrorOr<size_t> receive(void* data, size_t length, bool peek) override;
+    void get_info(LinuxTcpInfo& info) const override; // tcp_info.cpp
 
     // From the table.
     void input(const TcpSegment& segment);
@@ -234,6 +235,24 @@ private:
     uint32_t m_persist_backoff = 0;
     uint32_t m_keep_alive_probes = 0;
     uint32_t m_segments_unacked = 0; // of m_mss, received since our last ACK
+
+    // What TCP_INFO reports (RFC 4898's counters, as Linux keeps them).
+    struct Counters {
+        uint32_t segments_in = 0;
+        uint32_t segments_out = 0;
+        uint32_t data_segments_in = 0;
+        uint32_t data_segments_out = 0;
+        uint32_t retransmitted_segments = 0;
+        uint64_t bytes_acked = 0;
+        uint64_t bytes_received = 0;
+        uint64_t bytes_sent = 0; // retransmissions included
+        uint64_t bytes_retransmitted = 0;
+        uint64_t last_data_sent_ns = 0;
+        uint64_t last_data_received_ns = 0;
+        uint64_t last_ack_received_ns = 0;
+        uint32_t largest_received = 0; // payload, for the peer's MSS as seen
+    };
+    Counters m_counters;
 };
 
 } // namespace kernel::net::tcp

@@ -27,7 +27,7 @@ void TcpConnection::take_options(const TcpOptions& options) {
         // The option takes 12 bytes of every segment.
         m_mss = static_cast<uint16_t>(m_mss - 12);
     }
-    m_congestion.start(m_mss, CongestionAlgorithm::reno);
+    m_congestion.start(m_mss, m_options.congestion);
     m_recovery.start(m_mss);
 }
 
@@ -135,6 +135,7 @@ void TcpConnection::handle_new_ack(const TcpSegment& segment, uint32_t ack) {
     uint32_t acked = ack - m_snd_una;
     size_t data_acked = min<size_t>(acked, m_send_queue.size());
     m_send_queue.consume(data_acked);
+    m_counters.bytes_acked += data_acked;
     m_snd_una = ack;
     m_scoreboard.acknowledge(ack);
     if (sequence_less(m_snd_nxt, m_snd_una))
@@ -298,6 +299,7 @@ void TcpConnection::handle_data(const TcpSegment& segment) {
     size_t appended = m_receive_queue.append(payload, length);
     m_rcv_nxt += static_cast<uint32_t>(appended);
     m_rcv_nxt += static_cast<uint32_t>(m_out_of_order.drain(m_rcv_nxt, m_receive_queue));
+    m_counters.bytes_received += m_rcv_nxt - start;
     bool fin_follows = segment.header.has(tcp_flag::fin) &&
                        segment.header.sequence + segment.payload_length == m_rcv_nxt;
     if (!fin_follows) // the FIN's own ACK covers this data too
@@ -334,6 +336,15 @@ void TcpConnection::input(const TcpSegment& segment) {
     const TcpHeader& header = segment.header;
     if (m_state == TcpState::closed || m_state == TcpState::listen)
         return;
+    ++m_counters.segments_in;
+    if (header.has(tcp_flag::ack))
+        m_counters.last_ack_received_ns = m_table.now_ns();
+    if (segment.payload_length > 0) {
+        ++m_counters.data_segments_in;
+        m_counters.last_data_received_ns = m_table.now_ns();
+        m_counters.largest_received =
+            max(m_counters.largest_received, static_cast<uint32_t>(segment.payload_length));
+    }
     if (m_state == TcpState::syn_sent) {
         input_syn_sent(segment);
         return;

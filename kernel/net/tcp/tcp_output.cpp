@@ -98,6 +98,13 @@ void TcpConnection::transmit(uint32_t sequence, uint8_t flags, size_t length) {
         options.sack_block_count = static_cast<uint8_t>(
             m_out_of_order.sack_blocks(options.sack_blocks, tcp_maximum_sack_blocks));
 
+    ++m_counters.segments_out;
+    if (length > 0) {
+        ++m_counters.data_segments_out;
+        m_counters.bytes_sent += length;
+        m_counters.last_data_sent_ns = m_table.now_ns();
+    }
+
     TransmitFragment pieces[maximum_pieces];
     size_t count = 0;
     size_t covered = 0;
@@ -180,6 +187,8 @@ void TcpConnection::send_data(uint32_t sequence, size_t length, bool fin) {
         flags |= tcp_flag::psh;
     if (sequence_less(sequence, m_snd_max)) {
         ++m_table.statistics().retransmitted;
+        ++m_counters.retransmitted_segments;
+        m_counters.bytes_retransmitted += length;
         if (m_rtt_timing && sequence_less_equal(sequence, m_rtt_sequence))
             m_rtt_timing = false; // Karn: a retransmitted segment gives no sample
     } else if (!m_timestamps && !m_rtt_timing && length > 0) {
