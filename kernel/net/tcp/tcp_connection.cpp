@@ -178,7 +178,9 @@ void TcpConnection::move_to_closed() {
     TcpTable::unindex(*this);
     m_table.note_closed();
     m_retransmit_at = m_delayed_ack_at = m_persist_at = m_keep_alive_at = m_linger_at = 0;
+    m_reorder_at = m_probe_at = 0;
     m_send_queue.clear();
+    m_scoreboard.clear();
     m_out_of_order.clear();
     m_write_shutdown = true;
     if (m_listener)

@@ -29,6 +29,7 @@ void TcpConnection::take_options(const TcpOptions& options) {
     }
     m_congestion.start(m_mss, CongestionAlgorithm::reno);
     m_recovery.start(m_mss);
+    m_recovery_state = RecoveryState::open;
 }
 
 void TcpConnection::become_established() {
@@ -130,13 +131,14 @@ void TcpConnection::update_window(const TcpSegment& segment) {
     }
 }
 
-void TcpConnection::handle_new_ack(const TcpSegment& segment, uint32_t ack) {
+void TcpConnection::handle_new_ack(const TcpSegment& segment, uint32_t ack,
+                                   const SackOutcome& sack) {
     uint32_t in_flight_before = m_snd_max - m_snd_una;
     uint32_t acked = ack - m_snd_una;
     size_t data_acked = min<size_t>(acked, m_send_queue.size());
     m_send_queue.consume(data_acked);
     m_snd_una = ack;
-    m_scoreboard.acknowledge(ack);
+    uint32_t delivered = m_sack ? m_scoreboard.acknowledge(ack, m_rack) : 0;
     if (sequence_less(m_snd_nxt, m_snd_una))
         m_snd_nxt = m_snd_una;
 
@@ -158,8 +160,13 @@ void TcpConnection::handle_new_ack(const TcpSegment& segment, uint32_t ack) {
     m_rtt.reset_backoff();
     m_retransmits = 0;
 
-    bool partial =
-        m_recovery.on_new_ack(m_congestion, acked, ack, in_flight_before, now, rtt_sample);
+    bool partial = false;
+    if (m_sack)
+        recovery_on_ack(segment, acked, delivered + sack.newly_sacked, sack, in_flight_before,
+                        rtt_sample);
+    else
+        partial =
+            m_recovery.on_new_ack(m_congestion, acked, ack, in_flight_before, now, rtt_sample);
     if (m_snd_una == m_snd_max)
         m_retransmit_at = 0;
     else
@@ -192,11 +199,8 @@ void TcpConnection::handle_duplicate_ack() {
     if (m_recovery.on_duplicate_ack(m_congestion, in_flight, m_snd_max, m_snd_una,
                                     m_table.now_ns())) {
         m_rtt_timing = false;
-        m_recovery_next = m_snd_una;
         retransmit_first();
         start_retransmit_timer();
-    } else if (m_recovery.in_recovery()) {
-        retransmit_next_hole();
     }
 }
 
@@ -223,28 +227,30 @@ bool TcpConnection::handle_ack(const TcpSegment& segment) {
             m_state = TcpState::fin_wait_1;
         return true;
     }
-    if (m_sack && header.options.sack_block_count > 0)
-        m_scoreboard.add(header.options.sack_blocks, header.options.sack_block_count,
-                         sequence_max(m_snd_una, ack), m_snd_max);
     if (sequence_greater(ack, m_snd_max)) {
         // Acknowledges what was never sent (RFC 5961 5.2: answered with an ACK, dropped).
         send_ack();
         return false;
     }
+    SackOutcome sack;
+    if (m_sack)
+        sack = take_sack(segment, ack);
     if (sequence_greater(ack, m_snd_una)) {
         update_window(segment);
-        handle_new_ack(segment, ack);
+        handle_new_ack(segment, ack, sack);
         return m_state != TcpState::closed;
     }
-    // A duplicate ACK (RFC 5681 2) keeps the window; with SACK (RFC 6675 2) one that reports
-    // received data counts even when the window moved, as a receiver's window grows while it
-    // waits for a hole to fill (Linux's does).
+    if (m_sack) {
+        // Duplicate or not, what it reports drives RACK and PRR (RFC 8985, RFC 6937).
+        update_window(segment);
+        if (ack == m_snd_una && m_snd_max != m_snd_una)
+            recovery_on_ack(segment, 0, sack.newly_sacked, sack, m_snd_max - m_snd_una, 0);
+        return true;
+    }
+    // A duplicate ACK (RFC 5681 2) keeps the window.
     bool same_window = uint32_t(header.window) << m_snd_wscale == m_snd_wnd;
-    bool reports_sack = m_sack && header.options.sack_block_count > 0;
     if (ack == m_snd_una && segment.payload_length == 0 && !header.has(tcp_flag::fin) &&
-        (same_window || reports_sack) && m_snd_max != m_snd_una) {
-        if (!same_window)
-            update_window(segment);
+        same_window && m_snd_max != m_snd_una) {
         handle_duplicate_ack();
         return true;
     }

@@ -23,6 +23,14 @@ struct TcpStatistics {
     uint64_t resets_received = 0;
     uint64_t syn_dropped_backlog_full = 0;
     uint64_t connections_opened = 0; // reached ESTABLISHED
+    // Loss recovery with SACK.
+    uint64_t sack_blocks_ignored = 0; // malformed or outside the data in flight
+    uint64_t dsacks_received = 0;     // RFC 2883 duplicate reports
+    uint64_t sack_renegings = 0;      // the peer dropped data it had SACKed (RFC 2018 8)
+    uint64_t rack_losses = 0;         // segments RACK deemed lost
+    uint64_t tail_loss_probes = 0;
+    uint64_t tail_loss_recoveries = 0; // a probe repaired a loss (RFC 8985 7.4.2)
+    uint64_t spurious_undos = 0;       // a retransmission found needless, its reduction undone
 };
 
 class TcpLayer {

@@ -184,17 +184,37 @@ void TcpConnection::retransmit_first() {
     send_data(m_snd_una, length, fin);
     uint32_t end = m_snd_una + static_cast<uint32_t>(length);
     m_snd_nxt = sequence_max(m_snd_nxt, end + (fin ? 1 : 0));
-    m_recovery_next = sequence_max(m_recovery_next, end);
 }
 
-void TcpConnection::retransmit_next_hole() {
-    uint32_t start;
-    uint32_t length;
-    if (!m_scoreboard.next_hole(sequence_max(m_recovery_next, m_snd_una), start, length))
-        return;
-    length = min<uint32_t>(length, static_cast<uint32_t>(payload_limit()));
-    send_data(start, length, false);
-    m_recovery_next = start + length;
+bool TcpConnection::send_new_segment(uint32_t usable) {
+    uint32_t data_end = m_snd_una + static_cast<uint32_t>(m_send_queue.size());
+    size_t available =
+        sequence_less(m_snd_nxt, data_end) ? static_cast<size_t>(data_end - m_snd_nxt) : 0;
+    size_t limit = payload_limit();
+    size_t length = min<size_t>(min<size_t>(available, limit), usable);
+    bool fin = m_fin_queued && m_snd_nxt + length == m_fin_sequence &&
+               sequence_less_equal(m_snd_nxt, m_fin_sequence);
+    if (length == 0 && !fin)
+        return false;
+    if (length < limit && !fin) {
+        bool window_limited = length < available;
+        // Nagle (RFC 896): a small segment waits while data is unacknowledged, unless
+        // TCP_NODELAY; a window-limited one waits for the window to open.
+        if (m_snd_nxt != m_snd_una && (window_limited || !m_options.no_delay))
+            return false;
+    }
+    uint32_t end = m_snd_nxt + static_cast<uint32_t>(length) + (fin ? 1 : 0);
+    if (m_sack && !m_scoreboard.record_sent(m_snd_nxt, end, m_table.now_ns()))
+        return false; // the scoreboard is full: new data waits for ACKs
+    if (m_recovery_state == RecoveryState::recovery)
+        m_prr.on_sent(end - m_snd_nxt);
+    send_data(m_snd_nxt, length, fin);
+    m_snd_nxt = end;
+    m_snd_max = sequence_max(m_snd_max, m_snd_nxt);
+    if (!m_retransmit_at)
+        start_retransmit_timer();
+    m_persist_at = 0;
+    return true;
 }
 
 void TcpConnection::output() {
@@ -208,33 +228,17 @@ void TcpConnection::output() {
     default:
         return;
     }
-    uint32_t data_end = m_snd_una + static_cast<uint32_t>(m_send_queue.size());
-    for (;;) {
-        uint32_t in_flight = m_snd_nxt - m_snd_una;
-        size_t available =
-            sequence_less(m_snd_nxt, data_end) ? static_cast<size_t>(data_end - m_snd_nxt) : 0;
-        uint32_t window = min(m_snd_wnd, m_congestion.window());
-        uint32_t usable = window > in_flight ? window - in_flight : 0;
-        size_t limit = payload_limit();
-        size_t length = min<size_t>(min<size_t>(available, limit), usable);
-        bool fin = m_fin_queued && m_snd_nxt + length == m_fin_sequence &&
-                   sequence_less_equal(m_snd_nxt, m_fin_sequence);
-        if (length == 0 && !fin)
-            break;
-        if (length < limit && !fin) {
-            bool window_limited = length < available;
-            // Nagle (RFC 896): a small segment waits while data is unacknowledged, unless
-            // TCP_NODELAY; a window-limited one waits for the window to open.
-            if (in_flight > 0 && (window_limited || !m_options.no_delay))
+    if (m_sack) {
+        output_with_sack();
+    } else {
+        for (;;) {
+            uint32_t in_flight = m_snd_nxt - m_snd_una;
+            uint32_t window = min(m_snd_wnd, m_congestion.window());
+            if (!send_new_segment(window > in_flight ? window - in_flight : 0))
                 break;
         }
-        send_data(m_snd_nxt, length, fin);
-        m_snd_nxt += static_cast<uint32_t>(length) + (fin ? 1 : 0);
-        m_snd_max = sequence_max(m_snd_max, m_snd_nxt);
-        if (!m_retransmit_at)
-            start_retransmit_timer();
-        m_persist_at = 0;
     }
+    uint32_t data_end = m_snd_una + static_cast<uint32_t>(m_send_queue.size());
     bool blocked = sequence_less(m_snd_nxt, data_end) && m_snd_nxt == m_snd_una;
     if (blocked && m_snd_wnd == 0 && !m_persist_at && !m_retransmit_at) {
         m_persist_backoff = 0;
