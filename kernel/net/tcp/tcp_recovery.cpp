@@ -225,7 +225,10 @@ void TcpConnection::on_reorder_timeout() {
 void TcpConnection::on_sack_retransmit_timeout() {
     // RFC 6675 5.1: everything not SACKed is resent from a window of one segment; the SACKed
     // data is not (the marks are dropped only if the peer reneges, RFC 2018 8).
-    m_congestion.on_timeout(m_snd_max - m_snd_una, m_table.now_ns());
+    if (m_recovery_state == RecoveryState::loss)
+        m_congestion.set_window(m_mss); // RFC 5681 3.1: a repeated timeout keeps ssthresh
+    else
+        m_congestion.on_timeout(m_snd_max - m_snd_una, m_table.now_ns());
     m_scoreboard.mark_all_lost(true);
     m_recovery_state = RecoveryState::loss;
     m_recovery_point = m_snd_max;

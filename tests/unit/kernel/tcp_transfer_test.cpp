@@ -331,8 +331,11 @@ TEST_F(TcpRecovery, SpuriousTimeoutIsUndoneByItsTimestamps) {
         original_timestamp = sent.header().options.timestamp_value;
     take_sequences();
     our_next += 4 * segment;
-    advance_in_steps(300 * ms, 10 * ms); // the ACKs are only late: probe, then timeout
-    take_sequences();
+    // The ACKs are only late: a probe, then timeouts (the second keeps the first's threshold
+    // and what undo restores, RFC 5681 3.1).
+    advance_in_steps(700 * ms, 10 * ms);
+    EXPECT_EQ(layer.statistics().tail_loss_probes, 1u);
+    EXPECT_EQ(take_sequences(), (std::vector<uint32_t>{at(3), 0, 0}));
     EXPECT_EQ(layer.statistics().spurious_undos, 0u);
     // The late ACK echoes the original transmission's timestamp (RFC 3522).
     TcpOptions options = peer_options();
