@@ -20,8 +20,8 @@ public:
     void reset_backoff() { m_backoff = 0; }
 
     uint64_t rto_ns() const;
-    // SRTT, or 0 before the first sample.
-    uint64_t smoothed_ns() const { return m_has_sample ? m_smoothed_ns : 0; }
+    bool has_sample() const { return m_has_sample; }
+    uint64_t smoothed_ns() const { return m_smoothed_ns; }
 
 private:
     uint64_t base_rto_ns() const;

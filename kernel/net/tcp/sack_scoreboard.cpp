@@ -93,14 +93,18 @@ bool SackScoreboard::split(size_t index, uint32_t at_sequence) {
     return true;
 }
 
-uint32_t SackScoreboard::acknowledge(uint32_t snd_una, DeliveryObserver& observer) {
+uint32_t SackScoreboard::acknowledge(uint32_t snd_una, DeliveryObserver& observer,
+                                     uint64_t& first_sent_ns) {
     uint32_t delivered = 0;
+    first_sent_ns = 0;
     while (m_count > 0) {
         SentSegment& segment = record(0);
         if (sequence_less_equal(segment.end, snd_una)) {
             if (!segment.has(segment_flag::sacked)) {
                 delivered += segment.length();
                 observer.delivered(segment);
+                if (!first_sent_ns && !segment.has(segment_flag::ever_retransmitted))
+                    first_sent_ns = segment.sent_ns;
             }
             set_flags(segment, 0);
             m_outstanding -= segment.length();

@@ -68,8 +68,10 @@ public:
     bool split(size_t index, uint32_t at);
 
     // The cumulative ACK reached `snd_una`: drops what it covers. Returns the bytes newly
-    // delivered that had not been SACKed before.
-    uint32_t acknowledge(uint32_t snd_una, DeliveryObserver& observer);
+    // delivered that had not been SACKed before, and sets `first_sent_ns` to when the oldest of
+    // them that was never retransmitted went out (0: none), for an RTT sample to the
+    // nanosecond where timestamps count milliseconds (Karn's rule holds: never resent).
+    uint32_t acknowledge(uint32_t snd_una, DeliveryObserver& observer, uint64_t& first_sent_ns);
     // The SACK blocks of an ACK whose cumulative acknowledgment is `ack`; blocks outside
     // [ack, snd_max] or malformed are ignored and counted (a receiver reports only what lies
     // above its cumulative ACK, RFC 2018 4). A late ACK's blocks may lie below SND.UNA: what

@@ -138,7 +138,8 @@ void TcpConnection::handle_new_ack(const TcpSegment& segment, uint32_t ack,
     size_t data_acked = min<size_t>(acked, m_send_queue.size());
     m_send_queue.consume(data_acked);
     m_snd_una = ack;
-    uint32_t delivered = m_sack ? m_scoreboard.acknowledge(ack, m_rack) : 0;
+    uint64_t first_sent = 0;
+    uint32_t delivered = m_sack ? m_scoreboard.acknowledge(ack, m_rack, first_sent) : 0;
     if (sequence_less(m_snd_nxt, m_snd_una))
         m_snd_nxt = m_snd_una;
 
@@ -146,7 +147,11 @@ void TcpConnection::handle_new_ack(const TcpSegment& segment, uint32_t ack,
     const TcpOptions& options = segment.header.options;
     // The round trip this ACK measures, if any (0 when it measures none).
     uint64_t rtt_sample = 0;
-    if (m_timestamps && options.has_timestamps && options.timestamp_echo != 0) {
+    if (first_sent) {
+        // The scoreboard's send times measure to the nanosecond (as Linux's skb timestamps).
+        rtt_sample = now - first_sent;
+        m_rtt.add_sample(rtt_sample);
+    } else if (m_timestamps && options.has_timestamps && options.timestamp_echo != 0) {
         uint32_t elapsed_ms = timestamp_now() - options.timestamp_echo;
         if (elapsed_ms < 60'000) {
             rtt_sample = uint64_t(elapsed_ms) * tcp_timing::millisecond;

@@ -173,15 +173,15 @@ void TcpConnection::output_with_sack() {
 void TcpConnection::arm_probe() {
     // RFC 8985 7.2: while nothing is being recovered, a probe follows the last send by two
     // round trips, so a lost tail is repaired without waiting for the RTO.
-    uint64_t smoothed = m_rtt.smoothed_ns();
     if (m_recovery_state != RecoveryState::open || m_probe_outstanding || m_snd_una == m_snd_max ||
-        !smoothed || !m_retransmit_at) {
+        !m_rtt.has_sample() || !m_retransmit_at) {
         m_probe_at = 0;
         return;
     }
     uint64_t now = m_table.now_ns();
     bool lone = m_scoreboard.size() == 1;
-    uint64_t timeout = 2 * smoothed + (lone ? worst_case_delayed_ack : minimum_probe_slack);
+    uint64_t timeout =
+        2 * m_rtt.smoothed_ns() + (lone ? worst_case_delayed_ack : minimum_probe_slack);
     m_probe_at = min(now + timeout, m_retransmit_at);
 }
 

@@ -243,11 +243,14 @@ TEST(TcpSackScoreboard, MarksWholeSegmentsAndCountsThePipe) {
     EXPECT_EQ(board.next_lost(), board.size());
     // The cumulative ACK delivers what was not SACKed before, once.
     seen.ends.clear();
-    EXPECT_EQ(board.acknowledge(5000, seen), 3000u);
+    uint64_t first_sent = 0;
+    EXPECT_EQ(board.acknowledge(5000, seen, first_sent), 3000u);
+    EXPECT_EQ(first_sent, 1 * ms); // the oldest never resent: an RTT sample (Karn)
     EXPECT_EQ(seen.ends, (std::vector<uint32_t>{1000, 2000, 3000}));
     EXPECT_EQ(board.size(), 5u);
     EXPECT_EQ(board.pipe(), 4000u);
-    EXPECT_EQ(board.acknowledge(10000, seen), 4000u);
+    EXPECT_EQ(board.acknowledge(10000, seen, first_sent), 4000u);
+    EXPECT_EQ(first_sent, 5 * ms);
     EXPECT_TRUE(board.is_empty());
     EXPECT_EQ(board.pipe(), 0u);
 }
@@ -285,7 +288,8 @@ TEST(TcpSackScoreboard, KeepsSackedDataAcrossATimeoutUntilThePeerReneges) {
     EXPECT_EQ(board.lost_bytes(), 8000u);
     EXPECT_EQ(board.pipe(), 0u);
     EXPECT_FALSE(board.reneged());
-    board.acknowledge(2000, seen);
+    uint64_t first_sent = 0;
+    board.acknowledge(2000, seen, first_sent);
     EXPECT_TRUE(board.reneged()); // SND.UNA sits on SACKed data: the peer dropped it
     board.mark_all_lost(false);
     EXPECT_EQ(board.sacked_bytes(), 0u);
