@@ -126,6 +126,8 @@ private:
     void handle_new_ack(const TcpSegment& segment, uint32_t ack, const SackOutcome& sack);
     void handle_duplicate_ack();
     void handle_data(const TcpSegment& segment);
+    // Data below RCV.NXT: a D-SACK block for the next segment (RFC 2883).
+    void note_duplicate_data(const TcpSegment& segment);
     void handle_fin();
     void take_options(const TcpOptions& options);
     void update_window(const TcpSegment& segment);
@@ -209,6 +211,10 @@ private:
     uint32_t m_ts_recent = 0;
     uint32_t m_ts_offset = 0;
     uint32_t m_last_ack_sent = 0;
+
+    // Data received twice, reported as the first SACK block of the next segment (RFC 2883).
+    bool m_dsack_pending = false;
+    SackBlock m_dsack = {};
 
     ChunkedBuffer m_send_queue; // from snd_una on
     ChunkedBuffer m_receive_queue;

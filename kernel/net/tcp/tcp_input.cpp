@@ -274,10 +274,21 @@ void TcpConnection::schedule_ack(bool now) {
         m_delayed_ack_at = m_table.now_ns() + tcp_timing::delayed_ack;
 }
 
+void TcpConnection::note_duplicate_data(const TcpSegment& segment) {
+    uint32_t start = segment.header.sequence;
+    if (!m_sack || segment.payload_length == 0 || !sequence_less(start, m_rcv_nxt))
+        return;
+    // RFC 2883: tell the sender what came twice, so it learns its resend was needless.
+    uint32_t end = start + static_cast<uint32_t>(segment.payload_length);
+    m_dsack = {start, sequence_less(end, m_rcv_nxt) ? end : m_rcv_nxt};
+    m_dsack_pending = true;
+}
+
 void TcpConnection::handle_data(const TcpSegment& segment) {
     uint32_t start = segment.header.sequence;
     const uint8_t* payload = segment.payload;
     size_t length = segment.payload_length;
+    note_duplicate_data(segment);
     if (sequence_less(start, m_rcv_nxt)) {
         uint32_t skip = min<uint32_t>(m_rcv_nxt - start, static_cast<uint32_t>(length));
         payload += skip;
@@ -372,8 +383,10 @@ void TcpConnection::input(const TcpSegment& segment) {
     }
     if (!acceptable(segment)) {
         ++m_table.statistics().dropped_out_of_window;
-        if (!header.has(tcp_flag::rst))
+        if (!header.has(tcp_flag::rst)) {
+            note_duplicate_data(segment);
             send_ack();
+        }
         return;
     }
     if (m_timestamps && options.has_timestamps &&

@@ -22,7 +22,8 @@ struct TcpStatistics {
     uint64_t resets_sent = 0;
     uint64_t resets_received = 0;
     uint64_t syn_dropped_backlog_full = 0;
-    uint64_t connections_opened = 0; // reached ESTABLISHED
+    uint64_t connections_opened = 0;      // reached ESTABLISHED
+    uint64_t retransmission_timeouts = 0; // of data, after the handshake
     // Loss recovery with SACK.
     uint64_t sack_blocks_ignored = 0; // malformed or outside the data in flight
     uint64_t dsacks_received = 0;     // RFC 2883 duplicate reports

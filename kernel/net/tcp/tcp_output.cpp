@@ -91,9 +91,16 @@ void TcpConnection::transmit(uint32_t sequence, uint8_t flags, size_t length) {
         options.timestamp_value = timestamp_now();
         options.timestamp_echo = (flags & tcp_flag::ack) ? m_ts_recent : 0;
     }
-    if (m_sack && !(flags & tcp_flag::syn) && !m_out_of_order.is_empty())
-        options.sack_block_count = static_cast<uint8_t>(
-            m_out_of_order.sack_blocks(options.sack_blocks, tcp_maximum_sack_blocks));
+    if (m_sack && !(flags & tcp_flag::syn) && (m_dsack_pending || !m_out_of_order.is_empty())) {
+        size_t count = 0;
+        if (m_dsack_pending) {
+            options.sack_blocks[count++] = m_dsack;
+            m_dsack_pending = false;
+        }
+        count += m_out_of_order.sack_blocks(options.sack_blocks + count,
+                                            tcp_maximum_sack_blocks - count);
+        options.sack_block_count = static_cast<uint8_t>(count);
+    }
 
     TransmitFragment pieces[maximum_pieces];
     size_t count = 0;
@@ -107,7 +114,7 @@ void TcpConnection::transmit(uint32_t sequence, uint8_t flags, size_t length) {
 
 size_t TcpConnection::payload_limit() const {
     // SACK blocks take room from the payload, so that a segment still fits the path.
-    if (!m_sack || m_out_of_order.is_empty())
+    if (!m_sack || (m_out_of_order.is_empty() && !m_dsack_pending))
         return m_mss;
     size_t blocks = m_timestamps ? 3 : tcp_maximum_sack_blocks;
     return m_mss - (4 + 8 * blocks);

@@ -53,6 +53,7 @@ void TcpConnection::on_retransmit_timeout() {
     }
     if (m_snd_una == m_snd_max)
         return;
+    ++m_table.statistics().retransmission_timeouts;
     if (m_sack) {
         on_sack_retransmit_timeout();
         return;

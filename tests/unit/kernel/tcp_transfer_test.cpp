@@ -378,6 +378,30 @@ TEST_F(TcpTransfer, OutOfOrderDataIsAcknowledgedWithSackBlocks) {
     EXPECT_EQ(read_all(socket), data);
 }
 
+TEST_F(TcpTransfer, DataReceivedTwiceIsReportedWithADuplicateSack) {
+    TcpSocket* socket = open_passive(mss_option(1000, true));
+    uint32_t start = peer_next;
+    std::string data = pattern(300);
+    send_from_peer(data.substr(0, 200));
+    advance(40 * ms); // the delayed ACK
+    take();
+    deliver(tcp_flag::ack, start + 250, our_next, data.substr(250, 50)); // out of order
+    take();
+    deliver(tcp_flag::ack, start + 100, our_next, data.substr(100, 100)); // a resend
+    Sent ack = take();
+    EXPECT_EQ(ack.header().acknowledgment, start + 200);
+    ASSERT_EQ(ack.header().options.sack_block_count, 2);
+    // RFC 2883: the duplicate first, then the out-of-order data.
+    EXPECT_EQ(ack.header().options.sack_blocks[0].start, start + 100);
+    EXPECT_EQ(ack.header().options.sack_blocks[0].end, start + 200);
+    EXPECT_EQ(ack.header().options.sack_blocks[1].start, start + 250);
+    ack_from_peer(our_next);
+    EXPECT_EQ(ip.sent.size(), 0u);
+    deliver(tcp_flag::ack, start + 200, our_next, data.substr(200, 50));
+    EXPECT_EQ(take().header().options.sack_block_count, 0); // reported once only
+    EXPECT_EQ(read_all(socket), data);
+}
+
 TEST_F(TcpTransfer, ZeroWindowIsProbedWithBackoffUntilItOpens) {
     TcpSocket* socket = open_passive(mss_option(1000));
     ack_from_peer(our_next, 0);
