@@ -11,14 +11,23 @@ namespace kernel {
 namespace {
 
 constexpr uint32_t header_magic = 0x6b6d6c63;
-constexpr size_t smallest_class = 32;
-constexpr size_t class_count = 7; // 32 .. 2048 bytes including the header
+constexpr size_t class_count = sizeof(kmalloc_classes) / sizeof(kmalloc_classes[0]);
 
 struct alignas(16) Header {
     uint32_t magic;
     uint32_t size_class; // class index, or class_count for a frame run
     uint64_t pages;      // frames in the run
 };
+
+// Blocks follow each other in a page, so every class keeps the header's alignment.
+constexpr bool classes_aligned() {
+    for (size_t size : kmalloc_classes) {
+        if (size % alignof(Header) != 0)
+            return false;
+    }
+    return true;
+}
+static_assert(classes_aligned());
 
 struct FreeBlock {
     FreeBlock* next;
@@ -27,7 +36,7 @@ struct FreeBlock {
 FreeBlock* free_lists[class_count];
 
 size_t class_size(size_t index) {
-    return smallest_class << index;
+    return kmalloc_classes[index];
 }
 
 bool refill(size_t index) {

@@ -20,8 +20,8 @@ public:
     void reset_backoff() { m_backoff = 0; }
 
     uint64_t rto_ns() const;
-
-    // For TCP_INFO: 0 before the first sample.
+    bool has_sample() const { return m_has_sample; }
+    // 0 before the first sample (as TCP_INFO reports it).
     uint64_t smoothed_ns() const { return m_smoothed_ns; }
     uint64_t variation_ns() const { return m_variation_ns; }
     uint64_t minimum_ns() const { return m_minimum_ns; }

@@ -183,8 +183,9 @@ void TcpConnection::move_to_closed() {
     TcpTable::unindex(*this);
     m_table.note_closed(*this);
     m_retransmit_at = m_delayed_ack_at = m_persist_at = m_keep_alive_at = m_linger_at = 0;
-    m_cork_at = 0;
+    m_reorder_at = m_probe_at = m_cork_at = 0;
     m_send_queue.clear();
+    m_scoreboard.clear();
     m_out_of_order.clear();
     m_write_shutdown = true;
     if (m_listener)
@@ -373,12 +374,21 @@ void TcpConnection::lower_path_mtu(size_t next_hop_mtu) {
     // What is in flight was too big for the path and is gone: it goes again at the new size
     // at once, without a congestion response, as Linux's tcp_simple_retransmit() does
     // (RFC 1191 6.5).
-    if (m_snd_nxt != m_snd_una) {
+    if (m_snd_nxt == m_snd_una)
+        return;
+    m_rtt_timing = false;
+    if (m_sack) {
+        // Each segment now too big is deemed lost, and retransmit_record() cuts it to size.
+        size_t limit = payload_limit();
+        for (size_t index = 0; index < m_scoreboard.size(); ++index) {
+            const SentSegment& segment = m_scoreboard.at(index);
+            if (!segment.has(segment_flag::sacked) && segment.length() > limit)
+                m_scoreboard.mark_lost(index);
+        }
+    } else {
         m_snd_nxt = m_snd_una;
-        m_recovery_next = m_snd_una;
-        m_rtt_timing = false;
-        output();
     }
+    output();
 }
 
 bool TcpConnection::is_finished() const {

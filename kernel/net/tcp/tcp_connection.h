@@ -9,6 +9,8 @@
 #include "net/tcp/chunked_buffer.h"
 #include "net/tcp/congestion_control.h"
 #include "net/tcp/fast_recovery.h"
+#include "net/tcp/proportional_rate_reduction.h"
+#include "net/tcp/rack.h"
 #include "net/tcp/reassembly_queue.h"
 #include "net/tcp/rtt_estimator.h"
 #include "net/tcp/sack_scoreboard.h"
@@ -127,20 +129,44 @@ private:
     size_t send_limit() const;
     // RFC 1191 6.2: "fragmentation needed" says the path carries at most `next_hop_mtu`.
     void lower_path_mtu(size_t next_hop_mtu);
+    // The next new data that `usable` bytes of window allow under Nagle's rule and the cork;
+    // false when none goes.
+    bool send_new_segment(uint32_t usable);
 
     // tcp_input.cpp: what comes in.
     void input_syn_sent(const TcpSegment& segment);
     bool acceptable(const TcpSegment& segment) const;
     bool handle_reset(const TcpSegment& segment);
     bool handle_ack(const TcpSegment& segment);
-    void handle_new_ack(const TcpSegment& segment, uint32_t ack);
+    void handle_new_ack(const TcpSegment& segment, uint32_t ack, const SackOutcome& sack);
     void handle_duplicate_ack();
     void handle_data(const TcpSegment& segment);
+    // Data below RCV.NXT: a D-SACK block for the next segment (RFC 2883).
+    void note_duplicate_data(const TcpSegment& segment);
     void handle_fin();
     void take_options(const TcpOptions& options);
     void update_window(const TcpSegment& segment);
     // `length` bytes of data were taken in.
     void schedule_ack(size_t length, bool now);
+
+    // tcp_recovery.cpp: loss recovery with SACK (RFC 6675 scoreboard, RFC 8985 RACK-TLP,
+    // RFC 6937 PRR, RFC 3522 Eifel undo).
+    SackOutcome take_sack(const TcpSegment& segment, uint32_t ack);
+    // `acked` bytes newly acknowledged cumulatively; `delivered` bytes newly delivered by it and
+    // by SACK.
+    void recovery_on_ack(const TcpSegment& segment, uint32_t acked, uint32_t delivered,
+                         const SackOutcome& sack, uint32_t in_flight_before, uint64_t rtt_sample);
+    void detect_losses();
+    void enter_recovery();
+    void detect_spurious_retransmission(const TcpSegment& segment);
+    void handle_probe_ack(uint32_t ack, bool advanced, const SackOutcome& sack);
+    void output_with_sack();
+    bool retransmit_record(size_t index);
+    void arm_probe();
+    void on_probe_timeout();
+    void on_reorder_timeout();
+    void on_sack_retransmit_timeout();
+    void arm_undo();
 
     // tcp_timers.cpp
     void on_retransmit_timeout();
@@ -208,6 +234,10 @@ private:
     uint32_t m_ts_offset = 0;
     uint32_t m_last_ack_sent = 0;
 
+    // Data received twice, reported as the first SACK block of the next segment (RFC 2883).
+    bool m_dsack_pending = false;
+    SackBlock m_dsack = {};
+
     ChunkedBuffer m_send_queue; // from snd_una on
     ChunkedBuffer m_receive_queue;
     ReassemblyQueue m_out_of_order;
@@ -215,8 +245,25 @@ private:
     RttEstimator m_rtt;
     CongestionControl m_congestion;
     FastRecovery m_recovery;
+    // With SACK: every segment in flight, RACK, PRR, and where recovery stands.
+    enum class RecoveryState : uint8_t {
+        open,
+        recovery, // fast recovery, the window paced down by PRR
+        loss,     // after a retransmission timeout: slow start from one segment
+    };
     SackScoreboard m_scoreboard;
-    uint32_t m_recovery_next = 0; // where recovery looks for the next hole to resend
+    Rack m_rack;
+    ProportionalRateReduction m_prr;
+    RecoveryState m_recovery_state = RecoveryState::open;
+    uint32_t m_recovery_point = 0; // SND.MAX when recovery began (RFC 6675 RecoveryPoint)
+    // The tail loss probe in flight (RFC 8985 7.4): the SND.MAX it was sent at, and whether it
+    // resent data rather than sending new data.
+    bool m_probe_outstanding = false;
+    bool m_probe_retransmitted = false;
+    uint32_t m_probe_end = 0;
+    // Eifel (RFC 3522): the timestamp of the first retransmission, until the next new ACK.
+    bool m_undo_armed = false;
+    uint32_t m_undo_timestamp = 0;
     bool m_rtt_timing = false;
     uint32_t m_rtt_sequence = 0;
     uint64_t m_rtt_started = 0;
@@ -225,6 +272,8 @@ private:
     uint64_t m_retransmit_at = 0;
     uint64_t m_delayed_ack_at = 0;
     uint64_t m_persist_at = 0;
+    uint64_t m_reorder_at = 0; // RACK's reorder timer (RFC 8985 6.3)
+    uint64_t m_probe_at = 0;   // the tail loss probe's timeout (RFC 8985 7.2)
     uint64_t m_keep_alive_at = 0;
     uint64_t m_linger_at = 0; // TIME_WAIT or an orphan's FIN_WAIT_2
     uint64_t m_cork_at = 0;   // a partial segment held by TCP_CORK or MSG_MORE goes then

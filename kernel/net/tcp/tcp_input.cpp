@@ -29,6 +29,7 @@ void TcpConnection::take_options(const TcpOptions& options) {
     }
     m_congestion.start(m_mss, m_options.congestion);
     m_recovery.start(m_mss);
+    m_recovery_state = RecoveryState::open;
 }
 
 void TcpConnection::become_established() {
@@ -130,14 +131,16 @@ void TcpConnection::update_window(const TcpSegment& segment) {
     }
 }
 
-void TcpConnection::handle_new_ack(const TcpSegment& segment, uint32_t ack) {
+void TcpConnection::handle_new_ack(const TcpSegment& segment, uint32_t ack,
+                                   const SackOutcome& sack) {
     uint32_t in_flight_before = m_snd_max - m_snd_una;
     uint32_t acked = ack - m_snd_una;
     size_t data_acked = min<size_t>(acked, m_send_queue.size());
     m_send_queue.consume(data_acked);
     m_counters.bytes_acked += data_acked;
     m_snd_una = ack;
-    m_scoreboard.acknowledge(ack);
+    uint64_t first_sent = 0;
+    uint32_t delivered = m_sack ? m_scoreboard.acknowledge(ack, m_rack, first_sent) : 0;
     if (sequence_less(m_snd_nxt, m_snd_una))
         m_snd_nxt = m_snd_una;
 
@@ -145,7 +148,11 @@ void TcpConnection::handle_new_ack(const TcpSegment& segment, uint32_t ack) {
     const TcpOptions& options = segment.header.options;
     // The round trip this ACK measures, if any (0 when it measures none).
     uint64_t rtt_sample = 0;
-    if (m_timestamps && options.has_timestamps && options.timestamp_echo != 0) {
+    if (first_sent) {
+        // The scoreboard's send times measure to the nanosecond (as Linux's skb timestamps).
+        rtt_sample = now - first_sent;
+        m_rtt.add_sample(rtt_sample);
+    } else if (m_timestamps && options.has_timestamps && options.timestamp_echo != 0) {
         uint32_t elapsed_ms = timestamp_now() - options.timestamp_echo;
         if (elapsed_ms < 60'000) {
             rtt_sample = uint64_t(elapsed_ms) * tcp_timing::millisecond;
@@ -159,8 +166,13 @@ void TcpConnection::handle_new_ack(const TcpSegment& segment, uint32_t ack) {
     m_rtt.reset_backoff();
     m_retransmits = 0;
 
-    bool partial =
-        m_recovery.on_new_ack(m_congestion, acked, ack, in_flight_before, now, rtt_sample);
+    bool partial = false;
+    if (m_sack)
+        recovery_on_ack(segment, acked, delivered + sack.newly_sacked, sack, in_flight_before,
+                        rtt_sample);
+    else
+        partial =
+            m_recovery.on_new_ack(m_congestion, acked, ack, in_flight_before, now, rtt_sample);
     if (m_snd_una == m_snd_max)
         m_retransmit_at = 0;
     else
@@ -193,11 +205,8 @@ void TcpConnection::handle_duplicate_ack() {
     if (m_recovery.on_duplicate_ack(m_congestion, in_flight, m_snd_max, m_snd_una,
                                     m_table.now_ns())) {
         m_rtt_timing = false;
-        m_recovery_next = m_snd_una;
         retransmit_first();
         start_retransmit_timer();
-    } else if (m_recovery.in_recovery()) {
-        retransmit_next_hole();
     }
 }
 
@@ -224,28 +233,30 @@ bool TcpConnection::handle_ack(const TcpSegment& segment) {
             m_state = TcpState::fin_wait_1;
         return true;
     }
-    if (m_sack && header.options.sack_block_count > 0)
-        m_scoreboard.add(header.options.sack_blocks, header.options.sack_block_count,
-                         sequence_max(m_snd_una, ack), m_snd_max);
     if (sequence_greater(ack, m_snd_max)) {
         // Acknowledges what was never sent (RFC 5961 5.2: answered with an ACK, dropped).
         send_ack();
         return false;
     }
+    SackOutcome sack;
+    if (m_sack)
+        sack = take_sack(segment, ack);
     if (sequence_greater(ack, m_snd_una)) {
         update_window(segment);
-        handle_new_ack(segment, ack);
+        handle_new_ack(segment, ack, sack);
         return m_state != TcpState::closed;
     }
-    // A duplicate ACK (RFC 5681 2) keeps the window; with SACK (RFC 6675 2) one that reports
-    // received data counts even when the window moved, as a receiver's window grows while it
-    // waits for a hole to fill (Linux's does).
+    if (m_sack) {
+        // Duplicate or not, what it reports drives RACK and PRR (RFC 8985, RFC 6937).
+        update_window(segment);
+        if (ack == m_snd_una && m_snd_max != m_snd_una)
+            recovery_on_ack(segment, 0, sack.newly_sacked, sack, m_snd_max - m_snd_una, 0);
+        return true;
+    }
+    // A duplicate ACK (RFC 5681 2) keeps the window.
     bool same_window = uint32_t(header.window) << m_snd_wscale == m_snd_wnd;
-    bool reports_sack = m_sack && header.options.sack_block_count > 0;
     if (ack == m_snd_una && segment.payload_length == 0 && !header.has(tcp_flag::fin) &&
-        (same_window || reports_sack) && m_snd_max != m_snd_una) {
-        if (!same_window)
-            update_window(segment);
+        same_window && m_snd_max != m_snd_una) {
         handle_duplicate_ack();
         return true;
     }
@@ -266,10 +277,21 @@ void TcpConnection::schedule_ack(size_t length, bool now) {
         m_delayed_ack_at = m_table.now_ns() + tcp_timing::delayed_ack;
 }
 
+void TcpConnection::note_duplicate_data(const TcpSegment& segment) {
+    uint32_t start = segment.header.sequence;
+    if (!m_sack || segment.payload_length == 0 || !sequence_less(start, m_rcv_nxt))
+        return;
+    // RFC 2883: tell the sender what came twice, so it learns its resend was needless.
+    uint32_t end = start + static_cast<uint32_t>(segment.payload_length);
+    m_dsack = {start, sequence_less(end, m_rcv_nxt) ? end : m_rcv_nxt};
+    m_dsack_pending = true;
+}
+
 void TcpConnection::handle_data(const TcpSegment& segment) {
     uint32_t start = segment.header.sequence;
     const uint8_t* payload = segment.payload;
     size_t length = segment.payload_length;
+    note_duplicate_data(segment);
     if (sequence_less(start, m_rcv_nxt)) {
         uint32_t skip = min<uint32_t>(m_rcv_nxt - start, static_cast<uint32_t>(length));
         payload += skip;
@@ -374,8 +396,10 @@ void TcpConnection::input(const TcpSegment& segment) {
     }
     if (!acceptable(segment)) {
         ++m_table.statistics().dropped_out_of_window;
-        if (!header.has(tcp_flag::rst))
+        if (!header.has(tcp_flag::rst)) {
+            note_duplicate_data(segment);
             send_ack();
+        }
         return;
     }
     if (m_timestamps && options.has_timestamps &&

@@ -29,7 +29,16 @@ struct TcpStatistics {
     uint64_t segments_offloaded = 0;  // sent for the device to cut (TSO)
     // ICMP errors quoting a sequence outside SND.UNA..SND.MAX, forged or stale (RFC 5927 4.1).
     uint64_t icmp_out_of_window = 0;
-    uint64_t path_mtu_reductions = 0; // "fragmentation needed" that lowered a connection's MSS
+    uint64_t path_mtu_reductions = 0;     // "fragmentation needed" that lowered a connection's MSS
+    uint64_t retransmission_timeouts = 0; // of data, after the handshake
+    // Loss recovery with SACK.
+    uint64_t sack_blocks_ignored = 0; // malformed or outside the data in flight
+    uint64_t dsacks_received = 0;     // RFC 2883 duplicate reports
+    uint64_t sack_renegings = 0;      // the peer dropped data it had SACKed (RFC 2018 8)
+    uint64_t rack_losses = 0;         // segments RACK deemed lost
+    uint64_t tail_loss_probes = 0;
+    uint64_t tail_loss_recoveries = 0; // a probe repaired a loss (RFC 8985 7.4.2)
+    uint64_t spurious_undos = 0;       // a retransmission found needless, its reduction undone
 };
 
 class TcpLayer {

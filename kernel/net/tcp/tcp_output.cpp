@@ -94,9 +94,16 @@ void TcpConnection::transmit(uint32_t sequence, uint8_t flags, size_t length) {
         options.timestamp_value = timestamp_now();
         options.timestamp_echo = (flags & tcp_flag::ack) ? m_ts_recent : 0;
     }
-    if (m_sack && !(flags & tcp_flag::syn) && !m_out_of_order.is_empty())
-        options.sack_block_count = static_cast<uint8_t>(
-            m_out_of_order.sack_blocks(options.sack_blocks, tcp_maximum_sack_blocks));
+    if (m_sack && !(flags & tcp_flag::syn) && (m_dsack_pending || !m_out_of_order.is_empty())) {
+        size_t count = 0;
+        if (m_dsack_pending) {
+            options.sack_blocks[count++] = m_dsack;
+            m_dsack_pending = false;
+        }
+        count += m_out_of_order.sack_blocks(options.sack_blocks + count,
+                                            tcp_maximum_sack_blocks - count);
+        options.sack_block_count = static_cast<uint8_t>(count);
+    }
 
     ++m_counters.segments_out;
     if (length > 0) {
@@ -120,7 +127,7 @@ void TcpConnection::transmit(uint32_t sequence, uint8_t flags, size_t length) {
 
 size_t TcpConnection::payload_limit() const {
     // SACK blocks take room from the payload, so that a segment still fits the path.
-    if (!m_sack || m_out_of_order.is_empty())
+    if (!m_sack || (m_out_of_order.is_empty() && !m_dsack_pending))
         return m_mss;
     size_t blocks = m_timestamps ? 3 : tcp_maximum_sack_blocks;
     return m_mss - (4 + 8 * blocks);
@@ -211,17 +218,53 @@ void TcpConnection::retransmit_first() {
     send_data(m_snd_una, length, fin);
     uint32_t end = m_snd_una + static_cast<uint32_t>(length);
     m_snd_nxt = sequence_max(m_snd_nxt, end + (fin ? 1 : 0));
-    m_recovery_next = sequence_max(m_recovery_next, end);
 }
 
-void TcpConnection::retransmit_next_hole() {
-    uint32_t start;
-    uint32_t length;
-    if (!m_scoreboard.next_hole(sequence_max(m_recovery_next, m_snd_una), start, length))
-        return;
-    length = min<uint32_t>(length, static_cast<uint32_t>(payload_limit()));
-    send_data(start, length, false);
-    m_recovery_next = start + length;
+bool TcpConnection::send_new_segment(uint32_t usable) {
+    uint32_t data_end = m_snd_una + static_cast<uint32_t>(m_send_queue.size());
+    size_t available =
+        sequence_less(m_snd_nxt, data_end) ? static_cast<size_t>(data_end - m_snd_nxt) : 0;
+    size_t segment = payload_limit();
+    size_t length = min<size_t>(min<size_t>(available, send_limit()), usable);
+    bool fin = m_fin_queued && m_snd_nxt + length == m_fin_sequence &&
+               sequence_less_equal(m_snd_nxt, m_fin_sequence);
+    if (length == 0 && !fin)
+        return false;
+    size_t partial = length % segment;
+    if (partial != 0 && !fin) {
+        bool window_limited = length < available;
+        // TCP_CORK or MSG_MORE: a partial segment waits for more data, the cork's removal or
+        // its 200 ms ceiling, whatever TCP_NODELAY says (tcp(7)).
+        bool held = (m_options.cork || m_more) && !m_cork_expired && !window_limited;
+        if (held && !m_cork_at) {
+            m_cork_at = m_table.now_ns() + tcp_timing::cork_ceiling;
+            m_table.touch(*this);
+        }
+        // Nagle (RFC 896): a small segment waits while data is unacknowledged, unless
+        // TCP_NODELAY; a window-limited one waits for the window to open. Under TSO only the
+        // small tail waits (as for the cork), cut off the full segments before it, as Linux's
+        // tcp_mss_split_point() does.
+        if (held || (m_snd_nxt != m_snd_una && (window_limited || !m_options.no_delay))) {
+            if (length < segment)
+                return false;
+            length -= partial;
+        }
+    }
+    uint32_t end = m_snd_nxt + static_cast<uint32_t>(length) + (fin ? 1 : 0);
+    if (m_sack &&
+        !m_scoreboard.record_sent(m_snd_nxt, end, static_cast<uint32_t>(segment), m_table.now_ns()))
+        return false; // the scoreboard is full: new data waits for ACKs
+    if (m_recovery_state == RecoveryState::recovery)
+        m_prr.on_sent(end - m_snd_nxt);
+    send_data(m_snd_nxt, length, fin);
+    if (length % segment != 0)
+        m_cork_at = 0; // the held partial segment went
+    m_snd_nxt = end;
+    m_snd_max = sequence_max(m_snd_max, m_snd_nxt);
+    if (!m_retransmit_at)
+        start_retransmit_timer();
+    m_persist_at = 0;
+    return true;
 }
 
 void TcpConnection::output() {
@@ -235,49 +278,17 @@ void TcpConnection::output() {
     default:
         return;
     }
-    uint32_t data_end = m_snd_una + static_cast<uint32_t>(m_send_queue.size());
-    for (;;) {
-        uint32_t in_flight = m_snd_nxt - m_snd_una;
-        size_t available =
-            sequence_less(m_snd_nxt, data_end) ? static_cast<size_t>(data_end - m_snd_nxt) : 0;
-        uint32_t window = min(m_snd_wnd, m_congestion.window());
-        uint32_t usable = window > in_flight ? window - in_flight : 0;
-        size_t segment = payload_limit();
-        size_t length = min<size_t>(min<size_t>(available, send_limit()), usable);
-        bool fin = m_fin_queued && m_snd_nxt + length == m_fin_sequence &&
-                   sequence_less_equal(m_snd_nxt, m_fin_sequence);
-        if (length == 0 && !fin)
-            break;
-        size_t partial = length % segment;
-        if (partial != 0 && !fin) {
-            bool window_limited = length < available;
-            // TCP_CORK or MSG_MORE: a partial segment waits for more data, the cork's removal
-            // or its 200 ms ceiling, whatever TCP_NODELAY says (tcp(7)).
-            bool corked = (m_options.cork || m_more) && !m_cork_expired;
-            // Nagle (RFC 896): a small segment waits while data is unacknowledged, unless
-            // TCP_NODELAY; a window-limited one waits for the window to open. Under TSO only
-            // the small tail waits (as for the cork), cut off the full segments before it, as
-            // Linux's tcp_mss_split_point() does.
-            bool held = corked && !window_limited;
-            if (held && !m_cork_at) {
-                m_cork_at = m_table.now_ns() + tcp_timing::cork_ceiling;
-                m_table.touch(*this);
-            }
-            if (held || (in_flight > 0 && (window_limited || !m_options.no_delay))) {
-                if (length < segment)
-                    break;
-                length -= partial;
-            }
+    if (m_sack) {
+        output_with_sack();
+    } else {
+        for (;;) {
+            uint32_t in_flight = m_snd_nxt - m_snd_una;
+            uint32_t window = min(m_snd_wnd, m_congestion.window());
+            if (!send_new_segment(window > in_flight ? window - in_flight : 0))
+                break;
         }
-        send_data(m_snd_nxt, length, fin);
-        if (length % segment != 0)
-            m_cork_at = 0; // the held partial segment went
-        m_snd_nxt += static_cast<uint32_t>(length) + (fin ? 1 : 0);
-        m_snd_max = sequence_max(m_snd_max, m_snd_nxt);
-        if (!m_retransmit_at)
-            start_retransmit_timer();
-        m_persist_at = 0;
     }
+    uint32_t data_end = m_snd_una + static_cast<uint32_t>(m_send_queue.size());
     bool blocked = sequence_less(m_snd_nxt, data_end) && m_snd_nxt == m_snd_una;
     if (blocked && m_snd_wnd == 0 && !m_persist_at && !m_retransmit_at) {
         m_persist_backoff = 0;

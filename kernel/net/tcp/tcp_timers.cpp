@@ -9,8 +9,9 @@ namespace kernel::net::tcp {
 
 void TcpConnection::enter_time_wait() {
     m_state = TcpState::time_wait;
-    m_retransmit_at = m_persist_at = m_keep_alive_at = m_cork_at = 0;
+    m_retransmit_at = m_persist_at = m_keep_alive_at = m_cork_at = m_reorder_at = m_probe_at = 0;
     m_send_queue.clear();
+    m_scoreboard.clear();
     m_linger_at = m_table.now_ns() + tcp_timing::time_wait;
 }
 
@@ -60,10 +61,14 @@ void TcpConnection::on_retransmit_timeout() {
     }
     if (m_snd_una == m_snd_max)
         return;
+    ++m_table.statistics().retransmission_timeouts;
+    if (m_sack) {
+        on_sack_retransmit_timeout();
+        return;
+    }
     // Go back to the first unacknowledged byte with a window of one segment (RFC 5681 3.1).
     m_congestion.on_timeout(m_snd_max - m_snd_una, m_table.now_ns());
     m_recovery.on_timeout(m_snd_max);
-    m_scoreboard.clear(); // the peer may have dropped what it SACKed (RFC 2018 8)
     m_snd_nxt = m_snd_una;
     retransmit_first();
     start_retransmit_timer();
@@ -106,6 +111,14 @@ void TcpConnection::run_timers(uint64_t now) {
         on_retransmit_timeout();
         changed = true;
     }
+    if (m_reorder_at && now >= m_reorder_at) {
+        on_reorder_timeout();
+        changed = true;
+    }
+    if (m_probe_at && now >= m_probe_at) {
+        on_probe_timeout();
+        changed = true;
+    }
     if (m_delayed_ack_at && now >= m_delayed_ack_at)
         send_ack();
     if (m_persist_at && now >= m_persist_at)
@@ -125,8 +138,8 @@ void TcpConnection::run_timers(uint64_t now) {
 }
 
 uint64_t TcpConnection::next_deadline_ns() const {
-    const uint64_t deadlines[] = {m_retransmit_at, m_delayed_ack_at, m_persist_at,
-                                  m_keep_alive_at, m_linger_at,      m_cork_at};
+    const uint64_t deadlines[] = {m_retransmit_at, m_delayed_ack_at, m_persist_at, m_keep_alive_at,
+                                  m_linger_at,     m_cork_at,        m_reorder_at, m_probe_at};
     uint64_t earliest = 0;
     for (uint64_t deadline : deadlines) {
         if (deadline && (!earliest || deadline < earliest))

@@ -182,10 +182,4 @@ TEST_F(TcpMany, EphemeralPortsStayDistinctAcrossThousandsOfConnects) {
         socket->close();
 }
 
-// What an idle connection costs beyond its buffers' contents; the buffers themselves are
-// allocated as data arrives. Raise the bound only with a reason.
-TEST(TcpConnectionSize, IdleConnectionStaysSmall) {
-    EXPECT_LE(sizeof(TcpConnection), 768u);
-}
-
 } // namespace

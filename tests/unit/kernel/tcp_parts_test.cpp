@@ -3,6 +3,8 @@
 #include "net/tcp/chunked_buffer.h"
 #include "net/tcp/congestion_control.h"
 #include "net/tcp/fast_recovery.h"
+#include "net/tcp/proportional_rate_reduction.h"
+#include "net/tcp/rack.h"
 #include "net/tcp/reassembly_queue.h"
 #include "net/tcp/rtt_estimator.h"
 #include "net/tcp/sack_scoreboard.h"
@@ -209,27 +211,187 @@ TEST(TcpReassemblyQueue, BoundsThePiecesAPeerCanMake) {
     EXPECT_TRUE(queue.insert(5000, &byte, 1, 1 << 20)); // draining made room
 }
 
-TEST(TcpSackScoreboard, MergesBlocksAndFindsTheHolesBetweenThem) {
+// Records every delivery the scoreboard reports.
+struct Deliveries : DeliveryObserver {
+    void delivered(const SentSegment& segment) override { ends.push_back(segment.end); }
+    std::vector<uint32_t> ends;
+};
+
+// Ten 1000-byte segments from 0, sent 1 ms apart.
+void send_ten(SackScoreboard& board) {
+    for (uint32_t index = 0; index < 10; ++index)
+        ASSERT_TRUE(board.record_sent(index * 1000, (index + 1) * 1000, 1000, index * ms));
+}
+
+TEST(TcpSackScoreboard, MarksWholeSegmentsAndCountsThePipe) {
     SackScoreboard board;
-    SackBlock blocks[] = {{3000, 4000}, {1000, 2000}, {5000, 9000}, {1500, 2500}};
-    board.add(blocks, 4, 500, 6000); // the last part of {5000, 9000} was never sent
-    uint32_t start, length;
-    ASSERT_TRUE(board.next_hole(500, start, length));
-    EXPECT_EQ(start, 500u);
-    EXPECT_EQ(length, 500u);
-    ASSERT_TRUE(board.next_hole(1000, start, length));
-    EXPECT_EQ(start, 2500u); // {1000, 2000} and {1500, 2500} merged
-    EXPECT_EQ(length, 500u);
-    EXPECT_FALSE(board.next_hole(4000, start, length)); // nothing reported above: unknown
-    board.acknowledge(3500);
-    ASSERT_FALSE(board.next_hole(3500, start, length));
-    SackBlock later[] = {{4500, 5000}};
-    board.add(later, 1, 3500, 6000);
-    ASSERT_TRUE(board.next_hole(3500, start, length));
-    EXPECT_EQ(start, 4000u);
-    EXPECT_EQ(length, 500u);
-    board.clear();
+    Deliveries seen;
+    send_ten(board);
+    EXPECT_EQ(board.pipe(), 10000u);
+    SackBlock blocks[] = {{3000, 5000}, {6500, 8000}}; // the second covers one whole segment
+    SackOutcome outcome = board.add(blocks, 2, 0, 10000, seen);
+    EXPECT_EQ(outcome.newly_sacked, 3000u);
+    EXPECT_EQ(outcome.ignored_blocks, 0u);
+    EXPECT_EQ(seen.ends, (std::vector<uint32_t>{4000, 5000, 8000}));
+    EXPECT_EQ(board.sacked_segments(), 3u);
+    EXPECT_EQ(board.pipe(), 7000u);
+    board.mark_lost(0);
+    EXPECT_EQ(board.pipe(), 6000u); // RFC 6675: lost and not resent leaves the pipe
+    EXPECT_EQ(board.next_lost(), 0u);
+    board.record_retransmitted(0, 20 * ms);
+    EXPECT_EQ(board.pipe(), 7000u); // its retransmission is in flight
+    EXPECT_EQ(board.next_lost(), board.size());
+    // The cumulative ACK delivers what was not SACKed before, once.
+    seen.ends.clear();
+    uint64_t first_sent = 0;
+    EXPECT_EQ(board.acknowledge(5000, seen, first_sent), 3000u);
+    EXPECT_EQ(first_sent, 1 * ms); // the oldest never resent: an RTT sample (Karn)
+    EXPECT_EQ(seen.ends, (std::vector<uint32_t>{1000, 2000, 3000}));
+    EXPECT_EQ(board.size(), 5u);
+    EXPECT_EQ(board.pipe(), 4000u);
+    EXPECT_EQ(board.acknowledge(10000, seen, first_sent), 4000u);
+    EXPECT_EQ(first_sent, 5 * ms);
     EXPECT_TRUE(board.is_empty());
+    EXPECT_EQ(board.pipe(), 0u);
+}
+
+TEST(TcpSackScoreboard, HostileBlocksAreIgnoredAndDuplicatesRecognised) {
+    SackScoreboard board;
+    Deliveries seen;
+    send_ten(board);
+    SackBlock hostile[] = {{5000, 4000}, {9000, 20000}, {0x80000000u, 0x80001000u}, {500, 1500}};
+    SackOutcome outcome = board.add(hostile, 4, 1000, 10000, seen);
+    // Backwards, beyond what was sent, far away, straddling the cumulative ACK.
+    EXPECT_EQ(outcome.ignored_blocks, 4u);
+    EXPECT_FALSE(outcome.duplicate);
+    EXPECT_EQ(board.sacked_bytes(), 0u);
+    // RFC 2883: a first block below the ACK, or inside the second, is a D-SACK.
+    SackBlock below[] = {{0, 1000}};
+    outcome = board.add(below, 1, 1000, 10000, seen);
+    EXPECT_TRUE(outcome.duplicate);
+    EXPECT_EQ(outcome.duplicate_end, 1000u);
+    SackBlock inside[] = {{4000, 5000}, {3000, 6000}};
+    outcome = board.add(inside, 2, 1000, 10000, seen);
+    EXPECT_TRUE(outcome.duplicate);
+    EXPECT_EQ(outcome.newly_sacked, 3000u);
+    EXPECT_EQ(outcome.ignored_blocks, 0u);
+}
+
+TEST(TcpSackScoreboard, KeepsSackedDataAcrossATimeoutUntilThePeerReneges) {
+    SackScoreboard board;
+    Deliveries seen;
+    send_ten(board);
+    SackBlock blocks[] = {{2000, 4000}};
+    board.add(blocks, 1, 0, 10000, seen);
+    board.mark_all_lost(true); // a timeout: RFC 6675 5.1
+    EXPECT_EQ(board.sacked_bytes(), 2000u);
+    EXPECT_EQ(board.lost_bytes(), 8000u);
+    EXPECT_EQ(board.pipe(), 0u);
+    EXPECT_FALSE(board.reneged());
+    uint64_t first_sent = 0;
+    board.acknowledge(2000, seen, first_sent);
+    EXPECT_TRUE(board.reneged()); // SND.UNA sits on SACKed data: the peer dropped it
+    board.mark_all_lost(false);
+    EXPECT_EQ(board.sacked_bytes(), 0u);
+    EXPECT_EQ(board.next_lost(), 0u);
+    EXPECT_EQ(board.at(0).start, 2000u);
+}
+
+TEST(TcpSackScoreboard, CapsItsRecordsAndSplitsForSmallerRetransmissions) {
+    SackScoreboard board;
+    uint32_t sequence = 0;
+    while (board.record_sent(sequence, sequence + 1, 1000, 0))
+        ++sequence;
+    EXPECT_EQ(sequence, SackScoreboard::maximum_records);
+    EXPECT_FALSE(board.can_record());
+    board.clear();
+    send_ten(board);
+    board.mark_lost(2);
+    ASSERT_TRUE(board.split(2, 2400));
+    EXPECT_EQ(board.size(), 11u);
+    EXPECT_EQ(board.at(2).end, 2400u);
+    EXPECT_EQ(board.at(3).start, 2400u);
+    EXPECT_EQ(board.lost_bytes(), 1000u);
+    EXPECT_EQ(board.pipe(), 9000u);
+}
+
+TEST(TcpRack, DeemsLostWhatALaterDeliveryOvertookByMoreThanTheWindow) {
+    SackScoreboard board;
+    Rack rack;
+    send_ten(board); // segment n sent at n ms
+    // At 10 ms the ACK reports segment 3 delivered: segments 0-2 were sent before it.
+    rack.begin_ack(10 * ms);
+    SackBlock block[] = {{3000, 4000}};
+    board.add(block, 1, 0, 10000, rack);
+    EXPECT_EQ(rack.min_rtt_ns(), 7 * ms);
+    uint64_t timeout = 0;
+    // No reordering seen yet: a quarter of the minimum RTT (1.75 ms) of grace.
+    EXPECT_EQ(rack.reorder_window_ns(0, false, 1), 7 * ms / 4);
+    EXPECT_EQ(rack.detect_loss(board, 10 * ms, 0, false, timeout), 2u); // sent at 0 and 1 ms
+    EXPECT_EQ(timeout, 2 * ms + 7 * ms + 7 * ms / 4 - 10 * ms);
+    EXPECT_EQ(board.next_lost(), 0u);
+    EXPECT_EQ(board.next_lost(1), 1u);
+    EXPECT_EQ(board.next_lost(2), board.size());
+    // Segment 2 arrives late: reordering seen; no loss, and the window stays.
+    rack.begin_ack(11 * ms);
+    SackBlock late[] = {{2000, 3000}, {3000, 4000}};
+    board.add(late, 1, 0, 10000, rack);
+    EXPECT_EQ(rack.reorder_window_ns(0, true, 5), 7 * ms / 4);
+    // A retransmission that is lost again is found by time as well.
+    board.record_retransmitted(0, 12 * ms);
+    rack.begin_ack(30 * ms);
+    SackBlock after[] = {{6000, 7000}}; // sent at 6 ms, before the retransmission
+    board.add(after, 1, 0, 10000, rack);
+    // Segment 4 went 2 ms before it, beyond the window; segment 5 within it.
+    EXPECT_EQ(rack.detect_loss(board, 30 * ms, 0, true, timeout), 1u);
+    EXPECT_EQ(board.next_lost(), 1u);
+    EXPECT_EQ(board.next_lost(2), 4u);
+    ASSERT_TRUE(board.record_sent(10000, 11000, 1000, 13 * ms));
+    rack.begin_ack(40 * ms);
+    SackBlock newer[] = {{10000, 11000}}; // sent after the retransmission
+    board.add(newer, 1, 0, 11000, rack);
+    rack.begin_ack(60 * ms);
+    EXPECT_GE(rack.detect_loss(board, 60 * ms, 0, true, timeout), 1u);
+    EXPECT_EQ(board.next_lost(), 0u); // the lost retransmission is due again
+}
+
+TEST(TcpRack, DuplicateSacksWidenTheWindowForSixteenRecoveries) {
+    SackScoreboard board;
+    Rack rack;
+    send_ten(board);
+    rack.begin_ack(20 * ms);
+    SackBlock block[] = {{0, 1000}};
+    board.add(block, 1, 0, 10000, rack); // min RTT 20 ms
+    EXPECT_EQ(rack.reorder_window_ns(0, false, 0), 5 * ms);
+    rack.on_duplicate_sack(1000, 10000);
+    EXPECT_EQ(rack.reorder_window_ns(0, true, 5), 10 * ms);
+    rack.on_duplicate_sack(1000, 10000); // the same round trip: once
+    EXPECT_EQ(rack.reorder_window_ns(0, true, 5), 10 * ms);
+    rack.on_duplicate_sack(10000, 20000);
+    EXPECT_EQ(rack.reorder_window_ns(0, true, 5), 15 * ms);
+    EXPECT_EQ(rack.reorder_window_ns(12 * ms, true, 5), 12 * ms); // never beyond SRTT
+    for (int recovery = 0; recovery < 15; ++recovery)
+        rack.on_recovery_end();
+    EXPECT_EQ(rack.reorder_window_ns(0, true, 5), 15 * ms);
+    rack.on_recovery_end();
+    EXPECT_EQ(rack.reorder_window_ns(0, true, 5), 5 * ms);
+}
+
+TEST(TcpProportionalRateReduction, PacesTheWindowDownToTheThreshold) {
+    ProportionalRateReduction prr;
+    // RFC 6937 figure: 20 segments in flight, threshold 10, one lost.
+    prr.start(20000, 10000);
+    // The first ACK in recovery delivered one segment (SACKed); pipe 18 after the loss.
+    EXPECT_EQ(prr.on_ack(1000, 18000, 1000), 19000u); // the fast retransmit goes at once
+    prr.on_sent(1000);
+    EXPECT_EQ(prr.on_ack(1000, 18000, 1000), 18000u); // 2 delivered: ceil(2*10/20)-1 = 0
+    EXPECT_EQ(prr.on_ack(1000, 17000, 1000), 17500u); // 3 delivered: 1.5 - 1 segments
+    prr.on_sent(1000);
+    // Below the threshold, slow start back up, by at most one segment more than delivered.
+    EXPECT_EQ(prr.on_ack(1000, 8000, 1000), 8000u + 2000u);
+    prr.on_sent(2000);
+    EXPECT_EQ(prr.on_ack(3000, 5000, 1000), 5000u + 4000u); // max(7 - 4, 3) + 1 segments
+    EXPECT_EQ(prr.on_ack(0, 9500, 1000), 10000u);           // bounded by the threshold
 }
 
 TEST(TcpRttEstimator, FollowsRfc6298) {

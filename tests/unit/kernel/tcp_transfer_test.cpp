@@ -139,33 +139,211 @@ TEST_F(TcpTransfer, FastRetransmitOnThreeDuplicateAcksThenNewRenoRecovery) {
     socket->close();
 }
 
-TEST_F(TcpTransfer, SackedRecoveryResendsEveryHoleWithoutWaitingARoundTrip) {
-    TcpSocket* socket = open_passive(mss_option(1000, true));
-    socket->options().no_delay = true;
-    uint32_t base = our_next;
-    EXPECT_EQ(send_now(socket, pattern(10000)).size(), 10000u);
-    // Segments 0 and 4 were lost: each later arrival brings a duplicate ACK with SACK blocks.
-    auto duplicate_with = [&](std::vector<SackBlock> blocks) {
-        TcpOptions options;
+class TcpRecovery : public TcpHarness {
+protected:
+    // A connection with SACK whose round trip has been measured at 10 ms.
+    TcpSocket* open_with_sack(bool with_timestamps = false) {
+        TcpOptions options = mss_option(1000, true);
+        if (with_timestamps) {
+            options.has_timestamps = true;
+            options.timestamp_value = 100;
+        }
+        TcpSocket* socket = open_passive(options);
+        socket->options().no_delay = true;
+        // The MSS is 1000 less the 12 bytes of timestamps when they are on.
+        segment = with_timestamps ? 988 : 1000;
+        for (int round = 0; round < 8; ++round) {
+            send_now(socket, pattern(segment, round));
+            advance(10 * ms);
+            ack_from_peer(our_next);
+        }
+        base = our_next;
+        return socket;
+    }
+    void sack_ack(uint32_t ack, std::vector<SackBlock> blocks) {
+        TcpOptions options = peer_options();
         options.sack_block_count = static_cast<uint8_t>(blocks.size());
         for (size_t index = 0; index < blocks.size(); ++index)
             options.sack_blocks[index] = blocks[index];
-        deliver(tcp_flag::ack, peer_next, base, {}, options);
-    };
-    duplicate_with({{base + 1000, base + 2000}});
-    duplicate_with({{base + 1000, base + 3000}});
-    expect_nothing_sent();
-    duplicate_with({{base + 1000, base + 4000}});
-    EXPECT_EQ(take().header().sequence, base); // fast retransmit of the first hole
-    duplicate_with({{base + 5000, base + 6000}, {base + 1000, base + 4000}});
-    Sent second_hole = take(); // and at once the next one, below data the peer holds
-    EXPECT_EQ(second_hole.header().sequence, base + 4000);
-    EXPECT_EQ(second_hole.payload(), pattern(10000).substr(4000, 1000));
-    duplicate_with({{base + 5000, base + 7000}, {base + 1000, base + 4000}});
-    expect_nothing_sent(); // no hole left below what was SACKed
-    EXPECT_EQ(layer.statistics().retransmitted, 2u);
+        deliver(tcp_flag::ack, peer_next, ack, {}, options);
+    }
+    // Segment `index` of the data sent from `base`: {start, end}.
+    SackBlock seg(uint32_t first, uint32_t last) {
+        return {base + first * segment, base + last * segment};
+    }
+    std::vector<uint32_t> take_sequences() {
+        std::vector<uint32_t> sequences;
+        while (!ip.sent.empty())
+            sequences.push_back(take().header().sequence - base);
+        return sequences;
+    }
+    uint32_t at(uint32_t index) const { return index * segment; }
+
+    uint32_t base = 0;
+    uint32_t segment = 1000;
+};
+
+TEST_F(TcpRecovery, ThreeSackedSegmentsMakeTheLossCertain) {
+    TcpSocket* socket = open_with_sack();
+    EXPECT_EQ(send_now(socket, pattern(10000)).size(), 10000u);
+    advance(10 * ms);
+    sack_ack(base, {seg(1, 2)});
+    sack_ack(base, {seg(1, 3)});
+    expect_nothing_sent(); // within the reordering window (RFC 8985 6.2)
+    sack_ack(base, {seg(1, 4)});
+    EXPECT_EQ(take_sequences(), std::vector<uint32_t>{0}); // DupThresh SACKed: no window
+    EXPECT_EQ(layer.statistics().rack_losses, 1u);
     ack_from_peer(base + 10000);
     EXPECT_EQ(layer.next_deadline_ns(), 0u);
+    socket->close();
+}
+
+TEST_F(TcpRecovery, ReorderingWithinTheWindowResendsNothing) {
+    TcpSocket* socket = open_with_sack();
+    EXPECT_EQ(send_now(socket, pattern(10000)).size(), 10000u);
+    advance(10 * ms);
+    sack_ack(base, {seg(1, 2)});
+    EXPECT_NE(layer.next_deadline_ns(), 0u);
+    advance(1 * ms); // a quarter of the 10 ms minimum RTT is allowed
+    expect_nothing_sent();
+    ack_from_peer(base + at(2)); // the first segment arrives late
+    advance_in_steps(5 * ms, 1 * ms);
+    ack_from_peer(base + 10000);
+    expect_nothing_sent();
+    EXPECT_EQ(layer.statistics().retransmitted, 0u);
+    EXPECT_EQ(layer.statistics().rack_losses, 0u);
+    socket->close();
+}
+
+TEST_F(TcpRecovery, ReorderingBeyondTheWindowResendsWhenTheReorderTimerFires) {
+    TcpSocket* socket = open_with_sack();
+    EXPECT_EQ(send_now(socket, pattern(10000)).size(), 10000u);
+    advance(10 * ms);
+    sack_ack(base, {seg(1, 2)});
+    advance(2 * ms);
+    expect_nothing_sent();
+    advance(1 * ms); // 10 ms + 2.5 ms after it was sent: the reorder timer
+    EXPECT_EQ(take_sequences(), std::vector<uint32_t>{0});
+    EXPECT_EQ(layer.statistics().rack_losses, 1u);
+    ack_from_peer(base + 10000);
+    EXPECT_EQ(layer.next_deadline_ns(), 0u);
+    socket->close();
+}
+
+TEST_F(TcpRecovery, LostRetransmissionIsFoundWithoutATimeout) {
+    TcpSocket* socket = open_with_sack();
+    // The window has grown to 18 segments in slow start; ten more wait.
+    EXPECT_EQ(send_now(socket, pattern(28000)).size(), 18000u);
+    advance(10 * ms);
+    sack_ack(base, {seg(1, 2)});
+    sack_ack(base, {seg(1, 3)});
+    // RFC 6675: what the peer holds left the pipe, so new data takes its place.
+    EXPECT_EQ(take_sequences(), (std::vector<uint32_t>{at(18), at(19)}));
+    sack_ack(base, {seg(1, 4)});
+    EXPECT_EQ(take_sequences(), std::vector<uint32_t>{0});
+    // PRR (RFC 6937): half a segment may go per segment delivered, towards half the window.
+    sack_ack(base, {seg(1, 5)});
+    sack_ack(base, {seg(1, 6)});
+    expect_nothing_sent();
+    sack_ack(base, {seg(1, 7)});
+    EXPECT_EQ(take_sequences(), std::vector<uint32_t>{at(20)});
+    // Ten milliseconds on, what was sent after the retransmission arrived and it did not.
+    advance(10 * ms);
+    sack_ack(base, {seg(1, 21)});
+    std::vector<uint32_t> sent = take_sequences();
+    ASSERT_FALSE(sent.empty());
+    EXPECT_EQ(sent[0], 0u); // resent again at once, no RTO
+    EXPECT_EQ(layer.statistics().rack_losses, 2u);
+    for (uint32_t sequence : sent)
+        EXPECT_TRUE(sequence == 0 || sequence >= at(21)) << sequence; // no SACKed byte resent
+    socket->close();
+}
+
+TEST_F(TcpRecovery, LostTailIsRepairedByAProbeWithoutATimeout) {
+    TcpSocket* socket = open_with_sack();
+    EXPECT_EQ(send_now(socket, pattern(5000)).size(), 5000u);
+    advance(10 * ms);
+    ack_from_peer(base + at(3)); // the last two segments were lost
+    uint64_t acked_at = FakeWorld::now;
+    advance_in_steps(100 * ms, 1 * ms);
+    EXPECT_EQ(layer.statistics().tail_loss_probes, 1u);
+    std::vector<uint32_t> probe = take_sequences();
+    EXPECT_EQ(probe, std::vector<uint32_t>{at(4)}); // the last segment, well before the RTO
+    EXPECT_LT(FakeWorld::now - acked_at, 200 * ms);
+    // Its SACK shows the segment before it lost: resent at once.
+    sack_ack(base + at(3), {seg(4, 5)});
+    EXPECT_EQ(take_sequences(), std::vector<uint32_t>{at(3)});
+    ack_from_peer(base + 5000);
+    EXPECT_EQ(layer.statistics().retransmitted, 2u);
+    socket->close();
+}
+
+TEST_F(TcpRecovery, ScoreboardIsKeptAcrossATimeout) {
+    TcpSocket* socket = open_with_sack();
+    EXPECT_EQ(send_now(socket, pattern(10000)).size(), 10000u);
+    advance(10 * ms);
+    sack_ack(base, {seg(2, 6)});
+    take_sequences(); // segments 0 and 1 deemed lost, resent; those are lost too
+    advance_in_steps(1 * seconds, 10 * ms);
+    std::vector<uint32_t> after_timeout = take_sequences();
+    ASSERT_FALSE(after_timeout.empty());
+    EXPECT_EQ(after_timeout[0], 0u); // from a window of one segment
+    // The window reopens in slow start; the SACKed segments 2-5 are never resent.
+    std::vector<uint32_t> sent;
+    for (uint32_t ack : {at(1), at(6), at(8)}) {
+        ack_from_peer(base + ack);
+        for (uint32_t sequence : take_sequences())
+            sent.push_back(sequence);
+    }
+    EXPECT_EQ(sent.front(), at(1));
+    EXPECT_EQ(sent.back(), at(9));
+    ack_from_peer(base + 10000);
+    for (uint32_t sequence : sent)
+        EXPECT_TRUE(sequence < at(2) || sequence >= at(6)) << sequence;
+    EXPECT_EQ(layer.next_deadline_ns(), 0u);
+    socket->close();
+}
+
+TEST_F(TcpRecovery, HostileSackBlocksAreCountedAndIgnored) {
+    TcpSocket* socket = open_with_sack();
+    EXPECT_EQ(send_now(socket, pattern(10000)).size(), 10000u);
+    advance(10 * ms);
+    sack_ack(base, {{base + 5000, base + 4000},
+                    {base + 9000, base + 90000},
+                    {base + 0x40000000, base + 0x40001000},
+                    {base - 500, base + 1500}});
+    sack_ack(base, {{base + 5000, base + 4000}, {base + 9000, base + 90000}});
+    EXPECT_EQ(layer.statistics().sack_blocks_ignored, 6u);
+    expect_nothing_sent();
+    EXPECT_EQ(layer.statistics().rack_losses, 0u);
+    ack_from_peer(base + 10000);
+    EXPECT_EQ(layer.next_deadline_ns(), 0u);
+    socket->close();
+}
+
+TEST_F(TcpRecovery, SpuriousTimeoutIsUndoneByItsTimestamps) {
+    TcpSocket* socket = open_with_sack(true);
+    uint32_t original_timestamp = 0;
+    ASSERT_TRUE(ip.sent.empty());
+    EXPECT_EQ(kernel_test::value_of(socket->send(pattern(4 * segment).data(), 4 * segment)),
+              4 * segment);
+    for (Sent& sent : ip.sent)
+        original_timestamp = sent.header().options.timestamp_value;
+    take_sequences();
+    our_next += 4 * segment;
+    // The ACKs are only late: a probe, then timeouts (the second keeps the first's threshold
+    // and what undo restores, RFC 5681 3.1).
+    advance_in_steps(700 * ms, 10 * ms);
+    EXPECT_EQ(layer.statistics().tail_loss_probes, 1u);
+    EXPECT_EQ(take_sequences(), (std::vector<uint32_t>{at(3), 0, 0}));
+    EXPECT_EQ(layer.statistics().spurious_undos, 0u);
+    // The late ACK echoes the original transmission's timestamp (RFC 3522).
+    TcpOptions options = peer_options();
+    options.timestamp_echo = original_timestamp;
+    deliver(tcp_flag::ack, peer_next, base + at(4), {}, options);
+    EXPECT_EQ(layer.statistics().spurious_undos, 1u);
+    // The window is back: ten segments and more go at once, not two.
+    EXPECT_GE(send_now(socket, pattern(20000)).size() / segment, 10u);
     socket->close();
 }
 
@@ -197,6 +375,30 @@ TEST_F(TcpTransfer, OutOfOrderDataIsAcknowledgedWithSackBlocks) {
     Sent last = take();
     EXPECT_EQ(last.header().acknowledgment, start + 300);
     EXPECT_EQ(last.header().options.sack_block_count, 0);
+    EXPECT_EQ(read_all(socket), data);
+}
+
+TEST_F(TcpTransfer, DataReceivedTwiceIsReportedWithADuplicateSack) {
+    TcpSocket* socket = open_passive(mss_option(1000, true));
+    uint32_t start = peer_next;
+    std::string data = pattern(300);
+    send_from_peer(data.substr(0, 200));
+    advance(40 * ms); // the delayed ACK
+    take();
+    deliver(tcp_flag::ack, start + 250, our_next, data.substr(250, 50)); // out of order
+    take();
+    deliver(tcp_flag::ack, start + 100, our_next, data.substr(100, 100)); // a resend
+    Sent ack = take();
+    EXPECT_EQ(ack.header().acknowledgment, start + 200);
+    ASSERT_EQ(ack.header().options.sack_block_count, 2);
+    // RFC 2883: the duplicate first, then the out-of-order data.
+    EXPECT_EQ(ack.header().options.sack_blocks[0].start, start + 100);
+    EXPECT_EQ(ack.header().options.sack_blocks[0].end, start + 200);
+    EXPECT_EQ(ack.header().options.sack_blocks[1].start, start + 250);
+    ack_from_peer(our_next);
+    EXPECT_EQ(ip.sent.size(), 0u);
+    deliver(tcp_flag::ack, start + 200, our_next, data.substr(200, 50));
+    EXPECT_EQ(take().header().options.sack_block_count, 0); // reported once only
     EXPECT_EQ(read_all(socket), data);
 }
 
