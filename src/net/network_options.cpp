@@ -151,12 +151,14 @@ bool is_link_local6(const Ipv6Bytes& address) {
     return address[0] == 0xfe && (address[1] & 0xc0) == 0x80;
 }
 
-Ipv6Bytes parse_ipv6_address(const char* option, const std::string& text) {
+// `text` is the address; messages quote the option's whole value, `given`.
+Ipv6Bytes parse_ipv6_address(const char* option, const std::string& given,
+                             const std::string& text) {
     Ipv6Bytes address{};
     if (inet_pton(AF_INET6, text.c_str(), address.data()) != 1)
-        fail("{} {}: expected an IPv6 address such as 2001:db8::15", option, text);
+        fail("{} {}: expected an IPv6 address such as 2001:db8::15", option, given);
     if (const char* reason = not_unicast6_reason(address))
-        fail("{} {}: the address {}", option, text, reason);
+        fail("{} {}: the address {}", option, given, reason);
     return address;
 }
 
@@ -178,7 +180,7 @@ void parse_guest_ipv6(const NetworkOptions& options, GuestNetworkConfig& guest) 
             parse_decimal(std::string_view(text).substr(slash + 1), 1, 128);
         if (!prefix)
             fail("--ip6 {}: the prefix length must be 1-128", text);
-        guest.address6 = parse_ipv6_address("--ip6", text.substr(0, slash));
+        guest.address6 = parse_ipv6_address("--ip6", text, text.substr(0, slash));
         guest.prefix_length6 = static_cast<uint8_t>(*prefix);
         if (is_link_local6(guest.address6))
             fail("--ip6 {}: a link-local address; the guest forms its own from its MAC", text);
@@ -186,7 +188,7 @@ void parse_guest_ipv6(const NetworkOptions& options, GuestNetworkConfig& guest) 
     if (options.gateway6.empty())
         return;
     const std::string& text = options.gateway6;
-    guest.gateway6 = parse_ipv6_address("--gw6", text);
+    guest.gateway6 = parse_ipv6_address("--gw6", text, text);
     if (guest.gateway6 == guest.address6)
         fail("--gw6 {}: that is the guest's own address", text);
     if (!is_link_local6(guest.gateway6) &&
