@@ -161,6 +161,13 @@ protected:
         FakeEnvironment::now += nanoseconds;
         stack->poll();
     }
+    // Lets IPv6's start-up run its course (duplicate address detection, then three router
+    // solicitations 4 s apart), for tests of timers that want no other deadline.
+    void settle_ipv6() {
+        advance(1 * second);
+        advance(4 * second);
+        advance(4 * second);
+    }
     const kernel::net::StackStatistics& statistics() const { return stack->statistics(); }
 
     FakeDevice device;
