@@ -125,8 +125,12 @@ void Icmpv6Layer::send_error(uint8_t type, uint8_t code, uint32_t parameter,
                              const Ipv6Header& header, const uint8_t* offending, size_t length) {
     if (header.source.is_any() || header.source.is_multicast())
         return;
-    if (header.next_header == ipv6_next_header::icmpv6 && length > ipv6_header_length) {
-        uint8_t offending_type = offending[ipv6_header_length];
+    // The ICMPv6 message may sit behind extension headers: look past them.
+    uint8_t protocol;
+    size_t offset;
+    if (skip_extension_headers(offending, length, protocol, offset) &&
+        protocol == ipv6_next_header::icmpv6 && offset < length) {
+        uint8_t offending_type = offending[offset];
         if (is_error(offending_type) || offending_type == icmpv6_type::redirect)
             return;
     }

@@ -150,4 +150,21 @@ Ipv6Walk walk_extension_headers(const uint8_t* packet, size_t length, bool multi
     }
 }
 
+bool skip_extension_headers(const uint8_t* packet, size_t length, uint8_t& protocol,
+                            size_t& offset) {
+    protocol = packet[6];
+    offset = ipv6_header_length;
+    while (protocol == ipv6_next_header::hop_by_hop || protocol == ipv6_next_header::routing ||
+           protocol == ipv6_next_header::destination_options) {
+        if (offset + 8 > length)
+            return false;
+        size_t header_length = (size_t(packet[offset + 1]) + 1) * 8;
+        if (offset + header_length > length)
+            return false;
+        protocol = packet[offset];
+        offset += header_length;
+    }
+    return true;
+}
+
 } // namespace kernel::net

@@ -81,4 +81,11 @@ struct Ipv6Walk {
 // so the walk ends.
 Ipv6Walk walk_extension_headers(const uint8_t* packet, size_t length, bool multicast_destination);
 
+// Skips hop-by-hop, routing and destination options headers by their lengths alone, without
+// judging them (as Linux's ipv6_skip_exthdr), to find what a packet carries: for deciding
+// whether it is an ICMPv6 error, which no error may answer. False when a header runs past
+// `length`; `protocol` may then be a fragment header or anything else not skipped.
+bool skip_extension_headers(const uint8_t* packet, size_t length, uint8_t& protocol,
+                            size_t& offset);
+
 } // namespace kernel::net

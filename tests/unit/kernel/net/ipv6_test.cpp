@@ -456,6 +456,27 @@ TEST_F(NetIpv6, UnknownNextHeaderIsAParameterProblem) {
     EXPECT_TRUE(device.take_sent().empty());
 }
 
+TEST_F(NetIpv6, NeverAnswersAnErrorWithAnError) {
+    settle();
+    meet_peer();
+    // An ICMPv6 error behind a routing header with segments left: a parameter problem is
+    // owed for the header, but not about an error message.
+    Bytes error = icmpv6(peer6, static6, 1, 4, Bytes(44));
+    Bytes routing{58, 0, 0, 1, 0, 0, 0, 0};
+    routing.insert(routing.end(), error.begin(), error.end());
+    receive(ipv6_packet(peer6, static6, 43, routing));
+    EXPECT_EQ(statistics.ipv6_parameter_problems, 1u);
+    EXPECT_TRUE(device.take_sent().empty());
+    // The same header before an echo request is answered.
+    Bytes echo = icmpv6(peer6, static6, 128, 0, Bytes(8));
+    routing.resize(8);
+    routing.insert(routing.end(), echo.begin(), echo.end());
+    receive(ipv6_packet(peer6, static6, 43, routing));
+    auto sent = device.take_sent();
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(parse_sent(sent[0]).payload[0], 4);
+}
+
 TEST_F(NetIpv6, ErrorsAreRateLimited) {
     settle();
     meet_peer();
