@@ -28,6 +28,29 @@ struct Ipv4Address {
     constexpr bool operator==(const Ipv4Address&) const = default;
 };
 
+// 128 bits in network order (RFC 4291): no arithmetic is done on them, only comparisons and
+// prefixes, so the bytes stay as on the wire.
+struct Ipv6Address {
+    uint8_t bytes[16] = {};
+
+    static constexpr Ipv6Address any() { return {}; }
+    // ff02::1 and ff02::2 (RFC 4291 2.7.1).
+    static constexpr Ipv6Address all_nodes() {
+        return {{0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}};
+    }
+    static constexpr Ipv6Address all_routers() {
+        return {{0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2}};
+    }
+
+    constexpr bool is_any() const { return *this == Ipv6Address{}; }
+    constexpr bool is_loopback() const {
+        return *this == Ipv6Address{{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}};
+    }
+    constexpr bool is_multicast() const { return bytes[0] == 0xff; }
+    constexpr bool is_link_local() const { return bytes[0] == 0xfe && (bytes[1] & 0xc0) == 0x80; }
+    constexpr bool operator==(const Ipv6Address&) const = default;
+};
+
 // An address and a port, as bind/connect/accept speak of them.
 struct Ipv4Endpoint {
     Ipv4Address address;
@@ -43,6 +66,11 @@ struct InterfaceConfig {
     Ipv4Address gateway; // any(): no route beyond the subnet
     Ipv4Address dns;     // any(): none known
     bool use_dhcp = false;
+    // IPv6 (ingot run's --ip6/--gw6); any(): none. The link-local address is always formed,
+    // and router advertisements may add more.
+    Ipv6Address address6 = {};
+    uint8_t prefix_length6 = 0;
+    Ipv6Address gateway6 = {};
 
     constexpr uint32_t netmask() const {
         return prefix_length == 0 ? 0 : ~uint32_t(0) << (32 - prefix_length);

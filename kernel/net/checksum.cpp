@@ -46,4 +46,14 @@ uint16_t internet_checksum(const void* data, size_t length, uint32_t initial) {
     return accumulator.checksum();
 }
 
+uint32_t ipv6_pseudo_header_sum(const Ipv6Address& source, const Ipv6Address& destination,
+                                uint8_t next_header, uint32_t length) {
+    uint32_t sum = 0;
+    for (size_t i = 0; i < 16; i += 2) {
+        sum += (uint32_t(source.bytes[i]) << 8) | source.bytes[i + 1];
+        sum += (uint32_t(destination.bytes[i]) << 8) | destination.bytes[i + 1];
+    }
+    return sum + (length >> 16) + (length & 0xffff) + next_header;
+}
+
 } // namespace kernel::net

@@ -34,4 +34,9 @@ uint16_t fold_checksum(uint64_t sum);
 // buffer that already contains a correct checksum.
 uint16_t internet_checksum(const void* data, size_t length, uint32_t initial = 0);
 
+// The IPv6 pseudo-header's sum (RFC 8200 8.1) for TCP, UDP and ICMPv6 (not folded, not
+// complemented): both addresses, the upper-layer length, the next header.
+uint32_t ipv6_pseudo_header_sum(const Ipv6Address& source, const Ipv6Address& destination,
+                                uint8_t next_header, uint32_t length);
+
 } // namespace kernel::net

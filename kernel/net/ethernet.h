@@ -11,6 +11,7 @@ namespace kernel::net {
 namespace ether_type {
 inline constexpr uint16_t ipv4 = 0x0800;
 inline constexpr uint16_t arp = 0x0806;
+inline constexpr uint16_t ipv6 = 0x86dd;
 } // namespace ether_type
 
 inline constexpr size_t ethernet_header_length = 14;

@@ -45,7 +45,12 @@ void EthernetLink::receive_frame(const uint8_t* frame, size_t length, bool check
         ++m_statistics.dropped_malformed;
         return;
     }
-    if (header.destination != m_mac && header.destination != MacAddress::broadcast()) {
+    // IPv6 multicast groups map onto 33:33 (RFC 2464 7); which groups are ours is for the IPv6
+    // layer to say.
+    bool ipv6_multicast = header.type == ether_type::ipv6 && header.destination.bytes[0] == 0x33 &&
+                          header.destination.bytes[1] == 0x33;
+    if (header.destination != m_mac && header.destination != MacAddress::broadcast() &&
+        !ipv6_multicast) {
         ++m_statistics.dropped_not_for_us;
         return;
     }
@@ -58,6 +63,10 @@ void EthernetLink::receive_frame(const uint8_t* frame, size_t length, bool check
     case ether_type::ipv4:
         if (m_ipv4_input)
             m_ipv4_input->receive_ipv4(payload, payload_length, checksum_verified);
+        return;
+    case ether_type::ipv6:
+        if (m_ipv6_input)
+            m_ipv6_input->receive_ipv6(payload, payload_length, checksum_verified);
         return;
     default:
         ++m_statistics.dropped_not_for_us;
@@ -123,9 +132,9 @@ bool EthernetLink::transmit(const TransmitFragment* fragments, size_t count,
 
 ErrorOr<LinkOutcome> EthernetLink::transmit_to(MacAddress destination,
                                                const TransmitFragment* fragments, size_t count,
-                                               const ChecksumRequest* checksum) {
+                                               const ChecksumRequest* checksum, uint16_t type) {
     uint8_t header[ethernet_header_length];
-    write_ethernet_header(header, {destination, m_mac, ether_type::ipv4});
+    write_ethernet_header(header, {destination, m_mac, type});
     TransmitFragment frame[max_fragments + 1];
     frame[0] = {header, sizeof header};
     for (size_t i = 0; i < count; ++i)
@@ -182,6 +191,23 @@ ErrorOr<LinkOutcome> EthernetLink::send_ipv4(Ipv4Address next_hop, bool broadcas
     if (const MacAddress* mac = m_arp.lookup(next_hop, m_environment.now_ns()))
         return transmit_to(*mac, fragments, count, checksum);
     return hold_for_arp(next_hop, fragments, count, checksum);
+}
+
+ErrorOr<void> EthernetLink::send_ipv6(MacAddress destination, const TransmitFragment* fragments,
+                                      size_t count, const ChecksumRequest* checksum) {
+    if (count > max_fragments) {
+        PacketBuffer* packet = PacketBuffer::create(fragments, count);
+        if (!packet) {
+            ++m_statistics.dropped_no_memory;
+            return EAGAIN;
+        }
+        TransmitFragment whole{packet->data(), packet->length};
+        auto outcome = send_ipv6(destination, &whole, 1, checksum);
+        PacketBuffer::destroy(packet);
+        return outcome;
+    }
+    TRY(transmit_to(destination, fragments, count, checksum, ether_type::ipv6));
+    return {};
 }
 
 void EthernetLink::request_again(void* context, Ipv4Address address) {

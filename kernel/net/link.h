@@ -4,8 +4,9 @@
 
 #include "lib/error_or.h"
 #include "net/address.h"
-#include "net/arp_cache.h"
 #include "net/environment.h"
+#include "net/ethernet.h"
+#include "net/neighbour_cache.h"
 #include "net/net_device.h"
 #include "net/stack.h"
 
@@ -19,6 +20,13 @@ class Ipv4Input {
 public:
     virtual ~Ipv4Input() = default;
     virtual void receive_ipv4(const uint8_t* packet, size_t length, bool checksum_verified) = 0;
+};
+
+// Where the link hands received IPv6 packets (RFC 2464), those to our MAC and to 33:33 groups.
+class Ipv6Input {
+public:
+    virtual ~Ipv6Input() = default;
+    virtual void receive_ipv6(const uint8_t* packet, size_t length, bool checksum_verified) = 0;
 };
 
 enum class LinkOutcome {
@@ -36,6 +44,7 @@ public:
     EthernetLink(NetDevice& device, const Environment& environment, StackStatistics& statistics);
 
     void set_ipv4_input(Ipv4Input* input) { m_ipv4_input = input; }
+    void set_ipv6_input(Ipv6Input* input) { m_ipv6_input = input; }
     // Our address: what ARP answers for; any() answers nothing.
     void set_address(Ipv4Address address);
     Ipv4Address address() const { return m_address; }
@@ -50,6 +59,11 @@ public:
     ErrorOr<LinkOutcome> send_ipv4(Ipv4Address next_hop, bool broadcast,
                                    const TransmitFragment* fragments, size_t count,
                                    const ChecksumRequest* checksum);
+
+    // Sends an IPv6 packet to a MAC address the IPv6 layer has resolved (its neighbour cache
+    // is its own). EAGAIN when the device queue stays full.
+    ErrorOr<void> send_ipv6(MacAddress destination, const TransmitFragment* fragments, size_t count,
+                            const ChecksumRequest* checksum);
 
     // Announces our address (a gratuitous ARP request), so that neighbours update their caches.
     void announce();
@@ -70,7 +84,8 @@ private:
                   Ipv4Address target_address);
     bool transmit(const TransmitFragment* fragments, size_t count, const ChecksumRequest* checksum);
     ErrorOr<LinkOutcome> transmit_to(MacAddress destination, const TransmitFragment* fragments,
-                                     size_t count, const ChecksumRequest* checksum);
+                                     size_t count, const ChecksumRequest* checksum,
+                                     uint16_t type = ether_type::ipv4);
     ErrorOr<LinkOutcome> hold_for_arp(Ipv4Address next_hop, const TransmitFragment* fragments,
                                       size_t count, const ChecksumRequest* checksum);
     static void request_again(void* context, Ipv4Address address);
@@ -79,6 +94,7 @@ private:
     const Environment& m_environment;
     StackStatistics& m_statistics;
     Ipv4Input* m_ipv4_input = nullptr;
+    Ipv6Input* m_ipv6_input = nullptr;
     MacAddress m_mac;
     Ipv4Address m_address;
     ArpCache m_arp;

@@ -38,7 +38,7 @@ uint64_t stack_deadline() {
     return the_stack->next_deadline_ns();
 }
 
-void wait_for_lease() {
+void wait_for_lease(const InterfaceConfig& asked) {
     uint64_t give_up = clock::monotonic_ns() + dhcp_wait_ns;
     for (;;) {
         the_stack->poll();
@@ -54,7 +54,12 @@ void wait_for_lease() {
     }
     klog("net: no DHCP server answered within %llu s: using 10.0.2.15/24 via 10.0.2.1",
          static_cast<unsigned long long>(dhcp_wait_ns / clock::ns_per_second));
-    the_stack->configure(fallback_config);
+    // IPv6 is configured apart from DHCP: what was asked for stays.
+    InterfaceConfig fallback = fallback_config;
+    fallback.address6 = asked.address6;
+    fallback.prefix_length6 = asked.prefix_length6;
+    fallback.gateway6 = asked.gateway6;
+    the_stack->configure(fallback);
 }
 
 void log_address(const char* what, Ipv4Address address) {
@@ -76,7 +81,7 @@ void start_network(bool report) {
     InterfaceConfig config = platform::net_config();
     the_stack->configure(config);
     if (config.use_dhcp)
-        wait_for_lease();
+        wait_for_lease(config);
     scheduler::set_device_hooks({poll_stack, stack_deadline, abi::poll_event_net});
     if (report) {
         const auto& active = the_stack->config();

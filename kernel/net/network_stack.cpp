@@ -1,7 +1,9 @@
 #include "lib/utility.h"
 #include "net/dhcp_client.h"
 #include "net/icmp.h"
+#include "net/icmpv6.h"
 #include "net/ipv4.h"
+#include "net/ipv6.h"
 #include "net/link.h"
 #include "net/stack.h"
 #include "net/tcp/tcp_layer.h"
@@ -29,6 +31,7 @@ struct NetworkStack::State final : FrameReceiver, TransportInput, IcmpErrorSink,
     State(NetDevice& device, const Environment& environment)
         : device(device), environment(environment), link(device, this->environment, statistics),
           ip(link, this->environment, statistics), icmp(ip, this->environment, statistics, *this),
+          ip6(link, this->environment, statistics), icmp6(ip6, this->environment, statistics),
           udp(ip, icmp, this->environment, statistics), tcp(ip, this->environment),
           dhcp(*this, this->environment, device.mac_address()) {
         ip.set_transport_input(this);
@@ -107,6 +110,8 @@ struct NetworkStack::State final : FrameReceiver, TransportInput, IcmpErrorSink,
     EthernetLink link;
     Ipv4Layer ip;
     IcmpLayer icmp;
+    Ipv6Layer ip6;
+    Icmpv6Layer icmp6;
     UdpLayer udp;
     TcpLayer tcp;
     DhcpClient dhcp;
@@ -125,6 +130,7 @@ void NetworkStack::configure(const InterfaceConfig& config) {
     State& state = *m_state;
     state.udp.set_port_receiver(0, nullptr);
     state.dhcp.stop();
+    state.ip6.configure(config);
     if (config.use_dhcp) {
         InterfaceConfig unbound = config;
         unbound.address = {};
@@ -160,6 +166,7 @@ void NetworkStack::poll() {
     uint64_t now = state.environment.now_ns();
     state.link.run_timers(now);
     state.ip.run_timers(now);
+    state.ip6.run_timers(now);
     state.dhcp.run_timers(now);
     state.tcp.run_timers();
     if (state.link.take_transmitted())
@@ -177,6 +184,7 @@ uint64_t NetworkStack::next_deadline_ns() const {
         return state.environment.now_ns();
     uint64_t deadline = earliest(state.link.next_deadline_ns(), state.ip.next_deadline_ns());
     deadline = earliest(deadline, state.dhcp.next_deadline_ns());
+    deadline = earliest(deadline, state.ip6.next_deadline_ns());
     return earliest(deadline, state.tcp.next_deadline_ns());
 }
 

@@ -25,6 +25,14 @@ struct StackStatistics {
     uint64_t udp_no_port = 0;
     uint64_t udp_receive_buffer_full = 0; // datagrams dropped: the socket's queue was full
     uint64_t arp_unresolved = 0;          // packets dropped: the next hop never answered
+    uint64_t ipv6_fragments_dropped = 0;  // no IPv6 reassembly yet
+    uint64_t ipv6_parameter_problems = 0; // packets refused for a header we cannot process
+    uint64_t ipv6_unresolved = 0;         // packets dropped: neighbour discovery found no one
+    uint64_t icmpv6_echo_replies = 0;
+    uint64_t icmpv6_packet_too_big = 0; // messages received (the path-MTU cache is bounded)
+    uint64_t icmpv6_rate_limited = 0;   // errors we did not send
+    uint64_t nd_invalid = 0;            // neighbour discovery messages failing RFC 4861 checks
+    uint64_t dad_conflicts = 0;         // addresses given up: another node has them
 };
 
 class NetworkStack {

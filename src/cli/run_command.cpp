@@ -73,6 +73,15 @@ void add_network_options(CLI::App& command, NetworkOptions& network) {
                     "subnet's first)")
         ->type_name("ADDR");
     command
+        .add_option("--ip6", network.address6,
+                    "The guest's static IPv6 address, besides its link-local one and any that "
+                    "router advertisements give it")
+        ->type_name("ADDR/PREFIX");
+    command
+        .add_option("--gw6", network.gateway6,
+                    "The guest's IPv6 default router (link-local, or in --ip6's prefix)")
+        ->type_name("ADDR");
+    command
         .add_option("--mac", network.mac, "The guest's MAC (default: random, locally administered)")
         ->type_name("MAC");
 }

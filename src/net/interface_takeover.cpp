@@ -14,12 +14,14 @@ namespace {
 // Ports and the guest's interface are the namespace owner's when ingot takes an interface
 // over: -p would publish on the namespace's own stack, which no longer sees a frame.
 void check_no_other_network_option(const NetworkOptions& options) {
-    const char* other = !options.published.empty() ? "-p"
-                        : !options.tap.empty()     ? "--net"
-                        : !options.address.empty() ? "--ip"
-                        : !options.gateway.empty() ? "--gw"
-                        : !options.mac.empty()     ? "--mac"
-                                                   : nullptr;
+    const char* other = !options.published.empty()  ? "-p"
+                        : !options.tap.empty()      ? "--net"
+                        : !options.address.empty()  ? "--ip"
+                        : !options.gateway.empty()  ? "--gw"
+                        : !options.address6.empty() ? "--ip6"
+                        : !options.gateway6.empty() ? "--gw6"
+                        : !options.mac.empty()      ? "--mac"
+                                                    : nullptr;
     if (!other)
         return;
     if (other == std::string_view("-p"))

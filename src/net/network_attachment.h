@@ -16,6 +16,11 @@ struct GuestNetworkConfig {
     uint32_t gateway = 0; // 0: none
     uint32_t dns = 0;     // 0: none
     bool use_dhcp = false;
+    // IPv6 (--ip6/--gw6), network byte order; all zero: none (the guest still forms its
+    // link-local address and listens to router advertisements).
+    std::array<uint8_t, 16> address6{};
+    uint8_t prefix_length6 = 0;
+    std::array<uint8_t, 16> gateway6{};
 };
 
 struct NetworkAttachment {

@@ -4,11 +4,13 @@
 
 #include "support/error.h"
 
+#include <arpa/inet.h>
 #include <linux/capability.h>
 #include <sys/random.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <fstream>
 
@@ -128,6 +130,75 @@ MacAddress parse_guest_mac(const std::string& text) {
     return *mac;
 }
 
+using Ipv6Bytes = std::array<uint8_t, 16>;
+
+// Why `address` cannot be an interface's or a router's, or nothing when it can (RFC 4291 2.4).
+const char* not_unicast6_reason(const Ipv6Bytes& address) {
+    static constexpr Ipv6Bytes loopback{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    if (address == Ipv6Bytes{})
+        return "is the unspecified address ::";
+    if (address == loopback)
+        return "is the loopback address";
+    if (address[0] == 0xff)
+        return "is a multicast address";
+    if (std::all_of(address.begin(), address.begin() + 10, [](uint8_t b) { return b == 0; }) &&
+        address[10] == 0xff && address[11] == 0xff)
+        return "is an IPv4-mapped address (give IPv4 addresses with --ip)";
+    return nullptr;
+}
+
+bool is_link_local6(const Ipv6Bytes& address) {
+    return address[0] == 0xfe && (address[1] & 0xc0) == 0x80;
+}
+
+// `text` is the address; messages quote the option's whole value, `given`.
+Ipv6Bytes parse_ipv6_address(const char* option, const std::string& given,
+                             const std::string& text) {
+    Ipv6Bytes address{};
+    if (inet_pton(AF_INET6, text.c_str(), address.data()) != 1)
+        fail("{} {}: expected an IPv6 address such as 2001:db8::15", option, given);
+    if (const char* reason = not_unicast6_reason(address))
+        fail("{} {}: the address {}", option, given, reason);
+    return address;
+}
+
+bool same_prefix6(const Ipv6Bytes& a, const Ipv6Bytes& b, unsigned length) {
+    for (unsigned bit = 0; bit < length; ++bit)
+        if (((a[bit / 8] ^ b[bit / 8]) >> (7 - bit % 8)) & 1)
+            return false;
+    return true;
+}
+
+// --ip6 ADDR/PREFIX and --gw6 ADDR into the guest's configuration.
+void parse_guest_ipv6(const NetworkOptions& options, GuestNetworkConfig& guest) {
+    if (!options.address6.empty()) {
+        const std::string& text = options.address6;
+        size_t slash = text.find('/');
+        if (slash == std::string::npos)
+            fail("--ip6 {}: give the prefix length too, e.g. --ip6 {}/64", text, text);
+        std::optional<uint32_t> prefix =
+            parse_decimal(std::string_view(text).substr(slash + 1), 1, 128);
+        if (!prefix)
+            fail("--ip6 {}: the prefix length must be 1-128", text);
+        guest.address6 = parse_ipv6_address("--ip6", text, text.substr(0, slash));
+        guest.prefix_length6 = static_cast<uint8_t>(*prefix);
+        if (is_link_local6(guest.address6))
+            fail("--ip6 {}: a link-local address; the guest forms its own from its MAC", text);
+    }
+    if (options.gateway6.empty())
+        return;
+    const std::string& text = options.gateway6;
+    guest.gateway6 = parse_ipv6_address("--gw6", text, text);
+    if (guest.gateway6 == guest.address6)
+        fail("--gw6 {}: that is the guest's own address", text);
+    if (!is_link_local6(guest.gateway6) &&
+        (options.address6.empty() ||
+         !same_prefix6(guest.gateway6, guest.address6, guest.prefix_length6)))
+        fail("--gw6 {}: a router must be on the guest's link: link-local, or within --ip6's "
+             "prefix",
+             text);
+}
+
 bool overlap(const PortMapping& a, const PortMapping& b) {
     return a.protocol == b.protocol && a.host_port == b.host_port &&
            (a.host_address == b.host_address || a.host_address == 0 || b.host_address == 0);
@@ -153,6 +224,10 @@ const char* first_guest_option(const NetworkOptions& options) {
         return "--gw";
     if (!options.mac.empty())
         return "--mac";
+    if (!options.address6.empty())
+        return "--ip6";
+    if (!options.gateway6.empty())
+        return "--gw6";
     return nullptr;
 }
 
@@ -181,6 +256,11 @@ NetworkPlan plan_user_network(const NetworkOptions& options, const HostPrivilege
         fail("--gw {}: {} the guest's gateway is the host, 10.0.2.2 (another needs a tap, and "
              "root)",
              options.gateway, why);
+    if (!options.address6.empty() || !options.gateway6.empty())
+        fail("{} {}: {} the guest has no IPv6 beyond its link-local address (IPv6 needs a tap, "
+             "and root)",
+             options.address6.empty() ? "--gw6" : "--ip6",
+             options.address6.empty() ? options.gateway6 : options.address6, why);
     NetworkPlan plan;
     plan.backend = NetworkBackend::User;
     plan.published = parse_port_mappings(options.published);
@@ -304,6 +384,7 @@ std::optional<NetworkPlan> plan_network(const NetworkOptions& options,
         guest.gateway = parse_host_address("--gw", options.gateway);
         check_neighbour("--gw", options.gateway, guest.gateway, guest);
     }
+    parse_guest_ipv6(options, guest);
     if (options.tap.empty()) {
         // ingot owns the host end: it is the guest's gateway, and --gw (if given) names it.
         plan.configure_host = true;

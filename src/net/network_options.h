@@ -18,6 +18,8 @@ struct NetworkOptions {
     std::string tap;                    // --net NAME
     std::string address;                // --ip ADDR/PREFIX
     std::string gateway;                // --gw ADDR
+    std::string address6;               // --ip6 ADDR/PREFIX
+    std::string gateway6;               // --gw6 ADDR
     std::string mac;                    // --mac MAC
     std::vector<std::string> published; // -p [IP:]HOST:GUEST[/tcp|/udp], repeatable
     std::string interface;              // --net-interface NAME

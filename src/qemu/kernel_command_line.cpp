@@ -2,6 +2,7 @@
 
 #include "support/error.h"
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
 
 namespace ingot {
@@ -27,6 +28,12 @@ std::string ipv4_text(uint32_t address) {
                        address & 0xff);
 }
 
+std::string ipv6_text(const std::array<uint8_t, 16>& address) {
+    char text[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET6, address.data(), text, sizeof text);
+    return text;
+}
+
 // The MAC is the device's own (QEMU's -device mac=), so it is not repeated here.
 std::string network_options(const GuestNetworkConfig& network) {
     std::string options;
@@ -39,6 +46,11 @@ std::string network_options(const GuestNetworkConfig& network) {
         options += " ingot.dns=" + ipv4_text(network.dns);
     if (network.use_dhcp)
         options += " ingot.dhcp";
+    if (network.address6 != std::array<uint8_t, 16>{})
+        options +=
+            fmt::format(" ingot.ip6={}/{}", ipv6_text(network.address6), network.prefix_length6);
+    if (network.gateway6 != std::array<uint8_t, 16>{})
+        options += " ingot.gw6=" + ipv6_text(network.gateway6);
     return options;
 }
 

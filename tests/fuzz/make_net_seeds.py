@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes the seed corpus for net_input_fuzz: valid frames of each kind the stack handles
-(ARP, ICMP echo, UDP to the bound port, a fragmented datagram, a DHCP offer), in the target's
+(ARP, ICMP echo, UDP to the bound port, a fragmented datagram, a DHCP offer; IPv6 with its
+extension headers, ICMPv6 echo and packet-too-big, neighbour discovery), in the target's
 format: a mode byte (1: DHCP, 0: static address), then records of [control][16-bit length]
 [frame]."""
 import os
@@ -12,6 +13,15 @@ PEER_MAC = bytes([0x02, 0, 0, 0, 0, 0x02])
 BROADCAST = b"\xff" * 6
 OUR_IP = bytes([10, 0, 2, 15])
 PEER_IP = bytes([10, 0, 2, 2])
+
+
+OUR_IP6 = bytes.fromhex("20010db8000000000000000000000015")
+PEER_IP6 = bytes.fromhex("20010db8000000000000000000000002")
+ROUTER_IP6 = bytes.fromhex("fe800000000000000000000000000001")
+ALL_NODES = bytes.fromhex("ff020000000000000000000000000001")
+SOLICITED_OURS = bytes.fromhex("ff0200000000000000000001ff000015")
+# Duplicate address detection takes a second: bits 1-7 of the control byte are 64 ms each.
+AFTER_DAD = 17 << 1
 
 
 def checksum(data):
@@ -45,6 +55,60 @@ def udp(source_port, destination_port, payload, destination=OUR_IP):
 def icmp_echo(payload):
     message = struct.pack("!BBHHH", 8, 0, 0, 0x1234, 1) + payload
     return message[:2] + struct.pack("!H", checksum(message)) + message[4:]
+
+
+def ipv6(next_header, payload, source=PEER_IP6, destination=OUR_IP6, hop_limit=64):
+    return struct.pack("!IHBB", 6 << 28, len(payload), next_header, hop_limit) + source \
+        + destination + payload
+
+
+def icmpv6(type_, body, source=PEER_IP6, destination=OUR_IP6):
+    message = struct.pack("!BBH", type_, 0, 0) + body
+    pseudo = source + destination + struct.pack("!IxxxB", len(message), 58)
+    return message[:2] + struct.pack("!H", checksum(pseudo + message)) + message[4:]
+
+
+def ethernet6(packet, destination=OUR_MAC, source=PEER_MAC):
+    return destination + source + struct.pack("!H", 0x86DD) + packet
+
+
+def multicast_mac(group):
+    return b"\x33\x33" + group[12:]
+
+
+def nd(type_, body, source=PEER_IP6, destination=OUR_IP6):
+    packet = ipv6(58, icmpv6(type_, body, source, destination), source, destination, 255)
+    return ethernet6(packet, multicast_mac(destination) if destination[0] == 0xFF else OUR_MAC)
+
+
+def ipv6_seeds():
+    echo = icmpv6(128, struct.pack("!HH", 0x1234, 1) + b"ping6 data")
+    solicitation = nd(135, b"\0" * 4 + OUR_IP6 + bytes([1, 1]) + PEER_MAC,
+                      destination=SOLICITED_OURS)
+    advertisement = nd(136, b"\x60\0\0\0" + PEER_IP6 + bytes([2, 1]) + PEER_MAC)
+    prefix = struct.pack("!BBBBIII", 3, 4, 64, 0xC0, 3600, 1800, 0) \
+        + bytes.fromhex("20010db8000100000000000000000000")
+    router = nd(134, struct.pack("!BBHII", 64, 0, 1800, 0, 0) + prefix
+                + struct.pack("!BBHI", 5, 1, 0, 1400) + bytes([1, 1]) + PEER_MAC,
+                source=ROUTER_IP6, destination=ALL_NODES)
+    quoted = ipv6(17, b"\0" * 8, OUR_IP6, bytes.fromhex("20010db8009900000000000000000001"))
+    too_big = icmpv6(2, struct.pack("!I", 1300) + quoted)
+    # Hop-by-hop (PadN), destination options (Pad1s), routing (no segments left), then UDP.
+    chain = bytes([60, 0, 1, 4, 0, 0, 0, 0, 43, 0, 0, 0, 0, 0, 0, 0, 17, 0, 4, 0, 0, 0, 0, 0])
+    return {
+        "ping6": record(solicitation, AFTER_DAD) + record(ethernet6(ipv6(58, echo)), 1),
+        "neighbour_solicitation": record(solicitation, AFTER_DAD),
+        "echo_then_advertisement": record(ethernet6(ipv6(58, echo)), AFTER_DAD)
+        + record(advertisement),
+        "router_advertisement": record(router, AFTER_DAD),
+        "packet_too_big": record(ethernet6(ipv6(58, too_big)), AFTER_DAD),
+        "extension_headers": record(
+            ethernet6(ipv6(0, chain + udp(4000, 7, b"over six"))), AFTER_DAD),
+        "ipv6_fragment": record(ethernet6(ipv6(44, bytes([17, 0, 0, 1, 0, 0, 0, 9]) + b"\0" * 8)),
+                                AFTER_DAD),
+        "unknown_option": record(ethernet6(ipv6(60, bytes([58, 0, 0x80, 4, 0, 0, 0, 0]) + echo)),
+                                 AFTER_DAD),
+    }
 
 
 def arp_request():
@@ -87,6 +151,7 @@ def main():
         "arp_then_ping": record(ethernet(BROADCAST, 0x0806, arp_request()))
         + record(ethernet(OUR_MAC, 0x0800, ipv4(1, icmp_echo(b"abc"))), control=1),
     }
+    seeds.update(ipv6_seeds())
     static = {name: b"\0" + content for name, content in seeds.items()}
     static["dhcp_offer"] = b"\1" + record(ethernet(BROADCAST, 0x0800, ipv4(
         17, udp(67, 68, dhcp_offer(), b"\xff" * 4), b"\xff" * 4)))

@@ -1,4 +1,5 @@
-// libFuzzer target: arbitrary frames into a configured NetworkStack with bound UDP sockets.
+// libFuzzer target: arbitrary frames into a configured NetworkStack with bound UDP sockets, and
+// a static IPv6 address beside the link-local one.
 // Nothing may crash, hang, read out of bounds or leak, whatever arrives.
 //
 // Input: a mode byte (bit 0: configure by DHCP rather than statically, so that hostile DHCP
@@ -86,6 +87,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     config.prefix_length = 24;
     config.gateway = Ipv4Address::from_octets(10, 0, 2, 1);
     config.use_dhcp = size > 0 && (data[0] & 1);
+    // 2001:db8::15/64, which duplicate address detection makes usable a second in.
+    config.address6.bytes[0] = 0x20;
+    config.address6.bytes[1] = 0x01;
+    config.address6.bytes[2] = 0x0d;
+    config.address6.bytes[3] = 0xb8;
+    config.address6.bytes[15] = 0x15;
+    config.prefix_length6 = 64;
     stack->configure(config);
 
     UdpSocket* listener = stack->create_udp_socket();

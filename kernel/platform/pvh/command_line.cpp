@@ -197,6 +197,90 @@ bool parse_ipv4_with_prefix(TextSpan value, net::Ipv4Address& address, uint8_t& 
     return true;
 }
 
+int hex_digit(char c) {
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+// Groups of one to four hex digits separated by single colons; `text` may be empty.
+bool parse_ipv6_groups(const char* at, const char* end, uint16_t* groups, size_t& count) {
+    count = 0;
+    if (at == end)
+        return true;
+    for (;;) {
+        if (count == 8)
+            return false;
+        const char* start = at;
+        uint32_t value = 0;
+        for (; at < end && *at != ':'; ++at) {
+            int digit = hex_digit(*at);
+            if (digit < 0 || at - start == 4)
+                return false;
+            value = value * 16 + static_cast<uint32_t>(digit);
+        }
+        if (at == start)
+            return false;
+        groups[count++] = static_cast<uint16_t>(value);
+        if (at == end)
+            return true;
+        if (++at == end)
+            return false;
+    }
+}
+
+// RFC 4291 2.2 text: eight groups, or fewer around one `::` (no dotted-quad tail).
+bool parse_ipv6(const char* at, const char* end, net::Ipv6Address& address) {
+    const char* gap = nullptr;
+    for (const char* p = at; p + 1 < end; ++p)
+        if (p[0] == ':' && p[1] == ':') {
+            gap = p;
+            break;
+        }
+    uint16_t head[8];
+    uint16_t tail[8];
+    size_t head_count = 0;
+    size_t tail_count = 0;
+    if (gap) {
+        if (!parse_ipv6_groups(at, gap, head, head_count) ||
+            !parse_ipv6_groups(gap + 2, end, tail, tail_count) || head_count + tail_count > 7)
+            return false;
+    } else if (!parse_ipv6_groups(at, end, head, head_count) || head_count != 8) {
+        return false;
+    }
+    net::Ipv6Address parsed;
+    for (size_t i = 0; i < head_count; ++i) {
+        parsed.bytes[2 * i] = static_cast<uint8_t>(head[i] >> 8);
+        parsed.bytes[2 * i + 1] = static_cast<uint8_t>(head[i]);
+    }
+    for (size_t i = 0; i < tail_count; ++i) {
+        size_t at_group = 8 - tail_count + i;
+        parsed.bytes[2 * at_group] = static_cast<uint8_t>(tail[i] >> 8);
+        parsed.bytes[2 * at_group + 1] = static_cast<uint8_t>(tail[i]);
+    }
+    address = parsed;
+    return true;
+}
+
+// ADDRESS/PREFIX, the prefix 0 to 128.
+bool parse_ipv6_with_prefix(TextSpan value, net::Ipv6Address& address, uint8_t& prefix_length) {
+    const char* end = value.text + value.length;
+    const char* slash = value.text;
+    while (slash < end && *slash != '/')
+        ++slash;
+    const char* at = slash + 1;
+    uint32_t prefix;
+    if (slash == end || !parse_decimal(at, end, 128, prefix) || at != end ||
+        !parse_ipv6(value.text, slash, address))
+        return false;
+    prefix_length = static_cast<uint8_t>(prefix);
+    return true;
+}
+
 void reject(TextSpan token, CommandLine& command_line) {
     if (command_line.rejected_option_count < max_rejected_options)
         command_line.rejected_options[command_line.rejected_option_count] = token;
@@ -216,6 +300,16 @@ bool parse_network_option(TextSpan token, CommandLine& command_line) {
             network.address = address;
             network.prefix_length = prefix_length;
         }
+    } else if (decoded_prefix(token, "ingot.ip6=", value)) {
+        net::Ipv6Address address;
+        uint8_t prefix_length;
+        valid = parse_ipv6_with_prefix(value, address, prefix_length);
+        if (valid) {
+            network.address6 = address;
+            network.prefix_length6 = prefix_length;
+        }
+    } else if (decoded_prefix(token, "ingot.gw6=", value)) {
+        valid = parse_ipv6(value.text, value.text + value.length, network.gateway6);
     } else if (decoded_prefix(token, "ingot.gw=", value)) {
         valid = parse_whole_ipv4(value, network.gateway);
     } else if (decoded_prefix(token, "ingot.dns=", value)) {

@@ -45,7 +45,8 @@ struct CommandLine {
     uint32_t boot_flags = 0; // abi::boot_flag_*
 
     // The network interface: `ingot.ip=10.0.2.15/24 ingot.gw=10.0.2.1 ingot.dns=10.0.2.3`,
-    // `ingot.dhcp`. Each option is taken or rejected whole.
+    // `ingot.dhcp`, `ingot.ip6=2001:db8::15/64 ingot.gw6=fe80::1`. Each option is taken or
+    // rejected whole.
     net::InterfaceConfig network;
 
     // `ingot.hostname=NAME`, `ingot.nameserver=ADDR` (one per server): what BootInfo::identity

@@ -52,6 +52,17 @@ TEST(KernelCommandLine, DhcpAndOnlyTheSettingsGiven) {
               "ingot.console=framed ingot.streams=NPF ingot.ip=192.0.2.1/32");
 }
 
+TEST(KernelCommandLine, Ipv6AddressAndRouter) {
+    KernelCommandLineOptions options = pipes();
+    GuestNetworkConfig network;
+    network.address6 = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x15};
+    network.prefix_length6 = 64;
+    network.gateway6 = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    options.network = network;
+    EXPECT_EQ(kernel_command_line(options), "ingot.console=framed ingot.streams=NPF "
+                                            "ingot.ip6=2001:db8::15/64 ingot.gw6=fe80::1");
+}
+
 TEST(KernelCommandLine, FramedConsoleAndStreamKindsAlways) {
     EXPECT_EQ(kernel_command_line(pipes()), "ingot.console=framed ingot.streams=NPF");
     KernelCommandLineOptions terminal;

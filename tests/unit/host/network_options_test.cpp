@@ -354,3 +354,60 @@ TEST(UserNetworkPlan, PrivilegedPortsNeedPrivileges) {
 
 } // namespace
 } // namespace ingot
+
+namespace ingot {
+namespace {
+
+NetworkOptions tap_with_ipv6(std::string address6, std::string gateway6 = "") {
+    NetworkOptions options;
+    options.tap = "tap0";
+    options.address = "10.0.2.15/24";
+    options.address6 = std::move(address6);
+    options.gateway6 = std::move(gateway6);
+    return options;
+}
+
+TEST(NetworkPlan, Ipv6AddressAndRouterReachTheGuest) {
+    auto plan = plan_network(tap_with_ipv6("2001:db8::15/64", "fe80::1"), root);
+    ASSERT_TRUE(plan);
+    std::array<uint8_t, 16> address{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x15};
+    std::array<uint8_t, 16> router{0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    EXPECT_EQ(plan->guest.address6, address);
+    EXPECT_EQ(plan->guest.prefix_length6, 64);
+    EXPECT_EQ(plan->guest.gateway6, router);
+    // A router within the prefix will do too.
+    EXPECT_EQ(rejection(tap_with_ipv6("2001:db8::15/64", "2001:db8::1")), "");
+}
+
+TEST(NetworkPlan, BadIpv6ValuesAreOneLineErrors) {
+    EXPECT_EQ(rejection(tap_with_ipv6("2001:db8::15")),
+              "--ip6 2001:db8::15: give the prefix length too, e.g. --ip6 2001:db8::15/64");
+    EXPECT_EQ(rejection(tap_with_ipv6("2001:db8::15/129")),
+              "--ip6 2001:db8::15/129: the prefix length must be 1-128");
+    EXPECT_EQ(rejection(tap_with_ipv6("2001:db8:::15/64")),
+              "--ip6 2001:db8:::15/64: expected an IPv6 address such as 2001:db8::15");
+    EXPECT_EQ(rejection(tap_with_ipv6("ff02::1/64")),
+              "--ip6 ff02::1/64: the address is a multicast address");
+    EXPECT_EQ(rejection(tap_with_ipv6("::/64")),
+              "--ip6 ::/64: the address is the unspecified address ::");
+    EXPECT_NE(rejection(tap_with_ipv6("::ffff:10.0.2.15/64")).find("IPv4-mapped"),
+              std::string::npos);
+    EXPECT_NE(rejection(tap_with_ipv6("fe80::15/64")).find("link-local"), std::string::npos);
+    EXPECT_NE(
+        rejection(tap_with_ipv6("2001:db8::15/64", "2001:db9::1")).find("on the guest's link"),
+        std::string::npos);
+    EXPECT_EQ(rejection(tap_with_ipv6("2001:db8::15/64", "2001:db8::15")),
+              "--gw6 2001:db8::15: that is the guest's own address");
+}
+
+TEST(NetworkPlan, Ipv6NeedsATap) {
+    NetworkOptions options;
+    options.address6 = "2001:db8::15/64";
+    EXPECT_NE(rejection(options).find("--ip6 configures the guest's network interface"),
+              std::string::npos);
+    options.published = {"8080:80"};
+    EXPECT_NE(rejection(options, ordinary_user).find("--ip6 2001:db8::15/64: "), std::string::npos);
+}
+
+} // namespace
+} // namespace ingot

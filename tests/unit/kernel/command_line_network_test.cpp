@@ -109,3 +109,57 @@ TEST(CommandLineNetwork, OptionsAfterTheSeparatorAreArguments) {
 }
 
 } // namespace
+
+namespace {
+
+kernel::net::Ipv6Address v6(std::initializer_list<uint8_t> bytes) {
+    kernel::net::Ipv6Address address;
+    std::copy(bytes.begin(), bytes.end(), address.bytes);
+    return address;
+}
+
+TEST(CommandLineNetwork, ReadsIpv6AddressAndGateway) {
+    auto parsed = parse("ingot.ip6=2001:db8:0:1::15/64 ingot.gw6=fe80::1 -- prog");
+    const auto& network = parsed->command_line->network;
+    EXPECT_EQ(network.address6,
+              v6({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0x15}));
+    EXPECT_EQ(network.prefix_length6, 64);
+    EXPECT_EQ(network.gateway6, v6({0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}));
+    EXPECT_EQ(parsed->command_line->rejected_option_count, 0u);
+}
+
+TEST(CommandLineNetwork, ReadsEveryIpv6TextForm) {
+    auto full = parse("ingot.ip6=1:2:3:4:5:6:7:8/128");
+    EXPECT_EQ(full->command_line->network.address6,
+              v6({0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8}));
+    auto leading = parse("ingot.gw6=::ABCD");
+    EXPECT_EQ(leading->command_line->network.gateway6,
+              v6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xab, 0xcd}));
+    auto trailing = parse("ingot.gw6=fd00::");
+    EXPECT_EQ(trailing->command_line->network.gateway6, v6({0xfd}));
+}
+
+TEST(CommandLineNetwork, RejectsMalformedIpv6Options) {
+    const char* bad[] = {"ingot.ip6=2001:db8::15",
+                         "ingot.ip6=2001:db8::15/129",
+                         "ingot.ip6=2001:db8:::15/64",
+                         "ingot.ip6=2001::db8::15/64",
+                         "ingot.ip6=1:2:3:4:5:6:7:8:9/64",
+                         "ingot.ip6=1:2:3:4:5:6:7/64",
+                         "ingot.ip6=12345::1/64",
+                         "ingot.ip6=2001:db8::g/64",
+                         "ingot.ip6=:1::/64",
+                         "ingot.ip6=1::2:/64",
+                         "ingot.gw6=1:2:3:4::5:6:7:8",
+                         "ingot.gw6=10.0.2.1",
+                         "ingot.gw6="};
+    for (const char* token : bad) {
+        auto parsed = parse(token);
+        const auto& network = parsed->command_line->network;
+        EXPECT_TRUE(network.address6.is_any()) << token;
+        EXPECT_TRUE(network.gateway6.is_any()) << token;
+        EXPECT_EQ(rejected(*parsed->command_line), std::vector<std::string>{token});
+    }
+}
+
+} // namespace

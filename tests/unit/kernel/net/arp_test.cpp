@@ -1,6 +1,6 @@
 #include "kernel/net/net_test_support.h"
 
-#include "net/arp_cache.h"
+#include "net/neighbour_cache.h"
 #include "net/stack.h"
 
 namespace kernel_test {

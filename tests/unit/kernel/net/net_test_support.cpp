@@ -25,6 +25,10 @@ bool FakeDevice::transmit(const TransmitFragment* fragments, size_t count,
         auto* data = static_cast<const uint8_t*>(fragments[i].data);
         frame.bytes.insert(frame.bytes.end(), data, data + fragments[i].length);
     }
+    if (!record_ipv6 && frame.bytes.size() >= 14 && load_be16(frame.bytes.data() + 12) == 0x86dd) {
+        ++ipv6_frames_sent;
+        return true;
+    }
     if (checksum) {
         frame.checksum_requested = true;
         frame.checksum = *checksum;

@@ -1,6 +1,7 @@
 #include "kernel/net/net_test_support.h"
 
-#include "net/arp_cache.h"
+#include "net/ipv6.h"
+#include "net/neighbour_cache.h"
 #include "net/stack.h"
 
 namespace kernel_test {
@@ -23,7 +24,7 @@ TEST_F(NetStack, UnknownProtocolsAndEtherTypesAreCounted) {
     Ipv4Fields fields;
     fields.protocol = 47;
     receive(ethernet_frame(device.mac, peer_mac, 0x0800, ipv4_packet(fields, Bytes(8, 0))));
-    receive(ethernet_frame(device.mac, peer_mac, 0x86dd, Bytes(40, 0)));
+    receive(ethernet_frame(device.mac, peer_mac, 0x88b5, Bytes(40, 0)));
     EXPECT_EQ(statistics().dropped_not_for_us, 2u);
 }
 
@@ -38,6 +39,15 @@ TEST_F(NetStack, PollTakesABoundedBatch) {
 
 TEST_F(NetStack, NextDeadlineIsTheEarliestTimer) {
     configure_static();
+    // IPv6 first: duplicate address detection, then three router solicitations 4 s apart.
+    EXPECT_EQ(stack->next_deadline_ns(), FakeEnvironment::now + Ipv6Layer::retrans_timer_ns);
+    advance(Ipv6Layer::retrans_timer_ns);
+    for (unsigned i = 1; i < Ipv6Layer::max_router_solicitations; ++i) {
+        EXPECT_EQ(stack->next_deadline_ns(),
+                  FakeEnvironment::now + Ipv6Layer::router_solicitation_interval_ns);
+        advance(Ipv6Layer::router_solicitation_interval_ns);
+    }
+    EXPECT_EQ(device.ipv6_frames_sent, 1u + Ipv6Layer::max_router_solicitations);
     EXPECT_EQ(stack->next_deadline_ns(), 0u);
     UdpSocket* socket = stack->create_udp_socket();
     Ipv4Endpoint to{peer_address, 9};

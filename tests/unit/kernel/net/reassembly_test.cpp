@@ -148,6 +148,7 @@ TEST_F(NetReassembly, FragmentedUdpReachesTheSocket) {
 
 TEST_F(NetReassembly, AbandonedFragmentsExpireThroughPoll) {
     configure_static();
+    settle_ipv6();
     Ipv4Fields first;
     first.flags_and_offset = 0x2000;
     receive(ethernet_frame(device.mac, peer_mac, 0x0800, ipv4_packet(first, pattern(1480))));

@@ -1,19 +1,23 @@
-#include "net/arp_cache.h"
+#include "net/neighbour_cache.h"
 
 namespace kernel::net {
 
-ArpCache::Entry* ArpCache::find(Ipv4Address address) {
+template <typename Address>
+typename NeighbourCache<Address>::Entry* NeighbourCache<Address>::find(Address address) {
     for (auto& entry : m_entries)
         if (entry.state != State::free && entry.address == address)
             return &entry;
     return nullptr;
 }
 
-const ArpCache::Entry* ArpCache::find(Ipv4Address address) const {
-    return const_cast<ArpCache*>(this)->find(address);
+template <typename Address>
+const typename NeighbourCache<Address>::Entry*
+NeighbourCache<Address>::find(Address address) const {
+    return const_cast<NeighbourCache*>(this)->find(address);
 }
 
-const MacAddress* ArpCache::lookup(Ipv4Address address, uint64_t now) const {
+template <typename Address>
+const MacAddress* NeighbourCache<Address>::lookup(Address address, uint64_t now) const {
     const Entry* entry = find(address);
     if (!entry || entry->state != State::resolved || now >= entry->deadline)
         return nullptr;
@@ -22,7 +26,8 @@ const MacAddress* ArpCache::lookup(Ipv4Address address, uint64_t now) const {
 
 // A free slot, or else the resolved entry closest to expiry: unresolved entries hold packets
 // and a pending question, so they are not evicted.
-ArpCache::Entry* ArpCache::allocate() {
+template <typename Address>
+typename NeighbourCache<Address>::Entry* NeighbourCache<Address>::allocate() {
     Entry* victim = nullptr;
     for (auto& entry : m_entries) {
         if (entry.state == State::free)
@@ -35,15 +40,16 @@ ArpCache::Entry* ArpCache::allocate() {
     return victim;
 }
 
-void ArpCache::release(Entry& entry) {
+template <typename Address> void NeighbourCache<Address>::release(Entry& entry) {
     m_pending_bytes -= entry.pending.bytes();
     entry.pending.clear();
     entry.state = State::free;
     entry.requests = 0;
 }
 
-void ArpCache::learn(Ipv4Address address, MacAddress mac, uint64_t now, bool create,
-                     PacketQueue& released) {
+template <typename Address>
+void NeighbourCache<Address>::learn(Address address, MacAddress mac, uint64_t now, bool create,
+                                    PacketQueue& released) {
     Entry* entry = find(address);
     if (!entry) {
         if (!create)
@@ -62,7 +68,9 @@ void ArpCache::learn(Ipv4Address address, MacAddress mac, uint64_t now, bool cre
         released.append(packet);
 }
 
-ArpCache::HoldResult ArpCache::hold(Ipv4Address address, PacketBuffer* packet, uint64_t now) {
+template <typename Address>
+typename NeighbourCache<Address>::HoldResult
+NeighbourCache<Address>::hold(Address address, PacketBuffer* packet, uint64_t now) {
     Entry* entry = find(address);
     bool is_new = false;
     if (!entry || entry->state == State::resolved) {
@@ -89,8 +97,10 @@ ArpCache::HoldResult ArpCache::hold(Ipv4Address address, PacketBuffer* packet, u
     return is_new ? HoldResult::send_request : HoldResult::waiting;
 }
 
-size_t ArpCache::run_timers(uint64_t now, void (*request)(void* context, Ipv4Address address),
-                            void* context) {
+template <typename Address>
+size_t NeighbourCache<Address>::run_timers(uint64_t now,
+                                           void (*request)(void* context, Address address),
+                                           void* context) {
     size_t dropped = 0;
     for (auto& entry : m_entries) {
         if (entry.state == State::free || now < entry.deadline)
@@ -111,7 +121,7 @@ size_t ArpCache::run_timers(uint64_t now, void (*request)(void* context, Ipv4Add
     return dropped;
 }
 
-uint64_t ArpCache::next_deadline_ns() const {
+template <typename Address> uint64_t NeighbourCache<Address>::next_deadline_ns() const {
     uint64_t earliest = 0;
     for (auto& entry : m_entries)
         if (entry.state != State::free && (earliest == 0 || entry.deadline < earliest))
@@ -119,10 +129,13 @@ uint64_t ArpCache::next_deadline_ns() const {
     return earliest;
 }
 
-void ArpCache::clear() {
+template <typename Address> void NeighbourCache<Address>::clear() {
     for (auto& entry : m_entries)
         if (entry.state != State::free)
             release(entry);
 }
+
+template class NeighbourCache<Ipv4Address>;
+template class NeighbourCache<Ipv6Address>;
 
 } // namespace kernel::net

@@ -1,5 +1,7 @@
-// The ARP cache: IPv4 next hops to MAC addresses, with entry lifetimes, request retries, and a
-// small queue per unresolved address of IP packets waiting for the answer.
+// A neighbour cache: next hops to MAC addresses, with entry lifetimes, request retries, and a
+// small queue per unresolved address of IP packets waiting for the answer. ARP's for IPv4;
+// neighbour discovery's for IPv6 (RFC 4861 7.2.2: three solicitations a second apart, and a
+// queue behind resolution), whose reachability states are folded into a fixed lifetime.
 #pragma once
 
 #include "net/address.h"
@@ -10,7 +12,7 @@
 
 namespace kernel::net {
 
-class ArpCache {
+template <typename Address> class NeighbourCache {
 public:
     static constexpr size_t capacity = 64;
     static constexpr uint64_t entry_lifetime_ns = 60'000'000'000;
@@ -20,18 +22,17 @@ public:
     static constexpr size_t max_pending_bytes_per_entry = 96 * 1024;
     static constexpr size_t max_pending_bytes = 256 * 1024;
 
-    ArpCache() = default;
-    ArpCache(const ArpCache&) = delete;
-    ArpCache& operator=(const ArpCache&) = delete;
+    NeighbourCache() = default;
+    NeighbourCache(const NeighbourCache&) = delete;
+    NeighbourCache& operator=(const NeighbourCache&) = delete;
 
     // The MAC address of a resolved, unexpired entry, or nullptr.
-    const MacAddress* lookup(Ipv4Address address, uint64_t now) const;
+    const MacAddress* lookup(Address address, uint64_t now) const;
 
     // Records `address` at `mac`, refreshing its lifetime. An existing entry is always updated;
     // a new one is created only when `create` (someone asked us, or we asked). The packets
     // that waited for it come back, in order, for the caller to send.
-    void learn(Ipv4Address address, MacAddress mac, uint64_t now, bool create,
-               PacketQueue& released);
+    void learn(Address address, MacAddress mac, uint64_t now, bool create, PacketQueue& released);
 
     enum class HoldResult {
         send_request, // a new entry: ask now
@@ -39,12 +40,11 @@ public:
         dropped,      // no room: the packet is freed
     };
     // Queues an IP packet (ownership passes) until `address` resolves.
-    HoldResult hold(Ipv4Address address, PacketBuffer* packet, uint64_t now);
+    HoldResult hold(Address address, PacketBuffer* packet, uint64_t now);
 
     // Retries and expiries due by `now`: `request` is called for each address to ask again;
     // returns how many waiting packets were dropped because an address never answered.
-    size_t run_timers(uint64_t now, void (*request)(void* context, Ipv4Address address),
-                      void* context);
+    size_t run_timers(uint64_t now, void (*request)(void* context, Address address), void* context);
     // The next retry or expiry, or 0 when none.
     uint64_t next_deadline_ns() const;
 
@@ -54,20 +54,26 @@ private:
     enum class State : uint8_t { free, incomplete, resolved };
     struct Entry {
         State state = State::free;
-        Ipv4Address address;
+        Address address;
         MacAddress mac;
         uint64_t deadline = 0; // resolved: expiry; incomplete: next retry
         unsigned requests = 0;
         PacketQueue pending;
     };
 
-    Entry* find(Ipv4Address address);
-    const Entry* find(Ipv4Address address) const;
+    Entry* find(Address address);
+    const Entry* find(Address address) const;
     Entry* allocate();
     void release(Entry& entry);
 
     Entry m_entries[capacity];
     size_t m_pending_bytes = 0;
 };
+
+extern template class NeighbourCache<Ipv4Address>;
+extern template class NeighbourCache<Ipv6Address>;
+
+using ArpCache = NeighbourCache<Ipv4Address>;
+using Ipv6NeighbourCache = NeighbourCache<Ipv6Address>;
 
 } // namespace kernel::net

@@ -1,0 +1,155 @@
+#include "net/icmpv6.h"
+
+#include "lib/errno.h"
+#include "lib/string.h"
+#include "lib/utility.h"
+#include "net/byte_order.h"
+#include "net/checksum.h"
+
+namespace kernel::net {
+
+namespace {
+
+bool is_error(uint8_t type) {
+    return type < 128;
+}
+
+uint16_t checksum_of(const Ipv6Address& source, const Ipv6Address& destination,
+                     const TransmitFragment* fragments, size_t count) {
+    size_t length = 0;
+    for (size_t i = 0; i < count; ++i)
+        length += fragments[i].length;
+    ChecksumAccumulator sum(ipv6_pseudo_header_sum(source, destination, ipv6_next_header::icmpv6,
+                                                   static_cast<uint32_t>(length)));
+    sum.add(fragments, count);
+    return sum.checksum();
+}
+
+} // namespace
+
+Icmpv6Layer::Icmpv6Layer(Ipv6Layer& ip, const Environment& environment, StackStatistics& statistics)
+    : m_ip(ip), m_environment(environment), m_statistics(statistics),
+      m_last_refill(environment.now_ns()) {
+    m_ip.set_icmp(this);
+}
+
+void Icmpv6Layer::receive(const Ipv6Datagram& datagram) {
+    if (datagram.payload_length < 4) {
+        ++m_statistics.dropped_malformed;
+        return;
+    }
+    uint32_t pseudo = ipv6_pseudo_header_sum(datagram.header.source, datagram.header.destination,
+                                             ipv6_next_header::icmpv6,
+                                             static_cast<uint32_t>(datagram.payload_length));
+    if (internet_checksum(datagram.payload, datagram.payload_length, pseudo) != 0) {
+        ++m_statistics.dropped_bad_checksum;
+        return;
+    }
+    switch (datagram.payload[0]) {
+    case icmpv6_type::echo_request:
+        reply_to_echo(datagram);
+        return;
+    case icmpv6_type::packet_too_big:
+        receive_packet_too_big(datagram);
+        return;
+    case icmpv6_type::router_solicitation:
+    case icmpv6_type::router_advertisement:
+    case icmpv6_type::neighbour_solicitation:
+    case icmpv6_type::neighbour_advertisement:
+    case icmpv6_type::redirect:
+        m_ip.receive_neighbour_discovery(datagram);
+        return;
+    default:
+        // Other errors concern transports, which IPv6 does not carry yet; unknown
+        // informational messages are dropped (RFC 4443 2.4 b).
+        ++m_statistics.dropped_not_for_us;
+        return;
+    }
+}
+
+void Icmpv6Layer::reply_to_echo(const Ipv6Datagram& request) {
+    if (request.payload_length < icmpv6_header_length) {
+        ++m_statistics.dropped_malformed;
+        return;
+    }
+    // To a group, the reply comes from one of our unicast addresses (RFC 4443 4.2).
+    Ipv6Address source =
+        request.multicast ? m_ip.source_for(request.header.source) : request.header.destination;
+    uint8_t header[4] = {icmpv6_type::echo_reply, 0, 0, 0};
+    // The identifier, sequence number and data go back as they came.
+    TransmitFragment reply[2] = {{header, sizeof header},
+                                 {request.payload + 4, request.payload_length - 4}};
+    store_be16(header + 2, checksum_of(source, request.header.source, reply, 2));
+    auto sent = m_ip.send_datagram(source, request.header.source, ipv6_next_header::icmpv6, reply,
+                                   2, nullptr);
+    if (!sent.is_error())
+        ++m_statistics.icmpv6_echo_replies;
+}
+
+void Icmpv6Layer::receive_packet_too_big(const Ipv6Datagram& datagram) {
+    ++m_statistics.icmpv6_packet_too_big;
+    // The quoted packet must be one of ours: its fixed header at least.
+    if (datagram.payload_length < icmpv6_header_length + ipv6_header_length ||
+        (datagram.payload[icmpv6_header_length] >> 4) != 6) {
+        ++m_statistics.dropped_malformed;
+        return;
+    }
+    const uint8_t* quoted = datagram.payload + icmpv6_header_length;
+    Ipv6Address source;
+    Ipv6Address destination;
+    memcpy(source.bytes, quoted + 8, 16);
+    memcpy(destination.bytes, quoted + 24, 16);
+    if (!m_ip.is_our_address(source) || destination.is_multicast()) {
+        ++m_statistics.dropped_not_for_us;
+        return;
+    }
+    m_ip.record_packet_too_big(destination, load_be32(datagram.payload + 4));
+}
+
+bool Icmpv6Layer::take_error_token() {
+    uint64_t now = m_environment.now_ns();
+    uint64_t earned = (now - m_last_refill) / error_interval_ns;
+    if (earned) {
+        m_tokens = static_cast<unsigned>(min<uint64_t>(error_burst, m_tokens + earned));
+        m_last_refill += earned * error_interval_ns;
+    }
+    if (m_tokens == 0) {
+        ++m_statistics.icmpv6_rate_limited;
+        return false;
+    }
+    --m_tokens;
+    return true;
+}
+
+void Icmpv6Layer::send_error(uint8_t type, uint8_t code, uint32_t parameter,
+                             const Ipv6Header& header, const uint8_t* offending, size_t length) {
+    if (header.source.is_any() || header.source.is_multicast())
+        return;
+    // The ICMPv6 message may sit behind extension headers: look past them.
+    uint8_t protocol;
+    size_t offset;
+    if (skip_extension_headers(offending, length, protocol, offset) &&
+        protocol == ipv6_next_header::icmpv6 && offset < length) {
+        uint8_t offending_type = offending[offset];
+        if (is_error(offending_type) || offending_type == icmpv6_type::redirect)
+            return;
+    }
+    if (!take_error_token())
+        return;
+    Ipv6Address source =
+        header.destination.is_multicast() || !m_ip.is_our_address(header.destination)
+            ? m_ip.source_for(header.source)
+            : header.destination;
+    if (source.is_any())
+        return;
+    // As much of the offending packet as fits in the minimum MTU (RFC 4443 2.4 c).
+    size_t quoted = min(length, ipv6_minimum_mtu - ipv6_header_length - icmpv6_header_length);
+    uint8_t message[icmpv6_header_length] = {type, code};
+    store_be32(message + 4, parameter);
+    TransmitFragment fragments[2] = {{message, sizeof message}, {offending, quoted}};
+    store_be16(message + 2, checksum_of(source, header.source, fragments, 2));
+    (void)m_ip.send_datagram(source, header.source, ipv6_next_header::icmpv6, fragments, 2,
+                             nullptr);
+}
+
+} // namespace kernel::net

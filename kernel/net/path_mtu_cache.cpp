@@ -1,0 +1,40 @@
+#include "net/path_mtu_cache.h"
+
+#include "lib/utility.h"
+#include "net/ipv6_header.h"
+
+namespace kernel::net {
+
+bool PathMtuCache::record(const Ipv6Address& destination, size_t mtu, uint64_t now) {
+    mtu = max(mtu, ipv6_minimum_mtu);
+    Entry* victim = nullptr;
+    bool victim_live = false;
+    for (auto& entry : m_entries) {
+        bool live = entry.mtu != 0 && now < entry.expires;
+        if (live && entry.destination == destination) {
+            if (mtu >= entry.mtu)
+                return false;
+            entry.mtu = mtu;
+            entry.expires = now + lifetime_ns;
+            return true;
+        }
+        // A free or expired entry first; else the live one closest to expiry.
+        if (!victim || (victim_live && (!live || entry.expires < victim->expires))) {
+            victim = &entry;
+            victim_live = live;
+        }
+    }
+    victim->destination = destination;
+    victim->mtu = mtu;
+    victim->expires = now + lifetime_ns;
+    return true;
+}
+
+size_t PathMtuCache::lookup(const Ipv6Address& destination, size_t link_mtu, uint64_t now) const {
+    for (auto& entry : m_entries)
+        if (entry.mtu != 0 && now < entry.expires && entry.destination == destination)
+            return min(entry.mtu, link_mtu);
+    return link_mtu;
+}
+
+} // namespace kernel::net
