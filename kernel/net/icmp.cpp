@@ -35,7 +35,7 @@ bool is_error_type(uint8_t type) {
 IcmpLayer::IcmpLayer(Ipv4Layer& ip, const Environment& environment, StackStatistics& statistics,
                      IcmpErrorSink& sink)
     : m_ip(ip), m_environment(environment), m_statistics(statistics), m_sink(sink),
-      m_last_refill(environment.now_ns()) {}
+      m_error_limit(environment.now_ns()) {}
 
 void IcmpLayer::receive(const Ipv4Datagram& datagram) {
     if (datagram.payload_length < icmp_header_length) {
@@ -101,18 +101,10 @@ void IcmpLayer::receive_error(const Ipv4Datagram& datagram, int error) {
 }
 
 bool IcmpLayer::take_error_token() {
-    uint64_t now = m_environment.now_ns();
-    uint64_t earned = (now - m_last_refill) / error_interval_ns;
-    if (earned) {
-        m_tokens = static_cast<unsigned>(min<uint64_t>(error_burst, m_tokens + earned));
-        m_last_refill += earned * error_interval_ns;
-    }
-    if (m_tokens == 0) {
-        ++m_rate_limited;
-        return false;
-    }
-    --m_tokens;
-    return true;
+    if (m_error_limit.take(m_environment.now_ns()))
+        return true;
+    ++m_rate_limited;
+    return false;
 }
 
 void IcmpLayer::send_port_unreachable(const Ipv4Datagram& offending) {

@@ -4,6 +4,7 @@
 
 #include "net/address.h"
 #include "net/environment.h"
+#include "net/error_rate_limit.h"
 #include "net/ipv4.h"
 #include "net/stack.h"
 
@@ -43,10 +44,6 @@ public:
 
 class IcmpLayer {
 public:
-    // Errors we send: a burst of this many, then one per interval.
-    static constexpr unsigned error_burst = 10;
-    static constexpr uint64_t error_interval_ns = 10'000'000;
-
     IcmpLayer(Ipv4Layer& ip, const Environment& environment, StackStatistics& statistics,
               IcmpErrorSink& sink);
 
@@ -65,8 +62,7 @@ private:
     const Environment& m_environment;
     StackStatistics& m_statistics;
     IcmpErrorSink& m_sink;
-    unsigned m_tokens = error_burst;
-    uint64_t m_last_refill = 0;
+    ErrorRateLimit m_error_limit;
     uint64_t m_rate_limited = 0;
 };
 

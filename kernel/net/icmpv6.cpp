@@ -29,7 +29,7 @@ uint16_t checksum_of(const Ipv6Address& source, const Ipv6Address& destination,
 
 Icmpv6Layer::Icmpv6Layer(Ipv6Layer& ip, const Environment& environment, StackStatistics& statistics)
     : m_ip(ip), m_environment(environment), m_statistics(statistics),
-      m_last_refill(environment.now_ns()) {
+      m_error_limit(environment.now_ns()) {
     m_ip.set_icmp(this);
 }
 
@@ -107,18 +107,10 @@ void Icmpv6Layer::receive_packet_too_big(const Ipv6Datagram& datagram) {
 }
 
 bool Icmpv6Layer::take_error_token() {
-    uint64_t now = m_environment.now_ns();
-    uint64_t earned = (now - m_last_refill) / error_interval_ns;
-    if (earned) {
-        m_tokens = static_cast<unsigned>(min<uint64_t>(error_burst, m_tokens + earned));
-        m_last_refill += earned * error_interval_ns;
-    }
-    if (m_tokens == 0) {
-        ++m_statistics.icmpv6_rate_limited;
-        return false;
-    }
-    --m_tokens;
-    return true;
+    if (m_error_limit.take(m_environment.now_ns()))
+        return true;
+    ++m_statistics.icmpv6_rate_limited;
+    return false;
 }
 
 void Icmpv6Layer::send_error(uint8_t type, uint8_t code, uint32_t parameter,

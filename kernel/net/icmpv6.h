@@ -4,6 +4,7 @@
 #pragma once
 
 #include "net/environment.h"
+#include "net/error_rate_limit.h"
 #include "net/ipv6.h"
 #include "net/stack.h"
 
@@ -36,10 +37,6 @@ inline constexpr size_t icmpv6_header_length = 8;
 
 class Icmpv6Layer {
 public:
-    // Errors we send: a burst of this many, then one per interval.
-    static constexpr unsigned error_burst = 10;
-    static constexpr uint64_t error_interval_ns = 10'000'000;
-
     Icmpv6Layer(Ipv6Layer& ip, const Environment& environment, StackStatistics& statistics);
 
     void receive(const Ipv6Datagram& datagram);
@@ -64,8 +61,7 @@ private:
     Ipv6Layer& m_ip;
     const Environment& m_environment;
     StackStatistics& m_statistics;
-    unsigned m_tokens = error_burst;
-    uint64_t m_last_refill = 0;
+    ErrorRateLimit m_error_limit;
 };
 
 } // namespace kernel::net

@@ -178,6 +178,10 @@ private:
     // tcp_listener.cpp
     void accept_syn(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
     void send_syn_cookie(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
+    // A new connection in SYN-RECEIVED for this listener, from the SYN or cookie ACK `header`
+    // that `source` sent to `destination`; nullptr when there is no memory for it.
+    TcpConnection* create_child(Ipv4Address source, Ipv4Address destination,
+                                const TcpHeader& header);
     // An ACK for no child: true when its cookie was ours and the connection now exists.
     bool accept_cookie(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
     void child_established(TcpConnection& child);

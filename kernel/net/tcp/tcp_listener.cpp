@@ -43,18 +43,10 @@ void TcpConnection::accept_syn(Ipv4Address source, Ipv4Address destination,
         send_syn_cookie(source, destination, segment);
         return;
     }
-    TcpConnection* child = m_table.create_connection();
+    const TcpHeader& header = segment.header;
+    TcpConnection* child = create_child(source, destination, header);
     if (!child)
         return;
-    const TcpHeader& header = segment.header;
-    child->m_program_owns = false;
-    child->m_listener = this;
-    child->m_options = m_options;
-    child->m_local = {destination, m_local.port};
-    child->m_remote = {source, header.source_port};
-    child->m_bound = true;
-    child->m_ever_connected = true;
-    child->m_state = TcpState::syn_received;
     child->m_irs = header.sequence;
     child->m_rcv_nxt = header.sequence + 1;
     child->m_rcv_adv = child->m_rcv_nxt;
@@ -69,6 +61,22 @@ void TcpConnection::accept_syn(Ipv4Address source, Ipv4Address destination,
     m_syn_queue.append(*child);
     ++m_syn_queue_length;
     child->send_syn();
+}
+
+TcpConnection* TcpConnection::create_child(Ipv4Address source, Ipv4Address destination,
+                                           const TcpHeader& header) {
+    TcpConnection* child = m_table.create_connection();
+    if (!child)
+        return nullptr;
+    child->m_program_owns = false;
+    child->m_listener = this;
+    child->m_options = m_options;
+    child->m_local = {destination, m_local.port};
+    child->m_remote = {source, header.source_port};
+    child->m_bound = true;
+    child->m_ever_connected = true;
+    child->m_state = TcpState::syn_received;
+    return child;
 }
 
 void TcpConnection::send_syn_cookie(Ipv4Address source, Ipv4Address destination,
@@ -138,17 +146,9 @@ bool TcpConnection::accept_cookie(Ipv4Address source, Ipv4Address destination,
         ++m_table.statistics().syn_dropped_backlog_full;
         return true;
     }
-    TcpConnection* child = m_table.create_connection();
+    TcpConnection* child = create_child(source, destination, header);
     if (!child)
         return true;
-    child->m_program_owns = false;
-    child->m_listener = this;
-    child->m_options = m_options;
-    child->m_local = {destination, m_local.port};
-    child->m_remote = {source, header.source_port};
-    child->m_bound = true;
-    child->m_ever_connected = true;
-    child->m_state = TcpState::syn_received;
     child->m_irs = header.sequence - 1;
     child->m_rcv_nxt = header.sequence;
     child->m_iss = header.acknowledgment - 1;

@@ -85,12 +85,12 @@ TEST_F(NetIcmp, NoUnreachableForBroadcasts) {
 }
 
 TEST_F(NetIcmp, UnreachablesAreRateLimited) {
-    for (unsigned i = 0; i < IcmpLayer::error_burst + 5; ++i)
+    for (unsigned i = 0; i < ErrorRateLimit::burst + 5; ++i)
         device.inject(udp_frame(3333, 4444, bytes_of("x")));
     stack->poll();
-    EXPECT_EQ(device.take_sent().size(), IcmpLayer::error_burst);
-    EXPECT_EQ(statistics().udp_no_port, IcmpLayer::error_burst + 5);
-    advance(IcmpLayer::error_interval_ns);
+    EXPECT_EQ(device.take_sent().size(), ErrorRateLimit::burst);
+    EXPECT_EQ(statistics().udp_no_port, ErrorRateLimit::burst + 5);
+    advance(ErrorRateLimit::interval_ns);
     receive(udp_frame(3333, 4444, bytes_of("x")));
     EXPECT_EQ(device.take_sent().size(), 1u) << "one token earned back";
 }

@@ -482,8 +482,8 @@ TEST_F(NetIpv6, ErrorsAreRateLimited) {
     meet_peer();
     for (int i = 0; i < 30; ++i)
         receive(ipv6_packet(peer6, static6, 17, Bytes(8)));
-    EXPECT_EQ(device.take_sent().size(), Icmpv6Layer::error_burst);
-    EXPECT_EQ(statistics.icmpv6_rate_limited, 30u - Icmpv6Layer::error_burst);
+    EXPECT_EQ(device.take_sent().size(), ErrorRateLimit::burst);
+    EXPECT_EQ(statistics.icmpv6_rate_limited, 30u - ErrorRateLimit::burst);
 }
 
 TEST_F(NetIpv6, PacketTooBigLowersThePathMtuWithinBounds) {
