@@ -138,8 +138,9 @@ size_t TcpConnection::send_limit() const {
     IpOutput& ip = m_table.ip();
     size_t datagram = ip.tcp_segmentation_limit();
     // Once the path has lost a segment (the slow-start threshold is set), segments go one at
-    // a time: bursts of 64 KiB into a path that drops them only lose more, which the sender's
-    // loss recovery (go-back-N after a timeout) pays for dearly.
+    // a time: bursts of 64 KiB into a path that drops them lose more. This kept lossy
+    // transfers moving when recovery went back N after a timeout; with RACK and the
+    // scoreboard it is a candidate to lift, not yet measured without.
     if (datagram <= ip.mtu() || m_congestion.slow_start_threshold() != 0xffffffff)
         return segment;
     // Whole segments behind the largest header, so the device's cuts leave no runt.
