@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Ingot's benchmarks: boot time against the KVM floor, exits per boot, sizes, smallest memory,
-# boot time under QEMU (bench/qemu.sh) and networking (bench/net.sh).
+# boot time under QEMU (bench/qemu.sh) and networking (bench/net.sh, bench/net_lossy.sh).
 # Usage: bench/run.sh [build-dir]   (default: the repository's build/; build it first)
 # Exits non-zero only when a figure could not be measured; missed targets are only reported.
 set -uo pipefail
@@ -240,6 +240,15 @@ if [[ ${INGOT_BENCH_NET:-1} == 0 ]]; then
 else
     echo "f. Networking (bench/net.sh, several minutes; INGOT_BENCH_NET=0 skips it)"
     "$root/bench/net.sh" "$build" 2>&1 | sed 's/^/   /' || problem "bench/net.sh: see its messages above"
+fi
+
+# ---- g. TCP through 5% loss and reordering beside native Linux (bench/net_lossy.sh).
+echo
+if [[ ${INGOT_BENCH_NET:-1} == 0 ]]; then
+    echo "g. Networking through loss: skipped (INGOT_BENCH_NET=0)"
+else
+    echo "g. Networking through loss (bench/net_lossy.sh, several minutes; INGOT_BENCH_NET=0 skips it)"
+    "$root/bench/net_lossy.sh" "$build" 2>&1 | sed 's/^/   /' || problem "bench/net_lossy.sh: see its messages above"
 fi
 
 echo
