@@ -251,6 +251,16 @@ else
     "$root/bench/net_lossy.sh" "$build" 2>&1 | sed 's/^/   /' || problem "bench/net_lossy.sh: see its messages above"
 fi
 
+# ---- h. The console under QEMU: 64 MiB each way, virtio-console beside COM1 (bench/console.sh).
+echo
+if [[ ${INGOT_BENCH_QEMU:-1} == 0 ]]; then
+    echo "h. Console throughput: skipped (INGOT_BENCH_QEMU=0)"
+else
+    echo "h. Console throughput (bench/console.sh, a few minutes; INGOT_BENCH_QEMU=0 skips it)"
+    SERIAL_SIZE_MIB=${SERIAL_SIZE_MIB:-4} "$root/bench/console.sh" "$build" 2>&1 | sed 's/^/   /' ||
+        problem "bench/console.sh: see its messages above"
+fi
+
 echo
 if ((problems)); then
     echo "$problems figure(s) could not be measured: see the messages above" >&2

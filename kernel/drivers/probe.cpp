@@ -13,6 +13,7 @@
 #include "linux/entropy.h"
 #include "mm/frame_allocator.h"
 #include "mm/kmalloc.h"
+#include "time/clock.h"
 
 namespace kernel::drivers {
 
@@ -38,6 +39,11 @@ virtio::VirtioNetDevice* the_net_device;
 InterruptLine the_net_interrupt;
 virtio::PciTransport* the_net_pci_transport;
 bool report_devices;
+uint32_t console_port;
+virtio::VirtioConsoleDevice* the_console_device;
+// QEMU answers the control queue as the driver notifies it; this only bounds a device that
+// never does.
+constexpr uint64_t console_open_timeout_ns = clock::ns_per_second;
 constexpr size_t most_p9_devices = 8;
 virtio::P9Device* the_p9_devices[most_p9_devices];
 size_t the_p9_device_count;
@@ -132,6 +138,37 @@ bool start_p9_device(virtio::Transport& transport, const char* where) {
     return true;
 }
 
+// A console that failed keeps its queues: the device may still hold their addresses.
+bool start_console_device(virtio::Transport& transport, const char* where) {
+    if (console_port == 0 || the_console_device) {
+        if (report_devices)
+            klog("%s: virtio-console, %s", where,
+                 console_port ? "one is already in use" : "not asked for");
+        return false;
+    }
+    auto* device = create<virtio::VirtioConsoleDevice>();
+    if (!device)
+        return false;
+    auto result = device->initialize(transport, frame_allocator(), console_port);
+    uint64_t deadline = clock::monotonic_ns() + console_open_timeout_ns;
+    while (!result.is_error() && !device->is_open() && clock::monotonic_ns() < deadline) {
+        result = device->poll_control();
+        asm volatile("pause");
+    }
+    if (result.is_error()) {
+        klog("%s: virtio-console did not start (%s)", where, errno_name(result.error().code()));
+        return true;
+    }
+    if (!device->is_open()) {
+        klog("%s: virtio-console port %u did not open", where, console_port);
+        return true;
+    }
+    the_console_device = device;
+    if (report_devices)
+        klog("%s: virtio-console, port %u open", where, console_port);
+    return true;
+}
+
 // Starts the device behind `transport` if there is a driver for it and none is running yet.
 // Returns whether the transport is now in use.
 bool start_driver(uint32_t type, virtio::Transport& transport, const char* where,
@@ -143,6 +180,8 @@ bool start_driver(uint32_t type, virtio::Transport& transport, const char* where
         return start_net_device(transport, where, interrupt);
     case virtio::device_type_9p:
         return start_p9_device(transport, where);
+    case virtio::device_type_console:
+        return start_console_device(transport, where);
     default:
         if (report_devices)
             klog("%s: %s, no driver", where, type_name(type));
@@ -281,6 +320,7 @@ void probe_virtio_mmio(const DeviceHints& hints) {
 
 void probe(const DeviceHints& hints) {
     report_devices = hints.report_devices;
+    console_port = hints.console_port;
     probe_virtio_mmio(hints);
     if (hints.scan_pci)
         scan_pci();
@@ -292,6 +332,10 @@ virtio::EntropyDevice* entropy_device() {
 
 virtio::VirtioNetDevice* net_device() {
     return the_net_device;
+}
+
+virtio::VirtioConsoleDevice* console_device() {
+    return the_console_device;
 }
 
 size_t p9_device_count() {

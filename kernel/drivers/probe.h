@@ -3,6 +3,7 @@
 // and the clock are up. Platform pvh; hvt has no devices.
 #pragma once
 
+#include "drivers/virtio/console_device.h"
 #include "drivers/virtio/entropy_device.h"
 #include "drivers/virtio/net_device.h"
 #include "drivers/virtio/p9_device.h"
@@ -28,6 +29,8 @@ struct DeviceHints {
     bool probe_microvm_slots = false;
     // Log every device found (--boot-trace); problems are logged regardless.
     bool report_devices = false;
+    // Drive the first virtio-console's port of this number (0: leave consoles alone).
+    uint32_t console_port = 0;
 
     // False when the list is full.
     bool add_virtio_mmio_token(const char* text, size_t length) {
@@ -45,6 +48,9 @@ virtio::EntropyDevice* entropy_device();
 
 // The first working virtio-net found by probe(), or nullptr.
 virtio::VirtioNetDevice* net_device();
+
+// The first virtio-console whose port DeviceHints::console_port opened, or nullptr.
+virtio::VirtioConsoleDevice* console_device();
 
 // The working virtio-9p devices probe() found (volumes on pvh), in the order found.
 size_t p9_device_count();

@@ -106,6 +106,12 @@ void add_run_command(CLI::App& app, Action& action) {
     command->add_option("--qemu-machine", settings->qemu_machine,
                         "QEMU machine type (default microvm; pc, q35, ...)");
     command
+        ->add_option("--qemu-console", settings->qemu_console,
+                     "The console's channel on QEMU: virtio (a virtio-console port, the "
+                     "default) or serial (COM1, slow)")
+        ->check(
+            CLI::IsMember({std::string(qemu_console_virtio), std::string(qemu_console_serial)}));
+    command
         ->add_option("--accel", settings->accelerator,
                      "QEMU accelerator (default: kvm where it works, else tcg)")
         ->check(CLI::IsMember({"kvm", "tcg"}));

@@ -5,6 +5,7 @@
 
 #include "net/network_options.h"
 #include "qemu/accelerator.h"
+#include "qemu/qemu_console.h"
 #include "sandbox/monitor_sandbox.h"
 #include "vmm/volume/volume_spec.h"
 
@@ -41,7 +42,8 @@ struct QemuPlan {
     std::string binary;  // the qemu-system-x86_64 found (--qemu, $INGOT_QEMU, the PATH)
     std::string machine; // --qemu-machine, checked; microvm by default
     Accelerator accelerator = Accelerator::Tcg;
-    std::string accelerator_reason; // why, for --verbose
+    std::string accelerator_reason;            // why, for --verbose
+    QemuConsole console = QemuConsole::Virtio; // --qemu-console
 };
 
 struct LaunchPlan {

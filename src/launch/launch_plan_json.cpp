@@ -145,7 +145,8 @@ json platform_json(const LaunchPlan& plan) {
                 {"binary", qemu->binary},
                 {"machine", qemu->machine},
                 {"accelerator", accelerator_name(qemu->accelerator)},
-                {"accelerator_reason", qemu->accelerator_reason}};
+                {"accelerator_reason", qemu->accelerator_reason},
+                {"console", qemu_console_name(qemu->console)}};
     const HvtPlan& hvt = *plan.hvt();
     return {{"name", "hvt"}, {"stats", hvt.print_stats}, {"sandbox", sandbox_json(hvt.sandbox)}};
 }
@@ -170,6 +171,11 @@ std::variant<HvtPlan, QemuPlan> read_platform(const json& document, const std::s
         malformed(where + ".accelerator", fmt::format("'{}' is neither kvm nor tcg", accelerator));
     qemu.accelerator = accelerator == "kvm" ? Accelerator::Kvm : Accelerator::Tcg;
     qemu.accelerator_reason = read_string(document, where, "accelerator_reason");
+    std::string console = read_string(document, where, "console");
+    if (console != qemu_console_serial && console != qemu_console_virtio)
+        malformed(where + ".console", fmt::format("'{}' is neither {} nor {}", console,
+                                                  qemu_console_serial, qemu_console_virtio));
+    qemu.console = parse_qemu_console(console);
     return qemu;
 }
 

@@ -24,6 +24,7 @@ struct LaunchSettings {
     bool raw_console = false;
     std::string qemu;
     std::string qemu_machine;
+    std::string qemu_console; // --qemu-console as typed; empty: the default
     std::string accelerator;
     NetworkOptions network;
     IdentityOptions identity;

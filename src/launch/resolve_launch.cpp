@@ -30,6 +30,7 @@ void check_platform_options(const LaunchSettings& settings) {
     // The hvt monitor's BootInfo carries IPv4 settings only (abi::NetworkInfo).
     for (auto [given, option] : {std::pair{!settings.qemu.empty(), "--qemu"},
                                  {!settings.qemu_machine.empty(), "--qemu-machine"},
+                                 {!settings.qemu_console.empty(), "--qemu-console"},
                                  {!settings.accelerator.empty(), "--accel"},
                                  {!settings.network.address6.empty(), "--ip6"},
                                  {!settings.network.gateway6.empty(), "--gw6"}})
@@ -117,8 +118,10 @@ LaunchPlan resolve_launch(const LaunchSettings& settings) {
         parse_memory_option(settings.options.memory, "--mem", BareNumber::mebibytes);
 
     if (settings.platform == "qemu") {
-        plan.platform = resolve_qemu(settings.qemu, settings.qemu_machine, settings.accelerator,
+        QemuPlan qemu = resolve_qemu(settings.qemu, settings.qemu_machine, settings.accelerator,
                                      image, file ? plan.image.path : "image");
+        qemu.console = parse_qemu_console(settings.qemu_console);
+        plan.platform = qemu;
     } else {
         HvtPlan hvt;
         hvt.print_stats = settings.print_stats;

@@ -14,7 +14,9 @@ namespace ingot {
 namespace {
 
 // Past this much input QEMU has not taken yet, stop reading stdin: the guest reads slowly.
-constexpr size_t pending_input_limit = 64 * 1024;
+constexpr size_t pending_input_limit = 256 * 1024;
+// Large reads and writes: a virtio-console port moves pages at a time.
+constexpr size_t transfer_size = 64 * 1024;
 // After the exit frame QEMU should end at once (isa-debug-exit); do not wait forever if not.
 constexpr int exit_grace_ms = 2000;
 
@@ -39,15 +41,20 @@ bool write_all(int fd, std::span<const uint8_t> bytes) {
 
 } // namespace
 
-ConsoleRelay::ConsoleRelay(int to_guest, int from_guest,
+ConsoleRelay::ConsoleRelay(int to_guest, int from_guest, int device_console,
                            std::optional<StopPolicy::Clock::duration> stop_timeout,
                            bool raw_console)
-    : m_to_guest(to_guest), m_from_guest(from_guest), m_forwarded(forwarded_signals()),
-      m_policy(stop_timeout), m_output(raw_console) {}
+    : m_forwarded(forwarded_signals()), m_policy(stop_timeout), m_output(raw_console) {
+    m_channels[0].to_guest = to_guest;
+    m_channels[0].from_guest = from_guest;
+    m_channels[0].open = true;
+    m_channels[1].to_guest = m_channels[1].from_guest = device_console;
+    m_channels[1].open = device_console >= 0;
+}
 
 // False at end of input (or when stdin cannot be read, which is the same to the program).
 bool ConsoleRelay::read_stdin() {
-    uint8_t buffer[16 * 1024];
+    uint8_t buffer[transfer_size];
     ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
     if (n < 0 && (errno == EINTR || errno == EAGAIN))
         return true;
@@ -57,8 +64,24 @@ bool ConsoleRelay::read_stdin() {
     return true;
 }
 
-void ConsoleRelay::write_to_guest() {
-    ssize_t n = ::write(m_to_guest, m_pending_input.data(), m_pending_input.size());
+ConsoleRelay::Channel* ConsoleRelay::input_channel() {
+    for (Channel& channel : m_channels) {
+        if (channel.to_guest >= 0 && channel.decoder.guest_ready())
+            return &channel;
+    }
+    return nullptr;
+}
+
+std::optional<uint32_t> ConsoleRelay::exit_status() const {
+    for (const Channel& channel : m_channels) {
+        if (channel.decoder.exit_status())
+            return channel.decoder.exit_status();
+    }
+    return std::nullopt;
+}
+
+void ConsoleRelay::write_to_guest(Channel& channel) {
+    ssize_t n = ::write(channel.to_guest, m_pending_input.data(), m_pending_input.size());
     if (n > 0)
         m_pending_input.erase(m_pending_input.begin(), m_pending_input.begin() + n);
     else if (n < 0 && errno != EAGAIN && errno != EINTR)
@@ -86,8 +109,24 @@ void ConsoleRelay::write_output(GuestStream stream, std::span<const uint8_t> byt
         append_host_signal(m_pending_input, SIGPIPE);
 }
 
+bool ConsoleRelay::read_guest(Channel& channel) {
+    uint8_t buffer[transfer_size];
+    ssize_t n = ::read(channel.from_guest, buffer, sizeof buffer);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return true;
+    if (n <= 0)
+        return false;
+    // After a stop, the rest of what was read is dropped with the VM.
+    channel.decoder.feed({buffer, static_cast<size_t>(n)},
+                         [this](GuestStream stream, std::span<const uint8_t> bytes) {
+                             if (!m_stop)
+                                 write_output(stream, bytes);
+                         });
+    return true;
+}
+
 int ConsoleRelay::poll_timeout() const {
-    if (m_decoder.exit_status())
+    if (exit_status())
         return exit_grace_ms;
     if (!m_policy.deadline())
         return -1;
@@ -100,33 +139,35 @@ int ConsoleRelay::poll_timeout() const {
 RelayOutcome ConsoleRelay::run() {
     RelayOutcome outcome;
     int signal_fd = ::signalfd(-1, &m_forwarded, SFD_CLOEXEC | SFD_NONBLOCK);
-    for (;;) {
+    // QEMU closes every channel as it exits; the last of them ends the relay, so that nothing
+    // the guest sent on one is lost for the other's end.
+    while (m_channels[0].open || m_channels[1].open) {
         if (!m_stdin_open && !m_end_of_input_queued) {
             append_end_of_input(m_pending_input);
             m_end_of_input_queued = true;
         }
-        enum { guest_output, host_signal, host_input, guest_input };
-        pollfd fds[4] = {
-            {m_from_guest, POLLIN, 0},
+        Channel* input = m_pending_input.empty() ? nullptr : input_channel();
+        enum { serial_output, device_output, host_signal, host_input, guest_input };
+        pollfd fds[5] = {
+            {m_channels[0].open ? m_channels[0].from_guest : -1, POLLIN, 0},
+            {m_channels[1].open ? m_channels[1].from_guest : -1, POLLIN, 0},
             {signal_fd, POLLIN, 0},
             {m_stdin_open && m_pending_input.size() < pending_input_limit ? STDIN_FILENO : -1,
              POLLIN, 0},
-            {m_to_guest >= 0 && !m_pending_input.empty() && m_decoder.guest_ready() ? m_to_guest
-                                                                                    : -1,
-             POLLOUT, 0}};
-        int ready = ::poll(fds, 4, poll_timeout());
+            {input ? input->to_guest : -1, POLLOUT, 0}};
+        int ready = ::poll(fds, 5, poll_timeout());
         if (ready < 0 && errno == EINTR)
             continue;
-        if (ready == 0 && m_decoder.exit_status())
+        if (ready == 0 && exit_status())
             break;
         // Once the program has exited, its status is final: no stop overrides it.
-        if (!m_decoder.exit_status() && (m_stop = m_policy.on_time(StopPolicy::Clock::now())))
+        if (!exit_status() && (m_stop = m_policy.on_time(StopPolicy::Clock::now())))
             break;
         if (fds[host_signal].revents & POLLIN) {
             signalfd_siginfo info;
             while (!m_stop && ::read(signal_fd, &info, sizeof info) == sizeof info) {
                 int signal = static_cast<int>(info.ssi_signo);
-                if (m_decoder.exit_status())
+                if (exit_status())
                     continue;
                 m_stop = m_policy.on_signal(signal, StopPolicy::Clock::now());
                 if (!m_stop)
@@ -137,33 +178,24 @@ RelayOutcome ConsoleRelay::run() {
         }
         if (fds[host_input].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL))
             m_stdin_open = read_stdin();
-        if (fds[guest_input].revents & (POLLOUT | POLLERR | POLLHUP))
-            write_to_guest();
-        if (fds[guest_output].revents & (POLLIN | POLLHUP | POLLERR)) {
-            uint8_t buffer[64 * 1024];
-            ssize_t n = ::read(m_from_guest, buffer, sizeof buffer);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                break; // QEMU has exited
-            try {
-                // After a stop, the rest of what was read is dropped with the VM.
-                m_decoder.feed({buffer, static_cast<size_t>(n)},
-                               [this](GuestStream stream, std::span<const uint8_t> bytes) {
-                                   if (!m_stop)
-                                       write_output(stream, bytes);
-                               });
-            } catch (const ConsoleProtocolError& error) {
-                outcome.protocol_error = error.what();
-                break;
+        if (input && (fds[guest_input].revents & (POLLOUT | POLLERR | POLLHUP)))
+            write_to_guest(*input);
+        try {
+            for (int i : {serial_output, device_output}) {
+                Channel& channel = m_channels[i];
+                if (fds[i].revents & (POLLIN | POLLHUP | POLLERR))
+                    channel.open = read_guest(channel);
             }
-            if (m_stop)
-                break;
+        } catch (const ConsoleProtocolError& error) {
+            outcome.protocol_error = error.what();
+            break;
         }
+        if (m_stop)
+            break;
     }
     ::close(signal_fd);
     outcome.stop = m_stop;
-    outcome.exit_status = m_decoder.exit_status();
+    outcome.exit_status = exit_status();
     return outcome;
 }
 

@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
+#include <ingot/abi/pvh_console.h>
 
 namespace ingot {
 
@@ -79,7 +80,10 @@ std::string encode_command_line_token(std::string_view token) {
 }
 
 std::string kernel_command_line(const KernelCommandLineOptions& options) {
-    std::string line = "ingot.console=framed ingot.streams=";
+    std::string line = options.console == QemuConsole::Virtio
+                           ? abi::pvh_console::virtio_console_option
+                           : abi::pvh_console::framed_console_option;
+    line += " ingot.streams=";
     for (abi::StreamKind kind : options.streams)
         line += stream_letter(kind);
     for (const std::string& variable : options.environment)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "net/network_attachment.h"
+#include "qemu/qemu_console.h"
 #include "vmm/volume/volume_spec.h"
 
 #include <ingot/abi/boot_info.h>
@@ -17,6 +18,7 @@
 namespace ingot {
 
 struct KernelCommandLineOptions {
+    QemuConsole console = QemuConsole::Serial;
     std::array<abi::StreamKind, 3> streams; // stdin, stdout, stderr
     std::vector<std::string> environment;   // NAME=VALUE overriding or extending the image's
     std::vector<std::string> arguments;     // replaces the image's argv[1..] when not empty
@@ -33,7 +35,8 @@ struct KernelCommandLineOptions {
 // Spaces separate tokens, so every byte <= 0x20, '%' and every byte >= 0x7f becomes %XX.
 std::string encode_command_line_token(std::string_view token);
 
-// Always asks for the framed console: ingot relays the program's streams through it.
+// Always asks for the framed console, over `console`: ingot relays the program's streams
+// through it.
 // Throws UserError for an argument the grammar cannot carry (an empty one).
 std::string kernel_command_line(const KernelCommandLineOptions& options);
 

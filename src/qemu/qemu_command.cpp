@@ -58,6 +58,20 @@ std::vector<std::string> qemu_command(const QemuLaunch& launch) {
         // Modern virtio-mmio (version 2), the only kind the kernel drives.
         command.insert(command.end(), {"-global", "virtio-mmio.force-legacy=false"});
     }
+    if (launch.console_fd >= 0) {
+        // A virtserialport, not a virtconsole: QEMU holds a virtconsole's output it cannot
+        // write at once nowhere and drops it, but stops taking a virtserialport's buffers
+        // until the socket takes more, which holds the guest back instead. It cannot be port
+        // 0, which QEMU keeps for virtconsole, so the guest drives the multiport protocol.
+        uint32_t port = abi::pvh_console::virtio_console_port;
+        command.insert(
+            command.end(),
+            {"-chardev", fmt::format("socket,id=console,fd={}", launch.console_fd), "-device",
+             fmt::format("{},max_ports={}", microvm ? "virtio-serial-device" : "virtio-serial-pci",
+                         port + 1),
+             "-device",
+             fmt::format("virtserialport,chardev=console,nr={},name=ingot.console", port)});
+    }
     // An entropy source, so the guest need not trust its clock for getrandom().
     command.insert(command.end(), {"-device", microvm ? "virtio-rng-device" : "virtio-rng-pci"});
     if (launch.network) {

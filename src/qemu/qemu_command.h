@@ -1,4 +1,5 @@
-// The QEMU command line that boots an image through PVH with ingot's framed console on COM1.
+// The QEMU command line that boots an image through PVH with ingot's framed console on COM1
+// and, when asked, on a virtio-console port.
 #pragma once
 
 #include "net/network_options.h"
@@ -20,6 +21,9 @@ struct QemuLaunch {
     uint64_t memory_mib = 0;
     std::string kernel; // the image file
     std::string kernel_command_line;
+    // The socket QEMU inherits (at this number) for the virtio-console port that carries the
+    // console (abi::pvh_console::virtio_console_port); -1 for COM1 alone.
+    int console_fd = -1;
     // The guest's NIC: a virtio-net device on a tap QEMU inherits as this descriptor, or
     // (tap_fd -1) on QEMU's user-mode network, which listens on `published` itself.
     struct Network {

@@ -15,7 +15,9 @@
 #include <ingot/abi/exit_status.h>
 #include <ingot/signal_names.h>
 
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -49,6 +51,41 @@ public:
 
 private:
     int m_fd = -1;
+};
+
+// The virtio-console port's channel: a connected pair of Unix stream sockets, one end for
+// ingot, the other for QEMU (`-chardev socket,fd=N`). No path in the file system, nothing to
+// clean up, and each direction holds back its writer when the reader is slow.
+class ConsoleSocketPair {
+public:
+    ConsoleSocketPair() {
+        int ends[2];
+        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) < 0)
+            fail("cannot make the console's socket pair: {}", system_error_text(errno));
+        m_ingot = ends[0];
+        m_qemu = ends[1];
+        // The relay must never block on it: the guest may be slow to take input.
+        ::fcntl(m_ingot, F_SETFL, ::fcntl(m_ingot, F_GETFL) | O_NONBLOCK);
+    }
+    ~ConsoleSocketPair() {
+        ::close(m_ingot);
+        close_qemu_end();
+    }
+    ConsoleSocketPair(const ConsoleSocketPair&) = delete;
+    ConsoleSocketPair& operator=(const ConsoleSocketPair&) = delete;
+
+    int ingot_end() const { return m_ingot; }
+    int qemu_end() const { return m_qemu; }
+    // Once QEMU has its copy: ingot then sees the end of the stream when QEMU exits.
+    void close_qemu_end() {
+        if (m_qemu >= 0)
+            ::close(m_qemu);
+        m_qemu = -1;
+    }
+
+private:
+    int m_ingot = -1;
+    int m_qemu = -1;
 };
 
 std::string quoted_for_shell(const std::vector<std::string>& command) {
@@ -118,6 +155,18 @@ int run_on_qemu(const LaunchPlan& plan, const LaunchImage& image,
     kernel_options.volumes = plan.volumes;
     launch.volumes = plan.volumes;
 
+    std::optional<ConsoleSocketPair> console;
+    kernel_options.console = qemu_plan.console;
+    if (qemu_plan.console == QemuConsole::Virtio) {
+        console.emplace();
+        // Below 3 it would be one of QEMU's standard streams.
+        if (console->qemu_end() < 3)
+            fail("internal error: the console socket for QEMU is descriptor {}",
+                 console->qemu_end());
+        launch.console_fd = console->qemu_end();
+        inherited_fds.push_back(console->qemu_end());
+    }
+
     launch.memory_mib = (plan.memory_size + (1 << 20) - 1) >> 20;
     launch.kernel_command_line = kernel_command_line(kernel_options);
     std::optional<InMemoryImageFile> in_memory;
@@ -138,8 +187,11 @@ int run_on_qemu(const LaunchPlan& plan, const LaunchImage& image,
     std::signal(SIGPIPE, SIG_IGN);
 
     QemuProcess qemu(command, inherited_fds);
+    if (console)
+        console->close_qemu_end();
     notify_guest_started();
-    ConsoleRelay relay(qemu.to_guest(), qemu.from_guest(), plan.stop_timeout, plan.raw_console);
+    ConsoleRelay relay(qemu.to_guest(), qemu.from_guest(), console ? console->ingot_end() : -1,
+                       plan.stop_timeout, plan.raw_console);
     // QEMU has its own process now: what ingot does from here on is relaying (docs/design.md).
     seal_console_relay_thread(qemu.pid());
     RelayOutcome outcome = relay.run();

@@ -143,8 +143,9 @@ void allow_volume_server_calls(SyscallFilter& filter) {
 
 void allow_console_relay_calls(SyscallFilter& filter, pid_t qemu) {
     allow_runtime_calls(filter);
-    // The relay: QEMU's serial pipes and ingot's stdin (read, write above), waiting for any of
-    // them or for room in a full pipe (poll), the forwarded signals as a descriptor
+    // The relay: QEMU's serial pipes, the virtio-console port's socket and ingot's stdin
+    // (read, write above), waiting for any of them or for room in a full pipe or socket
+    // (poll), the forwarded signals as a descriptor
     // (signalfd4), and the output rate limit's wait.
     filter.allow("read");
     filter.allow("poll");

@@ -5,6 +5,7 @@
 #include "loader/manifest.h"
 
 #include <ingot/abi/image.h>
+#include <ingot/abi/pvh_console.h>
 
 namespace kernel::pvh {
 
@@ -403,14 +404,18 @@ void parse_option(TextSpan token, CommandLine& command_line) {
             reject(token, command_line);
         return;
     }
-    if (decoded_equals(token, "ingot.console=framed"))
+    if (decoded_equals(token, abi::pvh_console::framed_console_option)) {
         command_line.framed_console = true;
-    else if (decoded_prefix(token, "ingot.streams=", value))
+    } else if (decoded_equals(token, abi::pvh_console::virtio_console_option)) {
+        command_line.framed_console = true;
+        command_line.virtio_console = true;
+    } else if (decoded_prefix(token, "ingot.streams=", value)) {
         parse_streams(value, command_line.streams);
-    else if (decoded_equals(token, "ingot.trace=syscalls"))
+    } else if (decoded_equals(token, "ingot.trace=syscalls")) {
         command_line.boot_flags |= abi::boot_flag_trace_syscalls;
-    else if (decoded_equals(token, "ingot.boot_trace"))
+    } else if (decoded_equals(token, "ingot.boot_trace")) {
         command_line.boot_flags |= abi::boot_flag_boot_trace;
+    }
 }
 
 // NAME=VALUE with a non-empty NAME: what the environment can hold.

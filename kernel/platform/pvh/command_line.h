@@ -39,6 +39,8 @@ struct CommandLine {
     size_t length = 0;
 
     bool framed_console = false;
+    // `ingot.console=virtio`: the framed stream over a virtio-console port when there is one.
+    bool virtio_console = false;
     // Booted by hand, COM1 is someone's terminal.
     abi::StreamKind streams[3] = {abi::StreamKind::Terminal, abi::StreamKind::Terminal,
                                   abi::StreamKind::Terminal};

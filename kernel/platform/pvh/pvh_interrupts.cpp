@@ -7,6 +7,7 @@
 #include "linux/signals.h"
 #include "mm/user_memory.h"
 #include "platform/platform.h"
+#include "platform/pvh/pvh_console.h"
 #include "sched/scheduler.h"
 
 #include <ingot/abi/exit_status.h>
@@ -49,6 +50,8 @@ void handle_exception(InterruptFrame& frame) {
             : signals::fault_signal(frame.vector, frame.error_code, fault_address, frame.rip);
     if (!kernel_fault && signals::deliver_fault(frame, fault))
         return;
+    if (kernel_fault)
+        fall_back_to_serial("the kernel faulted");
     int signal = report_exception({frame, fault_address, kernel_fault});
     platform::exit(kernel_fault ? ingot::abi::exit_ingot_failed
                                 : ingot::abi::exit_killed_by(signal));
@@ -77,6 +80,12 @@ int dispatch_interrupt(InterruptFrame& frame) {
     case pc::local_apic::timer_vector:
         pc::local_apic::end_of_interrupt();
         arm_time_slice();
+        // A virtio-console port does not interrupt: its input, host signals included, is
+        // looked for at the ticks of a busy program.
+        if (console_is_polled()) {
+            receive_console_input();
+            wake_input_waiters();
+        }
         return in_program && preempt_program(frame);
     case serial_vector:
         receive_console_input();

@@ -1,6 +1,7 @@
-// The pvh platform: standard PC hardware. The console is COM1 (framed when `ingot run` drives
-// it), time comes from the TSC with the local APIC timer for wake-ups and time slices, and the
-// exit status leaves through QEMU's isa-debug-exit or, elsewhere, a keyboard-controller reset.
+// The pvh platform: standard PC hardware. The console is COM1 or a virtio-console port
+// (pvh_console.cpp), time comes from the TSC with the local APIC timer for wake-ups and time
+// slices, and the exit status leaves through QEMU's isa-debug-exit or, elsewhere, a
+// keyboard-controller reset.
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/port_io.h"
 #include "drivers/pc/io_apic.h"
@@ -15,15 +16,13 @@
 #include "lib/utility.h"
 #include "linux/entropy.h"
 #include "platform/platform_interface.h"
-#include "platform/pvh/console_framing.h"
+#include "platform/pvh/pvh_console.h"
 #include "platform/pvh/pvh_interrupts.h"
 #include "platform/pvh/pvh_state.h"
 #include "time/clock.h"
 
 #include <ingot/abi/exit_status.h>
 #include <ingot/abi/pvh_console.h>
-
-#include <stdarg.h>
 
 namespace kernel::pvh {
 
@@ -32,83 +31,10 @@ namespace {
 constexpr uint8_t serial_irq = 4;
 constexpr uint64_t time_slice_ns = 5000000;
 
-Lifelong<pc::SerialPort> serial_storage;
-Lifelong<ByteRing> stdin_ring_storage;
-Lifelong<ConsoleEncoder> encoder_storage;
-Lifelong<ConsoleDecoder> decoder_storage;
-uint8_t stdin_storage[16 * 1024];
-
-pc::SerialPort* serial;
-ByteRing* stdin_ring;
-ConsoleEncoder* encoder;
-ConsoleDecoder* decoder;
 BootDetails boot_details;
 abi::StreamKind streams[3];
-volatile uint64_t pending_host_signals;
-
-ErrorOr<void> send(const uint8_t* data, size_t length) {
-    if (!serial)
-        return {};
-    size_t done = 0;
-    while (done < length)
-        done += TRY(serial->write(data + done, length - done));
-    return {};
-}
 
 } // namespace
-
-// Takes what the UART holds while the stdin ring has room; the rest waits in the UART, whose
-// receive interrupt stays off until there is room again.
-void receive_console_input() {
-    if (!serial)
-        return;
-    uint8_t chunk[64];
-    for (;;) {
-        size_t room = min(decoder->room(), sizeof chunk);
-        size_t taken = room ? serial->read_available(chunk, room) : 0;
-        if (taken)
-            decoder->feed(chunk, taken);
-        if (!room || taken < room)
-            break;
-    }
-    serial->enable_receive_interrupt(decoder->room() != 0);
-    if (uint64_t arrived = decoder->take_signals())
-        pending_host_signals = pending_host_signals | arrived;
-}
-
-bool console_input_ready() {
-    return !stdin_ring->is_empty() || decoder->end_of_input();
-}
-
-void initialize_console(const CommandLine& command_line) {
-    bool framed = command_line.framed_console;
-    uint8_t* storage = stdin_storage;
-    size_t capacity = sizeof stdin_storage;
-    stdin_ring = &stdin_ring_storage.construct(storage, capacity);
-    encoder = &encoder_storage.construct(framed);
-    decoder = &decoder_storage.construct(framed, *stdin_ring);
-    uint16_t port = abi::pvh_console::com1_port;
-    auto& com1 = serial_storage.construct(port);
-    if (!com1.probe())
-        return;
-    com1.initialize();
-    serial = &com1;
-    if (framed) {
-        const uint8_t ready[] = {abi::pvh_console::escape, abi::pvh_console::ready};
-        (void)send(ready, sizeof ready);
-    }
-}
-
-void early_log(const char* pattern, ...) {
-    char line[256];
-    va_list arguments;
-    va_start(arguments, pattern);
-    size_t length = vformat(line, sizeof line - 1, pattern, arguments);
-    va_end(arguments);
-    length = min(length, sizeof line - 2);
-    line[length++] = '\n';
-    (void)console_write(abi::ConsoleStream::KernelLog, line, length);
-}
 
 void set_boot_details(const BootDetails& details) {
     boot_details = details;
@@ -120,7 +46,7 @@ const BootDetails& details() {
 
 volatile uint64_t* host_signals(uint64_t program_load_bias) {
     remember_program_load_bias(program_load_bias);
-    return &pending_host_signals;
+    return &pending_host_signals();
 }
 
 void arm_time_slice() {
@@ -133,7 +59,7 @@ void initialize(const abi::BootInfo& boot_info) {
         streams[i] = boot_info.streams[i];
     pc::local_apic::initialize(boot_info.tsc_khz);
     pc::io_apic::initialize();
-    if (serial) {
+    if (auto* serial = serial_port()) {
         pc::io_apic::route(serial_irq, serial_vector);
         serial->enable_receive_interrupt(true);
     }
@@ -142,28 +68,7 @@ void initialize(const abi::BootInfo& boot_info) {
         klog("boot: pvh, TSC %llu kHz from %s, %s timer, %llu MiB of RAM, console %s",
              static_cast<unsigned long long>(boot_info.tsc_khz), boot_details.tsc_source,
              pc::local_apic::mode(), static_cast<unsigned long long>(boot_info.memory_size >> 20),
-             !serial                                    ? "absent"
-             : boot_details.command_line.framed_console ? "COM1 framed"
-                                                        : "COM1");
-}
-
-ErrorOr<size_t> console_write(abi::ConsoleStream stream, const void* data, size_t length) {
-    // The monitor prefixes the kernel's lines on hvt; klog writes whole lines.
-    static constexpr char prefix[] = "ingot-kernel: ";
-    if (stream == abi::ConsoleStream::KernelLog)
-        TRY(encoder->write(stream, reinterpret_cast<const uint8_t*>(prefix), sizeof prefix - 1,
-                           send));
-    TRY(encoder->write(stream, static_cast<const uint8_t*>(data), length, send));
-    return length;
-}
-
-ErrorOr<size_t> console_read(void* data, size_t length) {
-    receive_console_input();
-    if (stdin_ring->is_empty())
-        return decoder->end_of_input() ? ErrorOr<size_t>(0) : ErrorOr<size_t>(EAGAIN);
-    size_t taken = stdin_ring->pop(static_cast<uint8_t*>(data), length);
-    receive_console_input(); // there is room again
-    return taken;
+             console_name());
 }
 
 void acknowledge_net_interrupt() {
@@ -171,10 +76,10 @@ void acknowledge_net_interrupt() {
         device->acknowledge_interrupt();
 }
 
-// The CPU sleeps in hlt with interrupts on until the timer (armed for the deadline), the
-// serial port or the net device wakes it; the scheduler asks again if nothing it waits for
-// happened. An interrupt that comes while the kernel runs (interrupts off) stays pending and
-// ends the hlt at once.
+// The CPU sleeps in hlt with interrupts on until the timer (armed for the deadline, or sooner
+// to poll a virtio-console port), the serial port or the net device wakes it; the scheduler
+// asks again if nothing it waits for happened. An interrupt that comes while the kernel runs
+// (interrupts off) stays pending and ends the hlt at once.
 uint64_t wait_for_events(uint64_t interest, uint64_t timeout_ns) {
     auto ready_events = [interest] {
         uint64_t events = 0;
@@ -186,8 +91,10 @@ uint64_t wait_for_events(uint64_t interest, uint64_t timeout_ns) {
         return events;
     };
     receive_console_input();
-    if (ready_events() || pending_host_signals || timeout_ns == 0)
+    if (ready_events() || pending_host_signals() || timeout_ns == 0)
         return ready_events();
+    if (console_is_polled())
+        timeout_ns = min(timeout_ns, console_poll_interval_ns());
     pc::local_apic::arm_timer(
         timeout_ns == UINT64_MAX ? UINT64_MAX : cpu::read_tsc() + clock::ns_to_tsc(timeout_ns));
     asm volatile("sti; hlt; cli" ::: "memory");
@@ -197,7 +104,7 @@ uint64_t wait_for_events(uint64_t interest, uint64_t timeout_ns) {
 }
 
 void exit(int status) {
-    (void)encoder->write_exit_status(status, send);
+    finish_console(status);
     // QEMU's isa-debug-exit: QEMU exits with (status << 1) | 1.
     port_io::outl(abi::pvh_console::debug_exit_port, static_cast<uint32_t>(status));
     // Elsewhere (Firecracker): a reset through the keyboard controller ends the VM.
@@ -298,11 +205,14 @@ void start_devices() {
     hints.scan_pci = has_pci;
     hints.probe_microvm_slots = !has_pci;
     hints.report_devices = boot_details.command_line.boot_flags & abi::boot_flag_boot_trace;
+    if (command_line.virtio_console)
+        hints.console_port = abi::pvh_console::virtio_console_port;
     drivers::probe(hints);
     if (auto* rng = drivers::entropy_device())
         seed_from(*rng, hints.report_devices);
     if (drivers::net_device())
         start_net_interrupts(hints.report_devices);
+    start_device_console(hints.report_devices);
     find_volumes(command_line);
 }
 

@@ -70,6 +70,12 @@ TEST(KernelCommandLine, FramedConsoleAndStreamKindsAlways) {
     EXPECT_EQ(kernel_command_line(terminal), "ingot.console=framed ingot.streams=TTT");
 }
 
+TEST(KernelCommandLine, VirtioConsoleReplacesTheFramedSerialOne) {
+    KernelCommandLineOptions options = pipes();
+    options.console = QemuConsole::Virtio;
+    EXPECT_EQ(kernel_command_line(options), "ingot.console=virtio ingot.streams=NPF");
+}
+
 TEST(KernelCommandLine, EnvironmentTracingAndArgumentsInOrder) {
     KernelCommandLineOptions options = pipes();
     options.environment = {"GREETING=hi there", "EMPTY="};

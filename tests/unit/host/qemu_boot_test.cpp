@@ -41,7 +41,7 @@ protected:
         if (send_sigterm)
             ::kill(::getpid(), SIGTERM); // stays pending (blocked) until the relay reads it
         RelayOutcome outcome =
-            ConsoleRelay(qemu.to_guest(), qemu.from_guest(), std::chrono::seconds(10)).run();
+            ConsoleRelay(qemu.to_guest(), qemu.from_guest(), -1, std::chrono::seconds(10)).run();
         return {outcome, qemu.wait()};
     }
 

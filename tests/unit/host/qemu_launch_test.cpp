@@ -109,6 +109,37 @@ size_t count_of(const std::vector<std::string>& command, const std::string& word
     return static_cast<size_t>(std::count(command.begin(), command.end(), word));
 }
 
+TEST(QemuCommand, NoConsoleSocketMeansCom1Alone) {
+    auto command = command_for("microvm", Accelerator::Tcg);
+    EXPECT_EQ(count_of(command, "-chardev"), 0u);
+    for (const auto& word : command)
+        EXPECT_EQ(word.find("virtio-serial"), std::string::npos) << word;
+}
+
+TEST(QemuCommand, TheConsoleSocketBacksAVirtserialportOnPort1) {
+    for (const char* machine : {"microvm", "pc", "q35"}) {
+        QemuLaunch launch;
+        launch.qemu = "qemu-system-x86_64";
+        launch.machine = machine;
+        launch.memory_mib = 64;
+        launch.kernel = "app.img";
+        launch.kernel_command_line = "ingot.console=virtio";
+        launch.console_fd = 9;
+        auto command = qemu_command(launch);
+        bool microvm = std::string(machine) == "microvm";
+        EXPECT_TRUE(has_pair(command, "-chardev", "socket,id=console,fd=9")) << machine;
+        EXPECT_TRUE(has_pair(command, "-device",
+                             microvm ? "virtio-serial-device,max_ports=2"
+                                     : "virtio-serial-pci,max_ports=2"))
+            << machine;
+        EXPECT_TRUE(
+            has_pair(command, "-device", "virtserialport,chardev=console,nr=1,name=ingot.console"))
+            << machine;
+        // COM1 stays: early boot messages and the fallback.
+        EXPECT_TRUE(has_pair(command, "-serial", "stdio")) << machine;
+    }
+}
+
 TEST(QemuCommand, NoNetworkMeansNoNic) {
     auto command = command_for("q35", Accelerator::Tcg);
     EXPECT_EQ(count_of(command, "-netdev"), 0u);

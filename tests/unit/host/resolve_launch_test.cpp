@@ -138,8 +138,8 @@ TEST_F(ResolveLaunch, OptionsOfTheOtherPlatformAreRefused) {
     settings.print_stats = true;
     EXPECT_EQ(refusal(settings), "--stats counts the hvt monitor's exits and hypercalls: use it "
                                  "with --platform hvt");
-    for (auto option :
-         {&LaunchSettings::qemu, &LaunchSettings::qemu_machine, &LaunchSettings::accelerator}) {
+    for (auto option : {&LaunchSettings::qemu, &LaunchSettings::qemu_machine,
+                        &LaunchSettings::qemu_console, &LaunchSettings::accelerator}) {
         LaunchSettings hvt = image_settings();
         hvt.*option = "x";
         EXPECT_NE(refusal(hvt).find("is an option of --platform qemu"), std::string::npos)
@@ -243,7 +243,7 @@ TEST_F(ResolveLaunch, APackedImageAndAQemuPlanSurviveJson) {
     settings.target = ingot_test::static_program_path();
     LaunchPlan plan = resolve_launch(settings);
     plan.platform = QemuPlan{"/usr/bin/qemu-system-x86_64", "q35,pit=off", Accelerator::Kvm,
-                             "kvm (chosen with --accel)"};
+                             "kvm (chosen with --accel)", QemuConsole::Serial};
     LaunchPlan read = parse_launch_plan(format_launch_plan(plan));
     EXPECT_EQ(read.image.packed, plan.image.packed);
     EXPECT_TRUE(read.image.path.empty());
@@ -252,6 +252,7 @@ TEST_F(ResolveLaunch, APackedImageAndAQemuPlanSurviveJson) {
     EXPECT_EQ(read.qemu()->machine, "q35,pit=off");
     EXPECT_EQ(read.qemu()->accelerator, Accelerator::Kvm);
     EXPECT_EQ(read.qemu()->accelerator_reason, "kvm (chosen with --accel)");
+    EXPECT_EQ(read.qemu()->console, QemuConsole::Serial);
     EXPECT_EQ(LaunchImage(read).image().manifest.arguments, plan.arguments);
 }
 

@@ -152,6 +152,14 @@ TEST(CommandLine, ReadsOptions) {
               StreamKind::Terminal);
 }
 
+TEST(CommandLine, VirtioConsoleIsFramedToo) {
+    auto parsed = parse("ingot.console=virtio");
+    EXPECT_TRUE(parsed->command_line->framed_console);
+    EXPECT_TRUE(parsed->command_line->virtio_console);
+    EXPECT_FALSE(parse("ingot.console=framed")->command_line->virtio_console);
+    EXPECT_FALSE(parse("ingot.console=virtiox ingot.console=Virtio")->command_line->framed_console);
+}
+
 TEST(CommandLine, IgnoresMalformedOptions) {
     for (const char* text :
          {"ingot.streams=PX ingot.streams=PP ingot.streams=PPPP ingot.streams=ppp",
