@@ -42,7 +42,7 @@ refusals() {
     refused "--idle-stop '0' is not a duration" --on-demand --idle-stop 0 -p 18080:80 "$SERVER"
     refused "--on-demand creates the VM's tap at each boot: it cannot be combined with --net" \
         --on-demand --net ondemandtap0 -p 18080:80 "$SERVER"
-    refused "--on-demand publishes TCP ports only: 0.0.0.0:18053/udp is UDP" \
+    refused "--on-demand publishes TCP ports only: *:18053/udp is UDP" \
         --on-demand -p 18080:80 -p 18053:53/udp "$SERVER"
 }
 
