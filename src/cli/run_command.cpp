@@ -26,10 +26,12 @@ int run(const LaunchSettings& settings, const DetachOptions& detach) {
 void add_network_options(CLI::App& command, NetworkOptions& network) {
     command
         .add_option("-p,--publish", network.published,
-                    "Publish a guest port on the host, as with Docker (repeatable). Without --net, "
-                    "ingot creates a tap (host end 10.0.2.1/24, guest 10.0.2.15/24) if it may "
-                    "(root, CAP_NET_ADMIN); else it uses user-mode networking (--network user)")
-        ->type_name("[IP:]HOST:GUEST[/udp]")
+                    "Publish a guest port on the host, as with Docker (repeatable): without an "
+                    "address on every IPv4 and IPv6 address of the host; an IPv6 address goes in "
+                    "brackets, e.g. -p [::1]:8080:80. Without --net, ingot creates a tap (host "
+                    "end 10.0.2.1/24, guest 10.0.2.15/24) if it may (root, CAP_NET_ADMIN); else "
+                    "it uses user-mode networking (--network user, IPv4 only)")
+        ->type_name("[IP:|[IPV6]:]HOST:GUEST[/udp]")
         ->allow_extra_args(false);
     command
         .add_option("--net", network.tap,

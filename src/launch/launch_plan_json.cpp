@@ -191,12 +191,41 @@ const char* network_backend_name(NetworkBackend backend) {
     return "tap";
 }
 
+// A published port's host address: "*" for every address of both families, else the one
+// address (0.0.0.0 and :: being every address of theirs).
+std::string host_address_text(const PortMapping& mapping) {
+    switch (mapping.family) {
+    case HostFamily::Both:
+        return "*";
+    case HostFamily::Ipv6:
+        return format_ipv6(mapping.host_address6);
+    case HostFamily::Ipv4:
+        break;
+    }
+    return format_ipv4(mapping.host_address);
+}
+
+void read_host_address(const json& object, const std::string& where, PortMapping& mapping) {
+    std::string text = read_string(object, where, "host_address");
+    if (text == "*") {
+        mapping.family = HostFamily::Both;
+    } else if (std::optional<uint32_t> ipv4 = parse_ipv4(text)) {
+        mapping.family = HostFamily::Ipv4;
+        mapping.host_address = *ipv4;
+    } else if (std::optional<Ipv6Address> ipv6 = parse_ipv6(text)) {
+        mapping.family = HostFamily::Ipv6;
+        mapping.host_address6 = *ipv6;
+    } else
+        malformed(path_of(where, "host_address"),
+                  fmt::format("'{}' is neither '*' nor an IPv4 or IPv6 address", text));
+}
+
 json network_json(const NetworkPlan& network) {
     json published = json::array();
     for (const PortMapping& mapping : network.published)
         published.push_back(
             {{"protocol", mapping.protocol == TransportProtocol::Udp ? "udp" : "tcp"},
-             {"host_address", format_ipv4(mapping.host_address)},
+             {"host_address", host_address_text(mapping)},
              {"host_port", mapping.host_port},
              {"guest_port", mapping.guest_port}});
     const GuestNetworkConfig& guest = network.guest;
@@ -250,7 +279,7 @@ NetworkPlan read_network(const json& document, const std::string& where) {
         if (protocol != "tcp" && protocol != "udp")
             malformed(item_at + ".protocol", fmt::format("'{}' is neither tcp nor udp", protocol));
         mapping.protocol = protocol == "udp" ? TransportProtocol::Udp : TransportProtocol::Tcp;
-        mapping.host_address = read_ipv4(item, item_at, "host_address");
+        read_host_address(item, item_at, mapping);
         mapping.host_port = static_cast<uint16_t>(read_number(item, item_at, "host_port", 65535));
         mapping.guest_port = static_cast<uint16_t>(read_number(item, item_at, "guest_port", 65535));
         if (mapping.host_port == 0 || mapping.guest_port == 0)

@@ -58,7 +58,7 @@ public:
         if (plan.network->backend != NetworkBackend::Tap)
             fail("--on-demand needs ingot's own tap for -p (run as root)");
         for (const PortMapping& mapping : plan.network->published)
-            m_listeners.push_back(bind_host_socket(mapping));
+            m_listeners.push_back(bind_host_sockets(mapping));
         // A boot is a child: its end is reported as SIGCHLD, not lost to an inherited SIG_IGN.
         signal(SIGCHLD, SIG_DFL);
         m_signals = forwarded_signals();
@@ -87,8 +87,9 @@ public:
             // Between boots only: a boot's proxy accepts on its own copies.
             bool waiting = !booted && !m_stopping;
             if (waiting)
-                for (const OwnedFd& listener : m_listeners)
-                    watched.push_back({listener.get(), POLLIN, 0});
+                for (const std::vector<OwnedFd>& sockets : m_listeners)
+                    for (const OwnedFd& listener : sockets)
+                        watched.push_back({listener.get(), POLLIN, 0});
             if (::poll(watched.data(), watched.size(), -1) < 0) {
                 if (errno == EINTR)
                     continue;
@@ -201,8 +202,11 @@ private:
         if (::getppid() != parent)
             ::_exit(abi::exit_killed_by(SIGTERM));
         ProxyHandover handover;
-        for (const OwnedFd& listener : m_listeners)
-            handover.listeners.push_back(listener.get());
+        for (const std::vector<OwnedFd>& sockets : m_listeners) {
+            handover.listeners.emplace_back();
+            for (const OwnedFd& listener : sockets)
+                handover.listeners.back().push_back(listener.get());
+        }
         handover.connect_retry = guest_connect_retry;
         handover.idle_stop = m_plan.idle_stop;
         int fd = control.get();
@@ -215,7 +219,7 @@ private:
     }
 
     const LaunchPlan& m_plan;
-    std::vector<OwnedFd> m_listeners;
+    std::vector<std::vector<OwnedFd>> m_listeners; // per mapping, bind_host_sockets'
     sigset_t m_signals{};
     sigset_t m_previous_mask{};
     OwnedFd m_signal_fd;

@@ -1,6 +1,10 @@
 #include "net/address_text.h"
 
+#include <arpa/inet.h>
+
 #include <fmt/format.h>
+
+#include <string>
 
 namespace ingot {
 
@@ -40,6 +44,18 @@ std::optional<uint32_t> parse_ipv4(std::string_view text) {
 std::string format_ipv4(uint32_t address) {
     return fmt::format("{}.{}.{}.{}", address >> 24, address >> 16 & 0xff, address >> 8 & 0xff,
                        address & 0xff);
+}
+
+std::optional<Ipv6Address> parse_ipv6(std::string_view text) {
+    Ipv6Address address{};
+    if (inet_pton(AF_INET6, std::string(text).c_str(), address.data()) != 1)
+        return std::nullopt;
+    return address;
+}
+
+std::string format_ipv6(const Ipv6Address& address) {
+    char text[INET6_ADDRSTRLEN];
+    return inet_ntop(AF_INET6, address.data(), text, sizeof text);
 }
 
 namespace {

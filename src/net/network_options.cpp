@@ -4,7 +4,6 @@
 
 #include "support/error.h"
 
-#include <arpa/inet.h>
 #include <linux/capability.h>
 #include <sys/random.h>
 #include <sys/syscall.h>
@@ -130,12 +129,10 @@ MacAddress parse_guest_mac(const std::string& text) {
     return *mac;
 }
 
-using Ipv6Bytes = std::array<uint8_t, 16>;
-
 // Why `address` cannot be an interface's or a router's, or nothing when it can (RFC 4291 2.4).
-const char* not_unicast6_reason(const Ipv6Bytes& address) {
-    static constexpr Ipv6Bytes loopback{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-    if (address == Ipv6Bytes{})
+const char* not_unicast6_reason(const Ipv6Address& address) {
+    static constexpr Ipv6Address loopback{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    if (address == Ipv6Address{})
         return "is the unspecified address ::";
     if (address == loopback)
         return "is the loopback address";
@@ -147,22 +144,22 @@ const char* not_unicast6_reason(const Ipv6Bytes& address) {
     return nullptr;
 }
 
-bool is_link_local6(const Ipv6Bytes& address) {
+bool is_link_local6(const Ipv6Address& address) {
     return address[0] == 0xfe && (address[1] & 0xc0) == 0x80;
 }
 
 // `text` is the address; messages quote the option's whole value, `given`.
-Ipv6Bytes parse_ipv6_address(const char* option, const std::string& given,
-                             const std::string& text) {
-    Ipv6Bytes address{};
-    if (inet_pton(AF_INET6, text.c_str(), address.data()) != 1)
+Ipv6Address parse_ipv6_address(const char* option, const std::string& given,
+                               const std::string& text) {
+    std::optional<Ipv6Address> address = parse_ipv6(text);
+    if (!address)
         fail("{} {}: expected an IPv6 address such as 2001:db8::15", option, given);
-    if (const char* reason = not_unicast6_reason(address))
+    if (const char* reason = not_unicast6_reason(*address))
         fail("{} {}: the address {}", option, given, reason);
-    return address;
+    return *address;
 }
 
-bool same_prefix6(const Ipv6Bytes& a, const Ipv6Bytes& b, unsigned length) {
+bool same_prefix6(const Ipv6Address& a, const Ipv6Address& b, unsigned length) {
     for (unsigned bit = 0; bit < length; ++bit)
         if (((a[bit / 8] ^ b[bit / 8]) >> (7 - bit % 8)) & 1)
             return false;
@@ -200,8 +197,16 @@ void parse_guest_ipv6(const NetworkOptions& options, GuestNetworkConfig& guest) 
 }
 
 bool overlap(const PortMapping& a, const PortMapping& b) {
-    return a.protocol == b.protocol && a.host_port == b.host_port &&
-           (a.host_address == b.host_address || a.host_address == 0 || b.host_address == 0);
+    if (a.protocol != b.protocol || a.host_port != b.host_port)
+        return false;
+    if (a.family == HostFamily::Both || b.family == HostFamily::Both)
+        return true;
+    if (a.family != b.family)
+        return false;
+    if (a.family == HostFamily::Ipv4)
+        return a.host_address == b.host_address || a.host_address == 0 || b.host_address == 0;
+    return a.host_address6 == b.host_address6 || a.host_address6 == Ipv6Address{} ||
+           b.host_address6 == Ipv6Address{};
 }
 
 std::vector<PortMapping> parse_port_mappings(const std::vector<std::string>& texts) {
@@ -265,7 +270,11 @@ NetworkPlan plan_user_network(const NetworkOptions& options, const HostPrivilege
     plan.backend = NetworkBackend::User;
     plan.published = parse_port_mappings(options.published);
     for (size_t i = 0; i < plan.published.size(); ++i)
-        if (plan.published[i].host_port < privileges.lowest_port)
+        if (plan.published[i].family == HostFamily::Ipv6)
+            fail("-p {}: {} slirp listens on the host's IPv4 addresses only (an IPv6 host "
+                 "address needs a tap, and root)",
+                 options.published[i], why);
+        else if (plan.published[i].host_port < privileges.lowest_port)
             fail("-p {}: host port {} is privileged and this user may not listen on it (below "
                  "{}, net.ipv4.ip_unprivileged_port_start): publish a port from {} up",
                  options.published[i], plan.published[i].host_port, privileges.lowest_port,
@@ -308,31 +317,56 @@ PortMapping parse_port_mapping(std::string_view text) {
             fail("-p {}: the protocol must be tcp or udp, not '{}'", text, protocol);
         rest = rest.substr(0, slash);
     }
+    // An IPv6 address has colons of its own: it comes in brackets, as in a URL (RFC 3986 3.2.2).
+    if (rest.starts_with('[')) {
+        size_t close = rest.find(']');
+        if (close == std::string_view::npos)
+            fail("-p {}: the IPv6 address has no closing ']'", text);
+        std::string_view inside = rest.substr(1, close - 1);
+        std::optional<Ipv6Address> address = parse_ipv6(inside);
+        if (!address)
+            fail("-p {}: '[{}]' is not an IPv6 address of this host", text, inside);
+        if ((*address)[0] == 0xff)
+            fail("-p {}: '[{}]' is not an address the host can listen on", text, inside);
+        if (rest.substr(close + 1, 1) != ":")
+            fail("-p {}: expected ':' after the IPv6 address, as in [::1]:8080:80", text);
+        mapping.family = HostFamily::Ipv6;
+        mapping.host_address6 = *address;
+        rest.remove_prefix(close + 2);
+    }
     std::vector<std::string_view> parts;
     for (size_t colon; (colon = rest.find(':')) != std::string_view::npos;) {
         parts.push_back(rest.substr(0, colon));
         rest.remove_prefix(colon + 1);
     }
     parts.push_back(rest);
-    if (parts.size() != 2 && parts.size() != 3)
-        fail("-p {}: expected HOST:GUEST or IP:HOST:GUEST (ports), optionally followed by /tcp "
-             "or /udp",
+    size_t most = mapping.family == HostFamily::Ipv6 ? 2 : 3;
+    if (parts.size() < 2 || parts.size() > most)
+        fail("-p {}: expected HOST:GUEST, IP:HOST:GUEST or [IPV6]:HOST:GUEST (ports), "
+             "optionally followed by /tcp or /udp",
              text);
     if (parts.size() == 3) {
         std::optional<uint32_t> address = parse_ipv4(parts[0]);
         if (!address)
-            fail("-p {}: '{}' is not an IPv4 address of this host", text, parts[0]);
+            fail("-p {}: '{}' is not an IPv4 address of this host (an IPv6 one goes in "
+                 "brackets)",
+                 text, parts[0]);
         if (*address >> 28 >= 0xe)
             fail("-p {}: '{}' is not an address the host can listen on", text, parts[0]);
         mapping.host_address = *address;
-    }
+    } else if (mapping.family != HostFamily::Ipv6)
+        mapping.family = HostFamily::Both;
     mapping.host_port = parse_port(text, parts[parts.size() - 2]);
     mapping.guest_port = parse_port(text, parts.back());
     return mapping;
 }
 
 std::string host_endpoint(const PortMapping& mapping) {
-    return fmt::format("{}:{}/{}", format_ipv4(mapping.host_address), mapping.host_port,
+    std::string address = mapping.family == HostFamily::Ipv4 ? format_ipv4(mapping.host_address)
+                          : mapping.family == HostFamily::Ipv6
+                              ? fmt::format("[{}]", format_ipv6(mapping.host_address6))
+                              : std::string("*");
+    return fmt::format("{}:{}/{}", address, mapping.host_port,
                        mapping.protocol == TransportProtocol::Tcp ? "tcp" : "udp");
 }
 

@@ -21,18 +21,27 @@ struct NetworkOptions {
     std::string address6;               // --ip6 ADDR/PREFIX
     std::string gateway6;               // --gw6 ADDR
     std::string mac;                    // --mac MAC
-    std::vector<std::string> published; // -p [IP:]HOST:GUEST[/tcp|/udp], repeatable
+    std::vector<std::string> published; // -p [IP:|[IPV6]:]HOST:GUEST[/tcp|/udp], repeatable
     std::string interface;              // --net-interface NAME
     std::string mode;                   // --network user|tap; empty: chosen (plan_network)
 };
 
 enum class TransportProtocol { Tcp, Udp };
 
+// Which of the host's addresses a mapping listens on.
+enum class HostFamily {
+    Ipv4, // host_address (0.0.0.0: every IPv4 address)
+    Ipv6, // host_address6 (::: every IPv6 address)
+    Both, // no address given: every IPv4 and every IPv6 address, as Docker publishes
+};
+
 struct PortMapping {
     TransportProtocol protocol = TransportProtocol::Tcp;
-    uint32_t host_address = 0; // host byte order; 0: all of the host's addresses
-    uint16_t host_port = 0;
-    uint16_t guest_port = 0;
+    uint32_t host_address = 0; // host byte order
+    uint16_t host_port = 0;    // 0 (tests only): one the kernel picks, the same for both families
+    uint16_t guest_port = 0;   // the guest is reached over IPv4 whatever the host side
+    HostFamily family = HostFamily::Ipv4;
+    Ipv6Address host_address6{};
 };
 
 // The guest's address when -p creates the network and --ip does not say, and the host's.
@@ -87,7 +96,8 @@ HostPrivileges host_privileges();
 std::optional<NetworkPlan> plan_network(const NetworkOptions& options,
                                         const HostPrivileges& privileges = host_privileges());
 
-// "0.0.0.0:8080/tcp": where the host listens, for messages.
+// "127.0.0.1:8080/tcp", "[::1]:8080/tcp", or "*:8080/tcp" for every address: where the host
+// listens, for messages.
 std::string host_endpoint(const PortMapping& mapping);
 
 } // namespace ingot

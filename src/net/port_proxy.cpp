@@ -16,13 +16,6 @@ namespace ingot {
 
 namespace {
 
-uint16_t local_port(int fd) {
-    sockaddr_in address{};
-    socklen_t length = sizeof address;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    return ntohs(address.sin_port);
-}
-
 // A handed-over listener, duplicated: the launcher keeps its own for the next boot. Accepting
 // goes on until EAGAIN, so it must not block (the flag belongs to the shared open file).
 OwnedFd take_listener(int fd) {
@@ -79,18 +72,24 @@ PortProxy::PortProxy(const std::vector<PortMapping>& mappings, const PortProxySe
     std::vector<TcpForwarder*> tcp_forwarders;
     for (size_t i = 0; i < mappings.size(); ++i) {
         const PortMapping& mapping = mappings[i];
-        OwnedFd listener = i < handover.listeners.size() ? take_listener(handover.listeners[i])
-                                                         : bind_host_socket(mapping);
-        m_bound_ports.push_back(local_port(listener.get()));
+        std::vector<OwnedFd> listeners;
+        if (i < handover.listeners.size())
+            for (int fd : handover.listeners[i])
+                listeners.push_back(take_listener(fd));
+        else
+            listeners = bind_host_sockets(mapping);
+        m_bound_ports.push_back(local_port(listeners.front().get()));
         GuestEndpoint guest{settings.guest_address, mapping.guest_port, settings.device};
-        if (mapping.protocol == TransportProtocol::Tcp) {
-            auto forwarder = std::make_unique<TcpForwarder>(
-                m_loop, std::move(listener), guest, m_open_connections, handover.connect_retry);
-            tcp_forwarders.push_back(forwarder.get());
-            m_forwarders.push_back(std::move(forwarder));
-        } else
-            m_forwarders.push_back(std::make_unique<UdpForwarder>(
-                m_loop, std::move(listener), guest, settings.udp_idle_timeout, m_open_flows));
+        // A forwarder per socket: an IPv6 client is served as an IPv4 one, over IPv4 to the guest.
+        for (OwnedFd& listener : listeners)
+            if (mapping.protocol == TransportProtocol::Tcp) {
+                auto forwarder = std::make_unique<TcpForwarder>(
+                    m_loop, std::move(listener), guest, m_open_connections, handover.connect_retry);
+                tcp_forwarders.push_back(forwarder.get());
+                m_forwarders.push_back(std::move(forwarder));
+            } else
+                m_forwarders.push_back(std::make_unique<UdpForwarder>(
+                    m_loop, std::move(listener), guest, settings.udp_idle_timeout, m_open_flows));
     }
     if (handover.idle_stop) {
         m_idle_stop = std::make_unique<IdleStop>(std::move(tcp_forwarders), *handover.idle_stop,

@@ -28,10 +28,10 @@ struct PortProxySettings {
 
 // What on-demand start (launch/on_demand.h) hands the proxy of each boot.
 struct ProxyHandover {
-    // Listening sockets, one per mapping and in their order, that the proxy takes (duplicates)
-    // instead of binding its own: the launcher holds them across boots, with the connection
-    // that asked for this boot still in the backlog.
-    std::vector<int> listeners;
+    // Listening sockets, for each mapping in their order those bind_host_sockets made, that
+    // the proxy takes (duplicates) instead of binding its own: the launcher holds them across
+    // boots, with the connection that asked for this boot still in a backlog.
+    std::vector<std::vector<int>> listeners;
     // How long a connection to the guest is tried again while it boots (guest_connector.h).
     std::chrono::milliseconds connect_retry{0};
     // With no connection open or being made for this long, the proxy stops accepting (new
@@ -54,8 +54,8 @@ public:
     PortProxy(const PortProxy&) = delete;
     PortProxy& operator=(const PortProxy&) = delete;
 
-    // The host port mappings[index] listens on: its host_port, or the one the kernel chose
-    // when that was 0 (for tests).
+    // The host port mappings[index] listens on (on each of its sockets): its host_port, or the
+    // one the kernel chose when that was 0 (for tests).
     uint16_t bound_port(size_t index) const { return m_bound_ports.at(index); }
     size_t open_connections() const { return m_open_connections; }
     size_t open_flows() const { return m_open_flows; }

@@ -8,14 +8,20 @@
 #include <netinet/in.h>
 
 #include <string>
+#include <vector>
 
 namespace ingot {
 
 sockaddr_in socket_address(uint32_t address, uint16_t port);
 
-// Bound (and listening, for TCP), non-blocking. Throws UserError saying what would help when
-// the port is taken, privileged, or the address is not the host's.
-OwnedFd bind_host_socket(const PortMapping& mapping);
+// The port a bound socket of either family holds.
+uint16_t local_port(int fd);
+
+// The mapping's host sockets, bound (and listening, for TCP), non-blocking: one, or for
+// HostFamily::Both an IPv4 and an IPv6 one (IPV6_V6ONLY, so that both can hold the port) on the
+// same port; only the IPv4 one when the host has no IPv6. Throws UserError saying what would
+// help when the port is taken, privileged, or the address is not the host's.
+std::vector<OwnedFd> bind_host_sockets(const PortMapping& mapping);
 
 // A non-blocking socket for traffic to the guest, tied to `device` when given, so that it
 // leaves through the tap even if another interface routes the same subnet. An empty OwnedFd

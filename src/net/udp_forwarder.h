@@ -1,7 +1,7 @@
-// One published UDP port. Each client (address and port) gets a flow: a socket connected to the
-// guest's port, so that the guest's answers come back to that client, from the host address
-// the client wrote to. A flow quiet for the idle timeout is closed; past max_flows the quietest
-// makes room.
+// One published UDP port's socket, IPv4 or IPv6. Each client (its whole address and port) gets
+// a flow: a socket connected to the guest's port over IPv4, so that the guest's answers come
+// back to that client, from the host address the client wrote to. A flow quiet for the idle
+// timeout is closed; past max_flows the quietest makes room.
 #pragma once
 
 #include "net/event_loop.h"
@@ -13,6 +13,7 @@
 #include <atomic>
 #include <list>
 #include <memory>
+#include <string>
 #include <unordered_map>
 
 namespace ingot {
@@ -31,9 +32,10 @@ public:
 
 private:
     class Flow;
+    struct Peer;
     using Flows = std::list<std::unique_ptr<Flow>>; // the quietest first
 
-    Flow* flow_for(const sockaddr_in& client, in_addr local);
+    Flow* flow_for(const Peer& peer);
     void answer(Flow& flow, const uint8_t* data, size_t size);
     void touch(Flow& flow);
     void close_flow(Flows::iterator position);
@@ -45,7 +47,7 @@ private:
     std::atomic<size_t>& m_open_flows;
     std::unique_ptr<uint8_t[]> m_datagram;
     Flows m_flows;
-    std::unordered_map<uint64_t, Flows::iterator> m_flow_by_client;
+    std::unordered_map<std::string, Flows::iterator> m_flow_by_client; // Peer::key()
 };
 
 } // namespace ingot

@@ -218,25 +218,35 @@ topology_lossy() { # loss-percent reorder-percent seed
     GUEST_NET_ARGS=(--net "$GUEST_TAP" --ip "$GUEST_IP/$PREFIX" --gw "$HOST_IP")
 }
 
-# Ingot publishes GUEST_PORT on the host's HOST_PORT itself (-p); natively a socat proxy on
-# 127.0.0.1 plays its part in front of the guest namespace.
-topology_publish() { # host-port guest-port [udp]
-    local protocol=${3:-tcp}
+# Ingot publishes GUEST_PORT on the host's HOST_PORT itself (-p); natively socat proxies on
+# 127.0.0.1 and ::1 (when lo has it) play its part in front of the guest namespace. HOST-ADDRESS
+# "[::1]" publishes on ::1 alone (-p [::1]:HOST:GUEST); empty, on every address of both families.
+topology_publish() { # host-port guest-port [tcp|udp [host-address]]
+    local protocol=${3:-tcp} address=${4:-}
     require_ingot_option '(^|[ ,])-p[ ,]' -p
     if [[ $MODE == native ]]; then
         require_tools socat:socat
         topology_plain
-        if [[ $protocol == udp ]]; then
-            socat "UDP4-RECVFROM:$1,bind=127.0.0.1,fork,reuseaddr" "UDP4-SENDTO:$GUEST_IP:$2" &
-        else
-            socat "TCP4-LISTEN:$1,bind=127.0.0.1,fork,reuseaddr" "TCP4:$GUEST_IP:$2" &
+        local kind=TCP listen=LISTEN target=TCP4
+        [[ $protocol == udp ]] && kind=UDP listen=RECVFROM target=UDP4-SENDTO
+        if [[ -z $address ]]; then
+            socat "${kind}4-$listen:$1,bind=127.0.0.1,fork,reuseaddr" "$target:$GUEST_IP:$2" &
+            STARTED_PIDS+=("$!")
         fi
-        STARTED_PIDS+=("$!")
+        if [[ $address == "[::1]" ]] || { [[ -z $address ]] && ipv6_loopback; }; then
+            socat "${kind}6-$listen:$1,bind=[::1],ipv6only=1,fork,reuseaddr" \
+                "$target:$GUEST_IP:$2" &
+            STARTED_PIDS+=("$!")
+        fi
     fi
     local spec=$1:$2
+    [[ -n $address ]] && spec=$address:$spec
     [[ $protocol == udp ]] && spec+=/udp
     GUEST_NET_ARGS=(-p "$spec")
 }
+
+# Whether this namespace's lo has ::1 (not when the kernel runs with IPv6 disabled).
+ipv6_loopback() { ip -6 addr show dev lo 2>/dev/null | grep -q 'inet6 ::1/128'; }
 
 # Stops lossy_link and leaves its counters in $WORK/lossy.out.
 stop_lossy_link() {

@@ -47,22 +47,72 @@ TEST(AddressText, ParsesAndFormatsMacs) {
     EXPECT_EQ(format_mac({0x02, 0xab, 0, 1, 0x10, 0xff}), "02:ab:00:01:10:ff");
 }
 
-TEST(PortMapping, HostToGuestDefaultsToTcpOnAllAddresses) {
+TEST(PortMapping, HostToGuestDefaultsToTcpOnAllAddressesOfBothFamilies) {
     PortMapping mapping = parse_port_mapping("8080:80");
     EXPECT_EQ(mapping.protocol, TransportProtocol::Tcp);
+    EXPECT_EQ(mapping.family, HostFamily::Both);
     EXPECT_EQ(mapping.host_address, 0u);
+    EXPECT_EQ(mapping.host_address6, Ipv6Address{});
     EXPECT_EQ(mapping.host_port, 8080);
     EXPECT_EQ(mapping.guest_port, 80);
-    EXPECT_EQ(host_endpoint(mapping), "0.0.0.0:8080/tcp");
+    EXPECT_EQ(host_endpoint(mapping), "*:8080/tcp");
 }
 
 TEST(PortMapping, AddressAndProtocol) {
     PortMapping udp = parse_port_mapping("127.0.0.1:5353:53/udp");
     EXPECT_EQ(udp.protocol, TransportProtocol::Udp);
+    EXPECT_EQ(udp.family, HostFamily::Ipv4);
     EXPECT_EQ(udp.host_address, 0x7f000001u);
     EXPECT_EQ(udp.host_port, 5353);
     EXPECT_EQ(udp.guest_port, 53);
+    EXPECT_EQ(host_endpoint(udp), "127.0.0.1:5353/udp");
     EXPECT_EQ(parse_port_mapping("1:65535/tcp").guest_port, 65535);
+    // An address, even every IPv4 one, is that family's alone, as with Docker.
+    EXPECT_EQ(parse_port_mapping("0.0.0.0:8080:80").family, HostFamily::Ipv4);
+    EXPECT_EQ(host_endpoint(parse_port_mapping("0.0.0.0:8080:80")), "0.0.0.0:8080/tcp");
+}
+
+TEST(PortMapping, BracketedIpv6HostAddress) {
+    PortMapping loopback = parse_port_mapping("[::1]:8080:80");
+    EXPECT_EQ(loopback.protocol, TransportProtocol::Tcp);
+    EXPECT_EQ(loopback.family, HostFamily::Ipv6);
+    EXPECT_EQ(loopback.host_address6,
+              (Ipv6Address{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}));
+    EXPECT_EQ(loopback.host_port, 8080);
+    EXPECT_EQ(loopback.guest_port, 80);
+    EXPECT_EQ(host_endpoint(loopback), "[::1]:8080/tcp");
+
+    PortMapping udp = parse_port_mapping("[2001:DB8:0::1]:5353:53/udp");
+    EXPECT_EQ(udp.protocol, TransportProtocol::Udp);
+    EXPECT_EQ(udp.family, HostFamily::Ipv6);
+    EXPECT_EQ(udp.host_address6[0], 0x20);
+    EXPECT_EQ(udp.host_address6[15], 1);
+    EXPECT_EQ(udp.host_port, 5353);
+    EXPECT_EQ(udp.guest_port, 53);
+    EXPECT_EQ(host_endpoint(udp), "[2001:db8::1]:5353/udp");
+
+    EXPECT_EQ(host_endpoint(parse_port_mapping("[::]:53:53/udp")), "[::]:53/udp");
+}
+
+TEST(PortMapping, MalformedBracketsSayWhatIsWrong) {
+    auto error_of = [](const char* text) -> std::string {
+        try {
+            parse_port_mapping(text);
+        } catch (const UserError& error) {
+            return error.what();
+        }
+        return "accepted";
+    };
+    EXPECT_EQ(error_of("[::1:8080:80"), "-p [::1:8080:80: the IPv6 address has no closing ']'");
+    EXPECT_EQ(error_of("[]:8080:80"), "-p []:8080:80: '[]' is not an IPv6 address of this host");
+    EXPECT_EQ(error_of("[zz]:1:2"), "-p [zz]:1:2: '[zz]' is not an IPv6 address of this host");
+    EXPECT_EQ(error_of("[::1]8080:80"),
+              "-p [::1]8080:80: expected ':' after the IPv6 address, as in [::1]:8080:80");
+    EXPECT_EQ(error_of("[ff02::1]:8080:80"),
+              "-p [ff02::1]:8080:80: '[ff02::1]' is not an address the host can listen on");
+    EXPECT_EQ(error_of("::1:8080:80"),
+              "-p ::1:8080:80: expected HOST:GUEST, IP:HOST:GUEST or [IPV6]:HOST:GUEST (ports), "
+              "optionally followed by /tcp or /udp");
 }
 
 TEST(PortMapping, MalformedValuesNameThemselves) {
@@ -81,7 +131,17 @@ TEST(PortMapping, MalformedValuesNameThemselves) {
                             "8080:80/",
                             "8080:80/TCP",
                             "10.0.0:8080:80",
-                            "[::1]:8080:80",
+                            "[::1]:8080",
+                            "[::1]:1:8080:80",
+                            "[::1]:0:80",
+                            "[::1]",
+                            "[::1]:",
+                            "[]:8080:80",
+                            "[::1:8080:80",
+                            "[zz]:1:2",
+                            "[::1]8080:80",
+                            "[127.0.0.1]:8080:80",
+                            "::1:8080:80",
                             "224.0.0.1:8080:80",
                             "localhost:8080:80",
                             "8080-8081:80-81",
@@ -284,11 +344,17 @@ TEST(NetworkPlan, BadTapNames) {
 
 TEST(NetworkPlan, OverlappingPublishedPortsAreRefused) {
     EXPECT_EQ(rejection(published({"8080:80", "8080:81"})),
-              "-p 8080:80 and -p 8080:81 both publish host port 0.0.0.0:8080/tcp");
+              "-p 8080:80 and -p 8080:81 both publish host port *:8080/tcp");
     EXPECT_NE(rejection(published({"127.0.0.1:8080:80", "8080:80"})), "");
     EXPECT_EQ(rejection(published({"127.0.0.1:8080:80", "127.0.0.2:8080:80"})), "");
     EXPECT_EQ(rejection(published({"8080:80", "8080:80/udp"})), "");
     EXPECT_NE(rejection(published({"53:53/udp", "0.0.0.0:53:54/udp"})), "");
+    // Without an address a mapping holds the port on both families; with one, on its own.
+    EXPECT_NE(rejection(published({"8080:80", "[::1]:8080:81"})), "");
+    EXPECT_EQ(rejection(published({"127.0.0.1:8080:80", "[::1]:8080:81"})), "");
+    EXPECT_EQ(rejection(published({"[::1]:8080:80", "[::2]:8080:81"})), "");
+    EXPECT_EQ(rejection(published({"[::]:8080:80", "[::1]:8080:81"})),
+              "-p [::]:8080:80 and -p [::1]:8080:81 both publish host port [::1]:8080/tcp");
 }
 
 TEST(UserNetworkPlan, ChosenForAnOrdinaryUsersPublishedPorts) {
@@ -350,6 +416,14 @@ TEST(UserNetworkPlan, PrivilegedPortsNeedPrivileges) {
     options.mode = "user";
     EXPECT_EQ(rejection(options, root), "");
     EXPECT_EQ(rejection(published({"80:80"}), HostPrivileges{false, 80}), "");
+}
+
+TEST(UserNetworkPlan, Ipv6HostAddressesNeedATap) {
+    EXPECT_EQ(rejection(published({"8080:80", "[::1]:8081:80"}), ordinary_user),
+              "-p [::1]:8081:80: without CAP_NET_ADMIN for a tap, -p uses user-mode networking, "
+              "and slirp listens on the host's IPv4 addresses only (an IPv6 host address needs "
+              "a tap, and root)");
+    EXPECT_EQ(rejection(published({"[::1]:8081:80"}), root), "");
 }
 
 } // namespace

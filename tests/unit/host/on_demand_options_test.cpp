@@ -89,7 +89,7 @@ TEST(OnDemandOptions, RefusesWhatCannotStartOnDemand) {
     EXPECT_EQ(refusal(with_tap),
               "--on-demand creates the VM's tap at each boot: it cannot be combined with --net");
     EXPECT_EQ(refusal(on_demand_settings({"8080:80", "5353:53/udp"})),
-              "--on-demand publishes TCP ports only: 0.0.0.0:5353/udp is UDP, and a datagram "
+              "--on-demand publishes TCP ports only: *:5353/udp is UDP, and a datagram "
               "that arrives while the VM boots would be lost");
     LaunchSettings bad_duration = on_demand_settings({"8080:80"});
     bad_duration.idle_stop = "soon";

@@ -102,7 +102,7 @@ TEST(OnDemandProxy, ServesAConnectionFromTheBacklogOnceTheGuestListens) {
               static_cast<ssize_t>(request.size()));
 
     ProxyHandover handover;
-    handover.listeners = {held.get()};
+    handover.listeners = {{held.get()}};
     handover.connect_retry = 10s;
     bool serving = false;
     handover.on_serving = [&serving] { serving = true; };
@@ -126,7 +126,7 @@ TEST(OnDemandProxy, ClosesTheClientWhenTheGuestNeverListens) {
     uint16_t guest_port = unused_port();
     OwnedFd held = listen_on(0);
     ProxyHandover handover;
-    handover.listeners = {held.get()};
+    handover.listeners = {{held.get()}};
     handover.connect_retry = 200ms;
     PortProxy proxy({mapping_to(guest_port)}, loopback_guest(), handover);
     OwnedFd client = connect_to(port_of(held.get()));
@@ -140,7 +140,7 @@ TEST(OnDemandProxy, IdleStopLeavesNewConnectionsInTheBacklog) {
     OwnedFd guest = listen_on(0);
     OwnedFd held = listen_on(0);
     ProxyHandover handover;
-    handover.listeners = {held.get()};
+    handover.listeners = {{held.get()}};
     handover.connect_retry = 1s;
     handover.idle_stop = 300ms;
     std::promise<void> idle;

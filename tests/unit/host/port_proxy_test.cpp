@@ -1,4 +1,5 @@
-// The port proxy between loopback sockets: 127.0.0.1 stands in for the guest's address.
+// The port proxy between loopback sockets: 127.0.0.1 stands in for the guest's address, and
+// clients come from 127.0.0.1 or ::1.
 #include "net/owned_fd.h"
 #include "net/port_proxy.h"
 #include "support/error.h"
@@ -403,6 +404,149 @@ TEST(PortProxy, TcpAndUdpSidebySide) {
     UdpClient udp;
     std::string answer = udp.ask(proxy.bound_port(1), "d");
     EXPECT_EQ(answer.substr(answer.find(':')), ":d");
+}
+
+// ---- The host's IPv6 side: clients from ::1, the guest still reached over IPv4.
+
+sockaddr_in6 loopback6_address(uint16_t port) {
+    sockaddr_in6 address{};
+    address.sin6_family = AF_INET6;
+    address.sin6_addr = in6addr_loopback;
+    address.sin6_port = htons(port);
+    return address;
+}
+
+OwnedFd make_socket6(int type) {
+    OwnedFd socket(::socket(AF_INET6, type | SOCK_CLOEXEC, 0));
+    timeval timeout{10, 0};
+    setsockopt(socket.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    setsockopt(socket.get(), SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+    return socket;
+}
+
+// Whether this host (or the test's network namespace) has ::1 to test with.
+bool has_ipv6_loopback() {
+    OwnedFd socket(::socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    sockaddr_in6 address = loopback6_address(0);
+    return socket && bind(socket.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+}
+
+// 0 when connected, else the errno of connect(2).
+int connect6(int socket, uint16_t port) {
+    sockaddr_in6 address = loopback6_address(port);
+    return connect(socket, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 ? 0 : errno;
+}
+
+// Sends one byte through `client` and has the guest echo it.
+void expect_echo_through(int client, int guest_listener) {
+    std::thread server([&] {
+        OwnedFd connection = accept_from(guest_listener);
+        send_all(connection.get(), receive_exactly(connection.get(), 1));
+    });
+    EXPECT_TRUE(send_all(client, "x"));
+    EXPECT_EQ(receive_exactly(client, 1), "x");
+    server.join();
+}
+
+PortMapping dual_stack(TransportProtocol protocol, uint16_t guest_port) {
+    PortMapping mapping{protocol, 0, 0, guest_port};
+    mapping.family = HostFamily::Both;
+    return mapping;
+}
+
+TEST(PortProxy, UnaddressedMappingListensOnBothFamiliesOnOnePort) {
+    if (!has_ipv6_loopback())
+        GTEST_SKIP() << "no ::1 here (IPv6 is disabled)";
+    OwnedFd guest = listen_on_loopback();
+    PortProxy proxy({dual_stack(TransportProtocol::Tcp, port_of(guest.get()))}, to_loopback());
+    OwnedFd over_ipv4 = connect_to(proxy.bound_port(0));
+    expect_echo_through(over_ipv4.get(), guest.get());
+    OwnedFd over_ipv6 = make_socket6(SOCK_STREAM);
+    ASSERT_EQ(connect6(over_ipv6.get(), proxy.bound_port(0)), 0) << strerror(errno);
+    expect_echo_through(over_ipv6.get(), guest.get());
+}
+
+TEST(PortProxy, Ipv6AddressedMappingRefusesIpv4Clients) {
+    if (!has_ipv6_loopback())
+        GTEST_SKIP() << "no ::1 here (IPv6 is disabled)";
+    OwnedFd guest = listen_on_loopback();
+    PortMapping mapping{TransportProtocol::Tcp, 0, 0, port_of(guest.get())};
+    mapping.family = HostFamily::Ipv6;
+    mapping.host_address6 = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    PortProxy proxy({mapping}, to_loopback());
+    OwnedFd over_ipv6 = make_socket6(SOCK_STREAM);
+    ASSERT_EQ(connect6(over_ipv6.get(), proxy.bound_port(0)), 0);
+    expect_echo_through(over_ipv6.get(), guest.get());
+    OwnedFd over_ipv4 = make_socket(SOCK_STREAM);
+    sockaddr_in address = loopback_address(proxy.bound_port(0));
+    EXPECT_NE(connect(over_ipv4.get(), reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    EXPECT_EQ(errno, ECONNREFUSED);
+}
+
+TEST(PortProxy, Ipv6PortInUseIsOneClearError) {
+    if (!has_ipv6_loopback())
+        GTEST_SKIP() << "no ::1 here (IPv6 is disabled)";
+    OwnedFd taken = make_socket6(SOCK_STREAM);
+    sockaddr_in6 address = loopback6_address(0);
+    ASSERT_EQ(bind(taken.get(), reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    ASSERT_EQ(listen(taken.get(), 1), 0);
+    PortMapping mapping = dual_stack(TransportProtocol::Tcp, 80);
+    mapping.host_port = port_of(taken.get());
+    try {
+        PortProxy proxy({mapping}, to_loopback());
+        ADD_FAILURE() << "bound a port in use";
+    } catch (const UserError& error) {
+        EXPECT_EQ(std::string(error.what()),
+                  fmt::format("cannot publish *:{}/tcp: the port is already in use on the host",
+                              mapping.host_port));
+    }
+}
+
+struct UdpClient6 {
+    OwnedFd socket = make_socket6(SOCK_DGRAM);
+
+    // As UdpClient::ask, to [::1]:port.
+    std::string ask(uint16_t port, const std::string& datagram) {
+        sockaddr_in6 address = loopback6_address(port);
+        sendto(socket.get(), datagram.data(), datagram.size(), 0,
+               reinterpret_cast<sockaddr*>(&address), sizeof address);
+        char buffer[65536];
+        sockaddr_in6 from{};
+        socklen_t length = sizeof from;
+        ssize_t n = recvfrom(socket.get(), buffer, sizeof buffer, 0,
+                             reinterpret_cast<sockaddr*>(&from), &length);
+        if (n < 0)
+            return "";
+        EXPECT_EQ(from.sin6_family, AF_INET6);
+        EXPECT_TRUE(IN6_IS_ADDR_LOOPBACK(&from.sin6_addr)) << "the answer must come from ::1";
+        EXPECT_EQ(ntohs(from.sin6_port), port) << "the answer must come from the published port";
+        return std::string(buffer, static_cast<size_t>(n));
+    }
+};
+
+TEST(PortProxy, UdpFlowPerIpv6ClientAnswersComeBackToIt) {
+    if (!has_ipv6_loopback())
+        GTEST_SKIP() << "no ::1 here (IPv6 is disabled)";
+    UdpEchoGuest guest;
+    PortProxy proxy({dual_stack(TransportProtocol::Udp, guest.port())}, to_loopback());
+    UdpClient6 first, second;
+    UdpClient over_ipv4;
+    std::string a1 = first.ask(proxy.bound_port(0), "one");
+    std::string b1 = second.ask(proxy.bound_port(0), "two");
+    std::string c1 = over_ipv4.ask(proxy.bound_port(0), "three");
+    std::string a2 = first.ask(proxy.bound_port(0), "four");
+    ASSERT_NE(a1, "");
+    ASSERT_NE(b1, "");
+    ASSERT_NE(c1, "");
+    EXPECT_EQ(a1.substr(a1.find(':')), ":one");
+    EXPECT_EQ(b1.substr(b1.find(':')), ":two");
+    EXPECT_EQ(c1.substr(c1.find(':')), ":three");
+    EXPECT_EQ(a2.substr(a2.find(':')), ":four");
+    EXPECT_EQ(flow_port(a1), flow_port(a2)) << "one IPv6 client, one flow";
+    EXPECT_NE(flow_port(a1), flow_port(b1)) << "each IPv6 client its own flow";
+    EXPECT_NE(flow_port(a1), flow_port(c1));
+    EXPECT_NE(flow_port(b1), flow_port(c1));
+    EXPECT_EQ(proxy.open_flows(), 3u);
 }
 
 } // namespace

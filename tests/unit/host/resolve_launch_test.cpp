@@ -228,7 +228,9 @@ TEST_F(ResolveLaunch, APlanSurvivesJson) {
     EXPECT_EQ(read.network->guest.dns, 0x01010101u); // the first --dns
     ASSERT_EQ(read.network->published.size(), 2u);
     EXPECT_EQ(read.network->published[0].host_address, 0x7f000001u);
+    EXPECT_EQ(read.network->published[0].family, HostFamily::Ipv4);
     EXPECT_EQ(read.network->published[1].protocol, TransportProtocol::Udp);
+    EXPECT_EQ(read.network->published[1].family, HostFamily::Both);
     ASSERT_TRUE(read.identity);
     EXPECT_EQ(std::memcmp(&*read.identity, &*plan.identity, sizeof(abi::Identity)), 0);
     ASSERT_EQ(read.volumes.size(), 1u);
@@ -254,6 +256,23 @@ TEST_F(ResolveLaunch, APackedImageAndAQemuPlanSurviveJson) {
     EXPECT_EQ(read.qemu()->accelerator_reason, "kvm (chosen with --accel)");
     EXPECT_EQ(read.qemu()->console, QemuConsole::Serial);
     EXPECT_EQ(LaunchImage(read).image().manifest.arguments, plan.arguments);
+}
+
+TEST_F(ResolveLaunch, PublishedHostAddressesOfEitherFamilySurviveJson) {
+    json document = full_plan(*image_path, directory->path());
+    json& published = document["network"]["published"];
+    EXPECT_EQ(published[0]["host_address"], "127.0.0.1");
+    EXPECT_EQ(published[1]["host_address"], "*"); // every address, IPv4 and IPv6
+    published[0]["host_address"] = "2001:db8::1";
+    LaunchPlan read = parse_launch_plan(document.dump());
+    EXPECT_EQ(read.network->published[0].family, HostFamily::Ipv6);
+    EXPECT_EQ(format_ipv6(read.network->published[0].host_address6), "2001:db8::1");
+    EXPECT_EQ(read.network->published[1].family, HostFamily::Both);
+    EXPECT_EQ(json::parse(format_launch_plan(read)), document);
+    published[0]["host_address"] = "localhost";
+    EXPECT_EQ(rejection([&] { parse_launch_plan(document.dump()); }),
+              "the launch plan is malformed: network.published[].host_address 'localhost' is "
+              "neither '*' nor an IPv4 or IPv6 address");
 }
 
 TEST_F(ResolveLaunch, AMalformedPlanGivesOneClearError) {
