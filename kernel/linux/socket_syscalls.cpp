@@ -205,7 +205,7 @@ ErrorOr<long> sys_socketpair(int family, int type_and_flags, int protocol, UserP
     int type = type_and_flags & ~(sock_nonblock | sock_cloexec);
     if (type <= 0 || type >= sock_type_limit)
         return EINVAL;
-    if (family == net::af_inet)
+    if (family == net::af_inet || family == net::af_inet6)
         return ENOTSUP;
     if (family != net::af_unix)
         return EAFNOSUPPORT;
