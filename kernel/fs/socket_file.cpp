@@ -22,6 +22,8 @@ constexpr size_t max_datagram = 65535;
 constexpr int sol_socket = 1;
 constexpr int ipproto_tcp = 6;
 constexpr int ipproto_udp = 17;
+constexpr int ipproto_ipv6 = 41;
+constexpr int ipv6_v6only = 26;
 
 constexpr int so_reuseaddr = 2, so_type = 3, so_error = 4, so_broadcast = 6, so_sndbuf = 7,
               so_rcvbuf = 8, so_keepalive = 9, so_linger = 13, so_reuseport = 15, so_rcvtimeo = 20,
@@ -40,15 +42,15 @@ using socket_option::put_int;
 using socket_option::put_timeout;
 using socket_option::timeout_value;
 
-ErrorOr<SocketFile*> SocketFile::create(Type type) {
+ErrorOr<SocketFile*> SocketFile::create(Type type, bool ipv6) {
     net::Socket* socket = nullptr;
     if (net::NetworkStack* stack = network_stack()) {
         socket = type == Type::Stream ? static_cast<net::Socket*>(stack->create_tcp_socket())
-                                      : static_cast<net::Socket*>(stack->create_udp_socket());
+                                      : static_cast<net::Socket*>(stack->create_udp_socket(ipv6));
         if (!socket)
             return ENOMEM;
     }
-    auto* file = new SocketFile(type, socket);
+    auto* file = new SocketFile(type, ipv6, socket);
     if (!file) {
         if (socket)
             socket->close();
@@ -142,10 +144,10 @@ Readiness* SocketFile::readiness() {
     return m_socket ? &m_socket->readiness() : nullptr;
 }
 
-ErrorOr<void> SocketFile::bind(net::Ipv4Endpoint local) {
+ErrorOr<void> SocketFile::bind(net::IpEndpoint local) {
     if (m_socket)
         return m_socket->bind(local);
-    if (m_detached_local != net::Ipv4Endpoint{})
+    if (m_detached_local != net::IpEndpoint{})
         return EINVAL;
     m_detached_local = local;
     return {};
@@ -173,7 +175,7 @@ ErrorOr<SocketFile*> SocketFile::accept(bool nonblocking) {
     for (bool polled = false;;) {
         auto accepted = take_connection();
         if (!accepted.is_error()) {
-            auto* file = new SocketFile(Type::Stream, accepted.value());
+            auto* file = new SocketFile(Type::Stream, m_ipv6, accepted.value());
             if (!file) {
                 accepted.value()->close();
                 return ENOMEM;
@@ -195,7 +197,7 @@ ErrorOr<SocketFile*> SocketFile::accept(bool nonblocking) {
     }
 }
 
-ErrorOr<void> SocketFile::connect(net::Ipv4Endpoint remote) {
+ErrorOr<void> SocketFile::connect(net::IpEndpoint remote) {
     if (!m_socket)
         return ENETUNREACH;
     auto started = m_socket->connect(remote);
@@ -219,18 +221,18 @@ ErrorOr<void> SocketFile::shutdown(int how) {
     return m_socket->shutdown(how != 1, how != 0);
 }
 
-net::Ipv4Endpoint SocketFile::local_endpoint() const {
+net::IpEndpoint SocketFile::local_endpoint() const {
     return m_socket ? m_socket->local_endpoint() : m_detached_local;
 }
 
-ErrorOr<net::Ipv4Endpoint> SocketFile::remote_endpoint() const {
+ErrorOr<net::IpEndpoint> SocketFile::remote_endpoint() const {
     if (!m_socket)
         return ENOTCONN;
     return m_socket->remote_endpoint();
 }
 
 ErrorOr<size_t> SocketFile::send(const void* data, size_t length, int flags,
-                                 const net::Ipv4Endpoint* destination) {
+                                 const net::IpEndpoint* destination) {
     if (!m_socket)
         return ENETUNREACH;
     if (m_type == Type::Stream)
@@ -364,7 +366,7 @@ struct Bounce {
 } // namespace
 
 ErrorOr<size_t> SocketFile::send_vectors(const IoVectors& vectors, int flags,
-                                         const net::Ipv4Endpoint* destination) {
+                                         const net::IpEndpoint* destination) {
     if (m_type == Type::Stream) {
         size_t done = 0;
         for (size_t i = 0; i < vectors.count; ++i) {
@@ -512,6 +514,12 @@ ErrorOr<void> SocketFile::set_option(int level, int name, const void* value, siz
         default:
             return ENOPROTOOPT;
         }
+    } else if (level == ipproto_ipv6 && m_ipv6 && name == ipv6_v6only) {
+        int number = TRY(int_value(value, length));
+        // As Linux's do_ipv6_setsockopt: fixed once the socket has a port.
+        if (local_endpoint().port != 0)
+            return EINVAL;
+        settings.v6_only = number != 0;
     } else if (level == ipproto_tcp && m_type == Type::Stream && name == tcp_congestion) {
         // A name, NUL-terminated or not; Linux reads no more than TCP_CA_NAME_MAX - 1 bytes
         // of it and answers ENOENT for an algorithm it does not have.
@@ -632,6 +640,8 @@ ErrorOr<size_t> SocketFile::get_option(int level, int name, void* value) {
             return ENOPROTOOPT;
         }
     }
+    if (level == ipproto_ipv6 && m_ipv6 && name == ipv6_v6only)
+        return put_int(value, settings.v6_only);
     // A TCP option asked of a UDP socket: Linux's ip_getsockopt refuses the level.
     if (level == ipproto_tcp)
         return ENOTSUP;

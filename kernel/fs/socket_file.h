@@ -22,7 +22,7 @@ inline constexpr int no_signal = 0x4000;
 struct SocketReceipt {
     size_t copied;      // bytes written to the caller's buffer
     size_t full_length; // UDP: the datagram's length; TCP: as copied
-    net::Ipv4Endpoint from;
+    net::IpEndpoint from;
 };
 
 class SocketFile final : public File {
@@ -32,31 +32,32 @@ public:
 
     enum class Type { Stream = 1, Datagram = 2 }; // SOCK_STREAM, SOCK_DGRAM
 
-    // ENOMEM.
-    static ErrorOr<SocketFile*> create(Type type);
+    // ENOMEM. `ipv6`: an AF_INET6 socket (datagrams only: TCP speaks IPv4 alone).
+    static ErrorOr<SocketFile*> create(Type type, bool ipv6 = false);
     ~SocketFile() override;
     SocketFile(const SocketFile&) = delete;
     SocketFile& operator=(const SocketFile&) = delete;
 
     Type type() const { return m_type; }
+    bool is_ipv6() const { return m_ipv6; }
 
-    ErrorOr<void> bind(net::Ipv4Endpoint local);
+    ErrorOr<void> bind(net::IpEndpoint local);
     ErrorOr<void> listen(int backlog);
     // A connection as a new file (holding one reference); `nonblocking` for accept4's flag.
     ErrorOr<SocketFile*> accept(bool nonblocking);
-    ErrorOr<void> connect(net::Ipv4Endpoint remote);
+    ErrorOr<void> connect(net::IpEndpoint remote);
     ErrorOr<void> shutdown(int how);
-    net::Ipv4Endpoint local_endpoint() const;
-    ErrorOr<net::Ipv4Endpoint> remote_endpoint() const;
+    net::IpEndpoint local_endpoint() const;
+    ErrorOr<net::IpEndpoint> remote_endpoint() const;
 
     // `data` is a checked kernel pointer (the program's memory). `destination` for UDP only.
     ErrorOr<size_t> send(const void* data, size_t length, int flags,
-                         const net::Ipv4Endpoint* destination);
+                         const net::IpEndpoint* destination);
     ErrorOr<SocketReceipt> receive(void* data, size_t length, int flags);
     // sendmsg/writev and recvmsg/readv over checked buffers: a stream fills or drains them in
     // turn, a datagram goes or comes whole across them. `copied` counts bytes in the buffers.
     ErrorOr<size_t> send_vectors(const IoVectors& vectors, int flags,
-                                 const net::Ipv4Endpoint* destination);
+                                 const net::IpEndpoint* destination);
     ErrorOr<SocketReceipt> receive_vectors(const IoVectors& vectors, int flags);
 
     // setsockopt/getsockopt: ENOPROTOOPT for an option not known, EINVAL for a bad value.
@@ -76,7 +77,8 @@ public:
     ErrorOr<long> ioctl(uint32_t request, uint64_t argument) override;
 
 private:
-    SocketFile(Type type, net::Socket* socket) : m_type(type), m_socket(socket) {}
+    SocketFile(Type type, bool ipv6, net::Socket* socket)
+        : m_type(type), m_ipv6(ipv6), m_socket(socket) {}
     net::TcpSocket* tcp() const;
     net::UdpSocket* udp() const;
     net::SocketOptions& options();
@@ -89,10 +91,11 @@ private:
     void linger_before_close();
 
     Type m_type;
+    bool m_ipv6;
     net::Socket* m_socket; // null without a network stack
     // What a socket without a stack remembers.
     net::SocketOptions m_detached_options;
-    net::Ipv4Endpoint m_detached_local;
+    net::IpEndpoint m_detached_local;
     bool m_listening = false;
     // Options the stack does not take, remembered for getsockopt.
     bool m_broadcast = false;

@@ -30,6 +30,7 @@ class SocketReference {
 public:
     explicit SocketReference(fd_table::FileReference file) : m_file(move(file)) {}
     SocketFile* operator->() const { return static_cast<SocketFile*>(m_file.get()); }
+    SocketFile& operator*() const { return *operator->(); }
 
 private:
     fd_table::FileReference m_file;
@@ -52,35 +53,62 @@ ErrorOr<long> with_broken_pipe_signal(ErrorOr<long> result, unsigned flags) {
     return result;
 }
 
-ErrorOr<net::Ipv4Endpoint> read_address(uint64_t user_address, uint64_t user_length,
-                                        bool accept_unspecified = false) {
+// A sockaddr_in for an AF_INET socket, a sockaddr_in6 for an AF_INET6 one.
+ErrorOr<net::IpEndpoint> read_address(const SocketFile& socket, uint64_t user_address,
+                                      uint64_t user_length, bool accept_unspecified = false) {
     size_t length = TRY(net::checked_address_length(static_cast<int32_t>(user_length)));
     uint8_t bytes[net::max_socket_address_length];
     if (length && !user_address)
         return EFAULT;
     TRY(copy_from_user(bytes, user_address, length));
-    return net::parse_inet_address(bytes, length, accept_unspecified);
+    if (socket.is_ipv6())
+        return net::parse_inet6_address(bytes, length);
+    return net::IpEndpoint(TRY(net::parse_inet_address(bytes, length, accept_unspecified)));
+}
+
+// The address as the socket's family writes it (an IPv4 peer of an AF_INET6 socket as
+// ::ffff:a.b.c.d), with its length.
+struct EncodedAddress {
+    union {
+        net::LinuxSockaddrIn in;
+        net::LinuxSockaddrIn6 in6;
+    };
+    size_t length;
+};
+
+EncodedAddress encode_address(const SocketFile& socket, const net::IpEndpoint& endpoint) {
+    EncodedAddress encoded;
+    if (socket.is_ipv6()) {
+        encoded.in6 = net::encode_inet6_address(endpoint);
+        encoded.length = sizeof encoded.in6;
+    } else {
+        encoded.in = net::encode_inet_address(endpoint.v4());
+        encoded.length = sizeof encoded.in;
+    }
+    return encoded;
 }
 
 // Writes an address the way getsockname does: as much as the program's length allows, and
 // the full length back. A null address writes nothing.
-ErrorOr<void> write_address(uint64_t user_address, uint64_t user_length,
-                            const net::Ipv4Endpoint& endpoint) {
+ErrorOr<void> write_address(const SocketFile& socket, uint64_t user_address, uint64_t user_length,
+                            const net::IpEndpoint& endpoint) {
     if (!user_address)
         return {};
     int length = TRY(read_user<int>(user_length));
     if (length < 0)
         return EINVAL;
-    auto raw = net::encode_inet_address(endpoint);
-    TRY(copy_to_user(user_address, &raw, min(static_cast<size_t>(length), sizeof raw)));
-    return write_user(user_length, static_cast<int>(sizeof raw));
+    EncodedAddress raw = encode_address(socket, endpoint);
+    TRY(copy_to_user(user_address, &raw, min(static_cast<size_t>(length), raw.length)));
+    return write_user(user_length, static_cast<int>(raw.length));
 }
 
 // A server listening beyond loopback in a VM without a network device would wait for clients
 // that cannot reach it: say so once, with the options that give it a network.
-void warn_if_unreachable(net::Ipv4Endpoint local) {
+void warn_if_unreachable(const net::IpEndpoint& local) {
     static bool warned;
-    if (warned || platform::net_device() || local.address.is_loopback())
+    bool loopback =
+        local.address.is_v4() ? local.address.v4().is_loopback() : local.address.v6.is_loopback();
+    if (warned || platform::net_device() || loopback)
         return;
     warned = true;
     klog("listening on port %u, but this VM has no network device: nothing outside can connect "
@@ -107,7 +135,8 @@ ErrorOr<long> accept_connection(int fd, UserPointer user_address, UserPointer us
     int new_fd = TRY(move(installed));
     // As Linux: a peer address that cannot be written back loses the connection.
     if (!peer.is_error()) {
-        auto written = write_address(user_address.address, user_length.address, peer.value());
+        auto written =
+            write_address(*connection, user_address.address, user_length.address, peer.value());
         if (written.is_error()) {
             (void)fd_table::close(new_fd);
             return written.error();
@@ -118,12 +147,12 @@ ErrorOr<long> accept_connection(int fd, UserPointer user_address, UserPointer us
 
 // recvfrom's address: a datagram's sender; a stream has none to give (length 0).
 ErrorOr<void> write_sender(SocketReference& socket, uint64_t user_address, uint64_t user_length,
-                           const net::Ipv4Endpoint& from) {
+                           const net::IpEndpoint& from) {
     if (!user_address)
         return {};
     if (socket->type() == SocketFile::Type::Stream)
         return write_user(user_length, 0);
-    return write_address(user_address, user_length, from);
+    return write_address(*socket, user_address, user_length, from);
 }
 
 ErrorOr<void> read_message_vectors(const LinuxMsghdr& message, Access access, IoVectors& vectors) {
@@ -135,10 +164,10 @@ ErrorOr<void> read_message_vectors(const LinuxMsghdr& message, Access access, Io
 ErrorOr<size_t> send_message(SocketReference& socket, const LinuxMsghdr& message, int flags) {
     IoVectors vectors;
     TRY(read_message_vectors(message, Access::Read, vectors));
-    net::Ipv4Endpoint destination;
+    net::IpEndpoint destination;
     bool addressed = message.name && socket->type() == SocketFile::Type::Datagram;
     if (addressed)
-        destination = TRY(read_address(message.name, message.name_length));
+        destination = TRY(read_address(*socket, message.name, message.name_length));
     return socket->send_vectors(vectors, flags, addressed ? &destination : nullptr);
 }
 
@@ -151,15 +180,18 @@ ErrorOr<long> sys_socket(int family, int type_and_flags, int protocol) {
         return EINVAL;
     if (family == net::af_unix)
         return unix_socket_calls::socket(type, static_cast<unsigned>(flags), protocol);
-    // Only IPv4 and AF_UNIX: a C library asking for AF_INET6 falls back or fails cleanly.
-    if (family != net::af_inet)
+    // IPv4, and IPv6 for UDP only: TCP speaks IPv4 alone, so a C library asking for an
+    // AF_INET6 stream falls back or fails cleanly.
+    if (family != net::af_inet && family != net::af_inet6)
         return EAFNOSUPPORT;
     if (type != sock_stream && type != sock_dgram)
         return ESOCKTNOSUPPORT;
+    if (family == net::af_inet6 && type == sock_stream)
+        return EAFNOSUPPORT;
     if (protocol != 0 && protocol != (type == sock_stream ? ipproto_tcp : ipproto_udp))
         return EPROTONOSUPPORT;
     auto kind = type == sock_stream ? SocketFile::Type::Stream : SocketFile::Type::Datagram;
-    SocketFile* socket = TRY(SocketFile::create(kind));
+    SocketFile* socket = TRY(SocketFile::create(kind, family == net::af_inet6));
     if (flags & sock_nonblock)
         socket->set_status_flags(o_nonblock);
     auto fd = fd_table::install(*socket, 0, (flags & sock_cloexec) ? fd_table::fd_cloexec : 0);
@@ -173,7 +205,7 @@ ErrorOr<long> sys_socketpair(int family, int type_and_flags, int protocol, UserP
     int type = type_and_flags & ~(sock_nonblock | sock_cloexec);
     if (type <= 0 || type >= sock_type_limit)
         return EINVAL;
-    if (family == net::af_inet)
+    if (family == net::af_inet || family == net::af_inet6)
         return ENOTSUP;
     if (family != net::af_unix)
         return EAFNOSUPPORT;
@@ -185,7 +217,7 @@ ErrorOr<long> sys_bind(int fd, UserSocketAddress address, int length) {
     if (file->kind() == FileKind::UnixSocket)
         return unix_socket_calls::bind(unix_socket(file), address.address, length);
     auto socket = TRY(socket_of(move(file)));
-    auto local = TRY(read_address(address.address, length, true));
+    auto local = TRY(read_address(*socket, address.address, length, true));
     return as_syscall_result(socket->bind(local));
 }
 
@@ -213,7 +245,7 @@ ErrorOr<long> sys_connect(int fd, UserSocketAddress address, int length) {
     if (file->kind() == FileKind::UnixSocket)
         return unix_socket_calls::connect(unix_socket(file), address.address, length);
     auto socket = TRY(socket_of(move(file)));
-    auto remote = TRY(read_address(address.address, length));
+    auto remote = TRY(read_address(*socket, address.address, length));
     return as_syscall_result(socket->connect(remote));
 }
 
@@ -233,7 +265,7 @@ ErrorOr<long> sys_getsockname(int fd, UserPointer address, UserPointer length) {
     if (!address)
         return EFAULT;
     return as_syscall_result(
-        write_address(address.address, length.address, socket->local_endpoint()));
+        write_address(*socket, address.address, length.address, socket->local_endpoint()));
 }
 
 ErrorOr<long> sys_getpeername(int fd, UserPointer address, UserPointer length) {
@@ -244,7 +276,7 @@ ErrorOr<long> sys_getpeername(int fd, UserPointer address, UserPointer length) {
     auto remote = TRY(socket->remote_endpoint());
     if (!address)
         return EFAULT;
-    return as_syscall_result(write_address(address.address, length.address, remote));
+    return as_syscall_result(write_address(*socket, address.address, length.address, remote));
 }
 
 ErrorOr<long> sys_setsockopt(int fd, int level, int name, UserPointer user_value, int length) {
@@ -286,10 +318,10 @@ ErrorOr<long> sys_sendto(int fd, UserPointer buffer, size_t length, unsigned fla
                                          static_cast<int>(flags), address.address, address_length);
     auto socket = TRY(socket_of(move(file)));
     const void* data = TRY(user_range(buffer.address, length, Access::Read));
-    net::Ipv4Endpoint destination;
+    net::IpEndpoint destination;
     bool addressed = address && socket->type() == SocketFile::Type::Datagram;
     if (addressed)
-        destination = TRY(read_address(address.address, address_length));
+        destination = TRY(read_address(*socket, address.address, address_length));
     auto sent = as_syscall_result(
         socket->send(data, length, static_cast<int>(flags), addressed ? &destination : nullptr));
     return with_broken_pipe_signal(move(sent), flags);
@@ -341,13 +373,12 @@ ErrorOr<long> sys_recvmsg(int fd, UserPointer user_message, unsigned flags) {
         if (flags & message_flag::truncate)
             done = receipt.full_length;
     }
-    net::Ipv4Endpoint from = receipt.from;
     // The sender's address, no control messages, and the flags, back into the msghdr.
     uint32_t name_length = 0;
     if (message.name && socket->type() == SocketFile::Type::Datagram) {
-        auto raw = net::encode_inet_address(from);
-        TRY(copy_to_user(message.name, &raw, min<size_t>(message.name_length, sizeof raw)));
-        name_length = sizeof raw;
+        EncodedAddress raw = encode_address(*socket, receipt.from);
+        TRY(copy_to_user(message.name, &raw, min<size_t>(message.name_length, raw.length)));
+        name_length = static_cast<uint32_t>(raw.length);
     }
     message.name_length = name_length;
     message.control_length = 0;

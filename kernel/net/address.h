@@ -59,6 +59,50 @@ struct Ipv4Endpoint {
     constexpr bool operator==(const Ipv4Endpoint&) const = default;
 };
 
+// An address of either family, for the transports that run over both (TCP, UDP). IPv4 is
+// held as its IPv4-mapped IPv6 form ::ffff:a.b.c.d (RFC 4291 2.5.5.2), as a dual-stack AF_INET6
+// socket shows it to the program, so that one comparison and one hash serve both families.
+// 0.0.0.0 maps to ::ffff:0.0.0.0, distinct from ::, the wildcard of both families.
+struct IpAddress {
+    Ipv6Address v6;
+
+    constexpr IpAddress() = default;
+    constexpr IpAddress(const Ipv6Address& address) : v6(address) {}
+    constexpr IpAddress(Ipv4Address address)
+        : v6{{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, uint8_t(address.value >> 24),
+              uint8_t(address.value >> 16), uint8_t(address.value >> 8), uint8_t(address.value)}} {}
+
+    constexpr bool is_v4() const {
+        for (int i = 0; i < 10; ++i)
+            if (v6.bytes[i] != 0)
+                return false;
+        return v6.bytes[10] == 0xff && v6.bytes[11] == 0xff;
+    }
+    // Meaningful when is_v4().
+    constexpr Ipv4Address v4() const {
+        return {(uint32_t(v6.bytes[12]) << 24) | (uint32_t(v6.bytes[13]) << 16) |
+                (uint32_t(v6.bytes[14]) << 8) | v6.bytes[15]};
+    }
+    // The wildcard of its family: 0.0.0.0 or ::.
+    constexpr bool is_any() const { return is_v4() ? v4().is_any() : v6.is_any(); }
+    constexpr bool operator==(const IpAddress&) const = default;
+};
+
+// An address of either family and a port.
+struct IpEndpoint {
+    IpAddress address;
+    uint16_t port = 0; // host byte order
+
+    constexpr IpEndpoint() = default;
+    constexpr IpEndpoint(const IpAddress& address_, uint16_t port_)
+        : address(address_), port(port_) {}
+    constexpr IpEndpoint(Ipv4Endpoint endpoint) : address(endpoint.address), port(endpoint.port) {}
+
+    // Meaningful when address.is_v4().
+    constexpr Ipv4Endpoint v4() const { return {address.v4(), port}; }
+    constexpr bool operator==(const IpEndpoint&) const = default;
+};
+
 // The interface's configuration, from the platform (ingot run's --ip/--gw/--dns, or DHCP).
 struct InterfaceConfig {
     Ipv4Address address;

@@ -52,6 +52,9 @@ void Icmpv6Layer::receive(const Ipv6Datagram& datagram) {
     case icmpv6_type::packet_too_big:
         receive_packet_too_big(datagram);
         return;
+    case icmpv6_type::destination_unreachable:
+        receive_destination_unreachable(datagram);
+        return;
     case icmpv6_type::router_solicitation:
     case icmpv6_type::router_advertisement:
     case icmpv6_type::neighbour_solicitation:
@@ -60,8 +63,8 @@ void Icmpv6Layer::receive(const Ipv6Datagram& datagram) {
         m_ip.receive_neighbour_discovery(datagram);
         return;
     default:
-        // Other errors concern transports, which IPv6 does not carry yet; unknown
-        // informational messages are dropped (RFC 4443 2.4 b).
+        // Time exceeded and parameter problems concern no transport here (Linux reports them
+        // only with IPV6_RECVERR); unknown informational messages are dropped (RFC 4443 2.4 b).
         ++m_statistics.dropped_not_for_us;
         return;
     }
@@ -104,6 +107,49 @@ void Icmpv6Layer::receive_packet_too_big(const Ipv6Datagram& datagram) {
         return;
     }
     m_ip.record_packet_too_big(destination, load_be32(datagram.payload + 4));
+}
+
+namespace {
+
+// RFC 4443 3.1's codes as Linux's icmpv6_err_convert maps them.
+int unreachable_error(uint8_t code) {
+    switch (code) {
+    case icmpv6_unreachable::no_route:
+        return ENETUNREACH;
+    case icmpv6_unreachable::port:
+        return ECONNREFUSED;
+    case 1: // communication administratively prohibited
+    case 5: // source address failed ingress/egress policy
+    case 6: // reject route to destination
+        return EACCES;
+    default: // beyond the scope of the source address, address unreachable, unknown
+        return EHOSTUNREACH;
+    }
+}
+
+} // namespace
+
+void Icmpv6Layer::receive_destination_unreachable(const Ipv6Datagram& datagram) {
+    // The quoted packet must be one we sent: its fixed header, then (we send no extension
+    // headers) the first 8 bytes of its transport header.
+    constexpr size_t quoted_transport = icmpv6_header_length + ipv6_header_length;
+    if (datagram.payload_length < quoted_transport + 8 ||
+        (datagram.payload[icmpv6_header_length] >> 4) != 6) {
+        ++m_statistics.dropped_malformed;
+        return;
+    }
+    const uint8_t* quoted = datagram.payload + icmpv6_header_length;
+    Ipv6Address source;
+    Ipv6Address destination;
+    memcpy(source.bytes, quoted + 8, 16);
+    memcpy(destination.bytes, quoted + 24, 16);
+    if (!m_ip.is_our_address(source) || !m_errors) {
+        ++m_statistics.dropped_not_for_us;
+        return;
+    }
+    m_errors->receive_icmp6_error(quoted[6], destination, datagram.payload + quoted_transport,
+                                  datagram.payload_length - quoted_transport,
+                                  unreachable_error(datagram.payload[1]));
 }
 
 bool Icmpv6Layer::take_error_token() {

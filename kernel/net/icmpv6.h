@@ -35,9 +35,21 @@ inline constexpr uint8_t port = 4;
 
 inline constexpr size_t icmpv6_header_length = 8;
 
+// Where destination-unreachable messages about our packets go: the transport that sent them.
+// `quoted` is the start of our transport header as the message quotes it; `remote` the
+// destination we sent to; `error` the errno it means (RFC 4443 3.1 codes as Linux maps them).
+class Icmpv6ErrorSink {
+public:
+    virtual ~Icmpv6ErrorSink() = default;
+    virtual void receive_icmp6_error(uint8_t protocol, const Ipv6Address& remote,
+                                     const uint8_t* quoted, size_t length, int error) = 0;
+};
+
 class Icmpv6Layer {
 public:
     Icmpv6Layer(Ipv6Layer& ip, const Environment& environment, StackStatistics& statistics);
+
+    void set_error_sink(Icmpv6ErrorSink* sink) { m_errors = sink; }
 
     void receive(const Ipv6Datagram& datagram);
 
@@ -56,12 +68,14 @@ public:
 private:
     void reply_to_echo(const Ipv6Datagram& request);
     void receive_packet_too_big(const Ipv6Datagram& datagram);
+    void receive_destination_unreachable(const Ipv6Datagram& datagram);
     bool take_error_token();
 
     Ipv6Layer& m_ip;
     const Environment& m_environment;
     StackStatistics& m_statistics;
     ErrorRateLimit m_error_limit;
+    Icmpv6ErrorSink* m_errors = nullptr;
 };
 
 } // namespace kernel::net

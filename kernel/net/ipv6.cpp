@@ -170,8 +170,10 @@ void Ipv6Layer::deliver(const Ipv6Header& header, const uint8_t* packet, size_t 
         m_icmp->receive(datagram);
         return;
     }
-    // No transport over IPv6 yet: the next header is one we do not recognize (RFC 8200 4),
-    // which the sender hears about, pointed at the field that names it.
+    if (m_transports && m_transports->receive_datagram6(datagram))
+        return;
+    // A next header we do not recognize (RFC 8200 4), which the sender hears about, pointed at
+    // the field that names it.
     ++m_statistics.ipv6_parameter_problems;
     if (m_icmp && !multicast)
         m_icmp->send_parameter_problem(header, packet, length,

@@ -35,6 +35,13 @@ struct Ipv6Datagram {
     bool multicast;         // sent to a group, so answered with few ICMPv6 errors
 };
 
+// The transports over IPv6 (UDP now): false for a protocol none of them speaks.
+class Ipv6TransportInput {
+public:
+    virtual ~Ipv6TransportInput() = default;
+    virtual bool receive_datagram6(const Ipv6Datagram& datagram) = 0;
+};
+
 class Ipv6Layer : public Ip6Output, public Ipv6Input {
 public:
     static constexpr size_t max_addresses = 8;
@@ -49,6 +56,7 @@ public:
     Ipv6Layer(EthernetLink& link, const Environment& environment, StackStatistics& statistics);
 
     void set_icmp(Icmpv6Layer* icmp) { m_icmp = icmp; }
+    void set_transport_input(Ipv6TransportInput* input) { m_transports = input; }
     // Starts over: the link-local address and the static one (if any) go through DAD, the
     // static gateway becomes the default router, and routers are solicited.
     void configure(const InterfaceConfig& config);
@@ -134,6 +142,7 @@ private:
     const Environment& m_environment;
     StackStatistics& m_statistics;
     Icmpv6Layer* m_icmp = nullptr;
+    Ipv6TransportInput* m_transports = nullptr;
     InterfaceAddress m_addresses[max_addresses];
     OnLinkPrefix m_prefixes[max_prefixes];
     Ipv6Address m_static_router;

@@ -27,14 +27,21 @@ uint64_t earliest(uint64_t a, uint64_t b) {
 
 } // namespace
 
-struct NetworkStack::State final : FrameReceiver, TransportInput, IcmpErrorSink, DhcpHost {
+struct NetworkStack::State final : FrameReceiver,
+                                   TransportInput,
+                                   Ipv6TransportInput,
+                                   IcmpErrorSink,
+                                   Icmpv6ErrorSink,
+                                   DhcpHost {
     State(NetDevice& device, const Environment& environment)
         : device(device), environment(environment), link(device, this->environment, statistics),
           ip(link, this->environment, statistics), icmp(ip, this->environment, statistics, *this),
           ip6(link, this->environment, statistics), icmp6(ip6, this->environment, statistics),
-          udp(ip, icmp, this->environment, statistics), tcp(ip, this->environment),
+          udp(ip, icmp, ip6, icmp6, this->environment, statistics), tcp(ip, this->environment),
           dhcp(*this, this->environment, device.mac_address()) {
         ip.set_transport_input(this);
+        ip6.set_transport_input(this);
+        icmp6.set_error_sink(this);
     }
 
     void receive_frame(const uint8_t* frame, size_t length, bool checksum_verified) override {
@@ -64,12 +71,26 @@ struct NetworkStack::State final : FrameReceiver, TransportInput, IcmpErrorSink,
         }
     }
 
+    // TCP speaks IPv4 only: a segment over IPv6 is an unrecognized next header.
+    bool receive_datagram6(const Ipv6Datagram& datagram) override {
+        if (datagram.protocol != ip_protocol::udp)
+            return false;
+        udp.receive6(datagram);
+        return true;
+    }
+
     void receive_icmp_error(uint8_t protocol, Ipv4Address, Ipv4Address remote,
                             const uint8_t* quoted, size_t length, int error,
                             size_t next_hop_mtu) override {
         if (protocol == ip_protocol::tcp)
             tcp.receive_icmp_error(remote, quoted, length, error, next_hop_mtu);
         else if (protocol == ip_protocol::udp)
+            udp.receive_icmp_error(remote, quoted, length, error);
+    }
+
+    void receive_icmp6_error(uint8_t protocol, const Ipv6Address& remote, const uint8_t* quoted,
+                             size_t length, int error) override {
+        if (protocol == ip_protocol::udp)
             udp.receive_icmp_error(remote, quoted, length, error);
     }
 
@@ -192,8 +213,8 @@ TcpSocket* NetworkStack::create_tcp_socket() {
     return m_state->tcp.create_socket();
 }
 
-UdpSocket* NetworkStack::create_udp_socket() {
-    return m_state->udp.create_socket();
+UdpSocket* NetworkStack::create_udp_socket(bool ipv6) {
+    return m_state->udp.create_socket(ipv6);
 }
 
 const StackStatistics& NetworkStack::statistics() const {

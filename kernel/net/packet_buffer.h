@@ -15,7 +15,7 @@ struct PacketBuffer {
     PacketBuffer* next = nullptr;
     size_t length = 0;
     size_t offset = 0; // reassembly: where the bytes go in the datagram
-    Ipv4Endpoint from; // sockets: the datagram's sender
+    IpEndpoint from;   // sockets: the datagram's sender
 
     uint8_t* data() { return reinterpret_cast<uint8_t*>(this + 1); }
     const uint8_t* data() const { return reinterpret_cast<const uint8_t*>(this + 1); }

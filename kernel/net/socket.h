@@ -1,7 +1,8 @@
-// Sockets as the Linux socket syscalls see them (kernel/linux/socket_syscalls.cpp): TCP and
-// UDP over IPv4, implemented by the stack (net/tcp, net/udp). All calls are non-blocking: a
-// call that would wait returns EAGAIN (or EINPROGRESS for connect), and the caller waits on
-// readiness() for the events it needs, as a blocking file descriptor does.
+// Sockets as the Linux socket syscalls see them (kernel/linux/socket_syscalls.cpp): TCP over
+// IPv4, UDP over IPv4 and IPv6, implemented by the stack (net/tcp, net/udp). Endpoints are
+// IpEndpoint: an IPv4 one is what an AF_INET6 socket shows as ::ffff:a.b.c.d. All calls are
+// non-blocking: a call that would wait returns EAGAIN (or EINPROGRESS for connect), and the caller
+// waits on readiness() for the events it needs, as a blocking file descriptor does.
 //
 // Buffers passed in are kernel-reachable pointers the caller has already checked (the
 // program's memory, validated against its address space).
@@ -34,6 +35,9 @@ struct SocketOptions {
     uint32_t user_timeout_ms = 0; // TCP_USER_TIMEOUT: unacknowledged this long, give up (0: off)
     // TCP_CONGESTION (TCP only)
     tcp::CongestionAlgorithm congestion = tcp::default_congestion_algorithm;
+    // IPV6_V6ONLY (AF_INET6 only): IPv6 alone, not IPv4 through mapped addresses. Off by
+    // default, as Linux's net.ipv6.bindv6only=0.
+    bool v6_only = false;
 };
 
 class Socket {
@@ -46,20 +50,21 @@ public:
     Readiness& readiness() { return m_readiness; }
 
     // Port 0 picks an ephemeral port. EADDRINUSE, EADDRNOTAVAIL (an address not ours), EINVAL
-    // when already bound.
-    virtual ErrorOr<void> bind(Ipv4Endpoint local) = 0;
+    // when already bound; EAFNOSUPPORT for an IPv6 address the socket cannot use.
+    virtual ErrorOr<void> bind(const IpEndpoint& local) = 0;
     // TCP: starts the handshake and returns EINPROGRESS; later calls give EALREADY while it
     // runs, EISCONN once connected, or the error that ended it. UDP: sets the default peer.
-    virtual ErrorOr<void> connect(Ipv4Endpoint remote) = 0;
+    virtual ErrorOr<void> connect(const IpEndpoint& remote) = 0;
     virtual ErrorOr<void> shutdown(bool read, bool write) = 0; // ENOTCONN when not connected
-    virtual Ipv4Endpoint local_endpoint() const = 0;
-    virtual ErrorOr<Ipv4Endpoint> remote_endpoint() const = 0; // ENOTCONN
+    virtual IpEndpoint local_endpoint() const = 0;
+    virtual ErrorOr<IpEndpoint> remote_endpoint() const = 0; // ENOTCONN
     // SO_ERROR: the pending error (0 when none), cleared by reading it.
     virtual int take_error() = 0;
     // FIONREAD: bytes ready to read (UDP: the size of the next datagram).
     virtual size_t readable_bytes() const = 0;
 
     SocketOptions& options() { return m_options; }
+    const SocketOptions& options() const { return m_options; }
     // After setsockopt changed options(): the socket applies them (window, Nagle, timers).
     virtual void options_changed() {}
 
@@ -97,7 +102,7 @@ public:
 struct ReceivedDatagram {
     size_t copied;      // bytes written to the caller's buffer
     size_t full_length; // the datagram's length (MSG_TRUNC when larger than copied)
-    Ipv4Endpoint from;
+    IpEndpoint from;
 };
 
 class UdpSocket : public Socket {
@@ -105,7 +110,7 @@ public:
     // To `destination`, or to the connected peer when null (EDESTADDRREQ when none).
     // EMSGSIZE above 65507 bytes. Binds an ephemeral port when unbound.
     virtual ErrorOr<size_t> send_to(const void* data, size_t length,
-                                    const Ipv4Endpoint* destination) = 0;
+                                    const IpEndpoint* destination) = 0;
     // The next datagram; EAGAIN when none waits.
     virtual ErrorOr<ReceivedDatagram> receive_from(void* data, size_t length, bool peek) = 0;
 };

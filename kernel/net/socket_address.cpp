@@ -52,4 +52,24 @@ LinuxSockaddrIn encode_inet_address(Ipv4Endpoint endpoint) {
     return raw;
 }
 
+ErrorOr<IpEndpoint> parse_inet6_address(const void* address, size_t length) {
+    if (length < min_inet6_address_length)
+        return EINVAL;
+    LinuxSockaddrIn6 raw{};
+    memcpy(&raw, address, min_inet6_address_length);
+    if (raw.family != af_inet6)
+        return EAFNOSUPPORT;
+    Ipv6Address parsed;
+    memcpy(parsed.bytes, raw.address, sizeof parsed.bytes);
+    return IpEndpoint{IpAddress(parsed), swap16(raw.port)};
+}
+
+LinuxSockaddrIn6 encode_inet6_address(const IpEndpoint& endpoint) {
+    LinuxSockaddrIn6 raw{};
+    raw.family = af_inet6;
+    raw.port = swap16(endpoint.port);
+    memcpy(raw.address, endpoint.address.v6.bytes, sizeof raw.address);
+    return raw;
+}
+
 } // namespace kernel::net

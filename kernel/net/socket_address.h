@@ -26,6 +26,19 @@ struct LinuxSockaddrIn {
 };
 static_assert(sizeof(LinuxSockaddrIn) == 16);
 
+struct LinuxSockaddrIn6 {
+    uint16_t family;
+    uint16_t port; // network byte order
+    uint32_t flow_info;
+    uint8_t address[16];
+    uint32_t scope_id;
+};
+static_assert(sizeof(LinuxSockaddrIn6) == 28);
+
+// RFC 2133's sockaddr_in6 had no sin6_scope_id; Linux still takes one that short
+// (SIN6_LEN_RFC2133).
+inline constexpr size_t min_inet6_address_length = 24;
+
 // The address length a program passed, as Linux checks it: EINVAL when negative or larger than
 // a sockaddr_storage.
 ErrorOr<size_t> checked_address_length(int64_t length);
@@ -39,5 +52,13 @@ ErrorOr<Ipv4Endpoint> parse_inet_address(const void* address, size_t length,
                                          bool accept_unspecified = false);
 
 LinuxSockaddrIn encode_inet_address(Ipv4Endpoint endpoint);
+
+// An AF_INET6 address, as Linux's inet6_bind and tcp_v6_connect check it: EINVAL when shorter
+// than RFC 2133's sockaddr_in6, EAFNOSUPPORT for another family. An IPv4-mapped address comes
+// back as the IPv4 address it maps (IpAddress::is_v4()).
+ErrorOr<IpEndpoint> parse_inet6_address(const void* address, size_t length);
+
+// An endpoint as an AF_INET6 socket reports it: an IPv4 one as ::ffff:a.b.c.d.
+LinuxSockaddrIn6 encode_inet6_address(const IpEndpoint& endpoint);
 
 } // namespace kernel::net

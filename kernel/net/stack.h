@@ -1,4 +1,5 @@
-// The network stack on one interface: Ethernet, ARP, IPv4, ICMP, UDP, TCP and the DHCP client,
+// The network stack on one interface: Ethernet, ARP, IPv4, ICMP, IPv6, ICMPv6, UDP (over both),
+// TCP and the DHCP client,
 // driven by poll() from the scheduler (no interrupt context ever runs stack code).
 #pragma once
 
@@ -56,8 +57,8 @@ public:
     // Whether TCP still has data or a FIN its peers have not acknowledged (see finish_output).
     bool has_undelivered_output() const;
 
-    TcpSocket* create_tcp_socket(); // nullptr when out of memory
-    UdpSocket* create_udp_socket();
+    TcpSocket* create_tcp_socket();                  // nullptr when out of memory
+    UdpSocket* create_udp_socket(bool ipv6 = false); // AF_INET6 with `ipv6`
 
     const StackStatistics& statistics() const;
 

@@ -57,6 +57,14 @@ def icmp_echo(payload):
     return message[:2] + struct.pack("!H", checksum(message)) + message[4:]
 
 
+def udp6(source_port, destination_port, payload, source=PEER_IP6, destination=OUR_IP6):
+    length = 8 + len(payload)
+    header = struct.pack("!HHHH", source_port, destination_port, length, 0)
+    pseudo = source + destination + struct.pack("!IxxxB", length, 17)
+    value = checksum(pseudo + header + payload) or 0xFFFF
+    return header[:6] + struct.pack("!H", value) + payload
+
+
 def ipv6(next_header, payload, source=PEER_IP6, destination=OUR_IP6, hop_limit=64):
     return struct.pack("!IHBB", 6 << 28, len(payload), next_header, hop_limit) + source \
         + destination + payload
@@ -64,6 +72,12 @@ def ipv6(next_header, payload, source=PEER_IP6, destination=OUR_IP6, hop_limit=6
 
 def icmpv6(type_, body, source=PEER_IP6, destination=OUR_IP6):
     message = struct.pack("!BBH", type_, 0, 0) + body
+    pseudo = source + destination + struct.pack("!IxxxB", len(message), 58)
+    return message[:2] + struct.pack("!H", checksum(pseudo + message)) + message[4:]
+
+
+def icmpv6_error(type_, code, quoted, source=PEER_IP6, destination=OUR_IP6):
+    message = struct.pack("!BBHI", type_, code, 0, 0) + quoted
     pseudo = source + destination + struct.pack("!IxxxB", len(message), 58)
     return message[:2] + struct.pack("!H", checksum(pseudo + message)) + message[4:]
 
@@ -103,7 +117,17 @@ def ipv6_seeds():
         "router_advertisement": record(router, AFTER_DAD),
         "packet_too_big": record(ethernet6(ipv6(58, too_big)), AFTER_DAD),
         "extension_headers": record(
-            ethernet6(ipv6(0, chain + udp(4000, 7, b"over six"))), AFTER_DAD),
+            ethernet6(ipv6(0, chain + udp6(4000, 7, b"over six"))), AFTER_DAD),
+        # UDP over IPv6 to the dual-stack listener, which answers once the peer is known.
+        "udp6": record(solicitation, AFTER_DAD)
+        + record(ethernet6(ipv6(17, udp6(4000, 7, b"hello six"))), 1),
+        "udp6_closed_port": record(ethernet6(ipv6(17, udp6(4000, 9, b"x"))), AFTER_DAD),
+        "udp6_zero_checksum": record(ethernet6(ipv6(17, struct.pack("!HHHH", 4000, 7, 9, 0)
+                                                    + b"z")), AFTER_DAD),
+        # Port unreachable about a datagram to the IPv6 connected socket's peer, 2001:db8::2 53.
+        "icmpv6_port_unreachable": record(ethernet6(ipv6(58, icmpv6_error(
+            1, 4, ipv6(17, udp6(49152, 53, b"q", OUR_IP6, PEER_IP6), OUR_IP6, PEER_IP6)))),
+            AFTER_DAD),
         "ipv6_fragment": record(ethernet6(ipv6(44, bytes([17, 0, 0, 1, 0, 0, 0, 9]) + b"\0" * 8)),
                                 AFTER_DAD),
         "unknown_option": record(ethernet6(ipv6(60, bytes([58, 0, 0x80, 4, 0, 0, 0, 0]) + echo)),

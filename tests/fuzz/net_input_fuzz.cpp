@@ -96,10 +96,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     config.prefix_length6 = 64;
     stack->configure(config);
 
-    UdpSocket* listener = stack->create_udp_socket();
-    (void)listener->bind({Ipv4Address::any(), 7});
+    // A dual-stack listener, so that datagrams of both families reach it and its answers take
+    // both send paths; connected sockets of both families hear ICMP and ICMPv6 errors.
+    UdpSocket* listener = stack->create_udp_socket(true);
+    (void)listener->bind({Ipv6Address::any(), 7});
     UdpSocket* connected = stack->create_udp_socket();
     (void)connected->connect({Ipv4Address::from_octets(10, 0, 2, 2), 53});
+    Ipv6Address peer6 = config.address6;
+    peer6.bytes[15] = 0x02;
+    UdpSocket* connected6 = stack->create_udp_socket(true);
+    (void)connected6->connect({peer6, 53});
     listener->options().receive_buffer = 4096;
 
     size_t at = 1;
@@ -134,8 +140,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     stack->poll();
     drain(*listener);
     drain(*connected);
+    drain(*connected6);
     listener->close();
     connected->close();
+    connected6->close();
     delete stack;
     return 0;
 }

@@ -58,9 +58,13 @@ uint32_t TcpConnection::poll_events() const {
     return events;
 }
 
-ErrorOr<void> TcpConnection::bind(Ipv4Endpoint local) {
+// TCP runs over IPv4 only: sockets come from AF_INET, whose addresses are all IPv4.
+ErrorOr<void> TcpConnection::bind(const IpEndpoint& requested) {
+    if (!requested.address.is_v4())
+        return EAFNOSUPPORT;
     if (m_bound || m_state != TcpState::closed)
         return EINVAL;
+    Ipv4Endpoint local = requested.v4();
     uint16_t port = TRY(m_table.choose_port(*this, local));
     m_local = {local.address, port};
     m_bound = true;
@@ -68,7 +72,10 @@ ErrorOr<void> TcpConnection::bind(Ipv4Endpoint local) {
     return {};
 }
 
-ErrorOr<void> TcpConnection::connect(Ipv4Endpoint remote) {
+ErrorOr<void> TcpConnection::connect(const IpEndpoint& requested) {
+    if (!requested.address.is_v4())
+        return EAFNOSUPPORT;
+    Ipv4Endpoint remote = requested.v4();
     switch (m_state) {
     case TcpState::syn_sent:
     case TcpState::syn_received:
@@ -126,10 +133,10 @@ ErrorOr<void> TcpConnection::shutdown(bool read, bool write) {
     return {};
 }
 
-ErrorOr<Ipv4Endpoint> TcpConnection::remote_endpoint() const {
+ErrorOr<IpEndpoint> TcpConnection::remote_endpoint() const {
     if (m_state == TcpState::closed || m_state == TcpState::listen || m_state == TcpState::syn_sent)
         return ENOTCONN;
-    return m_remote;
+    return IpEndpoint(m_remote);
 }
 
 int TcpConnection::take_error() {

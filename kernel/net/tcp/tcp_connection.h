@@ -49,11 +49,11 @@ public:
 
     // Socket
     uint32_t poll_events() const override;
-    ErrorOr<void> bind(Ipv4Endpoint local) override;
-    ErrorOr<void> connect(Ipv4Endpoint remote) override;
+    ErrorOr<void> bind(const IpEndpoint& local) override;
+    ErrorOr<void> connect(const IpEndpoint& remote) override;
     ErrorOr<void> shutdown(bool read, bool write) override;
-    Ipv4Endpoint local_endpoint() const override { return m_local; }
-    ErrorOr<Ipv4Endpoint> remote_endpoint() const override;
+    IpEndpoint local_endpoint() const override { return m_local; }
+    ErrorOr<IpEndpoint> remote_endpoint() const override;
     int take_error() override;
     size_t readable_bytes() const override { return m_receive_queue.size(); }
     void options_changed() override;
@@ -81,6 +81,7 @@ public:
 
     TcpState state() const { return m_state; }
     bool is_bound() const { return m_bound; }
+    Ipv4Endpoint local() const { return m_local; }
     Ipv4Endpoint remote() const { return m_remote; }
     bool is_listening() const { return m_state == TcpState::listen; }
     const SocketOptions& socket_options() const { return m_options; }

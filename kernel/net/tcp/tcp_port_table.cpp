@@ -21,7 +21,7 @@ TcpPortTable::Port* TcpPortTable::find(uint16_t number) {
 }
 
 bool TcpPortTable::add(TcpConnection& connection) {
-    uint16_t number = connection.local_endpoint().port;
+    uint16_t number = connection.local().port;
     Port* port = find(number);
     if (!port) {
         port = new Port;
@@ -39,7 +39,7 @@ void TcpPortTable::remove(TcpConnection& connection) {
     if (!connection.port_node.is_linked())
         return;
     Holders::remove(connection);
-    uint16_t number = connection.local_endpoint().port;
+    uint16_t number = connection.local().port;
     for (Port** link = &head(number); *link; link = &(*link)->next) {
         Port* port = *link;
         if (port->number != number)

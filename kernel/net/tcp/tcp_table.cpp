@@ -19,7 +19,7 @@ bool addresses_overlap(Ipv4Address a, Ipv4Address b) {
 bool may_share(const TcpConnection& binder, Ipv4Address address, const TcpConnection& other) {
     const SocketOptions& mine = binder.socket_options();
     const SocketOptions& theirs = other.socket_options();
-    if (!addresses_overlap(address, other.local_endpoint().address))
+    if (!addresses_overlap(address, other.local().address))
         return true;
     if (mine.reuse_port && theirs.reuse_port)
         return true;
@@ -102,7 +102,7 @@ void TcpTable::grow_buckets() {
     m_bucket_count = count;
     for (size_t index = 0; index < old_count; ++index) {
         while (TcpConnection* connection = old[index].take_first())
-            bucket(connection->local_endpoint().port, connection->remote()).append(*connection);
+            bucket(connection->local().port, connection->remote()).append(*connection);
     }
     delete[] old;
 }
@@ -114,12 +114,12 @@ void TcpTable::index(TcpConnection& connection) {
     if (!connection.port_node.is_linked())
         (void)m_ports.add(connection); // without memory the port is simply not held
     if (connection.is_listening()) {
-        listener_bucket(connection.local_endpoint().port).append(connection);
+        listener_bucket(connection.local().port).append(connection);
         return;
     }
     if (connection.state() == TcpState::closed)
         return; // bound, not yet connected: it holds its port only
-    bucket(connection.local_endpoint().port, connection.remote()).append(connection);
+    bucket(connection.local().port, connection.remote()).append(connection);
 }
 
 void TcpTable::unindex(TcpConnection& connection) {
@@ -209,7 +209,7 @@ ErrorOr<uint16_t> TcpTable::choose_connect_port(Ipv4Address local, Ipv4Endpoint 
         if (!holders)
             return false;
         for (auto& other : *holders) {
-            if (addresses_overlap(local, other.local_endpoint().address))
+            if (addresses_overlap(local, other.local().address))
                 return true;
         }
         return false;
@@ -231,7 +231,7 @@ TcpConnection* TcpTable::find(Ipv4Address source, Ipv4Address destination,
     if (m_bucket_count == 0)
         return find_listener(source, destination, header); // no connection could be made
     for (auto& connection : bucket(header.destination_port, remote)) {
-        Ipv4Endpoint local = connection.local_endpoint();
+        Ipv4Endpoint local = connection.local();
         if (local.port == header.destination_port && local.address == destination &&
             connection.remote() == remote && connection.state() != TcpState::closed)
             return &connection;
@@ -246,7 +246,7 @@ TcpConnection* TcpTable::find_listener(Ipv4Address source, Ipv4Address destinati
                                        const TcpHeader& header) {
     LookupList& listeners = listener_bucket(header.destination_port);
     auto matches = [&](TcpConnection& listener, bool exact) {
-        Ipv4Endpoint local = listener.local_endpoint();
+        Ipv4Endpoint local = listener.local();
         return local.port == header.destination_port &&
                (exact ? local.address == destination : local.address.is_any());
     };
@@ -317,8 +317,8 @@ void TcpTable::receive_icmp_error(Ipv4Address remote, const uint8_t* quoted, siz
     if (m_bucket_count == 0)
         return;
     for (auto& connection : bucket(local_port, {remote, remote_port})) {
-        if (connection.local_endpoint().port != local_port ||
-            connection.remote().address != remote || connection.remote().port != remote_port)
+        if (connection.local().port != local_port || connection.remote().address != remote ||
+            connection.remote().port != remote_port)
             continue;
         connection.icmp_error(sequence, error, next_hop_mtu);
         touch(connection);

@@ -20,9 +20,26 @@ uint32_t DatagramSocket::poll_events() const {
     return events;
 }
 
-ErrorOr<void> DatagramSocket::bind(Ipv4Endpoint local) {
+ErrorOr<void> DatagramSocket::check_family(const IpAddress& address, Errno v6_only_error) const {
+    if (!address.is_v4())
+        return m_ipv6 ? ErrorOr<void>() : ErrorOr<void>(EAFNOSUPPORT);
+    if (m_ipv6 && m_options.v6_only)
+        return v6_only_error;
+    return {};
+}
+
+bool DatagramSocket::takes(bool ipv4) const {
+    if (!m_ipv6)
+        return ipv4;
+    if (!ipv4)
+        return !m_local.address.is_v4();
+    return !m_options.v6_only && (m_local.address.is_v4() || m_local.address.is_any());
+}
+
+ErrorOr<void> DatagramSocket::bind(const IpEndpoint& local) {
     if (!m_layer)
         return ENOTCONN;
+    TRY(check_family(local.address, EINVAL));
     if (m_bound)
         return EINVAL;
     m_local = TRY(m_layer->claim(*this, local));
@@ -30,7 +47,7 @@ ErrorOr<void> DatagramSocket::bind(Ipv4Endpoint local) {
     return {};
 }
 
-ErrorOr<void> DatagramSocket::connect(Ipv4Endpoint remote) {
+ErrorOr<void> DatagramSocket::connect(const IpEndpoint& remote) {
     if (!m_layer)
         return ENOTCONN;
     // connect(AF_UNSPEC)'s equivalent: forget the peer.
@@ -38,8 +55,9 @@ ErrorOr<void> DatagramSocket::connect(Ipv4Endpoint remote) {
         m_connected = false;
         return {};
     }
+    TRY(check_family(remote.address, ENETUNREACH));
     if (!m_bound)
-        TRY(bind({}));
+        TRY(bind(wildcard()));
     m_remote = remote;
     m_connected = true;
     m_error = 0;
@@ -56,7 +74,7 @@ ErrorOr<void> DatagramSocket::shutdown(bool read, bool write) {
     return {};
 }
 
-ErrorOr<Ipv4Endpoint> DatagramSocket::remote_endpoint() const {
+ErrorOr<IpEndpoint> DatagramSocket::remote_endpoint() const {
     if (!m_connected)
         return ENOTCONN;
     return m_remote;
@@ -81,24 +99,28 @@ void DatagramSocket::close() {
 }
 
 ErrorOr<size_t> DatagramSocket::send_to(const void* data, size_t length,
-                                        const Ipv4Endpoint* destination) {
+                                        const IpEndpoint* destination) {
     if (!m_layer)
         return ENOTCONN;
     if (m_write_shut)
         return EPIPE;
     if (length > udp_max_payload)
         return EMSGSIZE;
-    Ipv4Endpoint to;
-    if (destination)
+    IpEndpoint to;
+    if (destination) {
+        TRY(check_family(destination->address, ENETUNREACH));
         to = *destination;
-    else if (m_connected)
+    } else if (m_connected)
         to = m_remote;
     else
         return EDESTADDRREQ;
     if (to.port == 0)
         return EINVAL;
     if (!m_bound)
-        TRY(bind({}));
+        TRY(bind(wildcard()));
+    // A socket bound to one family's address cannot speak the other's.
+    if (!m_local.address.is_any() && m_local.address.is_v4() != to.address.is_v4())
+        return ENETUNREACH;
     TRY(m_layer->send(m_local, to, data, length));
     return length;
 }
@@ -121,7 +143,7 @@ ErrorOr<ReceivedDatagram> DatagramSocket::receive_from(void* data, size_t length
     return received;
 }
 
-bool DatagramSocket::deliver(Ipv4Endpoint from, const uint8_t* payload, size_t length) {
+bool DatagramSocket::deliver(const IpEndpoint& from, const uint8_t* payload, size_t length) {
     if (m_read_shut)
         return true;
     // One datagram always fits an empty queue, whatever SO_RCVBUF says.

@@ -1,5 +1,9 @@
 // A UDP socket: its binding and default peer, and a queue of received datagrams bounded by
 // SO_RCVBUF. Each datagram's payload is copied once, from the frame into the queue.
+//
+// An AF_INET6 socket is dual stack as on Linux: bound to :: it also takes IPv4, whose peers it
+// sees as IPv4-mapped addresses, and a mapped destination goes out over IPv4, unless
+// IPV6_V6ONLY (SocketOptions::v6_only) keeps it to IPv6.
 #pragma once
 
 #include "lib/intrusive_list.h"
@@ -12,30 +16,36 @@ class UdpLayer;
 
 class DatagramSocket final : public UdpSocket {
 public:
-    explicit DatagramSocket(UdpLayer& layer) : m_layer(&layer) {}
+    DatagramSocket(UdpLayer& layer, bool ipv6)
+        : m_layer(&layer), m_ipv6(ipv6), m_local(wildcard()) {}
 
     // Socket
     uint32_t poll_events() const override;
-    ErrorOr<void> bind(Ipv4Endpoint local) override;
-    ErrorOr<void> connect(Ipv4Endpoint remote) override;
+    ErrorOr<void> bind(const IpEndpoint& local) override;
+    ErrorOr<void> connect(const IpEndpoint& remote) override;
     ErrorOr<void> shutdown(bool read, bool write) override;
-    Ipv4Endpoint local_endpoint() const override { return m_local; }
-    ErrorOr<Ipv4Endpoint> remote_endpoint() const override;
+    IpEndpoint local_endpoint() const override { return m_local; }
+    ErrorOr<IpEndpoint> remote_endpoint() const override;
     int take_error() override;
     size_t readable_bytes() const override;
     void close() override;
 
     // UdpSocket
     ErrorOr<size_t> send_to(const void* data, size_t length,
-                            const Ipv4Endpoint* destination) override;
+                            const IpEndpoint* destination) override;
     ErrorOr<ReceivedDatagram> receive_from(void* data, size_t length, bool peek) override;
 
     // For the UDP layer.
     bool is_bound() const { return m_bound; }
     bool is_connected() const { return m_connected; }
-    Ipv4Endpoint remote() const { return m_remote; }
+    bool is_ipv6() const { return m_ipv6; }
+    IpEndpoint remote() const { return m_remote; }
+    // Whether datagrams of that family may reach the socket: IPv4 ones an AF_INET socket, or
+    // an AF_INET6 one bound to :: or a mapped address without IPV6_V6ONLY; IPv6 ones only an
+    // AF_INET6 socket not bound to a mapped address.
+    bool takes(bool ipv4) const;
     // Queues a received datagram unless the receive buffer is full; false when dropped.
-    bool deliver(Ipv4Endpoint from, const uint8_t* payload, size_t length);
+    bool deliver(const IpEndpoint& from, const uint8_t* payload, size_t length);
     void report_error(int error);
     void detach() { m_layer = nullptr; }
 
@@ -43,10 +53,18 @@ public:
 
 private:
     void notify() { m_readiness.notify(poll_events()); }
+    // The any address of the socket's family: 0.0.0.0 or ::.
+    IpEndpoint wildcard() const {
+        return m_ipv6 ? IpEndpoint{Ipv6Address::any(), 0} : IpEndpoint{Ipv4Address::any(), 0};
+    }
+    // EAFNOSUPPORT for an IPv6 address on an AF_INET socket; `v6_only_error` for a mapped one
+    // on an IPV6_V6ONLY socket (bind says EINVAL, connect and sendto ENETUNREACH, as Linux).
+    ErrorOr<void> check_family(const IpAddress& address, Errno v6_only_error) const;
 
     UdpLayer* m_layer;
-    Ipv4Endpoint m_local;
-    Ipv4Endpoint m_remote;
+    bool m_ipv6;
+    IpEndpoint m_local;
+    IpEndpoint m_remote;
     bool m_bound = false;
     bool m_connected = false;
     bool m_read_shut = false;

@@ -1,7 +1,8 @@
-// UDP (RFC 768): header and checksum checks, demultiplexing to sockets (a connected socket
-// before one bound to our address before a wildcard; SO_REUSEPORT groups share unicast by the
-// sender's hash; broadcasts reach every match), ephemeral ports, bind conflicts, and port
-// unreachable for datagrams nobody listens to.
+// UDP (RFC 768) over IPv4 and IPv6 (RFC 8200 8): header and checksum checks, demultiplexing to
+// sockets (a connected socket before one bound to our address before a wildcard; SO_REUSEPORT
+// groups share unicast by the sender's hash; broadcasts and multicasts reach every match),
+// ephemeral ports, bind conflicts across both families as Linux has them, and port
+// unreachable (ICMP or ICMPv6) for datagrams nobody listens to.
 #pragma once
 
 #include "lib/error_or.h"
@@ -9,7 +10,9 @@
 #include "net/address.h"
 #include "net/environment.h"
 #include "net/icmp.h"
+#include "net/icmpv6.h"
 #include "net/ipv4.h"
+#include "net/ipv6.h"
 #include "net/stack.h"
 #include "net/udp/datagram_socket.h"
 
@@ -33,39 +36,59 @@ public:
     static constexpr uint16_t ephemeral_first = 49152;
     static constexpr uint16_t ephemeral_last = 65535;
 
-    UdpLayer(Ipv4Layer& ip, IcmpLayer& icmp, const Environment& environment,
-             StackStatistics& statistics);
+    UdpLayer(Ipv4Layer& ip, IcmpLayer& icmp, Ipv6Layer& ip6, Icmpv6Layer& icmp6,
+             const Environment& environment, StackStatistics& statistics);
     ~UdpLayer();
     UdpLayer(const UdpLayer&) = delete;
     UdpLayer& operator=(const UdpLayer&) = delete;
 
-    UdpSocket* create_socket(); // nullptr when out of memory
+    // An AF_INET socket, or an AF_INET6 one with `ipv6`; nullptr when out of memory.
+    UdpSocket* create_socket(bool ipv6 = false);
 
     void receive(const Ipv4Datagram& datagram);
-    void receive_icmp_error(Ipv4Address remote, const uint8_t* quoted, size_t length, int error);
+    void receive6(const Ipv6Datagram& datagram);
+    void receive_icmp_error(const IpAddress& remote, const uint8_t* quoted, size_t length,
+                            int error);
 
     void set_port_receiver(uint16_t port, DatagramReceiver* receiver);
 
-    // Sends one datagram; source address any() stands for ours. A datagram waiting for ARP
-    // counts as sent, as it does on Linux.
-    ErrorOr<void> send(Ipv4Endpoint source, Ipv4Endpoint destination, const void* data,
+    // Sends one datagram over the destination's family; a source address that is any() (of
+    // either family) stands for ours. A datagram waiting for ARP or neighbour discovery counts
+    // as sent, as it does on Linux. Over IPv6, which we never fragment, EMSGSIZE beyond the
+    // path MTU.
+    ErrorOr<void> send(const IpEndpoint& source, const IpEndpoint& destination, const void* data,
                        size_t length);
 
     // For DatagramSocket.
-    ErrorOr<Ipv4Endpoint> claim(DatagramSocket& socket, Ipv4Endpoint local);
+    ErrorOr<IpEndpoint> claim(DatagramSocket& socket, const IpEndpoint& local);
     void forget(DatagramSocket& socket);
     Ipv4Address local_address() const { return m_ip.local_address(); }
 
 private:
     using SocketList = IntrusiveList<DatagramSocket, &DatagramSocket::layer_node>;
 
-    bool conflicts(const DatagramSocket& socket, Ipv4Endpoint local) const;
+    // A datagram past its header and checksum checks, whichever its family.
+    struct Arrival {
+        IpEndpoint from;
+        IpAddress destination;
+        uint16_t port;
+        const uint8_t* payload;
+        size_t length;
+        bool to_group; // broadcast or multicast: every match gets it, nobody answers
+    };
+
+    bool conflicts(const DatagramSocket& socket, const IpEndpoint& local) const;
     bool port_in_use(uint16_t port) const;
-    int match_score(DatagramSocket& socket, const Ipv4Datagram& datagram, Ipv4Endpoint from,
-                    uint16_t port) const;
+    int match_score(DatagramSocket& socket, const Arrival& arrival) const;
+    // False when no socket matched (the caller answers port unreachable).
+    bool deliver(const Arrival& arrival);
+    ErrorOr<void> send6(const IpEndpoint& source, const IpEndpoint& destination, const void* data,
+                        size_t length);
 
     Ipv4Layer& m_ip;
     IcmpLayer& m_icmp;
+    Ipv6Layer& m_ip6;
+    Icmpv6Layer& m_icmp6;
     const Environment& m_environment;
     StackStatistics& m_statistics;
     mutable SocketList m_sockets;

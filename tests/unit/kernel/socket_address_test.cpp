@@ -84,4 +84,66 @@ TEST(SocketAddress, FamilyNeedsTwoBytes) {
     EXPECT_EQ(address_family(bytes, 2).value(), af_inet);
 }
 
+// A sockaddr_in6 of `length` bytes: family, port 443, flow info 0, `address`, scope 0.
+std::vector<uint8_t> sockaddr6_bytes(uint16_t family, const uint8_t (&address)[16],
+                                     size_t length = sizeof(LinuxSockaddrIn6)) {
+    std::vector<uint8_t> bytes(std::max<size_t>(length, sizeof(LinuxSockaddrIn6)), 0);
+    bytes[0] = static_cast<uint8_t>(family);
+    bytes[1] = static_cast<uint8_t>(family >> 8);
+    bytes[2] = 443 >> 8;
+    bytes[3] = 443 & 0xff;
+    std::copy(address, address + 16, bytes.begin() + 8);
+    return bytes;
+}
+
+constexpr uint8_t ula[16] = {0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x15};
+constexpr uint8_t mapped[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 2, 2};
+
+TEST(SocketAddress6, ParsesAnIpv6Address) {
+    auto bytes = sockaddr6_bytes(af_inet6, ula);
+    auto endpoint = parse_inet6_address(bytes.data(), bytes.size());
+    ASSERT_OK(endpoint);
+    EXPECT_EQ(endpoint.value().port, 443);
+    EXPECT_FALSE(endpoint.value().address.is_v4());
+    EXPECT_EQ(endpoint.value().address.v6.bytes[0], 0xfd);
+    EXPECT_EQ(endpoint.value().address.v6.bytes[15], 0x15);
+}
+
+TEST(SocketAddress6, AMappedAddressIsIpv4) {
+    auto bytes = sockaddr6_bytes(af_inet6, mapped);
+    auto endpoint = parse_inet6_address(bytes.data(), bytes.size());
+    ASSERT_OK(endpoint);
+    ASSERT_TRUE(endpoint.value().address.is_v4());
+    EXPECT_EQ(endpoint.value().v4(), (Ipv4Endpoint{Ipv4Address::from_octets(10, 0, 2, 2), 443}));
+}
+
+TEST(SocketAddress6, TakesRfc2133LengthAndRefusesShorter) {
+    auto bytes = sockaddr6_bytes(af_inet6, ula);
+    ASSERT_OK(parse_inet6_address(bytes.data(), min_inet6_address_length));
+    for (size_t length : {0, 2, 16, 23})
+        EXPECT_ERRNO(parse_inet6_address(bytes.data(), length), EINVAL) << length;
+}
+
+TEST(SocketAddress6, RefusesOtherFamilies) {
+    for (uint16_t family : {af_inet, af_unspec, af_unix}) {
+        auto bytes = sockaddr6_bytes(family, ula);
+        EXPECT_ERRNO(parse_inet6_address(bytes.data(), bytes.size()), EAFNOSUPPORT) << family;
+    }
+}
+
+TEST(SocketAddress6, EncodesIpv4AsMapped) {
+    LinuxSockaddrIn6 raw =
+        encode_inet6_address(IpEndpoint(Ipv4Endpoint{Ipv4Address::from_octets(10, 0, 2, 2), 443}));
+    EXPECT_EQ(raw.family, af_inet6);
+    EXPECT_EQ(raw.flow_info, 0u);
+    EXPECT_EQ(raw.scope_id, 0u);
+    EXPECT_EQ(memcmp(raw.address, mapped, 16), 0);
+    const auto* bytes = reinterpret_cast<const uint8_t*>(&raw);
+    EXPECT_EQ(bytes[2], 443 >> 8);
+    EXPECT_EQ(bytes[3], 443 & 0xff);
+    auto parsed = parse_inet6_address(&raw, sizeof raw);
+    ASSERT_OK(parsed);
+    EXPECT_EQ(parsed.value(), IpEndpoint(Ipv4Endpoint{Ipv4Address::from_octets(10, 0, 2, 2), 443}));
+}
+
 } // namespace

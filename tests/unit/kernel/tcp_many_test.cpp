@@ -67,7 +67,7 @@ TEST_F(TcpMany, ThousandsOfConnectionsEachGetTheirOwnSegments) {
         if (socket.is_error())
             break;
         auto remote = kernel_test::value_of(socket.value()->remote_endpoint());
-        accepted[{remote.address.value, remote.port}] = socket.value();
+        accepted[{remote.address.v4().value, remote.port}] = socket.value();
     }
     ASSERT_EQ(accepted.size(), count);
     // Newest first, each with data naming it, so a lookup that found the wrong connection

@@ -108,7 +108,7 @@ protected:
     void TearDown() override { socket->close(); }
 
     void send_to_peer(const char* text) {
-        Ipv4Endpoint to{peer_address, 7};
+        IpEndpoint to{peer_address, 7};
         Bytes data = bytes_of(text);
         auto sent = socket->send_to(data.data(), data.size(), &to);
         ASSERT_FALSE(sent.is_error());
@@ -165,7 +165,7 @@ TEST_F(NetArpResolution, RetriesThenDropsWhatWaited) {
 }
 
 TEST_F(NetArpResolution, AFullQueueLosesDatagramsQuietly) {
-    Ipv4Endpoint to{peer_address, 7};
+    IpEndpoint to{peer_address, 7};
     Bytes big(60000, 1);
     for (int i = 0; i < 3; ++i)
         EXPECT_FALSE(socket->send_to(big.data(), big.size(), &to).is_error()) << i;
@@ -185,7 +185,7 @@ TEST_F(NetArpResolution, EntriesExpire) {
 }
 
 TEST_F(NetArpResolution, OffSubnetGoesThroughTheGateway) {
-    Ipv4Endpoint to{remote_address, 53};
+    IpEndpoint to{remote_address, 53};
     Bytes data = bytes_of("query");
     ASSERT_FALSE(socket->send_to(data.data(), data.size(), &to).is_error());
     stack->poll();

@@ -160,7 +160,7 @@ TEST_F(NetIpv4, FragmentsDatagramsLargerThanTheMtu) {
     Bytes data(4000);
     for (size_t i = 0; i < data.size(); ++i)
         data[i] = static_cast<uint8_t>(i);
-    Ipv4Endpoint to{peer_address, 9};
+    IpEndpoint to{peer_address, 9};
     ASSERT_FALSE(socket->send_to(data.data(), data.size(), &to).is_error());
     stack->poll();
     auto sent = device.take_sent();
@@ -192,7 +192,7 @@ TEST_F(NetIpv4, FragmentingFinishesAnOffloadedChecksum) {
     meet_peer();
     UdpSocket* socket = stack->create_udp_socket();
     Bytes data(3000, 0xab);
-    Ipv4Endpoint to{peer_address, 9};
+    IpEndpoint to{peer_address, 9};
     ASSERT_FALSE(socket->send_to(data.data(), data.size(), &to).is_error());
     auto sent = device.take_sent();
     ASSERT_EQ(sent.size(), 3u);
@@ -214,18 +214,18 @@ TEST_F(NetIpv4, NoRouteWithoutAGateway) {
     config.gateway = {};
     stack->configure(config);
     UdpSocket* socket = stack->create_udp_socket();
-    Ipv4Endpoint to{remote_address, 9};
+    IpEndpoint to{remote_address, 9};
     EXPECT_ERRNO(socket->send_to("x", 1, &to), ENETUNREACH);
-    Ipv4Endpoint multicast{Ipv4Address::from_octets(224, 0, 0, 251), 5353};
+    IpEndpoint multicast{Ipv4Address::from_octets(224, 0, 0, 251), 5353};
     EXPECT_ERRNO(socket->send_to("x", 1, &multicast), ENETUNREACH);
     socket->close();
 }
 
 TEST_F(NetIpv4, UnconfiguredSendsOnlyBroadcasts) {
     UdpSocket* socket = stack->create_udp_socket();
-    Ipv4Endpoint to{peer_address, 9};
+    IpEndpoint to{peer_address, 9};
     EXPECT_ERRNO(socket->send_to("x", 1, &to), ENETUNREACH);
-    Ipv4Endpoint broadcast{Ipv4Address::limited_broadcast(), 9};
+    IpEndpoint broadcast{Ipv4Address::limited_broadcast(), 9};
     ASSERT_FALSE(socket->send_to("x", 1, &broadcast).is_error());
     auto sent = device.take_sent();
     ASSERT_EQ(sent.size(), 1u);
@@ -239,7 +239,7 @@ TEST_F(NetIpv4, AFullDeviceQueueIsFlushedAndRetried) {
     configure_static();
     meet_peer();
     UdpSocket* socket = stack->create_udp_socket();
-    Ipv4Endpoint to{peer_address, 9};
+    IpEndpoint to{peer_address, 9};
     device.transmit_full = true;
     size_t flushes = device.flushes;
     EXPECT_ERRNO(socket->send_to("x", 1, &to), EAGAIN);

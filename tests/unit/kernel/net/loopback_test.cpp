@@ -30,7 +30,7 @@ TEST_F(NetLoopback, UdpToLocalhostNeverTouchesTheDevice) {
     configure_static();
     UdpSocket* server = bound_socket({localhost, 53});
     UdpSocket* client = bound_socket({Ipv4Address::any(), 0});
-    Ipv4Endpoint to{localhost, 53};
+    IpEndpoint to{localhost, 53};
     ASSERT_FALSE(client->send_to("query", 5, &to).is_error());
     EXPECT_EQ(stack->next_deadline_ns(), FakeEnvironment::now) << "delivery is due at once";
     stack->poll();
@@ -51,7 +51,7 @@ TEST_F(NetLoopback, UdpToLocalhostNeverTouchesTheDevice) {
 TEST_F(NetLoopback, OurOwnAddressLoopsBackToo) {
     configure_static();
     UdpSocket* server = bound_socket({Ipv4Address::any(), 7});
-    Ipv4Endpoint to{our_address, 7};
+    IpEndpoint to{our_address, 7};
     Bytes big(5000, 0x11);
     ASSERT_FALSE(server->send_to(big.data(), big.size(), &to).is_error());
     stack->poll();
@@ -85,7 +85,7 @@ TEST_F(NetLoopback, LoopbackAddressesFromTheWireAreDropped) {
 TEST_F(NetLoopback, WorksBeforeConfiguration) {
     UdpSocket* server = bound_socket({localhost, 53});
     UdpSocket* client = bound_socket({Ipv4Address::any(), 0});
-    Ipv4Endpoint to{localhost, 53};
+    IpEndpoint to{localhost, 53};
     ASSERT_FALSE(client->send_to("early", 5, &to).is_error());
     stack->poll();
     EXPECT_EQ(server->readable_bytes(), 5u);

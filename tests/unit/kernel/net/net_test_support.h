@@ -18,6 +18,7 @@
 
 namespace kernel_test {
 
+using kernel::net::IpEndpoint;
 using kernel::net::Ipv4Address;
 using kernel::net::Ipv4Endpoint;
 using kernel::net::MacAddress;

@@ -50,7 +50,7 @@ TEST_F(NetStack, NextDeadlineIsTheEarliestTimer) {
     EXPECT_EQ(device.ipv6_frames_sent, 1u + Ipv6Layer::max_router_solicitations);
     EXPECT_EQ(stack->next_deadline_ns(), 0u);
     UdpSocket* socket = stack->create_udp_socket();
-    Ipv4Endpoint to{peer_address, 9};
+    IpEndpoint to{peer_address, 9};
     ASSERT_FALSE(socket->send_to("x", 1, &to).is_error());
     EXPECT_EQ(stack->next_deadline_ns(), FakeEnvironment::now + ArpCache::retry_interval_ns);
     socket->close();

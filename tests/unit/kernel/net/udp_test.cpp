@@ -42,7 +42,7 @@ protected:
         sockets.push_back(socket);
         return socket;
     }
-    Bytes read(UdpSocket* socket, Ipv4Endpoint* from = nullptr) {
+    Bytes read(UdpSocket* socket, IpEndpoint* from = nullptr) {
         Bytes buffer(70000);
         auto received = socket->receive_from(buffer.data(), buffer.size(), false);
         if (received.is_error())
@@ -64,7 +64,7 @@ TEST_F(NetUdp, EchoThroughASocket) {
     EXPECT_NE(server->poll_events() & poll_event::in, 0u);
     EXPECT_EQ(server->readable_bytes(), 11u);
 
-    Ipv4Endpoint from;
+    IpEndpoint from;
     Bytes data = read(server, &from);
     EXPECT_EQ(data, bytes_of("hello, echo"));
     EXPECT_EQ(from, (Ipv4Endpoint{peer_address, 40000}));
@@ -88,7 +88,7 @@ TEST_F(NetUdp, EchoThroughASocket) {
 TEST_F(NetUdp, OffloadedChecksumLeavesThePseudoHeaderSum) {
     device.checksum_offload = true;
     UdpSocket* socket = make_socket();
-    Ipv4Endpoint to{peer_address, 9};
+    IpEndpoint to{peer_address, 9};
     ASSERT_FALSE(socket->send_to("abc", 3, &to).is_error());
     auto sent = device.take_sent();
     ASSERT_EQ(sent.size(), 1u);
@@ -186,14 +186,14 @@ TEST_F(NetUdp, EphemeralPortsAreDistinctAndInRange) {
     std::set<uint16_t> ports;
     for (int i = 0; i < 50; ++i) {
         UdpSocket* socket = make_socket();
-        ASSERT_OK(socket->bind({}));
+        ASSERT_OK(socket->bind({Ipv4Address::any(), 0}));
         uint16_t port = socket->local_endpoint().port;
         EXPECT_GE(port, UdpLayer::ephemeral_first);
         ports.insert(port);
     }
     EXPECT_EQ(ports.size(), 50u);
     UdpSocket* implicit = make_socket();
-    Ipv4Endpoint to{peer_address, 9};
+    IpEndpoint to{peer_address, 9};
     ASSERT_FALSE(implicit->send_to("x", 1, &to).is_error());
     EXPECT_GE(implicit->local_endpoint().port, UdpLayer::ephemeral_first);
 }
@@ -219,10 +219,10 @@ TEST_F(NetUdp, ConnectFiltersAndDefaultsThePeer) {
 
 TEST_F(NetUdp, SizeLimitsAndPortZero) {
     UdpSocket* socket = make_socket();
-    Ipv4Endpoint to{peer_address, 9};
+    IpEndpoint to{peer_address, 9};
     Bytes huge(65508);
     EXPECT_ERRNO(socket->send_to(huge.data(), huge.size(), &to), EMSGSIZE);
-    Ipv4Endpoint port_zero{peer_address, 0};
+    IpEndpoint port_zero{peer_address, 0};
     EXPECT_ERRNO(socket->send_to("x", 1, &port_zero), EINVAL);
     Bytes largest(65507, 1);
     ASSERT_FALSE(socket->send_to(largest.data(), largest.size(), &to).is_error());
