@@ -6,6 +6,7 @@
 #include "linux/clock_ids.h"
 #include "linux/syscall_numbers.h"
 #include "linux/vdso/vdso_data.h"
+#include "time/clock.h"
 
 #include <ingot/abi/memory_layout.h>
 
@@ -44,16 +45,17 @@ long syscall2(long number, long first, long second) {
 
 uint64_t read_tsc() {
     uint32_t low, high;
-    // LFENCE first, as Linux's rdtsc_ordered: the TSC is not read ahead of the sequence load.
+    // LFENCE first, as Linux's rdtsc_ordered: the TSC is not read ahead of the data page.
     asm volatile("lfence; rdtsc" : "=a"(low), "=d"(high)::"memory");
     return (static_cast<uint64_t>(high) << 32) | low;
 }
 
-// Reads the clocks the data page describes. False: the caller makes the syscall.
-bool read_parameters(vdso::ClockParameters& parameters) {
+// The data page's fields, whole: retried while the kernel updates them.
+vdso::ClockParameters read_page() {
+    vdso::ClockParameters parameters;
     while (!vdso::try_read(data(), parameters))
         asm volatile("pause");
-    return parameters.flags & vdso::flag_tsc_usable;
+    return parameters;
 }
 
 enum class Clock { Realtime, Monotonic, Other };
@@ -75,17 +77,20 @@ Clock clock_of(int id) {
     }
 }
 
+// Reads `clock` from the TSC. False: the caller makes the syscall. The parameters hold for
+// any later TSC reading (the kernel changes no base as time passes), so the TSC is read after
+// them.
 bool read_ns(Clock clock, uint64_t& ns) {
-    vdso::ClockParameters parameters;
-    if (clock == Clock::Other || !read_parameters(parameters))
+    if (clock == Clock::Other)
+        return false;
+    vdso::ClockParameters parameters = read_page();
+    if (!(parameters.flags & vdso::flag_tsc_usable))
         return false;
     uint64_t tsc = read_tsc();
     ns = clock == Clock::Realtime ? vdso::realtime_ns(parameters, tsc)
                                   : vdso::monotonic_ns(parameters, tsc);
     return true;
 }
-
-constexpr uint64_t ns_per_second = 1000000000;
 
 } // namespace
 
@@ -95,8 +100,8 @@ int __vdso_clock_gettime(int id, Timespec* time) {
     uint64_t ns;
     if (!read_ns(clock_of(id), ns))
         return static_cast<int>(syscall2(nr::clock_gettime, id, reinterpret_cast<long>(time)));
-    time->seconds = static_cast<int64_t>(ns / ns_per_second);
-    time->nanoseconds = static_cast<int64_t>(ns % ns_per_second);
+    time->seconds = static_cast<int64_t>(ns / clock::ns_per_second);
+    time->nanoseconds = static_cast<int64_t>(ns % clock::ns_per_second);
     return 0;
 }
 
@@ -106,8 +111,8 @@ int __vdso_gettimeofday(Timeval* time, void* zone) {
         return static_cast<int>(
             syscall2(nr::gettimeofday, reinterpret_cast<long>(time), reinterpret_cast<long>(zone)));
     if (time) {
-        time->seconds = static_cast<int64_t>(ns / ns_per_second);
-        time->microseconds = static_cast<int64_t>(ns % ns_per_second / 1000);
+        time->seconds = static_cast<int64_t>(ns / clock::ns_per_second);
+        time->microseconds = static_cast<int64_t>(ns % clock::ns_per_second / 1000);
     }
     return 0;
 }
@@ -116,16 +121,14 @@ long __vdso_time(long* seconds) {
     uint64_t ns;
     if (!read_ns(Clock::Realtime, ns))
         return syscall2(nr::time, reinterpret_cast<long>(seconds), 0);
-    long now = static_cast<long>(ns / ns_per_second);
+    long now = static_cast<long>(ns / clock::ns_per_second);
     if (seconds)
         *seconds = now;
     return now;
 }
 
 int __vdso_getcpu(uint32_t* cpu, uint32_t* node, void*) {
-    vdso::ClockParameters parameters;
-    while (!vdso::try_read(data(), parameters))
-        asm volatile("pause");
+    vdso::ClockParameters parameters = read_page();
     if (cpu)
         *cpu = parameters.cpu;
     if (node)
