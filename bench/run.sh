@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Ingot's benchmarks: boot time against the KVM floor, exits per boot, sizes, smallest memory,
-# boot time under QEMU (bench/qemu.sh) and networking (bench/net.sh, bench/net_lossy.sh).
+# boot time under QEMU (bench/qemu.sh), networking (bench/net.sh, bench/net_lossy.sh), the
+# console (bench/console.sh) and clock reads (bench/vdso.sh).
 # Usage: bench/run.sh [build-dir]   (default: the repository's build/; build it first)
 # Exits non-zero only when a figure could not be measured; missed targets are only reported.
 set -uo pipefail
@@ -259,6 +260,15 @@ else
     echo "h. Console throughput (bench/console.sh, a few minutes; INGOT_BENCH_QEMU=0 skips it)"
     SERIAL_SIZE_MIB=${SERIAL_SIZE_MIB:-4} "$root/bench/console.sh" "$build" 2>&1 | sed 's/^/   /' ||
         problem "bench/console.sh: see its messages above"
+fi
+
+# ---- i. What a clock read costs: the vDSO beside the syscall and native (bench/vdso.sh).
+echo
+if [[ ${INGOT_BENCH_QEMU:-1} == 0 ]]; then
+    echo "i. Clock reads: skipped (INGOT_BENCH_QEMU=0)"
+else
+    echo "i. Clock reads (bench/vdso.sh, under a minute; INGOT_BENCH_QEMU=0 skips it)"
+    "$root/bench/vdso.sh" "$build" 2>&1 | sed 's/^/   /' || problem "bench/vdso.sh: see its messages above"
 fi
 
 echo

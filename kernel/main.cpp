@@ -18,6 +18,7 @@
 #include "linux/resource_limits.h"
 #include "linux/signals.h"
 #include "linux/syscall_table.h"
+#include "linux/vdso/vdso_mapping.h"
 #include "loader/auxiliary_vector.h"
 #include "loader/initial_stack.h"
 #include "loader/interpreter_loader.h"
@@ -165,11 +166,12 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
     if (program.interpreter)
         interpreter = load_interpreter_at(program.interpreter, space);
     uint64_t entry = program.interpreter ? interpreter.entry : program.entry;
+    uint64_t vdso_base = must(vdso::start(space, frames), "no memory for the vDSO");
 
     ProcessorFeatures features{cpu::cpuid(1).edx, 0, signals::frame_size()};
     AuxiliaryEntry auxiliary[auxiliary_capacity];
     size_t auxiliary_count = make_auxiliary_vector(
-        program, program.interpreter ? &interpreter : nullptr, features, auxiliary);
+        program, program.interpreter ? &interpreter : nullptr, vdso_base, features, auxiliary);
     InitialStackInputs inputs{
         manifest.argc, manifest.argv, manifest.envc, manifest.envp, auxiliary, auxiliary_count, {}};
     fill_random(inputs.random_bytes, sizeof inputs.random_bytes);

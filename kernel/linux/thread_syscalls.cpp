@@ -7,6 +7,7 @@
 #include "net/network.h"
 #include "platform/platform.h"
 #include "sched/futex.h"
+#include "sched/processor_number.h"
 #include "sched/scheduler.h"
 
 #include <ingot/abi/memory_layout.h>
@@ -183,9 +184,9 @@ ErrorOr<long> sys_sched_setaffinity(int pid, unsigned size, UserPointer user_mas
 
 ErrorOr<long> sys_getcpu(UserPointer cpu, UserPointer node, UserPointer) {
     if (cpu)
-        TRY(write_user(cpu.address, static_cast<uint32_t>(0)));
+        TRY(write_user(cpu.address, program_cpu));
     if (node)
-        TRY(write_user(node.address, static_cast<uint32_t>(0)));
+        TRY(write_user(node.address, program_node));
     return 0;
 }
 

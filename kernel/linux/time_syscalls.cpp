@@ -1,20 +1,15 @@
+#include "linux/clock_ids.h"
 #include "linux/syscall_table.h"
 #include "linux/timespec.h"
 #include "mm/user_memory.h"
 #include "sched/scheduler.h"
 #include "time/clock.h"
+#include "time/tsc_clock.h"
 
 namespace kernel {
 
 namespace {
 
-constexpr int clock_realtime = 0;
-constexpr int clock_process_cputime = 2;
-constexpr int clock_thread_cputime = 3;
-constexpr int clock_realtime_coarse = 5;
-constexpr int clock_realtime_alarm = 8;
-constexpr int clock_tai = 11;
-constexpr int clock_boottime_alarm = 9;
 constexpr int timer_abstime = 1;
 constexpr int program_pid = 1; // as getpid answers
 
@@ -23,11 +18,6 @@ constexpr int cpuclock_of(int pid, bool per_thread) {
     constexpr int cpuclock_sched = 2, cpuclock_per_thread = 4;
     return static_cast<int>((~static_cast<unsigned>(pid) << 3) | cpuclock_sched |
                             (per_thread ? cpuclock_per_thread : 0));
-}
-
-bool is_realtime(int id) {
-    return id == clock_realtime || id == clock_realtime_coarse || id == clock_realtime_alarm ||
-           id == clock_tai;
 }
 
 // A CPU-time clock (clock_gettime(2)): CLOCK_PROCESS_CPUTIME_ID and CLOCK_THREAD_CPUTIME_ID,
@@ -56,15 +46,15 @@ ErrorOr<uint64_t> read_cpu_clock(int id) {
 
 // Every other clock but the wall clock counts from boot.
 ErrorOr<uint64_t> read_clock(int id) {
-    if (id == clock_process_cputime)
+    if (id == clock_id::process_cputime)
         return read_cpu_clock(cpuclock_of(0, false));
-    if (id == clock_thread_cputime)
+    if (id == clock_id::thread_cputime)
         return read_cpu_clock(cpuclock_of(0, true));
     if (id < 0)
         return read_cpu_clock(id);
-    if (id > clock_tai || id == 10)
+    if (id > clock_id::tai || id == 10)
         return EINVAL;
-    if (is_realtime(id))
+    if (clock_id::reads_realtime(id))
         return clock::realtime_ns();
     return clock::monotonic_ns();
 }
@@ -88,7 +78,7 @@ ErrorOr<long> sys_clock_gettime(int clock, UserPointer time) {
 ErrorOr<long> sys_clock_getres(int clock, UserPointer resolution) {
     TRY(read_clock(clock));
     if (resolution)
-        TRY(write_user(resolution.address, LinuxTimespec{0, 1}));
+        TRY(write_user(resolution.address, ns_to_timespec(tsc_clock::resolution_ns)));
     return 0;
 }
 
@@ -121,12 +111,12 @@ ErrorOr<long> sys_nanosleep(UserPointer request, UserPointer) {
 
 ErrorOr<long> sys_clock_nanosleep(int clock, int flags, UserPointer request, UserPointer) {
     // Linux: a thread's CPU-time clock cannot be slept on (thread_cpu_nsleep).
-    if (clock < 0 || clock > clock_tai || clock == clock_boottime_alarm ||
-        clock == clock_realtime_alarm || clock == clock_thread_cputime)
+    if (clock < 0 || clock > clock_id::tai || clock == clock_id::boottime_alarm ||
+        clock == clock_id::realtime_alarm || clock == clock_id::thread_cputime)
         return EINVAL;
     uint64_t value = TRY(timespec_to_ns(request.address));
     if (flags & timer_abstime)
-        sleep_until(absolute_to_monotonic(value, is_realtime(clock)));
+        sleep_until(absolute_to_monotonic(value, clock_id::reads_realtime(clock)));
     else
         sleep_until(clock::monotonic_ns() + value);
     return 0;

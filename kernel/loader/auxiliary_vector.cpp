@@ -7,10 +7,10 @@
 namespace kernel {
 
 size_t make_auxiliary_vector(const LoadedProgram& program, const LoadedInterpreter* interpreter,
-                             const ProcessorFeatures& features,
+                             uint64_t vdso_base, const ProcessorFeatures& features,
                              AuxiliaryEntry (&entries)[auxiliary_capacity]) {
-    // AT_SYSINFO_EHDR is left out: there is no vDSO, and the C libraries then use syscalls.
     const AuxiliaryEntry all[] = {
+        {auxv::sysinfo_ehdr, vdso_base},
         {auxv::minsigstksz, features.minimum_signal_stack},
         {auxv::hwcap, features.hwcap},
         {auxv::pagesz, abi::page_size},

@@ -1,6 +1,6 @@
 // The auxiliary vector a program starts with (getauxval(3)), as Linux's create_elf_tables
-// gives it: the program's headers and entry, and for a dynamically linked program the base of
-// its interpreter, which starts first and finds the program through these.
+// gives it: the program's headers and entry, the vDSO, and for a dynamically linked program the
+// base of its interpreter, which starts first and finds the program through these.
 #pragma once
 
 #include "loader/initial_stack.h"
@@ -20,11 +20,12 @@ struct ProcessorFeatures {
 
 // Enough for every entry below; AT_RANDOM, AT_PLATFORM, AT_EXECFN and AT_NULL are added by
 // build_initial_stack.
-inline constexpr size_t auxiliary_capacity = 16;
+inline constexpr size_t auxiliary_capacity = 17;
 
-// Fills `entries`; returns how many. `interpreter` is null for a static program (AT_BASE 0).
+// Fills `entries`; returns how many. `interpreter` is null for a static program (AT_BASE 0);
+// `vdso_base` is where the vDSO is (AT_SYSINFO_EHDR).
 size_t make_auxiliary_vector(const LoadedProgram& program, const LoadedInterpreter* interpreter,
-                             const ProcessorFeatures& features,
+                             uint64_t vdso_base, const ProcessorFeatures& features,
                              AuxiliaryEntry (&entries)[auxiliary_capacity]);
 
 } // namespace kernel

@@ -18,7 +18,7 @@ namespace auxv {
 inline constexpr uint64_t null = 0, phdr = 3, phent = 4, phnum = 5, pagesz = 6, base = 7, flags = 8,
                           entry = 9, uid = 11, euid = 12, gid = 13, egid = 14, platform = 15,
                           hwcap = 16, clktck = 17, secure = 23, random = 25, hwcap2 = 26,
-                          execfn = 31, minsigstksz = 51;
+                          execfn = 31, sysinfo_ehdr = 33, minsigstksz = 51;
 } // namespace auxv
 
 struct InitialStackInputs {

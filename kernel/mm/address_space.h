@@ -34,7 +34,8 @@ inline constexpr uint32_t write = 2;
 inline constexpr uint32_t execute = 4;
 } // namespace protection
 
-enum class RegionKind : uint8_t { Anonymous, Program, Heap, Stack, File };
+// Vvar and Vdso: the vDSO's pages (loader/vdso_loader.h).
+enum class RegionKind : uint8_t { Anonymous, Program, Heap, Stack, File, Vvar, Vdso };
 
 // What a file-backed region maps. `offset` is the file offset of the region's first byte.
 struct FileBacking {

@@ -1,21 +1,21 @@
 #include "time/clock.h"
 
 #include "arch/x86_64/cpu.h"
+#include "time/tsc_clock.h"
 
 namespace kernel::clock {
 
 namespace {
 uint64_t tsc_at_boot;
 uint64_t realtime_at_boot;
-// ns = ticks * multiplier >> 32, exact enough for any TSC between 1 MHz and 4 THz.
-uint64_t multiplier;
+uint64_t multiplier; // tsc_clock::ticks_to_ns's
 uint64_t khz;
 } // namespace
 
 void initialize(uint64_t tsc_khz, uint64_t boot_realtime_ns) {
     tsc_at_boot = cpu::read_tsc();
     realtime_at_boot = boot_realtime_ns;
-    multiplier = ((1000000ull << 32) + tsc_khz / 2) / tsc_khz;
+    multiplier = tsc_clock::multiplier_for(tsc_khz);
     khz = tsc_khz;
 }
 
@@ -23,8 +23,16 @@ uint64_t boot_tsc() {
     return tsc_at_boot;
 }
 
+uint64_t tsc_multiplier() {
+    return multiplier;
+}
+
+uint64_t realtime_offset_ns() {
+    return realtime_at_boot;
+}
+
 uint64_t tsc_to_ns(uint64_t ticks) {
-    return static_cast<uint64_t>((static_cast<unsigned __int128>(ticks) * multiplier) >> 32);
+    return tsc_clock::ticks_to_ns(ticks, multiplier);
 }
 
 uint64_t ns_to_tsc(uint64_t ns) {

@@ -1,6 +1,7 @@
 # Dynamically linked test programs and the library they dlopen (included by programs.cmake):
 #   dynamic_loading-dynamic       gcc -O2 (glibc's ld-linux-x86-64.so.2)
 #   dynamic_loading-musl-dynamic  musl-gcc -O2 (musl's /lib/ld-musl-x86_64.so.1)
+#   vdso_clock-dynamic            gcc -O2 (glibc's dynamic linker finds the vDSO itself)
 #   libingot_plugin.so, libingot_plugin-musl.so   -shared -fPIC
 # INGOT_TEST_HAVE_MUSL_DYNAMIC says whether musl-gcc can link dynamically here.
 
@@ -25,6 +26,7 @@ endfunction()
 if(INGOT_TEST_HAVE_DYNAMIC)
   _ingot_dynamic_program(dynamic_loading-dynamic dynamic_loading.c ${INGOT_TEST_GCC} -O2)
   _ingot_dynamic_program(libingot_plugin.so plugin.c ${INGOT_TEST_GCC} -O2 -shared -fPIC)
+  _ingot_dynamic_program(vdso_clock-dynamic vdso_clock.c ${INGOT_TEST_GCC} -O2)
 endif()
 if(INGOT_TEST_HAVE_MUSL_DYNAMIC)
   _ingot_dynamic_program(dynamic_loading-musl-dynamic dynamic_loading.c ${INGOT_TEST_MUSL_GCC} -O2)

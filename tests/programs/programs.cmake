@@ -55,22 +55,24 @@ endif()
 
 set(_ingot_test_program_outputs "")
 
-# A static Go program (CGO_ENABLED=0), built with the build tree's own Go caches.
+# Static Go programs (CGO_ENABLED=0), built with the build tree's own Go caches.
 find_program(INGOT_TEST_GO NAMES go)
 set(INGOT_TEST_HAVE_GO FALSE)
 if(INGOT_TEST_GO)
   set(INGOT_TEST_HAVE_GO TRUE)
-  set(_go_out ${INGOT_TEST_PROGRAM_DIR}/go_gc)
-  add_custom_command(
-    OUTPUT ${_go_out}
-    COMMAND ${CMAKE_COMMAND} -E env CGO_ENABLED=0 GOFLAGS= GO111MODULE=off
-            GOCACHE=${CMAKE_CURRENT_BINARY_DIR}/go-cache GOPATH=${CMAKE_CURRENT_BINARY_DIR}/go-path
-            ${INGOT_TEST_GO} build -o ${_go_out} main.go
-    WORKING_DIRECTORY ${INGOT_TEST_PROGRAM_SOURCE_DIR}/go_gc
-    DEPENDS ${INGOT_TEST_PROGRAM_SOURCE_DIR}/go_gc/main.go
-    COMMENT "Building test program go_gc (Go)"
-    VERBATIM)
-  list(APPEND _ingot_test_program_outputs ${_go_out})
+  foreach(_go_program IN ITEMS go_gc go_time)
+    set(_go_out ${INGOT_TEST_PROGRAM_DIR}/${_go_program})
+    add_custom_command(
+      OUTPUT ${_go_out}
+      COMMAND ${CMAKE_COMMAND} -E env CGO_ENABLED=0 GOFLAGS= GO111MODULE=off
+              GOCACHE=${CMAKE_CURRENT_BINARY_DIR}/go-cache GOPATH=${CMAKE_CURRENT_BINARY_DIR}/go-path
+              ${INGOT_TEST_GO} build -o ${_go_out} main.go
+      WORKING_DIRECTORY ${INGOT_TEST_PROGRAM_SOURCE_DIR}/${_go_program}
+      DEPENDS ${INGOT_TEST_PROGRAM_SOURCE_DIR}/${_go_program}/main.go
+      COMMENT "Building test program ${_go_program} (Go)"
+      VERBATIM)
+    list(APPEND _ingot_test_program_outputs ${_go_out})
+  endforeach()
 else()
   message(STATUS "Integration tests: go missing, the Go case will be skipped")
 endif()
@@ -141,6 +143,8 @@ ingot_test_program(volume_io volume_io.c glibc)
 ingot_test_program(null_deref-pie null_deref.c pie)
 ingot_test_program(threads-pie threads.cpp pie)
 ingot_test_program(hello-musl hello.c musl)
+ingot_test_program(vdso_clock vdso_clock.c glibc)
+ingot_test_program(vdso_clock-musl vdso_clock.c musl)
 ingot_test_program(threads_c-musl threads_c.c musl)
 ingot_test_program(stdio_split-musl stdio_split.c musl)
 ingot_test_program(null_deref-musl null_deref.c musl)

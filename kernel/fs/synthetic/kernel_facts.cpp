@@ -83,6 +83,10 @@ const char* region_name(const Region& region) {
         return region.protection == protection::none ? "" : "[stack]";
     case RegionKind::Program:
         return program_path();
+    case RegionKind::Vvar:
+        return "[vvar]";
+    case RegionKind::Vdso:
+        return "[vdso]";
     case RegionKind::Anonymous:
         break;
     }
