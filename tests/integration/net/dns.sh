@@ -1,13 +1,31 @@
 #!/usr/bin/env bash
 # The DNS example answers dig: A records, CNAME chains, TXT, NXDOMAIN and NODATA with the SOA,
 # REFUSED outside its zone, compressed answers, and it survives malformed datagrams.
+# With --ipv6 all of it goes over IPv6 to the guest's static address (--ip6), with the host
+# side's tap (or veth) holding 2001:db8::1/64 as in ping6.sh: the example listens on [::] for
+# both families, so the same program answers the IPv4 run and this one.
+NET_TEST_USAGE="[--ipv6]"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 net_begin "$@"
 require_tools dig:bind9-dnsutils
 
 topology_plain
+server_address=$GUEST_IP
+case ${NET_ARGS[0]:-} in
+--ipv6)
+    require_guest_ip6
+    server_address=2001:db8::15
+    ip addr add 2001:db8::1/64 dev "$GUEST_TAP" nodad
+    if [[ $MODE == native ]]; then
+        in_guest ip addr add "$server_address/64" dev eth0 nodad
+    fi
+    GUEST_NET_ARGS+=(--ip6 "$server_address/64")
+    ;;
+"") ;;
+*) net_usage ;;
+esac
 start_server "$EXAMPLES/dns_server" 53
-ask() { dig @"$GUEST_IP" -p 53 +norecurse +time=2 +tries=2 "$@"; }
+ask() { dig @"$server_address" -p 53 +norecurse +time=2 +tries=2 "$@"; }
 wait_until "the first DNS answer" ask +short example.test A
 
 expect() { # description expected-regex dig-arguments...
@@ -45,7 +63,7 @@ datagrams=(
     '\x00\x00\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\xc0\x0c\x00\x01\x00\x01'
 )
 for datagram in "${datagrams[@]}"; do
-    printf "$datagram" >"/dev/udp/$GUEST_IP/53" || fail "could not send a malformed datagram"
+    printf "$datagram" >"/dev/udp/$server_address/53" || fail "could not send a malformed datagram"
 done
 expect "still answering after ${#datagrams[@]} malformed datagrams" 'status: NOERROR' example.test A
-pass "dig against the DNS example"
+pass "dig @$server_address against the DNS example"

@@ -88,6 +88,13 @@ require_ingot_option() { # option-regex description
         skip "ingot run has no $2 option yet (networking is not in this build)"
 }
 
+# A static IPv6 address for the guest (--ip6): hvt's boot information carries IPv4 settings
+# only, so ingot refuses --ip6 there (src/launch/resolve_launch.cpp).
+require_guest_ip6() {
+    [[ $MODE == hvt ]] && skip "--ip6 is an option of --platform qemu (hvt's boot information carries IPv4 only)"
+    require_ingot_option '(^|[ ,])--ip6[ ,]' --ip6
+}
+
 # Checks what the mode needs, then re-runs the script in its own network namespace.
 # Call it first, with the script's arguments.
 net_begin() {

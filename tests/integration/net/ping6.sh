@@ -7,7 +7,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 net_begin "$@"
 require_tools ping:iputils-ping
-require_ingot_option '(^|[ ,])--ip6[ ,]' --ip6
+require_guest_ip6
 
 readonly GUEST_IP6=2001:db8::15
 readonly HOST_IP6=2001:db8::1
