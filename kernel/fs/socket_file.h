@@ -40,6 +40,10 @@ public:
 
     Type type() const { return m_type; }
     bool is_ipv6() const { return m_ipv6; }
+    // IPV6_V6ONLY as set on an AF_INET6 socket.
+    bool is_v6_only() const {
+        return m_ipv6 && (m_socket ? m_socket->options() : m_detached_options).v6_only;
+    }
 
     ErrorOr<void> bind(net::IpEndpoint local);
     ErrorOr<void> listen(int backlog);

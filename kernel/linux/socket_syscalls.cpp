@@ -53,17 +53,38 @@ ErrorOr<long> with_broken_pipe_signal(ErrorOr<long> result, unsigned flags) {
     return result;
 }
 
-// A sockaddr_in for an AF_INET socket, a sockaddr_in6 for an AF_INET6 one.
+// What an address is read for: the family rules differ between bind, connect and sending.
+enum class AddressUse { bind, connect, send };
+
+// A sockaddr_in for an AF_INET socket, a sockaddr_in6 for an AF_INET6 one, as Linux reads them:
+// - bind on AF_INET takes AF_UNSPEC with INADDR_ANY (inet_bind's old-program allowance);
+// - connect on a datagram socket takes AF_UNSPEC as "forget the peer" (inet_dgram_connect);
+//   the wildcard endpoint on port 0 stands for it;
+// - connect and sending on an AF_INET6 datagram socket take a sockaddr_in for its mapped
+//   address (__ip6_datagram_connect, udpv6_sendmsg), refused on an IPV6_V6ONLY socket with
+//   EAFNOSUPPORT and ENETUNREACH respectively.
 ErrorOr<net::IpEndpoint> read_address(const SocketFile& socket, uint64_t user_address,
-                                      uint64_t user_length, bool accept_unspecified = false) {
+                                      uint64_t user_length, AddressUse use) {
     size_t length = TRY(net::checked_address_length(static_cast<int32_t>(user_length)));
     uint8_t bytes[net::max_socket_address_length];
     if (length && !user_address)
         return EFAULT;
     TRY(copy_from_user(bytes, user_address, length));
+    bool datagram = socket.type() == SocketFile::Type::Datagram;
+    if (datagram && use != AddressUse::bind) {
+        uint16_t family = TRY(net::address_family(bytes, length));
+        if (family == net::af_unspec && use == AddressUse::connect)
+            return socket.is_ipv6() ? net::IpEndpoint{}
+                                    : net::IpEndpoint{net::Ipv4Address::any(), 0};
+        if (family == net::af_inet && socket.is_ipv6()) {
+            if (socket.is_v6_only())
+                return use == AddressUse::connect ? EAFNOSUPPORT : ENETUNREACH;
+            return net::IpEndpoint(TRY(net::parse_inet_address(bytes, length, false)));
+        }
+    }
     if (socket.is_ipv6())
         return net::parse_inet6_address(bytes, length);
-    return net::IpEndpoint(TRY(net::parse_inet_address(bytes, length, accept_unspecified)));
+    return net::IpEndpoint(TRY(net::parse_inet_address(bytes, length, use == AddressUse::bind)));
 }
 
 // The address as the socket's family writes it (an IPv4 peer of an AF_INET6 socket as
@@ -167,7 +188,8 @@ ErrorOr<size_t> send_message(SocketReference& socket, const LinuxMsghdr& message
     net::IpEndpoint destination;
     bool addressed = message.name && socket->type() == SocketFile::Type::Datagram;
     if (addressed)
-        destination = TRY(read_address(*socket, message.name, message.name_length));
+        destination =
+            TRY(read_address(*socket, message.name, message.name_length, AddressUse::send));
     return socket->send_vectors(vectors, flags, addressed ? &destination : nullptr);
 }
 
@@ -217,7 +239,7 @@ ErrorOr<long> sys_bind(int fd, UserSocketAddress address, int length) {
     if (file->kind() == FileKind::UnixSocket)
         return unix_socket_calls::bind(unix_socket(file), address.address, length);
     auto socket = TRY(socket_of(move(file)));
-    auto local = TRY(read_address(*socket, address.address, length, true));
+    auto local = TRY(read_address(*socket, address.address, length, AddressUse::bind));
     return as_syscall_result(socket->bind(local));
 }
 
@@ -245,7 +267,7 @@ ErrorOr<long> sys_connect(int fd, UserSocketAddress address, int length) {
     if (file->kind() == FileKind::UnixSocket)
         return unix_socket_calls::connect(unix_socket(file), address.address, length);
     auto socket = TRY(socket_of(move(file)));
-    auto remote = TRY(read_address(*socket, address.address, length));
+    auto remote = TRY(read_address(*socket, address.address, length, AddressUse::connect));
     return as_syscall_result(socket->connect(remote));
 }
 
@@ -321,7 +343,7 @@ ErrorOr<long> sys_sendto(int fd, UserPointer buffer, size_t length, unsigned fla
     net::IpEndpoint destination;
     bool addressed = address && socket->type() == SocketFile::Type::Datagram;
     if (addressed)
-        destination = TRY(read_address(*socket, address.address, address_length));
+        destination = TRY(read_address(*socket, address.address, address_length, AddressUse::send));
     auto sent = as_syscall_result(
         socket->send(data, length, static_cast<int>(flags), addressed ? &destination : nullptr));
     return with_broken_pipe_signal(move(sent), flags);
