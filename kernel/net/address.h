@@ -34,6 +34,10 @@ struct Ipv6Address {
     uint8_t bytes[16] = {};
 
     static constexpr Ipv6Address any() { return {}; }
+    // ::1 (RFC 4291 2.5.3).
+    static constexpr Ipv6Address loopback() {
+        return {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}};
+    }
     // ff02::1 and ff02::2 (RFC 4291 2.7.1).
     static constexpr Ipv6Address all_nodes() {
         return {{0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}};
@@ -43,9 +47,7 @@ struct Ipv6Address {
     }
 
     constexpr bool is_any() const { return *this == Ipv6Address{}; }
-    constexpr bool is_loopback() const {
-        return *this == Ipv6Address{{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}};
-    }
+    constexpr bool is_loopback() const { return *this == loopback(); }
     constexpr bool is_multicast() const { return bytes[0] == 0xff; }
     constexpr bool is_link_local() const { return bytes[0] == 0xfe && (bytes[1] & 0xc0) == 0x80; }
     constexpr bool operator==(const Ipv6Address&) const = default;

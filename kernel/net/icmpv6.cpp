@@ -143,7 +143,7 @@ void Icmpv6Layer::receive_destination_unreachable(const Ipv6Datagram& datagram) 
     Ipv6Address destination;
     memcpy(source.bytes, quoted + 8, 16);
     memcpy(destination.bytes, quoted + 24, 16);
-    if (!m_ip.is_our_address(source) || !m_errors) {
+    if (!m_ip.is_local(source) || !m_errors) {
         ++m_statistics.dropped_not_for_us;
         return;
     }
@@ -174,10 +174,9 @@ void Icmpv6Layer::send_error(uint8_t type, uint8_t code, uint32_t parameter,
     }
     if (!take_error_token())
         return;
-    Ipv6Address source =
-        header.destination.is_multicast() || !m_ip.is_our_address(header.destination)
-            ? m_ip.source_for(header.source)
-            : header.destination;
+    Ipv6Address source = header.destination.is_multicast() || !m_ip.is_local(header.destination)
+                             ? m_ip.source_for(header.source)
+                             : header.destination;
     if (source.is_any())
         return;
     // As much of the offending packet as fits in the minimum MTU (RFC 4443 2.4 c).

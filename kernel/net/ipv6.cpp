@@ -69,6 +69,9 @@ Ipv6Address Ipv6Layer::default_router() const {
 }
 
 Ipv6Address Ipv6Layer::source_for(const Ipv6Address& destination) const {
+    // Loopback answers from the address it was sent to (RFC 6724 5 rule 1: the same address).
+    if (is_local(destination))
+        return destination;
     bool link_scope = is_link_scope(destination);
     const InterfaceAddress* best = nullptr;
     size_t best_match = 0;
@@ -93,11 +96,17 @@ Ipv6Address Ipv6Layer::source_for(const Ipv6Address& destination) const {
 }
 
 size_t Ipv6Layer::mtu_for(const Ipv6Address& destination) const {
+    if (is_local(destination))
+        return loopback_mtu;
     return m_path_mtu.lookup(destination, m_link_mtu, m_environment.now_ns());
 }
 
 void Ipv6Layer::record_packet_too_big(const Ipv6Address& destination, size_t mtu) {
     m_path_mtu.record(destination, min(mtu, m_link_mtu), m_environment.now_ns());
+}
+
+bool Ipv6Layer::is_local(const Ipv6Address& address) const {
+    return address.is_loopback() || is_our_address(address);
 }
 
 bool Ipv6Layer::is_on_link(const Ipv6Address& destination) const {
@@ -185,7 +194,7 @@ ErrorOr<bool> Ipv6Layer::send_datagram(const Ipv6Address& source, const Ipv6Addr
                                        uint8_t next_header, const TransmitFragment* fragments,
                                        size_t count, const TransportChecksum* checksum,
                                        uint8_t hop_limit, bool unspecified_source) {
-    if (destination.is_any() || destination.is_loopback() || is_our_address(destination))
+    if (destination.is_any())
         return ENETUNREACH;
     size_t payload_length = 0;
     for (size_t i = 0; i < count; ++i)
@@ -203,6 +212,8 @@ ErrorOr<bool> Ipv6Layer::send_datagram(const Ipv6Address& source, const Ipv6Addr
             return ENETUNREACH;
     }
     header.destination = destination;
+    if (is_local(destination))
+        return send_local(header, fragments, count, checksum);
     Ipv6Address next_hop = destination;
     if (!destination.is_multicast() && !is_on_link(destination)) {
         next_hop = default_router();
@@ -227,6 +238,44 @@ ErrorOr<bool> Ipv6Layer::send_datagram(const Ipv6Address& source, const Ipv6Addr
         store_be16(transport + checksum->offset, internet_checksum(transport, payload_length));
     }
     return transmit(next_hop, destination.is_multicast(), packet);
+}
+
+// Loops back: the packet is gathered with its transport checksum finished, and handed to the
+// upper layers at the next poll (deliver_local), never to the link.
+ErrorOr<bool> Ipv6Layer::send_local(const Ipv6Header& header, const TransmitFragment* fragments,
+                                    size_t count, const TransportChecksum* checksum) {
+    size_t length = ipv6_header_length + header.payload_length;
+    if (m_local.bytes() + length > max_local_bytes) {
+        ++m_statistics.dropped_no_memory;
+        return EAGAIN;
+    }
+    PacketBuffer* packet = PacketBuffer::create(length);
+    if (!packet) {
+        ++m_statistics.dropped_no_memory;
+        return EAGAIN;
+    }
+    write_ipv6_header(packet->data(), header);
+    size_t at = ipv6_header_length;
+    for (size_t i = 0; i < count; ++i) {
+        memcpy(packet->data() + at, fragments[i].data, fragments[i].length);
+        at += fragments[i].length;
+    }
+    uint8_t* transport = packet->data() + ipv6_header_length;
+    if (checksum && checksum->offset + 2u <= header.payload_length)
+        store_be16(transport + checksum->offset,
+                   internet_checksum(transport, header.payload_length));
+    m_local.append(packet);
+    return true;
+}
+
+void Ipv6Layer::deliver_local() {
+    for (size_t count = m_local.count(); count > 0; --count) {
+        PacketBuffer* packet = m_local.take_first();
+        Ipv6Header header;
+        if (parse_ipv6_header(packet->data(), packet->length, header) == Ipv6HeaderCheck::valid)
+            deliver(header, packet->data(), packet->length, true);
+        PacketBuffer::destroy(packet);
+    }
 }
 
 ErrorOr<bool> Ipv6Layer::transmit(const Ipv6Address& next_hop, bool multicast,

@@ -3,7 +3,8 @@
 // advertisements, each through duplicate address detection), on-link prefixes and the default
 // router, and output through the neighbour cache. Neighbour discovery (RFC 4861, RFC 4862) is
 // in neighbour_discovery.cpp; ICMPv6 in icmpv6.h. Fragments are dropped and counted: there is
-// no reassembly yet, and we never fragment (transports size to mtu_for()).
+// no reassembly yet, and we never fragment (transports size to mtu_for()). Packets to ::1 or to
+// one of our addresses loop back without the link, as Linux's lo carries them.
 #pragma once
 
 #include "lib/error_or.h"
@@ -13,6 +14,7 @@
 #include "net/ipv6_header.h"
 #include "net/link.h"
 #include "net/neighbour_cache.h"
+#include "net/packet_buffer.h"
 #include "net/path_mtu_cache.h"
 #include "net/stack.h"
 
@@ -52,6 +54,11 @@ public:
     // RFC 4861 10: MAX_RTR_SOLICITATIONS, RTR_SOLICITATION_INTERVAL.
     static constexpr unsigned max_router_solicitations = 3;
     static constexpr uint64_t router_solicitation_interval_ns = 4'000'000'000;
+    // Looped-back packets waiting for the next poll, at most (as IPv4's loopback).
+    static constexpr size_t max_local_bytes = 256 * 1024;
+    // What loopback carries: the largest payload without jumbograms (RFC 8200 3), as Linux's
+    // lo with its MTU of 65536.
+    static constexpr size_t loopback_mtu = 40 + 65535;
 
     Ipv6Layer(EthernetLink& link, const Environment& environment, StackStatistics& statistics);
 
@@ -63,6 +70,8 @@ public:
 
     // Preferred addresses only: tentative ones are not ours yet (RFC 4862 5.4).
     bool is_our_address(const Ipv6Address& address) const;
+    // ::1 or one of our addresses: what loops back, and what a socket may bind.
+    bool is_local(const Ipv6Address& address) const;
     // The groups we listen to: all-nodes and each address's solicited-node group.
     bool is_our_group(const Ipv6Address& group) const;
     // Our addresses of every state, in order, for reports and tests: false past the last.
@@ -77,6 +86,10 @@ public:
                                 uint8_t next_header, const TransmitFragment* fragments,
                                 size_t count, const TransportChecksum* checksum,
                                 uint8_t hop_limit = 0, bool unspecified_source = false);
+
+    // Hands the packets looped back since the last poll to the upper layers.
+    void deliver_local();
+    bool has_local() const { return !m_local.is_empty(); }
 
     // ICMPv6 says the path to `destination` carries only `mtu` bytes.
     void record_packet_too_big(const Ipv6Address& destination, size_t mtu);
@@ -119,6 +132,8 @@ private:
     void deliver(const Ipv6Header& header, const uint8_t* packet, size_t length,
                  bool checksum_verified);
     bool is_on_link(const Ipv6Address& destination) const;
+    ErrorOr<bool> send_local(const Ipv6Header& header, const TransmitFragment* fragments,
+                             size_t count, const TransportChecksum* checksum);
     ErrorOr<bool> transmit(const Ipv6Address& next_hop, bool multicast, PacketBuffer* packet);
     static void solicit_again(void* context, Ipv6Address address);
 
@@ -143,6 +158,7 @@ private:
     StackStatistics& m_statistics;
     Icmpv6Layer* m_icmp = nullptr;
     Ipv6TransportInput* m_transports = nullptr;
+    PacketQueue m_local;
     InterfaceAddress m_addresses[max_addresses];
     OnLinkPrefix m_prefixes[max_prefixes];
     Ipv6Address m_static_router;

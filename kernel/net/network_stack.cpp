@@ -184,6 +184,7 @@ void NetworkStack::poll() {
         taken += received;
     }
     state.ip.deliver_local();
+    state.ip6.deliver_local();
     uint64_t now = state.environment.now_ns();
     state.link.run_timers(now);
     state.ip.run_timers(now);
@@ -201,7 +202,7 @@ bool NetworkStack::has_undelivered_output() const {
 uint64_t NetworkStack::next_deadline_ns() const {
     State& state = *m_state;
     // Datagrams we sent ourselves arrive at the next poll, which is due now.
-    if (state.ip.has_local())
+    if (state.ip.has_local() || state.ip6.has_local())
         return state.environment.now_ns();
     uint64_t deadline = earliest(state.link.next_deadline_ns(), state.ip.next_deadline_ns());
     deadline = earliest(deadline, state.dhcp.next_deadline_ns());

@@ -1,17 +1,19 @@
 // UDP on an AF_INET6 socket bound to [::], over 127.0.0.1: IPv4 peers seen as ::ffff:127.0.0.1,
 // replies to a sockaddr_in and to the mapped sockaddr_in6, connect with either, connect(AF_UNSPEC)
-// forgetting the peer, and what IPV6_V6ONLY refuses (ipv6(7), udp(7)). The expected output is
-// the program's natively.
+// forgetting the peer, and what IPV6_V6ONLY refuses (ipv6(7), udp(7)); then IPv6 loopback: ::1
+// between two sockets, and a closed port's ICMPv6 port unreachable reaching a connected socket.
+// The expected output is the program's natively.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-enum { dual_port = 7101, only_port = 7102 };
+enum { dual_port = 7101, only_port = 7102, loopback_port = 7103, closed_port = 7104 };
 
 static struct sockaddr_in ipv4(int port) {
     struct sockaddr_in address;
@@ -135,5 +137,32 @@ int main(void) {
            bind(socket(AF_INET, SOCK_DGRAM, 0), (struct sockaddr*)&to_dual, sizeof to_dual));
     result("an AF_INET6 socket binds a sockaddr_in",
            bind(socket(AF_INET6, SOCK_DGRAM, 0), (struct sockaddr*)&to_dual, sizeof to_dual));
+
+    // ::1, both ways, and a closed port on it.
+    int near = socket(AF_INET6, SOCK_DGRAM, 0);
+    struct sockaddr_in6 at;
+    memset(&at, 0, sizeof at);
+    at.sin6_family = AF_INET6;
+    at.sin6_port = htons(loopback_port);
+    at.sin6_addr = in6addr_loopback;
+    result("bind [::1]", bind(near, (struct sockaddr*)&at, sizeof at));
+    int far = socket(AF_INET6, SOCK_DGRAM, 0);
+    result("sendto [::1]", sendto(far, "loop", 4, 0, (struct sockaddr*)&at, sizeof at));
+    receive(near, "over ::1");
+    struct sockaddr_in6 back;
+    length = sizeof back;
+    getsockname(far, (struct sockaddr*)&back, &length);
+    back.sin6_addr = in6addr_loopback;
+    result("reply over ::1", sendto(near, "back", 4, 0, (struct sockaddr*)&back, sizeof back));
+    memset(data, 0, sizeof data);
+    printf("the sender got %zd \"%s\"\n", recv(far, data, sizeof data - 1, 0), data);
+    struct sockaddr_in6 closed = at;
+    closed.sin6_port = htons(closed_port);
+    result("connect a closed port on ::1", connect(far, (struct sockaddr*)&closed, sizeof closed));
+    result("send to it", send(far, "x", 1, 0));
+    struct pollfd wait = {far, POLLIN, 0};
+    poll(&wait, 1, 5000);
+    printf("poll: POLLERR %d\n", (wait.revents & POLLERR) != 0);
+    result("recv after port unreachable", recv(far, data, sizeof data, MSG_DONTWAIT));
     return 0;
 }

@@ -111,7 +111,7 @@ ErrorOr<IpEndpoint> UdpLayer::claim(DatagramSocket& socket, const IpEndpoint& lo
             Ipv4Address address = local.address.v4();
             if (!m_ip.is_local(address) && !m_ip.is_broadcast(address))
                 return EADDRNOTAVAIL;
-        } else if (!m_ip6.is_our_address(local.address.v6)) {
+        } else if (!m_ip6.is_local(local.address.v6)) {
             return EADDRNOTAVAIL;
         }
     }

@@ -99,7 +99,7 @@ protected:
         return socket;
     }
     Bytes read(UdpSocket* socket, IpEndpoint* from) {
-        Bytes buffer(2000);
+        Bytes buffer(65536);
         auto received = socket->receive_from(buffer.data(), buffer.size(), false);
         if (received.is_error())
             return {};
@@ -281,6 +281,39 @@ TEST_F(NetUdp6, DatagramsBeyondThePathMtuAreRefused) {
     big.pop_back();
     ASSERT_OK(socket->send_to(big.data(), big.size(), &to));
     EXPECT_EQ(device.take_sent().size(), 1u);
+}
+
+// ::1 and our own addresses loop back at the next poll, never through the device, carrying
+// what lo carries; a closed port there answers port unreachable to the sender's socket.
+TEST_F(NetUdp6, LoopbackNeverTouchesTheDevice) {
+    UdpSocket* server = make_socket(true);
+    ASSERT_OK(server->bind({Ipv6Address::loopback(), 7}));
+    UdpSocket* client = make_socket(true);
+    IpEndpoint to{Ipv6Address::loopback(), 7};
+    Bytes big(20000, 0x42); // past the link's MTU
+    ASSERT_OK(client->send_to(big.data(), big.size(), &to));
+    EXPECT_TRUE(device.take_sent().empty());
+    EXPECT_EQ(stack->next_deadline_ns(), FakeEnvironment::now) << "delivery is due at once";
+    stack->poll();
+    IpEndpoint from;
+    EXPECT_EQ(read(server, &from), big);
+    EXPECT_EQ(from.address, IpAddress(Ipv6Address::loopback()));
+    EXPECT_EQ(from.port, client->local_endpoint().port);
+
+    UdpSocket* own = make_socket(true);
+    ASSERT_OK(own->bind(any6(8)));
+    IpEndpoint to_own{our6, 8};
+    ASSERT_OK(client->send_to("own", 3, &to_own));
+    stack->poll();
+    EXPECT_EQ(read(own, &from), bytes_of("own"));
+    EXPECT_EQ(from.address, IpAddress(our6)) << "sent from the address it went to";
+
+    ASSERT_OK(client->connect({Ipv6Address::loopback(), 9}));
+    ASSERT_OK(client->send_to("closed", 6, nullptr));
+    stack->poll(); // the datagram finds no socket: port unreachable, looped back
+    stack->poll(); // which reaches the client
+    EXPECT_EQ(client->take_error(), kernel::ECONNREFUSED);
+    EXPECT_TRUE(device.take_sent().empty());
 }
 
 } // namespace
