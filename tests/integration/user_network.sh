@@ -27,10 +27,9 @@ command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
 command -v curl >/dev/null || skip "curl is missing"
 (($(id -u) == 0)) || skip "switching to '$user' needs root; run the test as root"
 # As the user: ingot, the programs and the examples must be readable, /dev/kvm usable on hvt.
-as_user() {
-    setpriv --reuid="$uid" --regid="$gid" --groups="${kvm_gid:-$gid}" --inh-caps=-all \
-        --bounding-set=-all -- "$@"
-}
+user_command=(setpriv --reuid="$uid" --regid="$gid" --groups="${kvm_gid:-$gid}" --inh-caps=-all
+    --bounding-set=-all --)
+as_user() { "${user_command[@]}" "$@"; }
 for file in "$INGOT" "$PROGRAMS/udp_echo" "$EXAMPLES/http_server"; do
     [[ -e $file ]] || skip "$file is missing: build it first"
     as_user test -r "$file" || skip "$user cannot read $file (a build directory under a private home?)"
@@ -65,8 +64,12 @@ free_port() {
 }
 
 # Starts the guest as the user in the background: guest ARGS...
+# A simple command, not a function, goes to the background: $GUEST_PID is then ingot itself
+# (setpriv executes it), which cleanup's kill must reach; a function would run in a subshell
+# whose death leaves ingot running.
 guest() {
-    as_user "$INGOT" run --platform "$PLATFORM" "$@" >"$WORK/guest.out" 2>"$WORK/guest.err" </dev/null &
+    "${user_command[@]}" "$INGOT" run --platform "$PLATFORM" "$@" >"$WORK/guest.out" \
+        2>"$WORK/guest.err" </dev/null &
     GUEST_PID=$!
 }
 
