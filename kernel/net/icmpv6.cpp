@@ -89,24 +89,42 @@ void Icmpv6Layer::reply_to_echo(const Ipv6Datagram& request) {
         ++m_statistics.icmpv6_echo_replies;
 }
 
+namespace {
+
+// The packet an ICMPv6 error quotes: its fixed header's addresses and protocol, and where the
+// header starts (RFC 4443 2.4 c).
+struct QuotedPacket {
+    const uint8_t* header;
+    Ipv6Address source;
+    Ipv6Address destination;
+};
+
+// False unless the message holds an IPv6 header and `after_header` bytes beyond it.
+bool read_quoted(const Ipv6Datagram& datagram, size_t after_header, QuotedPacket& quoted) {
+    if (datagram.payload_length < icmpv6_header_length + ipv6_header_length + after_header ||
+        (datagram.payload[icmpv6_header_length] >> 4) != 6)
+        return false;
+    quoted.header = datagram.payload + icmpv6_header_length;
+    memcpy(quoted.source.bytes, quoted.header + 8, 16);
+    memcpy(quoted.destination.bytes, quoted.header + 24, 16);
+    return true;
+}
+
+} // namespace
+
 void Icmpv6Layer::receive_packet_too_big(const Ipv6Datagram& datagram) {
     ++m_statistics.icmpv6_packet_too_big;
     // The quoted packet must be one of ours: its fixed header at least.
-    if (datagram.payload_length < icmpv6_header_length + ipv6_header_length ||
-        (datagram.payload[icmpv6_header_length] >> 4) != 6) {
+    QuotedPacket quoted;
+    if (!read_quoted(datagram, 0, quoted)) {
         ++m_statistics.dropped_malformed;
         return;
     }
-    const uint8_t* quoted = datagram.payload + icmpv6_header_length;
-    Ipv6Address source;
-    Ipv6Address destination;
-    memcpy(source.bytes, quoted + 8, 16);
-    memcpy(destination.bytes, quoted + 24, 16);
-    if (!m_ip.is_our_address(source) || destination.is_multicast()) {
+    if (!m_ip.is_our_address(quoted.source) || quoted.destination.is_multicast()) {
         ++m_statistics.dropped_not_for_us;
         return;
     }
-    m_ip.record_packet_too_big(destination, load_be32(datagram.payload + 4));
+    m_ip.record_packet_too_big(quoted.destination, load_be32(datagram.payload + 4));
 }
 
 namespace {
@@ -133,23 +151,18 @@ void Icmpv6Layer::receive_destination_unreachable(const Ipv6Datagram& datagram) 
     // The quoted packet must be one we sent: its fixed header, then (we send no extension
     // headers) the first 8 bytes of its transport header.
     constexpr size_t quoted_transport = icmpv6_header_length + ipv6_header_length;
-    if (datagram.payload_length < quoted_transport + 8 ||
-        (datagram.payload[icmpv6_header_length] >> 4) != 6) {
+    QuotedPacket quoted;
+    if (!read_quoted(datagram, 8, quoted)) {
         ++m_statistics.dropped_malformed;
         return;
     }
-    const uint8_t* quoted = datagram.payload + icmpv6_header_length;
-    Ipv6Address source;
-    Ipv6Address destination;
-    memcpy(source.bytes, quoted + 8, 16);
-    memcpy(destination.bytes, quoted + 24, 16);
-    if (!m_ip.is_local(source) || !m_errors) {
+    if (!m_ip.is_local(quoted.source) || !m_errors) {
         ++m_statistics.dropped_not_for_us;
         return;
     }
-    m_errors->receive_icmp6_error(quoted[6], destination, datagram.payload + quoted_transport,
-                                  datagram.payload_length - quoted_transport,
-                                  unreachable_error(datagram.payload[1]));
+    m_errors->receive_icmp6_error(
+        quoted.header[6], quoted.destination, datagram.payload + quoted_transport,
+        datagram.payload_length - quoted_transport, unreachable_error(datagram.payload[1]));
 }
 
 bool Icmpv6Layer::take_error_token() {

@@ -220,39 +220,22 @@ ErrorOr<bool> Ipv6Layer::send_datagram(const Ipv6Address& source, const Ipv6Addr
         if (next_hop.is_any())
             return ENETUNREACH;
     }
-    PacketBuffer* packet = PacketBuffer::create(ipv6_header_length + payload_length);
-    if (!packet) {
-        ++m_statistics.dropped_no_memory;
-        return EAGAIN;
-    }
-    write_ipv6_header(packet->data(), header);
-    size_t at = ipv6_header_length;
-    for (size_t i = 0; i < count; ++i) {
-        memcpy(packet->data() + at, fragments[i].data, fragments[i].length);
-        at += fragments[i].length;
-    }
     // The packet is gathered once (it may wait for resolution), so the checksum is finished
     // here rather than by the device.
-    if (checksum && checksum->offset + 2u <= payload_length) {
-        uint8_t* transport = packet->data() + ipv6_header_length;
-        store_be16(transport + checksum->offset, internet_checksum(transport, payload_length));
-    }
+    PacketBuffer* packet = gather(header, fragments, count, checksum);
+    if (!packet)
+        return EAGAIN;
     return transmit(next_hop, destination.is_multicast(), packet);
 }
 
-// Loops back: the packet is gathered with its transport checksum finished, and handed to the
-// upper layers at the next poll (deliver_local), never to the link.
-ErrorOr<bool> Ipv6Layer::send_local(const Ipv6Header& header, const TransmitFragment* fragments,
-                                    size_t count, const TransportChecksum* checksum) {
-    size_t length = ipv6_header_length + header.payload_length;
-    if (m_local.bytes() + length > max_local_bytes) {
-        ++m_statistics.dropped_no_memory;
-        return EAGAIN;
-    }
-    PacketBuffer* packet = PacketBuffer::create(length);
+// The header and payload in one buffer, the transport checksum finished; null (counted) without
+// the memory.
+PacketBuffer* Ipv6Layer::gather(const Ipv6Header& header, const TransmitFragment* fragments,
+                                size_t count, const TransportChecksum* checksum) {
+    PacketBuffer* packet = PacketBuffer::create(ipv6_header_length + header.payload_length);
     if (!packet) {
         ++m_statistics.dropped_no_memory;
-        return EAGAIN;
+        return nullptr;
     }
     write_ipv6_header(packet->data(), header);
     size_t at = ipv6_header_length;
@@ -264,6 +247,19 @@ ErrorOr<bool> Ipv6Layer::send_local(const Ipv6Header& header, const TransmitFrag
     if (checksum && checksum->offset + 2u <= header.payload_length)
         store_be16(transport + checksum->offset,
                    internet_checksum(transport, header.payload_length));
+    return packet;
+}
+
+// Loops back: handed to the upper layers at the next poll (deliver_local), never to the link.
+ErrorOr<bool> Ipv6Layer::send_local(const Ipv6Header& header, const TransmitFragment* fragments,
+                                    size_t count, const TransportChecksum* checksum) {
+    if (m_local.bytes() + ipv6_header_length + header.payload_length > max_local_bytes) {
+        ++m_statistics.dropped_no_memory;
+        return EAGAIN;
+    }
+    PacketBuffer* packet = gather(header, fragments, count, checksum);
+    if (!packet)
+        return EAGAIN;
     m_local.append(packet);
     return true;
 }

@@ -132,6 +132,8 @@ private:
     void deliver(const Ipv6Header& header, const uint8_t* packet, size_t length,
                  bool checksum_verified);
     bool is_on_link(const Ipv6Address& destination) const;
+    PacketBuffer* gather(const Ipv6Header& header, const TransmitFragment* fragments, size_t count,
+                         const TransportChecksum* checksum);
     ErrorOr<bool> send_local(const Ipv6Header& header, const TransmitFragment* fragments,
                              size_t count, const TransportChecksum* checksum);
     ErrorOr<bool> transmit(const Ipv6Address& next_hop, bool multicast, PacketBuffer* packet);
