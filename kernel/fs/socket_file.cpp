@@ -45,7 +45,7 @@ using socket_option::timeout_value;
 ErrorOr<SocketFile*> SocketFile::create(Type type, bool ipv6) {
     net::Socket* socket = nullptr;
     if (net::NetworkStack* stack = network_stack()) {
-        socket = type == Type::Stream ? static_cast<net::Socket*>(stack->create_tcp_socket())
+        socket = type == Type::Stream ? static_cast<net::Socket*>(stack->create_tcp_socket(ipv6))
                                       : static_cast<net::Socket*>(stack->create_udp_socket(ipv6));
         if (!socket)
             return ENOMEM;

@@ -32,7 +32,7 @@ public:
 
     enum class Type { Stream = 1, Datagram = 2 }; // SOCK_STREAM, SOCK_DGRAM
 
-    // ENOMEM. `ipv6`: an AF_INET6 socket (datagrams only: TCP speaks IPv4 alone).
+    // ENOMEM. `ipv6`: an AF_INET6 socket.
     static ErrorOr<SocketFile*> create(Type type, bool ipv6 = false);
     ~SocketFile() override;
     SocketFile(const SocketFile&) = delete;

@@ -127,9 +127,7 @@ ErrorOr<void> write_address(const SocketFile& socket, uint64_t user_address, uin
 // that cannot reach it: say so once, with the options that give it a network.
 void warn_if_unreachable(const net::IpEndpoint& local) {
     static bool warned;
-    bool loopback =
-        local.address.is_v4() ? local.address.v4().is_loopback() : local.address.v6.is_loopback();
-    if (warned || platform::net_device() || loopback)
+    if (warned || platform::net_device() || local.address.is_loopback())
         return;
     warned = true;
     klog("listening on port %u, but this VM has no network device: nothing outside can connect "
@@ -202,14 +200,10 @@ ErrorOr<long> sys_socket(int family, int type_and_flags, int protocol) {
         return EINVAL;
     if (family == net::af_unix)
         return unix_socket_calls::socket(type, static_cast<unsigned>(flags), protocol);
-    // IPv4, and IPv6 for UDP only: TCP speaks IPv4 alone, so a C library asking for an
-    // AF_INET6 stream falls back or fails cleanly.
     if (family != net::af_inet && family != net::af_inet6)
         return EAFNOSUPPORT;
     if (type != sock_stream && type != sock_dgram)
         return ESOCKTNOSUPPORT;
-    if (family == net::af_inet6 && type == sock_stream)
-        return EAFNOSUPPORT;
     if (protocol != 0 && protocol != (type == sock_stream ? ipproto_tcp : ipproto_udp))
         return EPROTONOSUPPORT;
     auto kind = type == sock_stream ? SocketFile::Type::Stream : SocketFile::Type::Datagram;

@@ -87,6 +87,10 @@ struct IpAddress {
     }
     // The wildcard of its family: 0.0.0.0 or ::.
     constexpr bool is_any() const { return is_v4() ? v4().is_any() : v6.is_any(); }
+    constexpr bool is_loopback() const { return is_v4() ? v4().is_loopback() : v6.is_loopback(); }
+    constexpr bool is_multicast() const {
+        return is_v4() ? v4().is_multicast() : v6.is_multicast();
+    }
     constexpr bool operator==(const IpAddress&) const = default;
 };
 

@@ -125,6 +125,13 @@ void Icmpv6Layer::receive_packet_too_big(const Ipv6Datagram& datagram) {
         return;
     }
     m_ip.record_packet_too_big(quoted.destination, load_be32(datagram.payload + 4));
+    // The transport resizes what it has in flight (TCP's MSS) to what the path now carries,
+    // as the cache holds it: never below 1280 nor above the link's MTU, whatever was claimed.
+    constexpr size_t quoted_transport = icmpv6_header_length + ipv6_header_length;
+    if (m_errors && datagram.payload_length >= quoted_transport + 8)
+        m_errors->receive_icmp6_error(
+            quoted.header[6], quoted.destination, datagram.payload + quoted_transport,
+            datagram.payload_length - quoted_transport, EMSGSIZE, m_ip.mtu_for(quoted.destination));
 }
 
 namespace {
@@ -162,7 +169,7 @@ void Icmpv6Layer::receive_destination_unreachable(const Ipv6Datagram& datagram) 
     }
     m_errors->receive_icmp6_error(
         quoted.header[6], quoted.destination, datagram.payload + quoted_transport,
-        datagram.payload_length - quoted_transport, unreachable_error(datagram.payload[1]));
+        datagram.payload_length - quoted_transport, unreachable_error(datagram.payload[1]), 0);
 }
 
 bool Icmpv6Layer::take_error_token() {

@@ -35,14 +35,16 @@ inline constexpr uint8_t port = 4;
 
 inline constexpr size_t icmpv6_header_length = 8;
 
-// Where destination-unreachable messages about our packets go: the transport that sent them.
-// `quoted` is the start of our transport header as the message quotes it; `remote` the
-// destination we sent to; `error` the errno it means (RFC 4443 3.1 codes as Linux maps them).
+// Where destination-unreachable and packet-too-big messages about our packets go: the
+// transport that sent them. `quoted` is the start of our transport header as the message
+// quotes it; `remote` the destination we sent to; `error` the errno it means (RFC 4443 3.1
+// codes as Linux maps them; EMSGSIZE for packet too big, with the `mtu` it reports, 0 else).
 class Icmpv6ErrorSink {
 public:
     virtual ~Icmpv6ErrorSink() = default;
     virtual void receive_icmp6_error(uint8_t protocol, const Ipv6Address& remote,
-                                     const uint8_t* quoted, size_t length, int error) = 0;
+                                     const uint8_t* quoted, size_t length, int error,
+                                     size_t mtu) = 0;
 };
 
 class Icmpv6Layer {

@@ -1,4 +1,4 @@
-// The IPv6 layer as the transports see it (ICMPv6 now; TCP and UDP over IPv6 next): where
+// The IPv6 layer as the transports see it (TCP; UDP and ICMPv6 use Ipv6Layer itself): where
 // their datagrams go. The IPv6 counterpart of ip_output.h.
 #pragma once
 
@@ -23,6 +23,8 @@ public:
     // The largest packet towards `destination`: the link's, or less as packet-too-big
     // messages have said; never below 1280.
     virtual size_t mtu_for(const Ipv6Address& destination) const = 0;
+    // ::1 or one of our addresses: what a socket may bind.
+    virtual bool is_local(const Ipv6Address& address) const = 0;
     virtual bool offers_checksum_offload() const = 0;
 
     // Sends one packet whose payload is `fragments` in order (copied before returning); no

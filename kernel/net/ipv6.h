@@ -71,7 +71,7 @@ public:
     // Preferred addresses only: tentative ones are not ours yet (RFC 4862 5.4).
     bool is_our_address(const Ipv6Address& address) const;
     // ::1 or one of our addresses: what loops back, and what a socket may bind.
-    bool is_local(const Ipv6Address& address) const;
+    bool is_local(const Ipv6Address& address) const override;
     // The groups we listen to: all-nodes and each address's solicited-node group.
     bool is_our_group(const Ipv6Address& group) const;
     // Our addresses of every state, in order, for reports and tests: false past the last.

@@ -37,7 +37,7 @@ struct NetworkStack::State final : FrameReceiver,
         : device(device), environment(environment), link(device, this->environment, statistics),
           ip(link, this->environment, statistics), icmp(ip, this->environment, statistics, *this),
           ip6(link, this->environment, statistics), icmp6(ip6, this->environment, statistics),
-          udp(ip, icmp, ip6, icmp6, this->environment, statistics), tcp(ip, this->environment),
+          udp(ip, icmp, ip6, icmp6, this->environment, statistics), tcp(ip, ip6, this->environment),
           dhcp(*this, this->environment, device.mac_address()) {
         ip.set_transport_input(this);
         ip6.set_transport_input(this);
@@ -71,12 +71,26 @@ struct NetworkStack::State final : FrameReceiver,
         }
     }
 
-    // TCP speaks IPv4 only: a segment over IPv6 is an unrecognized next header.
     bool receive_datagram6(const Ipv6Datagram& datagram) override {
-        if (datagram.protocol != ip_protocol::udp)
+        switch (datagram.protocol) {
+        case ip_protocol::udp:
+            udp.receive6(datagram);
+            return true;
+        case ip_protocol::tcp: {
+            // TCP never answers a group; nor IPv4-mapped addresses on the wire, which would
+            // pass for IPv4 (RFC 4291 2.5.5.2; Linux's tcp_v6_rcv drops them too).
+            IpAddress source(datagram.header.source), destination(datagram.header.destination);
+            if (datagram.multicast || source.is_v4() || destination.is_v4()) {
+                ++statistics.dropped_not_for_us;
+                return true;
+            }
+            tcp.receive(source, destination, datagram.payload, datagram.payload_length,
+                        datagram.checksum_verified);
+            return true;
+        }
+        default:
             return false;
-        udp.receive6(datagram);
-        return true;
+        }
     }
 
     void receive_icmp_error(uint8_t protocol, Ipv4Address, Ipv4Address remote,
@@ -89,8 +103,10 @@ struct NetworkStack::State final : FrameReceiver,
     }
 
     void receive_icmp6_error(uint8_t protocol, const Ipv6Address& remote, const uint8_t* quoted,
-                             size_t length, int error) override {
-        if (protocol == ip_protocol::udp)
+                             size_t length, int error, size_t mtu) override {
+        if (protocol == ip_protocol::tcp)
+            tcp.receive_icmp_error(remote, quoted, length, error, mtu);
+        else if (protocol == ip_protocol::udp)
             udp.receive_icmp_error(remote, quoted, length, error);
     }
 
@@ -210,8 +226,8 @@ uint64_t NetworkStack::next_deadline_ns() const {
     return earliest(deadline, state.tcp.next_deadline_ns());
 }
 
-TcpSocket* NetworkStack::create_tcp_socket() {
-    return m_state->tcp.create_socket();
+TcpSocket* NetworkStack::create_tcp_socket(bool ipv6) {
+    return m_state->tcp.create_socket(ipv6);
 }
 
 UdpSocket* NetworkStack::create_udp_socket(bool ipv6) {

@@ -57,8 +57,9 @@ public:
     // Whether TCP still has data or a FIN its peers have not acknowledged (see finish_output).
     bool has_undelivered_output() const;
 
-    TcpSocket* create_tcp_socket();                  // nullptr when out of memory
-    UdpSocket* create_udp_socket(bool ipv6 = false); // AF_INET6 with `ipv6`
+    // AF_INET6 with `ipv6`; nullptr when out of memory.
+    TcpSocket* create_tcp_socket(bool ipv6 = false);
+    UdpSocket* create_udp_socket(bool ipv6 = false);
 
     const StackStatistics& statistics() const;
 

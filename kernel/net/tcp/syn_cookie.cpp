@@ -28,16 +28,41 @@ void SynCookies::set_key(const uint32_t key[8]) {
     m_keyed = true;
 }
 
-// ChaCha20 as a keyed pseudo-random function of the 4-tuple, the minute and the use, where
-// Linux uses SipHash: a peer that cannot guess the key cannot forge a cookie.
+// ChaCha20 as a keyed pseudo-random function of 128 bits (its counter and nonce), chained over
+// the 4-tuple, the minute and the use as CBC-MAC chains a block cipher: each address fills one
+// input, the ports and counts the last. Over inputs of one fixed length that is a
+// pseudo-random function too, where Linux uses SipHash: a peer that cannot guess the key
+// cannot forge a cookie, whichever family its addresses are of.
 uint32_t SynCookies::hash(const SynCookieFlow& flow, uint32_t count, uint32_t which) const {
-    const uint32_t nonce[2] = {flow.local.value, flow.remote.value};
-    uint64_t counter = (uint64_t(flow.local_port) << 48) | (uint64_t(flow.remote_port) << 32) |
-                       (uint64_t(count) << 2) | which;
+    auto words = [](const IpAddress& address, uint32_t(&out)[4]) {
+        for (int index = 0; index < 4; ++index) {
+            const uint8_t* bytes = address.v6.bytes + 4 * index;
+            out[index] = (uint32_t(bytes[0]) << 24) | (uint32_t(bytes[1]) << 16) |
+                         (uint32_t(bytes[2]) << 8) | bytes[3];
+        }
+    };
+    uint32_t local[4], remote[4];
+    words(flow.local, local);
+    words(flow.remote, remote);
+    uint32_t chain[4] = {};
     uint8_t block[64];
-    chacha20_block(m_key, counter, nonce, block);
-    return uint32_t(block[0]) | (uint32_t(block[1]) << 8) | (uint32_t(block[2]) << 16) |
-           (uint32_t(block[3]) << 24);
+    auto step = [&](const uint32_t(&input)[4]) {
+        uint32_t mixed[4];
+        for (int index = 0; index < 4; ++index)
+            mixed[index] = chain[index] ^ input[index];
+        const uint32_t nonce[2] = {mixed[2], mixed[3]};
+        chacha20_block(m_key, (uint64_t(mixed[0]) << 32) | mixed[1], nonce, block);
+        for (int index = 0; index < 4; ++index)
+            chain[index] = uint32_t(block[4 * index]) | (uint32_t(block[4 * index + 1]) << 8) |
+                           (uint32_t(block[4 * index + 2]) << 16) |
+                           (uint32_t(block[4 * index + 3]) << 24);
+    };
+    step(local);
+    step(remote);
+    const uint32_t last[4] = {(uint32_t(flow.local_port) << 16) | flow.remote_port, count, which,
+                              0};
+    step(last);
+    return chain[0];
 }
 
 uint32_t SynCookies::make(const SynCookieFlow& flow, uint32_t peer_isn, uint16_t peer_mss,

@@ -17,8 +17,8 @@ namespace kernel::net::tcp {
 
 // The connection a cookie is for, seen from our side.
 struct SynCookieFlow {
-    Ipv4Address local;
-    Ipv4Address remote;
+    IpAddress local;
+    IpAddress remote;
     uint16_t local_port = 0;
     uint16_t remote_port = 0;
 };

@@ -1,6 +1,7 @@
 #include "net/tcp/tcp_connection.h"
 
 #include "lib/utility.h"
+#include "net/ipv6_header.h"
 #include "net/tcp/sequence.h"
 #include "net/tcp/tcp_table.h"
 
@@ -14,7 +15,9 @@ constexpr int maximum_backlog = 4096;
 
 } // namespace
 
-TcpConnection::TcpConnection(TcpTable& table) : m_table(table) {}
+TcpConnection::TcpConnection(TcpTable& table, bool ipv6)
+    : m_table(table), m_ipv6(ipv6),
+      m_local(ipv6 ? IpEndpoint(Ipv6Address::any(), 0) : IpEndpoint(Ipv4Address::any(), 0)) {}
 
 TcpConnection::~TcpConnection() {
     TcpTable::unindex(*this);
@@ -58,13 +61,15 @@ uint32_t TcpConnection::poll_events() const {
     return events;
 }
 
-// TCP runs over IPv4 only: sockets come from AF_INET, whose addresses are all IPv4.
-ErrorOr<void> TcpConnection::bind(const IpEndpoint& requested) {
-    if (!requested.address.is_v4())
+// An AF_INET socket takes IPv4 addresses alone; an AF_INET6 one both, IPv4 as ::ffff:a.b.c.d
+// unless IPV6_V6ONLY refuses them (EINVAL, as Linux's inet6_bind).
+ErrorOr<void> TcpConnection::bind(const IpEndpoint& local) {
+    if (!local.address.is_v4() && !m_ipv6)
         return EAFNOSUPPORT;
+    if (local.address.is_v4() && m_ipv6 && m_options.v6_only)
+        return EINVAL;
     if (m_bound || m_state != TcpState::closed)
         return EINVAL;
-    Ipv4Endpoint local = requested.v4();
     uint16_t port = TRY(m_table.choose_port(*this, local));
     m_local = {local.address, port};
     m_bound = true;
@@ -72,10 +77,15 @@ ErrorOr<void> TcpConnection::bind(const IpEndpoint& requested) {
     return {};
 }
 
-ErrorOr<void> TcpConnection::connect(const IpEndpoint& requested) {
-    if (!requested.address.is_v4())
+ErrorOr<void> TcpConnection::connect(const IpEndpoint& remote) {
+    if (!remote.address.is_v4() && !m_ipv6)
         return EAFNOSUPPORT;
-    Ipv4Endpoint remote = requested.v4();
+    // A mapped address on an IPV6_V6ONLY socket, or a family other than the one the socket is
+    // bound to, has no route (tcp_v6_connect's ENETUNREACH).
+    bool bound_elsewhere =
+        m_bound && !m_local.address.is_any() && m_local.address.is_v4() != remote.address.is_v4();
+    if ((remote.address.is_v4() && m_ipv6 && m_options.v6_only) || bound_elsewhere)
+        return ENETUNREACH;
     switch (m_state) {
     case TcpState::syn_sent:
     case TcpState::syn_received:
@@ -95,14 +105,13 @@ ErrorOr<void> TcpConnection::connect(const IpEndpoint& requested) {
     if (remote.port == 0 || remote.address.is_any() || remote.address.is_multicast() ||
         remote.address == Ipv4Address::limited_broadcast())
         return remote.port == 0 ? ECONNREFUSED : ENETUNREACH;
-    Ipv4Address local_address = m_local.address;
+    IpAddress local_address = m_local.address;
     if (local_address.is_any())
-        local_address =
-            remote.address.is_loopback() ? remote.address : m_table.ip().local_address();
+        local_address = m_table.source_for(remote.address);
     if (local_address.is_any())
-        return ENETUNREACH; // no address yet (DHCP has not finished)
+        return ENETUNREACH; // no address of its family yet (DHCP or DAD has not finished)
     if (!m_bound) {
-        uint16_t port = TRY(m_table.choose_connect_port(local_address, remote));
+        uint16_t port = TRY(m_table.choose_connect_port(*this, local_address));
         m_local.port = port;
         m_bound = true;
     }
@@ -136,7 +145,7 @@ ErrorOr<void> TcpConnection::shutdown(bool read, bool write) {
 ErrorOr<IpEndpoint> TcpConnection::remote_endpoint() const {
     if (m_state == TcpState::closed || m_state == TcpState::listen || m_state == TcpState::syn_sent)
         return ENOTCONN;
-    return IpEndpoint(m_remote);
+    return m_remote;
 }
 
 int TcpConnection::take_error() {
@@ -269,7 +278,7 @@ ErrorOr<void> TcpConnection::listen(int backlog) {
     if (m_ever_connected)
         return EINVAL;
     if (!m_bound)
-        TRY(bind({Ipv4Address::any(), 0}));
+        TRY(bind({m_local.address, 0})); // the wildcard of its family
     m_backlog = static_cast<uint16_t>(max(1, min(backlog, maximum_backlog)));
     m_state = TcpState::listen;
     m_table.index(*this);
@@ -360,20 +369,21 @@ void TcpConnection::icmp_error(uint32_t sequence, int error, size_t next_hop_mtu
 }
 
 void TcpConnection::lower_path_mtu(size_t next_hop_mtu) {
-    size_t current = m_path_mtu ? m_path_mtu : m_table.ip().mtu();
-    // A report below the floor (or none, from a router older than RFC 1191) is taken as the
-    // floor, and segments leave without DF so that such a path fragments them, as Linux's
-    // locked route MTU does.
-    if (next_hop_mtu < tcp_minimum_path_mtu) {
+    if (!m_remote.address.is_v4()) {
+        // Every IPv6 link carries 1280 bytes; a smaller report is forged (RFC 8201 4).
+        next_hop_mtu = max(next_hop_mtu, ipv6_minimum_mtu);
+    } else if (next_hop_mtu < tcp_minimum_path_mtu) {
+        // A report below the floor (or none, from a router older than RFC 1191) is taken as
+        // the floor, and segments leave without DF so that such a path fragments them, as
+        // Linux's locked route MTU does.
         next_hop_mtu = tcp_minimum_path_mtu;
         m_dont_fragment = false;
     }
-    // An ICMP error never raises the estimate (RFC 1191 6.3).
-    if (next_hop_mtu >= current)
-        return;
-    m_path_mtu = static_cast<uint16_t>(next_hop_mtu);
     size_t options = m_timestamps ? 12 : 0;
-    size_t mss = max<size_t>(next_hop_mtu - 40 - options, 64);
+    size_t headers = TcpTable::ip_header_length_for(m_remote.address) + tcp_minimum_header;
+    size_t mss = max<size_t>(next_hop_mtu - headers - options, 64);
+    // An ICMP error never raises the estimate (RFC 1191 6.3), which the MSS is: over IPv6 the
+    // layer below has already lowered its own by the time the message reaches us.
     if (mss >= m_mss)
         return;
     m_mss = static_cast<uint16_t>(mss);

@@ -44,7 +44,9 @@ inline constexpr size_t tcp_minimum_path_mtu = 552;
 
 class TcpConnection final : public TcpSocket {
 public:
-    explicit TcpConnection(TcpTable& table);
+    // `ipv6`: an AF_INET6 socket, which speaks IPv4 as well through mapped addresses unless
+    // IPV6_V6ONLY is set.
+    TcpConnection(TcpTable& table, bool ipv6);
     ~TcpConnection() override;
 
     // Socket
@@ -67,7 +69,8 @@ public:
 
     // From the table.
     void input(const TcpSegment& segment);
-    void listener_input(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
+    void listener_input(const IpAddress& source, const IpAddress& destination,
+                        const TcpSegment& segment);
     // An ICMP error quoting our segment with `sequence`; `next_hop_mtu` as IcmpErrorSink has it.
     void icmp_error(uint32_t sequence, int error, size_t next_hop_mtu);
     void run_timers(uint64_t now);
@@ -81,8 +84,9 @@ public:
 
     TcpState state() const { return m_state; }
     bool is_bound() const { return m_bound; }
-    Ipv4Endpoint local() const { return m_local; }
-    Ipv4Endpoint remote() const { return m_remote; }
+    const IpEndpoint& local() const { return m_local; }
+    const IpEndpoint& remote() const { return m_remote; }
+    bool is_ipv6() const { return m_ipv6; }
     bool is_listening() const { return m_state == TcpState::listen; }
     const SocketOptions& socket_options() const { return m_options; }
 
@@ -177,21 +181,25 @@ private:
     void enter_time_wait();
 
     // tcp_listener.cpp
-    void accept_syn(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
-    void send_syn_cookie(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
+    void accept_syn(const IpAddress& source, const IpAddress& destination,
+                    const TcpSegment& segment);
+    void send_syn_cookie(const IpAddress& source, const IpAddress& destination,
+                         const TcpSegment& segment);
     // A new connection in SYN-RECEIVED for this listener, from the SYN or cookie ACK `header`
     // that `source` sent to `destination`; nullptr when there is no memory for it.
-    TcpConnection* create_child(Ipv4Address source, Ipv4Address destination,
+    TcpConnection* create_child(const IpAddress& source, const IpAddress& destination,
                                 const TcpHeader& header);
     // An ACK for no child: true when its cookie was ours and the connection now exists.
-    bool accept_cookie(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
+    bool accept_cookie(const IpAddress& source, const IpAddress& destination,
+                       const TcpSegment& segment);
     void child_established(TcpConnection& child);
     void child_closed(TcpConnection& child);
 
     TcpTable& m_table;
     TcpState m_state = TcpState::closed;
-    Ipv4Endpoint m_local;
-    Ipv4Endpoint m_remote;
+    bool m_ipv6;
+    IpEndpoint m_local; // the wildcard of the socket's family until bound
+    IpEndpoint m_remote;
     bool m_bound = false;
     bool m_program_owns = true;
     bool m_ever_connected = false;
@@ -228,8 +236,7 @@ private:
 
     // Negotiated options.
     uint16_t m_mss = 536;        // payload per segment, as the path allows
-    uint16_t m_path_mtu = 0;     // as ICMP lowered it; 0 while it is the link's MTU
-    bool m_dont_fragment = true; // RFC 1191, until the path turns out below the floor
+    bool m_dont_fragment = true; // IPv4: RFC 1191, until the path turns out below the floor
     uint8_t m_snd_wscale = 0;
     uint8_t m_rcv_wscale = 0;
     bool m_window_scaling = false;

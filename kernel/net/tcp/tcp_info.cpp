@@ -87,8 +87,7 @@ void TcpConnection::get_info(LinuxTcpInfo& info) const {
     uint32_t threshold = m_congestion.slow_start_threshold();
     info.snd_ssthresh = threshold == 0xffffffff ? tcp_infinite_ssthresh : threshold / m_mss;
     info.snd_cwnd = m_congestion.window() / m_mss;
-    size_t mtu = m_table.ip().mtu();
-    info.advmss = mtu > 40 ? static_cast<uint32_t>(mtu - 40) : 536;
+    info.advmss = m_table.mss_for(m_remote.address);
     info.reordering = 3; // the duplicate-ACK threshold (RFC 5681 3.2), Linux's default
     info.total_retrans = m_counters.retransmitted_segments;
     info.bytes_acked = m_counters.bytes_acked;

@@ -8,8 +8,7 @@
 namespace kernel::net::tcp {
 
 void TcpConnection::take_options(const TcpOptions& options) {
-    size_t mtu = m_table.ip().mtu();
-    uint32_t our_mss = mtu > 40 ? static_cast<uint32_t>(mtu - 40) : 536;
+    uint32_t our_mss = m_table.mss_for(m_remote.address);
     uint32_t peer_mss = options.has_mss ? options.mss : 536;
     m_mss = static_cast<uint16_t>(max<uint32_t>(min(our_mss, peer_mss), 64));
     // Each option holds only when both SYNs carried it; ours always offers them all.

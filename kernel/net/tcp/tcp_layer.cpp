@@ -8,24 +8,24 @@ struct TcpLayer::State : tcp::TcpTable {
     using TcpTable::TcpTable;
 };
 
-TcpLayer::TcpLayer(IpOutput& ip, const Environment& environment)
-    : m_state(new State(ip, environment)) {}
+TcpLayer::TcpLayer(IpOutput& ip, Ip6Output& ip6, const Environment& environment)
+    : m_state(new State(ip, ip6, environment)) {}
 
 TcpLayer::~TcpLayer() {
     delete m_state;
 }
 
-TcpSocket* TcpLayer::create_socket() {
-    return m_state ? m_state->create_connection() : nullptr;
+TcpSocket* TcpLayer::create_socket(bool ipv6) {
+    return m_state ? m_state->create_connection(ipv6) : nullptr;
 }
 
-void TcpLayer::receive(Ipv4Address source, Ipv4Address destination, const uint8_t* segment,
-                       size_t length, bool checksum_verified) {
+void TcpLayer::receive(const IpAddress& source, const IpAddress& destination,
+                       const uint8_t* segment, size_t length, bool checksum_verified) {
     if (m_state)
         m_state->receive(source, destination, segment, length, checksum_verified);
 }
 
-void TcpLayer::receive_icmp_error(Ipv4Address remote, const uint8_t* quoted, size_t length,
+void TcpLayer::receive_icmp_error(const IpAddress& remote, const uint8_t* quoted, size_t length,
                                   int error, size_t next_hop_mtu) {
     if (m_state)
         m_state->receive_icmp_error(remote, quoted, length, error, next_hop_mtu);

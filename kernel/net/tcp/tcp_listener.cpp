@@ -13,13 +13,14 @@ namespace kernel::net::tcp {
 
 namespace {
 
-SynCookieFlow flow_of(Ipv4Address source, Ipv4Address destination, const TcpHeader& header) {
+SynCookieFlow flow_of(const IpAddress& source, const IpAddress& destination,
+                      const TcpHeader& header) {
     return {destination, source, header.destination_port, header.source_port};
 }
 
 } // namespace
 
-void TcpConnection::listener_input(Ipv4Address source, Ipv4Address destination,
+void TcpConnection::listener_input(const IpAddress& source, const IpAddress& destination,
                                    const TcpSegment& segment) {
     const TcpHeader& header = segment.header;
     if (header.has(tcp_flag::rst))
@@ -33,7 +34,7 @@ void TcpConnection::listener_input(Ipv4Address source, Ipv4Address destination,
         accept_syn(source, destination, segment);
 }
 
-void TcpConnection::accept_syn(Ipv4Address source, Ipv4Address destination,
+void TcpConnection::accept_syn(const IpAddress& source, const IpAddress& destination,
                                const TcpSegment& segment) {
     if (m_accept_queue_length >= m_backlog) {
         ++m_table.statistics().syn_dropped_backlog_full;
@@ -63,9 +64,9 @@ void TcpConnection::accept_syn(Ipv4Address source, Ipv4Address destination,
     child->send_syn();
 }
 
-TcpConnection* TcpConnection::create_child(Ipv4Address source, Ipv4Address destination,
+TcpConnection* TcpConnection::create_child(const IpAddress& source, const IpAddress& destination,
                                            const TcpHeader& header) {
-    TcpConnection* child = m_table.create_connection();
+    TcpConnection* child = m_table.create_connection(m_ipv6);
     if (!child)
         return nullptr;
     child->m_program_owns = false;
@@ -79,7 +80,7 @@ TcpConnection* TcpConnection::create_child(Ipv4Address source, Ipv4Address desti
     return child;
 }
 
-void TcpConnection::send_syn_cookie(Ipv4Address source, Ipv4Address destination,
+void TcpConnection::send_syn_cookie(const IpAddress& source, const IpAddress& destination,
                                     const TcpSegment& segment) {
     uint64_t now = m_table.now_ns();
     m_syn_overflow_at = now;
@@ -96,9 +97,8 @@ void TcpConnection::send_syn_cookie(Ipv4Address source, Ipv4Address destination,
     header.flags = tcp_flag::syn | tcp_flag::ack;
     header.window = static_cast<uint16_t>(min<uint32_t>(m_options.receive_buffer, 0xffff));
     TcpOptions& options = header.options;
-    size_t mtu = m_table.ip().mtu();
     options.has_mss = true;
-    options.mss = static_cast<uint16_t>(min<size_t>(mtu > 40 ? mtu - 40 : 536, 0xffff));
+    options.mss = m_table.mss_for(source);
     // Without timestamps there is nowhere to keep window scaling and SACK: the connection
     // goes without them, as Linux's does.
     if (offered.has_timestamps) {
@@ -119,7 +119,7 @@ void TcpConnection::send_syn_cookie(Ipv4Address source, Ipv4Address destination,
     ++m_table.statistics().syn_cookies_sent;
 }
 
-bool TcpConnection::accept_cookie(Ipv4Address source, Ipv4Address destination,
+bool TcpConnection::accept_cookie(const IpAddress& source, const IpAddress& destination,
                                   const TcpSegment& segment) {
     // As Linux: cookies are looked at only while the queue has lately overflowed, so that at
     // other times a guessed cookie has nothing to hit.

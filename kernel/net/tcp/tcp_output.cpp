@@ -11,8 +11,6 @@ namespace {
 // Payload pieces per segment: a full segment spans at most this many buffer chunks (a 64 KiB
 // TSO segment's ~65 KB over 2 KiB chunks, unaligned at both ends).
 constexpr size_t maximum_pieces = 34;
-// The IP header in front of every segment; TCP sends no IP options.
-constexpr size_t ip_header_length = 20;
 
 } // namespace
 
@@ -67,8 +65,7 @@ void TcpConnection::transmit(uint32_t sequence, uint8_t flags, size_t length) {
     TcpOptions& options = header.options;
     if (flags & tcp_flag::syn) {
         options.has_mss = true;
-        size_t mtu = m_table.ip().mtu();
-        options.mss = static_cast<uint16_t>(min<size_t>(mtu > 40 ? mtu - 40 : 536, 0xffff));
+        options.mss = m_table.mss_for(m_remote.address);
         bool answering = m_state == TcpState::syn_received;
         if (!answering || m_window_scaling) {
             options.has_window_scale = true;
@@ -135,16 +132,16 @@ size_t TcpConnection::payload_limit() const {
 
 size_t TcpConnection::send_limit() const {
     size_t segment = payload_limit();
-    IpOutput& ip = m_table.ip();
-    size_t datagram = ip.tcp_segmentation_limit();
+    size_t datagram = m_table.segmentation_limit_for(m_remote.address);
     // Once the path has lost a segment (the slow-start threshold is set), segments go one at
     // a time: bursts of 64 KiB into a path that drops them lose more. This kept lossy
     // transfers moving when recovery went back N after a timeout; with RACK and the
     // scoreboard it is a candidate to lift, not yet measured without.
-    if (datagram <= ip.mtu() || m_congestion.slow_start_threshold() != 0xffffffff)
+    if (datagram <= m_table.mtu_for(m_remote.address) ||
+        m_congestion.slow_start_threshold() != 0xffffffff)
         return segment;
     // Whole segments behind the largest header, so the device's cuts leave no runt.
-    size_t room = datagram - ip_header_length - tcp_maximum_header;
+    size_t room = datagram - TcpTable::ip_header_length_for(m_remote.address) - tcp_maximum_header;
     return max(segment, room - room % segment);
 }
 

@@ -1,6 +1,9 @@
 #include "net/tcp/tcp_table.h"
 
 #include "lib/utility.h"
+#include "net/binding.h"
+#include "net/ipv4.h"
+#include "net/ipv6_header.h"
 #include "net/tcp/tcp_checksum.h"
 
 namespace kernel::net::tcp {
@@ -11,15 +14,15 @@ constexpr uint16_t ephemeral_first = 32768;
 constexpr uint16_t ephemeral_last = 60999;
 constexpr size_t maximum_payload_pieces = 35;
 
-bool addresses_overlap(Ipv4Address a, Ipv4Address b) {
-    return a.is_any() || b.is_any() || a == b;
+Binding binding_of(const TcpConnection& connection, const IpAddress& address) {
+    return {address, connection.is_ipv6(), connection.socket_options().v6_only};
 }
 
 // Whether `binder` may share `port` on `address` with the bound socket `other`.
-bool may_share(const TcpConnection& binder, Ipv4Address address, const TcpConnection& other) {
+bool may_share(const TcpConnection& binder, const IpAddress& address, const TcpConnection& other) {
     const SocketOptions& mine = binder.socket_options();
     const SocketOptions& theirs = other.socket_options();
-    if (!addresses_overlap(address, other.local().address))
+    if (!binding_of(binder, address).overlaps(binding_of(other, other.local().address)))
         return true;
     if (mine.reuse_port && theirs.reuse_port)
         return true;
@@ -34,9 +37,9 @@ bool may_share(const TcpConnection& binder, Ipv4Address address, const TcpConnec
 // (the 40 ms delayed ACK) spans many slots, and five levels reach past a 2-hour keep-alive.
 constexpr unsigned timer_tick_shift = 20;
 
-TcpTable::TcpTable(IpOutput& ip, const Environment& environment)
-    : m_ip(ip), m_environment(environment), m_timers(environment.now_ns(), timer_tick_shift),
-      m_hash_key(random32()) {
+TcpTable::TcpTable(IpOutput& ip, Ip6Output& ip6, const Environment& environment)
+    : m_ip(ip), m_ip6(ip6), m_environment(environment),
+      m_timers(environment.now_ns(), timer_tick_shift), m_hash_key(random32()) {
     m_buckets = new LookupList[initial_bucket_count];
     if (m_buckets)
         m_bucket_count = initial_bucket_count;
@@ -65,12 +68,12 @@ const SynCookies& TcpTable::syn_cookies() {
     return m_syn_cookies;
 }
 
-TcpConnection* TcpTable::create_connection() {
+TcpConnection* TcpTable::create_connection(bool ipv6) {
     if (m_connection_count >= m_bucket_count)
         grow_buckets();
     if (m_bucket_count == 0)
         return nullptr; // not even the first buckets could be had
-    auto* connection = new TcpConnection(*this);
+    auto* connection = new TcpConnection(*this, ipv6);
     if (connection) {
         m_connections.append(*connection);
         ++m_connection_count;
@@ -78,14 +81,20 @@ TcpConnection* TcpTable::create_connection() {
     return connection;
 }
 
-uint32_t TcpTable::hash(Ipv4Address remote, uint16_t remote_port, uint16_t local_port) const {
-    uint32_t value = (remote.value ^ m_hash_key) * 0x9e3779b1u;
+uint32_t TcpTable::hash(const IpAddress& remote, uint16_t remote_port, uint16_t local_port) const {
+    uint32_t value = m_hash_key;
+    for (int index = 0; index < 16; index += 4) {
+        const uint8_t* bytes = remote.v6.bytes + index;
+        uint32_t word = (uint32_t(bytes[0]) << 24) | (uint32_t(bytes[1]) << 16) |
+                        (uint32_t(bytes[2]) << 8) | bytes[3];
+        value = (value ^ word) * 0x9e3779b1u;
+    }
     value ^= (uint32_t(remote_port) << 16) | local_port;
     value *= 0x85ebca6bu;
     return value ^ (value >> 15);
 }
 
-TcpTable::LookupList& TcpTable::bucket(uint16_t local_port, Ipv4Endpoint remote) {
+TcpTable::LookupList& TcpTable::bucket(uint16_t local_port, const IpEndpoint& remote) {
     return m_buckets[hash(remote.address, remote.port, local_port) & (m_bucket_count - 1)];
 }
 
@@ -170,7 +179,7 @@ void TcpTable::reap() {
     }
 }
 
-bool TcpTable::port_free(const TcpConnection& binder, Ipv4Address address, uint16_t port) {
+bool TcpTable::port_free(const TcpConnection& binder, const IpAddress& address, uint16_t port) {
     TcpPortTable::Holders* holders = m_ports.holders(port);
     if (!holders)
         return true;
@@ -185,9 +194,35 @@ bool TcpTable::port_free(const TcpConnection& binder, Ipv4Address address, uint1
     return true;
 }
 
-ErrorOr<uint16_t> TcpTable::choose_port(const TcpConnection& binder, Ipv4Endpoint local) {
-    Ipv4Address address = local.address;
-    if (!address.is_any() && !address.is_loopback() && address != m_ip.local_address())
+IpAddress TcpTable::source_for(const IpAddress& remote) const {
+    if (!remote.is_v4())
+        return m_ip6.source_for(remote.v6);
+    return remote.is_loopback() ? remote : IpAddress(m_ip.local_address());
+}
+
+size_t TcpTable::mtu_for(const IpAddress& remote) const {
+    return remote.is_v4() ? m_ip.mtu() : m_ip6.mtu_for(remote.v6);
+}
+
+size_t TcpTable::ip_header_length_for(const IpAddress& remote) {
+    return remote.is_v4() ? ipv4_header_length : ipv6_header_length;
+}
+
+uint16_t TcpTable::mss_for(const IpAddress& remote) const {
+    size_t headers = ip_header_length_for(remote) + tcp_minimum_header;
+    size_t mtu = mtu_for(remote);
+    return static_cast<uint16_t>(mtu > headers ? min<size_t>(mtu - headers, 0xffff) : 536);
+}
+
+// IPv6 goes without TSO: the device's HOST_TSO6 is not asked for yet.
+size_t TcpTable::segmentation_limit_for(const IpAddress& remote) const {
+    return remote.is_v4() ? m_ip.tcp_segmentation_limit() : mtu_for(remote);
+}
+
+ErrorOr<uint16_t> TcpTable::choose_port(const TcpConnection& binder, const IpEndpoint& local) {
+    const IpAddress& address = local.address;
+    bool ours = address.is_v4() ? address.v4() == m_ip.local_address() : m_ip6.is_local(address.v6);
+    if (!address.is_any() && !address.is_loopback() && !ours)
         return EADDRNOTAVAIL;
     if (local.port != 0)
         return port_free(binder, address, local.port) ? ErrorOr<uint16_t>(local.port)
@@ -202,14 +237,14 @@ ErrorOr<uint16_t> TcpTable::choose_port(const TcpConnection& binder, Ipv4Endpoin
     return EADDRINUSE;
 }
 
-ErrorOr<uint16_t> TcpTable::choose_connect_port(Ipv4Address local, Ipv4Endpoint remote) {
-    (void)remote;
+ErrorOr<uint16_t> TcpTable::choose_connect_port(const TcpConnection& binder,
+                                                const IpAddress& local) {
     auto taken = [&](uint16_t port) {
         TcpPortTable::Holders* holders = m_ports.holders(port);
         if (!holders)
             return false;
         for (auto& other : *holders) {
-            if (addresses_overlap(local, other.local().address))
+            if (binding_of(binder, local).overlaps(binding_of(other, other.local().address)))
                 return true;
         }
         return false;
@@ -224,14 +259,14 @@ ErrorOr<uint16_t> TcpTable::choose_connect_port(Ipv4Address local, Ipv4Endpoint 
     return EADDRNOTAVAIL;
 }
 
-TcpConnection* TcpTable::find(Ipv4Address source, Ipv4Address destination,
+TcpConnection* TcpTable::find(const IpAddress& source, const IpAddress& destination,
                               const TcpSegment& segment) {
     const TcpHeader& header = segment.header;
-    Ipv4Endpoint remote = {source, header.source_port};
+    IpEndpoint remote = {source, header.source_port};
     if (m_bucket_count == 0)
         return find_listener(source, destination, header); // no connection could be made
     for (auto& connection : bucket(header.destination_port, remote)) {
-        Ipv4Endpoint local = connection.local();
+        const IpEndpoint& local = connection.local();
         if (local.port == header.destination_port && local.address == destination &&
             connection.remote() == remote && connection.state() != TcpState::closed)
             return &connection;
@@ -240,15 +275,18 @@ TcpConnection* TcpTable::find(Ipv4Address source, Ipv4Address destination,
 }
 
 // The listener for a new connection: one bound to the destination address before one bound
-// to any. Several sharing the port by SO_REUSEPORT take connections by a hash of the 4-tuple,
-// as Linux's reuseport groups do, so that each one's SYNs always reach the same listener.
-TcpConnection* TcpTable::find_listener(Ipv4Address source, Ipv4Address destination,
+// to the wildcard of its family (or the dual-stack ::, for IPv4). Several sharing the port by
+// SO_REUSEPORT take connections by a hash of the 4-tuple, as Linux's reuseport groups do, so that
+// each one's SYNs always reach the same listener.
+TcpConnection* TcpTable::find_listener(const IpAddress& source, const IpAddress& destination,
                                        const TcpHeader& header) {
     LookupList& listeners = listener_bucket(header.destination_port);
     auto matches = [&](TcpConnection& listener, bool exact) {
-        Ipv4Endpoint local = listener.local();
-        return local.port == header.destination_port &&
-               (exact ? local.address == destination : local.address.is_any());
+        const IpEndpoint& local = listener.local();
+        if (local.port != header.destination_port)
+            return false;
+        return exact ? local.address == destination
+                     : binding_of(listener, local.address).is_wildcard_for(destination);
     };
     for (int pass = 0; pass < 2; ++pass) {
         bool exact = pass == 0;
@@ -258,7 +296,7 @@ TcpConnection* TcpTable::find_listener(Ipv4Address source, Ipv4Address destinati
         if (count == 0)
             continue;
         uint32_t flow = hash(source, header.source_port, header.destination_port) ^
-                        destination.value * 0xcc9e2d51u;
+                        hash(destination, 0, 0) * 0xcc9e2d51u;
         // Linux's reciprocal_scale: the hash's high bits pick one of `count` evenly.
         auto chosen = static_cast<uint32_t>((uint64_t(flow) * count) >> 32);
         for (auto& listener : listeners) {
@@ -269,7 +307,7 @@ TcpConnection* TcpTable::find_listener(Ipv4Address source, Ipv4Address destinati
     return nullptr;
 }
 
-void TcpTable::receive(Ipv4Address source, Ipv4Address destination, const uint8_t* data,
+void TcpTable::receive(const IpAddress& source, const IpAddress& destination, const uint8_t* data,
                        size_t length, bool checksum_verified) {
     ++m_statistics.segments_received;
     if (length < tcp_minimum_header) {
@@ -287,7 +325,7 @@ void TcpTable::receive(Ipv4Address source, Ipv4Address destination, const uint8_
         return;
     }
     if (destination.is_multicast() || destination == Ipv4Address::limited_broadcast() ||
-        source.is_multicast() || source.is_any()) {
+        source.is_multicast() || source.is_any() || source.is_v4() != destination.is_v4()) {
         ++m_statistics.dropped_malformed;
         return;
     }
@@ -306,7 +344,7 @@ void TcpTable::receive(Ipv4Address source, Ipv4Address destination, const uint8_
     reap();
 }
 
-void TcpTable::receive_icmp_error(Ipv4Address remote, const uint8_t* quoted, size_t length,
+void TcpTable::receive_icmp_error(const IpAddress& remote, const uint8_t* quoted, size_t length,
                                   int error, size_t next_hop_mtu) {
     if (length < 8)
         return;
@@ -352,9 +390,9 @@ uint64_t TcpTable::next_deadline_ns() const {
     return m_timers.next_deadline();
 }
 
-void TcpTable::transmit(Ipv4Address source, Ipv4Address destination, const TcpHeader& header,
-                        const TransmitFragment* payload, size_t pieces, size_t payload_length,
-                        size_t segment_size, bool dont_fragment) {
+void TcpTable::transmit(const IpAddress& source, const IpAddress& destination,
+                        const TcpHeader& header, const TransmitFragment* payload, size_t pieces,
+                        size_t payload_length, size_t segment_size, bool dont_fragment) {
     uint8_t bytes[tcp_maximum_header];
     size_t header_length = build_tcp_header(header, bytes);
     auto tcp_length = static_cast<uint16_t>(header_length + payload_length);
@@ -365,7 +403,8 @@ void TcpTable::transmit(Ipv4Address source, Ipv4Address destination, const TcpHe
         fragments[1 + index] = payload[index];
 
     ChecksumAccumulator sum = tcp_checksum_start(source, destination, tcp_length);
-    bool offloading = m_ip.offers_checksum_offload();
+    bool ipv4 = destination.is_v4();
+    bool offloading = ipv4 ? m_ip.offers_checksum_offload() : m_ip6.offers_checksum_offload();
     // The pseudo-header sum covers the whole payload even when the device cuts it: each
     // segment's sum is then adjusted by the device, as for Linux's TSO.
     bool segmenting = offloading && segment_size && payload_length > segment_size;
@@ -382,14 +421,19 @@ void TcpTable::transmit(Ipv4Address source, Ipv4Address destination, const TcpHe
     bytes[tcp_checksum_offset] = static_cast<uint8_t>(checksum >> 8);
     bytes[tcp_checksum_offset + 1] = static_cast<uint8_t>(checksum);
     // A failure (no route, a full queue) is like a loss on the wire: the timers recover.
-    (void)m_ip.send(source, destination, ip_protocol::tcp, fragments, 1 + pieces,
-                    offloading ? &offload : nullptr, dont_fragment);
+    const TransportChecksum* checksum_offload = offloading ? &offload : nullptr;
+    if (ipv4)
+        (void)m_ip.send(source.v4(), destination.v4(), ip_protocol::tcp, fragments, 1 + pieces,
+                        checksum_offload, dont_fragment);
+    else
+        (void)m_ip6.send6(source.v6, destination.v6, ip_protocol::tcp, fragments, 1 + pieces,
+                          checksum_offload);
     ++m_statistics.segments_sent;
     if (segmenting)
         ++m_statistics.segments_offloaded;
 }
 
-void TcpTable::send_reset_for(Ipv4Address source, Ipv4Address destination,
+void TcpTable::send_reset_for(const IpAddress& source, const IpAddress& destination,
                               const TcpSegment& segment) {
     const TcpHeader& received = segment.header;
     TcpHeader header;

@@ -1,11 +1,13 @@
 // What TcpLayer is made of: every connection and listener, the demultiplexing of incoming
-// segments to them, port allocation, and the one place segments leave through IpOutput.
+// segments to them, port allocation, and the one place segments leave, through IpOutput or
+// Ip6Output by the family of their addresses.
 #pragma once
 
 #include "lib/error_or.h"
 #include "lib/intrusive_list.h"
 #include "lib/timer_wheel.h"
 #include "net/environment.h"
+#include "net/ip6_output.h"
 #include "net/ip_output.h"
 #include "net/tcp/syn_cookie.h"
 #include "net/tcp/tcp_connection.h"
@@ -20,12 +22,13 @@ namespace kernel::net::tcp {
 
 class TcpTable {
 public:
-    TcpTable(IpOutput& ip, const Environment& environment);
+    TcpTable(IpOutput& ip, Ip6Output& ip6, const Environment& environment);
     ~TcpTable();
     TcpTable(const TcpTable&) = delete;
     TcpTable& operator=(const TcpTable&) = delete;
 
-    TcpConnection* create_connection();
+    // `ipv6`: an AF_INET6 socket's (TcpConnection's constructor).
+    TcpConnection* create_connection(bool ipv6);
     // Files a bound socket under its port, and makes a connection findable by its 4-tuple or
     // a listener by its port.
     void index(TcpConnection& connection);
@@ -39,35 +42,47 @@ public:
     // Frees a connection the program no longer owns and the protocol is done with.
     void destroy(TcpConnection& connection);
 
-    void receive(Ipv4Address source, Ipv4Address destination, const uint8_t* data, size_t length,
-                 bool checksum_verified);
-    void receive_icmp_error(Ipv4Address remote, const uint8_t* quoted, size_t length, int error,
-                            size_t next_hop_mtu);
+    void receive(const IpAddress& source, const IpAddress& destination, const uint8_t* data,
+                 size_t length, bool checksum_verified);
+    void receive_icmp_error(const IpAddress& remote, const uint8_t* quoted, size_t length,
+                            int error, size_t next_hop_mtu);
     void run_timers();
     uint64_t next_deadline_ns() const;
     bool has_undelivered_output() const;
 
     // The port `local` may bind (an ephemeral one for port 0), or EADDRINUSE/EADDRNOTAVAIL.
-    ErrorOr<uint16_t> choose_port(const TcpConnection& binder, Ipv4Endpoint local);
-    // An ephemeral port for a connection to `remote` whose 4-tuple is unused.
-    ErrorOr<uint16_t> choose_connect_port(Ipv4Address local, Ipv4Endpoint remote);
+    ErrorOr<uint16_t> choose_port(const TcpConnection& binder, const IpEndpoint& local);
+    // An ephemeral port for `binder`'s connection from `local`.
+    ErrorOr<uint16_t> choose_connect_port(const TcpConnection& binder, const IpAddress& local);
+
+    // Our address for a connection to `remote` (any() when we have none of its family that
+    // reaches it yet), and what the path there carries.
+    IpAddress source_for(const IpAddress& remote) const;
+    size_t mtu_for(const IpAddress& remote) const;
+    // What precedes a TCP header to `remote`: IPv4's 20 bytes (we send no options) or IPv6's 40.
+    static size_t ip_header_length_for(const IpAddress& remote);
+    // The payload of a segment without options filling mtu_for(remote): the MSS we announce.
+    uint16_t mss_for(const IpAddress& remote) const;
+    // The longest datagram a segment to `remote` may fill for the device to cut (TSO); no more
+    // than mtu_for(remote) when it cannot.
+    size_t segmentation_limit_for(const IpAddress& remote) const;
 
     // Sends one segment; `payload` pieces follow the header. Counts it. With `segment_size`
     // below the payload, the device cuts it into segments of that size (TSO, which only a
     // payload within IpOutput::tcp_segmentation_limit() may ask for). `dont_fragment` sets DF
-    // for path-MTU discovery (RFC 1191).
-    void transmit(Ipv4Address source, Ipv4Address destination, const TcpHeader& header,
+    // for path-MTU discovery over IPv4 (RFC 1191; IPv6 routers never fragment).
+    void transmit(const IpAddress& source, const IpAddress& destination, const TcpHeader& header,
                   const TransmitFragment* payload, size_t pieces, size_t payload_length,
                   size_t segment_size, bool dont_fragment);
     // The reset answering `segment` for which no connection exists (RFC 9293 3.10.7.1).
-    void send_reset_for(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
+    void send_reset_for(const IpAddress& source, const IpAddress& destination,
+                        const TcpSegment& segment);
 
     // RFC 5961 7: challenge ACKs are limited per second for the whole layer, so that blind
     // RSTs or SYNs cannot turn the stack into an ACK amplifier.
     bool allow_challenge_ack();
     static constexpr uint32_t challenge_acks_per_second = 100;
 
-    IpOutput& ip() { return m_ip; }
     uint64_t now_ns() const { return m_environment.now_ns(); }
     uint32_t random32() const;
     TcpStatistics& statistics() { return m_statistics; }
@@ -79,17 +94,19 @@ public:
 
 private:
     using LookupList = IntrusiveList<TcpConnection, &TcpConnection::lookup_node>;
-    TcpConnection* find(Ipv4Address source, Ipv4Address destination, const TcpSegment& segment);
-    TcpConnection* find_listener(Ipv4Address source, Ipv4Address destination,
+    TcpConnection* find(const IpAddress& source, const IpAddress& destination,
+                        const TcpSegment& segment);
+    TcpConnection* find_listener(const IpAddress& source, const IpAddress& destination,
                                  const TcpHeader& header);
-    bool port_free(const TcpConnection& binder, Ipv4Address address, uint16_t port);
+    bool port_free(const TcpConnection& binder, const IpAddress& address, uint16_t port);
     void reap();
-    uint32_t hash(Ipv4Address remote, uint16_t remote_port, uint16_t local_port) const;
-    LookupList& bucket(uint16_t local_port, Ipv4Endpoint remote);
+    uint32_t hash(const IpAddress& remote, uint16_t remote_port, uint16_t local_port) const;
+    LookupList& bucket(uint16_t local_port, const IpEndpoint& remote);
     LookupList& listener_bucket(uint16_t port) { return m_listeners[port % listener_bucket_count]; }
     void grow_buckets();
 
     IpOutput& m_ip;
+    Ip6Output& m_ip6;
     Environment m_environment;
     TcpStatistics m_statistics;
     SynCookies m_syn_cookies;

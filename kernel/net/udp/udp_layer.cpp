@@ -1,6 +1,7 @@
 #include "net/udp/udp_layer.h"
 
 #include "lib/errno.h"
+#include "net/binding.h"
 #include "net/byte_order.h"
 #include "net/checksum.h"
 
@@ -8,21 +9,8 @@ namespace kernel::net {
 
 namespace {
 
-// Whether an address is the dual-stack wildcard: :: on an AF_INET6 socket without
-// IPV6_V6ONLY, which takes IPv4 as well.
-bool dual_stack_wildcard(const DatagramSocket& socket, const IpAddress& address) {
-    return socket.is_ipv6() && !address.is_v4() && address.is_any() && !socket.options().v6_only;
-}
-
-// Whether two bindings of one port could receive the same datagram, as Linux's
-// inet_rcv_saddr_equal decides it: within a family, a wildcard or the same address; across the
-// families, only when the IPv6 one is a dual-stack ::.
-bool bindings_overlap(const DatagramSocket& a, const IpAddress& a_address, const DatagramSocket& b,
-                      const IpAddress& b_address) {
-    if (a_address.is_v4() == b_address.is_v4())
-        return a_address.is_any() || b_address.is_any() || a_address == b_address;
-    return a_address.is_v4() ? dual_stack_wildcard(b, b_address)
-                             : dual_stack_wildcard(a, a_address);
+Binding binding_of(const DatagramSocket& socket, const IpAddress& address) {
+    return {address, socket.is_ipv6(), socket.options().v6_only};
 }
 
 uint32_t flow_hash(const IpEndpoint& from) {
@@ -86,7 +74,8 @@ bool UdpLayer::conflicts(const DatagramSocket& socket, const IpEndpoint& local) 
     for (auto& other : m_sockets) {
         if (&other == &socket || !other.is_bound() || other.local_endpoint().port != local.port)
             continue;
-        if (!bindings_overlap(other, other.local_endpoint().address, socket, local.address))
+        if (!binding_of(other, other.local_endpoint().address)
+                 .overlaps(binding_of(socket, local.address)))
             continue;
         auto& mine = socket.options();
         auto& theirs = other.options();

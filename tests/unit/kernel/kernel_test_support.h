@@ -121,6 +121,7 @@ template <typename T> std::string outcome(const kernel::ErrorOr<T>& result) {
 #define EXPECT_ERRNO(expression, code)                                                             \
     EXPECT_EQ(kernel_test::outcome(expression), std::string(kernel::errno_name(kernel::code)))
 #define ASSERT_OK(expression) ASSERT_EQ(kernel_test::outcome(expression), "OK")
+#define EXPECT_OK(expression) EXPECT_EQ(kernel_test::outcome(expression), "OK")
 
 // A host buffer standing in for guest RAM: physical address p is at base() + p. Page aligned
 // and heap allocated, so ASan catches anything that strays past its end.

@@ -1,6 +1,7 @@
 // Two TcpLayers back to back over a simulated link that delays, reorders and loses segments
-// (seeded, so a failure replays), moving megabytes each way at once.
+// (seeded, so a failure replays), moving megabytes each way at once, over IPv4 or IPv6.
 #include "kernel/tcp_test_support.h"
+#include "net/ipv4.h"
 #include "net/tcp/tcp_connection.h"
 
 namespace {
@@ -9,22 +10,37 @@ using namespace tcp_test;
 
 class SimulatedLink;
 
-// One side's IP: hands each datagram to the link towards the other side.
-class LinkIp : public IpOutput {
+// One side's IP of both families: hands each datagram to the link towards the other side.
+class LinkIp : public IpOutput, public Ip6Output {
 public:
-    LinkIp(SimulatedLink& link, Ipv4Address address) : m_link(link), m_address(address) {}
+    LinkIp(SimulatedLink& link, Ipv4Address address, const Ipv6Address& address6)
+        : m_link(link), m_address(address), m_address6(address6) {}
     Ipv4Address local_address() const override { return m_address; }
     size_t mtu() const override { return 1500; }
     bool offers_checksum_offload() const override { return false; }
     size_t tcp_segmentation_limit() const override { return mtu(); }
     kernel::ErrorOr<void> send(Ipv4Address source, Ipv4Address destination, uint8_t,
                                const TransmitFragment* fragments, size_t count,
-                               const TransportChecksum*, bool) override;
+                               const TransportChecksum*, bool) override {
+        return carry(source, destination, fragments, count, ipv4_header_length);
+    }
+    Ipv6Address source_for(const Ipv6Address&) const override { return m_address6; }
+    size_t mtu_for(const Ipv6Address&) const override { return mtu(); }
+    bool is_local(const Ipv6Address& address) const override { return address == m_address6; }
+    kernel::ErrorOr<void> send6(const Ipv6Address& source, const Ipv6Address& destination, uint8_t,
+                                const TransmitFragment* fragments, size_t count,
+                                const TransportChecksum*) override {
+        return carry(source, destination, fragments, count, ipv6_header_length);
+    }
     TcpLayer* destination_layer = nullptr;
 
 private:
+    kernel::ErrorOr<void> carry(const IpAddress& source, const IpAddress& destination,
+                                const TransmitFragment* fragments, size_t count, size_t ip_header);
+
     SimulatedLink& m_link;
     Ipv4Address m_address;
+    Ipv6Address m_address6;
 };
 
 class SimulatedLink {
@@ -32,7 +48,7 @@ public:
     SimulatedLink(uint32_t seed, double loss, uint64_t jitter)
         : m_random(seed), m_loss(loss), m_jitter(jitter) {}
 
-    void carry(TcpLayer* to, Ipv4Address source, Ipv4Address destination,
+    void carry(TcpLayer* to, const IpAddress& source, const IpAddress& destination,
                std::vector<uint8_t> bytes) {
         ++carried;
         if (std::uniform_real_distribution<double>(0, 1)(m_random) < m_loss) {
@@ -77,8 +93,8 @@ private:
         uint64_t at;
         uint64_t order;
         TcpLayer* to;
-        Ipv4Address source;
-        Ipv4Address destination;
+        IpAddress source;
+        IpAddress destination;
         std::vector<uint8_t> bytes;
     };
     std::mt19937 m_random;
@@ -88,15 +104,15 @@ private:
     std::vector<Datagram> m_queue;
 };
 
-kernel::ErrorOr<void> LinkIp::send(Ipv4Address source, Ipv4Address destination, uint8_t,
-                                   const TransmitFragment* fragments, size_t count,
-                                   const TransportChecksum*, bool) {
+kernel::ErrorOr<void> LinkIp::carry(const IpAddress& source, const IpAddress& destination,
+                                    const TransmitFragment* fragments, size_t count,
+                                    size_t ip_header) {
     std::vector<uint8_t> bytes;
     for (size_t index = 0; index < count; ++index) {
         auto* data = static_cast<const uint8_t*>(fragments[index].data);
         bytes.insert(bytes.end(), data, data + fragments[index].length);
     }
-    EXPECT_LE(bytes.size(), mtu() - 20);
+    EXPECT_LE(bytes.size(), mtu() - ip_header);
     m_link.carry(destination_layer, source, destination, std::move(bytes));
     return {};
 }
@@ -144,28 +160,35 @@ struct EndToEndResult {
     uint64_t retransmitted;
 };
 
-EndToEndResult transfer(size_t bytes_each_way, double loss, uint64_t jitter, uint32_t seed) {
+enum class Family { ipv4, ipv6 };
+
+EndToEndResult transfer(size_t bytes_each_way, double loss, uint64_t jitter, uint32_t seed,
+                        Family family = Family::ipv4) {
     FakeWorld::reset(seed);
     uint64_t start = FakeWorld::now;
     SimulatedLink link(seed, loss, jitter);
-    Ipv4Address address_a = Ipv4Address::from_octets(10, 0, 0, 1);
-    Ipv4Address address_b = Ipv4Address::from_octets(10, 0, 0, 2);
-    LinkIp ip_a(link, address_a);
-    LinkIp ip_b(link, address_b);
+    Ipv6Address address6_a = {{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}};
+    Ipv6Address address6_b = {{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2}};
+    LinkIp ip_a(link, Ipv4Address::from_octets(10, 0, 0, 1), address6_a);
+    LinkIp ip_b(link, Ipv4Address::from_octets(10, 0, 0, 2), address6_b);
     Environment environment = FakeWorld::environment();
-    TcpLayer layer_a(ip_a, environment);
-    TcpLayer layer_b(ip_b, environment);
+    TcpLayer layer_a(ip_a, ip_a, environment);
+    TcpLayer layer_b(ip_b, ip_b, environment);
     ip_a.destination_layer = &layer_b;
     ip_b.destination_layer = &layer_a;
 
-    TcpSocket* listener = layer_b.create_socket();
-    EXPECT_EQ(kernel_test::outcome(listener->bind({Ipv4Address::any(), 5000})), "OK");
+    // Over IPv6 both ends are AF_INET6 sockets, the listener on the dual-stack ::.
+    bool ipv6 = family == Family::ipv6;
+    TcpSocket* listener = layer_b.create_socket(ipv6);
+    IpAddress wildcard = ipv6 ? IpAddress(Ipv6Address::any()) : IpAddress(Ipv4Address::any());
+    EXPECT_EQ(kernel_test::outcome(listener->bind({wildcard, 5000})), "OK");
     EXPECT_EQ(kernel_test::outcome(listener->listen(4)), "OK");
     Endpoint a, b;
     a.outgoing = pattern(bytes_each_way, 3);
     b.outgoing = pattern(bytes_each_way, 11);
-    a.socket = layer_a.create_socket();
-    EXPECT_EQ(kernel_test::outcome(a.socket->connect({address_b, 5000})), "EINPROGRESS");
+    a.socket = layer_a.create_socket(ipv6);
+    IpAddress server = ipv6 ? IpAddress(address6_b) : IpAddress(ip_b.local_address());
+    EXPECT_EQ(kernel_test::outcome(a.socket->connect({server, 5000})), "EINPROGRESS");
 
     constexpr uint64_t limit = 900 * seconds;
     uint64_t transfer_done = 0;
@@ -240,6 +263,13 @@ TEST(TcpEndToEnd, LossyReorderingLinkStillDeliversEveryByte) {
     EndToEndResult result = transfer(4 << 20, 0.05, 4 * ms, 2);
     EXPECT_GT(result.lost, 100u);
     EXPECT_GT(result.retransmitted, 100u);
+    EXPECT_LT(result.transfer_ns, 120 * seconds);
+}
+
+TEST(TcpEndToEnd, LossyReorderingLinkOverIpv6) {
+    EndToEndResult result = transfer(2 << 20, 0.05, 4 * ms, 6, Family::ipv6);
+    EXPECT_GT(result.lost, 50u);
+    EXPECT_GT(result.retransmitted, 50u);
     EXPECT_LT(result.transfer_ns, 120 * seconds);
 }
 

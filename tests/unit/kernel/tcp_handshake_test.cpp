@@ -52,8 +52,8 @@ TEST_F(TcpHandshake, PassiveOpenNegotiatesEveryOption) {
     ASSERT_FALSE(accepted.is_error());
     TcpSocket* socket = accepted.value();
     EXPECT_EQ(state_of(socket), TcpState::established);
-    EXPECT_EQ(socket->local_endpoint(), (Ipv4Endpoint{us(), server_port}));
-    EXPECT_EQ(kernel_test::value_of(socket->remote_endpoint()), (Ipv4Endpoint{peer, peer_port}));
+    EXPECT_EQ(socket->local_endpoint(), (IpEndpoint{us(), server_port}));
+    EXPECT_EQ(kernel_test::value_of(socket->remote_endpoint()), (IpEndpoint{peer, peer_port}));
     EXPECT_NE(socket->poll_events() & out, 0u);
     EXPECT_EQ(layer.statistics().connections_opened, 1u);
     EXPECT_ERRNO(listener->accept(), EAGAIN);

@@ -1,4 +1,5 @@
-// A TcpLayer under test and the test playing its peer segment by segment.
+// A TcpLayer under test and the test playing its peer segment by segment, over IPv4 or (with
+// use_ipv6(), AF_INET6 sockets) over IPv6.
 #pragma once
 
 #include "kernel/tcp_test_support.h"
@@ -20,7 +21,16 @@ protected:
 
     void SetUp() override { FakeWorld::reset(7); }
 
-    Ipv4Address us() const { return ip.address; }
+    // Our address of the peer's family.
+    IpAddress us() const { return peer.is_v4() ? IpAddress(ip.address) : IpAddress(ip.address6); }
+    IpAddress wildcard() const {
+        return ipv6 ? IpAddress(Ipv6Address::any()) : IpAddress(Ipv4Address::any());
+    }
+    // From here on the peer is 2001:db8::2 and the sockets the harness opens are AF_INET6.
+    void use_ipv6() {
+        ipv6 = true;
+        peer = Ipv6Address{{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2}};
+    }
 
     void deliver_raw(const std::vector<uint8_t>& bytes) {
         layer.receive(peer, us(), bytes.data(), bytes.size(), false);
@@ -85,9 +95,9 @@ protected:
 
     // A connection accepted from a listener (then closed); the peer's SYN offers `syn_options`.
     TcpSocket* open_passive(TcpOptions syn_options = {}, uint32_t receive_buffer = 128 * 1024) {
-        listener = layer.create_socket();
+        listener = layer.create_socket(ipv6);
         listener->options().receive_buffer = receive_buffer;
-        EXPECT_EQ(kernel_test::outcome(listener->bind({Ipv4Address::any(), server_port})), "OK");
+        EXPECT_EQ(kernel_test::outcome(listener->bind({wildcard(), server_port})), "OK");
         EXPECT_EQ(kernel_test::outcome(listener->listen(16)), "OK");
         local_port = server_port;
         peer_next = 1000;
@@ -109,7 +119,7 @@ protected:
 
     // A connection this side opened; the peer's SYN-ACK carries `syn_ack_options`.
     TcpSocket* open_active(TcpOptions syn_ack_options = {}, uint16_t window = 65535) {
-        TcpSocket* socket = layer.create_socket();
+        TcpSocket* socket = layer.create_socket(ipv6);
         EXPECT_ERRNO(socket->connect({peer, peer_port}), EINPROGRESS);
         Sent syn = take();
         EXPECT_TRUE(syn.has(tcp_flag::syn));
@@ -166,8 +176,9 @@ protected:
 
     RecordingIp ip;
     Environment environment = FakeWorld::environment();
-    TcpLayer layer{ip, environment};
-    Ipv4Address peer = Ipv4Address::from_octets(10, 0, 0, 2);
+    TcpLayer layer{ip, ip, environment};
+    bool ipv6 = false;
+    IpAddress peer = Ipv4Address::from_octets(10, 0, 0, 2);
     uint16_t peer_port = 40000;
     uint16_t local_port = server_port;
     TcpSocket* listener = nullptr;

@@ -109,7 +109,7 @@ TEST_F(TcpMany, EachConnectionRetransmitsWhenItsOwnTimerIsDue) {
     EXPECT_EQ(layer.statistics().retransmitted, before + count / 2);
     std::set<std::pair<uint32_t, uint16_t>> first_wave;
     for (const Sent& segment : ip.sent)
-        first_wave.insert({segment.destination.value, segment.header().destination_port});
+        first_wave.insert({segment.destination.v4().value, segment.header().destination_port});
     std::set<std::pair<uint32_t, uint16_t>> first_half;
     for (size_t index = 0; index < count / 2; ++index)
         first_half.insert({peers[index].address.value, peers[index].port});
@@ -118,7 +118,7 @@ TEST_F(TcpMany, EachConnectionRetransmitsWhenItsOwnTimerIsDue) {
     EXPECT_EQ(layer.statistics().retransmitted, before + count);
     std::set<std::pair<uint32_t, uint16_t>> both_waves;
     for (const Sent& segment : ip.sent)
-        both_waves.insert({segment.destination.value, segment.header().destination_port});
+        both_waves.insert({segment.destination.v4().value, segment.header().destination_port});
     EXPECT_EQ(both_waves.size(), count);
     for (TcpSocket* socket : sockets)
         socket->close();

@@ -1,5 +1,6 @@
-// Helpers for the TCP tests: a clock the test advances, a seeded random source, an IpOutput
-// that records every segment, and segments built by hand to feed the layer one at a time.
+// Helpers for the TCP tests: a clock the test advances, a seeded random source, an IpOutput and
+// Ip6Output that records every segment, and segments built by hand to feed the layer one at a
+// time.
 #pragma once
 
 #include <deque>
@@ -7,7 +8,9 @@
 
 #include "kernel/kernel_test_support.h"
 
+#include "net/ip6_output.h"
 #include "net/ip_output.h"
+#include "net/ipv6_header.h"
 #include "net/tcp/tcp_checksum.h"
 #include "net/tcp/tcp_header.h"
 #include "net/tcp/tcp_layer.h"
@@ -39,8 +42,8 @@ struct FakeWorld {
 
 // A segment as it left a layer: the whole TCP segment, checked and parsed on request.
 struct Sent {
-    Ipv4Address source;
-    Ipv4Address destination;
+    IpAddress source;
+    IpAddress destination;
     std::vector<uint8_t> bytes;
     bool offloaded = false;
     uint16_t segment_size = 0; // the device was asked to cut it (TSO)
@@ -59,10 +62,14 @@ struct Sent {
     bool has(uint8_t flags) const { return (header().flags & flags) == flags; }
 };
 
-class RecordingIp : public IpOutput {
+// Both families on one link: IPv4's address and IPv6's, one MTU (IPv6's path MTU lowered per
+// destination by `path_mtu6`).
+class RecordingIp : public IpOutput, public Ip6Output {
 public:
     Ipv4Address address = Ipv4Address::from_octets(10, 0, 0, 1);
+    Ipv6Address address6 = {{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}};
     size_t link_mtu = 1500;
+    size_t path_mtu6 = 0; // 0: the link's
     bool offload = false;
     size_t segmentation_limit = 1500; // TSO when above link_mtu
     std::deque<Sent> sent;
@@ -75,9 +82,32 @@ public:
                                const TransmitFragment* fragments, size_t count,
                                const TransportChecksum* checksum, bool dont_fragment) override {
         EXPECT_EQ(protocol, ip_protocol::tcp);
+        record(source, destination, fragments, count, checksum).dont_fragment = dont_fragment;
+        return {};
+    }
+
+    Ipv6Address source_for(const Ipv6Address& destination) const override {
+        return destination.is_loopback() ? destination : address6;
+    }
+    size_t mtu_for(const Ipv6Address&) const override { return path_mtu6 ? path_mtu6 : link_mtu; }
+    bool is_local(const Ipv6Address& candidate) const override {
+        return candidate.is_loopback() || candidate == address6;
+    }
+    kernel::ErrorOr<void> send6(const Ipv6Address& source, const Ipv6Address& destination,
+                                uint8_t next_header, const TransmitFragment* fragments,
+                                size_t count, const TransportChecksum* checksum) override {
+        EXPECT_EQ(next_header, ip_protocol::tcp);
+        Sent& segment = record(source, destination, fragments, count, checksum);
+        // IPv6 is never fragmented (RFC 8200 5): what the layer sends must fit the path.
+        EXPECT_LE(ipv6_header_length + segment.bytes.size(), mtu_for(destination));
+        return {};
+    }
+
+    Sent& record(const IpAddress& source, const IpAddress& destination,
+                 const TransmitFragment* fragments, size_t count,
+                 const TransportChecksum* checksum) {
         Sent segment{source, destination, {}, checksum != nullptr};
         segment.segment_size = checksum ? checksum->segment_size : 0;
-        segment.dont_fragment = dont_fragment;
         for (size_t index = 0; index < count; ++index) {
             auto* data = static_cast<const uint8_t*>(fragments[index].data);
             segment.bytes.insert(segment.bytes.end(), data, data + fragments[index].length);
@@ -87,7 +117,7 @@ public:
                                            segment.bytes.size()));
         }
         sent.push_back(std::move(segment));
-        return {};
+        return sent.back();
     }
 
     Sent take() {
@@ -101,7 +131,7 @@ public:
 };
 
 // A whole segment with a valid checksum.
-inline std::vector<uint8_t> build_segment(Ipv4Address source, Ipv4Address destination,
+inline std::vector<uint8_t> build_segment(const IpAddress& source, const IpAddress& destination,
                                           const TcpHeader& header,
                                           const std::string& payload = {}) {
     uint8_t bytes[tcp_maximum_header];

@@ -7,8 +7,6 @@ namespace {
 
 using namespace kernel::net;
 
-#define EXPECT_OK(expression) EXPECT_EQ(kernel_test::outcome(expression), "OK")
-
 const Ipv4Address localhost = Ipv4Address::from_octets(127, 0, 0, 1);
 
 class NetLoopback : public NetStackTest {
