@@ -5,6 +5,7 @@
 // system has no IPv6.
 // Queries it cannot parse get FORMERR, other opcodes NOTIMP, names outside the zone REFUSED;
 // messages shorter than a header, and responses, are ignored.
+#include "every_address.h"
 #include "responder.h"
 #include "zone.h"
 
@@ -12,48 +13,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <netinet/in.h>
 #include <string_view>
 #include <sys/socket.h>
-#include <unistd.h>
-
-namespace {
-
-// A UDP socket bound to PORT on every address of both families, or of IPv4 alone.
-int listen_on(std::uint16_t port) {
-    int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd >= 0) {
-        int v6_only = 0; // set, not left to the system's default (Linux's bindv6only sysctl)
-        sockaddr_in6 address{};
-        address.sin6_family = AF_INET6;
-        address.sin6_port = htons(port);
-        address.sin6_addr = in6addr_any;
-        if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6_only, sizeof v6_only) < 0 ||
-            bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) < 0) {
-            int error = errno;
-            close(fd);
-            errno = error;
-            return -1;
-        }
-        return fd;
-    }
-    if (errno != EAFNOSUPPORT)
-        return -1;
-    fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_ANY);
-    if (fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) < 0) {
-        int error = errno;
-        close(fd);
-        errno = error;
-        return -1;
-    }
-    return fd;
-}
-
-} // namespace
 
 int main(int argc, char** argv) {
     int port = 53;
@@ -65,7 +26,8 @@ int main(int argc, char** argv) {
     }
     if (argc == 2)
         port = std::atoi(argv[1]);
-    int fd = listen_on(static_cast<std::uint16_t>(port));
+    int fd = examples::bind_every_address(SOCK_DGRAM | SOCK_CLOEXEC,
+                                          static_cast<std::uint16_t>(port), false);
     if (fd < 0) {
         std::fprintf(stderr, "dns_server: cannot listen on UDP port %d: %s\n", port,
                      std::strerror(errno));

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The DNS example answers dig: A records, CNAME chains, TXT, NXDOMAIN and NODATA with the SOA,
 # REFUSED outside its zone, compressed answers, and it survives malformed datagrams.
-# With --ipv6 all of it goes over IPv6 to the guest's static address (--ip6), with the host
-# side's tap (or veth) holding 2001:db8::1/64 as in ping6.sh: the example listens on [::] for
-# both families, so the same program answers the IPv4 run and this one.
+# With --ipv6 all of it goes over IPv6 to the guest's static address (--ip6; lib.sh's
+# topology_plain_ipv6): the example listens on [::] for both families, so the same program
+# answers the IPv4 run and this one.
 NET_TEST_USAGE="[--ipv6]"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 net_begin "$@"
@@ -13,13 +13,8 @@ topology_plain
 server_address=$GUEST_IP
 case ${NET_ARGS[0]:-} in
 --ipv6)
-    require_guest_ip6
-    server_address=2001:db8::15
-    ip addr add 2001:db8::1/64 dev "$GUEST_TAP" nodad
-    if [[ $MODE == native ]]; then
-        in_guest ip addr add "$server_address/64" dev eth0 nodad
-    fi
-    GUEST_NET_ARGS+=(--ip6 "$server_address/64")
+    topology_plain_ipv6
+    server_address=$GUEST_IP6
     ;;
 "") ;;
 *) net_usage ;;

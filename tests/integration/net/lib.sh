@@ -28,6 +28,11 @@ set -uo pipefail
 readonly GUEST_IP=10.0.2.15
 readonly HOST_IP=10.0.2.1
 readonly PREFIX=24
+# The IPv6 tests' addresses (documentation prefix, RFC 3849): the guest's static one (--ip6)
+# and the host side's.
+readonly GUEST_IP6=2001:db8::15
+readonly HOST_IP6=2001:db8::1
+readonly PREFIX6=64
 
 net_usage() {
     echo "usage: $(basename "$0") --mode native|hvt|qemu --build DIR ${NET_TEST_USAGE:-}" >&2
@@ -204,6 +209,18 @@ topology_plain() {
     GUEST_NET_ARGS=(--net "$GUEST_TAP" --ip "$GUEST_IP/$PREFIX" --gw "$HOST_IP")
 }
 
+# topology_plain's link with IPv6 beside IPv4: the host side's tap (or veth) holds HOST_IP6,
+# the guest GUEST_IP6 (--ip6; natively the guest namespace's eth0), both without duplicate
+# address detection so that they answer at once. Skips on hvt (require_guest_ip6).
+topology_plain_ipv6() {
+    require_guest_ip6
+    ip addr add "$HOST_IP6/$PREFIX6" dev "$GUEST_TAP" nodad
+    if [[ $MODE == native ]]; then
+        in_guest ip addr add "$GUEST_IP6/$PREFIX6" dev eth0 nodad
+    fi
+    GUEST_NET_ARGS+=(--ip6 "$GUEST_IP6/$PREFIX6")
+}
+
 # guest -- tapg (or veth0) -- br0 -- tapa ~lossy_link~ tapb (10.0.2.1/24) -- host
 topology_lossy() { # loss-percent reorder-percent seed
     require_files "$TOOLS/lossy_link"
@@ -284,15 +301,17 @@ start_server() { # program args...
 
 server_alive() { kill -0 "$SERVER_PID" 2>/dev/null; }
 
-# Waits until HOST:PORT accepts TCP connections (the guest has booted and listens).
+# Waits until HOST:PORT accepts TCP connections (the guest has booted and listens). HOST may
+# be an IPv6 address, without brackets: bash's /dev/tcp takes it so.
 wait_for_tcp() { # host port
-    local deadline=$((SECONDS + BOOT_SECONDS))
+    local deadline=$((SECONDS + BOOT_SECONDS)) endpoint=$1:$2
+    [[ $1 == *:* ]] && endpoint="[$1]:$2"
     while ((SECONDS < deadline)); do
         timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null && return 0
-        server_alive || fail "the server exited before it listened on $1:$2"
+        server_alive || fail "the server exited before it listened on $endpoint"
         sleep 0.2
     done
-    fail "nothing listens on $1:$2 after ${BOOT_SECONDS}s"
+    fail "nothing listens on $endpoint after ${BOOT_SECONDS}s"
 }
 
 # Waits until COMMAND succeeds (e.g. a dig or a ping), retrying until the boot deadline.

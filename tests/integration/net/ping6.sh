@@ -9,19 +9,17 @@ net_begin "$@"
 require_tools ping:iputils-ping
 require_guest_ip6
 
-readonly GUEST_IP6=2001:db8::15
-readonly HOST_IP6=2001:db8::1
 readonly GUEST_MAC=02:00:00:00:00:15
 
 topology_plain
-ip addr add "$HOST_IP6/64" dev "$GUEST_TAP" nodad
+ip addr add "$HOST_IP6/$PREFIX6" dev "$GUEST_TAP" nodad
 if [[ $MODE == native ]]; then
     in_guest ip link set eth0 down
     in_guest ip link set eth0 address "$GUEST_MAC"
     in_guest ip link set eth0 up
-    in_guest ip addr add "$GUEST_IP6/64" dev eth0
+    in_guest ip addr add "$GUEST_IP6/$PREFIX6" dev eth0
 fi
-GUEST_NET_ARGS+=(--ip6 "$GUEST_IP6/64" --mac "$GUEST_MAC")
+GUEST_NET_ARGS+=(--ip6 "$GUEST_IP6/$PREFIX6" --mac "$GUEST_MAC")
 # The modified EUI-64 identifier of 02:00:00:00:00:15 (RFC 4291 appendix A).
 GUEST_LINK_LOCAL=fe80::ff:fe00:15
 start_server "$EXAMPLES/http_server" 80
