@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the seed corpus for net_input_fuzz: valid frames of each kind the stack handles
-(ARP, ICMP echo, UDP to the bound port, a fragmented datagram, a DHCP offer; IPv6 with its
-extension headers, ICMPv6 echo and packet-too-big, neighbour discovery), in the target's
+(ARP, ICMP echo, UDP to the bound port, a fragmented datagram, a DHCP offer, TCP SYNs to the
+listener over both families; IPv6 with its extension headers, ICMPv6 echo and packet-too-big,
+neighbour discovery), in the target's
 format: a mode byte (1: DHCP, 0: static address), then records of [control][16-bit length]
 [frame]."""
 import os
@@ -50,6 +51,27 @@ def udp(source_port, destination_port, payload, destination=OUR_IP):
     pseudo = PEER_IP + destination + struct.pack("!BBH", 0, 17, length)
     value = checksum(pseudo + header + payload) or 0xFFFF
     return header[:6] + struct.pack("!H", value) + payload
+
+
+# A TCP SYN with the options a Linux client sends (MSS, SACK permitted, timestamps, window
+# scale); `pseudo` is the pseudo header's addresses and protocol/length part.
+def tcp_syn(source_port, destination_port, pseudo_addresses, pseudo_tail):
+    options = struct.pack("!BBH", 2, 4, 1460) + bytes([4, 2, 8, 10]) \
+        + struct.pack("!II", 12345, 0) + bytes([1, 3, 3, 7])
+    header = struct.pack("!HHIIBBHHH", source_port, destination_port, 1000, 0,
+                         (5 + len(options) // 4) << 4, 0x02, 65535, 0, 0) + options
+    value = checksum(pseudo_addresses + pseudo_tail(len(header)) + header)
+    return header[:16] + struct.pack("!H", value) + header[18:]
+
+
+def tcp_syn4(source_port, destination_port):
+    return tcp_syn(source_port, destination_port, PEER_IP + OUR_IP,
+                   lambda length: struct.pack("!BBH", 0, 6, length))
+
+
+def tcp_syn6(source_port, destination_port):
+    return tcp_syn(source_port, destination_port, PEER_IP6 + OUR_IP6,
+                   lambda length: struct.pack("!IxxxB", length, 6))
 
 
 def icmp_echo(payload):
@@ -122,6 +144,13 @@ def ipv6_seeds():
         "udp6": record(solicitation, AFTER_DAD)
         + record(ethernet6(ipv6(17, udp6(4000, 7, b"hello six"))), 1),
         "udp6_closed_port": record(ethernet6(ipv6(17, udp6(4000, 9, b"x"))), AFTER_DAD),
+        # TCP over IPv6 to the dual-stack listener on 80, and to a closed port (a reset).
+        "tcp6_syn": record(solicitation, AFTER_DAD)
+        + record(ethernet6(ipv6(6, tcp_syn6(40000, 80)))),
+        "tcp6_closed_port": record(ethernet6(ipv6(6, tcp_syn6(40000, 81))), AFTER_DAD),
+        # Packet too big about a segment of the IPv6 client's, to 2001:db8::2 port 80.
+        "tcp6_packet_too_big": record(ethernet6(ipv6(58, icmpv6(2, struct.pack("!I", 1280) + ipv6(
+            6, struct.pack("!HHI", 49152, 80, 0) + b"\0" * 12, OUR_IP6, PEER_IP6)))), AFTER_DAD),
         "udp6_zero_checksum": record(ethernet6(ipv6(17, struct.pack("!HHHH", 4000, 7, 9, 0)
                                                     + b"z")), AFTER_DAD),
         # Port unreachable about a datagram to the IPv6 connected socket's peer, 2001:db8::2 53.
@@ -166,6 +195,7 @@ def main():
         "ping": record(ethernet(OUR_MAC, 0x0800, ipv4(1, icmp_echo(b"ping data 0123")))),
         "udp": record(ethernet(OUR_MAC, 0x0800, ipv4(17, udp(4000, 7, b"hello")))),
         "udp_closed_port": record(ethernet(OUR_MAC, 0x0800, ipv4(17, udp(4000, 9, b"x")))),
+        "tcp_syn": record(ethernet(OUR_MAC, 0x0800, ipv4(6, tcp_syn4(40000, 80)))),
         "udp_broadcast": record(ethernet(BROADCAST, 0x0800, ipv4(
             17, udp(67, 68, bytes(300), b"\xff" * 4), b"\xff" * 4))),
         "fragments": record(ethernet(OUR_MAC, 0x0800, ipv4(17, second, identification=7,

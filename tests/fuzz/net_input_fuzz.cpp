@@ -1,5 +1,6 @@
-// libFuzzer target: arbitrary frames into a configured NetworkStack with bound UDP sockets, and
-// a static IPv6 address beside the link-local one.
+// libFuzzer target: arbitrary frames into a configured NetworkStack with bound UDP sockets, a
+// dual-stack TCP listener that echoes what its connections send, an IPv6 TCP client, and a
+// static IPv6 address beside the link-local one.
 // Nothing may crash, hang, read out of bounds or leak, whatever arrives.
 //
 // Input: a mode byte (bit 0: configure by DHCP rather than statically, so that hostile DHCP
@@ -8,6 +9,7 @@
 // left. Control bit 0: the
 // device vouches for the transport checksum; bits 1-7: milliseconds x 64 to advance the clock
 // before the frame (so that ARP, reassembly and ICMP rate-limit timers fire).
+#include "lib/errno.h"
 #include "net/environment.h"
 #include "net/net_device.h"
 #include "net/socket.h"
@@ -74,6 +76,34 @@ void drain(UdpSocket& socket) {
     (void)socket.take_error();
 }
 
+// The TCP server side: accepts up to a few connections and echoes what each has received.
+struct TcpEcho {
+    static constexpr size_t max_connections = 4;
+    TcpSocket* listener = nullptr;
+    TcpSocket* connections[max_connections] = {};
+
+    void serve() {
+        for (auto*& connection : connections) {
+            if (!connection) {
+                auto accepted = listener->accept();
+                if (accepted.is_error())
+                    continue;
+                connection = accepted.value();
+            }
+            uint8_t buffer[2048];
+            auto received = connection->receive(buffer, sizeof buffer, false);
+            if (!received.is_error() && received.value() > 0)
+                (void)connection->send(buffer, received.value());
+        }
+    }
+    void close() {
+        for (TcpSocket* connection : connections)
+            if (connection)
+                connection->close();
+        listener->close();
+    }
+};
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -107,6 +137,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     UdpSocket* connected6 = stack->create_udp_socket(true);
     (void)connected6->connect({peer6, 53});
     listener->options().receive_buffer = 4096;
+    TcpEcho tcp;
+    tcp.listener = stack->create_tcp_socket(true);
+    (void)tcp.listener->bind({Ipv6Address::any(), 80});
+    (void)tcp.listener->listen(8);
+    // Sends its SYN once duplicate address detection has made our address usable.
+    TcpSocket* client6 = stack->create_tcp_socket(true);
+    bool client6_started = false;
 
     size_t at = 1;
     while (at < size) {
@@ -135,6 +172,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         auto received = listener->receive_from(buffer, sizeof buffer, true);
         if (!received.is_error())
             (void)listener->send_to(buffer, received.value().copied, &received.value().from);
+        tcp.serve();
+        if (!client6_started) {
+            auto connecting = client6->connect({peer6, 80});
+            client6_started =
+                connecting.is_error() && connecting.error().code() == kernel::EINPROGRESS;
+        }
     }
     fake_now += 60'000'000'000;
     stack->poll();
@@ -144,6 +187,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     listener->close();
     connected->close();
     connected6->close();
+    tcp.close();
+    client6->close();
+    fake_now += 600'000'000'000; // past every linger and TIME_WAIT
+    stack->poll();
     delete stack;
     return 0;
 }

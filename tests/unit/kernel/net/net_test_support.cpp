@@ -1,5 +1,7 @@
 #include "kernel/net/net_test_support.h"
 
+#include "net/ipv6_address.h"
+
 namespace kernel_test {
 
 using namespace kernel::net;
@@ -201,6 +203,55 @@ void NetStackTest::meet_peer(Ipv4Address address, MacAddress mac) {
 
 Bytes bytes_of(const char* text) {
     return Bytes(text, text + strlen(text));
+}
+
+uint16_t transport_checksum6(const Ipv6Address& source, const Ipv6Address& destination,
+                             uint8_t protocol, const Bytes& message) {
+    return internet_checksum(
+        message.data(), message.size(),
+        ipv6_pseudo_header_sum(source, destination, protocol, uint32_t(message.size())));
+}
+
+Bytes ipv6_frame(const Ipv6Address& source, const Ipv6Address& destination, uint8_t next_header,
+                 const Bytes& payload, MacAddress mac_destination, uint8_t hop_limit) {
+    Bytes packet(8);
+    packet[0] = 0x60;
+    store_be16(packet.data() + 4, static_cast<uint16_t>(payload.size()));
+    packet[6] = next_header;
+    packet[7] = hop_limit;
+    packet.insert(packet.end(), source.bytes, source.bytes + 16);
+    packet.insert(packet.end(), destination.bytes, destination.bytes + 16);
+    packet.insert(packet.end(), payload.begin(), payload.end());
+    return ethernet_frame(mac_destination, peer_mac, 0x86dd, packet);
+}
+
+Sent6 parse6(const TransmittedFrame& frame) {
+    Sent6 sent;
+    EXPECT_EQ(load_be16(frame.bytes.data() + 12), 0x86dd);
+    EXPECT_EQ(parse_ipv6_header(frame.bytes.data() + 14, frame.bytes.size() - 14, sent.header),
+              Ipv6HeaderCheck::valid);
+    sent.payload.assign(frame.bytes.begin() + 54, frame.bytes.end());
+    return sent;
+}
+
+void NetStackTest::configure_ipv6_peer() {
+    InterfaceConfig config = static_config();
+    config.address6 = our_address6;
+    config.prefix_length6 = 64;
+    stack->configure(config);
+    device.take_sent();
+    meet_peer();
+    settle_ipv6();
+    Ipv6Address group = solicited_node_group(our_address6);
+    Bytes solicitation{135, 0, 0, 0, 0, 0, 0, 0};
+    solicitation.insert(solicitation.end(), our_address6.bytes, our_address6.bytes + 16);
+    solicitation.insert(solicitation.end(), {1, 1});
+    solicitation.insert(solicitation.end(), peer_mac.bytes, peer_mac.bytes + 6);
+    store_be16(solicitation.data() + 2,
+               transport_checksum6(peer_address6, group, 58, solicitation));
+    receive(ipv6_frame(peer_address6, group, 58, solicitation, multicast_mac(group), 255));
+    device.record_ipv6 = true;
+    device.take_sent();
 }
 
 } // namespace kernel_test

@@ -13,6 +13,7 @@
 #include "net/checksum.h"
 #include "net/environment.h"
 #include "net/ip_output.h"
+#include "net/ipv6_header.h"
 #include "net/net_device.h"
 #include "net/stack.h"
 
@@ -143,6 +144,28 @@ bool transport_checksum_ok(const ParsedFrame& frame);
 
 Bytes bytes_of(const char* text);
 
+// IPv6 on the same link: our static address and the peer's.
+inline constexpr kernel::net::Ipv6Address our_address6{
+    {0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x15}};
+inline constexpr kernel::net::Ipv6Address peer_address6{
+    {0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01}};
+
+// A transport checksum over the IPv6 pseudo header (RFC 8200 8.1).
+uint16_t transport_checksum6(const kernel::net::Ipv6Address& source,
+                             const kernel::net::Ipv6Address& destination, uint8_t protocol,
+                             const Bytes& message);
+Bytes ipv6_frame(const kernel::net::Ipv6Address& source,
+                 const kernel::net::Ipv6Address& destination, uint8_t next_header,
+                 const Bytes& payload, MacAddress mac_destination = our_mac,
+                 uint8_t hop_limit = 64);
+
+// An IPv6 packet the stack sent: its header and what follows it.
+struct Sent6 {
+    kernel::net::Ipv6Header header;
+    Bytes payload;
+};
+Sent6 parse6(const TransmittedFrame& frame);
+
 // A stack over a FakeDevice, with the fake clock.
 class NetStackTest : public ::testing::Test {
 protected:
@@ -164,6 +187,10 @@ protected:
         FakeEnvironment::now += nanoseconds;
         stack->poll();
     }
+    // Our static IPv6 address past duplicate address detection, and the peer known as a
+    // neighbour (it solicited us), so that packets to it go at once; from here on the device
+    // records IPv6 frames too.
+    void configure_ipv6_peer();
     // Lets IPv6's start-up run its course (duplicate address detection, then three router
     // solicitations 4 s apart), for tests of timers that want no other deadline.
     void settle_ipv6() {

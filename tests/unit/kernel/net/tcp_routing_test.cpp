@@ -1,6 +1,7 @@
 // How the stack hands TCP its segments: the real TCP layer answers what the stack routed to it
 // (a SYN-ACK from a listener, a RST from a closed port), after reassembly, and never for
-// broadcasts or before the interface has an address.
+// broadcasts or before the interface has an address; over IPv6 too, where ICMPv6 packet too big
+// reaches the connection it concerns and IPv4-mapped addresses on the wire are refused.
 #include "kernel/net/net_test_support.h"
 
 #include "net/stack.h"
@@ -176,6 +177,114 @@ TEST_F(NetTcpRouting, ASegmentingDeviceGetsWholeWindowsWithDfAndOneIdentificatio
     EXPECT_EQ(parse_frame(sent[0].bytes).identification,
               static_cast<uint16_t>(segment.identification + 10));
     socket->close();
+}
+
+// A segment from the peer over IPv6 with a correct checksum and, when `mss` is set, that MSS
+// option; `source` may be forged.
+Bytes segment6(uint16_t source_port, uint16_t destination_port, uint32_t sequence,
+               uint32_t acknowledgment, uint8_t flags, uint16_t mss = 0,
+               const Ipv6Address& source = peer_address6) {
+    Bytes segment(mss ? 24 : 20, 0);
+    store_be16(segment.data(), source_port);
+    store_be16(segment.data() + 2, destination_port);
+    store_be32(segment.data() + 4, sequence);
+    store_be32(segment.data() + 8, acknowledgment);
+    segment[12] = static_cast<uint8_t>((segment.size() / 4) << 4);
+    segment[13] = flags;
+    store_be16(segment.data() + 14, 65535);
+    if (mss) {
+        segment[20] = 2;
+        segment[21] = 4;
+        store_be16(segment.data() + 22, mss);
+    }
+    store_be16(segment.data() + 16, transport_checksum6(source, our_address6, 6, segment));
+    return ipv6_frame(source, our_address6, 6, segment);
+}
+
+class NetTcp6Routing : public NetTcpRouting {
+protected:
+    void SetUp() override { configure_ipv6_peer(); }
+    // The one TCP segment the stack sent since the last call, over IPv6 to the peer, its
+    // checksum checked.
+    Bytes only_segment6() {
+        auto sent = device.take_sent();
+        EXPECT_EQ(sent.size(), 1u);
+        if (sent.size() != 1)
+            return {};
+        Sent6 packet = parse6(sent[0]);
+        EXPECT_EQ(packet.header.next_header, 6);
+        EXPECT_EQ(packet.header.source, our_address6);
+        EXPECT_EQ(packet.header.destination, peer_address6);
+        EXPECT_EQ(transport_checksum6(our_address6, peer_address6, 6, packet.payload), 0);
+        return packet.payload;
+    }
+};
+
+TEST_F(NetTcp6Routing, ADualStackListenerAnswersOverIpv6) {
+    TcpSocket* listener = stack->create_tcp_socket(true);
+    ASSERT_OK(listener->bind({Ipv6Address::any(), 80}));
+    ASSERT_OK(listener->listen(8));
+    receive(segment6(40000, 80, 1000, 0, flag_syn));
+    Bytes syn_ack = only_segment6();
+    ASSERT_GE(syn_ack.size(), 24u);
+    EXPECT_EQ(syn_ack[13], flag_syn | flag_ack);
+    // The MSS option (the first our SYN-ACKs carry): the link's 1500 less 40 and 20.
+    EXPECT_EQ(syn_ack[20], 2);
+    EXPECT_EQ(load_be16(syn_ack.data() + 22), 1440);
+    // And IPv4 still reaches it.
+    meet_peer();
+    receive(tcp_frame(syn_segment(40001, 80)));
+    EXPECT_EQ(only_reply_flags(), flag_syn | flag_ack);
+    listener->close();
+}
+
+TEST_F(NetTcp6Routing, AClosedPortIsResetOverIpv6) {
+    receive(segment6(40000, 80, 1000, 0, flag_syn));
+    Bytes reset = only_segment6();
+    ASSERT_GE(reset.size(), 20u);
+    EXPECT_EQ(reset[13], flag_rst | flag_ack);
+}
+
+TEST_F(NetTcp6Routing, MappedAddressesOnTheWireAreDropped) {
+    TcpSocket* listener = stack->create_tcp_socket(true);
+    ASSERT_OK(listener->bind({Ipv6Address::any(), 80}));
+    ASSERT_OK(listener->listen(8));
+    Ipv6Address mapped = IpAddress(peer_address).v6;
+    uint64_t before = statistics().dropped_not_for_us;
+    receive(segment6(40000, 80, 1000, 0, flag_syn, 0, mapped));
+    EXPECT_TRUE(device.take_sent().empty());
+    EXPECT_EQ(statistics().dropped_not_for_us, before + 1);
+    listener->close();
+}
+
+TEST_F(NetTcp6Routing, PacketTooBigResizesTheConnectionsSegments) {
+    TcpSocket* client = stack->create_tcp_socket(true);
+    EXPECT_ERRNO(client->connect({peer_address6, 80}), EINPROGRESS);
+    Bytes syn = only_segment6();
+    ASSERT_GE(syn.size(), 20u);
+    uint16_t port = load_be16(syn.data());
+    uint32_t ours = load_be32(syn.data() + 4) + 1;
+    receive(segment6(80, port, 5000, ours, flag_syn | flag_ack, 1440));
+    only_segment6(); // the handshake's ACK
+    Bytes data(3000, 'x');
+    ASSERT_EQ(kernel_test::value_of(client->send(data.data(), data.size())), data.size());
+    auto sent = device.take_sent();
+    ASSERT_FALSE(sent.empty());
+    Sent6 first = parse6(sent[0]);
+    ASSERT_EQ(first.payload.size(), 20u + 1440);
+    // A router beyond says 1280 (RFC 4443 3.2), quoting our first segment's start.
+    Bytes message{2, 0, 0, 0, 0, 0, 0x05, 0x00};
+    message.insert(message.end(), sent[0].bytes.begin() + 14, sent[0].bytes.begin() + 14 + 40 + 48);
+    Ipv6Address router = peer_address6;
+    router.bytes[15] = 0x99;
+    store_be16(message.data() + 2, transport_checksum6(router, our_address6, 58, message));
+    receive(ipv6_frame(router, our_address6, 58, message));
+    sent = device.take_sent();
+    ASSERT_FALSE(sent.empty());
+    Sent6 resent = parse6(sent[0]);
+    EXPECT_EQ(load_be32(resent.payload.data() + 4), ours);
+    EXPECT_EQ(resent.payload.size(), 20u + 1280 - 60);
+    client->close();
 }
 
 } // namespace

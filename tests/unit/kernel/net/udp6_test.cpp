@@ -15,30 +15,6 @@ namespace {
 
 using namespace kernel::net;
 
-constexpr Ipv6Address our6{{0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x15}};
-constexpr Ipv6Address peer6{{0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01}};
-
-uint16_t transport_checksum(const Ipv6Address& source, const Ipv6Address& destination,
-                            uint8_t protocol, const Bytes& message) {
-    return internet_checksum(
-        message.data(), message.size(),
-        ipv6_pseudo_header_sum(source, destination, protocol, uint32_t(message.size())));
-}
-
-Bytes ipv6_frame(const Ipv6Address& source, const Ipv6Address& destination, uint8_t next_header,
-                 const Bytes& payload, MacAddress mac_destination = our_mac,
-                 uint8_t hop_limit = 64) {
-    Bytes packet(8);
-    packet[0] = 0x60;
-    store_be16(packet.data() + 4, static_cast<uint16_t>(payload.size()));
-    packet[6] = next_header;
-    packet[7] = hop_limit;
-    packet.insert(packet.end(), source.bytes, source.bytes + 16);
-    packet.insert(packet.end(), destination.bytes, destination.bytes + 16);
-    packet.insert(packet.end(), payload.begin(), payload.end());
-    return ethernet_frame(mac_destination, peer_mac, 0x86dd, packet);
-}
-
 // A UDP datagram from `source`; `checksum` overrides the right one (0 for none).
 Bytes udp6(const Ipv6Address& source, uint16_t source_port, uint16_t destination_port,
            const Bytes& payload, std::optional<uint16_t> checksum = {}) {
@@ -47,46 +23,14 @@ Bytes udp6(const Ipv6Address& source, uint16_t source_port, uint16_t destination
     store_be16(datagram.data() + 2, destination_port);
     store_be16(datagram.data() + 4, static_cast<uint16_t>(8 + payload.size()));
     datagram.insert(datagram.end(), payload.begin(), payload.end());
-    uint16_t sum = transport_checksum(source, our6, 17, datagram);
+    uint16_t sum = transport_checksum6(source, our_address6, 17, datagram);
     store_be16(datagram.data() + 6, checksum ? *checksum : (sum == 0 ? 0xffff : sum));
-    return ipv6_frame(source, our6, 17, datagram);
-}
-
-struct Sent6 {
-    Ipv6Header header;
-    Bytes payload;
-};
-
-Sent6 parse6(const TransmittedFrame& frame) {
-    Sent6 sent;
-    EXPECT_EQ(load_be16(frame.bytes.data() + 12), 0x86dd);
-    EXPECT_EQ(parse_ipv6_header(frame.bytes.data() + 14, frame.bytes.size() - 14, sent.header),
-              Ipv6HeaderCheck::valid);
-    sent.payload.assign(frame.bytes.begin() + 54, frame.bytes.end());
-    return sent;
+    return ipv6_frame(source, our_address6, 17, datagram);
 }
 
 class NetUdp6 : public NetStackTest {
 protected:
-    void SetUp() override {
-        InterfaceConfig config = static_config();
-        config.address6 = our6;
-        config.prefix_length6 = 64;
-        stack->configure(config);
-        device.take_sent();
-        meet_peer();
-        settle_ipv6(); // our6 past duplicate address detection
-        // The peer solicits us, so its link-layer address is known and replies go at once.
-        Ipv6Address group = solicited_node_group(our6);
-        Bytes solicitation{135, 0, 0, 0, 0, 0, 0, 0};
-        solicitation.insert(solicitation.end(), our6.bytes, our6.bytes + 16);
-        solicitation.insert(solicitation.end(), {1, 1});
-        solicitation.insert(solicitation.end(), peer_mac.bytes, peer_mac.bytes + 6);
-        store_be16(solicitation.data() + 2, transport_checksum(peer6, group, 58, solicitation));
-        receive(ipv6_frame(peer6, group, 58, solicitation, multicast_mac(group), 255));
-        device.record_ipv6 = true;
-        device.take_sent();
-    }
+    void SetUp() override { configure_ipv6_peer(); }
     void TearDown() override {
         for (UdpSocket* socket : sockets)
             socket->close();
@@ -116,25 +60,25 @@ protected:
 TEST_F(NetUdp6, EchoOverIpv6) {
     UdpSocket* server = make_socket(true);
     ASSERT_OK(server->bind(any6(7)));
-    receive(udp6(peer6, 40000, 7, bytes_of("hello, six")));
+    receive(udp6(peer_address6, 40000, 7, bytes_of("hello, six")));
     IpEndpoint from;
     Bytes data = read(server, &from);
     EXPECT_EQ(data, bytes_of("hello, six"));
     EXPECT_FALSE(from.address.is_v4());
-    EXPECT_EQ(from, (IpEndpoint{peer6, 40000}));
+    EXPECT_EQ(from, (IpEndpoint{peer_address6, 40000}));
 
     ASSERT_OK(server->send_to(data.data(), data.size(), &from));
     auto sent = device.take_sent();
     ASSERT_EQ(sent.size(), 1u);
     Sent6 reply = parse6(sent[0]);
-    EXPECT_EQ(reply.header.source, our6);
-    EXPECT_EQ(reply.header.destination, peer6);
+    EXPECT_EQ(reply.header.source, our_address6);
+    EXPECT_EQ(reply.header.destination, peer_address6);
     EXPECT_EQ(reply.header.next_header, 17);
     ASSERT_EQ(reply.payload.size(), 8u + data.size());
     EXPECT_EQ(load_be16(reply.payload.data()), 7);
     EXPECT_EQ(load_be16(reply.payload.data() + 2), 40000);
     EXPECT_NE(load_be16(reply.payload.data() + 6), 0) << "IPv6 requires a checksum";
-    EXPECT_EQ(transport_checksum(our6, peer6, 17, reply.payload), 0);
+    EXPECT_EQ(transport_checksum6(our_address6, peer_address6, 17, reply.payload), 0);
     EXPECT_EQ(Bytes(reply.payload.begin() + 8, reply.payload.end()), data);
 }
 
@@ -158,9 +102,9 @@ TEST_F(NetUdp6, DualStackSocketSeesIpv4AsMappedAndAnswersOverIpv4) {
     EXPECT_EQ(frame.ip_destination, peer_address);
     EXPECT_TRUE(transport_checksum_ok(frame));
     // And IPv6 still reaches the same socket.
-    receive(udp6(peer6, 40001, 53, bytes_of("six")));
+    receive(udp6(peer_address6, 40001, 53, bytes_of("six")));
     EXPECT_EQ(read(server, &from), bytes_of("six"));
-    EXPECT_EQ(from, (IpEndpoint{peer6, 40001}));
+    EXPECT_EQ(from, (IpEndpoint{peer_address6, 40001}));
 }
 
 TEST_F(NetUdp6, V6OnlyRefusesIpv4) {
@@ -180,9 +124,9 @@ TEST_F(NetUdp6, Ipv4SocketsKeepToIpv4) {
     UdpSocket* v4 = make_socket(false);
     EXPECT_ERRNO(v4->bind(any6(53)), EAFNOSUPPORT);
     ASSERT_OK(v4->bind({Ipv4Address::any(), 53}));
-    IpEndpoint to{peer6, 53};
+    IpEndpoint to{peer_address6, 53};
     EXPECT_ERRNO(v4->send_to("x", 1, &to), EAFNOSUPPORT);
-    receive(udp6(peer6, 40000, 53, bytes_of("six")));
+    receive(udp6(peer_address6, 40000, 53, bytes_of("six")));
     EXPECT_EQ(v4->readable_bytes(), 0u);
     EXPECT_EQ(statistics().udp_no_port, 1u);
 }
@@ -199,16 +143,16 @@ TEST_F(NetUdp6, BindConflictsAcrossFamiliesAsLinux) {
     ASSERT_OK(make_socket(true, true)->bind(any6(55)));
     ASSERT_OK(make_socket(false)->bind({Ipv4Address::any(), 55}));
     // Within IPv6, the wildcard covers every address.
-    EXPECT_ERRNO(make_socket(true, true)->bind({our6, 55}), EADDRINUSE);
-    EXPECT_ERRNO(make_socket(true)->bind({peer6, 56}), EADDRNOTAVAIL);
+    EXPECT_ERRNO(make_socket(true, true)->bind({our_address6, 55}), EADDRINUSE);
+    EXPECT_ERRNO(make_socket(true)->bind({peer_address6, 56}), EADDRNOTAVAIL);
 }
 
 TEST_F(NetUdp6, ZeroAndBadChecksumsAreDropped) {
     UdpSocket* server = make_socket(true);
     ASSERT_OK(server->bind(any6(7)));
     uint64_t dropped = statistics().dropped_bad_checksum;
-    receive(udp6(peer6, 40000, 7, bytes_of("no checksum"), 0));
-    receive(udp6(peer6, 40000, 7, bytes_of("bad checksum"), 0x1234));
+    receive(udp6(peer_address6, 40000, 7, bytes_of("no checksum"), 0));
+    receive(udp6(peer_address6, 40000, 7, bytes_of("bad checksum"), 0x1234));
     EXPECT_EQ(server->readable_bytes(), 0u);
     EXPECT_EQ(statistics().dropped_bad_checksum, dropped + 2);
     EXPECT_TRUE(device.take_sent().empty());
@@ -222,10 +166,10 @@ TEST_F(NetUdp6, HostileDatagramsAreDroppedAndCounted) {
     constexpr Ipv6Address mapped{{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 2, 2}};
     receive(udp6(mapped, 40000, 7, bytes_of("spoof")));
     // A length beyond the packet, and one below the header's.
-    Bytes long_claim = udp6(peer6, 40000, 7, bytes_of("x"));
+    Bytes long_claim = udp6(peer_address6, 40000, 7, bytes_of("x"));
     store_be16(long_claim.data() + 54 + 4, 100);
     receive(long_claim);
-    Bytes short_claim = udp6(peer6, 40000, 7, bytes_of("x"));
+    Bytes short_claim = udp6(peer_address6, 40000, 7, bytes_of("x"));
     store_be16(short_claim.data() + 54 + 4, 7);
     receive(short_claim);
     EXPECT_EQ(server->readable_bytes(), 0u);
@@ -233,12 +177,12 @@ TEST_F(NetUdp6, HostileDatagramsAreDroppedAndCounted) {
 }
 
 TEST_F(NetUdp6, NobodyListeningIsPortUnreachable) {
-    receive(udp6(peer6, 40000, 9, bytes_of("anyone?")));
+    receive(udp6(peer_address6, 40000, 9, bytes_of("anyone?")));
     EXPECT_EQ(statistics().udp_no_port, 1u);
     auto sent = device.take_sent();
     ASSERT_EQ(sent.size(), 1u);
     Sent6 error = parse6(sent[0]);
-    EXPECT_EQ(error.header.destination, peer6);
+    EXPECT_EQ(error.header.destination, peer_address6);
     EXPECT_EQ(error.header.next_header, 58);
     EXPECT_EQ(error.payload[0], icmpv6_type::destination_unreachable);
     EXPECT_EQ(error.payload[1], icmpv6_unreachable::port);
@@ -251,31 +195,31 @@ TEST_F(NetUdp6, ConnectedSocketPrefersItsPeer) {
     connected->options().reuse_address = true;
     wildcard->options().reuse_address = true;
     ASSERT_OK(connected->bind(any6(53)));
-    ASSERT_OK(connected->connect({peer6, 40000}));
-    EXPECT_EQ(value_of(connected->remote_endpoint()), (IpEndpoint{peer6, 40000}));
-    receive(udp6(peer6, 40000, 53, bytes_of("to the connected one")));
+    ASSERT_OK(connected->connect({peer_address6, 40000}));
+    EXPECT_EQ(value_of(connected->remote_endpoint()), (IpEndpoint{peer_address6, 40000}));
+    receive(udp6(peer_address6, 40000, 53, bytes_of("to the connected one")));
     EXPECT_EQ(connected->readable_bytes(), 20u);
     EXPECT_EQ(wildcard->readable_bytes(), 0u);
 }
 
 TEST_F(NetUdp6, PortUnreachableRefusesAConnectedSocket) {
     UdpSocket* client = make_socket(true);
-    ASSERT_OK(client->connect({peer6, 53}));
+    ASSERT_OK(client->connect({peer_address6, 53}));
     ASSERT_OK(client->send_to("q", 1, nullptr));
     auto sent = device.take_sent();
     ASSERT_EQ(sent.size(), 1u);
     Bytes quoted(sent[0].bytes.begin() + 14, sent[0].bytes.end());
     Bytes error{icmpv6_type::destination_unreachable, icmpv6_unreachable::port, 0, 0, 0, 0, 0, 0};
     error.insert(error.end(), quoted.begin(), quoted.end());
-    store_be16(error.data() + 2, transport_checksum(peer6, our6, 58, error));
-    receive(ipv6_frame(peer6, our6, 58, error));
+    store_be16(error.data() + 2, transport_checksum6(peer_address6, our_address6, 58, error));
+    receive(ipv6_frame(peer_address6, our_address6, 58, error));
     EXPECT_NE(client->poll_events() & kernel::poll_event::error, 0u);
     EXPECT_EQ(client->take_error(), kernel::ECONNREFUSED);
 }
 
 TEST_F(NetUdp6, DatagramsBeyondThePathMtuAreRefused) {
     UdpSocket* socket = make_socket(true);
-    IpEndpoint to{peer6, 9};
+    IpEndpoint to{peer_address6, 9};
     Bytes big(1500 - 40 - 8 + 1, 0x55);
     EXPECT_ERRNO(socket->send_to(big.data(), big.size(), &to), EMSGSIZE);
     big.pop_back();
@@ -302,11 +246,11 @@ TEST_F(NetUdp6, LoopbackNeverTouchesTheDevice) {
 
     UdpSocket* own = make_socket(true);
     ASSERT_OK(own->bind(any6(8)));
-    IpEndpoint to_own{our6, 8};
+    IpEndpoint to_own{our_address6, 8};
     ASSERT_OK(client->send_to("own", 3, &to_own));
     stack->poll();
     EXPECT_EQ(read(own, &from), bytes_of("own"));
-    EXPECT_EQ(from.address, IpAddress(our6)) << "sent from the address it went to";
+    EXPECT_EQ(from.address, IpAddress(our_address6)) << "sent from the address it went to";
 
     ASSERT_OK(client->connect({Ipv6Address::loopback(), 9}));
     ASSERT_OK(client->send_to("closed", 6, nullptr));
