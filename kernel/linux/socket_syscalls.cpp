@@ -60,6 +60,7 @@ enum class AddressUse { bind, connect, send };
 // - bind on AF_INET takes AF_UNSPEC with INADDR_ANY (inet_bind's old-program allowance);
 // - connect on a datagram socket takes AF_UNSPEC as "forget the peer" (inet_dgram_connect);
 //   the wildcard endpoint on port 0 stands for it;
+// - sending on an AF_INET datagram socket takes AF_UNSPEC as AF_INET (udp_sendmsg);
 // - connect and sending on an AF_INET6 datagram socket take a sockaddr_in for its mapped
 //   address (__ip6_datagram_connect, udpv6_sendmsg), refused on an IPV6_V6ONLY socket with
 //   EAFNOSUPPORT and ENETUNREACH respectively.
@@ -79,12 +80,17 @@ ErrorOr<net::IpEndpoint> read_address(const SocketFile& socket, uint64_t user_ad
         if (family == net::af_inet && socket.is_ipv6()) {
             if (socket.is_v6_only())
                 return use == AddressUse::connect ? EAFNOSUPPORT : ENETUNREACH;
-            return net::IpEndpoint(TRY(net::parse_inet_address(bytes, length, false)));
+            return net::IpEndpoint(TRY(net::parse_inet_address(bytes, length)));
         }
     }
     if (socket.is_ipv6())
         return net::parse_inet6_address(bytes, length);
-    return net::IpEndpoint(TRY(net::parse_inet_address(bytes, length, use == AddressUse::bind)));
+    auto unspecified = net::UnspecifiedFamily::refused;
+    if (use == AddressUse::bind)
+        unspecified = net::UnspecifiedFamily::any_address_only;
+    else if (datagram && use == AddressUse::send)
+        unspecified = net::UnspecifiedFamily::inet;
+    return net::IpEndpoint(TRY(net::parse_inet_address(bytes, length, unspecified)));
 }
 
 // The address as the socket's family writes it (an IPv4 peer of an AF_INET6 socket as

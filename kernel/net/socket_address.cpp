@@ -31,7 +31,7 @@ ErrorOr<uint16_t> address_family(const void* address, size_t length) {
 }
 
 ErrorOr<Ipv4Endpoint> parse_inet_address(const void* address, size_t length,
-                                         bool accept_unspecified) {
+                                         UnspecifiedFamily unspecified) {
     if (length < sizeof(LinuxSockaddrIn))
         return EINVAL;
     LinuxSockaddrIn raw;
@@ -39,7 +39,10 @@ ErrorOr<Ipv4Endpoint> parse_inet_address(const void* address, size_t length,
     Ipv4Endpoint endpoint{{swap32(raw.address)}, swap16(raw.port)};
     if (raw.family == af_inet)
         return endpoint;
-    if (raw.family == af_unspec && accept_unspecified && endpoint.address.is_any())
+    if (raw.family != af_unspec)
+        return EAFNOSUPPORT;
+    if (unspecified == UnspecifiedFamily::inet ||
+        (unspecified == UnspecifiedFamily::any_address_only && endpoint.address.is_any()))
         return endpoint;
     return EAFNOSUPPORT;
 }

@@ -46,10 +46,15 @@ ErrorOr<size_t> checked_address_length(int64_t length);
 // The family of an address of `length` bytes; EINVAL when too short to hold one.
 ErrorOr<uint16_t> address_family(const void* address, size_t length);
 
+// What AF_UNSPEC stands for where an AF_INET socket reads a sockaddr_in: nothing (refused),
+// AF_INET with INADDR_ANY only (inet_bind's allowance for old programs), or AF_INET with any
+// address (udp_sendmsg's).
+enum class UnspecifiedFamily { refused, any_address_only, inet };
+
 // An AF_INET address: EINVAL when shorter than a sockaddr_in, EAFNOSUPPORT for another family.
-// `accept_unspecified` lets AF_UNSPEC stand for AF_INET, as bind does for INADDR_ANY.
-ErrorOr<Ipv4Endpoint> parse_inet_address(const void* address, size_t length,
-                                         bool accept_unspecified = false);
+ErrorOr<Ipv4Endpoint>
+parse_inet_address(const void* address, size_t length,
+                   UnspecifiedFamily unspecified = UnspecifiedFamily::refused);
 
 LinuxSockaddrIn encode_inet_address(Ipv4Endpoint endpoint);
 

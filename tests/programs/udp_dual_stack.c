@@ -115,6 +115,17 @@ int main(void) {
     memset(data, 0, sizeof data);
     printf("the client got %zd \"%s\"\n", recv(client, data, sizeof data - 1, 0), data);
     result("connect AF_UNSPEC on AF_INET", connect(client, &unspecified, sizeof unspecified));
+    // udp_sendmsg takes AF_UNSPEC for AF_INET.
+    int plain = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in plain_address = ipv4(0);
+    bind(plain, (struct sockaddr*)&plain_address, sizeof plain_address);
+    length = sizeof plain_address;
+    getsockname(plain, (struct sockaddr*)&plain_address, &length);
+    plain_address.sin_family = AF_UNSPEC;
+    result("sendto an AF_UNSPEC sockaddr_in on AF_INET",
+           sendto(client, "unspec", 6, 0, (struct sockaddr*)&plain_address, sizeof plain_address));
+    memset(data, 0, sizeof data);
+    printf("it got %zd \"%s\"\n", recv(plain, data, sizeof data - 1, 0), data);
 
     // IPV6_V6ONLY: no IPv4 by either form, and fixed once the socket has a port.
     int only = bound_ipv6(only_port, 1);

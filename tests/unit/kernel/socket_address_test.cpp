@@ -44,14 +44,20 @@ TEST(SocketAddress, RefusesOtherFamilies) {
     }
 }
 
-TEST(SocketAddress, UnspecifiedFamilyOnlyForTheAnyAddressWhenAllowed) {
+TEST(SocketAddress, UnspecifiedFamilyAsEachCallerAllowsIt) {
     auto any = sockaddr_bytes(af_unspec, {0, 80, 0, 0, 0, 0});
     EXPECT_ERRNO(parse_inet_address(any.data(), 16), EAFNOSUPPORT);
-    auto parsed = parse_inet_address(any.data(), 16, true);
+    auto parsed = parse_inet_address(any.data(), 16, UnspecifiedFamily::any_address_only);
     ASSERT_OK(parsed);
     EXPECT_TRUE(parsed.value().address.is_any());
     auto specific = sockaddr_bytes(af_unspec, {0, 80, 10, 0, 0, 1});
-    EXPECT_ERRNO(parse_inet_address(specific.data(), 16, true), EAFNOSUPPORT);
+    EXPECT_ERRNO(parse_inet_address(specific.data(), 16, UnspecifiedFamily::any_address_only),
+                 EAFNOSUPPORT);
+    auto sent_to = parse_inet_address(specific.data(), 16, UnspecifiedFamily::inet);
+    ASSERT_OK(sent_to);
+    EXPECT_EQ(sent_to.value(), (Ipv4Endpoint{Ipv4Address::from_octets(10, 0, 0, 1), 80}));
+    auto other = sockaddr_bytes(af_inet6, {0, 80, 10, 0, 0, 1});
+    EXPECT_ERRNO(parse_inet_address(other.data(), 16, UnspecifiedFamily::inet), EAFNOSUPPORT);
 }
 
 TEST(SocketAddress, EncodesWhatItParses) {
