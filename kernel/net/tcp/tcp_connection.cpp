@@ -78,14 +78,6 @@ ErrorOr<void> TcpConnection::bind(const IpEndpoint& local) {
 }
 
 ErrorOr<void> TcpConnection::connect(const IpEndpoint& remote) {
-    if (!remote.address.is_v4() && !m_ipv6)
-        return EAFNOSUPPORT;
-    // A mapped address on an IPV6_V6ONLY socket, or a family other than the one the socket is
-    // bound to, has no route (tcp_v6_connect's ENETUNREACH).
-    bool bound_elsewhere =
-        m_bound && !m_local.address.is_any() && m_local.address.is_v4() != remote.address.is_v4();
-    if ((remote.address.is_v4() && m_ipv6 && m_options.v6_only) || bound_elsewhere)
-        return ENETUNREACH;
     switch (m_state) {
     case TcpState::syn_sent:
     case TcpState::syn_received:
@@ -102,6 +94,16 @@ ErrorOr<void> TcpConnection::connect(const IpEndpoint& remote) {
             return static_cast<Errno>(take_error());
         return ECONNABORTED;
     }
+    // The family is the protocol's to check, once the socket's state allows a connect at all
+    // (inet_stream_connect before tcp_v6_connect).
+    if (!remote.address.is_v4() && !m_ipv6)
+        return EAFNOSUPPORT;
+    // A mapped address on an IPV6_V6ONLY socket, or a family other than the one the socket is
+    // bound to, has no route (tcp_v6_connect's ENETUNREACH).
+    bool bound_elsewhere =
+        m_bound && !m_local.address.is_any() && m_local.address.is_v4() != remote.address.is_v4();
+    if ((remote.address.is_v4() && m_ipv6 && m_options.v6_only) || bound_elsewhere)
+        return ENETUNREACH;
     if (remote.port == 0 || remote.address.is_any() || remote.address.is_multicast() ||
         remote.address == Ipv4Address::limited_broadcast())
         return remote.port == 0 ? ECONNREFUSED : ENETUNREACH;

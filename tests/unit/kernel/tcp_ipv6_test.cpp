@@ -38,6 +38,20 @@ protected:
         auto bytes = build_segment(from, to, header);
         layer.receive(from, to, bytes.data(), bytes.size(), false);
     }
+    // Completes the handshake `syn_ack` answered (the peer's SYN was syn_from's) and accepts
+    // the connection from `listener`.
+    TcpSocket* accept_after(const Sent& syn_ack, TcpSocket* listener) {
+        our_next = syn_ack.header().sequence + 1;
+        peer_next = 1001;
+        local_port = server_port;
+        send_from_peer({});
+        auto accepted = listener->accept();
+        EXPECT_FALSE(accepted.is_error());
+        if (accepted.is_error())
+            return nullptr;
+        opened.push_back(accepted.value());
+        return accepted.value();
+    }
     static constexpr IpEndpoint any6(uint16_t port) { return {Ipv6Address::any(), port}; }
     static constexpr IpEndpoint any4(uint16_t port) { return {Ipv4Address::any(), port}; }
 
@@ -94,16 +108,10 @@ TEST_F(TcpIpv6, ADualStackListenerTakesIpv4PeersAsMappedAddresses) {
     EXPECT_EQ(syn_ack.destination, IpAddress(peer4));
     EXPECT_EQ(syn_ack.header().options.mss, 1460);
     peer = peer4;
-    our_next = syn_ack.header().sequence + 1;
-    peer_next = 1001;
-    local_port = server_port;
-    send_from_peer({});
-    auto accepted = listener->accept();
-    ASSERT_FALSE(accepted.is_error());
-    opened.push_back(accepted.value());
-    EXPECT_EQ(kernel_test::value_of(accepted.value()->remote_endpoint()),
-              (IpEndpoint{peer4, peer_port}));
-    EXPECT_TRUE(accepted.value()->local_endpoint().address.is_v4());
+    TcpSocket* accepted = accept_after(syn_ack, listener);
+    ASSERT_NE(accepted, nullptr);
+    EXPECT_EQ(kernel_test::value_of(accepted->remote_endpoint()), (IpEndpoint{peer4, peer_port}));
+    EXPECT_TRUE(accepted->local_endpoint().address.is_v4());
 }
 
 TEST_F(TcpIpv6, AV6OnlyListenerRefusesIpv4) {
@@ -142,13 +150,7 @@ TEST_F(TcpIpv6, AListenerOnOurAddressComesBeforeTheWildcard) {
     syn_from(peer, server_port);
     Sent syn_ack = take();
     ASSERT_TRUE(syn_ack.has(tcp_flag::syn | tcp_flag::ack));
-    our_next = syn_ack.header().sequence + 1;
-    peer_next = 1001;
-    local_port = server_port;
-    send_from_peer({});
-    auto accepted = exact->accept();
-    ASSERT_FALSE(accepted.is_error());
-    opened.push_back(accepted.value());
+    EXPECT_NE(accept_after(syn_ack, exact), nullptr);
     EXPECT_ERRNO(wildcard_listener->accept(), EAGAIN);
 }
 
@@ -197,6 +199,14 @@ TEST_F(TcpIpv6, ConnectRefusesWhatTheSocketCannotReach) {
     ASSERT_OK(bound->bind({ip.address6, 0}));
     EXPECT_ERRNO(bound->connect({peer4, 80}), ENETUNREACH);
     EXPECT_TRUE(ip.sent.empty());
+}
+
+TEST_F(TcpIpv6, AConnectedSocketAnswersEisconnWhateverTheFamily) {
+    TcpSocket* client = open_active();
+    EXPECT_ERRNO(client->connect({peer4, 80}), EISCONN);
+    client->options().v6_only = true;
+    EXPECT_ERRNO(client->connect({peer4, 80}), EISCONN);
+    client->close();
 }
 
 TEST_F(TcpIpv6, ADualStackSocketConnectsToIpv4OverIpv4) {
