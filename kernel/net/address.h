@@ -48,6 +48,11 @@ struct Ipv6Address {
 
     constexpr bool is_any() const { return *this == Ipv6Address{}; }
     constexpr bool is_loopback() const { return *this == loopback(); }
+    // The address's 32-bit words, 0 to 3, most significant first: what hashes take.
+    constexpr uint32_t word(int index) const {
+        const uint8_t* at = bytes + 4 * index;
+        return (uint32_t(at[0]) << 24) | (uint32_t(at[1]) << 16) | (uint32_t(at[2]) << 8) | at[3];
+    }
     constexpr bool is_multicast() const { return bytes[0] == 0xff; }
     constexpr bool is_link_local() const { return bytes[0] == 0xfe && (bytes[1] & 0xc0) == 0x80; }
     constexpr bool operator==(const Ipv6Address&) const = default;

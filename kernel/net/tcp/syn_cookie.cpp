@@ -34,16 +34,11 @@ void SynCookies::set_key(const uint32_t key[8]) {
 // pseudo-random function too, where Linux uses SipHash: a peer that cannot guess the key
 // cannot forge a cookie, whichever family its addresses are of.
 uint32_t SynCookies::hash(const SynCookieFlow& flow, uint32_t count, uint32_t which) const {
-    auto words = [](const IpAddress& address, uint32_t(&out)[4]) {
-        for (int index = 0; index < 4; ++index) {
-            const uint8_t* bytes = address.v6.bytes + 4 * index;
-            out[index] = (uint32_t(bytes[0]) << 24) | (uint32_t(bytes[1]) << 16) |
-                         (uint32_t(bytes[2]) << 8) | bytes[3];
-        }
-    };
     uint32_t local[4], remote[4];
-    words(flow.local, local);
-    words(flow.remote, remote);
+    for (int index = 0; index < 4; ++index) {
+        local[index] = flow.local.v6.word(index);
+        remote[index] = flow.remote.v6.word(index);
+    }
     uint32_t chain[4] = {};
     uint8_t block[64];
     auto step = [&](const uint32_t(&input)[4]) {

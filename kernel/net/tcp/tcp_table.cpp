@@ -83,12 +83,8 @@ TcpConnection* TcpTable::create_connection(bool ipv6) {
 
 uint32_t TcpTable::hash(const IpAddress& remote, uint16_t remote_port, uint16_t local_port) const {
     uint32_t value = m_hash_key;
-    for (int index = 0; index < 16; index += 4) {
-        const uint8_t* bytes = remote.v6.bytes + index;
-        uint32_t word = (uint32_t(bytes[0]) << 24) | (uint32_t(bytes[1]) << 16) |
-                        (uint32_t(bytes[2]) << 8) | bytes[3];
-        value = (value ^ word) * 0x9e3779b1u;
-    }
+    for (int index = 0; index < 4; ++index)
+        value = (value ^ remote.v6.word(index)) * 0x9e3779b1u;
     value ^= (uint32_t(remote_port) << 16) | local_port;
     value *= 0x85ebca6bu;
     return value ^ (value >> 15);
