@@ -26,10 +26,14 @@ public:
     // ::1 or one of our addresses: what a socket may bind.
     virtual bool is_local(const Ipv6Address& address) const = 0;
     virtual bool offers_checksum_offload() const = 0;
+    // The longest packet a TCP segment may fill when its TransportChecksum asks the device to
+    // cut it (65535 with TSO); the link's MTU when the device cannot.
+    virtual size_t tcp_segmentation_limit() const = 0;
 
     // Sends one packet whose payload is `fragments` in order (copied before returning); no
-    // fragmentation: EMSGSIZE when it exceeds mtu_for(destination). With `checksum`, the
-    // transport stored only the pseudo-header sum and the device completes it.
+    // fragmentation: EMSGSIZE when it exceeds mtu_for(destination), or, for a segment the
+    // device is to cut, tcp_segmentation_limit(). With `checksum`, the transport stored only
+    // the pseudo-header sum and the device completes it.
     // ENETUNREACH when there is no route; EAGAIN when the device queue is full or the next hop
     // is still being resolved (the packet then waits behind neighbour discovery).
     virtual ErrorOr<void> send6(const Ipv6Address& source, const Ipv6Address& destination,

@@ -102,7 +102,7 @@ Ipv4Layer::Ipv4Layer(EthernetLink& link, const Environment& environment,
                      StackStatistics& statistics)
     : m_link(link), m_environment(environment), m_statistics(statistics),
       m_mtu(min<size_t>(max<size_t>(link.device().mtu(), minimum_mtu), ipv4_max_datagram)),
-      m_reassembler(statistics) {
+      m_reassembler(statistics, Reassembler::ipv4_timeout_ns) {
     m_environment.fill_random(&m_next_identification, sizeof m_next_identification);
     m_link.set_ipv4_input(this);
 }
@@ -121,7 +121,8 @@ bool Ipv4Layer::offers_checksum_offload() const {
 size_t Ipv4Layer::tcp_segmentation_limit() const {
     if (!offers_checksum_offload())
         return m_mtu;
-    return min(max(m_link.device().tcp_segmentation_limit(), m_mtu), ipv4_max_datagram);
+    return min(max(m_link.device().tcp_segmentation_limit(IpVersion::v4), m_mtu),
+               ipv4_max_datagram);
 }
 
 bool Ipv4Layer::is_broadcast(Ipv4Address address) const {
@@ -192,8 +193,11 @@ void Ipv4Layer::input(const uint8_t* packet, size_t length, bool checksum_verifi
         return;
     }
     FragmentKey key{header.source, header.destination, header.protocol, header.identification};
-    PacketBuffer* whole = m_reassembler.add(key, header.fragment_offset, header.more_fragments,
-                                            payload, payload_length, m_environment.now_ns());
+    PacketBuffer* whole =
+        m_reassembler
+            .add(key, {header.fragment_offset, header.more_fragments, payload, payload_length},
+                 m_environment.now_ns())
+            .packet;
     if (!whole)
         return;
     header.more_fragments = false;

@@ -23,7 +23,8 @@ Ipv6Layer::Ipv6Layer(EthernetLink& link, const Environment& environment,
                      StackStatistics& statistics)
     : m_link(link), m_environment(environment), m_statistics(statistics),
       m_device_mtu(min<size_t>(max<size_t>(link.device().mtu(), ipv6_minimum_mtu), 65535)),
-      m_link_mtu(m_device_mtu) {
+      m_link_mtu(m_device_mtu),
+      m_reassembler(statistics, Reassembler::ipv6_timeout_ns, ipv6_header_length) {
     m_link.set_ipv6_input(this);
 }
 
@@ -146,7 +147,7 @@ void Ipv6Layer::receive_ipv6(const uint8_t* packet, size_t length, bool checksum
 }
 
 void Ipv6Layer::deliver(const Ipv6Header& header, const uint8_t* packet, size_t length,
-                        bool checksum_verified) {
+                        bool checksum_verified, bool reassembled) {
     bool multicast = header.destination.is_multicast();
     Ipv6Walk walk = walk_extension_headers(packet, length, multicast);
     switch (walk.outcome) {
@@ -155,7 +156,11 @@ void Ipv6Layer::deliver(const Ipv6Header& header, const uint8_t* packet, size_t 
     case Ipv6Walk::Outcome::no_next_header:
         return;
     case Ipv6Walk::Outcome::fragment:
-        ++m_statistics.ipv6_fragments_dropped;
+        // A fragment inside a reassembled packet: no honest sender nests them.
+        if (reassembled)
+            ++m_statistics.fragments_dropped;
+        else
+            receive_fragment(header, packet, length, walk.offset, multicast);
         return;
     case Ipv6Walk::Outcome::malformed:
     case Ipv6Walk::Outcome::discard:
@@ -190,6 +195,61 @@ void Ipv6Layer::deliver(const Ipv6Header& header, const uint8_t* packet, size_t 
                                        static_cast<uint32_t>(walk.next_header_field));
 }
 
+// RFC 8200 4.5: a fragment is checked, then held until its datagram is whole (keyed by
+// source, destination and identification), which goes up as one packet: the fixed header, the
+// first fragment's next header, and the fragmentable part. The unfragmentable extension
+// headers were processed with each fragment and are left out.
+void Ipv6Layer::receive_fragment(const Ipv6Header& header, const uint8_t* packet, size_t length,
+                                 size_t at, bool multicast) {
+    const uint8_t* fragment_header = packet + at;
+    uint16_t offset_and_flags = load_be16(fragment_header + 2);
+    Fragment fragment;
+    fragment.next_header = fragment_header[0];
+    fragment.offset = offset_and_flags & 0xfff8;
+    fragment.more_fragments = offset_and_flags & 1;
+    fragment.data = fragment_header + ipv6_fragment_header_length;
+    fragment.length = length - at - ipv6_fragment_header_length;
+    auto refuse = [&](uint8_t code, uint32_t pointer) {
+        ++m_statistics.fragments_dropped;
+        ++m_statistics.ipv6_parameter_problems;
+        if (m_icmp && !multicast)
+            m_icmp->send_parameter_problem(header, packet, length, code, pointer);
+    };
+    // Every fragment but the last holds a multiple of 8 bytes: the sender is pointed at the
+    // payload length. One reaching past the largest payload is pointed at its offset.
+    if (fragment.more_fragments && (fragment.length == 0 || fragment.length % 8 != 0))
+        return refuse(ipv6_parameter_problem::erroneous_field, 4);
+    if (fragment.offset + fragment.length > ipv6_max_payload)
+        return refuse(ipv6_parameter_problem::erroneous_field, static_cast<uint32_t>(at + 2));
+    if (fragment.offset == 0 &&
+        !holds_header_chain(fragment.next_header, fragment.data, fragment.length))
+        return refuse(ipv6_parameter_problem::incomplete_header_chain, 0);
+
+    Reassembled whole;
+    if (fragment.offset == 0 && !fragment.more_fragments) {
+        // An atomic fragment stands alone, whatever else shares its identification (RFC 6946).
+        whole.packet = PacketBuffer::create(ipv6_header_length + fragment.length);
+        if (!whole.packet) {
+            ++m_statistics.dropped_no_memory;
+            return;
+        }
+        memcpy(whole.packet->data() + ipv6_header_length, fragment.data, fragment.length);
+        whole.next_header = fragment.next_header;
+    } else {
+        FragmentKey key{header.source, header.destination, 0, load_be32(fragment_header + 4)};
+        whole = m_reassembler.add(key, fragment, m_environment.now_ns());
+        if (!whole.packet)
+            return;
+    }
+    Ipv6Header rebuilt = header;
+    rebuilt.next_header = whole.next_header;
+    rebuilt.payload_length = whole.packet->length - ipv6_header_length;
+    write_ipv6_header(whole.packet->data(), rebuilt);
+    // A device only vouches for checksums of unfragmented packets.
+    deliver(rebuilt, whole.packet->data(), whole.packet->length, false, true);
+    PacketBuffer::destroy(whole.packet);
+}
+
 ErrorOr<bool> Ipv6Layer::send_datagram(const Ipv6Address& source, const Ipv6Address& destination,
                                        uint8_t next_header, const TransmitFragment* fragments,
                                        size_t count, const TransportChecksum* checksum,
@@ -199,7 +259,7 @@ ErrorOr<bool> Ipv6Layer::send_datagram(const Ipv6Address& source, const Ipv6Addr
     size_t payload_length = 0;
     for (size_t i = 0; i < count; ++i)
         payload_length += fragments[i].length;
-    if (ipv6_header_length + payload_length > mtu_for(destination))
+    if (payload_length > ipv6_max_payload)
         return EMSGSIZE;
     Ipv6Header header;
     header.payload_length = payload_length;
@@ -220,18 +280,62 @@ ErrorOr<bool> Ipv6Layer::send_datagram(const Ipv6Address& source, const Ipv6Addr
         if (next_hop.is_any())
             return ENETUNREACH;
     }
-    // The packet is gathered once (it may wait for resolution), so the checksum is finished
-    // here rather than by the device.
-    PacketBuffer* packet = gather(header, fragments, count, checksum);
-    if (!packet)
-        return EAGAIN;
-    return transmit(next_hop, destination.is_multicast(), packet);
+    // A segment the device cuts goes whole; anything else longer than the path, in fragments.
+    size_t mtu = mtu_for(destination);
+    bool segmenting = checksum && checksum->segment_size;
+    if (!segmenting && ipv6_header_length + payload_length > mtu)
+        return send_fragmented(header, next_hop, destination.is_multicast(), fragments, count,
+                               checksum, mtu);
+    return transmit(header, next_hop, destination.is_multicast(), fragments, count, checksum);
 }
 
-// The header and payload in one buffer, the transport checksum finished; null (counted) without
-// the memory.
+// RFC 8200 4.5: the payload cut into pieces of a multiple of 8 bytes that fit `mtu` behind the
+// fixed header and a fragment header, all with one identification. The identification is
+// random, so that no one off the path can predict it (RFC 7739).
+ErrorOr<bool> Ipv6Layer::send_fragmented(const Ipv6Header& header, const Ipv6Address& next_hop,
+                                         bool multicast, const TransmitFragment* fragments,
+                                         size_t count, const TransportChecksum* checksum,
+                                         size_t mtu) {
+    PacketBuffer* payload = PacketBuffer::create(fragments, count);
+    if (!payload) {
+        ++m_statistics.dropped_no_memory;
+        return EAGAIN;
+    }
+    // No device sees the packet whole, so the transport checksum is finished here.
+    if (checksum && checksum->offset + 2u <= payload->length)
+        store_be16(payload->data() + checksum->offset,
+                   internet_checksum(payload->data(), payload->length));
+    uint32_t identification;
+    m_environment.fill_random(&identification, sizeof identification);
+    size_t chunk = (mtu - ipv6_header_length - ipv6_fragment_header_length) & ~size_t(7);
+    bool all_sent = true;
+    bool failed = false;
+    for (size_t offset = 0; offset < payload->length && !failed; offset += chunk) {
+        size_t length = min(chunk, payload->length - offset);
+        bool more = offset + length < payload->length;
+        Ipv6Header piece_header = header;
+        piece_header.next_header = ipv6_next_header::fragment;
+        piece_header.payload_length = ipv6_fragment_header_length + length;
+        uint8_t fragment_header[ipv6_fragment_header_length] = {header.next_header, 0};
+        store_be16(fragment_header + 2, static_cast<uint16_t>(offset | (more ? 1 : 0)));
+        store_be32(fragment_header + 4, identification);
+        TransmitFragment piece[2] = {{fragment_header, sizeof fragment_header},
+                                     {payload->data() + offset, length}};
+        auto sent = transmit(piece_header, next_hop, multicast, piece, 2, nullptr);
+        if (sent.is_error())
+            failed = true;
+        else if (!sent.value())
+            all_sent = false;
+    }
+    PacketBuffer::destroy(payload);
+    if (failed)
+        return EAGAIN;
+    return all_sent;
+}
+
+// The header and payload in one buffer; null (counted) without the memory.
 PacketBuffer* Ipv6Layer::gather(const Ipv6Header& header, const TransmitFragment* fragments,
-                                size_t count, const TransportChecksum* checksum) {
+                                size_t count) {
     PacketBuffer* packet = PacketBuffer::create(ipv6_header_length + header.payload_length);
     if (!packet) {
         ++m_statistics.dropped_no_memory;
@@ -243,23 +347,24 @@ PacketBuffer* Ipv6Layer::gather(const Ipv6Header& header, const TransmitFragment
         memcpy(packet->data() + at, fragments[i].data, fragments[i].length);
         at += fragments[i].length;
     }
-    uint8_t* transport = packet->data() + ipv6_header_length;
-    if (checksum && checksum->offset + 2u <= header.payload_length)
-        store_be16(transport + checksum->offset,
-                   internet_checksum(transport, header.payload_length));
     return packet;
 }
 
-// Loops back: handed to the upper layers at the next poll (deliver_local), never to the link.
+// Loops back: handed to the upper layers at the next poll (deliver_local), never to the link,
+// so no device finishes the checksum.
 ErrorOr<bool> Ipv6Layer::send_local(const Ipv6Header& header, const TransmitFragment* fragments,
                                     size_t count, const TransportChecksum* checksum) {
     if (m_local.bytes() + ipv6_header_length + header.payload_length > max_local_bytes) {
         ++m_statistics.dropped_no_memory;
         return EAGAIN;
     }
-    PacketBuffer* packet = gather(header, fragments, count, checksum);
+    PacketBuffer* packet = gather(header, fragments, count);
     if (!packet)
         return EAGAIN;
+    uint8_t* transport = packet->data() + ipv6_header_length;
+    if (checksum && checksum->offset + 2u <= header.payload_length)
+        store_be16(transport + checksum->offset,
+                   internet_checksum(transport, header.payload_length));
     m_local.append(packet);
     return true;
 }
@@ -274,22 +379,51 @@ void Ipv6Layer::deliver_local() {
     }
 }
 
-ErrorOr<bool> Ipv6Layer::transmit(const Ipv6Address& next_hop, bool multicast,
-                                  PacketBuffer* packet) {
+ErrorOr<bool> Ipv6Layer::transmit(const Ipv6Header& header, const Ipv6Address& next_hop,
+                                  bool multicast, const TransmitFragment* fragments, size_t count,
+                                  const TransportChecksum* checksum) {
+    ChecksumRequest request{0, 0};
+    if (checksum)
+        request = {static_cast<uint16_t>(ipv6_header_length), checksum->offset,
+                   checksum->segment_size, IpVersion::v6};
     uint64_t now = m_environment.now_ns();
-    const MacAddress* known = m_neighbours.lookup(next_hop, now);
-    MacAddress destination;
-    if (multicast)
-        destination = multicast_mac(next_hop);
-    else if (known)
-        destination = *known;
+    const MacAddress* known = multicast ? nullptr : m_neighbours.lookup(next_hop, now);
     if (multicast || known) {
-        TransmitFragment whole{packet->data(), packet->length};
-        auto sent = m_link.send_ipv6(destination, &whole, 1, nullptr);
-        PacketBuffer::destroy(packet);
+        MacAddress destination = multicast ? multicast_mac(next_hop) : *known;
+        // Straight from the transport's buffers, behind the header; a longer list than the
+        // link takes is gathered into one copy first.
+        PacketBuffer* payload = nullptr;
+        TransmitFragment whole;
+        if (count + 1 > EthernetLink::max_fragments) {
+            payload = PacketBuffer::create(fragments, count);
+            if (!payload) {
+                ++m_statistics.dropped_no_memory;
+                return EAGAIN;
+            }
+            whole = {payload->data(), payload->length};
+            fragments = &whole;
+            count = 1;
+        }
+        uint8_t raw_header[ipv6_header_length];
+        write_ipv6_header(raw_header, header);
+        TransmitFragment packet[EthernetLink::max_fragments];
+        packet[0] = {raw_header, sizeof raw_header};
+        for (size_t i = 0; i < count; ++i)
+            packet[i + 1] = fragments[i];
+        auto sent = m_link.send_ipv6(destination, packet, count + 1, checksum ? &request : nullptr);
+        if (payload)
+            PacketBuffer::destroy(payload);
         if (sent.is_error())
             return sent.error();
         return true;
+    }
+    // A copy waits for neighbour discovery, the offload it is owed with it.
+    PacketBuffer* packet = gather(header, fragments, count);
+    if (!packet)
+        return EAGAIN;
+    if (checksum) {
+        packet->offload = request;
+        packet->has_offload = true;
     }
     switch (m_neighbours.hold(next_hop, packet, now)) {
     case Ipv6NeighbourCache::HoldResult::send_request:
@@ -304,9 +438,30 @@ ErrorOr<bool> Ipv6Layer::transmit(const Ipv6Address& next_hop, bool multicast,
     return false;
 }
 
+size_t Ipv6Layer::tcp_segmentation_limit() const {
+    // Only above the link's MTU does the device cut anything.
+    return min(max(m_link.device().tcp_segmentation_limit(IpVersion::v6), m_link_mtu),
+               ipv6_header_length + ipv6_max_payload);
+}
+
 ErrorOr<void> Ipv6Layer::send6(const Ipv6Address& source, const Ipv6Address& destination,
                                uint8_t next_header, const TransmitFragment* fragments, size_t count,
                                const TransportChecksum* checksum) {
+    // TCP sizes its segments to the path and is never fragmented: a segment longer than the
+    // path has learnt meanwhile is refused, as Linux's ip6_fragment refuses it. A segment for
+    // the device to cut may reach tcp_segmentation_limit(), when the device cuts at all.
+    size_t payload_length = 0;
+    for (size_t i = 0; i < count; ++i)
+        payload_length += fragments[i].length;
+    bool segmenting = checksum && checksum->segment_size;
+    size_t limit = mtu_for(destination);
+    if (segmenting && !is_local(destination)) {
+        if (next_header != ipv6_next_header::tcp || tcp_segmentation_limit() <= m_link_mtu)
+            return EMSGSIZE;
+        limit = tcp_segmentation_limit();
+    }
+    if (ipv6_header_length + payload_length > limit)
+        return EMSGSIZE;
     bool sent = TRY(send_datagram(source, destination, next_header, fragments, count, checksum));
     if (!sent)
         return EAGAIN;
@@ -322,6 +477,7 @@ void Ipv6Layer::run_timers(uint64_t now) {
     if (deadline != 0 && now >= deadline)
         m_statistics.ipv6_unresolved += m_neighbours.run_timers(now, solicit_again, this);
     run_address_timers(now);
+    m_reassembler.run_timers(now);
 }
 
 uint64_t Ipv6Layer::next_deadline_ns() const {
@@ -331,6 +487,7 @@ uint64_t Ipv6Layer::next_deadline_ns() const {
             deadline = at;
     };
     consider(m_next_router_solicitation);
+    consider(m_reassembler.next_deadline_ns());
     for (auto& entry : m_addresses) {
         if (entry.state == AddressState::tentative)
             consider(entry.dad_deadline);

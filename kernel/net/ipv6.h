@@ -2,9 +2,10 @@
 // the interface's addresses (link-local always, a static one from --ip6, SLAAC ones from router
 // advertisements, each through duplicate address detection), on-link prefixes and the default
 // router, and output through the neighbour cache. Neighbour discovery (RFC 4861, RFC 4862) is
-// in neighbour_discovery.cpp; ICMPv6 in icmpv6.h. Fragments are dropped and counted: there is
-// no reassembly yet, and we never fragment (transports size to mtu_for()). Packets to ::1 or to
-// one of our addresses loop back without the link, as Linux's lo carries them.
+// in neighbour_discovery.cpp; ICMPv6 in icmpv6.h. Fragments are reassembled (RFC 8200 4.5), and
+// UDP and ICMPv6 packets longer than the path are fragmented at the source as Linux does (TCP
+// sizes its segments to mtu_for() instead). Packets to ::1 or to one of our addresses loop back
+// without the link, as Linux's lo carries them.
 #pragma once
 
 #include "lib/error_or.h"
@@ -16,6 +17,7 @@
 #include "net/neighbour_cache.h"
 #include "net/packet_buffer.h"
 #include "net/path_mtu_cache.h"
+#include "net/reassembly.h"
 #include "net/stack.h"
 
 #include <stddef.h>
@@ -79,9 +81,10 @@ public:
                     bool& tentative) const;
     Ipv6Address default_router() const;
 
-    // Sends a packet; `true` once on the wire, `false` when it waits for neighbour discovery.
-    // `hop_limit` 0 means ours (64, or what routers advertise). Source any() means the one
-    // source_for() picks; ND's DAD solicitations pass it with `unspecified_source`.
+    // Sends a packet, in fragments when it is longer than the path carries; `true` once on the
+    // wire, `false` when it waits for neighbour discovery. EMSGSIZE past the largest payload
+    // (65535). `hop_limit` 0 means ours (64, or what routers advertise). Source any() means the
+    // one source_for() picks; ND's DAD solicitations pass it with `unspecified_source`.
     ErrorOr<bool> send_datagram(const Ipv6Address& source, const Ipv6Address& destination,
                                 uint8_t next_header, const TransmitFragment* fragments,
                                 size_t count, const TransportChecksum* checksum,
@@ -102,6 +105,7 @@ public:
     Ipv6Address source_for(const Ipv6Address& destination) const override;
     size_t mtu_for(const Ipv6Address& destination) const override;
     bool offers_checksum_offload() const override;
+    size_t tcp_segmentation_limit() const override;
     ErrorOr<void> send6(const Ipv6Address& source, const Ipv6Address& destination,
                         uint8_t next_header, const TransmitFragment* fragments, size_t count,
                         const TransportChecksum* checksum) override;
@@ -129,14 +133,25 @@ private:
     };
 
     // ipv6.cpp
+    // `reassembled`: the packet was put together from fragments, and may hold no other.
     void deliver(const Ipv6Header& header, const uint8_t* packet, size_t length,
-                 bool checksum_verified);
+                 bool checksum_verified, bool reassembled = false);
+    // A packet whose extension headers ended in a fragment header at `at`.
+    void receive_fragment(const Ipv6Header& header, const uint8_t* packet, size_t length, size_t at,
+                          bool multicast);
+    ErrorOr<bool> send_fragmented(const Ipv6Header& header, const Ipv6Address& next_hop,
+                                  bool multicast, const TransmitFragment* fragments, size_t count,
+                                  const TransportChecksum* checksum, size_t mtu);
     bool is_on_link(const Ipv6Address& destination) const;
-    PacketBuffer* gather(const Ipv6Header& header, const TransmitFragment* fragments, size_t count,
-                         const TransportChecksum* checksum);
+    PacketBuffer* gather(const Ipv6Header& header, const TransmitFragment* fragments, size_t count);
     ErrorOr<bool> send_local(const Ipv6Header& header, const TransmitFragment* fragments,
                              size_t count, const TransportChecksum* checksum);
-    ErrorOr<bool> transmit(const Ipv6Address& next_hop, bool multicast, PacketBuffer* packet);
+    // To the link at once when the next hop is known (the checksum, and the cutting of a
+    // segment, left to the device), else a copy held behind neighbour discovery; `true` once
+    // handed to the device.
+    ErrorOr<bool> transmit(const Ipv6Header& header, const Ipv6Address& next_hop, bool multicast,
+                           const TransmitFragment* fragments, size_t count,
+                           const TransportChecksum* checksum);
     static void solicit_again(void* context, Ipv6Address address);
 
     // neighbour_discovery.cpp
@@ -174,6 +189,7 @@ private:
     uint64_t m_next_router_solicitation = 0; // 0: none due
     Ipv6NeighbourCache m_neighbours;
     PathMtuCache m_path_mtu;
+    Reassembler m_reassembler;
 };
 
 } // namespace kernel::net

@@ -150,10 +150,10 @@ Ipv6Walk walk_extension_headers(const uint8_t* packet, size_t length, bool multi
     }
 }
 
-bool skip_extension_headers(const uint8_t* packet, size_t length, uint8_t& protocol,
-                            size_t& offset) {
-    protocol = packet[6];
-    offset = ipv6_header_length;
+namespace {
+
+// Skips hop-by-hop, routing and destination options headers from header `protocol` at `offset`.
+bool skip_from(const uint8_t* packet, size_t length, uint8_t& protocol, size_t& offset) {
     while (protocol == ipv6_next_header::hop_by_hop || protocol == ipv6_next_header::routing ||
            protocol == ipv6_next_header::destination_options) {
         if (offset + 8 > length)
@@ -165,6 +165,36 @@ bool skip_extension_headers(const uint8_t* packet, size_t length, uint8_t& proto
         offset += header_length;
     }
     return true;
+}
+
+} // namespace
+
+bool skip_extension_headers(const uint8_t* packet, size_t length, uint8_t& protocol,
+                            size_t& offset) {
+    protocol = packet[6];
+    offset = ipv6_header_length;
+    return skip_from(packet, length, protocol, offset);
+}
+
+bool holds_header_chain(uint8_t protocol, const uint8_t* data, size_t length) {
+    size_t offset = 0;
+    if (!skip_from(data, length, protocol, offset))
+        return false;
+    size_t upper = 1;
+    switch (protocol) {
+    case ipv6_next_header::tcp:
+        upper = 20;
+        break;
+    case ipv6_next_header::udp:
+    case ipv6_next_header::icmpv6:
+    case ipv6_next_header::fragment:
+        upper = 8;
+        break;
+    case ipv6_next_header::no_next_header:
+        upper = 0;
+        break;
+    }
+    return offset + upper <= length;
 }
 
 } // namespace kernel::net

@@ -13,6 +13,11 @@ namespace kernel::net {
 inline constexpr size_t ipv6_header_length = 40;
 // Every IPv6 link carries packets this large (RFC 8200 5).
 inline constexpr size_t ipv6_minimum_mtu = 1280;
+// The payload length field's limit: longer packets are jumbograms (RFC 2675), which no link
+// here carries.
+inline constexpr size_t ipv6_max_payload = 65535;
+// The fragment header (RFC 8200 4.5): next header, reserved, offset and M flag, identification.
+inline constexpr size_t ipv6_fragment_header_length = 8;
 
 namespace ipv6_next_header {
 inline constexpr uint8_t hop_by_hop = 0;
@@ -52,13 +57,15 @@ namespace ipv6_parameter_problem {
 inline constexpr uint8_t erroneous_field = 0;
 inline constexpr uint8_t unrecognized_next_header = 1;
 inline constexpr uint8_t unrecognized_option = 2;
+// The first fragment does not hold every header through the upper-layer one (RFC 7112).
+inline constexpr uint8_t incomplete_header_chain = 3;
 } // namespace ipv6_parameter_problem
 
 struct Ipv6Walk {
     enum class Outcome {
         upper,             // `protocol` starts at `offset`
         no_next_header,    // 59: nothing follows (RFC 8200 4.7)
-        fragment,          // a fragment header: not reassembled, dropped
+        fragment,          // a fragment header at `offset`, whole within the packet
         malformed,         // an extension header runs past the packet: dropped
         discard,           // an option says to drop silently (RFC 8200 4.2, action 01)
         parameter_problem, // drop, and tell the sender: `code`, `pointer` into the packet
@@ -87,5 +94,10 @@ Ipv6Walk walk_extension_headers(const uint8_t* packet, size_t length, bool multi
 // `length`; `protocol` may then be a fragment header or anything else not skipped.
 bool skip_extension_headers(const uint8_t* packet, size_t length, uint8_t& protocol,
                             size_t& offset);
+
+// Whether `data` (a first fragment's payload, starting with header `protocol`) holds every
+// extension header and the upper-layer header's fixed part, as RFC 7112 requires of a first
+// fragment; the sizes are those Linux checks (ipv6frag_thdr_truncated).
+bool holds_header_chain(uint8_t protocol, const uint8_t* data, size_t length);
 
 } // namespace kernel::net

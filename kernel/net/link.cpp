@@ -15,15 +15,6 @@ bool is_unicast(const MacAddress& mac) {
     return (mac.bytes[0] & 1) == 0;
 }
 
-// Does in software what a ChecksumRequest asks of the device, for a packet held in memory.
-void complete_checksum(PacketBuffer& packet, const ChecksumRequest& request) {
-    if (request.start + request.offset + 2u > packet.length)
-        return;
-    ChecksumAccumulator sum;
-    sum.add(packet.data() + request.start, packet.length - request.start);
-    store_be16(packet.data() + request.start + request.offset, sum.checksum());
-}
-
 } // namespace
 
 EthernetLink::EthernetLink(NetDevice& device, const Environment& environment,
@@ -91,7 +82,8 @@ void EthernetLink::receive_arp(const uint8_t* data, size_t length) {
     m_arp.learn(packet.sender_address, packet.sender_mac, now, for_us, released);
     while (PacketBuffer* waiting = released.take_first()) {
         TransmitFragment fragment{waiting->data(), waiting->length};
-        (void)transmit_to(packet.sender_mac, &fragment, 1, nullptr);
+        (void)transmit_to(packet.sender_mac, &fragment, 1,
+                          waiting->has_offload ? &waiting->offload : nullptr);
         PacketBuffer::destroy(waiting);
     }
     if (for_us && packet.operation == arp_operation::request)
@@ -139,10 +131,11 @@ ErrorOr<LinkOutcome> EthernetLink::transmit_to(MacAddress destination,
     frame[0] = {header, sizeof header};
     for (size_t i = 0; i < count; ++i)
         frame[i + 1] = fragments[i];
-    ChecksumRequest frame_checksum;
-    if (checksum)
-        frame_checksum = {static_cast<uint16_t>(checksum->start + ethernet_header_length),
-                          checksum->offset, checksum->segment_size};
+    ChecksumRequest frame_checksum{0, 0};
+    if (checksum) {
+        frame_checksum = *checksum;
+        frame_checksum.start = static_cast<uint16_t>(checksum->start + ethernet_header_length);
+    }
     if (!transmit(frame, count + 1, checksum ? &frame_checksum : nullptr))
         return EAGAIN;
     return LinkOutcome::sent;
@@ -156,9 +149,11 @@ ErrorOr<LinkOutcome> EthernetLink::hold_for_arp(Ipv4Address next_hop,
         ++m_statistics.dropped_no_memory;
         return EAGAIN;
     }
-    // Sent later from this copy, so the checksum cannot be left to the device.
-    if (checksum)
-        complete_checksum(*packet, *checksum);
+    // The offload goes with the copy: a segment to cut cannot be sent whole later.
+    if (checksum) {
+        packet->offload = *checksum;
+        packet->has_offload = true;
+    }
     switch (m_arp.hold(next_hop, packet, m_environment.now_ns())) {
     case ArpCache::HoldResult::send_request:
         send_arp(arp_operation::request, MacAddress::broadcast(), MacAddress{}, next_hop);

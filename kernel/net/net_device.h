@@ -16,18 +16,22 @@ struct TransmitFragment {
     size_t length;
 };
 
+enum class IpVersion : uint8_t { v4, v6 };
+
 // Asks the device to complete a transport checksum (virtio-net's NEEDS_CSUM): it sums the frame
 // from `start` to its end and stores the folded result at `start + offset`, where the stack
 // has put the pseudo-header sum. Only used when the device offers it.
 //
-// With `segment_size`, the frame is an IPv4 TCP segment longer than the MTU that the device
-// cuts into segments of that many payload bytes (TCP segmentation offload, virtio-net's
-// HOST_TSO4), each with its own checksum, the IP identification counting up from the
-// frame's; the pseudo-header sum then covers the whole frame's TCP length, as Linux leaves it.
+// With `segment_size`, the frame is a TCP segment over IP `version` longer than the MTU that
+// the device cuts into segments of that many payload bytes (TCP segmentation offload,
+// virtio-net's HOST_TSO4 and HOST_TSO6), each with its own checksum and IP length, IPv4's
+// identification counting up from the frame's; the pseudo-header sum then covers the whole
+// frame's TCP length, as Linux leaves it.
 struct ChecksumRequest {
     uint16_t start;            // from the frame's first byte
     uint16_t offset;           // from `start`
     uint16_t segment_size = 0; // TSO; 0 sends the frame as it is
+    IpVersion version = IpVersion::v4;
 };
 
 class FrameReceiver {
@@ -46,9 +50,9 @@ public:
     // Largest frame payload (IP packet) the link carries: 1500 on Ethernet.
     virtual size_t mtu() const = 0;
     virtual bool offers_checksum_offload() const = 0;
-    // The longest IP packet a TCP segment may fill for the device to cut (TSO): 65535 when it
-    // segments, else mtu().
-    virtual size_t tcp_segmentation_limit() const = 0;
+    // The longest IP packet a TCP segment over IP `version` may fill for the device to cut
+    // (TSO): 65535 when it segments that version's, else mtu().
+    virtual size_t tcp_segmentation_limit(IpVersion version) const = 0;
 
     // Queues one frame; false when the transmit queue is full (flush and try again later).
     // `checksum` may be non-null only when offers_checksum_offload(), and ask for segmentation

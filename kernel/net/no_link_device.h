@@ -11,7 +11,7 @@ public:
     MacAddress mac_address() const override { return {}; }
     size_t mtu() const override { return 1500; }
     bool offers_checksum_offload() const override { return false; }
-    size_t tcp_segmentation_limit() const override { return mtu(); }
+    size_t tcp_segmentation_limit(IpVersion) const override { return mtu(); }
     // Only loopback traffic exists, and the stack never hands that to a device.
     bool transmit(const TransmitFragment*, size_t, const ChecksumRequest*) override { return true; }
     void flush() override {}

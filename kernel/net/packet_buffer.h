@@ -1,5 +1,6 @@
 // A packet's bytes in one heap block, with the little each holder needs to remember about it
-// (the datagram's sender for a socket queue, the fragment offset for reassembly). Queues are
+// (the datagram's sender for a socket queue, the fragment offset for reassembly, the offload
+// owed to a packet waiting for its next hop). Queues are
 // singly linked through `next`, so queuing never allocates.
 #pragma once
 
@@ -16,6 +17,10 @@ struct PacketBuffer {
     size_t length = 0;
     size_t offset = 0; // reassembly: where the bytes go in the datagram
     IpEndpoint from;   // sockets: the datagram's sender
+    // Waiting for address resolution: the checksum (and segmentation) the device is still to
+    // do when the packet goes out.
+    ChecksumRequest offload{0, 0};
+    bool has_offload = false;
 
     uint8_t* data() { return reinterpret_cast<uint8_t*>(this + 1); }
     const uint8_t* data() const { return reinterpret_cast<const uint8_t*>(this + 1); }

@@ -23,7 +23,7 @@ Reassembler::Datagram* Reassembler::find_or_start(const FragmentKey& key, uint64
     *free = Datagram{};
     free->in_use = true;
     free->key = key;
-    free->deadline = now + timeout_ns;
+    free->deadline = now + m_timeout_ns;
     return free;
 }
 
@@ -38,33 +38,36 @@ void Reassembler::discard(Datagram& datagram, bool count_dropped) {
     datagram.in_use = false;
 }
 
-PacketBuffer* Reassembler::assemble(Datagram& datagram) {
-    PacketBuffer* whole = PacketBuffer::create(datagram.total_length);
+Reassembled Reassembler::assemble(Datagram& datagram) {
+    PacketBuffer* whole = PacketBuffer::create(m_headroom + datagram.total_length);
     if (!whole) {
         ++m_statistics.dropped_no_memory;
         discard(datagram, true);
-        return nullptr;
+        return {};
     }
     for (PacketBuffer* fragment = datagram.fragments; fragment; fragment = fragment->next)
-        memcpy(whole->data() + fragment->offset, fragment->data(), fragment->length);
+        memcpy(whole->data() + m_headroom + fragment->offset, fragment->data(), fragment->length);
+    uint8_t next_header = datagram.next_header;
     discard(datagram, false);
     ++m_statistics.fragments_reassembled;
-    return whole;
+    return {whole, next_header};
 }
 
-PacketBuffer* Reassembler::add(const FragmentKey& key, size_t offset, bool more_fragments,
-                               const uint8_t* data, size_t length, uint64_t now) {
+Reassembled Reassembler::add(const FragmentKey& key, const Fragment& piece, uint64_t now) {
+    size_t offset = piece.offset;
+    size_t length = piece.length;
+    bool more_fragments = piece.more_fragments;
     size_t end = offset + length;
     Datagram* datagram = find_or_start(key, now);
     if (!datagram) {
         ++m_statistics.fragments_dropped;
-        return nullptr;
+        return {};
     }
     if (m_bytes + length > max_bytes) {
         ++m_statistics.fragments_dropped;
         if (!datagram->fragments)
             datagram->in_use = false;
-        return nullptr;
+        return {};
     }
     bool inconsistent = (datagram->has_last && end > datagram->total_length) ||
                         (!more_fragments && datagram->has_last && end != datagram->total_length);
@@ -80,16 +83,18 @@ PacketBuffer* Reassembler::add(const FragmentKey& key, size_t offset, bool more_
     if (inconsistent) {
         ++m_statistics.fragments_dropped;
         discard(*datagram, true);
-        return nullptr;
+        return {};
     }
     PacketBuffer* fragment = PacketBuffer::create(length);
     if (!fragment) {
         ++m_statistics.dropped_no_memory;
         if (!datagram->fragments)
             datagram->in_use = false;
-        return nullptr;
+        return {};
     }
-    memcpy(fragment->data(), data, length);
+    memcpy(fragment->data(), piece.data, length);
+    if (offset == 0)
+        datagram->next_header = piece.next_header;
     fragment->offset = offset;
     fragment->next = *link;
     *link = fragment;
@@ -101,7 +106,7 @@ PacketBuffer* Reassembler::add(const FragmentKey& key, size_t offset, bool more_
     }
     if (datagram->has_last && datagram->received == datagram->total_length)
         return assemble(*datagram);
-    return nullptr;
+    return {};
 }
 
 void Reassembler::run_timers(uint64_t now) {

@@ -21,12 +21,11 @@ struct StackStatistics {
     uint64_t dropped_not_for_us = 0;
     uint64_t dropped_no_memory = 0;
     uint64_t fragments_reassembled = 0;
-    uint64_t fragments_dropped = 0; // overlapping, timed out, too many
+    uint64_t fragments_dropped = 0; // overlapping, timed out, too many, malformed (both families)
     uint64_t icmp_echo_replies = 0;
     uint64_t udp_no_port = 0;
     uint64_t udp_receive_buffer_full = 0; // datagrams dropped: the socket's queue was full
     uint64_t arp_unresolved = 0;          // packets dropped: the next hop never answered
-    uint64_t ipv6_fragments_dropped = 0;  // no IPv6 reassembly yet
     uint64_t ipv6_parameter_problems = 0; // packets refused for a header we cannot process
     uint64_t ipv6_unresolved = 0;         // packets dropped: neighbour discovery found no one
     uint64_t icmpv6_echo_replies = 0;

@@ -117,8 +117,20 @@ def nd(type_, body, source=PEER_IP6, destination=OUR_IP6):
     return ethernet6(packet, multicast_mac(destination) if destination[0] == 0xFF else OUR_MAC)
 
 
+def fragments6(next_header, whole, size, identification):
+    """`whole` (the fragmentable part) cut into fragments of `size` bytes (a multiple of 8)."""
+    pieces = []
+    for offset in range(0, len(whole), size):
+        more = offset + size < len(whole)
+        header = struct.pack("!BBHI", next_header, 0, offset | int(more), identification)
+        pieces.append(ethernet6(ipv6(44, header + whole[offset:offset + size])))
+    return pieces
+
+
 def ipv6_seeds():
     echo = icmpv6(128, struct.pack("!HH", 0x1234, 1) + b"ping6 data")
+    long_echo = icmpv6(128, struct.pack("!HH", 0x1234, 2) + bytes(range(256)) * 12)
+    long_udp = udp6(4000, 7, bytes(range(256)) * 10)
     solicitation = nd(135, b"\0" * 4 + OUR_IP6 + bytes([1, 1]) + PEER_MAC,
                       destination=SOLICITED_OURS)
     advertisement = nd(136, b"\x60\0\0\0" + PEER_IP6 + bytes([2, 1]) + PEER_MAC)
@@ -161,6 +173,12 @@ def ipv6_seeds():
                                 AFTER_DAD),
         "unknown_option": record(ethernet6(ipv6(60, bytes([58, 0, 0x80, 4, 0, 0, 0, 0]) + echo)),
                                  AFTER_DAD),
+        # A long ping in three fragments, answered in fragments; a long datagram to the UDP
+        # echo listener with its fragments out of order.
+        "ipv6_fragmented_ping": record(solicitation, AFTER_DAD)
+        + b"".join(record(piece) for piece in fragments6(58, long_echo, 1232, 7)),
+        "udp6_fragments_reordered": record(solicitation, AFTER_DAD)
+        + b"".join(record(piece) for piece in reversed(fragments6(17, long_udp, 1232, 8))),
     }
 
 

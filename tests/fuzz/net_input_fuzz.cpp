@@ -42,7 +42,7 @@ public:
     MacAddress mac_address() const override { return {{0x52, 0x54, 0x00, 0x12, 0x34, 0x56}}; }
     size_t mtu() const override { return 1500; }
     bool offers_checksum_offload() const override { return false; }
-    size_t tcp_segmentation_limit() const override { return mtu(); }
+    size_t tcp_segmentation_limit(IpVersion) const override { return mtu(); }
     bool transmit(const TransmitFragment* fragments, size_t count,
                   const ChecksumRequest*) override {
         // Touch every byte, so the sanitizers see the stack hand out only valid memory.

@@ -12,17 +12,22 @@ namespace kernel::virtio {
 
 namespace {
 
-// Checksums both ways, mergeable receive buffers and TCP/IPv4 segmentation both ways (the
-// stack has no IPv6 yet). The link status (VIRTIO_NET_F_STATUS) is not asked for: a link that
-// is down loses frames, which the stack survives anyway.
-constexpr uint64_t supported_features = net_feature_csum | net_feature_guest_csum |
-                                        net_feature_mac | net_feature_mrg_rxbuf |
-                                        net_feature_host_tso4 | net_feature_guest_tso4;
+// Checksums both ways, mergeable receive buffers and TCP segmentation both ways over IPv4 and
+// IPv6. The link status (VIRTIO_NET_F_STATUS) is not asked for: a link that is down loses
+// frames, which the stack survives anyway.
+constexpr uint64_t supported_features =
+    net_feature_csum | net_feature_guest_csum | net_feature_mac | net_feature_mrg_rxbuf |
+    net_feature_host_tso4 | net_feature_host_tso6 | net_feature_guest_tso4 | net_feature_guest_tso6;
 
 constexpr uint16_t wanted_queue_size = SplitVirtqueue::max_size;
 constexpr size_t header_size = sizeof(VirtioNetHeader);
 constexpr size_t ethernet_header_size = 14;
 constexpr size_t ipv4_header_size = 20;
+constexpr size_t ipv6_header_size = 40;
+// The longest frame the stack may hand over to cut: a segment within tcp_segmentation_limit()
+// behind an Ethernet header and tag.
+constexpr size_t max_cut_frame_length =
+    ethernet_header_size + 4 + VirtioNetDevice::max_segment_length;
 constexpr size_t tcp_header_size = 20;
 // Where the TCP data offset sits in its header (RFC 9293 3.1).
 constexpr size_t tcp_data_offset_at = 12;
@@ -50,9 +55,9 @@ net::MacAddress read_mac(Transport& transport) {
 
 uint64_t settle_net_features(uint64_t accepted) {
     if (!(accepted & net_feature_csum))
-        accepted &= ~net_feature_host_tso4;
+        accepted &= ~(net_feature_host_tso4 | net_feature_host_tso6);
     if (!(accepted & net_feature_guest_csum) || !(accepted & net_feature_mrg_rxbuf))
-        accepted &= ~net_feature_guest_tso4;
+        accepted &= ~(net_feature_guest_tso4 | net_feature_guest_tso6);
     return accepted;
 }
 
@@ -126,10 +131,11 @@ bool VirtioNetDevice::take_receive_buffer(uint16_t& slot, uint32_t& written) {
 bool VirtioNetDevice::acceptable_receive_header(const VirtioNetHeader& header) const {
     if (header.gso_type == abi::virtio_net_gso_none)
         return true;
-    // A coalesced TCP/IPv4 segment (§5.1.6.4), only once GUEST_TSO4 was agreed; its checksum
-    // is left partial or already checked, which the host vouches for either way.
-    return header.gso_type == net_gso_tcpv4 && (m_features & net_feature_guest_tso4) &&
-           (header.flags & (abi::virtio_net_needs_checksum | abi::virtio_net_data_valid));
+    // A coalesced TCP segment (§5.1.6.4), only of a kind agreed (GUEST_TSO4, GUEST_TSO6); its
+    // checksum is left partial or already checked, which the host vouches for either way.
+    bool agreed = (header.gso_type == net_gso_tcpv4 && (m_features & net_feature_guest_tso4)) ||
+                  (header.gso_type == net_gso_tcpv6 && (m_features & net_feature_guest_tso6));
+    return agreed && (header.flags & (abi::virtio_net_needs_checksum | abi::virtio_net_data_valid));
 }
 
 bool VirtioNetDevice::take_frame(net::FrameReceiver& receiver) {
@@ -252,10 +258,13 @@ bool VirtioNetDevice::build_transmit_header(const net::ChecksumRequest* checksum
     header.checksum_offset = checksum->offset;
     if (!checksum->segment_size)
         return length <= max_frame_length;
-    // A TCP/IPv4 segment to cut (§5.1.6.2): gso_size payload bytes per segment, behind the
-    // headers that hdr_len covers (up to the TCP payload), each segment's checksum completed.
-    if (!(m_features & net_feature_host_tso4) || length > max_segment_frame_length ||
-        size_t(checksum->start) < ethernet_header_size + ipv4_header_size ||
+    // A TCP segment to cut (§5.1.6.2): gso_size payload bytes per segment, behind the headers
+    // that hdr_len covers (up to the TCP payload), each segment's checksum completed.
+    bool ipv6 = checksum->version == net::IpVersion::v6;
+    uint64_t feature = ipv6 ? net_feature_host_tso6 : net_feature_host_tso4;
+    size_t ip_header_size = ipv6 ? ipv6_header_size : ipv4_header_size;
+    if (!(m_features & feature) || length > max_cut_frame_length ||
+        size_t(checksum->start) < ethernet_header_size + ip_header_size ||
         size_t(checksum->start) + tcp_header_size > length)
         return false;
     size_t tcp_header_length =
@@ -263,7 +272,7 @@ bool VirtioNetDevice::build_transmit_header(const net::ChecksumRequest* checksum
     size_t headers = checksum->start + tcp_header_length;
     if (tcp_header_length < tcp_header_size || headers >= length)
         return false;
-    header.gso_type = net_gso_tcpv4;
+    header.gso_type = ipv6 ? net_gso_tcpv6 : net_gso_tcpv4;
     header.gso_size = checksum->segment_size;
     header.header_length = static_cast<uint16_t>(headers);
     return true;

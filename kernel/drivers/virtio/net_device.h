@@ -24,11 +24,14 @@ inline constexpr uint64_t net_feature_csum = 1ull << 0;
 inline constexpr uint64_t net_feature_guest_csum = 1ull << 1;
 inline constexpr uint64_t net_feature_mac = 1ull << 5;
 inline constexpr uint64_t net_feature_guest_tso4 = 1ull << 7;
+inline constexpr uint64_t net_feature_guest_tso6 = 1ull << 8;
 inline constexpr uint64_t net_feature_host_tso4 = 1ull << 11;
+inline constexpr uint64_t net_feature_host_tso6 = 1ull << 12;
 inline constexpr uint64_t net_feature_mrg_rxbuf = 1ull << 15;
 
-// virtio_net_hdr's gso_type for a TCP/IPv4 segment to cut or one coalesced (§5.1.6).
+// virtio_net_hdr's gso_type for a TCP segment to cut or one coalesced (§5.1.6).
 inline constexpr uint8_t net_gso_tcpv4 = 1;
+inline constexpr uint8_t net_gso_tcpv6 = 4;
 
 // The accepted features less those whose dependencies are missing (§5.1.3.1): TSO needs the
 // checksum offload of its direction, and our 2 KiB receive buffers take a coalesced frame
@@ -46,9 +49,12 @@ public:
     static constexpr size_t link_mtu = 1500;
     // An Ethernet header, an 802.1Q tag and an MTU of payload; longer frames are dropped.
     static constexpr size_t max_frame_length = 14 + 4 + link_mtu;
-    // With TSO either way: the longest IPv4 datagram, behind an Ethernet header (and tag).
+    // With TSO either way: the longest IP packet a segment to cut may fill (IPv4's longest
+    // datagram), and the longest frame either side may hand over: an IPv6 packet with the
+    // largest payload (RFC 8200 3), which a host's coalescing may produce, behind an Ethernet
+    // header and tag.
     static constexpr size_t max_segment_length = 65535;
-    static constexpr size_t max_segment_frame_length = 14 + 4 + max_segment_length;
+    static constexpr size_t max_segment_frame_length = 14 + 4 + 40 + 65535;
     // Each buffer holds a header and a whole frame, so even without mergeable buffers the
     // device never needs more than one (§5.1.6.3.1), and two fit in a page. A longer (TSO)
     // frame spans a chain of them on transmit, and mergeable buffers on receive.
@@ -62,7 +68,7 @@ public:
     struct Counters {
         uint64_t received_malformed = 0; // short, no or too many buffers, GSO not asked for
         uint64_t received_too_long = 0;
-        uint64_t received_coalesced = 0; // GUEST_TSO4 frames longer than the MTU
+        uint64_t received_coalesced = 0; // GUEST_TSO4/6 frames longer than the MTU
         uint64_t transmit_dropped = 0;   // empty, too long, or a bad checksum or TSO request
         uint64_t transmit_segmented = 0; // frames handed over for the device to cut
     };
@@ -77,9 +83,10 @@ public:
     size_t mtu() const override { return link_mtu; }
     bool offers_checksum_offload() const override { return m_features & net_feature_csum; }
     // A segment to cut needs a chain of max_buffers_per_frame transmit descriptors.
-    size_t tcp_segmentation_limit() const override {
-        bool segments =
-            (m_features & net_feature_host_tso4) && m_transmit.size() >= max_buffers_per_frame;
+    size_t tcp_segmentation_limit(net::IpVersion version) const override {
+        uint64_t feature =
+            version == net::IpVersion::v6 ? net_feature_host_tso6 : net_feature_host_tso4;
+        bool segments = (m_features & feature) && m_transmit.size() >= max_buffers_per_frame;
         return segments ? max_segment_length : link_mtu;
     }
     bool transmit(const net::TransmitFragment* fragments, size_t count,
@@ -114,7 +121,7 @@ private:
     // Takes one returned receive buffer: its slot and the bytes written. False when the queue
     // holds none or just broke.
     bool take_receive_buffer(uint16_t& slot, uint32_t& written);
-    // Whether `header` describes a frame we can take: no GSO, or the TCP/IPv4 kind asked for.
+    // Whether `header` describes a frame we can take: no GSO, or a TCP kind asked for.
     bool acceptable_receive_header(const VirtioNetHeader& header) const;
     // Fills the header of an outgoing frame from the stack's request; false when the request
     // cannot be met (no such offload negotiated, offsets outside the frame).

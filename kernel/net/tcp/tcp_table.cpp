@@ -210,9 +210,8 @@ uint16_t TcpTable::mss_for(const IpAddress& remote) const {
     return static_cast<uint16_t>(mtu > headers ? min<size_t>(mtu - headers, 0xffff) : 536);
 }
 
-// IPv6 goes without TSO: the device's HOST_TSO6 is not asked for yet.
 size_t TcpTable::segmentation_limit_for(const IpAddress& remote) const {
-    return remote.is_v4() ? m_ip.tcp_segmentation_limit() : mtu_for(remote);
+    return remote.is_v4() ? m_ip.tcp_segmentation_limit() : m_ip6.tcp_segmentation_limit();
 }
 
 ErrorOr<uint16_t> TcpTable::choose_port(const TcpConnection& binder, const IpEndpoint& local) {

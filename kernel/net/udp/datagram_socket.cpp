@@ -44,20 +44,34 @@ ErrorOr<void> DatagramSocket::bind(const IpEndpoint& local) {
         return EINVAL;
     m_local = TRY(m_layer->claim(*this, local));
     m_bound = true;
+    m_port_chosen = local.port != 0;
+    m_address_chosen = !local.address.is_any();
+    return {};
+}
+
+ErrorOr<void> DatagramSocket::bind_automatically() {
+    if (m_bound)
+        return {};
+    m_local = TRY(m_layer->claim(*this, {m_local.address, 0}));
+    m_bound = true;
     return {};
 }
 
 ErrorOr<void> DatagramSocket::connect(const IpEndpoint& remote) {
     if (!m_layer)
         return ENOTCONN;
-    // connect(AF_UNSPEC)'s equivalent: forget the peer.
+    // connect(AF_UNSPEC)'s equivalent: forget the peer, and give back the port and address
+    // the program did not bind itself, as __udp_disconnect (the next send binds anew).
     if (remote.address.is_any() && remote.port == 0) {
         m_connected = false;
+        if (!m_port_chosen) {
+            m_bound = false;
+            m_local = {m_address_chosen ? m_local.address : wildcard().address, 0};
+        }
         return {};
     }
     TRY(check_family(remote.address, ENETUNREACH));
-    if (!m_bound)
-        TRY(bind(wildcard()));
+    TRY(bind_automatically());
     m_remote = remote;
     m_connected = true;
     m_error = 0;
@@ -104,7 +118,8 @@ ErrorOr<size_t> DatagramSocket::send_to(const void* data, size_t length,
         return ENOTCONN;
     if (m_write_shut)
         return EPIPE;
-    if (length > udp_max_payload)
+    // The family's own bound is the layer's to check.
+    if (length > udp6_max_payload)
         return EMSGSIZE;
     IpEndpoint to;
     if (destination) {
@@ -116,8 +131,7 @@ ErrorOr<size_t> DatagramSocket::send_to(const void* data, size_t length,
         return EDESTADDRREQ;
     if (to.port == 0)
         return EINVAL;
-    if (!m_bound)
-        TRY(bind(wildcard()));
+    TRY(bind_automatically());
     // A socket bound to one family's address cannot speak the other's.
     if (!m_local.address.is_any() && m_local.address.is_v4() != to.address.is_v4())
         return ENETUNREACH;

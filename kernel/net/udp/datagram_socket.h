@@ -57,6 +57,9 @@ private:
     IpEndpoint wildcard() const {
         return m_ipv6 ? IpEndpoint{Ipv6Address::any(), 0} : IpEndpoint{Ipv4Address::any(), 0};
     }
+    // An ephemeral port, at the address bind() named (or the wildcard), unless bound already:
+    // what connect and a first send do.
+    ErrorOr<void> bind_automatically();
     // EAFNOSUPPORT for an IPv6 address on an AF_INET socket; `v6_only_error` for a mapped one
     // on an IPV6_V6ONLY socket (bind says EINVAL, connect and sendto ENETUNREACH, as Linux).
     ErrorOr<void> check_family(const IpAddress& address, Errno v6_only_error) const;
@@ -66,6 +69,10 @@ private:
     IpEndpoint m_local;
     IpEndpoint m_remote;
     bool m_bound = false;
+    // What the program named in bind() (Linux's SOCK_BINDPORT_LOCK and SOCK_BINDADDR_LOCK),
+    // which connect(AF_UNSPEC) keeps.
+    bool m_port_chosen = false;
+    bool m_address_chosen = false;
     bool m_connected = false;
     bool m_read_shut = false;
     bool m_write_shut = false;

@@ -311,9 +311,9 @@ ErrorOr<void> UdpLayer::send6(const IpEndpoint& source, const IpEndpoint& destin
     Ipv6Address from = source.address.is_any() ? m_ip6.source_for(to) : source.address.v6;
     if (from.is_any())
         return ENETUNREACH; // no address of a scope that reaches it
-    size_t total = udp_header_length + length;
-    if (ipv6_header_length + total > m_ip6.mtu_for(to))
+    if (length > udp6_max_payload)
         return EMSGSIZE;
+    size_t total = udp_header_length + length;
     uint8_t header[udp_header_length];
     TransmitFragment fragments[2] = {{header, sizeof header}, {data, length}};
     bool offloaded = m_ip6.offers_checksum_offload();

@@ -22,7 +22,10 @@
 namespace kernel::net {
 
 inline constexpr size_t udp_header_length = 8;
+// The largest payload a datagram carries: IPv4's 65535-byte datagram less its 20-byte header
+// and UDP's 8; IPv6's payload length does not count its fixed header (RFC 8200 3).
 inline constexpr size_t udp_max_payload = 65507;
+inline constexpr size_t udp6_max_payload = 65527;
 
 // A kernel-internal receiver for one port (the DHCP client on 68), ahead of any socket.
 class DatagramReceiver {

@@ -44,7 +44,7 @@ public:
     size_t mtu() const override { return m_mtu; }
     bool offers_checksum_offload() const override { return true; }
     // The rings' slots hold one MTU-sized frame each: no segmentation offload.
-    size_t tcp_segmentation_limit() const override { return mtu(); }
+    size_t tcp_segmentation_limit(net::IpVersion) const override { return mtu(); }
     bool transmit(const net::TransmitFragment* fragments, size_t count,
                   const net::ChecksumRequest* checksum) override;
     void flush() override;

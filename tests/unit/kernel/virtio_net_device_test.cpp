@@ -8,6 +8,7 @@ using namespace kernel::virtio;
 using kernel::FrameAllocator;
 using kernel::net::ChecksumRequest;
 using kernel::net::FrameReceiver;
+using kernel::net::IpVersion;
 using kernel::net::MacAddress;
 using kernel::net::TransmitFragment;
 using kernel_test::GuestRam;
@@ -539,7 +540,8 @@ TEST_F(VirtioNetDeviceTest, AcknowledgingAnInterruptClearsTheDeviceStatus) {
 
 // Segmentation offloads (§5.1.6.2, §5.1.6.4): TCP/IPv4 both ways.
 
-constexpr size_t tcp_headers = 14 + 20 + 32; // Ethernet, IPv4, TCP with timestamps
+constexpr size_t tcp_headers = 14 + 20 + 32;  // Ethernet, IPv4, TCP with timestamps
+constexpr size_t tcp6_headers = 14 + 40 + 32; // Ethernet, IPv6, TCP with timestamps
 
 // A TCP/IPv4 frame of `length` bytes: only the TCP data offset matters to the device.
 Bytes tcp_frame(size_t length, uint8_t seed = 1) {
@@ -548,13 +550,32 @@ Bytes tcp_frame(size_t length, uint8_t seed = 1) {
     return frame;
 }
 
+Bytes tcp6_frame(size_t length, uint8_t seed = 1) {
+    Bytes frame = test_frame(length, seed);
+    frame[12] = 0x86;
+    frame[13] = 0xdd;
+    frame[14 + 40 + 12] = (32 / 4) << 4;
+    return frame;
+}
+
 TEST_F(VirtioNetDeviceTest, NegotiatesSegmentationOnlyWithWhatItDependsOn) {
     device.offered |= net_feature_host_tso4;
     start();
     EXPECT_TRUE(device.driver_features & net_feature_host_tso4);
     EXPECT_TRUE(device.driver_features & net_feature_guest_tso4);
-    EXPECT_EQ(net.tcp_segmentation_limit(), 65535u);
+    EXPECT_EQ(net.tcp_segmentation_limit(IpVersion::v4), 65535u);
+    EXPECT_EQ(net.tcp_segmentation_limit(IpVersion::v6), 1500u) << "HOST_TSO6 not offered";
 
+    EXPECT_EQ(settle_net_features(net_feature_host_tso4 | net_feature_host_tso6 |
+                                  net_feature_guest_csum | net_feature_guest_tso4 |
+                                  net_feature_guest_tso6 | net_feature_mrg_rxbuf),
+              net_feature_guest_csum | net_feature_guest_tso4 | net_feature_guest_tso6 |
+                  net_feature_mrg_rxbuf)
+        << "HOST_TSO4 and HOST_TSO6 need CSUM";
+    EXPECT_EQ(
+        settle_net_features(net_feature_csum | net_feature_guest_csum | net_feature_guest_tso6),
+        net_feature_csum | net_feature_guest_csum)
+        << "GUEST_TSO6 needs mergeable buffers";
     EXPECT_EQ(settle_net_features(net_feature_host_tso4 | net_feature_guest_csum |
                                   net_feature_guest_tso4 | net_feature_mrg_rxbuf),
               net_feature_guest_csum | net_feature_guest_tso4 | net_feature_mrg_rxbuf)
@@ -571,7 +592,17 @@ TEST_F(VirtioNetDeviceTest, NegotiatesSegmentationOnlyWithWhatItDependsOn) {
 TEST_F(VirtioNetDeviceTest, WithoutHostTsoTheSegmentationLimitIsTheMtu) {
     start();
     EXPECT_FALSE(device.driver_features & net_feature_host_tso4);
-    EXPECT_EQ(net.tcp_segmentation_limit(), 1500u);
+    EXPECT_EQ(net.tcp_segmentation_limit(IpVersion::v4), 1500u);
+    EXPECT_EQ(net.tcp_segmentation_limit(IpVersion::v6), 1500u);
+}
+
+TEST_F(VirtioNetDeviceTest, NegotiatesSegmentationOverIpv6) {
+    device.offered |= net_feature_host_tso6 | net_feature_guest_tso6;
+    start();
+    EXPECT_TRUE(device.driver_features & net_feature_host_tso6);
+    EXPECT_TRUE(device.driver_features & net_feature_guest_tso6);
+    EXPECT_EQ(net.tcp_segmentation_limit(IpVersion::v6), 65535u);
+    EXPECT_EQ(net.tcp_segmentation_limit(IpVersion::v4), 1500u) << "HOST_TSO4 not offered";
 }
 
 TEST_F(VirtioNetDeviceTest, ReassemblesACoalescedSegmentFromManyBuffers) {
@@ -587,6 +618,25 @@ TEST_F(VirtioNetDeviceTest, ReassemblesACoalescedSegmentFromManyBuffers) {
     EXPECT_EQ(receive_buffers.size(), 256u) << "all 30 buffers go back to the device";
 }
 
+// The longest coalesced IPv6 segment: a 65535-byte payload behind the fixed header.
+TEST_F(VirtioNetDeviceTest, ReassemblesACoalescedIpv6Segment) {
+    device.offered |= net_feature_guest_tso6;
+    start();
+    Bytes frame = tcp6_frame(14 + 40 + 65535);
+    deliver(frame, 33, ingot::abi::virtio_net_data_valid, 0, net_gso_tcpv6);
+    EXPECT_EQ(net.receive(receiver, 16), 1u);
+    ASSERT_EQ(receiver.frames.size(), 1u);
+    EXPECT_EQ(receiver.frames[0].frame, frame);
+    EXPECT_TRUE(receiver.frames[0].verified);
+}
+
+TEST_F(VirtioNetDeviceTest, CoalescedIpv6SegmentsAreDroppedWithoutGuestTso6) {
+    start(); // GUEST_TSO4 only
+    deliver(tcp6_frame(1000), 1, ingot::abi::virtio_net_needs_checksum, 0, net_gso_tcpv6);
+    EXPECT_EQ(net.receive(receiver, 16), 0u);
+    EXPECT_EQ(net.counters().received_malformed, 1u);
+}
+
 TEST_F(VirtioNetDeviceTest, CoalescedSegmentsAreDroppedWithoutGuestTso) {
     device.offered &= ~net_feature_mrg_rxbuf;
     start();
@@ -600,7 +650,7 @@ TEST_F(VirtioNetDeviceTest, HostileBufferCountsAndLengthsAreDroppedAndCounted) {
     start();
     // More buffers than the longest frame can take: only its first buffer is believed.
     deliver(tcp_frame(200), 1, ingot::abi::virtio_net_needs_checksum, 1000, net_gso_tcpv4);
-    // A coalesced frame longer than any IPv4 datagram.
+    // A coalesced frame longer than any IP packet.
     deliver(tcp_frame(VirtioNetDevice::max_segment_frame_length + 1), 33,
             ingot::abi::virtio_net_needs_checksum, 0, net_gso_tcpv4);
     // A frame without GSO longer than the MTU, however many buffers it spans.
@@ -642,10 +692,45 @@ TEST_F(VirtioNetDeviceTest, SegmentationRequestFillsTheGsoFieldsAndChainsTheFram
     EXPECT_EQ(net.counters().transmit_segmented, 1u);
 }
 
+TEST_F(VirtioNetDeviceTest, SegmentationRequestOverIpv6UsesItsGsoType) {
+    device.offered |= net_feature_host_tso6;
+    start();
+    Bytes frame = tcp6_frame(tcp6_headers + 44 * 1428, 5);
+    ChecksumRequest request{54, 16, 1428, IpVersion::v6};
+    EXPECT_TRUE(send(frame, &request));
+    net.flush();
+    auto chains = device.take_chains(VirtioNetDevice::transmit_queue);
+    ASSERT_EQ(chains.size(), 1u);
+    Bytes bytes = device.gather(chains[0]);
+    VirtioNetHeader written;
+    std::memcpy(&written, bytes.data(), header_size);
+    EXPECT_EQ(written.gso_type, net_gso_tcpv6);
+    EXPECT_EQ(written.gso_size, 1428);
+    EXPECT_EQ(written.header_length, tcp6_headers);
+    EXPECT_EQ(written.checksum_start, 54);
+    EXPECT_EQ(Bytes(bytes.begin() + header_size, bytes.end()), frame);
+}
+
 TEST_F(VirtioNetDeviceTest, SegmentationRequestsItCannotMeetAreDropped) {
     start(); // no HOST_TSO4
     ChecksumRequest request{34, 16, 1448};
     EXPECT_TRUE(send(tcp_frame(10000), &request));
+    EXPECT_EQ(net.counters().transmit_dropped, 1u);
+}
+
+TEST_F(VirtioNetDeviceTest, EachVersionNeedsItsOwnSegmentationFeature) {
+    device.offered |= net_feature_host_tso4;
+    start();
+    ChecksumRequest six{54, 16, 1428, IpVersion::v6};
+    EXPECT_TRUE(send(tcp6_frame(10000), &six));
+    EXPECT_EQ(net.counters().transmit_dropped, 1u) << "HOST_TSO4 alone cuts no IPv6 segment";
+}
+
+TEST_F(VirtioNetDeviceTest, Ipv6SegmentationRequestsInsideTheIpHeaderAreDropped) {
+    device.offered |= net_feature_host_tso6;
+    start();
+    ChecksumRequest inside_ipv6_header{34, 16, 1428, IpVersion::v6};
+    EXPECT_TRUE(send(tcp6_frame(10000), &inside_ipv6_header));
     EXPECT_EQ(net.counters().transmit_dropped, 1u);
 }
 
@@ -658,7 +743,7 @@ TEST_F(VirtioNetDeviceTest, HostileSegmentationRequestsAreDropped) {
     EXPECT_TRUE(send(bad_offset, &request));
     ChecksumRequest inside_ip{20, 16, 1448};
     EXPECT_TRUE(send(tcp_frame(10000), &inside_ip));
-    EXPECT_TRUE(send(tcp_frame(VirtioNetDevice::max_segment_frame_length + 1), &request));
+    EXPECT_TRUE(send(tcp_frame(14 + 4 + VirtioNetDevice::max_segment_length + 1), &request));
     EXPECT_TRUE(send(tcp_frame(10000))) << "longer than the MTU without a request to cut it";
     net.flush();
     EXPECT_TRUE(device.take_chains(VirtioNetDevice::transmit_queue).empty());

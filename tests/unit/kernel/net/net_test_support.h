@@ -79,7 +79,9 @@ public:
     MacAddress mac_address() const override { return mac; }
     size_t mtu() const override { return link_mtu; }
     bool offers_checksum_offload() const override { return checksum_offload; }
-    size_t tcp_segmentation_limit() const override { return segmentation_limit; }
+    size_t tcp_segmentation_limit(kernel::net::IpVersion) const override {
+        return segmentation_limit;
+    }
     bool transmit(const kernel::net::TransmitFragment* fragments, size_t count,
                   const kernel::net::ChecksumRequest* checksum) override;
     void flush() override { ++flushes; }

@@ -21,7 +21,8 @@ protected:
     Bytes add(const Bytes& data, size_t offset, size_t length, bool more, uint64_t now = 0,
               uint16_t identification = 1) {
         FragmentKey key{peer_address, our_address, 17, identification};
-        PacketBuffer* whole = reassembler.add(key, offset, more, data.data() + offset, length, now);
+        PacketBuffer* whole =
+            reassembler.add(key, {offset, more, data.data() + offset, length}, now).packet;
         if (!whole)
             return {};
         Bytes result(whole->data(), whole->data() + whole->length);
@@ -30,7 +31,7 @@ protected:
     }
 
     StackStatistics statistics;
-    Reassembler reassembler{statistics};
+    Reassembler reassembler{statistics, Reassembler::ipv4_timeout_ns};
     Bytes data = pattern(3000);
 };
 
@@ -89,10 +90,10 @@ TEST_F(NetReassembler, InconsistentEndsDropTheDatagram) {
 
 TEST_F(NetReassembler, TimesOut) {
     EXPECT_TRUE(add(data, 0, 1480, true, 100).empty());
-    EXPECT_EQ(reassembler.next_deadline_ns(), 100 + Reassembler::timeout_ns);
-    reassembler.run_timers(100 + Reassembler::timeout_ns - 1);
+    EXPECT_EQ(reassembler.next_deadline_ns(), 100 + Reassembler::ipv4_timeout_ns);
+    reassembler.run_timers(100 + Reassembler::ipv4_timeout_ns - 1);
     EXPECT_EQ(reassembler.datagrams_in_progress(), 1u);
-    reassembler.run_timers(100 + Reassembler::timeout_ns);
+    reassembler.run_timers(100 + Reassembler::ipv4_timeout_ns);
     EXPECT_EQ(reassembler.datagrams_in_progress(), 0u);
     EXPECT_EQ(reassembler.bytes_held(), 0u);
     EXPECT_EQ(statistics.fragments_dropped, 1u);
@@ -120,6 +121,21 @@ TEST_F(NetReassembler, CapsTheMemoryHeld) {
     EXPECT_EQ(reassembler.bytes_held(), held);
     EXPECT_EQ(statistics.fragments_dropped, 1u);
     EXPECT_EQ(reassembler.datagrams_in_progress(), size_t(id)) << "the refused one is forgotten";
+}
+
+// IPv6's use: room for the header in front, and the first fragment's next header given back.
+TEST_F(NetReassembler, LeavesHeadroomAndReturnsTheFirstNextHeader) {
+    Reassembler six{statistics, Reassembler::ipv6_timeout_ns, 40};
+    FragmentKey key{peer_address, our_address, 0, 0x12345678};
+    EXPECT_EQ(six.add(key, {1480, false, data.data() + 1480, 1520, 6}, 0).packet, nullptr);
+    Reassembled whole = six.add(key, {0, true, data.data(), 1480, 17}, 0);
+    ASSERT_NE(whole.packet, nullptr);
+    EXPECT_EQ(whole.next_header, 17);
+    ASSERT_EQ(whole.packet->length, 40u + data.size());
+    EXPECT_EQ(Bytes(whole.packet->data() + 40, whole.packet->data() + whole.packet->length), data);
+    PacketBuffer::destroy(whole.packet);
+    EXPECT_EQ(six.add(key, {0, true, data.data(), 8}, 0).packet, nullptr);
+    EXPECT_EQ(six.next_deadline_ns(), Reassembler::ipv6_timeout_ns);
 }
 
 class NetReassembly : public NetStackTest {};
@@ -152,8 +168,8 @@ TEST_F(NetReassembly, AbandonedFragmentsExpireThroughPoll) {
     Ipv4Fields first;
     first.flags_and_offset = 0x2000;
     receive(ethernet_frame(device.mac, peer_mac, 0x0800, ipv4_packet(first, pattern(1480))));
-    EXPECT_EQ(stack->next_deadline_ns(), FakeEnvironment::now + Reassembler::timeout_ns);
-    advance(Reassembler::timeout_ns);
+    EXPECT_EQ(stack->next_deadline_ns(), FakeEnvironment::now + Reassembler::ipv4_timeout_ns);
+    advance(Reassembler::ipv4_timeout_ns);
     EXPECT_EQ(statistics().fragments_dropped, 1u);
     EXPECT_EQ(stack->next_deadline_ns(), 0u);
 }

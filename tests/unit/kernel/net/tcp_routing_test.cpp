@@ -4,6 +4,7 @@
 // reaches the connection it concerns and IPv4-mapped addresses on the wire are refused.
 #include "kernel/net/net_test_support.h"
 
+#include "net/neighbour_cache.h"
 #include "net/stack.h"
 
 namespace kernel_test {
@@ -284,6 +285,74 @@ TEST_F(NetTcp6Routing, PacketTooBigResizesTheConnectionsSegments) {
     Sent6 resent = parse6(sent[0]);
     EXPECT_EQ(load_be32(resent.payload.data() + 4), ours);
     EXPECT_EQ(resent.payload.size(), 20u + 1280 - 60);
+    client->close();
+}
+
+// HOST_TSO6: the initial window in one segment for the device to cut at the MSS, straight from
+// the socket buffer, its checksum left to the device.
+TEST_F(NetTcp6Routing, ASegmentingDeviceGetsWholeWindowsOverIpv6) {
+    device.checksum_offload = true;
+    device.segmentation_limit = 65535;
+    TcpSocket* client = stack->create_tcp_socket(true);
+    EXPECT_ERRNO(client->connect({peer_address6, 80}), EINPROGRESS);
+    auto sent = device.take_sent();
+    ASSERT_EQ(sent.size(), 1u);
+    Sent6 syn = parse6(sent[0]);
+    uint16_t port = load_be16(syn.payload.data());
+    uint32_t ours = load_be32(syn.payload.data() + 4) + 1;
+    receive(segment6(80, port, 5000, ours, flag_syn | flag_ack, 1440));
+    device.take_sent(); // the handshake's ACK
+    Bytes data(30000, 'x');
+    ASSERT_EQ(kernel_test::value_of(client->send(data.data(), data.size())), data.size());
+    stack->poll();
+    sent = device.take_sent();
+    ASSERT_EQ(sent.size(), 1u);
+    Sent6 segment = parse6(sent[0]);
+    EXPECT_EQ(segment.header.payload_length, 20u + 10 * 1440) << "the initial window at once";
+    ASSERT_TRUE(sent[0].checksum_requested);
+    EXPECT_EQ(sent[0].checksum.segment_size, 1440);
+    EXPECT_EQ(sent[0].checksum.start, 14 + 40);
+    EXPECT_EQ(sent[0].checksum.offset, 16);
+    EXPECT_EQ(sent[0].checksum.version, IpVersion::v6);
+    client->close();
+}
+
+// A segment to cut that has to wait for neighbour discovery waits with its offload, and the
+// device still cuts it once the neighbour answers.
+TEST_F(NetTcp6Routing, ASegmentWaitingForItsNeighbourKeepsItsOffload) {
+    device.checksum_offload = true;
+    device.segmentation_limit = 65535;
+    TcpSocket* client = stack->create_tcp_socket(true);
+    EXPECT_ERRNO(client->connect({peer_address6, 80}), EINPROGRESS);
+    Sent6 syn = parse6(device.take_sent().at(0));
+    uint16_t port = load_be16(syn.payload.data());
+    uint32_t ours = load_be32(syn.payload.data() + 4) + 1;
+    receive(segment6(80, port, 5000, ours, flag_syn | flag_ack, 1440));
+    device.take_sent();
+    // The neighbour entry lapses (its fixed lifetime) while the connection idles.
+    advance(Ipv6NeighbourCache::entry_lifetime_ns);
+    device.take_sent();
+    Bytes data(30000, 'x');
+    ASSERT_EQ(kernel_test::value_of(client->send(data.data(), data.size())), data.size());
+    stack->poll();
+    auto sent = device.take_sent();
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(parse6(sent[0]).payload[0], 135) << "a neighbour solicitation, the segment held";
+    // The peer answers: a solicited advertisement with its link-layer address.
+    Bytes advertisement{136, 0, 0, 0, 0x60, 0, 0, 0};
+    advertisement.insert(advertisement.end(), peer_address6.bytes, peer_address6.bytes + 16);
+    advertisement.insert(advertisement.end(), {2, 1});
+    advertisement.insert(advertisement.end(), peer_mac.bytes, peer_mac.bytes + 6);
+    store_be16(advertisement.data() + 2,
+               transport_checksum6(peer_address6, our_address6, 58, advertisement));
+    receive(ipv6_frame(peer_address6, our_address6, 58, advertisement, our_mac, 255));
+    sent = device.take_sent();
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(parse6(sent[0]).header.payload_length, 20u + 10 * 1440);
+    ASSERT_TRUE(sent[0].checksum_requested);
+    EXPECT_EQ(sent[0].checksum.segment_size, 1440);
+    EXPECT_EQ(sent[0].checksum.start, 14 + 40);
+    EXPECT_EQ(sent[0].checksum.version, IpVersion::v6);
     client->close();
 }
 

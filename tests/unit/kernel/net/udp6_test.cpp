@@ -217,16 +217,6 @@ TEST_F(NetUdp6, PortUnreachableRefusesAConnectedSocket) {
     EXPECT_EQ(client->take_error(), kernel::ECONNREFUSED);
 }
 
-TEST_F(NetUdp6, DatagramsBeyondThePathMtuAreRefused) {
-    UdpSocket* socket = make_socket(true);
-    IpEndpoint to{peer_address6, 9};
-    Bytes big(1500 - 40 - 8 + 1, 0x55);
-    EXPECT_ERRNO(socket->send_to(big.data(), big.size(), &to), EMSGSIZE);
-    big.pop_back();
-    ASSERT_OK(socket->send_to(big.data(), big.size(), &to));
-    EXPECT_EQ(device.take_sent().size(), 1u);
-}
-
 // ::1 and our own addresses loop back at the next poll, never through the device, carrying
 // what lo carries; a closed port there answers port unreachable to the sender's socket.
 TEST_F(NetUdp6, LoopbackNeverTouchesTheDevice) {

@@ -150,6 +150,37 @@ TEST_F(NetUdp, BindRules) {
     ASSERT_OK(make_socket()->bind({our_address, 5003}));
 }
 
+// connect(AF_UNSPEC) gives back what connect bound on its own, and keeps what bind named
+// (__udp_disconnect and the SOCK_BINDPORT_LOCK and SOCK_BINDADDR_LOCK it honours).
+TEST_F(NetUdp, DisconnectGivesBackOnlyWhatTheProgramDidNotBind) {
+    UdpSocket* automatic = make_socket();
+    ASSERT_OK(automatic->connect({peer_address, 53}));
+    uint16_t port = automatic->local_endpoint().port;
+    EXPECT_NE(port, 0);
+    ASSERT_OK(automatic->connect({Ipv4Address::any(), 0}));
+    EXPECT_EQ(automatic->local_endpoint(), (IpEndpoint{Ipv4Address::any(), 0}));
+    EXPECT_ERRNO(automatic->remote_endpoint(), ENOTCONN);
+    ASSERT_OK(make_socket()->bind({Ipv4Address::any(), port})) << "the port is free again";
+    ASSERT_OK(automatic->bind({Ipv4Address::any(), 5010})) << "and the socket may bind";
+
+    UdpSocket* named = make_socket();
+    ASSERT_OK(named->bind({Ipv4Address::any(), 5011}));
+    ASSERT_OK(named->connect({peer_address, 53}));
+    ASSERT_OK(named->connect({Ipv4Address::any(), 0}));
+    EXPECT_EQ(named->local_endpoint(), (IpEndpoint{Ipv4Address::any(), 5011}));
+
+    UdpSocket* at_address = make_socket();
+    ASSERT_OK(at_address->bind({our_address, 0}));
+    ASSERT_OK(at_address->connect({peer_address, 53}));
+    ASSERT_OK(at_address->connect({Ipv4Address::any(), 0}));
+    EXPECT_EQ(at_address->local_endpoint(), (IpEndpoint{our_address, 0}));
+    IpEndpoint discard{peer_address, 9};
+    ASSERT_OK(at_address->send_to("x", 1, &discard));
+    EXPECT_EQ(at_address->local_endpoint().address, IpAddress(our_address))
+        << "the next send binds a new port at the named address";
+    EXPECT_NE(at_address->local_endpoint().port, 0);
+}
+
 TEST_F(NetUdp, ReuseAddressAndReusePortShareOnlyWhenBothAgree) {
     ASSERT_OK(make_socket(true, false)->bind({Ipv4Address::any(), 6000}));
     EXPECT_ERRNO(make_socket(false, false)->bind({Ipv4Address::any(), 6000}), EADDRINUSE);
