@@ -47,4 +47,42 @@ Ipv6Address link_local_address(const MacAddress& mac) {
     return eui64_address({{0xfe, 0x80}}, mac);
 }
 
+void format_ipv6(const Ipv6Address& address, char (&text)[ipv6_text_size]) {
+    uint16_t groups[8];
+    for (size_t i = 0; i < 8; ++i)
+        groups[i] = static_cast<uint16_t>(address.bytes[2 * i] << 8 | address.bytes[2 * i + 1]);
+    size_t best_start = 8, best_length = 0;
+    for (size_t i = 0; i < 8;) {
+        size_t run = 0;
+        while (i + run < 8 && groups[i + run] == 0)
+            ++run;
+        if (run >= 2 && run > best_length) {
+            best_start = i;
+            best_length = run;
+        }
+        i += run ? run : 1;
+    }
+    // At most 8 groups of 4 digits and 7 separators: always within the 46 bytes.
+    size_t at = 0;
+    for (size_t i = 0; i < 8; ++i) {
+        if (i == best_start) {
+            text[at++] = ':';
+            text[at++] = ':';
+            i += best_length - 1;
+            continue;
+        }
+        if (i != 0 && i != best_start + best_length)
+            text[at++] = ':';
+        bool leading = true;
+        for (int shift = 12; shift >= 0; shift -= 4) {
+            unsigned digit = (groups[i] >> shift) & 0xf;
+            if (leading && digit == 0 && shift != 0)
+                continue;
+            leading = false;
+            text[at++] = "0123456789abcdef"[digit];
+        }
+    }
+    text[at] = '\0';
+}
+
 } // namespace kernel::net

@@ -25,4 +25,10 @@ Ipv6Address eui64_address(const Ipv6Address& prefix, const MacAddress& mac);
 // fe80::/64 with the EUI-64 identifier (RFC 4862 5.3).
 Ipv6Address link_local_address(const MacAddress& mac);
 
+// The longest text of an address, "ffff:...:ffff" and its terminator (INET6_ADDRSTRLEN).
+inline constexpr size_t ipv6_text_size = 46;
+// The address as text in RFC 5952's canonical form (lower-case hex without leading zeros, the
+// longest run of two or more zero groups as "::", the first of equal runs); NUL-terminated.
+void format_ipv6(const Ipv6Address& address, char (&text)[ipv6_text_size]);
+
 } // namespace kernel::net

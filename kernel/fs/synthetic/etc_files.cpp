@@ -1,5 +1,7 @@
 #include "fs/synthetic/etc_files.h"
 
+#include "net/ipv6_address.h"
+
 namespace kernel::synthetic {
 
 namespace {
@@ -13,7 +15,8 @@ void append_ipv4(TextBuffer& text, uint32_t address) {
 
 } // namespace
 
-void generate_hosts(TextBuffer& text, const char* hostname, uint32_t address) {
+void generate_hosts(TextBuffer& text, const char* hostname, uint32_t address,
+                    const net::Ipv6Address& address6) {
     text.append("127.0.0.1\tlocalhost\n"
                 "::1\tlocalhost ip6-localhost ip6-loopback\n"
                 "fe00::0\tip6-localnet\n"
@@ -22,6 +25,11 @@ void generate_hosts(TextBuffer& text, const char* hostname, uint32_t address) {
                 "ff02::2\tip6-allrouters\n");
     append_ipv4(text, address ? address : debian_host_address);
     text.append("\t%s\n", hostname);
+    if (!address6.is_any()) {
+        char address6_text[net::ipv6_text_size];
+        net::format_ipv6(address6, address6_text);
+        text.append("%s\t%s\n", address6_text, hostname);
+    }
 }
 
 void generate_hostname_file(TextBuffer& text, const char* hostname) {

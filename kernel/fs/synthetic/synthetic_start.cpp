@@ -44,6 +44,7 @@ ErrorOr<void> write_unless_present(const char* path, void (*generate)(TextBuffer
 // configuration gave (none without a network device: the stack would only be loopback).
 struct NetworkFacts {
     uint32_t address = 0;
+    net::Ipv6Address address6; // --ip6's
     uint32_t dns = 0;
 };
 
@@ -53,6 +54,7 @@ NetworkFacts network_facts() {
         return facts;
     if (net::NetworkStack* stack = network_stack()) {
         facts.address = stack->config().address.value;
+        facts.address6 = stack->config().address6;
         facts.dns = stack->config().dns.value;
     }
     return facts;
@@ -63,7 +65,7 @@ ErrorOr<void> write_etc() {
     const char* hostname = identity::hostname();
     NetworkFacts network = network_facts();
     TextBuffer hosts, name, resolv;
-    synthetic::generate_hosts(hosts, hostname, network.address);
+    synthetic::generate_hosts(hosts, hostname, network.address, network.address6);
     synthetic::generate_hostname_file(name, hostname);
     uint32_t servers[abi::max_dns_servers];
     size_t count = identity::dns_server_count();

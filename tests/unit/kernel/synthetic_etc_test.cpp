@@ -12,14 +12,23 @@ std::string text_of(const TextBuffer& text) {
 
 TEST(EtcFiles, HostsNameTheMachineAtItsAddress) {
     TextBuffer hosts;
-    kernel::synthetic::generate_hosts(hosts, "web-1", 0x0a00020f);
+    kernel::synthetic::generate_hosts(hosts, "web-1", 0x0a00020f, kernel::net::Ipv6Address::any());
     std::string text = text_of(hosts);
     EXPECT_EQ(text.rfind("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n", 0),
               0u);
     EXPECT_EQ(text.substr(text.size() - 16), "10.0.2.15\tweb-1\n");
     TextBuffer offline;
-    kernel::synthetic::generate_hosts(offline, "ingot", 0);
+    kernel::synthetic::generate_hosts(offline, "ingot", 0, kernel::net::Ipv6Address::any());
     EXPECT_NE(text_of(offline).find("\n127.0.1.1\tingot\n"), std::string::npos);
+}
+
+TEST(EtcFiles, HostsNameTheMachineAtItsStaticIpv6AddressToo) {
+    TextBuffer hosts;
+    kernel::net::Ipv6Address address6{
+        {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x15}};
+    kernel::synthetic::generate_hosts(hosts, "web-1", 0x0a00020f, address6);
+    std::string text = text_of(hosts);
+    EXPECT_NE(text.find("\n10.0.2.15\tweb-1\n2001:db8::15\tweb-1\n"), std::string::npos) << text;
 }
 
 TEST(EtcFiles, ResolvConfListsEveryServer) {

@@ -1,6 +1,10 @@
 #include "kernel/kernel_test_support.h"
 
 #include "net/address.h"
+#include "net/ipv6_address.h"
+
+#include <arpa/inet.h>
+#include <string>
 
 namespace {
 
@@ -49,6 +53,41 @@ TEST(IpEndpoint, CarriesAnIpv4EndpointBothWays) {
     EXPECT_EQ(both.port, 54321);
     EXPECT_EQ(both.v4(), endpoint);
     EXPECT_NE(both, (IpEndpoint{both.address, 54322}));
+}
+
+// RFC 5952's text, as glibc's inet_ntop writes it (but without its dotted ::ffff:a.b.c.d).
+std::string text_of(const Ipv6Address& address) {
+    char text[ipv6_text_size];
+    format_ipv6(address, text);
+    return text;
+}
+
+TEST(Ipv6Text, IsTheCanonicalForm) {
+    EXPECT_EQ(text_of(Ipv6Address::any()), "::");
+    EXPECT_EQ(text_of(Ipv6Address::loopback()), "::1");
+    EXPECT_EQ(text_of(v6({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x15})),
+              "2001:db8::15");
+    EXPECT_EQ(text_of(v6({0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xfe, 0, 0, 0x15})),
+              "fe80::ff:fe00:15:0");
+    EXPECT_EQ(text_of(v6({0, 1})), "1::");
+    EXPECT_EQ(text_of(v6({0, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0})), "1:0:2::3:0:0")
+        << "a lone zero group stays; the first of the longest runs is compressed";
+    EXPECT_EQ(text_of(v6({0, 1, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 3, 0, 4})), "1::2:0:0:3:4")
+        << "of two equal runs, the first";
+    EXPECT_EQ(text_of(v6({0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                          0xff, 0xff, 0xff, 0xff})),
+              "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+    // Whatever it writes, inet_pton reads back as the same address.
+    for (unsigned seed = 0; seed < 2000; ++seed) {
+        Ipv6Address address;
+        for (size_t i = 0; i < 16; i += 2)
+            if ((seed >> (i / 2)) & 1)
+                address.bytes[i + 1] = static_cast<uint8_t>(seed * 7 + i);
+        std::string text = text_of(address);
+        Ipv6Address parsed;
+        ASSERT_EQ(inet_pton(AF_INET6, text.c_str(), parsed.bytes), 1) << text;
+        EXPECT_EQ(parsed, address) << text;
+    }
 }
 
 } // namespace
