@@ -1,5 +1,6 @@
 // Bulk TCP transfer with a checksum, for the networking tests and benchmarks.
-// Usage (HOST is a numeric IPv4 address; connect retries for 120 s while the server starts):
+// Usage (HOST is a numeric IPv4 or IPv6 address; connect retries for 120 s while the server
+// starts; listen takes both families on [::], or IPv4 alone without IPv6):
 //   tcp_transfer listen PORT send BYTES [--count N]   serves N connections (1; 0 = forever)
 //   tcp_transfer listen PORT receive [--count N]
 //   tcp_transfer connect HOST PORT send BYTES
@@ -241,19 +242,29 @@ bool receive_stream(int fd) {
 }
 
 int connect_to(const char* host, std::uint64_t port) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(port));
-    if (inet_pton(AF_INET, host, &address.sin_addr) != 1) {
-        std::fprintf(stderr, "tcp_transfer: '%s' is not a numeric IPv4 address\n", host);
-        std::exit(2);
+    sockaddr_in address4{};
+    address4.sin_family = AF_INET;
+    address4.sin_port = htons(static_cast<std::uint16_t>(port));
+    sockaddr_in6 address6{};
+    address6.sin6_family = AF_INET6;
+    address6.sin6_port = address4.sin_port;
+    auto* address = reinterpret_cast<sockaddr*>(&address4);
+    socklen_t address_size = sizeof address4;
+    if (inet_pton(AF_INET, host, &address4.sin_addr) != 1) {
+        if (inet_pton(AF_INET6, host, &address6.sin6_addr) != 1) {
+            std::fprintf(stderr, "tcp_transfer: '%s' is not a numeric IPv4 or IPv6 address\n",
+                         host);
+            std::exit(2);
+        }
+        address = reinterpret_cast<sockaddr*>(&address6);
+        address_size = sizeof address6;
     }
     auto start = std::chrono::steady_clock::now();
     for (;;) {
-        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        int fd = socket(address->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0)
             die("socket");
-        if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0)
+        if (connect(fd, address, address_size) == 0)
             return fd;
         int error = errno;
         close(fd);
@@ -268,17 +279,27 @@ int connect_to(const char* host, std::uint64_t port) {
     }
 }
 
+// On [::] for both families (IPV6_V6ONLY off), or 0.0.0.0 where the kernel has no IPv6.
 int listen_on(std::uint64_t port) {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    bool ipv6 = fd >= 0;
+    if (!ipv6 && errno == EAFNOSUPPORT)
+        fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         die("socket");
-    int one = 1;
+    int one = 1, off = 0;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_ANY);
-    if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) < 0)
+    sockaddr_in address4{};
+    address4.sin_family = AF_INET;
+    address4.sin_port = htons(static_cast<std::uint16_t>(port));
+    sockaddr_in6 address6{};
+    address6.sin6_family = AF_INET6;
+    address6.sin6_port = address4.sin_port;
+    if (ipv6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) < 0)
+        die("setsockopt IPV6_V6ONLY");
+    int bound = ipv6 ? bind(fd, reinterpret_cast<sockaddr*>(&address6), sizeof address6)
+                     : bind(fd, reinterpret_cast<sockaddr*>(&address4), sizeof address4);
+    if (bound < 0)
         die("bind");
     if (listen(fd, 16) < 0)
         die("listen");

@@ -1,10 +1,12 @@
 // UDP echo, both ends, for the networking tests.
-//   udp_echo serve PORT                      echoes every datagram back to its sender
+//   udp_echo serve PORT                      echoes every datagram back to its sender, on
+//                                            [::] for both families (0.0.0.0 without IPv6)
 //   udp_echo ping HOST PORT COUNT [SIZE]     sends COUNT datagrams of SIZE bytes (default 64,
 //                                            at least 8) one at a time, each up to 5 times,
 //                                            and checks that each comes back unchanged
 // ping prints "echoed N of COUNT datagrams of SIZE bytes, R resent" and exits 0 when all came
-// back; HOST is a numeric IPv4 address.
+// back; HOST is a numeric IPv4 or IPv6 address. Datagrams longer than the path are fragmented
+// and reassembled by both ends' IP layers.
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -16,7 +18,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-enum { max_size = 65507, attempts = 5, wait_ms = 500 };
+// The largest UDP payload over IPv6 (65535 less the UDP header); IPv4's is 20 bytes less.
+enum { max_size = 65527, attempts = 5, wait_ms = 500 };
 
 static int usage(void) {
     fprintf(stderr, "usage: udp_echo serve PORT\n"
@@ -31,10 +34,32 @@ static int parse(const char* text, long low, long high, long* value) {
     return errno == 0 && *text && !*end && *value >= low && *value <= high;
 }
 
-static int serve(int port) {
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+// A socket bound to PORT on every address: [::] with IPV6_V6ONLY off, or 0.0.0.0 where the
+// kernel has no IPv6.
+static int bind_every_address(int port) {
+    int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd >= 0) {
+        int off = 0;
+        struct sockaddr_in6 address = {.sin6_family = AF_INET6, .sin6_port = htons(port)};
+        if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) < 0 ||
+            bind(fd, (struct sockaddr*)&address, sizeof address) < 0) {
+            close(fd);
+            return -1;
+        }
+        return fd;
+    }
+    if (errno != EAFNOSUPPORT)
+        return -1;
+    fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons(port)};
-    if (fd < 0 || bind(fd, (struct sockaddr*)&address, sizeof address) < 0) {
+    if (fd < 0 || bind(fd, (struct sockaddr*)&address, sizeof address) < 0)
+        return -1;
+    return fd;
+}
+
+static int serve(int port) {
+    int fd = bind_every_address(port);
+    if (fd < 0) {
         perror("udp_echo: bind");
         return 1;
     }
@@ -42,7 +67,7 @@ static int serve(int port) {
     fflush(stdout);
     static char buffer[max_size];
     for (;;) {
-        struct sockaddr_in peer;
+        struct sockaddr_storage peer;
         socklen_t peer_size = sizeof peer;
         ssize_t n = recvfrom(fd, buffer, sizeof buffer, 0, (struct sockaddr*)&peer, &peer_size);
         if (n < 0) {
@@ -64,13 +89,20 @@ static void fill(char* p, long size, uint32_t sequence) {
 }
 
 static int ping(const char* host, int port, long count, long size) {
-    struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons(port)};
-    if (inet_pton(AF_INET, host, &address.sin_addr) != 1) {
-        fprintf(stderr, "udp_echo: '%s' is not a numeric IPv4 address\n", host);
-        return 2;
+    struct sockaddr_in address4 = {.sin_family = AF_INET, .sin_port = htons(port)};
+    struct sockaddr_in6 address6 = {.sin6_family = AF_INET6, .sin6_port = htons(port)};
+    struct sockaddr* address = (struct sockaddr*)&address4;
+    socklen_t address_size = sizeof address4;
+    if (inet_pton(AF_INET, host, &address4.sin_addr) != 1) {
+        if (inet_pton(AF_INET6, host, &address6.sin6_addr) != 1) {
+            fprintf(stderr, "udp_echo: '%s' is not a numeric IPv4 or IPv6 address\n", host);
+            return 2;
+        }
+        address = (struct sockaddr*)&address6;
+        address_size = sizeof address6;
     }
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || connect(fd, (struct sockaddr*)&address, sizeof address) < 0) {
+    int fd = socket(address->sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || connect(fd, address, address_size) < 0) {
         perror("udp_echo: connect");
         return 1;
     }

@@ -2,19 +2,23 @@
 # Bulk TCP both ways with tcp_transfer: the host sends BYTES to the guest, then the guest sends
 # BYTES to the host; the receiver checks every byte against the pattern and both sides' checksums
 # must match. With --loss/--reorder the path goes through lossy_link (5% loss and reordering in
-# the issue's test), which must have dropped and reordered frames both ways.
+# the issue's test), which must have dropped and reordered frames both ways. With --ipv6 the
+# transfers go over IPv6 to the guest's static address (lib.sh's topology_plain_ipv6), where the
+# device cuts and coalesces segments as over IPv4 (HOST_TSO6, GUEST_TSO6).
 # Test options: [--size BYTES] (default 1 GiB) [--loss PERCENT --reorder PERCENT [--seed N]]
-NET_TEST_USAGE="[--size BYTES] [--loss PERCENT --reorder PERCENT [--seed N]]"
+# [--ipv6]
+NET_TEST_USAGE="[--size BYTES] [--loss PERCENT --reorder PERCENT [--seed N]] [--ipv6]"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 net_begin "$@"
-size=$((1 << 30)) loss="" reorder=0 seed=1
+size=$((1 << 30)) loss="" reorder=0 seed=1 ipv6=""
 set -- "${NET_ARGS[@]}"
 while (($#)); do
     case $1 in
-    --size) size=$2 ;;
-    --loss) loss=$2 ;;
-    --reorder) reorder=$2 ;;
-    --seed) seed=$2 ;;
+    --size) size=${2:-} ;;
+    --loss) loss=${2:-} ;;
+    --reorder) reorder=${2:-} ;;
+    --seed) seed=${2:-} ;;
+    --ipv6) ipv6=1 && shift && continue ;;
     *) net_usage ;;
     esac
     shift 2 || net_usage
@@ -23,9 +27,15 @@ limit=${INGOT_NET_TRANSFER_SECONDS:-900} # per direction
 require_files "$PROGRAMS/tcp_transfer"
 
 if [[ -n $loss ]]; then
+    [[ -z $ipv6 ]] || net_usage
     topology_lossy "$loss" "$reorder" "$seed"
 else
     topology_plain
+fi
+server_address=$GUEST_IP
+if [[ -n $ipv6 ]]; then
+    topology_plain_ipv6
+    server_address=$GUEST_IP6
 fi
 
 # One direction: the guest runs `tcp_transfer listen PORT GUEST_ROLE...`, the host connects.
@@ -36,7 +46,7 @@ transfer() { # label port guest-args host-args
     read -ra host_args <<<"$4"
     start_server "$PROGRAMS/tcp_transfer" listen "$port" "${guest_args[@]}"
     local host_line
-    host_line=$(timeout "$limit" "$PROGRAMS/tcp_transfer" connect "$GUEST_IP" "$port" "${host_args[@]}" 2>"$WORK/client.err") ||
+    host_line=$(timeout "$limit" "$PROGRAMS/tcp_transfer" connect "$server_address" "$port" "${host_args[@]}" 2>"$WORK/client.err") ||
         fail "$label: the host side failed or took over ${limit}s: $host_line $(<"$WORK/client.err")"
     # e.g. a guest that received everything and stopped before its last ACKs got through
     [[ -s $WORK/client.err ]] && note "$label: host side: $(<"$WORK/client.err")"
@@ -56,7 +66,7 @@ transfer() { # label port guest-args host-args
 
 transfer "host -> guest" 5001 "receive" "send $size"
 transfer "guest -> host" 5002 "send $size" "receive"
-what="$size bytes each way, checksums match"
+what="$size bytes each way${ipv6:+ over IPv6}, checksums match"
 if [[ -n $loss ]]; then
     counters=$(stop_lossy_link)
     sed "s/^/  /" <<<"$counters"
