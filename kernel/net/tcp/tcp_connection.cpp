@@ -4,6 +4,7 @@
 #include "net/ipv6_header.h"
 #include "net/tcp/sequence.h"
 #include "net/tcp/tcp_table.h"
+#include "net/wildcard_destination.h"
 
 namespace kernel::net::tcp {
 
@@ -77,7 +78,7 @@ ErrorOr<void> TcpConnection::bind(const IpEndpoint& local) {
     return {};
 }
 
-ErrorOr<void> TcpConnection::connect(const IpEndpoint& remote) {
+ErrorOr<void> TcpConnection::connect(const IpEndpoint& requested) {
     switch (m_state) {
     case TcpState::syn_sent:
     case TcpState::syn_received:
@@ -94,6 +95,8 @@ ErrorOr<void> TcpConnection::connect(const IpEndpoint& remote) {
             return static_cast<Errno>(take_error());
         return ECONNABORTED;
     }
+    // The wildcard means this host.
+    IpEndpoint remote{wildcard_destination(requested.address, m_local.address), requested.port};
     // The family is the protocol's to check, once the socket's state allows a connect at all
     // (inet_stream_connect before tcp_v6_connect).
     if (!remote.address.is_v4() && !m_ipv6)
@@ -104,7 +107,7 @@ ErrorOr<void> TcpConnection::connect(const IpEndpoint& remote) {
         m_bound && !m_local.address.is_any() && m_local.address.is_v4() != remote.address.is_v4();
     if ((remote.address.is_v4() && m_ipv6 && m_options.v6_only) || bound_elsewhere)
         return ENETUNREACH;
-    if (remote.port == 0 || remote.address.is_any() || remote.address.is_multicast() ||
+    if (remote.port == 0 || remote.address.is_multicast() ||
         remote.address == Ipv4Address::limited_broadcast())
         return remote.port == 0 ? ECONNREFUSED : ENETUNREACH;
     IpAddress local_address = m_local.address;

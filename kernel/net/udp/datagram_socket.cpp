@@ -4,6 +4,7 @@
 #include "lib/string.h"
 #include "lib/utility.h"
 #include "net/udp/udp_layer.h"
+#include "net/wildcard_destination.h"
 
 namespace kernel::net {
 
@@ -70,9 +71,11 @@ ErrorOr<void> DatagramSocket::connect(const IpEndpoint& remote) {
         }
         return {};
     }
-    TRY(check_family(remote.address, ENETUNREACH));
+    // The wildcard means this host.
+    IpEndpoint peer{wildcard_destination(remote.address, m_local.address), remote.port};
+    TRY(check_family(peer.address, ENETUNREACH));
     TRY(bind_automatically());
-    m_remote = remote;
+    m_remote = peer;
     m_connected = true;
     m_error = 0;
     notify();
@@ -123,8 +126,9 @@ ErrorOr<size_t> DatagramSocket::send_to(const void* data, size_t length,
         return EMSGSIZE;
     IpEndpoint to;
     if (destination) {
-        TRY(check_family(destination->address, ENETUNREACH));
-        to = *destination;
+        // The wildcard means this host.
+        to = {wildcard_destination(destination->address, m_local.address), destination->port};
+        TRY(check_family(to.address, ENETUNREACH));
     } else if (m_connected)
         to = m_remote;
     else

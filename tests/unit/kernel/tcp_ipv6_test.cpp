@@ -189,11 +189,34 @@ TEST_F(TcpIpv6, BindChecksTheAddressAndFamily) {
     EXPECT_TRUE(mapped->local_endpoint().address.is_v4());
 }
 
+// Connecting to the wildcard reaches this host, as on Linux: :: is ::1 (127.0.0.1 for a socket
+// bound to an IPv4 address), 0.0.0.0 the socket's address or 127.0.0.1.
+TEST_F(TcpIpv6, ConnectingToTheWildcardReachesThisHost) {
+    // Where the last SYN went.
+    auto syn_destination = [this] {
+        EXPECT_FALSE(ip.sent.empty());
+        return ip.sent.empty() ? IpAddress() : ip.sent.back().destination;
+    };
+    TcpSocket* six = socket(true);
+    EXPECT_ERRNO(six->connect({Ipv6Address::any(), 80}), EINPROGRESS);
+    EXPECT_EQ(syn_destination(), IpAddress(Ipv6Address::loopback()));
+    TcpSocket* four = socket(false);
+    EXPECT_ERRNO(four->connect({Ipv4Address::any(), 80}), EINPROGRESS);
+    EXPECT_EQ(syn_destination(), IpAddress(Ipv4Address::from_octets(127, 0, 0, 1)));
+    TcpSocket* bound = socket(false);
+    ASSERT_OK(bound->bind({ip.address, 0}));
+    EXPECT_ERRNO(bound->connect({Ipv4Address::any(), 80}), EINPROGRESS);
+    EXPECT_EQ(syn_destination(), IpAddress(ip.address));
+    TcpSocket* mapped = socket(true);
+    ASSERT_OK(mapped->bind({ip.address, 0}));
+    EXPECT_ERRNO(mapped->connect({Ipv6Address::any(), 80}), EINPROGRESS);
+    EXPECT_EQ(syn_destination(), IpAddress(Ipv4Address::from_octets(127, 0, 0, 1)));
+}
+
 TEST_F(TcpIpv6, ConnectRefusesWhatTheSocketCannotReach) {
     EXPECT_ERRNO(socket(true, true)->connect({peer4, 80}), ENETUNREACH);
     EXPECT_ERRNO(socket(false)->connect({peer, 80}), EAFNOSUPPORT);
     EXPECT_ERRNO(socket(true)->connect({Ipv6Address::all_nodes(), 80}), ENETUNREACH);
-    EXPECT_ERRNO(socket(true)->connect({Ipv6Address::any(), 80}), ENETUNREACH);
     // Bound to an IPv6 address, it cannot reach an IPv4 peer.
     TcpSocket* bound = socket(true);
     ASSERT_OK(bound->bind({ip.address6, 0}));

@@ -181,6 +181,22 @@ TEST_F(NetUdp, DisconnectGivesBackOnlyWhatTheProgramDidNotBind) {
     EXPECT_NE(at_address->local_endpoint().port, 0);
 }
 
+// A datagram to 0.0.0.0 reaches this host (ip_route_output_key_hash_rcu's loopback), and a
+// socket connected to it has 127.0.0.1 as its peer.
+TEST_F(NetUdp, TheWildcardDestinationIsThisHost) {
+    UdpSocket* server = make_socket();
+    ASSERT_OK(server->bind({Ipv4Address::from_octets(127, 0, 0, 1), 7000}));
+    UdpSocket* client = make_socket();
+    IpEndpoint wildcard{Ipv4Address::any(), 7000};
+    ASSERT_OK(client->send_to("here", 4, &wildcard));
+    stack->poll();
+    EXPECT_TRUE(device.take_sent().empty());
+    EXPECT_EQ(read(server), bytes_of("here"));
+    ASSERT_OK(client->connect(wildcard));
+    EXPECT_EQ(kernel_test::value_of(client->remote_endpoint()),
+              (IpEndpoint{Ipv4Address::from_octets(127, 0, 0, 1), 7000}));
+}
+
 TEST_F(NetUdp, ReuseAddressAndReusePortShareOnlyWhenBothAgree) {
     ASSERT_OK(make_socket(true, false)->bind({Ipv4Address::any(), 6000}));
     EXPECT_ERRNO(make_socket(false, false)->bind({Ipv4Address::any(), 6000}), EADDRINUSE);
