@@ -27,13 +27,10 @@ void check_platform_options(const LaunchSettings& settings) {
                  "--platform hvt");
         return;
     }
-    // The hvt monitor's BootInfo carries IPv4 settings only (abi::NetworkInfo).
     for (auto [given, option] : {std::pair{!settings.qemu.empty(), "--qemu"},
                                  {!settings.qemu_machine.empty(), "--qemu-machine"},
                                  {!settings.qemu_console.empty(), "--qemu-console"},
-                                 {!settings.accelerator.empty(), "--accel"},
-                                 {!settings.network.address6.empty(), "--ip6"},
-                                 {!settings.network.gateway6.empty(), "--gw6"}})
+                                 {!settings.accelerator.empty(), "--accel"}})
         if (given)
             fail("{} is an option of --platform qemu", option);
 }

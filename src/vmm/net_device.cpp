@@ -90,6 +90,9 @@ NetDevice::NetDevice(GuestMemory& memory, const NetworkAttachment& attachment)
     m_info.gateway = guest.gateway;
     m_info.dns = guest.dns;
     m_info.mtu = link_mtu(attachment.tap_name);
+    std::copy(guest.address6.begin(), guest.address6.end(), m_info.address6);
+    std::copy(guest.gateway6.begin(), guest.gateway6.end(), m_info.gateway6);
+    m_info.prefix_length6 = guest.prefix_length6;
 }
 
 NetDevice::Ring NetDevice::checked_ring(uint64_t address, uint32_t count, const char* name) {

@@ -67,8 +67,16 @@ struct NetworkInfo {
     uint32_t gateway; // 0: none
     uint32_t dns;     // 0: none
     uint32_t mtu;     // largest IP packet the link carries
+    // IPv6 (--ip6, --gw6), network byte order; all zero: none (the guest still forms its
+    // link-local address and listens to router advertisements).
+    uint8_t address6[16];
+    uint8_t gateway6[16];
+    uint8_t prefix_length6;
+    uint8_t reserved[7];
 };
-static_assert(sizeof(NetworkInfo) == 24);
+static_assert(sizeof(NetworkInfo) == 64);
+static_assert(offsetof(NetworkInfo, address6) == 24 && offsetof(NetworkInfo, gateway6) == 40 &&
+              offsetof(NetworkInfo, prefix_length6) == 56);
 
 inline constexpr uint64_t guest_info_magic = 0x314f464e49544f47; // "GOTINFO1"
 

@@ -3,6 +3,7 @@
 
 #include "fs/p9/volume_list.h"
 #include "lib/log.h"
+#include "lib/string.h"
 #include "lib/utility.h"
 #include "mm/frame_allocator.h"
 #include "platform/hvt/hvt_events.h"
@@ -191,6 +192,9 @@ net::InterfaceConfig net_config() {
     config.gateway = {network_info.gateway};
     config.dns = {network_info.dns};
     config.use_dhcp = network_info.flags & abi::network_flag_dhcp;
+    memcpy(config.address6.bytes, network_info.address6, sizeof config.address6.bytes);
+    memcpy(config.gateway6.bytes, network_info.gateway6, sizeof config.gateway6.bytes);
+    config.prefix_length6 = network_info.prefix_length6;
     return config;
 }
 

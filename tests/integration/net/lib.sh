@@ -96,7 +96,6 @@ require_ingot_option() { # option-regex description
 # A static IPv6 address for the guest (--ip6): hvt's boot information carries IPv4 settings
 # only, so ingot refuses --ip6 there (src/launch/resolve_launch.cpp).
 require_guest_ip6() {
-    [[ $MODE == hvt ]] && skip "--ip6 is an option of --platform qemu (hvt's boot information carries IPv4 only)"
     require_ingot_option '(^|[ ,])--ip6[ ,]' --ip6
 }
 
@@ -211,7 +210,7 @@ topology_plain() {
 
 # topology_plain's link with IPv6 beside IPv4: the host side's tap (or veth) holds HOST_IP6,
 # the guest GUEST_IP6 (--ip6; natively the guest namespace's eth0), both without duplicate
-# address detection so that they answer at once. Skips on hvt (require_guest_ip6).
+# address detection so that they answer at once.
 topology_plain_ipv6() {
     require_guest_ip6
     ip addr add "$HOST_IP6/$PREFIX6" dev "$GUEST_TAP" nodad

@@ -48,6 +48,9 @@ protected:
         attachment.guest.address = 0x0a00020f;
         attachment.guest.prefix_length = 24;
         attachment.guest.gateway = 0x0a000201;
+        attachment.guest.address6 = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x15};
+        attachment.guest.prefix_length6 = 64;
+        attachment.guest.gateway6 = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
         device = std::make_unique<NetDevice>(memory, attachment);
     }
     ~NetDeviceTest() override {
@@ -127,6 +130,11 @@ TEST_F(NetDeviceTest, NetworkInfoCarriesTheGuestSettings) {
     EXPECT_EQ(info.dns, 0u);
     EXPECT_EQ(info.flags, 0);
     EXPECT_EQ(info.mtu, 1500u); // no tap name to ask: Ethernet's
+    EXPECT_EQ(info.address6[0], 0x20);
+    EXPECT_EQ(info.address6[15], 0x15);
+    EXPECT_EQ(info.prefix_length6, 64);
+    EXPECT_EQ(info.gateway6[1], 0x01);
+    EXPECT_EQ(info.gateway6[15], 0x01);
 }
 
 TEST_F(NetDeviceTest, SetUpRefusesAreasOutsideRam) {
