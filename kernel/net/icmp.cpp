@@ -35,7 +35,9 @@ bool is_error_type(uint8_t type) {
 IcmpLayer::IcmpLayer(Ipv4Layer& ip, const Environment& environment, StackStatistics& statistics,
                      IcmpErrorSink& sink)
     : m_ip(ip), m_environment(environment), m_statistics(statistics), m_sink(sink),
-      m_error_limit(environment.now_ns()) {}
+      m_error_limit(environment.now_ns()) {
+    m_ip.set_icmp(this);
+}
 
 void IcmpLayer::receive(const Ipv4Datagram& datagram) {
     if (datagram.payload_length < icmp_header_length) {
@@ -126,6 +128,33 @@ void IcmpLayer::send_port_unreachable(const Ipv4Datagram& offending) {
     store_be16(header + 2, sum.checksum());
     (void)m_ip.send_datagram(offending.header.destination, offending.header.source,
                              ip_protocol::icmp, message, 3, nullptr);
+}
+
+void IcmpLayer::send_reassembly_time_exceeded(const Ipv4Header& header, const uint8_t* first,
+                                              size_t length) {
+    // Never about a broadcast or multicast, to a source that cannot be answered, nor about an
+    // ICMP error (RFC 1122 3.2.2).
+    if (header.destination.is_multicast() || m_ip.is_broadcast(header.destination) ||
+        header.source.is_any() || header.source.is_multicast() || m_ip.is_broadcast(header.source))
+        return;
+    if (header.protocol == ip_protocol::icmp && length > 0 && is_error_type(first[0]))
+        return;
+    if (!take_error_token())
+        return;
+    uint8_t message[icmp_header_length] = {icmp_type::time_exceeded,
+                                           icmp_time_exceeded::reassembly};
+    uint8_t quoted_header[ipv4_header_length];
+    write_ipv4_header(quoted_header, header);
+    TransmitFragment parts[3] = {
+        {message, sizeof message},
+        {quoted_header, sizeof quoted_header},
+        {first, min<size_t>(length, 8)},
+    };
+    ChecksumAccumulator sum;
+    sum.add(parts, 3);
+    store_be16(message + 2, sum.checksum());
+    (void)m_ip.send_datagram(header.destination, header.source, ip_protocol::icmp, parts, 3,
+                             nullptr);
 }
 
 } // namespace kernel::net

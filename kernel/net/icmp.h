@@ -29,6 +29,11 @@ inline constexpr uint8_t port = 3;
 inline constexpr uint8_t fragmentation_needed = 4;
 } // namespace icmp_unreachable
 
+namespace icmp_time_exceeded {
+inline constexpr uint8_t time_to_live = 0;
+inline constexpr uint8_t reassembly = 1;
+} // namespace icmp_time_exceeded
+
 inline constexpr size_t icmp_header_length = 8;
 
 // Who hears about an ICMP error: `quoted` is the start of the transport header of a datagram
@@ -50,6 +55,10 @@ public:
     void receive(const Ipv4Datagram& datagram);
     // Tells the sender of `offending` that nothing listens on its destination port.
     void send_port_unreachable(const Ipv4Datagram& offending);
+    // Tells the sender of a datagram whose reassembly was given up, quoting its first fragment
+    // (`header` and `length` bytes of payload).
+    void send_reassembly_time_exceeded(const Ipv4Header& header, const uint8_t* first,
+                                       size_t length);
 
     uint64_t errors_rate_limited() const { return m_rate_limited; }
 

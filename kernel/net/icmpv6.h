@@ -33,6 +33,11 @@ inline constexpr uint8_t address = 3;
 inline constexpr uint8_t port = 4;
 } // namespace icmpv6_unreachable
 
+namespace icmpv6_time_exceeded {
+inline constexpr uint8_t hop_limit = 0;
+inline constexpr uint8_t reassembly = 1;
+} // namespace icmpv6_time_exceeded
+
 inline constexpr size_t icmpv6_header_length = 8;
 
 // Where destination-unreachable and packet-too-big messages about our packets go: the

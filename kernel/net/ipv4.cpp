@@ -4,6 +4,7 @@
 #include "lib/utility.h"
 #include "net/byte_order.h"
 #include "net/checksum.h"
+#include "net/icmp.h"
 #include "net/packet_buffer.h"
 
 namespace kernel::net {
@@ -367,6 +368,23 @@ ErrorOr<void> Ipv4Layer::send(Ipv4Address source, Ipv4Address destination, uint8
     if (!sent)
         return EAGAIN;
     return {};
+}
+
+// RFC 1122 3.3.2: a datagram given up after its first fragment arrived earns its sender an ICMP
+// time exceeded (code 1), quoting that fragment's header, rebuilt from what reassembly keeps.
+void Ipv4Layer::reassembly_expired(void* context, const FragmentKey& key, uint8_t,
+                                   const uint8_t* first, size_t length) {
+    auto& layer = *static_cast<Ipv4Layer*>(context);
+    if (!layer.m_icmp)
+        return;
+    Ipv4Header header;
+    header.total_length = ipv4_header_length + length;
+    header.identification = static_cast<uint16_t>(key.identification);
+    header.more_fragments = true;
+    header.protocol = key.protocol;
+    header.source = key.source.v4();
+    header.destination = key.destination.v4();
+    layer.m_icmp->send_reassembly_time_exceeded(header, first, length);
 }
 
 } // namespace kernel::net

@@ -60,6 +60,8 @@ struct Ipv4Datagram {
     bool local;             // sent by ourselves, to 127/8 or our own address
 };
 
+class IcmpLayer;
+
 class TransportInput {
 public:
     virtual ~TransportInput() = default;
@@ -71,6 +73,8 @@ public:
     Ipv4Layer(EthernetLink& link, const Environment& environment, StackStatistics& statistics);
 
     void set_transport_input(TransportInput* input) { m_transport = input; }
+    // Who tells senders of fragments given up (ICMP time exceeded).
+    void set_icmp(IcmpLayer* icmp) { m_icmp = icmp; }
     void set_config(const InterfaceConfig& config);
     const InterfaceConfig& config() const { return m_config; }
 
@@ -104,7 +108,7 @@ public:
     void deliver_local();
     bool has_local() const { return !m_local.is_empty(); }
 
-    void run_timers(uint64_t now) { m_reassembler.run_timers(now); }
+    void run_timers(uint64_t now) { m_reassembler.run_timers(now, reassembly_expired, this); }
     uint64_t next_deadline_ns() const { return m_reassembler.next_deadline_ns(); }
     const Reassembler& reassembler() const { return m_reassembler; }
 
@@ -113,6 +117,8 @@ private:
     static constexpr size_t max_local_bytes = 256 * 1024;
 
     bool accepts(const Ipv4Header& header, bool& link_broadcast) const;
+    static void reassembly_expired(void* context, const FragmentKey& key, uint8_t next_header,
+                                   const uint8_t* first, size_t length);
     void input(const uint8_t* packet, size_t length, bool checksum_verified, bool local);
     ErrorOr<bool> send_local(const Ipv4Header& header, const TransmitFragment* fragments,
                              size_t count, const TransportChecksum* checksum);
@@ -128,6 +134,7 @@ private:
     const Environment& m_environment;
     StackStatistics& m_statistics;
     TransportInput* m_transport = nullptr;
+    IcmpLayer* m_icmp = nullptr;
     InterfaceConfig m_config;
     size_t m_mtu;
     uint16_t m_next_identification = 0;

@@ -468,6 +468,34 @@ ErrorOr<void> Ipv6Layer::send6(const Ipv6Address& source, const Ipv6Address& des
     return {};
 }
 
+// RFC 8200 4.5: the sender of a datagram given up after its first fragment arrived hears of it
+// (time exceeded, code 1), the first fragment quoted as it came less any extension headers
+// before its fragment header, which reassembly does not keep. Not to a multicast destination's
+// sender (RFC 4443 2.4 e.3).
+void Ipv6Layer::reassembly_expired(void* context, const FragmentKey& key, uint8_t next_header,
+                                   const uint8_t* first, size_t length) {
+    auto& layer = *static_cast<Ipv6Layer*>(context);
+    if (!layer.m_icmp || key.destination.v6.is_multicast())
+        return;
+    uint8_t quote[ipv6_minimum_mtu];
+    size_t quoted = min(length, sizeof quote - ipv6_header_length - ipv6_fragment_header_length);
+    Ipv6Header header;
+    header.payload_length = ipv6_fragment_header_length + length;
+    header.next_header = ipv6_next_header::fragment;
+    header.source = key.source.v6;
+    header.destination = key.destination.v6;
+    write_ipv6_header(quote, header);
+    uint8_t* fragment_header = quote + ipv6_header_length;
+    fragment_header[0] = next_header;
+    fragment_header[1] = 0;
+    store_be16(fragment_header + 2, 1); // offset 0, more fragments
+    store_be32(fragment_header + 4, key.identification);
+    memcpy(fragment_header + ipv6_fragment_header_length, first, quoted);
+    layer.m_icmp->send_error(icmpv6_type::time_exceeded, icmpv6_time_exceeded::reassembly, 0,
+                             header, quote,
+                             ipv6_header_length + ipv6_fragment_header_length + quoted);
+}
+
 void Ipv6Layer::solicit_again(void* context, Ipv6Address address) {
     static_cast<Ipv6Layer*>(context)->send_neighbour_solicitation(address, false);
 }
@@ -477,7 +505,7 @@ void Ipv6Layer::run_timers(uint64_t now) {
     if (deadline != 0 && now >= deadline)
         m_statistics.ipv6_unresolved += m_neighbours.run_timers(now, solicit_again, this);
     run_address_timers(now);
-    m_reassembler.run_timers(now);
+    m_reassembler.run_timers(now, reassembly_expired, this);
 }
 
 uint64_t Ipv6Layer::next_deadline_ns() const {

@@ -153,6 +153,8 @@ private:
                            const TransmitFragment* fragments, size_t count,
                            const TransportChecksum* checksum);
     static void solicit_again(void* context, Ipv6Address address);
+    static void reassembly_expired(void* context, const FragmentKey& key, uint8_t next_header,
+                                   const uint8_t* first, size_t length);
 
     // neighbour_discovery.cpp
     InterfaceAddress* find_address(const Ipv6Address& address);

@@ -152,13 +152,19 @@ Ipv6Walk walk_extension_headers(const uint8_t* packet, size_t length, bool multi
 
 namespace {
 
-// Skips hop-by-hop, routing and destination options headers from header `protocol` at `offset`.
+// Skips hop-by-hop, routing and destination options headers from header `protocol` at `offset`,
+// and the fragment header of a first fragment (what follows a later one is no header).
 bool skip_from(const uint8_t* packet, size_t length, uint8_t& protocol, size_t& offset) {
     while (protocol == ipv6_next_header::hop_by_hop || protocol == ipv6_next_header::routing ||
-           protocol == ipv6_next_header::destination_options) {
+           protocol == ipv6_next_header::destination_options ||
+           protocol == ipv6_next_header::fragment) {
         if (offset + 8 > length)
             return false;
-        size_t header_length = (size_t(packet[offset + 1]) + 1) * 8;
+        if (protocol == ipv6_next_header::fragment && (load_be16(packet + offset + 2) & 0xfff8))
+            return true;
+        size_t header_length = protocol == ipv6_next_header::fragment
+                                   ? ipv6_fragment_header_length
+                                   : (size_t(packet[offset + 1]) + 1) * 8;
         if (offset + header_length > length)
             return false;
         protocol = packet[offset];

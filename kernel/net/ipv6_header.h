@@ -89,9 +89,10 @@ struct Ipv6Walk {
 Ipv6Walk walk_extension_headers(const uint8_t* packet, size_t length, bool multicast_destination);
 
 // Skips hop-by-hop, routing and destination options headers by their lengths alone, without
-// judging them (as Linux's ipv6_skip_exthdr), to find what a packet carries: for deciding
-// whether it is an ICMPv6 error, which no error may answer. False when a header runs past
-// `length`; `protocol` may then be a fragment header or anything else not skipped.
+// judging them, and a first fragment's fragment header (as Linux's ipv6_skip_exthdr), to find
+// what a packet carries: for deciding whether it is an ICMPv6 error, which no error may answer.
+// False when a header runs past `length`; `protocol` is the fragment header for a later
+// fragment.
 bool skip_extension_headers(const uint8_t* packet, size_t length, uint8_t& protocol,
                             size_t& offset);
 

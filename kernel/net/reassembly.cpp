@@ -109,10 +109,16 @@ Reassembled Reassembler::add(const FragmentKey& key, const Fragment& piece, uint
     return {};
 }
 
-void Reassembler::run_timers(uint64_t now) {
-    for (auto& datagram : m_datagrams)
-        if (datagram.in_use && now >= datagram.deadline)
-            discard(datagram, true);
+void Reassembler::run_timers(uint64_t now, ExpiryHandler expired, void* context) {
+    for (auto& datagram : m_datagrams) {
+        if (!datagram.in_use || now < datagram.deadline)
+            continue;
+        // Fragments are kept sorted by offset: the first one is the first in the list.
+        PacketBuffer* first = datagram.fragments;
+        if (expired && first && first->offset == 0)
+            expired(context, datagram.key, datagram.next_header, first->data(), first->length);
+        discard(datagram, true);
+    }
 }
 
 uint64_t Reassembler::next_deadline_ns() const {

@@ -60,7 +60,12 @@ public:
     // null packet.
     Reassembled add(const FragmentKey& key, const Fragment& fragment, uint64_t now);
 
-    void run_timers(uint64_t now);
+    // Gives up datagrams older than the lifetime. For each whose first fragment had arrived,
+    // `expired` hears of it (unless null), with that fragment's next header and payload: the
+    // sender is owed an ICMP time exceeded (RFC 8200 4.5, RFC 1122 3.3.2).
+    using ExpiryHandler = void (*)(void* context, const FragmentKey& key, uint8_t next_header,
+                                   const uint8_t* first, size_t length);
+    void run_timers(uint64_t now, ExpiryHandler expired = nullptr, void* context = nullptr);
     uint64_t next_deadline_ns() const;
 
     size_t datagrams_in_progress() const;

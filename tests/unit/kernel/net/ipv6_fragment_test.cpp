@@ -246,12 +246,54 @@ TEST_F(NetIpv6Fragments, AbandonedFragmentsExpireAfterSixtySeconds) {
     EXPECT_LE(stack->next_deadline_ns(), FakeEnvironment::now + Reassembler::ipv6_timeout_ns);
     advance(Reassembler::ipv6_timeout_ns - 1);
     EXPECT_EQ(statistics().fragments_dropped, 0u);
+    device.take_sent();
     advance(1);
     EXPECT_EQ(statistics().fragments_dropped, 1u);
+    // The sender hears of it: time exceeded, fragment reassembly (RFC 4443 3.3), quoting the
+    // first fragment, once the peer, whose neighbour entry lapsed meanwhile, answers.
+    auto solicited = device.take_sent();
+    ASSERT_EQ(solicited.size(), 1u);
+    EXPECT_EQ(parse6(solicited[0]).payload[0], 135);
+    receive(peer_neighbour_advertisement6());
+    auto sent = device.take_sent();
+    ASSERT_EQ(sent.size(), 1u);
+    Sent6 error = parse6(sent[0]);
+    EXPECT_EQ(error.header.destination, peer_address6);
+    EXPECT_EQ(error.payload[0], icmpv6_type::time_exceeded);
+    EXPECT_EQ(error.payload[1], icmpv6_time_exceeded::reassembly);
+    Bytes first = fragment6(datagram, 0, 1448, true, 6);
+    Bytes quoted(error.payload.begin() + 8, error.payload.end());
+    ASSERT_EQ(quoted.size(), 1280u - 48);
+    EXPECT_TRUE(std::equal(quoted.begin() + 8, quoted.begin() + 40, first.begin() + 14 + 8))
+        << "the addresses";
+    EXPECT_TRUE(std::equal(quoted.begin() + 40, quoted.end(), first.begin() + 14 + 40));
+    EXPECT_EQ(transport_checksum6(our_address6, peer_address6, 58, error.payload), 0);
     // The rest arriving now completes nothing.
     receive(fragment6(datagram, 1448, datagram.size() - 1448, false, 6));
     EXPECT_EQ(socket->readable_bytes(), 0u);
     EXPECT_EQ(statistics().fragments_reassembled, 0u);
+}
+
+// Without the first fragment there is nothing to quote, and no error (RFC 8200 4.5).
+TEST_F(NetIpv6Fragments, AbandonedFragmentsWithoutTheFirstEarnNoError) {
+    Bytes datagram = udp_datagram6(4000, 5000, pattern(2000));
+    receive(fragment6(datagram, 1448, datagram.size() - 1448, false, 7));
+    device.take_sent();
+    advance(Reassembler::ipv6_timeout_ns);
+    EXPECT_EQ(statistics().fragments_dropped, 1u);
+    EXPECT_TRUE(device.take_sent().empty());
+}
+
+// No error answers an error (RFC 4443 2.4 e.1), even one whose fragments never all came.
+TEST_F(NetIpv6Fragments, AnAbandonedErrorMessageEarnsNoError) {
+    Bytes error{icmpv6_type::destination_unreachable, 4, 0, 0, 0, 0, 0, 0};
+    error.resize(2000, 0x11);
+    receive(fragment6(error, 0, 1448, true, 9, 58));
+    advance(Reassembler::ipv6_timeout_ns);
+    receive(peer_neighbour_advertisement6());
+    EXPECT_EQ(statistics().fragments_dropped, 1u);
+    for (auto& frame : device.take_sent())
+        EXPECT_NE(parse6(frame).payload[0], icmpv6_type::time_exceeded);
 }
 
 TEST_F(NetIpv6Fragments, SendsADatagramLongerThanThePathInFragments) {

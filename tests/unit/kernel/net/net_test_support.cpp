@@ -225,6 +225,16 @@ Bytes ipv6_frame(const Ipv6Address& source, const Ipv6Address& destination, uint
     return ethernet_frame(mac_destination, peer_mac, 0x86dd, packet);
 }
 
+Bytes peer_neighbour_advertisement6() {
+    Bytes advertisement{136, 0, 0, 0, 0x60, 0, 0, 0};
+    advertisement.insert(advertisement.end(), peer_address6.bytes, peer_address6.bytes + 16);
+    advertisement.insert(advertisement.end(), {2, 1});
+    advertisement.insert(advertisement.end(), peer_mac.bytes, peer_mac.bytes + 6);
+    store_be16(advertisement.data() + 2,
+               transport_checksum6(peer_address6, our_address6, 58, advertisement));
+    return ipv6_frame(peer_address6, our_address6, 58, advertisement, our_mac, 255);
+}
+
 Sent6 parse6(const TransmittedFrame& frame) {
     Sent6 sent;
     EXPECT_EQ(load_be16(frame.bytes.data() + 12), 0x86dd);

@@ -161,6 +161,10 @@ Bytes ipv6_frame(const kernel::net::Ipv6Address& source,
                  const Bytes& payload, MacAddress mac_destination = our_mac,
                  uint8_t hop_limit = 64);
 
+// The peer's answer to our neighbour solicitation: a solicited advertisement (override) of
+// peer_address6 at peer_mac, to our_address6.
+Bytes peer_neighbour_advertisement6();
+
 // An IPv6 packet the stack sent: its header and what follows it.
 struct Sent6 {
     kernel::net::Ipv6Header header;

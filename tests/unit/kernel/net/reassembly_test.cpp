@@ -1,5 +1,6 @@
 #include "kernel/net/net_test_support.h"
 
+#include "net/neighbour_cache.h"
 #include "net/reassembly.h"
 #include "net/stack.h"
 
@@ -169,9 +170,44 @@ TEST_F(NetReassembly, AbandonedFragmentsExpireThroughPoll) {
     first.flags_and_offset = 0x2000;
     receive(ethernet_frame(device.mac, peer_mac, 0x0800, ipv4_packet(first, pattern(1480))));
     EXPECT_EQ(stack->next_deadline_ns(), FakeEnvironment::now + Reassembler::ipv4_timeout_ns);
+    device.take_sent();
     advance(Reassembler::ipv4_timeout_ns);
     EXPECT_EQ(statistics().fragments_dropped, 1u);
-    EXPECT_EQ(stack->next_deadline_ns(), 0u);
+    // What is left is the time exceeded the sender is owed, waiting for its ARP answer.
+    auto sent = device.take_sent();
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(parse_frame(sent[0].bytes).type, 0x0806);
+    EXPECT_EQ(stack->next_deadline_ns(), FakeEnvironment::now + ArpCache::retry_interval_ns);
+}
+
+// RFC 1122 3.3.2: the sender of a datagram given up after its first fragment arrived hears of
+// it, the first fragment's header and 8 bytes quoted; without the first fragment, nothing.
+TEST_F(NetReassembly, AnAbandonedDatagramEarnsTimeExceeded) {
+    configure_static();
+    meet_peer();
+    Ipv4Fields first, later;
+    first.flags_and_offset = 0x2000;
+    later.identification = 0x4321;
+    later.flags_and_offset = 1480 / 8;
+    Bytes data = pattern(1480);
+    receive(ethernet_frame(device.mac, peer_mac, 0x0800, ipv4_packet(first, data)));
+    receive(ethernet_frame(device.mac, peer_mac, 0x0800, ipv4_packet(later, pattern(100))));
+    device.take_sent();
+    advance(Reassembler::ipv4_timeout_ns);
+    EXPECT_EQ(statistics().fragments_dropped, 2u);
+    auto sent = device.take_sent();
+    ASSERT_EQ(sent.size(), 1u);
+    ParsedFrame error = parse_frame(sent[0].bytes);
+    EXPECT_EQ(error.protocol, 1);
+    EXPECT_EQ(error.ip_destination, peer_address);
+    ASSERT_EQ(error.ip_payload.size(), 8u + 20 + 8);
+    EXPECT_EQ(error.ip_payload[0], 11);
+    EXPECT_EQ(error.ip_payload[1], 1);
+    EXPECT_TRUE(transport_checksum_ok(error));
+    EXPECT_EQ(load_be16(error.ip_payload.data() + 8 + 4), 0x1234) << "the identification";
+    EXPECT_EQ(error.ip_payload[8 + 9], 17) << "the protocol";
+    EXPECT_EQ(Bytes(error.ip_payload.begin() + 28, error.ip_payload.end()),
+              Bytes(data.begin(), data.begin() + 8));
 }
 
 } // namespace

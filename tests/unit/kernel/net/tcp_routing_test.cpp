@@ -338,14 +338,7 @@ TEST_F(NetTcp6Routing, ASegmentWaitingForItsNeighbourKeepsItsOffload) {
     auto sent = device.take_sent();
     ASSERT_EQ(sent.size(), 1u);
     EXPECT_EQ(parse6(sent[0]).payload[0], 135) << "a neighbour solicitation, the segment held";
-    // The peer answers: a solicited advertisement with its link-layer address.
-    Bytes advertisement{136, 0, 0, 0, 0x60, 0, 0, 0};
-    advertisement.insert(advertisement.end(), peer_address6.bytes, peer_address6.bytes + 16);
-    advertisement.insert(advertisement.end(), {2, 1});
-    advertisement.insert(advertisement.end(), peer_mac.bytes, peer_mac.bytes + 6);
-    store_be16(advertisement.data() + 2,
-               transport_checksum6(peer_address6, our_address6, 58, advertisement));
-    receive(ipv6_frame(peer_address6, our_address6, 58, advertisement, our_mac, 255));
+    receive(peer_neighbour_advertisement6());
     sent = device.take_sent();
     ASSERT_EQ(sent.size(), 1u);
     EXPECT_EQ(parse6(sent[0]).header.payload_length, 20u + 10 * 1440);
