@@ -387,7 +387,7 @@ ErrorOr<bool> Ipv6Layer::transmit(const Ipv6Header& header, const Ipv6Address& n
         request = {static_cast<uint16_t>(ipv6_header_length), checksum->offset,
                    checksum->segment_size, IpVersion::v6};
     uint64_t now = m_environment.now_ns();
-    const MacAddress* known = multicast ? nullptr : m_neighbours.lookup(next_hop, now);
+    const MacAddress* known = multicast ? nullptr : m_neighbours.lookup(next_hop);
     if (multicast || known) {
         MacAddress destination = multicast ? multicast_mac(next_hop) : *known;
         // Straight from the transport's buffers, behind the header; a longer list than the

@@ -183,7 +183,7 @@ ErrorOr<LinkOutcome> EthernetLink::send_ipv4(Ipv4Address next_hop, bool broadcas
     }
     if (broadcast)
         return transmit_to(MacAddress::broadcast(), fragments, count, checksum);
-    if (const MacAddress* mac = m_arp.lookup(next_hop, m_environment.now_ns()))
+    if (const MacAddress* mac = m_arp.lookup(next_hop))
         return transmit_to(*mac, fragments, count, checksum);
     return hold_for_arp(next_hop, fragments, count, checksum);
 }

@@ -17,9 +17,9 @@ NeighbourCache<Address>::find(Address address) const {
 }
 
 template <typename Address>
-const MacAddress* NeighbourCache<Address>::lookup(Address address, uint64_t now) const {
+const MacAddress* NeighbourCache<Address>::lookup(Address address) const {
     const Entry* entry = find(address);
-    if (!entry || entry->state != State::resolved || now >= entry->deadline)
+    if (!entry || entry->state == State::incomplete)
         return nullptr;
     return &entry->mac;
 }
@@ -32,7 +32,7 @@ typename NeighbourCache<Address>::Entry* NeighbourCache<Address>::allocate() {
     for (auto& entry : m_entries) {
         if (entry.state == State::free)
             return &entry;
-        if (entry.state == State::resolved && (!victim || entry.deadline < victim->deadline))
+        if (entry.state != State::incomplete && (!victim || entry.deadline < victim->deadline))
             victim = &entry;
     }
     if (victim)
@@ -73,8 +73,8 @@ typename NeighbourCache<Address>::HoldResult
 NeighbourCache<Address>::hold(Address address, PacketBuffer* packet, uint64_t now) {
     Entry* entry = find(address);
     bool is_new = false;
-    if (!entry || entry->state == State::resolved) {
-        // A resolved entry only reaches here once expired: ask again.
+    if (!entry || entry->state != State::incomplete) {
+        // Only an address lookup() does not know waits; one it knows is asked about anew.
         if (!entry)
             entry = allocate();
         if (!entry) {
@@ -106,7 +106,10 @@ size_t NeighbourCache<Address>::run_timers(uint64_t now,
         if (entry.state == State::free || now < entry.deadline)
             continue;
         if (entry.state == State::resolved) {
-            release(entry);
+            entry.state = State::probing;
+            entry.requests = 1;
+            entry.deadline = now + retry_interval_ns;
+            request(context, entry.address);
             continue;
         }
         if (entry.requests >= max_requests) {

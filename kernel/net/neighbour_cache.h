@@ -1,7 +1,10 @@
 // A neighbour cache: next hops to MAC addresses, with entry lifetimes, request retries, and a
 // small queue per unresolved address of IP packets waiting for the answer. ARP's for IPv4;
 // neighbour discovery's for IPv6 (RFC 4861 7.2.2: three solicitations a second apart, and a
-// queue behind resolution), whose reachability states are folded into a fixed lifetime.
+// queue behind resolution). RFC 4861's reachability states are folded into two: an entry is
+// resolved for a fixed lifetime, then probed (three requests a second apart) while its address
+// is still used, as Linux keeps using a STALE entry while it probes, so that a busy flow never
+// waits for an answer it does not need; only a neighbour that stays silent is forgotten.
 #pragma once
 
 #include "net/address.h"
@@ -26,8 +29,8 @@ public:
     NeighbourCache(const NeighbourCache&) = delete;
     NeighbourCache& operator=(const NeighbourCache&) = delete;
 
-    // The MAC address of a resolved, unexpired entry, or nullptr.
-    const MacAddress* lookup(Address address, uint64_t now) const;
+    // The MAC address of a resolved entry (being probed or not), or nullptr.
+    const MacAddress* lookup(Address address) const;
 
     // Records `address` at `mac`, refreshing its lifetime. An existing entry is always updated;
     // a new one is created only when `create` (someone asked us, or we asked). The packets
@@ -42,8 +45,8 @@ public:
     // Queues an IP packet (ownership passes) until `address` resolves.
     HoldResult hold(Address address, PacketBuffer* packet, uint64_t now);
 
-    // Retries and expiries due by `now`: `request` is called for each address to ask again;
-    // returns how many waiting packets were dropped because an address never answered.
+    // Retries, probes and expiries due by `now`: `request` is called for each address to ask
+    // (again); returns how many waiting packets were dropped because an address never answered.
     size_t run_timers(uint64_t now, void (*request)(void* context, Address address), void* context);
     // The next retry or expiry, or 0 when none.
     uint64_t next_deadline_ns() const;
@@ -51,12 +54,14 @@ public:
     void clear();
 
 private:
-    enum class State : uint8_t { free, incomplete, resolved };
+    // incomplete: asked, not answered; resolved: answered within the lifetime; probing:
+    // answered before, asked again, still used.
+    enum class State : uint8_t { free, incomplete, resolved, probing };
     struct Entry {
         State state = State::free;
         Address address;
         MacAddress mac;
-        uint64_t deadline = 0; // resolved: expiry; incomplete: next retry
+        uint64_t deadline = 0; // resolved: the end of its lifetime; else: the next request
         unsigned requests = 0;
         PacketQueue pending;
     };

@@ -173,15 +173,26 @@ TEST_F(NetArpResolution, AFullQueueLosesDatagramsQuietly) {
     EXPECT_EQ(device.take_sent().size(), 1u) << "only the ARP request";
 }
 
-TEST_F(NetArpResolution, EntriesExpire) {
+TEST_F(NetArpResolution, EntriesAreAskedAboutAgainWhileInUse) {
     meet_peer();
     send_to_peer("fresh");
     EXPECT_EQ(parse_frame(device.take_sent().at(0).bytes).type, 0x0800);
     advance(ArpCache::entry_lifetime_ns);
-    send_to_peer("stale");
     auto sent = device.take_sent();
     ASSERT_EQ(sent.size(), 1u);
     EXPECT_EQ(parse_frame(sent[0].bytes).type, 0x0806) << "asks again";
+    send_to_peer("stale");
+    sent = device.take_sent();
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(parse_frame(sent[0].bytes).type, 0x0800) << "without waiting for the answer";
+    // A peer that never answers is forgotten: what follows waits for a new request.
+    for (unsigned i = 0; i < ArpCache::max_requests; ++i)
+        advance(ArpCache::retry_interval_ns);
+    device.take_sent();
+    send_to_peer("gone");
+    sent = device.take_sent();
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(parse_frame(sent[0].bytes).type, 0x0806);
 }
 
 TEST_F(NetArpResolution, OffSubnetGoesThroughTheGateway) {
@@ -214,8 +225,8 @@ TEST(NetArpCache, BoundsWhatWaits) {
     ++held;
     cache.learn(address, peer_mac, 0, false, released);
     EXPECT_EQ(released.count(), held);
-    ASSERT_NE(cache.lookup(address, 1), nullptr);
-    EXPECT_EQ(*cache.lookup(address, 1), peer_mac);
+    ASSERT_NE(cache.lookup(address), nullptr);
+    EXPECT_EQ(*cache.lookup(address), peer_mac);
 }
 
 TEST(NetArpCache, LearnsOnlyWhatItWasToldToCreate) {
@@ -223,10 +234,38 @@ TEST(NetArpCache, LearnsOnlyWhatItWasToldToCreate) {
     PacketQueue released;
     Ipv4Address address = Ipv4Address::from_octets(10, 0, 2, 3);
     cache.learn(address, peer_mac, 0, false, released);
-    EXPECT_EQ(cache.lookup(address, 0), nullptr);
+    EXPECT_EQ(cache.lookup(address), nullptr);
     cache.learn(address, peer_mac, 0, true, released);
-    EXPECT_NE(cache.lookup(address, 0), nullptr);
-    EXPECT_EQ(cache.lookup(address, ArpCache::entry_lifetime_ns), nullptr);
+    EXPECT_NE(cache.lookup(address), nullptr);
+}
+
+// Past its lifetime an entry is asked about again while still used; an answer renews it,
+// silence through every request forgets it.
+TEST(NetArpCache, ReverifiesEntriesWhileUsingThem) {
+    ArpCache cache;
+    PacketQueue released;
+    Ipv4Address address = Ipv4Address::from_octets(10, 0, 2, 3);
+    std::vector<Ipv4Address> asked;
+    auto ask = [](void* context, Ipv4Address asked_about) {
+        static_cast<std::vector<Ipv4Address>*>(context)->push_back(asked_about);
+    };
+    cache.learn(address, peer_mac, 0, true, released);
+    uint64_t now = ArpCache::entry_lifetime_ns;
+    EXPECT_EQ(cache.run_timers(now, ask, &asked), 0u);
+    EXPECT_EQ(asked.size(), 1u);
+    ASSERT_NE(cache.lookup(address), nullptr) << "still used while asked about";
+    cache.learn(address, peer_mac, now, false, released);
+    EXPECT_EQ(cache.next_deadline_ns(), now + ArpCache::entry_lifetime_ns) << "renewed";
+
+    now += ArpCache::entry_lifetime_ns;
+    for (unsigned i = 0; i <= ArpCache::max_requests; ++i) {
+        EXPECT_NE(cache.lookup(address), nullptr);
+        cache.run_timers(now, ask, &asked);
+        now += ArpCache::retry_interval_ns;
+    }
+    EXPECT_EQ(asked.size(), 1u + ArpCache::max_requests);
+    EXPECT_EQ(cache.lookup(address), nullptr) << "forgotten after three unanswered requests";
+    EXPECT_EQ(cache.next_deadline_ns(), 0u);
 }
 
 TEST(NetArpCache, FullTableEvictsTheOldestResolvedEntry) {
@@ -235,9 +274,9 @@ TEST(NetArpCache, FullTableEvictsTheOldestResolvedEntry) {
     for (uint32_t i = 0; i < ArpCache::capacity; ++i)
         cache.learn({0x0a000100 + i}, peer_mac, i, true, released);
     cache.learn({0x0a000200}, gateway_mac, 100, true, released);
-    EXPECT_EQ(cache.lookup({0x0a000100}, 100), nullptr);
-    EXPECT_NE(cache.lookup({0x0a000101}, 100), nullptr);
-    EXPECT_NE(cache.lookup({0x0a000200}, 100), nullptr);
+    EXPECT_EQ(cache.lookup({0x0a000100}), nullptr);
+    EXPECT_NE(cache.lookup({0x0a000101}), nullptr);
+    EXPECT_NE(cache.lookup({0x0a000200}), nullptr);
 }
 
 } // namespace

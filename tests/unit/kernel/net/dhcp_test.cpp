@@ -127,8 +127,17 @@ protected:
         config.use_dhcp = true;
         stack->configure(config);
     }
+    // What the client sent since the last call: ARP requests re-verifying the server's entry
+    // (neighbour_cache.h) may go beside, and are left out.
+    std::vector<TransmittedFrame> dhcp_frames() {
+        std::vector<TransmittedFrame> frames;
+        for (auto& frame : device.take_sent())
+            if (parse_frame(frame.bytes).type != 0x0806)
+                frames.push_back(frame);
+        return frames;
+    }
     ClientMessage expect_one_message() {
-        auto sent = device.take_sent();
+        auto sent = dhcp_frames();
         EXPECT_EQ(sent.size(), 1u);
         if (sent.empty())
             return {};
@@ -191,11 +200,11 @@ TEST_F(NetDhcp, IgnoresRepliesForOtherTransactions) {
     start();
     ClientMessage discover = expect_one_message();
     receive(server_frame({dhcp_message_type::offer, discover.transaction_id + 1}));
-    EXPECT_TRUE(device.take_sent().empty());
+    EXPECT_TRUE(dhcp_frames().empty());
     ServerReply no_server{dhcp_message_type::offer, discover.transaction_id};
     no_server.with_server_identifier = false;
     receive(server_frame(no_server));
-    EXPECT_TRUE(device.take_sent().empty());
+    EXPECT_TRUE(dhcp_frames().empty());
     receive(server_frame({dhcp_message_type::ack, discover.transaction_id}));
     EXPECT_FALSE(stack->is_configured()) << "an ACK while selecting";
 }
@@ -255,7 +264,7 @@ TEST_F(NetDhcp, RenewsWithTheServerAtT1) {
     bind();
     device.take_sent();
     advance(lease_seconds / 2 * second - 1);
-    EXPECT_TRUE(device.take_sent().empty());
+    EXPECT_TRUE(dhcp_frames().empty());
     meet_server();
     advance(1);
     ClientMessage renew = expect_one_message();
@@ -271,7 +280,7 @@ TEST_F(NetDhcp, RenewsWithTheServerAtT1) {
     EXPECT_TRUE(stack->is_configured());
     // The new lease runs from now: nothing until its own T1.
     advance(lease_seconds / 2 * second - 1);
-    EXPECT_TRUE(device.take_sent().empty());
+    EXPECT_TRUE(dhcp_frames().empty());
     meet_server();
     advance(1);
     EXPECT_EQ(expect_one_message().type, dhcp_message_type::request);
@@ -286,7 +295,7 @@ TEST_F(NetDhcp, RebindsAtT2AndLosesTheAddressAtExpiry) {
     EXPECT_EQ(expect_one_message().frame.ip_destination, server_address);
     // Renewal retries come no sooner than a minute apart.
     advance(59 * second);
-    EXPECT_TRUE(device.take_sent().empty());
+    EXPECT_TRUE(dhcp_frames().empty());
     advance(41 * second);
     ClientMessage rebind = expect_one_message();
     EXPECT_EQ(rebind.type, dhcp_message_type::request);
@@ -323,7 +332,7 @@ TEST_F(NetDhcp, StaticConfigurationStopsTheClient) {
     // A second at a time, so that IPv6's router solicitations (4 s apart) finish too.
     for (int i = 0; i < 100; ++i)
         advance(second);
-    EXPECT_TRUE(device.take_sent().empty());
+    EXPECT_TRUE(dhcp_frames().empty());
     EXPECT_EQ(stack->next_deadline_ns(), 0u);
 }
 

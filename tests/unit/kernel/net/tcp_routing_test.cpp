@@ -329,8 +329,11 @@ TEST_F(NetTcp6Routing, ASegmentWaitingForItsNeighbourKeepsItsOffload) {
     uint32_t ours = load_be32(syn.payload.data() + 4) + 1;
     receive(segment6(80, port, 5000, ours, flag_syn | flag_ack, 1440));
     device.take_sent();
-    // The neighbour entry lapses (its fixed lifetime) while the connection idles.
+    // The neighbour goes silent while the connection idles: its entry is asked about after its
+    // lifetime, and forgotten when no answer comes.
     advance(Ipv6NeighbourCache::entry_lifetime_ns);
+    for (unsigned i = 0; i < Ipv6NeighbourCache::max_requests; ++i)
+        advance(Ipv6NeighbourCache::retry_interval_ns);
     device.take_sent();
     Bytes data(30000, 'x');
     ASSERT_EQ(kernel_test::value_of(client->send(data.data(), data.size())), data.size());
