@@ -8,6 +8,7 @@
 #include "mm/kmalloc.h"
 #include "mm/user_memory.h"
 #include "net/network.h"
+#include "net/socket_address.h"
 #include "time/clock.h"
 
 #include <ingot/abi/memory_layout.h>
@@ -589,7 +590,7 @@ ErrorOr<size_t> SocketFile::get_option(int level, int name, void* value) {
         case so_protocol:
             return put_int(value, m_type == Type::Stream ? ipproto_tcp : ipproto_udp);
         case so_domain:
-            return put_int(value, 2); // AF_INET
+            return put_int(value, m_ipv6 ? net::af_inet6 : net::af_inet);
         case so_linger: {
             const int linger[2] = {settings.linger, static_cast<int>(min<uint32_t>(
                                                         settings.linger_seconds, INT32_MAX))};

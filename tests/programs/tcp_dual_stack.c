@@ -183,7 +183,11 @@ int main(void) {
     int v6_only = -1;
     socklen_t option_length = sizeof v6_only;
     getsockopt(fresh, IPPROTO_IPV6, IPV6_V6ONLY, &v6_only, &option_length);
-    printf("a new AF_INET6 stream socket: IPV6_V6ONLY %d\n", v6_only);
+    int domain = -1;
+    option_length = sizeof domain;
+    getsockopt(fresh, SOL_SOCKET, SO_DOMAIN, &domain, &option_length);
+    printf("a new AF_INET6 stream socket: IPV6_V6ONLY %d, SO_DOMAIN %s\n", v6_only,
+           domain == AF_INET6 ? "AF_INET6" : "not AF_INET6");
     close(fresh);
 
     struct sockaddr_in6 any6 = ipv6("::", dual_port);
