@@ -46,6 +46,10 @@ void generate_resolv_conf(TextBuffer& text, const uint32_t* servers, size_t coun
     }
 }
 
+void generate_host_conf(TextBuffer& text) {
+    text.append("multi on\n");
+}
+
 void generate_passwd(TextBuffer& text) {
     text.append("root:x:0:0:root:/root:/bin/sh\n"
                 "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");

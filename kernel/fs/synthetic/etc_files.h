@@ -19,6 +19,9 @@ void generate_hosts(TextBuffer& text, const char* hostname, uint32_t address,
 void generate_hostname_file(TextBuffer& text, const char* hostname);
 // resolv.conf(5): one nameserver line per server (IPv4, host byte order).
 void generate_resolv_conf(TextBuffer& text, const uint32_t* servers, size_t count);
+// host.conf(5) as Debian ships it: "multi on", without which glibc's getaddrinfo stops at the
+// first /etc/hosts line naming a host, so that a name listed for both families gave one.
+void generate_host_conf(TextBuffer& text);
 // passwd(5) and group(5): root, and nobody/nogroup, whose ids Debian gives them.
 void generate_passwd(TextBuffer& text);
 void generate_group(TextBuffer& text);

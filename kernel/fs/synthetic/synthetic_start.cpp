@@ -84,6 +84,7 @@ ErrorOr<void> write_etc() {
         TRY(file.text.result());
         TRY(vfs::write_file(file.path, file.text.data(), file.text.length(), 0644));
     }
+    TRY(write_unless_present("/etc/host.conf", synthetic::generate_host_conf));
     TRY(write_unless_present("/etc/passwd", synthetic::generate_passwd));
     TRY(write_unless_present("/etc/group", synthetic::generate_group));
     return {};

@@ -42,6 +42,12 @@ TEST(EtcFiles, ResolvConfListsEveryServer) {
     EXPECT_EQ(text_of(none).find("nameserver "), std::string::npos);
 }
 
+TEST(EtcFiles, HostConfAsDebianShipsIt) {
+    TextBuffer conf;
+    kernel::synthetic::generate_host_conf(conf);
+    EXPECT_EQ(text_of(conf), "multi on\n");
+}
+
 TEST(EtcFiles, HostnamePasswdGroup) {
     TextBuffer hostname, passwd, group;
     kernel::synthetic::generate_hostname_file(hostname, "box");
