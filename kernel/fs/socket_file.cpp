@@ -30,7 +30,7 @@ constexpr int so_reuseaddr = 2, so_type = 3, so_error = 4, so_broadcast = 6, so_
               so_rcvbuf = 8, so_keepalive = 9, so_linger = 13, so_reuseport = 15, so_rcvtimeo = 20,
               so_sndtimeo = 21, so_acceptconn = 30, so_protocol = 38, so_domain = 39;
 constexpr int tcp_nodelay = 1, tcp_cork = 3, tcp_keepidle = 4, tcp_keepintvl = 5, tcp_keepcnt = 6,
-              tcp_info = 11, tcp_congestion = 13, tcp_user_timeout = 18;
+              tcp_info = 11, tcp_congestion = 13, tcp_user_timeout = 18, tcp_fastopen = 23;
 
 // Linux's bounds on SO_RCVBUF/SO_SNDBUF requests (before it doubles them).
 constexpr uint32_t min_buffer = 2048;
@@ -544,6 +544,13 @@ ErrorOr<void> SocketFile::set_option(int level, int name, const void* value, siz
                 return EINVAL;
             settings.user_timeout_ms = static_cast<uint32_t>(number);
             break;
+        case tcp_fastopen:
+            // The queue of Fast Open requests a listener takes (do_tcp_setsockopt: EINVAL
+            // when negative).
+            if (number < 0)
+                return EINVAL;
+            settings.fastopen_queue = static_cast<uint32_t>(number);
+            break;
         case tcp_keepidle:
         case tcp_keepintvl:
         case tcp_keepcnt:
@@ -613,6 +620,8 @@ ErrorOr<size_t> SocketFile::get_option(int level, int name, void* value) {
             return put_int(value, settings.cork);
         case tcp_user_timeout:
             return put_int(value, static_cast<int>(settings.user_timeout_ms));
+        case tcp_fastopen:
+            return put_int(value, static_cast<int>(settings.fastopen_queue));
         case tcp_keepidle:
             return put_int(value, static_cast<int>(settings.keep_idle_seconds));
         case tcp_keepintvl:

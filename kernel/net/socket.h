@@ -33,6 +33,9 @@ struct SocketOptions {
     uint32_t keep_interval_seconds = 75;  // TCP_KEEPINTVL: between probes
     uint32_t keep_count = 9;              // TCP_KEEPCNT: probes unanswered before giving up
     uint32_t user_timeout_ms = 0; // TCP_USER_TIMEOUT: unacknowledged this long, give up (0: off)
+    // TCP_FASTOPEN (a listener): at most this many Fast Open children whose handshake has not
+    // finished (0: Fast Open off), as Linux's fastopen queue.
+    uint32_t fastopen_queue = 0;
     // TCP_CONGESTION (TCP only)
     tcp::CongestionAlgorithm congestion = tcp::default_congestion_algorithm;
     // IPV6_V6ONLY (AF_INET6 only): IPv6 alone, not IPv4 through mapped addresses. Off by

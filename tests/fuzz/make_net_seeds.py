@@ -55,18 +55,23 @@ def udp(source_port, destination_port, payload, destination=OUR_IP):
 
 # A TCP SYN with the options a Linux client sends (MSS, SACK permitted, timestamps, window
 # scale); `pseudo` is the pseudo header's addresses and protocol/length part.
-def tcp_syn(source_port, destination_port, pseudo_addresses, pseudo_tail):
+def tcp_syn(source_port, destination_port, pseudo_addresses, pseudo_tail, fastopen=None,
+            payload=b""):
+    """A SYN; `fastopen` is a Fast Open cookie (b"" asks for one) and `payload` its data."""
     options = struct.pack("!BBH", 2, 4, 1460) + bytes([4, 2, 8, 10]) \
         + struct.pack("!II", 12345, 0) + bytes([1, 3, 3, 7])
+    if fastopen is not None:
+        option = bytes([34, 2 + len(fastopen)]) + fastopen
+        options += bytes([1] * ((4 - len(option) % 4) % 4)) + option
     header = struct.pack("!HHIIBBHHH", source_port, destination_port, 1000, 0,
                          (5 + len(options) // 4) << 4, 0x02, 65535, 0, 0) + options
-    value = checksum(pseudo_addresses + pseudo_tail(len(header)) + header)
-    return header[:16] + struct.pack("!H", value) + header[18:]
+    value = checksum(pseudo_addresses + pseudo_tail(len(header + payload)) + header + payload)
+    return header[:16] + struct.pack("!H", value) + header[18:] + payload
 
 
-def tcp_syn4(source_port, destination_port):
+def tcp_syn4(source_port, destination_port, fastopen=None, payload=b""):
     return tcp_syn(source_port, destination_port, PEER_IP + OUR_IP,
-                   lambda length: struct.pack("!BBH", 0, 6, length))
+                   lambda length: struct.pack("!BBH", 0, 6, length), fastopen, payload)
 
 
 def tcp_syn6(source_port, destination_port):
@@ -214,6 +219,10 @@ def main():
         "udp": record(ethernet(OUR_MAC, 0x0800, ipv4(17, udp(4000, 7, b"hello")))),
         "udp_closed_port": record(ethernet(OUR_MAC, 0x0800, ipv4(17, udp(4000, 9, b"x")))),
         "tcp_syn": record(ethernet(OUR_MAC, 0x0800, ipv4(6, tcp_syn4(40000, 80)))),
+        # Fast Open: a cookie request, and a cookie (not the stack's) with data.
+        "tcp_fastopen_request": record(ethernet(OUR_MAC, 0x0800, ipv4(6, tcp_syn4(40001, 80, b"")))),
+        "tcp_fastopen_data": record(ethernet(OUR_MAC, 0x0800, ipv4(6, tcp_syn4(
+            40002, 80, bytes(range(8)), b"GET / HTTP/1.0\r\n\r\n")))),
         "udp_broadcast": record(ethernet(BROADCAST, 0x0800, ipv4(
             17, udp(67, 68, bytes(300), b"\xff" * 4), b"\xff" * 4))),
         "fragments": record(ethernet(OUR_MAC, 0x0800, ipv4(17, second, identification=7,

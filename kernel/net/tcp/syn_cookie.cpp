@@ -18,7 +18,12 @@ constexpr uint32_t sack_bit = 1u << 4;
 constexpr uint32_t ecn_bit = 1u << 5; // Linux's; Ingot does not negotiate ECN
 
 // Which of the keyed hashes: the same key gives independent values for each use.
-enum : uint32_t { flow_hash = 0, minute_hash = 1, timestamp_hash = 2 };
+enum : uint32_t {
+    flow_hash = 0,
+    minute_hash = 1,
+    timestamp_hash = 2,
+    fastopen_hash = 3, // and 4: the cookie's two words
+};
 
 } // namespace
 
@@ -107,6 +112,17 @@ bool SynCookies::decode_timestamp(uint32_t echo, SynCookieOptions& options) {
     options.window_scaling = scale != no_window_scale;
     options.window_scale = options.window_scaling ? static_cast<uint8_t>(scale) : 0;
     return true;
+}
+
+// Ports play no part: a client's cookie holds for every connection from its address.
+void SynCookies::fastopen_cookie(const IpAddress& client, const IpAddress& server,
+                                 uint8_t (&cookie)[fastopen_cookie_length]) const {
+    SynCookieFlow flow{server, client, 0, 0};
+    for (uint32_t word = 0; word < 2; ++word) {
+        uint32_t value = hash(flow, 0, fastopen_hash + word);
+        for (int index = 0; index < 4; ++index)
+            cookie[4 * word + index] = static_cast<uint8_t>(value >> (8 * index));
+    }
 }
 
 } // namespace kernel::net::tcp

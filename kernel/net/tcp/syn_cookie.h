@@ -11,6 +11,7 @@
 
 #include "net/address.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 namespace kernel::net::tcp {
@@ -50,6 +51,12 @@ public:
     // `peer_isn` is the ACK's sequence number less one; `cookie` its acknowledgment less one.
     uint16_t check(const SynCookieFlow& flow, uint32_t peer_isn, uint32_t cookie,
                    uint64_t now_ns) const;
+
+    // The Fast Open cookie for a client at `client` reaching us at `server` (RFC 7413 4.1.2:
+    // a MAC of the client's address, here of both, under the same secret).
+    static constexpr size_t fastopen_cookie_length = 8;
+    void fastopen_cookie(const IpAddress& client, const IpAddress& server,
+                         uint8_t (&cookie)[fastopen_cookie_length]) const;
 
     // Per-flow timestamp offset, so that the clock a cookie's SYN-ACK shows is the one the
     // connection goes on with (Linux's secure_tcp_ts_off: a hash of the addresses).

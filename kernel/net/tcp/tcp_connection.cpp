@@ -45,7 +45,8 @@ uint32_t TcpConnection::poll_events() const {
         events |= poll_event::in | poll_event::read_normal;
     if (m_fin_received || m_read_shutdown || m_reset)
         events |= poll_event::read_hang_up;
-    bool can_send = m_state == TcpState::established || m_state == TcpState::close_wait;
+    bool can_send = m_state == TcpState::established || m_state == TcpState::close_wait ||
+                    (m_state == TcpState::syn_received && m_fastopen);
     if (can_send && !m_write_shutdown &&
         send_space() >= min<uint32_t>(send_low_water, m_options.send_buffer / 2))
         events |= poll_event::out | poll_event::write_normal;
@@ -193,7 +194,10 @@ void TcpConnection::queue_fin() {
     m_write_shutdown = true;
     m_fin_queued = true;
     m_fin_sequence = m_snd_una + static_cast<uint32_t>(m_send_queue.size());
-    if (m_state == TcpState::established || m_state == TcpState::syn_received)
+    // In SYN-RECEIVED (a Fast Open child, which the program holds before the handshake ends)
+    // the FIN waits with the data for the ACK of our SYN, which then moves to FIN-WAIT-1
+    // (RFC 9293 3.10.4: CLOSE "queued for processing after entering ESTABLISHED state").
+    if (m_state == TcpState::established)
         m_state = TcpState::fin_wait_1;
     else if (m_state == TcpState::close_wait)
         m_state = TcpState::last_ack;
@@ -312,8 +316,11 @@ ErrorOr<size_t> TcpConnection::send(const void* data, size_t length, bool more) 
     case TcpState::established:
     case TcpState::close_wait:
         break;
-    case TcpState::syn_sent:
     case TcpState::syn_received:
+        if (m_fastopen)
+            break;
+        return EAGAIN;
+    case TcpState::syn_sent:
         return EAGAIN;
     default:
         return ENOTCONN;

@@ -14,6 +14,7 @@
 #include "net/tcp/reassembly_queue.h"
 #include "net/tcp/rtt_estimator.h"
 #include "net/tcp/sack_scoreboard.h"
+#include "net/tcp/syn_cookie.h"
 #include "net/tcp/tcp_header.h"
 #include "net/tcp/tcp_state.h"
 
@@ -192,6 +193,12 @@ private:
     // An ACK for no child: true when its cookie was ours and the connection now exists.
     bool accept_cookie(const IpAddress& source, const IpAddress& destination,
                        const TcpSegment& segment);
+    // TCP Fast Open (RFC 7413) for `child`, answering a SYN with the option on a listener that
+    // set TCP_FASTOPEN: true when the SYN's data was taken and the child waits for accept().
+    bool accept_fastopen(TcpConnection& child, const IpAddress& source,
+                         const IpAddress& destination, const TcpSegment& segment);
+    // Fast Open children whose handshake has not finished, waiting for accept().
+    size_t fastopen_pending();
     void child_established(TcpConnection& child);
     void child_closed(TcpConnection& child);
 
@@ -219,6 +226,11 @@ private:
     uint16_t m_syn_queue_length = 0;
     uint16_t m_accept_queue_length = 0;
     uint64_t m_syn_overflow_at = 0; // when the SYN queue last overflowed into SYN cookies
+    // Fast Open: this child took data from its SYN, may send before the handshake ends, and
+    // was ready for accept() at once; `m_fastopen_cookie` goes in its SYN-ACKs when set.
+    bool m_fastopen = false;
+    bool m_sends_fastopen_cookie = false;
+    uint8_t m_fastopen_cookie[SynCookies::fastopen_cookie_length] = {};
 
     // Send sequence space (RFC 9293 3.3.1) and the FIN's place in it.
     uint32_t m_iss = 0;

@@ -14,6 +14,7 @@ constexpr uint8_t window_scale = 3;
 constexpr uint8_t sack_permitted = 4;
 constexpr uint8_t sack = 5;
 constexpr uint8_t timestamps = 8;
+constexpr uint8_t fastopen = 34; // RFC 7413 4.1.1
 } // namespace option_kind
 
 uint16_t load16(const uint8_t* p) {
@@ -83,6 +84,14 @@ bool parse_options(const uint8_t* data, size_t length, TcpOptions& options) {
             options.timestamp_value = load32(body);
             options.timestamp_echo = load32(body + 4);
             break;
+        case option_kind::fastopen:
+            if (body_length != 0 && (body_length < tcp_fastopen_cookie_min ||
+                                     body_length > tcp_fastopen_cookie_max || body_length % 2))
+                break;
+            options.has_fastopen = true;
+            options.fastopen_cookie_length = static_cast<uint8_t>(body_length);
+            memcpy(options.fastopen_cookie, body, body_length);
+            break;
         default:
             break; // unknown options are skipped by their length
         }
@@ -150,6 +159,16 @@ size_t build_tcp_header(const TcpHeader& header, uint8_t* out) {
         store32(cursor + 4, options.timestamp_value);
         store32(cursor + 8, options.timestamp_echo);
         cursor += 12;
+    }
+    if (options.has_fastopen) {
+        // Padded in front to a multiple of 4, as Linux writes it.
+        size_t length = 2 + size_t(options.fastopen_cookie_length);
+        for (size_t pad = (4 - length % 4) % 4; pad > 0; --pad)
+            *cursor++ = option_kind::no_operation;
+        cursor[0] = option_kind::fastopen;
+        cursor[1] = static_cast<uint8_t>(length);
+        memcpy(cursor + 2, options.fastopen_cookie, options.fastopen_cookie_length);
+        cursor += length;
     }
     size_t room = out + tcp_maximum_header - cursor;
     size_t blocks = options.sack_block_count;

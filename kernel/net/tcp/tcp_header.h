@@ -1,5 +1,6 @@
 // The TCP header on the wire (RFC 9293) and the options Ingot speaks: MSS, window scale
-// (RFC 7323), SACK-permitted and SACK blocks (RFC 2018), timestamps (RFC 7323).
+// (RFC 7323), SACK-permitted and SACK blocks (RFC 2018), timestamps (RFC 7323), the Fast Open
+// cookie (RFC 7413).
 #pragma once
 
 #include <stddef.h>
@@ -20,6 +21,9 @@ inline constexpr size_t tcp_minimum_header = 20;
 inline constexpr size_t tcp_maximum_header = 60;
 inline constexpr size_t tcp_maximum_sack_blocks = 4;
 inline constexpr uint8_t tcp_maximum_window_scale = 14;
+// A Fast Open cookie is 4 to 16 bytes, an even number (RFC 7413 4.1.1, as Linux checks it).
+inline constexpr size_t tcp_fastopen_cookie_min = 4;
+inline constexpr size_t tcp_fastopen_cookie_max = 16;
 
 struct SackBlock {
     uint32_t start;
@@ -37,6 +41,11 @@ struct TcpOptions {
     uint32_t timestamp_echo = 0;
     uint8_t sack_block_count = 0;
     SackBlock sack_blocks[tcp_maximum_sack_blocks] = {};
+    // Fast Open: a cookie request (length 0) or a cookie; an option of another length is
+    // ignored, as Linux ignores it.
+    bool has_fastopen = false;
+    uint8_t fastopen_cookie_length = 0;
+    uint8_t fastopen_cookie[tcp_fastopen_cookie_max] = {};
 };
 
 struct TcpHeader {

@@ -213,14 +213,17 @@ bool TcpConnection::handle_ack(const TcpSegment& segment) {
     const TcpHeader& header = segment.header;
     uint32_t ack = header.acknowledgment;
     if (m_state == TcpState::syn_received) {
-        if (!sequence_greater(ack, m_snd_una) || sequence_greater(ack, m_snd_max)) {
+        if (!sequence_greater(ack, m_iss) || sequence_greater(ack, m_snd_max)) {
             m_table.send_reset_for(m_remote.address, m_local.address, segment);
             return false;
         }
         m_snd_wnd = uint32_t(header.window) << m_snd_wscale;
         m_snd_wl1 = header.sequence;
         m_snd_wl2 = ack;
-        m_snd_una = ack;
+        // The ACK of our SYN. Behind it a Fast Open child may have sent data (its SND.UNA is
+        // already past the SYN), which the same ACK may cover too: that part is taken below as
+        // any new ACK.
+        m_snd_una = sequence_max(m_snd_una, m_iss + 1);
         m_retransmit_at = 0;
         if (m_retransmits == 0 && !m_timestamps)
             m_rtt.add_sample(m_table.now_ns() - m_rtt_started);
@@ -230,7 +233,10 @@ bool TcpConnection::handle_ack(const TcpSegment& segment) {
             m_listener->child_established(*this);
         if (m_fin_queued)
             m_state = TcpState::fin_wait_1;
-        return true;
+        if (m_snd_una != m_snd_max)
+            start_retransmit_timer();
+        if (ack == m_snd_una)
+            return true;
     }
     if (sequence_greater(ack, m_snd_max)) {
         // Acknowledges what was never sent (RFC 5961 5.2: answered with an ACK, dropped).

@@ -27,7 +27,10 @@ struct TcpStatistics {
     uint64_t syn_cookies_valid = 0;   // ACKs whose cookie opened a connection
     uint64_t syn_cookies_invalid = 0; // ACKs to a listener whose cookie was forged or stale
     uint64_t connections_opened = 0;  // reached ESTABLISHED
-    uint64_t segments_offloaded = 0;  // sent for the device to cut (TSO)
+    uint64_t fastopen_accepted = 0;   // SYNs whose data a valid Fast Open cookie let in
+    uint64_t fastopen_cookies_invalid = 0; // SYNs with a Fast Open cookie not ours
+    uint64_t fastopen_queue_full = 0;      // valid cookies whose data waited: TCP_FASTOPEN's limit
+    uint64_t segments_offloaded = 0;       // sent for the device to cut (TSO)
     // ICMP errors quoting a sequence outside SND.UNA..SND.MAX, forged or stale (RFC 5927 4.1).
     uint64_t icmp_out_of_window = 0;
     uint64_t path_mtu_reductions = 0;     // "fragmentation needed" that lowered a connection's MSS

@@ -3,6 +3,9 @@
 // full is answered with a SYN cookie and leaves no state (RFC 4987 3.6, syn_cookie.h), so a
 // SYN flood costs a bounded amount while real clients still get through; one that finds the
 // accept queue full is dropped and counted, as Linux does, since the program is behind.
+// With TCP_FASTOPEN a SYN may bring a cookie and data (RFC 7413): the data is taken at once
+// and the child goes straight to the accept queue, able to answer before the handshake ends.
+#include "lib/string.h"
 #include "lib/utility.h"
 #include "net/tcp/sequence.h"
 #include "net/tcp/syn_cookie.h"
@@ -59,9 +62,63 @@ void TcpConnection::accept_syn(const IpAddress& source, const IpAddress& destina
     child->m_snd_wnd = header.window;
     child->take_options(header.options);
     m_table.index(*child);
-    m_syn_queue.append(*child);
-    ++m_syn_queue_length;
+    if (accept_fastopen(*child, source, destination, segment)) {
+        m_accept_queue.append(*child);
+        ++m_accept_queue_length;
+        child->m_awaiting_accept = true;
+    } else {
+        m_syn_queue.append(*child);
+        ++m_syn_queue_length;
+    }
     child->send_syn();
+    if (child->m_awaiting_accept)
+        notify();
+}
+
+// RFC 7413 4.2.2: a request (an empty option) or a cookie that is not ours earns the client a
+// cookie, and its SYN's data waits for the handshake (the client sends it again); a valid
+// cookie has the data taken, unless the TCP_FASTOPEN queue is full.
+bool TcpConnection::accept_fastopen(TcpConnection& child, const IpAddress& source,
+                                    const IpAddress& destination, const TcpSegment& segment) {
+    const TcpOptions& offered = segment.header.options;
+    if (!m_options.fastopen_queue || !offered.has_fastopen)
+        return false;
+    uint8_t cookie[SynCookies::fastopen_cookie_length];
+    m_table.syn_cookies().fastopen_cookie(source, destination, cookie);
+    bool valid = offered.fastopen_cookie_length == sizeof cookie &&
+                 memcmp(offered.fastopen_cookie, cookie, sizeof cookie) == 0;
+    if (!valid) {
+        memcpy(child.m_fastopen_cookie, cookie, sizeof cookie);
+        child.m_sends_fastopen_cookie = true;
+        if (offered.fastopen_cookie_length)
+            ++m_table.statistics().fastopen_cookies_invalid;
+        return false;
+    }
+    if (segment.payload_length == 0)
+        return false;
+    if (fastopen_pending() >= m_options.fastopen_queue) {
+        ++m_table.statistics().fastopen_queue_full;
+        return false;
+    }
+    size_t taken = child.m_receive_queue.append(segment.payload, segment.payload_length);
+    child.m_rcv_nxt += static_cast<uint32_t>(taken);
+    child.m_rcv_adv = child.m_rcv_nxt;
+    child.m_counters.bytes_received += taken;
+    child.m_fastopen = true;
+    // The child may send before the handshake ends: its send queue starts right behind its
+    // SYN, which it counts as done with (only the SYN-ACK's timer resends it), so that what
+    // it sends and what the peer acknowledges line up with the queue as once established.
+    child.m_snd_una = child.m_iss + 1;
+    child.m_snd_nxt = child.m_snd_una;
+    ++m_table.statistics().fastopen_accepted;
+    return true;
+}
+
+size_t TcpConnection::fastopen_pending() {
+    size_t pending = 0;
+    for (TcpConnection& child : m_accept_queue)
+        pending += child.m_fastopen && child.m_state == TcpState::syn_received;
+    return pending;
 }
 
 TcpConnection* TcpConnection::create_child(const IpAddress& source, const IpAddress& destination,
@@ -184,6 +241,9 @@ bool TcpConnection::accept_cookie(const IpAddress& source, const IpAddress& dest
 }
 
 void TcpConnection::child_established(TcpConnection& child) {
+    // A Fast Open child has waited in the accept queue since its SYN.
+    if (child.m_awaiting_accept)
+        return;
     IntrusiveList<TcpConnection, &TcpConnection::queue_node>::remove(child);
     --m_syn_queue_length;
     m_accept_queue.append(child);

@@ -1,4 +1,5 @@
 // What a connection sends: SYNs, data under the windows and Nagle's rule, ACKs, probes, RSTs.
+#include "lib/string.h"
 #include "lib/utility.h"
 #include "net/tcp/sequence.h"
 #include "net/tcp/tcp_connection.h"
@@ -73,6 +74,11 @@ void TcpConnection::transmit(uint32_t sequence, uint8_t flags, size_t length) {
         }
         options.sack_permitted = !answering || m_sack;
         options.has_timestamps = !answering || m_timestamps;
+        if (answering && m_sends_fastopen_cookie) {
+            options.has_fastopen = true;
+            options.fastopen_cookie_length = sizeof m_fastopen_cookie;
+            memcpy(options.fastopen_cookie, m_fastopen_cookie, sizeof m_fastopen_cookie);
+        }
         // The window in a SYN is never scaled (RFC 7323 2.2).
         header.window = static_cast<uint16_t>(min<uint32_t>(receive_space(), 0xffff));
     }
@@ -156,7 +162,9 @@ void TcpConnection::send_syn() {
     if (m_retransmits == 0)
         m_rtt_started = m_table.now_ns();
     transmit(m_iss, flags, 0);
-    m_snd_nxt = m_iss + 1;
+    // A Fast Open child may have sent data behind its SYN-ACK: that stays sent, and is
+    // retransmitted as data once the handshake is done.
+    m_snd_nxt = sequence_max(m_snd_nxt, m_iss + 1);
     m_snd_max = sequence_max(m_snd_max, m_snd_nxt);
     if (!m_retransmit_at)
         start_retransmit_timer();
@@ -267,6 +275,11 @@ bool TcpConnection::send_new_segment(uint32_t usable) {
 
 void TcpConnection::output() {
     switch (m_state) {
+    case TcpState::syn_received:
+        // RFC 7413 4.2.2: a Fast Open child may answer before the handshake ends.
+        if (!m_fastopen)
+            return;
+        break;
     case TcpState::established:
     case TcpState::close_wait:
     case TcpState::fin_wait_1:
