@@ -92,6 +92,23 @@ bool wait_for_end(const InstanceStore& store, const std::string& id,
     return true;
 }
 
+// What a VM process started, if it is still that process (its pid may name another by now).
+std::vector<ProcessIdentity> started_by(const ProcessIdentity& vm) {
+    return is_running(vm) ? descendants(vm.pid) : std::vector<ProcessIdentity>{};
+}
+
+// Waits up to `limit` for `processes` to end (a zombie has: it holds nothing any more).
+bool wait_for_exit(const std::vector<ProcessIdentity>& processes, std::chrono::milliseconds limit) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    for (const ProcessIdentity& process : processes)
+        while (is_running(process)) {
+            if (std::chrono::steady_clock::now() >= deadline)
+                return false;
+            std::this_thread::sleep_for(10ms);
+        }
+    return true;
+}
+
 // -- ps
 
 struct PsSettings {
@@ -214,15 +231,19 @@ int stop(const std::vector<std::string>& words, int timeout) {
             key.id, [](InstanceState& current) { current.stop_requested = true; });
         if (!supervisor_alive(state))
             return; // already ended: stopping it again is no error, as for docker
+        // What the VM started (an on-demand boot) may end a moment after it, still holding the
+        // published ports: stop returns once that is gone too, so that they are free again.
+        auto started = started_by(state.vm);
         // The supervisor passes SIGTERM on to ingot run, whose stop policy applies.
         kill(state.supervisor.pid, SIGTERM);
-        if (wait_for_end(store, key.id, std::chrono::seconds(timeout)))
-            return;
-        state = store.state(key.id);
-        if (is_running(state.vm))
-            kill(state.vm.pid, SIGKILL);
-        if (!wait_for_end(store, key.id, 10s))
-            fail("instance '{}' did not stop", key.name);
+        if (!wait_for_end(store, key.id, std::chrono::seconds(timeout))) {
+            state = store.state(key.id);
+            if (is_running(state.vm))
+                kill(state.vm.pid, SIGKILL);
+            if (!wait_for_end(store, key.id, 10s))
+                fail("instance '{}' did not stop", key.name);
+        }
+        wait_for_exit(started, 10s);
     });
 }
 
@@ -261,13 +282,18 @@ int remove_instances(const std::vector<std::string>& words, bool force) {
                 fail("instance '{}' is {}: stop it first, or use rm -f", key.name,
                      instance.state.status);
             store.update_state(key.id, [](InstanceState& state) { state.stop_requested = true; });
+            // As for stop: what the VM started goes before rm returns.
+            auto started = started_by(instance.state.vm);
             if (is_running(instance.state.vm))
                 kill(instance.state.vm.pid, SIGKILL);
             if (!wait_for_end(store, key.id, 10s))
                 kill(instance.state.supervisor.pid, SIGKILL);
+            wait_for_exit(started, 10s);
         } else if (is_running(instance.state.vm)) {
             // The supervisor was lost, and the VM it left still runs: it goes with the rest.
+            auto started = started_by(instance.state.vm);
             kill(instance.state.vm.pid, SIGKILL);
+            wait_for_exit(started, 10s);
         }
         store.remove(key);
     });

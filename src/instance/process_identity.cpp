@@ -1,6 +1,7 @@
 #include "instance/process_identity.h"
 
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -98,6 +99,23 @@ uint64_t resident_memory(int pid) {
     for (int child; children >> child;)
         bytes += resident_memory(child);
     return bytes;
+}
+
+std::vector<ProcessIdentity> descendants(int pid) {
+    std::vector<ProcessIdentity> found;
+    std::error_code error;
+    std::filesystem::directory_iterator tasks("/proc/" + std::to_string(pid) + "/task", error);
+    for (; !error && tasks != std::filesystem::directory_iterator(); tasks.increment(error)) {
+        std::istringstream children(read_text(tasks->path() / "children").value_or(""));
+        for (int child; children >> child;) {
+            if (auto identity = identify_process(child)) {
+                found.push_back(*identity);
+                auto further = descendants(child);
+                found.insert(found.end(), further.begin(), further.end());
+            }
+        }
+    }
+    return found;
 }
 
 } // namespace ingot

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ingot {
 
@@ -35,5 +36,10 @@ bool is_running(const ProcessIdentity& recorded);
 // The resident memory of `pid` and its children (a qemu VM is ingot run's child), from
 // /proc/PID/status (VmRSS) and /proc/PID/task/PID/children; 0 when it is gone.
 uint64_t resident_memory(int pid);
+
+// The processes `pid` started, and those they started, as they are now (a VM's boot of an
+// on-demand instance, QEMU), from every thread's /proc/PID/task/TID/children; none when `pid`
+// is gone.
+std::vector<ProcessIdentity> descendants(int pid);
 
 } // namespace ingot

@@ -2,7 +2,11 @@
 #include "instance/process_identity.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 using namespace ingot;
 
@@ -36,6 +40,42 @@ TEST(ProcessIdentity, ThisProcessRunsAndAFakeRecordDoesNot) {
     other_start.start_time += 1;
     EXPECT_FALSE(is_running(other_start));
     EXPECT_GT(resident_memory(getpid()), 0u);
+}
+
+// A child that starts a grandchild, both sleeping: both are found, and neither once gone.
+TEST(ProcessIdentity, DescendantsAreChildrenAndTheirs) {
+    int ready[2];
+    ASSERT_EQ(pipe(ready), 0);
+    pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        if (fork() == 0) {
+            close(ready[1]);
+            pause();
+            _exit(0);
+        }
+        close(ready[1]);
+        pause();
+        _exit(0);
+    }
+    close(ready[1]);
+    char byte;
+    ASSERT_EQ(read(ready[0], &byte, 1), 0) << "both closed their end: both exist";
+    close(ready[0]);
+    auto found = descendants(getpid());
+    auto has = [&](pid_t pid) {
+        return std::any_of(found.begin(), found.end(),
+                           [pid](const ProcessIdentity& each) { return each.pid == pid; });
+    };
+    EXPECT_TRUE(has(child));
+    auto of_child = descendants(child);
+    ASSERT_EQ(of_child.size(), 1u);
+    EXPECT_TRUE(has(of_child[0].pid));
+    EXPECT_TRUE(is_running(of_child[0]));
+    kill(of_child[0].pid, SIGKILL);
+    kill(child, SIGKILL);
+    waitpid(child, nullptr, 0);
+    EXPECT_TRUE(descendants(child).empty());
 }
 
 TEST(InstanceStatus, ARunningStateWithoutItsSupervisorIsLost) {
