@@ -24,7 +24,7 @@ constexpr int sol_socket = 1;
 constexpr int ipproto_tcp = 6;
 constexpr int ipproto_udp = 17;
 constexpr int ipproto_ipv6 = 41;
-constexpr int ipv6_v6only = 26;
+constexpr int ipv6_v6only = 26, ipv6_dontfrag = 62;
 
 constexpr int so_reuseaddr = 2, so_type = 3, so_error = 4, so_broadcast = 6, so_sndbuf = 7,
               so_rcvbuf = 8, so_keepalive = 9, so_linger = 13, so_reuseport = 15, so_rcvtimeo = 20,
@@ -521,6 +521,9 @@ ErrorOr<void> SocketFile::set_option(int level, int name, const void* value, siz
         if (local_endpoint().port != 0)
             return EINVAL;
         settings.v6_only = number != 0;
+    } else if (level == ipproto_ipv6 && m_ipv6 && name == ipv6_dontfrag) {
+        // Any inet6 socket takes it, as on Linux; only UDP reads it.
+        settings.v6_dont_fragment = TRY(int_value(value, length)) != 0;
     } else if (level == ipproto_tcp && m_type == Type::Stream && name == tcp_congestion) {
         // A name, NUL-terminated or not; Linux reads no more than TCP_CA_NAME_MAX - 1 bytes
         // of it and answers ENOENT for an algorithm it does not have.
@@ -652,6 +655,8 @@ ErrorOr<size_t> SocketFile::get_option(int level, int name, void* value) {
     }
     if (level == ipproto_ipv6 && m_ipv6 && name == ipv6_v6only)
         return put_int(value, settings.v6_only);
+    if (level == ipproto_ipv6 && m_ipv6 && name == ipv6_dontfrag)
+        return put_int(value, settings.v6_dont_fragment);
     // A TCP option asked of a UDP socket: Linux's ip_getsockopt refuses the level.
     if (level == ipproto_tcp)
         return ENOTSUP;

@@ -41,6 +41,9 @@ struct SocketOptions {
     // IPV6_V6ONLY (AF_INET6 only): IPv6 alone, not IPv4 through mapped addresses. Off by
     // default, as Linux's net.ipv6.bindv6only=0.
     bool v6_only = false;
+    // IPV6_DONTFRAG (AF_INET6 UDP): a datagram longer than the path is EMSGSIZE rather than
+    // fragmented (RFC 3542 11.2).
+    bool v6_dont_fragment = false;
 };
 
 class Socket {

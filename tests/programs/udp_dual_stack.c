@@ -67,6 +67,14 @@ int main(void) {
     socklen_t option_length = sizeof v6_only;
     getsockopt(server, IPPROTO_IPV6, IPV6_V6ONLY, &v6_only, &option_length);
     printf("IPV6_V6ONLY %d\n", v6_only);
+    int dont_fragment = 1;
+    setsockopt(server, IPPROTO_IPV6, IPV6_DONTFRAG, &dont_fragment, sizeof dont_fragment);
+    dont_fragment = -1;
+    option_length = sizeof dont_fragment;
+    getsockopt(server, IPPROTO_IPV6, IPV6_DONTFRAG, &dont_fragment, &option_length);
+    printf("IPV6_DONTFRAG set: %d\n", dont_fragment);
+    dont_fragment = 0;
+    setsockopt(server, IPPROTO_IPV6, IPV6_DONTFRAG, &dont_fragment, sizeof dont_fragment);
 
     int client = socket(AF_INET, SOCK_DGRAM, 0);
     struct sockaddr_in to_server = ipv4(dual_port);

@@ -283,9 +283,9 @@ void UdpLayer::receive_icmp_error(const IpAddress& remote, const uint8_t* quoted
 }
 
 ErrorOr<void> UdpLayer::send(const IpEndpoint& source, const IpEndpoint& destination,
-                             const void* data, size_t length) {
+                             const void* data, size_t length, bool v6_dont_fragment) {
     if (!destination.address.is_v4())
-        return send6(source, destination, data, length);
+        return send6(source, destination, data, length, v6_dont_fragment);
     if (length > udp_max_payload)
         return EMSGSIZE;
     Ipv4Address destination_address = destination.address.v4();
@@ -306,7 +306,7 @@ ErrorOr<void> UdpLayer::send(const IpEndpoint& source, const IpEndpoint& destina
 }
 
 ErrorOr<void> UdpLayer::send6(const IpEndpoint& source, const IpEndpoint& destination,
-                              const void* data, size_t length) {
+                              const void* data, size_t length, bool dont_fragment) {
     const Ipv6Address& to = destination.address.v6;
     Ipv6Address from = source.address.is_any() ? m_ip6.source_for(to) : source.address.v6;
     if (from.is_any())
@@ -314,6 +314,8 @@ ErrorOr<void> UdpLayer::send6(const IpEndpoint& source, const IpEndpoint& destin
     if (length > udp6_max_payload)
         return EMSGSIZE;
     size_t total = udp_header_length + length;
+    if (dont_fragment && ipv6_header_length + total > m_ip6.mtu_for(to))
+        return EMSGSIZE;
     uint8_t header[udp_header_length];
     TransmitFragment fragments[2] = {{header, sizeof header}, {data, length}};
     bool offloaded = m_ip6.offers_checksum_offload();

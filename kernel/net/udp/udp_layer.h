@@ -57,10 +57,10 @@ public:
 
     // Sends one datagram over the destination's family; a source address that is any() (of
     // either family) stands for ours. A datagram waiting for ARP or neighbour discovery counts
-    // as sent, as it does on Linux. Over IPv6, which we never fragment, EMSGSIZE beyond the
-    // path MTU.
+    // as sent, as it does on Linux. One longer than the path goes in fragments, except over
+    // IPv6 with `v6_dont_fragment` (IPV6_DONTFRAG): EMSGSIZE then, as Linux answers.
     ErrorOr<void> send(const IpEndpoint& source, const IpEndpoint& destination, const void* data,
-                       size_t length);
+                       size_t length, bool v6_dont_fragment = false);
 
     // For DatagramSocket.
     ErrorOr<IpEndpoint> claim(DatagramSocket& socket, const IpEndpoint& local);
@@ -86,7 +86,7 @@ private:
     // False when no socket matched (the caller answers port unreachable).
     bool deliver(const Arrival& arrival);
     ErrorOr<void> send6(const IpEndpoint& source, const IpEndpoint& destination, const void* data,
-                        size_t length);
+                        size_t length, bool dont_fragment);
 
     Ipv4Layer& m_ip;
     IcmpLayer& m_icmp;

@@ -326,6 +326,19 @@ TEST_F(NetIpv6Fragments, SendsADatagramLongerThanThePathInFragments) {
               load_be32(parse6(sent[0]).payload.data() + 4));
 }
 
+// IPV6_DONTFRAG (RFC 3542 11.2): longer than the path is EMSGSIZE, not fragments.
+TEST_F(NetIpv6Fragments, DontFragmentRefusesWhatThePathCannotCarry) {
+    open_udp(5000);
+    socket->options().v6_dont_fragment = true;
+    IpEndpoint to{peer_address6, 9};
+    Bytes payload = pattern(1500 - 40 - 8 + 1);
+    EXPECT_ERRNO(socket->send_to(payload.data(), payload.size(), &to), EMSGSIZE);
+    EXPECT_TRUE(device.take_sent().empty());
+    payload.pop_back();
+    ASSERT_OK(socket->send_to(payload.data(), payload.size(), &to));
+    EXPECT_EQ(device.take_sent().size(), 1u);
+}
+
 TEST_F(NetIpv6Fragments, FragmentsFitWhatThePathSaidItCarries) {
     open_udp(5000);
     // The peer's router says the path carries 1280 bytes, quoting a packet we sent.
