@@ -323,16 +323,12 @@ ErrorOr<bool> Ipv4Layer::send_local(const Ipv4Header& header, const TransmitFrag
 ErrorOr<bool> Ipv4Layer::send_fragmented(const Ipv4Header& header, Ipv4Address next_hop,
                                          bool broadcast, const TransmitFragment* fragments,
                                          size_t count, const TransportChecksum* checksum) {
-    // Fragmenting is rare enough to gather the payload once; the transport checksum then
-    // has to be finished here, since no device sees the datagram whole.
-    PacketBuffer* payload = PacketBuffer::create(fragments, count);
+    // Fragmenting is rare enough to gather the payload once.
+    PacketBuffer* payload = PacketBuffer::create_checksummed(fragments, count, checksum);
     if (!payload) {
         ++m_statistics.dropped_no_memory;
         return EAGAIN;
     }
-    if (checksum && checksum->offset + 2u <= payload->length)
-        store_be16(payload->data() + checksum->offset,
-                   internet_checksum(payload->data(), payload->length));
     size_t chunk = (m_mtu - ipv4_header_length) & ~size_t(7);
     bool all_sent = true;
     bool failed = false;

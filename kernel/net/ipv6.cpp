@@ -296,15 +296,11 @@ ErrorOr<bool> Ipv6Layer::send_fragmented(const Ipv6Header& header, const Ipv6Add
                                          bool multicast, const TransmitFragment* fragments,
                                          size_t count, const TransportChecksum* checksum,
                                          size_t mtu) {
-    PacketBuffer* payload = PacketBuffer::create(fragments, count);
+    PacketBuffer* payload = PacketBuffer::create_checksummed(fragments, count, checksum);
     if (!payload) {
         ++m_statistics.dropped_no_memory;
         return EAGAIN;
     }
-    // No device sees the packet whole, so the transport checksum is finished here.
-    if (checksum && checksum->offset + 2u <= payload->length)
-        store_be16(payload->data() + checksum->offset,
-                   internet_checksum(payload->data(), payload->length));
     uint32_t identification;
     m_environment.fill_random(&identification, sizeof identification);
     size_t chunk = (mtu - ipv6_header_length - ipv6_fragment_header_length) & ~size_t(7);

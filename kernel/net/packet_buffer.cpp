@@ -2,6 +2,8 @@
 
 #include "lib/string.h"
 #include "lib/utility.h"
+#include "net/byte_order.h"
+#include "net/checksum.h"
 
 namespace kernel::net {
 
@@ -26,6 +28,15 @@ PacketBuffer* PacketBuffer::create(const TransmitFragment* fragments, size_t cou
         memcpy(buffer->data() + at, fragments[i].data, fragments[i].length);
         at += fragments[i].length;
     }
+    return buffer;
+}
+
+PacketBuffer* PacketBuffer::create_checksummed(const TransmitFragment* fragments, size_t count,
+                                               const TransportChecksum* checksum) {
+    PacketBuffer* buffer = create(fragments, count);
+    if (buffer && checksum && checksum->offset + 2u <= buffer->length)
+        store_be16(buffer->data() + checksum->offset,
+                   internet_checksum(buffer->data(), buffer->length));
     return buffer;
 }
 

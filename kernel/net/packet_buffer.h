@@ -5,6 +5,7 @@
 #pragma once
 
 #include "net/address.h"
+#include "net/ip_output.h"
 #include "net/net_device.h"
 
 #include <stddef.h>
@@ -29,6 +30,10 @@ struct PacketBuffer {
     static PacketBuffer* create(size_t length);
     // A copy of the fragments, one after another.
     static PacketBuffer* create(const TransmitFragment* fragments, size_t count);
+    // The same, with the transport checksum `checksum` asked of the device finished here: for
+    // a datagram about to be fragmented, which no device sees whole.
+    static PacketBuffer* create_checksummed(const TransmitFragment* fragments, size_t count,
+                                            const TransportChecksum* checksum);
     static void destroy(PacketBuffer* buffer);
 };
 

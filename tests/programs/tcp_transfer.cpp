@@ -32,6 +32,7 @@
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -241,13 +242,19 @@ bool receive_stream(int fd) {
     return !check.differs();
 }
 
-int connect_to(const char* host, std::uint64_t port) {
+// The wildcard addresses of both families with `port`, for bind or to fill in for connect.
+std::pair<sockaddr_in, sockaddr_in6> wildcards(std::uint64_t port) {
     sockaddr_in address4{};
     address4.sin_family = AF_INET;
     address4.sin_port = htons(static_cast<std::uint16_t>(port));
     sockaddr_in6 address6{};
     address6.sin6_family = AF_INET6;
     address6.sin6_port = address4.sin_port;
+    return {address4, address6};
+}
+
+int connect_to(const char* host, std::uint64_t port) {
+    auto [address4, address6] = wildcards(port);
     auto* address = reinterpret_cast<sockaddr*>(&address4);
     socklen_t address_size = sizeof address4;
     if (inet_pton(AF_INET, host, &address4.sin_addr) != 1) {
@@ -289,12 +296,7 @@ int listen_on(std::uint64_t port) {
         die("socket");
     int one = 1, off = 0;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in address4{};
-    address4.sin_family = AF_INET;
-    address4.sin_port = htons(static_cast<std::uint16_t>(port));
-    sockaddr_in6 address6{};
-    address6.sin6_family = AF_INET6;
-    address6.sin6_port = address4.sin_port;
+    auto [address4, address6] = wildcards(port);
     if (ipv6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) < 0)
         die("setsockopt IPV6_V6ONLY");
     int bound = ipv6 ? bind(fd, reinterpret_cast<sockaddr*>(&address6), sizeof address6)

@@ -48,6 +48,14 @@ protected:
         ip.sent.clear();
         return cookie_of(syn_ack);
     }
+    // A client that has its cookie sends "GET /" in a SYN from port 40001, sequence 5000;
+    // returns the SYN-ACK.
+    Sent syn_with_request() {
+        std::vector<uint8_t> cookie = fetch_cookie(40000);
+        peer_port = 40001;
+        deliver(tcp_flag::syn, 5000, 0, "GET /", with_cookie(cookie));
+        return take();
+    }
     void TearDown() override {
         for (TcpSocket* socket : idle)
             socket->close();
@@ -79,10 +87,7 @@ TEST_F(TcpFastOpen, WithoutTheOptionSetTheListenerIgnoresFastOpen) {
 // is accepted before the handshake ends and answers right behind its SYN-ACK.
 TEST_F(TcpFastOpen, AValidCookieLetsTheSynDataInAndTheAnswerOutAtOnce) {
     listen(4);
-    std::vector<uint8_t> cookie = fetch_cookie(40000);
-    peer_port = 40001;
-    deliver(tcp_flag::syn, 5000, 0, "GET /", with_cookie(cookie));
-    Sent syn_ack = take();
+    Sent syn_ack = syn_with_request();
     EXPECT_TRUE(syn_ack.has(tcp_flag::syn | tcp_flag::ack));
     EXPECT_EQ(syn_ack.header().acknowledgment, 5006u) << "the SYN and its 5 bytes";
     EXPECT_FALSE(syn_ack.header().options.has_fastopen) << "a valid cookie needs no new one";
@@ -106,10 +111,7 @@ TEST_F(TcpFastOpen, AValidCookieLetsTheSynDataInAndTheAnswerOutAtOnce) {
 
 TEST_F(TcpFastOpen, AnAnswerTheHandshakeLeftUnacknowledgedIsSentAgain) {
     listen(4);
-    std::vector<uint8_t> cookie = fetch_cookie(40000);
-    peer_port = 40001;
-    deliver(tcp_flag::syn, 5000, 0, "GET /", with_cookie(cookie));
-    Sent syn_ack = take();
+    Sent syn_ack = syn_with_request();
     TcpSocket* child = kernel_test::value_of(listener->accept());
     our_next = syn_ack.header().sequence + 1;
     EXPECT_EQ(send_now(child, "200 OK"), "200 OK");
@@ -129,10 +131,7 @@ TEST_F(TcpFastOpen, AnAnswerTheHandshakeLeftUnacknowledgedIsSentAgain) {
 // An HTTP/1.0 server's habit: answer and close at once, before the peer's handshake ACK.
 TEST_F(TcpFastOpen, AChildThatAnswersAndClosesBeforeTheHandshakeEnds) {
     listen(4);
-    std::vector<uint8_t> cookie = fetch_cookie(40000);
-    peer_port = 40001;
-    deliver(tcp_flag::syn, 5000, 0, "GET /", with_cookie(cookie));
-    Sent syn_ack = take();
+    Sent syn_ack = syn_with_request();
     TcpSocket* child = kernel_test::value_of(listener->accept());
     EXPECT_EQ(read_all(child), "GET /");
     ASSERT_OK(child->send("200 OK", 6, false));

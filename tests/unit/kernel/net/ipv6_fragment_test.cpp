@@ -18,13 +18,6 @@ namespace {
 
 using namespace kernel::net;
 
-Bytes pattern(size_t length) {
-    Bytes data(length);
-    for (size_t i = 0; i < length; ++i)
-        data[i] = static_cast<uint8_t>(i * 7 + 3);
-    return data;
-}
-
 // A UDP datagram (header and payload, checksummed) from the peer to us.
 Bytes udp_datagram6(uint16_t source_port, uint16_t destination_port, const Bytes& payload) {
     Bytes datagram(8);

@@ -225,6 +225,13 @@ Bytes ipv6_frame(const Ipv6Address& source, const Ipv6Address& destination, uint
     return ethernet_frame(mac_destination, peer_mac, 0x86dd, packet);
 }
 
+Bytes pattern(size_t length) {
+    Bytes data(length);
+    for (size_t i = 0; i < length; ++i)
+        data[i] = static_cast<uint8_t>(i * 13 + 1);
+    return data;
+}
+
 Bytes peer_neighbour_advertisement6() {
     Bytes advertisement{136, 0, 0, 0, 0x60, 0, 0, 0};
     advertisement.insert(advertisement.end(), peer_address6.bytes, peer_address6.bytes + 16);

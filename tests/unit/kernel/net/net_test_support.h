@@ -145,6 +145,9 @@ ParsedFrame parse_frame(const Bytes& frame);
 bool transport_checksum_ok(const ParsedFrame& frame);
 
 Bytes bytes_of(const char* text);
+// `length` bytes of a fixed pattern that repeats only every 256 bytes' shift, so that data
+// put back together wrong shows.
+Bytes pattern(size_t length);
 
 // IPv6 on the same link: our static address and the peer's.
 inline constexpr kernel::net::Ipv6Address our_address6{

@@ -9,13 +9,6 @@ namespace {
 
 using namespace kernel::net;
 
-Bytes pattern(size_t length) {
-    Bytes data(length);
-    for (size_t i = 0; i < length; ++i)
-        data[i] = static_cast<uint8_t>(i * 13 + 1);
-    return data;
-}
-
 class NetReassembler : public ::testing::Test {
 protected:
     // Adds data[offset, offset + length); returns the whole datagram when complete.
