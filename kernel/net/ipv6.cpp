@@ -312,9 +312,9 @@ ErrorOr<bool> Ipv6Layer::send_fragmented(const Ipv6Header& header, const Ipv6Add
         Ipv6Header piece_header = header;
         piece_header.next_header = ipv6_next_header::fragment;
         piece_header.payload_length = ipv6_fragment_header_length + length;
-        uint8_t fragment_header[ipv6_fragment_header_length] = {header.next_header, 0};
-        store_be16(fragment_header + 2, static_cast<uint16_t>(offset | (more ? 1 : 0)));
-        store_be32(fragment_header + 4, identification);
+        uint8_t fragment_header[ipv6_fragment_header_length];
+        write_ipv6_fragment_header(fragment_header, header.next_header, offset, more,
+                                   identification);
         TransmitFragment piece[2] = {{fragment_header, sizeof fragment_header},
                                      {payload->data() + offset, length}};
         auto sent = transmit(piece_header, next_hop, multicast, piece, 2, nullptr);
@@ -417,10 +417,7 @@ ErrorOr<bool> Ipv6Layer::transmit(const Ipv6Header& header, const Ipv6Address& n
     PacketBuffer* packet = gather(header, fragments, count);
     if (!packet)
         return EAGAIN;
-    if (checksum) {
-        packet->offload = request;
-        packet->has_offload = true;
-    }
+    packet->keep_offload(checksum ? &request : nullptr);
     switch (m_neighbours.hold(next_hop, packet, now)) {
     case Ipv6NeighbourCache::HoldResult::send_request:
         send_neighbour_solicitation(next_hop, false);
@@ -482,10 +479,7 @@ void Ipv6Layer::reassembly_expired(void* context, const FragmentKey& key, uint8_
     header.destination = key.destination.v6;
     write_ipv6_header(quote, header);
     uint8_t* fragment_header = quote + ipv6_header_length;
-    fragment_header[0] = next_header;
-    fragment_header[1] = 0;
-    store_be16(fragment_header + 2, 1); // offset 0, more fragments
-    store_be32(fragment_header + 4, key.identification);
+    write_ipv6_fragment_header(fragment_header, next_header, 0, true, key.identification);
     memcpy(fragment_header + ipv6_fragment_header_length, first, quoted);
     layer.m_icmp->send_error(icmpv6_type::time_exceeded, icmpv6_time_exceeded::reassembly, 0,
                              header, quote,

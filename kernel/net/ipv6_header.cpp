@@ -97,6 +97,14 @@ void write_ipv6_header(uint8_t* data, const Ipv6Header& header) {
     memcpy(data + 24, header.destination.bytes, 16);
 }
 
+void write_ipv6_fragment_header(uint8_t* data, uint8_t next_header, size_t offset, bool more,
+                                uint32_t identification) {
+    data[0] = next_header;
+    data[1] = 0;
+    store_be16(data + 2, static_cast<uint16_t>(offset | (more ? 1 : 0)));
+    store_be32(data + 4, identification);
+}
+
 Ipv6Walk walk_extension_headers(const uint8_t* packet, size_t length, bool multicast_destination) {
     uint8_t protocol = packet[6];
     size_t next_header_field = 6;

@@ -51,6 +51,10 @@ enum class Ipv6HeaderCheck {
 // Validates the fixed header of `packet` (which may carry link padding after the payload).
 Ipv6HeaderCheck parse_ipv6_header(const uint8_t* packet, size_t length, Ipv6Header& header);
 void write_ipv6_header(uint8_t* data, const Ipv6Header& header);
+// The fragment header (RFC 8200 4.5) of the piece at `offset` bytes of a datagram whose
+// fragmentable part starts with header `next_header`.
+void write_ipv6_fragment_header(uint8_t* data, uint8_t next_header, size_t offset, bool more,
+                                uint32_t identification);
 
 // ICMPv6 parameter problem codes (RFC 4443 3.4).
 namespace ipv6_parameter_problem {

@@ -82,8 +82,7 @@ void EthernetLink::receive_arp(const uint8_t* data, size_t length) {
     m_arp.learn(packet.sender_address, packet.sender_mac, now, for_us, released);
     while (PacketBuffer* waiting = released.take_first()) {
         TransmitFragment fragment{waiting->data(), waiting->length};
-        (void)transmit_to(packet.sender_mac, &fragment, 1,
-                          waiting->has_offload ? &waiting->offload : nullptr);
+        (void)transmit_to(packet.sender_mac, &fragment, 1, waiting->owed_offload());
         PacketBuffer::destroy(waiting);
     }
     if (for_us && packet.operation == arp_operation::request)
@@ -150,10 +149,7 @@ ErrorOr<LinkOutcome> EthernetLink::hold_for_arp(Ipv4Address next_hop,
         return EAGAIN;
     }
     // The offload goes with the copy: a segment to cut cannot be sent whole later.
-    if (checksum) {
-        packet->offload = *checksum;
-        packet->has_offload = true;
-    }
+    packet->keep_offload(checksum);
     switch (m_arp.hold(next_hop, packet, m_environment.now_ns())) {
     case ArpCache::HoldResult::send_request:
         send_arp(arp_operation::request, MacAddress::broadcast(), MacAddress{}, next_hop);

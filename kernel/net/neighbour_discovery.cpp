@@ -377,8 +377,7 @@ void Ipv6Layer::learn_neighbour(const Ipv6Address& address, const MacAddress& ma
     m_neighbours.learn(address, mac, m_environment.now_ns(), create, released);
     while (PacketBuffer* waiting = released.take_first()) {
         TransmitFragment fragment{waiting->data(), waiting->length};
-        (void)m_link.send_ipv6(mac, &fragment, 1,
-                               waiting->has_offload ? &waiting->offload : nullptr);
+        (void)m_link.send_ipv6(mac, &fragment, 1, waiting->owed_offload());
         PacketBuffer::destroy(waiting);
     }
 }

@@ -18,10 +18,14 @@ struct PacketBuffer {
     size_t length = 0;
     size_t offset = 0; // reassembly: where the bytes go in the datagram
     IpEndpoint from;   // sockets: the datagram's sender
-    // Waiting for address resolution: the checksum (and segmentation) the device is still to
-    // do when the packet goes out.
-    ChecksumRequest offload{0, 0};
-    bool has_offload = false;
+    // Waiting for address resolution: keeps the checksum (and segmentation) the device is
+    // still to do when the packet goes out (none when null), and gives it back then.
+    void keep_offload(const ChecksumRequest* request) {
+        if (request)
+            m_offload = *request;
+        m_has_offload = request != nullptr;
+    }
+    const ChecksumRequest* owed_offload() const { return m_has_offload ? &m_offload : nullptr; }
 
     uint8_t* data() { return reinterpret_cast<uint8_t*>(this + 1); }
     const uint8_t* data() const { return reinterpret_cast<const uint8_t*>(this + 1); }
@@ -35,6 +39,10 @@ struct PacketBuffer {
     static PacketBuffer* create_checksummed(const TransmitFragment* fragments, size_t count,
                                             const TransportChecksum* checksum);
     static void destroy(PacketBuffer* buffer);
+
+private:
+    ChecksumRequest m_offload{0, 0};
+    bool m_has_offload = false;
 };
 
 // First in, first out, counting packets and bytes so that holders can bound their memory.

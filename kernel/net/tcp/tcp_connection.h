@@ -200,6 +200,8 @@ private:
     // Fast Open children whose handshake has not finished, waiting for accept().
     size_t fastopen_pending();
     void child_established(TcpConnection& child);
+    // Into the accept queue, where accept() finds it.
+    void queue_for_accept(TcpConnection& child);
     void child_closed(TcpConnection& child);
 
     TcpTable& m_table;
@@ -227,10 +229,9 @@ private:
     uint16_t m_accept_queue_length = 0;
     uint64_t m_syn_overflow_at = 0; // when the SYN queue last overflowed into SYN cookies
     // Fast Open: this child took data from its SYN, may send before the handshake ends, and
-    // was ready for accept() at once; `m_fastopen_cookie` goes in its SYN-ACKs when set.
+    // was ready for accept() at once; its SYN-ACKs carry the client's cookie when it needs one.
     bool m_fastopen = false;
     bool m_sends_fastopen_cookie = false;
-    uint8_t m_fastopen_cookie[SynCookies::fastopen_cookie_length] = {};
 
     // Send sequence space (RFC 9293 3.3.1) and the FIN's place in it.
     uint32_t m_iss = 0;

@@ -63,16 +63,12 @@ void TcpConnection::accept_syn(const IpAddress& source, const IpAddress& destina
     child->take_options(header.options);
     m_table.index(*child);
     if (accept_fastopen(*child, source, destination, segment)) {
-        m_accept_queue.append(*child);
-        ++m_accept_queue_length;
-        child->m_awaiting_accept = true;
+        queue_for_accept(*child);
     } else {
         m_syn_queue.append(*child);
         ++m_syn_queue_length;
     }
     child->send_syn();
-    if (child->m_awaiting_accept)
-        notify();
 }
 
 // RFC 7413 4.2.2: a request (an empty option) or a cookie that is not ours earns the client a
@@ -88,7 +84,6 @@ bool TcpConnection::accept_fastopen(TcpConnection& child, const IpAddress& sourc
     bool valid = offered.fastopen_cookie_length == sizeof cookie &&
                  memcmp(offered.fastopen_cookie, cookie, sizeof cookie) == 0;
     if (!valid) {
-        memcpy(child.m_fastopen_cookie, cookie, sizeof cookie);
         child.m_sends_fastopen_cookie = true;
         if (offered.fastopen_cookie_length)
             ++m_table.statistics().fastopen_cookies_invalid;
@@ -246,6 +241,10 @@ void TcpConnection::child_established(TcpConnection& child) {
         return;
     IntrusiveList<TcpConnection, &TcpConnection::queue_node>::remove(child);
     --m_syn_queue_length;
+    queue_for_accept(child);
+}
+
+void TcpConnection::queue_for_accept(TcpConnection& child) {
     m_accept_queue.append(child);
     ++m_accept_queue_length;
     child.m_awaiting_accept = true;

@@ -75,9 +75,11 @@ void TcpConnection::transmit(uint32_t sequence, uint8_t flags, size_t length) {
         options.sack_permitted = !answering || m_sack;
         options.has_timestamps = !answering || m_timestamps;
         if (answering && m_sends_fastopen_cookie) {
+            uint8_t cookie[SynCookies::fastopen_cookie_length];
+            m_table.syn_cookies().fastopen_cookie(m_remote.address, m_local.address, cookie);
             options.has_fastopen = true;
-            options.fastopen_cookie_length = sizeof m_fastopen_cookie;
-            memcpy(options.fastopen_cookie, m_fastopen_cookie, sizeof m_fastopen_cookie);
+            options.fastopen_cookie_length = sizeof cookie;
+            memcpy(options.fastopen_cookie, cookie, sizeof cookie);
         }
         // The window in a SYN is never scaled (RFC 7323 2.2).
         header.window = static_cast<uint16_t>(min<uint32_t>(receive_space(), 0xffff));
