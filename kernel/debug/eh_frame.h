@@ -25,6 +25,8 @@ public:
     EhFrame(const CfiBytes& eh_frame, const CfiBytes& header);
 
     bool present() const { return m_eh_frame.size > 0; }
+    // Found through .eh_frame_hdr's sorted table, not by a scan.
+    bool indexed() const { return m_table_count > 0; }
     // ENOENT when no FDE covers `pc`, EINVAL or ENOTSUP when the tables are corrupt or use
     // what this reader does not support.
     ErrorOr<Fde> find(uint64_t pc) const;

@@ -286,6 +286,22 @@ ErrorOr<void> AddressSpace::make_writable(const Region& region, uint64_t address
     return {};
 }
 
+ErrorOr<uint8_t*> AddressSpace::private_byte(uint64_t address) {
+    const Region* region = find(address);
+    uint64_t* entry = m_page_table.leaf(address);
+    if (!region || region->file.shared || !entry || !(*entry & (pte::present | pte::kept)))
+        return EFAULT;
+    uint64_t offset = address & (page - 1);
+    if (*entry & pte::borrowed) {
+        PageTable::Batch batch(m_page_table);
+        PhysicalAddress frame = TRY(m_frames.allocate(Zeroed::No));
+        memcpy(m_frames.to_virtual(frame), m_frames.to_virtual(*entry & pte::address_mask), page);
+        m_page_table.set_entry(address & ~(page - 1),
+                               frame | (*entry & ~(pte::address_mask | pte::borrowed)));
+    }
+    return m_frames.to_virtual(*entry & pte::address_mask) + offset;
+}
+
 // The copies a shared file mapping holds in [start, end) go back to the file, within its
 // current size (a mapping never extends a file).
 ErrorOr<void> AddressSpace::write_back(const Region& region, uint64_t start, uint64_t end) {
@@ -483,8 +499,8 @@ ErrorOr<uint64_t> AddressSpace::map_region(uint64_t address, uint64_t length, ui
         return ENOMEM; // also keeps align_up below from wrapping
     length = align_up(length, page);
     uint64_t start;
-    if (placement == Placement::Anywhere) {
-        start = TRY(find_free(length, 0));
+    if (placement == Placement::Anywhere || placement == Placement::Below) {
+        start = TRY(find_free(length, placement == Placement::Below ? address : 0));
     } else {
         if (address > m_highest - length)
             return ENOMEM;

@@ -34,8 +34,9 @@ inline constexpr uint32_t write = 2;
 inline constexpr uint32_t execute = 4;
 } // namespace protection
 
-// Vvar and Vdso: the vDSO's pages (loader/vdso_loader.h).
-enum class RegionKind : uint8_t { Anonymous, Program, Heap, Stack, File, Vvar, Vdso };
+// Vvar and Vdso: the vDSO's pages (loader/vdso_loader.h). SyscallStubs: the code rewritten
+// syscall sites jump to (linux/syscall_rewriter.h).
+enum class RegionKind : uint8_t { Anonymous, Program, Heap, Stack, File, Vvar, Vdso, SyscallStubs };
 
 // What a file-backed region maps. `offset` is the file offset of the region's first byte.
 struct FileBacking {
@@ -66,7 +67,8 @@ struct Region {
     bool file_identity(uint64_t& device, uint64_t& inode_number) const;
 };
 
-enum class Placement { Anywhere, Fixed, FixedNoReplace };
+// Below: the highest free range that ends at or below the address given.
+enum class Placement { Anywhere, Below, Fixed, FixedNoReplace };
 
 enum class Access { Read, Write };
 
@@ -108,6 +110,11 @@ public:
     // madvise's checks for any other advice: EINVAL for a bad range, ENOMEM for a hole.
     ErrorOr<void> check_advice_range(uint64_t address, uint64_t length) const;
 
+    // The kernel's pointer to the byte at `address` in a frame of the private mapping's own,
+    // for the kernel to patch the code the program runs (linux/syscall_rewriter.h): a page
+    // lent by a file system or the payload is copied first; the protection stays. EFAULT for
+    // an unmapped page or a shared mapping, ENOMEM when out of frames.
+    ErrorOr<uint8_t*> private_byte(uint64_t address);
     // True when every byte of the range is mapped with the access wanted.
     bool is_accessible(uint64_t address, uint64_t length, Access access) const;
     // is_accessible, and every page of the range backed: the kernel may touch it. EFAULT when

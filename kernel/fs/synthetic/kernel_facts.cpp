@@ -87,7 +87,10 @@ const char* region_name(const Region& region) {
         return "[vvar]";
     case RegionKind::Vdso:
         return "[vdso]";
+    case RegionKind::SyscallStubs:
+        return "[ingot-syscalls]";
     case RegionKind::Anonymous:
+    case RegionKind::File:
         break;
     }
     return "";

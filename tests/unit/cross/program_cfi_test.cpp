@@ -67,6 +67,49 @@ TEST(ProgramCfi, HeaderTableAndScanAgree) {
     EXPECT_GT(covered, functions.size() / 7 / 2) << "most of glibc has CFI";
 }
 
+// A library as the guest finds it in memory: only PT_GNU_EH_FRAME and the loaded bytes
+// around it, no section headers. Here the file stands in for its first segments (a static-pie
+// loads them at file offset == address).
+TEST(ProgramCfi, LoadedObjectsTablesFromTheirHeader) {
+    auto program = ingot_test::read_file(ingot_test::static_pie_program_path());
+    constexpr uint64_t base = 0x7f0000000000;
+    auto header = ingot_test::read_struct<Elf64_Ehdr>(program, 0);
+    Elf64_Phdr eh_frame_header{};
+    for (size_t i = 0; i < header.e_phnum; ++i) {
+        auto segment =
+            ingot_test::read_struct<Elf64_Phdr>(program, header.e_phoff + i * sizeof(Elf64_Phdr));
+        if (segment.p_type == PT_GNU_EH_FRAME)
+            eh_frame_header = segment;
+    }
+    ASSERT_EQ(eh_frame_header.p_type, PT_GNU_EH_FRAME);
+    ASSERT_EQ(eh_frame_header.p_offset, eh_frame_header.p_vaddr);
+    CfiBytes readable{program.data(), program.size(), base};
+    CfiBytes header_bytes{program.data() + eh_frame_header.p_offset, eh_frame_header.p_filesz,
+                          base + eh_frame_header.p_vaddr};
+    auto cfi = find_loaded_cfi(header_bytes, readable);
+    ASSERT_OK(cfi);
+    EXPECT_TRUE(cfi.value().indexed());
+    size_t found = 0;
+    for (auto& function : functions_of(program)) {
+        auto fde = cfi.value().find(base + function.address + function.size / 2);
+        if (fde.is_error())
+            continue;
+        EXPECT_LE(fde.value().pc_begin, base + function.address) << function.name;
+        ++found;
+    }
+    EXPECT_GT(found, 100u);
+
+    // A header that points outside the bytes given, or does not parse, finds nothing.
+    CfiBytes too_short{program.data(), eh_frame_header.p_offset + eh_frame_header.p_filesz, base};
+    EXPECT_ERRNO(find_loaded_cfi(header_bytes, too_short), ENOENT);
+    std::vector<uint8_t> bad_version(header_bytes.bytes, header_bytes.bytes + header_bytes.size);
+    bad_version[0] = 2;
+    EXPECT_ERRNO(
+        find_loaded_cfi({bad_version.data(), bad_version.size(), header_bytes.address}, readable),
+        ENOENT);
+    EXPECT_ERRNO(find_loaded_cfi({header_bytes.bytes, 3, header_bytes.address}, readable), EINVAL);
+}
+
 TEST(ProgramCfi, MainsEntryRules) {
     auto program = ingot_test::read_file(ingot_test::static_program_path());
     EhFrame cfi = find_program_cfi(program.data(), program.size(), 0);

@@ -142,4 +142,48 @@ TEST_F(TlbInvalidationTest, EditsOutsideABatchCommitAtOnce) {
     EXPECT_EQ(tlb.flushed, pages(base, 1));
 }
 
+// Patching code the program runs (the syscall rewriter): a lent page is copied and remapped,
+// which leaves its old translation stale; a page of the mapping's own is written in place.
+TEST_F(TlbInvalidationTest, PrivateByteCopiesALentPageOnce) {
+    PhysicalAddress lent = value_of(frames.allocate(Zeroed::Yes));
+    frames.to_virtual(lent)[5] = 0xb8;
+    ASSERT_OK(space->add_region(base, base + page, protection::read | protection::execute,
+                                RegionKind::Program));
+    ASSERT_OK(table->map(base, lent,
+                         AddressSpace::entry_flags(protection::read | protection::execute) |
+                             kernel::pte::borrowed));
+    reset();
+    uint8_t* byte = value_of(space->private_byte(base + 5));
+    EXPECT_EQ(*byte, 0xb8);
+    *byte = 0xe9;
+    EXPECT_EQ(frames.to_virtual(lent)[5], 0xb8) << "the lender's page stays as it was";
+    EXPECT_EQ(tlb.commits, 1);
+    EXPECT_EQ(tlb.flushed, pages(base, 1));
+    uint64_t entry = *table->leaf(base);
+    EXPECT_FALSE(entry & kernel::pte::borrowed);
+    EXPECT_EQ(entry & ~kernel::pte::address_mask,
+              AddressSpace::entry_flags(protection::read | protection::execute));
+
+    reset();
+    EXPECT_EQ(value_of(space->private_byte(base + 6)), byte + 1);
+    EXPECT_EQ(tlb.commits, 0);
+    EXPECT_ERRNO(space->private_byte(base + page), EFAULT);
+}
+
+TEST_F(TlbInvalidationTest, PrivateByteRefusesSharedMappings) {
+    value_of(space->map_shared_anonymous(base, page, read_write, Placement::Fixed,
+                                         RegionKind::Anonymous));
+    EXPECT_ERRNO(space->private_byte(base), EFAULT);
+}
+
+TEST_F(TlbInvalidationTest, PlacementBelowTakesTheHighestRangeUnderTheAddress) {
+    map(base, 1, read_write);
+    uint64_t below = value_of(space->map_anonymous(base, page, protection::read, Placement::Below,
+                                                   RegionKind::SyscallStubs));
+    EXPECT_EQ(below, base - page);
+    uint64_t next = value_of(space->map_anonymous(base + page / 2, page, protection::read,
+                                                  Placement::Below, RegionKind::SyscallStubs));
+    EXPECT_EQ(next, base - 2 * page);
+}
+
 } // namespace
