@@ -2,6 +2,7 @@
 #include "arch/x86_64/cpu_setup.h"
 #include "arch/x86_64/cpu_tlb.h"
 #include "arch/x86_64/page_table.h"
+#include "debug/program_cfi.h"
 #include "fs/fd_table.h"
 #include "fs/file_systems.h"
 #include "fs/imagefs/payload_file_system.h"
@@ -17,6 +18,7 @@
 #include "linux/program_identity.h"
 #include "linux/resource_limits.h"
 #include "linux/signals.h"
+#include "linux/syscall_rewriter.h"
 #include "linux/syscall_table.h"
 #include "linux/vdso/vdso_mapping.h"
 #include "loader/auxiliary_vector.h"
@@ -40,6 +42,8 @@
 
 extern "C" {
 extern uint64_t kernel_entry_tsc;
+void syscall_call_entry_pvh();
+void syscall_call_entry_hvt();
 extern void (*__init_array_start[])();
 extern void (*__init_array_end[])();
 }
@@ -187,6 +191,15 @@ extern "C" [[noreturn]] void kernel_main(uint64_t boot_info_physical) {
     initialize_resource_limits(stack_size);
     fd_table::initialize_console();
     initialize_syscalls(boot.flags & abi::boot_flag_trace_syscalls);
+    if (!(boot.flags & abi::boot_flag_syscall_traps)) {
+        const uint8_t* program_file = payload_bytes + payload.program_offset;
+        syscall_rewriter::enable(
+            reinterpret_cast<uint64_t>(boot.platform == abi::Platform::Pvh
+                                           ? &syscall_call_entry_pvh
+                                           : &syscall_call_entry_hvt),
+            {debug::find_program_cfi(program_file, payload.program_size, program.load_bias),
+             debug::ProgramSymbols(program_file, payload.program_size, program.load_bias)});
+    }
 
     signals::initialize(platform::host_signals(program.load_bias));
 

@@ -4,6 +4,7 @@
 #include "lib/log.h"
 #include "linux/signals.h"
 #include "linux/syscall_names.h"
+#include "linux/syscall_rewriter.h"
 #include "linux/syscall_table.h"
 #include "linux/syscall_trace.h"
 #include "sched/scheduler.h"
@@ -151,6 +152,17 @@ void trace(uint32_t tid, uint64_t number, const SyscallFrame& arguments, const l
     klog("%s", line.text());
 }
 
+// The arguments as the call found them (a handler may change the frame), traced after it;
+// exit and exit_group, which never return, on the way in.
+long run_traced(uint64_t number, SyscallFrame& frame) {
+    SyscallFrame arguments = frame;
+    if (number == nr::exit || number == nr::exit_group)
+        trace(scheduler::current()->tid, number, arguments, nullptr);
+    long result = run(number, frame);
+    trace(scheduler::current()->tid, number, arguments, &result);
+    return result;
+}
+
 } // namespace
 
 const char* syscall_name(uint64_t number) {
@@ -166,21 +178,16 @@ void initialize_syscalls(bool trace) {
 } // namespace kernel
 
 // Returns null to return to the program through the syscall return, or the registers to
-// restore through the interrupt return (after rt_sigreturn).
-extern "C" kernel::InterruptFrame* syscall_dispatch(kernel::SyscallFrame* frame) {
+// restore through the interrupt return (after rt_sigreturn). `trapped`: the program ran a
+// `syscall` instruction, whose site may now become a call (linux/syscall_rewriter.h).
+extern "C" kernel::InterruptFrame* syscall_dispatch(kernel::SyscallFrame* frame, bool trapped) {
     using namespace kernel;
     scheduler::enter_kernel();
-    // A thread that never blocks still gives up the CPU when its slice is over.
-    scheduler::preempt_if_slice_over();
+    if (trapped)
+        syscall_rewriter::rewrite(frame->rcx);
     uint64_t number = frame->rax;
-    SyscallFrame arguments = *frame;
-    // These never return: trace them on the way in.
-    if (tracing && (number == nr::exit || number == nr::exit_group))
-        trace(scheduler::current()->tid, number, arguments, nullptr);
-    long result = run(number, *frame);
+    long result = tracing ? run_traced(number, *frame) : run(number, *frame);
     frame->rax = static_cast<uint64_t>(result);
-    if (tracing)
-        trace(scheduler::current()->tid, number, arguments, &result);
     if (InterruptFrame* full = signals::take_full_return()) {
         signals::deliver_pending(*full);
         scheduler::leave_kernel();

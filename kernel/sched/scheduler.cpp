@@ -202,14 +202,6 @@ bool preemption_due() {
     return !run_queue.is_empty();
 }
 
-void preempt_if_slice_over() {
-    if (clock::monotonic_ns() - slice_started_ns < time_slice_ns)
-        return;
-    slice_started_ns = clock::monotonic_ns();
-    if (preemption_due())
-        preempt();
-}
-
 void preempt() {
     running->state = ThreadState::Runnable;
     run_queue.append(*running);
@@ -280,7 +272,13 @@ OutsideWait::~OutsideWait() {
 }
 
 void enter_kernel() {
-    running->cpu_time.enter_kernel(clock::monotonic_ns());
+    uint64_t now = clock::monotonic_ns();
+    running->cpu_time.enter_kernel(now);
+    if (now - slice_started_ns < time_slice_ns)
+        return;
+    slice_started_ns = now;
+    if (preemption_due())
+        preempt();
 }
 
 void leave_kernel() {

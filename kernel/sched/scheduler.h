@@ -28,8 +28,6 @@ void yield();
 // have the CPU now, and the switch to it.
 bool preemption_due();
 void preempt();
-// At a system call: switches to another runnable thread if the current one's slice is over.
-void preempt_if_slice_over();
 // Sleeps the current thread on `queue` (may be null) until woken or `deadline_ns` passes.
 WakeReason block(WaitQueue* queue, uint64_t deadline_ns);
 void wake(Thread& thread);
@@ -52,7 +50,9 @@ bool console_input_arrived();
 [[noreturn]] void exit_current();
 
 // CPU time (sched/cpu_time.h): the running thread's system call begins, or ends; one thread's
-// time; the process's, threads that exited included.
+// time; the process's, threads that exited included. A system call that begins after the
+// thread's slice is over switches to another runnable thread first: a thread that never
+// blocks still gives the CPU up. One clock read serves both.
 void enter_kernel();
 void leave_kernel();
 CpuTimes thread_cpu_time(const Thread& thread);

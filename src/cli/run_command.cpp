@@ -130,6 +130,12 @@ void add_run_command(CLI::App& app, Action& action) {
         ->allow_extra_args(false);
     command->add_flag("--trace-syscalls", settings->trace_syscalls,
                       "Print every system call with its arguments and result (on stderr)");
+    command
+        ->add_option("--syscalls", settings->syscalls,
+                     "How the program's system calls enter the kernel: 'call' rewrites each "
+                     "syscall site into a jump the first time it runs (default), 'trap' keeps "
+                     "every one a trap")
+        ->check(CLI::IsMember({"call", "trap"}));
     command->add_flag("--boot-trace", settings->boot_trace,
                       "Print the guest's boot timeline (on stderr)");
     command->add_flag("--verbose", settings->verbose,

@@ -59,6 +59,7 @@ struct LaunchPlan {
     std::optional<std::chrono::seconds> stop_timeout = std::chrono::seconds(10);
     bool raw_console = false; // the guest's output to a terminal unescaped
     bool trace_syscalls = false;
+    bool syscall_traps = false; // every syscall traps: no site is rewritten into a call
     bool boot_trace = false;
     bool verbose = false; // say what ingot chose
     std::optional<NetworkPlan> network;

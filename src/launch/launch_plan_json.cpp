@@ -381,6 +381,7 @@ void to_json(json& document, const LaunchPlan& plan) {
                 {"stop_timeout", plan.stop_timeout ? json(plan.stop_timeout->count()) : json()},
                 {"raw_console", plan.raw_console},
                 {"trace_syscalls", plan.trace_syscalls},
+                {"syscall_traps", plan.syscall_traps},
                 {"boot_trace", plan.boot_trace},
                 {"verbose", plan.verbose},
                 {"network", plan.network ? network_json(*plan.network) : json()},
@@ -416,6 +417,7 @@ void from_json(const json& document, LaunchPlan& plan) {
         });
     read.raw_console = read_bool(document, "", "raw_console");
     read.trace_syscalls = read_bool(document, "", "trace_syscalls");
+    read.syscall_traps = read_bool(document, "", "syscall_traps");
     read.boot_trace = read_bool(document, "", "boot_trace");
     read.verbose = read_bool(document, "", "verbose");
     read.network = read_optional(document, "", "network", read_network);

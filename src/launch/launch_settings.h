@@ -17,6 +17,7 @@ struct LaunchSettings {
     ProgramOptions options;
     FileOptions files;
     bool trace_syscalls = false;
+    std::string syscalls = "call"; // --syscalls: call or trap
     bool print_stats = false;
     bool boot_trace = false;
     bool verbose = false;

@@ -148,6 +148,7 @@ LaunchPlan resolve_launch(const LaunchSettings& settings) {
         plan.stop_timeout = std::chrono::seconds(settings.stop_timeout);
     plan.raw_console = settings.raw_console;
     plan.trace_syscalls = settings.trace_syscalls;
+    plan.syscall_traps = settings.syscalls == "trap";
     plan.boot_trace = settings.boot_trace;
     plan.verbose = settings.verbose;
     return plan;

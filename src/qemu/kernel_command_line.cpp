@@ -93,6 +93,8 @@ std::string kernel_command_line(const KernelCommandLineOptions& options) {
                             encode_command_line_token(options.volumes[i].guest));
     if (options.trace_syscalls)
         line += " ingot.trace=syscalls";
+    if (options.syscall_traps)
+        line += std::string(" ") + abi::pvh_console::syscall_traps_option;
     if (options.boot_trace)
         line += " ingot.boot_trace";
     if (options.network)

@@ -23,6 +23,7 @@ struct KernelCommandLineOptions {
     std::vector<std::string> environment;   // NAME=VALUE overriding or extending the image's
     std::vector<std::string> arguments;     // replaces the image's argv[1..] when not empty
     bool trace_syscalls = false;
+    bool syscall_traps = false;
     bool boot_trace = false;
     std::optional<GuestNetworkConfig> network; // the interface's address, gateway, DNS or DHCP
     // `ingot.hostname=NAME` and one `ingot.nameserver=ADDR` per server, as BootInfo::identity

@@ -137,6 +137,7 @@ int run_on_qemu(const LaunchPlan& plan, const LaunchImage& image,
     if (!told.arguments.empty())
         kernel_options.arguments.assign(told.arguments.begin() + 1, told.arguments.end());
     kernel_options.trace_syscalls = plan.trace_syscalls;
+    kernel_options.syscall_traps = plan.syscall_traps;
     kernel_options.boot_trace = plan.boot_trace;
     kernel_options.identity = plan.identity;
     std::vector<int> inherited_fds;

@@ -97,7 +97,8 @@ int run_on_kvm(const LaunchPlan& plan, const Image& image, ImageBacking backing,
     build_page_tables(layout, memory, payload.bytes().size());
     Vcpu vcpu = vm.create_vcpu();
     uint32_t flags = (plan.trace_syscalls ? abi::boot_flag_trace_syscalls : 0) |
-                     (plan.boot_trace ? abi::boot_flag_boot_trace : 0);
+                     (plan.boot_trace ? abi::boot_flag_boot_trace : 0) |
+                     (plan.syscall_traps ? abi::boot_flag_syscall_traps : 0);
     auto boot_info = make_boot_info(layout, memory_size, vcpu.tsc_khz(), arguments, flags);
     std::optional<NetDevice> network;
     if (network_attachment) {

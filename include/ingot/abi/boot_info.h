@@ -16,6 +16,9 @@ enum class StreamKind : uint8_t { Terminal = 1, Pipe = 2, File = 3, Null = 4 };
 inline constexpr uint32_t boot_flag_trace_syscalls = 1u << 0;
 // Print the guest's boot timeline (TSC at entry, kernel ready, program entry) on stderr.
 inline constexpr uint32_t boot_flag_boot_trace = 1u << 1;
+// Keep every `syscall` a trap: do not rewrite the program's syscall sites into calls
+// (`ingot run --syscalls trap`).
+inline constexpr uint32_t boot_flag_syscall_traps = 1u << 2;
 
 inline constexpr uint64_t kernel_header_magic = 0x3152444854474e49; // "INGTHDR1"
 

@@ -19,6 +19,7 @@
 //   ingot.streams=XYZ           kinds of stdin, stdout, stderr: T terminal, P pipe, F file, N null
 //   ingot.env=NAME=VALUE        overrides or extends the image's environment (repeatable)
 //   ingot.trace=syscalls        print every system call (as --trace-syscalls on hvt)
+//   ingot.syscalls=trap         keep every syscall a trap (as --syscalls trap on hvt)
 //   ingot.boot_trace            print the guest's boot timeline on stderr
 // Arguments after `--` replace the image's argv[1..]. Tokens the kernel does not know are
 // ignored; `virtio_mmio.device=SIZE@BASE:IRQ` tokens (added by Firecracker and QEMU microvm)
@@ -32,6 +33,8 @@ namespace ingot::abi::pvh_console {
 // The console options of the command line, spelled once for the kernel and `ingot run`.
 inline constexpr char framed_console_option[] = "ingot.console=framed";
 inline constexpr char virtio_console_option[] = "ingot.console=virtio";
+// `ingot run --syscalls trap`: abi::boot_flag_syscall_traps.
+inline constexpr char syscall_traps_option[] = "ingot.syscalls=trap";
 
 // The virtio-console port (not 0: QEMU keeps port 0 for its `virtconsole`, which drops output
 // the host cannot take at once instead of holding the guest back) that carries the stream.

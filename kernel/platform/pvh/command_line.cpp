@@ -413,6 +413,8 @@ void parse_option(TextSpan token, CommandLine& command_line) {
         parse_streams(value, command_line.streams);
     } else if (decoded_equals(token, "ingot.trace=syscalls")) {
         command_line.boot_flags |= abi::boot_flag_trace_syscalls;
+    } else if (decoded_equals(token, abi::pvh_console::syscall_traps_option)) {
+        command_line.boot_flags |= abi::boot_flag_syscall_traps;
     } else if (decoded_equals(token, "ingot.boot_trace")) {
         command_line.boot_flags |= abi::boot_flag_boot_trace;
     }

@@ -80,12 +80,13 @@ TEST(KernelCommandLine, EnvironmentTracingAndArgumentsInOrder) {
     KernelCommandLineOptions options = pipes();
     options.environment = {"GREETING=hi there", "EMPTY="};
     options.trace_syscalls = true;
+    options.syscall_traps = true;
     options.boot_trace = true;
     options.arguments = {"first", "run time", "--", "50%"};
     EXPECT_EQ(kernel_command_line(options),
               "ingot.console=framed ingot.streams=NPF ingot.env=GREETING=hi%20there "
-              "ingot.env=EMPTY= ingot.trace=syscalls ingot.boot_trace -- first run%20time -- "
-              "50%25");
+              "ingot.env=EMPTY= ingot.trace=syscalls ingot.syscalls=trap ingot.boot_trace -- "
+              "first run%20time -- 50%25");
 }
 
 TEST(KernelCommandLine, EmptyArgumentCannotBeSpelled) {

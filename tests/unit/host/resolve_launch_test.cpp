@@ -196,6 +196,7 @@ LaunchPlan full_plan(const std::string& image_path, const std::string& volume) {
     settings.options.arguments = {"-v"};
     settings.options.environment = {"Z=26"};
     settings.trace_syscalls = settings.boot_trace = settings.verbose = true;
+    settings.syscalls = "trap";
     settings.raw_console = settings.print_stats = true;
     settings.stop_timeout = 3;
     settings.network.published = {"127.0.0.1:8080:80", "5353:53/udp"};
@@ -217,7 +218,8 @@ TEST_F(ResolveLaunch, APlanSurvivesJson) {
     EXPECT_EQ(read.environment, (Strings{"A=1", "B=2", "Z=26"}));
     EXPECT_EQ(read.memory_size, plan.memory_size);
     EXPECT_EQ(read.stop_timeout, std::chrono::seconds(3));
-    EXPECT_TRUE(read.raw_console && read.trace_syscalls && read.boot_trace && read.verbose);
+    EXPECT_TRUE(read.raw_console && read.trace_syscalls && read.syscall_traps && read.boot_trace &&
+                read.verbose);
     ASSERT_TRUE(read.hvt());
     EXPECT_TRUE(read.hvt()->print_stats);
     EXPECT_TRUE(read.hvt()->sandbox.serves_volumes);

@@ -148,6 +148,9 @@ TEST(CommandLine, ReadsOptions) {
               ingot::abi::boot_flag_trace_syscalls | ingot::abi::boot_flag_boot_trace);
     EXPECT_EQ(parse("ingot.boot_trace")->command_line->boot_flags,
               ingot::abi::boot_flag_boot_trace);
+    EXPECT_EQ(parse("ingot.syscalls=trap")->command_line->boot_flags,
+              ingot::abi::boot_flag_syscall_traps);
+    EXPECT_EQ(parse("ingot.syscalls=call")->command_line->boot_flags, 0u);
     EXPECT_EQ(parse("ingot.streams=TPP ingot.streams=FFT")->command_line->streams[2],
               StreamKind::Terminal);
 }
