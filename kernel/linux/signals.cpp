@@ -349,6 +349,14 @@ void run_handler(int signal, Thread& thread, InterruptFrame& frame, long interru
     cpu::reset_fpu();
 }
 
+// No signal to act on: a mask sigsuspend or ppoll set for the wait is the thread's again.
+void restore_saved_mask(Thread& thread) {
+    if (has_saved_mask) {
+        thread.signal_mask = saved_mask;
+        has_saved_mask = false;
+    }
+}
+
 } // namespace
 
 size_t frame_size() {
@@ -413,10 +421,7 @@ void deliver_pending(InterruptFrame& frame, long interrupted_call) {
     Thread& thread = *scheduler::current();
     int signal = take_deliverable(thread);
     if (!signal) {
-        if (has_saved_mask) {
-            thread.signal_mask = saved_mask;
-            has_saved_mask = false;
-        }
+        restore_saved_mask(thread);
         return;
     }
     uint64_t handler = actions[signal].handler;
@@ -431,6 +436,13 @@ void deliver_pending(InterruptFrame& frame, long interrupted_call) {
 }
 
 void deliver_pending(SyscallFrame& frame, long interrupted_call) {
+    // At the end of every syscall, most often with nothing to deliver: then no register moves.
+    collect();
+    Thread& thread = *scheduler::current();
+    if (!deliverable_for(thread)) {
+        restore_saved_mask(thread);
+        return;
+    }
     InterruptFrame full = full_registers(frame);
     deliver_pending(full, interrupted_call);
     store_syscall_registers(full, frame);
