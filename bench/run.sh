@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Ingot's benchmarks: boot time against the KVM floor, exits per boot, sizes, smallest memory,
 # boot time under QEMU (bench/qemu.sh), networking (bench/net.sh, bench/net_lossy.sh), the
-# console (bench/console.sh) and clock reads (bench/vdso.sh).
+# console (bench/console.sh) and system calls: null, and clock reads (bench/syscall.sh).
 # Usage: bench/run.sh [build-dir]   (default: the repository's build/; build it first)
 # Exits non-zero only when a figure could not be measured; missed targets are only reported.
 set -uo pipefail
@@ -262,13 +262,14 @@ else
         problem "bench/console.sh: see its messages above"
 fi
 
-# ---- i. What a clock read costs: the vDSO beside the syscall and native (bench/vdso.sh).
+# ---- i. What a system call costs: a null syscall as a call and as a trap, a clock read
+# through the vDSO and through the syscall, beside native (bench/syscall.sh).
 echo
 if [[ ${INGOT_BENCH_QEMU:-1} == 0 ]]; then
-    echo "i. Clock reads: skipped (INGOT_BENCH_QEMU=0)"
+    echo "i. System calls: skipped (INGOT_BENCH_QEMU=0)"
 else
-    echo "i. Clock reads (bench/vdso.sh, under a minute; INGOT_BENCH_QEMU=0 skips it)"
-    "$root/bench/vdso.sh" "$build" 2>&1 | sed 's/^/   /' || problem "bench/vdso.sh: see its messages above"
+    echo "i. System calls (bench/syscall.sh, under a minute; INGOT_BENCH_QEMU=0 skips it)"
+    "$root/bench/syscall.sh" "$build" 2>&1 | sed 's/^/   /' || problem "bench/syscall.sh: see its messages above"
 fi
 
 echo
