@@ -38,7 +38,7 @@ SymbolMatch KernelSymbols::lookup(uint64_t address) const {
     bool covered = symbol.size ? offset < symbol.size : low < m_count;
     if (!covered || symbol.name >= m_names_size)
         return {};
-    return {m_names + symbol.name, offset};
+    return {m_names + symbol.name, offset, symbol.size};
 }
 
 } // namespace kernel::debug

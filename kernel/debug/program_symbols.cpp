@@ -57,7 +57,7 @@ SymbolMatch ProgramSymbols::lookup(uint64_t address) const {
     }
     if (!best)
         return {};
-    return {m_names + best->name, file_address - best->value};
+    return {m_names + best->name, file_address - best->value, best->size};
 }
 
 } // namespace kernel::debug

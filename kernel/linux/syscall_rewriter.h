@@ -1,12 +1,12 @@
-// Syscalls as calls: the first time a `syscall` instruction of the program traps, its site is
-// rewritten (linux/syscall_site.h) so that from then on it jumps into the kernel without a
-// trap, as zpoline and lazypoline do for Linux processes but without their page-zero
-// trampoline, so a null pointer still faults. The address is then known exactly (RCX - 2);
-// where the instructions before it begin is found by decoding from the start of its function,
-// which the program's unwind tables (.eh_frame, also a library's in memory through
-// PT_GNU_EH_FRAME) or symbol table give. A site that cannot be rewritten (a stripped program
-// without unwind tables, an instruction before it that is too short or cannot move) keeps
-// trapping; the kernel remembers it and does not look again.
+// Syscalls as calls: the second time a `syscall` instruction of the program traps (a site that
+// runs once would only pay for it), its site is rewritten (linux/syscall_site.h) so that from
+// then on it jumps into the kernel without a trap, as zpoline and lazypoline do for Linux
+// processes but without their page-zero trampoline, so a null pointer still faults. The
+// address is then known exactly (RCX - 2); where the instructions around it lie is found by
+// decoding its whole function, whose bounds the program's symbols or unwind tables give (a
+// library's through its PT_GNU_EH_FRAME, in memory). A site that cannot be rewritten (code
+// without tables or sized symbols, no room for a jump near it) keeps trapping; the kernel
+// remembers it and does not look again.
 //
 // The stubs live in pages of the program's address space within a rel32 jump of their sites
 // ("[ingot-syscalls]" in /proc/self/maps); the rewritten code pages become private copies.

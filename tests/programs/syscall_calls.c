@@ -1,4 +1,4 @@
-// Syscalls as calls, seen from the program: after a syscall site has run once, Ingot has
+// Syscalls as calls, seen from the program: after a syscall site has run twice, Ingot has
 // rewritten it into a jump (`ingot run`, the default) or left it trapping (`--syscalls trap`,
 // and Linux). Either way every call must behave as a `syscall`: results and errno after many
 // mixed calls, every register but RAX, RCX and R11 and the red zone below RSP kept, signals
@@ -54,6 +54,39 @@ __attribute__((noinline)) long own_read(long fd, void* buffer, long length) {
                      : "rcx", "r11", "memory");
     return result;
 }
+
+// Sites whose instruction before the syscall is too short to move (`mov %ecx, %eax`, `xor
+// %eax, %eax`): Ingot turns the syscall itself into a short jump to the dead bytes after the
+// function (here 8 nops, then alignment).
+long own_short_getppid(void);
+long own_short_read(long fd, void* buffer, long length);
+extern const unsigned char own_short_site[];
+__asm__(".text\n"
+        ".globl own_short_getppid\n"
+        ".type own_short_getppid, @function\n"
+        "own_short_getppid:\n"
+        ".cfi_startproc\n"
+        "mov $110, %ecx\n"
+        "mov %ecx, %eax\n"
+        ".globl own_short_site\n"
+        "own_short_site:\n"
+        "syscall\n"
+        "ret\n"
+        ".cfi_endproc\n"
+        ".size own_short_getppid, . - own_short_getppid\n"
+        ".skip 8, 0x90\n"
+        ".p2align 4, 0x90\n"
+        ".globl own_short_read\n"
+        ".type own_short_read, @function\n"
+        "own_short_read:\n"
+        ".cfi_startproc\n"
+        "xor %eax, %eax\n"
+        "syscall\n"
+        "ret\n"
+        ".cfi_endproc\n"
+        ".size own_short_read, . - own_short_read\n"
+        ".skip 8, 0x90\n"
+        ".p2align 4, 0x90\n");
 
 // getpid with known values in every register a syscall keeps and in the 128 bytes below RSP
 // (below the compiler's own red zone, which is not ours to write): returns how many
@@ -168,6 +201,12 @@ int main(int argc, char** argv) {
              parent, own_getppid_site[0]);
     check("own_site", first == parent && second == parent && own_getppid_site[0] == expected,
           detail);
+    first = own_short_getppid(), second = own_short_getppid();
+    snprintf(detail, sizeof detail, "got %ld and %ld, want %d; site holds 0x%02x", first, second,
+             parent, own_short_site[0]);
+    check("own_short_site",
+          first == parent && second == parent && own_short_site[0] == (rewritten ? 0xeb : 0x0f),
+          detail);
     snprintf(detail, sizeof detail, "getppid's site holds 0x%02x", site_byte((void*)getppid));
     check("libc_site", getppid() == parent && site_byte((void*)getppid) == expected, detail);
     check("stub_pages", mapped("[ingot-syscalls]") == rewritten,
@@ -188,7 +227,9 @@ int main(int argc, char** argv) {
             ++wrong;
         if (close(-1) != -1 || errno != EBADF)
             ++wrong;
-        if (own_read(-5, detail, 1) != -EBADF)
+        if (own_read(-5, detail, 1) != -EBADF || own_short_read(-5, detail, 1) != -EBADF)
+            ++wrong;
+        if (own_short_getppid() != parent)
             ++wrong;
         if (open("/no/such/file", O_RDONLY) != -1 || errno != ENOENT)
             ++wrong;
@@ -216,8 +257,9 @@ int main(int argc, char** argv) {
     // resumes (the kernel rewinds to the syscall, which traps) until the data comes.
     int pipe_fds[2];
     char byte;
-    if (pipe(pipe_fds) != 0 || write(pipe_fds[1], "y", 1) != 1 ||
-        own_read(pipe_fds[0], &byte, 1) != 1)
+    // Two reads first: a site is rewritten when it traps the second time.
+    if (pipe(pipe_fds) != 0 || write(pipe_fds[1], "yy", 2) != 2 ||
+        own_read(pipe_fds[0], &byte, 1) != 1 || own_read(pipe_fds[0], &byte, 1) != 1)
         abort();
     pthread_t writer;
     pthread_create(&writer, NULL, write_later, &pipe_fds[1]);
@@ -236,6 +278,27 @@ int main(int argc, char** argv) {
     interval_timer(0);
     snprintf(detail, sizeof detail, "read returned %ld after %d signals", got, (int)signals_seen);
     check("interrupted_read", got == -EINTR && signals_seen >= 1, detail);
+
+    // The same through a site that became a short jump: a restart goes through it again.
+    on_alarm(SA_RESTART);
+    if (write(pipe_fds[1], "yy", 2) != 2 || own_short_read(pipe_fds[0], &byte, 1) != 1 ||
+        own_short_read(pipe_fds[0], &byte, 1) != 1)
+        abort();
+    pthread_create(&writer, NULL, write_later, &pipe_fds[1]);
+    signals_seen = 0;
+    interval_timer(20000);
+    got = own_short_read(pipe_fds[0], &byte, 1);
+    interval_timer(0);
+    pthread_join(writer, NULL);
+    snprintf(detail, sizeof detail, "read returned %ld after %d signals", got, (int)signals_seen);
+    check("restarted_short_read", got == 1 && byte == 'x' && signals_seen >= 1, detail);
+    on_alarm(0);
+    signals_seen = 0;
+    interval_timer(20000);
+    got = own_short_read(pipe_fds[0], &byte, 1);
+    interval_timer(0);
+    snprintf(detail, sizeof detail, "read returned %ld after %d signals", got, (int)signals_seen);
+    check("interrupted_short_read", got == -EINTR && signals_seen >= 1, detail);
 
     return failures;
 }

@@ -175,6 +175,7 @@ public:
         return true;
     }
     size_t position() const { return m_position; }
+    const uint8_t* bytes() const { return m_code; }
 
 private:
     const uint8_t* m_code;
@@ -239,7 +240,7 @@ bool read_prefixes(Reader& in, Prefixes& prefixes, uint8_t& opcode) {
 // A 67 prefix selects 32-bit addressing, which in 64-bit mode has the same ModRM form (16-bit
 // addressing does not exist there): mod 00 r/m 101 is [rip/eip + disp32], and a SIB with base
 // 101 under mod 00 has a disp32 and no base.
-bool read_modrm(Reader& in, uint8_t& modrm, bool& rip_relative) {
+bool read_modrm(Reader& in, uint8_t& modrm, DecodedInstruction& result) {
     if (!in.next(modrm))
         return false;
     uint8_t mod = modrm >> 6;
@@ -254,7 +255,8 @@ bool read_modrm(Reader& in, uint8_t& modrm, bool& rip_relative) {
         if (mod == 0 && (sib & 7) == 5)
             displacement = 4;
     } else if (mod == 0 && rm == 5) {
-        rip_relative = true;
+        result.rip_relative = true;
+        result.rip_displacement_at = uint8_t(in.position());
         displacement = 4;
     }
     return in.skip(displacement);
@@ -326,6 +328,52 @@ bool one_byte_group_valid(uint8_t opcode, uint8_t modrm) {
 
 enum class LegacyMap { OneByte, Escape0F, Escape0F38, Escape0F3A };
 
+int32_t little_endian_signed(const uint8_t* bytes, size_t size) {
+    if (size == 1)
+        return static_cast<int8_t>(bytes[0]);
+    if (size == 2)
+        return static_cast<int16_t>(bytes[0] | (bytes[1] << 8));
+    uint32_t value = 0;
+    for (size_t i = 0; i < 4; ++i)
+        value |= uint32_t(bytes[i]) << (8 * i);
+    return static_cast<int32_t>(value);
+}
+
+// ends_flow, relative_branch, indirect_jump and is_nop for a legacy-map instruction: `one_byte`
+// or `two_byte` is its opcode in that map (-1 when in the other), `immediate` its last bytes.
+void describe_flow(DecodedInstruction& result, int one_byte, int two_byte, Shape shape,
+                   const Prefixes& prefixes, uint8_t modrm, const uint8_t* immediate,
+                   size_t immediate_size) {
+    uint8_t reg = (modrm >> 3) & 7;
+    bool xbegin = one_byte == 0xc7 && modrm == 0xf8;
+    if (shape == Jb || shape == Jz || xbegin) {
+        result.relative_branch = true;
+        result.displacement = little_endian_signed(immediate, immediate_size);
+    }
+    result.indirect_jump = one_byte == 0xff && (reg == 4 || reg == 5);
+    switch (one_byte) {
+    case 0xc2: // ret imm16, ret, far ret imm16, far ret, iret, jmp rel32, jmp rel8, hlt
+    case 0xc3:
+    case 0xca:
+    case 0xcb:
+    case 0xcf:
+    case 0xe9:
+    case 0xeb:
+    case 0xf4:
+        result.ends_flow = true;
+        break;
+    case 0x90: // REX.B makes it xchg with r8; F3 makes it pause
+        result.is_nop = !(prefixes.rex & 1) && !prefixes.rep;
+        break;
+    default:
+        break;
+    }
+    if (result.indirect_jump || two_byte == 0x0b)
+        result.ends_flow = true;
+    if (two_byte == 0x1f && reg == 0)
+        result.is_nop = true;
+}
+
 // The one-byte, 0F, 0F 38 and 0F 3A maps (no VEX/EVEX/XOP), from the opcode's shape.
 DecodedInstruction decode_legacy(Reader& in, const Prefixes& prefixes, uint8_t opcode) {
     DecodedInstruction result;
@@ -368,7 +416,7 @@ DecodedInstruction decode_legacy(Reader& in, const Prefixes& prefixes, uint8_t o
         // operand is always a register, so no SIB or displacement follows.
         if (!in.next(modrm))
             return {};
-    } else if (has_modrm(shape) && !read_modrm(in, modrm, result.rip_relative)) {
+    } else if (has_modrm(shape) && !read_modrm(in, modrm, result)) {
         return {};
     }
     size_t immediate = immediate_size(shape, prefixes, modrm);
@@ -388,9 +436,13 @@ DecodedInstruction decode_legacy(Reader& in, const Prefixes& prefixes, uint8_t o
             result.transfers_control = true;
     }
 
+    size_t immediate_start = in.position();
     if (!in.skip(immediate))
         return {};
     result.length = uint8_t(in.position());
+    describe_flow(result, map == LegacyMap::OneByte ? opcode : -1,
+                  map == LegacyMap::Escape0F ? opcode : -1, shape, prefixes, modrm,
+                  in.bytes() + immediate_start, immediate);
     return result;
 }
 
@@ -446,7 +498,7 @@ DecodedInstruction decode_vector(Reader& in, const Prefixes& prefixes, uint8_t e
         immediate = Imm8;
     bool has_modrm = !(map == 1 && opcode == 0x77 && escape != 0x62);
     uint8_t modrm;
-    if (has_modrm && !read_modrm(in, modrm, result.rip_relative))
+    if (has_modrm && !read_modrm(in, modrm, result))
         return {};
     if (!in.skip(immediate == Imm8 ? 1 : immediate == Imm32 ? 4 : 0))
         return {};

@@ -18,10 +18,24 @@ struct DecodedInstruction {
     // A memory operand addressed relative to RIP (ModRM mod 00, r/m 101, no SIB), in any map,
     // with or without 67 (then relative to EIP).
     bool rip_relative = false;
+    // Where its 32-bit displacement lies in the instruction, when rip_relative.
+    uint8_t rip_displacement_at = 0;
     // It may transfer control or depends on where it lies: jmp, jcc, call, ret, loop*, jrcxz,
     // int*, syscall, sysenter, sysexit, sysret, iret, far transfers, hlt, ud*, xbegin and
     // xabort, rsm, getsec, and the VMX, SVM, SGX, TDX and FRED calls and returns.
     bool transfers_control = false;
+    // What finding dead bytes in a function needs (linux/syscall_site.h):
+    // control never falls through to the next instruction: ret, far ret, iret, jmp (direct,
+    // indirect, far), hlt, ud2;
+    bool ends_flow = false;
+    // a jmp, jcc, call, loop*, jrcxz or xbegin whose target is the next instruction's address
+    // plus `displacement`;
+    bool relative_branch = false;
+    int32_t displacement = 0;
+    // an indirect jmp (FF /4, /5): a jump table may send control anywhere;
+    bool indirect_jump = false;
+    // a nop the assembler pads with: 90 (not xchg with r8, not pause) or 0F 1F /0.
+    bool is_nop = false;
 };
 
 // Decodes the instruction at `code`, reading no byte at or past code[available].

@@ -467,6 +467,88 @@ TEST(InstructionDecoder, ControlTransfers) {
     EXPECT_TRUE(decodes({0xc6, 0xc0, 0x01})); // mov $1,%al (C6 /0, mod 11)
 }
 
+// What tells dead padding from code: where control cannot fall through, where branches land,
+// and the nops assemblers pad with.
+TEST(InstructionDecoder, FlowBranchTargetsAndNops) {
+    auto decoded = [](const Bytes& bytes) { return decode(bytes, bytes.size()); };
+    for (const Bytes& ends : std::vector<Bytes>{{0xc3},
+                                                {0xc2, 0x08, 0x00},
+                                                {0xcb},
+                                                {0x48, 0xcf},
+                                                {0xeb, 0xfe},
+                                                {0xe9, 1, 2, 3, 4},
+                                                {0xff, 0xe0},
+                                                {0xff, 0x24, 0xc5, 1, 2, 3, 4},
+                                                {0x48, 0xff, 0x2c, 0x24},
+                                                {0xf4},
+                                                {0x0f, 0x0b}})
+        EXPECT_TRUE(decoded(ends).ends_flow) << hex(ends);
+    for (const Bytes& continues : std::vector<Bytes>{
+             {0x74, 0x05}, {0xe8, 1, 2, 3, 4}, {0xff, 0xd0}, {0xcc}, {0x0f, 0x05}, {0x90}})
+        EXPECT_FALSE(decoded(continues).ends_flow) << hex(continues);
+
+    EXPECT_TRUE(decoded({0xff, 0xe0}).indirect_jump);                   // jmp *%rax
+    EXPECT_TRUE(decoded({0xff, 0x24, 0xc5, 1, 2, 3, 4}).indirect_jump); // jmp *x(,%rax,8)
+    EXPECT_TRUE(decoded({0x48, 0xff, 0x2c, 0x24}).indirect_jump);       // ljmp *(%rsp)
+    EXPECT_FALSE(decoded({0xff, 0xd0}).indirect_jump);                  // call *%rax
+
+    struct Branch {
+        Bytes bytes;
+        int32_t displacement;
+    };
+    for (const Branch& branch : std::vector<Branch>{{{0x74, 0xfe}, -2},
+                                                    {{0xeb, 0x7f}, 127},
+                                                    {{0xe3, 0x80}, -128},
+                                                    {{0xe8, 0x78, 0x56, 0x34, 0x12}, 0x12345678},
+                                                    {{0xe9, 0xfb, 0xff, 0xff, 0xff}, -5},
+                                                    {{0x0f, 0x84, 0x10, 0, 0, 0}, 16},
+                                                    {{0x48, 0xe9, 1, 0, 0, 0}, 1},
+                                                    {{0xc7, 0xf8, 0x20, 0, 0, 0}, 32},
+                                                    {{0x66, 0xc7, 0xf8, 0xf0, 0xff}, -16}}) {
+        DecodedInstruction result = decoded(branch.bytes);
+        EXPECT_TRUE(result.relative_branch) << hex(branch.bytes);
+        EXPECT_EQ(result.displacement, branch.displacement) << hex(branch.bytes);
+    }
+    EXPECT_FALSE(decoded({0xff, 0xe0}).relative_branch);
+    EXPECT_FALSE(decoded({0xb8, 1, 2, 3, 4}).relative_branch);
+
+    for (const Bytes& nop : std::vector<Bytes>{{0x90},
+                                               {0x66, 0x90},
+                                               {0x0f, 0x1f, 0x00},
+                                               {0x0f, 0x1f, 0x40, 0x00},
+                                               {0x0f, 0x1f, 0x44, 0x00, 0x00},
+                                               {0x66, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0},
+                                               {0x66, 0x2e, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0}})
+        EXPECT_TRUE(decoded(nop).is_nop) << hex(nop);
+    for (const Bytes& other : std::vector<Bytes>{{0x41, 0x90},        // xchg %eax,%r8d
+                                                 {0xf3, 0x90},        // pause
+                                                 {0x0f, 0x1f, 0x08},  // 0F 1F /1: reserved
+                                                 {0x0f, 0x18, 0x00}}) // prefetchnta
+        EXPECT_FALSE(decoded(other).is_nop) << hex(other);
+}
+
+// Where a RIP-relative operand's displacement lies, so that a moved instruction can keep
+// pointing at the same place.
+TEST(InstructionDecoder, RipDisplacementPosition) {
+    struct Case {
+        Bytes bytes;
+        uint8_t at;
+    };
+    for (const Case& c : std::vector<Case>{
+             {{0x48, 0x8b, 0x05, 1, 2, 3, 4}, 3},                      // mov x(%rip),%rax
+             {{0x48, 0x8d, 0x3d, 1, 2, 3, 4}, 3},                      // lea x(%rip),%rdi
+             {{0x8b, 0x05, 1, 2, 3, 4}, 2},                            // mov x(%rip),%eax
+             {{0x66, 0x0f, 0x6f, 0x05, 1, 2, 3, 4}, 4},                // movdqa x(%rip),%xmm0
+             {{0xc7, 0x05, 1, 2, 3, 4, 5, 6, 7, 8}, 2},                // movl $imm,x(%rip)
+             {{0x80, 0x3d, 1, 2, 3, 4, 0}, 2},                         // cmpb $0,x(%rip)
+             {{0xc5, 0xfa, 0x6f, 0x05, 1, 2, 3, 4}, 4},                // vmovdqu x(%rip),%xmm0
+             {{0x62, 0xf1, 0x7e, 0x48, 0x6f, 0x05, 1, 2, 3, 4}, 6}}) { // vmovdqu32 x(%rip),%zmm0
+        DecodedInstruction result = decode(c.bytes, c.bytes.size());
+        EXPECT_TRUE(result.rip_relative) << hex(c.bytes);
+        EXPECT_EQ(result.rip_displacement_at, c.at) << hex(c.bytes);
+    }
+}
+
 TEST(InstructionDecoder, NearBranchesWithOperandSizeAreVendorSpecific) {
     // Intel ignores 66 on near jmp/call/jcc in 64-bit mode, AMD reads a rel16: refused.
     EXPECT_TRUE(refused({0x66, 0xe8, 1, 2, 3, 4}));
