@@ -1,11 +1,15 @@
 // The compiler emits calls to these even in freestanding code; host tests use libc's.
 #include "lib/string.h"
 
+#include <stdint.h>
+
 extern "C" {
 
 void* memcpy(void* destination, const void* source, size_t count) {
     void* cursor = destination;
-    asm volatile("rep movsb" : "+D"(cursor), "+S"(source), "+c"(count) : : "memory");
+    size_t words = count / 8, rest = count % 8;
+    asm volatile("rep movsq" : "+D"(cursor), "+S"(source), "+c"(words) : : "memory");
+    asm volatile("rep movsb" : "+D"(cursor), "+S"(source), "+c"(rest) : : "memory");
     return destination;
 }
 
@@ -25,7 +29,10 @@ void* memmove(void* destination, const void* source, size_t count) {
 
 void* memset(void* destination, int value, size_t count) {
     void* cursor = destination;
-    asm volatile("rep stosb" : "+D"(cursor), "+c"(count) : "a"(value) : "memory");
+    uint64_t pattern = 0x0101010101010101ull * static_cast<unsigned char>(value);
+    size_t words = count / 8, rest = count % 8;
+    asm volatile("rep stosq" : "+D"(cursor), "+c"(words) : "a"(pattern) : "memory");
+    asm volatile("rep stosb" : "+D"(cursor), "+c"(rest) : "a"(pattern) : "memory");
     return destination;
 }
 
