@@ -140,7 +140,11 @@ rows_begin() { # script-name tool...
     trap 'rm -rf "$work"' EXIT
 
     declare -gA why_not=()
-    if ! [[ -x $ingot ]] || ! "$ingot" run --help 2>&1 | grep -Eq '(^|[ ,])--net[ ,]'; then
+    # The help is read whole first: with pipefail, grep -q leaving early can end `ingot run
+    # --help` with SIGPIPE and fail the pipe.
+    local run_help=""
+    [[ -x $ingot ]] && run_help=$("$ingot" run --help 2>&1)
+    if ! grep -Eq '(^|[ ,])--net[ ,]' <<<"$run_help"; then
         why_not[ingot-hvt]="not available (ingot run has no --net in this build)"
         why_not[ingot-qemu]=${why_not[ingot-hvt]}
     fi
