@@ -183,6 +183,37 @@ static void* write_later(void* argument) {
     return NULL;
 }
 
+// A blocking read through a rewritten site, interrupted by signals: with SA_RESTART it resumes
+// (the kernel rewinds to the site: the kept syscall traps, a short jump goes through the stub
+// again) until the data comes; without, it ends with EINTR.
+static void check_restarts(const char* name, long (*reader)(long, void*, long), int pipe_fds[2]) {
+    char byte, check_name[64], detail[160];
+    pthread_t writer;
+    on_alarm(SA_RESTART);
+    // Two reads first: a site is rewritten when it traps the second time.
+    if (write(pipe_fds[1], "yy", 2) != 2 || reader(pipe_fds[0], &byte, 1) != 1 ||
+        reader(pipe_fds[0], &byte, 1) != 1)
+        abort();
+    pthread_create(&writer, NULL, write_later, &pipe_fds[1]);
+    signals_seen = 0;
+    interval_timer(20000);
+    long got = reader(pipe_fds[0], &byte, 1);
+    interval_timer(0);
+    pthread_join(writer, NULL);
+    snprintf(check_name, sizeof check_name, "restarted_%s", name);
+    snprintf(detail, sizeof detail, "read returned %ld after %d signals", got, (int)signals_seen);
+    check(check_name, got == 1 && byte == 'x' && signals_seen >= 1, detail);
+
+    on_alarm(0);
+    signals_seen = 0;
+    interval_timer(20000);
+    got = reader(pipe_fds[0], &byte, 1);
+    interval_timer(0);
+    snprintf(check_name, sizeof check_name, "interrupted_%s", name);
+    snprintf(detail, sizeof detail, "read returned %ld after %d signals", got, (int)signals_seen);
+    check(check_name, got == -EINTR && signals_seen >= 1, detail);
+}
+
 static double seconds(void) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
@@ -253,52 +284,12 @@ int main(int argc, char** argv) {
              (int)signals_seen);
     check("signals_during_calls", wrong == 0 && signals_seen >= 3, detail);
 
-    // A blocking read through a rewritten site, interrupted by signals: with SA_RESTART it
-    // resumes (the kernel rewinds to the syscall, which traps) until the data comes.
+    // Blocking reads through both kinds of rewritten site.
     int pipe_fds[2];
-    char byte;
-    // Two reads first: a site is rewritten when it traps the second time.
-    if (pipe(pipe_fds) != 0 || write(pipe_fds[1], "yy", 2) != 2 ||
-        own_read(pipe_fds[0], &byte, 1) != 1 || own_read(pipe_fds[0], &byte, 1) != 1)
+    if (pipe(pipe_fds) != 0)
         abort();
-    pthread_t writer;
-    pthread_create(&writer, NULL, write_later, &pipe_fds[1]);
-    signals_seen = 0;
-    interval_timer(20000);
-    long got = own_read(pipe_fds[0], &byte, 1);
-    interval_timer(0);
-    pthread_join(writer, NULL);
-    snprintf(detail, sizeof detail, "read returned %ld after %d signals", got, (int)signals_seen);
-    check("restarted_read", got == 1 && byte == 'x' && signals_seen >= 1, detail);
-
-    on_alarm(0);
-    signals_seen = 0;
-    interval_timer(20000);
-    got = own_read(pipe_fds[0], &byte, 1);
-    interval_timer(0);
-    snprintf(detail, sizeof detail, "read returned %ld after %d signals", got, (int)signals_seen);
-    check("interrupted_read", got == -EINTR && signals_seen >= 1, detail);
-
-    // The same through a site that became a short jump: a restart goes through it again.
-    on_alarm(SA_RESTART);
-    if (write(pipe_fds[1], "yy", 2) != 2 || own_short_read(pipe_fds[0], &byte, 1) != 1 ||
-        own_short_read(pipe_fds[0], &byte, 1) != 1)
-        abort();
-    pthread_create(&writer, NULL, write_later, &pipe_fds[1]);
-    signals_seen = 0;
-    interval_timer(20000);
-    got = own_short_read(pipe_fds[0], &byte, 1);
-    interval_timer(0);
-    pthread_join(writer, NULL);
-    snprintf(detail, sizeof detail, "read returned %ld after %d signals", got, (int)signals_seen);
-    check("restarted_short_read", got == 1 && byte == 'x' && signals_seen >= 1, detail);
-    on_alarm(0);
-    signals_seen = 0;
-    interval_timer(20000);
-    got = own_short_read(pipe_fds[0], &byte, 1);
-    interval_timer(0);
-    snprintf(detail, sizeof detail, "read returned %ld after %d signals", got, (int)signals_seen);
-    check("interrupted_short_read", got == -EINTR && signals_seen >= 1, detail);
+    check_restarts("read", own_read, pipe_fds);
+    check_restarts("short_read", own_short_read, pipe_fds);
 
     return failures;
 }
