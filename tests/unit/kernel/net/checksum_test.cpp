@@ -1,3 +1,5 @@
+#include <random>
+
 #include "kernel/net/net_test_support.h"
 
 #include "net/checksum.h"
@@ -40,6 +42,27 @@ TEST(NetChecksum, PiecesOfAnyLengthSumAsTheWhole) {
             sum.add(data.data() + split2, data.size() - split2);
             EXPECT_EQ(sum.checksum(), whole) << first << "+" << second;
         }
+    }
+}
+
+// Against RFC 1071's definition, a 16-bit big-endian word at a time, over random bytes cut
+// into random pieces (odd starts and lengths included).
+TEST(NetChecksum, AgreesWithTheDefinitionOverRandomPieces) {
+    std::mt19937 random(1071);
+    for (int round = 0; round < 200; ++round) {
+        Bytes data(random() % 3000);
+        for (auto& byte : data)
+            byte = static_cast<uint8_t>(random());
+        uint64_t reference = 0;
+        for (size_t i = 0; i < data.size(); i += 2)
+            reference += (uint32_t(data[i]) << 8) | (i + 1 < data.size() ? data[i + 1] : 0);
+        ChecksumAccumulator sum;
+        for (size_t offset = 0; offset < data.size();) {
+            size_t piece = std::min<size_t>(data.size() - offset, random() % 70);
+            sum.add(data.data() + offset, piece);
+            offset += piece;
+        }
+        EXPECT_EQ(sum.folded(), fold_checksum(reference)) << data.size() << " bytes";
     }
 }
 
