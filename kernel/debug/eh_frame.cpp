@@ -71,25 +71,42 @@ ErrorOr<Cie> parse_cie(const CfiBytes& eh_frame, uint64_t offset) {
     return cie;
 }
 
+// .eh_frame_hdr up to its entry count (LSB, "Exception Frame Header"): version 1, the
+// encodings of the .eh_frame pointer, of the count and of the table, then the pointer. The
+// reader is left at the count. ENOENT for another version.
+struct HeaderStart {
+    uint64_t frame;
+    uint8_t count_encoding;
+    uint8_t table_encoding;
+};
+
+ErrorOr<HeaderStart> read_header_start(CfiReader& reader, uint64_t header_address) {
+    if (TRY(reader.u8()) != 1)
+        return ENOENT;
+    uint8_t frame_encoding = TRY(reader.u8());
+    uint8_t count_encoding = TRY(reader.u8());
+    uint8_t table_encoding = TRY(reader.u8());
+    uint64_t frame = TRY(reader.pointer(frame_encoding, header_address));
+    return HeaderStart{frame, count_encoding, table_encoding};
+}
+
 } // namespace
+
+ErrorOr<uint64_t> EhFrame::indexed_frame(const CfiBytes& header) {
+    CfiReader reader(header);
+    return TRY(read_header_start(reader, header.address)).frame;
+}
 
 EhFrame::EhFrame(const CfiBytes& eh_frame, const CfiBytes& header) : m_eh_frame(eh_frame) {
     // A header that does not parse, or describes another .eh_frame, is ignored: the scan
     // still works.
     CfiReader reader(header);
-    auto version = reader.u8();
-    auto frame_encoding = reader.u8();
-    auto count_encoding = reader.u8();
-    auto table_encoding = reader.u8();
-    if (version.is_error() || version.value() != 1 || frame_encoding.is_error() ||
-        count_encoding.is_error() || table_encoding.is_error())
+    auto start = read_header_start(reader, header.address);
+    if (start.is_error() || start.value().frame != eh_frame.address ||
+        start.value().count_encoding == pointer_encoding::omit)
         return;
-    auto frame = reader.pointer(frame_encoding.value(), header.address);
-    if (frame.is_error() || frame.value() != eh_frame.address ||
-        count_encoding.value() == pointer_encoding::omit)
-        return;
-    auto count = reader.pointer(count_encoding.value(), header.address);
-    size_t entry_size = 2 * CfiReader::pointer_size(table_encoding.value());
+    auto count = reader.pointer(start.value().count_encoding, header.address);
+    size_t entry_size = 2 * CfiReader::pointer_size(start.value().table_encoding);
     if (count.is_error() || entry_size == 0 ||
         count.value() > (header.size - reader.offset()) / entry_size)
         return;
@@ -99,7 +116,7 @@ EhFrame::EhFrame(const CfiBytes& eh_frame, const CfiBytes& header) : m_eh_frame(
     m_header = header;
     m_table = table.value();
     m_table_count = count.value();
-    m_table_encoding = table_encoding.value();
+    m_table_encoding = start.value().table_encoding;
 }
 
 ErrorOr<Fde> EhFrame::find(uint64_t pc) const {

@@ -24,6 +24,10 @@ public:
     // `header`: .eh_frame_hdr, empty when the program has none.
     EhFrame(const CfiBytes& eh_frame, const CfiBytes& header);
 
+    // Where the .eh_frame that the .eh_frame_hdr `header` indexes begins; ENOENT for a header
+    // of another version, EINVAL for one cut short.
+    static ErrorOr<uint64_t> indexed_frame(const CfiBytes& header);
+
     bool present() const { return m_eh_frame.size > 0; }
     // Found through .eh_frame_hdr's sorted table, not by a scan.
     bool indexed() const { return m_table_count > 0; }

@@ -69,15 +69,7 @@ EhFrame find_program_cfi(const uint8_t* file, size_t size, uint64_t load_bias) {
 }
 
 ErrorOr<EhFrame> find_loaded_cfi(const CfiBytes& header, const CfiBytes& readable) {
-    // Version, the encodings of the .eh_frame pointer, the count and the table, then the
-    // pointer (LSB, "Exception Frame Header"); EhFrame checks the rest.
-    CfiReader reader(header);
-    if (TRY(reader.u8()) != 1)
-        return ENOENT;
-    uint8_t frame_encoding = TRY(reader.u8());
-    TRY(reader.u8());
-    TRY(reader.u8());
-    uint64_t frame = TRY(reader.pointer(frame_encoding, header.address));
+    uint64_t frame = TRY(EhFrame::indexed_frame(header));
     if (frame < readable.address || frame - readable.address >= readable.size)
         return ENOENT;
     uint64_t offset = frame - readable.address;

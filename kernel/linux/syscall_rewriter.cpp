@@ -1,7 +1,6 @@
 #include "linux/syscall_rewriter.h"
 
 #include "debug/program_cfi.h"
-#include "lib/string.h"
 #include "lib/utility.h"
 #include "linux/syscall_site.h"
 #include "loader/elf.h"
@@ -22,7 +21,6 @@ constexpr uint64_t largest_function = 1 << 20;
 constexpr size_t largest_padding = 32;
 // A library's .eh_frame_hdr and .eh_frame together (libLLVM's are about 10 MiB).
 constexpr uint64_t largest_unwind_tables = 64ull << 20;
-constexpr uint32_t segment_eh_frame_header = 0x6474e550; // PT_GNU_EH_FRAME
 
 bool enabled;
 uint64_t call_entry;
@@ -53,8 +51,7 @@ template <typename T> ErrorOr<const T*> user_object(uint64_t address, size_t cou
 // interpreter), read in place through its PT_GNU_EH_FRAME.
 ErrorOr<debug::EhFrame> loaded_cfi(uint64_t base) {
     const auto* header = TRY(user_object<elf::Header>(base));
-    if (header->ident[0] != 0x7f || memcmp(header->ident + 1, "ELF", 3) != 0 ||
-        header->type != elf::type_shared ||
+    if (!elf::is_x86_64(*header) || header->type != elf::type_shared ||
         header->program_header_size != sizeof(elf::ProgramHeader))
         return ENOEXEC;
     const auto* segments = TRY(user_object<elf::ProgramHeader>(base + header->program_header_offset,
@@ -64,7 +61,7 @@ ErrorOr<debug::EhFrame> loaded_cfi(uint64_t base) {
     for (size_t i = 0; i < header->program_header_count; ++i) {
         if (segments[i].type == elf::segment_load && segments[i].virtual_address < lowest)
             lowest = segments[i].virtual_address;
-        if (segments[i].type == segment_eh_frame_header)
+        if (segments[i].type == elf::segment_eh_frame_header)
             frame_header = &segments[i];
     }
     if (!frame_header || lowest == UINT64_MAX)
@@ -121,8 +118,9 @@ ErrorOr<Function> function_at(uint64_t address, debug::EhFrame& loaded) {
     return Function{fde.pc_begin, fde.pc_end};
 }
 
+// In the order function_at() asks them: the program's symbols before its unindexed .eh_frame.
 bool in_a_function(uint64_t address, const debug::EhFrame& loaded) {
-    return !program.cfi.find(address).is_error() || program.symbols.lookup(address) ||
+    return program.symbols.lookup(address) || !program.cfi.find(address).is_error() ||
            !loaded.find(address).is_error();
 }
 

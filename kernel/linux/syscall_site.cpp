@@ -42,14 +42,14 @@ public:
         if (end - start >= jump_length && m_count < capacity)
             m_runs[m_count++] = {start, end};
     }
-    // A branch of the function lands on `target` (from the function's start, maybe outside),
-    // or anywhere before `end`.
+    // A branch of the function lands on `target` (from the function's start, maybe outside).
     void branch_to(int64_t target) {
         for (size_t i = 0; i < m_count; ++i) {
             if (target >= int64_t(m_runs[i].start) && target < int64_t(m_runs[i].end))
                 m_runs[i].lands_a_branch = true;
         }
     }
+    // A jump table may land anywhere before `end`.
     void branches_anywhere_before(size_t end) {
         for (size_t i = 0; i < m_count; ++i) {
             if (m_runs[i].start < end)

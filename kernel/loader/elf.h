@@ -42,10 +42,18 @@ inline constexpr uint32_t segment_load = 1;
 inline constexpr uint32_t segment_interpreter = 3;
 inline constexpr uint32_t segment_program_headers = 6;
 inline constexpr uint32_t segment_tls = 7;
+inline constexpr uint32_t segment_eh_frame_header = 0x6474e550; // PT_GNU_EH_FRAME
 inline constexpr uint32_t flag_execute = 1;
 inline constexpr uint32_t flag_write = 2;
 inline constexpr uint32_t flag_read = 4;
 inline constexpr uint32_t section_symbol_table = 2;
 inline constexpr uint8_t symbol_function = 2; // the low 4 bits of Symbol::info
+
+// An x86-64 ELF file: the magic, the 64-bit class, little-endian data, machine x86-64.
+inline bool is_x86_64(const Header& header) {
+    return header.ident[0] == 0x7f && header.ident[1] == 'E' && header.ident[2] == 'L' &&
+           header.ident[3] == 'F' && header.ident[4] == 2 && header.ident[5] == 1 &&
+           header.machine == machine_x86_64;
+}
 
 } // namespace kernel::elf

@@ -34,11 +34,7 @@ ErrorOr<void> read_exactly(vfs::Inode& file, uint64_t offset, void* destination,
 ErrorOr<void> read_header(vfs::Inode& file, elf::Header& header) {
     if (read_exactly(file, 0, &header, sizeof header).is_error())
         return ENOEXEC;
-    if (memcmp(header.ident,
-               "\x7f"
-               "ELF",
-               4) != 0 ||
-        header.ident[4] != 2 || header.ident[5] != 1 || header.machine != elf::machine_x86_64 ||
+    if (!elf::is_x86_64(header) ||
         (header.type != elf::type_executable && header.type != elf::type_shared))
         return ENOEXEC;
     if (header.program_header_size != sizeof(elf::ProgramHeader) ||

@@ -23,11 +23,7 @@ ErrorOr<void> validate(const uint8_t* image, size_t size, elf::Header& header) {
     if (size < sizeof header)
         return EINVAL;
     memcpy(&header, image, sizeof header);
-    if (memcmp(header.ident,
-               "\x7f"
-               "ELF",
-               4) != 0 ||
-        header.ident[4] != 2 || header.ident[5] != 1 || header.machine != elf::machine_x86_64 ||
+    if (!elf::is_x86_64(header) ||
         (header.type != elf::type_executable && header.type != elf::type_shared) ||
         header.program_header_size != sizeof(elf::ProgramHeader) ||
         header.program_header_count == 0)
