@@ -3,8 +3,8 @@
 #include "fs/fd_table.h"
 #include "fs/io_vectors.h"
 #include "fs/pipe.h"
-#include "fs/socket_file.h"
 #include "lib/utility.h"
+#include "linux/inet_socket_calls.h"
 #include "linux/lock_syscalls.h"
 #include "linux/signals.h"
 #include "linux/syscall_table.h"
@@ -29,15 +29,6 @@ ErrorOr<long> with_broken_pipe_signal(ErrorOr<long> result) {
     return result;
 }
 
-// A socket moves a datagram whole across the buffers, as sendmsg/recvmsg do.
-template <bool Writing>
-ErrorOr<long> transfer_socket_vector(SocketFile& socket, IoVectors& vectors) {
-    if (Writing)
-        return with_broken_pipe_signal(as_syscall_result(socket.send_vectors(vectors, 0, nullptr)));
-    auto receipt = TRY(socket.receive_vectors(vectors, 0));
-    return static_cast<long>(receipt.copied);
-}
-
 template <bool Writing>
 ErrorOr<long> transfer_vector(int fd, UserPointer user_vectors, uint64_t count) {
     auto file = TRY(fd_table::get_reference(fd));
@@ -48,7 +39,7 @@ ErrorOr<long> transfer_vector(int fd, UserPointer user_vectors, uint64_t count) 
     TRY(read_io_vectors(user_vectors.address, count, Writing ? Access::Read : Access::Write,
                         vectors));
     if (file->kind() == FileKind::Socket)
-        return transfer_socket_vector<Writing>(static_cast<SocketFile&>(*file), vectors);
+        return inet_socket_calls()->transfer_vectors(*file, vectors, Writing);
     if (file->kind() == FileKind::UnixSocket)
         return unix_socket_calls::transfer_vectors(static_cast<UnixSocketFile&>(*file), vectors,
                                                    Writing);

@@ -3,8 +3,8 @@
 // (what web servers use it for).
 #include "fs/fd_table.h"
 #include "fs/inode_file.h"
-#include "fs/socket_file.h"
 #include "fs/transfer_limits.h"
+#include "linux/inet_socket_calls.h"
 #include "linux/syscall_table.h"
 #include "mm/user_memory.h"
 
@@ -74,8 +74,7 @@ constexpr size_t stream_chunk = 256 * 1024;
 // 1 MiB file at 8 MB/s that way.) Only what the socket took is consumed from the source; an
 // error after some bytes went returns the count. A blocking socket takes all of `length`, as
 // Linux's sendfile does, unless a signal comes.
-ErrorOr<size_t> send_to_socket(InodeFile& source, uint64_t from, SocketFile& destination,
-                               size_t length) {
+ErrorOr<size_t> send_to_socket(InodeFile& source, uint64_t from, File& destination, size_t length) {
     Bounce bounce;
     if (!bounce.bytes)
         return ENOMEM;
@@ -87,7 +86,7 @@ ErrorOr<size_t> send_to_socket(InodeFile& source, uint64_t from, SocketFile& des
             return done ? ErrorOr<size_t>(done) : got.error();
         if (got.value() == 0)
             break;
-        auto sent = destination.send(bounce.bytes, got.value(), 0, nullptr);
+        auto sent = inet_socket_calls()->send_stream(destination, bounce.bytes, got.value());
         if (sent.is_error())
             return done ? ErrorOr<size_t>(done) : sent.error();
         done += sent.value();
@@ -145,9 +144,8 @@ ErrorOr<long> sys_sendfile(int out_fd, int in_fd, UserPointer offset, size_t cou
             return EINVAL;
         copied = TRY(copy_range(*source, from, *destination, destination->position(), length));
         destination->set_position(destination->position() + copied);
-    } else if (output->kind() == FileKind::Socket &&
-               static_cast<SocketFile&>(*output).type() == SocketFile::Type::Stream) {
-        copied = TRY(send_to_socket(*source, from, static_cast<SocketFile&>(*output), length));
+    } else if (output->kind() == FileKind::Socket && inet_socket_calls()->is_stream(*output)) {
+        copied = TRY(send_to_socket(*source, from, *output, length));
     } else {
         copied = TRY(send_to_stream(*source, from, *output, length));
     }

@@ -3,6 +3,7 @@
 // from interrupt context.
 #include "net/network.h"
 
+#include "components/component.h"
 #include "lib/log.h"
 #include "linux/entropy.h"
 #include "net/no_link_device.h"
@@ -92,6 +93,10 @@ void start_network(bool report) {
     }
 }
 
+const InterfaceConfig* configured_interface() {
+    return the_stack && platform::net_device() ? &the_stack->config() : nullptr;
+}
+
 void finish_output() {
     if (!the_stack)
         return;
@@ -124,5 +129,7 @@ net::NetworkStack* network_stack() {
     }
     return the_stack;
 }
+
+INGOT_COMPONENT(abi::component_net);
 
 } // namespace kernel

@@ -1,4 +1,5 @@
-// The machine's network stack, for the socket calls.
+// The machine's network stack: the network component's face to the rest of the kernel
+// (components/without_net.cpp is what a kernel built without it has instead).
 #pragma once
 
 #include "net/stack.h"
@@ -15,6 +16,9 @@ namespace net {
 // interface (waiting a few seconds for DHCP when asked) and hands the scheduler its polling.
 // `report`: log the interface's settings (--boot-trace).
 void start_network(bool report);
+// The interface's settings once start_network() configured it over the platform's device;
+// null without a device.
+const InterfaceConfig* configured_interface();
 // The program is exiting: on Linux its sockets would go on delivering what it wrote, but the
 // VM ends with it, so wait (at most a few seconds) until TCP's peers have acknowledged it all.
 void finish_output();

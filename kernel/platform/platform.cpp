@@ -1,8 +1,6 @@
 #include "platform/platform.h"
 
-#include "platform/hvt/hvt_events.h"
 #include "platform/platform_interface.h"
-#include "platform/pvh/pvh_interrupts.h"
 #include "sched/scheduler.h"
 
 namespace kernel::platform {
@@ -11,21 +9,22 @@ namespace {
 // pvh's boot code selects itself before it logs anything; hvt's kernel_main does not log
 // before initialize().
 abi::Platform current = abi::Platform::Hvt;
-bool is_hvt() {
-    return current == abi::Platform::Hvt;
-}
+const Operations* operations;
 } // namespace
 
 void initialize(const abi::BootInfo& boot_info) {
-    current = boot_info.platform;
-    if (is_hvt())
-        hvt::initialize(boot_info);
-    else
-        pvh::initialize(boot_info);
+    select(boot_info.platform);
+    operations->initialize(boot_info);
 }
 
+// A kernel entered through a platform it was built without has no way even to say so: the
+// host checks an image's components before it boots one (`ingot run`), so this is a foreign
+// loader's doing.
 void select(abi::Platform platform) {
     current = platform;
+    operations = platform == abi::Platform::Hvt ? hvt::operations() : pvh::operations();
+    if (!operations)
+        __builtin_trap();
 }
 
 abi::Platform active() {
@@ -33,72 +32,53 @@ abi::Platform active() {
 }
 
 ErrorOr<size_t> console_write(abi::ConsoleStream stream, const void* data, size_t length) {
-    return is_hvt() ? hvt::console_write(stream, data, length)
-                    : pvh::console_write(stream, data, length);
+    return operations->console_write(stream, data, length);
 }
 
 ErrorOr<size_t> console_read(void* data, size_t length) {
-    return is_hvt() ? hvt::console_read(data, length) : pvh::console_read(data, length);
+    return operations->console_read(data, length);
 }
 
 uint64_t wait_for_events(uint64_t interest, uint64_t timeout_ns) {
-    return is_hvt() ? hvt::wait_for_events(interest, timeout_ns)
-                    : pvh::wait_for_events(interest, timeout_ns);
+    return operations->wait_for_events(interest, timeout_ns);
 }
 
 void exit(int status) {
-    if (is_hvt())
-        hvt::exit(status);
-    pvh::exit(status);
+    operations->exit(status);
 }
 
 void crash(const abi::CrashArgs& crash) {
-    if (is_hvt())
-        hvt::crash(crash);
-    pvh::crash(crash);
+    operations->crash(crash);
 }
 
 abi::StreamKind stream_kind(int fd) {
-    return is_hvt() ? hvt::stream_kind(fd) : pvh::stream_kind(fd);
+    return operations->stream_kind(fd);
 }
 
 void flush_tlb() {
-    if (is_hvt())
-        hvt::flush_tlb();
-    else
-        pvh::flush_tlb();
+    operations->flush_tlb();
 }
 
-} // namespace kernel::platform
-
-namespace kernel::platform {
-
 void start_devices() {
-    if (is_hvt())
-        hvt::start_devices();
-    else
-        pvh::start_devices();
+    operations->start_devices();
 }
 
 net::NetDevice* net_device() {
-    return is_hvt() ? hvt::net_device() : pvh::net_device();
+    return operations->net_device();
 }
 
 net::InterfaceConfig net_config() {
-    return is_hvt() ? hvt::net_config() : pvh::net_config();
+    return operations->net_config();
 }
 
 volatile uint64_t* host_signals(uint64_t program_load_bias) {
-    return is_hvt() ? hvt::host_signals(program_load_bias) : pvh::host_signals(program_load_bias);
+    return operations->host_signals(program_load_bias);
 }
 
 } // namespace kernel::platform
 
-// interrupt_entry.S's entry into C++ for both platforms (pvh's IDT, hvt's monitor events).
 extern "C" int interrupt_dispatch(kernel::InterruptFrame& frame) {
-    using namespace kernel;
-    return platform::active() == abi::Platform::Hvt ? hvt::dispatch_event(frame)
-                                                    : pvh::dispatch_interrupt(frame);
+    return kernel::platform::operations->dispatch_interrupt(frame);
 }
 
 extern "C" void preempt_current() {

@@ -1,6 +1,7 @@
-// What the rest of the kernel needs from the machine it runs on. One kernel serves both
-// platforms: the entry point it was started through (hvt: the Ingot monitor's 64-bit entry;
-// pvh: the PVH note's 32-bit entry) selects the implementation once, at boot.
+// What the rest of the kernel needs from the machine it runs on. A kernel carries one platform
+// or both (abi::component_hvt, component_pvh): the entry point it was started through (hvt: the
+// Ingot monitor's 64-bit entry; pvh: the PVH note's 32-bit entry) selects the implementation
+// once, at boot (platform_interface.h).
 #pragma once
 
 #include "lib/error_or.h"

@@ -17,7 +17,7 @@
     .long 4  // descriptor size
     .long 18 // XEN_ELFNOTE_PHYS32_ENTRY
     .asciz "Xen"
-    .long pvh_entry_physical
+    .long PHYSICAL(pvh_entry)
 
     .section .text.entry, "ax"
     .code32

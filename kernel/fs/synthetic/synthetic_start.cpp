@@ -50,12 +50,10 @@ struct NetworkFacts {
 
 NetworkFacts network_facts() {
     NetworkFacts facts;
-    if (!platform::net_device())
-        return facts;
-    if (net::NetworkStack* stack = network_stack()) {
-        facts.address = stack->config().address.value;
-        facts.address6 = stack->config().address6;
-        facts.dns = stack->config().dns.value;
+    if (const net::InterfaceConfig* config = net::configured_interface()) {
+        facts.address = config->address.value;
+        facts.address6 = config->address6;
+        facts.dns = config->dns.value;
     }
     return facts;
 }

@@ -1,6 +1,7 @@
 // The hvt platform: everything goes through the Ingot monitor's hypercalls.
 #include "platform/platform_interface.h"
 
+#include "components/component.h"
 #include "fs/p9/volume_list.h"
 #include "lib/log.h"
 #include "lib/string.h"
@@ -196,6 +197,29 @@ net::InterfaceConfig net_config() {
     memcpy(config.gateway6.bytes, network_info.gateway6, sizeof config.gateway6.bytes);
     config.prefix_length6 = network_info.prefix_length6;
     return config;
+}
+
+namespace {
+constexpr platform::Operations table{
+    .initialize = initialize,
+    .console_write = console_write,
+    .console_read = console_read,
+    .wait_for_events = wait_for_events,
+    .exit = exit,
+    .crash = crash,
+    .stream_kind = stream_kind,
+    .flush_tlb = flush_tlb,
+    .start_devices = start_devices,
+    .net_device = net_device,
+    .net_config = net_config,
+    .host_signals = host_signals,
+    .dispatch_interrupt = dispatch_event,
+};
+INGOT_COMPONENT(abi::component_hvt);
+} // namespace
+
+const platform::Operations* operations() {
+    return &table;
 }
 
 } // namespace kernel::hvt

@@ -1,0 +1,31 @@
+// What a kernel built without the network component (abi::component_net) has in its place:
+// no stack, no inet sockets (socket() answers ENOSYS through components/missing_component.h),
+// and a network device, should the VM have one, left unused.
+#include "lib/log.h"
+#include "linux/inet_socket_calls.h"
+#include "net/network.h"
+#include "platform/platform.h"
+
+namespace kernel {
+
+const InetSocketCalls* inet_socket_calls() {
+    return nullptr;
+}
+
+namespace net {
+
+void start_network(bool) {
+    if (platform::net_device())
+        klog("net: the VM has a network device, but this image was built without the 'net' "
+             "component (build it with 'ingot build --with net')");
+}
+
+const InterfaceConfig* configured_interface() {
+    return nullptr;
+}
+
+void finish_output() {}
+
+} // namespace net
+
+} // namespace kernel
