@@ -6,6 +6,8 @@
 #include "support/file.h"
 #include "support/size.h"
 
+#include <ingot/abi/components.h>
+
 #include <fmt/format.h>
 
 #include <sys/stat.h>
@@ -21,6 +23,8 @@ struct BuildSettings {
     std::string tag;         // --tag: the archive's reference name
     ProgramOptions options;
     FileOptions files;
+    ComponentOptions components;
+    std::string platform = "all"; // --platform
 };
 
 // The same file by device and inode, not by name: `-o ./hello`, a symlink to the program or a
@@ -64,8 +68,15 @@ int build(const BuildSettings& settings) {
          {std::pair{&settings.output, "-o"}, {&settings.oci_archive, "--oci-archive"}})
         if (!path->empty())
             refuse_output_over_program(settings, *path, option);
+    ComponentOptions components = settings.components;
+    if (settings.platform == "hvt")
+        components.platforms = abi::component_hvt;
+    else if (settings.platform == "pvh")
+        components.platforms = abi::component_pvh;
+    else
+        components.platforms = abi::platform_components;
     std::vector<uint8_t> image =
-        pack_program(settings.program, settings.options, settings.files,
+        pack_program(settings.program, settings.options, settings.files, components,
                      settings.output.empty() ? settings.oci_archive : settings.output);
     if (!settings.oci_archive.empty())
         write_archive(settings, image);
@@ -115,6 +126,12 @@ void add_build_command(CLI::App& app, Action& action) {
         ->type_name("TAG");
     add_program_options(*command, settings->options);
     add_file_options(*command, settings->files);
+    add_component_options(*command, settings->components);
+    command
+        ->add_option("--platform", settings->platform,
+                     "Where the image will run: hvt (Ingot's KVM monitor), pvh (QEMU, "
+                     "Firecracker) or all (the default); the kernel carries only those")
+        ->check(CLI::IsMember({"hvt", "pvh", "all"}));
     command->add_option("arguments", settings->options.arguments,
                         "Arguments stored in the image (after --)");
     command->callback([settings, &action] { action = [settings] { return build(*settings); }; });

@@ -1,7 +1,7 @@
 #include "cli/commands.h"
-#include "image/elf_file.h"
 #include "image/filesystem_listing.h"
 #include "image/image.h"
+#include "image/kernel_components.h"
 #include "image/oci_archive_reader.h"
 #include "image/program_check.h"
 #include "support/error.h"
@@ -9,6 +9,7 @@
 #include "support/size.h"
 
 #include <fmt/format.h>
+#include <ingot/abi/components.h>
 
 #include <filesystem>
 
@@ -54,10 +55,13 @@ int inspect_image(const InspectSettings& settings) {
                    archived->tag.empty() ? "" : " tagged ", archived->tag, archived->image_path);
     fmt::print("image       {} ({})\n", archived ? archived->image_path : path,
                format_size(image.bytes.size()));
-    bool pvh = ElfFile(image.bytes, path).has_pvh_entry_note();
-    fmt::print("kernel      {} in memory, entry {:#x}, {} symbols, platforms {}\n",
-               format_size(image.kernel_size), image.entry, image.payload.symbol_count,
-               pvh ? "hvt, pvh" : "hvt");
+    uint32_t components = kernel_components(image.bytes, path);
+    fmt::print("kernel      {} in memory, entry {:#x}, {} symbols\n",
+               format_size(image.kernel_size), image.entry, image.payload.symbol_count);
+    fmt::print("components  {}", component_list(components));
+    if (uint32_t left_out = abi::all_components & ~components)
+        fmt::print(" (left out: {})", component_list(left_out));
+    fmt::print("\n");
     fmt::print("program     {} ({}), entry {:#x}, spans {}{}\n", format_size(image.program.size()),
                program_kind(program), program.entry, format_size(program.memory_span),
                program.has_symbols ? ", with symbols" : ", stripped");

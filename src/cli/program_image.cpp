@@ -1,7 +1,6 @@
 #include "cli/program_image.h"
 
 #include "cli/program_manifest.h"
-#include "image/embedded_kernel.h"
 #include "image/filesystem_builder.h"
 #include "image/image.h"
 #include "image/library_closure.h"
@@ -37,9 +36,11 @@ std::string rootfs_program(const std::string& program) {
 }
 
 // A dynamically linked program brings its loader and libraries, and those of the ELF modules
-// the user added for dlopen (library_closure.h). A static program brings nothing.
-void add_library_closure(FilesystemBuilder& builder, const std::string& program,
-                         const FileOptions& files, const std::vector<PathMapping>& added) {
+// the user added for dlopen (library_closure.h); returns their host paths. A static program
+// brings nothing.
+std::vector<std::string> add_library_closure(FilesystemBuilder& builder, const std::string& program,
+                                             const FileOptions& files,
+                                             const std::vector<PathMapping>& added) {
     ClosureRequest request;
     if (files.rootfs.empty()) {
         // What is not a program at all is named as such before any library is looked for.
@@ -56,12 +57,16 @@ void add_library_closure(FilesystemBuilder& builder, const std::string& program,
     request.added = added;
     request.modules = find_added_modules(added);
     LibraryClosure closure = collect_library_closure(request);
+    std::vector<std::string> host_paths;
     if (closure.interpreter.empty())
-        return;
-    for (const ClosureFile& file : closure.files)
+        return host_paths;
+    for (const ClosureFile& file : closure.files) {
         builder.add_file(file.host_path, file.guest_path);
+        host_paths.push_back(file.host_path);
+    }
     for (const GuestSymlink& link : closure.symlinks)
         builder.add_symlink(link.guest_path, link.target);
+    return host_paths;
 }
 
 } // namespace
@@ -80,6 +85,23 @@ void add_file_options(CLI::App& command, FileOptions& files) {
         ->type_name("DIR");
 }
 
+void add_component_options(CLI::App& command, ComponentOptions& components) {
+    command
+        .add_option("--with", components.with,
+                    "Give the image's kernel this component even if the program's symbols do not "
+                    "call for it: net (the TCP/IP stack)")
+        ->type_name("NAME[,NAME...]")
+        ->delimiter(',')
+        ->allow_extra_args(false);
+    command
+        .add_option("--without", components.without,
+                    "Leave this component out of the image's kernel; calls into it fail with "
+                    "ENOSYS: net")
+        ->type_name("NAME[,NAME...]")
+        ->delimiter(',')
+        ->allow_extra_args(false);
+}
+
 std::string program_host_path(const std::string& program, const FileOptions& files) {
     if (files.rootfs.empty())
         return program;
@@ -87,7 +109,8 @@ std::string program_host_path(const std::string& program, const FileOptions& fil
 }
 
 std::vector<uint8_t> pack_program(const std::string& program, const ProgramOptions& options,
-                                  const FileOptions& files, const std::string& name) {
+                                  const FileOptions& files, const ComponentOptions& components,
+                                  const std::string& name) {
     FilesystemBuilder builder;
     if (!files.rootfs.empty()) {
         check_rootfs(files.rootfs);
@@ -98,7 +121,7 @@ std::vector<uint8_t> pack_program(const std::string& program, const ProgramOptio
         added.push_back(parse_add_argument(argument));
         builder.add_file(added.back().host_path, added.back().guest_path);
     }
-    add_library_closure(builder, program, files, added);
+    std::vector<std::string> libraries = add_library_closure(builder, program, files, added);
     FilesystemImage filesystem = builder.build();
 
     // The program's bytes are stored once: as a file of the image's file system when it is
@@ -128,8 +151,9 @@ std::vector<uint8_t> pack_program(const std::string& program, const ProgramOptio
              program);
     check_program(bytes, program);
     Manifest manifest = program_manifest(program, options);
+    uint32_t chosen = choose_components(components_used(bytes, libraries), components);
     std::vector<uint8_t> image =
-        build_image(embedded_kernel(), bytes, manifest, filesystem.bytes, program_file);
+        build_image(kernel_with(chosen), bytes, manifest, filesystem.bytes, program_file);
     Image read = read_image(image, name); // the monitor's own checks, before anything is written
     if (!filesystem.bytes.empty()) {
         // What hvt, the default platform, needs in RAM: there the file system stays in the

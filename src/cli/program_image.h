@@ -3,6 +3,7 @@
 #pragma once
 
 #include "cli/commands.h"
+#include "image/kernel_components.h"
 
 #include <cstdint>
 #include <string>
@@ -18,12 +19,17 @@ struct FileOptions {
 };
 void add_file_options(CLI::App& command, FileOptions& files);
 
+// --with and --without NAME[,NAME...] (ComponentOptions' lists).
+void add_component_options(CLI::App& command, ComponentOptions& components);
+
 // The program's file on the host: with --rootfs, the guest path `program` inside that tree.
 std::string program_host_path(const std::string& program, const FileOptions& files);
 
-// The sealed image; `name` is what messages call it. Throws UserError for bad input,
-// including a file system that does not fit the guest memory the manifest gives.
+// The sealed image, with the kernel of the components the program can use as `components`
+// changes them; `name` is what messages call it. Throws UserError for bad input, including a
+// file system that does not fit the guest memory the manifest gives.
 std::vector<uint8_t> pack_program(const std::string& program, const ProgramOptions& options,
-                                  const FileOptions& files, const std::string& name);
+                                  const FileOptions& files, const ComponentOptions& components,
+                                  const std::string& name);
 
 } // namespace ingot

@@ -101,6 +101,7 @@ void add_run_command(CLI::App& app, Action& action) {
         ->required();
     add_program_options(*command, settings->options);
     add_file_options(*command, settings->files);
+    add_component_options(*command, settings->components);
     command
         ->add_option("--platform", settings->platform,
                      "Where to run: hvt (Ingot's KVM monitor) or qemu (QEMU, PVH boot)")

@@ -147,4 +147,26 @@ std::vector<std::string> ElfFile::imported_symbols() const {
     return names;
 }
 
+std::optional<std::vector<uint8_t>> ElfFile::section_contents(const std::string& name) const {
+    size_t names = 0;
+    if (elf_getshdrstrndx(m_elf, &names) != 0)
+        return std::nullopt;
+    Elf_Scn* section = nullptr;
+    while ((section = elf_nextscn(m_elf, section))) {
+        GElf_Shdr header;
+        const char* found =
+            gelf_getshdr(section, &header) ? elf_strptr(m_elf, names, header.sh_name) : nullptr;
+        if (!found || name != found)
+            continue;
+        if (header.sh_type == SHT_NOBITS)
+            return std::vector<uint8_t>{};
+        Elf_Data* data = elf_rawdata(section, nullptr);
+        if (!data || !data->d_buf)
+            return std::nullopt;
+        const auto* bytes = static_cast<const uint8_t*>(data->d_buf);
+        return std::vector<uint8_t>(bytes, bytes + data->d_size);
+    }
+    return std::nullopt;
+}
+
 } // namespace ingot

@@ -4,6 +4,7 @@
 #include <gelf.h>
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -39,6 +40,8 @@ public:
     // The names of the dynamic symbols the file imports (undefined in its .dynsym): what it
     // expects another object to define. Empty when it has no dynamic symbol table.
     std::vector<std::string> imported_symbols() const;
+    // The contents of the section named `name`, if the file has it (empty for SHT_NOBITS).
+    std::optional<std::vector<uint8_t>> section_contents(const std::string& name) const;
 
 private:
     Elf* m_elf = nullptr;

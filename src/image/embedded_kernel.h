@@ -1,12 +1,13 @@
-// The guest kernel, built in the same tree and carried inside the ingot binary, so the tool
-// is one file.
+// The guest kernels, built in the same tree (one for each set of components it offers,
+// ingot/abi/components.h) and carried inside the ingot binary, so the tool is one file.
 #pragma once
 
 #include <cstdint>
 #include <span>
+#include <vector>
 
 namespace ingot {
 
-std::span<const uint8_t> embedded_kernel();
+std::vector<std::span<const uint8_t>> embedded_kernels();
 
 } // namespace ingot

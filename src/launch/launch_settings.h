@@ -16,6 +16,7 @@ struct LaunchSettings {
     std::string platform = "hvt";
     ProgramOptions options;
     FileOptions files;
+    ComponentOptions components; // --with, --without: for a program packed on the fly
     bool trace_syscalls = false;
     std::string syscalls = "call"; // --syscalls: call or trap
     bool print_stats = false;

@@ -2,6 +2,7 @@
 
 #include "cli/program_manifest.h"
 #include "image/image.h"
+#include "image/kernel_components.h"
 #include "image/oci_archive_reader.h"
 #include "launch/launch_arguments.h"
 #include "launch/on_demand_options.h"
@@ -11,8 +12,10 @@
 #include "vmm/boot_setup.h"
 
 #include <fmt/format.h>
+#include <ingot/abi/components.h>
 #include <ingot/abi/memory_layout.h>
 
+#include <algorithm>
 #include <filesystem>
 
 namespace ingot {
@@ -64,6 +67,36 @@ void check_image_settings(const LaunchSettings& settings) {
         fail("--add and --rootfs are for programs: '{}' is an image, its files are fixed when it "
              "is built",
              settings.target);
+    if (!settings.components.with.empty() || !settings.components.without.empty())
+        fail("--with and --without are for programs: '{}' is an image, its kernel's components "
+             "are fixed when it is built",
+             settings.target);
+}
+
+// A program packed on the fly gets the kernel for the platform it runs on, with the network
+// stack when the run gives it a network.
+ComponentOptions packing_components(const LaunchSettings& settings, bool networked) {
+    ComponentOptions components = settings.components;
+    components.platforms = settings.platform == "qemu" ? abi::component_pvh : abi::component_hvt;
+    auto& without = components.without;
+    if (networked && std::find(without.begin(), without.end(), "net") == without.end())
+        components.with.push_back("net");
+    return components;
+}
+
+// The image's kernel must have the platform it is run on, and the network stack for a network.
+void check_image_components(const LaunchSettings& settings, const Image& image, bool networked) {
+    uint32_t components = kernel_components(image.bytes, settings.target);
+    bool qemu = settings.platform == "qemu";
+    if (!(components & (qemu ? abi::component_pvh : abi::component_hvt)))
+        fail("the image '{}' was built for {} only: run it with --platform {}, or rebuild it with "
+             "'ingot build --platform {}'",
+             settings.target, qemu ? "hvt" : "pvh", qemu ? "hvt" : "qemu", qemu ? "pvh" : "hvt");
+    if (networked && !(components & abi::component_net))
+        fail("the image '{}' was built without the 'net' component (the program's symbols do "
+             "not call for it), so it cannot use -p, --net or --net-interface: rebuild it with "
+             "'ingot build --with net'",
+             settings.target);
 }
 
 } // namespace
@@ -106,10 +139,12 @@ LaunchPlan resolve_launch(const LaunchSettings& settings) {
     bool packed = !file && !archived;
     if (packed)
         plan.image.packed =
-            pack_program(settings.target, settings.options, settings.files, settings.target);
+            pack_program(settings.target, settings.options, settings.files,
+                         packing_components(settings, plan.network.has_value()), settings.target);
     std::span<const uint8_t> bytes =
         file ? file->bytes() : std::span<const uint8_t>(plan.image.packed);
     Image image = read_image(bytes, settings.target);
+    check_image_components(settings, image, plan.network.has_value());
     plan.image.checksum = image.payload.checksum;
     std::optional<uint64_t> requested_memory =
         parse_memory_option(settings.options.memory, "--mem", BareNumber::mebibytes);

@@ -1,0 +1,158 @@
+#include "image/kernel_components.h"
+
+#include "image/elf_file.h"
+#include "image/embedded_kernel.h"
+#include "support/error.h"
+#include "support/file.h"
+
+#include <ingot/abi/components.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <string_view>
+
+namespace ingot {
+
+namespace {
+
+// A static program that defines these can make an AF_INET or AF_INET6 socket (glibc and musl
+// name theirs socket or __socket; Go's raw calls are syscall.Socket or x/sys/unix's).
+constexpr std::array<std::string_view, 6> defined_socket_functions{"socket",
+                                                                   "__socket",
+                                                                   "syscall.Socket",
+                                                                   "syscall.socket",
+                                                                   "golang.org/x/sys/unix.Socket",
+                                                                   "golang.org/x/sys/unix.socket"};
+
+// A dynamic object that imports these makes sockets, or has the C library make them for it:
+// the resolver's functions query DNS servers over UDP and TCP.
+constexpr std::array<std::string_view, 16> imported_socket_functions{
+    "socket",          "getaddrinfo",     "getnameinfo",      "gethostbyname",
+    "gethostbyname2",  "gethostbyname_r", "gethostbyname2_r", "gethostbyaddr",
+    "gethostbyaddr_r", "res_query",       "res_search",       "res_nquery",
+    "res_nsearch",     "res_send",        "res_nsend",        "__res_query"};
+
+template <size_t N>
+bool listed(const std::array<std::string_view, N>& names, std::string_view name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+bool uses_network(const ElfFile& file) {
+    for (const std::string& name : file.imported_symbols())
+        if (listed(imported_socket_functions, name))
+            return true;
+    for (const ElfSymbol& symbol : file.code_symbols())
+        if (listed(defined_socket_functions, symbol.name))
+            return true;
+    return false;
+}
+
+// A program without symbols shows its socket calls only as syscall sites: SYS_socket (41) put in
+// EAX, by `mov $41, %eax` or `mov $41, %rax`, somewhere in its code. The same bytes elsewhere
+// only keep a component the program does not need.
+bool has_socket_syscall(const ElfFile& file, std::span<const uint8_t> bytes) {
+    constexpr uint8_t move_to_eax[] = {0xb8, 41, 0, 0, 0};
+    constexpr uint8_t move_to_rax[] = {0x48, 0xc7, 0xc0, 41, 0, 0, 0};
+    for (const GElf_Phdr& segment : file.program_headers()) {
+        if (segment.p_type != PT_LOAD || !(segment.p_flags & PF_X) ||
+            segment.p_offset > bytes.size() || segment.p_filesz > bytes.size() - segment.p_offset)
+            continue;
+        auto code = bytes.subspan(segment.p_offset, segment.p_filesz);
+        for (auto pattern :
+             {std::span<const uint8_t>(move_to_eax), std::span<const uint8_t>(move_to_rax)})
+            if (std::search(code.begin(), code.end(), pattern.begin(), pattern.end()) != code.end())
+                return true;
+    }
+    return false;
+}
+
+bool is_dynamic(const ElfFile& file) {
+    for (const GElf_Phdr& segment : file.program_headers())
+        if (segment.p_type == PT_DYNAMIC)
+            return true;
+    return false;
+}
+
+bool looks_like_elf(std::span<const uint8_t> bytes) {
+    return bytes.size() >= 4 && std::memcmp(bytes.data(),
+                                            "\x7f"
+                                            "ELF",
+                                            4) == 0;
+}
+
+uint32_t optional_component(const std::string& name, const char* option) {
+    for (const abi::ComponentName& component : abi::component_names)
+        if (name == component.name && !(component.bit & abi::platform_components))
+            return component.bit;
+    if (name == "hvt" || name == "pvh")
+        fail("{} {}: the platforms are chosen with --platform hvt|pvh|all", option, name);
+    fail("{} '{}' is not a component the kernel can leave out (those are: {})", option, name,
+         component_list(abi::all_components & ~abi::platform_components));
+}
+
+uint32_t named_components(const std::vector<std::string>& names, const char* option) {
+    uint32_t components = 0;
+    for (const std::string& name : names)
+        components |= optional_component(name, option);
+    return components;
+}
+
+} // namespace
+
+uint32_t components_used(std::span<const uint8_t> program,
+                         const std::vector<std::string>& library_paths) {
+    ElfFile file(program, "program");
+    if (!is_dynamic(file) && !file.has_symbol_table())
+        return has_socket_syscall(file, program) ? abi::component_net : 0;
+    if (uses_network(file))
+        return abi::component_net;
+    for (const std::string& path : library_paths) {
+        MappedFile library(path, "library");
+        if (looks_like_elf(library.bytes()) && uses_network(ElfFile(library.bytes(), path)))
+            return abi::component_net;
+    }
+    return 0;
+}
+
+uint32_t choose_components(uint32_t used, const ComponentOptions& options) {
+    uint32_t with = named_components(options.with, "--with");
+    uint32_t without = named_components(options.without, "--without");
+    if (uint32_t both = with & without)
+        fail("--with and --without both name '{}'", component_list(both));
+    uint32_t platforms = options.platforms ? options.platforms : abi::platform_components;
+    return ((used | with) & ~without & ~abi::platform_components) | platforms;
+}
+
+uint32_t kernel_components(std::span<const uint8_t> kernel_elf, const std::string& name) {
+    auto section = ElfFile(kernel_elf, name).section_contents(".ingot_components");
+    if (!section)
+        fail("'{}' has no .ingot_components section: it was not made by this ingot (rebuild it "
+             "with 'ingot build')",
+             name);
+    uint32_t components = 0;
+    for (size_t offset = 0; offset + sizeof(uint32_t) <= section->size();
+         offset += sizeof(uint32_t)) {
+        uint32_t bit;
+        std::memcpy(&bit, section->data() + offset, sizeof bit);
+        components |= bit;
+    }
+    return components;
+}
+
+std::string component_list(uint32_t components) {
+    std::string text;
+    for (const abi::ComponentName& component : abi::component_names)
+        if (components & component.bit)
+            text += (text.empty() ? "" : ", ") + std::string(component.name);
+    return text.empty() ? "none" : text;
+}
+
+std::span<const uint8_t> kernel_with(uint32_t components) {
+    for (std::span<const uint8_t> kernel : embedded_kernels())
+        if (kernel_components(kernel, "the embedded kernel") == components)
+            return kernel;
+    fail("ingot carries no kernel with the components {}", component_list(components));
+}
+
+} // namespace ingot

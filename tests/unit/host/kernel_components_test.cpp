@@ -1,0 +1,118 @@
+#include "image/kernel_components.h"
+
+#include "image/elf_file.h"
+#include "image/embedded_kernel.h"
+#include "support/error.h"
+#include "test_support.h"
+
+#include <gtest/gtest.h>
+#include <ingot/abi/components.h>
+
+#include <set>
+#include <sstream>
+
+namespace ingot {
+namespace {
+
+using namespace ingot::abi;
+
+std::vector<std::string> network_programs() {
+    std::vector<std::string> paths;
+    std::istringstream list(INGOT_TEST_NETWORK_PROGRAMS);
+    for (std::string path; std::getline(list, path, ':');)
+        paths.push_back(path);
+    return paths;
+}
+
+uint32_t used_by(const std::string& path, const std::vector<std::string>& libraries = {}) {
+    return components_used(ingot_test::read_file(path), libraries);
+}
+
+TEST(KernelComponents, EverySetIsEmbeddedOnce) {
+    std::set<uint32_t> sets;
+    for (std::span<const uint8_t> kernel : embedded_kernels())
+        EXPECT_TRUE(sets.insert(kernel_components(kernel, "kernel")).second);
+    std::set<uint32_t> expected;
+    for (uint32_t net : {0u, component_net})
+        for (uint32_t platforms : {component_hvt, component_pvh, platform_components})
+            expected.insert(net | platforms);
+    EXPECT_EQ(sets, expected);
+    for (uint32_t components : expected)
+        EXPECT_EQ(kernel_components(kernel_with(components), "kernel"), components);
+}
+
+TEST(KernelComponents, TheFullKernelHasThemAll) {
+    auto kernel = ingot_test::read_file(ingot_test::kernel_elf_path());
+    EXPECT_EQ(kernel_components(kernel, "kernel"), all_components);
+}
+
+// QEMU boots what has the PVH note: exactly the kernels with the pvh component.
+TEST(KernelComponents, PvhNoteGoesWithThePvhComponent) {
+    for (std::span<const uint8_t> kernel : embedded_kernels())
+        EXPECT_EQ(ElfFile(kernel, "kernel").has_pvh_entry_note(),
+                  (kernel_components(kernel, "kernel") & component_pvh) != 0);
+}
+
+TEST(KernelComponents, AProgramIsNoKernel) {
+    auto program = ingot_test::read_file(ingot_test::static_program_path());
+    EXPECT_THROW(kernel_components(program, "hello"), UserError);
+}
+
+TEST(KernelComponents, HelloNeedsNoNetwork) {
+    EXPECT_EQ(used_by(ingot_test::static_program_path()), 0u);
+    EXPECT_EQ(used_by(ingot_test::stripped_program_path()), 0u);
+    EXPECT_EQ(used_by(ingot_test::static_pie_program_path()), 0u);
+    // The C library defines socket and the resolver; only what imports them counts.
+    EXPECT_EQ(used_by(ingot_test::dynamic_program_path(), {"/lib/x86_64-linux-gnu/libc.so.6"}), 0u);
+}
+
+TEST(KernelComponents, SocketCallsNeedTheNetwork) {
+    // Static with symbols, static stripped (its syscall site), dynamic (its import).
+    for (const std::string& path : network_programs())
+        EXPECT_EQ(used_by(path), component_net) << path;
+}
+
+TEST(KernelComponents, ALibrarysImportsCount) {
+    std::string networked = network_programs().back();
+    EXPECT_EQ(used_by(ingot_test::dynamic_program_path(), {networked}), component_net);
+    // What is not ELF among the closure's files (ld.so.cache, nsswitch.conf) is skipped.
+    EXPECT_EQ(used_by(ingot_test::dynamic_program_path(), {"/etc/hostname"}), 0u);
+}
+
+TEST(KernelComponents, OptionsChangeWhatTheProgramUses) {
+    ComponentOptions options;
+    EXPECT_EQ(choose_components(0, options), platform_components);
+    EXPECT_EQ(choose_components(component_net, options), all_components);
+    options.platforms = component_hvt;
+    EXPECT_EQ(choose_components(component_net, options), component_net | component_hvt);
+    options.without = {"net"};
+    EXPECT_EQ(choose_components(component_net, options), component_hvt);
+    options.without.clear();
+    options.with = {"net"};
+    EXPECT_EQ(choose_components(0, options), component_net | component_hvt);
+    // A stripped program's guess is every component; the platforms stay the ones asked for.
+    EXPECT_EQ(choose_components(all_components, options), component_net | component_hvt);
+}
+
+TEST(KernelComponents, BadNamesAreRefused) {
+    for (auto [with, without] :
+         {std::pair<std::vector<std::string>, std::vector<std::string>>{{"debug"}, {}},
+          {{}, {"hvt"}},
+          {{"pvh"}, {}},
+          {{""}, {}},
+          {{"net"}, {"net"}}}) {
+        ComponentOptions options;
+        options.with = with;
+        options.without = without;
+        EXPECT_THROW(choose_components(0, options), UserError);
+    }
+}
+
+TEST(KernelComponents, ListsNameThemInOrder) {
+    EXPECT_EQ(component_list(all_components), "net, hvt, pvh");
+    EXPECT_EQ(component_list(component_pvh), "pvh");
+    EXPECT_EQ(component_list(0), "none");
+}
+
+} // namespace
+} // namespace ingot
