@@ -49,3 +49,25 @@ INGOT_DECLARE_PLATFORM(hvt)
 INGOT_DECLARE_PLATFORM(pvh)
 
 #undef INGOT_DECLARE_PLATFORM
+
+// Defines operations() in a platform's namespace, the table of its functions above and its
+// `dispatch` of interrupt_entry.S's frames.
+#define INGOT_PLATFORM_OPERATIONS(dispatch)                                                        \
+    const platform::Operations* operations() {                                                     \
+        static constexpr platform::Operations table{                                               \
+            .initialize = initialize,                                                              \
+            .console_write = console_write,                                                        \
+            .console_read = console_read,                                                          \
+            .wait_for_events = wait_for_events,                                                    \
+            .exit = exit,                                                                          \
+            .crash = crash,                                                                        \
+            .stream_kind = stream_kind,                                                            \
+            .flush_tlb = flush_tlb,                                                                \
+            .start_devices = start_devices,                                                        \
+            .net_device = net_device,                                                              \
+            .net_config = net_config,                                                              \
+            .host_signals = host_signals,                                                          \
+            .dispatch_interrupt = dispatch,                                                        \
+        };                                                                                         \
+        return &table;                                                                             \
+    }

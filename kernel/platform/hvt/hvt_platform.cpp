@@ -199,27 +199,8 @@ net::InterfaceConfig net_config() {
     return config;
 }
 
-namespace {
-constexpr platform::Operations table{
-    .initialize = initialize,
-    .console_write = console_write,
-    .console_read = console_read,
-    .wait_for_events = wait_for_events,
-    .exit = exit,
-    .crash = crash,
-    .stream_kind = stream_kind,
-    .flush_tlb = flush_tlb,
-    .start_devices = start_devices,
-    .net_device = net_device,
-    .net_config = net_config,
-    .host_signals = host_signals,
-    .dispatch_interrupt = dispatch_event,
-};
 INGOT_COMPONENT(abi::component_hvt);
-} // namespace
 
-const platform::Operations* operations() {
-    return &table;
-}
+INGOT_PLATFORM_OPERATIONS(dispatch_event)
 
 } // namespace kernel::hvt
