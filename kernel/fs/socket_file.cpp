@@ -23,8 +23,9 @@ constexpr size_t max_datagram = 65535;
 constexpr int sol_socket = 1;
 constexpr int ipproto_tcp = 6;
 constexpr int ipproto_udp = 17;
-constexpr int ipproto_ipv6 = 41;
-constexpr int ipv6_v6only = 26, ipv6_dontfrag = 62;
+constexpr int ipproto_ip = 0, ipproto_ipv6 = 41;
+constexpr int ip_mtu_discover = 10;
+constexpr int ipv6_mtu_discover = 23, ipv6_v6only = 26, ipv6_dontfrag = 62;
 
 constexpr int so_reuseaddr = 2, so_type = 3, so_error = 4, so_broadcast = 6, so_sndbuf = 7,
               so_rcvbuf = 8, so_keepalive = 9, so_linger = 13, so_reuseport = 15, so_rcvtimeo = 20,
@@ -524,6 +525,15 @@ ErrorOr<void> SocketFile::set_option(int level, int name, const void* value, siz
     } else if (level == ipproto_ipv6 && m_ipv6 && name == ipv6_dontfrag) {
         // Any inet6 socket takes it, as on Linux; only UDP reads it.
         settings.v6_dont_fragment = TRY(int_value(value, length)) != 0;
+    } else if ((level == ipproto_ip && name == ip_mtu_discover) ||
+               (level == ipproto_ipv6 && m_ipv6 && name == ipv6_mtu_discover)) {
+        // Any inet socket takes them, as on Linux (an AF_INET6 one the IPv4 one for its mapped
+        // peers); only UDP reads them.
+        int number = TRY(int_value(value, length));
+        if (number < 0 || number > net::mtu_discovery_limit)
+            return EINVAL;
+        (level == ipproto_ip ? settings.mtu_discovery : settings.v6_mtu_discovery) =
+            static_cast<net::MtuDiscovery>(number);
     } else if (level == ipproto_tcp && m_type == Type::Stream && name == tcp_congestion) {
         // A name, NUL-terminated or not; Linux reads no more than TCP_CA_NAME_MAX - 1 bytes
         // of it and answers ENOENT for an algorithm it does not have.
@@ -657,6 +667,10 @@ ErrorOr<size_t> SocketFile::get_option(int level, int name, void* value) {
         return put_int(value, settings.v6_only);
     if (level == ipproto_ipv6 && m_ipv6 && name == ipv6_dontfrag)
         return put_int(value, settings.v6_dont_fragment);
+    if (level == ipproto_ip && name == ip_mtu_discover)
+        return put_int(value, static_cast<int>(settings.mtu_discovery));
+    if (level == ipproto_ipv6 && m_ipv6 && name == ipv6_mtu_discover)
+        return put_int(value, static_cast<int>(settings.v6_mtu_discovery));
     // A TCP option asked of a UDP socket: Linux's ip_getsockopt refuses the level.
     if (level == ipproto_tcp)
         return ENOTSUP;

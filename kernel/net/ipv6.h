@@ -104,6 +104,8 @@ public:
     // Ip6Output
     Ipv6Address source_for(const Ipv6Address& destination) const override;
     size_t mtu_for(const Ipv6Address& destination) const override;
+    // The link's MTU, whatever the paths beyond it carry (IPV6_PMTUDISC_PROBE's measure).
+    size_t link_mtu() const { return m_link_mtu; }
     bool offers_checksum_offload() const override;
     size_t tcp_segmentation_limit() const override;
     ErrorOr<void> send6(const Ipv6Address& source, const Ipv6Address& destination,

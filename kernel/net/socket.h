@@ -19,6 +19,18 @@
 
 namespace kernel::net {
 
+// IP_MTU_DISCOVER's and IPV6_MTU_DISCOVER's values (ip(7), ipv6(7)): whether a datagram is sent
+// with DF (IPv4) or refused when longer than the path (both), instead of cut into fragments.
+enum class MtuDiscovery : uint8_t {
+    dont = 0,      // IP_PMTUDISC_DONT: never DF; fragment what is too long
+    want = 1,      // IP_PMTUDISC_WANT (Linux's default): DF when it fits, else fragments
+    do_ = 2,       // IP_PMTUDISC_DO: always DF; EMSGSIZE for what does not fit the path
+    probe = 3,     // IP_PMTUDISC_PROBE: DF, against the interface's MTU, not the path's
+    interface = 4, // IP_PMTUDISC_INTERFACE: the interface's MTU, no DF
+    omit = 5,      // IP_PMTUDISC_OMIT: as INTERFACE
+};
+inline constexpr uint8_t mtu_discovery_limit = 5;
+
 struct SocketOptions {
     bool reuse_address = false;           // SO_REUSEADDR
     bool reuse_port = false;              // SO_REUSEPORT
@@ -44,6 +56,9 @@ struct SocketOptions {
     // IPV6_DONTFRAG (AF_INET6 UDP): a datagram longer than the path is EMSGSIZE rather than
     // fragmented (RFC 3542 11.2).
     bool v6_dont_fragment = false;
+    // IP_MTU_DISCOVER and IPV6_MTU_DISCOVER (UDP: TCP always sends with DF).
+    MtuDiscovery mtu_discovery = MtuDiscovery::want;
+    MtuDiscovery v6_mtu_discovery = MtuDiscovery::want;
 };
 
 class Socket {

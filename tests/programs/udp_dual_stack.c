@@ -76,10 +76,35 @@ int main(void) {
     dont_fragment = 0;
     setsockopt(server, IPPROTO_IPV6, IPV6_DONTFRAG, &dont_fragment, sizeof dont_fragment);
 
+    int discovery = -1;
+    option_length = sizeof discovery;
+    getsockopt(server, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &discovery, &option_length);
+    printf("IPV6_MTU_DISCOVER: %d\n", discovery);
+
     int client = socket(AF_INET, SOCK_DGRAM, 0);
     struct sockaddr_in to_server = ipv4(dual_port);
     sendto(client, "hello", 5, 0, (struct sockaddr*)&to_server, sizeof to_server);
     receive(server, "from an AF_INET client");
+
+    // IP_MTU_DISCOVER: WANT by default; DO still sends whole what loopback carries (its MTU is
+    // 64 KiB); values past IP_PMTUDISC_OMIT are refused.
+    option_length = sizeof discovery;
+    getsockopt(client, IPPROTO_IP, IP_MTU_DISCOVER, &discovery, &option_length);
+    printf("IP_MTU_DISCOVER: %d\n", discovery);
+    discovery = IP_PMTUDISC_DO;
+    result("IP_MTU_DISCOVER DO",
+           setsockopt(client, IPPROTO_IP, IP_MTU_DISCOVER, &discovery, sizeof discovery));
+    option_length = sizeof discovery;
+    getsockopt(client, IPPROTO_IP, IP_MTU_DISCOVER, &discovery, &option_length);
+    printf("IP_MTU_DISCOVER now: %d\n", discovery);
+    discovery = IP_PMTUDISC_OMIT + 1;
+    result("IP_MTU_DISCOVER past OMIT",
+           setsockopt(client, IPPROTO_IP, IP_MTU_DISCOVER, &discovery, sizeof discovery));
+    static char big[3000];
+    result("sendto 3000 bytes with DO",
+           sendto(client, big, sizeof big, 0, (struct sockaddr*)&to_server, sizeof to_server));
+    char drained[sizeof big];
+    printf("the server got %zd bytes\n", recv(server, drained, sizeof drained, 0));
 
     // Replies to the client: by a sockaddr_in and by its mapped sockaddr_in6.
     struct sockaddr_in client_address;

@@ -139,7 +139,7 @@ ErrorOr<size_t> DatagramSocket::send_to(const void* data, size_t length,
     // A socket bound to one family's address cannot speak the other's.
     if (!m_local.address.is_any() && m_local.address.is_v4() != to.address.is_v4())
         return ENETUNREACH;
-    TRY(m_layer->send(m_local, to, data, length, m_options.v6_dont_fragment));
+    TRY(m_layer->send(m_local, to, data, length, m_options));
     return length;
 }
 

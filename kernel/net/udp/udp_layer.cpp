@@ -283,9 +283,9 @@ void UdpLayer::receive_icmp_error(const IpAddress& remote, const uint8_t* quoted
 }
 
 ErrorOr<void> UdpLayer::send(const IpEndpoint& source, const IpEndpoint& destination,
-                             const void* data, size_t length, bool v6_dont_fragment) {
+                             const void* data, size_t length, const SocketOptions& options) {
     if (!destination.address.is_v4())
-        return send6(source, destination, data, length, v6_dont_fragment);
+        return send6(source, destination, data, length, options);
     if (length > udp_max_payload)
         return EMSGSIZE;
     Ipv4Address destination_address = destination.address.v4();
@@ -300,13 +300,17 @@ ErrorOr<void> UdpLayer::send(const IpEndpoint& source, const IpEndpoint& destina
                  pseudo_header_sum(source_address, destination_address, ip_protocol::udp, total),
                  fragments, offloaded);
     TransportChecksum offload{6};
+    MtuDiscovery discovery = options.mtu_discovery;
+    bool fits = ipv4_header_length + size_t(total) <= m_ip.mtu();
+    bool dont_fragment = discovery == MtuDiscovery::do_ || discovery == MtuDiscovery::probe ||
+                         (discovery == MtuDiscovery::want && fits);
     TRY(m_ip.send_datagram(source_address, destination_address, ip_protocol::udp, fragments,
-                           length ? 2 : 1, offloaded ? &offload : nullptr));
+                           length ? 2 : 1, offloaded ? &offload : nullptr, dont_fragment));
     return {};
 }
 
 ErrorOr<void> UdpLayer::send6(const IpEndpoint& source, const IpEndpoint& destination,
-                              const void* data, size_t length, bool dont_fragment) {
+                              const void* data, size_t length, const SocketOptions& options) {
     const Ipv6Address& to = destination.address.v6;
     Ipv6Address from = source.address.is_any() ? m_ip6.source_for(to) : source.address.v6;
     if (from.is_any())
@@ -314,7 +318,15 @@ ErrorOr<void> UdpLayer::send6(const IpEndpoint& source, const IpEndpoint& destin
     if (length > udp6_max_payload)
         return EMSGSIZE;
     size_t total = udp_header_length + length;
-    if (dont_fragment && ipv6_header_length + total > m_ip6.mtu_for(to))
+    // PROBE measures against the interface, not what the path is known to carry (loopback's
+    // is its own, larger).
+    MtuDiscovery discovery = options.v6_mtu_discovery;
+    bool refused = options.v6_dont_fragment || discovery == MtuDiscovery::do_ ||
+                   discovery == MtuDiscovery::probe;
+    size_t limit = m_ip6.mtu_for(to);
+    if (discovery == MtuDiscovery::probe)
+        limit = max(limit, m_ip6.link_mtu());
+    if (refused && ipv6_header_length + total > limit)
         return EMSGSIZE;
     uint8_t header[udp_header_length];
     TransmitFragment fragments[2] = {{header, sizeof header}, {data, length}};

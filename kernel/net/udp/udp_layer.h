@@ -57,10 +57,12 @@ public:
 
     // Sends one datagram over the destination's family; a source address that is any() (of
     // either family) stands for ours. A datagram waiting for ARP or neighbour discovery counts
-    // as sent, as it does on Linux. One longer than the path goes in fragments, except over
-    // IPv6 with `v6_dont_fragment` (IPV6_DONTFRAG): EMSGSIZE then, as Linux answers.
+    // as sent, as it does on Linux. `options` says what becomes of one longer than the path,
+    // as Linux's ip_dont_fragment and ip6_fragment decide: IP_MTU_DISCOVER (IPV6_MTU_DISCOVER)
+    // DO or PROBE, or IPV6_DONTFRAG, refuse it with EMSGSIZE, the others send it in fragments;
+    // over IPv4, DO, PROBE and WANT (the default) set DF on what goes whole.
     ErrorOr<void> send(const IpEndpoint& source, const IpEndpoint& destination, const void* data,
-                       size_t length, bool v6_dont_fragment = false);
+                       size_t length, const SocketOptions& options = {});
 
     // For DatagramSocket.
     ErrorOr<IpEndpoint> claim(DatagramSocket& socket, const IpEndpoint& local);
@@ -86,7 +88,7 @@ private:
     // False when no socket matched (the caller answers port unreachable).
     bool deliver(const Arrival& arrival);
     ErrorOr<void> send6(const IpEndpoint& source, const IpEndpoint& destination, const void* data,
-                        size_t length, bool dont_fragment);
+                        size_t length, const SocketOptions& options);
 
     Ipv4Layer& m_ip;
     IcmpLayer& m_icmp;

@@ -332,6 +332,24 @@ TEST_F(NetIpv6Fragments, DontFragmentRefusesWhatThePathCannotCarry) {
     EXPECT_EQ(device.take_sent().size(), 1u);
 }
 
+// IPV6_MTU_DISCOVER (ipv6(7)): DO and PROBE refuse as IPV6_DONTFRAG does; the others cut.
+TEST_F(NetIpv6Fragments, MtuDiscoveryDoRefusesWhatThePathCannotCarry) {
+    open_udp(5000);
+    IpEndpoint to{peer_address6, 9};
+    Bytes payload = pattern(1500 - 40 - 8 + 1);
+    for (MtuDiscovery refusing : {MtuDiscovery::do_, MtuDiscovery::probe}) {
+        socket->options().v6_mtu_discovery = refusing;
+        EXPECT_ERRNO(socket->send_to(payload.data(), payload.size(), &to), EMSGSIZE);
+        EXPECT_TRUE(device.take_sent().empty());
+    }
+    for (MtuDiscovery cutting :
+         {MtuDiscovery::dont, MtuDiscovery::want, MtuDiscovery::interface, MtuDiscovery::omit}) {
+        socket->options().v6_mtu_discovery = cutting;
+        ASSERT_OK(socket->send_to(payload.data(), payload.size(), &to));
+        EXPECT_EQ(device.take_sent().size(), 2u);
+    }
+}
+
 TEST_F(NetIpv6Fragments, FragmentsFitWhatThePathSaidItCarries) {
     open_udp(5000);
     // The peer's router says the path carries 1280 bytes, quoting a packet we sent.

@@ -276,6 +276,45 @@ TEST_F(NetUdp, SizeLimitsAndPortZero) {
     EXPECT_EQ(device.take_sent().size(), 45u);
 }
 
+// IP_MTU_DISCOVER (ip(7); Linux's ip_dont_fragment): DO, PROBE and WANT send with DF what
+// goes whole; DO and PROBE refuse what does not fit, the others send it in fragments, without DF.
+TEST_F(NetUdp, MtuDiscoveryDecidesDontFragment) {
+    UdpSocket* socket = make_socket();
+    IpEndpoint to{peer_address, 9};
+    auto dont_fragment = [](const TransmittedFrame& frame) {
+        return (frame.bytes.at(14 + 6) & 0x40) != 0; // the IPv4 header's DF flag
+    };
+    Bytes small(100, 1), large(3000, 2);
+    struct Expected {
+        MtuDiscovery discovery;
+        bool small_has_df;
+        bool large_refused;
+    };
+    for (Expected expected :
+         {Expected{MtuDiscovery::want, true, false}, Expected{MtuDiscovery::dont, false, false},
+          Expected{MtuDiscovery::do_, true, true}, Expected{MtuDiscovery::probe, true, true},
+          Expected{MtuDiscovery::interface, false, false},
+          Expected{MtuDiscovery::omit, false, false}}) {
+        SCOPED_TRACE(static_cast<int>(expected.discovery));
+        socket->options().mtu_discovery = expected.discovery;
+        ASSERT_OK(socket->send_to(small.data(), small.size(), &to));
+        auto sent = device.take_sent();
+        ASSERT_EQ(sent.size(), 1u);
+        EXPECT_EQ(dont_fragment(sent[0]), expected.small_has_df);
+        auto result = socket->send_to(large.data(), large.size(), &to);
+        sent = device.take_sent();
+        if (expected.large_refused) {
+            EXPECT_ERRNO(result, EMSGSIZE);
+            EXPECT_TRUE(sent.empty());
+            continue;
+        }
+        ASSERT_OK(result);
+        ASSERT_EQ(sent.size(), 3u);
+        for (const TransmittedFrame& fragment : sent)
+            EXPECT_FALSE(dont_fragment(fragment));
+    }
+}
+
 TEST_F(NetUdp, PeekAndTruncation) {
     UdpSocket* socket = make_socket();
     ASSERT_OK(socket->bind({Ipv4Address::any(), 7}));
