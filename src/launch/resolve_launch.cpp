@@ -78,8 +78,11 @@ void check_image_settings(const LaunchSettings& settings) {
 ComponentOptions packing_components(const LaunchSettings& settings, bool networked) {
     ComponentOptions components = settings.components;
     components.platforms = settings.platform == "qemu" ? abi::component_pvh : abi::component_hvt;
-    auto& without = components.without;
-    if (networked && std::find(without.begin(), without.end(), "net") == without.end())
+    const auto& without = components.without;
+    if (networked && std::find(without.begin(), without.end(), "net") != without.end())
+        fail("--without net leaves out the network stack, which -p, --net and --net-interface "
+             "need");
+    if (networked)
         components.with.push_back("net");
     return components;
 }
@@ -93,9 +96,8 @@ void check_image_components(const LaunchSettings& settings, const Image& image, 
              "'ingot build --platform {}'",
              settings.target, qemu ? "hvt" : "pvh", qemu ? "hvt" : "qemu", qemu ? "pvh" : "hvt");
     if (networked && !(components & abi::component_net))
-        fail("the image '{}' was built without the 'net' component (the program's symbols do "
-             "not call for it), so it cannot use -p, --net or --net-interface: rebuild it with "
-             "'ingot build --with net'",
+        fail("the image '{}' was built without the 'net' component, so it cannot use -p, --net "
+             "or --net-interface: rebuild it with 'ingot build --with net'",
              settings.target);
 }
 
