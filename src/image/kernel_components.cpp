@@ -38,11 +38,17 @@ bool listed(const std::array<std::string_view, N>& names, std::string_view name)
     return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-bool uses_network(const ElfFile& file) {
+bool imports_network(const ElfFile& file) {
     for (const std::string& name : file.imported_symbols())
         if (listed(imported_socket_functions, name))
             return true;
-    for (const ElfSymbol& symbol : file.code_symbols())
+    return false;
+}
+
+// A library's own socket functions say nothing of its users: only what the program defines
+// counts, for a static program links in only what it calls.
+bool defines_network(const ElfFile& program) {
+    for (const ElfSymbol& symbol : program.code_symbols())
         if (listed(defined_socket_functions, symbol.name))
             return true;
     return false;
@@ -105,11 +111,11 @@ uint32_t components_used(std::span<const uint8_t> program,
     ElfFile file(program, "program");
     if (!is_dynamic(file) && !file.has_symbol_table())
         return has_socket_syscall(file, program) ? abi::component_net : 0;
-    if (uses_network(file))
+    if (imports_network(file) || defines_network(file))
         return abi::component_net;
     for (const std::string& path : library_paths) {
         MappedFile library(path, "library");
-        if (looks_like_elf(library.bytes()) && uses_network(ElfFile(library.bytes(), path)))
+        if (looks_like_elf(library.bytes()) && imports_network(ElfFile(library.bytes(), path)))
             return abi::component_net;
     }
     return 0;
