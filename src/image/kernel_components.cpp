@@ -131,10 +131,10 @@ uint32_t choose_components(uint32_t used, const ComponentOptions& options) {
 }
 
 uint32_t kernel_components(std::span<const uint8_t> kernel_elf, const std::string& name) {
-    auto section = ElfFile(kernel_elf, name).section_contents(".ingot_components");
+    auto section = ElfFile(kernel_elf, name).section_contents(INGOT_COMPONENTS_SECTION);
     if (!section)
-        fail("'{}' has no .ingot_components section: it was not made by this ingot (rebuild it "
-             "with 'ingot build')",
+        fail("'{}' has no " INGOT_COMPONENTS_SECTION " section: it was not made by this ingot "
+             "(rebuild it with 'ingot build')",
              name);
     uint32_t components = 0;
     for (size_t offset = 0; offset + sizeof(uint32_t) <= section->size();
