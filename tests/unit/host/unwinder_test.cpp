@@ -1,0 +1,81 @@
+// hvt's crash reports unwind the kernel through libdwfl, from the call-frame information the
+// kernel's file carries but its memory does not (arch/x86_64/kernel.ld): a stopped vCPU at a
+// function's first instruction, before it saves a frame pointer, can only be unwound with it.
+#include "image/elf_file.h"
+#include "image/kernel_components.h"
+#include "ingot/abi/components.h"
+#include "vmm/guest_memory.h"
+#include "vmm/guest_page_walker.h"
+#include "vmm/unwinder.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace ingot {
+namespace {
+
+constexpr uint64_t present = 1, writable = 2;
+constexpr uint64_t pml4 = 0x1000, pdpt = 0x2000, pd = 0x3000, pt = 0x4000;
+constexpr uint64_t stack_page = 0x400000, stack_frame = 0x10000;
+
+size_t index_of(uint64_t address, int level) {
+    return (address >> (12 + 9 * level)) & 511;
+}
+
+uint64_t address_of(const ElfFile& elf, const std::string& name) {
+    for (const ElfSymbol& symbol : elf.code_symbols())
+        if (symbol.name == name)
+            return symbol.address;
+    ADD_FAILURE() << "the kernel has no symbol " << name;
+    return 0;
+}
+
+class UnwinderTest : public ::testing::TestWithParam<uint32_t> {
+protected:
+    UnwinderTest() : memory(4 << 20) {
+        // One page of stack at stack_page: the kernel's code is read from its file, not memory.
+        EXPECT_TRUE(memory.write(pml4 + index_of(stack_page, 3) * 8, pdpt | present | writable));
+        EXPECT_TRUE(memory.write(pdpt + index_of(stack_page, 2) * 8, pd | present | writable));
+        EXPECT_TRUE(memory.write(pd + index_of(stack_page, 1) * 8, pt | present | writable));
+        EXPECT_TRUE(
+            memory.write(pt + index_of(stack_page, 0) * 8, stack_frame | present | writable));
+    }
+
+    GuestMemory memory;
+};
+
+TEST_P(UnwinderTest, UnwindsTheKernelFromAFunctionsFirstInstruction) {
+    std::span<const uint8_t> kernel = kernel_with(GetParam());
+    ElfFile elf(kernel, "kernel");
+    uint64_t callee = address_of(elf, "_ZN6kernel7vformatEPcmPKcP13__va_list_tag");
+    uint64_t caller = address_of(elf, "kernel_main");
+    ASSERT_NE(callee, 0u);
+    ASSERT_NE(caller, 0u);
+    // The call pushed its return address; no frame pointer leads anywhere.
+    uint64_t return_address = caller + 0x20;
+    ASSERT_TRUE(memory.write(stack_frame + 0x800, return_address));
+    GuestPageWalker walker(memory, pml4);
+    Unwinder unwinder(kernel, {}, 0, walker);
+    kvm_regs registers{};
+    registers.rip = callee;
+    registers.rsp = stack_page + 0x800;
+    registers.rbp = 0;
+
+    auto frames = unwinder.backtrace(registers, 2);
+    ASSERT_EQ(frames.size(), 2u);
+    EXPECT_EQ(frames[0].pc, callee);
+    EXPECT_EQ(frames[0].location.rfind("kernel::vformat(", 0), 0u) << frames[0].location;
+    EXPECT_EQ(frames[1].pc, return_address);
+    EXPECT_EQ(frames[1].location.rfind("kernel_main+0x1f", 0), 0u) << frames[1].location;
+    EXPECT_NE(frames[1].location.find("[kernel]"), std::string::npos) << frames[1].location;
+}
+
+INSTANTIATE_TEST_SUITE_P(HvtKernels, UnwinderTest,
+                         ::testing::Values(abi::component_hvt,
+                                           abi::component_hvt | abi::component_net,
+                                           abi::component_hvt | abi::component_pvh,
+                                           abi::all_components));
+
+} // namespace
+} // namespace ingot
