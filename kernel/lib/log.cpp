@@ -3,8 +3,6 @@
 #include "lib/format.h"
 #include "platform/platform.h"
 
-#include <ingot/abi/exit_status.h>
-
 #include <stdarg.h>
 
 namespace kernel {
@@ -25,14 +23,6 @@ void klog(const char* pattern, ...) {
     va_start(arguments, pattern);
     vlog(pattern, arguments);
     va_end(arguments);
-}
-
-void panic(const char* pattern, ...) {
-    va_list arguments;
-    va_start(arguments, pattern);
-    vlog(pattern, arguments);
-    va_end(arguments);
-    platform::exit(ingot::abi::exit_ingot_failed);
 }
 
 } // namespace kernel

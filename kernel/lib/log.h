@@ -4,6 +4,5 @@
 namespace kernel {
 
 void klog(const char* pattern, ...) __attribute__((format(printf, 1, 2)));
-[[noreturn]] void panic(const char* pattern, ...) __attribute__((format(printf, 1, 2)));
 
 } // namespace kernel

@@ -2,6 +2,7 @@
 #include "image/filesystem_listing.h"
 #include "image/image.h"
 #include "image/kernel_components.h"
+#include "image/kernel_symbols.h"
 #include "image/oci_archive_reader.h"
 #include "image/program_check.h"
 #include "support/error.h"
@@ -56,8 +57,12 @@ int inspect_image(const InspectSettings& settings) {
     fmt::print("image       {} ({})\n", archived ? archived->image_path : path,
                format_size(image.bytes.size()));
     uint32_t components = kernel_components(image.bytes, path);
+    // The functions a crash report can name: the payload's copy for pvh's kernel, or, in an
+    // hvt-only image, the kernel's own table, which the monitor reads.
+    uint64_t symbols = image.payload.symbol_count ? image.payload.symbol_count
+                                                  : encode_kernel_symbols(image.bytes).count;
     fmt::print("kernel      {} in memory, entry {:#x}, {} symbols\n",
-               format_size(image.kernel_size), image.entry, image.payload.symbol_count);
+               format_size(image.kernel_size), image.entry, symbols);
     fmt::print("components  {}", component_list(components));
     if (uint32_t left_out = abi::all_components & ~components)
         fmt::print(" (left out: {})", component_list(left_out));

@@ -1,6 +1,7 @@
 #include "cli/program_image.h"
 
 #include "cli/program_manifest.h"
+#include "image/embedded_kernel.h"
 #include "image/filesystem_builder.h"
 #include "image/image.h"
 #include "image/library_closure.h"

@@ -10,4 +10,8 @@ namespace ingot {
 
 std::vector<std::span<const uint8_t>> embedded_kernels();
 
+// The embedded kernel with exactly `components` (ingot/abi/components.h); throws UserError when
+// there is none.
+std::span<const uint8_t> kernel_with(uint32_t components);
+
 } // namespace ingot

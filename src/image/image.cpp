@@ -1,12 +1,14 @@
 #include "image/image.h"
 
 #include "image/filesystem_listing.h"
+#include "image/kernel_components.h"
 #include "image/kernel_symbols.h"
 #include "image/program_check.h"
 #include "support/error.h"
 #include "support/size.h"
 
 #include <elf.h>
+#include <ingot/abi/components.h>
 #include <ingot/abi/memory_layout.h>
 
 #include <xxhash.h>
@@ -130,7 +132,11 @@ std::vector<uint8_t> build_image(std::span<const uint8_t> kernel, std::span<cons
         fail("the kernel has no payload segment (it was not linked with Ingot's linker script)");
 
     std::vector<uint8_t> manifest_bytes = encode_manifest(manifest);
-    KernelSymbolTable symbols = encode_kernel_symbols(kernel);
+    // The payload's copy of the kernel's functions is for the crash reports pvh's kernel makes
+    // itself; hvt's monitor reads the kernel's own symbol table, so an hvt-only image has none.
+    KernelSymbolTable symbols;
+    if (kernel_components(kernel, "the kernel") & abi::component_pvh)
+        symbols = encode_kernel_symbols(kernel);
     abi::PayloadHeader payload{};
     payload.magic = abi::payload_magic;
     payload.version = abi::payload_version;
@@ -168,8 +174,9 @@ std::vector<uint8_t> build_image(std::span<const uint8_t> kernel, std::span<cons
     std::memcpy(image.data() + payload_offset, &payload, sizeof payload);
     std::memcpy(image.data() + payload_offset + payload.manifest_offset, manifest_bytes.data(),
                 manifest_bytes.size());
-    std::memcpy(image.data() + payload_offset + payload.symbols_offset, symbols.bytes.data(),
-                symbols.bytes.size());
+    if (!symbols.bytes.empty())
+        std::memcpy(image.data() + payload_offset + payload.symbols_offset, symbols.bytes.data(),
+                    symbols.bytes.size());
     if (program_apart)
         std::memcpy(image.data() + payload_offset + payload.program_offset, program.data(),
                     program.size());

@@ -1,7 +1,6 @@
 #include "image/kernel_components.h"
 
 #include "image/elf_file.h"
-#include "image/embedded_kernel.h"
 #include "support/error.h"
 #include "support/file.h"
 
@@ -152,13 +151,6 @@ std::string component_list(uint32_t components) {
         if (components & component.bit)
             text += (text.empty() ? "" : ", ") + std::string(component.name);
     return text.empty() ? "none" : text;
-}
-
-std::span<const uint8_t> kernel_with(uint32_t components) {
-    for (std::span<const uint8_t> kernel : embedded_kernels())
-        if (kernel_components(kernel, "the embedded kernel") == components)
-            return kernel;
-    fail("ingot carries no kernel with the components {}", component_list(components));
 }
 
 } // namespace ingot

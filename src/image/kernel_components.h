@@ -35,7 +35,4 @@ uint32_t kernel_components(std::span<const uint8_t> kernel_elf, const std::strin
 // "net, hvt, pvh"; "none" for no component.
 std::string component_list(uint32_t components);
 
-// The embedded kernel with exactly `components`.
-std::span<const uint8_t> kernel_with(uint32_t components);
-
 } // namespace ingot

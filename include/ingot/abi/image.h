@@ -45,10 +45,10 @@ static_assert(sizeof(PayloadHeader) == 104, "PayloadHeader is shared by host and
 static_assert(__builtin_offsetof(PayloadHeader, checksum) == 80, "checksum follows symbol_count");
 static_assert(__builtin_offsetof(PayloadHeader, filesystem_offset) == 88, "after checksum");
 
-// The kernel's functions, for crash reports made in the guest: its ELF symbol table lies
-// outside every PT_LOAD, so the packer copies the functions here, sorted by address and
-// demangled (the guest has no demangler). `name` is an offset into the NUL-terminated names
-// after the array, which end with a NUL. A size of 0 (assembly) extends to the next symbol.
+// The kernel's functions, for crash reports pvh's kernel makes (an hvt-only image has none):
+// its ELF symbol table lies outside every PT_LOAD, so the packer copies them here, sorted by
+// address and demangled (no demangler in the guest). `name` is an offset into the names after
+// the array, NUL-terminated and ending with a NUL. A size of 0 (assembly) extends to the next.
 struct KernelSymbol {
     uint64_t address;
     uint32_t size;

@@ -1,7 +1,11 @@
+#include "image/elf_file.h"
+#include "image/embedded_kernel.h"
 #include "image/image.h"
+#include "image/kernel_components.h"
 #include "support/error.h"
 #include "test_support.h"
 
+#include <ingot/abi/components.h>
 #include <ingot/abi/memory_layout.h>
 
 #include <gtest/gtest.h>
@@ -500,8 +504,24 @@ TEST_F(ImageTest, CarriesTheKernelsFunctionsSortedAndDemangled) {
     }
     EXPECT_TRUE(seen.count("kernel_main"));
     EXPECT_TRUE(seen.count("kernel_entry")); // an assembly label
-    EXPECT_TRUE(seen.count("kernel::panic(char const*, ...)")) << "names are demangled";
+    EXPECT_TRUE(seen.count("kernel::klog(char const*, ...)")) << "names are demangled";
     EXPECT_FALSE(seen.count("__init_array_start")) << "data labels are not functions";
+}
+
+// Only pvh's kernel reads the payload's copy; hvt's monitor reads the kernel's own table.
+TEST_F(ImageTest, AnHvtOnlyImageCarriesTheKernelsSymbolsOnlyInItsElfFile) {
+    auto hvt_image = build_image(kernel_with(abi::component_hvt), *program, test_manifest());
+    Image read = read_image(hvt_image, "hvt.img");
+    EXPECT_EQ(read.payload.symbol_count, 0u);
+    EXPECT_EQ(read.payload.symbols_size, 0u);
+    EXPECT_LT(hvt_image.size(), image->size() - 100 * 1024);
+    ElfFile elf(hvt_image, "hvt.img");
+    EXPECT_TRUE(elf.has_symbol_table());
+    EXPECT_GT(elf.code_symbols().size(), 100u);
+    EXPECT_TRUE(elf.section_contents(".eh_frame"));
+
+    auto pvh_image = build_image(kernel_with(abi::component_pvh), *program, test_manifest());
+    EXPECT_GT(read_image(pvh_image, "pvh.img").payload.symbol_count, 100u);
 }
 
 TEST_F(ImageTest, ReadRejectsCorruptedKernelSymbols) {

@@ -2,11 +2,12 @@
 // kernel's file carries but its memory does not (arch/x86_64/kernel.ld): a stopped vCPU at a
 // function's first instruction, before it saves a frame pointer, can only be unwound with it.
 #include "image/elf_file.h"
+#include "image/embedded_kernel.h"
 #include "image/kernel_components.h"
-#include "ingot/abi/components.h"
 #include "vmm/guest_memory.h"
 #include "vmm/guest_page_walker.h"
 #include "vmm/unwinder.h"
+#include <ingot/abi/components.h>
 
 #include <gtest/gtest.h>
 
