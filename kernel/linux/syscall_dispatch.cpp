@@ -1,6 +1,5 @@
 // The C++ side of the syscall entry: look up the handler, decode its arguments, run it, trace
 // it, and turn its ErrorOr into the ABI's value or -errno, in this one place.
-#include "lib/format.h"
 #include "lib/log.h"
 #include "linux/signals.h"
 #include "linux/syscall_names.h"
@@ -17,14 +16,6 @@ long to_abi(const ErrorOr<long>& result) {
     return result.is_error() ? -static_cast<long>(result.error().code()) : result.value();
 }
 
-// The argument registers in the ABI's order, and a zero after them for an argument whose
-// trace reads the next one (a socket address's length).
-struct ArgumentRegisters {
-    uint64_t values[7];
-    explicit ArgumentRegisters(const SyscallFrame& frame)
-        : values{frame.rdi, frame.rsi, frame.rdx, frame.r10, frame.r8, frame.r9, 0} {}
-};
-
 template <typename Handler> struct Invoker;
 
 template <typename... Parameters> struct Invoker<ErrorOr<long> (*)(Parameters...)> {
@@ -35,13 +26,6 @@ template <typename... Parameters> struct Invoker<ErrorOr<long> (*)(Parameters...
     static long call(SyscallFrame& frame, IndexSequence<I...>) {
         [[maybe_unused]] ArgumentRegisters registers(frame);
         return to_abi(Handler(syscall_argument<Parameters>(registers.values[I])...));
-    }
-    template <size_t... I>
-    static void trace(FormatBuffer& line, const SyscallFrame& frame, IndexSequence<I...>) {
-        [[maybe_unused]] ArgumentRegisters registers(frame);
-        (trace_argument(line, I, syscall_argument<Parameters>(registers.values[I]),
-                        registers.values[I + 1]),
-         ...);
     }
 };
 
@@ -56,13 +40,6 @@ template <typename... Parameters> struct Invoker<ErrorOr<long> (*)(SyscallFrame&
         [[maybe_unused]] ArgumentRegisters registers(frame);
         return to_abi(Handler(frame, syscall_argument<Parameters>(registers.values[I])...));
     }
-    template <size_t... I>
-    static void trace(FormatBuffer& line, const SyscallFrame& frame, IndexSequence<I...>) {
-        [[maybe_unused]] ArgumentRegisters registers(frame);
-        (trace_argument(line, I, syscall_argument<Parameters>(registers.values[I]),
-                        registers.values[I + 1]),
-         ...);
-    }
 };
 
 template <auto Handler> long call(SyscallFrame& frame) {
@@ -70,15 +47,9 @@ template <auto Handler> long call(SyscallFrame& frame) {
     return Calls::template call<Handler>(frame, typename Calls::Indices{});
 }
 
-template <auto Handler> void trace_arguments(FormatBuffer& line, const SyscallFrame& frame) {
-    using Calls = Invoker<decltype(Handler)>;
-    Calls::trace(line, frame, typename Calls::Indices{});
-}
-
 struct SyscallEntry {
     const char* name = nullptr;
     long (*call)(SyscallFrame& frame) = nullptr;
-    void (*trace)(FormatBuffer& line, const SyscallFrame& frame) = nullptr;
 };
 
 struct SyscallTable {
@@ -88,8 +59,8 @@ struct SyscallTable {
 constexpr SyscallTable make_table() {
     SyscallTable table{};
 #define IMPLEMENTED_ENTRY(number, name, parameters)                                                \
-    table.entries[number] = {#name, call<&sys_##name>, trace_arguments<&sys_##name>};
-#define KNOWN_ENTRY(number, name) table.entries[number] = {#name, nullptr, nullptr};
+    table.entries[number] = {#name, call<&sys_##name>};
+#define KNOWN_ENTRY(number, name) table.entries[number] = {#name, nullptr};
     ENUMERATE_SYSCALLS(IMPLEMENTED_ENTRY, KNOWN_ENTRY)
 #undef IMPLEMENTED_ENTRY
 #undef KNOWN_ENTRY
@@ -140,26 +111,15 @@ long run(uint64_t number, SyscallFrame& frame) {
     return unimplemented(number);
 }
 
-void trace(uint32_t tid, uint64_t number, const SyscallFrame& arguments, const long* result) {
-    char text[400];
-    FormatBuffer line(text, sizeof text);
-    line.append("[%u] %s(", tid, syscall_name(number));
-    if (number < syscall_count && table.entries[number].trace)
-        table.entries[number].trace(line, arguments);
-    else
-        trace_raw_arguments(line, arguments);
-    trace_result(line, result);
-    klog("%s", line.text());
-}
-
 // The arguments as the call found them (a handler may change the frame), traced after it;
 // exit and exit_group, which never return, on the way in.
 long run_traced(uint64_t number, SyscallFrame& frame) {
+    const SyscallTracer& tracer = *syscall_tracer();
     SyscallFrame arguments = frame;
     if (number == nr::exit || number == nr::exit_group)
-        trace(scheduler::current()->tid, number, arguments, nullptr);
+        tracer.trace(scheduler::current()->tid, number, arguments, nullptr);
     long result = run(number, frame);
-    trace(scheduler::current()->tid, number, arguments, &result);
+    tracer.trace(scheduler::current()->tid, number, arguments, &result);
     return result;
 }
 
@@ -172,7 +132,10 @@ const char* syscall_name(uint64_t number) {
 }
 
 void initialize_syscalls(bool trace) {
-    tracing = trace;
+    tracing = trace && syscall_tracer();
+    if (trace && !tracing)
+        klog("--trace-syscalls: this image was built without the 'debug' component: not "
+             "tracing (build it with 'ingot build --with debug')");
 }
 
 } // namespace kernel

@@ -17,7 +17,16 @@ ENUMERATE_SYSCALLS(DECLARE_SYSCALL_HANDLER, NO_SYSCALL_HANDLER)
 #undef DECLARE_SYSCALL_HANDLER
 #undef NO_SYSCALL_HANDLER
 
+// Whether --trace-syscalls asked for a line per call (linux/syscall_trace.h).
 void initialize_syscalls(bool trace);
+
+// A call's argument registers in the ABI's order, and a zero after them for an argument whose
+// trace reads the next one (a socket address's length).
+struct ArgumentRegisters {
+    uint64_t values[7];
+    explicit ArgumentRegisters(const SyscallFrame& frame)
+        : values{frame.rdi, frame.rsi, frame.rdx, frame.r10, frame.r8, frame.r9, 0} {}
+};
 
 // ErrorOr<T> as an ErrorOr<long>, for handlers returning what another function computed.
 template <typename T> ErrorOr<long> as_syscall_result(ErrorOr<T> result) {

@@ -58,11 +58,11 @@ int inspect_image(const InspectSettings& settings) {
                format_size(image.bytes.size()));
     uint32_t components = kernel_components(image.bytes, path);
     // The functions a crash report can name: the payload's copy for pvh's kernel, or, in an
-    // hvt-only image, the kernel's own table, which the monitor reads.
+    // hvt-only image, the kernel's own table, which the monitor reads; none without debug.
     uint64_t symbols = image.payload.symbol_count ? image.payload.symbol_count
                                                   : encode_kernel_symbols(image.bytes).count;
-    fmt::print("kernel      {} in memory, entry {:#x}, {} symbols\n",
-               format_size(image.kernel_size), image.entry, symbols);
+    fmt::print("kernel      {} in memory, entry {:#x}, {}\n", format_size(image.kernel_size),
+               image.entry, symbols ? fmt::format("{} symbols", symbols) : "no symbols");
     fmt::print("components  {}", component_list(components));
     if (uint32_t left_out = abi::all_components & ~components)
         fmt::print(" (left out: {})", component_list(left_out));

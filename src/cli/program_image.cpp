@@ -90,14 +90,15 @@ void add_component_options(CLI::App& command, ComponentOptions& components) {
     command
         .add_option("--with", components.with,
                     "Give the image's kernel this component even if the program's symbols do not "
-                    "call for it: net (the TCP/IP stack)")
+                    "call for it: net (the TCP/IP stack); debug (the syscall tracer and symbolized "
+                    "crash reports) is there unless left out")
         ->type_name("NAME[,NAME...]")
         ->delimiter(',')
         ->allow_extra_args(false);
     command
         .add_option("--without", components.without,
-                    "Leave this component out of the image's kernel; calls into it fail with "
-                    "ENOSYS: net")
+                    "Leave this component out of the image's kernel: net (socket calls then fail "
+                    "with ENOSYS), debug (no --trace-syscalls, crash reports without names)")
         ->type_name("NAME[,NAME...]")
         ->delimiter(',')
         ->allow_extra_args(false);

@@ -133,9 +133,11 @@ std::vector<uint8_t> build_image(std::span<const uint8_t> kernel, std::span<cons
 
     std::vector<uint8_t> manifest_bytes = encode_manifest(manifest);
     // The payload's copy of the kernel's functions is for the crash reports pvh's kernel makes
-    // itself; hvt's monitor reads the kernel's own symbol table, so an hvt-only image has none.
+    // itself; hvt's monitor reads the kernel's own symbol table, so an hvt-only image has none,
+    // nor has an image without the debug component (whose kernel has no symbol table at all).
     KernelSymbolTable symbols;
-    if (kernel_components(kernel, "the kernel") & abi::component_pvh)
+    constexpr uint32_t symbolized = abi::component_pvh | abi::component_debug;
+    if ((kernel_components(kernel, "the kernel") & symbolized) == symbolized)
         symbols = encode_kernel_symbols(kernel);
     abi::PayloadHeader payload{};
     payload.magic = abi::payload_magic;

@@ -103,6 +103,10 @@ uint32_t named_components(const std::vector<std::string>& names, const char* opt
     return components;
 }
 
+// What every image gets unless --without leaves it out, whatever its program uses: a syscall
+// trace and a symbolized crash report are what a user reaches for first when a program fails.
+constexpr uint32_t given_components = abi::component_debug;
+
 } // namespace
 
 uint32_t components_used(std::span<const uint8_t> program,
@@ -126,7 +130,7 @@ uint32_t choose_components(uint32_t used, const ComponentOptions& options) {
     if (uint32_t both = with & without)
         fail("--with and --without both name '{}'", component_list(both));
     uint32_t platforms = options.platforms ? options.platforms : abi::platform_components;
-    return ((used | with) & ~without & ~abi::platform_components) | platforms;
+    return ((used | with | given_components) & ~without & ~abi::platform_components) | platforms;
 }
 
 uint32_t kernel_components(std::span<const uint8_t> kernel_elf, const std::string& name) {

@@ -24,8 +24,9 @@ struct ComponentOptions {
 uint32_t components_used(std::span<const uint8_t> program,
                          const std::vector<std::string>& library_paths);
 
-// What the image gets. Throws UserError for a name that is no optional component, one named by
-// both --with and --without, or --without for every platform.
+// What the image gets: what it uses, and debug, changed by --with and --without, on the
+// platforms asked for (both when none is). Throws UserError for a name that is no optional
+// component, one named by both --with and --without, or --without for every platform.
 uint32_t choose_components(uint32_t used, const ComponentOptions& options);
 
 // The components a kernel (or an image, which starts with its kernel) was linked with: its

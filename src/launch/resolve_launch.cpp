@@ -74,7 +74,7 @@ void check_image_settings(const LaunchSettings& settings) {
 }
 
 // A program packed on the fly gets the kernel for the platform it runs on, with the network
-// stack when the run gives it a network.
+// stack when the run gives it a network (and the tracer, which it gets unless left out).
 ComponentOptions packing_components(const LaunchSettings& settings, bool networked) {
     ComponentOptions components = settings.components;
     components.platforms = settings.platform == "qemu" ? abi::component_pvh : abi::component_hvt;
@@ -82,12 +82,16 @@ ComponentOptions packing_components(const LaunchSettings& settings, bool network
     if (networked && std::find(without.begin(), without.end(), "net") != without.end())
         fail("--without net leaves out the network stack, which -p, --net and --net-interface "
              "need");
+    if (settings.trace_syscalls &&
+        std::find(without.begin(), without.end(), "debug") != without.end())
+        fail("--without debug leaves out the syscall tracer, which --trace-syscalls needs");
     if (networked)
         components.with.push_back("net");
     return components;
 }
 
-// The image's kernel must have the platform it is run on, and the network stack for a network.
+// The image's kernel must have the platform it is run on, the network stack for a network, and
+// the tracer for --trace-syscalls.
 void check_image_components(const LaunchSettings& settings, const Image& image, bool networked) {
     uint32_t components = kernel_components(image.bytes, settings.target);
     bool qemu = settings.platform == "qemu";
@@ -98,6 +102,10 @@ void check_image_components(const LaunchSettings& settings, const Image& image, 
     if (networked && !(components & abi::component_net))
         fail("the image '{}' was built without the 'net' component, so it cannot use -p, --net "
              "or --net-interface: rebuild it with 'ingot build --with net'",
+             settings.target);
+    if (settings.trace_syscalls && !(components & abi::component_debug))
+        fail("the image '{}' was built without the 'debug' component, so it cannot trace its "
+             "syscalls: rebuild it with 'ingot build --with debug'",
              settings.target);
 }
 

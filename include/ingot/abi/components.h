@@ -16,6 +16,9 @@ namespace ingot::abi {
 inline constexpr uint32_t component_net = 1u << 0; // the TCP/IP stack: AF_INET/AF_INET6 sockets
 inline constexpr uint32_t component_hvt = 1u << 1; // the hvt platform (Ingot's KVM monitor)
 inline constexpr uint32_t component_pvh = 1u << 2; // the PVH platform: QEMU, Firecracker
+// The syscall tracer (--trace-syscalls), and the kernel's symbols and call-frame information in
+// the image, which crash reports name functions and unwind the kernel with.
+inline constexpr uint32_t component_debug = 1u << 3;
 
 struct ComponentName {
     uint32_t bit;
@@ -26,10 +29,11 @@ inline constexpr ComponentName component_names[] = {
     {component_net, "net"},
     {component_hvt, "hvt"},
     {component_pvh, "pvh"},
+    {component_debug, "debug"},
 };
 
 inline constexpr uint32_t platform_components = component_hvt | component_pvh;
-inline constexpr uint32_t all_components = component_net | platform_components;
+inline constexpr uint32_t all_components = component_net | platform_components | component_debug;
 
 // A macro: the kernel's section attribute takes only a string literal.
 #define INGOT_COMPONENTS_SECTION ".ingot_components"

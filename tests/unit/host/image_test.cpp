@@ -510,7 +510,8 @@ TEST_F(ImageTest, CarriesTheKernelsFunctionsSortedAndDemangled) {
 
 // Only pvh's kernel reads the payload's copy; hvt's monitor reads the kernel's own table.
 TEST_F(ImageTest, AnHvtOnlyImageCarriesTheKernelsSymbolsOnlyInItsElfFile) {
-    auto hvt_image = build_image(kernel_with(abi::component_hvt), *program, test_manifest());
+    auto hvt_image = build_image(kernel_with(abi::component_hvt | abi::component_debug), *program,
+                                 test_manifest());
     Image read = read_image(hvt_image, "hvt.img");
     EXPECT_EQ(read.payload.symbol_count, 0u);
     EXPECT_EQ(read.payload.symbols_size, 0u);
@@ -520,8 +521,17 @@ TEST_F(ImageTest, AnHvtOnlyImageCarriesTheKernelsSymbolsOnlyInItsElfFile) {
     EXPECT_GT(elf.code_symbols().size(), 100u);
     EXPECT_TRUE(elf.section_contents(".eh_frame"));
 
-    auto pvh_image = build_image(kernel_with(abi::component_pvh), *program, test_manifest());
+    auto pvh_image = build_image(kernel_with(abi::component_pvh | abi::component_debug), *program,
+                                 test_manifest());
     EXPECT_GT(read_image(pvh_image, "pvh.img").payload.symbol_count, 100u);
+}
+
+TEST_F(ImageTest, AnImageWithoutDebugCarriesNoKernelSymbols) {
+    for (uint32_t platforms : {abi::component_hvt, abi::component_pvh, abi::platform_components}) {
+        auto bytes = build_image(kernel_with(platforms), *program, test_manifest());
+        EXPECT_EQ(read_image(bytes, "lean.img").payload.symbol_count, 0u);
+        EXPECT_FALSE(ElfFile(bytes, "lean.img").has_symbol_table());
+    }
 }
 
 TEST_F(ImageTest, ReadRejectsCorruptedKernelSymbols) {

@@ -34,8 +34,9 @@ TEST(KernelComponents, EverySetIsEmbeddedOnce) {
         EXPECT_TRUE(sets.insert(kernel_components(kernel, "kernel")).second);
     std::set<uint32_t> expected;
     for (uint32_t net : {0u, component_net})
-        for (uint32_t platforms : {component_hvt, component_pvh, platform_components})
-            expected.insert(net | platforms);
+        for (uint32_t debug : {0u, component_debug})
+            for (uint32_t platforms : {component_hvt, component_pvh, platform_components})
+                expected.insert(net | debug | platforms);
     EXPECT_EQ(sets, expected);
     for (uint32_t components : expected)
         EXPECT_EQ(kernel_components(kernel_with(components), "kernel"), components);
@@ -51,6 +52,16 @@ TEST(KernelComponents, PvhNoteGoesWithThePvhComponent) {
     for (std::span<const uint8_t> kernel : embedded_kernels())
         EXPECT_EQ(ElfFile(kernel, "kernel").has_pvh_entry_note(),
                   (kernel_components(kernel, "kernel") & component_pvh) != 0);
+}
+
+// The embedded kernels carry symbols and call-frame information exactly with debug.
+TEST(KernelComponents, SymbolsGoWithTheDebugComponent) {
+    for (std::span<const uint8_t> kernel : embedded_kernels()) {
+        bool debug = kernel_components(kernel, "kernel") & component_debug;
+        ElfFile elf(kernel, "kernel");
+        EXPECT_EQ(elf.has_symbol_table(), debug);
+        EXPECT_EQ(elf.section_contents(".eh_frame").has_value(), debug);
+    }
 }
 
 TEST(KernelComponents, AProgramIsNoKernel) {
@@ -83,23 +94,28 @@ TEST(KernelComponents, ALibrarysImportsCount) {
 
 TEST(KernelComponents, OptionsChangeWhatTheProgramUses) {
     ComponentOptions options;
-    EXPECT_EQ(choose_components(0, options), platform_components);
+    EXPECT_EQ(choose_components(0, options), platform_components | component_debug);
     EXPECT_EQ(choose_components(component_net, options), all_components);
     options.platforms = component_hvt;
-    EXPECT_EQ(choose_components(component_net, options), component_net | component_hvt);
+    EXPECT_EQ(choose_components(component_net, options),
+              component_net | component_hvt | component_debug);
     options.without = {"net"};
+    EXPECT_EQ(choose_components(component_net, options), component_hvt | component_debug);
+    options.without = {"debug", "net"};
     EXPECT_EQ(choose_components(component_net, options), component_hvt);
     options.without.clear();
     options.with = {"net"};
-    EXPECT_EQ(choose_components(0, options), component_net | component_hvt);
+    EXPECT_EQ(choose_components(0, options), component_net | component_hvt | component_debug);
     // A stripped program's guess is every component; the platforms stay the ones asked for.
-    EXPECT_EQ(choose_components(all_components, options), component_net | component_hvt);
+    EXPECT_EQ(choose_components(all_components, options),
+              component_net | component_hvt | component_debug);
 }
 
 TEST(KernelComponents, BadNamesAreRefused) {
     for (auto [with, without] :
-         {std::pair<std::vector<std::string>, std::vector<std::string>>{{"debug"}, {}},
+         {std::pair<std::vector<std::string>, std::vector<std::string>>{{"trace"}, {}},
           {{}, {"hvt"}},
+          {{"debug"}, {"debug"}},
           {{"pvh"}, {}},
           {{""}, {}},
           {{"net"}, {"net"}}}) {
@@ -111,7 +127,7 @@ TEST(KernelComponents, BadNamesAreRefused) {
 }
 
 TEST(KernelComponents, ListsNameThemInOrder) {
-    EXPECT_EQ(component_list(all_components), "net, hvt, pvh");
+    EXPECT_EQ(component_list(all_components), "net, hvt, pvh, debug");
     EXPECT_EQ(component_list(component_pvh), "pvh");
     EXPECT_EQ(component_list(0), "none");
 }

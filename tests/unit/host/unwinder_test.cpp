@@ -72,11 +72,33 @@ TEST_P(UnwinderTest, UnwindsTheKernelFromAFunctionsFirstInstruction) {
     EXPECT_NE(frames[1].location.find("[kernel]"), std::string::npos) << frames[1].location;
 }
 
-INSTANTIATE_TEST_SUITE_P(HvtKernels, UnwinderTest,
-                         ::testing::Values(abi::component_hvt,
-                                           abi::component_hvt | abi::component_net,
-                                           abi::component_hvt | abi::component_pvh,
-                                           abi::all_components));
+// Without the debug component the kernel's file has neither symbols nor call-frame
+// information: the report shows addresses, and still the frame pointers' chain.
+TEST_F(UnwinderTest, AKernelWithoutDebugIsUnwoundByFramePointersAndNotNamed) {
+    std::span<const uint8_t> kernel = kernel_with(abi::component_hvt);
+    uint64_t caller = 0xffffffff80101000, frame = stack_page + 0x800;
+    ASSERT_TRUE(memory.write(stack_frame + 0x800, uint64_t{0}));
+    ASSERT_TRUE(memory.write(stack_frame + 0x808, caller));
+    GuestPageWalker walker(memory, pml4);
+    Unwinder unwinder(kernel, {}, 0, walker);
+    kvm_regs registers{};
+    registers.rip = 0xffffffff80102000;
+    registers.rsp = frame - 0x40;
+    registers.rbp = frame;
+
+    auto frames = unwinder.backtrace(registers, 4);
+    ASSERT_EQ(frames.size(), 2u);
+    EXPECT_EQ(frames[0].location, "?? [kernel]");
+    EXPECT_EQ(frames[1].pc, caller);
+    EXPECT_EQ(frames[1].location, "?? [kernel]");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    HvtKernels, UnwinderTest,
+    ::testing::Values(abi::component_hvt | abi::component_debug,
+                      abi::component_hvt | abi::component_net | abi::component_debug,
+                      abi::component_hvt | abi::component_pvh | abi::component_debug,
+                      abi::all_components));
 
 } // namespace
 } // namespace ingot
