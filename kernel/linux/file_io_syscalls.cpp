@@ -3,6 +3,7 @@
 #include "fs/fd_table.h"
 #include "fs/inode_file.h"
 #include "fs/io_vectors.h"
+#include "lib/zero_page.h"
 #include "linux/path_arguments.h"
 #include "linux/syscall_table.h"
 
@@ -15,8 +16,6 @@ namespace {
 constexpr int rwf_known = 0x3f;
 constexpr int rwf_append = 0x10;
 constexpr int fallocate_keep_size = 1, fallocate_punch_hole = 3; // PUNCH_HOLE needs KEEP_SIZE
-
-const uint8_t zeros[4096] = {};
 
 // pread and pwrite need a file with a position: pipes, sockets and the console are ESPIPE.
 ErrorOr<InodeFile*> positioned_file(File& file) {
@@ -242,8 +241,8 @@ ErrorOr<long> sys_fallocate(int fd, int mode, long offset, long length) {
     if (mode == fallocate_punch_hole) {
         uint64_t stop = min(static_cast<uint64_t>(end), attributes.size);
         for (uint64_t at = static_cast<uint64_t>(offset); at < stop;) {
-            size_t chunk = static_cast<size_t>(min<uint64_t>(stop - at, sizeof zeros));
-            at += TRY(inode.write(at, vfs::IoBuffer::kernel(zeros), chunk));
+            size_t chunk = static_cast<size_t>(min<uint64_t>(stop - at, zero_page_size));
+            at += TRY(inode.write(at, vfs::IoBuffer::kernel(zero_page), chunk));
         }
         return 0;
     }

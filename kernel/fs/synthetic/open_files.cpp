@@ -5,6 +5,7 @@
 #include "fs/synthetic/node.h"
 #include "lib/string.h"
 #include "lib/utility.h"
+#include "lib/zero_page.h"
 #include "linux/entropy.h"
 #include "mm/user_memory.h"
 
@@ -103,8 +104,6 @@ private:
     uint64_t m_offset = 0;
     Errno m_write_error;
 };
-
-alignas(4096) const uint8_t zero_page[4096] = {};
 
 // Copies zeros or random bytes to the program, a chunk at a time; what was copied when a
 // later chunk faults (Linux's read_iter_zero and urandom_read_iter do the same).

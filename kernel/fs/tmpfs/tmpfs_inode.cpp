@@ -4,6 +4,7 @@
 
 #include "fs/vfs/lent_pages.h"
 #include "lib/string.h"
+#include "lib/zero_page.h"
 #include "mm/frame_allocator.h"
 
 namespace kernel::tmpfs {
@@ -17,8 +18,6 @@ constexpr uint64_t page_size = 4096;
 constexpr uint64_t max_file_size = FilePages::max_pages * page_size;
 // A directory's link count: its entry in its parent, its own ".", and each subdirectory's "..".
 constexpr uint32_t max_links = 0xffffffff;
-
-const uint8_t zero_page[page_size] = {};
 
 // A file's frames as the mappings that borrowed them see them.
 class LentFilePages final : public vfs::LentPages {
