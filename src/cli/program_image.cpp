@@ -153,9 +153,10 @@ std::vector<uint8_t> pack_program(const std::string& program, const ProgramOptio
              program);
     check_program(bytes, program);
     Manifest manifest = program_manifest(program, options);
-    uint32_t chosen = choose_components(components_used(bytes, libraries), components);
+    EmbeddedKernel kernel =
+        kernel_with(choose_components(components_used(bytes, libraries), components));
     std::vector<uint8_t> image =
-        build_image(kernel_with(chosen), bytes, manifest, filesystem.bytes, program_file);
+        build_image(kernel.elf, bytes, manifest, filesystem.bytes, program_file, kernel.symbols);
     Image read = read_image(image, name); // the monitor's own checks, before anything is written
     if (!filesystem.bytes.empty()) {
         // What hvt, the default platform, needs in RAM: there the file system stays in the

@@ -8,10 +8,17 @@
 
 namespace ingot {
 
-std::vector<std::span<const uint8_t>> embedded_kernels();
+struct EmbeddedKernel {
+    std::span<const uint8_t> elf; // as an image carries it
+    // Where the packer takes the kernel's symbols from when `elf` has none of its own for the
+    // payload's copy (a pvh-only kernel with debug): an ELF file of symbols only. Else empty.
+    std::span<const uint8_t> symbols;
+};
+
+std::vector<EmbeddedKernel> embedded_kernels();
 
 // The embedded kernel with exactly `components` (ingot/abi/components.h); throws UserError when
 // there is none.
-std::span<const uint8_t> kernel_with(uint32_t components);
+EmbeddedKernel kernel_with(uint32_t components);
 
 } // namespace ingot

@@ -4,9 +4,9 @@
 
 namespace ingot {
 
-std::span<const uint8_t> kernel_with(uint32_t components) {
-    for (std::span<const uint8_t> kernel : embedded_kernels())
-        if (kernel_components(kernel, "the embedded kernel") == components)
+EmbeddedKernel kernel_with(uint32_t components) {
+    for (const EmbeddedKernel& kernel : embedded_kernels())
+        if (kernel_components(kernel.elf, "the embedded kernel") == components)
             return kernel;
     fail("ingot carries no kernel with the components {}", component_list(components));
 }

@@ -115,7 +115,8 @@ uint64_t payload_checksum(std::span<const uint8_t> payload) {
 
 std::vector<uint8_t> build_image(std::span<const uint8_t> kernel, std::span<const uint8_t> program,
                                  const Manifest& manifest, std::span<const uint8_t> filesystem,
-                                 std::optional<FileExtent> program_file) {
+                                 std::optional<FileExtent> program_file,
+                                 std::span<const uint8_t> kernel_symbols) {
     RawElf elf = read_raw_elf(kernel, "kernel");
     int placeholder = -1;
     uint64_t kernel_end = 0;
@@ -138,7 +139,7 @@ std::vector<uint8_t> build_image(std::span<const uint8_t> kernel, std::span<cons
     KernelSymbolTable symbols;
     constexpr uint32_t symbolized = abi::component_pvh | abi::component_debug;
     if ((kernel_components(kernel, "the kernel") & symbolized) == symbolized)
-        symbols = encode_kernel_symbols(kernel);
+        symbols = encode_kernel_symbols(kernel_symbols.empty() ? kernel : kernel_symbols);
     abi::PayloadHeader payload{};
     payload.magic = abi::payload_magic;
     payload.version = abi::payload_version;

@@ -45,9 +45,12 @@ struct Image {
 
 // `filesystem` is the file-system section (empty: none). When `program_file` is given, the
 // program is that file of it (FilesystemImage::files) and its bytes are not stored again.
+// `kernel_symbols`, when given, is the ELF file the kernel's symbols are read from for the
+// payload's copy, in place of `kernel`'s own (EmbeddedKernel::symbols).
 std::vector<uint8_t> build_image(std::span<const uint8_t> kernel, std::span<const uint8_t> program,
                                  const Manifest& manifest, std::span<const uint8_t> filesystem = {},
-                                 std::optional<FileExtent> program_file = std::nullopt);
+                                 std::optional<FileExtent> program_file = std::nullopt,
+                                 std::span<const uint8_t> kernel_symbols = {});
 
 // Checks everything a monitor relies on; throws UserError naming what is wrong.
 Image read_image(std::span<const uint8_t> bytes, const std::string& name);

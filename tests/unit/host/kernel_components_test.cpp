@@ -30,8 +30,8 @@ uint32_t used_by(const std::string& path, const std::vector<std::string>& librar
 
 TEST(KernelComponents, EverySetIsEmbeddedOnce) {
     std::set<uint32_t> sets;
-    for (std::span<const uint8_t> kernel : embedded_kernels())
-        EXPECT_TRUE(sets.insert(kernel_components(kernel, "kernel")).second);
+    for (const EmbeddedKernel& kernel : embedded_kernels())
+        EXPECT_TRUE(sets.insert(kernel_components(kernel.elf, "kernel")).second);
     std::set<uint32_t> expected;
     for (uint32_t net : {0u, component_net})
         for (uint32_t debug : {0u, component_debug})
@@ -39,7 +39,7 @@ TEST(KernelComponents, EverySetIsEmbeddedOnce) {
                 expected.insert(net | debug | platforms);
     EXPECT_EQ(sets, expected);
     for (uint32_t components : expected)
-        EXPECT_EQ(kernel_components(kernel_with(components), "kernel"), components);
+        EXPECT_EQ(kernel_components(kernel_with(components).elf, "kernel"), components);
 }
 
 TEST(KernelComponents, TheFullKernelHasThemAll) {
@@ -49,18 +49,23 @@ TEST(KernelComponents, TheFullKernelHasThemAll) {
 
 // QEMU boots what has the PVH note: exactly the kernels with the pvh component.
 TEST(KernelComponents, PvhNoteGoesWithThePvhComponent) {
-    for (std::span<const uint8_t> kernel : embedded_kernels())
-        EXPECT_EQ(ElfFile(kernel, "kernel").has_pvh_entry_note(),
-                  (kernel_components(kernel, "kernel") & component_pvh) != 0);
+    for (const EmbeddedKernel& kernel : embedded_kernels())
+        EXPECT_EQ(ElfFile(kernel.elf, "kernel").has_pvh_entry_note(),
+                  (kernel_components(kernel.elf, "kernel") & component_pvh) != 0);
 }
 
-// The embedded kernels carry symbols and call-frame information exactly with debug.
+// An embedded kernel's file has symbols and call-frame information for hvt's monitor exactly
+// with hvt and debug; a pvh-only kernel with debug has its symbols apart, for the payload.
 TEST(KernelComponents, SymbolsGoWithTheDebugComponent) {
-    for (std::span<const uint8_t> kernel : embedded_kernels()) {
-        bool debug = kernel_components(kernel, "kernel") & component_debug;
-        ElfFile elf(kernel, "kernel");
-        EXPECT_EQ(elf.has_symbol_table(), debug);
-        EXPECT_EQ(elf.section_contents(".eh_frame").has_value(), debug);
+    for (const EmbeddedKernel& kernel : embedded_kernels()) {
+        uint32_t components = kernel_components(kernel.elf, "kernel");
+        bool debug = components & component_debug, hvt = components & component_hvt;
+        ElfFile elf(kernel.elf, "kernel");
+        EXPECT_EQ(elf.has_symbol_table(), debug && hvt) << component_list(components);
+        EXPECT_EQ(elf.section_contents(".eh_frame").has_value(), debug && hvt);
+        EXPECT_EQ(!kernel.symbols.empty(), debug && !hvt) << component_list(components);
+        if (!kernel.symbols.empty())
+            EXPECT_GT(ElfFile(kernel.symbols, "symbols").code_symbols().size(), 1000u);
     }
 }
 

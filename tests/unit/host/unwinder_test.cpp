@@ -47,7 +47,7 @@ protected:
 };
 
 TEST_P(UnwinderTest, UnwindsTheKernelFromAFunctionsFirstInstruction) {
-    std::span<const uint8_t> kernel = kernel_with(GetParam());
+    std::span<const uint8_t> kernel = kernel_with(GetParam()).elf;
     ElfFile elf(kernel, "kernel");
     uint64_t callee = address_of(elf, "_ZN6kernel7vformatEPcmPKcP13__va_list_tag");
     uint64_t caller = address_of(elf, "kernel_main");
@@ -75,7 +75,7 @@ TEST_P(UnwinderTest, UnwindsTheKernelFromAFunctionsFirstInstruction) {
 // Without the debug component the kernel's file has neither symbols nor call-frame
 // information: the report shows addresses, and still the frame pointers' chain.
 TEST_F(UnwinderTest, AKernelWithoutDebugIsUnwoundByFramePointersAndNotNamed) {
-    std::span<const uint8_t> kernel = kernel_with(abi::component_hvt);
+    std::span<const uint8_t> kernel = kernel_with(abi::component_hvt).elf;
     uint64_t caller = 0xffffffff80101000, frame = stack_page + 0x800;
     ASSERT_TRUE(memory.write(stack_frame + 0x800, uint64_t{0}));
     ASSERT_TRUE(memory.write(stack_frame + 0x808, caller));
