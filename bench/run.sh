@@ -10,7 +10,6 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$(cd "${1:-$root/build}" 2>/dev/null && pwd) || { echo "bench: no build directory ${1:-$root/build}" >&2; exit 1; }
 ingot=$build/bin/ingot
 floor=$build/bin/ingot-bench-floor
-kernel_file=$build/kernel/ingot-kernel.image.elf
 runs=20
 warmups=3
 expected="Hello, world!"
@@ -64,7 +63,6 @@ now_us() { local t=${EPOCHREALTIME/[.,]/}; echo "$t"; } # bash 5: no fork
 median() { sort -n | awk '{v[NR]=$1} END {if (NR == 0) exit 1; m = (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2; print m}'; }
 ms() { awk -v us="$1" 'BEGIN {printf "%.2f", us / 1000}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2fx", a / b; else print "-"}'; }
-kib() { awk -v b="$1" 'BEGIN {printf "%.1f KiB", b / 1024}'; }
 # A run is correct when it exits with the expected status and, for a hello, prints the greeting.
 correct() { # status expected-status wants-greeting
     [[ $1 == "$2" ]] || return 1
@@ -161,34 +159,10 @@ for name in "${programs[@]}"; do
     printf '   %-10s %8s %11s %15s %10s\n' "$name" "$(field exits)" "$(field hypercalls)" "$(field console_writes)" "$wall"
 done
 
-# ---- c. Sizes.
+# ---- c. Sizes of images and of their kernels in memory, by components (bench/sizes.sh).
 echo
-echo "c. Size"
-printf '   %-22s %12s %12s %12s\n' "" image program overhead
-for name in "${programs[@]}"; do
-    image_bytes=$(stat -c %s "$work/hello-$name.img")
-    program_bytes=$(stat -c %s "$work/hello-$name")
-    printf '   %-22s %12s %12s %12s\n' "hello-$name" "$(kib "$image_bytes")" "$(kib "$program_bytes")" "$(kib $((image_bytes - program_bytes)))"
-done
-loaded=""
-if have c && "$ingot" inspect "$work/hello-c.img" >"$out" 2>"$err"; then
-    loaded=$(awk '$1 == "kernel" {print $2, $3}' "$out")
-fi
-if [[ -z $loaded ]]; then
-    problem "the kernel's loaded size from ingot inspect: $(head -c 300 "$err")"
-    loaded_kib=0
-else
-    loaded_kib=$(awk -v v="${loaded% *}" -v u="${loaded#* }" 'BEGIN {print (u == "MiB") ? v * 1024 : (u == "B") ? v / 1024 : v}')
-fi
-if [[ -f $kernel_file ]]; then
-    kernel_bytes=$(stat -c %s "$kernel_file")
-    kernel_text="$(kib "$kernel_bytes") file"
-else
-    problem "$kernel_file is missing"
-    kernel_bytes=$((1 << 40)) kernel_text="missing"
-fi
-kernel_verdict=$(awk -v l="$loaded_kib" -v f="$kernel_bytes" 'BEGIN {print (l > 0 && l < 512 && f < 512 * 1024) ? "met" : "MISSED"}')
-printf '   %-22s %s in memory, %s (ingot-kernel.image.elf)   target < 512 KiB: %s\n' kernel "${loaded:-?}" "$kernel_text" "$kernel_verdict"
+echo "c. Size (bench/sizes.sh)"
+"$root/bench/sizes.sh" "$build" 2>&1 | sed 's/^/   /' || problem "bench/sizes.sh: see its messages above"
 
 # ---- d. The smallest --mem that still runs each hello, by bisection in 256 KiB steps.
 echo
