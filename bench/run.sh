@@ -28,14 +28,6 @@ out=$work/stdout
 err=$work/stderr
 
 # ---- The programs: hello in C (glibc), C++ (iostream) and C (musl, when musl-gcc exists).
-cat >"$work/hello.c" <<'EOF'
-#include <stdio.h>
-int main(void) { printf("Hello, world!\n"); return 0; }
-EOF
-cat >"$work/hello.cpp" <<'EOF'
-#include <iostream>
-int main() { std::cout << "Hello, world!" << std::endl; return 0; }
-EOF
 programs=()
 compile() { # name compiler source
     local name=$1 compiler=$2 source=$3
@@ -43,7 +35,7 @@ compile() { # name compiler source
         echo "bench: $compiler not found: no $name hello" >&2
         return 1
     fi
-    if ! "$compiler" -O2 -static "$work/$source" -o "$work/hello-$name" 2>"$err"; then
+    if ! "$compiler" -O2 -static "$root/bench/hello/$source" -o "$work/hello-$name" 2>"$err"; then
         problem "$compiler could not build the $name hello: $(head -c 400 "$err")"
         return 1
     fi

@@ -15,17 +15,9 @@ ingot=$build/bin/ingot
 work=$(mktemp -d "${TMPDIR:-/tmp}/ingot-bench-sizes.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-cat >"$work/hello.c" <<'EOF'
-#include <stdio.h>
-int main(void) { printf("Hello, world!\n"); return 0; }
-EOF
-cat >"$work/hello.cpp" <<'EOF'
-#include <iostream>
-int main() { std::cout << "Hello, world!" << std::endl; return 0; }
-EOF
 programs=()
 compile() { # name compiler source
-    if command -v "$2" >/dev/null && "$2" -O2 -static "$work/$3" -o "$work/$1"; then
+    if command -v "$2" >/dev/null && "$2" -O2 -static "$root/bench/hello/$3" -o "$work/$1"; then
         programs+=("$work/$1")
     else
         echo "bench: $2 is missing or failed: no $1" >&2
