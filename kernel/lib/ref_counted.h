@@ -80,14 +80,14 @@ public:
         m_object = nullptr;
         return object;
     }
-
-private:
+    // Exchanges the two objects; no count changes.
     void swap(RefPtr& other) {
         T* object = m_object;
         m_object = other.m_object;
         other.m_object = object;
     }
 
+private:
     T* m_object = nullptr;
 };
 

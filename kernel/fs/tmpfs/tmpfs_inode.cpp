@@ -318,9 +318,7 @@ ErrorOr<void> TmpInode::exchange(TmpEntry& from, TmpInode& to_directory, TmpEntr
         return EINVAL;
     if (second.m_type == NodeType::Directory && second.is_ancestor_of(*this))
         return EINVAL;
-    RefPtr<TmpInode> held = from.inode;
-    from.inode = to.inode;
-    to.inode = held;
+    from.inode.swap(to.inode);
     if (&to_directory != this) {
         bool first_directory = first.m_type == NodeType::Directory;
         bool second_directory = second.m_type == NodeType::Directory;
