@@ -24,8 +24,8 @@ constexpr int sol_socket = 1;
 constexpr int ipproto_tcp = 6;
 constexpr int ipproto_udp = 17;
 constexpr int ipproto_ip = 0, ipproto_ipv6 = 41;
-constexpr int ip_mtu_discover = 10;
-constexpr int ipv6_mtu_discover = 23, ipv6_v6only = 26, ipv6_dontfrag = 62;
+constexpr int ip_mtu_discover = 10, ip_mtu = 14;
+constexpr int ipv6_mtu_discover = 23, ipv6_mtu = 24, ipv6_v6only = 26, ipv6_dontfrag = 62;
 
 constexpr int so_reuseaddr = 2, so_type = 3, so_error = 4, so_broadcast = 6, so_sndbuf = 7,
               so_rcvbuf = 8, so_keepalive = 9, so_linger = 13, so_reuseport = 15, so_rcvtimeo = 20,
@@ -671,8 +671,16 @@ ErrorOr<size_t> SocketFile::get_option(int level, int name, void* value) {
         return put_int(value, static_cast<int>(settings.mtu_discovery));
     if (level == ipproto_ipv6 && m_ipv6 && name == ipv6_mtu_discover)
         return put_int(value, static_cast<int>(settings.v6_mtu_discovery));
-    // A TCP option asked of a UDP socket: Linux's ip_getsockopt refuses the level.
-    if (level == ipproto_tcp)
+    // Read-only here: IPV6_MTU's setting (the largest fragment to send) is not taken.
+    if ((level == ipproto_ip && name == ip_mtu) ||
+        (level == ipproto_ipv6 && m_ipv6 && name == ipv6_mtu)) {
+        if (!m_socket)
+            return ENOTCONN;
+        return put_int(value, static_cast<int>(TRY(m_socket->path_mtu())));
+    }
+    // A TCP option asked of a UDP socket, an IPv6 one of an AF_INET socket: Linux's
+    // ip_getsockopt refuses the level.
+    if (level == ipproto_tcp || (level == ipproto_ipv6 && !m_ipv6))
         return ENOTSUP;
     return ENOPROTOOPT;
 }

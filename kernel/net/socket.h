@@ -79,6 +79,9 @@ public:
     virtual ErrorOr<void> shutdown(bool read, bool write) = 0; // ENOTCONN when not connected
     virtual IpEndpoint local_endpoint() const = 0;
     virtual ErrorOr<IpEndpoint> remote_endpoint() const = 0; // ENOTCONN
+    // IP_MTU and IPV6_MTU: the largest IP packet the path to the peer is known to carry (the
+    // interface's MTU, lowered by what ICMP reported of the path); ENOTCONN without a peer.
+    virtual ErrorOr<size_t> path_mtu() const = 0;
     // SO_ERROR: the pending error (0 when none), cleared by reading it.
     virtual int take_error() = 0;
     // FIONREAD: bytes ready to read (UDP: the size of the next datagram).

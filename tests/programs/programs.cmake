@@ -122,7 +122,7 @@ foreach(program IN ITEMS
     udp_echo pipes polling poll_stdin socket_api socket_local syscall_fuzzer unmap_while_blocked
     waits spin_signals fault_handlers deep_stack memory_hostile eventfd_blocking memory_defects
     memory_random realloc_growth many_threads
-    container_files tcp_congestion_info udp_dual_stack tcp_dual_stack host_addresses
+    container_files tcp_congestion_info udp_dual_stack ip_mtu tcp_dual_stack host_addresses
     tcp_fastopen)
   ingot_test_program(${program} ${program}.c glibc)
 endforeach()

@@ -154,6 +154,14 @@ ErrorOr<IpEndpoint> TcpConnection::remote_endpoint() const {
     return m_remote;
 }
 
+// Linux answers from the route the connection holds from connect on (ip_route_connect).
+ErrorOr<size_t> TcpConnection::path_mtu() const {
+    if (m_state == TcpState::closed || m_state == TcpState::listen)
+        return ENOTCONN;
+    size_t mtu = m_table.path_mtu_for(m_remote.address);
+    return m_path_mtu ? min(mtu, m_path_mtu) : mtu;
+}
+
 int TcpConnection::take_error() {
     int error = m_error;
     m_error = 0;
@@ -391,6 +399,8 @@ void TcpConnection::lower_path_mtu(size_t next_hop_mtu) {
         next_hop_mtu = tcp_minimum_path_mtu;
         m_dont_fragment = false;
     }
+    if (!m_path_mtu || next_hop_mtu < m_path_mtu)
+        m_path_mtu = next_hop_mtu;
     size_t options = m_timestamps ? 12 : 0;
     size_t headers = TcpTable::ip_header_length_for(m_remote.address) + tcp_minimum_header;
     size_t mss = max<size_t>(next_hop_mtu - headers - options, 64);

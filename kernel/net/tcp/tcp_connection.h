@@ -57,6 +57,7 @@ public:
     ErrorOr<void> shutdown(bool read, bool write) override;
     IpEndpoint local_endpoint() const override { return m_local; }
     ErrorOr<IpEndpoint> remote_endpoint() const override;
+    ErrorOr<size_t> path_mtu() const override;
     int take_error() override;
     size_t readable_bytes() const override { return m_receive_queue.size(); }
     void options_changed() override;
@@ -249,6 +250,7 @@ private:
 
     // Negotiated options.
     uint16_t m_mss = 536;        // payload per segment, as the path allows
+    size_t m_path_mtu = 0;       // what "fragmentation needed" said the path carries (0: none)
     bool m_dont_fragment = true; // IPv4: RFC 1191, until the path turns out below the floor
     uint8_t m_snd_wscale = 0;
     uint8_t m_rcv_wscale = 0;

@@ -4,6 +4,7 @@
 #include "net/binding.h"
 #include "net/ipv4.h"
 #include "net/ipv6_header.h"
+#include "net/path_mtu.h"
 #include "net/tcp/tcp_checksum.h"
 
 namespace kernel::net::tcp {
@@ -198,6 +199,10 @@ IpAddress TcpTable::source_for(const IpAddress& remote) const {
 
 size_t TcpTable::mtu_for(const IpAddress& remote) const {
     return remote.is_v4() ? m_ip.mtu() : m_ip6.mtu_for(remote.v6);
+}
+
+size_t TcpTable::path_mtu_for(const IpAddress& remote) const {
+    return path_mtu_to(m_ip, m_ip6, remote);
 }
 
 size_t TcpTable::ip_header_length_for(const IpAddress& remote) {

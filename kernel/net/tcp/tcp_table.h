@@ -59,6 +59,8 @@ public:
     // reaches it yet), and what the path there carries.
     IpAddress source_for(const IpAddress& remote) const;
     size_t mtu_for(const IpAddress& remote) const;
+    // IP_MTU to `remote` (net/path_mtu.h): unlike mtu_for, loopback's own for this host.
+    size_t path_mtu_for(const IpAddress& remote) const;
     // What precedes a TCP header to `remote`: IPv4's 20 bytes (we send no options) or IPv6's 40.
     static size_t ip_header_length_for(const IpAddress& remote);
     // The payload of a segment without options filling mtu_for(remote): the MSS we announce.

@@ -97,6 +97,12 @@ ErrorOr<IpEndpoint> DatagramSocket::remote_endpoint() const {
     return m_remote;
 }
 
+ErrorOr<size_t> DatagramSocket::path_mtu() const {
+    if (!m_connected)
+        return ENOTCONN;
+    return m_layer->path_mtu_for(m_remote.address);
+}
+
 int DatagramSocket::take_error() {
     int error = m_error;
     m_error = 0;

@@ -26,6 +26,7 @@ public:
     ErrorOr<void> shutdown(bool read, bool write) override;
     IpEndpoint local_endpoint() const override { return m_local; }
     ErrorOr<IpEndpoint> remote_endpoint() const override;
+    ErrorOr<size_t> path_mtu() const override;
     int take_error() override;
     size_t readable_bytes() const override;
     void close() override;

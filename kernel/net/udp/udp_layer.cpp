@@ -4,6 +4,7 @@
 #include "net/binding.h"
 #include "net/byte_order.h"
 #include "net/checksum.h"
+#include "net/path_mtu.h"
 
 namespace kernel::net {
 
@@ -307,6 +308,10 @@ ErrorOr<void> UdpLayer::send(const IpEndpoint& source, const IpEndpoint& destina
     TRY(m_ip.send_datagram(source_address, destination_address, ip_protocol::udp, fragments,
                            length ? 2 : 1, offloaded ? &offload : nullptr, dont_fragment));
     return {};
+}
+
+size_t UdpLayer::path_mtu_for(const IpAddress& destination) const {
+    return path_mtu_to(m_ip, m_ip6, destination);
 }
 
 ErrorOr<void> UdpLayer::send6(const IpEndpoint& source, const IpEndpoint& destination,

@@ -64,6 +64,9 @@ public:
     ErrorOr<void> send(const IpEndpoint& source, const IpEndpoint& destination, const void* data,
                        size_t length, const SocketOptions& options = {});
 
+    // IP_MTU to `destination` (net/path_mtu.h).
+    size_t path_mtu_for(const IpAddress& destination) const;
+
     // For DatagramSocket.
     ErrorOr<IpEndpoint> claim(DatagramSocket& socket, const IpEndpoint& local);
     void forget(DatagramSocket& socket);

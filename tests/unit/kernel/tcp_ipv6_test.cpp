@@ -267,9 +267,11 @@ TEST_F(TcpIpv6, PacketTooBigResendsAtTheSmallerSizeAndNeverBelow1280) {
     ASSERT_FALSE(first.empty());
     EXPECT_EQ(first[0].payload().size(), 8940u);
     std::vector<uint8_t> quoted(first[0].bytes.begin(), first[0].bytes.begin() + 8);
+    EXPECT_EQ(kernel_test::value_of(client->path_mtu()), 9000u);
     ip.path_mtu6 = 1400;
     layer.receive_icmp_error(peer, quoted.data(), quoted.size(), kernel::EMSGSIZE, 1400);
     EXPECT_EQ(layer.statistics().path_mtu_reductions, 1u);
+    EXPECT_EQ(kernel_test::value_of(client->path_mtu()), 1400u) << "IPV6_MTU";
     ASSERT_FALSE(ip.sent.empty());
     Sent resent = take();
     EXPECT_EQ(resent.header().sequence, our_next);
@@ -281,6 +283,7 @@ TEST_F(TcpIpv6, PacketTooBigResendsAtTheSmallerSizeAndNeverBelow1280) {
     ip.path_mtu6 = 1280;
     ASSERT_FALSE(ip.sent.empty());
     EXPECT_EQ(take().payload().size(), 1280u - 40 - 20);
+    EXPECT_EQ(kernel_test::value_of(client->path_mtu()), 1280u);
     client->close();
 }
 

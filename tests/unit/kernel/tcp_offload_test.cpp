@@ -130,6 +130,7 @@ TEST_F(TcpOffload, CoalescedSegmentIsAcknowledgedAtOnce) {
 
 TEST_F(TcpOffload, FragmentationNeededLowersTheMssAndResendsAtTheNewSize) {
     TcpSocket* socket = open_passive(mss_option(1460));
+    EXPECT_EQ(kernel_test::value_of(socket->path_mtu()), 1500u) << "IP_MTU: the interface's";
     std::string data = pattern(2 * 1460);
     ASSERT_EQ(kernel_test::value_of(socket->send(data.data(), data.size())), data.size());
     auto sent = take_all();
@@ -137,6 +138,7 @@ TEST_F(TcpOffload, FragmentationNeededLowersTheMssAndResendsAtTheNewSize) {
     EXPECT_TRUE(sent[0].dont_fragment);
     frag_needed(quote(sent[1]), 1000);
     EXPECT_EQ(layer.statistics().path_mtu_reductions, 1u);
+    EXPECT_EQ(kernel_test::value_of(socket->path_mtu()), 1000u);
     // Everything in flight goes again in segments that fit 1000 bytes with their headers,
     // the small tail held by Nagle as usual.
     auto resent = take_all();
@@ -150,6 +152,7 @@ TEST_F(TcpOffload, FragmentationNeededLowersTheMssAndResendsAtTheNewSize) {
     frag_needed(quote(resent[0]), 1400);
     expect_nothing_sent();
     EXPECT_EQ(layer.statistics().path_mtu_reductions, 1u);
+    EXPECT_EQ(kernel_test::value_of(socket->path_mtu()), 1000u);
     socket->close();
 }
 

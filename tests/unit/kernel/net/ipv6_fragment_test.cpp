@@ -370,6 +370,25 @@ TEST_F(NetIpv6Fragments, FragmentsFitWhatThePathSaidItCarries) {
     EXPECT_EQ(Bytes(joined.payload.begin() + 8, joined.payload.end()), payload);
 }
 
+// IPV6_MTU: what a connected socket's path carries, the link's until ICMPv6 says less.
+TEST_F(NetIpv6Fragments, AConnectedSocketKnowsItsPathMtu) {
+    open_udp(5000);
+    EXPECT_ERRNO(socket->path_mtu(), ENOTCONN);
+    ASSERT_OK(socket->connect({peer_address6, 9}));
+    EXPECT_EQ(value_of(socket->path_mtu()), 1500u);
+    Bytes body(4);
+    store_be32(body.data(), 1400);
+    Bytes quoted = ipv6_frame(our_address6, peer_address6, 17, Bytes(8));
+    body.insert(body.end(), quoted.begin() + 14, quoted.end());
+    Bytes message{2, 0, 0, 0};
+    message.insert(message.end(), body.begin(), body.end());
+    store_be16(message.data() + 2, transport_checksum6(peer_address6, our_address6, 58, message));
+    receive(ipv6_frame(peer_address6, our_address6, 58, message));
+    EXPECT_EQ(value_of(socket->path_mtu()), 1400u);
+    ASSERT_OK(socket->connect(IpEndpoint{})) << "connect(AF_UNSPEC)";
+    EXPECT_ERRNO(socket->path_mtu(), ENOTCONN);
+}
+
 TEST_F(NetIpv6Fragments, TheLargestDatagramGoesAndOneByteMoreDoesNot) {
     open_udp(5000);
     IpEndpoint to{peer_address6, 9};

@@ -154,12 +154,15 @@ TEST_F(NetUdp, BindRules) {
 // (__udp_disconnect and the SOCK_BINDPORT_LOCK and SOCK_BINDADDR_LOCK it honours).
 TEST_F(NetUdp, DisconnectGivesBackOnlyWhatTheProgramDidNotBind) {
     UdpSocket* automatic = make_socket();
+    EXPECT_ERRNO(automatic->path_mtu(), ENOTCONN);
     ASSERT_OK(automatic->connect({peer_address, 53}));
+    EXPECT_EQ(value_of(automatic->path_mtu()), 1500u) << "IP_MTU: the interface's";
     uint16_t port = automatic->local_endpoint().port;
     EXPECT_NE(port, 0);
     ASSERT_OK(automatic->connect({Ipv4Address::any(), 0}));
     EXPECT_EQ(automatic->local_endpoint(), (IpEndpoint{Ipv4Address::any(), 0}));
     EXPECT_ERRNO(automatic->remote_endpoint(), ENOTCONN);
+    EXPECT_ERRNO(automatic->path_mtu(), ENOTCONN);
     ASSERT_OK(make_socket()->bind({Ipv4Address::any(), port})) << "the port is free again";
     ASSERT_OK(automatic->bind({Ipv4Address::any(), 5010})) << "and the socket may bind";
 
