@@ -117,6 +117,8 @@ public:
 
     void run_timers(uint64_t now);
     uint64_t next_deadline_ns() const;
+    // Packets waiting for their next hop's neighbour advertisement.
+    bool has_pending_output() const { return m_neighbours.has_pending(); }
 
 private:
     enum class AddressState : uint8_t { free, tentative, preferred };

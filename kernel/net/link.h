@@ -70,6 +70,8 @@ public:
 
     void run_timers(uint64_t now);
     uint64_t next_deadline_ns() const { return m_arp.next_deadline_ns(); }
+    // IPv4 packets waiting for their next hop's ARP answer.
+    bool has_pending_output() const { return m_arp.has_pending(); }
 
     // Whether frames were queued since the last flush, which then clears it.
     bool take_transmitted() {

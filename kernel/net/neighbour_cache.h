@@ -50,6 +50,8 @@ public:
     size_t run_timers(uint64_t now, void (*request)(void* context, Address address), void* context);
     // The next retry or expiry, or 0 when none.
     uint64_t next_deadline_ns() const;
+    // Whether any packet waits for an address to resolve.
+    bool has_pending() const { return m_pending_bytes != 0; }
 
     void clear();
 

@@ -61,6 +61,10 @@ public:
                           const ChecksumRequest* checksum) = 0;
     // Hands every queued frame to the host: one notification (one exit on hvt) per batch.
     virtual void flush() = 0;
+    // Whether frames queued or flushed have not all reached the host's link yet: a device that
+    // sends in the background (QEMU's virtio-net does, after the notification) would lose
+    // them if the VM ended now.
+    virtual bool is_transmitting() = 0;
     // Delivers up to `budget` received frames to `receiver`; returns how many it delivered.
     virtual size_t receive(FrameReceiver& receiver, size_t budget) = 0;
     // Whether received frames wait (cheap: no exit).

@@ -25,6 +25,8 @@ constexpr InterfaceConfig fallback_config{Ipv4Address::from_octets(10, 0, 2, 15)
 
 // How long an exiting program's connections get to deliver what it wrote.
 constexpr uint64_t finish_output_ns = 5 * clock::ns_per_second;
+// And how often it looks whether the device has sent the last frames.
+constexpr uint64_t transmit_check_ns = clock::ns_per_second / 1000;
 
 NetworkStack* the_stack;
 NoLinkDevice no_link;
@@ -51,6 +53,9 @@ void wait_for_lease(const InterfaceConfig& asked) {
         uint64_t until = give_up;
         if (uint64_t next = the_stack->next_deadline_ns(); next && next < until)
             until = next;
+        // The device returns transmitted buffers without an interrupt: look again soon.
+        if (the_stack->device_is_transmitting())
+            until = min(until, now + transmit_check_ns);
         platform::wait_for_events(abi::poll_event_net, until > now ? until - now : 0);
     }
     klog("net: no DHCP server answered within %llu s: using 10.0.2.15/24 via 10.0.2.1",

@@ -20,7 +20,8 @@ void start_network(bool report);
 // null without a device.
 const InterfaceConfig* configured_interface();
 // The program is exiting: on Linux its sockets would go on delivering what it wrote, but the
-// VM ends with it, so wait (at most a few seconds) until TCP's peers have acknowledged it all.
+// VM ends with it, so wait (at most a few seconds) until TCP's peers have acknowledged it all
+// and the neighbour queues and the device have sent what they hold.
 void finish_output();
 } // namespace net
 

@@ -212,7 +212,13 @@ void NetworkStack::poll() {
 }
 
 bool NetworkStack::has_undelivered_output() const {
-    return m_state->tcp.has_undelivered_output();
+    State& state = *m_state;
+    return state.tcp.has_undelivered_output() || state.link.has_pending_output() ||
+           state.ip6.has_pending_output() || state.device.is_transmitting();
+}
+
+bool NetworkStack::device_is_transmitting() const {
+    return m_state->device.is_transmitting();
 }
 
 uint64_t NetworkStack::next_deadline_ns() const {

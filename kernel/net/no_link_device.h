@@ -15,6 +15,7 @@ public:
     // Only loopback traffic exists, and the stack never hands that to a device.
     bool transmit(const TransmitFragment*, size_t, const ChecksumRequest*) override { return true; }
     void flush() override {}
+    bool is_transmitting() override { return false; }
     size_t receive(FrameReceiver&, size_t) override { return 0; }
     bool has_received() const override { return false; }
 };

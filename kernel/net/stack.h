@@ -53,8 +53,12 @@ public:
     void poll();
     // The earliest time poll() has work even without a frame arriving; 0 when none.
     uint64_t next_deadline_ns() const;
-    // Whether TCP still has data or a FIN its peers have not acknowledged (see finish_output).
+    // Whether anything sent has not reached its peer yet (see finish_output): TCP data or a
+    // FIN not acknowledged, packets waiting for a neighbour's address, frames still with the
+    // device.
     bool has_undelivered_output() const;
+    // Whether the device still holds frames: it says so only when asked, without an event.
+    bool device_is_transmitting() const;
 
     // AF_INET6 with `ipv6`; nullptr when out of memory.
     TcpSocket* create_tcp_socket(bool ipv6 = false);

@@ -52,6 +52,7 @@ public:
         return ++queued % 64 != 0; // now and then a full ring
     }
     void flush() override {}
+    bool is_transmitting() override { return false; }
     size_t receive(FrameReceiver& receiver, size_t budget) override {
         if (!pending || budget == 0)
             return 0;

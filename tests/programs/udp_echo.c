@@ -4,6 +4,11 @@
 //   udp_echo ping HOST PORT COUNT [SIZE]     sends COUNT datagrams of SIZE bytes (default 64,
 //                                            at least 8) one at a time, each up to 5 times,
 //                                            and checks that each comes back unchanged
+//   udp_echo send HOST PORT COUNT [SIZE]     sends COUNT such datagrams at once and exits
+//                                            without waiting for anything
+//   udp_echo count PORT COUNT SECONDS        receives until COUNT intact, distinct datagrams
+//                                            came or SECONDS passed, and prints "received N
+//                                            of COUNT datagrams"; exits 0 when all came
 // ping prints "echoed N of COUNT datagrams of SIZE bytes, R resent" and exits 0 when all came
 // back; HOST is a numeric IPv4 or IPv6 address. Datagrams longer than the path are fragmented
 // and reassembled by both ends' IP layers.
@@ -23,7 +28,9 @@ enum { max_size = 65527, attempts = 5, wait_ms = 500 };
 
 static int usage(void) {
     fprintf(stderr, "usage: udp_echo serve PORT\n"
-                    "       udp_echo ping HOST PORT COUNT [SIZE]\n");
+                    "       udp_echo ping HOST PORT COUNT [SIZE]\n"
+                    "       udp_echo send HOST PORT COUNT [SIZE]\n"
+                    "       udp_echo count PORT COUNT SECONDS\n");
     return 2;
 }
 
@@ -88,7 +95,8 @@ static void fill(char* p, long size, uint32_t sequence) {
         p[j] = (char)(sequence * 31u + (uint32_t)j);
 }
 
-static int ping(const char* host, int port, long count, long size) {
+// A socket connected to HOST (numeric, either family) on PORT, or -1 after saying why.
+static int connect_to(const char* host, int port) {
     struct sockaddr_in address4 = {.sin_family = AF_INET, .sin_port = htons(port)};
     struct sockaddr_in6 address6 = {.sin6_family = AF_INET6, .sin6_port = htons(port)};
     struct sockaddr* address = (struct sockaddr*)&address4;
@@ -96,7 +104,7 @@ static int ping(const char* host, int port, long count, long size) {
     if (inet_pton(AF_INET, host, &address4.sin_addr) != 1) {
         if (inet_pton(AF_INET6, host, &address6.sin6_addr) != 1) {
             fprintf(stderr, "udp_echo: '%s' is not a numeric IPv4 or IPv6 address\n", host);
-            return 2;
+            return -1;
         }
         address = (struct sockaddr*)&address6;
         address_size = sizeof address6;
@@ -104,8 +112,15 @@ static int ping(const char* host, int port, long count, long size) {
     int fd = socket(address->sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || connect(fd, address, address_size) < 0) {
         perror("udp_echo: connect");
-        return 1;
+        return -1;
     }
+    return fd;
+}
+
+static int ping(const char* host, int port, long count, long size) {
+    int fd = connect_to(host, port);
+    if (fd < 0)
+        return 1;
     static char sent[max_size], received[max_size + 1];
     long echoed = 0, resent = 0;
     for (long i = 0; i < count; ++i) {
@@ -136,6 +151,54 @@ static int ping(const char* host, int port, long count, long size) {
     return echoed == count ? 0 : 1;
 }
 
+// What a program sends just before it ends: the datagrams must still reach the peer.
+static int send_all(const char* host, int port, long count, long size) {
+    int fd = connect_to(host, port);
+    if (fd < 0)
+        return 1;
+    static char datagram[max_size];
+    for (long i = 0; i < count; ++i) {
+        fill(datagram, size, (uint32_t)i);
+        if (send(fd, datagram, (size_t)size, 0) != size) {
+            perror("udp_echo: send");
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int count_arrivals(int port, long count, long seconds) {
+    int fd = bind_every_address(port);
+    if (fd < 0) {
+        perror("udp_echo: bind");
+        return 1;
+    }
+    printf("udp_echo: counting on UDP port %d\n", port);
+    fflush(stdout);
+    static char received[max_size + 1], expected[max_size];
+    static unsigned char seen[100000];
+    long arrived = 0;
+    for (long waited_ms = 0; arrived < count && waited_ms < seconds * 1000;) {
+        struct pollfd waiting = {.fd = fd, .events = POLLIN};
+        if (poll(&waiting, 1, 100) <= 0) {
+            waited_ms += 100;
+            continue;
+        }
+        ssize_t n = recv(fd, received, sizeof received, 0);
+        uint32_t sequence;
+        if (n < (ssize_t)sizeof sequence)
+            continue;
+        memcpy(&sequence, received, sizeof sequence);
+        fill(expected, n, sequence);
+        if (sequence < (uint32_t)count && !seen[sequence] && memcmp(received, expected, n) == 0) {
+            seen[sequence] = 1;
+            ++arrived;
+        }
+    }
+    printf("received %ld of %ld datagrams\n", arrived, count);
+    return arrived == count ? 0 : 1;
+}
+
 int main(int argc, char** argv) {
     long port, count, size = 64;
     if (argc == 3 && strcmp(argv[1], "serve") == 0 && parse(argv[2], 1, 65535, &port))
@@ -144,5 +207,13 @@ int main(int argc, char** argv) {
         parse(argv[3], 1, 65535, &port) && parse(argv[4], 1, 100000000, &count) &&
         (argc == 5 || parse(argv[5], 8, max_size, &size)))
         return ping(argv[2], (int)port, count, size);
+    if ((argc == 5 || argc == 6) && strcmp(argv[1], "send") == 0 &&
+        parse(argv[3], 1, 65535, &port) && parse(argv[4], 1, 100000000, &count) &&
+        (argc == 5 || parse(argv[5], 8, max_size, &size)))
+        return send_all(argv[2], (int)port, count, size);
+    long seconds;
+    if (argc == 5 && strcmp(argv[1], "count") == 0 && parse(argv[2], 1, 65535, &port) &&
+        parse(argv[3], 1, 100000, &count) && parse(argv[4], 1, 3600, &seconds))
+        return count_arrivals((int)port, count, seconds);
     return usage();
 }

@@ -344,6 +344,13 @@ bool VirtioNetDevice::transmit(const net::TransmitFragment* fragments, size_t co
     return true;
 }
 
+bool VirtioNetDevice::is_transmitting() {
+    if (!m_broken)
+        reclaim_transmitted();
+    // A broken device sends nothing more: there is nothing to wait for.
+    return !m_broken && (m_transmit_queued || m_free_transmit_count < m_transmit.size());
+}
+
 void VirtioNetDevice::flush() {
     if (m_transmit_queued && !m_broken && m_transmit.device_wants_notification())
         m_transport->notify(transmit_queue);

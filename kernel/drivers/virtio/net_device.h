@@ -92,6 +92,9 @@ public:
     bool transmit(const net::TransmitFragment* fragments, size_t count,
                   const net::ChecksumRequest* checksum) override;
     void flush() override;
+    // Until the device has returned every transmit buffer: it may copy them to its backend
+    // (QEMU's tap) later than the notification.
+    bool is_transmitting() override;
     size_t receive(net::FrameReceiver& receiver, size_t budget) override;
     bool has_received() const override { return !m_broken && m_receive.has_completion(); }
 

@@ -193,6 +193,10 @@ bool TcpConnection::has_undelivered_output() const {
     case TcpState::established:
     case TcpState::close_wait:
         return m_send_queue.size() != 0;
+    // A Fast Open child the program answered (and maybe closed) before the peer acknowledged
+    // our SYN: its answer goes out with the handshake's end.
+    case TcpState::syn_received:
+        return m_send_queue.size() != 0 || m_fin_queued;
     default:
         return false;
     }

@@ -48,6 +48,9 @@ public:
     bool transmit(const net::TransmitFragment* fragments, size_t count,
                   const net::ChecksumRequest* checksum) override;
     void flush() override;
+    // The monitor writes a kick's frames to the tap before the kick returns: only what has
+    // not been kicked yet is still here.
+    bool is_transmitting() override { return m_transmit_producer != m_kicked_producer; }
     size_t receive(net::FrameReceiver& receiver, size_t budget) override;
     bool has_received() const override;
 

@@ -156,8 +156,11 @@ TEST_F(HvtNetRingsTest, ABatchIsOneKick) {
     for (uint8_t i = 0; i < transmit_slots; ++i)
         ASSERT_TRUE(transmit(head, std::vector<uint8_t>(20 + i, i), i % 2 ? &checksum : nullptr));
     EXPECT_EQ(link.kicks, 0); // queuing costs no exit
+    EXPECT_TRUE(driver->is_transmitting());
     driver->flush();
     EXPECT_EQ(link.kicks, 1);
+    EXPECT_FALSE(driver->is_transmitting())
+        << "the monitor sends a kick's frames before it returns";
     for (uint8_t i = 0; i < transmit_slots; ++i) {
         auto bytes = sent();
         ASSERT_TRUE(bytes) << int(i);

@@ -145,9 +145,12 @@ TEST_F(TcpFastOpen, AChildThatAnswersAndClosesBeforeTheHandshakeEnds) {
     }
     EXPECT_EQ(out, "200 OK");
     EXPECT_TRUE(fin);
+    // Still SYN-RECEIVED: a program exiting now waits for the peer (net::finish_output).
+    EXPECT_TRUE(layer.has_undelivered_output());
     uint32_t iss = syn_ack.header().sequence;
     // The peer acknowledges the SYN, the answer and the FIN at once, then closes its side.
     deliver(tcp_flag::ack, 5006, iss + 1 + 6 + 1);
+    EXPECT_FALSE(layer.has_undelivered_output());
     deliver(tcp_flag::ack | tcp_flag::fin, 5006, iss + 1 + 6 + 1);
     Sent last = take();
     EXPECT_TRUE(last.has(tcp_flag::ack));

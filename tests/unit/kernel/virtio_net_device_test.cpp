@@ -425,6 +425,35 @@ TEST_F(VirtioNetDeviceTest, TransmitChainReturnedTwiceBreaksTheDevice) {
     EXPECT_FALSE(net.has_received());
 }
 
+// QEMU sends a notified frame later, from its main loop: until the device returns the buffer,
+// the frame is not on the link, and a VM that ended now would lose it.
+TEST_F(VirtioNetDeviceTest, TransmittingUntilTheDeviceReturnsEveryBuffer) {
+    start();
+    EXPECT_FALSE(net.is_transmitting());
+    EXPECT_TRUE(send(test_frame(60)));
+    EXPECT_TRUE(net.is_transmitting()) << "queued, not yet notified";
+    EXPECT_TRUE(send(test_frame(60, 1)));
+    net.flush();
+    auto sent = device.take_available(VirtioNetDevice::transmit_queue);
+    ASSERT_EQ(sent.size(), 2u);
+    EXPECT_TRUE(net.is_transmitting());
+    device.complete(VirtioNetDevice::transmit_queue, sent[0].id, 0);
+    EXPECT_TRUE(net.is_transmitting()) << "one buffer is still with the device";
+    device.complete(VirtioNetDevice::transmit_queue, sent[1].id, 0);
+    EXPECT_FALSE(net.is_transmitting());
+}
+
+TEST_F(VirtioNetDeviceTest, ABrokenDeviceIsNotWaitedFor) {
+    start();
+    EXPECT_TRUE(send(test_frame(60)));
+    net.flush();
+    auto sent = device.take_available(VirtioNetDevice::transmit_queue);
+    ASSERT_EQ(sent.size(), 1u);
+    device.complete(VirtioNetDevice::transmit_queue, 9999, 0);
+    EXPECT_FALSE(net.is_transmitting());
+    EXPECT_TRUE(net.is_broken());
+}
+
 TEST_F(VirtioNetDeviceTest, TransmitCopiesFragmentsBehindAZeroHeader) {
     start();
     Bytes header = test_frame(34, 3), payload = test_frame(100, 9);

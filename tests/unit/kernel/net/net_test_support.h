@@ -63,6 +63,7 @@ public:
     size_t ipv6_frames_sent = 0;
     std::vector<TransmittedFrame> sent;
     size_t flushes = 0;
+    bool transmitting = false; // what is_transmitting() answers
 
     struct Incoming {
         Bytes frame;
@@ -85,6 +86,7 @@ public:
     bool transmit(const kernel::net::TransmitFragment* fragments, size_t count,
                   const kernel::net::ChecksumRequest* checksum) override;
     void flush() override { ++flushes; }
+    bool is_transmitting() override { return transmitting; }
     size_t receive(kernel::net::FrameReceiver& receiver, size_t budget) override;
     bool has_received() const override { return !incoming.empty(); }
 };

@@ -56,6 +56,25 @@ TEST_F(NetStack, NextDeadlineIsTheEarliestTimer) {
     socket->close();
 }
 
+// What an exiting program waits for besides TCP (net::finish_output): a datagram held for the
+// next hop's ARP answer, then frames the device has not sent yet.
+TEST_F(NetStack, UndeliveredOutputIncludesArpQueuesAndTheDevice) {
+    configure_static();
+    EXPECT_FALSE(stack->has_undelivered_output());
+    UdpSocket* socket = stack->create_udp_socket();
+    IpEndpoint to{peer_address, 9};
+    ASSERT_FALSE(socket->send_to("x", 1, &to).is_error());
+    EXPECT_TRUE(stack->has_undelivered_output()) << "waiting for the peer's ARP answer";
+    meet_peer();
+    EXPECT_FALSE(stack->has_undelivered_output()) << "sent once the peer made itself known";
+    device.transmitting = true;
+    EXPECT_TRUE(stack->has_undelivered_output());
+    EXPECT_TRUE(stack->device_is_transmitting());
+    device.transmitting = false;
+    EXPECT_FALSE(stack->device_is_transmitting());
+    socket->close();
+}
+
 TEST_F(NetStack, CountsFramesBothWays) {
     configure_static();
     uint64_t sent_before = statistics().frames_sent;
