@@ -1,7 +1,9 @@
 // A user-space impairment relay between two tap devices, standing in for tc netem (which this
 // kernel lacks): it forwards Ethernet frames both ways, drops a percentage of them and reorders
 // some, from a seeded generator, so a run can be repeated.
-//   lossy_link TAP_A TAP_B [--loss PERCENT] [--reorder PERCENT] [--seed N]
+//   lossy_link TAP_A TAP_B [--loss PERCENT] [--reorder PERCENT] [--seed N] [--black-hole MTU]
+// --black-hole MTU drops every frame whose IP packet is longer than MTU bytes and says nothing
+// (no ICMP): the path-MTU black hole of RFC 2923 2.1 that RFC 4821 probing must find.
 // Reordering holds a frame back and sends it right after the next frame in the same direction
 // (or after 20 ms when none comes). Runs until SIGINT or SIGTERM, then prints its counters.
 // The taps may exist already (ip tuntap add ... mode tap): the relay attaches to them.
@@ -61,7 +63,8 @@ struct Direction {
     int to = -1;
     std::optional<std::vector<char>> held;
     Clock::time_point held_since;
-    unsigned long frames = 0, dropped = 0, reordered = 0, released_late = 0, write_errors = 0;
+    unsigned long frames = 0, dropped = 0, reordered = 0, released_late = 0, write_errors = 0,
+                  too_big = 0;
 
     void write_frame(const char* data, std::size_t size) {
         if (write(to, data, size) != static_cast<ssize_t>(size))
@@ -75,11 +78,15 @@ struct Direction {
 
 class Impairment {
 public:
-    Impairment(double loss, double reorder, std::uint64_t seed)
-        : loss_(loss / 100), reorder_(reorder / 100), random_(seed) {}
+    Impairment(double loss, double reorder, std::uint64_t seed, std::size_t black_hole)
+        : loss_(loss / 100), reorder_(reorder / 100), black_hole_(black_hole), random_(seed) {}
 
     void forward(Direction& d, const char* frame, std::size_t size) {
         ++d.frames;
+        if (black_hole_ && size > ethernet_header + black_hole_) {
+            ++d.too_big;
+            return;
+        }
         if (chance(loss_)) {
             ++d.dropped;
             return;
@@ -99,7 +106,9 @@ public:
 private:
     bool chance(double probability) { return probability > 0 && uniform_(random_) < probability; }
 
+    static constexpr std::size_t ethernet_header = 14;
     double loss_, reorder_;
+    std::size_t black_hole_;
     std::mt19937_64 random_;
     std::uniform_real_distribution<double> uniform_{0.0, 1.0};
 };
@@ -112,7 +121,8 @@ bool parse_percent(const char* text, double& value) {
 
 [[noreturn]] void usage() {
     std::fprintf(stderr,
-                 "usage: lossy_link TAP_A TAP_B [--loss PERCENT] [--reorder PERCENT] [--seed N]\n");
+                 "usage: lossy_link TAP_A TAP_B [--loss PERCENT] [--reorder PERCENT] [--seed N] "
+                 "[--black-hole MTU]\n");
     std::exit(2);
 }
 
@@ -123,6 +133,7 @@ int main(int argc, char** argv) {
         usage();
     double loss = 0, reorder = 0;
     std::uint64_t seed = 1;
+    std::size_t black_hole = 0;
     for (int i = 3; i < argc; i += 2) {
         std::string_view option = argv[i];
         if (i + 1 >= argc)
@@ -134,6 +145,12 @@ int main(int argc, char** argv) {
         if (option == "--seed") {
             seed = std::strtoull(argv[i + 1], nullptr, 10);
             continue;
+        }
+        if (option == "--black-hole") {
+            char* end;
+            black_hole = std::strtoul(argv[i + 1], &end, 10);
+            if (*argv[i + 1] && !*end && black_hole >= 68 && black_hole <= 65535)
+                continue;
         }
         usage();
     }
@@ -149,9 +166,10 @@ int main(int argc, char** argv) {
     directions[0].from = a, directions[0].to = b;
     directions[1].name = std::string(argv[2]) + " -> " + argv[1];
     directions[1].from = b, directions[1].to = a;
-    Impairment impairment(loss, reorder, seed);
-    std::printf("lossy_link: relaying %s <-> %s, loss %g%%, reorder %g%%, seed %llu\n", argv[1],
-                argv[2], loss, reorder, static_cast<unsigned long long>(seed));
+    Impairment impairment(loss, reorder, seed, black_hole);
+    std::printf("lossy_link: relaying %s <-> %s, loss %g%%, reorder %g%%, seed %llu, black hole "
+                "%zu\n",
+                argv[1], argv[2], loss, reorder, static_cast<unsigned long long>(seed), black_hole);
     std::fflush(stdout);
 
     std::vector<char> frame(max_frame);
@@ -188,9 +206,9 @@ int main(int argc, char** argv) {
         if (d.held)
             d.release_held();
         std::printf("lossy_link: %s: %lu frames, %lu dropped, %lu reordered, %lu delayed, "
-                    "%lu write errors\n",
+                    "%lu write errors, %lu too big\n",
                     d.name.c_str(), d.frames, d.dropped, d.reordered, d.released_late,
-                    d.write_errors);
+                    d.write_errors, d.too_big);
     }
     return 0;
 }

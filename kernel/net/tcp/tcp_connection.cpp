@@ -1,7 +1,6 @@
 #include "net/tcp/tcp_connection.h"
 
 #include "lib/utility.h"
-#include "net/ipv6_header.h"
 #include "net/tcp/sequence.h"
 #include "net/tcp/tcp_table.h"
 #include "net/wildcard_destination.h"
@@ -390,48 +389,6 @@ void TcpConnection::icmp_error(uint32_t sequence, int error, size_t next_hop_mtu
     // are soft).
     if (m_state == TcpState::syn_sent)
         abort(error, false);
-}
-
-void TcpConnection::lower_path_mtu(size_t next_hop_mtu) {
-    if (!m_remote.address.is_v4()) {
-        // Every IPv6 link carries 1280 bytes; a smaller report is forged (RFC 8201 4).
-        next_hop_mtu = max(next_hop_mtu, ipv6_minimum_mtu);
-    } else if (next_hop_mtu < tcp_minimum_path_mtu) {
-        // A report below the floor (or none, from a router older than RFC 1191) is taken as
-        // the floor, and segments leave without DF so that such a path fragments them, as
-        // Linux's locked route MTU does.
-        next_hop_mtu = tcp_minimum_path_mtu;
-        m_dont_fragment = false;
-    }
-    if (!m_path_mtu || next_hop_mtu < m_path_mtu)
-        m_path_mtu = next_hop_mtu;
-    size_t options = m_timestamps ? 12 : 0;
-    size_t headers = TcpTable::ip_header_length_for(m_remote.address) + tcp_minimum_header;
-    size_t mss = max<size_t>(next_hop_mtu - headers - options, 64);
-    // An ICMP error never raises the estimate (RFC 1191 6.3), which the MSS is: over IPv6 the
-    // layer below has already lowered its own by the time the message reaches us.
-    if (mss >= m_mss)
-        return;
-    m_mss = static_cast<uint16_t>(mss);
-    ++m_table.statistics().path_mtu_reductions;
-    // What is in flight was too big for the path and is gone: it goes again at the new size
-    // at once, without a congestion response, as Linux's tcp_simple_retransmit() does
-    // (RFC 1191 6.5).
-    if (m_snd_nxt == m_snd_una)
-        return;
-    m_rtt_timing = false;
-    if (m_sack) {
-        // Each segment now too big is deemed lost, and retransmit_record() cuts it to size.
-        size_t limit = payload_limit();
-        for (size_t index = 0; index < m_scoreboard.size(); ++index) {
-            const SentSegment& segment = m_scoreboard.at(index);
-            if (!segment.has(segment_flag::sacked) && segment.length() > limit)
-                m_scoreboard.mark_lost(index);
-        }
-    } else {
-        m_snd_nxt = m_snd_una;
-    }
-    output();
 }
 
 bool TcpConnection::is_finished() const {

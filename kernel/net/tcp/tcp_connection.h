@@ -9,6 +9,7 @@
 #include "net/tcp/chunked_buffer.h"
 #include "net/tcp/congestion_control.h"
 #include "net/tcp/fast_recovery.h"
+#include "net/tcp/mtu_search.h"
 #include "net/tcp/proportional_rate_reduction.h"
 #include "net/tcp/rack.h"
 #include "net/tcp/reassembly_queue.h"
@@ -118,9 +119,10 @@ private:
     void send_reset();
     void send_probe();
     // A segment at `sequence` carrying `length` queued bytes from there, and FIN when asked.
-    void send_data(uint32_t sequence, size_t length, bool fin);
-    // Longer than payload_limit() only when the device cuts the segment (TSO).
-    void transmit(uint32_t sequence, uint8_t flags, size_t length);
+    // `whole`: one packet on the wire however long (an MTU probe), never cut by the device.
+    void send_data(uint32_t sequence, size_t length, bool fin, bool whole = false);
+    // Longer than payload_limit() only when the device cuts the segment (TSO), or `whole`.
+    void transmit(uint32_t sequence, uint8_t flags, size_t length, bool whole = false);
     uint16_t window_field();
     bool window_update_due() const;
     uint32_t receive_space() const;
@@ -134,11 +136,24 @@ private:
     // Payload bytes one transmission may carry: payload_limit(), or as many of them as fit
     // 64 KiB when the device offers TSO.
     size_t send_limit() const;
+    // tcp_path_mtu.cpp: the largest segment the path carries.
     // RFC 1191 6.2: "fragmentation needed" says the path carries at most `next_hop_mtu`.
     void lower_path_mtu(size_t next_hop_mtu);
+    // The IP and TCP headers and the options every segment carries: a full segment's packet
+    // is m_mss plus this.
+    size_t packet_overhead() const;
+    // Timeouts in a row may mean a path that drops big packets silently (mtu_search.h).
+    void detect_black_hole();
+    // A probe of the next size the search tries, made of new data, when the window allows.
+    bool send_mtu_probe(uint32_t usable);
+    void mtu_probe_acknowledged();
+    // The segment at `start` is being resent: if it was the probe, its size does not pass.
+    void mtu_probe_lost(uint32_t start);
     // The next new data that `usable` bytes of window allow under Nagle's rule and the cork;
     // false when none goes.
     bool send_new_segment(uint32_t usable);
+    // New data up to `end` went out: SND.NXT and SND.MAX move, the retransmission timer runs.
+    void new_data_sent(uint32_t end);
 
     // tcp_input.cpp: what comes in.
     void input_syn_sent(const TcpSegment& segment);
@@ -252,6 +267,7 @@ private:
     uint16_t m_mss = 536;        // payload per segment, as the path allows
     size_t m_path_mtu = 0;       // what "fragmentation needed" said the path carries (0: none)
     bool m_dont_fragment = true; // IPv4: RFC 1191, until the path turns out below the floor
+    MtuSearch m_mtu_search;      // RFC 4821 once timeouts reveal a black hole
     uint8_t m_snd_wscale = 0;
     uint8_t m_rcv_wscale = 0;
     bool m_window_scaling = false;

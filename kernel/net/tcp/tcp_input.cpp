@@ -164,6 +164,7 @@ void TcpConnection::handle_new_ack(const TcpSegment& segment, uint32_t ack,
     }
     m_rtt.reset_backoff();
     m_retransmits = 0;
+    mtu_probe_acknowledged();
 
     bool partial = false;
     if (m_sack)

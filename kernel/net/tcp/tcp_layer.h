@@ -33,7 +33,10 @@ struct TcpStatistics {
     uint64_t segments_offloaded = 0;       // sent for the device to cut (TSO)
     // ICMP errors quoting a sequence outside SND.UNA..SND.MAX, forged or stale (RFC 5927 4.1).
     uint64_t icmp_out_of_window = 0;
-    uint64_t path_mtu_reductions = 0;     // "fragmentation needed" that lowered a connection's MSS
+    uint64_t path_mtu_reductions = 0;  // "fragmentation needed" that lowered a connection's MSS
+    uint64_t path_mtu_black_holes = 0; // timeouts that lowered it (RFC 4821 black holes)
+    uint64_t path_mtu_probes = 0;      // segments sent to find a larger size (RFC 4821)
+    uint64_t path_mtu_probes_failed = 0;
     uint64_t retransmission_timeouts = 0; // of data, after the handshake
     // Loss recovery with SACK.
     uint64_t sack_blocks_ignored = 0; // malformed or outside the data in flight

@@ -57,7 +57,7 @@ uint16_t TcpConnection::window_field() {
     return static_cast<uint16_t>(field);
 }
 
-void TcpConnection::transmit(uint32_t sequence, uint8_t flags, size_t length) {
+void TcpConnection::transmit(uint32_t sequence, uint8_t flags, size_t length, bool whole) {
     TcpHeader header;
     header.source_port = m_local.port;
     header.destination_port = m_remote.port;
@@ -127,7 +127,7 @@ void TcpConnection::transmit(uint32_t sequence, uint8_t flags, size_t length) {
     // Longer than a segment on the wire only from send_limit(), for the device to cut.
     size_t segment_size = payload_limit();
     m_table.transmit(m_local.address, m_remote.address, header, pieces, count, covered,
-                     covered > segment_size ? segment_size : 0, m_dont_fragment);
+                     !whole && covered > segment_size ? segment_size : 0, m_dont_fragment);
 }
 
 size_t TcpConnection::payload_limit() const {
@@ -194,7 +194,7 @@ void TcpConnection::send_probe() {
     transmit(m_snd_una - 1, tcp_flag::ack, 0);
 }
 
-void TcpConnection::send_data(uint32_t sequence, size_t length, bool fin) {
+void TcpConnection::send_data(uint32_t sequence, size_t length, bool fin, bool whole) {
     uint8_t flags = tcp_flag::ack;
     if (fin)
         flags |= tcp_flag::fin;
@@ -211,7 +211,7 @@ void TcpConnection::send_data(uint32_t sequence, size_t length, bool fin) {
         m_rtt_sequence = sequence;
         m_rtt_started = m_table.now_ns();
     }
-    transmit(sequence, flags, length);
+    transmit(sequence, flags, length, whole);
 }
 
 void TcpConnection::start_retransmit_timer() {
@@ -267,12 +267,16 @@ bool TcpConnection::send_new_segment(uint32_t usable) {
     send_data(m_snd_nxt, length, fin);
     if (length % segment != 0)
         m_cork_at = 0; // the held partial segment went
+    new_data_sent(end);
+    return true;
+}
+
+void TcpConnection::new_data_sent(uint32_t end) {
     m_snd_nxt = end;
     m_snd_max = sequence_max(m_snd_max, m_snd_nxt);
     if (!m_retransmit_at)
         start_retransmit_timer();
     m_persist_at = 0;
-    return true;
 }
 
 void TcpConnection::output() {

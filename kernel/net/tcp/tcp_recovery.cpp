@@ -129,6 +129,7 @@ void TcpConnection::handle_probe_ack(uint32_t ack, bool advanced, const SackOutc
 
 bool TcpConnection::retransmit_record(size_t index) {
     SentSegment segment = m_scoreboard.at(index);
+    mtu_probe_lost(segment.start);
     bool fin = m_fin_queued && segment.end == m_fin_sequence + 1;
     uint32_t length = segment.length() - (fin ? 1 : 0);
     uint32_t limit = static_cast<uint32_t>(payload_limit());
@@ -165,6 +166,8 @@ void TcpConnection::output_with_sack() {
         }
         uint32_t outstanding = m_snd_max - m_snd_una;
         uint32_t usable = min(window - pipe, m_snd_wnd > outstanding ? m_snd_wnd - outstanding : 0);
+        if (send_mtu_probe(usable))
+            continue;
         if (!send_new_segment(usable))
             break;
     }

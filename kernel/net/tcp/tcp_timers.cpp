@@ -62,6 +62,7 @@ void TcpConnection::on_retransmit_timeout() {
     if (m_snd_una == m_snd_max)
         return;
     ++m_table.statistics().retransmission_timeouts;
+    detect_black_hole();
     if (m_sack) {
         on_sack_retransmit_timeout();
         return;

@@ -221,7 +221,7 @@ topology_plain_ipv6() {
 }
 
 # guest -- tapg (or veth0) -- br0 -- tapa ~lossy_link~ tapb (10.0.2.1/24) -- host
-topology_lossy() { # loss-percent reorder-percent seed
+topology_lossy() { # loss-percent reorder-percent seed [more lossy_link options]
     require_files "$TOOLS/lossy_link"
     GUEST_TAP=tapg
     [[ $MODE == native ]] && GUEST_TAP=veth0
@@ -235,7 +235,8 @@ topology_lossy() { # loss-percent reorder-percent seed
     ip link set tapa up
     ip link set tapb up
     ip addr add "$HOST_IP/$PREFIX" dev tapb
-    "$TOOLS/lossy_link" tapa tapb --loss "$1" --reorder "$2" --seed "$3" >"$WORK/lossy.out" 2>&1 &
+    "$TOOLS/lossy_link" tapa tapb --loss "$1" --reorder "$2" --seed "$3" "${@:4}" \
+        >"$WORK/lossy.out" 2>&1 &
     LOSSY_PID=$!
     STARTED_PIDS+=("$LOSSY_PID")
     GUEST_NET_ARGS=(--net "$GUEST_TAP" --ip "$GUEST_IP/$PREFIX" --gw "$HOST_IP")

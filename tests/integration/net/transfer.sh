@@ -4,13 +4,16 @@
 # must match. With --loss/--reorder the path goes through lossy_link (5% loss and reordering in
 # the issue's test), which must have dropped and reordered frames both ways. With --ipv6 the
 # transfers go over IPv6 to the guest's static address (lib.sh's topology_plain_ipv6), where the
-# device cuts and coalesces segments as over IPv4 (HOST_TSO6, GUEST_TSO6).
+# device cuts and coalesces segments as over IPv4 (HOST_TSO6, GUEST_TSO6). With --black-hole MTU
+# lossy_link drops every packet longer than MTU and sends no ICMP: each sender must find the
+# black hole by its timeouts and probe for the largest size that passes (RFC 4821; the host's
+# Linux with net.ipv4.tcp_mtu_probing=1, set in this test's namespaces only).
 # Test options: [--size BYTES] (default 1 GiB) [--loss PERCENT --reorder PERCENT [--seed N]]
-# [--ipv6]
-NET_TEST_USAGE="[--size BYTES] [--loss PERCENT --reorder PERCENT [--seed N]] [--ipv6]"
+# [--black-hole MTU] [--ipv6]
+NET_TEST_USAGE="[--size BYTES] [--loss PERCENT --reorder PERCENT [--seed N]] [--black-hole MTU] [--ipv6]"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 net_begin "$@"
-size=$((1 << 30)) loss="" reorder=0 seed=1 ipv6=""
+size=$((1 << 30)) loss="" reorder=0 seed=1 ipv6="" black_hole=""
 set -- "${NET_ARGS[@]}"
 while (($#)); do
     case $1 in
@@ -18,6 +21,7 @@ while (($#)); do
     --loss) loss=${2:-} ;;
     --reorder) reorder=${2:-} ;;
     --seed) seed=${2:-} ;;
+    --black-hole) black_hole=${2:-} ;;
     --ipv6) ipv6=1 && shift && continue ;;
     *) net_usage ;;
     esac
@@ -26,9 +30,15 @@ done
 limit=${INGOT_NET_TRANSFER_SECONDS:-900} # per direction
 require_files "$PROGRAMS/tcp_transfer"
 
-if [[ -n $loss ]]; then
+if [[ -n $loss || -n $black_hole ]]; then
     [[ -z $ipv6 ]] || net_usage
-    topology_lossy "$loss" "$reorder" "$seed"
+    lossy_options=()
+    [[ -n $black_hole ]] && lossy_options=(--black-hole "$black_hole")
+    topology_lossy "${loss:-0}" "$reorder" "$seed" "${lossy_options[@]}"
+    if [[ -n $black_hole ]]; then
+        sysctl -qw net.ipv4.tcp_mtu_probing=1 || fail "cannot turn on the host's MTU probing"
+        [[ $MODE == native ]] && in_guest sysctl -qw net.ipv4.tcp_mtu_probing=1
+    fi
 else
     topology_plain
 fi
@@ -79,5 +89,13 @@ if [[ -n $loss ]]; then
         fi
     done < <(grep -E ': [0-9]+ frames' <<<"$counters")
     what+=", through ${loss}% loss and ${reorder}% reordering"
+elif [[ -n $black_hole ]]; then
+    counters=$(stop_lossy_link)
+    sed "s/^/  /" <<<"$counters"
+    while read -r line; do
+        too_big=$(sed -n 's/.* \([0-9]*\) too big.*/\1/p' <<<"$line")
+        ((too_big > 0)) || fail "no packet ran into the black hole: $line"
+    done < <(grep -E ': [0-9]+ frames' <<<"$counters")
+    what+=", through a black hole for packets over $black_hole bytes"
 fi
 pass "$what"

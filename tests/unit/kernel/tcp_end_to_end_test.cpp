@@ -48,9 +48,15 @@ public:
     SimulatedLink(uint32_t seed, double loss, uint64_t jitter)
         : m_random(seed), m_loss(loss), m_jitter(jitter) {}
 
+    // `ip_header`: what the packet's IP header adds to `bytes`, for the black hole.
     void carry(TcpLayer* to, const IpAddress& source, const IpAddress& destination,
-               std::vector<uint8_t> bytes) {
+               std::vector<uint8_t> bytes, size_t ip_header) {
         ++carried;
+        // A path that drops what is too big for it and says nothing (RFC 2923 2.1).
+        if (black_hole_mtu && bytes.size() + ip_header > black_hole_mtu) {
+            ++swallowed;
+            return;
+        }
         if (std::uniform_real_distribution<double>(0, 1)(m_random) < m_loss) {
             ++lost;
             return;
@@ -87,6 +93,8 @@ public:
 
     uint64_t carried = 0;
     uint64_t lost = 0;
+    size_t black_hole_mtu = 0; // packets larger than this vanish; 0: none do
+    uint64_t swallowed = 0;
 
 private:
     struct Datagram {
@@ -113,7 +121,7 @@ kernel::ErrorOr<void> LinkIp::carry(const IpAddress& source, const IpAddress& de
         bytes.insert(bytes.end(), data, data + fragments[index].length);
     }
     EXPECT_LE(bytes.size(), mtu() - ip_header);
-    m_link.carry(destination_layer, source, destination, std::move(bytes));
+    m_link.carry(destination_layer, source, destination, std::move(bytes), ip_header);
     return {};
 }
 
@@ -158,15 +166,19 @@ struct EndToEndResult {
     uint64_t transfer_ns; // until both programs read the other's end of stream
     uint64_t lost;
     uint64_t retransmitted;
+    TcpStatistics a, b;    // each side's layer's
+    uint32_t a_mss, b_mss; // each side's MSS at the end (TCP_INFO's tcpi_snd_mss)
+    uint64_t swallowed;    // by the black hole
 };
 
 enum class Family { ipv4, ipv6 };
 
 EndToEndResult transfer(size_t bytes_each_way, double loss, uint64_t jitter, uint32_t seed,
-                        Family family = Family::ipv4) {
+                        Family family = Family::ipv4, size_t black_hole_mtu = 0) {
     FakeWorld::reset(seed);
     uint64_t start = FakeWorld::now;
     SimulatedLink link(seed, loss, jitter);
+    link.black_hole_mtu = black_hole_mtu;
     Ipv6Address address6_a = {{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}};
     Ipv6Address address6_b = {{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2}};
     LinkIp ip_a(link, Ipv4Address::from_octets(10, 0, 0, 1), address6_a);
@@ -245,11 +257,21 @@ EndToEndResult transfer(size_t bytes_each_way, double loss, uint64_t jitter, uin
     EXPECT_EQ(layer_a.statistics().resets_sent + layer_b.statistics().resets_sent, 0u);
     // The side that closed first waited out TIME_WAIT.
     EXPECT_GE(FakeWorld::now - transfer_done, 60 * seconds);
+    LinuxTcpInfo info_a{}, info_b{};
+    a.socket->get_info(info_a);
+    if (b.socket)
+        b.socket->get_info(info_b);
     a.socket->close();
     if (b.socket)
         b.socket->close();
-    return {transfer_done - start, link.lost,
-            layer_a.statistics().retransmitted + layer_b.statistics().retransmitted};
+    return {transfer_done - start,
+            link.lost,
+            layer_a.statistics().retransmitted + layer_b.statistics().retransmitted,
+            layer_a.statistics(),
+            layer_b.statistics(),
+            info_a.snd_mss,
+            info_b.snd_mss,
+            link.swallowed};
 }
 
 TEST(TcpEndToEnd, CleanLinkMovesMegabytesBothWays) {
@@ -271,6 +293,31 @@ TEST(TcpEndToEnd, LossyReorderingLinkOverIpv6) {
     EXPECT_GT(result.lost, 50u);
     EXPECT_GT(result.retransmitted, 50u);
     EXPECT_LT(result.transfer_ns, 120 * seconds);
+}
+
+// A path that carries 1400-byte packets and drops larger ones without a word (ICMP filtered):
+// each side finds it by its timeouts, drops to RFC 8899's base size, then probes its way up
+// to within MtuSearch::done_within of 1400 (RFC 4821), and every byte arrives.
+TEST(TcpEndToEnd, BlackHoleIsFoundAndTheLargestSizeThatPassesIsUsed) {
+    EndToEndResult result = transfer(2 << 20, 0.0, 0, 3, Family::ipv4, 1400);
+    EXPECT_GT(result.swallowed, 0u);
+    for (const TcpStatistics* side : {&result.a, &result.b}) {
+        EXPECT_EQ(side->path_mtu_black_holes, 1u);
+        EXPECT_GE(side->path_mtu_probes, 3u);
+        EXPECT_GE(side->path_mtu_probes_failed, 1u);
+    }
+    // Timestamps on: 52 bytes of headers and options.
+    for (uint32_t mss : {result.a_mss, result.b_mss}) {
+        EXPECT_LE(mss + 52, 1400u);
+        EXPECT_GT(mss + 52 + MtuSearch::done_within, 1400u);
+    }
+}
+
+TEST(TcpEndToEnd, BlackHoleOverIpv6StopsAtTheMinimumLinkMtu) {
+    EndToEndResult result = transfer(1 << 20, 0.0, 0, 4, Family::ipv6, 1280);
+    EXPECT_EQ(result.a.path_mtu_black_holes, 1u);
+    EXPECT_EQ(result.a_mss + 72, 1280u); // 40 + 20 + 12
+    EXPECT_EQ(result.b_mss + 72, 1280u);
 }
 
 TEST(TcpEndToEnd, OtherSeedsToo) {

@@ -63,6 +63,18 @@ protected:
         ASSERT_NE(socket, nullptr);
         ASSERT_OK(socket->bind({Ipv6Address::any(), port}));
     }
+    // The peer's router says the path carries `mtu` bytes, quoting a UDP packet we sent.
+    void receive_packet_too_big(uint32_t mtu) {
+        Bytes body(4);
+        store_be32(body.data(), mtu);
+        Bytes quoted = ipv6_frame(our_address6, peer_address6, 17, Bytes(8));
+        body.insert(body.end(), quoted.begin() + 14, quoted.end());
+        Bytes message{2, 0, 0, 0};
+        message.insert(message.end(), body.begin(), body.end());
+        store_be16(message.data() + 2,
+                   transport_checksum6(peer_address6, our_address6, 58, message));
+        receive(ipv6_frame(peer_address6, our_address6, 58, message));
+    }
     Bytes read() {
         Bytes buffer(70000);
         auto received = socket->receive_from(buffer.data(), buffer.size(), false);
@@ -352,15 +364,7 @@ TEST_F(NetIpv6Fragments, MtuDiscoveryDoRefusesWhatThePathCannotCarry) {
 
 TEST_F(NetIpv6Fragments, FragmentsFitWhatThePathSaidItCarries) {
     open_udp(5000);
-    // The peer's router says the path carries 1280 bytes, quoting a packet we sent.
-    Bytes body(4);
-    store_be32(body.data(), 1280);
-    Bytes quoted = ipv6_frame(our_address6, peer_address6, 17, Bytes(8));
-    body.insert(body.end(), quoted.begin() + 14, quoted.end());
-    Bytes message{2, 0, 0, 0};
-    message.insert(message.end(), body.begin(), body.end());
-    store_be16(message.data() + 2, transport_checksum6(peer_address6, our_address6, 58, message));
-    receive(ipv6_frame(peer_address6, our_address6, 58, message));
+    receive_packet_too_big(1280);
 
     IpEndpoint to{peer_address6, 9};
     Bytes payload = pattern(3000);
@@ -376,14 +380,7 @@ TEST_F(NetIpv6Fragments, AConnectedSocketKnowsItsPathMtu) {
     EXPECT_ERRNO(socket->path_mtu(), ENOTCONN);
     ASSERT_OK(socket->connect({peer_address6, 9}));
     EXPECT_EQ(value_of(socket->path_mtu()), 1500u);
-    Bytes body(4);
-    store_be32(body.data(), 1400);
-    Bytes quoted = ipv6_frame(our_address6, peer_address6, 17, Bytes(8));
-    body.insert(body.end(), quoted.begin() + 14, quoted.end());
-    Bytes message{2, 0, 0, 0};
-    message.insert(message.end(), body.begin(), body.end());
-    store_be16(message.data() + 2, transport_checksum6(peer_address6, our_address6, 58, message));
-    receive(ipv6_frame(peer_address6, our_address6, 58, message));
+    receive_packet_too_big(1400);
     EXPECT_EQ(value_of(socket->path_mtu()), 1400u);
     ASSERT_OK(socket->connect(IpEndpoint{})) << "connect(AF_UNSPEC)";
     EXPECT_ERRNO(socket->path_mtu(), ENOTCONN);
