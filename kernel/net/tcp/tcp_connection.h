@@ -149,6 +149,9 @@ private:
     void mtu_probe_acknowledged();
     // The segment at `start` is being resent: if it was the probe, its size does not pass.
     void mtu_probe_lost(uint32_t start);
+    // The probe is all that was lost: its size, not congestion, is to blame, and it is resent
+    // (cut to size) without a window reduction, as Linux's tcp_mtup_probe_failed() path.
+    bool only_mtu_probe_lost() const;
     // The next new data that `usable` bytes of window allow under Nagle's rule and the cork;
     // false when none goes.
     bool send_new_segment(uint32_t usable);

@@ -111,6 +111,15 @@ void TcpConnection::mtu_probe_acknowledged() {
         m_mss = static_cast<uint16_t>(size - overhead);
 }
 
+bool TcpConnection::only_mtu_probe_lost() const {
+    if (!m_mtu_search.probe_in_flight())
+        return false;
+    size_t first = m_scoreboard.next_lost();
+    return first < m_scoreboard.size() &&
+           m_scoreboard.at(first).start == m_mtu_search.probe_start() &&
+           m_scoreboard.lost_bytes() == m_scoreboard.at(first).length();
+}
+
 void TcpConnection::mtu_probe_lost(uint32_t start) {
     if (!m_mtu_search.probe_in_flight() || start != m_mtu_search.probe_start())
         return;

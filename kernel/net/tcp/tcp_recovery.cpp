@@ -55,7 +55,8 @@ void TcpConnection::recovery_on_ack(const TcpSegment& segment, uint32_t acked, u
         m_recovery_state = RecoveryState::open;
     }
     detect_losses();
-    if (m_recovery_state == RecoveryState::open && m_scoreboard.lost_bytes() > 0)
+    if (m_recovery_state == RecoveryState::open && m_scoreboard.lost_bytes() > 0 &&
+        !only_mtu_probe_lost())
         enter_recovery();
     if (m_recovery_state == RecoveryState::recovery)
         m_congestion.set_window(m_prr.on_ack(delivered, m_scoreboard.pipe(), m_mss));

@@ -1,4 +1,5 @@
 #include "kernel/tcp_harness.h"
+#include "net/tcp/sequence.h"
 
 namespace {
 
@@ -481,3 +482,93 @@ TEST_F(TcpTransfer, KeepAliveProbesAnIdleConnectionThenGivesUp) {
 }
 
 } // namespace
+
+// RFC 4821 segment by segment over a path that carries 1200-byte packets and drops larger ones
+// without ICMP: the timeouts reveal the black hole, the MSS falls to the base size, and a probe
+// of a larger size that is lost (the segments behind it SACKed) is resent cut to size without
+// shrinking the window, as Linux's tcp_mtup_probe_failed() path.
+TEST_F(TcpRecovery, BlackHoleThenALostProbeCostsNoWindow) {
+    TcpSocket* socket = open_passive(mss_option(1460, true));
+    socket->options().no_delay = true;
+    for (int round = 0; round < 4; ++round) {
+        send_now(socket, pattern(1460, round));
+        advance(10 * ms);
+        ack_from_peer(our_next);
+    }
+    // Ten full segments vanish, and so do their probe and first retransmission.
+    uint32_t lost_from = our_next;
+    EXPECT_EQ(send_now(socket, pattern(10 * 1460)).size(), 10u * 1460);
+    size_t largest_after = 0;
+    for (int step = 0; step < 300 && layer.statistics().path_mtu_black_holes == 0; ++step) {
+        advance(10 * ms);
+        ip.sent.clear();
+    }
+    ASSERT_EQ(layer.statistics().path_mtu_black_holes, 1u);
+    // What goes from now on fits 1200 bytes; the peer takes it all.
+    uint32_t acked = lost_from;
+    for (int step = 0; step < 300 && acked != our_next; ++step) {
+        while (!ip.sent.empty()) {
+            Sent sent = take();
+            largest_after = std::max(largest_after, sent.payload().size());
+            if (sent.header().sequence == acked)
+                acked += static_cast<uint32_t>(sent.payload().size());
+        }
+        ack_from_peer(acked);
+        advance(10 * ms);
+    }
+    ASSERT_EQ(acked, our_next);
+    EXPECT_EQ(largest_after, 1160u); // 1200 less the IPv4 and TCP headers
+    // Rounds of new data until a probe goes: a single segment above the MSS.
+    bool probed = false;
+    uint32_t high = our_next; // the end of what was sent
+    auto note_sent = [&](const Sent& sent) {
+        uint32_t end = sent.header().sequence + static_cast<uint32_t>(sent.payload().size());
+        if (sequence_greater(end, high))
+            high = end;
+    };
+    for (int round = 0; round < 20 && !probed; ++round) {
+        ASSERT_OK(socket->send(pattern(8 * 1160, round).data(), 8 * 1160));
+        std::vector<Sent> flight;
+        while (!ip.sent.empty()) {
+            flight.push_back(take());
+            note_sent(flight.back());
+        }
+        LinuxTcpInfo before{};
+        socket->get_info(before);
+        for (size_t index = 0; index < flight.size(); ++index) {
+            if (flight[index].payload().size() <= 1160)
+                continue;
+            probed = true;
+            EXPECT_EQ(flight[index].payload().size(), 1350u - 40);
+            EXPECT_EQ(layer.statistics().path_mtu_probes, 1u);
+            // The probe vanishes; the three segments behind it are SACKed.
+            ASSERT_GE(flight.size(), index + 4);
+            uint32_t probe_start = flight[index].header().sequence;
+            uint32_t after = probe_start + static_cast<uint32_t>(flight[index].payload().size());
+            sack_ack(probe_start,
+                     {{after, flight[index + 3].header().sequence +
+                                  static_cast<uint32_t>(flight[index + 3].payload().size())}});
+            Sent resent = take();
+            note_sent(resent);
+            EXPECT_EQ(resent.header().sequence, probe_start);
+            EXPECT_EQ(resent.payload().size(), 1160u) << "cut to the size that passes";
+            EXPECT_EQ(layer.statistics().path_mtu_probes_failed, 1u);
+            LinuxTcpInfo after_loss{};
+            socket->get_info(after_loss);
+            EXPECT_GE(after_loss.snd_cwnd, before.snd_cwnd) << "no congestion response";
+            EXPECT_EQ(after_loss.snd_mss, 1160u);
+            break;
+        }
+        // The rest arrives, and so does whatever the ACKs release.
+        for (int step = 0; step < 50; ++step) {
+            while (!ip.sent.empty())
+                note_sent(take());
+            advance(10 * ms);
+            ack_from_peer(high);
+            if (ip.sent.empty())
+                break;
+        }
+    }
+    EXPECT_TRUE(probed);
+    socket->close();
+}
