@@ -23,6 +23,8 @@ public:
     // The largest packet towards `destination`: the link's, or less as packet-too-big
     // messages have said; never below 1280.
     virtual size_t mtu_for(const Ipv6Address& destination) const = 0;
+    // The link's MTU, whatever the paths beyond it carry.
+    virtual size_t link_mtu() const = 0;
     // ::1 or one of our addresses: what a socket may bind.
     virtual bool is_local(const Ipv6Address& address) const = 0;
     virtual bool offers_checksum_offload() const = 0;

@@ -139,6 +139,14 @@ Ipv4Address Ipv4Layer::source_for(Ipv4Address destination) const {
     return destination.is_loopback() ? destination : m_config.address;
 }
 
+size_t Ipv4Layer::mtu_for(Ipv4Address destination) const {
+    return m_path_mtu.lookup(destination, m_mtu, m_environment.now_ns());
+}
+
+void Ipv4Layer::learn_path_mtu(Ipv4Address destination, size_t mtu) {
+    m_path_mtu.record(destination, min(mtu, m_mtu), m_environment.now_ns());
+}
+
 bool Ipv4Layer::is_local(Ipv4Address address) const {
     return address.is_loopback() || (!m_config.address.is_any() && address == m_config.address);
 }
@@ -256,10 +264,11 @@ ErrorOr<bool> Ipv4Layer::send_datagram(Ipv4Address source, Ipv4Address destinati
     m_next_identification += static_cast<uint16_t>(
         segmenting ? tcp_segment_count(fragments, count, payload_length, checksum->segment_size)
                    : 1);
-    if (header.total_length > m_mtu && !segmenting) {
+    size_t path_mtu = broadcast ? m_mtu : mtu_for(destination);
+    if (header.total_length > path_mtu && !segmenting) {
         if (dont_fragment)
             return EMSGSIZE;
-        return send_fragmented(header, next_hop, broadcast, fragments, count, checksum);
+        return send_fragmented(header, next_hop, broadcast, fragments, count, checksum, path_mtu);
     }
     if (count + 1 > EthernetLink::max_fragments) {
         PacketBuffer* payload = PacketBuffer::create(fragments, count);
@@ -322,14 +331,15 @@ ErrorOr<bool> Ipv4Layer::send_local(const Ipv4Header& header, const TransmitFrag
 
 ErrorOr<bool> Ipv4Layer::send_fragmented(const Ipv4Header& header, Ipv4Address next_hop,
                                          bool broadcast, const TransmitFragment* fragments,
-                                         size_t count, const TransportChecksum* checksum) {
+                                         size_t count, const TransportChecksum* checksum,
+                                         size_t mtu) {
     // Fragmenting is rare enough to gather the payload once.
     PacketBuffer* payload = PacketBuffer::create_checksummed(fragments, count, checksum);
     if (!payload) {
         ++m_statistics.dropped_no_memory;
         return EAGAIN;
     }
-    size_t chunk = (m_mtu - ipv4_header_length) & ~size_t(7);
+    size_t chunk = (mtu - ipv4_header_length) & ~size_t(7);
     bool all_sent = true;
     bool failed = false;
     for (size_t offset = 0; offset < payload->length; offset += chunk) {

@@ -9,6 +9,7 @@
 #include "net/environment.h"
 #include "net/ip_output.h"
 #include "net/link.h"
+#include "net/path_mtu_cache.h"
 #include "net/reassembly.h"
 #include "net/stack.h"
 
@@ -94,6 +95,8 @@ public:
     // IpOutput
     Ipv4Address local_address() const override { return m_config.address; }
     size_t mtu() const override { return m_mtu; }
+    size_t mtu_for(Ipv4Address destination) const override;
+    void learn_path_mtu(Ipv4Address destination, size_t mtu) override;
     bool offers_checksum_offload() const override;
     size_t tcp_segmentation_limit() const override;
     ErrorOr<void> send(Ipv4Address source, Ipv4Address destination, uint8_t protocol,
@@ -126,9 +129,10 @@ private:
     ErrorOr<bool> send_prepared(const Ipv4Header& header, Ipv4Address next_hop, bool broadcast,
                                 const TransmitFragment* fragments, size_t count,
                                 const TransportChecksum* checksum, bool segmenting);
+    // Cut to fit `mtu` (RFC 791 3.2).
     ErrorOr<bool> send_fragmented(const Ipv4Header& header, Ipv4Address next_hop, bool broadcast,
                                   const TransmitFragment* fragments, size_t count,
-                                  const TransportChecksum* checksum);
+                                  const TransportChecksum* checksum, size_t mtu);
 
     EthernetLink& m_link;
     const Environment& m_environment;
@@ -137,6 +141,7 @@ private:
     IcmpLayer* m_icmp = nullptr;
     InterfaceConfig m_config;
     size_t m_mtu;
+    PathMtuCache<Ipv4Address> m_path_mtu{ipv4_minimum_path_mtu};
     uint16_t m_next_identification = 0;
     Reassembler m_reassembler;
     PacketQueue m_local;

@@ -104,8 +104,8 @@ public:
     // Ip6Output
     Ipv6Address source_for(const Ipv6Address& destination) const override;
     size_t mtu_for(const Ipv6Address& destination) const override;
-    // The link's MTU, whatever the paths beyond it carry (IPV6_PMTUDISC_PROBE's measure).
-    size_t link_mtu() const { return m_link_mtu; }
+    // IPV6_PMTUDISC_PROBE's measure too.
+    size_t link_mtu() const override { return m_link_mtu; }
     bool offers_checksum_offload() const override;
     size_t tcp_segmentation_limit() const override;
     ErrorOr<void> send6(const Ipv6Address& source, const Ipv6Address& destination,
@@ -194,7 +194,7 @@ private:
     unsigned m_router_solicitations = 0;
     uint64_t m_next_router_solicitation = 0; // 0: none due
     Ipv6NeighbourCache m_neighbours;
-    PathMtuCache m_path_mtu;
+    PathMtuCache<Ipv6Address> m_path_mtu{ipv6_minimum_mtu};
     Reassembler m_reassembler;
 };
 

@@ -99,7 +99,7 @@ struct NetworkStack::State final : FrameReceiver,
         if (protocol == ip_protocol::tcp)
             tcp.receive_icmp_error(remote, quoted, length, error, next_hop_mtu);
         else if (protocol == ip_protocol::udp)
-            udp.receive_icmp_error(remote, quoted, length, error);
+            udp.receive_icmp_error(remote, quoted, length, error, next_hop_mtu);
     }
 
     void receive_icmp6_error(uint8_t protocol, const Ipv6Address& remote, const uint8_t* quoted,
@@ -107,7 +107,7 @@ struct NetworkStack::State final : FrameReceiver,
         if (protocol == ip_protocol::tcp)
             tcp.receive_icmp_error(remote, quoted, length, error, mtu);
         else if (protocol == ip_protocol::udp)
-            udp.receive_icmp_error(remote, quoted, length, error);
+            udp.receive_icmp_error(remote, quoted, length, error, mtu);
     }
 
     void send_dhcp(Ipv4Address source, Ipv4Address destination, const uint8_t* message,

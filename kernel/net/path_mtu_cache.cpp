@@ -1,12 +1,12 @@
 #include "net/path_mtu_cache.h"
 
 #include "lib/utility.h"
-#include "net/ipv6_header.h"
 
 namespace kernel::net {
 
-bool PathMtuCache::record(const Ipv6Address& destination, size_t mtu, uint64_t now) {
-    mtu = max(mtu, ipv6_minimum_mtu);
+template <typename Address>
+bool PathMtuCache<Address>::record(const Address& destination, size_t mtu, uint64_t now) {
+    mtu = max(mtu, m_minimum);
     Entry* victim = nullptr;
     bool victim_live = false;
     for (auto& entry : m_entries) {
@@ -30,11 +30,16 @@ bool PathMtuCache::record(const Ipv6Address& destination, size_t mtu, uint64_t n
     return true;
 }
 
-size_t PathMtuCache::lookup(const Ipv6Address& destination, size_t link_mtu, uint64_t now) const {
+template <typename Address>
+size_t PathMtuCache<Address>::lookup(const Address& destination, size_t link_mtu,
+                                     uint64_t now) const {
     for (auto& entry : m_entries)
         if (entry.mtu != 0 && now < entry.expires && entry.destination == destination)
             return min(entry.mtu, link_mtu);
     return link_mtu;
 }
+
+template class PathMtuCache<Ipv4Address>;
+template class PathMtuCache<Ipv6Address>;
 
 } // namespace kernel::net

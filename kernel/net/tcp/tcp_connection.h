@@ -39,11 +39,6 @@ inline constexpr uint32_t syn_ack_retries = 5;
 inline constexpr uint32_t data_retries = 15;
 } // namespace tcp_timing
 
-// The smallest path MTU "fragmentation needed" may lower a connection to: Linux's min_pmtu
-// (512 bytes of payload and two headers). A smaller report is taken as this, sent without DF,
-// so that routers fragment rather than a forged ICMP shrink segments to a few bytes.
-inline constexpr size_t tcp_minimum_path_mtu = 552;
-
 class TcpConnection final : public TcpSocket {
 public:
     // `ipv6`: an AF_INET6 socket, which speaks IPv4 as well through mapped addresses unless

@@ -145,7 +145,7 @@ size_t TcpConnection::send_limit() const {
     // a time: bursts of 64 KiB into a path that drops them lose more. Still so with RACK and
     // the scoreboard: without this rule 16 MiB sent through 5% loss and reordering under QEMU
     // went at 2.7-3.8 MB/s against 4.1-5.2 MB/s with it (transfer.sh, seeds 1-3, one run).
-    if (datagram <= m_table.mtu_for(m_remote.address) ||
+    if (!m_table.device_segments_for(m_remote.address) ||
         m_congestion.slow_start_threshold() != 0xffffffff)
         return segment;
     // Whole segments behind the largest header, so the device's cuts leave no runt.
@@ -295,6 +295,11 @@ void TcpConnection::output() {
     default:
         return;
     }
+    // The path may be smaller than the MSS both ends announced, or have shrunk meanwhile (an
+    // ICMP error another socket heard): as Linux's tcp_current_mss() follows the route's MTU,
+    // segments follow the IP layer's estimate.
+    if (size_t path = m_table.mtu_for(m_remote.address); path < m_mss + packet_overhead())
+        lower_path_mtu(path);
     if (m_sack) {
         output_with_sack();
     } else {

@@ -17,15 +17,18 @@ void TcpConnection::lower_path_mtu(size_t next_hop_mtu) {
     if (!m_remote.address.is_v4()) {
         // Every IPv6 link carries 1280 bytes; a smaller report is forged (RFC 8201 4).
         next_hop_mtu = max(next_hop_mtu, ipv6_minimum_mtu);
-    } else if (next_hop_mtu < tcp_minimum_path_mtu) {
+    } else if (next_hop_mtu < ipv4_minimum_path_mtu) {
         // A report below the floor (or none, from a router older than RFC 1191) is taken as
         // the floor, and segments leave without DF so that such a path fragments them, as
         // Linux's locked route MTU does.
-        next_hop_mtu = tcp_minimum_path_mtu;
+        next_hop_mtu = ipv4_minimum_path_mtu;
         m_dont_fragment = false;
     }
     if (!m_path_mtu || next_hop_mtu < m_path_mtu)
         m_path_mtu = next_hop_mtu;
+    // Believed (the quoted sequence was ours): new connections there start from it too.
+    if (m_remote.address.is_v4())
+        m_table.learn_path_mtu(m_remote.address.v4(), next_hop_mtu);
     m_mtu_search.on_path_mtu(next_hop_mtu);
     size_t mss = max<size_t>(next_hop_mtu - packet_overhead(), 64);
     // An ICMP error never raises the estimate (RFC 1191 6.3), which the MSS is: over IPv6 the
@@ -67,7 +70,7 @@ void TcpConnection::detect_black_hole() {
         return;
     size_t current = m_mss + overhead;
     size_t size = m_mtu_search.on_black_hole(
-        current, base, ipv4 ? tcp_minimum_path_mtu : ipv6_minimum_mtu, current, m_table.now_ns());
+        current, base, ipv4 ? ipv4_minimum_path_mtu : ipv6_minimum_mtu, current, m_table.now_ns());
     if (size == 0 || size <= overhead + 64)
         return;
     m_mss = static_cast<uint16_t>(size - overhead);

@@ -198,7 +198,7 @@ IpAddress TcpTable::source_for(const IpAddress& remote) const {
 }
 
 size_t TcpTable::mtu_for(const IpAddress& remote) const {
-    return remote.is_v4() ? m_ip.mtu() : m_ip6.mtu_for(remote.v6);
+    return remote.is_v4() ? m_ip.mtu_for(remote.v4()) : m_ip6.mtu_for(remote.v6);
 }
 
 size_t TcpTable::path_mtu_for(const IpAddress& remote) const {
@@ -211,12 +211,17 @@ size_t TcpTable::ip_header_length_for(const IpAddress& remote) {
 
 uint16_t TcpTable::mss_for(const IpAddress& remote) const {
     size_t headers = ip_header_length_for(remote) + tcp_minimum_header;
-    size_t mtu = mtu_for(remote);
+    size_t mtu = remote.is_v4() ? m_ip.mtu() : m_ip6.link_mtu();
     return static_cast<uint16_t>(mtu > headers ? min<size_t>(mtu - headers, 0xffff) : 536);
 }
 
 size_t TcpTable::segmentation_limit_for(const IpAddress& remote) const {
     return remote.is_v4() ? m_ip.tcp_segmentation_limit() : m_ip6.tcp_segmentation_limit();
+}
+
+bool TcpTable::device_segments_for(const IpAddress& remote) const {
+    return remote.is_v4() ? m_ip.tcp_segmentation_limit() > m_ip.mtu()
+                          : m_ip6.tcp_segmentation_limit() > m_ip6.link_mtu();
 }
 
 ErrorOr<uint16_t> TcpTable::choose_port(const TcpConnection& binder, const IpEndpoint& local) {

@@ -59,15 +59,21 @@ public:
     // reaches it yet), and what the path there carries.
     IpAddress source_for(const IpAddress& remote) const;
     size_t mtu_for(const IpAddress& remote) const;
+    // What a connection learned of the path to `remote` (ip_output.h).
+    void learn_path_mtu(Ipv4Address remote, size_t mtu) { m_ip.learn_path_mtu(remote, mtu); }
     // IP_MTU to `remote` (net/path_mtu.h): unlike mtu_for, loopback's own for this host.
     size_t path_mtu_for(const IpAddress& remote) const;
     // What precedes a TCP header to `remote`: IPv4's 20 bytes (we send no options) or IPv6's 40.
     static size_t ip_header_length_for(const IpAddress& remote);
-    // The payload of a segment without options filling mtu_for(remote): the MSS we announce.
+    // The payload of a segment without options filling the link's MTU: the MSS we announce,
+    // which a smaller path never lowers (RFC 1191 3.1); what we send follows mtu_for().
     uint16_t mss_for(const IpAddress& remote) const;
     // The longest datagram a segment to `remote` may fill for the device to cut (TSO); no more
     // than mtu_for(remote) when it cannot.
     size_t segmentation_limit_for(const IpAddress& remote) const;
+    // Whether the device cuts TCP segments for `remote`'s family (TSO): what it takes is then
+    // longer than the link's MTU, whatever the path's.
+    bool device_segments_for(const IpAddress& remote) const;
 
     // Sends one segment; `payload` pieces follow the header. Counts it. With `segment_size`
     // below the payload, the device cuts it into segments of that size (TSO, which only a

@@ -271,11 +271,21 @@ void UdpLayer::receive6(const Ipv6Datagram& datagram) {
 }
 
 void UdpLayer::receive_icmp_error(const IpAddress& remote, const uint8_t* quoted, size_t length,
-                                  int error) {
+                                  int error, size_t next_hop_mtu) {
     if (length < udp_header_length)
         return;
     uint16_t local_port = load_be16(quoted);
     IpEndpoint peer{remote, load_be16(quoted + 2)};
+    // "Fragmentation needed" about a datagram one of our sockets sent: the path to `remote`
+    // is smaller (IPv6's packet-too-big was recorded by its layer already).
+    if (error == EMSGSIZE && remote.is_v4()) {
+        for (auto& socket : m_sockets) {
+            if (socket.local_endpoint().port == local_port) {
+                m_ip.learn_path_mtu(remote.v4(), next_hop_mtu);
+                break;
+            }
+        }
+    }
     // Like Linux without IP_RECVERR: only connected sockets hear of errors.
     for (auto& socket : m_sockets)
         if (socket.is_connected() && socket.local_endpoint().port == local_port &&
@@ -302,7 +312,7 @@ ErrorOr<void> UdpLayer::send(const IpEndpoint& source, const IpEndpoint& destina
                  fragments, offloaded);
     TransportChecksum offload{6};
     MtuDiscovery discovery = options.mtu_discovery;
-    bool fits = ipv4_header_length + size_t(total) <= m_ip.mtu();
+    bool fits = ipv4_header_length + size_t(total) <= m_ip.mtu_for(destination_address);
     bool dont_fragment = discovery == MtuDiscovery::do_ || discovery == MtuDiscovery::probe ||
                          (discovery == MtuDiscovery::want && fits);
     TRY(m_ip.send_datagram(source_address, destination_address, ip_protocol::udp, fragments,

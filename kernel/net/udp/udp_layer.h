@@ -50,8 +50,9 @@ public:
 
     void receive(const Ipv4Datagram& datagram);
     void receive6(const Ipv6Datagram& datagram);
+    // `next_hop_mtu`: what "fragmentation needed" or "packet too big" said the path carries.
     void receive_icmp_error(const IpAddress& remote, const uint8_t* quoted, size_t length,
-                            int error);
+                            int error, size_t next_hop_mtu);
 
     void set_port_receiver(uint16_t port, DatagramReceiver* receiver);
 

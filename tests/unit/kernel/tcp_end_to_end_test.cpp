@@ -17,6 +17,9 @@ public:
         : m_link(link), m_address(address), m_address6(address6) {}
     Ipv4Address local_address() const override { return m_address; }
     size_t mtu() const override { return 1500; }
+    size_t mtu_for(Ipv4Address) const override { return mtu(); }
+    // The simulated link sends no ICMP.
+    void learn_path_mtu(Ipv4Address, size_t) override {}
     bool offers_checksum_offload() const override { return false; }
     size_t tcp_segmentation_limit() const override { return mtu(); }
     kernel::ErrorOr<void> send(Ipv4Address source, Ipv4Address destination, uint8_t,
@@ -26,6 +29,7 @@ public:
     }
     Ipv6Address source_for(const Ipv6Address&) const override { return m_address6; }
     size_t mtu_for(const Ipv6Address&) const override { return mtu(); }
+    size_t link_mtu() const override { return mtu(); }
     bool is_local(const Ipv6Address& address) const override { return address == m_address6; }
     kernel::ErrorOr<void> send6(const Ipv6Address& source, const Ipv6Address& destination, uint8_t,
                                 const TransmitFragment* fragments, size_t count,

@@ -254,7 +254,7 @@ TEST_F(TcpIpv6, ABadChecksumOverIpv6IsDropped) {
 }
 
 TEST_F(TcpIpv6, PacketTooBigResendsAtTheSmallerSizeAndNeverBelow1280) {
-    ip.link_mtu = 9000;
+    ip.link = 9000;
     TcpOptions options;
     options.has_mss = true;
     options.mss = 8940;

@@ -139,6 +139,7 @@ TEST_F(TcpOffload, FragmentationNeededLowersTheMssAndResendsAtTheNewSize) {
     frag_needed(quote(sent[1]), 1000);
     EXPECT_EQ(layer.statistics().path_mtu_reductions, 1u);
     EXPECT_EQ(kernel_test::value_of(socket->path_mtu()), 1000u);
+    EXPECT_EQ(ip.path_mtu4, 1000u) << "the IP layer learned it, for the other sockets";
     // Everything in flight goes again in segments that fit 1000 bytes with their headers,
     // the small tail held by Nagle as usual.
     auto resent = take_all();
@@ -153,6 +154,27 @@ TEST_F(TcpOffload, FragmentationNeededLowersTheMssAndResendsAtTheNewSize) {
     expect_nothing_sent();
     EXPECT_EQ(layer.statistics().path_mtu_reductions, 1u);
     EXPECT_EQ(kernel_test::value_of(socket->path_mtu()), 1000u);
+    socket->close();
+}
+
+// The IP layer's estimate went down ("fragmentation needed" that a UDP socket heard): the
+// connection's segments follow it at once, as Linux's follow the route's MTU, while the MSS
+// it announces stays the link's (RFC 1191 3.1).
+TEST_F(TcpOffload, APathTheIpLayerLearnedElsewhereResizesTheSegments) {
+    TcpSocket* socket = open_passive(mss_option(1460));
+    ip.path_mtu4 = 1000;
+    std::string data = pattern(3 * 960);
+    ASSERT_EQ(kernel_test::value_of(socket->send(data.data(), data.size())), data.size());
+    auto sent = take_all();
+    ASSERT_EQ(sent.size(), 3u);
+    for (const Sent& segment : sent) {
+        EXPECT_EQ(segment.payload().size(), 960u);
+        EXPECT_TRUE(segment.dont_fragment);
+    }
+    LinuxTcpInfo info{};
+    socket->get_info(info);
+    EXPECT_EQ(info.snd_mss, 960u);
+    EXPECT_EQ(info.advmss, 1460u);
     socket->close();
 }
 

@@ -62,20 +62,26 @@ struct Sent {
     bool has(uint8_t flags) const { return (header().flags & flags) == flags; }
 };
 
-// Both families on one link: IPv4's address and IPv6's, one MTU (IPv6's path MTU lowered per
-// destination by `path_mtu6`).
+// Both families on one link: IPv4's address and IPv6's, one MTU (lowered for every
+// destination by `path_mtu4`, which learn_path_mtu sets as the IPv4 layer would, and
+// `path_mtu6`).
 class RecordingIp : public IpOutput, public Ip6Output {
 public:
     Ipv4Address address = Ipv4Address::from_octets(10, 0, 0, 1);
     Ipv6Address address6 = {{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}};
-    size_t link_mtu = 1500;
-    size_t path_mtu6 = 0; // 0: the link's
+    size_t link = 1500;   // the link's MTU
+    size_t path_mtu4 = 0; // 0: the link's
+    size_t path_mtu6 = 0;
     bool offload = false;
-    size_t segmentation_limit = 1500; // TSO when above link_mtu
+    size_t segmentation_limit = 1500; // TSO when above `link`
     std::deque<Sent> sent;
 
     Ipv4Address local_address() const override { return address; }
-    size_t mtu() const override { return link_mtu; }
+    size_t mtu() const override { return link; }
+    size_t mtu_for(Ipv4Address) const override { return path_mtu4 ? path_mtu4 : link; }
+    void learn_path_mtu(Ipv4Address, size_t mtu) override {
+        path_mtu4 = std::min(mtu_for(Ipv4Address{}), std::max(mtu, ipv4_minimum_path_mtu));
+    }
     bool offers_checksum_offload() const override { return offload; }
     size_t tcp_segmentation_limit() const override { return segmentation_limit; }
     kernel::ErrorOr<void> send(Ipv4Address source, Ipv4Address destination, uint8_t protocol,
@@ -89,7 +95,8 @@ public:
     Ipv6Address source_for(const Ipv6Address& destination) const override {
         return destination.is_loopback() ? destination : address6;
     }
-    size_t mtu_for(const Ipv6Address&) const override { return path_mtu6 ? path_mtu6 : link_mtu; }
+    size_t mtu_for(const Ipv6Address&) const override { return path_mtu6 ? path_mtu6 : link; }
+    size_t link_mtu() const override { return link; }
     bool is_local(const Ipv6Address& candidate) const override {
         return candidate.is_loopback() || candidate == address6;
     }

@@ -135,7 +135,7 @@ Bytes icmp_frame(const Bytes& message, Ipv4Address destination, MacAddress mac_d
 }
 
 Bytes error_about(uint8_t protocol, uint16_t local_port, uint16_t remote_port, uint8_t type,
-                  uint8_t code) {
+                  uint8_t code, uint32_t rest) {
     Ipv4Fields ours;
     ours.source = our_address;
     ours.destination = peer_address;
@@ -145,7 +145,7 @@ Bytes error_about(uint8_t protocol, uint16_t local_port, uint16_t remote_port, u
     store_be16(transport.data() + 2, remote_port);
     Bytes quoted = ipv4_packet(ours, transport);
     quoted.resize(28);
-    return icmp_frame(icmp_message(type, code, 0, quoted));
+    return icmp_frame(icmp_message(type, code, rest, quoted));
 }
 
 Bytes udp_frame(uint16_t source_port, uint16_t destination_port, const Bytes& payload,

@@ -121,9 +121,10 @@ Bytes icmp_message(uint8_t type, uint8_t code, uint32_t rest, const Bytes& data)
 // A whole frame from the peer to us carrying ICMP.
 Bytes icmp_frame(const Bytes& message, Ipv4Address destination = our_address,
                  MacAddress mac_destination = our_mac);
-// An ICMP error from the peer about a datagram we sent from `local_port` to `remote_port`.
+// An ICMP error from the peer about a datagram we sent from `local_port` to `remote_port`;
+// `rest`: the header's second word (the next-hop MTU of "fragmentation needed").
 Bytes error_about(uint8_t protocol, uint16_t local_port, uint16_t remote_port, uint8_t type,
-                  uint8_t code);
+                  uint8_t code, uint32_t rest = 0);
 // A whole frame from the peer to us carrying UDP.
 Bytes udp_frame(uint16_t source_port, uint16_t destination_port, const Bytes& payload,
                 Ipv4Address source = peer_address, MacAddress source_mac = peer_mac);

@@ -1,5 +1,6 @@
 #include "kernel/net/net_test_support.h"
 
+#include "net/path_mtu_cache.h"
 #include "net/stack.h"
 #include "net/udp/udp_layer.h"
 
@@ -316,6 +317,43 @@ TEST_F(NetUdp, MtuDiscoveryDecidesDontFragment) {
         for (const TransmittedFrame& fragment : sent)
             EXPECT_FALSE(dont_fragment(fragment));
     }
+}
+
+// RFC 1191 for datagrams: "fragmentation needed" about one our sockets sent lowers the path to
+// that destination for every socket (ten minutes), as Linux's route exceptions do: IP_MTU
+// says so, IP_PMTUDISC_DO refuses what is larger, and the rest is fragmented to fit.
+TEST_F(NetUdp, FragmentationNeededLowersThePathForEverySocket) {
+    UdpSocket* connected = make_socket();
+    ASSERT_OK(connected->bind({Ipv4Address::any(), 5000}));
+    ASSERT_OK(connected->connect({peer_address, 9}));
+    EXPECT_EQ(value_of(connected->path_mtu()), 1500u);
+    receive(error_about(17, 6000, 9, 3, 4, 1000));
+    EXPECT_EQ(value_of(connected->path_mtu()), 1500u) << "no socket of ours sent that";
+    receive(error_about(17, 5000, 9, 3, 4, 1200));
+    EXPECT_EQ(value_of(connected->path_mtu()), 1200u);
+
+    UdpSocket* other = make_socket();
+    IpEndpoint to{peer_address, 7};
+    other->options().mtu_discovery = MtuDiscovery::do_;
+    Bytes fits(1200 - 28, 1), too_long(1200 - 27, 2);
+    ASSERT_OK(other->send_to(fits.data(), fits.size(), &to));
+    EXPECT_ERRNO(other->send_to(too_long.data(), too_long.size(), &to), EMSGSIZE);
+    device.take_sent();
+    other->options().mtu_discovery = MtuDiscovery::dont;
+    Bytes large(3000, 3);
+    ASSERT_OK(other->send_to(large.data(), large.size(), &to));
+    auto sent = device.take_sent();
+    ASSERT_EQ(sent.size(), 3u);
+    for (const TransmittedFrame& fragment : sent)
+        EXPECT_LE(fragment.bytes.size(), 14u + 1200);
+
+    // A report below Linux's floor is taken as the floor; a later, larger one changes nothing.
+    receive(error_about(17, 5000, 9, 3, 4, 100));
+    EXPECT_EQ(value_of(connected->path_mtu()), 552u);
+    receive(error_about(17, 5000, 9, 3, 4, 1400));
+    EXPECT_EQ(value_of(connected->path_mtu()), 552u);
+    advance(PathMtuCache<Ipv4Address>::lifetime_ns);
+    EXPECT_EQ(value_of(connected->path_mtu()), 1500u) << "forgotten after ten minutes";
 }
 
 TEST_F(NetUdp, PeekAndTruncation) {
