@@ -2,9 +2,11 @@
 # TCP through loss: the same transfer each way through tests/tools/lossy_link (5% loss, 5%
 # reordering, fixed seed) for native Linux processes, Ingot on hvt and Ingot under QEMU, all in
 # one run, by the integration test's own script (tests/integration/net/transfer.sh); then Ingot's
-# figures against native's. Target: at least native each way.
+# figures against native's. Target: at least native each way. With BLACK_HOLE=MTU the link
+# loses nothing but drops every packet over MTU bytes without ICMP, which each sender must find
+# by itself (RFC 4821; the host's Linux with tcp_mtu_probing=1, as transfer.sh sets it).
 # Usage: bench/net_lossy.sh [build-dir]   (default: the repository's build/; build it first)
-# Environment: RUNS (1), LOSSY_MIB (64), LOSS (5), REORDER (5).
+# Environment: RUNS (1), LOSSY_MIB (64), LOSS (5), REORDER (5), BLACK_HOLE (none).
 # Needs root (namespaces, taps). Rows that cannot run here say why and do not fail.
 set -uo pipefail
 
@@ -14,6 +16,12 @@ runs=${RUNS:-1}
 bytes=$((${LOSSY_MIB:-64} << 20))
 loss=${LOSS:-5}
 reorder=${REORDER:-5}
+impairment=(--loss "$loss" --reorder "$reorder")
+what="${loss}% loss and ${reorder}% reordering"
+if [[ -n ${BLACK_HOLE:-} ]]; then
+    impairment=(--black-hole "$BLACK_HOLE")
+    what="a black hole for packets over $BLACK_HOLE bytes"
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -26,7 +34,7 @@ for mode in "${modes[@]}"; do
     for ((i = 0; i < runs; ++i)); do
         echo "bench: $mode, run $((i + 1)) of $runs ..." >&2
         bash "$root/tests/integration/net/transfer.sh" --mode "$mode" --build "$build" \
-            --size "$bytes" --loss "$loss" --reorder "$reorder" --seed $((i + 1)) >"$work/$mode-$i" 2>&1
+            --size "$bytes" "${impairment[@]}" --seed $((i + 1)) >"$work/$mode-$i" 2>&1
         status=$?
         if ((status == 77)); then
             why_not[$mode]=$(sed -n 's/^SKIPPED: //p' "$work/$mode-$i" | head -n 1)
@@ -41,7 +49,7 @@ for mode in "${modes[@]}"; do
     from_guest[$mode]=$(cat "$work/$mode"-* | sed -n 's/.*guest -> host: .*(\([0-9.]*\) MB\/s).*/\1/p' | median)
 done
 
-echo "TCP through lossy_link: $((bytes >> 20)) MiB each way, ${loss}% loss and ${reorder}% reordering, median of $runs"
+echo "TCP through lossy_link: $((bytes >> 20)) MiB each way, $what, median of $runs"
 printf '   %-8s %15s %17s\n' row "to guest MB/s" "from guest MB/s"
 for mode in "${modes[@]}"; do
     if [[ -n ${why_not[$mode]:-} ]]; then
