@@ -35,6 +35,8 @@ public:
 
     // The interface's address (any() before DHCP has finished).
     virtual Ipv4Address local_address() const = 0;
+    // 127/8 or our address: a destination this host loops back.
+    virtual bool is_local(Ipv4Address address) const = 0;
     // The largest IP datagram the link carries (1500), for the MSS.
     virtual size_t mtu() const = 0;
     // The largest the path to `destination` carries: mtu(), or less once a "fragmentation

@@ -81,8 +81,6 @@ public:
 
     // Whether `address` is a broadcast address on our link (limited, or our subnet's).
     bool is_broadcast(Ipv4Address address) const;
-    // Whether datagrams to `address` loop back to ourselves: 127/8, or our own address.
-    bool is_local(Ipv4Address address) const;
     // The source address of what we send to `destination` (127/8 answers from itself).
     Ipv4Address source_for(Ipv4Address destination) const;
 
@@ -94,6 +92,7 @@ public:
 
     // IpOutput
     Ipv4Address local_address() const override { return m_config.address; }
+    bool is_local(Ipv4Address address) const override;
     size_t mtu() const override { return m_mtu; }
     size_t mtu_for(Ipv4Address destination) const override;
     void learn_path_mtu(Ipv4Address destination, size_t mtu) override;

@@ -15,8 +15,9 @@ namespace kernel::net {
 // interface would cut), which IPv4's route caps at its largest datagram (IP_MAX_MTU).
 inline constexpr size_t loopback_path_mtu = 65536;
 
-// The interface's MTU for IPv4 (no path MTU is kept per destination), what IPv6 knows of the
-// path (packet-too-big lowers it), or loopback's for an address of this host.
+// What the IP layer of the destination's family knows of the path ("fragmentation needed" and
+// "packet too big" lower it from the interface's MTU), or loopback's for an address of this
+// host.
 size_t path_mtu_to(const IpOutput& ip, const Ip6Output& ip6, const IpAddress& destination);
 
 } // namespace kernel::net

@@ -4,15 +4,14 @@
 
 namespace kernel::net::tcp {
 
-size_t MtuSearch::on_black_hole(size_t current, size_t base, size_t floor, size_t ceiling,
-                                uint64_t now) {
+size_t MtuSearch::on_black_hole(size_t current, size_t base, size_t floor, uint64_t now) {
     // A probe in flight is as lost as the rest.
     m_probe_size = 0;
     // Linux's tcp_mtu_probing(): first down to the base (not below what is sent already),
     // then by halves.
     size_t next = m_active ? max(m_low / 2, floor) : min(base, current);
     if (!m_active)
-        m_ceiling = max(ceiling, next);
+        m_ceiling = current;
     m_active = true;
     m_low = min(next, current);
     // RFC 8899 5.2: after a black hole the search starts again from the bottom; the size that

@@ -30,10 +30,10 @@ public:
 
     // Packets of `current` bytes go unanswered (black_hole_timeouts in a row): returns the
     // size to send from now on, below `current`, or 0 to keep `current`. The first time it
-    // is `base` (or `current`, when not above it) and the search up to `ceiling` (the size the
-    // interface and the peer's MSS allowed until then) begins; each time after, half the last
-    // size, down to `floor`.
-    size_t on_black_hole(size_t current, size_t base, size_t floor, size_t ceiling, uint64_t now);
+    // is `base` (or `current`, when not above it) and the search up to that first `current`
+    // (the size the interface and the peer's MSS allowed until then) begins; each time after,
+    // half the last size, down to `floor`.
+    size_t on_black_hole(size_t current, size_t base, size_t floor, uint64_t now);
     // "Fragmentation needed" or "packet too big" still counts: nothing above `mtu` is tried.
     void on_path_mtu(size_t mtu);
 

@@ -70,7 +70,7 @@ void TcpConnection::detect_black_hole() {
         return;
     size_t current = m_mss + overhead;
     size_t size = m_mtu_search.on_black_hole(
-        current, base, ipv4 ? ipv4_minimum_path_mtu : ipv6_minimum_mtu, current, m_table.now_ns());
+        current, base, ipv4 ? ipv4_minimum_path_mtu : ipv6_minimum_mtu, m_table.now_ns());
     if (size == 0 || size <= overhead + 64)
         return;
     m_mss = static_cast<uint16_t>(size - overhead);

@@ -278,14 +278,8 @@ void UdpLayer::receive_icmp_error(const IpAddress& remote, const uint8_t* quoted
     IpEndpoint peer{remote, load_be16(quoted + 2)};
     // "Fragmentation needed" about a datagram one of our sockets sent: the path to `remote`
     // is smaller (IPv6's packet-too-big was recorded by its layer already).
-    if (error == EMSGSIZE && remote.is_v4()) {
-        for (auto& socket : m_sockets) {
-            if (socket.local_endpoint().port == local_port) {
-                m_ip.learn_path_mtu(remote.v4(), next_hop_mtu);
-                break;
-            }
-        }
-    }
+    if (error == EMSGSIZE && remote.is_v4() && port_in_use(local_port))
+        m_ip.learn_path_mtu(remote.v4(), next_hop_mtu);
     // Like Linux without IP_RECVERR: only connected sockets hear of errors.
     for (auto& socket : m_sockets)
         if (socket.is_connected() && socket.local_endpoint().port == local_port &&

@@ -37,7 +37,7 @@ TEST(MtuSearch, NothingHappensBeforeABlackHole) {
 
 TEST(MtuSearch, ABlackHoleFallsBackToTheBaseAndSearchesUpToTheCeiling) {
     MtuSearch mtu;
-    EXPECT_EQ(mtu.on_black_hole(1500, MtuSearch::base_ipv4, 552, 1500, second), 1200u);
+    EXPECT_EQ(mtu.on_black_hole(1500, MtuSearch::base_ipv4, 552, second), 1200u);
     EXPECT_TRUE(mtu.is_searching());
     EXPECT_EQ(mtu.probe_size(second), 1350u); // halfway
     int probes = 0;
@@ -49,7 +49,7 @@ TEST(MtuSearch, ABlackHoleFallsBackToTheBaseAndSearchesUpToTheCeiling) {
 
 TEST(MtuSearch, APathThatCarriesEverythingEndsAtTheCeiling) {
     MtuSearch mtu;
-    mtu.on_black_hole(1500, MtuSearch::base_ipv4, 552, 1500, second);
+    mtu.on_black_hole(1500, MtuSearch::base_ipv4, 552, second);
     int probes = 0;
     size_t found = search(mtu, 9000, second, probes);
     EXPECT_GT(found + MtuSearch::done_within, 1500u);
@@ -58,7 +58,7 @@ TEST(MtuSearch, APathThatCarriesEverythingEndsAtTheCeiling) {
 
 TEST(MtuSearch, AgainAfterTheRaiseTimer) {
     MtuSearch mtu;
-    mtu.on_black_hole(1500, MtuSearch::base_ipv4, 552, 1500, second);
+    mtu.on_black_hole(1500, MtuSearch::base_ipv4, 552, second);
     int probes = 0;
     size_t first = search(mtu, 1300, second, probes);
     EXPECT_EQ(mtu.probe_size(second + MtuSearch::search_again_ns - 1), 0u);
@@ -72,26 +72,26 @@ TEST(MtuSearch, AgainAfterTheRaiseTimer) {
 
 TEST(MtuSearch, LaterBlackHolesHalveDownToTheFloor) {
     MtuSearch mtu;
-    EXPECT_EQ(mtu.on_black_hole(1500, MtuSearch::base_ipv4, 552, 1500, second), 1200u);
-    EXPECT_EQ(mtu.on_black_hole(1200, MtuSearch::base_ipv4, 552, 1200, second), 600u);
-    EXPECT_EQ(mtu.on_black_hole(600, MtuSearch::base_ipv4, 552, 600, second), 552u);
-    EXPECT_EQ(mtu.on_black_hole(552, MtuSearch::base_ipv4, 552, 552, second), 0u);
+    EXPECT_EQ(mtu.on_black_hole(1500, MtuSearch::base_ipv4, 552, second), 1200u);
+    EXPECT_EQ(mtu.on_black_hole(1200, MtuSearch::base_ipv4, 552, second), 600u);
+    EXPECT_EQ(mtu.on_black_hole(600, MtuSearch::base_ipv4, 552, second), 552u);
+    EXPECT_EQ(mtu.on_black_hole(552, MtuSearch::base_ipv4, 552, second), 0u);
     // The ceiling is still the first one: the search may go back up to 1500.
     EXPECT_GT(mtu.probe_size(second), 1000u);
 }
 
 TEST(MtuSearch, NotBelowWhatIsSentAlreadyNorIpv6sMinimum) {
     MtuSearch small;
-    EXPECT_EQ(small.on_black_hole(1000, MtuSearch::base_ipv4, 552, 1000, second), 0u);
+    EXPECT_EQ(small.on_black_hole(1000, MtuSearch::base_ipv4, 552, second), 0u);
     EXPECT_TRUE(small.is_searching());
     MtuSearch ipv6;
-    EXPECT_EQ(ipv6.on_black_hole(1500, MtuSearch::base_ipv6, 1280, 1500, second), 1280u);
-    EXPECT_EQ(ipv6.on_black_hole(1280, MtuSearch::base_ipv6, 1280, 1280, second), 0u);
+    EXPECT_EQ(ipv6.on_black_hole(1500, MtuSearch::base_ipv6, 1280, second), 1280u);
+    EXPECT_EQ(ipv6.on_black_hole(1280, MtuSearch::base_ipv6, 1280, second), 0u);
 }
 
 TEST(MtuSearch, IcmpStillBoundsTheSearch) {
     MtuSearch mtu;
-    mtu.on_black_hole(1500, MtuSearch::base_ipv4, 552, 1500, second);
+    mtu.on_black_hole(1500, MtuSearch::base_ipv4, 552, second);
     size_t size = mtu.probe_size(second);
     mtu.on_probe_sent(0, 100, size);
     mtu.on_path_mtu(1300); // below the probe in flight: that probe no longer counts
@@ -102,9 +102,9 @@ TEST(MtuSearch, IcmpStillBoundsTheSearch) {
 
 TEST(MtuSearch, ABlackHoleDuringAProbeForgetsIt) {
     MtuSearch mtu;
-    mtu.on_black_hole(1500, MtuSearch::base_ipv4, 552, 1500, second);
+    mtu.on_black_hole(1500, MtuSearch::base_ipv4, 552, second);
     mtu.on_probe_sent(0, 1000, mtu.probe_size(second));
-    mtu.on_black_hole(1200, MtuSearch::base_ipv4, 552, 1200, second);
+    mtu.on_black_hole(1200, MtuSearch::base_ipv4, 552, second);
     EXPECT_FALSE(mtu.probe_in_flight());
 }
 

@@ -16,6 +16,9 @@ public:
     LinkIp(SimulatedLink& link, Ipv4Address address, const Ipv6Address& address6)
         : m_link(link), m_address(address), m_address6(address6) {}
     Ipv4Address local_address() const override { return m_address; }
+    bool is_local(Ipv4Address address) const override {
+        return address.is_loopback() || address == m_address;
+    }
     size_t mtu() const override { return 1500; }
     size_t mtu_for(Ipv4Address) const override { return mtu(); }
     // The simulated link sends no ICMP.

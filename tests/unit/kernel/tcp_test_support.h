@@ -77,6 +77,9 @@ public:
     std::deque<Sent> sent;
 
     Ipv4Address local_address() const override { return address; }
+    bool is_local(Ipv4Address candidate) const override {
+        return candidate.is_loopback() || candidate == address;
+    }
     size_t mtu() const override { return link; }
     size_t mtu_for(Ipv4Address) const override { return path_mtu4 ? path_mtu4 : link; }
     void learn_path_mtu(Ipv4Address, size_t mtu) override {
