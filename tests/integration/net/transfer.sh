@@ -77,25 +77,24 @@ transfer() { # label port guest-args host-args
 transfer "host -> guest" 5001 "receive" "send $size"
 transfer "guest -> host" 5002 "send $size" "receive"
 what="$size bytes each way${ipv6:+ over IPv6}, checksums match"
-if [[ -n $loss ]]; then
+# Fails unless lossy_link's COUNTER ("dropped", "too big"...) is above zero in each direction.
+expect_each_direction() { # counter failure-message
+    local line count
+    while read -r line; do
+        count=$(sed -n "s/.* \([0-9]*\) $1.*/\1/p" <<<"$line")
+        ((count > 0)) || fail "$2: $line"
+    done < <(grep -E ': [0-9]+ frames' <<<"$counters")
+}
+if [[ -n $loss || -n $black_hole ]]; then
     counters=$(stop_lossy_link)
     sed "s/^/  /" <<<"$counters"
-    while read -r line; do
-        dropped=$(sed -n 's/.* \([0-9]*\) dropped.*/\1/p' <<<"$line")
-        ((dropped > 0)) || fail "lossy_link dropped nothing: $line"
-        if [[ $reorder != 0 ]]; then
-            reordered=$(sed -n 's/.* \([0-9]*\) reordered.*/\1/p' <<<"$line")
-            ((reordered > 0)) || fail "lossy_link reordered nothing: $line"
-        fi
-    done < <(grep -E ': [0-9]+ frames' <<<"$counters")
+fi
+if [[ -n $loss ]]; then
+    expect_each_direction dropped "lossy_link dropped nothing"
+    [[ $reorder != 0 ]] && expect_each_direction reordered "lossy_link reordered nothing"
     what+=", through ${loss}% loss and ${reorder}% reordering"
 elif [[ -n $black_hole ]]; then
-    counters=$(stop_lossy_link)
-    sed "s/^/  /" <<<"$counters"
-    while read -r line; do
-        too_big=$(sed -n 's/.* \([0-9]*\) too big.*/\1/p' <<<"$line")
-        ((too_big > 0)) || fail "no packet ran into the black hole: $line"
-    done < <(grep -E ': [0-9]+ frames' <<<"$counters")
+    expect_each_direction "too big" "no packet ran into the black hole"
     what+=", through a black hole for packets over $black_hole bytes"
 fi
 pass "$what"
