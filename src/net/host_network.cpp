@@ -57,6 +57,7 @@ HostNetwork::HostNetwork(const NetworkPlan& plan, std::function<void()> proxy_th
     const TapDevice& tap = m_tap.emplace(plan.tap_name, tun_path);
     m_attachment.tap_fd = tap.fd();
     m_attachment.tap_name = tap.name();
+    m_attachment.enable_coalescing = [fd = tap.fd()] { return TapDevice::enable_coalescing(fd); };
     if (plan.configure_host)
         configure_host_end(tap, plan);
     else if (tap.created())

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace ingot {
@@ -29,6 +30,11 @@ struct NetworkAttachment {
     // start/offset, num_buffers), so checksums can be left to the host.
     int tap_fd = -1;
     std::string tap_name;
+    // Set when the host end is a tap: it then takes TCP segments to cut (the header's gso
+    // fields), and this turns on its coalescing of what it hands over (TSO4/TSO6 offloads),
+    // which only a guest that asks gets; false when the host end refuses. Empty over libslirp's
+    // socket pair, which takes plain frames only.
+    std::function<bool()> enable_coalescing;
     GuestNetworkConfig guest;
 };
 

@@ -69,6 +69,14 @@ void configure(int fd, const std::string& name) {
 
 } // namespace
 
+unsigned long TapDevice::coalescing_offloads() {
+    return TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
+}
+
+bool TapDevice::enable_coalescing(int fd) {
+    return ::ioctl(fd, TUNSETOFFLOAD, coalescing_offloads()) == 0;
+}
+
 TapDevice::TapDevice(const std::string& name, const std::string& tun_path)
     : m_fd(open_tun(tun_path, name)) {
     bool existed = !name.empty() && ::if_nametoindex(name.c_str()) != 0;

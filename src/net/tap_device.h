@@ -1,6 +1,6 @@
 // A tap device held open in the form network_attachment.h promises: IFF_TAP | IFF_NO_PI |
 // IFF_VNET_HDR, a 12-byte virtio-net header, and checksum offload only (TUN_F_CSUM), so the
-// host kernel never hands over a GSO frame larger than the MTU.
+// host kernel hands over no GSO frame larger than the MTU until told the reader takes them.
 #pragma once
 
 #include "net/owned_fd.h"
@@ -19,6 +19,12 @@ public:
     explicit TapDevice(const std::string& name, const std::string& tun_path = "/dev/net/tun");
 
     int fd() const { return m_fd.get(); }
+    // Lets the host kernel hand over coalesced TCP segments (TUN_F_TSO4 | TUN_F_TSO6 beside
+    // TUN_F_CSUM), up to 64 KiB behind the header's gso fields. False when the tap refuses.
+    static bool enable_coalescing(int fd);
+    // The TUNSETOFFLOAD argument enable_coalescing() passes (the monitor's sandbox allows
+    // exactly it).
+    static unsigned long coalescing_offloads();
     const std::string& name() const { return m_name; }
     unsigned index() const { return m_index; }
     // True for a persistent tap that outlives ingot (one the user made with `ip tuntap add`).

@@ -1,6 +1,9 @@
 #include "sandbox/allowlists.h"
 
+#include "net/tap_device.h"
+
 #include <fcntl.h>
+#include <linux/if_tun.h>
 #include <linux/kvm.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -81,9 +84,12 @@ void allow_vcpu_thread_calls(SyscallFilter& filter) {
         filter.allow_if("ioctl", {SCMP_A1(SCMP_CMP_EQ, request)});
     // The console hypercalls: stdin (read), stdout and stderr (write, above).
     filter.allow("read");
-    // The network device: frames to and from the tap, header and payload in one call.
+    // The network device: frames to and from the tap, header and payload in one call; and
+    // the tap's coalescing, turned on at NetSetup for a guest that asks (that value only).
     filter.allow("readv");
     filter.allow("writev");
+    filter.allow_if("ioctl", {SCMP_A1(SCMP_CMP_EQ, TUNSETOFFLOAD),
+                              SCMP_A2(SCMP_CMP_EQ, TapDevice::coalescing_offloads())});
     // The Poll hypercall waits with the forwarded signals unblocked (ppoll); ConsoleRead asks
     // whether stdin has input (poll with no wait).
     filter.allow("ppoll");

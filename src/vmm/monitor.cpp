@@ -235,11 +235,13 @@ int run_on_kvm(const LaunchPlan& plan, const Image& image, ImageBacking backing,
         std::string network_figures;
         if (network) {
             const NetStatistics& net = network->statistics();
-            network_figures = fmt::format(
-                " net_kicks={} net_tx_frames={} net_tx_bytes={} net_tx_drops={} "
-                "net_rx_frames={} net_rx_bytes={} net_rx_drops={}",
-                net.kicks, net.transmitted_frames, net.transmitted_bytes, net.transmit_drops,
-                net.received_frames, net.received_bytes, net.receive_drops);
+            network_figures =
+                fmt::format(" net_kicks={} net_tx_frames={} net_tx_bytes={} net_tx_drops={} "
+                            "net_tx_segments={} net_rx_frames={} net_rx_bytes={} net_rx_drops={} "
+                            "net_rx_coalesced={}",
+                            net.kicks, net.transmitted_frames, net.transmitted_bytes,
+                            net.transmit_drops, net.transmitted_segments, net.received_frames,
+                            net.received_bytes, net.receive_drops, net.received_coalesced);
         }
         if (volumes)
             network_figures += fmt::format(" volume_requests={}", volumes->requests());

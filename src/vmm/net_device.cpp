@@ -25,8 +25,8 @@ namespace {
 constexpr uint32_t ethernet_header_size = 14;
 constexpr uint32_t vlan_tag_size = 4;
 constexpr uint32_t default_mtu = 1500;
-// The largest frame a tap hands over with segmentation offloads off is MTU-sized; GSO frames
-// (up to 64 KiB) only come if the tap was told to offer them, and are dropped.
+// The largest frame a tap hands over is MTU-sized, or 64 KiB once told to coalesce; anything
+// longer than the slots read into is caught here, to be dropped.
 constexpr size_t overflow_size = 64 * 1024;
 
 // The guest writes its counters and slots while the monitor reads them (in a future I/O
@@ -77,7 +77,8 @@ struct Area {
 } // namespace
 
 NetDevice::NetDevice(GuestMemory& memory, const NetworkAttachment& attachment)
-    : m_memory(memory), m_fd(attachment.tap_fd), m_overflow(overflow_size) {
+    : m_memory(memory), m_fd(attachment.tap_fd), m_enable_coalescing(attachment.enable_coalescing),
+      m_overflow(overflow_size) {
     int flags = ::fcntl(m_fd, F_GETFL);
     if (flags < 0 || ::fcntl(m_fd, F_SETFL, flags | O_NONBLOCK) < 0)
         fail("cannot use the network's host side (descriptor {}): {}", m_fd,
@@ -85,7 +86,8 @@ NetDevice::NetDevice(GuestMemory& memory, const NetworkAttachment& attachment)
     const GuestNetworkConfig& guest = attachment.guest;
     std::copy(guest.mac.begin(), guest.mac.end(), m_info.mac);
     m_info.prefix_length = guest.prefix_length;
-    m_info.flags = guest.use_dhcp ? abi::network_flag_dhcp : 0;
+    m_info.flags = (guest.use_dhcp ? abi::network_flag_dhcp : 0) |
+                   (m_enable_coalescing ? abi::network_flag_segmentation : 0);
     m_info.address = guest.address;
     m_info.gateway = guest.gateway;
     m_info.dns = guest.dns;
@@ -129,6 +131,10 @@ int64_t NetDevice::set_up(const abi::NetSetupArgs& arguments) {
     m_indexes = reinterpret_cast<abi::NetRingIndexes*>(indexes->data());
     m_transmit = transmit;
     m_receive = receive;
+    // A guest asking with a ring too small for one longest frame would never be refilled.
+    bool asked = read_once(m_indexes->guest_features) & abi::net_guest_coalesced_receive;
+    if (asked && m_enable_coalescing && receive.count >= abi::net_max_frame_slots)
+        m_coalesced = m_enable_coalescing();
     return 0;
 }
 
@@ -139,18 +145,54 @@ void NetDevice::kick() {
         throw GuestFault(fmt::format("network transmit producer {} is out of the ring (consumer "
                                      "{}, {} slots)",
                                      producer, m_transmit_consumer, m_transmit.count));
-    for (; m_transmit_consumer != producer; ++m_transmit_consumer)
-        transmit_one(m_transmit.slot(m_transmit_consumer));
+    while (m_transmit_consumer != producer)
+        m_transmit_consumer += transmit_one(producer - m_transmit_consumer);
     store_release(m_indexes->transmit_consumer, m_transmit_consumer);
     refill();
 }
 
-void NetDevice::transmit_one(abi::NetSlot& slot) {
-    uint32_t length = read_once(slot.length);
-    if (length > abi::net_frame_capacity)
-        throw GuestFault(fmt::format("network frame of {} bytes is longer than its slot", length));
-    abi::VirtioNetHeader request = read_once(slot.header);
-    // Only what the device offers passes: checksum completion, no segmentation.
+uint32_t NetDevice::transmit_one(uint32_t published) {
+    abi::VirtioNetHeader request = read_once(m_transmit.slot(m_transmit_consumer).header);
+    uint32_t slots = m_enable_coalescing && request.buffer_count ? request.buffer_count : 1;
+    if (slots > abi::net_max_frame_slots || slots > published)
+        throw GuestFault(fmt::format("network frame spans {} slots ({} published, at most {})",
+                                     slots, published, abi::net_max_frame_slots));
+    iovec parts[1 + abi::net_max_frame_slots];
+    uint32_t length = 0;
+    for (uint32_t i = 0; i < slots; ++i) {
+        abi::NetSlot& slot = m_transmit.slot(m_transmit_consumer + i);
+        uint32_t piece = read_once(slot.length);
+        if (piece > abi::net_frame_capacity)
+            throw GuestFault(
+                fmt::format("network frame of {} bytes is longer than its slot", piece));
+        parts[1 + i] = {slot.frame, piece};
+        length += piece;
+    }
+    std::optional<abi::VirtioNetHeader> header = host_header(request, length, slots);
+    if (!header || m_host_failed) {
+        ++m_statistics.transmit_drops;
+        return slots;
+    }
+    parts[0] = {&*header, sizeof *header};
+    ssize_t written;
+    do {
+        written = ::writev(m_fd, parts, static_cast<int>(1 + slots));
+    } while (written < 0 && errno == EINTR);
+    if (written < 0) {
+        ++m_statistics.transmit_drops;
+        return slots;
+    }
+    ++m_statistics.transmitted_frames;
+    m_statistics.transmitted_bytes += length;
+    if (header->gso_type != abi::virtio_net_gso_none)
+        ++m_statistics.transmitted_segments;
+    return slots;
+}
+
+std::optional<abi::VirtioNetHeader> NetDevice::host_header(const abi::VirtioNetHeader& request,
+                                                           uint32_t length, uint32_t slots) const {
+    // Only what the device offers passes: checksum completion, and with a tap the cutting of
+    // TCP segments, which the host checks again (virtio_net_hdr_to_skb).
     abi::VirtioNetHeader header{};
     if (request.flags & abi::virtio_net_needs_checksum) {
         header.flags = abi::virtio_net_needs_checksum;
@@ -159,21 +201,22 @@ void NetDevice::transmit_one(abi::NetSlot& slot) {
     }
     bool checksum_fits =
         !header.flags || uint32_t(header.checksum_start) + header.checksum_offset + 2 <= length;
-    if (length < ethernet_header_size || !checksum_fits || m_host_failed) {
-        ++m_statistics.transmit_drops;
-        return;
-    }
-    iovec parts[] = {{&header, sizeof header}, {slot.frame, length}};
-    ssize_t written;
-    do {
-        written = ::writev(m_fd, parts, 2);
-    } while (written < 0 && errno == EINTR);
-    if (written < 0) {
-        ++m_statistics.transmit_drops;
-        return;
-    }
-    ++m_statistics.transmitted_frames;
-    m_statistics.transmitted_bytes += length;
+    if (length < ethernet_header_size || !checksum_fits)
+        return std::nullopt;
+    // Without a tap, segmentation fields are cleared (as before it was offered).
+    if (request.gso_type == abi::virtio_net_gso_none || !m_enable_coalescing)
+        return slots == 1 ? std::optional(header) : std::nullopt; // only a segment spans slots
+    bool tcp = request.gso_type == abi::virtio_net_gso_tcpv4 ||
+               request.gso_type == abi::virtio_net_gso_tcpv6;
+    // The headers every piece repeats end past the TCP header's start and before the payload.
+    bool headers_fit =
+        request.header_length > header.checksum_start && request.header_length < length;
+    if (!tcp || !header.flags || request.gso_size == 0 || !headers_fit)
+        return std::nullopt;
+    header.gso_type = request.gso_type;
+    header.gso_size = request.gso_size;
+    header.header_length = request.header_length;
+    return header;
 }
 
 bool NetDevice::refill() {
@@ -182,24 +225,28 @@ bool NetDevice::refill() {
         throw GuestFault(fmt::format("network receive consumer {} is out of the ring (producer "
                                      "{}, {} slots)",
                                      consumer, m_receive_producer, m_receive.count));
-    while (!m_host_failed && m_receive_producer - consumer < m_receive.count) {
-        ReadResult result = read_one(m_receive.slot(m_receive_producer));
+    while (!m_host_failed) {
+        ReadResult result = read_one(m_receive.count - (m_receive_producer - consumer));
         if (result == ReadResult::Empty)
             break;
-        if (result == ReadResult::Frame)
-            ++m_receive_producer;
     }
     store_release(m_indexes->receive_producer, m_receive_producer);
     return m_receive_producer != consumer;
 }
 
-NetDevice::ReadResult NetDevice::read_one(abi::NetSlot& slot) {
-    iovec parts[] = {{&slot.header, sizeof slot.header},
-                     {slot.frame, abi::net_frame_capacity},
-                     {m_overflow.data(), m_overflow.size()}};
+NetDevice::ReadResult NetDevice::read_one(uint32_t free_slots) {
+    uint32_t span = m_coalesced ? abi::net_max_frame_slots : 1;
+    if (free_slots < span)
+        return ReadResult::Empty;
+    abi::NetSlot& first = m_receive.slot(m_receive_producer);
+    iovec parts[2 + abi::net_max_frame_slots];
+    parts[0] = {&first.header, sizeof first.header};
+    for (uint32_t i = 0; i < span; ++i)
+        parts[1 + i] = {m_receive.slot(m_receive_producer + i).frame, abi::net_frame_capacity};
+    parts[1 + span] = {m_overflow.data(), m_overflow.size()};
     ssize_t n;
     do {
-        n = ::readv(m_fd, parts, 3);
+        n = ::readv(m_fd, parts, static_cast<int>(2 + span));
     } while (n < 0 && errno == EINTR);
     if (n < 0) {
         if (errno != EAGAIN)
@@ -210,15 +257,26 @@ NetDevice::ReadResult NetDevice::read_one(abi::NetSlot& slot) {
         host_failed(0);
         return ReadResult::Empty;
     }
-    uint64_t length = static_cast<uint64_t>(n) - std::min<uint64_t>(n, sizeof slot.header);
-    if (length < ethernet_header_size || length > abi::net_frame_capacity) {
+    uint64_t length = static_cast<uint64_t>(n) - std::min<uint64_t>(n, sizeof first.header);
+    if (length < ethernet_header_size || length > uint64_t(span) * abi::net_frame_capacity) {
         ++m_statistics.receive_drops;
         return ReadResult::Dropped;
     }
-    std::atomic_ref<uint32_t>(slot.length)
-        .store(static_cast<uint32_t>(length), std::memory_order_relaxed);
+    uint32_t slots =
+        static_cast<uint32_t>((length + abi::net_frame_capacity - 1) / abi::net_frame_capacity);
+    for (uint32_t i = 0; i < slots; ++i) {
+        uint64_t piece = std::min<uint64_t>(length - uint64_t(i) * abi::net_frame_capacity,
+                                            abi::net_frame_capacity);
+        std::atomic_ref<uint32_t>(m_receive.slot(m_receive_producer + i).length)
+            .store(static_cast<uint32_t>(piece), std::memory_order_relaxed);
+    }
+    // The tap leaves num_buffers as it found it: the span is the monitor's to say.
+    first.header.buffer_count = static_cast<uint16_t>(slots);
+    m_receive_producer += slots;
     ++m_statistics.received_frames;
     m_statistics.received_bytes += length;
+    if (slots > 1)
+        ++m_statistics.received_coalesced;
     return ReadResult::Frame;
 }
 

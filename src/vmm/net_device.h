@@ -2,8 +2,11 @@
 // between the guest's rings and the host's tap. The guest is untrusted: the ring areas are
 // checked once at set-up, and every counter and length it writes is checked before use.
 // Anything that would make the monitor reach outside the registered areas (a counter beyond
-// the ring, a length beyond the slot) is a GuestFault; a frame that is merely wrong (a runt, a
-// checksum request outside the frame, one the tap refuses) is dropped and counted.
+// the ring, a length beyond the slot, a frame spanning slots not yet published) is a
+// GuestFault; a frame that is merely wrong (a runt, a checksum or segmentation request that
+// does not fit it, one the tap refuses) is dropped and counted. With a tap, frames may span
+// slots both ways (net_rings.h): TCP segments for the host to cut, and coalesced ones for a
+// guest that asks.
 #pragma once
 
 #include "net/network_attachment.h"
@@ -13,6 +16,8 @@
 #include <ingot/abi/net_rings.h>
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <vector>
 
 namespace ingot {
@@ -25,6 +30,8 @@ struct NetStatistics {
     uint64_t received_frames = 0;
     uint64_t received_bytes = 0;
     uint64_t receive_drops = 0;
+    uint64_t transmitted_segments = 0; // frames handed over for the host to cut
+    uint64_t received_coalesced = 0;   // frames the host coalesced, spanning slots
 };
 
 class NetDevice {
@@ -44,6 +51,8 @@ public:
 
     // The NetKick hypercall: writes every queued transmit frame to the host, then refills.
     void kick();
+    // Whether the guest asked for coalesced frames and the host end agreed.
+    bool coalesces() const { return m_coalesced; }
     // Reads frames from the host into the receive ring until it is full or the host has none;
     // returns whether frames wait for the guest.
     bool refill();
@@ -64,14 +73,24 @@ private:
     };
 
     Ring checked_ring(uint64_t address, uint32_t count, const char* name);
-    void transmit_one(abi::NetSlot& slot);
-    // Reads one frame from the host into `slot`.
+    // Writes the frame at the transmit consumer (within `published` slots) to the host;
+    // returns the slots it took.
+    uint32_t transmit_one(uint32_t published);
+    // The header the host gets for the guest's `request` on a frame of `length` bytes, or
+    // nothing when the frame is to be dropped.
+    std::optional<abi::VirtioNetHeader> host_header(const abi::VirtioNetHeader& request,
+                                                    uint32_t length, uint32_t slots) const;
+    // Reads one frame from the host into the slots from the receive producer on, of which
+    // `free_slots` are free; a frame takes one slot, or up to abi::net_max_frame_slots when
+    // coalescing, and is read only when that many are free (else Empty).
     enum class ReadResult { Frame, Dropped, Empty };
-    ReadResult read_one(abi::NetSlot& slot);
+    ReadResult read_one(uint32_t free_slots);
     void host_failed(int error);
 
     GuestMemory& m_memory;
     int m_fd;
+    std::function<bool()> m_enable_coalescing; // empty: the host end does not segment
+    bool m_coalesced = false;
     abi::NetworkInfo m_info{};
     abi::NetRingIndexes* m_indexes = nullptr;
     Ring m_transmit;
@@ -80,7 +99,7 @@ private:
     uint32_t m_transmit_consumer = 0;
     uint32_t m_receive_producer = 0;
     bool m_host_failed = false;
-    std::vector<uint8_t> m_overflow; // catches frames longer than a slot, to drop them
+    std::vector<uint8_t> m_overflow; // catches frames longer than their slots, to drop them
     NetStatistics m_statistics;
 };
 

@@ -57,6 +57,10 @@ static_assert(offsetof(BootInfo, identity) == 128 && offsetof(BootInfo, volumes)
 static_assert(offsetof(BootInfo, payload) == 144);
 
 inline constexpr uint8_t network_flag_dhcp = 1;
+// The hvt monitor's host end segments (net_rings.h): it takes TCP segments to cut spanning
+// slots (gso TCPV4/TCPV6 with NEEDS_CSUM), and coalesces received ones for a guest that asks.
+// Not offered over user-mode networking, whose libslirp takes plain frames only.
+inline constexpr uint8_t network_flag_segmentation = 2;
 // How long a guest asking DHCP waits for a lease before it takes the documented default
 // (10.0.2.15/24 via 10.0.2.1); `ingot run` says so as the wait begins.
 inline constexpr uint64_t dhcp_wait_seconds = 10;

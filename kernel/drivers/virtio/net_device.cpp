@@ -3,6 +3,7 @@
 #include "arch/x86_64/mmio.h"
 #include "drivers/virtio/device_setup.h"
 #include "drivers/virtio/queue_setup.h"
+#include "drivers/virtio_net_header.h"
 #include "lib/string.h"
 #include "lib/utility.h"
 
@@ -22,25 +23,6 @@ constexpr uint64_t supported_features =
 constexpr uint16_t wanted_queue_size = SplitVirtqueue::max_size;
 constexpr size_t header_size = sizeof(VirtioNetHeader);
 constexpr size_t ethernet_header_size = 14;
-constexpr size_t ipv4_header_size = 20;
-constexpr size_t ipv6_header_size = 40;
-// The longest frame the stack may hand over to cut: a segment within tcp_segmentation_limit()
-// behind an Ethernet header and tag.
-constexpr size_t max_cut_frame_length =
-    ethernet_header_size + 4 + VirtioNetDevice::max_segment_length;
-constexpr size_t tcp_header_size = 20;
-// Where the TCP data offset sits in its header (RFC 9293 3.1).
-constexpr size_t tcp_data_offset_at = 12;
-
-// Byte `offset` of the frame that `fragments` make up; the caller has checked the length.
-uint8_t frame_byte(const net::TransmitFragment* fragments, size_t count, size_t offset) {
-    for (size_t i = 0; i < count; ++i) {
-        if (offset < fragments[i].length)
-            return static_cast<const uint8_t*>(fragments[i].data)[offset];
-        offset -= fragments[i].length;
-    }
-    return 0;
-}
 
 // The MAC sits at the start of the device configuration (struct virtio_net_config, §5.1.4).
 net::MacAddress read_mac(Transport& transport) {
@@ -128,16 +110,6 @@ bool VirtioNetDevice::take_receive_buffer(uint16_t& slot, uint32_t& written) {
     return true;
 }
 
-bool VirtioNetDevice::acceptable_receive_header(const VirtioNetHeader& header) const {
-    if (header.gso_type == abi::virtio_net_gso_none)
-        return true;
-    // A coalesced TCP segment (§5.1.6.4), only of a kind agreed (GUEST_TSO4, GUEST_TSO6); its
-    // checksum is left partial or already checked, which the host vouches for either way.
-    bool agreed = (header.gso_type == net_gso_tcpv4 && (m_features & net_feature_guest_tso4)) ||
-                  (header.gso_type == net_gso_tcpv6 && (m_features & net_feature_guest_tso6));
-    return agreed && (header.flags & (abi::virtio_net_needs_checksum | abi::virtio_net_data_valid));
-}
-
 bool VirtioNetDevice::take_frame(net::FrameReceiver& receiver) {
     uint16_t first_slot;
     uint32_t written;
@@ -152,7 +124,9 @@ bool VirtioNetDevice::take_frame(net::FrameReceiver& receiver) {
     // a lie, and the buffers it claims are taken as frames of their own (and dropped as such).
     uint16_t buffer_count = (m_features & net_feature_mrg_rxbuf) ? header.buffer_count : 1;
     bool malformed = written < header_size || buffer_count == 0 ||
-                     buffer_count > max_buffers_per_frame || !acceptable_receive_header(header);
+                     buffer_count > max_buffers_per_frame ||
+                     !acceptable_receive_header(header, m_features & net_feature_guest_tso4,
+                                                m_features & net_feature_guest_tso6);
     if (malformed)
         buffer_count = 1;
     // Only a coalesced segment may exceed the MTU.
@@ -244,40 +218,6 @@ void VirtioNetDevice::reclaim_transmitted() {
     }
 }
 
-bool VirtioNetDevice::build_transmit_header(const net::ChecksumRequest* checksum,
-                                            const net::TransmitFragment* fragments, size_t count,
-                                            size_t length, VirtioNetHeader& header) const {
-    header = {};
-    if (!checksum)
-        return length <= max_frame_length;
-    if (!offers_checksum_offload() ||
-        size_t(checksum->start) + checksum->offset + sizeof(uint16_t) > length)
-        return false;
-    header.flags = abi::virtio_net_needs_checksum;
-    header.checksum_start = checksum->start;
-    header.checksum_offset = checksum->offset;
-    if (!checksum->segment_size)
-        return length <= max_frame_length;
-    // A TCP segment to cut (§5.1.6.2): gso_size payload bytes per segment, behind the headers
-    // that hdr_len covers (up to the TCP payload), each segment's checksum completed.
-    bool ipv6 = checksum->version == net::IpVersion::v6;
-    uint64_t feature = ipv6 ? net_feature_host_tso6 : net_feature_host_tso4;
-    size_t ip_header_size = ipv6 ? ipv6_header_size : ipv4_header_size;
-    if (!(m_features & feature) || length > max_cut_frame_length ||
-        size_t(checksum->start) < ethernet_header_size + ip_header_size ||
-        size_t(checksum->start) + tcp_header_size > length)
-        return false;
-    size_t tcp_header_length =
-        size_t(frame_byte(fragments, count, checksum->start + tcp_data_offset_at) >> 4) * 4;
-    size_t headers = checksum->start + tcp_header_length;
-    if (tcp_header_length < tcp_header_size || headers >= length)
-        return false;
-    header.gso_type = ipv6 ? net_gso_tcpv6 : net_gso_tcpv4;
-    header.gso_size = checksum->segment_size;
-    header.header_length = static_cast<uint16_t>(headers);
-    return true;
-}
-
 bool VirtioNetDevice::transmit(const net::TransmitFragment* fragments, size_t count,
                                const net::ChecksumRequest* checksum) {
     if (!m_broken)
@@ -286,7 +226,9 @@ bool VirtioNetDevice::transmit(const net::TransmitFragment* fragments, size_t co
     for (size_t i = 0; i < count; ++i)
         length += fragments[i].length;
     VirtioNetHeader header;
-    bool acceptable = build_transmit_header(checksum, fragments, count, length, header);
+    NetHeaderOffloads offloads{offers_checksum_offload(), (m_features & net_feature_host_tso4) != 0,
+                               (m_features & net_feature_host_tso6) != 0, max_frame_length};
+    bool acceptable = fill_transmit_header(checksum, fragments, count, length, offloads, header);
     // Dropped rather than refused: the stack would only offer the same frame again.
     if (m_broken || length < ethernet_header_size || !acceptable) {
         ++m_counters.transmit_dropped;

@@ -29,10 +29,6 @@ inline constexpr uint64_t net_feature_host_tso4 = 1ull << 11;
 inline constexpr uint64_t net_feature_host_tso6 = 1ull << 12;
 inline constexpr uint64_t net_feature_mrg_rxbuf = 1ull << 15;
 
-// virtio_net_hdr's gso_type for a TCP segment to cut or one coalesced (§5.1.6).
-inline constexpr uint8_t net_gso_tcpv4 = 1;
-inline constexpr uint8_t net_gso_tcpv6 = 4;
-
 // The accepted features less those whose dependencies are missing (§5.1.3.1): TSO needs the
 // checksum offload of its direction, and our 2 KiB receive buffers take a coalesced frame
 // only spread over mergeable buffers (without them §5.1.6.3.1 asks for 65562-byte ones).
@@ -50,11 +46,9 @@ public:
     // An Ethernet header, an 802.1Q tag and an MTU of payload; longer frames are dropped.
     static constexpr size_t max_frame_length = 14 + 4 + link_mtu;
     // With TSO either way: the longest IP packet a segment to cut may fill (IPv4's longest
-    // datagram), and the longest frame either side may hand over: an IPv6 packet with the
-    // largest payload (RFC 8200 3), which a host's coalescing may produce, behind an Ethernet
-    // header and tag.
+    // datagram), and the longest frame either side may hand over (net_rings.h says why).
     static constexpr size_t max_segment_length = 65535;
-    static constexpr size_t max_segment_frame_length = 14 + 4 + 40 + 65535;
+    static constexpr size_t max_segment_frame_length = abi::net_max_frame_length;
     // Each buffer holds a header and a whole frame, so even without mergeable buffers the
     // device never needs more than one (§5.1.6.3.1), and two fit in a page. A longer (TSO)
     // frame spans a chain of them on transmit, and mergeable buffers on receive.
@@ -124,13 +118,6 @@ private:
     // Takes one returned receive buffer: its slot and the bytes written. False when the queue
     // holds none or just broke.
     bool take_receive_buffer(uint16_t& slot, uint32_t& written);
-    // Whether `header` describes a frame we can take: no GSO, or a TCP kind asked for.
-    bool acceptable_receive_header(const VirtioNetHeader& header) const;
-    // Fills the header of an outgoing frame from the stack's request; false when the request
-    // cannot be met (no such offload negotiated, offsets outside the frame).
-    bool build_transmit_header(const net::ChecksumRequest* checksum,
-                               const net::TransmitFragment* fragments, size_t count, size_t length,
-                               VirtioNetHeader& header) const;
     void reclaim_transmitted();
     void break_device();
 

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstring>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 namespace ingot {
@@ -97,7 +98,7 @@ protected:
         pollfd ready{peer, POLLIN, 0};
         if (::poll(&ready, 1, 100) != 1)
             return std::nullopt;
-        std::vector<uint8_t> bytes(4096);
+        std::vector<uint8_t> bytes(header_size + abi::net_max_frame_length);
         ssize_t n = ::recv(peer, bytes.data(), bytes.size(), 0);
         if (n < 0)
             return std::nullopt;
@@ -387,6 +388,182 @@ TEST_F(NetDeviceTest, AHostSideThatHangsUpIsGivenUp) {
     device->kick(); // still consumed, dropped
     EXPECT_EQ(device->statistics().transmit_drops, 1u);
     EXPECT_EQ(indexes().transmit_consumer, 1u);
+}
+
+// The host end is a tap: it segments, and coalesces when told to (here: as `agree` says).
+class NetSegmentingDeviceTest : public NetDeviceTest {
+protected:
+    static constexpr uint32_t long_ring = 64;
+
+    NetSegmentingDeviceTest() {
+        NetworkAttachment attachment;
+        attachment.tap_fd = tap;
+        attachment.enable_coalescing = [this] {
+            ++coalescing_asked;
+            return agree;
+        };
+        device = std::make_unique<NetDevice>(memory, attachment);
+    }
+
+    // `frame` poured across slots from the producer on, `header` in the first, which claims
+    // `claimed` slots (0: as many as it takes).
+    void queue_span(const std::vector<uint8_t>& frame, abi::VirtioNetHeader header,
+                    uint16_t claimed = 0) {
+        uint32_t taken = 0;
+        for (size_t at = 0; at < frame.size(); at += abi::net_frame_capacity, ++taken) {
+            abi::NetSlot& slot = transmit_slot(indexes().transmit_producer + taken);
+            size_t piece = std::min<size_t>(frame.size() - at, abi::net_frame_capacity);
+            slot.header = {};
+            slot.length = static_cast<uint32_t>(piece);
+            std::copy(frame.begin() + at, frame.begin() + at + piece, slot.frame);
+        }
+        header.buffer_count = claimed ? claimed : static_cast<uint16_t>(taken);
+        transmit_slot(indexes().transmit_producer).header = header;
+        indexes().transmit_producer += taken;
+    }
+
+    abi::VirtioNetHeader segment_header(uint8_t type = abi::virtio_net_gso_tcpv4) const {
+        abi::VirtioNetHeader header{};
+        header.flags = abi::virtio_net_needs_checksum;
+        header.gso_type = type;
+        header.gso_size = 1448;
+        header.header_length = 66;
+        header.checksum_start = 34;
+        header.checksum_offset = 16;
+        return header;
+    }
+
+    int coalescing_asked = 0;
+    bool agree = true;
+};
+
+TEST_F(NetSegmentingDeviceTest, OnlyATapsDeviceOffersSegmentation) {
+    EXPECT_EQ(device->network_info().flags & abi::network_flag_segmentation,
+              abi::network_flag_segmentation);
+    NetworkAttachment pair;
+    pair.tap_fd = tap;
+    EXPECT_EQ(NetDevice(memory, pair).network_info().flags & abi::network_flag_segmentation, 0);
+}
+
+TEST_F(NetSegmentingDeviceTest, ASegmentSpanningSlotsGoesOutWhole) {
+    set_up();
+    std::vector<uint8_t> frame = frame_of(3 * abi::net_frame_capacity - 100, 5);
+    for (size_t i = 0; i < frame.size(); ++i)
+        frame[i] = static_cast<uint8_t>(i * 13);
+    queue_span(frame, segment_header());
+    queue(frame_of(60, 6)); // a plain frame after it
+    device->kick();
+    auto bytes = sent();
+    ASSERT_TRUE(bytes);
+    abi::VirtioNetHeader header;
+    std::memcpy(&header, bytes->data(), header_size);
+    EXPECT_EQ(header.gso_type, abi::virtio_net_gso_tcpv4);
+    EXPECT_EQ(header.gso_size, 1448);
+    EXPECT_EQ(header.header_length, 66);
+    EXPECT_EQ(header.flags, abi::virtio_net_needs_checksum);
+    EXPECT_EQ(header.buffer_count, 0) << "the tap is not told the span";
+    EXPECT_EQ(std::vector<uint8_t>(bytes->begin() + header_size, bytes->end()), frame);
+    auto plain = sent();
+    ASSERT_TRUE(plain);
+    EXPECT_EQ(plain->size(), header_size + 60);
+    EXPECT_EQ(indexes().transmit_consumer, 4u);
+    EXPECT_EQ(device->statistics().transmitted_segments, 1u);
+    EXPECT_EQ(device->statistics().transmitted_frames, 2u);
+}
+
+TEST_F(NetSegmentingDeviceTest, SegmentsTheHostCouldNotCutAreDropped) {
+    set_up();
+    std::vector<uint8_t> frame = frame_of(3000, 1);
+    abi::VirtioNetHeader no_checksum = segment_header();
+    no_checksum.flags = 0;
+    queue_span(frame, no_checksum);
+    queue_span(frame, segment_header(3)); // UDP fragmentation offload: not offered
+    queue_span(frame, segment_header(abi::virtio_net_gso_tcpv4 | 0x80)); // ECN: not offered
+    device->kick();
+    abi::VirtioNetHeader no_size = segment_header();
+    no_size.gso_size = 0;
+    queue_span(frame, no_size);
+    abi::VirtioNetHeader headers_outside = segment_header();
+    headers_outside.header_length = 3000;
+    queue_span(frame, headers_outside);
+    device->kick();
+    queue_span(frame, {}); // a plain frame longer than a slot
+    queue(frame_of(60, 9));
+    device->kick();
+    auto good = sent();
+    ASSERT_TRUE(good);
+    EXPECT_EQ((*good)[header_size + 6], 9);
+    EXPECT_FALSE(sent());
+    EXPECT_EQ(device->statistics().transmit_drops, 6u);
+    EXPECT_EQ(indexes().transmit_consumer, 6u * 2 + 1);
+}
+
+TEST_F(NetSegmentingDeviceTest, ASpanBeyondWhatIsPublishedStopsTheVm) {
+    set_up();
+    queue_span(frame_of(3000, 1), segment_header(), 3); // two slots published, three claimed
+    EXPECT_THROW(device->kick(), GuestFault);
+    indexes().transmit_producer = 0;
+    queue_span(frame_of(3000, 1), segment_header(), abi::net_max_frame_slots + 1);
+    EXPECT_THROW(device->kick(), GuestFault);
+    EXPECT_FALSE(sent());
+}
+
+TEST_F(NetSegmentingDeviceTest, TheTapCoalescesOnlyForAGuestThatAsksWithRoom) {
+    auto arguments = setup_args();
+    arguments.receive_slot_count = long_ring;
+    set_up(); // does not ask
+    EXPECT_FALSE(device->coalesces());
+    EXPECT_EQ(coalescing_asked, 0);
+
+    for (auto [slots, agreed, expected] :
+         {std::tuple{receive_count, true, false}, std::tuple{long_ring, false, false},
+          std::tuple{long_ring, true, true}}) {
+        NetworkAttachment attachment;
+        attachment.tap_fd = tap;
+        attachment.enable_coalescing = [&, agreed = agreed] {
+            ++coalescing_asked;
+            return agreed;
+        };
+        device = std::make_unique<NetDevice>(memory, attachment);
+        indexes().guest_features = abi::net_guest_coalesced_receive;
+        arguments.receive_slot_count = slots;
+        ASSERT_EQ(device->set_up(arguments), 0);
+        EXPECT_EQ(device->coalesces(), expected) << slots << " slots";
+    }
+    EXPECT_EQ(coalescing_asked, 2) << "not for a ring too small for the longest frame";
+}
+
+TEST_F(NetSegmentingDeviceTest, ACoalescedFrameSpansSlotsAndWaitsForRoom) {
+    auto arguments = setup_args();
+    arguments.receive_slot_count = long_ring;
+    indexes().guest_features = abi::net_guest_coalesced_receive;
+    ASSERT_EQ(device->set_up(arguments), 0);
+    auto slot = [&](uint32_t index) -> abi::NetSlot& {
+        return reinterpret_cast<abi::NetSlot*>(memory.host_base() +
+                                               receive_address)[index % long_ring];
+    };
+    std::vector<uint8_t> frame = frame_of(2 * abi::net_frame_capacity + 500, 7);
+    deliver(frame, abi::virtio_net_needs_checksum);
+    deliver(frame_of(60, 8));
+    EXPECT_TRUE(device->refill());
+    EXPECT_EQ(indexes().receive_producer, 4u);
+    EXPECT_EQ(slot(0).header.buffer_count, 3);
+    EXPECT_EQ(slot(0).length, abi::net_frame_capacity);
+    EXPECT_EQ(slot(1).length, abi::net_frame_capacity);
+    EXPECT_EQ(slot(2).length, 500u);
+    EXPECT_EQ(slot(2).frame[499], 7);
+    EXPECT_EQ(slot(3).header.buffer_count, 1);
+    EXPECT_EQ(slot(3).frame[6], 8);
+    // With fewer free slots than the longest frame takes, the next waits in the host.
+    deliver(frame_of(60, 9));
+    indexes().receive_consumer = 4u + (abi::net_max_frame_slots - 1) - long_ring;
+    EXPECT_TRUE(device->refill());
+    EXPECT_EQ(indexes().receive_producer, 4u);
+    indexes().receive_consumer = 4u + abi::net_max_frame_slots - long_ring;
+    EXPECT_TRUE(device->refill());
+    EXPECT_EQ(indexes().receive_producer, 5u);
+    EXPECT_EQ(slot(4).frame[6], 9);
+    EXPECT_EQ(device->statistics().received_coalesced, 1u);
 }
 
 class NetHypercallTest : public NetDeviceTest {

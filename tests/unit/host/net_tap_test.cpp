@@ -1,6 +1,8 @@
 // The monitor's ring code against a real tap, in a network namespace of the test's own: the
 // host kernel answers ARP, takes a UDP datagram whose checksum it must complete, and sends one
-// to the guest. Skipped where the test may not create a namespace or a tap.
+// to the guest; over a TCP connection made by hand it takes a 30,000-byte segment to cut and
+// hands the guest coalesced ones. Skipped where the test may not create a namespace or a tap.
+#include "net/tap_device.h"
 #include "vmm/hypercalls.h"
 #include "vmm/net_device.h"
 
@@ -17,6 +19,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
@@ -24,6 +27,7 @@
 #include <functional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace ingot {
@@ -36,13 +40,14 @@ constexpr std::array<uint8_t, 6> guest_mac = {0x02, 0x00, 0x00, 0x00, 0x00, 0x0f
 constexpr uint16_t host_port = 5555;
 constexpr int tap_mtu = 1400;
 constexpr uint16_t guest_port = 4000;
+constexpr uint16_t host_tcp_port = 5556;
 
 constexpr uint64_t memory_size = 4 << 20;
 constexpr uint64_t args_address = 0x1000;
 constexpr uint64_t indexes_address = 0x2000;
 constexpr uint64_t transmit_address = 0x10000;
 constexpr uint64_t receive_address = 0x40000;
-constexpr uint32_t slot_count = 16;
+constexpr uint32_t slot_count = 64; // room for two of the longest frames
 
 sockaddr_in ipv4(uint32_t address, uint16_t port) {
     sockaddr_in socket_address{};
@@ -58,9 +63,12 @@ struct HostSide {
     std::string skip;
     int tap = -1;
     int udp = -1;
+    int listener = -1; // TCP, on the host's address
     std::array<uint8_t, 6> tap_mac{};
 
     ~HostSide() {
+        if (listener >= 0)
+            ::close(listener);
         if (udp >= 0)
             ::close(udp);
         if (tap >= 0)
@@ -132,6 +140,12 @@ struct HostSide {
             return fail("bind");
         timeval patience{2, 0};
         ::setsockopt(udp, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
+        listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        auto tcp_bound = ipv4(host_address, host_tcp_port);
+        if (::bind(listener, reinterpret_cast<sockaddr*>(&tcp_bound), sizeof tcp_bound) != 0 ||
+            ::listen(listener, 1) != 0)
+            return fail("TCP listener");
+        ::setsockopt(listener, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
     }
 };
 
@@ -183,20 +197,28 @@ std::vector<uint8_t> arp_request_for_host() {
     return frame;
 }
 
+// Ethernet and IPv4 from the guest to the host, `protocol` with `length` bytes behind them
+// (zeroed).
+std::vector<uint8_t> ipv4_to_host(const std::array<uint8_t, 6>& tap_mac, uint8_t protocol,
+                                  size_t length) {
+    std::vector<uint8_t> frame = ethernet(tap_mac, 0x0800);
+    frame.resize(14 + 20 + length);
+    frame[14] = 0x45;
+    put16(frame, 16, static_cast<uint16_t>(20 + length));
+    frame[22] = 64; // TTL
+    frame[23] = protocol;
+    put32(frame, 26, guest_address);
+    put32(frame, 30, host_address);
+    put16(frame, 24, static_cast<uint16_t>(~fold(sum16(frame.data() + 14, 20))));
+    return frame;
+}
+
 // Ethernet + IPv4 + UDP from the guest to the host's socket. The UDP checksum field holds
 // `udp_checksum` as given.
 std::vector<uint8_t> udp_to_host(const std::array<uint8_t, 6>& tap_mac, const std::string& text,
                                  uint16_t udp_checksum) {
-    std::vector<uint8_t> frame = ethernet(tap_mac, 0x0800);
     size_t udp_length = 8 + text.size();
-    frame.resize(14 + 20 + udp_length);
-    frame[14] = 0x45;
-    put16(frame, 16, static_cast<uint16_t>(20 + udp_length));
-    frame[22] = 64; // TTL
-    frame[23] = 17; // UDP
-    put32(frame, 26, guest_address);
-    put32(frame, 30, host_address);
-    put16(frame, 24, static_cast<uint16_t>(~fold(sum16(frame.data() + 14, 20))));
+    std::vector<uint8_t> frame = ipv4_to_host(tap_mac, 17, udp_length);
     put16(frame, 34, guest_port);
     put16(frame, 36, host_port);
     put16(frame, 38, static_cast<uint16_t>(udp_length));
@@ -212,6 +234,51 @@ uint16_t udp_pseudo_header_sum(size_t udp_length) {
     return fold(sum);
 }
 
+constexpr uint8_t tcp_syn = 0x02;
+constexpr uint8_t tcp_push = 0x08;
+constexpr uint8_t tcp_ack = 0x10;
+
+// Ethernet + IPv4 + TCP (20-byte header, no options but an MSS on a SYN) from the guest to
+// the host's listener, its checksum left to the host: the field holds the pseudo-header sum
+// over the whole TCP length, as the guest's stack leaves it. Returns the frame and its header.
+std::pair<std::vector<uint8_t>, abi::VirtioNetHeader>
+tcp_to_host(const std::array<uint8_t, 6>& tap_mac, uint32_t sequence, uint32_t acknowledged,
+            uint8_t flags, const std::vector<uint8_t>& payload) {
+    size_t tcp_header = flags & tcp_syn ? 24 : 20;
+    size_t tcp_length = tcp_header + payload.size();
+    std::vector<uint8_t> frame = ipv4_to_host(tap_mac, 6, tcp_length);
+    put16(frame, 34, guest_port);
+    put16(frame, 36, host_tcp_port);
+    put32(frame, 38, sequence);
+    put32(frame, 42, acknowledged);
+    frame[46] = static_cast<uint8_t>(tcp_header / 4 << 4);
+    frame[47] = flags;
+    put16(frame, 48, 65535); // window
+    if (flags & tcp_syn) {
+        frame[54] = 2; // MSS (RFC 9293 3.2)
+        frame[55] = 4;
+        put16(frame, 56, 1460);
+    }
+    std::copy(payload.begin(), payload.end(), frame.begin() + 34 + tcp_header);
+    uint32_t pseudo = (guest_address >> 16) + (guest_address & 0xffff) + (host_address >> 16) +
+                      (host_address & 0xffff) + 6 + static_cast<uint32_t>(tcp_length);
+    put16(frame, 50, fold(pseudo));
+    abi::VirtioNetHeader header{};
+    header.flags = abi::virtio_net_needs_checksum;
+    header.checksum_start = 34;
+    header.checksum_offset = 16;
+    return {frame, header};
+}
+
+uint32_t get32(const uint8_t* bytes) {
+    return uint32_t(get16(bytes)) << 16 | get16(bytes + 2);
+}
+
+bool is_tcp_from_host(const std::vector<uint8_t>& frame) {
+    return frame.size() >= 54 && get16(&frame[12]) == 0x0800 && frame[23] == 6 &&
+           get16(&frame[34]) == host_tcp_port && get16(&frame[36]) == guest_port;
+}
+
 class NetTapTest : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -224,11 +291,15 @@ protected:
             attachment.tap_fd = host.tap;
             attachment.tap_name = tap_name;
             attachment.guest.mac = guest_mac;
+            attachment.enable_coalescing = [fd = host.tap] {
+                return TapDevice::enable_coalescing(fd);
+            };
             device = std::make_unique<NetDevice>(memory, attachment);
         }).join();
         if (!host.skip.empty())
             GTEST_SKIP() << host.skip;
         handler.attach_network(device.get());
+        indexes().guest_features = abi::net_guest_coalesced_receive;
         abi::NetSetupArgs setup{indexes_address, transmit_address, receive_address,
                                 slot_count,      slot_count,       1};
         memory.write(args_address, setup);
@@ -240,32 +311,50 @@ protected:
         return *reinterpret_cast<abi::NetRingIndexes*>(memory.host_base() + indexes_address);
     }
 
+    // As the guest's driver does: the frame poured across as many slots as it takes.
     void send(const std::vector<uint8_t>& frame, abi::VirtioNetHeader header = {}) {
         auto* slots = reinterpret_cast<abi::NetSlot*>(memory.host_base() + transmit_address);
-        abi::NetSlot& slot = slots[indexes().transmit_producer % slot_count];
-        slot.header = header;
-        slot.length = static_cast<uint32_t>(frame.size());
-        std::memcpy(slot.frame, frame.data(), frame.size());
-        ++indexes().transmit_producer;
+        uint32_t first = indexes().transmit_producer;
+        uint32_t taken = 0;
+        for (size_t at = 0; at < frame.size(); at += abi::net_frame_capacity, ++taken) {
+            abi::NetSlot& slot = slots[(first + taken) % slot_count];
+            size_t piece = std::min<size_t>(frame.size() - at, abi::net_frame_capacity);
+            slot.header = {};
+            slot.length = static_cast<uint32_t>(piece);
+            std::memcpy(slot.frame, frame.data() + at, piece);
+        }
+        header.buffer_count = static_cast<uint16_t>(taken);
+        slots[first % slot_count].header = header;
+        indexes().transmit_producer = first + taken;
         memory.write(args_address, abi::NetKickArgs{});
         handler.handle(abi::hypercall_offset(abi::Hypercall::NetKick), args_address);
     }
 
     // Waits as the kernel idles (Poll with the network's interest) until a received frame
-    // satisfies `wanted`; frames before it are consumed and skipped.
+    // satisfies `wanted`; frames before it are consumed and skipped. A frame spanning slots is
+    // gathered; `header` gets the one that satisfied.
     std::optional<std::vector<uint8_t>>
-    receive(const std::function<bool(const std::vector<uint8_t>&)>& wanted) {
+    receive(const std::function<bool(const std::vector<uint8_t>&)>& wanted,
+            abi::VirtioNetHeader* header = nullptr) {
         auto* slots = reinterpret_cast<abi::NetSlot*>(memory.host_base() + receive_address);
         auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
         while (std::chrono::steady_clock::now() < deadline) {
             memory.write(args_address, abi::PollArgs{200'000'000, abi::poll_event_net, 0});
             handler.handle(abi::hypercall_offset(abi::Hypercall::Poll), args_address);
             while (indexes().receive_consumer != indexes().receive_producer) {
-                const abi::NetSlot& slot = slots[indexes().receive_consumer % slot_count];
-                std::vector<uint8_t> frame(slot.frame, slot.frame + slot.length);
-                ++indexes().receive_consumer;
-                if (wanted(frame))
+                const abi::NetSlot& first = slots[indexes().receive_consumer % slot_count];
+                abi::VirtioNetHeader first_header = first.header;
+                std::vector<uint8_t> frame;
+                for (uint16_t i = 0; i < std::max<uint16_t>(first_header.buffer_count, 1); ++i) {
+                    const abi::NetSlot& slot = slots[(indexes().receive_consumer + i) % slot_count];
+                    frame.insert(frame.end(), slot.frame, slot.frame + slot.length);
+                }
+                indexes().receive_consumer += std::max<uint16_t>(first_header.buffer_count, 1);
+                if (wanted(frame)) {
+                    if (header)
+                        *header = first_header;
                     return frame;
+                }
             }
         }
         return std::nullopt;
@@ -323,6 +412,64 @@ TEST_F(NetTapTest, AHostDatagramReachesTheReceiveRing) {
     ASSERT_GE(frame->size(), 42 + text.size());
     EXPECT_EQ(std::string(frame->begin() + 42, frame->begin() + 42 + text.size()), text);
     EXPECT_EQ(device->network_info().mtu, uint32_t(tap_mtu)); // asked of the tap itself
+}
+
+TEST_F(NetTapTest, TheHostCutsAGuestsSegmentAndCoalescesItsOwn) {
+    ASSERT_TRUE(device->coalesces()) << "the tap refused TSO offloads";
+    // The handshake, by hand.
+    auto [syn, syn_header] = tcp_to_host(host.tap_mac, 1000, 0, tcp_syn, {});
+    send(syn, syn_header);
+    auto syn_ack = receive([](const std::vector<uint8_t>& frame) {
+        return is_tcp_from_host(frame) && (frame[47] & (tcp_syn | tcp_ack)) == (tcp_syn | tcp_ack);
+    });
+    ASSERT_TRUE(syn_ack) << "no SYN-ACK from the host";
+    uint32_t host_sequence = get32(&(*syn_ack)[38]) + 1;
+    auto [ack, ack_header] = tcp_to_host(host.tap_mac, 1001, host_sequence, tcp_ack, {});
+    send(ack, ack_header);
+    int connection = ::accept4(host.listener, nullptr, nullptr, SOCK_CLOEXEC);
+    ASSERT_GE(connection, 0) << std::strerror(errno);
+    timeval patience{2, 0};
+    ::setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
+
+    // 30,000 bytes in one frame across 15 slots, cut by the host into segments of its MSS.
+    std::vector<uint8_t> payload(30000);
+    for (size_t i = 0; i < payload.size(); ++i)
+        payload[i] = static_cast<uint8_t>(i * 31 + i / 251);
+    auto [segment, segment_header] =
+        tcp_to_host(host.tap_mac, 1001, host_sequence, tcp_ack | tcp_push, payload);
+    segment_header.gso_type = abi::virtio_net_gso_tcpv4;
+    segment_header.gso_size = tap_mtu - 40;
+    segment_header.header_length = 54;
+    send(segment, segment_header);
+    std::vector<uint8_t> arrived;
+    char buffer[65536];
+    while (arrived.size() < payload.size()) {
+        ssize_t n = ::recv(connection, buffer, sizeof buffer, 0);
+        ASSERT_GT(n, 0) << "after " << arrived.size() << " bytes: " << std::strerror(errno);
+        arrived.insert(arrived.end(), buffer, buffer + n);
+    }
+    EXPECT_EQ(arrived, payload);
+    EXPECT_EQ(device->statistics().transmitted_segments, 1u);
+
+    // The host's answer: more than an MTU in one frame, spanning slots.
+    std::vector<uint8_t> answer(20000, 0x5a);
+    ASSERT_EQ(::send(connection, answer.data(), answer.size(), 0), ssize_t(answer.size()));
+    abi::VirtioNetHeader header{};
+    auto coalesced = receive(
+        [](const std::vector<uint8_t>& frame) {
+            return is_tcp_from_host(frame) && frame.size() > 14 + size_t(tap_mtu);
+        },
+        &header);
+    ::close(connection);
+    ASSERT_TRUE(coalesced) << "no frame longer than the MTU";
+    EXPECT_EQ(header.gso_type, abi::virtio_net_gso_tcpv4);
+    EXPECT_GT(header.buffer_count, 1);
+    EXPECT_EQ(header.gso_size, tap_mtu - 40);
+    EXPECT_EQ(get32(&(*coalesced)[38]), host_sequence);
+    size_t data_at = 34 + ((*coalesced)[46] >> 4) * 4;
+    EXPECT_TRUE(std::all_of(coalesced->begin() + data_at, coalesced->end(),
+                            [](uint8_t byte) { return byte == 0x5a; }));
+    EXPECT_GE(device->statistics().received_coalesced, 1u);
 }
 
 } // namespace

@@ -637,7 +637,7 @@ TEST_F(VirtioNetDeviceTest, NegotiatesSegmentationOverIpv6) {
 TEST_F(VirtioNetDeviceTest, ReassemblesACoalescedSegmentFromManyBuffers) {
     start();
     Bytes frame = tcp_frame(60000);
-    deliver(frame, 30, ingot::abi::virtio_net_needs_checksum, 0, net_gso_tcpv4);
+    deliver(frame, 30, ingot::abi::virtio_net_needs_checksum, 0, ingot::abi::virtio_net_gso_tcpv4);
     EXPECT_EQ(net.receive(receiver, 16), 1u);
     ASSERT_EQ(receiver.frames.size(), 1u);
     EXPECT_EQ(receiver.frames[0].frame, frame);
@@ -652,7 +652,7 @@ TEST_F(VirtioNetDeviceTest, ReassemblesACoalescedIpv6Segment) {
     device.offered |= net_feature_guest_tso6;
     start();
     Bytes frame = tcp6_frame(14 + 40 + 65535);
-    deliver(frame, 33, ingot::abi::virtio_net_data_valid, 0, net_gso_tcpv6);
+    deliver(frame, 33, ingot::abi::virtio_net_data_valid, 0, ingot::abi::virtio_net_gso_tcpv6);
     EXPECT_EQ(net.receive(receiver, 16), 1u);
     ASSERT_EQ(receiver.frames.size(), 1u);
     EXPECT_EQ(receiver.frames[0].frame, frame);
@@ -661,7 +661,8 @@ TEST_F(VirtioNetDeviceTest, ReassemblesACoalescedIpv6Segment) {
 
 TEST_F(VirtioNetDeviceTest, CoalescedIpv6SegmentsAreDroppedWithoutGuestTso6) {
     start(); // GUEST_TSO4 only
-    deliver(tcp6_frame(1000), 1, ingot::abi::virtio_net_needs_checksum, 0, net_gso_tcpv6);
+    deliver(tcp6_frame(1000), 1, ingot::abi::virtio_net_needs_checksum, 0,
+            ingot::abi::virtio_net_gso_tcpv6);
     EXPECT_EQ(net.receive(receiver, 16), 0u);
     EXPECT_EQ(net.counters().received_malformed, 1u);
 }
@@ -670,7 +671,8 @@ TEST_F(VirtioNetDeviceTest, CoalescedSegmentsAreDroppedWithoutGuestTso) {
     device.offered &= ~net_feature_mrg_rxbuf;
     start();
     EXPECT_FALSE(device.driver_features & net_feature_guest_tso4);
-    deliver(tcp_frame(1000), 1, ingot::abi::virtio_net_needs_checksum, 0, net_gso_tcpv4);
+    deliver(tcp_frame(1000), 1, ingot::abi::virtio_net_needs_checksum, 0,
+            ingot::abi::virtio_net_gso_tcpv4);
     EXPECT_EQ(net.receive(receiver, 16), 0u);
     EXPECT_EQ(net.counters().received_malformed, 1u);
 }
@@ -678,10 +680,11 @@ TEST_F(VirtioNetDeviceTest, CoalescedSegmentsAreDroppedWithoutGuestTso) {
 TEST_F(VirtioNetDeviceTest, HostileBufferCountsAndLengthsAreDroppedAndCounted) {
     start();
     // More buffers than the longest frame can take: only its first buffer is believed.
-    deliver(tcp_frame(200), 1, ingot::abi::virtio_net_needs_checksum, 1000, net_gso_tcpv4);
+    deliver(tcp_frame(200), 1, ingot::abi::virtio_net_needs_checksum, 1000,
+            ingot::abi::virtio_net_gso_tcpv4);
     // A coalesced frame longer than any IP packet.
     deliver(tcp_frame(VirtioNetDevice::max_segment_frame_length + 1), 33,
-            ingot::abi::virtio_net_needs_checksum, 0, net_gso_tcpv4);
+            ingot::abi::virtio_net_needs_checksum, 0, ingot::abi::virtio_net_gso_tcpv4);
     // A frame without GSO longer than the MTU, however many buffers it spans.
     deliver(tcp_frame(5000), 3);
     Bytes good = tcp_frame(64);
@@ -712,7 +715,7 @@ TEST_F(VirtioNetDeviceTest, SegmentationRequestFillsTheGsoFieldsAndChainsTheFram
     VirtioNetHeader written;
     std::memcpy(&written, bytes.data(), header_size);
     EXPECT_EQ(written.flags, ingot::abi::virtio_net_needs_checksum);
-    EXPECT_EQ(written.gso_type, net_gso_tcpv4);
+    EXPECT_EQ(written.gso_type, ingot::abi::virtio_net_gso_tcpv4);
     EXPECT_EQ(written.gso_size, 1448);
     EXPECT_EQ(written.header_length, tcp_headers);
     EXPECT_EQ(written.checksum_start, 34);
@@ -733,7 +736,7 @@ TEST_F(VirtioNetDeviceTest, SegmentationRequestOverIpv6UsesItsGsoType) {
     Bytes bytes = device.gather(chains[0]);
     VirtioNetHeader written;
     std::memcpy(&written, bytes.data(), header_size);
-    EXPECT_EQ(written.gso_type, net_gso_tcpv6);
+    EXPECT_EQ(written.gso_type, ingot::abi::virtio_net_gso_tcpv6);
     EXPECT_EQ(written.gso_size, 1428);
     EXPECT_EQ(written.header_length, tcp6_headers);
     EXPECT_EQ(written.checksum_start, 54);
