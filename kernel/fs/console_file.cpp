@@ -11,8 +11,9 @@ namespace kernel {
 
 namespace {
 
-// Physically contiguous, so the monitor can take it as one guest-physical range.
-alignas(4096) char bounce[abi::max_console_transfer];
+// A console read takes at most this much at once (a read may return less than asked, as a
+// pipe's does), so a large buffer has at most this much of it made present for one read.
+constexpr size_t read_limit = 64 * 1024;
 
 constexpr uint32_t tcgets = 0x5401;
 constexpr uint32_t tiocgwinsz = 0x5413;
@@ -85,12 +86,13 @@ ErrorOr<size_t> ConsoleFile::read(uint64_t user_buffer, size_t length) {
         lookahead.end_of_input = false;
         return static_cast<size_t>(0);
     }
+    size_t wanted = min(length, read_limit);
     for (;;) {
-        auto result = platform::console_read(bounce, min(length, sizeof bounce));
-        if (!result.is_error()) {
-            TRY(copy_to_user(user_buffer, bounce, result.value()));
+        // Again after every wait: another thread may have changed the mapping meanwhile.
+        TRY(user_address_space().populate(user_buffer, wanted, Access::Write));
+        auto result = platform::console_read(reinterpret_cast<void*>(user_buffer), wanted);
+        if (!result.is_error())
             return result.value();
-        }
         if (result.error().code() != EAGAIN || (m_status_flags & o_nonblock))
             return result.error();
         scheduler::block(&scheduler::stdin_waiters(), scheduler::no_deadline);
@@ -102,18 +104,7 @@ ErrorOr<size_t> ConsoleFile::write(uint64_t user_buffer, size_t length) {
         return EBADF;
     TRY(user_address_space().populate(user_buffer, length, Access::Read));
     auto stream = m_stream == 1 ? abi::ConsoleStream::Stdout : abi::ConsoleStream::Stderr;
-    size_t done = 0;
-    while (done < length) {
-        size_t chunk = min(length - done, sizeof bounce);
-        memcpy(bounce, reinterpret_cast<const void*>(user_buffer + done), chunk);
-        auto written = platform::console_write(stream, bounce, chunk);
-        if (written.is_error())
-            return done ? ErrorOr<size_t>(done) : written.error();
-        done += written.value();
-        if (written.value() < chunk)
-            break;
-    }
-    return done;
+    return platform::console_write(stream, reinterpret_cast<const void*>(user_buffer), length);
 }
 
 // The host's end may be a terminal, a pipe or a file: the guest sees the console device.

@@ -20,7 +20,8 @@ void initialize(const abi::BootInfo& boot_info);
 void select(abi::Platform platform);
 abi::Platform active();
 
-// `data` must be kernel memory (the image or the direct map), not the program's.
+// `data` may be the program's memory, made present by the caller (AddressSpace::populate): a
+// platform whose host takes guest-physical ranges (hvt) copies it into a buffer of its own.
 ErrorOr<size_t> console_write(abi::ConsoleStream stream, const void* data, size_t length);
 // Returns 0 at end of input; EAGAIN when nothing is ready.
 ErrorOr<size_t> console_read(void* data, size_t length);

@@ -23,6 +23,13 @@ uint64_t volume_table_physical;
 
 namespace {
 
+// The console's bytes pass the monitor from here: one guest-physical range, where the
+// program's buffer may span pages anywhere. 16 KiB, not the 64 KiB a call may carry: a 64 KiB
+// write then takes four exits instead of one (on PVM's 12 us exits, 37 ms more per 64 MiB),
+// for 48 KiB less of every hvt kernel. Events come only while the program runs, so nothing
+// else writes it during a call.
+alignas(abi::page_size) char console_bounce[16 * 1024];
+
 class HypercallLink final : public MonitorLink {
 public:
     int64_t set_up(const abi::NetSetupArgs& setup) override {
@@ -119,16 +126,18 @@ volatile uint64_t* host_signals(uint64_t program_load_bias) {
 ErrorOr<size_t> console_write(abi::ConsoleStream stream, const void* data, size_t length) {
     size_t done = 0;
     while (done < length) {
+        size_t chunk = min(length - done, sizeof console_bounce);
+        memcpy(console_bounce, static_cast<const char*>(data) + done, chunk);
         abi::ConsoleWriteArgs arguments{};
         arguments.stream = static_cast<uint32_t>(stream);
-        arguments.data = kernel_to_physical(static_cast<const char*>(data) + done);
-        arguments.length = min<uint64_t>(length - done, abi::max_console_transfer);
+        arguments.data = kernel_to_physical(console_bounce);
+        arguments.length = chunk;
         hypercall(abi::Hypercall::ConsoleWrite, arguments);
         if (arguments.result < 0)
             return done ? ErrorOr<size_t>(done)
                         : ErrorOr<size_t>(static_cast<Errno>(-arguments.result));
         done += static_cast<size_t>(arguments.result);
-        if (arguments.result == 0)
+        if (static_cast<size_t>(arguments.result) < chunk)
             break;
     }
     return done;
@@ -136,11 +145,12 @@ ErrorOr<size_t> console_write(abi::ConsoleStream stream, const void* data, size_
 
 ErrorOr<size_t> console_read(void* data, size_t length) {
     abi::ConsoleReadArgs arguments{};
-    arguments.data = kernel_to_physical(data);
-    arguments.length = min<uint64_t>(length, abi::max_console_transfer);
+    arguments.data = kernel_to_physical(console_bounce);
+    arguments.length = min(length, sizeof console_bounce);
     hypercall(abi::Hypercall::ConsoleRead, arguments);
     if (arguments.result < 0)
         return static_cast<Errno>(-arguments.result);
+    memcpy(data, console_bounce, static_cast<size_t>(arguments.result));
     return static_cast<size_t>(arguments.result);
 }
 
