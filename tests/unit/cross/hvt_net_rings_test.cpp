@@ -4,7 +4,9 @@
 #include "vmm/hypercalls.h"
 #include "vmm/net_device.h"
 
+#include <cstdlib>
 #include <poll.h>
+#include <random>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -431,6 +433,51 @@ TEST_F(HvtNetSmallRingsTest, RingsTooSmallForTwoLongFramesKeepToTheMtu) {
     EXPECT_FALSE(driver->takes_coalesced_frames());
     EXPECT_FALSE(monitor->coalesces());
     EXPECT_EQ(coalescing_enabled, 0) << "a guest that does not ask is not given coalesced frames";
+}
+
+// The driver trusts the monitor, but a frame it gathers never overruns its buffer, whatever
+// spans and lengths the ring holds: random receive slots, published by hand.
+TEST(HvtNetDriverRandomRing, SpansNeverOverrunTheGatheringBuffer) {
+    class InertLink final : public kernel::hvt::MonitorLink {
+    public:
+        int64_t set_up(const ingot::abi::NetSetupArgs&) override { return 0; }
+        int64_t kick() override { return 0; }
+    } link;
+    constexpr uint32_t slots = 128;
+    size_t size = kernel::hvt::HvtNetDevice::memory_size(slots, slots);
+    std::unique_ptr<uint8_t, decltype(&std::free)> area(
+        static_cast<uint8_t*>(std::aligned_alloc(4096, (size + 4095) / 4096 * 4096)), &std::free);
+    std::memset(area.get(), 0, size);
+    ingot::abi::NetworkInfo info{};
+    info.flags = ingot::abi::network_flag_segmentation;
+    kernel::hvt::HvtNetDevice driver(link, info, area.get(), 0x10000, slots, slots);
+    ASSERT_OK(driver.start());
+    ASSERT_TRUE(driver.takes_coalesced_frames());
+    auto& indexes = *reinterpret_cast<ingot::abi::NetRingIndexes*>(area.get());
+    auto* receive = reinterpret_cast<ingot::abi::NetSlot*>(area.get() + 2048 +
+                                                           slots * sizeof(ingot::abi::NetSlot));
+    std::mt19937 random(5);
+    Collector collector;
+    for (int round = 0; round < 2000; ++round) {
+        uint32_t consumer = indexes.receive_consumer;
+        uint32_t published = random() % (slots + 1);
+        for (uint32_t i = 0; i < published; ++i) {
+            ingot::abi::NetSlot& slot = receive[(consumer + i) % slots];
+            slot.length =
+                random() % 2 ? ingot::abi::net_frame_capacity : static_cast<uint32_t>(random());
+            slot.header = {};
+            slot.header.buffer_count = static_cast<uint16_t>(random() % 40);
+            slot.header.gso_type = static_cast<uint8_t>(random() % 2 ? random() % 5 : random());
+            slot.header.flags = static_cast<uint8_t>(random() % 4);
+        }
+        indexes.receive_producer = consumer + published;
+        driver.receive(collector, 1000);
+        EXPECT_EQ(indexes.receive_consumer, consumer + published) << "round " << round;
+        for (const Received& frame : collector.frames)
+            EXPECT_LE(frame.frame.size(), ingot::abi::net_max_frame_length);
+        collector.frames.clear();
+    }
+    EXPECT_GT(driver.malformed_frames(), 0u);
 }
 
 } // namespace

@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <random>
 #include <thread>
 #include <tuple>
 #include <vector>
@@ -564,6 +565,59 @@ TEST_F(NetSegmentingDeviceTest, ACoalescedFrameSpansSlotsAndWaitsForRoom) {
     EXPECT_EQ(indexes().receive_producer, 5u);
     EXPECT_EQ(slot(4).frame[6], 9);
     EXPECT_EQ(device->statistics().received_coalesced, 1u);
+}
+
+// A hostile guest's rings, at random: every kick either sends and drops within the rules or
+// stops the VM, never reading outside the rings (ASan watches) or running ahead of the guest.
+TEST_F(NetSegmentingDeviceTest, RandomRingsNeverLeadOutsideThem) {
+    std::mt19937 random(12);
+    int faults = 0;
+    uint64_t sent_frames = 0, dropped_frames = 0;
+    // A VM the monitor stopped ends: the next round is a new one.
+    auto boot = [&] {
+        if (device) {
+            sent_frames += device->statistics().transmitted_frames;
+            dropped_frames += device->statistics().transmit_drops;
+        }
+        std::memset(&indexes(), 0, sizeof(abi::NetRingIndexes));
+        NetworkAttachment attachment;
+        attachment.tap_fd = tap;
+        attachment.enable_coalescing = [] { return true; };
+        device = std::make_unique<NetDevice>(memory, attachment);
+        set_up();
+    };
+    boot();
+    for (int round = 0; round < 3000; ++round) {
+        uint32_t consumer = indexes().transmit_consumer;
+        uint32_t published = random() % (transmit_count + 2);
+        for (uint32_t i = 0; i < published; ++i) {
+            abi::NetSlot& slot = transmit_slot(consumer + i);
+            slot.length = random() % 4 ? random() % (abi::net_frame_capacity + 1)
+                                       : static_cast<uint32_t>(random());
+            slot.header = segment_header(random() % 3 ? abi::virtio_net_gso_tcpv4
+                                                      : static_cast<uint8_t>(random()));
+            slot.header.flags = static_cast<uint8_t>(random() % 4);
+            slot.header.buffer_count = static_cast<uint16_t>(random() % 6);
+            slot.header.header_length = static_cast<uint16_t>(random() % 5000);
+            slot.header.checksum_start = static_cast<uint16_t>(random() % 5000);
+            slot.header.gso_size = static_cast<uint16_t>(random() % 3);
+        }
+        indexes().transmit_producer = consumer + published;
+        try {
+            device->kick();
+            EXPECT_EQ(indexes().transmit_consumer, consumer + published);
+        } catch (const GuestFault&) {
+            ++faults;
+            boot();
+        }
+        char bytes[header_size + abi::net_max_frame_length];
+        while (::recv(peer, bytes, sizeof bytes, MSG_DONTWAIT) > 0) {
+        }
+    }
+    boot();
+    EXPECT_GT(faults, 0);
+    EXPECT_GT(sent_frames, 0u);
+    EXPECT_GT(dropped_frames, 0u);
 }
 
 class NetHypercallTest : public NetDeviceTest {
