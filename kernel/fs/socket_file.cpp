@@ -215,6 +215,13 @@ ErrorOr<void> SocketFile::connect(net::IpEndpoint remote) {
     return {};
 }
 
+ErrorOr<void> SocketFile::disconnect() {
+    m_listening = false;
+    if (m_socket)
+        m_socket = TRY(tcp()->disconnect());
+    return {};
+}
+
 ErrorOr<void> SocketFile::shutdown(int how) {
     if (how < 0 || how > 2)
         return EINVAL;

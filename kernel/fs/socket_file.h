@@ -50,6 +50,9 @@ public:
     // A connection as a new file (holding one reference); `nonblocking` for accept4's flag.
     ErrorOr<SocketFile*> accept(bool nonblocking);
     ErrorOr<void> connect(net::IpEndpoint remote);
+    // connect(AF_UNSPEC) on a stream socket (net::TcpSocket::disconnect): the same file, its
+    // epoll registrations and waiting threads, now before a socket as new.
+    ErrorOr<void> disconnect();
     ErrorOr<void> shutdown(int how);
     net::IpEndpoint local_endpoint() const;
     ErrorOr<net::IpEndpoint> remote_endpoint() const;

@@ -159,8 +159,20 @@ ErrorOr<long> bind(File& file, uint64_t user_address, int64_t length) {
     return as_syscall_result(socket.bind(local));
 }
 
+// connect(AF_UNSPEC) on a stream socket disconnects it (inet_stream_connect).
+ErrorOr<bool> names_no_family(uint64_t user_address, int64_t user_length) {
+    size_t length = TRY(net::checked_address_length(user_length));
+    uint16_t family = 0;
+    if (length < sizeof family)
+        return EINVAL;
+    TRY(copy_from_user(&family, user_address, sizeof family));
+    return family == net::af_unspec;
+}
+
 ErrorOr<long> connect(File& file, uint64_t user_address, int64_t length) {
     SocketFile& socket = inet(file);
+    if (socket.type() == SocketFile::Type::Stream && TRY(names_no_family(user_address, length)))
+        return as_syscall_result(socket.disconnect());
     auto remote = TRY(read_address(socket, user_address, length, AddressUse::connect));
     return as_syscall_result(socket.connect(remote));
 }

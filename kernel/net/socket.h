@@ -110,9 +110,16 @@ public:
     // A connection that finished its handshake, now owned by the caller (who must close() it);
     // EAGAIN when none waits, EINVAL when not listening.
     virtual ErrorOr<TcpSocket*> accept() = 0;
+    // connect(AF_UNSPEC), as Linux's tcp_disconnect: the connection or listener ends at once
+    // (a reset where the peer holds the connection open, to queued clients too) and a new
+    // socket takes this one's place: unconnected, with its options and observers, bound where
+    // the program's bind() fixed an address or port, and holding ECONNRESET as its pending
+    // error when a connection or handshake was cut. This one is closed and must not be used
+    // again. ENOMEM leaves this one as it was.
+    virtual ErrorOr<TcpSocket*> disconnect() = 0;
     // Bytes accepted into the send buffer; EAGAIN when it is full, EPIPE after shutdown(write)
-    // or the peer's reset, ENOTCONN before connecting. `more` (MSG_MORE): more follows, so a
-    // partial segment waits as under TCP_CORK, until a send without it.
+    // or the peer's reset and, as on Linux, before connecting. `more` (MSG_MORE): more follows, so
+    // a partial segment waits as under TCP_CORK, until a send without it.
     virtual ErrorOr<size_t> send(const void* data, size_t length, bool more = false) = 0;
     // Bytes copied out; 0 at the peer's FIN; EAGAIN when nothing is buffered; ECONNRESET after
     // a reset. `peek` leaves the data in place.

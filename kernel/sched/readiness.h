@@ -49,6 +49,12 @@ public:
         IntrusiveList<ReadinessObserver, &ReadinessObserver::node>::remove(observer);
     }
     bool has_observers() const { return !m_observers.is_empty(); }
+    // Every observer now watches `other` instead, in the same order: for a file whose state
+    // moves to a new object behind it (a TCP socket's connect(AF_UNSPEC)).
+    void move_observers_to(Readiness& other) {
+        while (ReadinessObserver* observer = m_observers.take_first())
+            other.subscribe(*observer);
+    }
 
     // Tells every observer the current `events`, and the exclusive ones in turn until one
     // claims them (Linux's exclusive wake-up); an observer may unsubscribe itself.

@@ -74,6 +74,8 @@ ErrorOr<void> TcpConnection::bind(const IpEndpoint& local) {
     uint16_t port = TRY(m_table.choose_port(*this, local));
     m_local = {local.address, port};
     m_bound = true;
+    m_address_fixed = !local.address.is_any();
+    m_port_fixed = local.port != 0;
     m_table.index(*this);
     return {};
 }
@@ -292,6 +294,40 @@ void TcpConnection::close() {
         m_table.destroy(*this);
 }
 
+ErrorOr<TcpSocket*> TcpConnection::disconnect() {
+    TcpConnection* fresh = m_table.create_connection(m_ipv6);
+    if (!fresh)
+        return ENOMEM;
+    fresh->m_options = m_options;
+    fresh->options_changed();
+    fresh->m_address_fixed = m_address_fixed;
+    fresh->m_port_fixed = m_port_fixed;
+    // tcp_disconnect reports the reset it sent, or the handshake it cut short; a listener's
+    // queued clients get resets, the listener no error.
+    bool cut = m_state != TcpState::listen && m_state != TcpState::closed;
+    IpEndpoint kept{m_address_fixed ? m_local.address : fresh->m_local.address,
+                    m_port_fixed ? m_local.port : uint16_t(0)};
+    m_readiness.move_observers_to(fresh->m_readiness);
+    TcpTable& table = m_table;
+    // A close with a zero linger ends it at once, with a reset where the peer holds it open,
+    // and takes it out of the table; `this` may be gone after it.
+    m_options.linger = true;
+    m_options.linger_seconds = 0;
+    close();
+    if (kept.port) {
+        // The port passes to the new socket as Linux's stays bound: no conflict is looked for.
+        fresh->m_local = kept;
+        fresh->m_bound = true;
+        table.index(*fresh);
+    } else if (fresh->m_address_fixed) {
+        (void)fresh->bind(kept); // an ephemeral port, as a connect would have taken
+    }
+    if (cut)
+        fresh->m_error = ECONNRESET;
+    fresh->notify();
+    return static_cast<TcpSocket*>(fresh);
+}
+
 ErrorOr<void> TcpConnection::listen(int backlog) {
     if (m_state != TcpState::closed && m_state != TcpState::listen)
         return EINVAL;
@@ -334,7 +370,7 @@ ErrorOr<size_t> TcpConnection::send(const void* data, size_t length, bool more) 
     case TcpState::syn_sent:
         return EAGAIN;
     default:
-        return ENOTCONN;
+        return EPIPE; // never connected, or listening: sk_stream_wait_connect's answer
     }
     m_more = more;
     if (length == 0) {

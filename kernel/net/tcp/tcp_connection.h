@@ -61,6 +61,7 @@ public:
     // TcpSocket
     ErrorOr<void> listen(int backlog) override;
     ErrorOr<TcpSocket*> accept() override;
+    ErrorOr<TcpSocket*> disconnect() override;
     ErrorOr<size_t> send(const void* data, size_t length, bool more = false) override;
     ErrorOr<size_t> receive(void* data, size_t length, bool peek) override;
     void get_info(LinuxTcpInfo& info) const override; // tcp_info.cpp
@@ -224,6 +225,10 @@ private:
     IpEndpoint m_local; // the wildcard of the socket's family until bound
     IpEndpoint m_remote;
     bool m_bound = false;
+    // What the program's bind() fixed (Linux's SOCK_BINDADDR_LOCK, SOCK_BINDPORT_LOCK): a
+    // disconnect keeps them.
+    bool m_address_fixed = false;
+    bool m_port_fixed = false;
     bool m_program_owns = true;
     bool m_ever_connected = false;
     bool m_read_shutdown = false;
