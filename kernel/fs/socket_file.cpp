@@ -7,6 +7,7 @@
 #include "lib/utility.h"
 #include "mm/kmalloc.h"
 #include "mm/user_memory.h"
+#include "net/ipv6_header.h"
 #include "net/network.h"
 #include "net/socket_address.h"
 #include "time/clock.h"
@@ -529,6 +530,13 @@ ErrorOr<void> SocketFile::set_option(int level, int name, const void* value, siz
         if (local_endpoint().port != 0)
             return EINVAL;
         settings.v6_only = number != 0;
+    } else if (level == ipproto_ipv6 && m_ipv6 && name == ipv6_mtu) {
+        // Any inet6 socket takes it, as on Linux; only UDP reads it. Never below IPv6's
+        // minimum link MTU (RFC 8200 5), as do_ipv6_setsockopt.
+        int number = TRY(int_value(value, length));
+        if (number != 0 && number < int(net::ipv6_minimum_mtu))
+            return EINVAL;
+        settings.v6_largest_fragment = static_cast<uint32_t>(number);
     } else if (level == ipproto_ipv6 && m_ipv6 && name == ipv6_dontfrag) {
         // Any inet6 socket takes it, as on Linux; only UDP reads it.
         settings.v6_dont_fragment = TRY(int_value(value, length)) != 0;
@@ -678,7 +686,7 @@ ErrorOr<size_t> SocketFile::get_option(int level, int name, void* value) {
         return put_int(value, static_cast<int>(settings.mtu_discovery));
     if (level == ipproto_ipv6 && m_ipv6 && name == ipv6_mtu_discover)
         return put_int(value, static_cast<int>(settings.v6_mtu_discovery));
-    // Read-only here: IPV6_MTU's setting (the largest fragment to send) is not taken.
+    // The path's MTU, whatever IPV6_MTU was set to (ipv6_getsockopt reads the route).
     if ((level == ipproto_ip && name == ip_mtu) ||
         (level == ipproto_ipv6 && m_ipv6 && name == ipv6_mtu)) {
         if (!m_socket)

@@ -253,7 +253,8 @@ void Ipv6Layer::receive_fragment(const Ipv6Header& header, const uint8_t* packet
 ErrorOr<bool> Ipv6Layer::send_datagram(const Ipv6Address& source, const Ipv6Address& destination,
                                        uint8_t next_header, const TransmitFragment* fragments,
                                        size_t count, const TransportChecksum* checksum,
-                                       uint8_t hop_limit, bool unspecified_source) {
+                                       uint8_t hop_limit, bool unspecified_source,
+                                       size_t largest_fragment) {
     if (destination.is_any())
         return ENETUNREACH;
     size_t payload_length = 0;
@@ -282,6 +283,8 @@ ErrorOr<bool> Ipv6Layer::send_datagram(const Ipv6Address& source, const Ipv6Addr
     }
     // A segment the device cuts goes whole; anything else longer than the path, in fragments.
     size_t mtu = mtu_for(destination);
+    if (largest_fragment)
+        mtu = min(mtu, max(largest_fragment, ipv6_minimum_mtu));
     bool segmenting = checksum && checksum->segment_size;
     if (!segmenting && ipv6_header_length + payload_length > mtu)
         return send_fragmented(header, next_hop, destination.is_multicast(), fragments, count,

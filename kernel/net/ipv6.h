@@ -81,14 +81,16 @@ public:
                     bool& tentative) const;
     Ipv6Address default_router() const;
 
-    // Sends a packet, in fragments when it is longer than the path carries; `true` once on the
-    // wire, `false` when it waits for neighbour discovery. EMSGSIZE past the largest payload
-    // (65535). `hop_limit` 0 means ours (64, or what routers advertise). Source any() means the
-    // one source_for() picks; ND's DAD solicitations pass it with `unspecified_source`.
+    // Sends a packet, in fragments when it is longer than the path carries (or than
+    // `largest_fragment`, a socket's IPV6_MTU, when set); `true` once on the wire, `false` when
+    // it waits for neighbour discovery. EMSGSIZE past the largest payload (65535). `hop_limit`
+    // 0 means ours (64, or what routers advertise). Source any() means the one source_for()
+    // picks; ND's DAD solicitations pass it with `unspecified_source`.
     ErrorOr<bool> send_datagram(const Ipv6Address& source, const Ipv6Address& destination,
                                 uint8_t next_header, const TransmitFragment* fragments,
                                 size_t count, const TransportChecksum* checksum,
-                                uint8_t hop_limit = 0, bool unspecified_source = false);
+                                uint8_t hop_limit = 0, bool unspecified_source = false,
+                                size_t largest_fragment = 0);
 
     // Hands the packets looped back since the last poll to the upper layers.
     void deliver_local();

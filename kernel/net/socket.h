@@ -56,6 +56,9 @@ struct SocketOptions {
     // IPV6_DONTFRAG (AF_INET6 UDP): a datagram longer than the path is EMSGSIZE rather than
     // fragmented (RFC 3542 11.2).
     bool v6_dont_fragment = false;
+    // IPV6_MTU as set (AF_INET6 UDP): IPv6 datagrams go in fragments of at most this many
+    // bytes, and with IPV6_DONTFRAG are refused beyond it; 0: the path's MTU alone.
+    uint32_t v6_largest_fragment = 0;
     // IP_MTU_DISCOVER and IPV6_MTU_DISCOVER (UDP: TCP always sends with DF).
     MtuDiscovery mtu_discovery = MtuDiscovery::want;
     MtuDiscovery v6_mtu_discovery = MtuDiscovery::want;

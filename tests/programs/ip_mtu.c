@@ -1,5 +1,7 @@
 // IP_MTU and IPV6_MTU (ip(7), ipv6(7)): the path MTU of a connected socket, ENOTCONN without
-// a peer, over 127.0.0.1 and ::1, for UDP and TCP; the expected output is the program's natively.
+// a peer, over 127.0.0.1 and ::1, for UDP and TCP; IPV6_MTU set on a UDP socket bounds its
+// datagrams under IPV6_DONTFRAG and leaves what getsockopt reads alone. The expected output is
+// the program's natively.
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -46,8 +48,45 @@ int main(void) {
     show("UDP IPV6_MTU to ::1", udp6, IPPROTO_IPV6, IPV6_MTU);
     show("UDP IP_MTU to ::1", udp6, IPPROTO_IP, IP_MTU);
 
-    int listener = socket(AF_INET, SOCK_STREAM, 0);
+    // IPV6_MTU set: the largest fragment, and with IPV6_DONTFRAG the largest datagram.
+    int receiver6 = socket(AF_INET6, SOCK_DGRAM, 0);
+    struct sockaddr_in6 sink = v6;
+    sink.sin6_port = htons(7002);
+    bind(receiver6, (struct sockaddr*)&sink, sizeof sink);
+    int sender6 = socket(AF_INET6, SOCK_DGRAM, 0);
+    connect(sender6, (struct sockaddr*)&sink, sizeof sink);
+    int sizes[] = {-1, 1279, 70001, 1280};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; ++i) {
+        int result = setsockopt(sender6, IPPROTO_IPV6, IPV6_MTU, &sizes[i], sizeof sizes[i]);
+        printf("setting IPV6_MTU %d: %s\n", sizes[i],
+               result == 0       ? "ok"
+               : errno == EINVAL ? "EINVAL"
+                                 : strerror(errno));
+    }
+    show("UDP IPV6_MTU after setting 1280", sender6, IPPROTO_IPV6, IPV6_MTU);
+    static char datagram[2000];
+    for (int dont_fragment = 1; dont_fragment >= 0; --dont_fragment) {
+        setsockopt(sender6, IPPROTO_IPV6, IPV6_DONTFRAG, &dont_fragment, sizeof dont_fragment);
+        for (size_t size = 1200; size <= 2000; size += 800) {
+            ssize_t sent = send(sender6, datagram, size, 0);
+            printf("%zu bytes%s: %s\n", size, dont_fragment ? " with IPV6_DONTFRAG" : "",
+                   sent >= 0           ? "sent"
+                   : errno == EMSGSIZE ? "EMSGSIZE"
+                                       : strerror(errno));
+        }
+    }
+    for (ssize_t got; (got = recv(receiver6, datagram, sizeof datagram, MSG_DONTWAIT)) >= 0;)
+        printf("received %zd bytes\n", got);
+    int unset = 0;
+    setsockopt(sender6, IPPROTO_IPV6, IPV6_MTU, &unset, sizeof unset);
     int on = 1;
+    setsockopt(sender6, IPPROTO_IPV6, IPV6_DONTFRAG, &on, sizeof on);
+    printf("2000 bytes with IPV6_DONTFRAG after setting 0: %s\n",
+           send(sender6, datagram, 2000, 0) >= 0 ? "sent" : strerror(errno));
+    close(sender6);
+    close(receiver6);
+
+    int listener = socket(AF_INET, SOCK_STREAM, 0);
     setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
     bind(listener, (struct sockaddr*)&v4, sizeof v4);
     listen(listener, 1);

@@ -335,6 +335,9 @@ ErrorOr<void> UdpLayer::send6(const IpEndpoint& source, const IpEndpoint& destin
     size_t limit = m_ip6.mtu_for(to);
     if (discovery == MtuDiscovery::probe)
         limit = max(limit, m_ip6.link_mtu());
+    // IPV6_MTU bounds it after PROBE widened it (ip6_setup_cork).
+    if (options.v6_largest_fragment)
+        limit = min<size_t>(limit, options.v6_largest_fragment);
     if (refused && ipv6_header_length + total > limit)
         return EMSGSIZE;
     uint8_t header[udp_header_length];
@@ -345,7 +348,7 @@ ErrorOr<void> UdpLayer::send6(const IpEndpoint& source, const IpEndpoint& destin
                  offloaded);
     TransportChecksum offload{6};
     TRY(m_ip6.send_datagram(from, to, ip_protocol::udp, fragments, length ? 2 : 1,
-                            offloaded ? &offload : nullptr));
+                            offloaded ? &offload : nullptr, 0, false, options.v6_largest_fragment));
     return {};
 }
 

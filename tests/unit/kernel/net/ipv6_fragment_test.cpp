@@ -344,6 +344,27 @@ TEST_F(NetIpv6Fragments, DontFragmentRefusesWhatThePathCannotCarry) {
     EXPECT_EQ(device.take_sent().size(), 1u);
 }
 
+// IPV6_MTU set (ipv6(7)): fragments of at most that many bytes on a path that carries more,
+// and with IPV6_DONTFRAG no datagram longer.
+TEST_F(NetIpv6Fragments, TheSocketsMtuBoundsItsFragments) {
+    open_udp(5000);
+    socket->options().v6_largest_fragment = 1280;
+    IpEndpoint to{peer_address6, 9};
+    Bytes payload = pattern(1400);
+    ASSERT_OK(socket->send_to(payload.data(), payload.size(), &to));
+    auto sent = device.take_sent();
+    ASSERT_EQ(sent.size(), 2u);
+    for (const auto& frame : sent)
+        EXPECT_LE(frame.bytes.size(), 14u + 1280u);
+    Joined joined = join(sent);
+    EXPECT_EQ(Bytes(joined.payload.begin() + 8, joined.payload.end()), payload);
+    socket->options().v6_dont_fragment = true;
+    EXPECT_ERRNO(socket->send_to(payload.data(), payload.size(), &to), EMSGSIZE);
+    payload.resize(1280 - 40 - 8);
+    ASSERT_OK(socket->send_to(payload.data(), payload.size(), &to));
+    EXPECT_EQ(device.take_sent().size(), 1u);
+}
+
 // IPV6_MTU_DISCOVER (ipv6(7)): DO and PROBE refuse as IPV6_DONTFRAG does; the others cut.
 TEST_F(NetIpv6Fragments, MtuDiscoveryDoRefusesWhatThePathCannotCarry) {
     open_udp(5000);
