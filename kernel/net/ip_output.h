@@ -46,6 +46,10 @@ public:
     // the quoted sequence, RFC 5927; UDP when a socket sent from the quoted port, as Linux's
     // udp_err): later datagrams there fit `mtu`.
     virtual void learn_path_mtu(Ipv4Address destination, size_t mtu) = 0;
+    // Whether the path to `destination` reported less than ipv4_minimum_path_mtu (mtu_for()
+    // then gives that minimum): packets there go without DF, for routers to fragment, as
+    // Linux's locked route MTU (ip_dont_fragment).
+    virtual bool is_path_mtu_locked(Ipv4Address destination) const = 0;
     // Whether send() may be given a TransportChecksum to offload.
     virtual bool offers_checksum_offload() const = 0;
     // The longest datagram a TCP segment may fill when its TransportChecksum asks the device to

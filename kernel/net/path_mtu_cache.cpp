@@ -6,15 +6,17 @@ namespace kernel::net {
 
 template <typename Address>
 bool PathMtuCache<Address>::record(const Address& destination, size_t mtu, uint64_t now) {
+    bool locks = mtu < m_minimum;
     mtu = max(mtu, m_minimum);
     Entry* victim = nullptr;
     bool victim_live = false;
     for (auto& entry : m_entries) {
         bool live = entry.mtu != 0 && now < entry.expires;
         if (live && entry.destination == destination) {
-            if (mtu >= entry.mtu)
+            if (mtu >= entry.mtu && (!locks || entry.locked))
                 return false;
-            entry.mtu = mtu;
+            entry.mtu = min(entry.mtu, mtu);
+            entry.locked = entry.locked || locks;
             entry.expires = now + lifetime_ns;
             return true;
         }
@@ -27,16 +29,30 @@ bool PathMtuCache<Address>::record(const Address& destination, size_t mtu, uint6
     victim->destination = destination;
     victim->mtu = mtu;
     victim->expires = now + lifetime_ns;
+    victim->locked = locks;
     return true;
+}
+
+template <typename Address>
+const typename PathMtuCache<Address>::Entry*
+PathMtuCache<Address>::live_entry(const Address& destination, uint64_t now) const {
+    for (auto& entry : m_entries)
+        if (entry.mtu != 0 && now < entry.expires && entry.destination == destination)
+            return &entry;
+    return nullptr;
 }
 
 template <typename Address>
 size_t PathMtuCache<Address>::lookup(const Address& destination, size_t link_mtu,
                                      uint64_t now) const {
-    for (auto& entry : m_entries)
-        if (entry.mtu != 0 && now < entry.expires && entry.destination == destination)
-            return min(entry.mtu, link_mtu);
-    return link_mtu;
+    const Entry* entry = live_entry(destination, now);
+    return entry ? min(entry->mtu, link_mtu) : link_mtu;
+}
+
+template <typename Address>
+bool PathMtuCache<Address>::is_locked(const Address& destination, uint64_t now) const {
+    const Entry* entry = live_entry(destination, now);
+    return entry && entry->locked;
 }
 
 template class PathMtuCache<Ipv4Address>;

@@ -22,19 +22,25 @@ public:
     explicit PathMtuCache(size_t minimum) : m_minimum(minimum) {}
 
     // Records that packets to `destination` must be at most `mtu` bytes, clamped to the
-    // minimum. An estimate is only ever lowered by a message; when the table is full the entry
+    // minimum; a report below it also locks the estimate (Linux's locked route MTU). An
+    // estimate is only ever lowered (or locked) by a message; when the table is full the entry
     // closest to expiry makes room. Returns whether it changed.
     bool record(const Address& destination, size_t mtu, uint64_t now);
 
     // The path MTU to `destination`, or `link_mtu` when none is known or it is larger.
     size_t lookup(const Address& destination, size_t link_mtu, uint64_t now) const;
+    // Whether the path reported less than the minimum: packets to it then go without DF, for
+    // routers to fragment (IPv4; ip_dont_fragment's ip_mtu_locked).
+    bool is_locked(const Address& destination, uint64_t now) const;
 
 private:
     struct Entry {
         Address destination;
         size_t mtu = 0; // 0: free
         uint64_t expires = 0;
+        bool locked = false;
     };
+    const Entry* live_entry(const Address& destination, uint64_t now) const;
     size_t m_minimum;
     Entry m_entries[capacity];
 };

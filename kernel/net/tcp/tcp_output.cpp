@@ -298,8 +298,14 @@ void TcpConnection::output() {
     // The path may be smaller than the MSS both ends announced, or have shrunk meanwhile (an
     // ICMP error another socket heard): as Linux's tcp_current_mss() follows the route's MTU,
     // segments follow the IP layer's estimate.
-    if (size_t path = m_table.mtu_for(m_remote.address); path < m_mss + packet_overhead())
+    size_t path = m_table.mtu_for(m_remote.address);
+    if (path < m_mss + packet_overhead())
         lower_path_mtu(path);
+    // A path another socket found below the floor: segments go without DF (a locked path is
+    // always at the floor, so only then is the table asked).
+    if (path == ipv4_minimum_path_mtu && m_dont_fragment &&
+        m_table.is_path_mtu_locked(m_remote.address))
+        m_dont_fragment = false;
     if (m_sack) {
         output_with_sack();
     } else {

@@ -140,7 +140,7 @@ size_t HvtNetDevice::receive(net::FrameReceiver& receiver, size_t budget) {
     size_t delivered = 0;
     while (delivered < budget) {
         uint32_t producer = load_acquire(m_indexes->receive_producer);
-        // A full ring stopped the refill: the host may hold more than it could take.
+        // A ring too full for one more frame stopped the refill: the host may hold more.
         if (producer - m_receive_consumer >= m_refill_stop)
             m_refilled = false;
         if (producer == m_receive_consumer) {

@@ -209,4 +209,16 @@ TEST_F(TcpOffload, AReportBelowTheFloorUsesTheFloorWithoutDf) {
     socket->close();
 }
 
+TEST_F(TcpOffload, ANewConnectionToALockedPathSendsWithoutDf) {
+    ip.learn_path_mtu(peer.v4(), 68); // another socket heard the path is below the floor
+    TcpSocket* socket = open_passive(mss_option(1460));
+    std::string data = pattern(100);
+    ASSERT_EQ(kernel_test::value_of(socket->send(data.data(), data.size())), data.size());
+    auto sent = take_all();
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(sent[0].payload(), data);
+    EXPECT_FALSE(sent[0].dont_fragment);
+    socket->close();
+}
+
 } // namespace

@@ -74,6 +74,7 @@ public:
     size_t path_mtu6 = 0;
     bool offload = false;
     size_t segmentation_limit = 1500; // TSO when above `link`
+    bool path_locked4 = false;        // a report below the floor arrived
     std::deque<Sent> sent;
 
     Ipv4Address local_address() const override { return address; }
@@ -84,7 +85,9 @@ public:
     size_t mtu_for(Ipv4Address) const override { return path_mtu4 ? path_mtu4 : link; }
     void learn_path_mtu(Ipv4Address, size_t mtu) override {
         path_mtu4 = std::min(mtu_for(Ipv4Address{}), std::max(mtu, ipv4_minimum_path_mtu));
+        path_locked4 = path_locked4 || mtu < ipv4_minimum_path_mtu;
     }
+    bool is_path_mtu_locked(Ipv4Address) const override { return path_locked4; }
     bool offers_checksum_offload() const override { return offload; }
     size_t tcp_segmentation_limit() const override { return segmentation_limit; }
     kernel::ErrorOr<void> send(Ipv4Address source, Ipv4Address destination, uint8_t protocol,

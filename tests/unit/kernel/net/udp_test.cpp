@@ -4,6 +4,8 @@
 #include "net/stack.h"
 #include "net/udp/udp_layer.h"
 
+#include <algorithm>
+
 namespace kernel_test {
 namespace {
 
@@ -354,6 +356,47 @@ TEST_F(NetUdp, FragmentationNeededLowersThePathForEverySocket) {
     EXPECT_EQ(value_of(connected->path_mtu()), 552u);
     advance(PathMtuCache<Ipv4Address>::lifetime_ns);
     EXPECT_EQ(value_of(connected->path_mtu()), 1500u) << "forgotten after ten minutes";
+}
+
+// A path that reported less than the floor is locked (Linux's route MTU lock): IP_PMTUDISC_WANT
+// then sends without DF even what fits, for routers to fragment; DO still sets it.
+TEST_F(NetUdp, APathBelowTheFloorIsSentToWithoutDf) {
+    auto dont_fragment = [](const TransmittedFrame& frame) {
+        return (frame.bytes.at(14 + 6) & 0x40) != 0; // the IPv4 header's DF flag
+    };
+    UdpSocket* socket = make_socket();
+    ASSERT_OK(socket->bind({Ipv4Address::any(), 5000}));
+    IpEndpoint to{peer_address, 9};
+    Bytes small(100, 1);
+    ASSERT_OK(socket->send_to(small.data(), small.size(), &to));
+    auto sent = device.take_sent();
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_TRUE(dont_fragment(sent[0]));
+    receive(error_about(17, 5000, 9, 3, 4, 552));
+    ASSERT_OK(socket->send_to(small.data(), small.size(), &to));
+    sent = device.take_sent();
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_TRUE(dont_fragment(sent[0])) << "552 itself is a path like any other";
+    receive(error_about(17, 5000, 9, 3, 4, 68));
+    ASSERT_OK(socket->send_to(small.data(), small.size(), &to));
+    sent = device.take_sent();
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_FALSE(dont_fragment(sent[0]));
+    socket->options().mtu_discovery = MtuDiscovery::do_;
+    ASSERT_OK(socket->send_to(small.data(), small.size(), &to));
+    sent = device.take_sent();
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_TRUE(dont_fragment(sent[0]));
+    advance(PathMtuCache<Ipv4Address>::lifetime_ns);
+    socket->options().mtu_discovery = MtuDiscovery::want;
+    ASSERT_OK(socket->send_to(small.data(), small.size(), &to));
+    sent = device.take_sent();
+    // Behind an ARP request: the neighbour's entry is as old.
+    auto datagram = std::find_if(sent.begin(), sent.end(), [](const TransmittedFrame& frame) {
+        return frame.bytes.at(12) == 0x08 && frame.bytes.at(13) == 0x00;
+    });
+    ASSERT_NE(datagram, sent.end());
+    EXPECT_TRUE(dont_fragment(*datagram)) << "the lock goes with the estimate";
 }
 
 TEST_F(NetUdp, PeekAndTruncation) {
