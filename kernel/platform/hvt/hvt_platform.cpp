@@ -137,7 +137,7 @@ ErrorOr<size_t> console_write(abi::ConsoleStream stream, const void* data, size_
             return done ? ErrorOr<size_t>(done)
                         : ErrorOr<size_t>(static_cast<Errno>(-arguments.result));
         done += static_cast<size_t>(arguments.result);
-        if (static_cast<size_t>(arguments.result) < chunk)
+        if (arguments.result == 0)
             break;
     }
     return done;
