@@ -4,6 +4,7 @@
 #include "lib/error_or.h"
 #include "net/address.h"
 #include "net/net_device.h"
+#include "net/path_mtu_cache.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -40,16 +41,15 @@ public:
     // The largest IP datagram the link carries (1500), for the MSS.
     virtual size_t mtu() const = 0;
     // The largest the path to `destination` carries: mtu(), or less once a "fragmentation
-    // needed" a transport believed said so (RFC 1191), for ten minutes.
-    virtual size_t mtu_for(Ipv4Address destination) const = 0;
+    // needed" a transport believed said so (RFC 1191), for ten minutes. Locked when the report
+    // was below ipv4_minimum_path_mtu (the MTU is then that minimum): packets there go without
+    // DF, for routers to fragment, as Linux's locked route MTU (ip_dont_fragment).
+    virtual PathMtu path_to(Ipv4Address destination) const = 0;
+    size_t mtu_for(Ipv4Address destination) const { return path_to(destination).mtu; }
     // A transport believed a "fragmentation needed" about `destination` (TCP after checking
     // the quoted sequence, RFC 5927; UDP when a socket sent from the quoted port, as Linux's
     // udp_err): later datagrams there fit `mtu`.
     virtual void learn_path_mtu(Ipv4Address destination, size_t mtu) = 0;
-    // Whether the path to `destination` reported less than ipv4_minimum_path_mtu (mtu_for()
-    // then gives that minimum): packets there go without DF, for routers to fragment, as
-    // Linux's locked route MTU (ip_dont_fragment).
-    virtual bool is_path_mtu_locked(Ipv4Address destination) const = 0;
     // Whether send() may be given a TransportChecksum to offload.
     virtual bool offers_checksum_offload() const = 0;
     // The longest datagram a TCP segment may fill when its TransportChecksum asks the device to

@@ -139,12 +139,8 @@ Ipv4Address Ipv4Layer::source_for(Ipv4Address destination) const {
     return destination.is_loopback() ? destination : m_config.address;
 }
 
-size_t Ipv4Layer::mtu_for(Ipv4Address destination) const {
+PathMtu Ipv4Layer::path_to(Ipv4Address destination) const {
     return m_path_mtu.lookup(destination, m_mtu, m_environment.now_ns());
-}
-
-bool Ipv4Layer::is_path_mtu_locked(Ipv4Address destination) const {
-    return m_path_mtu.is_locked(destination, m_environment.now_ns());
 }
 
 void Ipv4Layer::learn_path_mtu(Ipv4Address destination, size_t mtu) {

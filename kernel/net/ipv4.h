@@ -94,9 +94,8 @@ public:
     Ipv4Address local_address() const override { return m_config.address; }
     bool is_local(Ipv4Address address) const override;
     size_t mtu() const override { return m_mtu; }
-    size_t mtu_for(Ipv4Address destination) const override;
+    PathMtu path_to(Ipv4Address destination) const override;
     void learn_path_mtu(Ipv4Address destination, size_t mtu) override;
-    bool is_path_mtu_locked(Ipv4Address destination) const override;
     bool offers_checksum_offload() const override;
     size_t tcp_segmentation_limit() const override;
     ErrorOr<void> send(Ipv4Address source, Ipv4Address destination, uint8_t protocol,

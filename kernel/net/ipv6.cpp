@@ -99,7 +99,7 @@ Ipv6Address Ipv6Layer::source_for(const Ipv6Address& destination) const {
 size_t Ipv6Layer::mtu_for(const Ipv6Address& destination) const {
     if (is_local(destination))
         return loopback_mtu;
-    return m_path_mtu.lookup(destination, m_link_mtu, m_environment.now_ns());
+    return m_path_mtu.lookup(destination, m_link_mtu, m_environment.now_ns()).mtu;
 }
 
 void Ipv6Layer::record_packet_too_big(const Ipv6Address& destination, size_t mtu) {

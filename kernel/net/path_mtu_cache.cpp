@@ -34,25 +34,12 @@ bool PathMtuCache<Address>::record(const Address& destination, size_t mtu, uint6
 }
 
 template <typename Address>
-const typename PathMtuCache<Address>::Entry*
-PathMtuCache<Address>::live_entry(const Address& destination, uint64_t now) const {
+PathMtu PathMtuCache<Address>::lookup(const Address& destination, size_t link_mtu,
+                                      uint64_t now) const {
     for (auto& entry : m_entries)
         if (entry.mtu != 0 && now < entry.expires && entry.destination == destination)
-            return &entry;
-    return nullptr;
-}
-
-template <typename Address>
-size_t PathMtuCache<Address>::lookup(const Address& destination, size_t link_mtu,
-                                     uint64_t now) const {
-    const Entry* entry = live_entry(destination, now);
-    return entry ? min(entry->mtu, link_mtu) : link_mtu;
-}
-
-template <typename Address>
-bool PathMtuCache<Address>::is_locked(const Address& destination, uint64_t now) const {
-    const Entry* entry = live_entry(destination, now);
-    return entry && entry->locked;
+            return entry.mtu < link_mtu ? PathMtu{entry.mtu, entry.locked} : PathMtu{link_mtu};
+    return {link_mtu};
 }
 
 template class PathMtuCache<Ipv4Address>;

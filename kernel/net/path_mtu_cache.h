@@ -10,6 +10,14 @@
 
 namespace kernel::net {
 
+// What is known of the path to a destination: the largest packet it carries, and whether a
+// report below the cache's minimum locked it there (IPv4: packets then go without DF, for
+// routers to fragment, as ip_dont_fragment does for a locked route).
+struct PathMtu {
+    size_t mtu;
+    bool locked = false;
+};
+
 template <typename Address> class PathMtuCache {
 public:
     static constexpr size_t capacity = 16;
@@ -27,11 +35,9 @@ public:
     // closest to expiry makes room. Returns whether it changed.
     bool record(const Address& destination, size_t mtu, uint64_t now);
 
-    // The path MTU to `destination`, or `link_mtu` when none is known or it is larger.
-    size_t lookup(const Address& destination, size_t link_mtu, uint64_t now) const;
-    // Whether the path reported less than the minimum: packets to it then go without DF, for
-    // routers to fragment (IPv4; ip_dont_fragment's ip_mtu_locked).
-    bool is_locked(const Address& destination, uint64_t now) const;
+    // The path MTU to `destination`, or `link_mtu` (unlocked) when none is known or it is
+    // larger.
+    PathMtu lookup(const Address& destination, size_t link_mtu, uint64_t now) const;
 
 private:
     struct Entry {
@@ -40,7 +46,6 @@ private:
         uint64_t expires = 0;
         bool locked = false;
     };
-    const Entry* live_entry(const Address& destination, uint64_t now) const;
     size_t m_minimum;
     Entry m_entries[capacity];
 };

@@ -7,6 +7,8 @@
 // once a black hole is found), and its numbers are kept here. Sizes are IP packet sizes.
 #pragma once
 
+#include "net/ipv6_header.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,7 +19,7 @@ public:
     // RFC 8899 5.1.2: BASE_PLPMTU, the size a path is assumed to carry once a black hole is
     // found: 1200 bytes for IPv4, IPv6's minimum link MTU (1280) for IPv6.
     static constexpr size_t base_ipv4 = 1200;
-    static constexpr size_t base_ipv6 = 1280;
+    static constexpr size_t base_ipv6 = ipv6_minimum_mtu;
     // A search whose bounds are closer than this is done (Linux's tcp_probe_threshold).
     static constexpr size_t done_within = 8;
     // A finished search starts again this much later, in case the path grew (Linux's

@@ -269,7 +269,7 @@ private:
     // Negotiated options.
     uint16_t m_mss = 536;        // payload per segment, as the path allows
     size_t m_path_mtu = 0;       // what "fragmentation needed" said the path carries (0: none)
-    bool m_dont_fragment = true; // IPv4: RFC 1191, until the path turns out below the floor
+    bool m_dont_fragment = true; // IPv4: RFC 1191, but not to a locked path (output())
     MtuSearch m_mtu_search;      // RFC 4821 once timeouts reveal a black hole
     uint8_t m_snd_wscale = 0;
     uint8_t m_rcv_wscale = 0;

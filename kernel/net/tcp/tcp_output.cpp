@@ -298,14 +298,12 @@ void TcpConnection::output() {
     // The path may be smaller than the MSS both ends announced, or have shrunk meanwhile (an
     // ICMP error another socket heard): as Linux's tcp_current_mss() follows the route's MTU,
     // segments follow the IP layer's estimate.
-    size_t path = m_table.mtu_for(m_remote.address);
-    if (path < m_mss + packet_overhead())
-        lower_path_mtu(path);
-    // A path another socket found below the floor: segments go without DF (a locked path is
-    // always at the floor, so only then is the table asked).
-    if (path == ipv4_minimum_path_mtu && m_dont_fragment &&
-        m_table.is_path_mtu_locked(m_remote.address))
-        m_dont_fragment = false;
+    PathMtu path = m_table.path_to(m_remote.address);
+    if (path.mtu < m_mss + packet_overhead())
+        lower_path_mtu(path.mtu);
+    // DF on every segment (RFC 1191), but not to a path locked below the floor, as Linux
+    // reads its route for each packet (ip_dont_fragment).
+    m_dont_fragment = !path.locked;
     if (m_sack) {
         output_with_sack();
     } else {

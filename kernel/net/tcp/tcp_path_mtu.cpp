@@ -14,21 +14,21 @@ size_t TcpConnection::packet_overhead() const {
 }
 
 void TcpConnection::lower_path_mtu(size_t next_hop_mtu) {
+    // Believed (the quoted sequence was ours): the IP layer keeps it for new connections and
+    // datagrams there too, and locks a report below its floor, which output() then sends to
+    // without DF.
+    if (m_remote.address.is_v4())
+        m_table.learn_path_mtu(m_remote.address.v4(), next_hop_mtu);
     if (!m_remote.address.is_v4()) {
         // Every IPv6 link carries 1280 bytes; a smaller report is forged (RFC 8201 4).
         next_hop_mtu = max(next_hop_mtu, ipv6_minimum_mtu);
     } else if (next_hop_mtu < ipv4_minimum_path_mtu) {
         // A report below the floor (or none, from a router older than RFC 1191) is taken as
-        // the floor, and segments leave without DF so that such a path fragments them, as
-        // Linux's locked route MTU does.
+        // the floor: such a path fragments what is larger.
         next_hop_mtu = ipv4_minimum_path_mtu;
-        m_dont_fragment = false;
     }
     if (!m_path_mtu || next_hop_mtu < m_path_mtu)
         m_path_mtu = next_hop_mtu;
-    // Believed (the quoted sequence was ours): new connections there start from it too.
-    if (m_remote.address.is_v4())
-        m_table.learn_path_mtu(m_remote.address.v4(), next_hop_mtu);
     m_mtu_search.on_path_mtu(next_hop_mtu);
     size_t mss = max<size_t>(next_hop_mtu - packet_overhead(), 64);
     // An ICMP error never raises the estimate (RFC 1191 6.3), which the MSS is: over IPv6 the

@@ -197,8 +197,8 @@ IpAddress TcpTable::source_for(const IpAddress& remote) const {
     return remote.is_loopback() ? remote : IpAddress(m_ip.local_address());
 }
 
-size_t TcpTable::mtu_for(const IpAddress& remote) const {
-    return remote.is_v4() ? m_ip.mtu_for(remote.v4()) : m_ip6.mtu_for(remote.v6);
+PathMtu TcpTable::path_to(const IpAddress& remote) const {
+    return remote.is_v4() ? m_ip.path_to(remote.v4()) : PathMtu{m_ip6.mtu_for(remote.v6)};
 }
 
 size_t TcpTable::path_mtu_for(const IpAddress& remote) const {

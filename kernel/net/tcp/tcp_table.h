@@ -58,11 +58,9 @@ public:
     // Our address for a connection to `remote` (any() when we have none of its family that
     // reaches it yet), and what the path there carries.
     IpAddress source_for(const IpAddress& remote) const;
-    size_t mtu_for(const IpAddress& remote) const;
-    // IPv4 only: the path reported less than the minimum (IpOutput::is_path_mtu_locked).
-    bool is_path_mtu_locked(const IpAddress& remote) const {
-        return remote.is_v4() && m_ip.is_path_mtu_locked(remote.v4());
-    }
+    // Locked only over IPv4 (IpOutput::path_to).
+    PathMtu path_to(const IpAddress& remote) const;
+    size_t mtu_for(const IpAddress& remote) const { return path_to(remote).mtu; }
     // What a connection learned of the path to `remote` (ip_output.h).
     void learn_path_mtu(Ipv4Address remote, size_t mtu) { m_ip.learn_path_mtu(remote, mtu); }
     // IP_MTU to `remote` (net/path_mtu.h): unlike mtu_for, loopback's own for this host.

@@ -307,10 +307,10 @@ ErrorOr<void> UdpLayer::send(const IpEndpoint& source, const IpEndpoint& destina
     TransportChecksum offload{6};
     MtuDiscovery discovery = options.mtu_discovery;
     // WANT sets DF on what fits, unless the path is locked (ip_dont_fragment).
-    bool fits = ipv4_header_length + size_t(total) <= m_ip.mtu_for(destination_address);
-    bool dont_fragment =
-        discovery == MtuDiscovery::do_ || discovery == MtuDiscovery::probe ||
-        (discovery == MtuDiscovery::want && fits && !m_ip.is_path_mtu_locked(destination_address));
+    PathMtu path = m_ip.path_to(destination_address);
+    bool fits = ipv4_header_length + size_t(total) <= path.mtu;
+    bool dont_fragment = discovery == MtuDiscovery::do_ || discovery == MtuDiscovery::probe ||
+                         (discovery == MtuDiscovery::want && fits && !path.locked);
     TRY(m_ip.send_datagram(source_address, destination_address, ip_protocol::udp, fragments,
                            length ? 2 : 1, offloaded ? &offload : nullptr, dont_fragment));
     return {};

@@ -20,10 +20,9 @@ public:
         return address.is_loopback() || address == m_address;
     }
     size_t mtu() const override { return 1500; }
-    size_t mtu_for(Ipv4Address) const override { return mtu(); }
+    PathMtu path_to(Ipv4Address) const override { return {mtu()}; }
     // The simulated link sends no ICMP.
     void learn_path_mtu(Ipv4Address, size_t) override {}
-    bool is_path_mtu_locked(Ipv4Address) const override { return false; }
     bool offers_checksum_offload() const override { return false; }
     size_t tcp_segmentation_limit() const override { return mtu(); }
     kernel::ErrorOr<void> send(Ipv4Address source, Ipv4Address destination, uint8_t,

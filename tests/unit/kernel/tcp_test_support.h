@@ -82,12 +82,13 @@ public:
         return candidate.is_loopback() || candidate == address;
     }
     size_t mtu() const override { return link; }
-    size_t mtu_for(Ipv4Address) const override { return path_mtu4 ? path_mtu4 : link; }
+    PathMtu path_to(Ipv4Address) const override {
+        return {path_mtu4 ? path_mtu4 : link, path_locked4};
+    }
     void learn_path_mtu(Ipv4Address, size_t mtu) override {
-        path_mtu4 = std::min(mtu_for(Ipv4Address{}), std::max(mtu, ipv4_minimum_path_mtu));
+        path_mtu4 = std::min(path_to(Ipv4Address{}).mtu, std::max(mtu, ipv4_minimum_path_mtu));
         path_locked4 = path_locked4 || mtu < ipv4_minimum_path_mtu;
     }
-    bool is_path_mtu_locked(Ipv4Address) const override { return path_locked4; }
     bool offers_checksum_offload() const override { return offload; }
     size_t tcp_segmentation_limit() const override { return segmentation_limit; }
     kernel::ErrorOr<void> send(Ipv4Address source, Ipv4Address destination, uint8_t protocol,
