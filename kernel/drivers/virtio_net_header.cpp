@@ -41,7 +41,7 @@ bool fill_transmit_header(const net::ChecksumRequest* checksum,
     // that hdr_len covers (up to the TCP payload), each segment's checksum completed.
     bool ipv6 = checksum->version == net::IpVersion::v6;
     size_t ip_header_size = ipv6 ? ipv6_header_size : ipv4_header_size;
-    if (!(ipv6 ? offloads.segment_v6 : offloads.segment_v4) || length > max_segment_frame_length ||
+    if (!(ipv6 ? offloads.segment_v6 : offloads.segment_v4) || length > max_cut_frame_length ||
         size_t(checksum->start) < ethernet_header_size + ip_header_size ||
         size_t(checksum->start) + tcp_header_size > length)
         return false;

@@ -20,10 +20,11 @@ struct NetHeaderOffloads {
     size_t max_frame_length; // the longest frame it takes whole
 };
 
-// The longest frame a TCP segment to cut may make: IPv4's longest datagram (the stack's
-// segments stay within tcp_segmentation_limit() for either version) behind an Ethernet header
-// and an 802.1Q tag.
-inline constexpr size_t max_segment_frame_length = 14 + 4 + 65535;
+// The longest IP packet a TCP segment to cut may fill: IPv4's longest datagram (a device that
+// cuts segments answers it as tcp_segmentation_limit() for either version); and the longest
+// frame that makes, behind an Ethernet header and an 802.1Q tag.
+inline constexpr size_t max_segment_length = 65535;
+inline constexpr size_t max_cut_frame_length = 14 + 4 + max_segment_length;
 
 // Fills `header` for a frame of `length` bytes (`fragments`) and the stack's `checksum`
 // request (null: none); false when the device cannot meet it: an offload not agreed, offsets

@@ -3,7 +3,6 @@
 #include "arch/x86_64/mmio.h"
 #include "drivers/virtio/device_setup.h"
 #include "drivers/virtio/queue_setup.h"
-#include "drivers/virtio_net_header.h"
 #include "lib/string.h"
 #include "lib/utility.h"
 

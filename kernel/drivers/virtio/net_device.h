@@ -8,6 +8,7 @@
 
 #include "drivers/virtio/split_virtqueue.h"
 #include "drivers/virtio/transport.h"
+#include "drivers/virtio_net_header.h"
 #include "lib/error_or.h"
 #include "mm/frame_allocator.h"
 #include "net/net_device.h"
@@ -45,9 +46,8 @@ public:
     static constexpr size_t link_mtu = 1500;
     // An Ethernet header, an 802.1Q tag and an MTU of payload; longer frames are dropped.
     static constexpr size_t max_frame_length = 14 + 4 + link_mtu;
-    // With TSO either way: the longest IP packet a segment to cut may fill (IPv4's longest
-    // datagram), and the longest frame either side may hand over (net_rings.h says why).
-    static constexpr size_t max_segment_length = 65535;
+    // With TSO either way: the longest frame either side may hand over (net_rings.h says
+    // why); a segment to cut fills at most max_segment_length (virtio_net_header.h).
     static constexpr size_t max_segment_frame_length = abi::net_max_frame_length;
     // Each buffer holds a header and a whole frame, so even without mergeable buffers the
     // device never needs more than one (§5.1.6.3.1), and two fit in a page. A longer (TSO)

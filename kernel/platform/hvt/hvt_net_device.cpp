@@ -1,6 +1,5 @@
 #include "platform/hvt/hvt_net_device.h"
 
-#include "drivers/virtio_net_header.h"
 #include "lib/string.h"
 #include "lib/utility.h"
 

@@ -9,6 +9,7 @@
 // can put the monitor's own ring code behind it.
 #pragma once
 
+#include "drivers/virtio_net_header.h"
 #include "lib/error_or.h"
 #include "net/net_device.h"
 
@@ -69,8 +70,6 @@ public:
     // Received frames dropped: a span the monitor should never have written, or a coalesced
     // frame of a kind not asked for.
     uint64_t malformed_frames() const { return m_malformed_frames; }
-
-    static constexpr size_t max_segment_length = 65535;
 
 private:
     void kick();

@@ -775,7 +775,7 @@ TEST_F(VirtioNetDeviceTest, HostileSegmentationRequestsAreDropped) {
     EXPECT_TRUE(send(bad_offset, &request));
     ChecksumRequest inside_ip{20, 16, 1448};
     EXPECT_TRUE(send(tcp_frame(10000), &inside_ip));
-    EXPECT_TRUE(send(tcp_frame(14 + 4 + VirtioNetDevice::max_segment_length + 1), &request));
+    EXPECT_TRUE(send(tcp_frame(kernel::max_cut_frame_length + 1), &request));
     EXPECT_TRUE(send(tcp_frame(10000))) << "longer than the MTU without a request to cut it";
     net.flush();
     EXPECT_TRUE(device.take_chains(VirtioNetDevice::transmit_queue).empty());
