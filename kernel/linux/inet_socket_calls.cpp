@@ -38,6 +38,21 @@ ErrorOr<long> with_broken_pipe_signal(ErrorOr<long> result, unsigned flags) {
 // What an address is read for: the family rules differ between bind, connect and sending.
 enum class AddressUse { bind, connect, send };
 
+// A socket address as the program passed it, copied in whole as Linux's move_addr_to_kernel.
+struct RawAddress {
+    uint8_t bytes[net::max_socket_address_length];
+    size_t length;
+};
+
+ErrorOr<RawAddress> copy_address(uint64_t user_address, uint64_t user_length) {
+    RawAddress raw;
+    raw.length = TRY(net::checked_address_length(static_cast<int32_t>(user_length)));
+    if (raw.length && !user_address)
+        return EFAULT;
+    TRY(copy_from_user(raw.bytes, user_address, raw.length));
+    return raw;
+}
+
 // A sockaddr_in for an AF_INET socket, a sockaddr_in6 for an AF_INET6 one, as Linux reads them:
 // - bind on AF_INET takes AF_UNSPEC with INADDR_ANY (inet_bind's old-program allowance);
 // - connect on a datagram socket takes AF_UNSPEC as "forget the peer" (inet_dgram_connect);
@@ -46,13 +61,10 @@ enum class AddressUse { bind, connect, send };
 // - connect and sending on an AF_INET6 datagram socket take a sockaddr_in for its mapped
 //   address (__ip6_datagram_connect, udpv6_sendmsg), refused on an IPV6_V6ONLY socket with
 //   EAFNOSUPPORT and ENETUNREACH respectively.
-ErrorOr<net::IpEndpoint> read_address(const SocketFile& socket, uint64_t user_address,
-                                      uint64_t user_length, AddressUse use) {
-    size_t length = TRY(net::checked_address_length(static_cast<int32_t>(user_length)));
-    uint8_t bytes[net::max_socket_address_length];
-    if (length && !user_address)
-        return EFAULT;
-    TRY(copy_from_user(bytes, user_address, length));
+ErrorOr<net::IpEndpoint> parse_address(const SocketFile& socket, const RawAddress& raw,
+                                       AddressUse use) {
+    const uint8_t* bytes = raw.bytes;
+    size_t length = raw.length;
     bool datagram = socket.type() == SocketFile::Type::Datagram;
     if (datagram && use != AddressUse::bind) {
         uint16_t family = TRY(net::address_family(bytes, length));
@@ -73,6 +85,11 @@ ErrorOr<net::IpEndpoint> read_address(const SocketFile& socket, uint64_t user_ad
     else if (datagram && use == AddressUse::send)
         unspecified = net::UnspecifiedFamily::inet;
     return net::IpEndpoint(TRY(net::parse_inet_address(bytes, length, unspecified)));
+}
+
+ErrorOr<net::IpEndpoint> read_address(const SocketFile& socket, uint64_t user_address,
+                                      uint64_t user_length, AddressUse use) {
+    return parse_address(socket, TRY(copy_address(user_address, user_length)), use);
 }
 
 // The address as the socket's family writes it (an IPv4 peer of an AF_INET6 socket as
@@ -159,21 +176,14 @@ ErrorOr<long> bind(File& file, uint64_t user_address, int64_t length) {
     return as_syscall_result(socket.bind(local));
 }
 
-// connect(AF_UNSPEC) on a stream socket disconnects it (inet_stream_connect).
-ErrorOr<bool> names_no_family(uint64_t user_address, int64_t user_length) {
-    size_t length = TRY(net::checked_address_length(user_length));
-    uint16_t family = 0;
-    if (length < sizeof family)
-        return EINVAL;
-    TRY(copy_from_user(&family, user_address, sizeof family));
-    return family == net::af_unspec;
-}
-
 ErrorOr<long> connect(File& file, uint64_t user_address, int64_t length) {
     SocketFile& socket = inet(file);
-    if (socket.type() == SocketFile::Type::Stream && TRY(names_no_family(user_address, length)))
+    RawAddress raw = TRY(copy_address(user_address, length));
+    // AF_UNSPEC disconnects a stream socket (inet_stream_connect).
+    if (socket.type() == SocketFile::Type::Stream &&
+        TRY(net::address_family(raw.bytes, raw.length)) == net::af_unspec)
         return as_syscall_result(socket.disconnect());
-    auto remote = TRY(read_address(socket, user_address, length, AddressUse::connect));
+    auto remote = TRY(parse_address(socket, raw, AddressUse::connect));
     return as_syscall_result(socket.connect(remote));
 }
 
