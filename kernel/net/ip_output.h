@@ -18,8 +18,9 @@ inline constexpr uint8_t udp = 17;
 } // namespace ip_protocol
 
 // The smallest path MTU "fragmentation needed" may lower a destination to: Linux's min_pmtu
-// (512 bytes of payload and two headers). A smaller report is taken as this; TCP then sends
-// without DF, so that routers fragment rather than a forged ICMP shrink segments to a few bytes.
+// (512 bytes of payload and two headers). A smaller report is taken as this and locks the path
+// (PathMtu::locked): TCP and UDP then send there without DF, so that routers fragment rather
+// than a forged ICMP shrink segments to a few bytes.
 inline constexpr size_t ipv4_minimum_path_mtu = 552;
 
 // The transport checksum the device should complete, relative to the IP payload's first byte.
