@@ -26,6 +26,10 @@ const InterfaceConfig* configured_interface() {
 
 void finish_output() {}
 
+NetworkCounters counters() {
+    return {};
+}
+
 } // namespace net
 
 } // namespace kernel

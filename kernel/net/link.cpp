@@ -114,8 +114,10 @@ bool EthernetLink::transmit(const TransmitFragment* fragments, size_t count,
         m_device.flush();
         queued = m_device.transmit(fragments, count, checksum);
     }
-    if (!queued)
+    if (!queued) {
+        ++m_statistics.dropped_device_full;
         return false;
+    }
     ++m_statistics.frames_sent;
     m_transmitted = true;
     return true;

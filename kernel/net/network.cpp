@@ -120,6 +120,12 @@ void finish_output() {
     }
 }
 
+NetworkCounters counters() {
+    if (!the_stack)
+        return {};
+    return {the_stack->statistics(), the_stack->tcp_statistics()};
+}
+
 } // namespace kernel::net
 
 namespace kernel {

@@ -23,6 +23,8 @@ const InterfaceConfig* configured_interface();
 // VM ends with it, so wait (at most a few seconds) until TCP's peers have acknowledged it all
 // and the neighbour queues and the device have sent what they hold.
 void finish_output();
+// What the stack has counted; all zero before a stack was made, and without the component.
+NetworkCounters counters();
 } // namespace net
 
 } // namespace kernel

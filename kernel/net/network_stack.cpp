@@ -244,4 +244,8 @@ const StackStatistics& NetworkStack::statistics() const {
     return m_state->statistics;
 }
 
+const TcpStatistics& NetworkStack::tcp_statistics() const {
+    return m_state->tcp.statistics();
+}
+
 } // namespace kernel::net

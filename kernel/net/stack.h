@@ -7,33 +7,12 @@
 #include "net/environment.h"
 #include "net/net_device.h"
 #include "net/socket.h"
+#include "net/statistics.h"
 
 #include <stddef.h>
 #include <stdint.h>
 
 namespace kernel::net {
-
-struct StackStatistics {
-    uint64_t frames_received = 0;
-    uint64_t frames_sent = 0;
-    uint64_t dropped_malformed = 0;    // truncated, bad lengths, bad header fields
-    uint64_t dropped_bad_checksum = 0; // IP, ICMP, UDP (TCP counts its own)
-    uint64_t dropped_not_for_us = 0;
-    uint64_t dropped_no_memory = 0;
-    uint64_t fragments_reassembled = 0;
-    uint64_t fragments_dropped = 0; // overlapping, timed out, too many, malformed (both families)
-    uint64_t icmp_echo_replies = 0;
-    uint64_t udp_no_port = 0;
-    uint64_t udp_receive_buffer_full = 0; // datagrams dropped: the socket's queue was full
-    uint64_t arp_unresolved = 0;          // packets dropped: the next hop never answered
-    uint64_t ipv6_parameter_problems = 0; // packets refused for a header we cannot process
-    uint64_t ipv6_unresolved = 0;         // packets dropped: neighbour discovery found no one
-    uint64_t icmpv6_echo_replies = 0;
-    uint64_t icmpv6_packet_too_big = 0; // messages received (the path-MTU cache is bounded)
-    uint64_t icmpv6_rate_limited = 0;   // errors we did not send
-    uint64_t nd_invalid = 0;            // neighbour discovery messages failing RFC 4861 checks
-    uint64_t dad_conflicts = 0;         // addresses given up: another node has them
-};
 
 class NetworkStack {
 public:
@@ -65,6 +44,7 @@ public:
     UdpSocket* create_udp_socket(bool ipv6 = false);
 
     const StackStatistics& statistics() const;
+    const TcpStatistics& tcp_statistics() const;
 
 private:
     struct State;

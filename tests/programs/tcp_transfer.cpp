@@ -5,6 +5,9 @@
 //   tcp_transfer listen PORT receive [--count N]
 //   tcp_transfer connect HOST PORT send BYTES
 //   tcp_transfer connect HOST PORT receive
+// With --counters last, each connection's line is followed by the kernel's TCP loss-recovery
+// counters since boot, as /proc/net/snmp and /proc/net/netstat name them:
+//   counters RetransSegs=N TCPSackRecovery=N ... (a counter the kernel does not show: -)
 // The sender sends BYTES of a known pattern (64-bit word k is k * G + C, little-endian: a
 // bijection, so no two words of a stream are equal and a misplaced block shows),
 // half-closes, and waits (up to 60 s) for the receiver to close, so nothing is in flight when it
@@ -124,8 +127,9 @@ private:
 }
 
 [[noreturn]] void usage() {
-    std::fprintf(stderr, "usage: tcp_transfer listen PORT send BYTES|receive [--count N]\n"
-                         "       tcp_transfer connect HOST PORT send BYTES|receive\n");
+    std::fprintf(stderr, "usage: tcp_transfer listen PORT send BYTES|receive [--count N] "
+                         "[--counters]\n"
+                         "       tcp_transfer connect HOST PORT send BYTES|receive [--counters]\n");
     std::exit(2);
 }
 
@@ -242,6 +246,46 @@ bool receive_stream(int fd) {
     return !check.differs();
 }
 
+// The value named `name` in a /proc/net/snmp-style file: groups of a line of names and a line
+// of values, both starting "Group:".
+std::string counter(const char* path, const std::string& group, const std::string& name) {
+    std::FILE* file = std::fopen(path, "r");
+    if (!file)
+        return "-";
+    std::vector<std::string> lines;
+    char line[4096];
+    while (std::fgets(line, sizeof line, file))
+        lines.emplace_back(line);
+    std::fclose(file);
+    auto words = [](const std::string& text) {
+        std::vector<std::string> split;
+        for (std::size_t at = 0; (at = text.find_first_not_of(" \n", at)) != std::string::npos;) {
+            std::size_t end = text.find_first_of(" \n", at);
+            split.push_back(text.substr(at, end - at));
+            at = end;
+        }
+        return split;
+    };
+    for (std::size_t i = 0; i + 1 < lines.size(); i += 2) {
+        auto names = words(lines[i]), values = words(lines[i + 1]);
+        if (names.empty() || names[0] != group + ":")
+            continue;
+        for (std::size_t k = 1; k < names.size() && k < values.size(); ++k)
+            if (names[k] == name)
+                return values[k];
+    }
+    return "-";
+}
+
+void report_counters() {
+    std::printf("counters RetransSegs=%s", counter("/proc/net/snmp", "Tcp", "RetransSegs").c_str());
+    for (const char* name : {"TCPSackRecovery", "TCPRenoRecovery", "TCPTimeouts", "TCPLossProbes",
+                             "TCPLossProbeRecovery", "TCPDSACKRecv"})
+        std::printf(" %s=%s", name, counter("/proc/net/netstat", "TcpExt", name).c_str());
+    std::printf("\n");
+    std::fflush(stdout);
+}
+
 // The wildcard addresses of both families with `port`, for bind or to fill in for connect.
 std::pair<sockaddr_in, sockaddr_in6> wildcards(std::uint64_t port) {
     sockaddr_in address4{};
@@ -315,8 +359,11 @@ int listen_on(std::uint64_t port) {
 int main(int argc, char** argv) {
     std::vector<std::string_view> args(argv + 1, argv + argc);
     std::uint64_t count = 1;
+    bool counters = !args.empty() && args.back() == "--counters";
+    if (counters)
+        args.pop_back();
     if (args.size() >= 2 && args[args.size() - 2] == "--count") {
-        if (!parse_number(argv[argc - 1], count))
+        if (!parse_number(argv[args.size()], count))
             usage();
         args.resize(args.size() - 2);
     }
@@ -339,6 +386,8 @@ int main(int argc, char** argv) {
     auto serve = [&](int fd) {
         bool ok = sending ? send_stream(fd, bytes) : receive_stream(fd);
         close(fd);
+        if (counters)
+            report_counters();
         return ok;
     };
     if (connecting)

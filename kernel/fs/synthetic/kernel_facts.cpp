@@ -11,6 +11,7 @@
 #include "loader/manifest.h"
 #include "mm/address_space.h"
 #include "mm/frame_allocator.h"
+#include "net/network.h"
 #include "sched/scheduler.h"
 #include "time/clock.h"
 
@@ -182,6 +183,7 @@ public:
     uint64_t boot_time_seconds() const override {
         return (clock::realtime_ns() - clock::monotonic_ns()) / clock::ns_per_second;
     }
+    net::NetworkCounters network_counters() const override { return net::counters(); }
 
 private:
     const Manifest& m_manifest;

@@ -31,6 +31,10 @@ void generate_loadavg(const SystemFacts& facts, TextBuffer& text);
 void generate_version(const SystemFacts& facts, TextBuffer& text);
 void generate_filesystems(const SystemFacts& facts, TextBuffer& text);
 
+// The network stack's counters: net/ipv4/proc.c.
+void generate_net_snmp(const SystemFacts& facts, TextBuffer& text);
+void generate_net_netstat(const SystemFacts& facts, TextBuffer& text);
+
 // /proc/sys and /sys: one value and a newline each.
 void generate_hostname(const SystemFacts& facts, TextBuffer& text);
 void generate_osrelease(const SystemFacts& facts, TextBuffer& text);

@@ -45,6 +45,13 @@ bool build_process(Directory& process) {
            add_files(process, files, sizeof files / sizeof files[0], EINVAL, Errno(0));
 }
 
+bool build_net(Directory& proc) {
+    Directory* net = proc.add_directory("net");
+    static const FileEntry files[] = {{"snmp", generate_net_snmp, 0444},
+                                      {"netstat", generate_net_netstat, 0444}};
+    return net && add_files(*net, files, sizeof files / sizeof files[0], EIO, Errno(0));
+}
+
 bool build_sys(Directory& proc) {
     Directory* sys = proc.add_directory("sys");
     if (!sys)
@@ -96,7 +103,7 @@ RefPtr<SyntheticFileSystem> make_proc_file_system(const SystemFacts& facts, File
                  root.add(make_ref<Symlink>(*file_system, "self", generate_pid)) &&
                  root.add(make_ref<Symlink>(*file_system, "mounts", "self/mounts")) &&
                  add_files(root, files, sizeof files / sizeof files[0], EIO, Errno(0)) &&
-                 build_sys(root);
+                 build_net(root) && build_sys(root);
     return built ? file_system : nullptr;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "lib/error_or.h"
+#include "net/statistics.h"
 #include "sched/cpu_time.h"
 
 #include <stddef.h>
@@ -106,6 +107,7 @@ public:
     // The CPU time the program used: its threads', those that exited included.
     virtual CpuTimes cpu_time() const = 0;
     virtual uint64_t boot_time_seconds() const = 0; // since the epoch: /proc/stat's btime
+    virtual net::NetworkCounters network_counters() const = 0;
 
 protected:
     ~SystemFacts() = default;

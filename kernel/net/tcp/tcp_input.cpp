@@ -204,6 +204,7 @@ void TcpConnection::handle_duplicate_ack() {
     uint32_t in_flight = m_snd_max - m_snd_una;
     if (m_recovery.on_duplicate_ack(m_congestion, in_flight, m_snd_max, m_snd_una,
                                     m_table.now_ns())) {
+        ++m_table.statistics().reno_recoveries;
         m_rtt_timing = false;
         retransmit_first();
         start_retransmit_timer();

@@ -7,46 +7,12 @@
 #include "net/ip6_output.h"
 #include "net/ip_output.h"
 #include "net/socket.h"
+#include "net/statistics.h"
 
 #include <stddef.h>
 #include <stdint.h>
 
 namespace kernel::net {
-
-struct TcpStatistics {
-    uint64_t segments_received = 0;
-    uint64_t segments_sent = 0;
-    uint64_t retransmitted = 0;
-    uint64_t dropped_bad_checksum = 0;
-    uint64_t dropped_malformed = 0;
-    uint64_t dropped_out_of_window = 0;
-    uint64_t resets_sent = 0;
-    uint64_t resets_received = 0;
-    uint64_t syn_dropped_backlog_full = 0;
-    uint64_t syn_cookies_sent = 0;    // SYN-ACKs answering a SYN the full SYN queue had no room for
-    uint64_t syn_cookies_valid = 0;   // ACKs whose cookie opened a connection
-    uint64_t syn_cookies_invalid = 0; // ACKs to a listener whose cookie was forged or stale
-    uint64_t connections_opened = 0;  // reached ESTABLISHED
-    uint64_t fastopen_accepted = 0;   // SYNs whose data a valid Fast Open cookie let in
-    uint64_t fastopen_cookies_invalid = 0; // SYNs with a Fast Open cookie not ours
-    uint64_t fastopen_queue_full = 0;      // valid cookies whose data waited: TCP_FASTOPEN's limit
-    uint64_t segments_offloaded = 0;       // sent for the device to cut (TSO)
-    // ICMP errors quoting a sequence outside SND.UNA..SND.MAX, forged or stale (RFC 5927 4.1).
-    uint64_t icmp_out_of_window = 0;
-    uint64_t path_mtu_reductions = 0;  // "fragmentation needed" that lowered a connection's MSS
-    uint64_t path_mtu_black_holes = 0; // timeouts that lowered it (RFC 4821 black holes)
-    uint64_t path_mtu_probes = 0;      // segments sent to find a larger size (RFC 4821)
-    uint64_t path_mtu_probes_failed = 0;
-    uint64_t retransmission_timeouts = 0; // of data, after the handshake
-    // Loss recovery with SACK.
-    uint64_t sack_blocks_ignored = 0; // malformed or outside the data in flight
-    uint64_t dsacks_received = 0;     // RFC 2883 duplicate reports
-    uint64_t sack_renegings = 0;      // the peer dropped data it had SACKed (RFC 2018 8)
-    uint64_t rack_losses = 0;         // segments RACK deemed lost
-    uint64_t tail_loss_probes = 0;
-    uint64_t tail_loss_recoveries = 0; // a probe repaired a loss (RFC 8985 7.4.2)
-    uint64_t spurious_undos = 0;       // a retransmission found needless, its reduction undone
-};
 
 class TcpLayer {
 public:

@@ -77,6 +77,7 @@ void TcpConnection::enter_recovery() {
     uint32_t flight = m_snd_max - m_snd_una;
     uint32_t threshold = m_congestion.on_congestion_event(flight, m_table.now_ns());
     m_prr.start(flight, threshold);
+    ++m_table.statistics().sack_recoveries;
     m_recovery_state = RecoveryState::recovery;
     m_recovery_point = m_snd_max;
     m_probe_at = 0;

@@ -72,10 +72,18 @@ transfer() { # label port guest-args host-args
     [[ ${receiver##*checksum } == "${sender##*checksum } "* ]] ||
         fail "$label: checksums differ: sender '$sender', receiver '$receiver'"
     note "$label: $receiver"
+    if [[ -n $loss && $label == "guest -> host" ]]; then
+        # The guest's own account of its sending through the loss (/proc/net/snmp, netstat).
+        local counters_line
+        counters_line=$(grep '^counters ' "$WORK/server.out") || fail "$label: the guest printed no counters"
+        note "$label: guest's TCP $counters_line"
+        [[ $counters_line =~ RetransSegs=[1-9] && $counters_line =~ TCPSackRecovery=[1-9] ]] ||
+            fail "$label: the guest's counters show no retransmission or no SACK recovery: $counters_line"
+    fi
 }
 
 transfer "host -> guest" 5001 "receive" "send $size"
-transfer "guest -> host" 5002 "send $size" "receive"
+transfer "guest -> host" 5002 "send $size --counters" "receive"
 what="$size bytes each way${ipv6:+ over IPv6}, checksums match"
 # Fails unless lossy_link's COUNTER ("dropped", "too big"...) is above zero in each direction.
 expect_each_direction() { # counter failure-message

@@ -64,8 +64,9 @@ TEST(KernelComponents, SymbolsGoWithTheDebugComponent) {
         EXPECT_EQ(elf.has_symbol_table(), debug && hvt) << component_list(components);
         EXPECT_EQ(elf.section_contents(".eh_frame").has_value(), debug && hvt);
         EXPECT_EQ(!kernel.symbols.empty(), debug && !hvt) << component_list(components);
-        if (!kernel.symbols.empty())
+        if (!kernel.symbols.empty()) {
             EXPECT_GT(ElfFile(kernel.symbols, "symbols").code_symbols().size(), 1000u);
+        }
     }
 }
 

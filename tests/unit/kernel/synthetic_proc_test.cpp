@@ -3,6 +3,8 @@
 #include "fs/synthetic/descriptor_directory.h"
 #include "linux/machine_identity.h"
 
+#include <sstream>
+
 namespace {
 
 using namespace synthetic_test;
@@ -37,7 +39,7 @@ TEST_F(ProcFileSystem, RootListsTheProcessAndTheMachinesFiles) {
     uint64_t cookie = 0;
     ASSERT_OK(proc->root()->read_directory(cookie, listing));
     for (const char* name : {".", "..", "1", "self", "cpuinfo", "meminfo", "stat", "uptime",
-                             "loadavg", "version", "filesystems", "mounts", "sys"})
+                             "loadavg", "version", "filesystems", "mounts", "net", "sys"})
         EXPECT_NE(std::find(listing.names.begin(), listing.names.end(), name), listing.names.end())
             << name;
     Listing again;
@@ -267,6 +269,72 @@ TEST_F(ProcFileSystem, MachineFiles) {
     EXPECT_EQ(text("version"), "Linux version 6.1.0-ingot (ingot@ingot) (Ingot) #1 Ingot "
                                "unikernel\n");
     EXPECT_NE(text("filesystems").find("nodev\tproc\n"), std::string::npos);
+}
+
+// Each group is a line of names and a line of as many values under the same "Group:" label,
+// which is all nstat and netstat -s rely on; returns the groups' labels in order.
+std::vector<std::string> counter_groups(const std::string& text) {
+    std::istringstream lines(text);
+    std::vector<std::string> labels;
+    std::string names, values;
+    while (std::getline(lines, names)) {
+        EXPECT_TRUE(std::getline(lines, values)) << "names without values: " << names;
+        std::istringstream name_words(names), value_words(values);
+        std::string label, value_label, word;
+        name_words >> label;
+        value_words >> value_label;
+        EXPECT_EQ(label, value_label);
+        EXPECT_EQ(label.back(), ':');
+        size_t name_count = 0, value_count = 0;
+        while (name_words >> word)
+            ++name_count;
+        while (value_words >> word) {
+            EXPECT_NO_THROW(std::stoll(word)) << word;
+            ++value_count;
+        }
+        EXPECT_GT(name_count, 0u) << label;
+        EXPECT_EQ(name_count, value_count) << label;
+        labels.push_back(label);
+    }
+    return labels;
+}
+
+TEST_F(ProcFileSystem, NetworkCountersInLinuxsLayout) {
+    facts.network.tcp.segments_received = 1000;
+    facts.network.tcp.segments_sent = 900;
+    facts.network.tcp.retransmitted = 12;
+    facts.network.tcp.dropped_bad_checksum = 2;
+    facts.network.tcp.dropped_malformed = 3;
+    facts.network.tcp.resets_sent = 4;
+    facts.network.tcp.sack_recoveries = 5;
+    facts.network.tcp.tail_loss_probes = 6;
+    facts.network.tcp.rack_losses = 7;
+    facts.network.stack.udp_no_port = 8;
+    std::string snmp = text("net/snmp");
+    EXPECT_EQ(counter_groups(snmp), (std::vector<std::string>{"Ip:", "Icmp:", "Tcp:", "Udp:"}));
+    EXPECT_NE(snmp.find("Ip: Forwarding DefaultTTL\nIp: 2 64\n"), std::string::npos) << snmp;
+    EXPECT_NE(snmp.find("Tcp: RtoAlgorithm RtoMin RtoMax MaxConn InSegs OutSegs RetransSegs "
+                        "InErrs OutRsts InCsumErrors\nTcp: 1 200 60000 -1 1000 900 12 5 4 2\n"),
+              std::string::npos)
+        << snmp;
+    EXPECT_NE(snmp.find("Udp: NoPorts RcvbufErrors\nUdp: 8 0\n"), std::string::npos) << snmp;
+    std::string netstat = text("net/netstat");
+    EXPECT_EQ(counter_groups(netstat), (std::vector<std::string>{"TcpExt:", "IngotExt:"}));
+    auto value_of = [&](const std::string& group, const std::string& name) {
+        size_t names = netstat.find(group + ": ");
+        size_t values = netstat.find(group + ": ", netstat.find('\n', names));
+        std::istringstream name_words(netstat.substr(names, netstat.find('\n', names) - names));
+        std::istringstream value_words(netstat.substr(values));
+        std::string word, value;
+        while (name_words >> word && value_words >> value)
+            if (word == name)
+                return value;
+        return std::string("missing");
+    };
+    EXPECT_EQ(value_of("TcpExt", "TCPSackRecovery"), "5");
+    EXPECT_EQ(value_of("TcpExt", "TCPLossProbes"), "6");
+    EXPECT_EQ(value_of("TcpExt", "TCPTimeouts"), "0");
+    EXPECT_EQ(value_of("IngotExt", "TcpRackLosses"), "7");
 }
 
 TEST_F(ProcFileSystem, SysValues) {

@@ -81,6 +81,7 @@ public:
     uint64_t uptime_ns() const override { return uptime; }
     kernel::CpuTimes cpu_time() const override { return used; }
     uint64_t boot_time_seconds() const override { return 1'700'000'000; }
+    kernel::net::NetworkCounters network_counters() const override { return network; }
 
     std::vector<std::string> argument_values{"/usr/bin/app", "--flag", "x y"};
     std::vector<std::string> environment_values{"PATH=/bin", "HOME=/"};
@@ -99,6 +100,7 @@ public:
         {"sysfs", "/sys", "sysfs", true, 3},
     };
     uint64_t uptime = 12'345'000'000; // 12.345 s
+    kernel::net::NetworkCounters network{};
     kernel::CpuTimes used{10'000'000'000,
                           2'005'000'000}; // 10 s in the program, 2.005 s in the kernel
 

@@ -131,6 +131,8 @@ TEST_F(TcpTransfer, FastRetransmitOnThreeDuplicateAcksThenNewRenoRecovery) {
     EXPECT_EQ(retransmitted.header().sequence, base + 1000);
     EXPECT_EQ(retransmitted.payload(), pattern(12000).substr(1000, 1000));
     EXPECT_EQ(layer.statistics().retransmitted, 1u);
+    EXPECT_EQ(layer.statistics().reno_recoveries, 1u);
+    EXPECT_EQ(layer.statistics().sack_recoveries, 0u);
     // A partial acknowledgment keeps recovery going: the next hole goes at once.
     ack_from_peer(base + 5000);
     Sent next_hole = take();
@@ -194,6 +196,7 @@ TEST_F(TcpRecovery, ThreeSackedSegmentsMakeTheLossCertain) {
     sack_ack(base, {seg(1, 4)});
     EXPECT_EQ(take_sequences(), std::vector<uint32_t>{0}); // DupThresh SACKed: no window
     EXPECT_EQ(layer.statistics().rack_losses, 1u);
+    EXPECT_EQ(layer.statistics().sack_recoveries, 1u);
     ack_from_peer(base + 10000);
     EXPECT_EQ(layer.next_deadline_ns(), 0u);
     socket->close();

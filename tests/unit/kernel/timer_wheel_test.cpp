@@ -160,8 +160,9 @@ TEST(TimerWheel, AgreesWithAReferenceOverManyEntries) {
         uint64_t earliest = UINT64_MAX;
         for (auto& [id, at] : reference)
             earliest = std::min(earliest, at);
-        if (!reference.empty())
+        if (!reference.empty()) {
             ASSERT_LE(wheel.next_deadline(), earliest);
+        }
         now += random() % 4 == 0 ? random() % (uint64_t(1) << 45) : random() % (100 * tick);
         std::vector<int> expected;
         for (auto it = reference.begin(); it != reference.end();) {

@@ -244,6 +244,7 @@ TEST_F(NetIpv4, AFullDeviceQueueIsFlushedAndRetried) {
     size_t flushes = device.flushes;
     EXPECT_ERRNO(socket->send_to("x", 1, &to), EAGAIN);
     EXPECT_GT(device.flushes, flushes);
+    EXPECT_EQ(stack->statistics().dropped_device_full, 1u);
     device.transmit_full = false;
     ASSERT_FALSE(socket->send_to("x", 1, &to).is_error());
     socket->close();
