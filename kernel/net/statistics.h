@@ -38,6 +38,8 @@ struct TcpStatistics {
     uint64_t dropped_out_of_window = 0;
     uint64_t resets_sent = 0;
     uint64_t resets_received = 0;
+    uint64_t challenge_acks_sent = 0;    // RFC 5961: to a reset or SYN that may be blind
+    uint64_t challenge_acks_skipped = 0; // over the rate limit: a reset or SYN storm's share
     uint64_t syn_dropped_backlog_full = 0;
     uint64_t syn_cookies_sent = 0;    // SYN-ACKs answering a SYN the full SYN queue had no room for
     uint64_t syn_cookies_valid = 0;   // ACKs whose cookie opened a connection

@@ -86,6 +86,8 @@ void generate_net_netstat(const SystemFacts& facts, TextBuffer& text) {
         {"TCPFastOpenPassiveFail", value(tcp.fastopen_cookies_invalid)},
         {"TCPFastOpenListenOverflow", value(tcp.fastopen_queue_full)},
         {"TCPMTUPFail", value(tcp.path_mtu_probes_failed)},
+        {"TCPChallengeACK", value(tcp.challenge_acks_sent)},
+        {"TCPACKSkippedChallenge", value(tcp.challenge_acks_skipped)},
     };
     append_group(text, "TcpExt", tcp_ext);
     const Counter ingot[] = {

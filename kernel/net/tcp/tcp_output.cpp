@@ -179,8 +179,13 @@ void TcpConnection::send_ack() {
 }
 
 void TcpConnection::send_challenge_ack() {
-    if (m_table.allow_challenge_ack())
-        send_ack();
+    TcpStatistics& statistics = m_table.statistics();
+    if (!m_table.allow_challenge_ack()) {
+        ++statistics.challenge_acks_skipped;
+        return;
+    }
+    ++statistics.challenge_acks_sent;
+    send_ack();
 }
 
 void TcpConnection::send_reset() {

@@ -195,6 +195,8 @@ TEST_F(TcpClose, ChallengeAcksAreRateLimited) {
     for (uint32_t index = 0; index < 300; ++index)
         deliver(tcp_flag::rst, peer_next + 1 + index, 0);
     EXPECT_EQ(ip.sent.size(), 100u);
+    EXPECT_EQ(layer.statistics().challenge_acks_sent, 100u);
+    EXPECT_EQ(layer.statistics().challenge_acks_skipped, 200u);
     ip.sent.clear();
     advance(1 * seconds);
     deliver(tcp_flag::rst, peer_next + 1, 0);
