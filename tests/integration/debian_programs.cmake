@@ -29,6 +29,8 @@ debian_skip_unless(/usr/bin/sqlite3 sqlite_skip)
 
 # busybox-static (a static program) lists, reads, hashes, searches and archives a tree.
 debian_skip_unless(/bin/busybox busybox_skip)
+# iproute2's nstat reads the network stack's counters from /proc/net/snmp and netstat by name.
+debian_skip_unless(/usr/bin/nstat nstat_skip)
 
 foreach(platform IN LISTS INGOT_TEST_PLATFORMS)
   if(platform STREQUAL "hvt")
@@ -51,6 +53,12 @@ foreach(platform IN LISTS INGOT_TEST_PLATFORMS)
     CHECKS ${DEBIAN_CLEAN} --stdout-regex "^6\\|3$" --stdout-lines 1
     COMMAND ${INGOT} run --platform ${platform} /usr/bin/sqlite3 -- /tmp/t.db
             "create table t(a); insert into t values (1),(2),(3); select sum(a), count(*) from t;")
+  ingot_case(${platform}.nstat_counters ${guest} ${nstat_skip}
+    CHECKS ${DEBIAN_CLEAN} --stdout-lines 4 --stdout-regex "^#kernel$"
+           --stdout-regex "^TcpRetransSegs +0 +0\\.0$" --stdout-regex "^TcpExtTCPSackRecovery +0 +0\\.0$"
+           --stdout-regex "^IngotExtTcpRackLosses +0 +0\\.0$"
+    COMMAND ${INGOT} run --platform ${platform} /usr/bin/nstat --
+            -az TcpRetransSegs TcpExtTCPSackRecovery IngotExtTcpRackLosses)
   math(EXPR busybox_timeout "60 * ${slow}")
   ingot_case(${platform}.busybox_applets ${guest} ${busybox_skip} TIMEOUT ${busybox_timeout}
     CHECKS ${DEBIAN_CLEAN} --stdout-file ${EXPECTED}/busybox_applets.txt
