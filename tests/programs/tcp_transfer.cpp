@@ -26,9 +26,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <linux/sockios.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <sys/ioctl.h>
@@ -249,21 +251,15 @@ bool receive_stream(int fd) {
 // The value named `name` in a /proc/net/snmp-style file: groups of a line of names and a line
 // of values, both starting "Group:".
 std::string counter(const char* path, const std::string& group, const std::string& name) {
-    std::FILE* file = std::fopen(path, "r");
-    if (!file)
-        return "-";
+    std::ifstream file(path);
     std::vector<std::string> lines;
-    char line[4096];
-    while (std::fgets(line, sizeof line, file))
-        lines.emplace_back(line);
-    std::fclose(file);
+    for (std::string line; std::getline(file, line);) // Linux's TcpExt names run past 3 KiB
+        lines.push_back(line);
     auto words = [](const std::string& text) {
+        std::istringstream stream(text);
         std::vector<std::string> split;
-        for (std::size_t at = 0; (at = text.find_first_not_of(" \n", at)) != std::string::npos;) {
-            std::size_t end = text.find_first_of(" \n", at);
-            split.push_back(text.substr(at, end - at));
-            at = end;
-        }
+        for (std::string word; stream >> word;)
+            split.push_back(word);
         return split;
     };
     for (std::size_t i = 0; i + 1 < lines.size(); i += 2) {
