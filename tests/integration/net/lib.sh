@@ -226,6 +226,10 @@ topology_lossy() { # loss-percent reorder-percent seed [more lossy_link options]
     GUEST_TAP=tapg
     [[ $MODE == native ]] && GUEST_TAP=veth0
     ip link add br0 type bridge || fail "cannot create a bridge"
+    # The bridge is an interface of this namespace too: by default Linux would answer the
+    # guest's ARP for the host's address there as well (arp_ignore 0), and a guest that took
+    # that answer would reach the host around lossy_link, losing nothing.
+    sysctl -qw net.ipv4.conf.br0.arp_ignore=1 || fail "cannot keep the bridge from answering ARP"
     ip link set br0 up
     make_guest_port
     ip link set "$GUEST_TAP" master br0
