@@ -2,7 +2,8 @@
 # TCP through loss: the same transfer each way through tests/tools/lossy_link (5% loss, 5%
 # reordering, fixed seed) for native Linux processes, Ingot on hvt and Ingot under QEMU, all in
 # one run, by the integration test's own script (tests/integration/net/transfer.sh); then Ingot's
-# figures against native's. Target: at least native each way. With BLACK_HOLE=MTU the link
+# figures against native's, and the sending guest's own count of its retransmissions, recoveries
+# and timeouts. Target: at least native each way. With BLACK_HOLE=MTU the link
 # loses nothing but drops every packet over MTU bytes without ICMP, which each sender must find
 # by itself (RFC 4821; the host's Linux with tcp_mtu_probing=1, as transfer.sh sets it).
 # Usage: bench/net_lossy.sh [build-dir]   (default: the repository's build/; build it first)
@@ -58,6 +59,14 @@ for mode in "${modes[@]}"; do
         printf '   %-8s %15s %17s\n' "$mode" "${to_guest[$mode]}" "${from_guest[$mode]}"
     fi
 done
+# Through loss (not a black hole) transfer.sh also shows the sending guest's counters.
+counters=""
+for mode in "${modes[@]}"; do
+    [[ -z ${why_not[$mode]:-} ]] || continue
+    line=$(sed -n "s/.*guest's TCP counters //p" "$work/$mode-0")
+    [[ -n $line ]] && counters+=$(printf '   %-8s %s' "$mode" "$line")$'\n'
+done
+[[ -n $counters ]] && printf "the sending guest's own TCP counters (/proc/net), first run\n%s" "$counters"
 echo "ratios against native (target: at least 1x each way)"
 for mode in hvt qemu; do
     printf '   ingot %-5s to guest %7s   from guest %7s\n' "$mode" \
