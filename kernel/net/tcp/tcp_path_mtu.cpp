@@ -14,18 +14,17 @@ size_t TcpConnection::packet_overhead() const {
 }
 
 void TcpConnection::lower_path_mtu(size_t next_hop_mtu) {
-    // Believed (the quoted sequence was ours): the IP layer keeps it for new connections and
-    // datagrams there too, and locks a report below its floor, which output() then sends to
-    // without DF.
-    if (m_remote.address.is_v4())
+    if (m_remote.address.is_v4()) {
+        // Believed (the quoted sequence was ours): the IP layer keeps it for new connections
+        // and datagrams there too, and locks a report below its floor, which output() then
+        // sends to without DF.
         m_table.learn_path_mtu(m_remote.address.v4(), next_hop_mtu);
-    if (!m_remote.address.is_v4()) {
-        // Every IPv6 link carries 1280 bytes; a smaller report is forged (RFC 8201 4).
-        next_hop_mtu = max(next_hop_mtu, ipv6_minimum_mtu);
-    } else if (next_hop_mtu < ipv4_minimum_path_mtu) {
         // A report below the floor (or none, from a router older than RFC 1191) is taken as
         // the floor: such a path fragments what is larger.
-        next_hop_mtu = ipv4_minimum_path_mtu;
+        next_hop_mtu = max(next_hop_mtu, ipv4_minimum_path_mtu);
+    } else {
+        // Every IPv6 link carries 1280 bytes; a smaller report is forged (RFC 8201 4).
+        next_hop_mtu = max(next_hop_mtu, ipv6_minimum_mtu);
     }
     if (!m_path_mtu || next_hop_mtu < m_path_mtu)
         m_path_mtu = next_hop_mtu;
