@@ -1,14 +1,18 @@
 // What a kernel built without the network component (abi::component_net) has in its place:
-// no stack, no inet sockets (socket() answers ENOSYS through components/missing_component.h),
-// and a network device, should the VM have one, left unused.
+// no stack, no sockets of any family (socket() and socketpair() answer ENOSYS through
+// components/missing_component.h), and a network device, should the VM have one, left unused.
 #include "lib/log.h"
-#include "linux/inet_socket_calls.h"
+#include "linux/socket_calls.h"
 #include "net/network.h"
 #include "platform/platform.h"
 
 namespace kernel {
 
-const InetSocketCalls* inet_socket_calls() {
+const SocketCalls* inet_socket_calls() {
+    return nullptr;
+}
+
+const SocketCalls* unix_socket_calls() {
     return nullptr;
 }
 

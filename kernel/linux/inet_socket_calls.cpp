@@ -1,6 +1,6 @@
 // The socket calls of AF_INET and AF_INET6 sockets, on the network stack's TCP and UDP sockets
 // (fs/socket_file.h): part of the network component.
-#include "linux/inet_socket_calls.h"
+#include "linux/socket_calls.h"
 
 #include "fs/fd_table.h"
 #include "fs/socket_file.h"
@@ -156,7 +156,8 @@ ErrorOr<void> read_message_vectors(const LinuxMsghdr& message, Access access, Io
     return read_io_vectors(message.iov, message.iov_length, access, vectors);
 }
 
-ErrorOr<long> socket(bool ipv6, int type, int flags, int protocol) {
+ErrorOr<long> socket(int family, int type, int flags, int protocol) {
+    bool ipv6 = family == net::af_inet6;
     if (type != sock_stream && type != sock_dgram)
         return ESOCKTNOSUPPORT;
     if (protocol != 0 && protocol != (type == sock_stream ? ipproto_tcp : ipproto_udp))
@@ -331,6 +332,11 @@ ErrorOr<long> transfer_vectors(File& file, const IoVectors& vectors, bool writin
     return static_cast<long>(receipt.copied);
 }
 
+// Only AF_UNIX has pairs: Linux's inet sockets answer EOPNOTSUPP.
+ErrorOr<long> socketpair(int, int, int, uint64_t) {
+    return ENOTSUP;
+}
+
 bool is_stream(const File& file) {
     return static_cast<const SocketFile&>(file).type() == SocketFile::Type::Stream;
 }
@@ -339,8 +345,9 @@ ErrorOr<size_t> send_stream(File& file, const void* data, size_t length) {
     return inet(file).send(data, length, 0, nullptr);
 }
 
-constexpr InetSocketCalls calls{
+constexpr SocketCalls calls{
     .socket = socket,
+    .socketpair = socketpair,
     .bind = bind,
     .connect = connect,
     .listen = listen,
@@ -360,7 +367,7 @@ constexpr InetSocketCalls calls{
 
 } // namespace
 
-const InetSocketCalls* inet_socket_calls() {
+const SocketCalls* inet_socket_calls() {
     return &calls;
 }
 

@@ -4,11 +4,10 @@
 #include "fs/io_vectors.h"
 #include "fs/pipe.h"
 #include "lib/utility.h"
-#include "linux/inet_socket_calls.h"
 #include "linux/lock_syscalls.h"
 #include "linux/signals.h"
+#include "linux/socket_calls.h"
 #include "linux/syscall_table.h"
-#include "linux/unix_socket_calls.h"
 #include "mm/user_memory.h"
 #include "sched/scheduler.h"
 
@@ -38,11 +37,8 @@ ErrorOr<long> transfer_vector(int fd, UserPointer user_vectors, uint64_t count) 
     IoVectors vectors;
     TRY(read_io_vectors(user_vectors.address, count, Writing ? Access::Read : Access::Write,
                         vectors));
-    if (file->kind() == FileKind::Socket)
-        return inet_socket_calls()->transfer_vectors(*file, vectors, Writing);
-    if (file->kind() == FileKind::UnixSocket)
-        return unix_socket_calls::transfer_vectors(static_cast<UnixSocketFile&>(*file), vectors,
-                                                   Writing);
+    if (const SocketCalls* calls = socket_calls(*file))
+        return calls->transfer_vectors(*file, vectors, Writing);
     size_t total = 0;
     for (size_t i = 0; i < vectors.count; ++i) {
         const IoVector& vector = vectors.vectors[i];
@@ -98,8 +94,7 @@ ErrorOr<long> sys_write(int fd, UserPointer buffer, size_t count) {
     // An AF_UNIX socket writes as send(2) does: SIGPIPE for a stream only, not a seqpacket
     // socket (Linux's unix_dgram_sendmsg answers EPIPE alone).
     if (file->kind() == FileKind::UnixSocket)
-        return unix_socket_calls::sendto(static_cast<UnixSocketFile&>(*file), buffer.address,
-                                         length, 0, 0, 0);
+        return unix_socket_calls()->sendto(*file, buffer.address, length, 0, 0, 0);
     return with_broken_pipe_signal(as_syscall_result(file->write(buffer.address, length)));
 }
 

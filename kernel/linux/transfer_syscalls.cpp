@@ -4,7 +4,7 @@
 #include "fs/fd_table.h"
 #include "fs/inode_file.h"
 #include "fs/transfer_limits.h"
-#include "linux/inet_socket_calls.h"
+#include "linux/socket_calls.h"
 #include "linux/syscall_table.h"
 #include "mm/user_memory.h"
 
@@ -86,7 +86,7 @@ ErrorOr<size_t> send_to_socket(InodeFile& source, uint64_t from, File& destinati
             return done ? ErrorOr<size_t>(done) : got.error();
         if (got.value() == 0)
             break;
-        auto sent = inet_socket_calls()->send_stream(destination, bounce.bytes, got.value());
+        auto sent = socket_calls(destination)->send_stream(destination, bounce.bytes, got.value());
         if (sent.is_error())
             return done ? ErrorOr<size_t>(done) : sent.error();
         done += sent.value();
@@ -144,7 +144,7 @@ ErrorOr<long> sys_sendfile(int out_fd, int in_fd, UserPointer offset, size_t cou
             return EINVAL;
         copied = TRY(copy_range(*source, from, *destination, destination->position(), length));
         destination->set_position(destination->position() + copied);
-    } else if (output->kind() == FileKind::Socket && inet_socket_calls()->is_stream(*output)) {
+    } else if (socket_calls(*output) && socket_calls(*output)->is_stream(*output)) {
         copied = TRY(send_to_socket(*source, from, *output, length));
     } else {
         copied = TRY(send_to_stream(*source, from, *output, length));

@@ -1,4 +1,8 @@
-#include "linux/unix_socket_calls.h"
+// The socket calls of AF_UNIX sockets (man 7 unix) on net/unix's sockets: part of the network
+// component. Control messages carry SCM_RIGHTS and SCM_CREDENTIALS.
+#include "linux/socket_calls.h"
+
+#include "fs/unix_socket_file.h"
 #include "linux/message_header.h"
 
 #include "fs/fd_table.h"
@@ -11,7 +15,7 @@
 #include "net/socket_address.h"
 #include "sched/scheduler.h"
 
-namespace kernel::unix_socket_calls {
+namespace kernel {
 
 using net::unix_domain::Buffers;
 using net::unix_domain::Credentials;
@@ -21,6 +25,10 @@ using net::unix_domain::Receipt;
 namespace {
 
 using Type = UnixSocketFile::Type;
+
+UnixSocketFile& as_unix(File& file) {
+    return static_cast<UnixSocketFile&>(file);
+}
 
 constexpr uint64_t sock_nonblock = 04000;
 constexpr uint64_t sock_cloexec = 02000000;
@@ -228,15 +236,13 @@ ErrorOr<Receipt> receive_buffers(UnixSocketFile& socket, const Buffers& data, in
     return socket.receive(data, flags);
 }
 
-} // namespace
-
-ErrorOr<long> socket(int type, uint64_t flags, int protocol) {
+ErrorOr<long> socket(int, int type, int flags, int protocol) {
     Type kind = TRY(socket_type(type, protocol));
     UnixSocketFile* file = TRY(UnixSocketFile::create(kind));
     return as_syscall_result(install_new(*file, flags));
 }
 
-ErrorOr<long> socketpair(int type, uint64_t flags, int protocol, uint64_t user_fds) {
+ErrorOr<long> socketpair(int type, int flags, int protocol, uint64_t user_fds) {
     Type kind = TRY(socket_type(type, protocol));
     TRY(user_range(user_fds, 2 * sizeof(int), Access::Write));
     UnixSocketFile* first;
@@ -260,24 +266,27 @@ ErrorOr<long> socketpair(int type, uint64_t flags, int protocol, uint64_t user_f
     return 0L;
 }
 
-ErrorOr<long> bind(UnixSocketFile& socket, uint64_t user_address, int64_t length) {
+ErrorOr<long> bind(File& file, uint64_t user_address, int64_t length) {
+    UnixSocketFile& socket = as_unix(file);
     uint8_t raw[net::max_socket_address_length];
     size_t size = TRY(read_address(user_address, length, raw));
     return as_syscall_result(socket.bind(raw, size));
 }
 
-ErrorOr<long> connect(UnixSocketFile& socket, uint64_t user_address, int64_t length) {
+ErrorOr<long> connect(File& file, uint64_t user_address, int64_t length) {
+    UnixSocketFile& socket = as_unix(file);
     uint8_t raw[net::max_socket_address_length];
     size_t size = TRY(read_address(user_address, length, raw));
     return as_syscall_result(socket.connect(raw, size));
 }
 
-ErrorOr<long> listen(UnixSocketFile& socket, int backlog) {
+ErrorOr<long> listen(File& file, int backlog) {
+    UnixSocketFile& socket = as_unix(file);
     return as_syscall_result(socket.listen(backlog));
 }
 
-ErrorOr<long> accept(UnixSocketFile& socket, uint64_t user_address, uint64_t user_length,
-                     uint64_t flags) {
+ErrorOr<long> accept(File& file, uint64_t user_address, uint64_t user_length, int flags) {
+    UnixSocketFile& socket = as_unix(file);
     if (flags & ~(sock_nonblock | sock_cloexec))
         return EINVAL;
     if (user_address)
@@ -298,11 +307,13 @@ ErrorOr<long> accept(UnixSocketFile& socket, uint64_t user_address, uint64_t use
     return fd;
 }
 
-ErrorOr<long> shutdown(UnixSocketFile& socket, int how) {
+ErrorOr<long> shutdown(File& file, int how) {
+    UnixSocketFile& socket = as_unix(file);
     return as_syscall_result(socket.socket().shutdown(how));
 }
 
-ErrorOr<long> name(UnixSocketFile& socket, uint64_t user_address, uint64_t user_length, bool peer) {
+ErrorOr<long> name(File& file, uint64_t user_address, uint64_t user_length, bool peer) {
+    UnixSocketFile& socket = as_unix(file);
     net::unix_domain::UnixAddress address = socket.socket().local_address();
     if (peer)
         address = TRY(socket.socket().peer_address());
@@ -312,8 +323,8 @@ ErrorOr<long> name(UnixSocketFile& socket, uint64_t user_address, uint64_t user_
     return 0L;
 }
 
-ErrorOr<long> setsockopt(UnixSocketFile& socket, int level, int option, uint64_t user_value,
-                         int length) {
+ErrorOr<long> setsockopt(File& file, int level, int option, uint64_t user_value, int length) {
+    UnixSocketFile& socket = as_unix(file);
     if (length < 0)
         return EINVAL;
     uint8_t value[max_option_length] = {};
@@ -322,8 +333,9 @@ ErrorOr<long> setsockopt(UnixSocketFile& socket, int level, int option, uint64_t
     return as_syscall_result(socket.set_option(level, option, value, copied));
 }
 
-ErrorOr<long> getsockopt(UnixSocketFile& socket, int level, int option, uint64_t user_value,
+ErrorOr<long> getsockopt(File& file, int level, int option, uint64_t user_value,
                          uint64_t user_length) {
+    UnixSocketFile& socket = as_unix(file);
     int length = TRY(read_user<int>(user_length));
     if (length < 0)
         return EINVAL;
@@ -335,8 +347,9 @@ ErrorOr<long> getsockopt(UnixSocketFile& socket, int level, int option, uint64_t
     return 0L;
 }
 
-ErrorOr<long> sendto(UnixSocketFile& socket, uint64_t user_buffer, size_t length, int flags,
+ErrorOr<long> sendto(File& file, uint64_t user_buffer, size_t length, int flags,
                      uint64_t user_address, int64_t address_length) {
+    UnixSocketFile& socket = as_unix(file);
     TRY(user_range(user_buffer, length, Access::Read));
     uint8_t raw[net::max_socket_address_length];
     size_t raw_length = 0;
@@ -346,8 +359,9 @@ ErrorOr<long> sendto(UnixSocketFile& socket, uint64_t user_buffer, size_t length
     return send_buffers(socket, Buffers{&vector, 1, length, 0}, flags, raw, raw_length, nullptr, 0);
 }
 
-ErrorOr<long> recvfrom(UnixSocketFile& socket, uint64_t user_buffer, size_t length, int flags,
+ErrorOr<long> recvfrom(File& file, uint64_t user_buffer, size_t length, int flags,
                        uint64_t user_address, uint64_t user_address_length) {
+    UnixSocketFile& socket = as_unix(file);
     TRY(user_range(user_buffer, length, Access::Write));
     if (user_address)
         TRY(user_range(user_address_length, sizeof(int), Access::Write));
@@ -361,7 +375,8 @@ ErrorOr<long> recvfrom(UnixSocketFile& socket, uint64_t user_buffer, size_t leng
     return static_cast<long>((flags & msg_trunc) ? receipt.full_length : receipt.copied);
 }
 
-ErrorOr<long> sendmsg(UnixSocketFile& socket, uint64_t user_message, int flags) {
+ErrorOr<long> sendmsg(File& file, uint64_t user_message, int flags) {
+    UnixSocketFile& socket = as_unix(file);
     auto message = TRY(read_user<LinuxMsghdr>(user_message));
     if (message.iov_length > max_io_vectors)
         return EMSGSIZE;
@@ -395,7 +410,8 @@ ErrorOr<long> sendmsg(UnixSocketFile& socket, uint64_t user_message, int flags) 
                         raw, raw_length, control, message.control_length);
 }
 
-ErrorOr<long> recvmsg(UnixSocketFile& socket, uint64_t user_message, int flags) {
+ErrorOr<long> recvmsg(File& file, uint64_t user_message, int flags) {
+    UnixSocketFile& socket = as_unix(file);
     auto message = TRY(read_user<LinuxMsghdr>(user_message));
     if (message.iov_length > max_io_vectors)
         return EMSGSIZE;
@@ -428,7 +444,8 @@ ErrorOr<long> recvmsg(UnixSocketFile& socket, uint64_t user_message, int flags) 
     return result;
 }
 
-ErrorOr<long> transfer_vectors(UnixSocketFile& socket, const IoVectors& vectors, bool writing) {
+ErrorOr<long> transfer_vectors(File& file, const IoVectors& vectors, bool writing) {
+    UnixSocketFile& socket = as_unix(file);
     Buffers data{vectors.vectors, vectors.count, vectors.total, 0};
     if (writing)
         return send_buffers(socket, data, 0, nullptr, 0, nullptr, 0);
@@ -436,4 +453,38 @@ ErrorOr<long> transfer_vectors(UnixSocketFile& socket, const IoVectors& vectors,
     return static_cast<long>(receipt.copied);
 }
 
-} // namespace kernel::unix_socket_calls
+bool is_stream(const File&) {
+    return false;
+}
+
+ErrorOr<size_t> send_stream(File&, const void*, size_t) {
+    return EINVAL;
+}
+
+constexpr SocketCalls calls{
+    .socket = socket,
+    .socketpair = socketpair,
+    .bind = bind,
+    .connect = connect,
+    .listen = listen,
+    .accept = accept,
+    .shutdown = shutdown,
+    .name = name,
+    .setsockopt = setsockopt,
+    .getsockopt = getsockopt,
+    .sendto = sendto,
+    .recvfrom = recvfrom,
+    .sendmsg = sendmsg,
+    .recvmsg = recvmsg,
+    .transfer_vectors = transfer_vectors,
+    .is_stream = is_stream,
+    .send_stream = send_stream,
+};
+
+} // namespace
+
+const SocketCalls* unix_socket_calls() {
+    return &calls;
+}
+
+} // namespace kernel

@@ -15,22 +15,30 @@ namespace ingot {
 
 namespace {
 
-// A static program that defines these can make an AF_INET or AF_INET6 socket (glibc and musl
-// name theirs socket or __socket; Go's raw calls are syscall.Socket or x/sys/unix's).
-constexpr std::array<std::string_view, 6> defined_socket_functions{"socket",
-                                                                   "__socket",
-                                                                   "syscall.Socket",
-                                                                   "syscall.socket",
-                                                                   "golang.org/x/sys/unix.Socket",
-                                                                   "golang.org/x/sys/unix.socket"};
+// A static program that defines these can make a socket of some family (glibc and musl name
+// theirs socket or __socket, socketpair or __socketpair; Go's raw calls are syscall.Socket or
+// x/sys/unix's).
+constexpr std::array<std::string_view, 12> defined_socket_functions{
+    "socket",
+    "__socket",
+    "socketpair",
+    "__socketpair",
+    "syscall.Socket",
+    "syscall.socket",
+    "syscall.Socketpair",
+    "syscall.socketpair",
+    "golang.org/x/sys/unix.Socket",
+    "golang.org/x/sys/unix.socket",
+    "golang.org/x/sys/unix.Socketpair",
+    "golang.org/x/sys/unix.socketpair"};
 
 // A dynamic object that imports these makes sockets, or has the C library make them for it:
 // the resolver's functions query DNS servers over UDP and TCP.
-constexpr std::array<std::string_view, 16> imported_socket_functions{
-    "socket",          "getaddrinfo",     "getnameinfo",      "gethostbyname",
-    "gethostbyname2",  "gethostbyname_r", "gethostbyname2_r", "gethostbyaddr",
-    "gethostbyaddr_r", "res_query",       "res_search",       "res_nquery",
-    "res_nsearch",     "res_send",        "res_nsend",        "__res_query"};
+constexpr std::array<std::string_view, 17> imported_socket_functions{
+    "socket",         "socketpair",      "getaddrinfo",      "getnameinfo",   "gethostbyname",
+    "gethostbyname2", "gethostbyname_r", "gethostbyname2_r", "gethostbyaddr", "gethostbyaddr_r",
+    "res_query",      "res_search",      "res_nquery",       "res_nsearch",   "res_send",
+    "res_nsend",      "__res_query"};
 
 template <size_t N>
 bool listed(const std::array<std::string_view, N>& names, std::string_view name) {
@@ -53,21 +61,25 @@ bool defines_network(const ElfFile& program) {
     return false;
 }
 
-// A program without symbols shows its socket calls only as syscall sites: SYS_socket (41) put in
-// EAX, by `mov $41, %eax` or `mov $41, %rax`, somewhere in its code. The same bytes elsewhere
-// only keep a component the program does not need.
+// A program without symbols shows its socket calls only as syscall sites: SYS_socket (41) or
+// SYS_socketpair (53) put in EAX, by `mov $N, %eax` or `mov $N, %rax`, somewhere in its code.
+// The same bytes elsewhere only keep a component the program does not need.
 bool has_socket_syscall(const ElfFile& file, std::span<const uint8_t> bytes) {
-    constexpr uint8_t move_to_eax[] = {0xb8, 41, 0, 0, 0};
-    constexpr uint8_t move_to_rax[] = {0x48, 0xc7, 0xc0, 41, 0, 0, 0};
+    constexpr uint8_t sys_socket = 41, sys_socketpair = 53;
     for (const GElf_Phdr& segment : file.program_headers()) {
         if (segment.p_type != PT_LOAD || !(segment.p_flags & PF_X) ||
             segment.p_offset > bytes.size() || segment.p_filesz > bytes.size() - segment.p_offset)
             continue;
         auto code = bytes.subspan(segment.p_offset, segment.p_filesz);
-        for (auto pattern :
-             {std::span<const uint8_t>(move_to_eax), std::span<const uint8_t>(move_to_rax)})
-            if (std::search(code.begin(), code.end(), pattern.begin(), pattern.end()) != code.end())
-                return true;
+        for (uint8_t number : {sys_socket, sys_socketpair}) {
+            const uint8_t move_to_eax[] = {0xb8, number, 0, 0, 0};
+            const uint8_t move_to_rax[] = {0x48, 0xc7, 0xc0, number, 0, 0, 0};
+            for (auto pattern :
+                 {std::span<const uint8_t>(move_to_eax), std::span<const uint8_t>(move_to_rax)})
+                if (std::search(code.begin(), code.end(), pattern.begin(), pattern.end()) !=
+                    code.end())
+                    return true;
+        }
     }
     return false;
 }

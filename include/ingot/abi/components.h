@@ -13,7 +13,8 @@
 
 namespace ingot::abi {
 
-inline constexpr uint32_t component_net = 1u << 0; // the TCP/IP stack: AF_INET/AF_INET6 sockets
+// Sockets: AF_UNIX ones, and the TCP/IP stack with its AF_INET/AF_INET6 sockets.
+inline constexpr uint32_t component_net = 1u << 0;
 inline constexpr uint32_t component_hvt = 1u << 1; // the hvt platform (Ingot's KVM monitor)
 inline constexpr uint32_t component_pvh = 1u << 2; // the PVH platform: QEMU, Firecracker
 // The syscall tracer (--trace-syscalls), and the kernel's symbols and call-frame information in

@@ -1,8 +1,9 @@
-// The socket calls of AF_INET and AF_INET6 sockets (the network stack's TCP and UDP), as
-// socket_syscalls.cpp, readv/writev and sendfile hand them over once the family or the file says
-// so. They come with the network component (abi::component_net): a kernel built without it
-// has none, and socket() for those families answers ENOSYS. Addresses, buffers and struct msghdr
-// are the program's; every File is one of FileKind::Socket.
+// The socket calls of one address family: AF_UNIX sockets (net/unix) and AF_INET/AF_INET6 ones
+// (the network stack's TCP and UDP), as socket_syscalls.cpp, readv/writev, write and sendfile
+// hand them over once the family or the file says which. Both come with the network component
+// (abi::component_net): a kernel built without it has neither, and socket() and socketpair()
+// answer ENOSYS. Addresses, buffers and struct msghdr are the program's; every File is of the
+// family's FileKind (Socket or UnixSocket).
 #pragma once
 
 #include "fs/file.h"
@@ -14,9 +15,12 @@
 
 namespace kernel {
 
-struct InetSocketCalls {
-    // socket(family, type | flags, protocol); `type` without SOCK_NONBLOCK/SOCK_CLOEXEC.
-    ErrorOr<long> (*socket)(bool ipv6, int type, int flags, int protocol);
+struct SocketCalls {
+    // socket(family, type | flags, protocol); `type` without SOCK_NONBLOCK/SOCK_CLOEXEC, whose
+    // bits are in `flags`.
+    ErrorOr<long> (*socket)(int family, int type, int flags, int protocol);
+    // socketpair(...), writing the two descriptors to `user_fds`.
+    ErrorOr<long> (*socketpair)(int type, int flags, int protocol, uint64_t user_fds);
     ErrorOr<long> (*bind)(File& socket, uint64_t user_address, int64_t length);
     ErrorOr<long> (*connect)(File& socket, uint64_t user_address, int64_t length);
     ErrorOr<long> (*listen)(File& socket, int backlog);
@@ -34,15 +38,25 @@ struct InetSocketCalls {
                               uint64_t user_address, uint64_t user_address_length);
     ErrorOr<long> (*sendmsg)(File& socket, uint64_t user_message, int flags);
     ErrorOr<long> (*recvmsg)(File& socket, uint64_t user_message, int flags);
-    // readv/writev: as recvmsg/sendmsg without names.
+    // readv/writev: as recvmsg/sendmsg without names or control messages.
     ErrorOr<long> (*transfer_vectors)(File& socket, const IoVectors& vectors, bool writing);
-    // sendfile's: a TCP socket takes the file's bytes from kernel memory (send_stream); a UDP
-    // one takes them as the program's, as a write.
+    // sendfile's: a socket that is a stream may take the file's bytes from kernel memory
+    // (send_stream); any other takes them as the program's, as a write.
     bool (*is_stream)(const File& socket);
     ErrorOr<size_t> (*send_stream)(File& socket, const void* data, size_t length);
 };
 
 // Null in a kernel built without the network component.
-const InetSocketCalls* inet_socket_calls();
+const SocketCalls* inet_socket_calls();
+const SocketCalls* unix_socket_calls();
+
+// The calls of the family `file` belongs to; null for a file that is no socket.
+inline const SocketCalls* socket_calls(const File& file) {
+    if (file.kind() == FileKind::Socket)
+        return inet_socket_calls();
+    if (file.kind() == FileKind::UnixSocket)
+        return unix_socket_calls();
+    return nullptr;
+}
 
 } // namespace kernel
