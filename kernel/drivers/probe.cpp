@@ -44,9 +44,6 @@ virtio::VirtioConsoleDevice* the_console_device;
 // QEMU answers the control queue as the driver notifies it; this only bounds a device that
 // never does.
 constexpr uint64_t console_open_timeout_ns = clock::ns_per_second;
-constexpr size_t most_p9_devices = 8;
-virtio::P9Device* the_p9_devices[most_p9_devices];
-size_t the_p9_device_count;
 
 template <typename T, typename... Arguments> T* create(Arguments&... arguments) {
     void* memory = kmalloc(sizeof(T));
@@ -116,28 +113,6 @@ bool start_net_device(virtio::Transport& transport, const char* where,
     return true;
 }
 
-bool start_p9_device(virtio::Transport& transport, const char* where) {
-    if (the_p9_device_count == most_p9_devices) {
-        klog("%s: virtio-9p, %zu are in use already", where, most_p9_devices);
-        return false;
-    }
-    auto* device = create<virtio::P9Device>();
-    if (!device)
-        return false;
-    if (auto result = device->initialize(transport); result.is_error()) {
-        klog("%s: virtio-9p did not start (%s)", where, errno_name(result.error().code()));
-        kfree(device);
-        return false;
-    }
-    the_p9_devices[the_p9_device_count++] = device;
-    if (report_devices) {
-        char tag[virtio::P9Device::max_tag_length + 1] = {};
-        memcpy(tag, device->mount_tag().data, device->mount_tag().length);
-        klog("%s: virtio-9p, mount tag %s", where, tag);
-    }
-    return true;
-}
-
 // A console that failed keeps its queues: the device may still hold their addresses.
 bool start_console_device(virtio::Transport& transport, const char* where) {
     if (console_port == 0 || the_console_device) {
@@ -179,7 +154,7 @@ bool start_driver(uint32_t type, virtio::Transport& transport, const char* where
     case virtio::device_type_net:
         return start_net_device(transport, where, interrupt);
     case virtio::device_type_9p:
-        return start_p9_device(transport, where);
+        return start_p9_device(transport, where, report_devices);
     case virtio::device_type_console:
         return start_console_device(transport, where);
     default:
@@ -336,14 +311,6 @@ virtio::VirtioNetDevice* net_device() {
 
 virtio::VirtioConsoleDevice* console_device() {
     return the_console_device;
-}
-
-size_t p9_device_count() {
-    return the_p9_device_count;
-}
-
-virtio::P9Device* p9_device(size_t index) {
-    return index < the_p9_device_count ? the_p9_devices[index] : nullptr;
 }
 
 InterruptLine net_device_interrupt() {

@@ -52,6 +52,9 @@ virtio::VirtioNetDevice* net_device();
 // The first virtio-console whose port DeviceHints::console_port opened, or nullptr.
 virtio::VirtioConsoleDevice* console_device();
 
+// probe()'s start of a virtio-9p device, a volume (p9_probe.cpp, in the volumes component):
+// whether the transport is now in use.
+bool start_p9_device(virtio::Transport& transport, const char* where, bool report);
 // The working virtio-9p devices probe() found (volumes on pvh), in the order found.
 size_t p9_device_count();
 virtio::P9Device* p9_device(size_t index);

@@ -90,15 +90,16 @@ void add_component_options(CLI::App& command, ComponentOptions& components) {
     command
         .add_option("--with", components.with,
                     "Give the image's kernel this component even if the program's symbols do not "
-                    "call for it: net (the TCP/IP stack); debug (the syscall tracer and symbolized "
-                    "crash reports) is there unless left out")
+                    "call for it: net (sockets and the TCP/IP stack), volumes (-v); debug (the "
+                    "syscall tracer and symbolized crash reports) is there unless left out")
         ->type_name("NAME[,NAME...]")
         ->delimiter(',')
         ->allow_extra_args(false);
     command
         .add_option("--without", components.without,
                     "Leave this component out of the image's kernel: net (socket calls then fail "
-                    "with ENOSYS), debug (no --trace-syscalls, crash reports without names)")
+                    "with ENOSYS), volumes (no -v), debug (no --trace-syscalls, crash reports "
+                    "without names)")
         ->type_name("NAME[,NAME...]")
         ->delimiter(',')
         ->allow_extra_args(false);

@@ -40,25 +40,89 @@ constexpr std::array<std::string_view, 17> imported_socket_functions{
     "res_query",      "res_search",      "res_nquery",       "res_nsearch",   "res_send",
     "res_nsend",      "__res_query"};
 
+// A program that imports or defines these reaches files by path, so a volume can serve it: the
+// C libraries' opening, stdio and path calls (with glibc's and musl's own names for those its
+// other functions call: musl's localtime and getpwnam go through __map_file or fopen), and Go's.
+constexpr std::array<std::string_view, 52> path_functions{"open",
+                                                          "open64",
+                                                          "__open",
+                                                          "__open64",
+                                                          "__libc_open64",
+                                                          "__open_2",
+                                                          "__open64_2",
+                                                          "openat",
+                                                          "openat64",
+                                                          "__openat64",
+                                                          "__openat_2",
+                                                          "__openat64_2",
+                                                          "creat",
+                                                          "creat64",
+                                                          "fopen",
+                                                          "fopen64",
+                                                          "freopen",
+                                                          "freopen64",
+                                                          "__map_file",
+                                                          "opendir",
+                                                          "realpath",
+                                                          "stat",
+                                                          "stat64",
+                                                          "lstat",
+                                                          "lstat64",
+                                                          "fstatat",
+                                                          "fstatat64",
+                                                          "__fstatat64",
+                                                          "__xstat",
+                                                          "__xstat64",
+                                                          "__lxstat",
+                                                          "__lxstat64",
+                                                          "statx",
+                                                          "access",
+                                                          "faccessat",
+                                                          "mkdir",
+                                                          "mkdirat",
+                                                          "unlink",
+                                                          "unlinkat",
+                                                          "rename",
+                                                          "renameat",
+                                                          "renameat2",
+                                                          "truncate",
+                                                          "chdir",
+                                                          "syscall.Open",
+                                                          "syscall.openat",
+                                                          "syscall.Stat",
+                                                          "syscall.fstatat",
+                                                          "syscall.Mkdir",
+                                                          "syscall.Unlink",
+                                                          "golang.org/x/sys/unix.Openat",
+                                                          "golang.org/x/sys/unix.openat"};
+
 template <size_t N>
 bool listed(const std::array<std::string_view, N>& names, std::string_view name) {
     return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-bool imports_network(const ElfFile& file) {
+template <size_t N>
+bool imports_any(const ElfFile& file, const std::array<std::string_view, N>& names) {
     for (const std::string& name : file.imported_symbols())
-        if (listed(imported_socket_functions, name))
+        if (listed(names, name))
             return true;
     return false;
 }
 
-// A library's own socket functions say nothing of its users: only what the program defines
-// counts, for a static program links in only what it calls.
-bool defines_network(const ElfFile& program) {
+// A library's own functions say nothing of its users: only what the program defines counts,
+// for a static program links in only what it calls.
+template <size_t N>
+bool defines_any(const ElfFile& program, const std::array<std::string_view, N>& names) {
     for (const ElfSymbol& symbol : program.code_symbols())
-        if (listed(defined_socket_functions, symbol.name))
+        if (listed(names, symbol.name))
             return true;
     return false;
+}
+
+// What one ELF file of a program's closure imports.
+uint32_t imported_components(const ElfFile& file) {
+    return (imports_any(file, imported_socket_functions) ? abi::component_net : 0) |
+           (imports_any(file, path_functions) ? abi::component_volumes : 0);
 }
 
 // A program without symbols shows its socket calls only as syscall sites: SYS_socket (41) or
@@ -124,16 +188,20 @@ constexpr uint32_t given_components = abi::component_debug;
 uint32_t components_used(std::span<const uint8_t> program,
                          const std::vector<std::string>& library_paths) {
     ElfFile file(program, "program");
+    // Without symbols, a program's path calls cannot be told from its other code (SYS_open is
+    // 2): it gets volumes.
     if (!is_dynamic(file) && !file.has_symbol_table())
-        return has_socket_syscall(file, program) ? abi::component_net : 0;
-    if (imports_network(file) || defines_network(file))
-        return abi::component_net;
+        return (has_socket_syscall(file, program) ? abi::component_net : 0) |
+               abi::component_volumes;
+    uint32_t used = imported_components(file) |
+                    (defines_any(file, defined_socket_functions) ? abi::component_net : 0) |
+                    (defines_any(file, path_functions) ? abi::component_volumes : 0);
     for (const std::string& path : library_paths) {
         MappedFile library(path, "library");
-        if (looks_like_elf(library.bytes()) && imports_network(ElfFile(library.bytes(), path)))
-            return abi::component_net;
+        if (looks_like_elf(library.bytes()))
+            used |= imported_components(ElfFile(library.bytes(), path));
     }
-    return 0;
+    return used;
 }
 
 uint32_t choose_components(uint32_t used, const ComponentOptions& options) {

@@ -20,7 +20,8 @@ struct ComponentOptions {
 // The components a program can use: `program` and the ELF files of its library closure (host
 // paths; files that are not ELF are skipped). A program that imports or defines a socket
 // function can use the network, as can a static program without symbols that has a socket(2)
-// syscall site.
+// or socketpair(2) syscall site; one that imports or defines a path function (open, fopen,
+// stat, mkdir, ...) can use volumes, as can every static program without symbols.
 uint32_t components_used(std::span<const uint8_t> program,
                          const std::vector<std::string>& library_paths);
 

@@ -73,25 +73,40 @@ void check_image_settings(const LaunchSettings& settings) {
              settings.target);
 }
 
-// A program packed on the fly gets the kernel for the platform it runs on, with the network
-// stack when the run gives it a network (and the tracer, which it gets unless left out).
+// A component a run asks of its kernel, beyond its platform, and what asks for it.
+struct RunNeed {
+    uint32_t component;
+    const char* what;    // what the component is, for --without's refusal
+    const char* options; // the options that need it
+};
+
+std::vector<RunNeed> run_needs(const LaunchSettings& settings, bool networked) {
+    std::vector<RunNeed> needs;
+    if (networked)
+        needs.push_back({abi::component_net, "the network stack", "-p, --net and --net-interface"});
+    if (!settings.volumes.empty())
+        needs.push_back({abi::component_volumes, "the 9P client", "-v"});
+    if (settings.trace_syscalls)
+        needs.push_back({abi::component_debug, "the syscall tracer", "--trace-syscalls"});
+    return needs;
+}
+
+// A program packed on the fly gets the kernel for the platform it runs on, with what the run
+// needs of it (and the tracer, which it gets unless left out).
 ComponentOptions packing_components(const LaunchSettings& settings, bool networked) {
     ComponentOptions components = settings.components;
     components.platforms = settings.platform == "qemu" ? abi::component_pvh : abi::component_hvt;
     const auto& without = components.without;
-    if (networked && std::find(without.begin(), without.end(), "net") != without.end())
-        fail("--without net leaves out the network stack, which -p, --net and --net-interface "
-             "need");
-    if (settings.trace_syscalls &&
-        std::find(without.begin(), without.end(), "debug") != without.end())
-        fail("--without debug leaves out the syscall tracer, which --trace-syscalls needs");
-    if (networked)
-        components.with.push_back("net");
+    for (const RunNeed& need : run_needs(settings, networked)) {
+        const char* name = abi::component_name(need.component);
+        if (std::find(without.begin(), without.end(), name) != without.end())
+            fail("--without {} leaves out {}, needed by {}", name, need.what, need.options);
+        components.with.push_back(name);
+    }
     return components;
 }
 
-// The image's kernel must have the platform it is run on, the network stack for a network, and
-// the tracer for --trace-syscalls.
+// The image's kernel must have the platform it is run on and what the run needs of it.
 void check_image_components(const LaunchSettings& settings, const Image& image, bool networked) {
     uint32_t components = kernel_components(image.bytes, settings.target);
     bool qemu = settings.platform == "qemu";
@@ -99,14 +114,12 @@ void check_image_components(const LaunchSettings& settings, const Image& image, 
         fail("the image '{}' was built for {} only: run it with --platform {}, or rebuild it with "
              "'ingot build --platform {}'",
              settings.target, qemu ? "hvt" : "pvh", qemu ? "hvt" : "qemu", qemu ? "pvh" : "hvt");
-    if (networked && !(components & abi::component_net))
-        fail("the image '{}' was built without the 'net' component, so it cannot use -p, --net "
-             "or --net-interface: rebuild it with 'ingot build --with net'",
-             settings.target);
-    if (settings.trace_syscalls && !(components & abi::component_debug))
-        fail("the image '{}' was built without the 'debug' component, so it cannot trace its "
-             "syscalls: rebuild it with 'ingot build --with debug'",
-             settings.target);
+    for (const RunNeed& need : run_needs(settings, networked))
+        if (!(components & need.component))
+            fail("the image '{}' was built without the '{}' component, so it cannot use {}: "
+                 "rebuild it with 'ingot build --with {}'",
+                 settings.target, abi::component_name(need.component), need.options,
+                 abi::component_name(need.component));
 }
 
 } // namespace

@@ -20,6 +20,8 @@ inline constexpr uint32_t component_pvh = 1u << 2; // the PVH platform: QEMU, Fi
 // The syscall tracer (--trace-syscalls), and the kernel's symbols and call-frame information in
 // the image, which crash reports name functions and unwind the kernel with.
 inline constexpr uint32_t component_debug = 1u << 3;
+// Volumes (ingot run -v): the 9P client, and each platform's transport for it.
+inline constexpr uint32_t component_volumes = 1u << 4;
 
 struct ComponentName {
     uint32_t bit;
@@ -27,14 +29,13 @@ struct ComponentName {
 };
 
 inline constexpr ComponentName component_names[] = {
-    {component_net, "net"},
-    {component_hvt, "hvt"},
-    {component_pvh, "pvh"},
-    {component_debug, "debug"},
+    {component_net, "net"}, {component_volumes, "volumes"}, {component_hvt, "hvt"},
+    {component_pvh, "pvh"}, {component_debug, "debug"},
 };
 
 inline constexpr uint32_t platform_components = component_hvt | component_pvh;
-inline constexpr uint32_t all_components = component_net | platform_components | component_debug;
+inline constexpr uint32_t all_components =
+    component_net | component_volumes | platform_components | component_debug;
 
 // A macro: the kernel's section attribute takes only a string literal.
 #define INGOT_COMPONENTS_SECTION ".ingot_components"

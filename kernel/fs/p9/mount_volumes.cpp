@@ -1,5 +1,6 @@
 #include "fs/p9/mount_volumes.h"
 
+#include "components/component.h"
 #include "fs/p9/p9_file_system.h"
 #include "fs/p9/volume_list.h"
 #include "fs/vfs/vfs.h"
@@ -33,5 +34,7 @@ ErrorOr<void> mount_volumes() {
     }
     return {};
 }
+
+INGOT_COMPONENT(abi::component_volumes);
 
 } // namespace kernel::p9

@@ -2,7 +2,6 @@
 #include "platform/platform_interface.h"
 
 #include "components/component.h"
-#include "fs/p9/volume_list.h"
 #include "lib/log.h"
 #include "lib/string.h"
 #include "lib/utility.h"
@@ -79,24 +78,6 @@ void start_network() {
     klog("no memory for the network rings: no network");
 }
 
-HvtVolumeTransport volume_transports[abi::max_volumes];
-
-// The monitor's table is trusted no more than any guest input would be trusted by it: counts
-// and lengths are bounded before use.
-void start_volumes() {
-    const auto& table = *physical_to_kernel<const abi::VolumeTable>(volume_table_physical);
-    uint32_t count = min(table.count, abi::max_volumes);
-    for (uint32_t i = 0; i < count; ++i) {
-        const abi::VolumeEntry& entry = table.entries[i];
-        StringView path(entry.path, min(entry.path_length, abi::volume_path_capacity));
-        if (auto started = volume_transports[i].initialize(i); started.is_error()) {
-            klog("no memory for volume %u: it is not mounted", i);
-            continue;
-        }
-        p9::add_volume(volume_transports[i], path, entry.read_only);
-    }
-}
-
 } // namespace
 
 void initialize(const abi::BootInfo& boot_info) {
@@ -111,7 +92,7 @@ void start_devices() {
     if (network_info_physical)
         start_network();
     if (volume_table_physical)
-        start_volumes();
+        start_volumes(*physical_to_kernel<const abi::VolumeTable>(volume_table_physical));
 }
 
 volatile uint64_t* host_signals(uint64_t program_load_bias) {

@@ -1,11 +1,15 @@
 // A volume on hvt: each 9P message is one VolumeRequest hypercall (include/ingot/abi/
 // volumes.h), which the monitor answers before the vCPU resumes. The client waits for every
 // response anyway, so a ring would add nothing but counters to check: the exit is the same.
+// Part of the volumes component (abi::component_volumes); a kernel without it has
+// components/without_volumes.cpp's start_volumes instead.
 #pragma once
 
 #include "fs/p9/transport.h"
 #include "lib/error_or.h"
 #include "mm/frame_allocator.h"
+
+#include <ingot/abi/volumes.h>
 
 #include <stdint.h>
 
@@ -30,5 +34,9 @@ private:
     uint8_t* m_request = nullptr;
     uint8_t* m_response = nullptr;
 };
+
+// Hands the volume list (fs/p9/volume_list.h) a transport for each volume of the monitor's
+// table (BootInfo::volumes).
+void start_volumes(const abi::VolumeTable& table);
 
 } // namespace kernel::hvt

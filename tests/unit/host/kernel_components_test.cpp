@@ -34,9 +34,10 @@ TEST(KernelComponents, EverySetIsEmbeddedOnce) {
         EXPECT_TRUE(sets.insert(kernel_components(kernel.elf, "kernel")).second);
     std::set<uint32_t> expected;
     for (uint32_t net : {0u, component_net})
-        for (uint32_t debug : {0u, component_debug})
-            for (uint32_t platforms : {component_hvt, component_pvh, platform_components})
-                expected.insert(net | debug | platforms);
+        for (uint32_t volumes : {0u, component_volumes})
+            for (uint32_t debug : {0u, component_debug})
+                for (uint32_t platforms : {component_hvt, component_pvh, platform_components})
+                    expected.insert(net | volumes | debug | platforms);
     EXPECT_EQ(sets, expected);
     for (uint32_t components : expected)
         EXPECT_EQ(kernel_components(kernel_with(components).elf, "kernel"), components);
@@ -76,22 +77,39 @@ TEST(KernelComponents, AProgramIsNoKernel) {
 }
 
 TEST(KernelComponents, HelloNeedsNoNetwork) {
-    EXPECT_EQ(used_by(ingot_test::static_program_path()), 0u);
-    EXPECT_EQ(used_by(ingot_test::stripped_program_path()), 0u);
-    EXPECT_EQ(used_by(ingot_test::static_pie_program_path()), 0u);
+    EXPECT_EQ(used_by(ingot_test::static_program_path()) & component_net, 0u);
+    EXPECT_EQ(used_by(ingot_test::stripped_program_path()) & component_net, 0u);
+    EXPECT_EQ(used_by(ingot_test::static_pie_program_path()) & component_net, 0u);
     // The C library defines socket and the resolver; only what imports them counts.
+    EXPECT_EQ(used_by(ingot_test::dynamic_program_path(), {"/lib/x86_64-linux-gnu/libc.so.6"}) &
+                  component_net,
+              0u);
+}
+
+// glibc's static start-up links open and fopen in (its locale and stdio code): a static hello
+// can reach files by path. A program without symbols is given volumes, its calls unknown.
+TEST(KernelComponents, PathCallsNeedVolumes) {
+    EXPECT_EQ(used_by(ingot_test::static_program_path()), component_volumes);
+    EXPECT_EQ(used_by(ingot_test::stripped_program_path()), component_volumes);
+    EXPECT_EQ(used_by(ingot_test::static_pie_program_path()), component_volumes);
+}
+
+// The dynamic hello imports only printf: neither it nor what libc.so defines asks for volumes.
+TEST(KernelComponents, WhatADynamicProgramImportsDecides) {
+    EXPECT_EQ(used_by(ingot_test::dynamic_program_path()), 0u);
     EXPECT_EQ(used_by(ingot_test::dynamic_program_path(), {"/lib/x86_64-linux-gnu/libc.so.6"}), 0u);
 }
 
 TEST(KernelComponents, SocketCallsNeedTheNetwork) {
     // Static with symbols, static stripped (its syscall site), dynamic (its import).
     for (const std::string& path : network_programs())
-        EXPECT_EQ(used_by(path), component_net) << path;
+        EXPECT_EQ(used_by(path) & component_net, component_net) << path;
 }
 
 TEST(KernelComponents, ALibrarysImportsCount) {
     std::string networked = network_programs().back();
-    EXPECT_EQ(used_by(ingot_test::dynamic_program_path(), {networked}), component_net);
+    EXPECT_EQ(used_by(ingot_test::dynamic_program_path(), {networked}) & component_net,
+              component_net);
     // What a library defines does not count (the static one defines socket in its symbols).
     EXPECT_EQ(used_by(ingot_test::dynamic_program_path(), {network_programs().front()}), 0u);
     // What is not ELF among the closure's files (ld.so.cache, nsswitch.conf) is skipped.
@@ -101,7 +119,7 @@ TEST(KernelComponents, ALibrarysImportsCount) {
 TEST(KernelComponents, OptionsChangeWhatTheProgramUses) {
     ComponentOptions options;
     EXPECT_EQ(choose_components(0, options), platform_components | component_debug);
-    EXPECT_EQ(choose_components(component_net, options), all_components);
+    EXPECT_EQ(choose_components(component_net | component_volumes, options), all_components);
     options.platforms = component_hvt;
     EXPECT_EQ(choose_components(component_net, options),
               component_net | component_hvt | component_debug);
@@ -114,7 +132,7 @@ TEST(KernelComponents, OptionsChangeWhatTheProgramUses) {
     EXPECT_EQ(choose_components(0, options), component_net | component_hvt | component_debug);
     // A stripped program's guess is every component; the platforms stay the ones asked for.
     EXPECT_EQ(choose_components(all_components, options),
-              component_net | component_hvt | component_debug);
+              component_net | component_volumes | component_hvt | component_debug);
 }
 
 TEST(KernelComponents, BadNamesAreRefused) {
@@ -133,7 +151,7 @@ TEST(KernelComponents, BadNamesAreRefused) {
 }
 
 TEST(KernelComponents, ListsNameThemInOrder) {
-    EXPECT_EQ(component_list(all_components), "net, hvt, pvh, debug");
+    EXPECT_EQ(component_list(all_components), "net, volumes, hvt, pvh, debug");
     EXPECT_EQ(component_list(component_pvh), "pvh");
     EXPECT_EQ(component_list(0), "none");
 }
