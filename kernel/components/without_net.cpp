@@ -16,6 +16,10 @@ const SocketCalls* unix_socket_calls() {
     return nullptr;
 }
 
+const SocketCalls* netlink_socket_calls() {
+    return nullptr;
+}
+
 namespace net {
 
 void start_network(bool) {

@@ -34,7 +34,18 @@ inline constexpr uint32_t o_rdonly = 0, o_wronly = 1, o_rdwr = 2;
 inline constexpr int seek_set = 0, seek_cur = 1, seek_end = 2, seek_data = 3, seek_hole = 4;
 
 // So that a syscall can tell what it was handed (no RTTI in the kernel).
-enum class FileKind { Console, Pipe, EventFd, Epoll, Socket, UnixSocket, Inode, Device, Generated };
+enum class FileKind {
+    Console,
+    Pipe,
+    EventFd,
+    Epoll,
+    Socket,
+    UnixSocket,
+    NetlinkSocket,
+    Inode,
+    Device,
+    Generated
+};
 
 // Something that refers to a file without holding a reference (an epoll registration): told
 // when the file's last reference goes, before the file is destroyed.

@@ -1,9 +1,9 @@
-// The socket calls of one address family: AF_UNIX sockets (net/unix) and AF_INET/AF_INET6 ones
-// (the network stack's TCP and UDP), as socket_syscalls.cpp, readv/writev, write and sendfile
-// hand them over once the family or the file says which. Both come with the network component
-// (abi::component_net): a kernel built without it has neither, and socket() and socketpair()
-// answer ENOSYS. Addresses, buffers and struct msghdr are the program's; every File is of the
-// family's FileKind (Socket or UnixSocket).
+// The socket calls of one address family: AF_UNIX sockets (net/unix), AF_INET/AF_INET6 ones
+// (the network stack's TCP and UDP) and AF_NETLINK ones (NETLINK_ROUTE), as socket_syscalls.cpp,
+// readv/writev, write and sendfile hand them over once the family or the file says which. Both come
+// with the network component (abi::component_net): a kernel built without it has neither, and
+// socket() and socketpair() answer ENOSYS. Addresses, buffers and struct msghdr are the program's;
+// every File is of the family's FileKind (Socket, UnixSocket or NetlinkSocket).
 #pragma once
 
 #include "fs/file.h"
@@ -49,6 +49,7 @@ struct SocketCalls {
 // Null in a kernel built without the network component.
 const SocketCalls* inet_socket_calls();
 const SocketCalls* unix_socket_calls();
+const SocketCalls* netlink_socket_calls();
 
 // The calls of the family `file` belongs to; null for a file that is no socket.
 inline const SocketCalls* socket_calls(const File& file) {
@@ -56,6 +57,8 @@ inline const SocketCalls* socket_calls(const File& file) {
         return inet_socket_calls();
     if (file.kind() == FileKind::UnixSocket)
         return unix_socket_calls();
+    if (file.kind() == FileKind::NetlinkSocket)
+        return netlink_socket_calls();
     return nullptr;
 }
 

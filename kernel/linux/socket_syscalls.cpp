@@ -1,9 +1,10 @@
 // The BSD socket calls: each goes to the calls of its socket's family (linux/socket_calls.h),
-// AF_UNIX or AF_INET/AF_INET6, both in the network component.
+// AF_UNIX, AF_INET/AF_INET6 or AF_NETLINK, all in the network component.
 #include "components/missing_component.h"
 #include "fs/fd_table.h"
 #include "linux/socket_calls.h"
 #include "linux/syscall_table.h"
+#include "net/netlink/route_netlink.h"
 #include "net/socket_address.h"
 
 #include <ingot/abi/components.h>
@@ -24,6 +25,8 @@ ErrorOr<const SocketCalls*> family_calls(int family, const char* call) {
         calls = unix_socket_calls();
     else if (family == net::af_inet || family == net::af_inet6)
         calls = inet_socket_calls();
+    else if (family == net::netlink::af_netlink)
+        calls = netlink_socket_calls();
     else
         return EAFNOSUPPORT;
     if (!calls)
@@ -54,9 +57,10 @@ ErrorOr<long> sys_socket(int family, int type_and_flags, int protocol) {
     int type = type_and_flags & ~(sock_nonblock | sock_cloexec);
     if (type <= 0 || type >= sock_type_limit)
         return EINVAL;
-    const char* call = family == net::af_unix    ? "socket(AF_UNIX)"
-                       : family == net::af_inet6 ? "socket(AF_INET6)"
-                                                 : "socket(AF_INET)";
+    const char* call = family == net::af_unix               ? "socket(AF_UNIX)"
+                       : family == net::af_inet6            ? "socket(AF_INET6)"
+                       : family == net::netlink::af_netlink ? "socket(AF_NETLINK)"
+                                                            : "socket(AF_INET)";
     return TRY(family_calls(family, call))->socket(family, type, flags, protocol);
 }
 

@@ -259,6 +259,8 @@ ErrorOr<long> sys_fstatfs(int fd, UserPointer buffer) {
         result.type = 0x50495045; // PIPEFS_MAGIC
         break;
     case FileKind::Socket:
+    case FileKind::UnixSocket:
+    case FileKind::NetlinkSocket:
         result.type = 0x534f434b; // SOCKFS_MAGIC
         break;
     case FileKind::Console:

@@ -5,7 +5,9 @@
 
 #include "components/component.h"
 #include "lib/log.h"
+#include "lib/string.h"
 #include "linux/entropy.h"
+#include "net/byte_order.h"
 #include "net/no_link_device.h"
 #include "net/stack.h"
 #include "platform/platform.h"
@@ -124,6 +126,61 @@ NetworkCounters counters() {
     if (!the_stack)
         return {};
     return {the_stack->statistics(), the_stack->tcp_statistics()};
+}
+
+void route_facts(netlink::Facts& facts) {
+    constexpr int loopback_index = 1, ethernet_index = 2;
+    // Linux's lo: MTU 65536, 127.0.0.1/8 and ::1/128, a route for neither (they live in the
+    // local table, which a dump of the main table leaves out).
+    facts.add_link({loopback_index, "lo", true, {}, 65536});
+    netlink::Address loopback4{loopback_index, false, {127, 0, 0, 1}, 8, false};
+    facts.add_address(loopback4);
+    netlink::Address loopback6{loopback_index, true, {}, 128, false};
+    memcpy(loopback6.bytes, Ipv6Address::loopback().bytes, 16);
+    facts.add_address(loopback6);
+    const InterfaceConfig* config = configured_interface();
+    if (!config)
+        return;
+    const NetDevice& device = the_stack->device();
+    facts.add_link(
+        {ethernet_index, "eth0", false, device.mac_address(), static_cast<uint32_t>(device.mtu())});
+    if (!config->address.is_any()) {
+        netlink::Address address{ethernet_index, false, {}, config->prefix_length, false};
+        store_be32(address.bytes, config->address.value);
+        facts.add_address(address);
+        netlink::Route subnet{ethernet_index, false, {}, config->prefix_length, false, {}, {}};
+        store_be32(subnet.destination, config->address.value & config->netmask());
+        store_be32(subnet.preferred_source, config->address.value);
+        facts.add_route(subnet);
+        if (!config->gateway.is_any()) {
+            netlink::Route default_route{ethernet_index, false, {}, 0, true, {}, {}};
+            store_be32(default_route.gateway, config->gateway.value);
+            facts.add_route(default_route);
+        }
+    }
+    Ipv6Address address6;
+    uint8_t prefix_length;
+    bool tentative;
+    for (size_t i = 0; the_stack->ipv6_address_at(i, address6, prefix_length, tentative); ++i) {
+        netlink::Address address{ethernet_index, true, {}, prefix_length, tentative};
+        memcpy(address.bytes, address6.bytes, 16);
+        facts.add_address(address);
+        // Each address's prefix is on the link (fe80::/64 for the link-local one).
+        netlink::Route prefix{ethernet_index, true, {}, prefix_length, false, {}, {}};
+        for (size_t bit = 0; bit < prefix_length; ++bit)
+            prefix.destination[bit / 8] |= address6.bytes[bit / 8] & (0x80 >> (bit % 8));
+        bool known = false;
+        for (size_t r = 0; r < facts.route_count; ++r)
+            known |= facts.routes[r].ipv6 && facts.routes[r].prefix_length == prefix_length &&
+                     memcmp(facts.routes[r].destination, prefix.destination, 16) == 0;
+        if (!known)
+            facts.add_route(prefix);
+    }
+    if (Ipv6Address router = the_stack->ipv6_default_router(); !router.is_any()) {
+        netlink::Route default_route{ethernet_index, true, {}, 0, true, {}, {}};
+        memcpy(default_route.gateway, router.bytes, 16);
+        facts.add_route(default_route);
+    }
 }
 
 } // namespace kernel::net

@@ -240,6 +240,19 @@ UdpSocket* NetworkStack::create_udp_socket(bool ipv6) {
     return m_state->udp.create_socket(ipv6);
 }
 
+bool NetworkStack::ipv6_address_at(size_t index, Ipv6Address& address, uint8_t& prefix_length,
+                                   bool& tentative) const {
+    return m_state->ip6.address_at(index, address, prefix_length, tentative);
+}
+
+Ipv6Address NetworkStack::ipv6_default_router() const {
+    return m_state->ip6.default_router();
+}
+
+const NetDevice& NetworkStack::device() const {
+    return m_state->device;
+}
+
 const StackStatistics& NetworkStack::statistics() const {
     return m_state->statistics;
 }

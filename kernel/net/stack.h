@@ -43,6 +43,14 @@ public:
     TcpSocket* create_tcp_socket(bool ipv6 = false);
     UdpSocket* create_udp_socket(bool ipv6 = false);
 
+    // The interface's IPv6 addresses of every state, in order (link-local first): false past
+    // the last.
+    bool ipv6_address_at(size_t index, Ipv6Address& address, uint8_t& prefix_length,
+                         bool& tentative) const;
+    // The router IPv6 traffic off the link goes through; any() for none.
+    Ipv6Address ipv6_default_router() const;
+    const NetDevice& device() const;
+
     const StackStatistics& statistics() const;
     const TcpStatistics& tcp_statistics() const;
 

@@ -31,6 +31,8 @@ debian_skip_unless(/usr/bin/sqlite3 sqlite_skip)
 debian_skip_unless(/bin/busybox busybox_skip)
 # iproute2's nstat reads the network stack's counters from /proc/net/snmp and netstat by name.
 debian_skip_unless(/usr/bin/nstat nstat_skip)
+# iproute2's ip lists the interfaces, addresses and routes through NETLINK_ROUTE.
+debian_skip_unless(/usr/bin/ip ip_skip)
 
 foreach(platform IN LISTS INGOT_TEST_PLATFORMS)
   if(platform STREQUAL "hvt")
@@ -59,6 +61,15 @@ foreach(platform IN LISTS INGOT_TEST_PLATFORMS)
            --stdout-regex "^IngotExtTcpRackLosses +0 +0\\.0$"
     COMMAND ${INGOT} run --platform ${platform} /usr/bin/nstat --
             -az TcpRetransSegs TcpExtTCPSackRecovery IngotExtTcpRackLosses)
+  ingot_case(${platform}.ip_address ${guest} ${ip_skip}
+    CHECKS ${DEBIAN_CLEAN} --stdout-lines 2 --stdout-regex "^lo +UNKNOWN +127\\.0\\.0\\.1/8 ::1/128 *$"
+           --stdout-regex "^eth0 +UP +10\\.0\\.2\\.15/24 fe80::[0-9a-f:]+/64 *$"
+    COMMAND ${INGOT} run --platform ${platform} --network user /usr/bin/ip -- -br address)
+  ingot_case(${platform}.ip_route ${guest} ${ip_skip}
+    CHECKS ${DEBIAN_CLEAN} --stdout-lines 2
+           --stdout-regex "^10\\.0\\.2\\.0/24 dev eth0 proto kernel scope link src 10\\.0\\.2\\.15 *$"
+           --stdout-regex "^default via 10\\.0\\.2\\.2 dev eth0 *$"
+    COMMAND ${INGOT} run --platform ${platform} --network user /usr/bin/ip -- route)
   math(EXPR busybox_timeout "60 * ${slow}")
   ingot_case(${platform}.busybox_applets ${guest} ${busybox_skip} TIMEOUT ${busybox_timeout}
     CHECKS ${DEBIAN_CLEAN} --stdout-file ${EXPECTED}/busybox_applets.txt

@@ -60,7 +60,7 @@ find_program(INGOT_TEST_GO NAMES go)
 set(INGOT_TEST_HAVE_GO FALSE)
 if(INGOT_TEST_GO)
   set(INGOT_TEST_HAVE_GO TRUE)
-  foreach(_go_program IN ITEMS go_gc go_time)
+  foreach(_go_program IN ITEMS go_gc go_time go_interfaces)
     set(_go_out ${INGOT_TEST_PROGRAM_DIR}/${_go_program})
     add_custom_command(
       OUTPUT ${_go_out}
@@ -123,7 +123,7 @@ foreach(program IN ITEMS
     waits spin_signals fault_handlers deep_stack memory_hostile eventfd_blocking memory_defects
     memory_random realloc_growth many_threads
     container_files tcp_congestion_info udp_dual_stack ip_mtu tcp_dual_stack host_addresses
-    tcp_fastopen tcp_disconnect)
+    tcp_fastopen tcp_disconnect interfaces)
   ingot_test_program(${program} ${program}.c glibc)
 endforeach()
 foreach(program IN ITEMS hello_iostream threads exceptions chrono random big_alloc tcp_transfer)
