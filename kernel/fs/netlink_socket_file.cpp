@@ -1,7 +1,7 @@
 #include "fs/netlink_socket_file.h"
 
 #include "fs/file_wait.h"
-#include "lib/format.h"
+#include "fs/socket_identity.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "mm/user_memory.h"
@@ -166,17 +166,12 @@ ErrorOr<size_t> NetlinkSocketFile::write(uint64_t user_buffer, size_t length) {
 }
 
 ErrorOr<void> NetlinkSocketFile::stat(LinuxStat& stat) {
-    memset(&stat, 0, sizeof stat);
-    stat.st_mode = 0140777; // S_IFSOCK
-    stat.st_nlink = 1;
-    stat.st_ino = reinterpret_cast<uint64_t>(this) >> 4;
-    stat.st_blksize = 4096;
+    socket_stat(stat, this);
     return {};
 }
 
 size_t NetlinkSocketFile::describe(char* buffer, size_t capacity) {
-    return format_within(buffer, capacity, "socket:[%llu]",
-                         static_cast<unsigned long long>(reinterpret_cast<uint64_t>(this) >> 4));
+    return describe_socket(buffer, capacity, this);
 }
 
 // FIONREAD: the first datagram's length, as Linux answers for datagram sockets.

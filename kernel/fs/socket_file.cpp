@@ -1,8 +1,8 @@
 #include "fs/socket_file.h"
 
 #include "fs/file_wait.h"
+#include "fs/socket_identity.h"
 #include "fs/socket_option_values.h"
-#include "lib/format.h"
 #include "lib/string.h"
 #include "lib/utility.h"
 #include "mm/kmalloc.h"
@@ -458,16 +458,11 @@ ErrorOr<size_t> SocketFile::write(uint64_t user_buffer, size_t length) {
 }
 
 size_t SocketFile::describe(char* buffer, size_t capacity) {
-    return format_within(buffer, capacity, "socket:[%llu]",
-                         static_cast<unsigned long long>(reinterpret_cast<uint64_t>(this) >> 4));
+    return describe_socket(buffer, capacity, this);
 }
 
 ErrorOr<void> SocketFile::stat(LinuxStat& stat) {
-    memset(&stat, 0, sizeof stat);
-    stat.st_mode = 0140777; // S_IFSOCK
-    stat.st_nlink = 1;
-    stat.st_ino = reinterpret_cast<uint64_t>(this) >> 4;
-    stat.st_blksize = 4096;
+    socket_stat(stat, this);
     return {};
 }
 

@@ -1,9 +1,9 @@
 #include "fs/unix_socket_file.h"
 
 #include "fs/file_wait.h"
+#include "fs/socket_identity.h"
 #include "fs/socket_option_values.h"
 #include "fs/unix_socket_path.h"
-#include "lib/format.h"
 #include "lib/string.h"
 #include "lib/utility.h"
 #include "mm/user_memory.h"
@@ -266,18 +266,12 @@ ErrorOr<size_t> UnixSocketFile::write(uint64_t user_buffer, size_t length) {
 }
 
 ErrorOr<void> UnixSocketFile::stat(LinuxStat& stat) {
-    memset(&stat, 0, sizeof stat);
-    stat.st_mode = 0140777; // S_IFSOCK
-    stat.st_nlink = 1;
-    stat.st_ino = reinterpret_cast<uint64_t>(m_socket.get()) >> 4;
-    stat.st_blksize = 4096;
+    socket_stat(stat, m_socket.get());
     return {};
 }
 
 size_t UnixSocketFile::describe(char* buffer, size_t capacity) {
-    return format_within(
-        buffer, capacity, "socket:[%llu]",
-        static_cast<unsigned long long>(reinterpret_cast<uint64_t>(m_socket.get()) >> 4));
+    return describe_socket(buffer, capacity, m_socket.get());
 }
 
 ErrorOr<long> UnixSocketFile::ioctl(uint32_t request, uint64_t argument) {
