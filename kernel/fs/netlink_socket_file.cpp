@@ -25,14 +25,6 @@ bool port_in_use(uint32_t port, const NetlinkSocketFile* except) {
     return false;
 }
 
-struct QueueReplies final : net::netlink::Replies {
-    explicit QueueReplies(NetlinkSocketFile& socket) : socket(socket) {}
-    void deliver(const uint8_t* datagram, size_t length) override {
-        socket.deliver(datagram, length);
-    }
-    NetlinkSocketFile& socket;
-};
-
 } // namespace
 
 ErrorOr<NetlinkSocketFile*> NetlinkSocketFile::create(int type) {
@@ -78,11 +70,22 @@ ErrorOr<void> NetlinkSocketFile::bind(uint32_t port) {
     return {};
 }
 
-void NetlinkSocketFile::send(const uint8_t* data, size_t length) {
+ErrorOr<size_t> NetlinkSocketFile::send(const IoVector* vectors, size_t count, size_t total) {
+    if (total > receive_limit)
+        return EMSGSIZE;
+    auto* data = static_cast<uint8_t*>(kmalloc(total ? total : 1));
+    if (!data)
+        return ENOMEM;
+    struct Owned {
+        uint8_t* bytes;
+        ~Owned() { kfree(bytes); }
+    } owned{data};
+    for (size_t i = 0, at = 0; i < count; at += vectors[i++].length)
+        TRY(copy_from_user(data + at, vectors[i].base, vectors[i].length));
     net::netlink::Facts facts;
     net::route_facts(facts);
-    QueueReplies replies(*this);
-    net::netlink::answer(data, length, port(), facts, replies);
+    net::netlink::answer(data, total, port(), facts, *this);
+    return total;
 }
 
 void NetlinkSocketFile::deliver(const uint8_t* data, size_t length) {
@@ -107,8 +110,10 @@ void NetlinkSocketFile::deliver(const uint8_t* data, size_t length) {
     m_readiness.notify(poll_events());
 }
 
-ErrorOr<size_t> NetlinkSocketFile::receive(uint8_t* buffer, size_t capacity, bool peek,
-                                           bool dont_wait) {
+ErrorOr<NetlinkSocketFile::Received> NetlinkSocketFile::receive(const IoVector* vectors,
+                                                                size_t count, size_t total,
+                                                                bool peek, bool dont_wait) {
+    uint8_t buffer[largest_datagram];
     auto attempt = [&]() -> ErrorOr<size_t> {
         if (m_overrun) {
             m_overrun = false;
@@ -117,7 +122,7 @@ ErrorOr<size_t> NetlinkSocketFile::receive(uint8_t* buffer, size_t capacity, boo
         if (!m_first)
             return EAGAIN;
         Datagram* datagram = m_first;
-        memcpy(buffer, datagram->bytes, min(capacity, datagram->length));
+        memcpy(buffer, datagram->bytes, min(sizeof buffer, datagram->length));
         size_t length = datagram->length;
         if (!peek) {
             m_first = datagram->next;
@@ -128,9 +133,14 @@ ErrorOr<size_t> NetlinkSocketFile::receive(uint8_t* buffer, size_t capacity, boo
         }
         return length;
     };
-    if (dont_wait)
-        return attempt();
-    return retry_until_ready(*this, poll_event::in, attempt);
+    size_t length = TRY(dont_wait ? attempt() : retry_until_ready(*this, poll_event::in, attempt));
+    size_t copied = min(length, total);
+    for (size_t i = 0, at = 0; i < count && at < copied; ++i) {
+        size_t part = min<size_t>(vectors[i].length, copied - at);
+        TRY(copy_to_user(vectors[i].base, buffer + at, part));
+        at += part;
+    }
+    return Received{length, copied};
 }
 
 uint32_t NetlinkSocketFile::poll_events() {
@@ -144,25 +154,13 @@ uint32_t NetlinkSocketFile::poll_events() {
 
 ErrorOr<size_t> NetlinkSocketFile::read(uint64_t user_buffer, size_t length) {
     TRY(user_range(user_buffer, length, Access::Write));
-    uint8_t datagram[largest_datagram];
-    size_t full = TRY(receive(datagram, sizeof datagram, false, false));
-    size_t copied = min(full, length);
-    TRY(copy_to_user(user_buffer, datagram, copied));
-    return copied;
+    IoVector vector{user_buffer, length};
+    return TRY(receive(&vector, 1, length, false, false)).copied;
 }
 
 ErrorOr<size_t> NetlinkSocketFile::write(uint64_t user_buffer, size_t length) {
-    if (length > receive_limit)
-        return EMSGSIZE;
-    auto* copy = static_cast<uint8_t*>(kmalloc(length ? length : 1));
-    if (!copy)
-        return ENOMEM;
-    auto copied = copy_from_user(copy, user_buffer, length);
-    if (!copied.is_error())
-        send(copy, length);
-    kfree(copy);
-    TRY(move(copied));
-    return length;
+    IoVector vector{user_buffer, length};
+    return send(&vector, 1, length);
 }
 
 ErrorOr<void> NetlinkSocketFile::stat(LinuxStat& stat) {

@@ -4,11 +4,13 @@
 #pragma once
 
 #include "fs/file.h"
+#include "fs/transfer_limits.h"
 #include "lib/intrusive_list.h"
+#include "net/netlink/route_netlink.h"
 
 namespace kernel {
 
-class NetlinkSocketFile final : public File {
+class NetlinkSocketFile final : public File, private net::netlink::Replies {
 public:
     // SOCK_RAW or SOCK_DGRAM, which behave alike; ENOMEM.
     static ErrorOr<NetlinkSocketFile*> create(int type);
@@ -26,18 +28,19 @@ public:
     // for a socket bound already, unless to this one.
     ErrorOr<void> bind(uint32_t port);
 
-    // One send: the requests in `data` (a kernel copy), answered into the receive queue.
-    // ENOBUFS is kept for the next receive when the queue is over its limit, as Linux does.
-    void send(const uint8_t* data, size_t length);
-    // Queues one answer (route_netlink's Replies).
-    void deliver(const uint8_t* data, size_t length);
-    // Copies the first queued datagram (its first `capacity` bytes) to `buffer`; returns its
-    // whole length. `peek` leaves it queued. Without `dont_wait` and O_NONBLOCK it waits for
-    // one (EINTR for a signal); else EAGAIN when there is none. ENOBUFS once after answers were
-    // dropped.
-    ErrorOr<size_t> receive(uint8_t* buffer, size_t capacity, bool peek, bool dont_wait);
-    // No answer is longer (route_netlink's dumps stay well under it).
-    static constexpr size_t largest_datagram = 4096;
+    // One send: the requests in the program's `vectors` (`total` bytes), copied in and
+    // answered into the receive queue; returns `total`. EMSGSIZE past receive_limit. ENOBUFS
+    // is kept for the next receive when the queue is over its limit, as Linux does.
+    ErrorOr<size_t> send(const IoVector* vectors, size_t count, size_t total);
+    // The first queued datagram, its first `total` bytes copied to the program's `vectors`.
+    // `peek` leaves it queued. Without `dont_wait` and O_NONBLOCK it waits for one (EINTR for
+    // a signal); else EAGAIN when there is none. ENOBUFS once after answers were dropped.
+    struct Received {
+        size_t length; // the datagram's
+        size_t copied;
+    };
+    ErrorOr<Received> receive(const IoVector* vectors, size_t count, size_t total, bool peek,
+                              bool dont_wait);
 
     FileKind kind() const override { return FileKind::NetlinkSocket; }
     uint32_t access_mode() const override { return o_rdwr; }
@@ -56,6 +59,10 @@ public:
 
 private:
     explicit NetlinkSocketFile(int type) : m_type(type) {}
+    // Queues one answer.
+    void deliver(const uint8_t* data, size_t length) override;
+    // No answer is longer (route_netlink's dumps stay well under it).
+    static constexpr size_t largest_datagram = 4096;
 
     struct Datagram {
         Datagram* next;

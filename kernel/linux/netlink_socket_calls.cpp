@@ -9,7 +9,6 @@
 #include "linux/message_header.h"
 #include "linux/socket_calls.h"
 #include "linux/syscall_table.h"
-#include "mm/kmalloc.h"
 #include "mm/user_memory.h"
 #include "net/netlink/route_netlink.h"
 
@@ -121,7 +120,7 @@ ErrorOr<long> name(File& file, uint64_t user_address, uint64_t user_length, bool
     return 0L;
 }
 
-ErrorOr<long> setsockopt(File& file, int level, int option, uint64_t user_value, int length) {
+ErrorOr<long> setsockopt(File&, int level, int option, uint64_t user_value, int length) {
     if (length < static_cast<int>(sizeof(int)))
         return EINVAL;
     (void)TRY(read_user<int>(user_value));
@@ -130,7 +129,6 @@ ErrorOr<long> setsockopt(File& file, int level, int option, uint64_t user_value,
         return 0L;
     if (level == sol_netlink && option >= netlink_first_option && option <= netlink_last_option)
         return 0L;
-    (void)file;
     return ENOPROTOOPT;
 }
 
@@ -168,43 +166,11 @@ ErrorOr<long> getsockopt(File& file, int level, int option, uint64_t user_value,
     return 0L;
 }
 
-// The requests in `vectors`, gathered into one kernel copy and answered.
-ErrorOr<long> send_vectors(File& file, const IoVector* vectors, size_t count, size_t total) {
-    if (total > NetlinkSocketFile::receive_limit)
-        return EMSGSIZE;
-    auto* data = static_cast<uint8_t*>(kmalloc(total ? total : 1));
-    if (!data)
-        return ENOMEM;
-    struct Owned {
-        uint8_t* bytes;
-        ~Owned() { kfree(bytes); }
-    } owned{data};
-    size_t at = 0;
-    for (size_t i = 0; i < count; ++i) {
-        TRY(copy_from_user(data + at, vectors[i].base, vectors[i].length));
-        at += vectors[i].length;
-    }
-    netlink(file).send(data, total);
-    return static_cast<long>(total);
-}
-
-// A datagram into `vectors`: its whole length, and whether it was cut short.
-struct Received {
-    size_t length;
-    size_t copied;
-};
-ErrorOr<Received> receive_vectors(File& file, const IoVector* vectors, size_t count, size_t total,
-                                  int flags) {
-    uint8_t datagram[NetlinkSocketFile::largest_datagram];
-    size_t length = TRY(netlink(file).receive(datagram, sizeof datagram, flags & message_flag::peek,
-                                              flags & message_flag::dont_wait));
-    size_t copied = min(length, total);
-    for (size_t i = 0, at = 0; i < count && at < copied; ++i) {
-        size_t part = min<size_t>(vectors[i].length, copied - at);
-        TRY(copy_to_user(vectors[i].base, datagram + at, part));
-        at += part;
-    }
-    return Received{length, copied};
+// A datagram into `vectors`, as recvmsg's flags ask.
+ErrorOr<NetlinkSocketFile::Received> receive_vectors(File& file, const IoVector* vectors,
+                                                     size_t count, size_t total, int flags) {
+    return netlink(file).receive(vectors, count, total, flags & message_flag::peek,
+                                 flags & message_flag::dont_wait);
 }
 
 // netlink_sendmsg: a name of length 0 is none.
@@ -222,14 +188,14 @@ ErrorOr<long> sendto(File& file, uint64_t user_buffer, size_t length, int, uint6
     TRY(user_range(user_buffer, length, Access::Read));
     TRY(check_destination(user_address, address_length));
     IoVector vector{user_buffer, length};
-    return send_vectors(file, &vector, 1, length);
+    return as_syscall_result(netlink(file).send(&vector, 1, length));
 }
 
 ErrorOr<long> recvfrom(File& file, uint64_t user_buffer, size_t length, int flags,
                        uint64_t user_address, uint64_t user_address_length) {
     TRY(user_range(user_buffer, length, Access::Write));
     IoVector vector{user_buffer, length};
-    Received received = TRY(receive_vectors(file, &vector, 1, length, flags));
+    NetlinkSocketFile::Received received = TRY(receive_vectors(file, &vector, 1, length, flags));
     TRY(write_address(user_address, user_address_length, kernel_address));
     return static_cast<long>((flags & message_flag::truncate) ? received.length : received.copied);
 }
@@ -242,7 +208,7 @@ ErrorOr<long> sendmsg(File& file, uint64_t user_message, int) {
         TRY(check_destination(message.name, static_cast<int32_t>(message.name_length)));
     IoVectors vectors;
     TRY(read_io_vectors(message.iov, message.iov_length, Access::Read, vectors));
-    return send_vectors(file, vectors.vectors, vectors.count, vectors.total);
+    return as_syscall_result(netlink(file).send(vectors.vectors, vectors.count, vectors.total));
 }
 
 ErrorOr<long> recvmsg(File& file, uint64_t user_message, int flags) {
@@ -251,7 +217,7 @@ ErrorOr<long> recvmsg(File& file, uint64_t user_message, int flags) {
         return EMSGSIZE;
     IoVectors vectors;
     TRY(read_io_vectors(message.iov, message.iov_length, Access::Write, vectors));
-    Received received =
+    NetlinkSocketFile::Received received =
         TRY(receive_vectors(file, vectors.vectors, vectors.count, vectors.total, flags));
     if (message.name) {
         TRY(copy_to_user(message.name, &kernel_address,
@@ -266,8 +232,8 @@ ErrorOr<long> recvmsg(File& file, uint64_t user_message, int flags) {
 
 ErrorOr<long> transfer_vectors(File& file, const IoVectors& vectors, bool writing) {
     if (writing)
-        return send_vectors(file, vectors.vectors, vectors.count, vectors.total);
-    Received received =
+        return as_syscall_result(netlink(file).send(vectors.vectors, vectors.count, vectors.total));
+    NetlinkSocketFile::Received received =
         TRY(receive_vectors(file, vectors.vectors, vectors.count, vectors.total, 0));
     return static_cast<long>(received.copied);
 }

@@ -3,6 +3,7 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "lib/string_view.h"
+#include "net/byte_order.h"
 
 namespace kernel::net::netlink {
 
@@ -159,13 +160,7 @@ void put_address(Writer& out, const Facts& facts, const Address& address, const 
         // The subnet's broadcast address, as `ip address add ... brd +` gives one.
         if (address.prefix_length < 31) {
             uint8_t broadcast[4];
-            for (int i = 0; i < 4; ++i) {
-                int host_bits = 32 - address.prefix_length - 8 * (3 - i);
-                uint8_t mask = host_bits >= 8   ? 0xff
-                               : host_bits <= 0 ? 0
-                                                : static_cast<uint8_t>((1u << host_bits) - 1);
-                broadcast[i] = address.bytes[i] | mask;
-            }
+            store_be32(broadcast, load_be32(address.bytes) | (~0u >> address.prefix_length));
             out.attribute(ifa_broadcast, broadcast, sizeof broadcast);
         }
         if (const Link* link = find_link(facts, address.index))
