@@ -46,6 +46,15 @@ struct SocketCalls {
     ErrorOr<size_t> (*send_stream)(File& socket, const void* data, size_t length);
 };
 
+// is_stream and send_stream for a family whose sockets sendfile writes to as to any file
+// (AF_UNIX, AF_NETLINK).
+inline bool never_from_kernel_memory(const File&) {
+    return false;
+}
+inline ErrorOr<size_t> no_send_from_kernel_memory(File&, const void*, size_t) {
+    return EINVAL;
+}
+
 // Null in a kernel built without the network component.
 const SocketCalls* inet_socket_calls();
 const SocketCalls* unix_socket_calls();

@@ -453,14 +453,6 @@ ErrorOr<long> transfer_vectors(File& file, const IoVectors& vectors, bool writin
     return static_cast<long>(receipt.copied);
 }
 
-bool is_stream(const File&) {
-    return false;
-}
-
-ErrorOr<size_t> send_stream(File&, const void*, size_t) {
-    return EINVAL;
-}
-
 constexpr SocketCalls calls{
     .socket = socket,
     .socketpair = socketpair,
@@ -477,8 +469,8 @@ constexpr SocketCalls calls{
     .sendmsg = sendmsg,
     .recvmsg = recvmsg,
     .transfer_vectors = transfer_vectors,
-    .is_stream = is_stream,
-    .send_stream = send_stream,
+    .is_stream = never_from_kernel_memory,
+    .send_stream = no_send_from_kernel_memory,
 };
 
 } // namespace
