@@ -17,6 +17,7 @@ packages=(
   liblua5.4-dev # the Lua interpreter test program
   qemu-system-x86 # ingot run --platform qemu, and its tests
   curl bind9-dnsutils wrk iputils-ping socat iproute2 # the networking tests and bench/net.sh
+  net-tools # ifconfig, route and netstat -i read the interfaces in the integration tests
   dnsmasq-base # the DHCP server of the networking tests
   clang libclang-rt-14-dev # the network stack's libFuzzer target
   golang-go # a static Go program among the integration tests

@@ -38,6 +38,8 @@ NetworkCounters counters() {
     return {};
 }
 
+void interface_facts(interfaces::Facts&) {}
+
 } // namespace net
 
 } // namespace kernel

@@ -3,8 +3,10 @@
 #include "fs/file_wait.h"
 #include "fs/socket_identity.h"
 #include "lib/string.h"
+#include "linux/interface_ioctl.h"
 #include "mm/kmalloc.h"
 #include "mm/user_memory.h"
+#include "net/interface_requests.h"
 #include "net/netlink/route_netlink.h"
 #include "net/network.h"
 
@@ -82,8 +84,8 @@ ErrorOr<size_t> NetlinkSocketFile::send(const IoVector* vectors, size_t count, s
     } owned{data};
     for (size_t i = 0, at = 0; i < count; at += vectors[i++].length)
         TRY(copy_from_user(data + at, vectors[i].base, vectors[i].length));
-    net::netlink::Facts facts;
-    net::route_facts(facts);
+    net::interfaces::Facts facts;
+    net::interface_facts(facts);
     net::netlink::answer(data, total, port(), facts, *this);
     return total;
 }
@@ -175,6 +177,8 @@ size_t NetlinkSocketFile::describe(char* buffer, size_t capacity) {
 // FIONREAD: the first datagram's length, as Linux answers for datagram sockets.
 ErrorOr<long> NetlinkSocketFile::ioctl(uint32_t request, uint64_t argument) {
     constexpr uint32_t fionread = 0x541b;
+    if (net::interfaces::is_socket_request(request))
+        return interface_ioctl(request, argument, false);
     if (request != fionread)
         return ENOTTY;
     TRY(write_user(argument, static_cast<int>(m_first ? m_first->length : 0)));

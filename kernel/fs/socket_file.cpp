@@ -5,8 +5,10 @@
 #include "fs/socket_option_values.h"
 #include "lib/string.h"
 #include "lib/utility.h"
+#include "linux/interface_ioctl.h"
 #include "mm/kmalloc.h"
 #include "mm/user_memory.h"
+#include "net/interface_requests.h"
 #include "net/ipv6_header.h"
 #include "net/network.h"
 #include "net/socket_address.h"
@@ -467,6 +469,8 @@ ErrorOr<void> SocketFile::stat(LinuxStat& stat) {
 }
 
 ErrorOr<long> SocketFile::ioctl(uint32_t request, uint64_t argument) {
+    if (net::interfaces::is_socket_request(request))
+        return interface_ioctl(request, argument, !m_ipv6);
     if (request != fionread)
         return ENOTTY;
     if (m_socket)

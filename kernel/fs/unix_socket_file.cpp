@@ -6,7 +6,9 @@
 #include "fs/unix_socket_path.h"
 #include "lib/string.h"
 #include "lib/utility.h"
+#include "linux/interface_ioctl.h"
 #include "mm/user_memory.h"
+#include "net/interface_requests.h"
 #include "net/socket_address.h"
 #include "sched/scheduler.h"
 #include "time/clock.h"
@@ -275,6 +277,8 @@ size_t UnixSocketFile::describe(char* buffer, size_t capacity) {
 }
 
 ErrorOr<long> UnixSocketFile::ioctl(uint32_t request, uint64_t argument) {
+    if (net::interfaces::is_socket_request(request))
+        return interface_ioctl(request, argument, false);
     if (request != fionread)
         return ENOTTY;
     size_t readable = TRY(m_socket->readable_bytes());

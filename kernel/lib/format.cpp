@@ -26,12 +26,14 @@ private:
     size_t m_length = 0;
 };
 
-void put_number(Output& out, uint64_t value, unsigned base, bool negative, int width, char pad) {
+void put_number(Output& out, uint64_t value, unsigned base, bool negative, int width, char pad,
+                bool upper = false) {
     char digits[24];
     int count = 0;
     do {
         unsigned digit = value % base;
-        digits[count++] = static_cast<char>(digit < 10 ? '0' + digit : 'a' + digit - 10);
+        digits[count++] =
+            static_cast<char>(digit < 10 ? '0' + digit : (upper ? 'A' : 'a') + digit - 10);
         value /= base;
     } while (value);
     int length = count + (negative ? 1 : 0);
@@ -77,9 +79,10 @@ size_t vformat(char* buffer, size_t size, const char* pattern, va_list arguments
             break;
         }
         case 'u':
-        case 'x': {
+        case 'x':
+        case 'X': {
             uint64_t value = longness ? va_arg(arguments, uint64_t) : va_arg(arguments, unsigned);
-            put_number(out, value, *p == 'u' ? 10 : 16, false, width, pad);
+            put_number(out, value, *p == 'u' ? 10 : 16, false, width, pad, *p == 'X');
             break;
         }
         case 'p':

@@ -1,4 +1,4 @@
-// printf-style formatting into a caller's buffer: %d %i %u %x %p %s %c with l/ll/z length,
+// printf-style formatting into a caller's buffer: %d %i %u %x %X %p %s %c with l/ll/z length,
 // width and zero padding. Always NUL-terminates; returns the length it would have written.
 #pragma once
 

@@ -326,6 +326,8 @@ ErrorOr<bool> Ipv4Layer::send_local(const Ipv4Header& header, const TransmitFrag
     if (checksum && checksum->offset + 2u <= transport_length)
         store_be16(transport + checksum->offset, internet_checksum(transport, transport_length));
     m_local.append(packet);
+    ++m_statistics.loopback_packets;
+    m_statistics.loopback_bytes += header.total_length;
     return true;
 }
 

@@ -365,6 +365,8 @@ ErrorOr<bool> Ipv6Layer::send_local(const Ipv6Header& header, const TransmitFrag
         store_be16(transport + checksum->offset,
                    internet_checksum(transport, header.payload_length));
     m_local.append(packet);
+    ++m_statistics.loopback_packets;
+    m_statistics.loopback_bytes += ipv6_header_length + header.payload_length;
     return true;
 }
 

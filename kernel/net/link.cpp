@@ -31,6 +31,7 @@ void EthernetLink::set_address(Ipv4Address address) {
 
 void EthernetLink::receive_frame(const uint8_t* frame, size_t length, bool checksum_verified) {
     ++m_statistics.frames_received;
+    m_statistics.bytes_received += length;
     EthernetHeader header;
     if (!parse_ethernet_header(frame, length, header)) {
         ++m_statistics.dropped_malformed;
@@ -119,6 +120,8 @@ bool EthernetLink::transmit(const TransmitFragment* fragments, size_t count,
         return false;
     }
     ++m_statistics.frames_sent;
+    for (size_t i = 0; i < count; ++i)
+        m_statistics.bytes_sent += fragments[i].length;
     m_transmitted = true;
     return true;
 }

@@ -128,32 +128,39 @@ NetworkCounters counters() {
     return {the_stack->statistics(), the_stack->tcp_statistics()};
 }
 
-void route_facts(netlink::Facts& facts) {
+void interface_facts(interfaces::Facts& facts) {
     constexpr int loopback_index = 1, ethernet_index = 2;
+    StackStatistics statistics = the_stack ? the_stack->statistics() : StackStatistics{};
     // Linux's lo: MTU 65536, 127.0.0.1/8 and ::1/128, a route for neither (they live in the
-    // local table, which a dump of the main table leaves out).
-    facts.add_link({loopback_index, "lo", true, {}, 65536});
-    netlink::Address loopback4{loopback_index, false, {127, 0, 0, 1}, 8, false};
+    // local table, which a dump of the main table leaves out). What it sends it receives.
+    interfaces::LinkCounters loopback_counters{
+        statistics.loopback_packets, statistics.loopback_bytes, statistics.loopback_packets,
+        statistics.loopback_bytes, 0};
+    facts.add_link({loopback_index, "lo", true, {}, 65536, loopback_counters});
+    interfaces::Address loopback4{loopback_index, false, {127, 0, 0, 1}, 8, false};
     facts.add_address(loopback4);
-    netlink::Address loopback6{loopback_index, true, {}, 128, false};
+    interfaces::Address loopback6{loopback_index, true, {}, 128, false};
     memcpy(loopback6.bytes, Ipv6Address::loopback().bytes, 16);
     facts.add_address(loopback6);
     const InterfaceConfig* config = configured_interface();
     if (!config)
         return;
     const NetDevice& device = the_stack->device();
-    facts.add_link(
-        {ethernet_index, "eth0", false, device.mac_address(), static_cast<uint32_t>(device.mtu())});
+    interfaces::LinkCounters counters{statistics.frames_received, statistics.bytes_received,
+                                      statistics.frames_sent, statistics.bytes_sent,
+                                      statistics.dropped_device_full};
+    facts.add_link({ethernet_index, "eth0", false, device.mac_address(),
+                    static_cast<uint32_t>(device.mtu()), counters});
     if (!config->address.is_any()) {
-        netlink::Address address{ethernet_index, false, {}, config->prefix_length, false};
+        interfaces::Address address{ethernet_index, false, {}, config->prefix_length, false};
         store_be32(address.bytes, config->address.value);
         facts.add_address(address);
-        netlink::Route subnet{ethernet_index, false, {}, config->prefix_length, false, {}, {}};
+        interfaces::Route subnet{ethernet_index, false, {}, config->prefix_length, false, {}, {}};
         store_be32(subnet.destination, config->address.value & config->netmask());
         store_be32(subnet.preferred_source, config->address.value);
         facts.add_route(subnet);
         if (!config->gateway.is_any()) {
-            netlink::Route default_route{ethernet_index, false, {}, 0, true, {}, {}};
+            interfaces::Route default_route{ethernet_index, false, {}, 0, true, {}, {}};
             store_be32(default_route.gateway, config->gateway.value);
             facts.add_route(default_route);
         }
@@ -162,11 +169,11 @@ void route_facts(netlink::Facts& facts) {
     uint8_t prefix_length;
     bool tentative;
     for (size_t i = 0; the_stack->ipv6_address_at(i, address6, prefix_length, tentative); ++i) {
-        netlink::Address address{ethernet_index, true, {}, prefix_length, tentative};
+        interfaces::Address address{ethernet_index, true, {}, prefix_length, tentative};
         memcpy(address.bytes, address6.bytes, 16);
         facts.add_address(address);
         // Each address's prefix is on the link (fe80::/64 for the link-local one).
-        netlink::Route prefix{ethernet_index, true, {}, prefix_length, false, {}, {}};
+        interfaces::Route prefix{ethernet_index, true, {}, prefix_length, false, {}, {}};
         for (size_t bit = 0; bit < prefix_length; ++bit)
             prefix.destination[bit / 8] |= address6.bytes[bit / 8] & (0x80 >> (bit % 8));
         bool known = false;
@@ -177,7 +184,7 @@ void route_facts(netlink::Facts& facts) {
             facts.add_route(prefix);
     }
     if (Ipv6Address router = the_stack->ipv6_default_router(); !router.is_any()) {
-        netlink::Route default_route{ethernet_index, true, {}, 0, true, {}, {}};
+        interfaces::Route default_route{ethernet_index, true, {}, 0, true, {}, {}};
         memcpy(default_route.gateway, router.bytes, 16);
         facts.add_route(default_route);
     }

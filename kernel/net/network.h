@@ -2,7 +2,7 @@
 // (components/without_net.cpp is what a kernel built without it has instead).
 #pragma once
 
-#include "net/netlink/route_netlink.h"
+#include "net/interface_facts.h"
 #include "net/stack.h"
 
 namespace kernel {
@@ -26,9 +26,9 @@ const InterfaceConfig* configured_interface();
 void finish_output();
 // What the stack has counted; all zero before a stack was made, and without the component.
 NetworkCounters counters();
-// The interfaces, their addresses and routes as they are now, for NETLINK_ROUTE: lo, and eth0
-// over the VM's network device.
-void route_facts(netlink::Facts& facts);
+// The interfaces, their addresses, routes and counters as they are now (net/interface_facts.h):
+// lo, and eth0 over the VM's network device. None without the component.
+void interface_facts(interfaces::Facts& facts);
 } // namespace net
 
 } // namespace kernel

@@ -7,8 +7,12 @@
 namespace kernel::net {
 
 struct StackStatistics {
-    uint64_t frames_received = 0;
+    uint64_t frames_received = 0; // by the network device, with the bytes of their Ethernet frames
     uint64_t frames_sent = 0;
+    uint64_t bytes_received = 0;
+    uint64_t bytes_sent = 0;
+    uint64_t loopback_packets = 0; // IP packets sent to ourselves, and their bytes
+    uint64_t loopback_bytes = 0;
     uint64_t dropped_malformed = 0;    // truncated, bad lengths, bad header fields
     uint64_t dropped_bad_checksum = 0; // IP, ICMP, UDP (TCP counts its own)
     uint64_t dropped_not_for_us = 0;

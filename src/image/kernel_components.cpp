@@ -34,12 +34,13 @@ constexpr std::array<std::string_view, 12> defined_socket_functions{
 
 // A dynamic object that imports these makes sockets, or has the C library make them for it:
 // the resolver's functions query DNS servers over UDP and TCP, getifaddrs and if_nameindex ask
-// NETLINK_ROUTE.
-constexpr std::array<std::string_view, 19> imported_socket_functions{
-    "getifaddrs",    "if_nameindex",    "socket",         "socketpair",      "getaddrinfo",
-    "getnameinfo",   "gethostbyname",   "gethostbyname2", "gethostbyname_r", "gethostbyname2_r",
-    "gethostbyaddr", "gethostbyaddr_r", "res_query",      "res_search",      "res_nquery",
-    "res_nsearch",   "res_send",        "res_nsend",      "__res_query"};
+// NETLINK_ROUTE, if_nametoindex and if_indextoname ask a socket's SIOCGIFINDEX and SIOCGIFNAME.
+constexpr std::array<std::string_view, 21> imported_socket_functions{
+    "getifaddrs",      "if_nameindex",     "if_nametoindex", "if_indextoname",  "socket",
+    "socketpair",      "getaddrinfo",      "getnameinfo",    "gethostbyname",   "gethostbyname2",
+    "gethostbyname_r", "gethostbyname2_r", "gethostbyaddr",  "gethostbyaddr_r", "res_query",
+    "res_search",      "res_nquery",       "res_nsearch",    "res_send",        "res_nsend",
+    "__res_query"};
 
 // A program that imports or defines these reaches files by path, so a volume can serve it: the
 // C libraries' opening, stdio and path calls (with glibc's and musl's own names for those its

@@ -33,6 +33,8 @@ debian_skip_unless(/bin/busybox busybox_skip)
 debian_skip_unless(/usr/bin/nstat nstat_skip)
 # iproute2's ip lists the interfaces, addresses and routes through NETLINK_ROUTE.
 debian_skip_unless(/usr/bin/ip ip_skip)
+# net-tools' ifconfig, route and netstat -i read them through SIOCGIF* ioctls and /proc/net.
+debian_skip_unless(/usr/sbin/ifconfig net_tools_skip)
 
 foreach(platform IN LISTS INGOT_TEST_PLATFORMS)
   if(platform STREQUAL "hvt")
@@ -70,6 +72,26 @@ foreach(platform IN LISTS INGOT_TEST_PLATFORMS)
            --stdout-regex "^10\\.0\\.2\\.0/24 dev eth0 proto kernel scope link src 10\\.0\\.2\\.15 *$"
            --stdout-regex "^default via 10\\.0\\.2\\.2 dev eth0 *$"
     COMMAND ${INGOT} run --platform ${platform} --network user /usr/bin/ip -- route)
+  ingot_case(${platform}.ifconfig ${guest} ${net_tools_skip}
+    CHECKS ${DEBIAN_CLEAN}
+           --stdout-regex "^eth0: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500$"
+           --stdout-regex "^        inet 10\\.0\\.2\\.15  netmask 255\\.255\\.255\\.0  broadcast 10\\.0\\.2\\.255$"
+           --stdout-regex "^        inet6 fe80::[0-9a-f:]+  prefixlen 64  scopeid 0x20<link>$"
+           --stdout-regex "^        ether [0-9a-f:]+  txqueuelen 1000  \\(Ethernet\\)$"
+           --stdout-regex "^lo: flags=73<UP,LOOPBACK,RUNNING>  mtu 65536$"
+           --stdout-regex "^        inet 127\\.0\\.0\\.1  netmask 255\\.0\\.0\\.0$"
+           --stdout-regex "^        inet6 ::1  prefixlen 128  scopeid 0x10<host>$"
+           --stdout-regex "^        loop  txqueuelen 1000  \\(Local Loopback\\)$"
+    COMMAND ${INGOT} run --platform ${platform} --network user /usr/sbin/ifconfig)
+  ingot_case(${platform}.route_table ${guest} ${net_tools_skip}
+    CHECKS ${DEBIAN_CLEAN} --stdout-lines 4
+           --stdout-regex "^0\\.0\\.0\\.0 +10\\.0\\.2\\.2 +0\\.0\\.0\\.0 +UG +0 +0 +0 eth0$"
+           --stdout-regex "^10\\.0\\.2\\.0 +0\\.0\\.0\\.0 +255\\.255\\.255\\.0 +U +0 +0 +0 eth0$"
+    COMMAND ${INGOT} run --platform ${platform} --network user /usr/sbin/route -- -n)
+  ingot_case(${platform}.netstat_interfaces ${guest} ${net_tools_skip}
+    CHECKS ${DEBIAN_CLEAN} --stdout-lines 4
+           --stdout-regex "^eth0 +1500( +[0-9]+){8} BMRU$" --stdout-regex "^lo +65536( +[0-9]+){8} LRU$"
+    COMMAND ${INGOT} run --platform ${platform} --network user /usr/bin/netstat -- -i)
   math(EXPR busybox_timeout "60 * ${slow}")
   ingot_case(${platform}.busybox_applets ${guest} ${busybox_skip} TIMEOUT ${busybox_timeout}
     CHECKS ${DEBIAN_CLEAN} --stdout-file ${EXPECTED}/busybox_applets.txt

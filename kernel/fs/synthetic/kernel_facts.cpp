@@ -184,6 +184,7 @@ public:
         return (clock::realtime_ns() - clock::monotonic_ns()) / clock::ns_per_second;
     }
     net::NetworkCounters network_counters() const override { return net::counters(); }
+    void interfaces(net::interfaces::Facts& facts) const override { net::interface_facts(facts); }
 
 private:
     const Manifest& m_manifest;

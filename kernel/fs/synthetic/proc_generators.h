@@ -34,6 +34,10 @@ void generate_filesystems(const SystemFacts& facts, TextBuffer& text);
 // The network stack's counters: net/ipv4/proc.c.
 void generate_net_snmp(const SystemFacts& facts, TextBuffer& text);
 void generate_net_netstat(const SystemFacts& facts, TextBuffer& text);
+// The interfaces: net/core/net-procfs.c, net/ipv4/fib_trie.c, net/ipv6/addrconf.c.
+void generate_net_dev(const SystemFacts& facts, TextBuffer& text);
+void generate_net_route(const SystemFacts& facts, TextBuffer& text);
+void generate_net_if_inet6(const SystemFacts& facts, TextBuffer& text);
 
 // /proc/sys and /sys: one value and a newline each.
 void generate_hostname(const SystemFacts& facts, TextBuffer& text);

@@ -48,7 +48,10 @@ bool build_process(Directory& process) {
 bool build_net(Directory& proc) {
     Directory* net = proc.add_directory("net");
     static const FileEntry files[] = {{"snmp", generate_net_snmp, 0444},
-                                      {"netstat", generate_net_netstat, 0444}};
+                                      {"netstat", generate_net_netstat, 0444},
+                                      {"dev", generate_net_dev, 0444},
+                                      {"route", generate_net_route, 0444},
+                                      {"if_inet6", generate_net_if_inet6, 0444}};
     return net && add_files(*net, files, sizeof files / sizeof files[0], EIO, Errno(0));
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "lib/error_or.h"
+#include "net/interface_facts.h"
 #include "net/statistics.h"
 #include "sched/cpu_time.h"
 
@@ -108,6 +109,8 @@ public:
     virtual CpuTimes cpu_time() const = 0;
     virtual uint64_t boot_time_seconds() const = 0; // since the epoch: /proc/stat's btime
     virtual net::NetworkCounters network_counters() const = 0;
+    // The network interfaces; none without the network component.
+    virtual void interfaces(net::interfaces::Facts& facts) const = 0;
 
 protected:
     ~SystemFacts() = default;

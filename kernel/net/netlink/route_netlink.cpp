@@ -16,18 +16,13 @@ constexpr uint16_t flag_request = 0x1, flag_multi = 0x2, flag_ack = 0x4, flag_du
 constexpr uint16_t rtm_newlink = 16, rtm_getlink = 18, rtm_newaddr = 20, rtm_getaddr = 22,
                    rtm_newroute = 24, rtm_getroute = 26;
 constexpr uint8_t af_unspec = 0, af_inet = 2, af_inet6 = 10;
-constexpr uint16_t arphrd_ether = 1, arphrd_loopback = 772;
-constexpr uint32_t iff_up = 0x1, iff_broadcast = 0x2, iff_loopback = 0x8, iff_running = 0x40,
-                   iff_multicast = 0x1000, iff_lower_up = 0x10000;
 constexpr uint16_t ifla_address = 1, ifla_broadcast = 2, ifla_ifname = 3, ifla_mtu = 4,
-                   ifla_txqlen = 13, ifla_operstate = 16;
+                   ifla_stats = 7, ifla_txqlen = 13, ifla_operstate = 16, ifla_stats64 = 23;
 constexpr uint8_t if_oper_unknown = 0, if_oper_up = 6;
 constexpr uint16_t ifa_address = 1, ifa_local = 2, ifa_label = 3, ifa_broadcast = 4, ifa_flags = 8;
-constexpr uint32_t ifa_f_tentative = 0x40, ifa_f_permanent = 0x80;
 constexpr uint8_t rt_scope_universe = 0, rt_scope_link = 253, rt_scope_host = 254;
 constexpr uint16_t rta_dst = 1, rta_oif = 4, rta_gateway = 5, rta_prefsrc = 7, rta_table = 15;
 constexpr uint8_t rt_table_main = 254, rtprot_kernel = 2, rtprot_boot = 3, rtn_unicast = 1;
-constexpr uint32_t default_queue_length = 1000;
 
 constexpr size_t header_length = 16;
 constexpr size_t align4(size_t length) {
@@ -99,11 +94,28 @@ private:
     bool m_full = false;
 };
 
-const Link* find_link(const Facts& facts, int index) {
-    for (size_t i = 0; i < facts.link_count; ++i)
-        if (facts.links[i].index == index)
-            return &facts.links[i];
-    return nullptr;
+using interfaces::Address;
+using interfaces::Facts;
+using interfaces::Link;
+using interfaces::Route;
+
+// struct rtnl_link_stats64 (IFLA_STATS64) and, with each counter cut to 32 bits, struct
+// rtnl_link_stats (IFLA_STATS, which glibc's getifaddrs hands out as ifa_data): rx_packets,
+// tx_packets, rx_bytes, tx_bytes, rx_errors, tx_errors, rx_dropped, tx_dropped, then error
+// counters the links do not have, up to rx_otherhost_dropped (64-bit only).
+constexpr size_t stats_count = 24, stats64_count = 25;
+
+template <typename Counter, size_t N>
+void put_stats(Writer& out, uint16_t type, const interfaces::LinkCounters& counters) {
+    Counter values[N] = {static_cast<Counter>(counters.received_packets),
+                         static_cast<Counter>(counters.sent_packets),
+                         static_cast<Counter>(counters.received_bytes),
+                         static_cast<Counter>(counters.sent_bytes),
+                         0,
+                         0,
+                         0,
+                         static_cast<Counter>(counters.sent_dropped)};
+    out.attribute(type, values, sizeof values);
 }
 
 void put_link(Writer& out, const Link& link, uint16_t flags, const Header& request) {
@@ -113,22 +125,19 @@ void put_link(Writer& out, const Link& link, uint16_t flags, const Header& reque
         uint16_t type;
         int32_t index;
         uint32_t flags, change;
-    } message{af_unspec,
-              0,
-              link.loopback ? arphrd_loopback : arphrd_ether,
-              link.index,
-              link.loopback ? iff_up | iff_loopback | iff_running | iff_lower_up
-                            : iff_up | iff_broadcast | iff_running | iff_multicast | iff_lower_up,
-              0};
+    } message{
+        af_unspec, 0, interfaces::hardware_type(link), link.index, interfaces::link_flags(link), 0};
     static_assert(sizeof message == 16);
     out.put(&message, sizeof message);
     out.attribute_string(ifla_ifname, link.name);
-    out.attribute_u32(ifla_txqlen, default_queue_length);
+    out.attribute_u32(ifla_txqlen, interfaces::default_queue_length);
     out.attribute_u8(ifla_operstate, link.loopback ? if_oper_unknown : if_oper_up);
     out.attribute_u32(ifla_mtu, link.mtu);
     out.attribute(ifla_address, link.mac.bytes, sizeof link.mac.bytes);
     MacAddress broadcast = link.loopback ? MacAddress{} : MacAddress::broadcast();
     out.attribute(ifla_broadcast, broadcast.bytes, sizeof broadcast.bytes);
+    put_stats<uint32_t, stats_count>(out, ifla_stats, link.counters);
+    put_stats<uint64_t, stats64_count>(out, ifla_stats64, link.counters);
     out.end();
 }
 
@@ -145,11 +154,11 @@ uint8_t address_scope(const Address& address) {
 
 void put_address(Writer& out, const Facts& facts, const Address& address, const Header& request) {
     out.begin(rtm_newaddr, flag_multi, request);
-    uint32_t flags = ifa_f_permanent | (address.tentative ? ifa_f_tentative : 0);
+    uint8_t flags = interfaces::address_flags(address);
     struct {
         uint8_t family, prefix_length, flags, scope;
         uint32_t index;
-    } message{address.ipv6 ? af_inet6 : af_inet, address.prefix_length, static_cast<uint8_t>(flags),
+    } message{address.ipv6 ? af_inet6 : af_inet, address.prefix_length, flags,
               address_scope(address), static_cast<uint32_t>(address.index)};
     static_assert(sizeof message == 8);
     out.put(&message, sizeof message);
@@ -157,13 +166,9 @@ void put_address(Writer& out, const Facts& facts, const Address& address, const 
     out.attribute(ifa_address, address.bytes, length);
     if (!address.ipv6) {
         out.attribute(ifa_local, address.bytes, length);
-        // The subnet's broadcast address, as `ip address add ... brd +` gives one.
-        if (address.prefix_length < 31) {
-            uint8_t broadcast[4];
-            store_be32(broadcast, load_be32(address.bytes) | (~0u >> address.prefix_length));
+        if (uint8_t broadcast[4]; interfaces::ipv4_broadcast(address, broadcast))
             out.attribute(ifa_broadcast, broadcast, sizeof broadcast);
-        }
-        if (const Link* link = find_link(facts, address.index))
+        if (const Link* link = facts.link(address.index))
             out.attribute_string(ifa_label, link->name);
     }
     out.attribute_u32(ifa_flags, flags);
@@ -242,7 +247,7 @@ const Link* requested_link(const uint8_t* payload, size_t length, const Facts& f
     int32_t index;
     memcpy(&index, payload + 4, sizeof index);
     if (index)
-        return find_link(facts, index);
+        return facts.link(index);
     for (size_t at = 16; at + 4 <= length;) {
         uint16_t attribute[2];
         memcpy(attribute, payload + at, sizeof attribute);
@@ -252,10 +257,7 @@ const Link* requested_link(const uint8_t* payload, size_t length, const Facts& f
             StringView name(reinterpret_cast<const char*>(payload + at + 4), attribute[0] - 4u);
             while (name.length && name.data[name.length - 1] == 0)
                 --name.length;
-            for (size_t i = 0; i < facts.link_count; ++i)
-                if (name == StringView(facts.links[i].name))
-                    return &facts.links[i];
-            return nullptr;
+            return facts.link(name);
         }
         at += align4(attribute[0]);
     }
@@ -293,21 +295,6 @@ bool answer_one(Writer& out, const Header& request, const uint8_t* payload, size
 }
 
 } // namespace
-
-void Facts::add_link(const Link& link) {
-    if (link_count < max_links)
-        links[link_count++] = link;
-}
-
-void Facts::add_address(const Address& address) {
-    if (address_count < max_addresses)
-        addresses[address_count++] = address;
-}
-
-void Facts::add_route(const Route& route) {
-    if (route_count < max_routes)
-        routes[route_count++] = route;
-}
 
 void answer(const uint8_t* data, size_t length, uint32_t port, const Facts& facts,
             Replies& replies) {

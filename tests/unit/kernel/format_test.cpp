@@ -30,6 +30,8 @@ TEST(KernelFormat, Integers) {
     EXPECT_EQ(formatted("%x", 0xdeadbeefu), "deadbeef");
     EXPECT_EQ(formatted("%lx", 0xffffffff80000000ul), "ffffffff80000000");
     EXPECT_EQ(formatted("%llx", 0x0ull), "0");
+    EXPECT_EQ(formatted("%X", 0xdeadbeefu), "DEADBEEF");
+    EXPECT_EQ(formatted("%08X", 0x10200c0u), "010200C0");
 }
 
 TEST(KernelFormat, WidthAndPadding) {

@@ -11,6 +11,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -28,13 +29,18 @@ struct Collected final : netlink::Replies {
     }
 };
 
-netlink::Facts machine_facts() {
-    netlink::Facts facts;
-    facts.add_link({1, "lo", true, {}, 65536});
-    facts.add_link({2, "eth0", false, {{0x52, 0x54, 0, 0x12, 0x34, 0x56}}, 1500});
+interfaces::Facts machine_facts() {
+    interfaces::Facts facts;
+    facts.add_link({1, "lo", true, {}, 65536, {3, 300, 3, 300, 0}});
+    facts.add_link({2,
+                    "eth0",
+                    false,
+                    {{0x52, 0x54, 0, 0x12, 0x34, 0x56}},
+                    1500,
+                    {10, 5000, 7, (1ull << 32) + 900, 2}});
     facts.add_address({1, false, {127, 0, 0, 1}, 8, false});
     facts.add_address({2, false, {10, 0, 2, 15}, 24, false});
-    netlink::Address link_local{2, true, {0xfe, 0x80}, 64, true};
+    interfaces::Address link_local{2, true, {0xfe, 0x80}, 64, true};
     link_local.bytes[15] = 1;
     facts.add_address(link_local);
     facts.add_route({2, false, {10, 0, 2, 0}, 24, false, {}, {10, 0, 2, 15}});
@@ -58,7 +64,8 @@ std::vector<uint8_t> request(uint16_t type, uint16_t flags, uint8_t family, uint
     return bytes;
 }
 
-Collected answer(const std::vector<uint8_t>& bytes, const netlink::Facts& facts = machine_facts()) {
+Collected answer(const std::vector<uint8_t>& bytes,
+                 const interfaces::Facts& facts = machine_facts()) {
     Collected replies;
     netlink::answer(bytes.data(), bytes.size(), port, facts, replies);
     return replies;
@@ -121,6 +128,42 @@ TEST(RouteNetlink, LinkDumpListsLoAndEth0ThenDone) {
     EXPECT_EQ(names, (std::vector<std::string>{"lo", "eth0"}));
     EXPECT_EQ(found[2]->nlmsg_type, NLMSG_DONE);
     EXPECT_EQ(found[2]->nlmsg_seq, 7u);
+}
+
+// ip -s link reads IFLA_STATS64; glibc's getifaddrs hands IFLA_STATS out as ifa_data, its
+// counters cut to 32 bits.
+TEST(RouteNetlink, LinksCarryTheirCountersInBothLayouts) {
+    Collected replies = answer(request(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, AF_PACKET, 7));
+    ASSERT_EQ(replies.datagrams.size(), 1u);
+    auto found = messages(replies.datagrams[0]);
+    ASSERT_EQ(found.size(), 3u);
+    auto* info = static_cast<const ifinfomsg*>(NLMSG_DATA(found[1]));
+    int length = static_cast<int>(IFLA_PAYLOAD(found[1]));
+    rtnl_link_stats64 stats64{};
+    rtnl_link_stats stats{};
+    size_t stats64_length = 0, stats_length = 0;
+    for (auto* attribute = IFLA_RTA(info); RTA_OK(attribute, length);
+         attribute = RTA_NEXT(attribute, length)) {
+        if (attribute->rta_type == IFLA_STATS64) {
+            stats64_length = RTA_PAYLOAD(attribute);
+            std::memcpy(&stats64, RTA_DATA(attribute), std::min(stats64_length, sizeof stats64));
+        }
+        if (attribute->rta_type == IFLA_STATS) {
+            stats_length = RTA_PAYLOAD(attribute);
+            std::memcpy(&stats, RTA_DATA(attribute), std::min(stats_length, sizeof stats));
+        }
+    }
+    EXPECT_EQ(stats64_length, sizeof(rtnl_link_stats64));
+    EXPECT_EQ(stats_length, sizeof(rtnl_link_stats));
+    EXPECT_EQ(stats64.rx_packets, 10u);
+    EXPECT_EQ(stats64.rx_bytes, 5000u);
+    EXPECT_EQ(stats64.tx_packets, 7u);
+    EXPECT_EQ(stats64.tx_bytes, (1ull << 32) + 900);
+    EXPECT_EQ(stats64.tx_dropped, 2u);
+    EXPECT_EQ(stats64.rx_errors + stats64.tx_errors + stats64.rx_dropped, 0u);
+    EXPECT_EQ(stats.rx_packets, 10u);
+    EXPECT_EQ(stats.tx_bytes, 900u);
+    EXPECT_EQ(stats.tx_dropped, 2u);
 }
 
 TEST(RouteNetlink, AddressDumpKeepsToTheFamilyAsked) {

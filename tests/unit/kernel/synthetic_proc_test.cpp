@@ -3,6 +3,7 @@
 #include "fs/synthetic/descriptor_directory.h"
 #include "linux/machine_identity.h"
 
+#include <cstdio>
 #include <sstream>
 
 namespace {
@@ -335,6 +336,58 @@ TEST_F(ProcFileSystem, NetworkCountersInLinuxsLayout) {
     EXPECT_EQ(value_of("TcpExt", "TCPLossProbes"), "6");
     EXPECT_EQ(value_of("TcpExt", "TCPTimeouts"), "0");
     EXPECT_EQ(value_of("IngotExt", "TcpRackLosses"), "7");
+}
+
+// /proc/net/dev, route and if_inet6, line for line as Linux's formats print the same facts.
+TEST_F(ProcFileSystem, InterfacesInLinuxsLayouts) {
+    using namespace kernel::net::interfaces;
+    facts.links.add_link({1, "lo", true, {}, 65536, {4, 336, 4, 336, 0}});
+    facts.links.add_link(
+        {2, "eth0", false, {{0x52, 0x54, 0, 0x12, 0x34, 0x56}}, 1500, {12, 3456, 9, 1234, 1}});
+    facts.links.add_address({1, false, {127, 0, 0, 1}, 8, false});
+    Address loopback6{1, true, {}, 128, false};
+    loopback6.bytes[15] = 1;
+    facts.links.add_address(loopback6);
+    facts.links.add_address({2, false, {10, 0, 2, 15}, 24, false});
+    Address link_local{2, true, {0xfe, 0x80}, 64, true};
+    link_local.bytes[8] = 0x50;
+    link_local.bytes[15] = 0x56;
+    facts.links.add_address(link_local);
+    facts.links.add_route({2, false, {10, 0, 2, 0}, 24, false, {}, {10, 0, 2, 15}});
+    facts.links.add_route({2, false, {}, 0, true, {10, 0, 2, 2}, {}});
+    facts.links.add_route({2, true, {0xfe, 0x80}, 64, false, {}, {}});
+
+    const char* device_line = "%6s: %7llu %7llu %4llu %4llu %4llu %5llu %10llu %9llu %8llu %7llu "
+                              "%4llu %4llu %4llu %5llu %7llu %10llu\n";
+    char lo[256], eth0[256];
+    std::snprintf(lo, sizeof lo, device_line, "lo", 336ull, 4ull, 0ull, 0ull, 0ull, 0ull, 0ull,
+                  0ull, 336ull, 4ull, 0ull, 0ull, 0ull, 0ull, 0ull, 0ull);
+    std::snprintf(eth0, sizeof eth0, device_line, "eth0", 3456ull, 12ull, 0ull, 0ull, 0ull, 0ull,
+                  0ull, 0ull, 1234ull, 9ull, 0ull, 1ull, 0ull, 0ull, 0ull, 0ull);
+    EXPECT_EQ(text("net/dev"),
+              std::string("Inter-|   Receive                                                |  "
+                          "Transmit\n face |bytes    packets errs drop fifo frame compressed "
+                          "multicast|bytes    packets errs drop fifo colls carrier compressed\n") +
+                  lo + eth0);
+
+    auto padded = [](std::string line) {
+        line.resize(127, ' ');
+        return line + "\n";
+    };
+    EXPECT_EQ(text("net/route"),
+              padded("Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\t"
+                     "Window\tIRTT") +
+                  padded("eth0\t00000000\t0202000A\t0003\t0\t0\t0\t00000000\t0\t0\t0") +
+                  padded("eth0\t0002000A\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0"));
+
+    EXPECT_EQ(text("net/if_inet6"), "00000000000000000000000000000001 01 80 10 80       lo\n"
+                                    "fe800000000000005000000000000056 02 40 20 c0     eth0\n");
+}
+
+TEST_F(ProcFileSystem, NoInterfacesWithoutTheNetworkComponent) {
+    EXPECT_EQ(text("net/dev").find("lo:"), std::string::npos);
+    EXPECT_EQ(text("net/if_inet6"), "");
+    EXPECT_EQ(text("net/route").size(), 128u);
 }
 
 TEST_F(ProcFileSystem, SysValues) {

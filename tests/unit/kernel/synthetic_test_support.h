@@ -82,6 +82,7 @@ public:
     kernel::CpuTimes cpu_time() const override { return used; }
     uint64_t boot_time_seconds() const override { return 1'700'000'000; }
     kernel::net::NetworkCounters network_counters() const override { return network; }
+    void interfaces(kernel::net::interfaces::Facts& facts) const override { facts = links; }
 
     std::vector<std::string> argument_values{"/usr/bin/app", "--flag", "x y"};
     std::vector<std::string> environment_values{"PATH=/bin", "HOME=/"};
@@ -101,6 +102,7 @@ public:
     };
     uint64_t uptime = 12'345'000'000; // 12.345 s
     kernel::net::NetworkCounters network{};
+    kernel::net::interfaces::Facts links{}; // none, as without the network component
     kernel::CpuTimes used{10'000'000'000,
                           2'005'000'000}; // 10 s in the program, 2.005 s in the kernel
 

@@ -1,0 +1,114 @@
+// /proc/net/dev, /proc/net/route and /proc/net/if_inet6: the interfaces (net/interface_facts.h)
+// in Linux's layouts (net/core/net-procfs.c, net/ipv4/fib_trie.c, net/ipv6/addrconf.c), which
+// net-tools' ifconfig, netstat -i and route, metrics exporters and scripts parse by column.
+#include "fs/synthetic/proc_generators.h"
+#include "lib/string.h"
+
+namespace kernel::synthetic {
+
+namespace {
+
+using net::interfaces::Facts;
+
+// An IPv4 address or mask as Linux prints a __be32 with %08X: its bytes in memory order, read
+// as a little-endian number.
+unsigned be32_as_printed(const uint8_t* bytes) {
+    uint32_t value;
+    memcpy(&value, bytes, sizeof value);
+    return value;
+}
+
+// fib_route_seq_show pads every line to 127 characters.
+void pad_line(TextBuffer& text, size_t line_start) {
+    constexpr size_t line_width = 127;
+    for (size_t length = text.length() - line_start; length < line_width; ++length)
+        text.append_bytes(" ", 1);
+    text.append_bytes("\n", 1);
+}
+
+uint32_t ipv4_prefix_mask(uint8_t prefix_length) {
+    uint8_t bytes[4];
+    net::store_be32(bytes, prefix_length ? ~0u << (32 - prefix_length) : 0);
+    return be32_as_printed(bytes);
+}
+
+} // namespace
+
+void generate_net_dev(const SystemFacts& facts, TextBuffer& text) {
+    Facts interfaces;
+    facts.interfaces(interfaces);
+    text.append("Inter-|   Receive                                                |  Transmit\n"
+                " face |bytes    packets errs drop fifo frame compressed multicast|bytes    "
+                "packets errs drop fifo colls carrier compressed\n");
+    // Receive: bytes, packets, errs, drop, fifo, frame, compressed, multicast; transmit:
+    // bytes, packets, errs, drop, fifo, colls, carrier, compressed. The links count no errors.
+    constexpr unsigned long long none = 0;
+    for (size_t i = 0; i < interfaces.link_count; ++i) {
+        const net::interfaces::Link& link = interfaces.links[i];
+        const net::interfaces::LinkCounters& counters = link.counters;
+        text.append("%6s: %7llu %7llu %4llu %4llu %4llu %5llu %10llu %9llu %8llu %7llu %4llu %4llu "
+                    "%4llu %5llu %7llu %10llu\n",
+                    link.name, static_cast<unsigned long long>(counters.received_bytes),
+                    static_cast<unsigned long long>(counters.received_packets), none, none, none,
+                    none, none, none, static_cast<unsigned long long>(counters.sent_bytes),
+                    static_cast<unsigned long long>(counters.sent_packets), none,
+                    static_cast<unsigned long long>(counters.sent_dropped), none, none, none, none);
+    }
+}
+
+// The main table's IPv4 routes in the trie's order, by destination: RTF_UP, and RTF_GATEWAY
+// for a route through a router.
+void generate_net_route(const SystemFacts& facts, TextBuffer& text) {
+    Facts interfaces;
+    facts.interfaces(interfaces);
+    size_t start = text.length();
+    text.append(
+        "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT");
+    pad_line(text, start);
+    bool shown[Facts::max_routes] = {};
+    for (;;) {
+        const net::interfaces::Route* next = nullptr;
+        size_t next_index = 0;
+        for (size_t i = 0; i < interfaces.route_count; ++i) {
+            const net::interfaces::Route& route = interfaces.routes[i];
+            if (route.ipv6 || shown[i])
+                continue;
+            if (!next || net::load_be32(route.destination) < net::load_be32(next->destination)) {
+                next = &route;
+                next_index = i;
+            }
+        }
+        if (!next)
+            return;
+        shown[next_index] = true;
+        const net::interfaces::Link* link = interfaces.link(next->index);
+        constexpr unsigned rtf_up = 0x1, rtf_gateway = 0x2;
+        start = text.length();
+        text.append("%s\t%08X\t%08X\t%04X\t0\t0\t0\t%08X\t0\t0\t0", link ? link->name : "*",
+                    be32_as_printed(next->destination), be32_as_printed(next->gateway),
+                    rtf_up | (next->has_gateway ? rtf_gateway : 0),
+                    ipv4_prefix_mask(next->prefix_length));
+        pad_line(text, start);
+    }
+}
+
+// Each IPv6 address: its 32 hex digits, the link's index, the prefix length, its scope
+// (IPV6_ADDR_LOOPBACK 0x10, LINKLOCAL 0x20, global 0) and its IFA_F_* flags, as NETLINK_ROUTE
+// gives them, then the link's name.
+void generate_net_if_inet6(const SystemFacts& facts, TextBuffer& text) {
+    Facts interfaces;
+    facts.interfaces(interfaces);
+    for (size_t i = 0; i < interfaces.address_count; ++i) {
+        const net::interfaces::Address& address = interfaces.addresses[i];
+        const net::interfaces::Link* link = interfaces.link(address.index);
+        if (!address.ipv6 || !link)
+            continue;
+        for (uint8_t byte : address.bytes)
+            text.append("%02x", byte);
+        text.append(" %02x %02x %02x %02x %8s\n", static_cast<unsigned>(address.index),
+                    address.prefix_length, net::interfaces::ipv6_scope(address),
+                    net::interfaces::address_flags(address), link->name);
+    }
+}
+
+} // namespace kernel::synthetic
