@@ -8,10 +8,10 @@
 
 #include "drivers/virtio/split_virtqueue.h"
 #include "drivers/virtio/transport.h"
-#include "drivers/virtio_net_header.h"
 #include "lib/error_or.h"
 #include "mm/frame_allocator.h"
 #include "net/net_device.h"
+#include "net/virtio_net_header.h"
 
 #include <ingot/abi/net_rings.h>
 

@@ -9,9 +9,9 @@
 // can put the monitor's own ring code behind it.
 #pragma once
 
-#include "drivers/virtio_net_header.h"
 #include "lib/error_or.h"
 #include "net/net_device.h"
+#include "net/virtio_net_header.h"
 
 #include <ingot/abi/boot_info.h>
 #include <ingot/abi/net_rings.h>

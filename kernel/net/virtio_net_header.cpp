@@ -1,4 +1,4 @@
-#include "drivers/virtio_net_header.h"
+#include "net/virtio_net_header.h"
 
 namespace kernel {
 
