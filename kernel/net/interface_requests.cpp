@@ -101,11 +101,18 @@ ErrorOr<void> answer_request(uint32_t request, InterfaceRequest& ifreq, const Fa
         return ENOTTY;
     // Linux ends the name at IFNAMSIZ whatever the program left there.
     ifreq.name[name_size - 1] = 0;
-    const Link* link = facts.link(StringView(ifreq.name));
+    // An alias ("eth0:1") names its link, as dev_ioctl cuts at the colon; its addresses would
+    // carry that label, and no address here has one.
+    StringView name(ifreq.name);
+    size_t colon = 0;
+    while (colon < name.length && name.data[colon] != ':')
+        ++colon;
+    const Link* link = facts.link(StringView(name.data, colon));
     if (!link)
         return ENODEV;
     if (ipv4_request)
-        return answer_ipv4(request, ifreq, *link, facts);
+        return colon < name.length ? ErrorOr<void>(Error(EADDRNOTAVAIL))
+                                   : answer_ipv4(request, ifreq, *link, facts);
     switch (request) {
     case siocgifflags: // a short: IFF_LOWER_UP and above are netlink's only
         put_short(ifreq, static_cast<uint16_t>(link_flags(*link)));

@@ -100,6 +100,16 @@ TEST(InterfaceRequests, AnUnterminatedNameEndsAtIfnamsiz) {
     EXPECT_EQ(request.ifr_name[IFNAMSIZ - 1], 0);
 }
 
+TEST(InterfaceRequests, AnAliasNamesItsLinkButHasNoAddress) {
+    ifreq request = named("eth0:1");
+    ASSERT_EQ(ask(SIOCGIFINDEX, request), "OK");
+    EXPECT_EQ(request.ifr_ifindex, 2);
+    EXPECT_STREQ(request.ifr_name, "eth0:1");
+    EXPECT_EQ(ask(SIOCGIFADDR, request), "EADDRNOTAVAIL");
+    request = named("eth1:0");
+    EXPECT_EQ(ask(SIOCGIFINDEX, request), "ENODEV");
+}
+
 TEST(InterfaceRequests, LinkFlagsAsIfconfigShowsThem) {
     ifreq request = named("lo");
     ASSERT_EQ(ask(SIOCGIFFLAGS, request), "OK");
