@@ -122,6 +122,11 @@ constexpr uint8_t ipv6_scope(const Address& address) {
     return address.bytes[15] == 1 ? loopback : 0;
 }
 
+// An IPv4 prefix length's netmask (255.255.255.0 for 24).
+inline void ipv4_netmask(uint8_t prefix_length, uint8_t (&mask)[4]) {
+    store_be32(mask, prefix_length ? ~0u << (32 - (prefix_length > 32 ? 32 : prefix_length)) : 0);
+}
+
 // An IPv4 address's broadcast address: its subnet's, as `ip address add ... brd +` and DHCP
 // clients give one; none for /31 and /32 (RFC 3021) and for loopback's 127.0.0.1/8, as Linux
 // configures lo; false then.

@@ -68,7 +68,7 @@ ErrorOr<void> answer_ipv4(uint32_t request, InterfaceRequest& ifreq, const Link&
         ipv4_broadcast(*address, value);
         break;
     default: // SIOCGIFNETMASK
-        store_be32(value, address->prefix_length ? ~0u << (32 - address->prefix_length) : 0);
+        ipv4_netmask(address->prefix_length, value);
         break;
     }
     put_ipv4(ifreq, value);

@@ -26,12 +26,6 @@ void pad_line(TextBuffer& text, size_t line_start) {
     text.append_bytes("\n", 1);
 }
 
-uint32_t ipv4_prefix_mask(uint8_t prefix_length) {
-    uint8_t bytes[4];
-    net::store_be32(bytes, prefix_length ? ~0u << (32 - prefix_length) : 0);
-    return be32_as_printed(bytes);
-}
-
 } // namespace
 
 void generate_net_dev(const SystemFacts& facts, TextBuffer& text) {
@@ -83,11 +77,12 @@ void generate_net_route(const SystemFacts& facts, TextBuffer& text) {
         shown[next_index] = true;
         const net::interfaces::Link* link = interfaces.link(next->index);
         constexpr unsigned rtf_up = 0x1, rtf_gateway = 0x2;
+        uint8_t mask[4];
+        net::interfaces::ipv4_netmask(next->prefix_length, mask);
         start = text.length();
         text.append("%s\t%08X\t%08X\t%04X\t0\t0\t0\t%08X\t0\t0\t0", link ? link->name : "*",
                     be32_as_printed(next->destination), be32_as_printed(next->gateway),
-                    rtf_up | (next->has_gateway ? rtf_gateway : 0),
-                    ipv4_prefix_mask(next->prefix_length));
+                    rtf_up | (next->has_gateway ? rtf_gateway : 0), be32_as_printed(mask));
         pad_line(text, start);
     }
 }
