@@ -72,6 +72,13 @@ foreach(platform IN LISTS INGOT_TEST_PLATFORMS)
            --stdout-regex "^10\\.0\\.2\\.0/24 dev eth0 proto kernel scope link src 10\\.0\\.2\\.15 *$"
            --stdout-regex "^default via 10\\.0\\.2\\.2 dev eth0 *$"
     COMMAND ${INGOT} run --platform ${platform} --network user /usr/bin/ip -- route)
+  ingot_case(${platform}.ip_link_statistics ${guest} ${ip_skip}
+    CHECKS ${DEBIAN_CLEAN} --stdout-lines 6
+           --stdout-regex "^1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 "
+           --stdout-regex "^    RX:  bytes packets errors dropped  missed   mcast +$"
+           --stdout-regex "^    TX:  bytes packets errors dropped carrier collsns +$"
+           --stdout-regex "^ +[0-9]+ +[0-9]+ +0 +0 +0 +0 *$"
+    COMMAND ${INGOT} run --platform ${platform} /usr/bin/ip -- -s link show lo)
   ingot_case(${platform}.ifconfig ${guest} ${net_tools_skip}
     CHECKS ${DEBIAN_CLEAN}
            --stdout-regex "^eth0: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500$"

@@ -1,6 +1,7 @@
-// The interfaces as programs find them, through NETLINK_ROUTE: getifaddrs (one line a link and
-// an address: name, family, address/prefix length) and if_nameindex (index and name), then
-// which families getaddrinfo's AI_ADDRCONFIG says are configured (glibc asks netlink).
+// The interfaces as programs find them, through NETLINK_ROUTE: getifaddrs (one line a link, with
+// whether it has counters, and an address: name, family, address/prefix length) and if_nameindex
+// (index and name), then which families getaddrinfo's AI_ADDRCONFIG says are configured (glibc asks
+// netlink).
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <ifaddrs.h>
@@ -37,9 +38,11 @@ int main(void) {
         int family = entry->ifa_addr->sa_family;
         char text[INET6_ADDRSTRLEN] = "";
         if (family == AF_PACKET) {
-            printf("getifaddrs: %s link%s%s\n", entry->ifa_name,
+            // ifa_data: the link's struct rtnl_link_stats (IFLA_STATS).
+            printf("getifaddrs: %s link%s%s%s\n", entry->ifa_name,
                    entry->ifa_flags & IFF_UP ? " up" : "",
-                   entry->ifa_flags & IFF_LOOPBACK ? " loopback" : "");
+                   entry->ifa_flags & IFF_LOOPBACK ? " loopback" : "",
+                   entry->ifa_data ? " with counters" : "");
             continue;
         }
         const void* address =
