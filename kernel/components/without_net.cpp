@@ -40,6 +40,8 @@ NetworkCounters counters() {
 
 void interface_facts(interfaces::Facts&) {}
 
+void list_sockets(bool, SocketVisitor&) {}
+
 } // namespace net
 
 } // namespace kernel

@@ -64,11 +64,18 @@ ErrorOr<SocketFile*> SocketFile::create(Type type, bool ipv6) {
     return file;
 }
 
+SocketFile::SocketFile(Type type, bool ipv6, net::Socket* socket)
+    : m_type(type), m_ipv6(ipv6), m_socket(socket) {
+    if (m_socket)
+        m_socket->set_file_inode(socket_inode(this));
+}
+
 SocketFile::~SocketFile() {
     // Observers (epoll registrations) were let go when the last reference went.
     if (!m_socket)
         return;
     linger_before_close();
+    m_socket->set_file_inode(0);
     m_socket->close();
 }
 
@@ -220,8 +227,10 @@ ErrorOr<void> SocketFile::connect(net::IpEndpoint remote) {
 
 ErrorOr<void> SocketFile::disconnect() {
     m_listening = false;
-    if (m_socket)
+    if (m_socket) {
         m_socket = TRY(tcp()->disconnect());
+        m_socket->set_file_inode(socket_inode(this));
+    }
     return {};
 }
 

@@ -84,8 +84,7 @@ public:
     ErrorOr<long> ioctl(uint32_t request, uint64_t argument) override;
 
 private:
-    SocketFile(Type type, bool ipv6, net::Socket* socket)
-        : m_type(type), m_ipv6(ipv6), m_socket(socket) {}
+    SocketFile(Type type, bool ipv6, net::Socket* socket);
     net::TcpSocket* tcp() const;
     net::UdpSocket* udp() const;
     net::SocketOptions& options();

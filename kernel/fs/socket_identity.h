@@ -1,6 +1,6 @@
 // What fstat and /proc/self/fd say of a socket of any family, as Linux's sockfs: an S_IFSOCK
 // inode of mode 0777, and "socket:[INODE]". The inode number is the socket's `id` (the address
-// of the object behind it, shifted: unique while it lives).
+// of the object behind it, shifted and cut to 32 bits as Linux's are: unique while it lives).
 #pragma once
 
 #include "fs/file.h"
@@ -10,6 +10,7 @@
 
 namespace kernel {
 
+uint64_t socket_inode(const void* id);
 void socket_stat(LinuxStat& stat, const void* id);
 size_t describe_socket(char* buffer, size_t capacity, const void* id);
 

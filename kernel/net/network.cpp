@@ -128,6 +128,11 @@ NetworkCounters counters() {
     return {the_stack->statistics(), the_stack->tcp_statistics()};
 }
 
+void list_sockets(bool tcp, SocketVisitor& visitor) {
+    if (the_stack)
+        the_stack->list_sockets(tcp, visitor);
+}
+
 void interface_facts(interfaces::Facts& facts) {
     constexpr int loopback_index = 1, ethernet_index = 2;
     StackStatistics statistics = the_stack ? the_stack->statistics() : StackStatistics{};

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "net/interface_facts.h"
+#include "net/socket_listing.h"
 #include "net/stack.h"
 
 namespace kernel {
@@ -29,6 +30,9 @@ NetworkCounters counters();
 // The interfaces, their addresses, routes and counters as they are now (net/interface_facts.h):
 // lo, and eth0 over the VM's network device. None without the component.
 void interface_facts(interfaces::Facts& facts);
+// Every TCP (`tcp`) or UDP socket, as /proc/net/tcp, tcp6, udp and udp6 list them; none
+// without the component.
+void list_sockets(bool tcp, SocketVisitor& visitor);
 } // namespace net
 
 } // namespace kernel

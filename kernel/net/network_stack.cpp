@@ -261,4 +261,11 @@ const TcpStatistics& NetworkStack::tcp_statistics() const {
     return m_state->tcp.statistics();
 }
 
+void NetworkStack::list_sockets(bool tcp, SocketVisitor& visitor) {
+    if (tcp)
+        m_state->tcp.list(visitor);
+    else
+        m_state->udp.list(visitor);
+}
+
 } // namespace kernel::net

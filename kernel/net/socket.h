@@ -100,9 +100,15 @@ public:
     // must not touch the socket afterwards, and must have unsubscribed its observers.
     virtual void close() = 0;
 
+    // The inode number of the socket file that holds it (fs/socket_identity.h), as /proc/net's
+    // lists show it; 0 while none does.
+    uint64_t file_inode() const { return m_file_inode; }
+    void set_file_inode(uint64_t inode) { m_file_inode = inode; }
+
 protected:
     Readiness m_readiness;
     SocketOptions m_options;
+    uint64_t m_file_inode = 0;
 };
 
 class TcpSocket : public Socket {

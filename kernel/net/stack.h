@@ -7,6 +7,7 @@
 #include "net/environment.h"
 #include "net/net_device.h"
 #include "net/socket.h"
+#include "net/socket_listing.h"
 #include "net/statistics.h"
 
 #include <stddef.h>
@@ -53,6 +54,8 @@ public:
 
     const StackStatistics& statistics() const;
     const TcpStatistics& tcp_statistics() const;
+    // Its TCP (`tcp`) or UDP sockets, as /proc/net lists them.
+    void list_sockets(bool tcp, SocketVisitor& visitor);
 
 private:
     struct State;

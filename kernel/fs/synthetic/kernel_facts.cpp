@@ -185,6 +185,9 @@ public:
     }
     net::NetworkCounters network_counters() const override { return net::counters(); }
     void interfaces(net::interfaces::Facts& facts) const override { net::interface_facts(facts); }
+    void for_each_socket(bool tcp, net::SocketVisitor& visitor) const override {
+        net::list_sockets(tcp, visitor);
+    }
 
 private:
     const Manifest& m_manifest;

@@ -38,6 +38,11 @@ void generate_net_netstat(const SystemFacts& facts, TextBuffer& text);
 void generate_net_dev(const SystemFacts& facts, TextBuffer& text);
 void generate_net_route(const SystemFacts& facts, TextBuffer& text);
 void generate_net_if_inet6(const SystemFacts& facts, TextBuffer& text);
+// The sockets: net/ipv4/tcp_ipv4.c, net/ipv6/tcp_ipv6.c, net/ipv4/udp.c, net/ipv6/datagram.c.
+void generate_net_tcp(const SystemFacts& facts, TextBuffer& text);
+void generate_net_tcp6(const SystemFacts& facts, TextBuffer& text);
+void generate_net_udp(const SystemFacts& facts, TextBuffer& text);
+void generate_net_udp6(const SystemFacts& facts, TextBuffer& text);
 
 // /proc/sys and /sys: one value and a newline each.
 void generate_hostname(const SystemFacts& facts, TextBuffer& text);

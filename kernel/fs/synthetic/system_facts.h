@@ -5,6 +5,7 @@
 
 #include "lib/error_or.h"
 #include "net/interface_facts.h"
+#include "net/socket_listing.h"
 #include "net/statistics.h"
 #include "sched/cpu_time.h"
 
@@ -111,6 +112,8 @@ public:
     virtual net::NetworkCounters network_counters() const = 0;
     // The network interfaces; none without the network component.
     virtual void interfaces(net::interfaces::Facts& facts) const = 0;
+    // Every TCP (`tcp`) or UDP socket of the stack; none without the network component.
+    virtual void for_each_socket(bool tcp, net::SocketVisitor& visitor) const = 0;
 
 protected:
     ~SystemFacts() = default;

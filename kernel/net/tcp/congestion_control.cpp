@@ -33,7 +33,7 @@ bool congestion_algorithm_named(const char* name, size_t length, CongestionAlgor
 void CongestionControl::start(uint32_t mss, CongestionAlgorithm algorithm) {
     m_algorithm = algorithm;
     m_mss = mss;
-    m_window = min(10 * mss, max(2 * mss, 14600u));
+    m_window = min(initial_window_segments * mss, max(2 * mss, 14600u));
     m_threshold = 0xffffffff;
     m_avoidance_bytes = 0;
     m_prior_window = 0;

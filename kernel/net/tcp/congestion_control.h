@@ -29,6 +29,8 @@ bool congestion_algorithm_named(const char* name, size_t length, CongestionAlgor
 
 class CongestionControl {
 public:
+    // RFC 6928's initial window, in segments (of at most 14,600 bytes in all).
+    static constexpr uint32_t initial_window_segments = 10;
     // A new connection with this sender MSS: the initial window of RFC 6928.
     void start(uint32_t mss, CongestionAlgorithm algorithm);
     CongestionAlgorithm algorithm() const { return m_algorithm; }

@@ -6,6 +6,7 @@
 #include "lib/intrusive_list.h"
 #include "lib/timer_wheel.h"
 #include "net/socket.h"
+#include "net/socket_listing.h"
 #include "net/tcp/chunked_buffer.h"
 #include "net/tcp/congestion_control.h"
 #include "net/tcp/fast_recovery.h"
@@ -65,6 +66,8 @@ public:
     ErrorOr<size_t> send(const void* data, size_t length, bool more = false) override;
     ErrorOr<size_t> receive(void* data, size_t length, bool peek) override;
     void get_info(LinuxTcpInfo& info) const override; // tcp_info.cpp
+    // Its line of /proc/net/tcp or tcp6 (tcp_info.cpp).
+    void describe(SocketListing& listing) const;
 
     // From the table.
     void input(const TcpSegment& segment);

@@ -53,6 +53,33 @@ uint32_t milliseconds_since(uint64_t now, uint64_t then) {
 
 } // namespace
 
+void TcpConnection::describe(SocketListing& listing) const {
+    LinuxTcpInfo info;
+    get_info(info);
+    listing.ipv6 = m_ipv6;
+    listing.local = m_local;
+    listing.remote = m_remote;
+    listing.state = info.state;
+    listing.inode = file_inode();
+    if (m_state == TcpState::listen) {
+        // As Linux: the accept queue's length, the initial RTO and window, and the Fast Open
+        // queue's limit where the threshold would be.
+        listing.receive_queue = m_accept_queue_length;
+        listing.rto_us = microseconds(RttEstimator::initial_rto_ns);
+        listing.congestion_window = CongestionControl::initial_window_segments;
+        listing.slow_start_threshold = static_cast<int32_t>(m_options.fastopen_queue);
+        return;
+    }
+    listing.send_queue = static_cast<uint32_t>(min<size_t>(m_send_queue.size(), 0xffffffff));
+    listing.receive_queue = static_cast<uint32_t>(min<size_t>(readable_bytes(), 0xffffffff));
+    listing.retransmits = info.retransmits;
+    listing.rto_us = info.rto;
+    listing.ato_us = info.ato;
+    listing.congestion_window = info.snd_cwnd;
+    listing.slow_start_threshold =
+        info.snd_ssthresh >= tcp_infinite_ssthresh ? -1 : static_cast<int32_t>(info.snd_ssthresh);
+}
+
 void TcpConnection::get_info(LinuxTcpInfo& info) const {
     memset(&info, 0, sizeof info);
     info.state = linux_state(m_state);

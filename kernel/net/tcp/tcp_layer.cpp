@@ -40,6 +40,11 @@ uint64_t TcpLayer::next_deadline_ns() const {
     return m_state ? m_state->next_deadline_ns() : 0;
 }
 
+void TcpLayer::list(SocketVisitor& visitor) {
+    if (m_state)
+        m_state->list(visitor);
+}
+
 bool TcpLayer::has_undelivered_output() const {
     return m_state && m_state->has_undelivered_output();
 }

@@ -7,6 +7,7 @@
 #include "net/ip6_output.h"
 #include "net/ip_output.h"
 #include "net/socket.h"
+#include "net/socket_listing.h"
 #include "net/statistics.h"
 
 #include <stddef.h>
@@ -43,6 +44,8 @@ public:
     bool has_undelivered_output() const;
 
     const TcpStatistics& statistics() const;
+    // Its listeners and connections (TcpTable::list).
+    void list(SocketVisitor& visitor);
 
 private:
     struct State;

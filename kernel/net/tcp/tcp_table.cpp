@@ -383,6 +383,16 @@ void TcpTable::run_timers() {
     reap();
 }
 
+void TcpTable::list(SocketVisitor& visitor) {
+    for (TcpConnection& connection : m_connections) {
+        if (connection.state() == TcpState::closed)
+            continue;
+        SocketListing listing;
+        connection.describe(listing);
+        visitor.visit(listing);
+    }
+}
+
 bool TcpTable::has_undelivered_output() const {
     for (auto& connection : const_cast<TcpTable*>(this)->m_connections) {
         if (connection.has_undelivered_output())

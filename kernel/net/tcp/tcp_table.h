@@ -99,6 +99,10 @@ public:
     // The SYN cookie secret is drawn the first time a listener's SYN queue overflows.
     const SynCookies& syn_cookies();
 
+    // Every listener and every connection from its first SYN to the end of TIME-WAIT, as
+    // /proc/net/tcp and tcp6 list them: bound sockets that neither listen nor connect are not.
+    void list(SocketVisitor& visitor);
+
     // For the tests: how many buckets the 4-tuple hash has grown to.
     size_t connection_bucket_count() const { return m_bucket_count; }
 

@@ -316,6 +316,24 @@ ErrorOr<void> UdpLayer::send(const IpEndpoint& source, const IpEndpoint& destina
     return {};
 }
 
+void UdpLayer::list(SocketVisitor& visitor) {
+    for (DatagramSocket& socket : m_sockets) {
+        if (!socket.is_bound())
+            continue;
+        SocketListing listing;
+        listing.ipv6 = socket.is_ipv6();
+        listing.local = socket.local_endpoint();
+        constexpr uint8_t tcp_established = 1, tcp_close = 7; // as udp4_format_sock says
+        listing.state = socket.is_connected() ? tcp_established : tcp_close;
+        if (socket.is_connected())
+            listing.remote = socket.remote();
+        listing.receive_queue =
+            static_cast<uint32_t>(min<size_t>(socket.readable_bytes(), 0xffffffff));
+        listing.inode = socket.file_inode();
+        visitor.visit(listing);
+    }
+}
+
 size_t UdpLayer::path_mtu_for(const IpAddress& destination) const {
     return path_mtu_to(m_ip, m_ip6, destination);
 }

@@ -13,6 +13,7 @@
 #include "net/icmpv6.h"
 #include "net/ipv4.h"
 #include "net/ipv6.h"
+#include "net/socket_listing.h"
 #include "net/stack.h"
 #include "net/udp/datagram_socket.h"
 
@@ -72,6 +73,9 @@ public:
     ErrorOr<IpEndpoint> claim(DatagramSocket& socket, const IpEndpoint& local);
     void forget(DatagramSocket& socket);
     Ipv4Address local_address() const { return m_ip.local_address(); }
+
+    // Every bound socket, as /proc/net/udp and udp6 list them.
+    void list(SocketVisitor& visitor);
 
 private:
     using SocketList = IntrusiveList<DatagramSocket, &DatagramSocket::layer_node>;

@@ -384,6 +384,99 @@ TEST_F(ProcFileSystem, InterfacesInLinuxsLayouts) {
                                     "fe800000000000005000000000000056 02 40 20 c0     eth0\n");
 }
 
+// /proc/net/tcp, tcp6, udp and udp6 line for line as Linux's format strings print the same
+// sockets (get_tcp4_sock, get_timewait4_sock, tcp6's get_tcp6_sock, udp4_format_sock).
+TEST_F(ProcFileSystem, SocketsInLinuxsLayouts) {
+    using kernel::net::IpEndpoint;
+    using kernel::net::Ipv4Address;
+    using kernel::net::SocketListing;
+    IpEndpoint loopback{Ipv4Address::from_octets(127, 0, 0, 1), 7000};
+    IpEndpoint client{Ipv4Address::from_octets(127, 0, 0, 1), 35598};
+    SocketListing listener;
+    listener.local = loopback;
+    listener.state = 0x0a;
+    listener.receive_queue = 2;
+    listener.inode = 4242;
+    listener.rto_us = 1'000'000;
+    listener.congestion_window = 10;
+    listener.slow_start_threshold = 0;
+    SocketListing connection;
+    connection.local = loopback;
+    connection.remote = client;
+    connection.state = 1;
+    connection.send_queue = 5;
+    connection.receive_queue = 10;
+    connection.retransmits = 1;
+    connection.inode = 4243;
+    connection.rto_us = 204'000;
+    connection.ato_us = 40'000;
+    connection.congestion_window = 11;
+    SocketListing waiting = connection;
+    waiting.state = 6;
+    SocketListing listener6;
+    listener6.ipv6 = true;
+    listener6.local.address.v6.bytes[15] = 1;
+    listener6.local.port = 7001;
+    listener6.state = 0x0a;
+    listener6.inode = 4244;
+    listener6.congestion_window = 10;
+    listener6.slow_start_threshold = 0;
+    facts.tcp_sockets = {listener, connection, waiting, listener6};
+    SocketListing datagram;
+    datagram.local = loopback;
+    datagram.receive_queue = 300;
+    datagram.inode = 4245;
+    facts.udp_sockets = {datagram};
+
+    auto padded = [](const std::string& line, size_t width) {
+        std::string text = line;
+        if (text.size() < width)
+            text.resize(width, ' ');
+        return text + "\n";
+    };
+    auto formatted = [](const char* format, auto... values) {
+        char line[512];
+        std::snprintf(line, sizeof line, format, values...);
+        return std::string(line);
+    };
+    const char* tcp_line = "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d "
+                           "%016x %lu %lu %u %u %d";
+    const char* time_wait_line =
+        "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5d %8d %d %d %016x";
+    EXPECT_EQ(text("net/tcp"),
+              padded("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
+                     "retrnsmt   uid  timeout inode",
+                     149) +
+                  padded(formatted(tcp_line, 0, 0x0100007Fu, 7000u, 0u, 0u, 0x0Au, 0u, 2u, 0u, 0ul,
+                                   0u, 0u, 0, 4242ul, 1, 0u, 100ul, 0ul, 0u, 10u, 0),
+                         149) +
+                  padded(formatted(tcp_line, 1, 0x0100007Fu, 7000u, 0x0100007Fu, 35598u, 1u, 5u,
+                                   10u, 0u, 0ul, 1u, 0u, 0, 4243ul, 1, 0u, 20ul, 4ul, 0u, 11u, -1),
+                         149) +
+                  padded(formatted(time_wait_line, 2, 0x0100007Fu, 7000u, 0x0100007Fu, 35598u, 6u,
+                                   0u, 0u, 3u, 0ul, 0u, 0, 0, 0, 1, 0u),
+                         149));
+    EXPECT_EQ(text("net/tcp6"),
+              "  sl  local_address                         remote_address                        "
+              "st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n" +
+                  formatted("%4d: %08X%08X%08X%08X:%04X %08X%08X%08X%08X:%04X %02X %08X:%08X "
+                            "%02X:%08lX %08X %5u %8d %lu %d %016x %lu %lu %u %u %d\n",
+                            0, 0u, 0u, 0u, 0x01000000u, 7001u, 0u, 0u, 0u, 0u, 0u, 0x0Au, 0u, 0u,
+                            0u, 0ul, 0u, 0u, 0, 4244ul, 1, 0u, 0ul, 0ul, 0u, 10u, 0));
+    EXPECT_EQ(text("net/udp"),
+              padded("   sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
+                     "retrnsmt   uid  timeout inode ref pointer drops",
+                     127) +
+                  padded(formatted("%5d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u "
+                                   "%8d %lu %d %016x %u",
+                                   0, 0x0100007Fu, 7000u, 0u, 0u, 7u, 0u, 300u, 0u, 0ul, 0u, 0u, 0,
+                                   4245ul, 2, 0u, 0u),
+                         127));
+    EXPECT_EQ(text("net/udp6"), "  sl  local_address                         remote_address      "
+                                "                  st tx_queue rx_queue tr tm->when retrnsmt   "
+                                "uid  timeout inode ref pointer drops\n");
+}
+
 TEST_F(ProcFileSystem, NoInterfacesWithoutTheNetworkComponent) {
     EXPECT_EQ(text("net/dev").find("lo:"), std::string::npos);
     EXPECT_EQ(text("net/if_inet6"), "");

@@ -83,6 +83,10 @@ public:
     uint64_t boot_time_seconds() const override { return 1'700'000'000; }
     kernel::net::NetworkCounters network_counters() const override { return network; }
     void interfaces(kernel::net::interfaces::Facts& facts) const override { facts = links; }
+    void for_each_socket(bool tcp, kernel::net::SocketVisitor& visitor) const override {
+        for (const kernel::net::SocketListing& socket : tcp ? tcp_sockets : udp_sockets)
+            visitor.visit(socket);
+    }
 
     std::vector<std::string> argument_values{"/usr/bin/app", "--flag", "x y"};
     std::vector<std::string> environment_values{"PATH=/bin", "HOME=/"};
@@ -103,6 +107,7 @@ public:
     uint64_t uptime = 12'345'000'000; // 12.345 s
     kernel::net::NetworkCounters network{};
     kernel::net::interfaces::Facts links{}; // none, as without the network component
+    std::vector<kernel::net::SocketListing> tcp_sockets, udp_sockets;
     kernel::CpuTimes used{10'000'000'000,
                           2'005'000'000}; // 10 s in the program, 2.005 s in the kernel
 
