@@ -221,7 +221,7 @@ void Ipv4Layer::input(const uint8_t* packet, size_t length, bool checksum_verifi
 ErrorOr<bool> Ipv4Layer::send_datagram(Ipv4Address source, Ipv4Address destination,
                                        uint8_t protocol, const TransmitFragment* fragments,
                                        size_t count, const TransportChecksum* checksum,
-                                       bool dont_fragment) {
+                                       bool dont_fragment, const PathMtu* path) {
     if (destination.is_any() || destination.is_multicast())
         return ENETUNREACH;
     size_t payload_length = 0;
@@ -264,7 +264,7 @@ ErrorOr<bool> Ipv4Layer::send_datagram(Ipv4Address source, Ipv4Address destinati
     m_next_identification += static_cast<uint16_t>(
         segmenting ? tcp_segment_count(fragments, count, payload_length, checksum->segment_size)
                    : 1);
-    size_t path_mtu = broadcast ? m_mtu : mtu_for(destination);
+    size_t path_mtu = broadcast ? m_mtu : path ? path->mtu : mtu_for(destination);
     if (header.total_length > path_mtu && !segmenting) {
         if (dont_fragment)
             return EMSGSIZE;

@@ -85,10 +85,12 @@ public:
     Ipv4Address source_for(Ipv4Address destination) const;
 
     // Sends a datagram; `true` once on the wire, `false` when it waits for ARP. Source any()
-    // stands for our address.
+    // stands for our address. `path`: what path_to(destination) said, for a caller that asked
+    // already (null: looked up here).
     ErrorOr<bool> send_datagram(Ipv4Address source, Ipv4Address destination, uint8_t protocol,
                                 const TransmitFragment* fragments, size_t count,
-                                const TransportChecksum* checksum, bool dont_fragment = false);
+                                const TransportChecksum* checksum, bool dont_fragment = false,
+                                const PathMtu* path = nullptr);
 
     // IpOutput
     Ipv4Address local_address() const override { return m_config.address; }

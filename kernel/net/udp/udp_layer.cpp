@@ -312,7 +312,7 @@ ErrorOr<void> UdpLayer::send(const IpEndpoint& source, const IpEndpoint& destina
     bool dont_fragment = discovery == MtuDiscovery::do_ || discovery == MtuDiscovery::probe ||
                          (discovery == MtuDiscovery::want && fits && !path.locked);
     TRY(m_ip.send_datagram(source_address, destination_address, ip_protocol::udp, fragments,
-                           length ? 2 : 1, offloaded ? &offload : nullptr, dont_fragment));
+                           length ? 2 : 1, offloaded ? &offload : nullptr, dont_fragment, &path));
     return {};
 }
 
