@@ -42,6 +42,8 @@ void interface_facts(interfaces::Facts&) {}
 
 void list_sockets(bool, SocketVisitor&) {}
 
+void list_neighbours(interfaces::NeighbourVisitor&) {}
+
 } // namespace net
 
 } // namespace kernel

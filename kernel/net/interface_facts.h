@@ -18,6 +18,8 @@ namespace kernel::net::interfaces {
 inline constexpr uint32_t iff_up = 0x1, iff_broadcast = 0x2, iff_loopback = 0x8, iff_running = 0x40,
                           iff_multicast = 0x1000, iff_lower_up = 0x10000;
 inline constexpr uint16_t arphrd_ether = 1, arphrd_loopback = 772;
+// The links' indexes: lo first, as Linux numbers it, then eth0.
+inline constexpr int loopback_index = 1, ethernet_index = 2;
 // Linux's default transmit queue length (DEFAULT_TX_QUEUE_LEN); loopback has it too.
 inline constexpr uint32_t default_queue_length = 1000;
 
@@ -91,6 +93,23 @@ struct Facts {
                 return &links[i];
         return nullptr;
     }
+};
+
+// An entry of eth0's ARP cache, as /proc/net/arp lists it: the MAC address is all zero while
+// the neighbour has not answered.
+struct Neighbour {
+    int index = 0; // the link's
+    uint8_t address[4] = {};
+    MacAddress mac;
+    bool resolved = false;
+};
+
+class NeighbourVisitor {
+public:
+    virtual void visit(const Neighbour& neighbour) = 0;
+
+protected:
+    ~NeighbourVisitor() = default;
 };
 
 // Both links are up with their carrier: lo as Linux's loopback, eth0 as an Ethernet device.

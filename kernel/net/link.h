@@ -70,6 +70,12 @@ public:
 
     void run_timers(uint64_t now);
     uint64_t next_deadline_ns() const { return m_arp.next_deadline_ns(); }
+    // The ARP cache's entries (NeighbourCache::list).
+    void list_neighbours(void (*visit)(void* context, Ipv4Address address, const MacAddress& mac,
+                                       bool resolved),
+                         void* context) const {
+        m_arp.list(visit, context);
+    }
     // IPv4 packets waiting for their next hop's ARP answer.
     bool has_pending_output() const { return m_arp.has_pending(); }
 

@@ -132,6 +132,19 @@ template <typename Address> uint64_t NeighbourCache<Address>::next_deadline_ns()
     return earliest;
 }
 
+template <typename Address>
+void NeighbourCache<Address>::list(void (*visit)(void* context, Address address,
+                                                 const MacAddress& mac, bool resolved),
+                                   void* context) const {
+    for (auto& entry : m_entries) {
+        if (entry.state == State::free)
+            continue;
+        // A probed entry keeps the MAC address it resolved to, as Linux's STALE one does.
+        bool resolved = entry.state != State::incomplete;
+        visit(context, entry.address, resolved ? entry.mac : MacAddress{}, resolved);
+    }
+}
+
 template <typename Address> void NeighbourCache<Address>::clear() {
     for (auto& entry : m_entries)
         if (entry.state != State::free)

@@ -52,6 +52,10 @@ public:
     uint64_t next_deadline_ns() const;
     // Whether any packet waits for an address to resolve.
     bool has_pending() const { return m_pending_bytes != 0; }
+    // Each entry in use: its address, its MAC address (all zero until it resolves) and
+    // whether it resolved, as /proc/net/arp shows them.
+    void list(void (*visit)(void* context, Address address, const MacAddress& mac, bool resolved),
+              void* context) const;
 
     void clear();
 

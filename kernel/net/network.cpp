@@ -128,13 +128,18 @@ NetworkCounters counters() {
     return {the_stack->statistics(), the_stack->tcp_statistics()};
 }
 
+void list_neighbours(interfaces::NeighbourVisitor& visitor) {
+    if (configured_interface())
+        the_stack->list_neighbours(interfaces::ethernet_index, visitor);
+}
+
 void list_sockets(bool tcp, SocketVisitor& visitor) {
     if (the_stack)
         the_stack->list_sockets(tcp, visitor);
 }
 
 void interface_facts(interfaces::Facts& facts) {
-    constexpr int loopback_index = 1, ethernet_index = 2;
+    using interfaces::ethernet_index, interfaces::loopback_index;
     StackStatistics statistics = the_stack ? the_stack->statistics() : StackStatistics{};
     // Linux's lo: MTU 65536, 127.0.0.1/8 and ::1/128, a route for neither (they live in the
     // local table, which a dump of the main table leaves out). What it sends it receives.

@@ -33,6 +33,8 @@ void interface_facts(interfaces::Facts& facts);
 // Every TCP (`tcp`) or UDP socket, as /proc/net/tcp, tcp6, udp and udp6 list them; none
 // without the component.
 void list_sockets(bool tcp, SocketVisitor& visitor);
+// eth0's ARP cache, as /proc/net/arp lists it; none without a network device.
+void list_neighbours(interfaces::NeighbourVisitor& visitor);
 } // namespace net
 
 } // namespace kernel

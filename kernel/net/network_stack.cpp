@@ -261,6 +261,21 @@ const TcpStatistics& NetworkStack::tcp_statistics() const {
     return m_state->tcp.statistics();
 }
 
+void NetworkStack::list_neighbours(int index, interfaces::NeighbourVisitor& visitor) const {
+    struct Context {
+        int index;
+        interfaces::NeighbourVisitor& visitor;
+    } context{index, visitor};
+    m_state->link.list_neighbours(
+        [](void* opaque, Ipv4Address address, const MacAddress& mac, bool resolved) {
+            auto& context = *static_cast<Context*>(opaque);
+            interfaces::Neighbour neighbour{context.index, {}, mac, resolved};
+            store_be32(neighbour.address, address.value);
+            context.visitor.visit(neighbour);
+        },
+        &context);
+}
+
 void NetworkStack::list_sockets(bool tcp, SocketVisitor& visitor) {
     if (tcp)
         m_state->tcp.list(visitor);

@@ -5,6 +5,7 @@
 
 #include "net/address.h"
 #include "net/environment.h"
+#include "net/interface_facts.h"
 #include "net/net_device.h"
 #include "net/socket.h"
 #include "net/socket_listing.h"
@@ -56,6 +57,8 @@ public:
     const TcpStatistics& tcp_statistics() const;
     // Its TCP (`tcp`) or UDP sockets, as /proc/net lists them.
     void list_sockets(bool tcp, SocketVisitor& visitor);
+    // The ARP cache's entries, for the link of index `index`.
+    void list_neighbours(int index, interfaces::NeighbourVisitor& visitor) const;
 
 private:
     struct State;

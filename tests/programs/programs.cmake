@@ -123,7 +123,7 @@ foreach(program IN ITEMS
     waits spin_signals fault_handlers deep_stack memory_hostile eventfd_blocking memory_defects
     memory_random realloc_growth many_threads
     container_files tcp_congestion_info udp_dual_stack ip_mtu tcp_dual_stack host_addresses
-    tcp_fastopen tcp_disconnect interfaces interface_requests socket_table)
+    tcp_fastopen tcp_disconnect interfaces interface_requests socket_table neighbours)
   ingot_test_program(${program} ${program}.c glibc)
 endforeach()
 foreach(program IN ITEMS hello_iostream threads exceptions chrono random big_alloc tcp_transfer)

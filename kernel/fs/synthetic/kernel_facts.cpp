@@ -188,6 +188,9 @@ public:
     void for_each_socket(bool tcp, net::SocketVisitor& visitor) const override {
         net::list_sockets(tcp, visitor);
     }
+    void for_each_neighbour(net::interfaces::NeighbourVisitor& visitor) const override {
+        net::list_neighbours(visitor);
+    }
 
 private:
     const Manifest& m_manifest;

@@ -34,10 +34,12 @@ void generate_filesystems(const SystemFacts& facts, TextBuffer& text);
 // The network stack's counters: net/ipv4/proc.c.
 void generate_net_snmp(const SystemFacts& facts, TextBuffer& text);
 void generate_net_netstat(const SystemFacts& facts, TextBuffer& text);
-// The interfaces: net/core/net-procfs.c, net/ipv4/fib_trie.c, net/ipv6/addrconf.c.
+// The interfaces: net/core/net-procfs.c, net/ipv4/fib_trie.c, net/ipv6/addrconf.c,
+// net/ipv4/arp.c.
 void generate_net_dev(const SystemFacts& facts, TextBuffer& text);
 void generate_net_route(const SystemFacts& facts, TextBuffer& text);
 void generate_net_if_inet6(const SystemFacts& facts, TextBuffer& text);
+void generate_net_arp(const SystemFacts& facts, TextBuffer& text);
 // The sockets: net/ipv4/tcp_ipv4.c, net/ipv6/tcp_ipv6.c, net/ipv4/udp.c, net/ipv6/datagram.c.
 void generate_net_tcp(const SystemFacts& facts, TextBuffer& text);
 void generate_net_tcp6(const SystemFacts& facts, TextBuffer& text);

@@ -1,7 +1,9 @@
-// /proc/net/dev, /proc/net/route and /proc/net/if_inet6: the interfaces (net/interface_facts.h)
-// in Linux's layouts (net/core/net-procfs.c, net/ipv4/fib_trie.c, net/ipv6/addrconf.c), which
-// net-tools' ifconfig, netstat -i and route, metrics exporters and scripts parse by column.
+// /proc/net/dev, /proc/net/route, /proc/net/if_inet6 and /proc/net/arp: the interfaces
+// (net/interface_facts.h) in Linux's layouts (net/core/net-procfs.c, net/ipv4/fib_trie.c,
+// net/ipv6/addrconf.c, net/ipv4/arp.c), which net-tools' ifconfig, netstat -i, route and arp,
+// metrics exporters and scripts parse by column.
 #include "fs/synthetic/proc_generators.h"
+#include "lib/format.h"
 #include "lib/string.h"
 
 namespace kernel::synthetic {
@@ -26,7 +28,54 @@ void pad_line(TextBuffer& text, size_t line_start) {
     text.append_bytes("\n", 1);
 }
 
+// printf's %-Ns: `text` then spaces to `width`.
+void append_left(TextBuffer& text, const char* value, size_t width) {
+    size_t length = strlen(value);
+    text.append_bytes(value, length);
+    for (; length < width; ++length)
+        text.append_bytes(" ", 1);
+}
+
+class ArpLines final : public net::interfaces::NeighbourVisitor {
+public:
+    ArpLines(TextBuffer& text, const Facts& interfaces) : m_text(text), m_interfaces(interfaces) {}
+
+    // "%-16s 0x%-10x0x%-10x%-17s     *        %s\n": the address, the link's hardware type,
+    // ATF_COM once resolved, the MAC address, no mask, the link.
+    void visit(const net::interfaces::Neighbour& neighbour) override {
+        const net::interfaces::Link* link = m_interfaces.link(neighbour.index);
+        if (!link)
+            return;
+        char field[24];
+        const uint8_t* address = neighbour.address;
+        format(field, sizeof field, "%u.%u.%u.%u", address[0], address[1], address[2], address[3]);
+        append_left(m_text, field, 16);
+        format(field, sizeof field, " 0x%x", net::interfaces::hardware_type(*link));
+        append_left(m_text, field, 13);
+        constexpr unsigned atf_com = 0x2;
+        format(field, sizeof field, "0x%x", neighbour.resolved ? atf_com : 0);
+        append_left(m_text, field, 12);
+        const uint8_t* mac = neighbour.mac.bytes;
+        format(field, sizeof field, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
+               mac[4], mac[5]);
+        append_left(m_text, field, 17);
+        m_text.append("     *        %s\n", link->name);
+    }
+
+private:
+    TextBuffer& m_text;
+    const Facts& m_interfaces;
+};
+
 } // namespace
+
+void generate_net_arp(const SystemFacts& facts, TextBuffer& text) {
+    Facts interfaces;
+    facts.interfaces(interfaces);
+    text.append("IP address       HW type     Flags       HW address            Mask     Device\n");
+    ArpLines lines(text, interfaces);
+    facts.for_each_neighbour(lines);
+}
 
 void generate_net_dev(const SystemFacts& facts, TextBuffer& text) {
     Facts interfaces;

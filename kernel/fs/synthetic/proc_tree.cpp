@@ -50,9 +50,9 @@ bool build_net(Directory& proc) {
     static const FileEntry files[] = {
         {"snmp", generate_net_snmp, 0444},         {"netstat", generate_net_netstat, 0444},
         {"dev", generate_net_dev, 0444},           {"route", generate_net_route, 0444},
-        {"if_inet6", generate_net_if_inet6, 0444}, {"tcp", generate_net_tcp, 0444},
-        {"tcp6", generate_net_tcp6, 0444},         {"udp", generate_net_udp, 0444},
-        {"udp6", generate_net_udp6, 0444}};
+        {"if_inet6", generate_net_if_inet6, 0444}, {"arp", generate_net_arp, 0444},
+        {"tcp", generate_net_tcp, 0444},           {"tcp6", generate_net_tcp6, 0444},
+        {"udp", generate_net_udp, 0444},           {"udp6", generate_net_udp6, 0444}};
     return net && add_files(*net, files, sizeof files / sizeof files[0], EIO, Errno(0));
 }
 

@@ -114,6 +114,8 @@ public:
     virtual void interfaces(net::interfaces::Facts& facts) const = 0;
     // Every TCP (`tcp`) or UDP socket of the stack; none without the network component.
     virtual void for_each_socket(bool tcp, net::SocketVisitor& visitor) const = 0;
+    // The ARP cache's entries; none without a network device.
+    virtual void for_each_neighbour(net::interfaces::NeighbourVisitor& visitor) const = 0;
 
 protected:
     ~SystemFacts() = default;

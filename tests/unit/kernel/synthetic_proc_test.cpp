@@ -477,9 +477,29 @@ TEST_F(ProcFileSystem, SocketsInLinuxsLayouts) {
                                 "uid  timeout inode ref pointer drops\n");
 }
 
+// /proc/net/arp as arp_seq_show prints it: a resolved neighbour with ATF_COM, one still asked
+// about with none and no MAC address.
+TEST_F(ProcFileSystem, ArpCacheInLinuxsLayout) {
+    facts.links.add_link({2, "eth0", false, {}, 1500, {}});
+    facts.neighbours = {{2, {10, 0, 2, 2}, {{0x52, 0x55, 0x0a, 0, 2, 2}}, true},
+                        {2, {10, 0, 2, 77}, {}, false}};
+    auto line = [](const char* address, unsigned flags, const char* mac) {
+        char text[128];
+        std::snprintf(text, sizeof text, "%-16s 0x%-10x0x%-10x%-17s     *        %s\n", address, 1u,
+                      flags, mac, "eth0");
+        return std::string(text);
+    };
+    EXPECT_EQ(text("net/arp"),
+              "IP address       HW type     Flags       HW address            Mask     Device\n" +
+                  line("10.0.2.2", 2, "52:55:0a:00:02:02") +
+                  line("10.0.2.77", 0, "00:00:00:00:00:00"));
+}
+
 TEST_F(ProcFileSystem, NoInterfacesWithoutTheNetworkComponent) {
     EXPECT_EQ(text("net/dev").find("lo:"), std::string::npos);
     EXPECT_EQ(text("net/if_inet6"), "");
+    EXPECT_EQ(text("net/arp"),
+              "IP address       HW type     Flags       HW address            Mask     Device\n");
     EXPECT_EQ(text("net/route").size(), 128u);
 }
 

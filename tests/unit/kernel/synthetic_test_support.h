@@ -83,6 +83,10 @@ public:
     uint64_t boot_time_seconds() const override { return 1'700'000'000; }
     kernel::net::NetworkCounters network_counters() const override { return network; }
     void interfaces(kernel::net::interfaces::Facts& facts) const override { facts = links; }
+    void for_each_neighbour(kernel::net::interfaces::NeighbourVisitor& visitor) const override {
+        for (const kernel::net::interfaces::Neighbour& neighbour : neighbours)
+            visitor.visit(neighbour);
+    }
     void for_each_socket(bool tcp, kernel::net::SocketVisitor& visitor) const override {
         for (const kernel::net::SocketListing& socket : tcp ? tcp_sockets : udp_sockets)
             visitor.visit(socket);
@@ -108,6 +112,7 @@ public:
     kernel::net::NetworkCounters network{};
     kernel::net::interfaces::Facts links{}; // none, as without the network component
     std::vector<kernel::net::SocketListing> tcp_sockets, udp_sockets;
+    std::vector<kernel::net::interfaces::Neighbour> neighbours;
     kernel::CpuTimes used{10'000'000'000,
                           2'005'000'000}; // 10 s in the program, 2.005 s in the kernel
 

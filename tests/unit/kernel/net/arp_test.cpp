@@ -3,6 +3,8 @@
 #include "net/neighbour_cache.h"
 #include "net/stack.h"
 
+#include <vector>
+
 namespace kernel_test {
 namespace {
 
@@ -227,6 +229,43 @@ TEST(NetArpCache, BoundsWhatWaits) {
     EXPECT_EQ(released.count(), held);
     ASSERT_NE(cache.lookup(address), nullptr);
     EXPECT_EQ(*cache.lookup(address), peer_mac);
+}
+
+// /proc/net/arp's view: an address asked about and unanswered has no MAC address yet; one that
+// answered keeps its MAC address while it is probed again.
+TEST(NetArpCache, ListsEachEntryWithItsStateAndMacAddress) {
+    ArpCache cache;
+    PacketQueue released;
+    Ipv4Address waiting = Ipv4Address::from_octets(10, 0, 2, 3);
+    Ipv4Address answered = Ipv4Address::from_octets(10, 0, 2, 4);
+    EXPECT_EQ(cache.hold(waiting, PacketBuffer::create(100), 0),
+              ArpCache::HoldResult::send_request);
+    cache.learn(answered, peer_mac, 0, true, released);
+    struct Seen {
+        Ipv4Address address;
+        MacAddress mac;
+        bool resolved;
+    };
+    std::vector<Seen> seen;
+    auto collect = [](void* context, Ipv4Address address, const MacAddress& mac, bool resolved) {
+        static_cast<std::vector<Seen>*>(context)->push_back({address, mac, resolved});
+    };
+    cache.list(collect, &seen);
+    ASSERT_EQ(seen.size(), 2u);
+    for (const Seen& entry : seen) {
+        EXPECT_EQ(entry.resolved, entry.address == answered);
+        EXPECT_EQ(entry.mac, entry.resolved ? peer_mac : MacAddress{});
+    }
+    cache.run_timers(
+        ArpCache::entry_lifetime_ns, [](void*, Ipv4Address) {}, nullptr);
+    seen.clear();
+    cache.list(collect, &seen);
+    bool probed_keeps_its_mac = false;
+    for (const Seen& entry : seen)
+        probed_keeps_its_mac |=
+            entry.address == answered && entry.resolved && entry.mac == peer_mac;
+    EXPECT_TRUE(probed_keeps_its_mac);
+    cache.clear();
 }
 
 TEST(NetArpCache, LearnsOnlyWhatItWasToldToCreate) {
