@@ -3,8 +3,8 @@
 // net/ipv6/addrconf.c, net/ipv4/arp.c), which net-tools' ifconfig, netstat -i, route and arp,
 // metrics exporters and scripts parse by column.
 #include "fs/synthetic/proc_generators.h"
+#include "fs/synthetic/text_layout.h"
 #include "lib/format.h"
-#include "lib/string.h"
 
 namespace kernel::synthetic {
 
@@ -12,29 +12,8 @@ namespace {
 
 using net::interfaces::Facts;
 
-// An IPv4 address or mask as Linux prints a __be32 with %08X: its bytes in memory order, read
-// as a little-endian number.
-unsigned be32_as_printed(const uint8_t* bytes) {
-    uint32_t value;
-    memcpy(&value, bytes, sizeof value);
-    return value;
-}
-
 // fib_route_seq_show pads every line to 127 characters.
-void pad_line(TextBuffer& text, size_t line_start) {
-    constexpr size_t line_width = 127;
-    for (size_t length = text.length() - line_start; length < line_width; ++length)
-        text.append_bytes(" ", 1);
-    text.append_bytes("\n", 1);
-}
-
-// printf's %-Ns: `text` then spaces to `width`.
-void append_left(TextBuffer& text, const char* value, size_t width) {
-    size_t length = strlen(value);
-    text.append_bytes(value, length);
-    for (; length < width; ++length)
-        text.append_bytes(" ", 1);
-}
+constexpr size_t route_line_width = 127;
 
 class ArpLines final : public net::interfaces::NeighbourVisitor {
 public:
@@ -107,7 +86,7 @@ void generate_net_route(const SystemFacts& facts, TextBuffer& text) {
     size_t start = text.length();
     text.append(
         "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT");
-    pad_line(text, start);
+    end_padded_line(text, start, route_line_width);
     bool shown[Facts::max_routes] = {};
     for (;;) {
         const net::interfaces::Route* next = nullptr;
@@ -130,9 +109,9 @@ void generate_net_route(const SystemFacts& facts, TextBuffer& text) {
         net::interfaces::ipv4_netmask(next->prefix_length, mask);
         start = text.length();
         text.append("%s\t%08X\t%08X\t%04X\t0\t0\t0\t%08X\t0\t0\t0", link ? link->name : "*",
-                    be32_as_printed(next->destination), be32_as_printed(next->gateway),
-                    rtf_up | (next->has_gateway ? rtf_gateway : 0), be32_as_printed(mask));
-        pad_line(text, start);
+                    address_word(next->destination), address_word(next->gateway),
+                    rtf_up | (next->has_gateway ? rtf_gateway : 0), address_word(mask));
+        end_padded_line(text, start, route_line_width);
     }
 }
 

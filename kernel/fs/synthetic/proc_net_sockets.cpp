@@ -6,7 +6,7 @@
 // uid 0, and the socket's kernel address is hidden, as Linux hides it from whoever lacks
 // CAP_SYSLOG.
 #include "fs/synthetic/proc_generators.h"
-#include "lib/string.h"
+#include "fs/synthetic/text_layout.h"
 
 namespace kernel::synthetic {
 
@@ -18,26 +18,14 @@ using net::SocketListing;
 constexpr size_t tcp_line_width = 149, udp_line_width = 127;
 constexpr uint8_t tcp_time_wait = 6;
 
-void end_line(TextBuffer& text, size_t line_start, size_t width) {
-    for (size_t length = text.length() - line_start; length < width; ++length)
-        text.append_bytes(" ", 1);
-    text.append_bytes("\n", 1);
-}
-
-unsigned word_as_printed(const uint8_t* bytes) {
-    uint32_t value;
-    memcpy(&value, bytes, sizeof value);
-    return value;
-}
-
 // "0100007F:1B58" for 127.0.0.1:7000; the IPv6 form for an AF_INET6 socket's.
 void append_endpoint(TextBuffer& text, const net::IpEndpoint& endpoint, bool ipv6) {
     const uint8_t* bytes = endpoint.address.v6.bytes;
     if (ipv6)
-        text.append("%08X%08X%08X%08X", word_as_printed(bytes), word_as_printed(bytes + 4),
-                    word_as_printed(bytes + 8), word_as_printed(bytes + 12));
+        text.append("%08X%08X%08X%08X", address_word(bytes), address_word(bytes + 4),
+                    address_word(bytes + 8), address_word(bytes + 12));
     else
-        text.append("%08X", word_as_printed(bytes + 12));
+        text.append("%08X", address_word(bytes + 12));
     text.append(":%04X", static_cast<unsigned>(endpoint.port));
 }
 
@@ -80,7 +68,7 @@ public:
         if (m_ipv6)
             m_text.append_bytes("\n", 1);
         else
-            end_line(m_text, start, m_tcp ? tcp_line_width : udp_line_width);
+            end_padded_line(m_text, start, m_tcp ? tcp_line_width : udp_line_width);
     }
 
 private:
@@ -99,7 +87,7 @@ void generate_tcp(const SystemFacts& facts, TextBuffer& text, bool ipv6) {
     } else {
         text.append("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt"
                     "   uid  timeout inode");
-        end_line(text, 0, tcp_line_width);
+        end_padded_line(text, 0, tcp_line_width);
     }
     SocketLines lines(text, true, ipv6);
     facts.for_each_socket(true, lines);
@@ -111,7 +99,7 @@ void generate_udp(const SystemFacts& facts, TextBuffer& text, bool ipv6) {
     } else {
         text.append("   sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
                     "retrnsmt   uid  timeout inode ref pointer drops");
-        end_line(text, 0, udp_line_width);
+        end_padded_line(text, 0, udp_line_width);
     }
     SocketLines lines(text, false, ipv6);
     facts.for_each_socket(false, lines);

@@ -26,6 +26,19 @@ void append_left(TextBuffer& buffer, const char* text, size_t width) {
         append_spaces(buffer, width - length);
 }
 
+void end_padded_line(TextBuffer& buffer, size_t line_start, size_t width) {
+    size_t length = buffer.length() - line_start;
+    if (length < width)
+        append_spaces(buffer, width - length);
+    buffer.append_bytes("\n", 1);
+}
+
+uint32_t address_word(const uint8_t* bytes) {
+    uint32_t value;
+    memcpy(&value, bytes, sizeof value);
+    return value;
+}
+
 void append_right(TextBuffer& buffer, uint64_t value, size_t width) {
     char digits[24];
     size_t length =

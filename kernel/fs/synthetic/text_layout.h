@@ -14,6 +14,12 @@ void append_left(TextBuffer& buffer, const char* text, size_t width);
 void append_right(TextBuffer& buffer, uint64_t value, size_t width);
 // "1.23": hundredths as /proc/uptime and /proc/loadavg print them.
 void append_hundredths(TextBuffer& buffer, uint64_t hundredths);
+// Spaces from the end of the line begun at `line_start` up to `width` columns, then the newline
+// (seq_pad, as /proc/net's fixed-width tables end their lines).
+void end_padded_line(TextBuffer& buffer, size_t line_start, size_t width);
+// The number /proc/net's tables print with %08X for 4 bytes of an address in network byte
+// order: the bytes in memory order, read as a little-endian word (127.0.0.1 is 0100007F).
+uint32_t address_word(const uint8_t* bytes);
 // The last path component (what Linux names a task after exec: its comm), at most 15 bytes
 // (TASK_COMM_LEN less the NUL).
 void append_comm(TextBuffer& buffer, const char* path);
