@@ -5,6 +5,7 @@
 // net::interface_facts() (net/network.h) gathers them from the running stack.
 #pragma once
 
+#include "lib/string.h"
 #include "lib/string_view.h"
 #include "net/address.h"
 #include "net/byte_order.h"
@@ -130,15 +131,14 @@ constexpr uint8_t address_flags(const Address& address) {
 }
 
 // An IPv6 address's scope as /proc/net/if_inet6 shows it (IPV6_ADDR_LOOPBACK, IPV6_ADDR_LINKLOCAL
-// or 0, global).
-constexpr uint8_t ipv6_scope(const Address& address) {
-    constexpr uint8_t loopback = 0x10, link_local = 0x20;
-    if (address.bytes[0] == 0xfe && (address.bytes[1] & 0xc0) == 0x80)
-        return link_local;
-    for (size_t i = 0; i < 15; ++i)
-        if (address.bytes[i])
-            return 0;
-    return address.bytes[15] == 1 ? loopback : 0;
+// or 0, global); NETLINK_ROUTE gives the same scopes in its own numbers.
+inline constexpr uint8_t ipv6_scope_global = 0, ipv6_scope_host = 0x10, ipv6_scope_link = 0x20;
+inline uint8_t ipv6_scope(const Address& address) {
+    Ipv6Address value;
+    memcpy(value.bytes, address.bytes, sizeof value.bytes);
+    if (value.is_link_local())
+        return ipv6_scope_link;
+    return value.is_loopback() ? ipv6_scope_host : ipv6_scope_global;
 }
 
 // An IPv4 prefix length's netmask (255.255.255.0 for 24).
@@ -150,7 +150,8 @@ inline void ipv4_netmask(uint8_t prefix_length, uint8_t (&mask)[4]) {
 // clients give one; none for /31 and /32 (RFC 3021) and for loopback's 127.0.0.1/8, as Linux
 // configures lo; false then.
 inline bool ipv4_broadcast(const Address& address, uint8_t (&broadcast)[4]) {
-    if (address.ipv6 || address.prefix_length >= 31 || address.bytes[0] == 127)
+    if (address.ipv6 || address.prefix_length >= 31 ||
+        Ipv4Address{load_be32(address.bytes)}.is_loopback())
         return false;
     store_be32(broadcast, load_be32(address.bytes) | (~0u >> address.prefix_length));
     return true;

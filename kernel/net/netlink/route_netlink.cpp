@@ -142,14 +142,17 @@ void put_link(Writer& out, const Link& link, uint16_t flags, const Header& reque
 }
 
 uint8_t address_scope(const Address& address) {
-    if (address.ipv6) {
-        if (address.bytes[0] == 0xfe && (address.bytes[1] & 0xc0) == 0x80)
-            return rt_scope_link;
-        Ipv6Address value;
-        memcpy(value.bytes, address.bytes, 16);
-        return value.is_loopback() ? rt_scope_host : rt_scope_universe;
+    if (!address.ipv6)
+        return Ipv4Address{load_be32(address.bytes)}.is_loopback() ? rt_scope_host
+                                                                   : rt_scope_universe;
+    switch (interfaces::ipv6_scope(address)) {
+    case interfaces::ipv6_scope_link:
+        return rt_scope_link;
+    case interfaces::ipv6_scope_host:
+        return rt_scope_host;
+    default:
+        return rt_scope_universe;
     }
-    return address.bytes[0] == 127 ? rt_scope_host : rt_scope_universe;
 }
 
 void put_address(Writer& out, const Facts& facts, const Address& address, const Header& request) {
